@@ -1,0 +1,3 @@
+//! Automated checks: the catalog of kinds (pure).
+
+pub mod catalog;

@@ -1,0 +1,129 @@
+//! Command-line interface: the clap definitions only. Dispatch lives in `main.rs`, the work
+//! in `commands/`.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "launch-ready",
+    version,
+    about = "Run a 48-hour launch-readiness sprint from the terminal",
+    long_about = "Run a 48-hour launch-readiness sprint from the terminal.\n\nWithout a command, opens a picker of recent sessions."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open (creating it if needed) the demo session against the in-process lab.
+    Demo(DemoArgs),
+    /// Start a new session.
+    New(NewArgs),
+    /// List sessions with progress and last activity.
+    Sessions,
+    /// Open a session by name or path.
+    Open(OpenArgs),
+    /// List, show and validate runbooks.
+    #[command(subcommand)]
+    Runbooks(RunbooksCommand),
+    /// Manage credentials in the OS keyring.
+    #[command(subcommand)]
+    Secret(SecretCommand),
+    /// Run the demo lab alone and print the settings to aim other tools at it.
+    Lab(LabArgs),
+    /// Run checks headless (for CI) and print text or JSON.
+    Check(Box<crate::commands::check_args::CheckArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Start the demo session over instead of reopening it.
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Runbook id (see `runbooks list`) or path to a runbook file.
+    #[arg(long)]
+    pub runbook: String,
+    /// The client's name.
+    #[arg(long)]
+    pub client: String,
+    /// The apex domain (example.com).
+    #[arg(long)]
+    pub domain: String,
+    /// A role host, as ROLE=HOST (www=www.example.com, app=app.example.com, staging=…).
+    #[arg(long = "host", value_name = "ROLE=HOST")]
+    pub hosts: Vec<String>,
+    /// Session name (file stem); derived from the client name when absent.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Write the session to this path instead of the data dir.
+    #[arg(long)]
+    pub path: Option<PathBuf>,
+    /// Create the session but do not open the TUI.
+    #[arg(long)]
+    pub no_open: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// Session name (as listed by `sessions`) or path to a session file.
+    pub session: String,
+    /// Open the backup copy instead (after a corrupt or unreadable file).
+    #[arg(long)]
+    pub from_backup: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunbooksCommand {
+    /// List the available runbooks.
+    List,
+    /// Show one runbook in full.
+    Show {
+        /// Runbook id or path.
+        id: String,
+    },
+    /// Validate a runbook file; errors print as FILE:LINE:COLUMN and exit 2.
+    Validate {
+        /// Runbook files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Store a credential (the value is read from stdin or a masked prompt, never argv).
+    Set(SecretArgs),
+    /// Print a credential's value.
+    Get(SecretArgs),
+    /// Remove a credential.
+    Delete(SecretArgs),
+    /// List the credential names known to launch-ready.
+    List {
+        /// Only the credentials of this session.
+        #[arg(long)]
+        session: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SecretArgs {
+    /// Credential name (cloudflare-token, alert-webhook, staging-basic-auth…).
+    pub name: String,
+    /// Scope the credential to this session instead of globally.
+    #[arg(long)]
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LabArgs {
+    /// Port for the lab's DNS server (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub dns_port: u16,
+}

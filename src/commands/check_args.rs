@@ -1,0 +1,43 @@
+//! Arguments of the headless `check` command, as `checks.md` specifies them.
+
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Hosts, URLs or paths to check; a session supplies them all.
+    pub targets: Vec<String>,
+    /// Take targets, runbook and network settings from this session file.
+    #[arg(long)]
+    pub session: Option<PathBuf>,
+    /// Runbook whose targets (thresholds) apply.
+    #[arg(long)]
+    pub runbook: Option<String>,
+    /// Run only these families (dns,email,tls,http,edge,perf,uptime,secrets,env).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Resolver to use, IP or IP:PORT.
+    #[arg(long)]
+    pub nameserver: Option<String>,
+    /// HOST:ADDR override.
+    #[arg(long)]
+    pub resolve: Vec<String>,
+    /// HOST:PORT:ADDR:PORT override.
+    #[arg(long = "connect-to")]
+    pub connect_to: Vec<String>,
+    /// Extra trusted roots (PEM file).
+    #[arg(long)]
+    pub ca_file: Option<PathBuf>,
+    /// DKIM selector to look up (repeatable).
+    #[arg(long = "dkim-selector")]
+    pub dkim_selectors: Vec<String>,
+    /// Per-operation timeout in seconds.
+    #[arg(long)]
+    pub timeout: Option<u64>,
+    /// Output format: text or json.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Exit 1 when a finding is at or above this severity (blocker, high, medium, low, info, never).
+    #[arg(long, default_value = "blocker")]
+    pub fail_on: String,
+}

@@ -1,0 +1,43 @@
+//! The work behind each subcommand. Each returns `Result<ExitStatus, Failure>` so `main`
+//! maps outcomes to exit codes in one place: 0 success, 1 a check failed the threshold,
+//! 2 usage or configuration errors.
+
+pub mod check_args;
+pub mod runbooks;
+
+use std::fmt;
+
+/// A command that could not do its job, with the exit code to use.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    /// Usage or configuration error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    /// Runtime failure (exit 1).
+    pub fn runtime(message: impl Into<String>) -> Self {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+pub type Outcome = Result<u8, Failure>;

@@ -1,0 +1,176 @@
+//! `launch-ready runbooks list|show|validate`.
+
+use super::{Failure, Outcome};
+use crate::paths;
+use crate::runbook::library::Library;
+use crate::runbook::{Run, load};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+pub fn library() -> Library {
+    Library::load(paths::user_runbooks_dir().as_deref())
+}
+
+pub fn list(out: &mut String) -> Outcome {
+    let lib = library();
+    let _ = writeln!(
+        out,
+        "{:<30} {:<7} {:<7} {:<36} SOURCE",
+        "ID", "STAGES", "CHECKS", "PRODUCT / MATURITY"
+    );
+    for l in &lib.runbooks {
+        let rb = &l.runbook;
+        let _ = writeln!(
+            out,
+            "{:<30} {:<7} {:<7} {:<36} {}",
+            rb.id,
+            rb.stages.len(),
+            rb.check_count(),
+            truncate(&format!("{} / {}", rb.product_kind, rb.maturity), 36),
+            l.origin
+        );
+    }
+    for e in &lib.errors {
+        let _ = writeln!(out, "invalid: {e}");
+    }
+    Ok(if lib.errors.is_empty() { 0 } else { 2 })
+}
+
+pub fn show(id: &str, out: &mut String) -> Outcome {
+    let lib = library();
+    let l = lib.resolve(id).map_err(|e| Failure::usage(e.to_string()))?;
+    render(&l.runbook, out);
+    Ok(0)
+}
+
+pub fn validate(files: &[PathBuf], out: &mut String) -> Outcome {
+    let mut errors = Vec::new();
+    for f in files {
+        match load::load_file(f) {
+            Ok(l) => {
+                let _ = writeln!(
+                    out,
+                    "{}: ok ({}: {} stages, {} checks)",
+                    f.display(),
+                    l.runbook.id,
+                    l.runbook.stages.len(),
+                    l.runbook.check_count()
+                );
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(0)
+    } else {
+        Err(Failure::usage(errors.join("\n")))
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Plain-text rendering of a whole runbook.
+pub fn render(rb: &crate::runbook::Runbook, out: &mut String) {
+    let _ = writeln!(out, "{} — {}", rb.id, rb.title);
+    let _ = writeln!(out, "For: {} ({})\n", rb.product_kind, rb.maturity);
+    let _ = writeln!(out, "{}\n", rb.summary);
+    let t = &rb.targets;
+    let _ = writeln!(out, "Minimum bar");
+    let num = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    let _ = writeln!(
+        out,
+        "  p95 read {} · p95 write {} · broken above {} · error rate {} · uptime {} · alert within {} · cert warning {} days · Lighthouse {} · payload {} KiB",
+        num(t.p95_read_ms.map(|v| format!("{v} ms"))),
+        num(t.p95_write_ms.map(|v| format!("{v} ms"))),
+        num(t.p95_broken_ms.map(|v| format!("{v} ms"))),
+        num(t.error_rate_pct.map(|v| format!("{v}%"))),
+        num(t.uptime_pct.map(|v| format!("{v}%"))),
+        num(t.alert_delay_min.map(|v| format!("{v} min"))),
+        t.cert_warn_days,
+        num(t.lighthouse_score.map(|v| v.to_string())),
+        t.payload_budget_kib,
+    );
+    for o in &t.other {
+        let _ = writeln!(out, "  {}: {} {} {}", o.name, o.value, o.unit, o.note);
+    }
+    for b in &rb.minimum_bar {
+        let _ = writeln!(out, "  - [{}] {}", b.area, b.requirement);
+    }
+    for (i, s) in rb.stages.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "\nStage {} · {} (hours {}–{}) [{}]",
+            i + 1,
+            s.title,
+            s.hours.0,
+            s.hours.1,
+            s.id
+        );
+        let _ = writeln!(out, "  Goal: {}", s.goal);
+        for c in &s.checks {
+            let how = match &c.run {
+                Run::Manual { .. } => "manual".to_string(),
+                Run::Auto { kind, .. } => kind.0.name.to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "  [ ] {} ({}, {}) [{}]",
+                c.title, c.severity, how, c.id
+            );
+        }
+        for d in &s.deliverables {
+            let _ = writeln!(out, "  Deliverable: {d}");
+        }
+        for f in &s.failure_signals {
+            let _ = writeln!(out, "  Failure signal: {f}");
+        }
+    }
+    let _ = writeln!(out, "\nAutomate");
+    for a in &rb.automation {
+        let kinds: Vec<&str> = a.kinds.iter().map(|k| k.0.name).collect();
+        let _ = writeln!(
+            out,
+            "  - [{}] {} — {} {}",
+            a.area,
+            a.what,
+            a.why,
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!("({})", kinds.join(", "))
+            }
+        );
+    }
+    if !rb.daily_metrics.is_empty() {
+        let _ = writeln!(out, "\nWatch daily: {}", rb.daily_metrics.join(", "));
+    }
+    let _ = writeln!(out, "\nDo not overbuild");
+    for o in &rb.do_not_overbuild {
+        let _ = writeln!(out, "  - {} — {}", o.what, o.why);
+    }
+    let _ = writeln!(out, "\nSprint map");
+    for s in &rb.sprint_map {
+        let _ = writeln!(
+            out,
+            "  - {} → {} — {}",
+            s.item,
+            s.stages.join(", "),
+            s.outcome
+        );
+    }
+    let _ = writeln!(out, "\nSequence");
+    for s in &rb.sequence {
+        let _ = writeln!(out, "  h{:>2}–{:<2} {}", s.hours.0, s.hours.1, s.title);
+        for d in &s.detail {
+            let _ = writeln!(out, "         · {d}");
+        }
+    }
+}

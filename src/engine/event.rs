@@ -1,0 +1,35 @@
+//! Messages between the engine and its driver.
+
+use crate::checks::catalog::CheckKind;
+use crate::finding::Severity;
+use crate::session::model::Evidence;
+use std::collections::BTreeMap;
+
+/// One runbook check to run: the engine expands it over the session's targets.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The runbook check id the results belong to.
+    pub check_id: String,
+    pub kind: &'static CheckKind,
+    /// Finding-code severity overrides from the runbook.
+    pub severity: BTreeMap<String, Severity>,
+    /// Kind-specific parameters from the runbook.
+    pub params: BTreeMap<String, String>,
+}
+
+/// What the engine reports while it works. Every started check ends with exactly one
+/// `Finished` or `Cancelled`.
+#[derive(Debug, Clone)]
+pub enum EngineEvent {
+    /// A job was accepted and its first target started.
+    Started { check_id: String },
+    /// Human-readable progress line for a running job (target being probed, hop followed…).
+    Progress { check_id: String, message: String },
+    /// A job completed: one evidence entry aggregating every target it ran against.
+    Finished {
+        check_id: String,
+        evidence: Evidence,
+    },
+    /// A job was cancelled before it completed; nothing is recorded.
+    Cancelled { check_id: String },
+}

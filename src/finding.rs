@@ -1,0 +1,216 @@
+//! Findings, severities and check statuses: the vocabulary shared by runbooks, sessions,
+//! the check engine, the TUI and the headless output. Pure data, no IO.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// How bad a finding is. Ordered from the most to the least severe so that sorting a list of
+/// severities ascending puts blockers first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Launch cannot go ahead while this is open.
+    Blocker,
+    /// Must be fixed in the sprint.
+    High,
+    /// Should be fixed soon after launch.
+    Medium,
+    /// Worth noting in the handover.
+    Low,
+    /// Informational only.
+    Info,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Blocker,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Blocker => "blocker",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+
+    /// True when `self` is as severe as `threshold` or more.
+    pub fn at_least(self, threshold: Severity) -> bool {
+        self <= threshold
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|sev| sev.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!("unknown severity `{s}` (expected blocker, high, medium, low or info)")
+            })
+    }
+}
+
+/// The state of one checklist item, manual or automated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    /// Not looked at yet.
+    #[default]
+    Todo,
+    /// An automated run is in flight.
+    Running,
+    /// Looked at and fine.
+    Pass,
+    /// Acceptable with reservations.
+    Warn,
+    /// A defect that needs fixing.
+    Fail,
+    /// The check itself could not run (network error, bad target, panic).
+    Error,
+    /// Not applicable to this product (the state carries the reason).
+    Skipped,
+    /// Manual check waiting on someone else.
+    Blocked,
+}
+
+impl CheckStatus {
+    pub const ALL: [CheckStatus; 8] = [
+        CheckStatus::Todo,
+        CheckStatus::Running,
+        CheckStatus::Pass,
+        CheckStatus::Warn,
+        CheckStatus::Fail,
+        CheckStatus::Error,
+        CheckStatus::Skipped,
+        CheckStatus::Blocked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Todo => "todo",
+            CheckStatus::Running => "running",
+            CheckStatus::Pass => "pass",
+            CheckStatus::Warn => "warn",
+            CheckStatus::Fail => "fail",
+            CheckStatus::Error => "error",
+            CheckStatus::Skipped => "skipped",
+            CheckStatus::Blocked => "blocked",
+        }
+    }
+
+    /// Done means the item needs no more work in the sprint: passed, accepted with a warning,
+    /// or skipped as not applicable.
+    pub fn is_done(self) -> bool {
+        matches!(
+            self,
+            CheckStatus::Pass | CheckStatus::Warn | CheckStatus::Skipped
+        )
+    }
+
+    /// Rank used to combine several results into one: the worst wins.
+    pub fn badness(self) -> u8 {
+        match self {
+            CheckStatus::Skipped => 0,
+            CheckStatus::Todo => 1,
+            CheckStatus::Pass => 2,
+            CheckStatus::Running => 3,
+            CheckStatus::Warn => 4,
+            CheckStatus::Blocked => 5,
+            CheckStatus::Error => 6,
+            CheckStatus::Fail => 7,
+        }
+    }
+}
+
+impl fmt::Display for CheckStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One defect found by a check. `code` is a stable catalog code such as `tls.expired`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    /// Structured facts behind the finding (JSON-shaped so the headless output can carry it
+    /// verbatim). Never holds a secret value: only redacted previews.
+    #[serde(default)]
+    pub evidence: serde_json::Value,
+}
+
+impl Finding {
+    pub fn new(code: impl Into<String>, severity: Severity, message: impl Into<String>) -> Self {
+        Finding {
+            code: code.into(),
+            severity,
+            message: message.into(),
+            evidence: serde_json::Value::Null,
+        }
+    }
+
+    #[must_use]
+    pub fn with_evidence(mut self, evidence: serde_json::Value) -> Self {
+        self.evidence = evidence;
+        self
+    }
+
+    /// The family is the part of the code before the first dot (`tls` for `tls.expired`).
+    pub fn family(&self) -> &str {
+        self.code.split('.').next().unwrap_or(&self.code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_sort_most_severe_first() {
+        let mut v = vec![
+            Severity::Info,
+            Severity::Blocker,
+            Severity::Low,
+            Severity::High,
+        ];
+        v.sort();
+        assert_eq!(
+            v,
+            [
+                Severity::Blocker,
+                Severity::High,
+                Severity::Low,
+                Severity::Info
+            ]
+        );
+        assert!(Severity::Blocker.at_least(Severity::High));
+        assert!(!Severity::Medium.at_least(Severity::High));
+    }
+
+    #[test]
+    fn severity_parses_case_insensitively_and_rejects_unknown() {
+        assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
+        assert!(
+            "critical"
+                .parse::<Severity>()
+                .unwrap_err()
+                .contains("critical")
+        );
+    }
+}

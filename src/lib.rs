@@ -1,0 +1,16 @@
+//! launch-ready: a terminal runbook for a 48-hour launch-readiness sprint.
+//!
+//! Pure modules (`finding`, `runbook`, `session::model`, `verdict`, `checks::catalog`,
+//! `net::settings`) hold no terminal or network IO so they can be tested directly; the TUI,
+//! the check engine and persistence build on them.
+
+pub mod checks;
+pub mod cli;
+pub mod commands;
+pub mod engine;
+pub mod finding;
+pub mod net;
+pub mod paths;
+pub mod runbook;
+pub mod session;
+pub mod verdict;

@@ -1,0 +1,45 @@
+//! Entry point: parse the command line, dispatch, map the outcome to an exit code.
+
+use clap::Parser;
+use launch_ready::cli::{Cli, Command, RunbooksCommand};
+use launch_ready::commands::{self, Failure};
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // clap prints help/version to stdout and usage errors to stderr.
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let mut out = String::new();
+    let result = run(cli, &mut out);
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure { code, message }) => {
+            eprintln!("launch-ready: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(cli: Cli, out: &mut String) -> commands::Outcome {
+    match cli.command {
+        Some(Command::Runbooks(RunbooksCommand::List)) => commands::runbooks::list(out),
+        Some(Command::Runbooks(RunbooksCommand::Show { id })) => commands::runbooks::show(&id, out),
+        Some(Command::Runbooks(RunbooksCommand::Validate { files })) => {
+            commands::runbooks::validate(&files, out)
+        }
+        Some(other) => Err(Failure::usage(format!(
+            "`{other:?}` is not available in this build yet"
+        ))),
+        None => Err(Failure::usage(
+            "the session picker is not available in this build yet",
+        )),
+    }
+}

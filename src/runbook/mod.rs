@@ -1,0 +1,9 @@
+//! Runbooks: the schema (`model`), parsing and validation (`load`) and the catalogue of
+//! runbooks available to this process (`library`): bundled ones, user ones, and files.
+
+pub mod library;
+pub mod load;
+pub mod model;
+
+pub use load::{Loaded, Origin, RunbookError};
+pub use model::{Check, Run, Runbook, Stage};

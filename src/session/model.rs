@@ -1,0 +1,313 @@
+//! What a session file holds: one sprint for one client. Pure data plus small derived
+//! helpers; saving, locking and migration live in `store.rs`.
+
+use crate::finding::{CheckStatus, Finding, Severity};
+use crate::net::settings::NetworkSettings;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use time::{Duration, OffsetDateTime};
+
+/// Version of the session file format written by this build. Older files are migrated on
+/// load; newer files are refused (never overwritten).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How long a check result counts as current; older results are shown as stale.
+pub const FRESHNESS: Duration = Duration::hours(12);
+
+/// Evidence entries kept per check (newest first); older runs are dropped.
+pub const EVIDENCE_HISTORY: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    /// File format version (`SCHEMA_VERSION` when written by this build).
+    pub version: u32,
+    /// Short name, also the file stem (`acme-corp`).
+    pub name: String,
+    /// The client's display name.
+    pub client: String,
+    pub runbook: RunbookRef,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    /// Hour 0 of the 48-hour sprint.
+    #[serde(with = "time::serde::rfc3339")]
+    pub sprint_start: OffsetDateTime,
+    pub targets: Targets,
+    #[serde(default)]
+    pub network: NetworkSettings,
+    /// Per-check state keyed by the runbook's check id.
+    #[serde(default)]
+    pub checks: BTreeMap<String, CheckState>,
+    /// Free-form sprint journal, oldest first.
+    #[serde(default)]
+    pub journal: Vec<JournalEntry>,
+    /// Go / no-go decisions taken, oldest first.
+    #[serde(default)]
+    pub decisions: Vec<Decision>,
+    /// Names of the credentials this session uses (values live in the OS keyring only).
+    #[serde(default)]
+    pub credentials: Vec<String>,
+    /// Where the operator was, restored on reopen.
+    #[serde(default)]
+    pub ui: UiState,
+}
+
+/// Which runbook the session follows, and the hash of its text when the session began.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunbookRef {
+    pub id: String,
+    pub hash: String,
+}
+
+/// What the checks run against.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// Registrable apex domain (`example.com`).
+    pub apex: String,
+    /// Role hosts: www, app, api, admin, staging, …
+    #[serde(default)]
+    pub hosts: Vec<HostTarget>,
+    /// Key routes to probe (paths on the canonical host, or full URLs).
+    #[serde(default)]
+    pub routes: Vec<Route>,
+    #[serde(default)]
+    pub repo: Option<PathBuf>,
+    #[serde(default)]
+    pub build_dir: Option<PathBuf>,
+    #[serde(default)]
+    pub env_files: Vec<EnvFile>,
+    /// Name of the credential holding the alert webhook URL.
+    #[serde(default)]
+    pub alert_route: Option<String>,
+    /// DKIM selectors to look up besides the common ones.
+    #[serde(default)]
+    pub dkim_selectors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostTarget {
+    pub role: String,
+    pub host: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    pub name: String,
+    /// A path (`/login`) on the canonical host, or a full URL.
+    pub path: String,
+    #[serde(default = "default_method")]
+    pub method: String,
+}
+
+fn default_method() -> String {
+    "GET".into()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvFile {
+    /// Environment name (`production`, `staging`, `example`).
+    pub environment: String,
+    pub path: PathBuf,
+}
+
+/// The state of one checklist item.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckState {
+    pub status: CheckStatus,
+    #[serde(default)]
+    pub note: String,
+    /// Why the check was skipped, when it was.
+    #[serde(default)]
+    pub skip_reason: Option<String>,
+    /// The operator's severity for this check's findings and for it being unpassed.
+    #[serde(default)]
+    pub severity_override: Option<Severity>,
+    /// Automated results, newest first, at most `EVIDENCE_HISTORY`.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub updated_at: Option<OffsetDateTime>,
+}
+
+impl CheckState {
+    pub fn latest(&self) -> Option<&Evidence> {
+        self.evidence.first()
+    }
+
+    /// Records a new run, newest first, trimming history.
+    pub fn push_evidence(&mut self, ev: Evidence) {
+        self.evidence.insert(0, ev);
+        self.evidence.truncate(EVIDENCE_HISTORY);
+    }
+
+    /// True when the latest result is older than the freshness window.
+    pub fn is_stale(&self, now: OffsetDateTime) -> bool {
+        self.latest().is_some_and(|e| now - e.at > FRESHNESS)
+    }
+}
+
+/// One automated run of a check: the results for each target it ran against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub duration_ms: u64,
+    pub status: CheckStatus,
+    pub summary: String,
+    pub results: Vec<CheckOutcome>,
+}
+
+impl Evidence {
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.results.iter().flat_map(|r| r.findings.iter())
+    }
+}
+
+/// The result of one check against one target; the same shape as one element of the
+/// headless JSON `results` array.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckOutcome {
+    /// Engine check name (`tls.certificate`).
+    pub check: String,
+    pub family: String,
+    pub target: String,
+    pub status: CheckStatus,
+    pub duration_ms: u64,
+    pub summary: String,
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub evidence: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalEntry {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Go,
+    NoGo,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Go => "go",
+            Verdict::NoGo => "no-go",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub verdict: Verdict,
+    pub reason: String,
+}
+
+/// The screens of the TUI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Screen {
+    #[default]
+    Checklist,
+    Timeline,
+    Risks,
+    Targets,
+    Monitor,
+}
+
+/// Where the operator was; restored when the session is reopened.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiState {
+    #[serde(default)]
+    pub screen: Screen,
+    #[serde(default)]
+    pub stage: usize,
+    #[serde(default)]
+    pub check: usize,
+    #[serde(default)]
+    pub presenter: bool,
+}
+
+impl Session {
+    /// A fresh session for `runbook`, starting the sprint clock at `now`.
+    pub fn new(
+        name: &str,
+        client: &str,
+        runbook: &crate::runbook::Loaded,
+        targets: Targets,
+        now: OffsetDateTime,
+    ) -> Session {
+        Session {
+            version: SCHEMA_VERSION,
+            name: name.to_string(),
+            client: client.to_string(),
+            runbook: RunbookRef {
+                id: runbook.runbook.id.clone(),
+                hash: runbook.hash.clone(),
+            },
+            created_at: now,
+            updated_at: now,
+            sprint_start: now,
+            targets,
+            network: NetworkSettings::default(),
+            checks: BTreeMap::new(),
+            journal: Vec::new(),
+            decisions: Vec::new(),
+            credentials: Vec::new(),
+            ui: UiState::default(),
+        }
+    }
+
+    pub fn state(&self, check_id: &str) -> Option<&CheckState> {
+        self.checks.get(check_id)
+    }
+
+    pub fn state_mut(&mut self, check_id: &str) -> &mut CheckState {
+        self.checks.entry(check_id.to_string()).or_default()
+    }
+
+    pub fn status(&self, check_id: &str) -> CheckStatus {
+        self.checks
+            .get(check_id)
+            .map_or(CheckStatus::Todo, |s| s.status)
+    }
+
+    /// Whole hours since the sprint started (may exceed 48, never negative).
+    pub fn sprint_hour(&self, now: OffsetDateTime) -> i64 {
+        (now - self.sprint_start).whole_hours().max(0)
+    }
+
+    /// Every host of the session: the apex, then each role host, without repeats.
+    pub fn hosts(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for h in std::iter::once(self.targets.apex.as_str())
+            .chain(self.targets.hosts.iter().map(|h| h.host.as_str()))
+        {
+            if !h.is_empty() && !out.contains(&h) {
+                out.push(h);
+            }
+        }
+        out
+    }
+}
