@@ -7,6 +7,7 @@
 pub mod checks;
 pub mod cli;
 pub mod commands;
+pub mod credentials;
 pub mod engine;
 pub mod finding;
 pub mod net;

@@ -1,6 +1,8 @@
 //! Sessions: the data model (`model`) and its persistence (`store`).
 
+pub mod list;
 pub mod model;
+pub mod persist;
 pub mod store;
 
 pub use model::{CheckState, Session};
