@@ -15,18 +15,18 @@ pub fn list(out: &mut String) -> Outcome {
     let lib = library();
     let _ = writeln!(
         out,
-        "{:<30} {:<7} {:<7} {:<36} SOURCE",
+        "{:<30} {:<7} {:<7} {:<58} SOURCE",
         "ID", "STAGES", "CHECKS", "PRODUCT / MATURITY"
     );
     for l in &lib.runbooks {
         let rb = &l.runbook;
         let _ = writeln!(
             out,
-            "{:<30} {:<7} {:<7} {:<36} {}",
+            "{:<30} {:<7} {:<7} {:<58} {}",
             rb.id,
             rb.stages.len(),
             rb.check_count(),
-            truncate(&format!("{} / {}", rb.product_kind, rb.maturity), 36),
+            truncate(&format!("{} / {}", rb.product_kind, rb.maturity), 58),
             l.origin
         );
     }
