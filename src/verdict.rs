@@ -73,8 +73,11 @@ pub fn assess(runbook: &Runbook, session: &Session, now: OffsetDateTime) -> Asse
                 }
             }
         }
-        let has_findings = risks.iter().any(|r| r.check_id == check.id);
-        if !status.is_done() && !(has_findings && status == CheckStatus::Fail) {
+        // A failed automated check is already represented by its findings.
+        let explained_by_findings =
+            status == CheckStatus::Fail && risks.iter().any(|r| r.check_id == check.id);
+        let open = !(status.is_done() || explained_by_findings);
+        if open {
             let message = match (status, &check.run) {
                 (CheckStatus::Todo, Run::Manual { .. }) => "not answered yet".to_string(),
                 (CheckStatus::Todo, Run::Auto { .. }) => "not run yet".to_string(),
