@@ -46,8 +46,11 @@ fn real_keyring_round_trip_scopes_and_delete() {
     store.set(&session, &name, "session value").unwrap();
     assert_eq!(store.get(&Scope::Global, &name).unwrap(), value);
     assert_eq!(store.get(&session, &name).unwrap(), "session value");
-    assert_eq!(store.list(&Scope::Global).unwrap(), [name.clone()]);
-    assert_eq!(store.list(&session).unwrap(), [name.clone()]);
+    assert_eq!(
+        store.list(&Scope::Global).unwrap(),
+        std::slice::from_ref(&name)
+    );
+    assert_eq!(store.list(&session).unwrap(), std::slice::from_ref(&name));
 
     store.set(&Scope::Global, &name, "replaced").unwrap();
     assert_eq!(store.get(&Scope::Global, &name).unwrap(), "replaced");

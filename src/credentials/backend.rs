@@ -150,10 +150,10 @@ mod linux {
         // keyring; anything else is a login session keyring worth keeping.
         let current = KeyRing::from_special_id(KeyRingIdentifier::Session, false)
             .and_then(|ring| ring.metadata());
-        if let Ok(meta) = current {
-            if !meta.get_description().starts_with("_uid_ses.") {
-                return Ok(());
-            }
+        if let Ok(meta) = current
+            && !meta.get_description().starts_with("_uid_ses.")
+        {
+            return Ok(());
         }
         KeyRing::from_special_id(KeyRingIdentifier::Session, true)
             .map(|_| ())
