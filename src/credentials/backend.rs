@@ -8,6 +8,10 @@
 //! the caller. The first store that passes wins; when none does, the caller gets
 //! `Unavailable` with what was tried and why each failed. There is deliberately no file or
 //! plain-text fallback.
+//!
+//! The choice is made per process, so a value stored from a desktop session (Secret
+//! Service) is not visible from a login without that D-Bus session (kernel keyutils), and
+//! the other way round; the backend name is shown after every `set` for that reason.
 
 use super::index::NameIndex;
 use super::keyring_store::{KeyringStore, describe};
@@ -71,7 +75,10 @@ fn pick_backend() -> Result<(Store, String), CredentialError> {
         linux_keyutils_keyring_store::Store::new().map(|s| s as Store)
     });
     match keyutils {
-        Ok(store) => Ok((store, "kernel keyutils (kept until reboot)".to_string())),
+        Ok(store) => Ok((
+            store,
+            "kernel keyutils (memory only: lost at reboot or after days unused)".to_string(),
+        )),
         Err(mut why_not_keyutils) => {
             if let Some(Err(join)) = SESSION_JOIN.get() {
                 why_not_keyutils = format!("{why_not_keyutils} ({join})");
