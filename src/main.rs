@@ -7,6 +7,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Before any thread exists: threads inherit the session keyring joined here.
+    launch_ready::credentials::prepare_process();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -35,6 +37,7 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
         Some(Command::Runbooks(RunbooksCommand::Validate { files })) => {
             commands::runbooks::validate(&files, out)
         }
+        Some(Command::Secret(cmd)) => commands::secret::run(&cmd, out),
         Some(other) => Err(Failure::usage(format!(
             "`{other:?}` is not available in this build yet"
         ))),

@@ -4,6 +4,7 @@
 
 pub mod check_args;
 pub mod runbooks;
+pub mod secret;
 
 use std::fmt;
 
