@@ -35,6 +35,8 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
         Some(Command::Runbooks(RunbooksCommand::Validate { files })) => {
             commands::runbooks::validate(&files, out)
         }
+        Some(Command::New(args)) => commands::sessions::new(&args, out),
+        Some(Command::Sessions) => commands::sessions::list(out),
         Some(other) => Err(Failure::usage(format!(
             "`{other:?}` is not available in this build yet"
         ))),

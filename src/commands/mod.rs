@@ -4,6 +4,7 @@
 
 pub mod check_args;
 pub mod runbooks;
+pub mod sessions;
 
 use std::fmt;
 
