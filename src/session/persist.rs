@@ -107,27 +107,22 @@ impl Persister {
     }
 }
 
-/// Writes `snapshot` on a blocking thread and waits for it. On failure the snapshot comes
-/// back for a retry (unless the writing thread itself died with it).
+/// Writes `snapshot` on a blocking thread and waits for it. The snapshot comes back for a
+/// retry (unless the writing thread itself died with it).
 async fn write(
     file: &Arc<SessionFile>,
     snapshot: Session,
-) -> Result<(), (Option<Session>, StoreError)> {
+) -> (Option<Session>, Result<(), StoreError>) {
     let file = Arc::clone(file);
     let path = file.path.clone();
-    let joined = tokio::task::spawn_blocking(move || match file.save(&snapshot) {
-        Ok(()) => Ok(()),
-        Err(e) => Err((Some(snapshot), e)),
+    let joined = tokio::task::spawn_blocking(move || {
+        let result = file.save(&snapshot);
+        (Some(snapshot), result)
     })
     .await;
     joined.unwrap_or_else(|e| {
-        Err((
-            None,
-            StoreError::Io {
-                path,
-                source: std::io::Error::other(format!("the save thread failed: {e}")),
-            },
-        ))
+        let source = std::io::Error::other(format!("the save thread failed: {e}"));
+        (None, Err(StoreError::Io { path, source }))
     })
 }
 
@@ -182,7 +177,7 @@ async fn write_pending(
     let Some(snapshot) = pending.take() else {
         return Ok(());
     };
-    let result = write(file, snapshot).await;
+    let (kept, result) = write(file, snapshot).await;
     let slot = shared.lock();
     match result {
         Ok(()) => {
@@ -193,7 +188,7 @@ async fn write_pending(
             }
             Ok(())
         }
-        Err((kept, e)) => {
+        Err(e) => {
             if pending.is_none() {
                 *pending = kept;
             }
