@@ -319,9 +319,12 @@ async fn the_persister_coalesces_a_burst_and_flush_writes_the_last() {
     let status = persister.status();
     assert_eq!(*status.borrow(), SaveStatus::Idle);
     let mut last = first.clone();
-    for i in 0..200 {
+    // Keystrokes 5 ms apart, the actor free to run between them: about 50 ms in all, well
+    // inside one debounce window.
+    for i in 0..10 {
         last.state_mut("dns-apex").note = format!("keystroke {i}");
         persister.save(last.clone());
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert_eq!(*status.borrow(), SaveStatus::Pending);
     persister.flush().await.expect("flush");
@@ -425,4 +428,20 @@ async fn a_read_only_folder_fails_then_recovers_on_the_next_change() {
     persister.save(changed.clone());
     persister.flush().await.expect("flush after fix");
     assert_eq!(read_session(&path), changed);
+}
+
+#[test]
+fn opening_a_missing_file_names_it_and_leaves_nothing_behind() {
+    let (dir, path) = setup();
+    let err = SessionFile::open(&path).expect_err("missing");
+    assert!(
+        matches!(&err, StoreError::Io { path: p, source } if p == &path && source.kind() == std::io::ErrorKind::NotFound),
+        "{err:?}"
+    );
+    assert!(
+        std::fs::read_dir(dir.path())
+            .expect("list")
+            .next()
+            .is_none()
+    );
 }

@@ -56,6 +56,7 @@ impl Shared {
 
 /// Handle to the actor. Must be created inside a tokio runtime.
 pub struct Persister {
+    path: std::path::PathBuf,
     shared: Arc<Shared>,
     flush: mpsc::Sender<oneshot::Sender<Result<(), StoreError>>>,
     task: tokio::task::JoinHandle<()>,
@@ -70,8 +71,10 @@ impl Persister {
             status,
         });
         let (flush, flush_rx) = mpsc::channel(1);
+        let path = file.path.clone();
         let task = tokio::spawn(run(Arc::new(file), Arc::clone(&shared), flush_rx));
         Persister {
+            path,
             shared,
             flush,
             task,
@@ -96,7 +99,7 @@ impl Persister {
     pub async fn flush(self) -> Result<(), StoreError> {
         let (reply, answer) = oneshot::channel();
         let stopped = || StoreError::Io {
-            path: std::path::PathBuf::new(),
+            path: self.path.clone(),
             source: std::io::Error::other("the session saver stopped unexpectedly"),
         };
         self.flush.send(reply).await.map_err(|_| stopped())?;

@@ -242,6 +242,8 @@ fn refresh_backup(path: &Path) -> Result<(), StoreError> {
 impl SessionFile {
     /// Locks and loads `path`, migrating older formats.
     pub fn open(path: &Path) -> Result<(SessionFile, Session), StoreError> {
+        // Checked first so a wrong name is reported as such and leaves no stray lock file.
+        std::fs::metadata(path).map_err(|e| StoreError::io(path, e))?;
         let lock = lock(path)?;
         let session = read(path)?;
         Ok((SessionFile::locked(path, lock, false), session))
@@ -250,6 +252,7 @@ impl SessionFile {
     /// Locks `path` and loads its backup instead (after a corrupt or newer file). The next
     /// save writes `path` again; the unreadable file is then kept as `NAME.ron.corrupt`.
     pub fn open_backup(path: &Path) -> Result<(SessionFile, Session), StoreError> {
+        // Locked first: if another process has the session open, that is what to fix.
         let lock = lock(path)?;
         let bak = backup_path(path);
         let text = std::fs::read_to_string(&bak).map_err(|e| StoreError::io(&bak, e))?;
