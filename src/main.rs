@@ -38,6 +38,8 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
             commands::runbooks::validate(&files, out)
         }
         Some(Command::Secret(cmd)) => commands::secret::run(&cmd, out),
+        Some(Command::New(args)) => commands::sessions::new(&args, out),
+        Some(Command::Sessions) => commands::sessions::list(out),
         Some(other) => Err(Failure::usage(format!(
             "`{other:?}` is not available in this build yet"
         ))),

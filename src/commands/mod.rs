@@ -5,6 +5,7 @@
 pub mod check_args;
 pub mod runbooks;
 pub mod secret;
+pub mod sessions;
 
 use std::fmt;
 

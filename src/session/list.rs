@@ -1,7 +1,12 @@
 //! Listing the sessions in the data dir for `launch-ready sessions` and the TUI picker.
 //!
-//! Interface fixed here; bodies to be completed.
+//! Listing reads files without taking their locks, so a session open in another process
+//! still shows up (a save replaces the file by rename, so a read never sees half a file).
+//! A file that cannot be read is listed with the reason instead of being dropped: the user
+//! must learn that a session needs attention, not find it silently missing.
 
+use super::store::{self, StoreError};
+use crate::runbook::library::Library;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
@@ -21,14 +26,187 @@ pub struct SessionSummary {
     pub problem: Option<String>,
 }
 
+/// Session files in `dir`: `*.ron`, skipping hidden names (temp files being written) and the
+/// `.bak`, `.lock` and `.corrupt` sidecars, which do not end in `.ron`.
+fn session_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "ron")
+                && p.file_name()
+                    .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+        })
+        .collect()
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn modified(path: &Path) -> OffsetDateTime {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map_or(OffsetDateTime::UNIX_EPOCH, OffsetDateTime::from)
+}
+
+fn problem_text(e: &StoreError) -> String {
+    let base = match e {
+        StoreError::Io { source, .. } => format!("cannot read the file: {source}"),
+        StoreError::Corrupt {
+            line,
+            column,
+            message,
+            ..
+        } => format!("damaged at line {line}, column {column}: {message}"),
+        StoreError::TooNew {
+            found, supported, ..
+        } => format!(
+            "written by a newer launch-ready (format {found}, this build reads up to {supported})"
+        ),
+        StoreError::Locked { .. } => e.to_string(),
+    };
+    if e.backup().is_some() {
+        format!("{base}; a backup exists (open it with --from-backup)")
+    } else {
+        base
+    }
+}
+
+fn summarise(path: PathBuf, library: &Library, now: OffsetDateTime) -> SessionSummary {
+    match store::read(&path) {
+        Ok(session) => SessionSummary {
+            name: file_stem(&path),
+            client: session.client.clone(),
+            runbook_id: session.runbook.id.clone(),
+            progress: library
+                .get(&session.runbook.id)
+                .map(|l| crate::verdict::progress(&l.runbook, &session)),
+            sprint_hour: session.sprint_hour(now),
+            updated_at: session.updated_at,
+            problem: None,
+            path,
+        },
+        Err(e) => SessionSummary {
+            name: file_stem(&path),
+            client: String::new(),
+            runbook_id: String::new(),
+            progress: None,
+            sprint_hour: 0,
+            updated_at: modified(&path),
+            problem: Some(problem_text(&e)),
+            path,
+        },
+    }
+}
+
 /// Sessions in `dir`, most recently active first.
 pub fn list_sessions(dir: &Path, now: OffsetDateTime) -> Vec<SessionSummary> {
-    let _ = (dir, now);
-    unimplemented!("session list")
+    let files = session_files(dir);
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let library = Library::load(crate::paths::user_runbooks_dir().as_deref());
+    let mut rows: Vec<SessionSummary> = files
+        .into_iter()
+        .map(|p| summarise(p, &library, now))
+        .collect();
+    rows.sort_by(|a, b| {
+        b.updated_at
+            .cmp(&a.updated_at)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    rows
 }
 
 /// Resolves a session name (file stem in the sessions dir) or a path to a session file path.
 pub fn resolve(name_or_path: &str) -> Result<PathBuf, String> {
-    let _ = name_or_path;
-    unimplemented!("session list")
+    resolve_in(name_or_path, crate::paths::sessions_dir().as_deref())
+}
+
+/// [`resolve`] against an explicit sessions folder.
+pub fn resolve_in(name_or_path: &str, dir: Option<&Path>) -> Result<PathBuf, String> {
+    let as_path = Path::new(name_or_path);
+    if as_path.is_file() {
+        return Ok(as_path.to_path_buf());
+    }
+    let looks_like_path = name_or_path.contains(['/', '\\']) || name_or_path.ends_with(".ron");
+    if looks_like_path {
+        return Err(format!("no session file at `{name_or_path}`"));
+    }
+    let Some(dir) = dir else {
+        return Err(format!(
+            "no session named `{name_or_path}`: there is no data folder (set {})",
+            crate::paths::DATA_DIR_ENV
+        ));
+    };
+    let candidate = dir.join(format!("{name_or_path}.ron"));
+    if candidate.is_file() {
+        return Ok(candidate);
+    }
+    let mut known: Vec<String> = session_files(dir).iter().map(|p| file_stem(p)).collect();
+    known.sort();
+    if known.is_empty() {
+        Err(format!(
+            "no session named `{name_or_path}`, and there are no sessions in {} yet",
+            dir.display()
+        ))
+    } else {
+        Err(format!(
+            "no session named `{name_or_path}`; known sessions: {}",
+            known.join(", ")
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_session_files_are_listed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in [
+            "acme.ron",
+            "acme.ron.bak",
+            "acme.ron.lock",
+            "acme.ron.corrupt",
+            ".acme.ron.abc123.tmp",
+            ".hidden.ron",
+            "notes.txt",
+        ] {
+            std::fs::write(dir.path().join(name), "x").expect("write");
+        }
+        std::fs::create_dir(dir.path().join("folder.ron")).expect("mkdir");
+        let files = session_files(dir.path());
+        assert_eq!(files, vec![dir.path().join("acme.ron")]);
+    }
+
+    #[test]
+    fn resolve_names_paths_and_unknowns() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("acme.ron");
+        std::fs::write(&file, "x").expect("write");
+        std::fs::write(dir.path().join("beta.ron"), "x").expect("write");
+        assert_eq!(resolve_in("acme", Some(dir.path())), Ok(file.clone()));
+        let as_text = file.to_string_lossy().into_owned();
+        assert_eq!(resolve_in(&as_text, None), Ok(file));
+        assert_eq!(
+            resolve_in("gamma", Some(dir.path())),
+            Err("no session named `gamma`; known sessions: acme, beta".into())
+        );
+        assert_eq!(
+            resolve_in("missing/x.ron", Some(dir.path())),
+            Err("no session file at `missing/x.ron`".into())
+        );
+        let empty = tempfile::tempdir().expect("tempdir");
+        let err = resolve_in("acme", Some(empty.path())).expect_err("no sessions");
+        assert!(err.contains("there are no sessions in"), "{err}");
+    }
 }

@@ -1,6 +1,7 @@
 //! Sessions: the data model (`model`) and its persistence (`store`).
 
 pub mod list;
+pub mod migrate;
 pub mod model;
 pub mod persist;
 pub mod store;

@@ -1,11 +1,28 @@
 //! Session persistence: strict RON files written atomically (temp file, fsync, rename) with
 //! the previous version kept as `NAME.ron.bak`, an advisory lock against a second editor,
-//! and schema migration on load. A corrupt or newer file is never overwritten.
+//! and schema migration on load (`migrate.rs`). A corrupt or newer file is never overwritten.
 //!
-//! Interface fixed here; bodies to be completed.
+//! Why it is shaped this way:
+//! - Every replacement is a rename of a fully written, fsynced file, so after a crash the
+//!   session file is either the old version or the new one, never a torn mix. The directory
+//!   is fsynced after the renames so they survive a power cut too.
+//! - The backup is refreshed by hard-linking the current file to a temp name and renaming
+//!   that over `.bak`: the backup also flips atomically from one good version to the next, and
+//!   the main file and the backup are never both in doubt.
+//! - Only [`SessionFile`] writes, and it exists only after a successful, locked open: a file
+//!   that does not parse or comes from a newer build cannot be opened, so nothing saves over
+//!   it. Opening the backup instead is explicit, and the unreadable file is then set aside as
+//!   `NAME.ron.corrupt` rather than becoming the new backup.
+//! - The lock lives in a sidecar `NAME.ron.lock` that is never deleted: the session file
+//!   itself is replaced on every save, so a lock on it would not outlive the first rename.
 
+use super::migrate::{self, MigrateError};
 use super::model::Session;
+use std::ffi::OsString;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -40,28 +57,254 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// The backup the user can fall back to, when the error is about the file's content.
+    pub fn backup(&self) -> Option<&Path> {
+        match self {
+            StoreError::Corrupt { backup, .. } | StoreError::TooNew { backup, .. } => {
+                backup.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    fn io(path: &Path, source: io::Error) -> StoreError {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
 /// An open, locked session file. Dropping it releases the lock.
 #[derive(Debug)]
 pub struct SessionFile {
     pub path: PathBuf,
+    /// Holds the advisory lock for as long as this value lives.
+    _lock: File,
+    /// Opened from the backup: the main file is unreadable and must not become the backup.
+    main_unreadable: AtomicBool,
+}
+
+/// `NAME.ron` → `NAME.ron<suffix>` in the same folder.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name: OsString = path.file_name().map(OsString::from).unwrap_or_default();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Where the previous version of `path` is kept.
+pub fn backup_path(path: &Path) -> PathBuf {
+    sibling(path, ".bak")
+}
+
+/// The sidecar file that carries the advisory lock for `path`.
+pub fn lock_path(path: &Path) -> PathBuf {
+    sibling(path, ".lock")
+}
+
+/// Where an unreadable file is set aside when the session is restored from its backup.
+pub fn corrupt_path(path: &Path) -> PathBuf {
+    sibling(path, ".corrupt")
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+fn lock(path: &Path) -> Result<File, StoreError> {
+    let lock_file = lock_path(path);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_file)
+        .map_err(|e| StoreError::io(&lock_file, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(StoreError::Locked {
+            path: path.to_path_buf(),
+        }),
+        Err(TryLockError::Error(e)) => Err(StoreError::io(&lock_file, e)),
+    }
+}
+
+/// Parses `text` read from `path`, mapping problems to errors that name the file and offer
+/// `backup` when there is one.
+pub(crate) fn parse(
+    text: &str,
+    path: &Path,
+    backup: Option<PathBuf>,
+) -> Result<Session, StoreError> {
+    migrate::load(text).map_err(|e| match e {
+        MigrateError::Syntax {
+            line,
+            column,
+            message,
+        } => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+            backup,
+        },
+        MigrateError::TooNew { found, supported } => StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            supported,
+            backup,
+        },
+        other @ (MigrateError::BadVersion(_) | MigrateError::Step { .. }) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: other.to_string(),
+            backup,
+        },
+    })
+}
+
+/// Reads and parses `path` without locking it (for listings).
+pub(crate) fn read(path: &Path) -> Result<Session, StoreError> {
+    let text = std::fs::read_to_string(path).map_err(|e| StoreError::io(path, e))?;
+    let bak = backup_path(path);
+    parse(&text, path, bak.is_file().then_some(bak))
+}
+
+/// The text written for `session`: struct names on, two-space indent, fields in model order
+/// and maps in key order (the model uses `BTreeMap`), so diffs between saves stay small.
+pub fn to_ron(session: &Session) -> Result<String, ron::Error> {
+    let config = ron::ser::PrettyConfig::new()
+        .struct_names(true)
+        .indentor("  ");
+    let mut text = ron::ser::to_string_pretty(session, config)?;
+    text.push('\n');
+    Ok(text)
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    // Directories cannot be opened for syncing here; the renames are still atomic.
+    Ok(())
+}
+
+/// Writes `bytes` to a new temp file beside `target` and fsyncs it.
+fn write_temp(target: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, StoreError> {
+    let dir = parent_dir(target);
+    let stem = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{stem}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| StoreError::io(dir, e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| StoreError::io(tmp.path(), e))?;
+    Ok(tmp)
+}
+
+/// Points `.bak` at the current content of `path`, atomically. No current file: nothing to do.
+fn refresh_backup(path: &Path) -> Result<(), StoreError> {
+    let bak = backup_path(path);
+    let dir = parent_dir(path);
+    let staging = tempfile::Builder::new()
+        .prefix(".bak.")
+        .suffix(".tmp")
+        .make_in(dir, |p| std::fs::hard_link(path, p));
+    match staging {
+        Ok(link) => link
+            .persist(&bak)
+            .map(drop)
+            .map_err(|e| StoreError::io(&bak, e.error)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound && !path.exists() => Ok(()),
+        // No hard links on this file system: fall back to a copy written the same safe way.
+        Err(_) => {
+            let bytes = std::fs::read(path).map_err(|e| StoreError::io(path, e))?;
+            write_temp(&bak, &bytes)?
+                .persist(&bak)
+                .map(drop)
+                .map_err(|e| StoreError::io(&bak, e.error))
+        }
+    }
 }
 
 impl SessionFile {
     /// Locks and loads `path`, migrating older formats.
     pub fn open(path: &Path) -> Result<(SessionFile, Session), StoreError> {
-        let _ = path;
-        unimplemented!("session store")
+        // Checked first so a wrong name is reported as such and leaves no stray lock file.
+        std::fs::metadata(path).map_err(|e| StoreError::io(path, e))?;
+        let lock = lock(path)?;
+        let session = read(path)?;
+        Ok((SessionFile::locked(path, lock, false), session))
+    }
+
+    /// Locks `path` and loads its backup instead (after a corrupt or newer file). The next
+    /// save writes `path` again; the unreadable file is then kept as `NAME.ron.corrupt`.
+    pub fn open_backup(path: &Path) -> Result<(SessionFile, Session), StoreError> {
+        // Locked first: if another process has the session open, that is what to fix.
+        let lock = lock(path)?;
+        let bak = backup_path(path);
+        let text = std::fs::read_to_string(&bak).map_err(|e| StoreError::io(&bak, e))?;
+        let session = parse(&text, &bak, None)?;
+        let main_readable = std::fs::read_to_string(path)
+            .ok()
+            .is_some_and(|t| migrate::load(&t).is_ok());
+        Ok((SessionFile::locked(path, lock, !main_readable), session))
     }
 
     /// Creates `path` for a new session (fails if it exists) and locks it.
     pub fn create(path: &Path, session: &Session) -> Result<SessionFile, StoreError> {
-        let _ = (path, session);
-        unimplemented!("session store")
+        let dir = parent_dir(path);
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        let lock = lock(path)?;
+        let text = to_ron(session).map_err(|e| StoreError::io(path, io::Error::other(e)))?;
+        let tmp = write_temp(path, text.as_bytes())?;
+        // `persist_noclobber` refuses an existing target, so a session is never replaced here.
+        tmp.persist_noclobber(path)
+            .map_err(|e| StoreError::io(path, e.error))?;
+        sync_dir(dir).map_err(|e| StoreError::io(dir, e))?;
+        Ok(SessionFile::locked(path, lock, false))
+    }
+
+    fn locked(path: &Path, lock: File, main_unreadable: bool) -> SessionFile {
+        SessionFile {
+            path: path.to_path_buf(),
+            _lock: lock,
+            main_unreadable: AtomicBool::new(main_unreadable),
+        }
     }
 
     /// Writes `session` atomically, keeping the previous version as the backup.
     pub fn save(&self, session: &Session) -> Result<(), StoreError> {
-        let _ = session;
-        unimplemented!("session store")
+        let path = self.path.as_path();
+        let dir = parent_dir(path);
+        let text = to_ron(session).map_err(|e| StoreError::io(path, io::Error::other(e)))?;
+        let tmp = write_temp(path, text.as_bytes())?;
+        if self.main_unreadable.load(Ordering::Acquire) {
+            let aside = corrupt_path(path);
+            match std::fs::rename(path, &aside) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::io(&aside, e)),
+            }
+        } else {
+            refresh_backup(path)?;
+        }
+        tmp.persist(path)
+            .map_err(|e| StoreError::io(path, e.error))?;
+        sync_dir(dir).map_err(|e| StoreError::io(dir, e))?;
+        self.main_unreadable.store(false, Ordering::Release);
+        Ok(())
     }
 }
