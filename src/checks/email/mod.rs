@@ -4,4 +4,6 @@
 
 pub mod lookup;
 
+pub use adapter::ResolverDns;
 pub use lookup::{EmailDns, LookupError};
+pub mod adapter;
