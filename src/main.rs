@@ -35,6 +35,8 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
         Some(Command::Runbooks(RunbooksCommand::Validate { files })) => {
             commands::runbooks::validate(&files, out)
         }
+        Some(Command::Check(args)) => commands::check::run(&args, out),
+        Some(Command::Lab(args)) => commands::lab::run(&args),
         Some(other) => Err(Failure::usage(format!(
             "`{other:?}` is not available in this build yet"
         ))),
