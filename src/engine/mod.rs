@@ -95,10 +95,10 @@ impl Engine {
             .net
             .lock()
             .map_err(|_| "the engine's network state is poisoned".to_string())?;
-        if let Some((s, n)) = slot.as_ref() {
-            if s == settings {
-                return Ok(n.clone());
-            }
+        if let Some((s, n)) = slot.as_ref()
+            && s == settings
+        {
+            return Ok(n.clone());
         }
         let net = Arc::new(Net::new(settings)?);
         *slot = Some((settings.clone(), net.clone()));
@@ -155,10 +155,10 @@ impl Engine {
                     check_id: id.clone(),
                 });
             }
-            if let Ok(mut jobs) = inner.jobs.lock() {
-                if jobs.get(&id).is_some_and(|j| j.generation == generation) {
-                    jobs.remove(&id);
-                }
+            if let Ok(mut jobs) = inner.jobs.lock()
+                && jobs.get(&id).is_some_and(|j| j.generation == generation)
+            {
+                jobs.remove(&id);
             }
         });
         jobs.insert(
@@ -173,10 +173,10 @@ impl Engine {
 
     /// Cancels the job of one check, if running.
     pub fn cancel(&self, check_id: &str) {
-        if let Ok(jobs) = self.inner.jobs.lock() {
-            if let Some(j) = jobs.get(check_id) {
-                j.token.cancel();
-            }
+        if let Ok(jobs) = self.inner.jobs.lock()
+            && let Some(j) = jobs.get(check_id)
+        {
+            j.token.cancel();
         }
     }
 

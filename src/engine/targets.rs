@@ -74,10 +74,10 @@ pub fn expand(subject: Subject, t: &Targets) -> Vec<Target> {
                     out.push(Target::new(format!("{b}{sep}{}", r.path), "route"));
                 }
             }
-            if out.is_empty() {
-                if let Some(b) = base {
-                    out.push(Target::new(format!("{b}/"), "route"));
-                }
+            if out.is_empty()
+                && let Some(b) = base
+            {
+                out.push(Target::new(format!("{b}/"), "route"));
             }
             out
         }
