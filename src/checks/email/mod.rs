@@ -3,5 +3,10 @@
 //! the resolver: the engine passes the real one, and property tests pass a table.
 
 pub mod lookup;
+pub mod outcome;
+pub mod spf;
+
+#[cfg(test)]
+pub(crate) mod table_dns;
 
 pub use lookup::{EmailDns, LookupError};
