@@ -121,7 +121,7 @@ impl<'d, D: EmailDns> Walker<'d, D> {
                     "SPF term `{}`{} does not parse: {}",
                     clean(&error.term),
                     place(&domain, via),
-                    error.reason
+                    clean(&error.reason)
                 );
                 self.finding("email.spf_syntax", Severity::High, message);
             }

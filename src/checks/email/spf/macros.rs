@@ -76,7 +76,9 @@ impl MacroString {
                         ));
                     }
                     None => {
-                        return Err("a lone `%` ends the value (write %% for a percent sign)".into());
+                        return Err(
+                            "a lone `%` ends the value (write %% for a percent sign)".into()
+                        );
                     }
                 },
                 '!'..='~' => literal.push(ch),
