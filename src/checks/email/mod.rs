@@ -2,6 +2,7 @@
 //! Parsers and evaluators ask DNS through the `EmailDns` trait, so they are independent of
 //! the resolver: the engine passes the real one, and property tests pass a table.
 
+pub mod dkim;
 pub mod dmarc;
 pub mod lookup;
 pub mod outcome;
