@@ -5,6 +5,7 @@
 pub mod dkim;
 pub mod dmarc;
 pub mod lookup;
+pub mod mx;
 pub mod outcome;
 pub mod spf;
 

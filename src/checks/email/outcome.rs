@@ -124,13 +124,14 @@ mod tests {
 
 #[cfg(test)]
 mod send_tests {
-    use crate::checks::email::{EmailDns, dkim, dmarc, spf};
+    use crate::checks::email::{EmailDns, dkim, dmarc, mx, spf};
 
     fn assert_send<T: Send>(_: &T) {}
 
     /// The engine spawns these futures on a multi-threaded runtime, for any resolver.
     #[allow(dead_code)]
     fn check_futures_are_send_for_any_resolver<D: EmailDns>(dns: &D) {
+        assert_send(&mx::check_mx(dns, "example.com"));
         assert_send(&spf::check_spf(dns, "example.com"));
         assert_send(&dmarc::check_dmarc(dns, "example.com"));
         assert_send(&dkim::check_dkim(dns, "example.com", &[]));
