@@ -140,3 +140,58 @@ async fn brightdesk_email_setup_is_weak() {
     assert_eq!(dns.mx("brightdesk.test").await.unwrap().len(), 2);
     lab.shutdown().await;
 }
+
+/// Every email check kind run by the engine's registry against one lab domain.
+async fn email_codes(
+    net: &std::sync::Arc<launch_ready::net::Net>,
+    domain: &str,
+) -> Vec<(String, launch_ready::finding::Severity)> {
+    use launch_ready::checks::email::{dkim, dmarc, mx, spf};
+    let dns = ResolverDns(net.resolver.clone());
+    let selectors = vec!["default".to_string()];
+    let outs = [
+        mx::check_mx(&dns, domain).await,
+        spf::check_spf(&dns, domain).await,
+        dmarc::check_dmarc(&dns, domain).await,
+        dkim::check_dkim(&dns, domain, &selectors).await,
+    ];
+    outs.iter()
+        .flat_map(|o| o.findings.iter().map(|f| (f.code.clone(), f.severity)))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_email_code_is_produced_and_the_good_domain_has_none() {
+    let lab = lab().await;
+    let net = net_for(&lab.settings());
+    assert_eq!(email_codes(&net, GOOD_DOMAIN).await, [], "good domain");
+    for dd in DEFECT_DOMAINS
+        .iter()
+        .filter(|d| d.code.starts_with("email."))
+    {
+        let found = email_codes(&net, dd.domain).await;
+        assert!(
+            found.iter().any(|(c, _)| c == dd.code),
+            "{}: expected {} in {found:?}",
+            dd.domain,
+            dd.code
+        );
+    }
+    let bright: Vec<String> = email_codes(&net, "brightdesk.test")
+        .await
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    for code in [
+        "email.spf_softfail",
+        "email.dmarc_policy_none",
+        "email.dmarc_no_reports",
+        "email.dkim_weak_key",
+    ] {
+        assert!(
+            bright.iter().any(|c| c == code),
+            "brightdesk: {code} in {bright:?}"
+        );
+    }
+    lab.shutdown().await;
+}

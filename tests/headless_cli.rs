@@ -129,11 +129,11 @@ async fn json_report_matches_the_contract() {
             .len(),
         0
     );
-    // Email on registrable domains only; unimplemented kinds stay visible as skipped.
-    assert!(
-        results
-            .iter()
-            .any(|r| r["check"] == "email.spf" && r["target"] == "good.lab.test")
+    // Email runs on registrable domains only.
+    assert_eq!(find("email.spf", "good.lab.test")["status"], "pass");
+    assert_eq!(
+        find("email.dmarc", "brightdesk.test")["findings"][0]["code"],
+        "email.dmarc_policy_none"
     );
     assert!(
         !results

@@ -98,11 +98,25 @@ pub fn dkim_selectors(input: &CheckInput) -> Vec<String> {
     out
 }
 
-/// The email family's entries. Its evaluators (`email::{mx,spf,dmarc,dkim}`) are built
-/// beside this module; until they are part of the build the kinds stay unregistered and
-/// report "not available in this build". Wiring them is one `insert` per kind, calling
-/// them with `email::ResolverDns(i.net.resolver.clone())`.
+/// The email family: the evaluators ask DNS through `ResolverDns`, the shared resolver
+/// behind the family's `EmailDns` trait.
 fn register_email(r: &mut Registry) {
-    let _ = r;
-    let _: fn(Arc<crate::net::Resolver>) -> email::ResolverDns = email::ResolverDns;
+    r.insert("email.mx", |i: CheckInput| async move {
+        email::mx::check_mx(&email::ResolverDns(i.net.resolver.clone()), &i.target.name).await
+    });
+    r.insert("email.spf", |i: CheckInput| async move {
+        email::spf::check_spf(&email::ResolverDns(i.net.resolver.clone()), &i.target.name).await
+    });
+    r.insert("email.dmarc", |i: CheckInput| async move {
+        email::dmarc::check_dmarc(&email::ResolverDns(i.net.resolver.clone()), &i.target.name).await
+    });
+    r.insert("email.dkim", |i: CheckInput| async move {
+        let selectors = dkim_selectors(&i);
+        email::dkim::check_dkim(
+            &email::ResolverDns(i.net.resolver.clone()),
+            &i.target.name,
+            &selectors,
+        )
+        .await
+    });
 }
