@@ -40,6 +40,8 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
         Some(Command::Secret(cmd)) => commands::secret::run(&cmd, out),
         Some(Command::New(args)) => commands::sessions::new(&args, out),
         Some(Command::Sessions) => commands::sessions::list(out),
+        Some(Command::Check(args)) => commands::check::run(&args, out),
+        Some(Command::Lab(args)) => commands::lab::run(&args),
         Some(other) => Err(Failure::usage(format!(
             "`{other:?}` is not available in this build yet"
         ))),

@@ -1,4 +1,6 @@
 //! Automated checks: the catalog of kinds (pure).
 
 pub mod catalog;
+pub mod dns;
 pub mod email;
+pub mod outcome;

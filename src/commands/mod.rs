@@ -2,7 +2,9 @@
 //! maps outcomes to exit codes in one place: 0 success, 1 a check failed the threshold,
 //! 2 usage or configuration errors.
 
+pub mod check;
 pub mod check_args;
+pub mod lab;
 pub mod runbooks;
 pub mod secret;
 pub mod sessions;

@@ -1,4 +1,79 @@
-//! Network settings (pure) and, as the check engine grows, the resolver and clients built
-//! from them.
+//! Network settings (pure) and the network layer built from them: one `Net` per run,
+//! shared by every check, so that all of them ask the same nameserver, honour the same
+//! overrides and trust the same roots.
 
+pub mod client;
+pub mod resolver;
 pub mod settings;
+
+pub use resolver::{LookupFailure, Resolver};
+
+use client::ExtraRoots;
+use settings::NetworkSettings;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The network stack of one run: resolver, trust roots and a cache of HTTP clients per
+/// destination port.
+#[derive(Debug)]
+pub struct Net {
+    pub settings: NetworkSettings,
+    pub resolver: Arc<Resolver>,
+    pub roots: ExtraRoots,
+    clients: Mutex<HashMap<u16, reqwest::Client>>,
+}
+
+impl Net {
+    /// Builds the stack; a bad `ca_file` or resolver configuration is an error naming it.
+    /// Must be called inside a tokio runtime.
+    pub fn new(settings: &NetworkSettings) -> Result<Net, String> {
+        if settings.concurrency == 0 {
+            return Err("concurrency must be at least 1".into());
+        }
+        if settings.timeout_secs == 0 {
+            return Err("timeout must be at least 1 second".into());
+        }
+        let roots = match &settings.ca_file {
+            Some(p) => ExtraRoots::load(p)?,
+            None => ExtraRoots::default(),
+        };
+        let resolver = Arc::new(Resolver::new(settings)?);
+        Ok(Net {
+            settings: settings.clone(),
+            resolver,
+            roots,
+            clients: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The HTTP client for requests to `port`, built on first use.
+    pub fn http_client(&self, port: u16) -> Result<reqwest::Client, String> {
+        let mut clients = self
+            .clients
+            .lock()
+            .map_err(|_| "the HTTP client cache is poisoned".to_string())?;
+        if let Some(c) = clients.get(&port) {
+            return Ok(c.clone());
+        }
+        let c = client::http_client(&self.settings, &self.resolver, &self.roots, port)?;
+        clients.insert(port, c.clone());
+        Ok(c)
+    }
+
+    /// The HTTP client for `url` (its port, or the scheme's default).
+    pub fn client_for(&self, url: &reqwest::Url) -> Result<reqwest::Client, String> {
+        let port = url
+            .port_or_known_default()
+            .ok_or_else(|| format!("`{url}` has no port and no known scheme"))?;
+        self.http_client(port)
+    }
+
+    /// A TCP connection to `host:port` honouring overrides, under the timeout.
+    pub async fn connect_tcp(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> Result<tokio::net::TcpStream, String> {
+        client::connect_tcp(&self.settings, &self.resolver, host, port).await
+    }
+}

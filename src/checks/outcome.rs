@@ -1,0 +1,49 @@
+//! Small helpers every check family uses to build a `CheckOutcome`, so statuses mean the
+//! same thing everywhere: no finding → pass, only info → pass, low → warn, medium or
+//! worse → fail. The engine fills in name, family, target and duration.
+
+use crate::finding::{CheckStatus, Finding, Severity};
+use crate::session::model::CheckOutcome;
+
+/// The status a set of findings deserves.
+pub fn status_for(findings: &[Finding]) -> CheckStatus {
+    match findings.iter().map(|f| f.severity).min() {
+        None | Some(Severity::Info) => CheckStatus::Pass,
+        Some(Severity::Low) => CheckStatus::Warn,
+        Some(_) => CheckStatus::Fail,
+    }
+}
+
+/// A judged outcome: status from the findings.
+pub fn judged(
+    summary: impl Into<String>,
+    findings: Vec<Finding>,
+    evidence: serde_json::Value,
+) -> CheckOutcome {
+    CheckOutcome {
+        check: String::new(),
+        family: String::new(),
+        target: String::new(),
+        status: status_for(&findings),
+        duration_ms: 0,
+        summary: summary.into(),
+        findings,
+        evidence,
+    }
+}
+
+/// The check could not run; `reason` says why.
+pub fn error(reason: impl Into<String>) -> CheckOutcome {
+    CheckOutcome {
+        status: CheckStatus::Error,
+        ..judged(reason, Vec::new(), serde_json::Value::Null)
+    }
+}
+
+/// Not applicable; `reason` says why.
+pub fn skipped(reason: impl Into<String>) -> CheckOutcome {
+    CheckOutcome {
+        status: CheckStatus::Skipped,
+        ..judged(reason, Vec::new(), serde_json::Value::Null)
+    }
+}

@@ -1,0 +1,28 @@
+//! `launch-ready check`: headless checks for CI. Plans (exit 2 on bad input), runs on a
+//! small runtime, prints text or JSON, exits by `--fail-on`.
+
+use super::check_args::CheckArgs;
+use super::{Failure, Outcome};
+use crate::headless::{self, Format};
+
+pub fn run(args: &CheckArgs, out: &mut String) -> Outcome {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async {
+        let plan = headless::plan(args).map_err(Failure::usage)?;
+        let report = headless::run(&plan).await;
+        match plan.format {
+            Format::Json => {
+                let json = serde_json::to_string_pretty(&report)
+                    .map_err(|e| Failure::runtime(format!("cannot write the report: {e}")))?;
+                out.push_str(&json);
+                out.push('\n');
+            }
+            Format::Text => out.push_str(&headless::text::render(&report)),
+        }
+        Ok(headless::exit_code(&report, plan.fail_on))
+    })
+}

@@ -1,0 +1,81 @@
+//! `launch-ready lab`: run the demo lab alone, print how to aim other tools at it, and
+//! stop cleanly on Ctrl-C or SIGTERM.
+
+use super::{Failure, Outcome};
+use crate::cli::LabArgs;
+use crate::lab::{self, Lab, LabConfig};
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// The settings as `check` flags, and the demo targets, for people and scripts.
+pub fn describe(l: &Lab) -> String {
+    let s = l.settings();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "launch-ready lab: DNS on {} (UDP+TCP), HTTP on {}",
+        l.dns_addr(),
+        l.http_addr()
+    );
+    let mut flags = Vec::new();
+    if let Some(ns) = s.nameserver {
+        flags.push(format!("--nameserver {ns}"));
+    }
+    flags.extend(s.connect_to.iter().map(|c| format!("--connect-to {c}")));
+    let _ = writeln!(out, "flags: {}", flags.join(" "));
+    let t = lab::demo_targets();
+    let _ = writeln!(out, "demo product: Brightdesk");
+    let _ = writeln!(out, "  apex: {}", t.apex);
+    for h in &t.hosts {
+        let _ = writeln!(out, "  {}: {}", h.role, h.host);
+    }
+    let _ = writeln!(out, "lab domains: {}", lab::GOOD_DOMAIN);
+    for d in lab::DEFECT_DOMAINS {
+        let _ = writeln!(out, "  {} ({})", d.domain, d.code);
+    }
+    let _ = writeln!(out, "press Ctrl-C to stop");
+    out
+}
+
+pub fn run(args: &LabArgs) -> Outcome {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async {
+        let l = Lab::start(LabConfig {
+            dns_port: args.dns_port,
+        })
+        .await
+        .map_err(Failure::usage)?;
+        // Printed at once (not through `main`'s buffer) so scripts can read it while we run.
+        let mut stdout = std::io::stdout();
+        let _ = stdout.write_all(describe(&l).as_bytes());
+        let _ = stdout.flush();
+        wait_for_stop().await;
+        l.shutdown().await;
+        Ok(0)
+    })
+}
+
+#[cfg(unix)]
+async fn wait_for_stop() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_stop() {
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,212 @@
+//! Expanding a check kind's subject over the session's targets: which hosts, URLs or
+//! paths one job runs against.
+
+use crate::checks::catalog::Subject;
+use crate::checks::dns::is_staging;
+use crate::session::model::Targets;
+
+/// One thing a check runs against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The host, URL, path or credential name, as shown in results.
+    pub name: String,
+    /// `apex`, a host role (`www`, `app`, `staging`…), `route`, `repo`, `build`, an env
+    /// file's environment, or `alert`.
+    pub role: String,
+}
+
+impl Target {
+    fn new(name: impl Into<String>, role: impl Into<String>) -> Target {
+        Target {
+            name: name.into(),
+            role: role.into(),
+        }
+    }
+}
+
+/// Every host: the apex first, then each role host, without repeats.
+pub fn hosts(t: &Targets) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    if !t.apex.is_empty() {
+        out.push(Target::new(&t.apex, "apex"));
+    }
+    for h in &t.hosts {
+        if !h.host.is_empty() && !out.iter().any(|o| o.name == h.host) {
+            out.push(Target::new(&h.host, &h.role));
+        }
+    }
+    out
+}
+
+/// The host routes are resolved against: www when configured, else the apex.
+pub fn canonical_host(t: &Targets) -> Option<String> {
+    t.hosts
+        .iter()
+        .find(|h| h.role == "www")
+        .map(|h| h.host.clone())
+        .or_else(|| (!t.apex.is_empty()).then(|| t.apex.clone()))
+}
+
+/// The targets a kind with `subject` runs against. Empty when the session lacks them
+/// (the engine reports that as skipped).
+pub fn expand(subject: Subject, t: &Targets) -> Vec<Target> {
+    match subject {
+        Subject::Host => hosts(t),
+        Subject::Apex => {
+            if t.apex.is_empty() {
+                Vec::new()
+            } else {
+                vec![Target::new(&t.apex, "apex")]
+            }
+        }
+        Subject::StagingHost => hosts(t)
+            .into_iter()
+            .filter(|h| is_staging(&h.name, &h.role))
+            .collect(),
+        Subject::Route => {
+            let base = canonical_host(t).map(|h| format!("https://{h}"));
+            let mut out = Vec::new();
+            for r in &t.routes {
+                if r.path.starts_with("http://") || r.path.starts_with("https://") {
+                    out.push(Target::new(&r.path, "route"));
+                } else if let Some(b) = &base {
+                    let sep = if r.path.starts_with('/') { "" } else { "/" };
+                    out.push(Target::new(format!("{b}{sep}{}", r.path), "route"));
+                }
+            }
+            if out.is_empty()
+                && let Some(b) = base
+            {
+                out.push(Target::new(format!("{b}/"), "route"));
+            }
+            out
+        }
+        Subject::Repo => t
+            .repo
+            .iter()
+            .map(|p| Target::new(p.display().to_string(), "repo"))
+            .collect(),
+        Subject::BuildOutput => t
+            .build_dir
+            .iter()
+            .map(|p| Target::new(p.display().to_string(), "build"))
+            .collect(),
+        Subject::EnvFiles => t
+            .env_files
+            .iter()
+            .map(|e| Target::new(e.path.display().to_string(), &e.environment))
+            .collect(),
+        Subject::AlertRoute => t
+            .alert_route
+            .iter()
+            .map(|a| Target::new(a, "alert"))
+            .collect(),
+    }
+}
+
+/// Why a subject expanded to nothing, for the skipped result.
+pub fn missing_reason(subject: Subject) -> &'static str {
+    match subject {
+        Subject::Host | Subject::Apex => "no apex domain or host configured",
+        Subject::StagingHost => "no staging host configured",
+        Subject::Route => "no route or host configured",
+        Subject::Repo => "no repository configured",
+        Subject::BuildOutput => "no build output folder configured",
+        Subject::EnvFiles => "no env files configured",
+        Subject::AlertRoute => "no alert route configured",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::model::{HostTarget, Route};
+
+    fn sample() -> Targets {
+        Targets {
+            apex: "a.test".into(),
+            hosts: vec![
+                HostTarget {
+                    role: "www".into(),
+                    host: "www.a.test".into(),
+                },
+                HostTarget {
+                    role: "app".into(),
+                    host: "app.a.test".into(),
+                },
+                HostTarget {
+                    role: "preview".into(),
+                    host: "pr-12.a.test".into(),
+                },
+                HostTarget {
+                    role: "web".into(),
+                    host: "qa.a.test".into(),
+                },
+                HostTarget {
+                    role: "www".into(),
+                    host: "a.test".into(),
+                },
+            ],
+            routes: vec![
+                Route {
+                    name: "login".into(),
+                    path: "/login".into(),
+                    method: "GET".into(),
+                },
+                Route {
+                    name: "ext".into(),
+                    path: "https://x.test/p".into(),
+                    method: "GET".into(),
+                },
+            ],
+            ..Targets::default()
+        }
+    }
+
+    #[test]
+    fn hosts_start_with_apex_without_repeats() {
+        let names: Vec<String> = expand(Subject::Host, &sample())
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "a.test",
+                "www.a.test",
+                "app.a.test",
+                "pr-12.a.test",
+                "qa.a.test"
+            ]
+        );
+    }
+
+    #[test]
+    fn staging_by_role_or_first_label() {
+        let names: Vec<String> = expand(Subject::StagingHost, &sample())
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        assert_eq!(names, ["pr-12.a.test", "qa.a.test"]);
+    }
+
+    #[test]
+    fn routes_resolve_against_canonical_host() {
+        let names: Vec<String> = expand(Subject::Route, &sample())
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        assert_eq!(names, ["https://www.a.test/login", "https://x.test/p"]);
+        let bare = Targets {
+            apex: "b.test".into(),
+            ..Targets::default()
+        };
+        assert_eq!(expand(Subject::Route, &bare)[0].name, "https://b.test/");
+    }
+
+    #[test]
+    fn unset_paths_expand_to_nothing() {
+        assert!(expand(Subject::Repo, &sample()).is_empty());
+        assert!(expand(Subject::Apex, &Targets::default()).is_empty());
+    }
+}
