@@ -72,7 +72,7 @@ fn rsa(der: &[u8]) -> Result<PublicKey, KeyProblem> {
         return rsa_size(&key);
     }
     match RSAPublicKey::from_der(der) {
-        Ok((rest, key)) if rest.is_empty() => rsa_size(&key),
+        Ok(([], key)) => rsa_size(&key),
         _ => Err(invalid(
             "`p=` is neither an RSA SubjectPublicKeyInfo nor a PKCS#1 RSA public key",
         )),

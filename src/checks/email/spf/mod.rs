@@ -9,6 +9,7 @@ pub mod eval;
 pub mod eval_node;
 pub mod macros;
 pub mod parse;
+mod show;
 
 use super::lookup::{EmailDns, LookupError};
 use super::outcome::{clean, clean_full, failed, judged};
