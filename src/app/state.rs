@@ -165,6 +165,8 @@ pub struct App {
     pub target_row: usize,
     pub size: (u16, u16),
     pub quitting: bool,
+    /// False when `NO_COLOR` asks for a colourless screen (styles keep bold/reverse).
+    pub color: bool,
 }
 
 impl App {
@@ -208,6 +210,7 @@ impl App {
             target_row: 0,
             size: (0, 0),
             quitting: false,
+            color: true,
         }
     }
 

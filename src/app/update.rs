@@ -22,6 +22,13 @@ use std::sync::Arc;
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
     match msg {
+        // Quitting from an editor keeps what was typed: commit first, then leave.
+        Msg::Action(Action::Quit)
+            if matches!(app.modal, Some(Modal::Note { .. } | Modal::Journal { .. })) =>
+        {
+            update_modal::action(app, Action::Close, &mut fx);
+            on_action(app, Action::Quit, &mut fx);
+        }
         Msg::Action(action) if app.modal.is_some() => update_modal::action(app, action, &mut fx),
         Msg::Action(action) => on_action(app, action, &mut fx),
         Msg::Text(input) => update_modal::text(app, input),

@@ -1,2 +1,5 @@
 //! placeholder
+pub mod keymap;
 pub mod sanitize;
+pub mod theme;
+pub mod view;
