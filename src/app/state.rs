@@ -139,6 +139,10 @@ pub enum InputMode {
     Help,
     /// The credentials form's list.
     Credentials,
+    /// The session picker's list.
+    Picker,
+    /// The picker's "new session" form.
+    PickerForm,
 }
 
 pub struct App {

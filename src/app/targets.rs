@@ -214,7 +214,7 @@ fn parse_word(word: &str, what: &str) -> Result<String, String> {
     }
 }
 
-fn parse_host(text: &str) -> Result<HostTarget, String> {
+pub(crate) fn parse_host(text: &str) -> Result<HostTarget, String> {
     let (role, host) = split_pair(text, "ROLE=HOST")?;
     Ok(HostTarget {
         role: parse_word(&role.to_ascii_lowercase(), "role")?,

@@ -45,6 +45,8 @@ pub enum Context {
     Severity,
     Credentials,
     Help,
+    Picker,
+    PickerForm,
 }
 
 impl Context {
@@ -59,6 +61,8 @@ impl Context {
             Context::Severity => "Severity picker",
             Context::Credentials => "Credentials form",
             Context::Help => "This help",
+            Context::Picker => "Session picker",
+            Context::PickerForm => "New session form",
         }
     }
 }
@@ -148,6 +152,17 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Help, &[code(KeyCode::PageUp)], "PgUp", Action::PageUp, "page up"),
     bind(X::Help, &[code(KeyCode::PageDown)], "PgDn", Action::PageDown, "page down"),
     bind(X::Help, &[code(KeyCode::Esc), key('?'), key('q')], "Esc ? q", Action::Close, "close"),
+    bind(X::Picker, &[code(KeyCode::Up), key('k')], "↑ k", Action::Up, "previous session"),
+    bind(X::Picker, &[code(KeyCode::Down), key('j')], "↓ j", Action::Down, "next session"),
+    bind(X::Picker, &[code(KeyCode::Enter)], "Enter", Action::Confirm, "open the session"),
+    bind(X::Picker, &[key('n')], "n", Action::Add, "new session"),
+    bind(X::Picker, &[key('q'), code(KeyCode::Esc)], "q Esc", Action::Quit, "quit"),
+    bind(X::PickerForm, &[code(KeyCode::Up), code(KeyCode::BackTab)], "↑ Shift-Tab", Action::Up, "previous field"),
+    bind(X::PickerForm, &[code(KeyCode::Down), code(KeyCode::Tab)], "↓ Tab", Action::Down, "next field"),
+    bind(X::PickerForm, &[code(KeyCode::Left)], "←", Action::Left, "previous runbook (runbook field)"),
+    bind(X::PickerForm, &[code(KeyCode::Right)], "→", Action::Right, "next runbook (runbook field)"),
+    bind(X::PickerForm, &[code(KeyCode::Enter)], "Enter", Action::Confirm, "create and open"),
+    bind(X::PickerForm, &[code(KeyCode::Esc)], "Esc", Action::Close, "back to the list"),
 ];
 
 /// The contexts searched for a mode, most specific first.
@@ -162,6 +177,8 @@ fn contexts(mode: InputMode) -> &'static [Context] {
         InputMode::Severity => &[Context::Severity],
         InputMode::Credentials => &[Context::Credentials],
         InputMode::Help => &[Context::Help],
+        InputMode::Picker => &[Context::Picker],
+        InputMode::PickerForm => &[Context::PickerForm],
     }
 }
 
@@ -191,7 +208,9 @@ pub fn map_key(mode: InputMode, event: KeyEvent) -> Option<Msg> {
         }
     }
     match mode {
-        InputMode::Editor | InputMode::Prompt => Some(Msg::Text(event.into())),
+        InputMode::Editor | InputMode::Prompt | InputMode::PickerForm => {
+            Some(Msg::Text(event.into()))
+        }
         _ => None,
     }
 }
@@ -208,6 +227,8 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)>
         Context::Severity,
         Context::Credentials,
         Context::Help,
+        Context::Picker,
+        Context::PickerForm,
     ];
     order
         .iter()

@@ -46,9 +46,10 @@ fn render_stages(app: &App, frame: &mut Frame, area: Rect) {
         .map(|(i, (stage, (done, total)))| {
             let counts = format!(" {done}/{total}");
             let bar_w = if width >= 28 { 6 } else { 0 };
-            let title_w = width.saturating_sub(counts.len() + bar_w + 3);
+            let title_w = width.saturating_sub(counts.len() + bar_w + 4);
             let text = format!(
-                "{} {}{}{}",
+                "{}{} {}{}{}",
+                if i == app.stage_index() { "▸" } else { " " },
                 i + 1,
                 fit(&stage.title, title_w),
                 counts,
@@ -112,10 +113,11 @@ fn render_checks(app: &App, frame: &mut Frame, area: Rect) {
                 (Run::Auto { .. }, false) => " auto",
                 (Run::Auto { .. }, true) => " stale",
             };
-            let title_w = width.saturating_sub(2 + marker.len());
+            let title_w = width.saturating_sub(3 + marker.len());
             let selected = i == app.check_index();
             let row = |s| if selected { t.selected() } else { s };
             Line::from(vec![
+                Span::styled(if selected { "▸" } else { " " }, row(t.text())),
                 Span::styled(
                     format!("{} ", status_icon(status, app.spinner)),
                     row(t.status(status)),

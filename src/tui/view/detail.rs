@@ -64,6 +64,7 @@ fn lines(app: &App, check: &Check, t: Theme) -> Vec<Line<'static>> {
             out.push(heading("Question", t));
             out.push(Line::from(question.clone()));
         }
+        Run::Auto { .. } if app.presenter() => {}
         Run::Auto { kind, .. } => {
             out.push(heading("Automated check", t));
             out.push(Line::from(format!("{} — {}", kind.0.name, kind.0.title)));
@@ -75,7 +76,8 @@ fn lines(app: &App, check: &Check, t: Theme) -> Vec<Line<'static>> {
             }
         }
     }
-    if let Some(stage) = app.stage() {
+    // Presenter mode is summary-first: the stage's lists stay on the operator's screen.
+    if let Some(stage) = app.stage().filter(|_| !app.presenter()) {
         if !stage.failure_signals.is_empty() {
             out.push(Line::default());
             out.push(heading("Failure signals", t));

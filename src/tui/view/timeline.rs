@@ -101,6 +101,25 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             ])
         })
         .collect();
+    let mut rows = rows;
+    rows.push(Line::default());
+    rows.push(Line::from(Span::styled("Stages", t.title())));
+    for (stage, (done, total)) in app.runbook.stages.iter().zip(&progress) {
+        let state = due(stage.hours, hour, done == total && *total > 0);
+        let style = match state {
+            Due::Done => t.status(crate::finding::CheckStatus::Pass),
+            Due::Now => t.title(),
+            Due::Overdue => t.error(),
+            Due::Upcoming => t.dim(),
+        };
+        rows.push(Line::from(vec![
+            Span::styled(format!("h{:>2}–{:<2} ", stage.hours.0, stage.hours.1), t.dim()),
+            Span::styled(fit(&stage.title, title_w), t.text()),
+            Span::raw(" "),
+            Span::styled(ruler(stage.hours, hour, ruler_w), style),
+            Span::styled(format!(" {done}/{total}"), style),
+        ]));
+    }
     frame.render_widget(Paragraph::new(rows).block(block), steps);
 
     let [now_area, late_area] =
@@ -156,7 +175,7 @@ mod tests {
 
     #[test]
     fn ruler_marks_the_window_and_now() {
-        assert_eq!(ruler((0, 4), 6, 12), "█·┃·········");
+        assert_eq!(ruler((0, 4), 6, 12), "█┃··········");
         assert_eq!(ruler((0, 48), 99, 4), "████");
     }
 }
