@@ -87,7 +87,11 @@ fn session(l: &Loaded) -> Session {
     ));
     let dns = s.state_mut("dns-check");
     dns.status = CheckStatus::Pass;
-    dns.push_evidence(evidence(now() - Duration::hours(30), CheckStatus::Pass, vec![]));
+    dns.push_evidence(evidence(
+        now() - Duration::hours(30),
+        CheckStatus::Pass,
+        vec![],
+    ));
     s.state_mut("edge-check").status = CheckStatus::Warn;
     s.state_mut("deploy-check").status = CheckStatus::Blocked;
     let handover = s.state_mut("handover-check");
@@ -184,7 +188,11 @@ fn risks_go() {
     s.state_mut("dns-check").push_evidence(evidence(
         now() - Duration::minutes(3),
         CheckStatus::Warn,
-        vec![Finding::new("dns.caa_missing", Severity::Low, "no CAA record on the apex")],
+        vec![Finding::new(
+            "dns.caa_missing",
+            Severity::Low,
+            "no CAA record on the apex",
+        )],
     ));
     s.decisions.push(launch_ready::session::model::Decision {
         at: now() - Duration::minutes(1),
@@ -207,7 +215,12 @@ fn targets_with_a_validation_error() {
     let Some(Modal::Prompt(prompt)) = &mut app.modal else {
         panic!("the edit prompt opens");
     };
-    assert_eq!(prompt.purpose, PromptPurpose::Target { field: TargetField::Host(0) });
+    assert_eq!(
+        prompt.purpose,
+        PromptPurpose::Target {
+            field: TargetField::Host(0)
+        }
+    );
     *prompt = Prompt::new(prompt.purpose.clone(), "www=bad host!");
     act(&mut app, Action::Confirm);
     insta::assert_snapshot!("targets_error_120x36", draw(&app, 120, 36));
@@ -248,11 +261,23 @@ fn credentials_form_with_masked_input() {
     update(&mut app, Msg::Keyring(Ok("kernel keyutils".into())));
     act(&mut app, Action::Add);
     for c in "alert-webhook".chars() {
-        update(&mut app, Msg::Text(ratatui_textarea::Input { key: ratatui_textarea::Key::Char(c), ..Default::default() }));
+        update(
+            &mut app,
+            Msg::Text(ratatui_textarea::Input {
+                key: ratatui_textarea::Key::Char(c),
+                ..Default::default()
+            }),
+        );
     }
     act(&mut app, Action::Confirm);
     for c in "hunter2-secret".chars() {
-        update(&mut app, Msg::Text(ratatui_textarea::Input { key: ratatui_textarea::Key::Char(c), ..Default::default() }));
+        update(
+            &mut app,
+            Msg::Text(ratatui_textarea::Input {
+                key: ratatui_textarea::Key::Char(c),
+                ..Default::default()
+            }),
+        );
     }
     let screen = draw(&app, 120, 36);
     assert!(!screen.contains("hunter2"));
@@ -265,9 +290,19 @@ fn credentials_form_when_no_keyring() {
     let l = loaded(&[]);
     let mut app = app_with(&l, session(&l));
     act(&mut app, Action::Credentials);
-    update(&mut app, Msg::Keyring(Err("no Secret Service and no kernel keyring".into())));
+    update(
+        &mut app,
+        Msg::Keyring(Err("no Secret Service and no kernel keyring".into())),
+    );
     act(&mut app, Action::Add);
-    assert!(matches!(&app.modal, Some(Modal::Credentials(CredentialsForm { entry: None, keyring: KeyringState::Unavailable(_), .. }))));
+    assert!(matches!(
+        &app.modal,
+        Some(Modal::Credentials(CredentialsForm {
+            entry: None,
+            keyring: KeyringState::Unavailable(_),
+            ..
+        }))
+    ));
     insta::assert_snapshot!(draw(&app, 80, 24));
 }
 
@@ -285,5 +320,9 @@ fn manual_checks_are_marked_and_auto_checks_say_not_available() {
     let app = app_with(&l, session(&l));
     let screen = draw(&app, 120, 36);
     assert!(screen.contains("not available yet"));
-    assert!(l.runbook.checks().any(|(_, c)| matches!(c.run, Run::Manual { .. })));
+    assert!(
+        l.runbook
+            .checks()
+            .any(|(_, c)| matches!(c.run, Run::Manual { .. }))
+    );
 }

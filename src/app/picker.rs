@@ -136,7 +136,11 @@ impl Picker {
                     let i = FIELDS.iter().position(|f| *f == form.field).unwrap_or(0);
                     let forward = matches!(action, Action::Down | Action::NextScreen);
                     let n = FIELDS.len();
-                    form.field = FIELDS[if forward { (i + 1) % n } else { (i + n - 1) % n }];
+                    form.field = FIELDS[if forward {
+                        (i + 1) % n
+                    } else {
+                        (i + n - 1) % n
+                    }];
                     PickerOutcome::Stay
                 }
                 Action::Left | Action::Right if form.field == FormField::Runbook => {
@@ -267,7 +271,11 @@ mod tests {
         p.action(Action::Down);
         typed(&mut p, "app=app.acme.test www=bad_host!");
         assert_eq!(p.action(Action::Confirm), PickerOutcome::Stay);
-        let err = p.form.as_ref().and_then(|f| f.error.clone()).unwrap_or_default();
+        let err = p
+            .form
+            .as_ref()
+            .and_then(|f| f.error.clone())
+            .unwrap_or_default();
         assert!(err.contains("bad_host!"), "{err}");
         let form = p.form.as_mut().expect("form stays open");
         form.hosts = TextArea::new(vec!["app=app.acme.test".into()]);
@@ -285,7 +293,12 @@ mod tests {
         let mut p = picker();
         p.action(Action::Add);
         assert_eq!(p.action(Action::Confirm), PickerOutcome::Stay);
-        assert!(p.form.as_ref().and_then(|f| f.error.as_deref()).is_some_and(|e| e.contains("client")));
+        assert!(
+            p.form
+                .as_ref()
+                .and_then(|f| f.error.as_deref())
+                .is_some_and(|e| e.contains("client"))
+        );
         assert_eq!(p.action(Action::Close), PickerOutcome::Stay);
         assert!(p.form.is_none());
         assert_eq!(p.action(Action::Quit), PickerOutcome::Quit);

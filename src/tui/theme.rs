@@ -44,8 +44,12 @@ impl Theme {
     }
 
     pub fn title(self) -> Style {
-        self.fg(if self.presenter { Color::Yellow } else { Color::Cyan })
-            .add_modifier(Modifier::BOLD)
+        self.fg(if self.presenter {
+            Color::Yellow
+        } else {
+            Color::Cyan
+        })
+        .add_modifier(Modifier::BOLD)
     }
 
     pub fn border(self, focused: bool) -> Style {
@@ -58,7 +62,10 @@ impl Theme {
 
     pub fn selected(self) -> Style {
         if self.presenter && self.color {
-            Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD)
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED)
         }
@@ -79,7 +86,11 @@ impl Theme {
             CheckStatus::Skipped => Color::Gray,
             CheckStatus::Blocked => Color::LightYellow,
         };
-        self.fg(c).add_modifier(if self.presenter { Modifier::BOLD } else { Modifier::empty() })
+        self.fg(c).add_modifier(if self.presenter {
+            Modifier::BOLD
+        } else {
+            Modifier::empty()
+        })
     }
 
     pub fn severity(self, severity: Severity) -> Style {

@@ -85,7 +85,9 @@ pub fn checks_offset(app: &App, area: Rect) -> usize {
 fn render_checks(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme(app);
     let focused = app.focus == Focus::Checks && app.modal.is_none();
-    let title = app.stage().map_or(String::new(), |s| format!(" {} ", s.title));
+    let title = app
+        .stage()
+        .map_or(String::new(), |s| format!(" {} ", s.title));
     let block = Block::bordered()
         .title(Span::styled(title, t.title()))
         .border_style(t.border(focused));
@@ -123,10 +125,7 @@ fn render_checks(app: &App, frame: &mut Frame, area: Rect) {
                     row(t.status(status)),
                 ),
                 Span::styled(fit(&check.title, title_w), row(t.text())),
-                Span::styled(
-                    marker,
-                    row(if stale { t.error() } else { t.dim() }),
-                ),
+                Span::styled(marker, row(if stale { t.error() } else { t.dim() })),
             ])
         })
         .collect();

@@ -19,7 +19,10 @@ pub fn render(app: &App, frame: &mut Frame, form: &CredentialsForm) {
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .title(Span::styled(" Credentials (OS keyring) ", t.title()))
-        .title_bottom(Span::styled(" a add · Enter set · x delete · Esc close ", t.dim()))
+        .title_bottom(Span::styled(
+            " a add · Enter set · x delete · Esc close ",
+            t.dim(),
+        ))
         .border_style(t.border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -34,7 +37,10 @@ pub fn render(app: &App, frame: &mut Frame, form: &CredentialsForm) {
         KeyringState::Available { backend } => Line::from(vec![
             Span::styled("keyring: ", t.dim()),
             Span::styled(sanitize_line(backend), t.text()),
-            Span::styled(" — values are stored there, only names in the session", t.dim()),
+            Span::styled(
+                " — values are stored there, only names in the session",
+                t.dim(),
+            ),
         ]),
         KeyringState::Unavailable(why) => Line::from(Span::styled(
             format!(

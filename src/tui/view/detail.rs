@@ -42,14 +42,20 @@ fn lines(app: &App, check: &Check, t: Theme) -> Vec<Line<'static>> {
     let state = app.session.state(&check.id);
     let status = app.session.status(&check.id);
     let severity = app.effective_severity(check);
-    let mut out = vec![Line::from(Span::styled(check.title.clone(), t.text().add_modifier(ratatui::style::Modifier::BOLD)))];
+    let mut out = vec![Line::from(Span::styled(
+        check.title.clone(),
+        t.text().add_modifier(ratatui::style::Modifier::BOLD),
+    ))];
     let mut facts = vec![
         Span::styled(status.as_str().to_string(), t.status(status)),
         Span::styled(" · severity ", t.dim()),
         Span::styled(severity.as_str().to_string(), t.severity(severity)),
     ];
     if state.and_then(|s| s.severity_override).is_some() {
-        facts.push(Span::styled(format!(" (runbook: {})", check.severity), t.dim()));
+        facts.push(Span::styled(
+            format!(" (runbook: {})", check.severity),
+            t.dim(),
+        ));
     }
     out.push(Line::from(facts));
     if let Some(reason) = state.and_then(|s| s.skip_reason.as_deref()) {
@@ -81,12 +87,22 @@ fn lines(app: &App, check: &Check, t: Theme) -> Vec<Line<'static>> {
         if !stage.failure_signals.is_empty() {
             out.push(Line::default());
             out.push(heading("Failure signals", t));
-            out.extend(stage.failure_signals.iter().map(|s| Line::from(format!("• {s}"))));
+            out.extend(
+                stage
+                    .failure_signals
+                    .iter()
+                    .map(|s| Line::from(format!("• {s}"))),
+            );
         }
         if !stage.deliverables.is_empty() {
             out.push(Line::default());
             out.push(heading("Deliverables", t));
-            out.extend(stage.deliverables.iter().map(|s| Line::from(format!("• {s}"))));
+            out.extend(
+                stage
+                    .deliverables
+                    .iter()
+                    .map(|s| Line::from(format!("• {s}"))),
+            );
         }
     }
     out.push(Line::default());
@@ -127,7 +143,10 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
     };
     let mut head = vec![
         Span::styled(ev.status.as_str().to_string(), t.status(ev.status)),
-        Span::styled(format!(" · {} ago · {} ms", age(app.now, ev.at), ev.duration_ms), t.dim()),
+        Span::styled(
+            format!(" · {} ago · {} ms", age(app.now, ev.at), ev.duration_ms),
+            t.dim(),
+        ),
     ];
     if state.is_stale(app.now) {
         head.push(Span::styled(" · STALE: r re-runs", t.error()));
@@ -137,7 +156,10 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
     for result in &ev.results {
         for f in &result.findings {
             out.push(Line::from(vec![
-                Span::styled(format!("{:<7} ", f.severity.as_str()), t.severity(f.severity)),
+                Span::styled(
+                    format!("{:<7} ", f.severity.as_str()),
+                    t.severity(f.severity),
+                ),
                 Span::styled(sanitize_line(&f.code), t.text()),
                 Span::styled(format!(" {}", sanitize_line(&result.target)), t.dim()),
             ]));

@@ -94,7 +94,10 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     )];
     if app.presenter() {
         right.push(Span::raw(" "));
-        right.push(Span::styled(" PRESENTER ", t.selected().add_modifier(Modifier::BOLD)));
+        right.push(Span::styled(
+            " PRESENTER ",
+            t.selected().add_modifier(Modifier::BOLD),
+        ));
     }
     frame.render_widget(Paragraph::new(left), area);
     frame.render_widget(Paragraph::new(Line::from(right)).right_aligned(), area);

@@ -14,7 +14,9 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         Line::default(),
         Line::from(Span::styled("Uptime monitoring", t.title())),
         Line::default(),
-        Line::from("Live uptime probes, latency sparklines and alert state arrive with the monitoring checks."),
+        Line::from(
+            "Live uptime probes, latency sparklines and alert state arrive with the monitoring checks.",
+        ),
         Line::from(Span::styled(
             "Until then, answer the monitoring stage's checks by hand on the checklist (1).",
             t.dim(),

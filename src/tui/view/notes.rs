@@ -70,7 +70,10 @@ pub fn render_journal(app: &App, frame: &mut Frame, editor: &TextArea<'static>) 
     let mut widget = editor.clone();
     widget.set_block(
         Block::bordered()
-            .title(Span::styled(" New entry — Esc adds · Ctrl-X discards ", t.title()))
+            .title(Span::styled(
+                " New entry — Esc adds · Ctrl-X discards ",
+                t.title(),
+            ))
             .border_style(t.border(true)),
     );
     widget.set_cursor_line_style(ratatui::style::Style::new());

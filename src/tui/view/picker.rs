@@ -32,7 +32,11 @@ pub fn render(picker: &Picker, frame: &mut Frame) {
     let inner = block.inner(list);
     let width = usize::from(inner.width);
     let mut lines: Vec<Line> = Vec::new();
-    let offset = list_offset(picker.selected, picker.sessions.len(), usize::from(inner.height));
+    let offset = list_offset(
+        picker.selected,
+        picker.sessions.len(),
+        usize::from(inner.height),
+    );
     for (i, s) in picker.sessions.iter().enumerate().skip(offset) {
         let progress = s
             .progress
@@ -66,7 +70,11 @@ pub fn render(picker: &Picker, frame: &mut Frame) {
         )));
     }
     frame.render_widget(Paragraph::new(lines).block(block), list);
-    let status = picker.status.as_deref().map(sanitize_line).unwrap_or_default();
+    let status = picker
+        .status
+        .as_deref()
+        .map(sanitize_line)
+        .unwrap_or_default();
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(Span::styled(status, t.error())),

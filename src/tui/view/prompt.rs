@@ -22,8 +22,7 @@ pub fn render_in(app: &App, frame: &mut Frame, prompt: &Prompt, area: Rect) {
         .border_style(t.border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [input, error] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let [input, error] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
     let mut widget = prompt.input.clone();
     widget.set_cursor_line_style(ratatui::style::Style::new());
     frame.render_widget(&widget, input);
@@ -49,7 +48,11 @@ pub fn render_severity(app: &App, frame: &mut Frame, check_id: &str, selected: u
         .check(check_id)
         .map_or(Severity::Medium, |(_, c)| c.severity);
     let mut options = vec![(format!("runbook default ({default})"), None)];
-    options.extend(Severity::ALL.iter().map(|s| (s.as_str().to_string(), Some(*s))));
+    options.extend(
+        Severity::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), Some(*s))),
+    );
     let lines: Vec<Line> = options
         .into_iter()
         .enumerate()

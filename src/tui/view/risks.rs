@@ -36,7 +36,11 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let t = theme(app);
     let assessment = verdict::assess(&app.runbook, &app.session, app.now);
     let reasons_h = u16::try_from(assessment.reasons.len().min(4)).unwrap_or(4) + 2;
-    let decisions_h = if app.session.decisions.is_empty() { 0 } else { 4 };
+    let decisions_h = if app.session.decisions.is_empty() {
+        0
+    } else {
+        4
+    };
     let [band, reasons, list, decisions] = Layout::vertical([
         Constraint::Length(4),
         Constraint::Length(reasons_h),
@@ -54,17 +58,27 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     frame.render_widget(
         Paragraph::new(reason_lines)
             .wrap(Wrap { trim: true })
-            .block(Block::bordered().title(Span::styled(" Why ", t.title())).border_style(t.border(false))),
+            .block(
+                Block::bordered()
+                    .title(Span::styled(" Why ", t.title()))
+                    .border_style(t.border(false)),
+            ),
         reasons,
     );
     let width = usize::from(list.width.saturating_sub(2));
     let rows: Vec<Line> = assessment
         .risks
         .iter()
-        .skip(app.list_scroll.min(assessment.risks.len().saturating_sub(1)))
+        .skip(
+            app.list_scroll
+                .min(assessment.risks.len().saturating_sub(1)),
+        )
         .map(|r| risk_line(app, r, width))
         .collect();
-    let title = format!(" Risks ({}) — d records a decision ", assessment.risks.len());
+    let title = format!(
+        " Risks ({}) — d records a decision ",
+        assessment.risks.len()
+    );
     frame.render_widget(
         Paragraph::new(rows).block(
             Block::bordered()
@@ -120,16 +134,16 @@ pub fn risk_line(app: &App, risk: &Risk, width: usize) -> Line<'static> {
         } else {
             format!(" {}", risk.target)
         };
-        format!(
-            "{}: {code}{target} — {}",
-            risk.check_title, risk.message
-        )
+        format!("{}: {code}{target} — {}", risk.check_title, risk.message)
     };
     let stale = if risk.stale { " STALE" } else { "" };
     let stage_w = 14.min(width / 5);
     let what_w = width.saturating_sub(8 + stage_w + 1 + stale.len());
     Line::from(vec![
-        Span::styled(format!("{:<8}", risk.severity.as_str()), t.severity(risk.severity)),
+        Span::styled(
+            format!("{:<8}", risk.severity.as_str()),
+            t.severity(risk.severity),
+        ),
         Span::styled(format!("{} ", fit(stage, stage_w)), t.dim()),
         Span::styled(fit(&sanitize_line(&what), what_w), t.text()),
         Span::styled(stale, t.error()),

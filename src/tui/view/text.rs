@@ -17,7 +17,11 @@ pub fn age(now: OffsetDateTime, then: OffsetDateTime) -> String {
 /// A `width`-cell bar filled in proportion to `done / total`.
 pub fn bar(done: usize, total: usize, width: usize) -> String {
     let filled = if total == 0 { 0 } else { done * width / total };
-    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled.min(width)))
+    format!(
+        "{}{}",
+        "█".repeat(filled),
+        "░".repeat(width - filled.min(width))
+    )
 }
 
 /// Cuts `s` to `width` characters, marking the cut with `…`.

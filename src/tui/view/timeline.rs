@@ -34,7 +34,10 @@ pub fn due(hours: (u8, u8), hour: i64, done: bool) -> Due {
 
 fn ruler(hours: (u8, u8), hour: i64, width: usize) -> String {
     let total = usize::from(SPRINT_HOURS);
-    let now_col = usize::try_from(hour).ok().filter(|h| *h < total).map(|h| h * width / total);
+    let now_col = usize::try_from(hour)
+        .ok()
+        .filter(|h| *h < total)
+        .map(|h| h * width / total);
     (0..width)
         .map(|col| {
             let h = col * total / width;
@@ -76,13 +79,18 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         .title(Span::styled(" Sequence ", t.title()))
         .border_style(t.border(false));
     let width = usize::from(block.inner(steps).width);
-    let ruler_w = usize::from(SPRINT_HOURS).min(width.saturating_sub(34)).max(12);
+    let ruler_w = usize::from(SPRINT_HOURS)
+        .min(width.saturating_sub(34))
+        .max(12);
     let title_w = width.saturating_sub(ruler_w + 20);
     let rows: Vec<Line> = app
         .runbook
         .sequence
         .iter()
-        .skip(app.list_scroll.min(app.runbook.sequence.len().saturating_sub(1)))
+        .skip(
+            app.list_scroll
+                .min(app.runbook.sequence.len().saturating_sub(1)),
+        )
         .map(|step| {
             let done = !step.stages.is_empty() && step.stages.iter().all(|s| stage_done(s));
             let state = due(step.hours, hour, done);
@@ -93,7 +101,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                 Due::Upcoming => ("", t.dim()),
             };
             Line::from(vec![
-                Span::styled(format!("h{:>2}–{:<2} ", step.hours.0, step.hours.1), t.dim()),
+                Span::styled(
+                    format!("h{:>2}–{:<2} ", step.hours.0, step.hours.1),
+                    t.dim(),
+                ),
                 Span::styled(fit(&step.title, title_w), t.text()),
                 Span::raw(" "),
                 Span::styled(ruler(step.hours, hour, ruler_w), style),
@@ -113,7 +124,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             Due::Upcoming => t.dim(),
         };
         rows.push(Line::from(vec![
-            Span::styled(format!("h{:>2}–{:<2} ", stage.hours.0, stage.hours.1), t.dim()),
+            Span::styled(
+                format!("h{:>2}–{:<2} ", stage.hours.0, stage.hours.1),
+                t.dim(),
+            ),
             Span::styled(fit(&stage.title, title_w), t.text()),
             Span::raw(" "),
             Span::styled(ruler(stage.hours, hour, ruler_w), style),
@@ -138,7 +152,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         }
     }
     if now_lines.is_empty() {
-        now_lines.push(Line::from(Span::styled("nothing open in this window", t.dim())));
+        now_lines.push(Line::from(Span::styled(
+            "nothing open in this window",
+            t.dim(),
+        )));
     }
     if late_lines.is_empty() {
         late_lines.push(Line::from(Span::styled("nothing overdue", t.dim())));
