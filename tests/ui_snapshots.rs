@@ -326,3 +326,52 @@ fn manual_checks_are_marked_and_auto_checks_say_not_available() {
             .any(|(_, c)| matches!(c.run, Run::Manual { .. }))
     );
 }
+
+#[test]
+fn picker_with_sessions_and_a_problem() {
+    use launch_ready::app::picker::{Picker, RunbookChoice};
+    use launch_ready::session::list::SessionSummary;
+    let sessions = vec![
+        SessionSummary {
+            path: "/data/sessions/acme.ron".into(),
+            name: "acme".into(),
+            client: "Acme Corp".into(),
+            runbook_id: "b2b-demo-to-launch".into(),
+            progress: Some((12, 31)),
+            sprint_hour: 13,
+            updated_at: now() - Duration::minutes(7),
+            problem: None,
+        },
+        SessionSummary {
+            path: "/data/sessions/broken.ron".into(),
+            name: "broken".into(),
+            client: String::new(),
+            runbook_id: String::new(),
+            progress: None,
+            sprint_hour: 0,
+            updated_at: now() - Duration::days(2),
+            problem: Some("3:7: Expected comma".into()),
+        },
+    ];
+    let runbooks = vec![RunbookChoice {
+        id: "minimal".into(),
+        title: "Minimal runbook".into(),
+    }];
+    let mut picker = Picker::new(sessions, runbooks, now());
+    let render = |p: &Picker| {
+        let mut terminal = Terminal::new(TestBackend::new(100, 24)).expect("test terminal");
+        terminal.draw(|f| view::picker::render(p, f)).expect("draw");
+        terminal.backend().to_string()
+    };
+    insta::assert_snapshot!("picker_list", render(&picker));
+    picker.action(Action::Add);
+    picker.action(Action::Down);
+    for c in "Acme".chars() {
+        picker.text(ratatui_textarea::Input {
+            key: ratatui_textarea::Key::Char(c),
+            ..Default::default()
+        });
+    }
+    picker.action(Action::Confirm);
+    insta::assert_snapshot!("picker_new_session_form", render(&picker));
+}

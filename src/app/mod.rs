@@ -16,3 +16,6 @@ pub use effect::Effect;
 pub use msg::{Action, Msg};
 pub use state::App;
 pub use update::update;
+
+#[cfg(test)]
+mod tests;

@@ -213,7 +213,11 @@ fn validate(form: &NewForm, runbooks: &[RunbookChoice]) -> Result<NewSession, St
     if client.is_empty() {
         return Err("the client's name is empty".into());
     }
-    let domain = normalize_host(&form.domain.lines().join(""))?;
+    let domain = form.domain.lines().join("");
+    if domain.trim().is_empty() {
+        return Err("the apex domain is empty (e.g. example.com)".into());
+    }
+    let domain = normalize_host(&domain)?;
     let hosts = form
         .hosts
         .lines()

@@ -88,14 +88,19 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(label, style));
     }
     let left = Line::from(spans);
+    // The client name gets whatever the tabs leave, so the two never overlap.
+    let used = layout::tabs().last().map_or(0, |(_, _, r)| r.end) + 1;
+    let badge = if app.presenter() { " PRESENTER " } else { "" };
+    let room =
+        usize::from(area.width.saturating_sub(used)).saturating_sub(badge.chars().count() + 1);
     let mut right = vec![Span::styled(
-        super::sanitize::sanitize_line(&app.session.client),
+        text::truncate(&super::sanitize::sanitize_line(&app.session.client), room),
         t.title(),
     )];
     if app.presenter() {
         right.push(Span::raw(" "));
         right.push(Span::styled(
-            " PRESENTER ",
+            badge,
             t.selected().add_modifier(Modifier::BOLD),
         ));
     }

@@ -29,7 +29,13 @@ pub fn render_verdict(app: &App, frame: &mut Frame, area: Rect, assessment: &Ass
     let mut lines = vec![Line::default(); usize::from(area.height.saturating_sub(2) / 2)];
     lines.push(Line::from(format!("▐█  {word}  █▌")));
     lines.push(Line::from(counts));
-    frame.render_widget(Paragraph::new(lines).style(style).centered(), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .style(style)
+            .centered()
+            .wrap(Wrap { trim: true }),
+        area,
+    );
 }
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
