@@ -19,15 +19,15 @@ pub(super) fn text(app: &mut App, input: Input) {
         Some(Modal::Note { editor, .. } | Modal::Journal { editor }) => {
             editor.input(input);
         }
-        Some(Modal::Prompt(prompt))
-        | Some(Modal::Credentials(CredentialsForm {
-            entry: Some(prompt),
-            ..
-        })) => {
-            if input.key != Key::Enter {
-                prompt.input.input(input);
-                prompt.error = None;
-            }
+        Some(
+            Modal::Prompt(prompt)
+            | Modal::Credentials(CredentialsForm {
+                entry: Some(prompt),
+                ..
+            }),
+        ) if input.key != Key::Enter => {
+            prompt.input.input(input);
+            prompt.error = None;
         }
         _ => {}
     }

@@ -16,7 +16,7 @@ pub fn age(now: OffsetDateTime, then: OffsetDateTime) -> String {
 
 /// A `width`-cell bar filled in proportion to `done / total`.
 pub fn bar(done: usize, total: usize, width: usize) -> String {
-    let filled = if total == 0 { 0 } else { done * width / total };
+    let filled = (done * width).checked_div(total).unwrap_or(0);
     format!(
         "{}{}",
         "█".repeat(filled),
