@@ -4,6 +4,7 @@
 //! `net::settings`) hold no terminal or network IO so they can be tested directly; the TUI,
 //! the check engine and persistence build on them.
 
+pub mod app;
 pub mod checks;
 pub mod cli;
 pub mod commands;
@@ -17,4 +18,5 @@ pub mod paths;
 pub mod runbook;
 pub mod session;
 pub mod text;
+pub mod tui;
 pub mod verdict;

@@ -42,11 +42,14 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
         Some(Command::Sessions) => commands::sessions::list(out),
         Some(Command::Check(args)) => commands::check::run(&args, out),
         Some(Command::Lab(args)) => commands::lab::run(&args),
+        Some(Command::Open(args)) => {
+            let path =
+                launch_ready::session::list::resolve(&args.session).map_err(Failure::usage)?;
+            launch_ready::tui::run_session(&path, args.from_backup).map(|()| 0)
+        }
         Some(other) => Err(Failure::usage(format!(
             "`{other:?}` is not available in this build yet"
         ))),
-        None => Err(Failure::usage(
-            "the session picker is not available in this build yet",
-        )),
+        None => launch_ready::tui::run_picker().map(|()| 0),
     }
 }

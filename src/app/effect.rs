@@ -1,0 +1,41 @@
+//! What `update` asks the outside world to do. Effects are plain data so tests can assert on
+//! them; the TUI's executor turns each into a non-blocking call (persister, engine, or the
+//! keyring on a blocking thread) and feeds the outcome back as a `Msg`.
+
+use crate::engine::{Job, Scope};
+use crate::session::Session;
+use std::fmt;
+use std::sync::Arc;
+
+/// A credential value on its way to the keyring. Its `Debug` never shows the value, so an
+/// effect can be logged or asserted on without leaking it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretValue(pub String);
+
+impl fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretValue(••••)")
+    }
+}
+
+#[derive(Debug)]
+pub enum Effect {
+    /// Persist this snapshot (the persister coalesces bursts).
+    Save(Box<Session>),
+    /// Start these jobs against a snapshot of the session's targets.
+    RunChecks { jobs: Vec<Job>, scope: Arc<Scope> },
+    /// Cancel one check's run, or every run when `None`.
+    Cancel(Option<String>),
+    /// Find out whether an OS keyring is reachable (answered by `Msg::Keyring`).
+    ProbeKeyring,
+    /// Store a credential for this session (answered by `Msg::CredentialDone`).
+    SetSecret {
+        session: String,
+        name: String,
+        value: SecretValue,
+    },
+    /// Remove a credential of this session (answered by `Msg::CredentialDone`).
+    DeleteSecret { session: String, name: String },
+    /// Leave: flush saves and restore the terminal.
+    Quit,
+}

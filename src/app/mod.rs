@@ -1,0 +1,21 @@
+//! The interactive model of a session, with no terminal IO: the state (`state`), what can
+//! happen to it (`msg`), what it asks the outside world to do (`effect`) and the pure
+//! transition between them (`update`). Keeping this free of IO is what lets every key's
+//! behaviour be tested without a terminal or a runtime; `crate::tui` is the only place that
+//! talks to the terminal and runs effects.
+
+pub mod effect;
+pub mod msg;
+pub mod picker;
+pub mod state;
+pub mod targets;
+pub mod update;
+mod update_modal;
+
+pub use effect::Effect;
+pub use msg::{Action, Msg};
+pub use state::App;
+pub use update::update;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,116 @@
+//! Everything that can happen to the interactive model. Keys arrive already resolved to an
+//! `Action` by the keymap (so the help screen and the model share one vocabulary); text typed
+//! into an editor arrives as raw `Input` because only the editor knows what it means.
+
+use crate::engine::EngineEvent;
+use crate::finding::CheckStatus;
+use crate::session::model::Screen;
+use crate::session::persist::SaveStatus;
+use ratatui_textarea::Input;
+use time::OffsetDateTime;
+
+/// A key binding's meaning, independent of which key triggers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// `q` or Ctrl-C: leave the session (after flushing saves).
+    Quit,
+    /// `?`: open or close the key binding overlay.
+    Help,
+    /// `P`: toggle presenter mode.
+    Presenter,
+    /// `J`: open the sprint journal editor.
+    Journal,
+    /// `K`: open the credentials form.
+    Credentials,
+    /// `1`–`5`: jump to a screen.
+    Screen(Screen),
+    /// Tab (outside the checklist): the next screen.
+    NextScreen,
+    /// Shift-Tab: the previous screen.
+    PrevScreen,
+    /// ↑ or `k`: move the selection up.
+    Up,
+    /// ↓ or `j`: move the selection down.
+    Down,
+    /// ← or `h`: focus the stage list.
+    Left,
+    /// → or `l`: focus the check list.
+    Right,
+    /// Tab on the checklist: switch focus between stages and checks.
+    ToggleFocus,
+    /// Page Up: scroll the detail pane or list up.
+    PageUp,
+    /// Page Down: scroll the detail pane or list down.
+    PageDown,
+    /// `p`, `w`, `f`, `b`, `t`: set the selected check's status.
+    SetStatus(CheckStatus),
+    /// `s`: skip the selected check (asks for a reason).
+    Skip,
+    /// `e` or Enter on the checklist: edit the selected check's note.
+    EditNote,
+    /// `r`: run or re-run the selected check.
+    Run,
+    /// `R`: run every automated check of the selected stage.
+    RunStage,
+    /// `A`: run every automated check of the runbook.
+    RunAll,
+    /// `c`: cancel the selected check's run.
+    Cancel,
+    /// `C`: cancel every run.
+    CancelAll,
+    /// `o`: pick a severity override for the selected check.
+    Severity,
+    /// `d` on the risks screen: record a go / no-go decision.
+    Decide,
+    /// Enter or `e` on the targets screen: edit the selected field.
+    Edit,
+    /// `a`: add an entry (targets list, credential).
+    Add,
+    /// `x` or Delete: remove the selected entry.
+    Delete,
+    /// Enter in a modal: accept.
+    Confirm,
+    /// Esc in a modal: close it (committing editors, cancelling prompts).
+    Close,
+    /// Ctrl-S in an editor: commit and close.
+    Commit,
+    /// Ctrl-X in an editor: close without keeping the edit.
+    Discard,
+    /// Tab in the decision prompt: switch between go and no-go.
+    ToggleVerdict,
+}
+
+/// One input to `update`.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key binding (or a click standing for one) resolved by the keymap.
+    Action(Action),
+    /// A key typed into the open editor or one-line prompt.
+    Text(Input),
+    /// A click on a stage row of the checklist.
+    SelectStage(usize),
+    /// A click on a check row of the checklist.
+    SelectCheck(usize),
+    /// A click on a row of the targets screen.
+    SelectTargetRow(usize),
+    /// Mouse wheel over the detail pane (positive scrolls down).
+    ScrollDetail(i32),
+    /// Mouse wheel over a list (positive scrolls down).
+    ScrollList(i32),
+    /// The engine reported on a run.
+    Engine(EngineEvent),
+    /// The clock ticked (sprint clock, spinner, save age).
+    Tick(OffsetDateTime),
+    /// The persister's status changed.
+    Saved(SaveStatus),
+    /// The keyring probe finished: the backend's name, or why there is none.
+    Keyring(Result<String, String>),
+    /// A credential set (`stored: true`) or delete finished for `name`.
+    CredentialDone {
+        name: String,
+        stored: bool,
+        result: Result<(), String>,
+    },
+    /// The terminal was resized.
+    Resize(u16, u16),
+}

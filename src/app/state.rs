@@ -1,0 +1,270 @@
+//! The interactive state: the session being edited plus everything that only exists while
+//! the TUI runs (focus, open modal, status line, running checks). The session is the single
+//! source of truth for what gets saved; the cursor lives in `session.ui` so that reopening
+//! a session puts the operator back where they were.
+
+use super::targets::TargetField;
+use crate::finding::{CheckStatus, Severity};
+use crate::runbook::{Check, Runbook, Stage};
+use crate::session::Session;
+use crate::session::model::{Screen, Verdict};
+use crate::session::persist::SaveStatus;
+use ratatui_textarea::TextArea;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// The screens in tab order.
+pub const SCREENS: [Screen; 5] = [
+    Screen::Checklist,
+    Screen::Timeline,
+    Screen::Risks,
+    Screen::Targets,
+    Screen::Monitor,
+];
+
+/// Text shown instead of sensitive notes and evidence in presenter mode.
+pub const HIDDEN: &str = "hidden in presenter mode";
+
+/// Which checklist column the arrow keys move in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Stages,
+    Checks,
+}
+
+/// A one-line input with its purpose and the last validation error.
+#[derive(Debug)]
+pub struct Prompt {
+    pub purpose: PromptPurpose,
+    pub input: TextArea<'static>,
+    pub error: Option<String>,
+}
+
+impl Prompt {
+    pub fn new(purpose: PromptPurpose, initial: &str) -> Prompt {
+        let mut input = TextArea::new(vec![initial.to_string()]);
+        input.move_cursor(ratatui_textarea::CursorMove::End);
+        if matches!(purpose, PromptPurpose::CredentialValue { .. }) {
+            input.set_mask_char('•');
+        }
+        Prompt {
+            purpose,
+            input,
+            error: None,
+        }
+    }
+
+    /// The typed text (a prompt has one line).
+    pub fn text(&self) -> String {
+        self.input.lines().join(" ")
+    }
+
+    pub fn label(&self) -> String {
+        match &self.purpose {
+            PromptPurpose::SkipReason { .. } => "Why is this check skipped?".into(),
+            PromptPurpose::Decision { verdict } => format!(
+                "Decision: {} (Tab switches) — reason:",
+                verdict.as_str().to_uppercase()
+            ),
+            PromptPurpose::Target { field } => format!("{} ({})", field.label(), field.hint()),
+            PromptPurpose::CredentialName => "Credential name (letters, digits, - _ .)".into(),
+            PromptPurpose::CredentialValue { name } => format!("Value for `{name}` (masked)"),
+        }
+    }
+}
+
+/// What a one-line prompt is asking for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptPurpose {
+    SkipReason { check_id: String },
+    Decision { verdict: Verdict },
+    Target { field: TargetField },
+    CredentialName,
+    CredentialValue { name: String },
+}
+
+/// Whether the OS keyring can be used, as last reported by the executor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyringState {
+    Checking,
+    Available { backend: String },
+    Unavailable(String),
+}
+
+/// The credentials form: the session's credential names and an optional entry prompt.
+#[derive(Debug)]
+pub struct CredentialsForm {
+    pub keyring: KeyringState,
+    pub selected: usize,
+    pub entry: Option<Prompt>,
+}
+
+/// An overlay that takes the keyboard.
+#[derive(Debug)]
+pub enum Modal {
+    /// The selected check's note, being edited.
+    Note {
+        check_id: String,
+        editor: TextArea<'static>,
+    },
+    /// A new journal entry, being written under the list of earlier ones.
+    Journal {
+        editor: TextArea<'static>,
+    },
+    Prompt(Prompt),
+    /// Severity override picker; index 0 is "runbook default", then `Severity::ALL`.
+    Severity {
+        check_id: String,
+        selected: usize,
+    },
+    Help {
+        scroll: u16,
+    },
+    Credentials(CredentialsForm),
+}
+
+/// What the keyboard currently drives; the keymap picks its table from this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputMode {
+    /// No modal: the screen's own keys plus the global ones.
+    Normal(Screen),
+    /// A multi-line editor (note, journal).
+    Editor,
+    /// A one-line prompt (also the credential entry inside the credentials form).
+    Prompt,
+    /// The severity override picker.
+    Severity,
+    /// The key binding overlay.
+    Help,
+    /// The credentials form's list.
+    Credentials,
+    /// The session picker's list.
+    Picker,
+    /// The picker's "new session" form.
+    PickerForm,
+}
+
+pub struct App {
+    pub session: Session,
+    pub runbook: Arc<Runbook>,
+    /// The clock as of the last tick; views read it so a render is a pure function.
+    pub now: OffsetDateTime,
+    pub focus: Focus,
+    pub modal: Option<Modal>,
+    /// One-line message for the operator (errors, "not available yet", …).
+    pub status: Option<String>,
+    pub save: SaveStatus,
+    /// Checks with a run in flight.
+    pub running: BTreeSet<String>,
+    /// The status each running check had before it started, restored on cancel.
+    pub previous: BTreeMap<String, CheckStatus>,
+    /// Latest progress line per running check.
+    pub progress: BTreeMap<String, String>,
+    pub spinner: usize,
+    pub detail_scroll: u16,
+    /// Scroll offset of the timeline and risk lists.
+    pub list_scroll: usize,
+    /// Selected row of the targets screen.
+    pub target_row: usize,
+    pub size: (u16, u16),
+    pub quitting: bool,
+    /// False when `NO_COLOR` asks for a colourless screen (styles keep bold/reverse).
+    pub color: bool,
+}
+
+impl App {
+    /// Opens `session` on `runbook`: clamps the restored cursor to the runbook (it may have
+    /// changed since), and turns statuses left `Running` by a killed process back into the
+    /// latest result.
+    pub fn new(mut session: Session, runbook: Arc<Runbook>, now: OffsetDateTime) -> App {
+        let stages = runbook.stages.len();
+        session.ui.stage = session.ui.stage.min(stages.saturating_sub(1));
+        let checks = runbook
+            .stages
+            .get(session.ui.stage)
+            .map_or(0, |s| s.checks.len());
+        session.ui.check = session.ui.check.min(checks.saturating_sub(1));
+        for state in session.checks.values_mut() {
+            if state.status == CheckStatus::Running {
+                state.status = state.latest().map_or(CheckStatus::Todo, |e| e.status);
+            }
+        }
+        let stale = runbook
+            .checks()
+            .filter(|(_, c)| session.state(&c.id).is_some_and(|s| s.is_stale(now)))
+            .count();
+        let status = (stale > 0).then(|| {
+            format!("{stale} result(s) are older than the freshness window: r re-runs a check")
+        });
+        App {
+            session,
+            runbook,
+            now,
+            focus: Focus::Checks,
+            modal: None,
+            status,
+            save: SaveStatus::Idle,
+            running: BTreeSet::new(),
+            previous: BTreeMap::new(),
+            progress: BTreeMap::new(),
+            spinner: 0,
+            detail_scroll: 0,
+            list_scroll: 0,
+            target_row: 0,
+            size: (0, 0),
+            quitting: false,
+            color: true,
+        }
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.session.ui.screen
+    }
+
+    pub fn presenter(&self) -> bool {
+        self.session.ui.presenter
+    }
+
+    pub fn stage_index(&self) -> usize {
+        self.session.ui.stage
+    }
+
+    pub fn stage(&self) -> Option<&Stage> {
+        self.runbook.stages.get(self.session.ui.stage)
+    }
+
+    pub fn check_index(&self) -> usize {
+        self.session.ui.check
+    }
+
+    pub fn selected_check(&self) -> Option<&Check> {
+        self.stage()
+            .and_then(|s| s.checks.get(self.session.ui.check))
+    }
+
+    /// The severity a check weighs with: the operator's override, else the runbook's.
+    pub fn effective_severity(&self, check: &Check) -> Severity {
+        self.session
+            .state(&check.id)
+            .and_then(|s| s.severity_override)
+            .unwrap_or(check.severity)
+    }
+
+    pub fn input_mode(&self) -> InputMode {
+        match &self.modal {
+            None => InputMode::Normal(self.screen()),
+            Some(Modal::Note { .. } | Modal::Journal { .. }) => InputMode::Editor,
+            Some(Modal::Prompt(_)) => InputMode::Prompt,
+            Some(Modal::Severity { .. }) => InputMode::Severity,
+            Some(Modal::Help { .. }) => InputMode::Help,
+            Some(Modal::Credentials(f)) if f.entry.is_some() => InputMode::Prompt,
+            Some(Modal::Credentials(_)) => InputMode::Credentials,
+        }
+    }
+
+    /// True when this check's note and evidence must not be drawn right now.
+    pub fn redacted(&self, check: &Check) -> bool {
+        self.presenter() && check.sensitive
+    }
+}

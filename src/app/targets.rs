@@ -1,0 +1,355 @@
+//! The editable fields of the targets screen: one row per value, each with a one-line text
+//! form, a parser that validates it with the same rules the CLI uses (`net::settings`), and
+//! an apply step that only touches the session once the text is valid. Keeping the rows a
+//! pure function of the session lets the view, the keys and the tests share one list.
+
+use crate::net::settings::{ConnectTo, Nameserver, ResolveOverride, normalize_host};
+use crate::session::Session;
+use crate::session::model::{EnvFile, HostTarget, Route};
+use std::path::PathBuf;
+
+/// One row of the targets screen. List fields have one row per entry plus an "add" row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetField {
+    Apex,
+    Host(usize),
+    AddHost,
+    Route(usize),
+    AddRoute,
+    Repo,
+    BuildDir,
+    EnvFile(usize),
+    AddEnvFile,
+    AlertRoute,
+    Dkim(usize),
+    AddDkim,
+    Nameserver,
+    Resolve(usize),
+    AddResolve,
+    ConnectTo(usize),
+    AddConnectTo,
+    CaFile,
+    Timeout,
+    Concurrency,
+}
+
+/// Highest per-operation timeout accepted, in seconds.
+pub const MAX_TIMEOUT_SECS: u64 = 300;
+/// Highest concurrency accepted.
+pub const MAX_CONCURRENCY: usize = 256;
+const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+impl TargetField {
+    pub fn label(self) -> &'static str {
+        match self {
+            TargetField::Apex => "Apex domain",
+            TargetField::Host(_) | TargetField::AddHost => "Role host",
+            TargetField::Route(_) | TargetField::AddRoute => "Route",
+            TargetField::Repo => "Repository path",
+            TargetField::BuildDir => "Build output folder",
+            TargetField::EnvFile(_) | TargetField::AddEnvFile => "Env file",
+            TargetField::AlertRoute => "Alert route credential",
+            TargetField::Dkim(_) | TargetField::AddDkim => "DKIM selector",
+            TargetField::Nameserver => "Nameserver",
+            TargetField::Resolve(_) | TargetField::AddResolve => "Resolve override",
+            TargetField::ConnectTo(_) | TargetField::AddConnectTo => "Connect-to override",
+            TargetField::CaFile => "Extra CA file",
+            TargetField::Timeout => "Timeout (seconds)",
+            TargetField::Concurrency => "Concurrency",
+        }
+    }
+
+    /// The expected form, shown in the prompt.
+    pub fn hint(self) -> &'static str {
+        match self {
+            TargetField::Apex => "example.com",
+            TargetField::Host(_) | TargetField::AddHost => "ROLE=HOST, e.g. app=app.example.com",
+            TargetField::Route(_) | TargetField::AddRoute => {
+                "NAME=[METHOD ]PATH, e.g. login=POST /api/login"
+            }
+            TargetField::Repo | TargetField::BuildDir | TargetField::CaFile => {
+                "a path; empty clears"
+            }
+            TargetField::EnvFile(_) | TargetField::AddEnvFile => "ENV=PATH, e.g. production=.env",
+            TargetField::AlertRoute => "credential name; empty clears",
+            TargetField::Dkim(_) | TargetField::AddDkim => "a selector label, e.g. google",
+            TargetField::Nameserver => "IP or IP:PORT; empty uses the system resolver",
+            TargetField::Resolve(_) | TargetField::AddResolve => "HOST:ADDR",
+            TargetField::ConnectTo(_) | TargetField::AddConnectTo => "HOST:PORT:ADDR:PORT",
+            TargetField::Timeout => "1 to 300",
+            TargetField::Concurrency => "1 to 256",
+        }
+    }
+
+    /// The "add" row of the list this row belongs to, if it belongs to one.
+    pub fn add_row(self) -> Option<TargetField> {
+        match self {
+            TargetField::Host(_) | TargetField::AddHost => Some(TargetField::AddHost),
+            TargetField::Route(_) | TargetField::AddRoute => Some(TargetField::AddRoute),
+            TargetField::EnvFile(_) | TargetField::AddEnvFile => Some(TargetField::AddEnvFile),
+            TargetField::Dkim(_) | TargetField::AddDkim => Some(TargetField::AddDkim),
+            TargetField::Resolve(_) | TargetField::AddResolve => Some(TargetField::AddResolve),
+            TargetField::ConnectTo(_) | TargetField::AddConnectTo => {
+                Some(TargetField::AddConnectTo)
+            }
+            _ => None,
+        }
+    }
+
+    /// True for rows that stand for one entry of a list (and so can be removed).
+    pub fn is_entry(self) -> bool {
+        matches!(
+            self,
+            TargetField::Host(_)
+                | TargetField::Route(_)
+                | TargetField::EnvFile(_)
+                | TargetField::Dkim(_)
+                | TargetField::Resolve(_)
+                | TargetField::ConnectTo(_)
+        )
+    }
+}
+
+/// The rows of the targets screen, in display order.
+pub fn rows(session: &Session) -> Vec<TargetField> {
+    let t = &session.targets;
+    let n = &session.network;
+    let mut out = vec![TargetField::Apex];
+    out.extend((0..t.hosts.len()).map(TargetField::Host));
+    out.push(TargetField::AddHost);
+    out.extend((0..t.routes.len()).map(TargetField::Route));
+    out.push(TargetField::AddRoute);
+    out.push(TargetField::Repo);
+    out.push(TargetField::BuildDir);
+    out.extend((0..t.env_files.len()).map(TargetField::EnvFile));
+    out.push(TargetField::AddEnvFile);
+    out.push(TargetField::AlertRoute);
+    out.extend((0..t.dkim_selectors.len()).map(TargetField::Dkim));
+    out.push(TargetField::AddDkim);
+    out.push(TargetField::Nameserver);
+    out.extend((0..n.resolve.len()).map(TargetField::Resolve));
+    out.push(TargetField::AddResolve);
+    out.extend((0..n.connect_to.len()).map(TargetField::ConnectTo));
+    out.push(TargetField::AddConnectTo);
+    out.push(TargetField::CaFile);
+    out.push(TargetField::Timeout);
+    out.push(TargetField::Concurrency);
+    out
+}
+
+fn path_text(p: Option<&PathBuf>) -> String {
+    p.map(|p| p.display().to_string()).unwrap_or_default()
+}
+
+/// The field's current value as it would be typed (empty for "add" rows and unset values).
+pub fn value(session: &Session, field: TargetField) -> String {
+    let t = &session.targets;
+    let n = &session.network;
+    let entry = |v: Option<String>| v.unwrap_or_default();
+    match field {
+        TargetField::Apex => t.apex.clone(),
+        TargetField::Host(i) => entry(t.hosts.get(i).map(|h| format!("{}={}", h.role, h.host))),
+        TargetField::Route(i) => entry(t.routes.get(i).map(|r| {
+            if r.method == "GET" {
+                format!("{}={}", r.name, r.path)
+            } else {
+                format!("{}={} {}", r.name, r.method, r.path)
+            }
+        })),
+        TargetField::Repo => path_text(t.repo.as_ref()),
+        TargetField::BuildDir => path_text(t.build_dir.as_ref()),
+        TargetField::EnvFile(i) => entry(
+            t.env_files
+                .get(i)
+                .map(|e| format!("{}={}", e.environment, e.path.display())),
+        ),
+        TargetField::AlertRoute => t.alert_route.clone().unwrap_or_default(),
+        TargetField::Dkim(i) => entry(t.dkim_selectors.get(i).cloned()),
+        TargetField::Nameserver => n.nameserver.map(|s| s.to_string()).unwrap_or_default(),
+        TargetField::Resolve(i) => entry(n.resolve.get(i).map(ToString::to_string)),
+        TargetField::ConnectTo(i) => entry(n.connect_to.get(i).map(ToString::to_string)),
+        TargetField::CaFile => path_text(n.ca_file.as_ref()),
+        TargetField::Timeout => n.timeout_secs.to_string(),
+        TargetField::Concurrency => n.concurrency.to_string(),
+        TargetField::AddHost
+        | TargetField::AddRoute
+        | TargetField::AddEnvFile
+        | TargetField::AddDkim
+        | TargetField::AddResolve
+        | TargetField::AddConnectTo => String::new(),
+    }
+}
+
+fn parse_path(text: &str, what: &str) -> Result<Option<PathBuf>, String> {
+    let t = text.trim();
+    if t.chars().any(char::is_control) {
+        return Err(format!("{what} `{t}` contains control characters"));
+    }
+    Ok((!t.is_empty()).then(|| PathBuf::from(t)))
+}
+
+fn split_pair<'a>(text: &'a str, form: &str) -> Result<(&'a str, &'a str), String> {
+    let (k, v) = text
+        .trim()
+        .split_once('=')
+        .ok_or_else(|| format!("`{}` must be {form}", text.trim()))?;
+    let (k, v) = (k.trim(), v.trim());
+    if k.is_empty() || v.is_empty() {
+        return Err(format!("`{}` must be {form}", text.trim()));
+    }
+    Ok((k, v))
+}
+
+fn parse_word(word: &str, what: &str) -> Result<String, String> {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        Ok(word.to_string())
+    } else {
+        Err(format!(
+            "{what} `{word}` may only hold letters, digits, `-`, `_` and `.`"
+        ))
+    }
+}
+
+pub(crate) fn parse_host(text: &str) -> Result<HostTarget, String> {
+    let (role, host) = split_pair(text, "ROLE=HOST")?;
+    Ok(HostTarget {
+        role: parse_word(&role.to_ascii_lowercase(), "role")?,
+        host: normalize_host(host)?,
+    })
+}
+
+fn parse_route(text: &str) -> Result<Route, String> {
+    let (name, rest) = split_pair(text, "NAME=[METHOD ]PATH")?;
+    let (method, path) = match rest.split_once(' ') {
+        Some((m, p)) => (m.trim().to_ascii_uppercase(), p.trim()),
+        None => ("GET".to_string(), rest),
+    };
+    if !METHODS.contains(&method.as_str()) {
+        return Err(format!(
+            "route method `{method}` is not one of {}",
+            METHODS.join(", ")
+        ));
+    }
+    let is_url = path.starts_with("https://") || path.starts_with("http://");
+    if !(path.starts_with('/') || is_url)
+        || path.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(format!(
+            "route path `{path}` must start with `/` or be an http(s) URL, without spaces"
+        ));
+    }
+    Ok(Route {
+        name: parse_word(name, "route name")?,
+        path: path.to_string(),
+        method,
+    })
+}
+
+fn parse_env_file(text: &str) -> Result<EnvFile, String> {
+    let (env, path) = split_pair(text, "ENV=PATH")?;
+    Ok(EnvFile {
+        environment: parse_word(env, "environment")?,
+        path: parse_path(path, "env file path")?.unwrap_or_default(),
+    })
+}
+
+fn parse_number<T: std::str::FromStr + PartialOrd + std::fmt::Display>(
+    text: &str,
+    what: &str,
+    min: T,
+    max: T,
+) -> Result<T, String> {
+    let t = text.trim();
+    match t.parse::<T>() {
+        Ok(v) if v >= min && v <= max => Ok(v),
+        _ => Err(format!(
+            "{what} `{t}` must be a whole number from {min} to {max}"
+        )),
+    }
+}
+
+/// Puts `text` into `field` at list position `index` (replacing) or at the end (`None`).
+fn put<T>(list: &mut Vec<T>, index: Option<usize>, value: T) {
+    match index.and_then(|i| list.get_mut(i)) {
+        Some(slot) => *slot = value,
+        None => list.push(value),
+    }
+}
+
+/// Validates `text` for `field` and, only when it is valid, writes it into the session.
+pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<(), String> {
+    let t = &mut session.targets;
+    let n = &mut session.network;
+    let trimmed = text.trim();
+    match field {
+        TargetField::Apex => t.apex = normalize_host(trimmed)?,
+        TargetField::Host(i) => put(&mut t.hosts, Some(i), parse_host(text)?),
+        TargetField::AddHost => put(&mut t.hosts, None, parse_host(text)?),
+        TargetField::Route(i) => put(&mut t.routes, Some(i), parse_route(text)?),
+        TargetField::AddRoute => put(&mut t.routes, None, parse_route(text)?),
+        TargetField::Repo => t.repo = parse_path(text, "repository path")?,
+        TargetField::BuildDir => t.build_dir = parse_path(text, "build folder")?,
+        TargetField::EnvFile(i) => put(&mut t.env_files, Some(i), parse_env_file(text)?),
+        TargetField::AddEnvFile => put(&mut t.env_files, None, parse_env_file(text)?),
+        TargetField::AlertRoute => {
+            t.alert_route = if trimmed.is_empty() {
+                None
+            } else {
+                Some(parse_word(trimmed, "credential name")?)
+            };
+        }
+        TargetField::Dkim(i) => put(&mut t.dkim_selectors, Some(i), parse_selector(trimmed)?),
+        TargetField::AddDkim => put(&mut t.dkim_selectors, None, parse_selector(trimmed)?),
+        TargetField::Nameserver => {
+            n.nameserver = if trimmed.is_empty() {
+                None
+            } else {
+                Some(trimmed.parse::<Nameserver>()?)
+            };
+        }
+        TargetField::Resolve(i) => {
+            put(&mut n.resolve, Some(i), trimmed.parse::<ResolveOverride>()?)
+        }
+        TargetField::AddResolve => put(&mut n.resolve, None, trimmed.parse::<ResolveOverride>()?),
+        TargetField::ConnectTo(i) => put(&mut n.connect_to, Some(i), trimmed.parse::<ConnectTo>()?),
+        TargetField::AddConnectTo => put(&mut n.connect_to, None, trimmed.parse::<ConnectTo>()?),
+        TargetField::CaFile => n.ca_file = parse_path(text, "CA file")?,
+        TargetField::Timeout => {
+            n.timeout_secs = parse_number(trimmed, "timeout", 1, MAX_TIMEOUT_SECS)?;
+        }
+        TargetField::Concurrency => {
+            n.concurrency = parse_number(trimmed, "concurrency", 1, MAX_CONCURRENCY)?;
+        }
+    }
+    Ok(())
+}
+
+fn parse_selector(text: &str) -> Result<String, String> {
+    let host = normalize_host(text).map_err(|e| format!("DKIM selector: {e}"))?;
+    if host.contains('.') {
+        return Err(format!("DKIM selector `{text}` must be a single label"));
+    }
+    Ok(host)
+}
+
+/// Removes the list entry behind `field`. Returns false for rows that are not entries.
+pub fn remove(session: &mut Session, field: TargetField) -> bool {
+    fn take<T>(list: &mut Vec<T>, i: usize) -> bool {
+        (i < list.len()).then(|| list.remove(i)).is_some()
+    }
+    let t = &mut session.targets;
+    let n = &mut session.network;
+    match field {
+        TargetField::Host(i) => take(&mut t.hosts, i),
+        TargetField::Route(i) => take(&mut t.routes, i),
+        TargetField::EnvFile(i) => take(&mut t.env_files, i),
+        TargetField::Dkim(i) => take(&mut t.dkim_selectors, i),
+        TargetField::Resolve(i) => take(&mut n.resolve, i),
+        TargetField::ConnectTo(i) => take(&mut n.connect_to, i),
+        _ => false,
+    }
+}

@@ -1,0 +1,281 @@
+//! Keys aimed at an open modal: the note and journal editors, one-line prompts, the
+//! severity picker, the help overlay and the credentials form. Editors keep their text in
+//! UI state and only commit plain strings into the session when they close, so the session
+//! never holds widget state.
+
+use super::effect::{Effect, SecretValue};
+use super::msg::Action;
+use super::state::{App, CredentialsForm, KeyringState, Modal, Prompt, PromptPurpose};
+use super::targets;
+use super::update::{changed, set_status};
+use crate::finding::{CheckStatus, Severity};
+use crate::session::model::{Decision, JournalEntry, Verdict};
+use ratatui_textarea::{Input, Key};
+
+/// Feeds a typed key to the open editor or prompt. Prompts are one line, so Enter never
+/// reaches them as text (the keymap turns it into `Confirm`).
+pub(super) fn text(app: &mut App, input: Input) {
+    match &mut app.modal {
+        Some(Modal::Note { editor, .. } | Modal::Journal { editor }) => {
+            editor.input(input);
+        }
+        Some(
+            Modal::Prompt(prompt)
+            | Modal::Credentials(CredentialsForm {
+                entry: Some(prompt),
+                ..
+            }),
+        ) if input.key != Key::Enter => {
+            prompt.input.input(input);
+            prompt.error = None;
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
+    let Some(modal) = app.modal.take() else {
+        return;
+    };
+    app.modal = match modal {
+        Modal::Note { check_id, editor } => match action {
+            Action::Close | Action::Commit => {
+                let note = trim_lines(editor.lines());
+                let now = app.now;
+                let state = app.session.state_mut(&check_id);
+                if state.note != note {
+                    state.note = note;
+                    state.updated_at = Some(now);
+                    app.status = Some("note saved".into());
+                    changed(app, fx);
+                }
+                None
+            }
+            Action::Discard => {
+                app.status = Some("note edit discarded".into());
+                None
+            }
+            _ => Some(Modal::Note { check_id, editor }),
+        },
+        Modal::Journal { editor } => match action {
+            Action::Close | Action::Commit => {
+                let text = trim_lines(editor.lines());
+                if !text.is_empty() {
+                    app.session.journal.push(JournalEntry { at: app.now, text });
+                    app.status = Some("journal entry added".into());
+                    changed(app, fx);
+                }
+                None
+            }
+            Action::Discard => None,
+            _ => Some(Modal::Journal { editor }),
+        },
+        Modal::Prompt(prompt) => on_prompt(app, prompt, action, fx).map(Modal::Prompt),
+        Modal::Severity { check_id, selected } => match action {
+            Action::Up => Some(Modal::Severity {
+                check_id,
+                selected: selected.saturating_sub(1),
+            }),
+            Action::Down => Some(Modal::Severity {
+                check_id,
+                selected: (selected + 1).min(Severity::ALL.len()),
+            }),
+            Action::Confirm => {
+                let chosen = selected
+                    .checked_sub(1)
+                    .and_then(|i| Severity::ALL.get(i))
+                    .copied();
+                let now = app.now;
+                let state = app.session.state_mut(&check_id);
+                if state.severity_override != chosen {
+                    state.severity_override = chosen;
+                    state.updated_at = Some(now);
+                    changed(app, fx);
+                }
+                app.status = Some(match chosen {
+                    Some(s) => format!("severity override: {s}"),
+                    None => "severity: runbook default".into(),
+                });
+                None
+            }
+            Action::Close => None,
+            _ => Some(Modal::Severity { check_id, selected }),
+        },
+        Modal::Help { scroll } => match action {
+            Action::Up => Some(Modal::Help {
+                scroll: scroll.saturating_sub(1),
+            }),
+            Action::Down => Some(Modal::Help {
+                scroll: scroll.saturating_add(1),
+            }),
+            Action::PageUp => Some(Modal::Help {
+                scroll: scroll.saturating_sub(10),
+            }),
+            Action::PageDown => Some(Modal::Help {
+                scroll: scroll.saturating_add(10),
+            }),
+            Action::Close | Action::Help | Action::Quit => None,
+            _ => Some(Modal::Help { scroll }),
+        },
+        Modal::Credentials(form) => on_credentials(app, form, action, fx).map(Modal::Credentials),
+    };
+}
+
+/// Drops trailing blank lines and trailing spaces so an untouched editor compares equal.
+fn trim_lines(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|l| l.trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim_end()
+        .to_string()
+}
+
+fn on_prompt(
+    app: &mut App,
+    mut prompt: Prompt,
+    action: Action,
+    fx: &mut Vec<Effect>,
+) -> Option<Prompt> {
+    match action {
+        Action::Close => return None,
+        Action::ToggleVerdict => {
+            if let PromptPurpose::Decision { verdict } = &mut prompt.purpose {
+                *verdict = match verdict {
+                    Verdict::Go => Verdict::NoGo,
+                    Verdict::NoGo => Verdict::Go,
+                };
+            }
+            return Some(prompt);
+        }
+        Action::Confirm => {}
+        _ => return Some(prompt),
+    }
+    let text = prompt.text().trim().to_string();
+    let outcome = match &prompt.purpose {
+        PromptPurpose::SkipReason { check_id } => {
+            if text.is_empty() {
+                Err("a reason is needed to skip a check".to_string())
+            } else if let Some((_, check)) = app.runbook.check(check_id) {
+                let check = check.clone();
+                set_status(app, &check, CheckStatus::Skipped, Some(text), fx);
+                Ok(())
+            } else {
+                Ok(())
+            }
+        }
+        PromptPurpose::Decision { verdict } => {
+            if text.is_empty() {
+                Err("a decision needs a reason".to_string())
+            } else {
+                app.session.decisions.push(Decision {
+                    at: app.now,
+                    verdict: *verdict,
+                    reason: text,
+                });
+                app.status = Some(format!("decision recorded: {}", verdict.as_str()));
+                changed(app, fx);
+                Ok(())
+            }
+        }
+        PromptPurpose::Target { field } => {
+            let field = *field;
+            targets::apply(&mut app.session, field, &text).map(|()| {
+                app.status = Some(format!("{} updated", field.label()));
+                changed(app, fx);
+            })
+        }
+        PromptPurpose::CredentialName | PromptPurpose::CredentialValue { .. } => Ok(()),
+    };
+    match outcome {
+        Ok(()) => None,
+        Err(e) => {
+            prompt.error = Some(e);
+            Some(prompt)
+        }
+    }
+}
+
+/// Checks a credential name with the same rule as the keyring layer.
+fn valid_credential_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn on_credentials(
+    app: &mut App,
+    mut form: CredentialsForm,
+    action: Action,
+    fx: &mut Vec<Effect>,
+) -> Option<CredentialsForm> {
+    if let Some(mut entry) = form.entry.take() {
+        match action {
+            Action::Close => return Some(form),
+            Action::Confirm => {}
+            _ => {
+                form.entry = Some(entry);
+                return Some(form);
+            }
+        }
+        let text = entry.text();
+        match &entry.purpose {
+            PromptPurpose::CredentialName => {
+                let name = text.trim().to_string();
+                if valid_credential_name(&name) {
+                    form.entry = Some(Prompt::new(PromptPurpose::CredentialValue { name }, ""));
+                } else {
+                    entry.error = Some(format!(
+                        "credential name `{name}` is invalid (use letters, digits, `-`, `_` and `.`)"
+                    ));
+                    form.entry = Some(entry);
+                }
+            }
+            PromptPurpose::CredentialValue { name } => {
+                if text.is_empty() {
+                    entry.error = Some("the value is empty".into());
+                    form.entry = Some(entry);
+                } else {
+                    app.status = Some(format!("storing `{name}`…"));
+                    fx.push(Effect::SetSecret {
+                        session: app.session.name.clone(),
+                        name: name.clone(),
+                        value: SecretValue(text),
+                    });
+                }
+            }
+            _ => {}
+        }
+        return Some(form);
+    }
+    let available = matches!(form.keyring, KeyringState::Available { .. });
+    let names = &app.session.credentials;
+    match action {
+        Action::Close | Action::Quit => return None,
+        Action::Up => form.selected = form.selected.saturating_sub(1),
+        Action::Down => form.selected = (form.selected + 1).min(names.len().saturating_sub(1)),
+        Action::Add | Action::Confirm | Action::Edit if available => {
+            form.entry = Some(match names.get(form.selected) {
+                Some(name) if action != Action::Add => {
+                    Prompt::new(PromptPurpose::CredentialValue { name: name.clone() }, "")
+                }
+                _ => Prompt::new(PromptPurpose::CredentialName, ""),
+            });
+        }
+        Action::Delete if available => {
+            if let Some(name) = names.get(form.selected) {
+                fx.push(Effect::DeleteSecret {
+                    session: app.session.name.clone(),
+                    name: name.clone(),
+                });
+            }
+        }
+        Action::Add | Action::Confirm | Action::Edit | Action::Delete => {
+            app.status = Some("no OS keyring is available: credentials cannot be changed".into());
+        }
+        _ => {}
+    }
+    Some(form)
+}

@@ -1,0 +1,75 @@
+//! Runs the effects `update` returns without ever blocking the event loop: saves go to the
+//! persistence actor (which never blocks), checks to the engine (which spawns tasks), and
+//! keyring calls to a blocking thread whose outcome comes back as a `Msg`. Secret values
+//! move from the effect straight into the keyring call and are dropped there.
+
+use crate::app::{Effect, Msg};
+use crate::credentials::{self, Scope};
+use crate::engine::Engine;
+use crate::session::persist::Persister;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub struct Executor {
+    pub persister: Persister,
+    pub engine: Engine,
+    /// Where keyring outcomes are sent back to the loop.
+    pub inbox: UnboundedSender<Msg>,
+}
+
+impl Executor {
+    pub fn run(&self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Save(snapshot) => self.persister.save(*snapshot),
+                Effect::RunChecks { jobs, scope } => {
+                    for job in jobs {
+                        self.engine.run(job, scope.clone());
+                    }
+                }
+                Effect::Cancel(Some(check_id)) => self.engine.cancel(&check_id),
+                Effect::Cancel(None) => self.engine.cancel_all(),
+                Effect::ProbeKeyring => {
+                    let inbox = self.inbox.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let result = credentials::os_store()
+                            .map(|store| store.backend())
+                            .map_err(|e| e.to_string());
+                        let _ = inbox.send(Msg::Keyring(result));
+                    });
+                }
+                Effect::SetSecret {
+                    session,
+                    name,
+                    value,
+                } => {
+                    let inbox = self.inbox.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let result = credentials::os_store()
+                            .and_then(|store| store.set(&Scope::Session(session), &name, &value.0))
+                            .map_err(|e| e.to_string());
+                        let _ = inbox.send(Msg::CredentialDone {
+                            name,
+                            stored: true,
+                            result,
+                        });
+                    });
+                }
+                Effect::DeleteSecret { session, name } => {
+                    let inbox = self.inbox.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let result = credentials::os_store()
+                            .and_then(|store| store.delete(&Scope::Session(session), &name))
+                            .map_err(|e| e.to_string());
+                        let _ = inbox.send(Msg::CredentialDone {
+                            name,
+                            stored: false,
+                            result,
+                        });
+                    });
+                }
+                // The loop sees `app.quitting` and shuts down in order.
+                Effect::Quit => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! The only module that touches the terminal. `run_session` opens a session file, starts
+//! the persistence actor and the engine, and drives one `tokio::select!` loop over terminal
+//! events, engine events, save status, keyring outcomes and a clock tick. The loop never
+//! awaits IO: each message goes through the pure `app::update`, the returned effects go to
+//! the non-blocking executor, and the screen is redrawn when something changed, at most
+//! about 30 times a second. `run_picker` lists sessions and opens or creates one.
+
+pub mod executor;
+pub mod keymap;
+pub mod mouse;
+pub mod sanitize;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+
+use crate::app::picker::{NewSession, Picker, PickerOutcome, RunbookChoice};
+use crate::app::{App, Msg, update};
+use crate::commands::{self, Failure};
+use crate::engine::Engine;
+use crate::paths;
+use crate::runbook::Runbook;
+use crate::session::Session;
+use crate::session::list::list_sessions;
+use crate::session::model::Targets;
+use crate::session::persist::Persister;
+use crate::session::store::{SessionFile, StoreError};
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+use tokio::time::Instant;
+
+/// Shortest time between two draws (about 30 frames a second).
+const FRAME: Duration = Duration::from_millis(33);
+/// Clock tick: sprint clock, spinner, "saved 2s ago".
+const TICK: Duration = Duration::from_millis(250);
+
+fn color_wanted() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `NAME.ron` → `NAME.ron.bak`, where the store keeps the previous version.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".bak");
+    PathBuf::from(s)
+}
+
+fn store_failure(e: &StoreError) -> Failure {
+    let hint = match e {
+        StoreError::Corrupt {
+            backup: Some(b), ..
+        }
+        | StoreError::TooNew {
+            backup: Some(b), ..
+        } => format!(
+            "\na backup exists at {}: open it with `launch-ready open <session> --from-backup`",
+            b.display()
+        ),
+        _ => String::new(),
+    };
+    Failure::usage(format!("{e}{hint}"))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))
+}
+
+/// Opens the session at `path` (or its backup) in the TUI until the operator quits.
+pub fn run_session(path: &Path, from_backup: bool) -> Result<(), Failure> {
+    let open_path = if from_backup {
+        backup_path(path)
+    } else {
+        path.to_path_buf()
+    };
+    let (file, session) = SessionFile::open(&open_path).map_err(|e| store_failure(&e))?;
+    let library = commands::runbooks::library();
+    let loaded = library.get(&session.runbook.id).ok_or_else(|| {
+        Failure::usage(format!(
+            "{} follows runbook `{}`, which is not available (see `launch-ready runbooks list`)",
+            open_path.display(),
+            session.runbook.id
+        ))
+    })?;
+    let changed = loaded.hash != session.runbook.hash;
+    let runbook = Arc::new(loaded.runbook.clone());
+    runtime()?.block_on(session_loop(file, session, runbook, changed))
+}
+
+async fn session_loop(
+    file: SessionFile,
+    session: Session,
+    runbook: Arc<Runbook>,
+    runbook_changed: bool,
+) -> Result<(), Failure> {
+    let persister = Persister::spawn(file);
+    let mut save_rx = persister.status();
+    let (engine, mut engine_rx) = Engine::new();
+    let (inbox_tx, mut inbox) = tokio::sync::mpsc::unbounded_channel::<Msg>();
+    let executor = executor::Executor {
+        persister,
+        engine,
+        inbox: inbox_tx,
+    };
+    let mut app = App::new(session, runbook, OffsetDateTime::now_utc());
+    app.color = color_wanted();
+    if runbook_changed {
+        app.status = Some(
+            "the runbook changed since this session began; statuses are kept by check id".into(),
+        );
+    }
+    let mut guard = terminal::Guard::enter()
+        .map_err(|e| Failure::runtime(format!("cannot use the terminal: {e}")))?;
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    let mut dirty = true;
+    let mut next_frame = Instant::now();
+    let mut failure = None;
+    let mut save_open = true;
+    while !app.quitting {
+        if dirty && Instant::now() >= next_frame {
+            if let Err(e) = guard.terminal.draw(|f| view::render(&app, f)) {
+                failure = Some(Failure::runtime(format!("cannot draw: {e}")));
+                break;
+            }
+            dirty = false;
+            next_frame = Instant::now() + FRAME;
+        }
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => match translate(&app, &guard, event) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
+                Some(Err(e)) => {
+                    failure = Some(Failure::runtime(format!("terminal input failed: {e}")));
+                    break;
+                }
+                None => break,
+            },
+            Some(event) = engine_rx.recv() => Msg::Engine(event),
+            changed = save_rx.changed(), if save_open => match changed {
+                Ok(()) => Msg::Saved(save_rx.borrow_and_update().clone()),
+                Err(_) => {
+                    save_open = false;
+                    continue;
+                }
+            },
+            Some(msg) = inbox.recv() => msg,
+            _ = tick.tick() => Msg::Tick(OffsetDateTime::now_utc()),
+            () = tokio::time::sleep_until(next_frame), if dirty => continue,
+        };
+        executor.run(update(&mut app, msg));
+        // Drain whatever else is already waiting before the next draw.
+        while let Ok(event) = engine_rx.try_recv() {
+            executor.run(update(&mut app, Msg::Engine(event)));
+        }
+        while let Ok(msg) = inbox.try_recv() {
+            executor.run(update(&mut app, msg));
+        }
+        dirty = true;
+    }
+    drop(guard);
+    executor.engine.cancel_all();
+    let flushed = executor
+        .persister
+        .flush()
+        .await
+        .map_err(|e| Failure::runtime(format!("the last save failed: {e}")));
+    match failure {
+        Some(f) => Err(f),
+        None => flushed,
+    }
+}
+
+/// A terminal event as a message for the session loop.
+fn translate(app: &App, guard: &terminal::Guard, event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => keymap::map_key(app.input_mode(), key),
+        Event::Mouse(mouse) => {
+            let size = guard.terminal.size().ok()?;
+            mouse::map_mouse(
+                app,
+                ratatui::layout::Rect::new(0, 0, size.width, size.height),
+                mouse,
+            )
+        }
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// A file stem from a client name: lowercase words joined by `-`.
+fn slug(client: &str) -> String {
+    let mut out = String::new();
+    for c in client.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "session".into()
+    } else {
+        out
+    }
+}
+
+/// Creates the session chosen in the picker's form and returns its path.
+fn create_session(dir: &Path, new: NewSession) -> Result<PathBuf, Failure> {
+    let library = commands::runbooks::library();
+    let loaded = library
+        .get(&new.runbook_id)
+        .ok_or_else(|| Failure::usage(format!("no runbook `{}`", new.runbook_id)))?;
+    let name = slug(&new.client);
+    let path = dir.join(format!("{name}.ron"));
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::runtime(format!("cannot create {}: {e}", dir.display())))?;
+    let targets = Targets {
+        apex: new.domain,
+        hosts: new.hosts,
+        ..Targets::default()
+    };
+    let session = Session::new(
+        &name,
+        &new.client,
+        loaded,
+        targets,
+        OffsetDateTime::now_utc(),
+    );
+    // The file is created and locked, then released so the session loop can open it.
+    SessionFile::create(&path, &session).map_err(|e| store_failure(&e))?;
+    Ok(path)
+}
+
+/// The session picker of a plain `launch-ready`: open a recent session or start a new one.
+pub fn run_picker() -> Result<(), Failure> {
+    let dir = paths::sessions_dir()
+        .ok_or_else(|| Failure::usage("no data folder: set LAUNCH_READY_DATA_DIR"))?;
+    let library = commands::runbooks::library();
+    let runbooks = library
+        .runbooks
+        .iter()
+        .map(|l| RunbookChoice {
+            id: l.runbook.id.clone(),
+            title: l.runbook.title.clone(),
+        })
+        .collect();
+    let now = OffsetDateTime::now_utc();
+    let mut picker = Picker::new(list_sessions(&dir, now), runbooks, now);
+    picker.color = color_wanted();
+    let outcome = runtime()?.block_on(picker_loop(&mut picker))?;
+    match outcome {
+        PickerOutcome::Open(path) => run_session(&path, false),
+        PickerOutcome::Create(new) => {
+            let path = create_session(&dir, new)?;
+            run_session(&path, false)
+        }
+        PickerOutcome::Quit | PickerOutcome::Stay => Ok(()),
+    }
+}
+
+async fn picker_loop(picker: &mut Picker) -> Result<PickerOutcome, Failure> {
+    let mut guard = terminal::Guard::enter()
+        .map_err(|e| Failure::runtime(format!("cannot use the terminal: {e}")))?;
+    let mut events = EventStream::new();
+    loop {
+        guard
+            .terminal
+            .draw(|f| view::picker::render(picker, f))
+            .map_err(|e| Failure::runtime(format!("cannot draw: {e}")))?;
+        let Some(event) = events.next().await else {
+            return Ok(PickerOutcome::Quit);
+        };
+        let event = event.map_err(|e| Failure::runtime(format!("terminal input failed: {e}")))?;
+        let Event::Key(key) = event else { continue };
+        let outcome = match keymap::map_key(picker.input_mode(), key) {
+            Some(Msg::Action(action)) => picker.action(action),
+            Some(Msg::Text(input)) => {
+                picker.text(input);
+                PickerOutcome::Stay
+            }
+            _ => PickerOutcome::Stay,
+        };
+        if outcome != PickerOutcome::Stay {
+            return Ok(outcome);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_backup_paths() {
+        assert_eq!(slug("Acme Corp, Inc."), "acme-corp-inc");
+        assert_eq!(slug("!!!"), "session");
+        assert_eq!(
+            backup_path(Path::new("/s/acme.ron")),
+            PathBuf::from("/s/acme.ron.bak")
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! The checklist screen: stages with progress on the left, the selected stage's checks in
+//! the middle, the detail pane on the right (and, in presenter mode, a summary band above).
+
+use super::layout::{self, list_offset};
+use super::text::{bar, fit};
+use super::{detail, presenter, theme};
+use crate::app::App;
+use crate::app::state::Focus;
+use crate::runbook::Run;
+use crate::tui::theme::status_icon;
+use crate::verdict;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+pub fn render(app: &App, frame: &mut Frame, body: Rect) {
+    let panes = layout::checklist(body, app.presenter());
+    if let Some(summary) = panes.summary {
+        presenter::render(app, frame, summary);
+    }
+    render_stages(app, frame, panes.stages);
+    render_checks(app, frame, panes.checks);
+    detail::render(app, frame, panes.detail);
+}
+
+fn render_stages(app: &App, frame: &mut Frame, area: Rect) {
+    let t = theme(app);
+    let focused = app.focus == Focus::Stages && app.modal.is_none();
+    let block = Block::bordered()
+        .title(Span::styled(" Stages ", t.title()))
+        .border_style(t.border(focused));
+    let inner = block.inner(area);
+    let width = usize::from(inner.width);
+    let progress = verdict::stage_progress(&app.runbook, &app.session);
+    let height = usize::from(inner.height);
+    let offset = list_offset(app.stage_index(), app.runbook.stages.len(), height);
+    let lines: Vec<Line> = app
+        .runbook
+        .stages
+        .iter()
+        .zip(progress)
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, (stage, (done, total)))| {
+            let counts = format!(" {done}/{total}");
+            let bar_w = if width >= 28 { 6 } else { 0 };
+            let title_w = width.saturating_sub(counts.len() + bar_w + 4);
+            let text = format!(
+                "{}{} {}{}{}",
+                if i == app.stage_index() { "▸" } else { " " },
+                i + 1,
+                fit(&stage.title, title_w),
+                counts,
+                if bar_w > 0 {
+                    format!(" {}", bar(done, total, bar_w))
+                } else {
+                    String::new()
+                }
+            );
+            let style = if i == app.stage_index() {
+                t.selected()
+            } else if done == total && total > 0 {
+                t.status(crate::finding::CheckStatus::Pass)
+            } else {
+                t.text()
+            };
+            Line::from(Span::styled(fit(&text, width), style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// First visible check row, shared with mouse hit-testing.
+pub fn checks_offset(app: &App, area: Rect) -> usize {
+    let len = app.stage().map_or(0, |s| s.checks.len());
+    list_offset(
+        app.check_index(),
+        len,
+        usize::from(area.height.saturating_sub(2)),
+    )
+}
+
+fn render_checks(app: &App, frame: &mut Frame, area: Rect) {
+    let t = theme(app);
+    let focused = app.focus == Focus::Checks && app.modal.is_none();
+    let title = app
+        .stage()
+        .map_or(String::new(), |s| format!(" {} ", s.title));
+    let block = Block::bordered()
+        .title(Span::styled(title, t.title()))
+        .border_style(t.border(focused));
+    let inner = block.inner(area);
+    let width = usize::from(inner.width);
+    let offset = checks_offset(app, area);
+    let Some(stage) = app.stage() else {
+        frame.render_widget(block, area);
+        return;
+    };
+    let lines: Vec<Line> = stage
+        .checks
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(usize::from(inner.height))
+        .map(|(i, check)| {
+            let status = app.session.status(&check.id);
+            let stale = app
+                .session
+                .state(&check.id)
+                .is_some_and(|s| s.is_stale(app.now));
+            let marker = match (&check.run, stale) {
+                (Run::Manual { .. }, _) => " manual",
+                (Run::Auto { .. }, false) => " auto",
+                (Run::Auto { .. }, true) => " stale",
+            };
+            let title_w = width.saturating_sub(3 + marker.len());
+            let selected = i == app.check_index();
+            let row = |s| if selected { t.selected() } else { s };
+            Line::from(vec![
+                Span::styled(if selected { "▸" } else { " " }, row(t.text())),
+                Span::styled(
+                    format!("{} ", status_icon(status, app.spinner)),
+                    row(t.status(status)),
+                ),
+                Span::styled(fit(&check.title, title_w), row(t.text())),
+                Span::styled(marker, row(if stale { t.error() } else { t.dim() })),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

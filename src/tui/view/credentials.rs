@@ -1,0 +1,80 @@
+//! The credentials form: the session's credential names (never values), the keyring's state,
+//! and a masked entry prompt. When no keyring is reachable the form says so and stays
+//! read-only; there is no plain-text fallback.
+
+use super::layout::centered;
+use super::prompt::render_in;
+use super::theme;
+use crate::app::App;
+use crate::app::state::{CredentialsForm, KeyringState};
+use crate::tui::sanitize::sanitize_line;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+pub fn render(app: &App, frame: &mut Frame, form: &CredentialsForm) {
+    let t = theme(app);
+    let area = centered(frame.area(), 72, 16);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .title(Span::styled(" Credentials (OS keyring) ", t.title()))
+        .title_bottom(Span::styled(
+            " a add · Enter set · x delete · Esc close ",
+            t.dim(),
+        ))
+        .border_style(t.border(true));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [state_area, list_area, entry_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(2),
+        Constraint::Length(if form.entry.is_some() { 5 } else { 0 }),
+    ])
+    .areas(inner);
+    let state = match &form.keyring {
+        KeyringState::Checking => Line::from(Span::styled("checking the OS keyring…", t.dim())),
+        KeyringState::Available { backend } => Line::from(vec![
+            Span::styled("keyring: ", t.dim()),
+            Span::styled(sanitize_line(backend), t.text()),
+            Span::styled(
+                " — values are stored there, only names in the session",
+                t.dim(),
+            ),
+        ]),
+        KeyringState::Unavailable(why) => Line::from(Span::styled(
+            format!(
+                "Unavailable: {} — credentials cannot be stored, and nothing is written in plain text.",
+                sanitize_line(why)
+            ),
+            t.error(),
+        )),
+    };
+    frame.render_widget(Paragraph::new(state).wrap(Wrap { trim: true }), state_area);
+    let names = &app.session.credentials;
+    let mut lines: Vec<Line> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let style = if i == form.selected && form.entry.is_none() {
+                t.selected()
+            } else {
+                t.text()
+            };
+            Line::from(vec![
+                Span::styled(format!(" {} ", sanitize_line(name)), style),
+                Span::styled("  ••••", t.dim()),
+            ])
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "This session has no credentials yet.",
+            t.dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), list_area);
+    if let Some(entry) = &form.entry {
+        render_in(app, frame, entry, entry_area);
+    }
+}

@@ -1,0 +1,178 @@
+//! The detail pane: everything about the selected check, in the order an operator reads it
+//! (what and why, how it is answered, what failure looks like, the latest result, the note).
+//! Presenter mode replaces the note and evidence of sensitive checks with a placeholder.
+
+use super::text::age;
+use super::theme;
+use crate::app::App;
+use crate::app::state::HIDDEN;
+use crate::engine;
+use crate::finding::CheckStatus;
+use crate::runbook::{Check, Run};
+use crate::tui::sanitize::{sanitize, sanitize_line};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = theme(app);
+    let block = Block::bordered()
+        .title(Span::styled(" Detail ", t.title()))
+        .border_style(t.border(false));
+    let lines = match app.selected_check() {
+        Some(check) => lines(app, check, t),
+        None => vec![Line::from("This stage has no checks.")],
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((app.detail_scroll, 0)),
+        area,
+    );
+}
+
+fn heading(text: &str, t: Theme) -> Line<'static> {
+    Line::from(Span::styled(text.to_string(), t.title()))
+}
+
+fn lines(app: &App, check: &Check, t: Theme) -> Vec<Line<'static>> {
+    let state = app.session.state(&check.id);
+    let status = app.session.status(&check.id);
+    let severity = app.effective_severity(check);
+    let mut out = vec![Line::from(Span::styled(
+        check.title.clone(),
+        t.text().add_modifier(ratatui::style::Modifier::BOLD),
+    ))];
+    let mut facts = vec![
+        Span::styled(status.as_str().to_string(), t.status(status)),
+        Span::styled(" · severity ", t.dim()),
+        Span::styled(severity.as_str().to_string(), t.severity(severity)),
+    ];
+    if state.and_then(|s| s.severity_override).is_some() {
+        facts.push(Span::styled(
+            format!(" (runbook: {})", check.severity),
+            t.dim(),
+        ));
+    }
+    out.push(Line::from(facts));
+    if let Some(reason) = state.and_then(|s| s.skip_reason.as_deref()) {
+        out.push(Line::from(format!("Skipped: {}", sanitize_line(reason))));
+    }
+    out.push(Line::default());
+    out.push(heading("Why it matters", t));
+    out.push(Line::from(check.why.clone()));
+    out.push(Line::default());
+    match &check.run {
+        Run::Manual { question } => {
+            out.push(heading("Question", t));
+            out.push(Line::from(question.clone()));
+        }
+        Run::Auto { .. } if app.presenter() => {}
+        Run::Auto { kind, .. } => {
+            out.push(heading("Automated check", t));
+            out.push(Line::from(format!("{} — {}", kind.0.name, kind.0.title)));
+            if !engine::is_available(kind.0) {
+                out.push(Line::from(Span::styled(
+                    "not available yet in this build: answer it by hand",
+                    t.error(),
+                )));
+            }
+        }
+    }
+    // Presenter mode is summary-first: the stage's lists stay on the operator's screen.
+    if let Some(stage) = app.stage().filter(|_| !app.presenter()) {
+        if !stage.failure_signals.is_empty() {
+            out.push(Line::default());
+            out.push(heading("Failure signals", t));
+            out.extend(
+                stage
+                    .failure_signals
+                    .iter()
+                    .map(|s| Line::from(format!("• {s}"))),
+            );
+        }
+        if !stage.deliverables.is_empty() {
+            out.push(Line::default());
+            out.push(heading("Deliverables", t));
+            out.extend(
+                stage
+                    .deliverables
+                    .iter()
+                    .map(|s| Line::from(format!("• {s}"))),
+            );
+        }
+    }
+    out.push(Line::default());
+    out.push(heading("Latest result", t));
+    if app.redacted(check) {
+        out.push(Line::from(Span::styled(HIDDEN, t.dim())));
+    } else {
+        evidence_lines(app, check, t, &mut out);
+    }
+    out.push(Line::default());
+    out.push(heading("Note", t));
+    let note = state.map(|s| s.note.as_str()).unwrap_or_default();
+    if app.redacted(check) {
+        out.push(Line::from(Span::styled(HIDDEN, t.dim())));
+    } else if note.is_empty() {
+        out.push(Line::from(Span::styled("none yet — e writes one", t.dim())));
+    } else {
+        out.extend(sanitize(note).lines().map(|l| Line::from(l.to_string())));
+    }
+    out
+}
+
+fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static>>) {
+    if app.running.contains(&check.id) {
+        let progress = app.progress.get(&check.id).map_or("", String::as_str);
+        out.push(Line::from(Span::styled(
+            format!("running… {}", sanitize_line(progress)),
+            t.status(CheckStatus::Running),
+        )));
+    }
+    let Some(state) = app.session.state(&check.id) else {
+        out.push(Line::from(Span::styled("no result yet", t.dim())));
+        return;
+    };
+    let Some(ev) = state.latest() else {
+        out.push(Line::from(Span::styled("no result yet", t.dim())));
+        return;
+    };
+    let mut head = vec![
+        Span::styled(ev.status.as_str().to_string(), t.status(ev.status)),
+        Span::styled(
+            format!(" · {} ago · {} ms", age(app.now, ev.at), ev.duration_ms),
+            t.dim(),
+        ),
+    ];
+    if state.is_stale(app.now) {
+        head.push(Span::styled(" · STALE: r re-runs", t.error()));
+    }
+    out.push(Line::from(head));
+    out.push(Line::from(sanitize_line(&ev.summary)));
+    for result in &ev.results {
+        for f in &result.findings {
+            out.push(Line::from(vec![
+                Span::styled(
+                    format!("{:<7} ", f.severity.as_str()),
+                    t.severity(f.severity),
+                ),
+                Span::styled(sanitize_line(&f.code), t.text()),
+                Span::styled(format!(" {}", sanitize_line(&result.target)), t.dim()),
+            ]));
+            out.push(Line::from(format!("        {}", sanitize_line(&f.message))));
+        }
+    }
+    if ev.findings().next().is_none() {
+        out.push(Line::from(Span::styled("no findings", t.dim())));
+    }
+    if state.evidence.len() > 1 {
+        out.push(Line::from(Span::styled(
+            format!("{} earlier run(s) kept", state.evidence.len() - 1),
+            t.dim(),
+        )));
+    }
+}

@@ -1,0 +1,64 @@
+//! The two footer lines: the status line (save state, running checks, sprint hour,
+//! presenter flag, last message) and the key hints for what has the keyboard.
+
+use super::text::age;
+use super::theme;
+use crate::app::App;
+use crate::app::state::InputMode;
+use crate::session::model::Screen;
+use crate::session::persist::SaveStatus;
+use crate::tui::sanitize::sanitize_line;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = theme(app);
+    let save = match &app.save {
+        SaveStatus::Idle => Span::styled("no changes yet", t.dim()),
+        SaveStatus::Pending => Span::styled("saving…", t.dim()),
+        SaveStatus::Saved(at) => Span::styled(format!("saved {} ago", age(app.now, *at)), t.dim()),
+        SaveStatus::Failed(why) => {
+            Span::styled(format!("save failed: {}", sanitize_line(why)), t.error())
+        }
+    };
+    let mut status = vec![
+        save,
+        Span::styled(
+            format!(" · hour {} of 48", app.session.sprint_hour(app.now)),
+            t.dim(),
+        ),
+    ];
+    if !app.running.is_empty() {
+        status.push(Span::styled(
+            format!(" · {} running", app.running.len()),
+            t.status(crate::finding::CheckStatus::Running),
+        ));
+    }
+    if app.presenter() {
+        status.push(Span::styled(" · presenter", t.title()));
+    }
+    if let Some(msg) = &app.status {
+        status.push(Span::styled(" · ", t.dim()));
+        status.push(Span::styled(sanitize_line(msg), t.text()));
+    }
+    let hints = match app.input_mode() {
+        InputMode::Normal(Screen::Checklist) => {
+            "p pass · w warn · f fail · b blocked · s skip · e note · r run · o severity · ? help · q quit"
+        }
+        InputMode::Normal(Screen::Risks) => "d decide · ↑↓ scroll · 1-5 screens · ? help · q quit",
+        InputMode::Normal(Screen::Targets) => {
+            "Enter edit · a add · x remove · ↑↓ move · ? help · q quit"
+        }
+        InputMode::Normal(_) => "1-5 screens · Tab next · P presenter · ? help · q quit",
+        InputMode::Editor => "Esc/Ctrl-S keep · Ctrl-X discard",
+        InputMode::Prompt => "Enter accept · Esc cancel",
+        InputMode::Severity => "↑↓ choose · Enter use · Esc cancel",
+        InputMode::Help => "↑↓ scroll · Esc close",
+        InputMode::Credentials => "a add · Enter set · x delete · Esc close",
+        InputMode::Picker | InputMode::PickerForm => "",
+    };
+    let lines = vec![Line::from(status), Line::from(Span::styled(hints, t.dim()))];
+    frame.render_widget(Paragraph::new(lines), area);
+}

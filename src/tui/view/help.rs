@@ -1,0 +1,38 @@
+//! The help overlay, generated from the keymap's table so it always matches the keys.
+
+use super::layout::centered;
+use super::theme;
+use crate::app::App;
+use crate::tui::keymap::help_sections;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+pub fn render(app: &App, frame: &mut Frame, scroll: u16) {
+    let t = theme(app);
+    let area = centered(frame.area(), 64, frame.area().height.saturating_sub(2));
+    let mut lines = Vec::new();
+    for (title, rows) in help_sections() {
+        lines.push(Line::from(Span::styled(title, t.title())));
+        for (keys, what) in rows {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<12}"), t.text()),
+                Span::styled(what, t.dim()),
+            ]));
+        }
+        lines.push(Line::default());
+    }
+    lines.push(Line::from(Span::styled(
+        "Mouse: click a tab, stage or check; the wheel scrolls.",
+        t.dim(),
+    )));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).scroll((scroll, 0)).block(
+            Block::bordered()
+                .title(Span::styled(" Keys — Esc closes ", t.title()))
+                .border_style(t.border(true)),
+        ),
+        area,
+    );
+}

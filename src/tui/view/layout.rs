@@ -1,0 +1,118 @@
+//! Screen geometry shared by drawing and mouse hit-testing, so a click lands on exactly the
+//! row that was drawn there.
+
+use crate::app::state::SCREENS;
+use crate::session::model::Screen;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// The frame split into the tab bar, the screen body and the two footer lines.
+pub struct Main {
+    pub tabs: Rect,
+    pub body: Rect,
+    pub footer: Rect,
+}
+
+pub fn main(area: Rect) -> Main {
+    let [tabs, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    Main { tabs, body, footer }
+}
+
+pub fn screen_name(screen: Screen) -> &'static str {
+    match screen {
+        Screen::Checklist => "Checklist",
+        Screen::Timeline => "Timeline",
+        Screen::Risks => "Risks",
+        Screen::Targets => "Targets",
+        Screen::Monitor => "Monitor",
+    }
+}
+
+/// Each tab's label and its column range in the tab bar.
+pub fn tabs() -> Vec<(Screen, String, std::ops::Range<u16>)> {
+    let mut x = 0u16;
+    SCREENS
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let label = format!(" {} {} ", i + 1, screen_name(*s));
+            let w = u16::try_from(label.chars().count()).unwrap_or(u16::MAX);
+            let range = x..x.saturating_add(w);
+            x = x.saturating_add(w + 1);
+            (*s, label, range)
+        })
+        .collect()
+}
+
+pub fn tab_at(column: u16) -> Option<Screen> {
+    tabs()
+        .into_iter()
+        .find(|(_, _, r)| r.contains(&column))
+        .map(|(s, _, _)| s)
+}
+
+/// The checklist's panes; presenter mode adds a summary band on top.
+pub struct Checklist {
+    pub summary: Option<Rect>,
+    pub stages: Rect,
+    pub checks: Rect,
+    pub detail: Rect,
+}
+
+pub fn checklist(body: Rect, presenter: bool) -> Checklist {
+    let (summary, panes) = if presenter && body.height >= 18 {
+        let [s, p] =
+            Layout::vertical([Constraint::Length(body.height / 2), Constraint::Min(6)]).areas(body);
+        (Some(s), p)
+    } else {
+        (None, body)
+    };
+    let [stages, checks, detail] = Layout::horizontal([
+        Constraint::Percentage(26),
+        Constraint::Percentage(32),
+        Constraint::Fill(1),
+    ])
+    .areas(panes);
+    Checklist {
+        summary,
+        stages,
+        checks,
+        detail,
+    }
+}
+
+/// First visible row of a list of `len` rows in `height` rows keeping `selected` in view.
+pub fn list_offset(selected: usize, len: usize, height: usize) -> usize {
+    if height == 0 || len <= height {
+        0
+    } else {
+        selected.saturating_sub(height - 1).min(len - height)
+    }
+}
+
+/// Which list row a click at screen row `y` hits, for a bordered list in `area`.
+pub fn row_at(area: Rect, y: u16, offset: usize) -> Option<usize> {
+    let top = area.y + 1;
+    let bottom = area.y + area.height.saturating_sub(1);
+    (y >= top && y < bottom).then(|| offset + usize::from(y - top))
+}
+
+pub fn contains(area: Rect, column: u16, row: u16) -> bool {
+    column >= area.x && column < area.x + area.width && row >= area.y && row < area.y + area.height
+}
+
+/// A centred rectangle of at most `width` × `height` inside `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

@@ -1,0 +1,35 @@
+//! Presenter mode's summary band, drawn above the checklist: the verdict as large as the
+//! screen allows and the top risks in plain language, so a founder sees where things stand
+//! before any detail.
+
+use super::risks::{render_verdict, risk_line};
+use super::theme;
+use crate::app::App;
+use crate::verdict;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = theme(app);
+    let assessment = verdict::assess(&app.runbook, &app.session, app.now);
+    let [band, risks] =
+        Layout::horizontal([Constraint::Percentage(30), Constraint::Fill(1)]).areas(area);
+    render_verdict(app, frame, band, &assessment);
+    let block = Block::bordered()
+        .title(Span::styled(" Top risks ", t.title()))
+        .border_style(t.border(false));
+    let inner = block.inner(risks);
+    let width = usize::from(inner.width);
+    let mut lines: Vec<Line> = assessment
+        .risks
+        .iter()
+        .take(usize::from(inner.height))
+        .map(|r| risk_line(app, r, width))
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::from("No open risks."));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), risks);
+}

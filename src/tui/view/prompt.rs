@@ -1,0 +1,77 @@
+//! One-line prompts (skip reason, decision, target fields, credentials) and the severity
+//! picker. A prompt shows its validation error under the input, so bad input is explained
+//! where it was typed and never reaches the session.
+
+use super::layout::centered;
+use super::theme;
+use crate::app::App;
+use crate::app::state::Prompt;
+use crate::finding::Severity;
+use crate::tui::sanitize::sanitize_line;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+/// Draws `prompt` inside `area` (already cleared by the caller when it is an overlay).
+pub fn render_in(app: &App, frame: &mut Frame, prompt: &Prompt, area: Rect) {
+    let t = theme(app);
+    let block = Block::bordered()
+        .title(Span::styled(format!(" {} ", prompt.label()), t.title()))
+        .title_bottom(Span::styled(" Enter accept · Esc cancel ", t.dim()))
+        .border_style(t.border(true));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [input, error] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let mut widget = prompt.input.clone();
+    widget.set_cursor_line_style(ratatui::style::Style::new());
+    frame.render_widget(&widget, input);
+    if let Some(e) = &prompt.error {
+        frame.render_widget(
+            Paragraph::new(Span::styled(sanitize_line(e), t.error())).wrap(Wrap { trim: true }),
+            error,
+        );
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame, prompt: &Prompt) {
+    let area = centered(frame.area(), 72, 6);
+    frame.render_widget(Clear, area);
+    render_in(app, frame, prompt, area);
+}
+
+pub fn render_severity(app: &App, frame: &mut Frame, check_id: &str, selected: usize) {
+    let t = theme(app);
+    let area = centered(frame.area(), 44, 10);
+    let default = app
+        .runbook
+        .check(check_id)
+        .map_or(Severity::Medium, |(_, c)| c.severity);
+    let mut options = vec![(format!("runbook default ({default})"), None)];
+    options.extend(
+        Severity::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), Some(*s))),
+    );
+    let lines: Vec<Line> = options
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, sev))| {
+            let style = match sev {
+                _ if i == selected => t.selected(),
+                Some(s) => t.severity(s),
+                None => t.text(),
+            };
+            Line::from(Span::styled(format!(" {label} "), style))
+        })
+        .collect();
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(Span::styled(" Severity override ", t.title()))
+                .border_style(t.border(true)),
+        ),
+        area,
+    );
+}

@@ -1,0 +1,377 @@
+//! Every screen rendered on a `TestBackend` at fixed sizes and compared with reviewed
+//! snapshots. Sessions are built with a fixed clock so ages and the sprint hour are stable.
+
+use launch_ready::app::state::{CredentialsForm, KeyringState, Modal, Prompt, PromptPurpose};
+use launch_ready::app::targets::TargetField;
+use launch_ready::app::{Action, App, Msg, update};
+use launch_ready::finding::{CheckStatus, Finding, Severity};
+use launch_ready::runbook::load::load_file;
+use launch_ready::runbook::{Loaded, Run};
+use launch_ready::session::Session;
+use launch_ready::session::model::{CheckOutcome, Evidence, HostTarget, Screen, Targets};
+use launch_ready::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::Path;
+use std::sync::Arc;
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+const START: OffsetDateTime = datetime!(2026-03-02 09:00 UTC);
+
+fn now() -> OffsetDateTime {
+    START + Duration::hours(13) + Duration::minutes(5)
+}
+
+fn loaded(sensitive: &[&str]) -> Loaded {
+    let mut l = load_file(Path::new("tests/fixtures/runbooks/valid/minimal.ron"))
+        .expect("the minimal fixture runbook loads");
+    for stage in &mut l.runbook.stages {
+        for check in &mut stage.checks {
+            check.sensitive = sensitive.contains(&check.id.as_str());
+        }
+    }
+    l
+}
+
+fn evidence(at: OffsetDateTime, status: CheckStatus, findings: Vec<Finding>) -> Evidence {
+    Evidence {
+        at,
+        duration_ms: 412,
+        status,
+        summary: "2 hosts checked \u{1b}[31mred\u{1b}[0m".into(),
+        results: vec![CheckOutcome {
+            check: "dns.records".into(),
+            family: "dns".into(),
+            target: "app.acme.test".into(),
+            status,
+            duration_ms: 200,
+            summary: "resolved".into(),
+            findings,
+            evidence: serde_json::Value::Null,
+        }],
+    }
+}
+
+/// A session with a mix of statuses, a note, evidence with findings and a stale result.
+fn session(l: &Loaded) -> Session {
+    let targets = Targets {
+        apex: "acme.test".into(),
+        hosts: vec![
+            HostTarget {
+                role: "www".into(),
+                host: "www.acme.test".into(),
+            },
+            HostTarget {
+                role: "app".into(),
+                host: "app.acme.test".into(),
+            },
+        ],
+        ..Targets::default()
+    };
+    let mut s = Session::new("acme", "Acme Corp", l, targets, START);
+    let audit = s.state_mut("audit-check");
+    audit.status = CheckStatus::Fail;
+    audit.note = "Owner: Dana\nDNS at the registrar".into();
+    audit.push_evidence(evidence(
+        now() - Duration::minutes(20),
+        CheckStatus::Fail,
+        vec![
+            Finding::new(
+                "dns.unresolvable",
+                Severity::Blocker,
+                "app.acme.test has no A or AAAA record",
+            ),
+            Finding::new("dns.no_ipv6", Severity::Info, "no AAAA record"),
+        ],
+    ));
+    let dns = s.state_mut("dns-check");
+    dns.status = CheckStatus::Pass;
+    dns.push_evidence(evidence(
+        now() - Duration::hours(30),
+        CheckStatus::Pass,
+        vec![],
+    ));
+    s.state_mut("edge-check").status = CheckStatus::Warn;
+    s.state_mut("deploy-check").status = CheckStatus::Blocked;
+    let handover = s.state_mut("handover-check");
+    handover.status = CheckStatus::Skipped;
+    handover.skip_reason = Some("founder hands over in person".into());
+    s
+}
+
+fn app_with(l: &Loaded, s: Session) -> App {
+    let mut app = App::new(s, Arc::new(l.runbook.clone()), now());
+    app.status = None;
+    app
+}
+
+fn draw(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|f| view::render(app, f))
+        .expect("draw to the test backend");
+    terminal.backend().to_string()
+}
+
+fn both_sizes(name: &str, app: &App) {
+    insta::assert_snapshot!(format!("{name}_120x36"), draw(app, 120, 36));
+    insta::assert_snapshot!(format!("{name}_80x24"), draw(app, 80, 24));
+}
+
+fn act(app: &mut App, action: Action) {
+    update(app, Msg::Action(action));
+}
+
+#[test]
+fn checklist() {
+    let l = loaded(&[]);
+    let app = app_with(&l, session(&l));
+    both_sizes("checklist", &app);
+}
+
+#[test]
+fn checklist_stale_result_selected() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    update(&mut app, Msg::SelectStage(1));
+    insta::assert_snapshot!(draw(&app, 120, 36));
+}
+
+#[test]
+fn note_editor_open() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::EditNote);
+    assert!(matches!(app.modal, Some(Modal::Note { .. })));
+    insta::assert_snapshot!(draw(&app, 120, 36));
+}
+
+#[test]
+fn journal_open() {
+    let l = loaded(&[]);
+    let mut s = session(&l);
+    s.journal.push(launch_ready::session::model::JournalEntry {
+        at: now() - Duration::hours(2),
+        text: "Kick-off call with the founder".into(),
+    });
+    let mut app = app_with(&l, s);
+    act(&mut app, Action::Journal);
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+#[test]
+fn timeline() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::Screen(Screen::Timeline));
+    both_sizes("timeline", &app);
+}
+
+#[test]
+fn risks_no_go() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::Screen(Screen::Risks));
+    both_sizes("risks_no_go", &app);
+}
+
+#[test]
+fn risks_go() {
+    let l = loaded(&[]);
+    let mut s = session(&l);
+    for (_, check) in l.runbook.checks() {
+        let state = s.state_mut(&check.id);
+        state.status = CheckStatus::Pass;
+        state.evidence.clear();
+    }
+    s.state_mut("dns-check").push_evidence(evidence(
+        now() - Duration::minutes(3),
+        CheckStatus::Warn,
+        vec![Finding::new(
+            "dns.caa_missing",
+            Severity::Low,
+            "no CAA record on the apex",
+        )],
+    ));
+    s.decisions.push(launch_ready::session::model::Decision {
+        at: now() - Duration::minutes(1),
+        verdict: launch_ready::session::model::Verdict::Go,
+        reason: "all blockers closed".into(),
+    });
+    let mut app = app_with(&l, s);
+    act(&mut app, Action::Screen(Screen::Risks));
+    insta::assert_snapshot!(draw(&app, 120, 36));
+}
+
+#[test]
+fn targets_with_a_validation_error() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::Screen(Screen::Targets));
+    insta::assert_snapshot!("targets_120x36", draw(&app, 120, 36));
+    app.target_row = 1;
+    act(&mut app, Action::Edit);
+    let Some(Modal::Prompt(prompt)) = &mut app.modal else {
+        panic!("the edit prompt opens");
+    };
+    assert_eq!(
+        prompt.purpose,
+        PromptPurpose::Target {
+            field: TargetField::Host(0)
+        }
+    );
+    *prompt = Prompt::new(prompt.purpose.clone(), "www=bad host!");
+    act(&mut app, Action::Confirm);
+    insta::assert_snapshot!("targets_error_120x36", draw(&app, 120, 36));
+    insta::assert_snapshot!("targets_error_80x24", draw(&app, 80, 24));
+    assert_eq!(app.session.targets.hosts[0].host, "www.acme.test");
+}
+
+#[test]
+fn help_overlay() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::Help);
+    both_sizes("help", &app);
+}
+
+#[test]
+fn presenter_hides_sensitive_checks() {
+    let l = loaded(&["audit-check"]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::Presenter);
+    app.status = None;
+    assert!(app.selected_check().is_some_and(|c| c.sensitive));
+    let screen = draw(&app, 120, 36);
+    assert!(screen.contains("hidden in presenter mode"));
+    assert!(!screen.contains("Owner: Dana"));
+    assert!(!screen.contains("dns.unresolvable"));
+    insta::assert_snapshot!("presenter_120x36", screen);
+    insta::assert_snapshot!("presenter_80x24", draw(&app, 80, 24));
+}
+
+#[test]
+fn credentials_form_with_masked_input() {
+    let l = loaded(&[]);
+    let mut s = session(&l);
+    s.credentials = vec!["cloudflare-token".into()];
+    let mut app = app_with(&l, s);
+    act(&mut app, Action::Credentials);
+    update(&mut app, Msg::Keyring(Ok("kernel keyutils".into())));
+    act(&mut app, Action::Add);
+    for c in "alert-webhook".chars() {
+        update(
+            &mut app,
+            Msg::Text(ratatui_textarea::Input {
+                key: ratatui_textarea::Key::Char(c),
+                ..Default::default()
+            }),
+        );
+    }
+    act(&mut app, Action::Confirm);
+    for c in "hunter2-secret".chars() {
+        update(
+            &mut app,
+            Msg::Text(ratatui_textarea::Input {
+                key: ratatui_textarea::Key::Char(c),
+                ..Default::default()
+            }),
+        );
+    }
+    let screen = draw(&app, 120, 36);
+    assert!(!screen.contains("hunter2"));
+    assert!(screen.contains("••••••••••••••"));
+    insta::assert_snapshot!("credentials_120x36", screen);
+}
+
+#[test]
+fn credentials_form_when_no_keyring() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::Credentials);
+    update(
+        &mut app,
+        Msg::Keyring(Err("no Secret Service and no kernel keyring".into())),
+    );
+    act(&mut app, Action::Add);
+    assert!(matches!(
+        &app.modal,
+        Some(Modal::Credentials(CredentialsForm {
+            entry: None,
+            keyring: KeyringState::Unavailable(_),
+            ..
+        }))
+    ));
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+#[test]
+fn monitor_placeholder() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::Screen(Screen::Monitor));
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+#[test]
+fn manual_checks_are_marked_and_auto_checks_say_not_available() {
+    let l = loaded(&[]);
+    let app = app_with(&l, session(&l));
+    let screen = draw(&app, 120, 36);
+    assert!(screen.contains("not available yet"));
+    assert!(
+        l.runbook
+            .checks()
+            .any(|(_, c)| matches!(c.run, Run::Manual { .. }))
+    );
+}
+
+#[test]
+fn picker_with_sessions_and_a_problem() {
+    use launch_ready::app::picker::{Picker, RunbookChoice};
+    use launch_ready::session::list::SessionSummary;
+    let sessions = vec![
+        SessionSummary {
+            path: "/data/sessions/acme.ron".into(),
+            name: "acme".into(),
+            client: "Acme Corp".into(),
+            runbook_id: "b2b-demo-to-launch".into(),
+            progress: Some((12, 31)),
+            sprint_hour: 13,
+            updated_at: now() - Duration::minutes(7),
+            problem: None,
+        },
+        SessionSummary {
+            path: "/data/sessions/broken.ron".into(),
+            name: "broken".into(),
+            client: String::new(),
+            runbook_id: String::new(),
+            progress: None,
+            sprint_hour: 0,
+            updated_at: now() - Duration::days(2),
+            problem: Some("3:7: Expected comma".into()),
+        },
+    ];
+    let runbooks = vec![RunbookChoice {
+        id: "minimal".into(),
+        title: "Minimal runbook".into(),
+    }];
+    let mut picker = Picker::new(sessions, runbooks, now());
+    let render = |p: &Picker| {
+        let mut terminal = Terminal::new(TestBackend::new(100, 24)).expect("test terminal");
+        terminal.draw(|f| view::picker::render(p, f)).expect("draw");
+        terminal.backend().to_string()
+    };
+    insta::assert_snapshot!("picker_list", render(&picker));
+    picker.action(Action::Add);
+    picker.action(Action::Down);
+    for c in "Acme".chars() {
+        picker.text(ratatui_textarea::Input {
+            key: ratatui_textarea::Key::Char(c),
+            ..Default::default()
+        });
+    }
+    picker.action(Action::Confirm);
+    insta::assert_snapshot!("picker_new_session_form", render(&picker));
+}
