@@ -38,7 +38,12 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
             commands::runbooks::validate(&files, out)
         }
         Some(Command::Secret(cmd)) => commands::secret::run(&cmd, out),
-        Some(Command::New(args)) => commands::sessions::new(&args, out),
+        Some(Command::New(args)) if args.no_open => commands::sessions::new(&args, out),
+        Some(Command::New(args)) => {
+            let created = commands::sessions::create(&args, time::OffsetDateTime::now_utc())?;
+            launch_ready::tui::run_session(&created.path, false).map(|()| 0)
+        }
+        Some(Command::Demo(args)) => commands::demo::run(&args),
         Some(Command::Sessions) => commands::sessions::list(out),
         Some(Command::Check(args)) => commands::check::run(&args, out),
         Some(Command::Lab(args)) => commands::lab::run(&args),
@@ -47,9 +52,6 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
                 launch_ready::session::list::resolve(&args.session).map_err(Failure::usage)?;
             launch_ready::tui::run_session(&path, args.from_backup).map(|()| 0)
         }
-        Some(other) => Err(Failure::usage(format!(
-            "`{other:?}` is not available in this build yet"
-        ))),
         None => launch_ready::tui::run_picker().map(|()| 0),
     }
 }

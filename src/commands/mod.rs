@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod check_args;
+pub mod demo;
 pub mod lab;
 pub mod runbooks;
 pub mod secret;

@@ -21,7 +21,6 @@ use crate::paths;
 use crate::runbook::Runbook;
 use crate::session::Session;
 use crate::session::list::list_sessions;
-use crate::session::model::Targets;
 use crate::session::persist::Persister;
 use crate::session::store::{SessionFile, StoreError};
 use crossterm::event::{Event, EventStream};
@@ -39,13 +38,6 @@ const TICK: Duration = Duration::from_millis(250);
 
 fn color_wanted() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// `NAME.ron` → `NAME.ron.bak`, where the store keeps the previous version.
-pub fn backup_path(path: &Path) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(".bak");
-    PathBuf::from(s)
 }
 
 fn store_failure(e: &StoreError) -> Failure {
@@ -71,19 +63,21 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))
 }
 
-/// Opens the session at `path` (or its backup) in the TUI until the operator quits.
+/// Opens the session at `path` (or, after a corrupt file, its backup) in the TUI until the
+/// operator quits. Opening the backup keeps writing to `path`: the store sets the unreadable
+/// file aside on the first save.
 pub fn run_session(path: &Path, from_backup: bool) -> Result<(), Failure> {
-    let open_path = if from_backup {
-        backup_path(path)
+    let opened = if from_backup {
+        SessionFile::open_backup(path)
     } else {
-        path.to_path_buf()
+        SessionFile::open(path)
     };
-    let (file, session) = SessionFile::open(&open_path).map_err(|e| store_failure(&e))?;
+    let (file, session) = opened.map_err(|e| store_failure(&e))?;
     let library = commands::runbooks::library();
     let loaded = library.get(&session.runbook.id).ok_or_else(|| {
         Failure::usage(format!(
             "{} follows runbook `{}`, which is not available (see `launch-ready runbooks list`)",
-            open_path.display(),
+            path.display(),
             session.runbook.id
         ))
     })?;
@@ -195,49 +189,23 @@ fn translate(app: &App, guard: &terminal::Guard, event: Event) -> Option<Msg> {
     }
 }
 
-/// A file stem from a client name: lowercase words joined by `-`.
-fn slug(client: &str) -> String {
-    let mut out = String::new();
-    for c in client.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() {
-        "session".into()
-    } else {
-        out
-    }
-}
-
-/// Creates the session chosen in the picker's form and returns its path.
-fn create_session(dir: &Path, new: NewSession) -> Result<PathBuf, Failure> {
-    let library = commands::runbooks::library();
-    let loaded = library
-        .get(&new.runbook_id)
-        .ok_or_else(|| Failure::usage(format!("no runbook `{}`", new.runbook_id)))?;
-    let name = slug(&new.client);
-    let path = dir.join(format!("{name}.ron"));
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Failure::runtime(format!("cannot create {}: {e}", dir.display())))?;
-    let targets = Targets {
-        apex: new.domain,
-        hosts: new.hosts,
-        ..Targets::default()
+/// Creates the session chosen in the picker's form, with the same validation as
+/// `launch-ready new`, and returns its path.
+fn create_session(new: NewSession) -> Result<PathBuf, Failure> {
+    let args = crate::cli::NewArgs {
+        runbook: new.runbook_id,
+        client: new.client,
+        domain: new.domain,
+        hosts: new
+            .hosts
+            .iter()
+            .map(|h| format!("{}={}", h.role, h.host))
+            .collect(),
+        name: None,
+        path: None,
+        no_open: false,
     };
-    let session = Session::new(
-        &name,
-        &new.client,
-        loaded,
-        targets,
-        OffsetDateTime::now_utc(),
-    );
-    // The file is created and locked, then released so the session loop can open it.
-    SessionFile::create(&path, &session).map_err(|e| store_failure(&e))?;
-    Ok(path)
+    commands::sessions::create(&args, OffsetDateTime::now_utc()).map(|c| c.path)
 }
 
 /// The session picker of a plain `launch-ready`: open a recent session or start a new one.
@@ -260,7 +228,7 @@ pub fn run_picker() -> Result<(), Failure> {
     match outcome {
         PickerOutcome::Open(path) => run_session(&path, false),
         PickerOutcome::Create(new) => {
-            let path = create_session(&dir, new)?;
+            let path = create_session(new)?;
             run_session(&path, false)
         }
         PickerOutcome::Quit | PickerOutcome::Stay => Ok(()),
@@ -292,20 +260,5 @@ async fn picker_loop(picker: &mut Picker) -> Result<PickerOutcome, Failure> {
         if outcome != PickerOutcome::Stay {
             return Ok(outcome);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_and_backup_paths() {
-        assert_eq!(slug("Acme Corp, Inc."), "acme-corp-inc");
-        assert_eq!(slug("!!!"), "session");
-        assert_eq!(
-            backup_path(Path::new("/s/acme.ron")),
-            PathBuf::from("/s/acme.ron.bak")
-        );
     }
 }
