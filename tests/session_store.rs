@@ -23,6 +23,7 @@ fn sample() -> Session {
         runbook: RunbookRef {
             id: "b2b-demo-to-launch".into(),
             hash: "sha256:5f1d".into(),
+            path: None,
         },
         created_at: start,
         updated_at: start + time::Duration::minutes(95),

@@ -86,6 +86,16 @@ impl Library {
         self.runbooks.iter().find(|l| l.runbook.id == id)
     }
 
+    /// The runbook with `id`, or else the one in the file at `path` (where a session that
+    /// began from a runbook file records it).
+    pub fn find(&self, id: &str, path: Option<&Path>) -> Result<Loaded, RunbookError> {
+        match (self.get(id), path) {
+            (Some(l), _) => Ok(l.clone()),
+            (None, Some(p)) => load::load_file(p),
+            (None, None) => self.resolve(id),
+        }
+    }
+
     /// Resolves `id_or_path`: a known id, or else a path to a runbook file.
     pub fn resolve(&self, id_or_path: &str) -> Result<Loaded, RunbookError> {
         if let Some(l) = self.get(id_or_path) {

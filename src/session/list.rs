@@ -86,7 +86,8 @@ fn summarise(path: PathBuf, library: &Library, now: OffsetDateTime) -> SessionSu
             client: session.client.clone(),
             runbook_id: session.runbook.id.clone(),
             progress: library
-                .get(&session.runbook.id)
+                .find(&session.runbook.id, session.runbook.path.as_deref())
+                .ok()
                 .map(|l| crate::verdict::progress(&l.runbook, &session)),
             sprint_hour: session.sprint_hour(now),
             updated_at: session.updated_at,

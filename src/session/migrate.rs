@@ -152,6 +152,7 @@ mod tests {
             runbook: crate::session::model::RunbookRef {
                 id: "b2b-demo-to-launch".into(),
                 hash: "sha256:00".into(),
+                path: None,
             },
             created_at: datetime!(2026-03-01 09:00 UTC),
             updated_at: datetime!(2026-03-01 10:00 UTC),

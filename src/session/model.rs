@@ -61,6 +61,10 @@ pub struct Session {
 pub struct RunbookRef {
     pub id: String,
     pub hash: String,
+    /// The file the runbook was loaded from, when it was given by path rather than being
+    /// bundled or in the user runbooks folder, so the session can find it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathBuf>,
 }
 
 /// What the checks run against.
@@ -265,6 +269,10 @@ impl Session {
             runbook: RunbookRef {
                 id: runbook.runbook.id.clone(),
                 hash: runbook.hash.clone(),
+                path: match &runbook.origin {
+                    crate::runbook::Origin::File(p) => Some(p.clone()),
+                    crate::runbook::Origin::Bundled(_) => None,
+                },
             },
             created_at: now,
             updated_at: now,

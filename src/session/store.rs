@@ -168,7 +168,7 @@ pub(crate) fn parse(
 }
 
 /// Reads and parses `path` without locking it (for listings).
-pub(crate) fn read(path: &Path) -> Result<Session, StoreError> {
+pub fn read(path: &Path) -> Result<Session, StoreError> {
     let text = std::fs::read_to_string(path).map_err(|e| StoreError::io(path, e))?;
     let bak = backup_path(path);
     parse(&text, path, bak.is_file().then_some(bak))

@@ -73,14 +73,15 @@ pub fn run_session(path: &Path, from_backup: bool) -> Result<(), Failure> {
         SessionFile::open(path)
     };
     let (file, session) = opened.map_err(|e| store_failure(&e))?;
-    let library = commands::runbooks::library();
-    let loaded = library.get(&session.runbook.id).ok_or_else(|| {
-        Failure::usage(format!(
-            "{} follows runbook `{}`, which is not available (see `launch-ready runbooks list`)",
-            path.display(),
-            session.runbook.id
-        ))
-    })?;
+    let loaded = commands::runbooks::library()
+        .find(&session.runbook.id, session.runbook.path.as_deref())
+        .map_err(|e| {
+            Failure::usage(format!(
+                "{} follows runbook `{}`, which cannot be loaded: {e}",
+                path.display(),
+                session.runbook.id
+            ))
+        })?;
     let changed = loaded.hash != session.runbook.hash;
     let runbook = Arc::new(loaded.runbook.clone());
     runtime()?.block_on(session_loop(file, session, runbook, changed))

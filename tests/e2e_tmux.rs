@@ -1,0 +1,336 @@
+//! End-to-end: the real binary in a real terminal (tmux), driven by keystrokes the way an
+//! operator would, with the session file checked on disk afterwards. Each test runs its own
+//! tmux server (`-L`), so tests can run in parallel and never touch the user's tmux.
+
+use launch_ready::finding::CheckStatus;
+use launch_ready::session::Session;
+use launch_ready::session::model::Screen;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_launch-ready");
+const WAIT: Duration = Duration::from_secs(15);
+
+struct Tmux {
+    socket: String,
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    fn new(tag: &str) -> Tmux {
+        let which = Command::new("tmux").arg("-V").output();
+        assert!(
+            which.is_ok_and(|o| o.status.success()),
+            "tmux is required for the end-to-end tests (apt-get install tmux)"
+        );
+        Tmux {
+            socket: format!("lr-e2e-{tag}-{}", std::process::id()),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn cli(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .env("LAUNCH_READY_DATA_DIR", self.data())
+            .env("LAUNCH_READY_CONFIG_DIR", self.dir.path().join("config"))
+            .output()
+            .unwrap()
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// Starts the binary with `args` in a 120×36 pane; the pane stays after it exits and
+    /// prints the exit code.
+    fn start(&self, args: &str) {
+        let cmd = format!(
+            "env LAUNCH_READY_DATA_DIR='{}' LAUNCH_READY_CONFIG_DIR='{}' TERM=xterm-256color '{BIN}' {args}; echo EXIT=$?; sleep 600",
+            self.data().display(),
+            self.dir.path().join("config").display()
+        );
+        let _ = self.tmux(&["kill-session", "-t", "e2e"]);
+        let out = self.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "120",
+            "-y",
+            "36",
+            &cmd,
+        ]);
+        assert!(out.status.success(), "{out:?}");
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let out = self.tmux(&["send-keys", "-t", "e2e", k]);
+            assert!(out.status.success());
+            // One key at a time, as typed: the app reads them as separate events.
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        let out = self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
+        assert!(out.status.success());
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "e2e"]).stdout)
+            .into_owned()
+    }
+
+    /// Polls the screen until `pred` holds; panics with the last screen after `WAIT`.
+    fn wait(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            assert!(start.elapsed() < WAIT, "waited for {what}; screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        self.wait(needle, |s| s.contains(needle))
+    }
+
+    /// The pid of the launch-ready process in the pane (a child of the pane's shell).
+    fn app_pid(&self) -> u32 {
+        let shell = String::from_utf8(
+            self.tmux(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"])
+                .stdout,
+        )
+        .unwrap();
+        let out = Command::new("pgrep")
+            .args(["-P", shell.trim()])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .expect("launch-ready is running")
+            .trim()
+            .parse()
+            .unwrap()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+fn read_session(path: &Path) -> Session {
+    launch_ready::session::store::read(path).unwrap()
+}
+
+fn fixture_runbook() -> String {
+    format!(
+        "{}/tests/fixtures/runbooks/valid/minimal.ron",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn a_sprint_survives_quit_reopen_and_kill_9() {
+    let t = Tmux::new("sprint");
+    let out = t.cli(&[
+        "new",
+        "--runbook",
+        &fixture_runbook(),
+        "--client",
+        "Acme Corp",
+        "--domain",
+        "acme.test",
+        "--host",
+        "www=www.acme.test",
+        "--no-open",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let file = t.data().join("sessions/acme-corp.ron");
+
+    t.start("open acme-corp");
+    t.wait_for("Checklist");
+    // Nothing verified yet: the blocker check is open, so the verdict is no-go.
+    t.keys(&["3"]);
+    t.wait_for("NO-GO");
+
+    // Pass the blocker check of stage 1; the verdict turns to go.
+    t.keys(&["1", "l", "p"]);
+    t.wait_for("✓");
+    t.keys(&["3"]);
+    t.wait("the verdict to turn to go", |s| {
+        s.contains(" GO ") && !s.contains("NO-GO")
+    });
+
+    // Stage 4 is manual: fail it and write a note.
+    t.keys(&["1", "h", "j", "j", "j", "l", "f", "e"]);
+    t.wait_for("Esc");
+    t.type_text("Rollback: redeploy the previous tag");
+    t.keys(&["Escape"]);
+    t.wait_for("Rollback: redeploy the previous tag");
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+
+    let s = read_session(&file);
+    assert_eq!(s.status("audit-check"), CheckStatus::Pass);
+    assert_eq!(s.status("deploy-check"), CheckStatus::Fail);
+    assert_eq!(
+        s.state("deploy-check").unwrap().note,
+        "Rollback: redeploy the previous tag"
+    );
+    assert_eq!(
+        (s.ui.screen, s.ui.stage, s.ui.check),
+        (Screen::Checklist, 3, 0)
+    );
+
+    // Reopen: the cursor comes back on the failed check with its note.
+    t.start("open acme-corp");
+    let screen = t.wait_for("Rollback: redeploy the previous tag");
+    assert!(screen.contains('✗'), "{screen}");
+    assert!(screen.contains("1 Audit           1/1"), "{screen}");
+
+    // Mark stage 3's check as warned, let a second pass, then kill -9: the change is on disk
+    // and the file is whole.
+    t.keys(&["h", "k", "l", "w"]);
+    t.wait_for("!");
+    std::thread::sleep(Duration::from_millis(1500));
+    let pid = t.app_pid();
+    assert!(
+        Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    t.wait_for("EXIT=137");
+    let s = read_session(&file);
+    assert_eq!(s.status("edge-check"), CheckStatus::Warn);
+    assert_eq!(s.status("deploy-check"), CheckStatus::Fail);
+
+    // The killed process's lock died with it: the session opens again.
+    t.start("open acme-corp");
+    t.wait_for("Checklist");
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+}
+
+#[test]
+fn a_truncated_session_names_its_backup_and_is_left_alone() {
+    let t = Tmux::new("truncated");
+    let out = t.cli(&[
+        "new",
+        "--runbook",
+        &fixture_runbook(),
+        "--client",
+        "Beta",
+        "--domain",
+        "beta.test",
+        "--no-open",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let file = t.data().join("sessions/beta.ron");
+    // A save makes the backup: open, change a status, quit.
+    t.start("open beta");
+    t.wait_for("Checklist");
+    t.keys(&["l", "p", "q"]);
+    t.wait_for("EXIT=0");
+    let text = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &text[..text.len() / 2]).unwrap();
+    let before = std::fs::read(&file).unwrap();
+
+    let out = t.cli(&["open", "beta"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("beta.ron:"), "{err}");
+    assert!(err.contains("beta.ron.bak"), "{err}");
+    assert!(err.contains("--from-backup"), "{err}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "the file was modified"
+    );
+
+    // The backup opens; the first save sets the damaged file aside.
+    t.start("open beta --from-backup");
+    t.wait_for("Checklist");
+    t.keys(&["l", "w", "q"]);
+    t.wait_for("EXIT=0");
+    assert_eq!(read_session(&file).status("audit-check"), CheckStatus::Warn);
+}
+
+/// With every DNS question unanswered (a nameserver that never replies), all automated
+/// checks stay in flight for the whole timeout; the interface still moves on each key.
+#[test]
+fn the_interface_answers_keys_while_checks_are_in_flight() {
+    let t = Tmux::new("busy");
+    let blackhole = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let tcp_blackhole = std::net::TcpListener::bind(blackhole.local_addr().unwrap()).ok();
+    let ns = blackhole.local_addr().unwrap();
+    let out = t.cli(&[
+        "new",
+        "--runbook",
+        "b2b-demo-to-launch",
+        "--client",
+        "Slow",
+        "--domain",
+        "slow.test",
+        "--host",
+        "www=www.slow.test",
+        "--host",
+        "app=app.slow.test",
+        "--host",
+        "api=api.slow.test",
+        "--no-open",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let file = t.data().join("sessions/slow.ron");
+    let mut s = read_session(&file);
+    s.network.nameserver = Some(ns.to_string().parse().unwrap());
+    s.network.timeout_secs = 20;
+    std::fs::write(&file, launch_ready::session::store::to_ron(&s).unwrap()).unwrap();
+
+    t.start("open slow");
+    t.wait_for("Checklist");
+    t.keys(&["A"]);
+    t.wait_for("running");
+    // Move through all seven stages while the checks hang.
+    t.keys(&["h"]);
+    for stage in [
+        "2 Network",
+        "3 Deploy",
+        "4 Perf",
+        "5 Reliab",
+        "6 Load",
+        "7 Prod",
+    ] {
+        t.keys(&["j"]);
+        t.wait(stage, |s| s.contains(&format!("▸{stage}")));
+    }
+    t.keys(&["3"]);
+    t.wait_for("NO-GO");
+    t.keys(&["1", "C"]);
+    t.wait("every run cancelled", |s| !s.contains("running"));
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+    drop(tcp_blackhole);
+}
