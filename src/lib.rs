@@ -13,5 +13,6 @@ pub mod finding;
 pub mod net;
 pub mod paths;
 pub mod runbook;
+pub mod sanitize;
 pub mod session;
 pub mod verdict;

@@ -2,3 +2,5 @@
 
 pub mod catalog;
 pub mod email;
+pub mod judged;
+pub mod secret_rules;
