@@ -4,3 +4,4 @@ pub mod catalog;
 pub mod email;
 pub mod judged;
 pub mod secret_rules;
+pub mod tls;
