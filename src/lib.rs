@@ -10,6 +10,7 @@ pub mod commands;
 pub mod credentials;
 pub mod engine;
 pub mod finding;
+pub mod lab;
 pub mod net;
 pub mod paths;
 pub mod runbook;
