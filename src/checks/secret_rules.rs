@@ -248,10 +248,16 @@ pub fn shannon_entropy(s: &str) -> f64 {
 fn is_excluded(text: &str, match_start: usize, start: usize, end: usize, rule: &str) -> bool {
     let value = &text[start..end];
     if rule == "private-key" {
-        // A PEM header is only a finding when a key body follows it.
-        return !text[end..]
-            .trim_start()
-            .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/');
+        // A PEM header is only a finding when a key body follows it, on the next line or
+        // after an escaped newline (keys embedded in JSON or env values).
+        let mut rest = text[end..].trim_start();
+        while let Some(r) = rest
+            .strip_prefix("\\n")
+            .or_else(|| rest.strip_prefix("\\r"))
+        {
+            rest = r;
+        }
+        return !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/');
     }
     let lower = value.to_ascii_lowercase();
     if DOCUMENTED_EXAMPLES.iter().any(|e| value.contains(e))
