@@ -16,6 +16,7 @@ pub mod lab;
 pub mod net;
 pub mod paths;
 pub mod runbook;
+pub mod sanitize;
 pub mod session;
 pub mod text;
 pub mod tui;

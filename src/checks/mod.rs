@@ -2,5 +2,10 @@
 
 pub mod catalog;
 pub mod dns;
+pub mod edge;
 pub mod email;
+pub mod http;
+pub mod judged;
 pub mod outcome;
+pub mod secret_rules;
+pub mod tls;

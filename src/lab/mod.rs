@@ -9,6 +9,7 @@
 
 pub mod dns_server;
 pub mod http;
+pub mod web;
 pub mod zones;
 
 use crate::net::settings::{ConnectTo, Nameserver, NetworkSettings};

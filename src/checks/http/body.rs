@@ -1,0 +1,151 @@
+//! One bounded HTTP exchange: every request of the http family goes through `fetch`.
+//!
+//! A server under audit may be slow, silent or hostile, so the whole exchange (connect,
+//! headers and body) runs under one deadline, and the body is read chunk by chunk and
+//! dropped past a size cap instead of being buffered whole. The caller gets the status,
+//! the headers, at most `max_body` bytes and whether the body was cut.
+
+use reqwest::header::HeaderMap;
+use reqwest::{Client, Method, Url};
+use std::time::Duration;
+use tokio::time::{Instant, timeout_at};
+
+/// Default cap on bodies read by the checks.
+pub const DEFAULT_MAX_BODY: usize = 2 * 1024 * 1024;
+/// Default bound on one exchange.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Bounds applied to every request of a check.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpLimits {
+    /// Bound on one exchange (connect, headers and the capped body); a redirect chain or a
+    /// set of probes of one check shares one such bound.
+    pub timeout: Duration,
+    /// Body bytes kept; the rest is not read.
+    pub max_body: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            timeout: DEFAULT_TIMEOUT,
+            max_body: DEFAULT_MAX_BODY,
+        }
+    }
+}
+
+/// A response read within the limits.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub url: Url,
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    /// The body was longer than the cap and was cut.
+    pub truncated: bool,
+    pub elapsed_ms: u64,
+}
+
+impl Fetched {
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// A header's value as text, when present and readable.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    }
+
+    /// Every value of a repeated header.
+    pub fn header_all(&self, name: &str) -> Vec<String> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect()
+    }
+
+    pub fn is_redirect(&self) -> bool {
+        matches!(self.status, 301 | 302 | 303 | 307 | 308)
+    }
+}
+
+/// Why an exchange gave no response.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// Nothing (or not all of the headers and capped body) arrived before the deadline.
+    #[error("no response within {0:?}")]
+    Timeout(Duration),
+    /// Refused, reset, DNS failure, TLS failure: the server could not be talked to.
+    #[error("{0}")]
+    Unreachable(String),
+}
+
+/// Sends one request and reads the response within `limits`, ending no later than
+/// `deadline` when one is given (so several requests can share one bound).
+pub async fn fetch(
+    client: &Client,
+    method: Method,
+    url: &Url,
+    headers: &[(&str, &str)],
+    limits: &HttpLimits,
+    deadline: Option<Instant>,
+) -> Result<Fetched, FetchError> {
+    let started = Instant::now();
+    let own = started + limits.timeout;
+    let deadline = deadline.map_or(own, |d| d.min(own));
+    let budget = deadline.saturating_duration_since(started);
+    let mut req = client.request(method, url.clone()).timeout(budget);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let exchange = async {
+        let mut resp = req.send().await.map_err(|e| classify(&e, budget))?;
+        let status = resp.status().as_u16();
+        let resp_headers = resp.headers().clone();
+        let mut body = Vec::new();
+        let mut truncated = false;
+        while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e, budget))? {
+            let room = limits.max_body.saturating_sub(body.len());
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Fetched {
+            url: url.clone(),
+            status,
+            headers: resp_headers,
+            body,
+            truncated,
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        })
+    };
+    timeout_at(deadline, exchange)
+        .await
+        .unwrap_or(Err(FetchError::Timeout(budget)))
+}
+
+/// Names the failure with the whole error chain (reqwest's top-level text alone says
+/// little more than "error sending request").
+fn classify(e: &reqwest::Error, budget: Duration) -> FetchError {
+    if e.is_timeout() {
+        return FetchError::Timeout(budget);
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    FetchError::Unreachable(text)
+}

@@ -1,0 +1,136 @@
+//! `http.headers`: HSTS and the security headers on the final HTTPS page.
+//!
+//! Judged on the page a visitor ends on (redirects followed), because that is the response
+//! whose headers the browser applies.
+
+use super::body::{Fetched, HttpLimits};
+use super::redirects::{fetch_page, parse_url};
+use crate::checks::judged::Judged;
+use crate::finding::{Finding, Severity};
+use crate::session::model::CheckOutcome;
+use reqwest::Client;
+use serde_json::json;
+
+/// Six months, the floor `checks.md` sets for HSTS `max-age`.
+pub const HSTS_MIN_MAX_AGE: u64 = 15_768_000;
+
+/// The `max-age` of an HSTS header value, if it has a readable one.
+pub fn hsts_max_age(value: &str) -> Option<u64> {
+    value.split(';').find_map(|d| {
+        let (k, v) = d.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("max-age")
+            .then(|| v.trim().trim_matches('"').parse().ok())
+            .flatten()
+    })
+}
+
+/// The security headers a response lacks, by name.
+pub fn missing_security_headers(page: &Fetched) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    let nosniff = page
+        .header("x-content-type-options")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("nosniff"));
+    if !nosniff {
+        missing.push("X-Content-Type-Options: nosniff");
+    }
+    let csp_frames = page
+        .header_all("content-security-policy")
+        .iter()
+        .any(|v| v.to_ascii_lowercase().contains("frame-ancestors"));
+    let xfo = page.header("x-frame-options").is_some_and(|v| {
+        let v = v.trim().to_ascii_uppercase();
+        v == "DENY" || v == "SAMEORIGIN"
+    });
+    if !csp_frames && !xfo {
+        missing.push("framing protection (CSP frame-ancestors or X-Frame-Options)");
+    }
+    if page
+        .header("referrer-policy")
+        .is_none_or(|v| v.trim().is_empty())
+    {
+        missing.push("Referrer-Policy");
+    }
+    missing
+}
+
+/// `http.headers` for the page at `url`.
+pub async fn check_headers(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
+    let mut judged = Judged::start("http.headers", url);
+    let url = match parse_url(url) {
+        Ok(u) => u,
+        Err(e) => return judged.error(e),
+    };
+    let page = match fetch_page(client, &url, limits).await {
+        Ok((_, page)) => page,
+        Err(e) => return judged.error(e),
+    };
+    let hsts = page.header("strict-transport-security");
+    judged.evidence("final_url", json!(page.url.as_str()));
+    judged.evidence("status", json!(page.status));
+    judged.evidence(
+        "headers",
+        json!({
+            "strict-transport-security": hsts,
+            "x-content-type-options": page.header("x-content-type-options"),
+            "x-frame-options": page.header("x-frame-options"),
+            "content-security-policy": page.header("content-security-policy"),
+            "referrer-policy": page.header("referrer-policy"),
+        }),
+    );
+    if page.url.scheme() == "https" {
+        match hsts.as_deref().map(|v| (v, hsts_max_age(v))) {
+            None => judged.push(Finding::new(
+                "http.hsts_missing",
+                Severity::High,
+                format!("{}: no Strict-Transport-Security header", page.url),
+            )),
+            Some((v, age)) if age.unwrap_or(0) < HSTS_MIN_MAX_AGE => judged.push(
+                Finding::new(
+                    "http.hsts_weak",
+                    Severity::Medium,
+                    format!(
+                        "{}: HSTS max-age is {} s, under six months ({HSTS_MIN_MAX_AGE} s)",
+                        page.url,
+                        age.map_or_else(|| "unreadable".to_string(), |a| a.to_string())
+                    ),
+                )
+                .with_evidence(json!({ "value": v })),
+            ),
+            Some(_) => {}
+        }
+    } else {
+        judged.evidence("note", json!("HSTS is judged on HTTPS pages only"));
+    }
+    let missing = missing_security_headers(&page);
+    if !missing.is_empty() {
+        judged.push(
+            Finding::new(
+                "http.security_headers_missing",
+                Severity::Medium,
+                format!("{}: missing {}", page.url, missing.join(", ")),
+            )
+            .with_evidence(json!({ "missing": missing })),
+        );
+    }
+    judged.finish(&format!("{}: HSTS and security headers present", page.url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hsts_max_age;
+
+    #[test]
+    fn reads_max_age_in_any_case_and_order() {
+        assert_eq!(
+            hsts_max_age("max-age=31536000; includeSubDomains"),
+            Some(31_536_000)
+        );
+        assert_eq!(
+            hsts_max_age("includeSubDomains; Max-Age=\"600\""),
+            Some(600)
+        );
+        assert_eq!(hsts_max_age("includeSubDomains"), None);
+        assert_eq!(hsts_max_age("max-age=abc"), None);
+    }
+}

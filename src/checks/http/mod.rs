@@ -1,0 +1,29 @@
+//! The http family: availability, redirects, headers, mixed content, caching, CORS,
+//! exposure of config and `.git`, and secrets in served bundles.
+//!
+//! Every check takes a `reqwest::Client` built by the caller with redirects off (the
+//! engine builds it from the session's network settings; `client::lab_client` builds one
+//! for the demo lab and the tests), the URL or hosts, and `HttpLimits`. All requests go
+//! through `body::fetch`, which bounds time and body size.
+
+pub mod availability;
+pub mod body;
+pub mod bundle;
+pub mod cache;
+pub mod client;
+pub mod cors;
+pub mod exposure;
+pub mod headers;
+pub mod html;
+pub mod redirects;
+
+pub use availability::check_availability;
+pub use body::{FetchError, Fetched, HttpLimits};
+pub use bundle::check_bundle;
+pub use cache::check_cache;
+pub use client::lab_client;
+pub use cors::check_cors;
+pub use exposure::check_exposure;
+pub use headers::check_headers;
+pub use html::check_mixed_content;
+pub use redirects::check_redirects;

@@ -1,0 +1,180 @@
+//! The TLS handshake probe: connect, handshake with SNI, and keep the chain as sent.
+//!
+//! A normal client aborts the handshake on the first certificate problem, which would
+//! leave us with nothing to report but "handshake failed". The probe installs a
+//! *recording verifier* instead: it stores the chain the server sent and accepts it, so the
+//! handshake completes and the chain can be judged afterwards in `chain.rs`, against the
+//! real trust store, with every problem named. The handshake signatures are still checked
+//! with the provider's algorithms, so completing the handshake proves the server holds the
+//! leaf's private key. Every step runs under one deadline.
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::time::{Instant, timeout_at};
+
+/// Where to handshake: `addr` is dialled, `host` is sent as SNI and judged against the SANs.
+#[derive(Debug, Clone)]
+pub struct TlsTarget {
+    pub host: String,
+    pub addr: SocketAddr,
+    /// Bound on the whole probe (connect and handshake).
+    pub timeout: Duration,
+}
+
+/// What a completed handshake showed.
+#[derive(Debug, Clone)]
+pub struct Handshake {
+    /// The chain exactly as the server sent it, leaf first.
+    pub chain: Vec<CertificateDer<'static>>,
+    /// `TLSv1_3`, `TLSv1_2`.
+    pub protocol: String,
+    pub cipher_suite: String,
+}
+
+/// Why no chain could be judged.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProbeError {
+    #[error("`{0}` is not a valid TLS server name")]
+    BadHost(String),
+    #[error("could not connect to {addr}: {reason}")]
+    Connect { addr: SocketAddr, reason: String },
+    #[error("no TLS handshake with {addr} within {secs:.1} s")]
+    Timeout { addr: SocketAddr, secs: f64 },
+    #[error("TLS handshake with {addr} failed: {reason}")]
+    Handshake {
+        addr: SocketAddr,
+        reason: String,
+        /// The chain, when the server got as far as sending one.
+        chain: Vec<CertificateDer<'static>>,
+    },
+}
+
+/// The crypto provider of every TLS probe: one explicit provider, so that the result does
+/// not depend on which provider another part of the process installed as default.
+pub fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+/// Accepts any chain after recording it; delegates the handshake signature checks.
+#[derive(Debug)]
+struct RecordingVerifier {
+    provider: Arc<CryptoProvider>,
+    seen: Mutex<Vec<CertificateDer<'static>>>,
+}
+
+impl ServerCertVerifier for RecordingVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let chain = std::iter::once(end_entity)
+            .chain(intermediates)
+            .map(|c| c.clone().into_owned())
+            .collect();
+        *self.seen.lock().unwrap_or_else(PoisonError::into_inner) = chain;
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// Connects to `target.addr` and completes a TLS 1.2/1.3 handshake with SNI `target.host`,
+/// returning the chain as sent and what was negotiated.
+pub async fn handshake(target: &TlsTarget) -> Result<Handshake, ProbeError> {
+    let server_name = ServerName::try_from(target.host.trim_end_matches('.').to_string())
+        .map_err(|_| ProbeError::BadHost(target.host.clone()))?;
+    let addr = target.addr;
+    let deadline = Instant::now() + target.timeout;
+    let timed_out = || ProbeError::Timeout {
+        addr,
+        secs: target.timeout.as_secs_f64(),
+    };
+
+    let provider = provider();
+    let verifier = Arc::new(RecordingVerifier {
+        provider: provider.clone(),
+        seen: Mutex::new(Vec::new()),
+    });
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ProbeError::Handshake {
+            addr,
+            reason: e.to_string(),
+            chain: Vec::new(),
+        })?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier.clone())
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+
+    let tcp = timeout_at(deadline, TcpStream::connect(addr))
+        .await
+        .map_err(|_| timed_out())?
+        .map_err(|e| ProbeError::Connect {
+            addr,
+            reason: e.to_string(),
+        })?;
+    let tls = timeout_at(deadline, connector.connect(server_name, tcp))
+        .await
+        .map_err(|_| timed_out())?;
+    let seen = std::mem::take(&mut *verifier.seen.lock().unwrap_or_else(PoisonError::into_inner));
+    let tls = tls.map_err(|e| ProbeError::Handshake {
+        addr,
+        reason: e.to_string(),
+        chain: seen.clone(),
+    })?;
+    let (_, conn) = tls.get_ref();
+    let protocol = conn
+        .protocol_version()
+        .map_or_else(|| "unknown".to_string(), |v| format!("{v:?}"));
+    let cipher_suite = conn
+        .negotiated_cipher_suite()
+        .map_or_else(|| "unknown".to_string(), |s| format!("{:?}", s.suite()));
+    Ok(Handshake {
+        chain: seen,
+        protocol,
+        cipher_suite,
+    })
+}

@@ -1,0 +1,263 @@
+//! The lab's listeners: each port speaks plain HTTP and TLS, told apart by the first byte.
+//!
+//! One port for both is deliberate: reqwest's per-host address overrides ignore the URL's
+//! scheme, so `http://host/` and `https://host/` must reach a port that answers both. TLS
+//! picks the host's certificate by SNI. HTTP is a minimal HTTP/1.1 responder (one request
+//! per connection, `Connection: close`): the lab needs exact control over status lines and
+//! headers, and a server framework would add a build dependency for no test value.
+//!
+//! The old-TLS port additionally answers a TLS 1.0/1.1 ClientHello with a real ServerHello
+//! record for that version (built by hand: rustls cannot speak those versions); modern
+//! hellos go to rustls as on the main port.
+
+use super::site::{Reply, Request, route};
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_util::sync::CancellationToken;
+
+/// Bound on reading a request head.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest request head accepted.
+const MAX_HEAD: usize = 16 * 1024;
+
+/// Certificates by SNI host name.
+#[derive(Debug)]
+pub struct SniCerts(pub HashMap<String, Arc<CertifiedKey>>);
+
+impl ResolvesServerCert for SniCerts {
+    fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        let name = hello.server_name()?.to_ascii_lowercase();
+        self.0.get(&name).cloned()
+    }
+}
+
+/// Accepts connections on `listener` until `stop` is cancelled.
+pub async fn serve(
+    listener: TcpListener,
+    tls: tokio_rustls::TlsAcceptor,
+    accept_old_tls: bool,
+    stop: CancellationToken,
+) {
+    loop {
+        let (stream, _) = tokio::select! {
+            () = stop.cancelled() => return,
+            r = listener.accept() => match r {
+                Ok(s) => s,
+                Err(_) => continue,
+            },
+        };
+        let tls = tls.clone();
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = stop.cancelled() => {}
+                () = handle(stream, tls, accept_old_tls) => {}
+            }
+        });
+    }
+}
+
+async fn handle(mut stream: TcpStream, tls: tokio_rustls::TlsAcceptor, accept_old_tls: bool) {
+    let mut first = [0u8; 1];
+    if !matches!(
+        tokio::time::timeout(READ_TIMEOUT, stream.read_exact(&mut first)).await,
+        Ok(Ok(_))
+    ) {
+        return;
+    }
+    if first[0] != 0x16 {
+        let s = Prefixed::new(first.to_vec(), stream);
+        serve_http(s, false).await;
+        return;
+    }
+    // Record header (4 more bytes) + handshake header (4) + client_version (2).
+    let mut head = [0u8; 10];
+    if !matches!(
+        tokio::time::timeout(READ_TIMEOUT, stream.read_exact(&mut head)).await,
+        Ok(Ok(_))
+    ) {
+        return;
+    }
+    let mut prefix = vec![0x16];
+    prefix.extend_from_slice(&head);
+    let version = [head[8], head[9]];
+    if accept_old_tls && head[4] == 0x01 && version[0] == 3 && version[1] < 3 {
+        let record_len = usize::from(u16::from_be_bytes([head[2], head[3]]));
+        let mut rest = vec![0u8; record_len.saturating_sub(6).min(MAX_HEAD)];
+        if tokio::time::timeout(READ_TIMEOUT, stream.read_exact(&mut rest))
+            .await
+            .is_ok()
+        {
+            let suite = first_offered_suite(&rest).unwrap_or(0x002f);
+            let _ = stream.write_all(&server_hello(version, suite)).await;
+            let _ = stream.shutdown().await;
+        }
+        return;
+    }
+    let s = Prefixed::new(prefix, stream);
+    if let Ok(Ok(tls_stream)) = tokio::time::timeout(READ_TIMEOUT, tls.accept(s)).await {
+        serve_http(tls_stream, true).await;
+    }
+}
+
+/// The first cipher suite of a ClientHello body that starts after client_version.
+fn first_offered_suite(rest: &[u8]) -> Option<u16> {
+    let sid_len = usize::from(*rest.get(32)?);
+    let at = 33 + sid_len;
+    let n = usize::from(u16::from_be_bytes([*rest.get(at)?, *rest.get(at + 1)?]));
+    rest.get(at + 2..at + 2 + n)?
+        .chunks_exact(2)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .find(|&s| s != 0x00ff)
+}
+
+/// A ServerHello record selecting `version` and `suite`.
+pub fn server_hello(version: [u8; 2], suite: u16) -> Vec<u8> {
+    let mut body = Vec::new();
+    body.extend_from_slice(&version);
+    body.extend_from_slice(&[0x4c; 32]); // server random (fixed: only the lab uses it)
+    body.push(0); // empty session id
+    body.extend_from_slice(&suite.to_be_bytes());
+    body.push(0); // null compression
+    let mut hs = vec![0x02, 0, 0, u8::try_from(body.len()).unwrap_or(0)];
+    hs.extend_from_slice(&body);
+    let mut record = vec![0x16, version[0], version[1]];
+    record.extend_from_slice(&u16::try_from(hs.len()).unwrap_or(0).to_be_bytes());
+    record.extend_from_slice(&hs);
+    record
+}
+
+async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool) {
+    let mut buf = Vec::with_capacity(1024);
+    let head_end = loop {
+        let mut chunk = [0u8; 2048];
+        let n = match tokio::time::timeout(READ_TIMEOUT, s.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => n,
+            _ => return,
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        if buf.len() > MAX_HEAD {
+            return;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or("");
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .to_string();
+    let mut host = String::new();
+    let mut origin = None;
+    for line in lines {
+        if let Some((k, v)) = line.split_once(':') {
+            match k.trim().to_ascii_lowercase().as_str() {
+                "host" => host = v.trim().to_string(),
+                "origin" => origin = Some(v.trim().to_string()),
+                _ => {}
+            }
+        }
+    }
+    let reply = route(&Request {
+        https,
+        host: &host,
+        path: &path,
+        origin: origin.as_deref(),
+    });
+    if reply.hang {
+        // Hold the connection open without a byte; the lab's shutdown ends it.
+        std::future::pending::<()>().await;
+    }
+    let _ = s.write_all(&encode(&reply)).await;
+    let _ = s.shutdown().await;
+}
+
+fn encode(r: &Reply) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {} {}\r\n", r.status, reason(r.status));
+    for (k, v) in &r.headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        r.body.len()
+    ));
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(&r.body);
+    bytes
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        421 => "Misdirected Request",
+        500 => "Internal Server Error",
+        _ => "",
+    }
+}
+
+/// A stream that first yields bytes already read from it (the sniffed prefix).
+pub struct Prefixed<S> {
+    prefix: Vec<u8>,
+    pos: usize,
+    inner: S,
+}
+
+impl<S> Prefixed<S> {
+    pub fn new(prefix: Vec<u8>, inner: S) -> Prefixed<S> {
+        Prefixed {
+            prefix,
+            pos: 0,
+            inner,
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Prefixed<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        if self.pos < self.prefix.len() {
+            let n = (self.prefix.len() - self.pos).min(buf.remaining());
+            let start = self.pos;
+            buf.put_slice(&self.prefix[start..start + n]);
+            self.pos += n;
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Prefixed<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
