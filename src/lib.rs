@@ -18,6 +18,5 @@ pub mod paths;
 pub mod runbook;
 pub mod sanitize;
 pub mod session;
-pub mod text;
 pub mod tui;
 pub mod verdict;

@@ -11,8 +11,9 @@
 //! sequences (a lone ESC at the end, an OSC without its terminator) are dropped too.
 
 /// Returns `text` without escape sequences (CSI, OSC, DCS/SOS/PM/APC strings and two-char
-/// escapes), without C0 and C1 control characters other than newline and tab, and without
-/// bidi embedding, override and isolate characters. Visible text is kept as is.
+/// escapes), without C0 and C1 control characters other than newline, and without bidi
+/// embedding, override and isolate characters; a tab becomes a space (terminals expand tabs
+/// to the next stop, which a layout cannot predict). Visible text is kept as is.
 pub fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -30,7 +31,8 @@ pub fn sanitize(text: &str) -> String {
             },
             '\u{9b}' => skip_csi(&mut chars),
             '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            '\n' | '\t' => out.push(c),
+            '\n' => out.push(c),
+            '\t' => out.push(' '),
             c if is_control(c) || is_bidi_control(c) => {}
             c => out.push(c),
         }
@@ -38,12 +40,9 @@ pub fn sanitize(text: &str) -> String {
     out
 }
 
-/// Like [`sanitize`] but for one-line display: newlines and tabs become spaces.
+/// Like [`sanitize`] but for one-line display: newlines become spaces too.
 pub fn sanitize_line(text: &str) -> String {
-    sanitize(text)
-        .chars()
-        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-        .collect()
+    sanitize(text).replace('\n', " ")
 }
 
 fn is_control(c: char) -> bool {
@@ -88,7 +87,32 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{sanitize, sanitize_line};
+
+    #[test]
+    fn csi_sequences_are_removed_with_their_parameters() {
+        assert_eq!(sanitize_line("a\u{1b}[31;1mred\u{1b}[0m b"), "ared b");
+        assert_eq!(sanitize_line("x\u{1b}[2J\u{1b}[Hy"), "xy");
+        assert_eq!(sanitize_line("c1\u{9b}31mcsi"), "c1csi");
+    }
+
+    #[test]
+    fn eight_bit_osc_and_two_character_escapes_are_removed() {
+        assert_eq!(sanitize_line("a\u{9d}0;t\u{9c}b"), "ab");
+        assert_eq!(sanitize_line("reset\u{1b}cdone"), "resetdone");
+    }
+
+    #[test]
+    fn newlines_depend_on_the_context() {
+        assert_eq!(sanitize("one\ntwo"), "one\ntwo");
+        assert_eq!(sanitize_line("one\ntwo\tthree"), "one two three");
+    }
+
+    #[test]
+    fn trojan_source_bidi_controls_are_dropped() {
+        assert_eq!(sanitize_line("admin\u{202E}gpj.exe"), "admingpj.exe");
+        assert_eq!(sanitize_line("\u{2066}a\u{2069}\u{200F}b\u{061C}"), "ab");
+    }
 
     #[test]
     fn strips_osc_title_and_csi_clear_but_keeps_text() {
@@ -105,7 +129,7 @@ mod tests {
     #[test]
     fn strips_c0_c1_del_and_bidi_but_keeps_newline_tab_and_unicode() {
         let s = sanitize("a\u{0}b\u{7}c\rd\u{7f}e\u{85}f\u{202e}g\u{2066}h\ni\tj é 漢");
-        assert_eq!(s, "abcdefgh\ni\tj é 漢");
+        assert_eq!(s, "abcdefgh\ni j é 漢");
     }
 
     #[test]

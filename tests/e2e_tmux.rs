@@ -15,6 +15,9 @@ const WAIT: Duration = Duration::from_secs(15);
 struct Tmux {
     socket: String,
     dir: tempfile::TempDir,
+    /// Each start gets a new tmux session (killing the last one would stop the server and
+    /// race with the next start); `runs` names the current one.
+    runs: std::cell::Cell<u32>,
 }
 
 impl Tmux {
@@ -27,6 +30,7 @@ impl Tmux {
         Tmux {
             socket: format!("lr-e2e-{tag}-{}", std::process::id()),
             dir: tempfile::tempdir().unwrap(),
+            runs: std::cell::Cell::new(0),
         }
     }
 
@@ -60,12 +64,13 @@ impl Tmux {
             self.data().display(),
             self.dir.path().join("config").display()
         );
-        let _ = self.tmux(&["kill-session", "-t", "e2e"]);
+        self.runs.set(self.runs.get() + 1);
+        let name = self.target();
         let out = self.tmux(&[
             "new-session",
             "-d",
             "-s",
-            "e2e",
+            &name,
             "-x",
             "120",
             "-y",
@@ -75,9 +80,13 @@ impl Tmux {
         assert!(out.status.success(), "{out:?}");
     }
 
+    fn target(&self) -> String {
+        format!("run{}", self.runs.get())
+    }
+
     fn keys(&self, keys: &[&str]) {
         for k in keys {
-            let out = self.tmux(&["send-keys", "-t", "e2e", k]);
+            let out = self.tmux(&["send-keys", "-t", &self.target(), k]);
             assert!(out.status.success());
             // One key at a time, as typed: the app reads them as separate events.
             std::thread::sleep(Duration::from_millis(40));
@@ -85,13 +94,17 @@ impl Tmux {
     }
 
     fn type_text(&self, text: &str) {
-        let out = self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
+        let out = self.tmux(&["send-keys", "-t", &self.target(), "-l", text]);
         assert!(out.status.success());
     }
 
     fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "e2e"]).stdout)
-            .into_owned()
+        String::from_utf8_lossy(
+            &self
+                .tmux(&["capture-pane", "-p", "-t", &self.target()])
+                .stdout,
+        )
+        .into_owned()
     }
 
     /// Polls the screen until `pred` holds; panics with the last screen after `WAIT`.
@@ -114,7 +127,7 @@ impl Tmux {
     /// The pid of the launch-ready process in the pane (a child of the pane's shell).
     fn app_pid(&self) -> u32 {
         let shell = String::from_utf8(
-            self.tmux(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"])
+            self.tmux(&["display-message", "-p", "-t", &self.target(), "#{pane_pid}"])
                 .stdout,
         )
         .unwrap();

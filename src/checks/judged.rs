@@ -48,11 +48,7 @@ impl Judged {
     /// `warn` for medium or low, `pass` otherwise (info findings do not lower a pass).
     pub fn finish(self, summary_when_clean: &str) -> CheckOutcome {
         let worst = self.findings.iter().map(|f| f.severity).min();
-        let status = match worst {
-            Some(Severity::Blocker | Severity::High) => CheckStatus::Fail,
-            Some(Severity::Medium | Severity::Low) => CheckStatus::Warn,
-            Some(Severity::Info) | None => CheckStatus::Pass,
-        };
+        let status = super::outcome::status_for(&self.findings);
         let summary = match self.findings.iter().min_by_key(|f| f.severity) {
             Some(f) if worst != Some(Severity::Info) => {
                 let more = self.findings.len() - 1;

@@ -1,6 +1,6 @@
 //! Small helpers every check family uses to build a `CheckOutcome`, so statuses mean the
-//! same thing everywhere: no finding → pass, only info → pass, low → warn, medium or
-//! worse → fail. The engine fills in name, family, target and duration.
+//! same thing everywhere: no finding or only info → pass, medium or low → warn, high or
+//! blocker → fail. The engine fills in name, family, target and duration.
 
 use crate::finding::{CheckStatus, Finding, Severity};
 use crate::session::model::CheckOutcome;
@@ -9,8 +9,8 @@ use crate::session::model::CheckOutcome;
 pub fn status_for(findings: &[Finding]) -> CheckStatus {
     match findings.iter().map(|f| f.severity).min() {
         None | Some(Severity::Info) => CheckStatus::Pass,
-        Some(Severity::Low) => CheckStatus::Warn,
-        Some(_) => CheckStatus::Fail,
+        Some(Severity::Medium | Severity::Low) => CheckStatus::Warn,
+        Some(Severity::Blocker | Severity::High) => CheckStatus::Fail,
     }
 }
 

@@ -1,9 +1,9 @@
 //! Text output of `check`: grouped by target, one line per result, findings indented with
 //! their severity, then the counts and the verdict. Every remote-derived string passes
-//! through `text::sanitize`.
+//! through `sanitize::sanitize_line`.
 
 use super::report::Report;
-use crate::text::sanitize;
+use crate::sanitize::sanitize_line as sanitize;
 use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {

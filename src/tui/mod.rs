@@ -8,7 +8,6 @@
 pub mod executor;
 pub mod keymap;
 pub mod mouse;
-pub mod sanitize;
 pub mod terminal;
 pub mod theme;
 pub mod view;

@@ -5,21 +5,13 @@
 //! one is medium or low, `pass` otherwise; `error` is chosen by the caller when the check
 //! could not run.
 
-use crate::finding::{CheckStatus, Finding, Severity};
+use crate::finding::{CheckStatus, Finding};
 use crate::session::model::CheckOutcome;
 
 /// Longest piece of remote text quoted in a one-line message.
 const QUOTE_LIMIT: usize = 120;
 
-/// The status that `findings` call for.
-pub fn status_for(findings: &[Finding]) -> CheckStatus {
-    let worst = findings.iter().map(|f| f.severity).min();
-    match worst {
-        Some(Severity::Blocker | Severity::High) => CheckStatus::Fail,
-        Some(Severity::Medium | Severity::Low) => CheckStatus::Warn,
-        Some(Severity::Info) | None => CheckStatus::Pass,
-    }
-}
+pub use crate::checks::outcome::status_for;
 
 /// A finished check whose status is derived from its findings.
 pub fn judged(
@@ -96,6 +88,7 @@ fn is_invisible_format(ch: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Severity;
 
     #[test]
     fn status_follows_the_worst_finding() {

@@ -7,7 +7,7 @@ use super::prompt::render_in;
 use super::theme;
 use crate::app::App;
 use crate::app::state::{CredentialsForm, KeyringState};
-use crate::tui::sanitize::sanitize_line;
+use crate::sanitize::sanitize_line;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};

@@ -9,7 +9,7 @@ use crate::app::state::HIDDEN;
 use crate::engine;
 use crate::finding::CheckStatus;
 use crate::runbook::{Check, Run};
-use crate::tui::sanitize::{sanitize, sanitize_line};
+use crate::sanitize::{sanitize, sanitize_line};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -94,7 +94,7 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let room =
         usize::from(area.width.saturating_sub(used)).saturating_sub(badge.chars().count() + 1);
     let mut right = vec![Span::styled(
-        text::truncate(&super::sanitize::sanitize_line(&app.session.client), room),
+        text::truncate(&crate::sanitize::sanitize_line(&app.session.client), room),
         t.title(),
     )];
     if app.presenter() {

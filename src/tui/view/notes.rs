@@ -5,7 +5,7 @@ use super::layout::centered;
 use super::text::age;
 use super::theme;
 use crate::app::App;
-use crate::tui::sanitize::sanitize;
+use crate::sanitize::sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};

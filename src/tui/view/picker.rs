@@ -4,7 +4,7 @@
 use super::layout::{centered, list_offset};
 use super::text::{age, fit};
 use crate::app::picker::{FormField, NewForm, Picker};
-use crate::tui::sanitize::sanitize_line;
+use crate::sanitize::sanitize_line;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -7,7 +7,7 @@ use super::theme;
 use crate::app::App;
 use crate::app::state::Prompt;
 use crate::finding::Severity;
-use crate::tui::sanitize::sanitize_line;
+use crate::sanitize::sanitize_line;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -5,8 +5,8 @@
 use super::text::{age, fit};
 use super::theme;
 use crate::app::App;
+use crate::sanitize::sanitize_line;
 use crate::session::model::Verdict;
-use crate::tui::sanitize::sanitize_line;
 use crate::verdict::{self, Assessment, Risk};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

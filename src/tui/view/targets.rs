@@ -7,7 +7,7 @@ use super::text::fit;
 use super::theme;
 use crate::app::App;
 use crate::app::targets::{self, TargetField};
-use crate::tui::sanitize::sanitize_line;
+use crate::sanitize::sanitize_line;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
