@@ -54,7 +54,12 @@ pub const HOSTS: &[HostSpec] = &[
     },
     HostSpec {
         host: "staging.brightdesk.test",
-        demonstrates: "Brightdesk staging: 500 server error, no edge in front",
+        demonstrates: "Brightdesk staging: open to anyone without a login, 500 server error on /api/health, no edge in front",
+        cert: CertProfile::Valid,
+    },
+    HostSpec {
+        host: "preview.brightdesk.test",
+        demonstrates: "Brightdesk preview: asks for a login (401), as a staging host should",
         cert: CertProfile::Valid,
     },
     HostSpec {
@@ -221,9 +226,11 @@ pub fn route(req: &Request<'_>) -> Reply {
         "app.brightdesk.test" => app(req.https, path),
         "api.brightdesk.test" => api(req.https, path, req.origin),
         "admin.brightdesk.test" => admin(req.https, path),
-        "staging.brightdesk.test" => {
-            Reply::new(500).body("text/html", "<h1>Internal Server Error</h1>")
-        }
+        "staging.brightdesk.test" => staging(path),
+        "preview.brightdesk.test" => Reply::new(401)
+            .header("www-authenticate", "Basic realm=\"preview\"")
+            .header("cache-control", "no-store")
+            .body("text/plain", "login required\n"),
         "help.brightdesk.test" if req.https => Reply::redirect(302, "http://help.brightdesk.test/"),
         "help.brightdesk.test" => Reply::redirect(301, "https://help.brightdesk.test/"),
         "cdn.brightdesk.test" => Reply::new(200)
@@ -313,6 +320,17 @@ fn apex(https: bool, path: &str) -> Reply {
         .header("x-content-type-options", "nosniff")
         .header("x-frame-options", "SAMEORIGIN");
     if https { r.edge() } else { r }
+}
+
+/// Staging: the app shell open to anyone who finds the name, and a broken health route.
+fn staging(path: &str) -> Reply {
+    match path {
+        "/api/health" => Reply::new(500).body("text/html", "<h1>Internal Server Error</h1>"),
+        _ => Reply::new(200).body(
+            "text/html; charset=utf-8",
+            "<!doctype html><title>Brightdesk (staging)</title><h1>Brightdesk staging</h1>",
+        ),
+    }
 }
 
 fn app(https: bool, path: &str) -> Reply {
