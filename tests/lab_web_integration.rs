@@ -179,8 +179,10 @@ async fn runbook_warning_window_decides_expiring_soon() {
     // expiring.lab.test has ten days left: inside the default 14, outside a 7-day window.
     let mut network = lab.settings();
     network.timeout_secs = 2;
-    let mut thresholds = launch_ready::runbook::model::Targets::default();
-    thresholds.cert_warn_days = 7;
+    let thresholds = launch_ready::runbook::model::Targets {
+        cert_warn_days: 7,
+        ..Default::default()
+    };
     let scope = Arc::new(Scope {
         targets: hosts(&["expiring.lab.test"]),
         network,
