@@ -51,7 +51,7 @@ async fn availability_codes() {
     let lab = WebLab::start().await.unwrap();
     let c = client(&lab);
     let l = limits();
-    let o = check_availability(&c, "https://staging.brightdesk.test/", &l).await;
+    let o = check_availability(&c, "https://staging.brightdesk.test/api/health", &l).await;
     assert_eq!(codes(&o), ["http.server_error"]);
     let o = check_availability(&c, "https://down.lab.test/", &l).await;
     assert_eq!(codes(&o), ["http.down"]);

@@ -4,6 +4,7 @@
 use super::{Failure, Outcome};
 use crate::cli::LabArgs;
 use crate::lab::{self, Lab, LabConfig};
+use crate::net::settings::NetworkSettings;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -11,18 +12,17 @@ use std::io::Write as _;
 pub fn describe(l: &Lab) -> String {
     let s = l.settings();
     let mut out = String::new();
+    let web = l.web();
     let _ = writeln!(
         out,
-        "launch-ready lab: DNS on {} (UDP+TCP), HTTP on {}",
+        "launch-ready lab: DNS on {} (UDP+TCP), web on {} and {} (HTTP and HTTPS each), old TLS on {}",
         l.dns_addr(),
-        l.http_addr()
+        web.http_addr,
+        web.https_addr,
+        web.old_tls_addr
     );
-    let mut flags = Vec::new();
-    if let Some(ns) = s.nameserver {
-        flags.push(format!("--nameserver {ns}"));
-    }
-    flags.extend(s.connect_to.iter().map(|c| format!("--connect-to {c}")));
-    let _ = writeln!(out, "flags: {}", flags.join(" "));
+    let _ = writeln!(out, "lab CA: {}", l.ca_file().display());
+    let _ = writeln!(out, "flags: {}", flags(&s).join(" "));
     let t = lab::demo_targets();
     let _ = writeln!(out, "demo product: Brightdesk");
     let _ = writeln!(out, "  apex: {}", t.apex);
@@ -33,8 +33,26 @@ pub fn describe(l: &Lab) -> String {
     for d in lab::DEFECT_DOMAINS {
         let _ = writeln!(out, "  {} ({})", d.domain, d.code);
     }
+    let _ = writeln!(out, "web hosts:");
+    for (host, what) in lab::web::hosts() {
+        let _ = writeln!(out, "  {host}: {what}");
+    }
     let _ = writeln!(out, "press Ctrl-C to stop");
     out
+}
+
+/// The settings as `check` flags, in the order `check --help` lists them.
+pub fn flags(s: &NetworkSettings) -> Vec<String> {
+    let mut flags = Vec::new();
+    if let Some(ns) = s.nameserver {
+        flags.push(format!("--nameserver {ns}"));
+    }
+    flags.extend(s.resolve.iter().map(|r| format!("--resolve {r}")));
+    flags.extend(s.connect_to.iter().map(|c| format!("--connect-to {c}")));
+    if let Some(ca) = &s.ca_file {
+        flags.push(format!("--ca-file {}", ca.display()));
+    }
+    flags
 }
 
 pub fn run(args: &LabArgs) -> Outcome {

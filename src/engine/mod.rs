@@ -7,6 +7,7 @@
 //! the network stack of the last settings seen, so consecutive jobs share one resolver and
 //! its HTTP clients. The work itself lives in `runner`; which kinds exist, in `registry`.
 
+pub mod adapters;
 pub mod event;
 pub mod registry;
 pub mod runner;

@@ -55,6 +55,7 @@ impl Registry {
             dns::staging(&i.net, &i.target.name).await
         });
         register_email(&mut r);
+        super::adapters::register(&mut r);
         r
     }
 

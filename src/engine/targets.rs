@@ -1,7 +1,11 @@
 //! Expanding a check kind's subject over the session's targets: which hosts, URLs or
 //! paths one job runs against.
+//!
+//! One kind does not follow its catalog subject: `http.redirects` judges the apex and www
+//! together (does one redirect to the other?), so it runs once per session on one target,
+//! the site, rather than once per host. `for_kind` is the entry point that knows this.
 
-use crate::checks::catalog::Subject;
+use crate::checks::catalog::{CheckKind, Subject};
 use crate::checks::dns::is_staging;
 use crate::session::model::Targets;
 
@@ -38,13 +42,50 @@ pub fn hosts(t: &Targets) -> Vec<Target> {
     out
 }
 
-/// The host routes are resolved against: www when configured, else the apex.
+/// The host routes are resolved against: www when configured, else the apex, else (a
+/// session naming only other hosts) the first host.
 pub fn canonical_host(t: &Targets) -> Option<String> {
     t.hosts
         .iter()
         .find(|h| h.role == "www")
         .map(|h| h.host.clone())
         .or_else(|| (!t.apex.is_empty()).then(|| t.apex.clone()))
+        .or_else(|| {
+            t.hosts
+                .iter()
+                .find(|h| !h.host.is_empty())
+                .map(|h| h.host.clone())
+        })
+}
+
+/// The hosts `http.redirects` judges together: the apex and the www host (either may be
+/// missing), or the first host when the session has neither.
+pub fn site_hosts(t: &Targets) -> Vec<String> {
+    let mut out = Vec::new();
+    if !t.apex.is_empty() {
+        out.push(t.apex.clone());
+    }
+    if let Some(www) = t.hosts.iter().find(|h| h.role == "www" && h.host != t.apex) {
+        out.push(www.host.clone());
+    }
+    if out.is_empty()
+        && let Some(first) = t.hosts.iter().find(|h| !h.host.is_empty())
+    {
+        out.push(first.host.clone());
+    }
+    out
+}
+
+/// The targets one job of `kind` runs against.
+pub fn for_kind(kind: &CheckKind, t: &Targets) -> Vec<Target> {
+    if kind.name == "http.redirects" {
+        return site_hosts(t)
+            .into_iter()
+            .take(1)
+            .map(|h| Target::new(h, "site"))
+            .collect();
+    }
+    expand(kind.subject, t)
 }
 
 /// The targets a kind with `subject` runs against. Empty when the session lacks them
@@ -202,6 +243,27 @@ mod tests {
             ..Targets::default()
         };
         assert_eq!(expand(Subject::Route, &bare)[0].name, "https://b.test/");
+    }
+
+    #[test]
+    fn redirects_run_once_on_the_site() {
+        let kind = crate::checks::catalog::kind("http.redirects").unwrap();
+        let list = for_kind(kind, &sample());
+        assert_eq!(list, [Target::new("a.test", "site")]);
+        assert_eq!(site_hosts(&sample()), ["a.test", "www.a.test"]);
+        let only_app = Targets {
+            hosts: vec![HostTarget {
+                role: "app".into(),
+                host: "app.b.test".into(),
+            }],
+            ..Targets::default()
+        };
+        assert_eq!(site_hosts(&only_app), ["app.b.test"]);
+        assert_eq!(
+            expand(Subject::Route, &only_app)[0].name,
+            "https://app.b.test/"
+        );
+        assert!(for_kind(kind, &Targets::default()).is_empty());
     }
 
     #[test]

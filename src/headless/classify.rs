@@ -131,7 +131,27 @@ pub fn classify(args: &[String]) -> Result<Vec<Group>, String> {
         }
         add_host(&mut groups, &host);
     }
+    for g in &mut groups {
+        add_canonical_page(&mut g.targets);
+    }
     Ok(groups)
+}
+
+/// A group naming hosts and URLs together: the URLs become its routes, which would hide
+/// the canonical page the engine checks when a session has no route. The hosts were asked
+/// for too, so their site's page is added as a route of its own.
+fn add_canonical_page(t: &mut Targets) {
+    let has_host = !t.apex.is_empty() || !t.hosts.is_empty();
+    if has_host && !t.routes.is_empty() && !t.routes.iter().any(|r| r.path == "/") {
+        t.routes.insert(
+            0,
+            Route {
+                name: "/".into(),
+                path: "/".into(),
+                method: "GET".into(),
+            },
+        );
+    }
 }
 
 fn add_path(groups: &mut Vec<Group>, path: &Path) {
@@ -192,7 +212,13 @@ mod tests {
         let ex = &groups[0].targets;
         assert_eq!(ex.apex, "example.com");
         assert_eq!(ex.hosts[1].role, "staging");
-        assert_eq!(ex.routes[0].path, "https://example.com/login");
+        assert_eq!(
+            ex.routes[0].path, "/",
+            "the named hosts' page is still checked"
+        );
+        assert_eq!(ex.routes[1].path, "https://example.com/login");
+        let urls_only = classify(&["https://x.test/a".to_string()]).unwrap();
+        assert_eq!(urls_only[0].targets.routes.len(), 1);
         assert_eq!(
             groups[1].targets.apex, "",
             "app.other.org alone does not make other.org a target"

@@ -3,12 +3,13 @@
 //! internet. `launch-ready lab` runs it alone, `launch-ready demo` runs it in-process, and
 //! the tests use it as their real network.
 //!
+//! One lab, two halves: the DNS server (`dns_server`, `zones`) and the web servers (`web`).
 //! DNS answers cannot carry ports, so the lab's address records point at 127.0.0.1 and
-//! the `connect_to` entries of `settings()` send each lab host's ports to the lab's own
-//! listeners. The TLS and HTTPS servers of the next families plug in beside `http`.
+//! the `connect_to` entries of `settings()` send ports 80 and 443 of every web host to the
+//! web lab's listeners. The lab CA is written to a file in a temp dir the lab owns, so a
+//! session's `ca_file` (a path, like any user's) can name it; the dir goes with the lab.
 
 pub mod dns_server;
-pub mod http;
 pub mod web;
 pub mod zones;
 
@@ -16,11 +17,14 @@ use crate::net::settings::{ConnectTo, Nameserver, NetworkSettings};
 use crate::session::model::{HostTarget, Route, Targets};
 use hickory_server::Server;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
+use web::WebLab;
 
 pub use zones::{BRIGHTDESK, DEFECT_DOMAINS, GOOD_DOMAIN, HOSTILE_DOMAINS};
+
+/// File name of the lab CA bundle inside the lab's temp dir.
+pub const CA_FILE_NAME: &str = "lab-ca.pem";
 
 /// How to start the lab.
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,14 +33,15 @@ pub struct LabConfig {
     pub dns_port: u16,
 }
 
-/// A running lab. Call `shutdown` to stop it cleanly; dropping it stops the HTTP listener
-/// but leaves the DNS tasks to the runtime's end.
+/// A running lab. Call `shutdown` to stop it cleanly; dropping it stops the web listeners,
+/// removes the CA file and leaves the DNS tasks to the runtime's end.
 pub struct Lab {
     dns: Server<dns_server::LabDns>,
     dns_addr: SocketAddr,
-    http_addr: SocketAddr,
-    http_task: JoinHandle<()>,
-    cancel: CancellationToken,
+    web: WebLab,
+    ca_file: PathBuf,
+    /// Owns the directory of `ca_file`; dropping it removes both.
+    _ca_dir: tempfile::TempDir,
 }
 
 /// The Brightdesk role hosts, as (role, host).
@@ -51,7 +56,7 @@ pub const BRIGHTDESK_HOSTS: &[(&str, &str)] = &[
 ];
 
 impl Lab {
-    /// Starts the DNS server and the HTTP listener on loopback.
+    /// Starts the DNS server and the web servers on loopback and writes the CA file.
     pub async fn start(config: LabConfig) -> Result<Lab, String> {
         let data = Arc::new(zones::build());
         let (dns, dns_addr) = dns_server::start(data, config.dns_port)
@@ -62,16 +67,20 @@ impl Lab {
                     config.dns_port
                 )
             })?;
-        let cancel = CancellationToken::new();
-        let (http_addr, http_task) = http::start(cancel.clone())
-            .await
-            .map_err(|e| format!("cannot start the lab HTTP listener: {e}"))?;
+        let web = WebLab::start().await?;
+        let ca_dir = tempfile::Builder::new()
+            .prefix("launch-ready-lab-")
+            .tempdir()
+            .map_err(|e| format!("cannot create a temp dir for the lab CA: {e}"))?;
+        let ca_file = ca_dir.path().join(CA_FILE_NAME);
+        std::fs::write(&ca_file, web.ca_pem.as_bytes())
+            .map_err(|e| format!("cannot write the lab CA to {}: {e}", ca_file.display()))?;
         Ok(Lab {
             dns,
             dns_addr,
-            http_addr,
-            http_task,
-            cancel,
+            web,
+            ca_file,
+            _ca_dir: ca_dir,
         })
     }
 
@@ -80,41 +89,45 @@ impl Lab {
         self.dns_addr
     }
 
-    /// The plain-HTTP listener's address.
-    pub fn http_addr(&self) -> SocketAddr {
-        self.http_addr
+    /// The web servers (addresses, CA, per-host endpoints).
+    pub fn web(&self) -> &WebLab {
+        &self.web
     }
 
-    /// Network settings aiming a session at the lab.
+    /// The PEM file holding the lab CA bundle (exists while the lab runs).
+    pub fn ca_file(&self) -> &Path {
+        &self.ca_file
+    }
+
+    /// Network settings aiming a session at the lab: its nameserver, ports 80 and 443 of
+    /// every web host sent to the web lab, and the lab CA trusted besides the OS store.
     pub fn settings(&self) -> NetworkSettings {
-        let mut hosts: Vec<String> = vec![BRIGHTDESK.to_string(), GOOD_DOMAIN.to_string()];
-        hosts.extend(BRIGHTDESK_HOSTS.iter().map(|(_, h)| (*h).to_string()));
-        hosts.push(format!("www.{GOOD_DOMAIN}"));
         NetworkSettings {
             nameserver: Some(Nameserver(self.dns_addr)),
-            connect_to: hosts
+            connect_to: self
+                .web
+                .endpoints()
                 .into_iter()
-                .map(|host| ConnectTo {
-                    host,
-                    port: 80,
-                    to: self.http_addr,
+                .map(|(host, port, to)| ConnectTo {
+                    host: host.to_string(),
+                    port,
+                    to,
                 })
                 .collect(),
+            ca_file: Some(self.ca_file.clone()),
             ..NetworkSettings::default()
         }
     }
 
-    /// Stops both servers and waits for them.
+    /// Stops every server and waits for them; the CA file is removed.
     pub async fn shutdown(mut self) {
-        self.cancel.cancel();
-        let _ = (&mut self.http_task).await;
+        self.web.stop().await;
         let _ = self.dns.shutdown_gracefully().await;
     }
 }
 
 impl Drop for Lab {
     fn drop(&mut self) {
-        self.cancel.cancel();
         self.dns.shutdown_token().cancel();
     }
 }

@@ -225,6 +225,7 @@ pub fn build() -> ZoneData {
         let www = format!("www.{dom}");
         z.remove(&www, |_| true);
     }
+    web_hosts(&mut z);
     z.cname("www.cname-loop.lab.test", "loop-a.cname-loop.lab.test");
     z.cname("loop-a.cname-loop.lab.test", "loop-b.cname-loop.lab.test");
     z.cname("loop-b.cname-loop.lab.test", "www.cname-loop.lab.test");
@@ -237,6 +238,17 @@ pub fn build() -> ZoneData {
     }
     z.a("hop20.cname-long.lab.test");
     z
+}
+
+/// Every web lab host gets an address so DNS resolves it like the sites it stands for;
+/// a name that already has records (such as Brightdesk's dangling `help` CNAME, kept for
+/// `dns.dangling_cname`) keeps them, since an address beside a CNAME is not allowed.
+fn web_hosts(z: &mut ZoneData) {
+    for spec in super::web::site::HOSTS {
+        if !z.records.contains_key(spec.host) {
+            z.a(spec.host);
+        }
+    }
 }
 
 fn apply_defect(z: &mut ZoneData, dom: &str, code: &str) {

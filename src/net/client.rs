@@ -95,6 +95,22 @@ pub fn http_client(
     roots: &ExtraRoots,
     port: u16,
 ) -> Result<reqwest::Client, String> {
+    let mut builder = base_builder(settings, resolver, roots)?;
+    for c in settings.connect_to.iter().filter(|c| c.port == port) {
+        builder = builder.resolve(&c.host, c.to);
+    }
+    builder
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// Everything every client shares: timeouts, no redirects, no proxy, the user agent, the
+/// shared resolver and the extra roots.
+fn base_builder(
+    settings: &NetworkSettings,
+    resolver: &Arc<Resolver>,
+    roots: &ExtraRoots,
+) -> Result<reqwest::ClientBuilder, String> {
     let timeout = Duration::from_secs(settings.timeout_secs.max(1));
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -110,8 +126,48 @@ pub fn http_client(
     if !certs.is_empty() {
         builder = builder.tls_certs_merge(certs);
     }
-    for c in settings.connect_to.iter().filter(|c| c.port == port) {
-        builder = builder.resolve(&c.host, c.to);
+    Ok(builder)
+}
+
+/// One address per `connect_to` host for a client whose requests cross schemes (a
+/// redirect chain from `http://` to `https://`, a page and its assets), since reqwest's
+/// overrides are keyed by host alone. When a host's ports 80 and 443 go to the same
+/// address, that address; when they go to ports 80 and 443 of one IP, that IP with port 0
+/// (each scheme then takes its own port); otherwise the port-443 entry, because HTTPS is
+/// where pages are judged, and only `http://` requests to that host are misdirected.
+pub fn cross_scheme_overrides(connect_to: &[ConnectTo]) -> Vec<(String, SocketAddr)> {
+    let mut hosts: Vec<&str> = connect_to.iter().map(|c| c.host.as_str()).collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    let mut out = Vec::with_capacity(hosts.len());
+    for host in hosts {
+        let plain = connect_target(connect_to, host, 80);
+        let secure = connect_target(connect_to, host, 443);
+        let to = match (plain, secure) {
+            (Some(p), Some(s)) if p == s => p,
+            (Some(p), Some(s)) if p.ip() == s.ip() && p.port() == 80 && s.port() == 443 => {
+                SocketAddr::new(s.ip(), 0)
+            }
+            (_, Some(s)) => s,
+            (Some(p), None) => p,
+            // Entries for other ports only: the per-port clients handle those.
+            (None, None) => continue,
+        };
+        out.push((host.to_string(), to));
+    }
+    out
+}
+
+/// Builds the cross-scheme HTTP client (see `cross_scheme_overrides`): same timeouts,
+/// trust, user agent and resolver as the per-port clients, redirects off.
+pub fn web_client(
+    settings: &NetworkSettings,
+    resolver: &Arc<Resolver>,
+    roots: &ExtraRoots,
+) -> Result<reqwest::Client, String> {
+    let mut builder = base_builder(settings, resolver, roots)?;
+    for (host, to) in cross_scheme_overrides(&settings.connect_to) {
+        builder = builder.resolve(&host, to);
     }
     builder
         .build()
@@ -160,4 +216,33 @@ pub async fn connect_tcp(
         }
     }
     Err(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(list: &[&str]) -> Vec<ConnectTo> {
+        list.iter().map(|s| s.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn cross_scheme_overrides_pick_one_address_per_host() {
+        let got = cross_scheme_overrides(&entries(&[
+            "same.test:80:127.0.0.1:9000",
+            "same.test:443:127.0.0.1:9000",
+            "std.test:80:10.0.0.5:80",
+            "std.test:443:10.0.0.5:443",
+            "split.test:80:127.0.0.1:8080",
+            "split.test:443:127.0.0.1:8443",
+            "plain.test:80:127.0.0.1:8081",
+            "other.test:8443:127.0.0.1:1",
+        ]));
+        let get = |h: &str| got.iter().find(|(n, _)| n == h).map(|(_, a)| a.to_string());
+        assert_eq!(get("same.test").as_deref(), Some("127.0.0.1:9000"));
+        assert_eq!(get("std.test").as_deref(), Some("10.0.0.5:0"));
+        assert_eq!(get("split.test").as_deref(), Some("127.0.0.1:8443"));
+        assert_eq!(get("plain.test").as_deref(), Some("127.0.0.1:8081"));
+        assert_eq!(get("other.test"), None);
+    }
 }

@@ -21,6 +21,7 @@ pub struct Net {
     pub resolver: Arc<Resolver>,
     pub roots: ExtraRoots,
     clients: Mutex<HashMap<u16, reqwest::Client>>,
+    web: Mutex<Option<reqwest::Client>>,
 }
 
 impl Net {
@@ -43,6 +44,7 @@ impl Net {
             resolver,
             roots,
             clients: Mutex::new(HashMap::new()),
+            web: Mutex::new(None),
         })
     }
 
@@ -57,6 +59,22 @@ impl Net {
         }
         let c = client::http_client(&self.settings, &self.resolver, &self.roots, port)?;
         clients.insert(port, c.clone());
+        Ok(c)
+    }
+
+    /// The HTTP client for checks whose requests cross schemes (redirect chains, pages and
+    /// their assets), built on first use; see `client::cross_scheme_overrides` for how
+    /// `connect_to` entries map onto it.
+    pub fn web_client(&self) -> Result<reqwest::Client, String> {
+        let mut slot = self
+            .web
+            .lock()
+            .map_err(|_| "the HTTP client cache is poisoned".to_string())?;
+        if let Some(c) = slot.as_ref() {
+            return Ok(c.clone());
+        }
+        let c = client::web_client(&self.settings, &self.resolver, &self.roots)?;
+        *slot = Some(c.clone());
         Ok(c)
     }
 

@@ -125,6 +125,11 @@ impl WebLab {
 
     /// Stops the listeners and every open connection.
     pub async fn shutdown(mut self) {
+        self.stop().await;
+    }
+
+    /// Stops the listeners and waits for them, for owners that cannot give the lab away.
+    pub async fn stop(&mut self) {
         self.stop.cancel();
         for t in std::mem::take(&mut self.tasks) {
             let _ = t.await;

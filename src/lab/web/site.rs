@@ -34,7 +34,7 @@ pub const HOSTS: &[HostSpec] = &[
     },
     HostSpec {
         host: "www.brightdesk.test",
-        demonstrates: "Brightdesk www: serves content like the apex (no canonical host), no HSTS",
+        demonstrates: "Brightdesk www: serves the same site and bundle as the apex (no canonical host), no HSTS",
         cert: CertProfile::Valid,
     },
     HostSpec {
@@ -54,7 +54,12 @@ pub const HOSTS: &[HostSpec] = &[
     },
     HostSpec {
         host: "staging.brightdesk.test",
-        demonstrates: "Brightdesk staging: 500 server error, no edge in front",
+        demonstrates: "Brightdesk staging: open to anyone without a login, 500 server error on /api/health, no edge in front",
+        cert: CertProfile::Valid,
+    },
+    HostSpec {
+        host: "preview.brightdesk.test",
+        demonstrates: "Brightdesk preview: asks for a login (401), as a staging host should",
         cert: CertProfile::Valid,
     },
     HostSpec {
@@ -214,16 +219,20 @@ pub fn route(req: &Request<'_>) -> Reply {
         "good.lab.test" | "old-tls.lab.test" => good(req.https, &host, path),
         "www.good.lab.test" => Reply::redirect(301, &format!("https://good.lab.test{path}")).edge(),
         "brightdesk.test" => apex(req.https, path),
-        "www.brightdesk.test" if req.https => marketing_page("www.brightdesk.test"),
+        "www.brightdesk.test" if req.https => {
+            apex_asset(path).unwrap_or_else(|| marketing_page("www.brightdesk.test"))
+        }
         "www.brightdesk.test" => {
             Reply::redirect(301, &format!("https://www.brightdesk.test{path}"))
         }
         "app.brightdesk.test" => app(req.https, path),
         "api.brightdesk.test" => api(req.https, path, req.origin),
         "admin.brightdesk.test" => admin(req.https, path),
-        "staging.brightdesk.test" => {
-            Reply::new(500).body("text/html", "<h1>Internal Server Error</h1>")
-        }
+        "staging.brightdesk.test" => staging(path),
+        "preview.brightdesk.test" => Reply::new(401)
+            .header("www-authenticate", "Basic realm=\"preview\"")
+            .header("cache-control", "no-store")
+            .body("text/plain", "login required\n"),
         "help.brightdesk.test" if req.https => Reply::redirect(302, "http://help.brightdesk.test/"),
         "help.brightdesk.test" => Reply::redirect(301, "https://help.brightdesk.test/"),
         "cdn.brightdesk.test" => Reply::new(200)
@@ -287,7 +296,8 @@ pub fn bundle_secret() -> String {
     ["sk", "_live_", "Lb7Qx2Rm9Tz4Wn8Kc3Vp6Hd1"].concat()
 }
 
-fn apex(https: bool, path: &str) -> Reply {
+/// The apex's static assets, which www serves too (it is the same site, unredirected).
+fn apex_asset(path: &str) -> Option<Reply> {
     let r = match path {
         "/assets/app.js" => Reply::new(200).body(
             "text/javascript",
@@ -305,14 +315,30 @@ fn apex(https: bool, path: &str) -> Reply {
         "/assets/hero.png" => Reply::new(200)
             .body("image/png", vec![0x89, b'P', b'N', b'G'])
             .header("cache-control", "public, max-age=86400"),
-        // A single-page app: every other path gets the HTML shell with 200.
-        _ => marketing_page("brightdesk.test"),
+        _ => return None,
     };
-    let r = r
+    Some(r)
+}
+
+fn apex(https: bool, path: &str) -> Reply {
+    // A single-page app: every path but the assets gets the HTML shell with 200.
+    let r = apex_asset(path)
+        .unwrap_or_else(|| marketing_page("brightdesk.test"))
         .header("strict-transport-security", "max-age=86400")
         .header("x-content-type-options", "nosniff")
         .header("x-frame-options", "SAMEORIGIN");
     if https { r.edge() } else { r }
+}
+
+/// Staging: the app shell open to anyone who finds the name, and a broken health route.
+fn staging(path: &str) -> Reply {
+    match path {
+        "/api/health" => Reply::new(500).body("text/html", "<h1>Internal Server Error</h1>"),
+        _ => Reply::new(200).body(
+            "text/html; charset=utf-8",
+            "<!doctype html><title>Brightdesk (staging)</title><h1>Brightdesk staging</h1>",
+        ),
+    }
 }
 
 fn app(https: bool, path: &str) -> Reply {
