@@ -169,6 +169,9 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
     if ev.findings().next().is_none() {
         out.push(Line::from(Span::styled("no findings", t.dim())));
     }
+    for result in &ev.results {
+        out.extend(super::evidence::lines(result, t));
+    }
     if state.evidence.len() > 1 {
         out.push(Line::from(Span::styled(
             format!("{} earlier run(s) kept", state.evidence.len() - 1),

@@ -20,6 +20,7 @@
 pub mod checklist;
 pub mod credentials;
 pub mod detail;
+pub mod evidence;
 pub mod footer;
 pub mod help;
 pub mod layout;
