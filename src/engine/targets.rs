@@ -115,11 +115,17 @@ pub fn expand(subject: Subject, t: &Targets) -> Vec<Target> {
             let base = canonical_host(t).map(|h| format!("https://{h}"));
             let mut out = Vec::new();
             for r in &t.routes {
-                if r.path.starts_with("http://") || r.path.starts_with("https://") {
-                    out.push(Target::new(&r.path, "route"));
+                let url = if r.path.starts_with("http://") || r.path.starts_with("https://") {
+                    r.path.clone()
                 } else if let Some(b) = &base {
                     let sep = if r.path.starts_with('/') { "" } else { "/" };
-                    out.push(Target::new(format!("{b}{sep}{}", r.path), "route"));
+                    format!("{b}{sep}{}", r.path)
+                } else {
+                    continue;
+                };
+                // A host and its page given as a URL name the same page: check it once.
+                if !out.iter().any(|o: &Target| o.name == url) {
+                    out.push(Target::new(url, "route"));
                 }
             }
             if out.is_empty()
@@ -250,6 +256,23 @@ mod tests {
             ..Targets::default()
         };
         assert_eq!(expand(Subject::Route, &bare)[0].name, "https://b.test/");
+        let same_page = Targets {
+            apex: "b.test".into(),
+            routes: ["/", "https://b.test/"]
+                .iter()
+                .map(|p| Route {
+                    name: (*p).into(),
+                    path: (*p).into(),
+                    method: "GET".into(),
+                })
+                .collect(),
+            ..Targets::default()
+        };
+        let names: Vec<String> = expand(Subject::Route, &same_page)
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        assert_eq!(names, ["https://b.test/"], "one page, one target");
     }
 
     #[test]
