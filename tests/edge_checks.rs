@@ -169,3 +169,26 @@ async fn provider_nameservers_alone_do_not_put_a_fetched_host_behind_the_edge() 
     );
     lab.shutdown().await;
 }
+
+#[tokio::test]
+async fn in_the_demo_only_staging_bypasses_the_edge() {
+    let lab = WebLab::start().await.unwrap();
+    let lo: Vec<IpAddr> = vec!["127.0.0.1".parse().unwrap()];
+    let cf_ns = ["ada.ns.cloudflare.com".to_string()];
+    // The page each host ends on (app's root redirects to its login page).
+    for (host, page) in [
+        ("brightdesk.test", "/"),
+        ("www.brightdesk.test", "/"),
+        ("app.brightdesk.test", "/login/"),
+        ("staging.brightdesk.test", "/"),
+    ] {
+        let h = headers_of(&lab, &format!("https://{host}{page}")).await;
+        let want = if host.starts_with("staging.") {
+            "edge.unprotected"
+        } else {
+            "edge.provider"
+        };
+        assert_eq!(codes(&check_edge(host, &h, &cf_ns, &lo)), [want], "{host}");
+    }
+    lab.shutdown().await;
+}
