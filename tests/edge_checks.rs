@@ -131,3 +131,64 @@ fn cloudflare_from_ns_names_and_published_ranges() {
     );
     assert_eq!(codes(&o), ["edge.unprotected"]);
 }
+
+#[tokio::test]
+async fn provider_nameservers_alone_do_not_put_a_fetched_host_behind_the_edge() {
+    // The Brightdesk zone is hosted at Cloudflare, but staging's record is not proxied:
+    // its page comes straight from the origin, without any Cloudflare header.
+    let lab = WebLab::start().await.unwrap();
+    let lo: Vec<IpAddr> = vec!["127.0.0.1".parse().unwrap()];
+    let cf_ns = ["ada.ns.cloudflare.com".to_string()];
+
+    let h = headers_of(&lab, "https://staging.brightdesk.test/").await;
+    let o = check_edge("staging.brightdesk.test", &h, &cf_ns, &lo);
+    assert_eq!(codes(&o), ["edge.unprotected"]);
+    assert_eq!(o.findings[0].severity, Severity::Medium);
+    assert!(
+        o.findings[0]
+            .message
+            .contains("DNS is hosted at Cloudflare"),
+        "{}",
+        o.findings[0].message
+    );
+    assert_eq!(o.evidence["dns_only_providers"][0], "Cloudflare");
+
+    // The proxied apex sends Cloudflare's headers: behind the edge, NS listed beside them.
+    let h = headers_of(&lab, "https://brightdesk.test/").await;
+    let o = check_edge("brightdesk.test", &h, &cf_ns, &lo);
+    assert_eq!(codes(&o), ["edge.provider"]);
+    let signals = o.findings[0].evidence["signals"].as_array().unwrap();
+    assert!(
+        signals.iter().any(|s| s == "NS ada.ns.cloudflare.com"),
+        "{signals:?}"
+    );
+    assert!(
+        signals
+            .iter()
+            .any(|s| s.as_str().unwrap().starts_with("header "))
+    );
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn in_the_demo_only_staging_bypasses_the_edge() {
+    let lab = WebLab::start().await.unwrap();
+    let lo: Vec<IpAddr> = vec!["127.0.0.1".parse().unwrap()];
+    let cf_ns = ["ada.ns.cloudflare.com".to_string()];
+    // The page each host ends on (app's root redirects to its login page).
+    for (host, page) in [
+        ("brightdesk.test", "/"),
+        ("www.brightdesk.test", "/"),
+        ("app.brightdesk.test", "/login/"),
+        ("staging.brightdesk.test", "/"),
+    ] {
+        let h = headers_of(&lab, &format!("https://{host}{page}")).await;
+        let want = if host.starts_with("staging.") {
+            "edge.unprotected"
+        } else {
+            "edge.provider"
+        };
+        assert_eq!(codes(&check_edge(host, &h, &cf_ns, &lo)), [want], "{host}");
+    }
+    lab.shutdown().await;
+}

@@ -236,6 +236,15 @@ async fn usage_and_configuration_errors_exit_2_with_one_line() {
         ),
         (vec!["check", "bad host!"], "bad host!"),
         (vec!["check"], "nothing to check"),
+        // A family that applies to none of the targets would check nothing and say "go".
+        (
+            vec!["check", "https://a.test/login", "--only", "dns"],
+            "none of the families asked for (dns) applies",
+        ),
+        (
+            vec!["check", "https://ci:hunter22@a.test/"],
+            "https://REDACTED@a.test/",
+        ),
     ] {
         let out = run(argv.iter().map(ToString::to_string).collect()).await;
         assert_eq!(out.status.code(), Some(2), "{argv:?}");
@@ -243,6 +252,7 @@ async fn usage_and_configuration_errors_exit_2_with_one_line() {
         assert_eq!(err.trim_end().lines().count(), 1, "{argv:?}: {err}");
         assert!(err.contains(needle), "{argv:?}: {err}");
         assert!(out.stdout.is_empty());
+        assert!(!err.contains("hunter22"), "{argv:?}: {err}");
     }
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("ca.pem");

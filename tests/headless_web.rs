@@ -182,8 +182,12 @@ async fn lab_hosts_and_urls_through_every_web_family() {
         .collect();
     assert_eq!(
         redirects,
-        ["brightdesk.test", "expired.lab.test"],
-        "once per site"
+        [
+            "brightdesk.test",
+            "admin.brightdesk.test",
+            "expired.lab.test"
+        ],
+        "apex and www as one site, every other host on its own"
     );
     assert!(
         codes(find(results, "http.redirects", "brightdesk.test"))

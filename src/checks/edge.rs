@@ -5,6 +5,11 @@
 //! the host's addresses, all gathered by other checks, so no request is repeated. Signals
 //! are each provider's own response headers (the most reliable), NS names and published
 //! address ranges; every signal that matched is listed in the evidence.
+//!
+//! NS names say where the zone is hosted, not where traffic goes: a provider's DNS can
+//! serve records that point straight at the origin (Cloudflare's "DNS only" records). So
+//! when the page's headers were read, a provider fronts the host only if its headers or
+//! address ranges say so; NS names alone decide only when no page could be fetched.
 
 use crate::checks::judged::Judged;
 use crate::finding::{Finding, Severity};
@@ -215,17 +220,37 @@ pub fn check_edge(
     addrs: &[IpAddr],
 ) -> CheckOutcome {
     let mut judged = Judged::start("edge.provider", host);
-    let found = detect(headers, ns, addrs);
+    let mut found = detect(headers, ns, addrs);
+    let dns_only: Vec<&'static str> = if headers.is_empty() {
+        Vec::new()
+    } else {
+        let (traffic, dns_only): (Vec<_>, Vec<_>) = found
+            .into_iter()
+            .partition(|(_, signals)| signals.iter().any(|s| !s.starts_with("NS ")));
+        found = traffic;
+        dns_only.into_iter().map(|(name, _)| name).collect()
+    };
+    if !dns_only.is_empty() {
+        judged.evidence("dns_only_providers", json!(dns_only));
+    }
     judged.evidence(
         "inputs",
         json!({ "ns": ns, "addresses": addrs.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "headers": headers.len() }),
     );
     if found.is_empty() {
+        let note = if dns_only.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (its DNS is hosted at {}, but responses do not come through that edge: the record is not proxied)",
+                dns_only.join(", ")
+            )
+        };
         judged.push(Finding::new(
             "edge.unprotected",
             Severity::Medium,
-            format!("{host}: no CDN, edge or DDoS protection detected in front of the host"),
+            format!("{host}: no CDN, edge or DDoS protection detected in front of the host{note}"),
         ));
     } else {
         for (name, signals) in &found {

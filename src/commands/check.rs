@@ -6,11 +6,7 @@ use super::{Failure, Outcome};
 use crate::headless::{self, Format};
 
 pub fn run(args: &CheckArgs, out: &mut String) -> Outcome {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::usage(format!("cannot start the runtime: {e}")))?;
+    let runtime = super::network_runtime()?;
     runtime.block_on(async {
         let plan = headless::plan(args).map_err(Failure::usage)?;
         let report = headless::run(&plan).await;

@@ -56,11 +56,7 @@ pub fn flags(s: &NetworkSettings) -> Vec<String> {
 }
 
 pub fn run(args: &LabArgs) -> Outcome {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::usage(format!("cannot start the runtime: {e}")))?;
+    let runtime = super::network_runtime()?;
     runtime.block_on(async {
         let l = Lab::start(LabConfig {
             dns_port: args.dns_port,

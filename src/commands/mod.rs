@@ -46,3 +46,13 @@ impl fmt::Display for Failure {
 impl std::error::Error for Failure {}
 
 pub type Outcome = Result<u8, Failure>;
+
+/// The small runtime the network commands (`check`, `lab`) run on: two workers are plenty
+/// for IO-bound checks and leave the machine to the servers being checked.
+pub fn network_runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start the runtime: {e}")))
+}

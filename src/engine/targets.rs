@@ -1,9 +1,10 @@
 //! Expanding a check kind's subject over the session's targets: which hosts, URLs or
 //! paths one job runs against.
 //!
-//! One kind does not follow its catalog subject: `http.redirects` judges the apex and www
-//! together (does one redirect to the other?), so it runs once per session on one target,
-//! the site, rather than once per host. `for_kind` is the entry point that knows this.
+//! One kind bends its catalog subject: `http.redirects` judges the apex and www together
+//! (does one redirect to the other?), so those two share one target, the site, while
+//! every other host (app, api, help…) gets its own, since a loop or a long chain on any
+//! of them breaks that host. `for_kind` is the entry point that knows this.
 
 use crate::checks::catalog::{CheckKind, Subject};
 use crate::checks::dns::is_staging;
@@ -76,14 +77,20 @@ pub fn site_hosts(t: &Targets) -> Vec<String> {
     out
 }
 
+/// Role of the `http.redirects` target that stands for the apex and www together.
+pub const SITE_ROLE: &str = "site";
+
 /// The targets one job of `kind` runs against.
 pub fn for_kind(kind: &CheckKind, t: &Targets) -> Vec<Target> {
     if kind.name == "http.redirects" {
-        return site_hosts(t)
+        let site = site_hosts(t);
+        let mut out: Vec<Target> = site
+            .first()
+            .map(|h| Target::new(h, SITE_ROLE))
             .into_iter()
-            .take(1)
-            .map(|h| Target::new(h, "site"))
             .collect();
+        out.extend(hosts(t).into_iter().filter(|h| !site.contains(&h.name)));
+        return out;
     }
     expand(kind.subject, t)
 }
@@ -108,11 +115,17 @@ pub fn expand(subject: Subject, t: &Targets) -> Vec<Target> {
             let base = canonical_host(t).map(|h| format!("https://{h}"));
             let mut out = Vec::new();
             for r in &t.routes {
-                if r.path.starts_with("http://") || r.path.starts_with("https://") {
-                    out.push(Target::new(&r.path, "route"));
+                let url = if r.path.starts_with("http://") || r.path.starts_with("https://") {
+                    r.path.clone()
                 } else if let Some(b) = &base {
                     let sep = if r.path.starts_with('/') { "" } else { "/" };
-                    out.push(Target::new(format!("{b}{sep}{}", r.path), "route"));
+                    format!("{b}{sep}{}", r.path)
+                } else {
+                    continue;
+                };
+                // A host and its page given as a URL name the same page: check it once.
+                if !out.iter().any(|o: &Target| o.name == url) {
+                    out.push(Target::new(url, "route"));
                 }
             }
             if out.is_empty()
@@ -243,13 +256,39 @@ mod tests {
             ..Targets::default()
         };
         assert_eq!(expand(Subject::Route, &bare)[0].name, "https://b.test/");
+        let same_page = Targets {
+            apex: "b.test".into(),
+            routes: ["/", "https://b.test/"]
+                .iter()
+                .map(|p| Route {
+                    name: (*p).into(),
+                    path: (*p).into(),
+                    method: "GET".into(),
+                })
+                .collect(),
+            ..Targets::default()
+        };
+        let names: Vec<String> = expand(Subject::Route, &same_page)
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        assert_eq!(names, ["https://b.test/"], "one page, one target");
     }
 
     #[test]
-    fn redirects_run_once_on_the_site() {
+    fn redirects_run_on_the_site_and_on_every_other_host() {
         let kind = crate::checks::catalog::kind("http.redirects").unwrap();
         let list = for_kind(kind, &sample());
-        assert_eq!(list, [Target::new("a.test", "site")]);
+        assert_eq!(
+            list,
+            [
+                Target::new("a.test", SITE_ROLE),
+                Target::new("app.a.test", "app"),
+                Target::new("pr-12.a.test", "preview"),
+                Target::new("qa.a.test", "web"),
+            ],
+            "apex and www share the site target; every other host has its own"
+        );
         assert_eq!(site_hosts(&sample()), ["a.test", "www.a.test"]);
         let only_app = Targets {
             hosts: vec![HostTarget {
@@ -259,6 +298,10 @@ mod tests {
             ..Targets::default()
         };
         assert_eq!(site_hosts(&only_app), ["app.b.test"]);
+        assert_eq!(
+            for_kind(kind, &only_app),
+            [Target::new("app.b.test", SITE_ROLE)]
+        );
         assert_eq!(
             expand(Subject::Route, &only_app)[0].name,
             "https://app.b.test/"

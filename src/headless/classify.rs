@@ -101,13 +101,20 @@ pub fn classify(args: &[String]) -> Result<Vec<Group>, String> {
     let mut groups: Vec<Group> = Vec::new();
     for raw in args {
         let arg = raw.trim();
+        let shown = raw.escape_debug();
         if arg.starts_with("http://") || arg.starts_with("https://") {
             let url = reqwest::Url::parse(arg)
-                .map_err(|e| format!("target `{raw}` is not a valid URL: {e}"))?;
+                .map_err(|e| format!("target `{shown}` is not a valid URL: {e}"))?;
+            if !url.username().is_empty() || url.password().is_some() {
+                return Err(format!(
+                    "target `{}` carries a user name or password, which would be copied into every result: give the URL without them",
+                    without_credentials(&url)
+                ));
+            }
             let host = url
                 .host_str()
-                .ok_or_else(|| format!("target `{raw}` has no host"))?;
-            let host = normalize_host(host).map_err(|e| format!("target `{raw}`: {e}"))?;
+                .ok_or_else(|| format!("target `{shown}` has no host"))?;
+            let host = normalize_host(host).map_err(|e| format!("target `{shown}`: {e}"))?;
             let g = group_mut(&mut groups, &registrable(&host));
             g.targets.routes.push(Route {
                 name: url.path().to_string(),
@@ -119,15 +126,17 @@ pub fn classify(args: &[String]) -> Result<Vec<Group>, String> {
         let path = Path::new(arg);
         if arg.contains('/') || path.exists() {
             if !path.exists() {
-                return Err(format!("target `{raw}` is not an existing path"));
+                return Err(format!("target `{shown}` is not an existing path"));
             }
             add_path(&mut groups, path);
             continue;
         }
         let host = normalize_host(arg)
-            .map_err(|e| format!("target `{raw}` is not a host, URL or existing path: {e}"))?;
+            .map_err(|e| format!("target `{shown}` is not a host, URL or existing path: {e}"))?;
         if !host.contains('.') {
-            return Err(format!("target `{raw}` is not a fully qualified host name"));
+            return Err(format!(
+                "target `{shown}` is not a fully qualified host name"
+            ));
         }
         add_host(&mut groups, &host);
     }
@@ -135,6 +144,14 @@ pub fn classify(args: &[String]) -> Result<Vec<Group>, String> {
         add_canonical_page(&mut g.targets);
     }
     Ok(groups)
+}
+
+/// `url` with its user name and password replaced, for quoting it in an error.
+fn without_credentials(url: &reqwest::Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("REDACTED");
+    let _ = shown.set_password(None);
+    shown.to_string()
 }
 
 /// A group naming hosts and URLs together: the URLs become its routes, which would hide
@@ -231,5 +248,15 @@ mod tests {
         assert!(err.contains("`exa mple.com`"), "{err}");
         let err = classify(&["./no/such/dir".to_string()]).unwrap_err();
         assert!(err.contains("./no/such/dir"), "{err}");
+        let err = classify(&["a\u{1b}]0;x\u{7}.com".to_string()]).unwrap_err();
+        assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    }
+
+    #[test]
+    fn urls_with_credentials_are_refused_without_echoing_them() {
+        let err = classify(&["https://deploy:hunter22@example.com/admin".to_string()]).unwrap_err();
+        assert!(!err.contains("hunter22"), "{err}");
+        assert!(err.contains("https://REDACTED@example.com/admin"), "{err}");
+        assert!(err.contains("user name or password"), "{err}");
     }
 }

@@ -122,7 +122,7 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
         }
         None => crate::runbook::model::Targets::default(),
     };
-    let scopes = groups
+    let scopes: Vec<(String, Arc<Scope>)> = groups
         .into_iter()
         .map(|mut g| {
             for s in &args.dkim_selectors {
@@ -140,6 +140,22 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
             )
         })
         .collect();
+    let applies = scopes.iter().any(|(_, scope)| {
+        kinds
+            .iter()
+            .any(|k| !crate::engine::targets::for_kind(k, &scope.targets).is_empty())
+    });
+    if !applies {
+        // A CI run that checks nothing would report "go": a misconfiguration, not a pass.
+        return Err(format!(
+            "nothing to check: none of the families asked for ({}) applies to the given targets (hosts get dns, email, tls, http and edge; URLs http; paths secrets and env)",
+            families
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     Ok(Plan {
         scopes,
         kinds,

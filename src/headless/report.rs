@@ -1,8 +1,14 @@
 //! The headless JSON contract (`checks.md` "JSON output", schema in
 //! `assets/schema/report-v1.json`). These DTOs are separate from the domain types so the
 //! session format can evolve without breaking CI users.
+//!
+//! The report is an export, so every string in it that may come from a server (summaries,
+//! messages, targets and each string inside the evidence, keys included) passes through
+//! `sanitize` here, in one place: a CI log or `jq -r` then prints nothing a terminal would
+//! interpret, whichever check forgot to clean its evidence.
 
 use crate::finding::{CheckStatus, Severity};
+use crate::sanitize::sanitize;
 use crate::session::model::CheckOutcome;
 use serde::Serialize;
 
@@ -81,6 +87,29 @@ fn status_str(s: CheckStatus) -> &'static str {
     }
 }
 
+/// Evidence as exported: an empty object for none, every string sanitised.
+fn clean_evidence(evidence: &serde_json::Value) -> serde_json::Value {
+    if evidence.is_null() {
+        serde_json::json!({})
+    } else {
+        clean_value(evidence)
+    }
+}
+
+fn clean_value(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(sanitize(s)),
+        Value::Array(items) => Value::Array(items.iter().map(clean_value).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (sanitize(k), clean_value(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 impl Report {
     pub fn new(started_at: String, duration_ms: u64, outcomes: &[CheckOutcome]) -> Report {
         let mut summary = SummaryDto::default();
@@ -100,29 +129,21 @@ impl Report {
             results.push(ResultDto {
                 check: o.check.clone(),
                 family: o.family.clone(),
-                target: o.target.clone(),
+                target: sanitize(&o.target),
                 status,
                 duration_ms: o.duration_ms,
-                summary: o.summary.clone(),
+                summary: sanitize(&o.summary),
                 findings: o
                     .findings
                     .iter()
                     .map(|f| FindingDto {
                         code: f.code.clone(),
                         severity: f.severity.as_str(),
-                        message: f.message.clone(),
-                        evidence: if f.evidence.is_null() {
-                            serde_json::json!({})
-                        } else {
-                            f.evidence.clone()
-                        },
+                        message: sanitize(&f.message),
+                        evidence: clean_evidence(&f.evidence),
                     })
                     .collect(),
-                evidence: if o.evidence.is_null() {
-                    serde_json::json!({})
-                } else {
-                    o.evidence.clone()
-                },
+                evidence: clean_evidence(&o.evidence),
             });
         }
         let verdict = if summary.findings.blocker > 0 {
@@ -148,5 +169,40 @@ impl Report {
             .flat_map(|r| r.findings.iter())
             .filter_map(|f| f.severity.parse::<Severity>().ok())
             .min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Finding;
+    use serde_json::json;
+
+    #[test]
+    fn every_exported_string_is_free_of_terminal_sequences() {
+        let hostile = "CN=x \u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}";
+        let outcome = CheckOutcome {
+            check: "tls.certificate".into(),
+            family: "tls".into(),
+            target: format!("{hostile}.test"),
+            status: CheckStatus::Fail,
+            summary: hostile.into(),
+            findings: vec![
+                Finding::new("tls.untrusted", Severity::Blocker, hostile)
+                    .with_evidence(json!({ "chain": [{ "subject": hostile }], hostile: 1 })),
+            ],
+            evidence: json!({ "head": hostile, "nested": { "list": [hostile, 3] } }),
+            duration_ms: 0,
+        };
+        let report = Report::new(String::new(), 0, &[outcome]);
+        let text = serde_json::to_string(&report).unwrap();
+        for bad in ["\\u001b", "\\u0007", "\u{202e}", "pwned\\u"] {
+            assert!(!text.contains(bad), "{bad} left in {text}");
+        }
+        assert_eq!(report.results[0].evidence["nested"]["list"][1], 3);
+        assert_eq!(
+            report.results[0].findings[0].evidence["chain"][0]["subject"],
+            "CN=x "
+        );
     }
 }

@@ -211,28 +211,41 @@ impl fmt::Display for ConnectTo {
 /// labels, labels over 63 bytes, names over 253 bytes, characters outside LDH (plus `_`
 /// for service labels such as `_dmarc`), and leading or trailing hyphens.
 pub fn normalize_host(host: &str) -> Result<String, String> {
-    let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    // Quoted with control characters escaped, so a bad value cannot drive the terminal
+    // that shows the error.
+    let quoted = host.escape_debug().to_string();
+    let h = host.trim().trim_end_matches('.').to_lowercase();
     if h.is_empty() {
         return Err("a host name is empty".into());
     }
+    let h = if h.is_ascii() {
+        h
+    } else {
+        to_ascii_name(&h).ok_or_else(|| {
+            format!("host name `{quoted}` is not a valid internationalised domain name")
+        })?
+    };
     if h.len() > 253 {
-        return Err(format!("host name `{host}` is longer than 253 characters"));
+        return Err(format!(
+            "host name `{quoted}` is longer than 253 characters"
+        ));
     }
     if h.parse::<IpAddr>().is_ok() {
-        return Err(format!("`{host}` is an IP address, not a host name"));
+        return Err(format!("`{quoted}` is an IP address, not a host name"));
     }
     for label in h.split('.') {
         if label.is_empty() {
-            return Err(format!("host name `{host}` has an empty label"));
+            return Err(format!("host name `{quoted}` has an empty label"));
         }
         if label.len() > 63 {
             return Err(format!(
-                "host name `{host}` has a label longer than 63 characters"
+                "host name `{quoted}` has a label longer than 63 characters"
             ));
         }
         if label.starts_with('-') || label.ends_with('-') {
             return Err(format!(
-                "host name `{host}`: label `{label}` starts or ends with `-`"
+                "host name `{quoted}`: label `{}` starts or ends with `-`",
+                label.escape_debug()
             ));
         }
         if let Some(c) = label
@@ -240,11 +253,24 @@ pub fn normalize_host(host: &str) -> Result<String, String> {
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
         {
             return Err(format!(
-                "host name `{host}` contains `{c}`, which is not allowed"
+                "host name `{quoted}` contains `{}`, which is not allowed",
+                c.escape_debug()
             ));
         }
     }
     Ok(h)
+}
+
+/// The ASCII (punycode) form of an internationalised name, as DNS and TLS see it; `None`
+/// when the name is not valid under IDNA.
+fn to_ascii_name(name: &str) -> Option<String> {
+    if name.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
+    // The URL parser applies IDNA (UTS #46) to the host; the label checks that follow in
+    // `normalize_host` still apply to what it gives back.
+    let url = reqwest::Url::parse(&format!("http://{name}/")).ok()?;
+    url.host_str().map(str::to_string)
 }
 
 #[cfg(test)]
@@ -294,5 +320,21 @@ mod tests {
         assert!(normalize_host(&"a".repeat(64)).is_err());
         assert!(normalize_host("127.0.0.1").is_err());
         assert!(normalize_host("").is_err());
+    }
+
+    #[test]
+    fn international_names_become_punycode() {
+        assert_eq!(
+            normalize_host("Bücher.Example").unwrap(),
+            "xn--bcher-kva.example"
+        );
+        assert!(normalize_host("bü cher.example").is_err());
+    }
+
+    #[test]
+    fn errors_escape_control_characters_of_the_bad_value() {
+        let err = normalize_host("a\u{1b}[31m.com").unwrap_err();
+        assert!(!err.contains('\u{1b}'), "{err:?}");
+        assert!(err.contains("a\\u{1b}[31m.com"), "{err:?}");
     }
 }

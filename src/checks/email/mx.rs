@@ -6,7 +6,7 @@
 //! because a domain has a handful of them at most.
 
 use super::lookup::{EmailDns, LookupError};
-use super::outcome::{clean, clean_full, failed, judged};
+use super::outcome::{clean, clean_full, failed, judged, lookup_failed};
 use crate::finding::{Finding, Severity};
 use crate::session::model::CheckOutcome;
 use serde_json::json;
@@ -19,16 +19,7 @@ pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
     let mut records = match dns.mx(domain).await {
         Ok(records) => records,
         Err(LookupError::NxDomain | LookupError::NoData) => Vec::new(),
-        Err(LookupError::Failed(e)) => {
-            let summary = format!("MX lookup of {} failed: {}", clean(domain), clean(&e));
-            return failed(
-                CHECK,
-                domain,
-                summary,
-                Vec::new(),
-                json!({ "error": clean_full(&e) }),
-            );
-        }
+        Err(LookupError::Failed(e)) => return lookup_failed(CHECK, domain, "MX", &e),
     };
     records.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     if records.is_empty() {

@@ -48,6 +48,22 @@ pub fn failed(
     }
 }
 
+/// The first lookup of a check (`what`: `MX`, `TXT`…) failed outright: nothing to judge.
+pub fn lookup_failed(check: &str, domain: &str, what: &str, error: &str) -> CheckOutcome {
+    let summary = format!(
+        "{what} lookup of {} failed: {}",
+        clean(domain),
+        clean(error)
+    );
+    failed(
+        check,
+        domain,
+        summary,
+        Vec::new(),
+        serde_json::json!({ "error": clean_full(error) }),
+    )
+}
+
 /// Remote text made safe for a terminal: control characters (including ESC, so no escape
 /// sequence survives) are shown escaped, and long text is cut with an ellipsis.
 pub fn clean(text: &str) -> String {

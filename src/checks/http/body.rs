@@ -77,7 +77,9 @@ impl Fetched {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FetchError {
     /// Nothing (or not all of the headers and capped body) arrived before the deadline.
-    #[error("no response within {0:?}")]
+    /// Shown to a tenth of a second: the budget left under a shared deadline is not a
+    /// round number, and `999.992289ms` reads as noise.
+    #[error("no response within {:.1} s", .0.as_secs_f64())]
     Timeout(Duration),
     /// Refused, reset, DNS failure, TLS failure: the server could not be talked to.
     #[error("{0}")]
@@ -148,4 +150,16 @@ fn classify(e: &reqwest::Error, budget: Duration) -> FetchError {
         source = s.source();
     }
     FetchError::Unreachable(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FetchError;
+    use std::time::Duration;
+
+    #[test]
+    fn timeouts_read_in_tenths_of_a_second() {
+        let e = FetchError::Timeout(Duration::from_micros(999_992));
+        assert_eq!(e.to_string(), "no response within 1.0 s");
+    }
 }

@@ -9,7 +9,7 @@
 
 use super::body::{Fetched, HttpLimits, fetch};
 use super::html::{ResourceKind, resources};
-use super::redirects::{fetch_page, parse_url};
+use super::redirects::fetch_final_page;
 use crate::checks::judged::Judged;
 use crate::checks::secret_rules;
 use crate::finding::{Finding, Severity};
@@ -67,12 +67,8 @@ fn secret_findings(url: &Url, body: &Fetched, judged: &mut Judged) -> usize {
 /// `http.bundle` for the page at `url`.
 pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
     let mut judged = Judged::start("http.bundle", url);
-    let parsed = match parse_url(url) {
-        Ok(u) => u,
-        Err(e) => return judged.error(e),
-    };
-    let page = match fetch_page(client, &parsed, limits).await {
-        Ok((_, page)) => page,
+    let page = match fetch_final_page(client, url, limits).await {
+        Ok(page) => page,
         Err(e) => return judged.error(e),
     };
     let deadline = Instant::now() + limits.timeout;

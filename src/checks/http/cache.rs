@@ -9,7 +9,7 @@
 
 use super::body::{Fetched, HttpLimits, fetch};
 use super::html::resources;
-use super::redirects::{fetch_page, parse_url};
+use super::redirects::fetch_final_page;
 use crate::checks::judged::Judged;
 use crate::finding::{Finding, Severity};
 use crate::session::model::CheckOutcome;
@@ -79,12 +79,8 @@ pub fn has_lifetime(asset: &Fetched) -> bool {
 /// `http.cache` for the page at `url` and its static assets.
 pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
     let mut judged = Judged::start("http.cache", url);
-    let parsed = match parse_url(url) {
-        Ok(u) => u,
-        Err(e) => return judged.error(e),
-    };
-    let page = match fetch_page(client, &parsed, limits).await {
-        Ok((_, page)) => page,
+    let page = match fetch_final_page(client, url, limits).await {
+        Ok(page) => page,
         Err(e) => return judged.error(e),
     };
     let sets_cookie = page.headers.contains_key("set-cookie");

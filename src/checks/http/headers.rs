@@ -4,7 +4,7 @@
 //! whose headers the browser applies.
 
 use super::body::{Fetched, HttpLimits};
-use super::redirects::{fetch_page, parse_url};
+use super::redirects::fetch_final_page;
 use crate::checks::judged::Judged;
 use crate::finding::{Finding, Severity};
 use crate::session::model::CheckOutcome;
@@ -57,12 +57,8 @@ pub fn missing_security_headers(page: &Fetched) -> Vec<&'static str> {
 /// `http.headers` for the page at `url`.
 pub async fn check_headers(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
     let mut judged = Judged::start("http.headers", url);
-    let url = match parse_url(url) {
-        Ok(u) => u,
-        Err(e) => return judged.error(e),
-    };
-    let page = match fetch_page(client, &url, limits).await {
-        Ok((_, page)) => page,
+    let page = match fetch_final_page(client, url, limits).await {
+        Ok(page) => page,
         Err(e) => return judged.error(e),
     };
     let hsts = page.header("strict-transport-security");

@@ -6,7 +6,7 @@
 //! unquoted values in any case, and never fails: what it cannot read it passes over.
 
 use super::body::HttpLimits;
-use super::redirects::{fetch_page, parse_url};
+use super::redirects::fetch_final_page;
 use crate::checks::judged::Judged;
 use crate::finding::{Finding, Severity};
 use crate::session::model::CheckOutcome;
@@ -215,12 +215,8 @@ pub fn resources(html: &str, base: &Url) -> Vec<Resource> {
 /// `http.mixed_content`: the HTTPS page at `url` must load nothing over `http://`.
 pub async fn check_mixed_content(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
     let mut judged = Judged::start("http.mixed_content", url);
-    let url = match parse_url(url) {
-        Ok(u) => u,
-        Err(e) => return judged.error(e),
-    };
-    let page = match fetch_page(client, &url, limits).await {
-        Ok((_, page)) => page,
+    let page = match fetch_final_page(client, url, limits).await {
+        Ok(page) => page,
         Err(e) => return judged.error(e),
     };
     judged.evidence("final_url", json!(page.url.as_str()));

@@ -149,6 +149,19 @@ pub async fn fetch_page(
     }
 }
 
+/// The final page at the check's URL argument (redirects followed), or why it could not be
+/// reached: the first step of every check judging one page.
+pub async fn fetch_final_page(
+    client: &Client,
+    url: &str,
+    limits: &HttpLimits,
+) -> Result<Fetched, String> {
+    let parsed = parse_url(url)?;
+    fetch_page(client, &parsed, limits)
+        .await
+        .map(|(_, page)| page)
+}
+
 /// Parses a check's URL argument, quoting it when it is not an http(s) URL.
 pub fn parse_url(url: &str) -> Result<Url, String> {
     let parsed = Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;

@@ -1,8 +1,8 @@
 //! The http family from a `CheckInput`. Route kinds get the route URL the engine
 //! expanded; host kinds build `https://<host>/`; `http.redirects` takes the session's apex
-//! and www together. Every request goes through the network's cross-scheme client
-//! (redirects off, extra roots, `connect_to` and the shared resolver), bounded by the
-//! session's per-operation timeout.
+//! and www together on the site target, and any other host alone. Every request goes
+//! through the network's cross-scheme client (redirects off, extra roots, `connect_to` and
+//! the shared resolver), bounded by the session's per-operation timeout.
 
 use crate::checks::http::{
     HttpLimits, check_availability, check_bundle, check_cache, check_cors, check_exposure,
@@ -46,7 +46,12 @@ pub fn register(r: &mut Registry) {
         on_url(i, |c, u, l| async move { check_exposure(&c, &u, &l).await })
     });
     r.insert("http.redirects", |i: CheckInput| async move {
-        let hosts = targets::site_hosts(&i.scope.targets);
+        // The site target judges the apex and www together; any other host stands alone.
+        let hosts = if i.target.role == targets::SITE_ROLE {
+            targets::site_hosts(&i.scope.targets)
+        } else {
+            vec![i.target.name.clone()]
+        };
         if hosts.is_empty() {
             return outcome::skipped(targets::missing_reason(
                 crate::checks::catalog::Subject::Host,

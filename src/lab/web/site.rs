@@ -219,9 +219,10 @@ pub fn route(req: &Request<'_>) -> Reply {
         "good.lab.test" | "old-tls.lab.test" => good(req.https, &host, path),
         "www.good.lab.test" => Reply::redirect(301, &format!("https://good.lab.test{path}")).edge(),
         "brightdesk.test" => apex(req.https, path),
-        "www.brightdesk.test" if req.https => {
-            apex_asset(path).unwrap_or_else(|| marketing_page("www.brightdesk.test"))
-        }
+        // Proxied like the apex: in the demo only staging bypasses the edge.
+        "www.brightdesk.test" if req.https => apex_asset(path)
+            .unwrap_or_else(|| marketing_page("www.brightdesk.test"))
+            .edge(),
         "www.brightdesk.test" => {
             Reply::redirect(301, &format!("https://www.brightdesk.test{path}"))
         }

@@ -12,7 +12,7 @@ pub mod parse;
 mod show;
 
 use super::lookup::{EmailDns, LookupError};
-use super::outcome::{clean, clean_full, failed, judged};
+use super::outcome::{clean, clean_full, failed, judged, lookup_failed};
 use crate::finding::{Finding, Severity};
 use crate::session::model::CheckOutcome;
 use eval::{LOOKUP_LIMIT, VOID_LIMIT};
@@ -28,16 +28,7 @@ pub async fn check_spf(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
     let records = match dns.txt(domain).await {
         Ok(records) => records,
         Err(LookupError::NxDomain | LookupError::NoData) => Vec::new(),
-        Err(LookupError::Failed(e)) => {
-            let summary = format!("TXT lookup of {} failed: {}", clean(domain), clean(&e));
-            return failed(
-                CHECK,
-                domain,
-                summary,
-                Vec::new(),
-                json!({ "error": clean_full(&e) }),
-            );
-        }
+        Err(LookupError::Failed(e)) => return lookup_failed(CHECK, domain, "TXT", &e),
     };
     let spf: Vec<&String> = records.iter().filter(|r| parse::is_spf_record(r)).collect();
     match spf.as_slice() {
