@@ -183,7 +183,14 @@ fn judge_dates(
             Finding::new(
                 "tls.expired",
                 Severity::Blocker,
-                format!("{host}: the certificate expired {} days ago", -days),
+                match -days {
+                    0 => format!(
+                        "{host}: the certificate expired today ({})",
+                        super::cert_info::rfc3339(leaf.not_after)
+                    ),
+                    1 => format!("{host}: the certificate expired yesterday"),
+                    n => format!("{host}: the certificate expired {n} days ago"),
+                },
             )
             .with_evidence(dates),
         );
