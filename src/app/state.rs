@@ -152,13 +152,19 @@ pub struct App {
     pub now: OffsetDateTime,
     pub focus: Focus,
     pub modal: Option<Modal>,
-    /// One-line message for the operator (errors, "not available yet", …).
+    /// One-line message for the operator (errors, "not available yet", …); it fades
+    /// `STATUS_TTL` after `status_at`.
     pub status: Option<String>,
+    /// When `status` last changed.
+    pub status_at: OffsetDateTime,
     pub save: SaveStatus,
     /// Checks with a run in flight.
     pub running: BTreeSet<String>,
     /// The status each running check had before it started, restored on cancel.
     pub previous: BTreeMap<String, CheckStatus>,
+    /// Outcomes of the runs finished since `running` was last empty, for the summary the
+    /// status line shows when the last one is in.
+    pub batch: Vec<CheckStatus>,
     /// Latest progress line per running check.
     pub progress: BTreeMap<String, String>,
     pub spinner: usize,
@@ -204,9 +210,11 @@ impl App {
             focus: Focus::Checks,
             modal: None,
             status,
+            status_at: now,
             save: SaveStatus::Idle,
             running: BTreeSet::new(),
             previous: BTreeMap::new(),
+            batch: Vec::new(),
             progress: BTreeMap::new(),
             spinner: 0,
             detail_scroll: 0,
