@@ -10,6 +10,7 @@ use crate::session::Session;
 use crate::session::model::{Screen, Verdict};
 use crate::session::persist::SaveStatus;
 use ratatui_textarea::TextArea;
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -124,6 +125,27 @@ pub enum Modal {
     Credentials(CredentialsForm),
 }
 
+/// The furthest each scrollable pane can scroll before it would show only blank rows. Only
+/// a draw knows how text wraps, so the view writes these (hence `Cell`, behind `&App`) and
+/// the keys stop there; until the first draw they do not limit anything.
+#[derive(Debug)]
+pub struct ScrollRoom {
+    pub detail: Cell<u16>,
+    pub help: Cell<u16>,
+    /// First row of the timeline or risk list that still fills the pane.
+    pub list: Cell<usize>,
+}
+
+impl Default for ScrollRoom {
+    fn default() -> Self {
+        ScrollRoom {
+            detail: Cell::new(u16::MAX),
+            help: Cell::new(u16::MAX),
+            list: Cell::new(usize::MAX),
+        }
+    }
+}
+
 /// What the keyboard currently drives; the keymap picks its table from this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputMode {
@@ -169,6 +191,8 @@ pub struct App {
     pub progress: BTreeMap<String, String>,
     pub spinner: usize,
     pub detail_scroll: u16,
+    /// How far the scrollable panes can go, as measured by the last draw.
+    pub scroll_room: ScrollRoom,
     /// Scroll offset of the timeline and risk lists.
     pub list_scroll: usize,
     /// Selected row of the targets screen.
@@ -218,6 +242,7 @@ impl App {
             progress: BTreeMap::new(),
             spinner: 0,
             detail_scroll: 0,
+            scroll_room: ScrollRoom::default(),
             list_scroll: 0,
             target_row: 0,
             size: (0, 0),

@@ -56,11 +56,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::SelectTargetRow(i) if app.modal.is_none() => {
             app.target_row = i.min(targets::rows(&app.session).len().saturating_sub(1));
         }
-        Msg::ScrollDetail(delta) => {
-            app.detail_scroll = clamp_add(usize::from(app.detail_scroll), delta)
-                .try_into()
-                .unwrap_or(u16::MAX);
-        }
+        Msg::ScrollDetail(delta) => scroll_detail(app, delta),
         Msg::ScrollList(delta) => scroll_list(app, delta, &mut fx),
         Msg::Engine(event) => on_engine(app, event, &mut fx),
         Msg::Tick(now) => {
@@ -99,7 +95,7 @@ pub(super) fn changed(app: &mut App, fx: &mut Vec<Effect>) {
     fx.push(Effect::Save(Box::new(app.session.clone())));
 }
 
-fn clamp_add(value: usize, delta: i32) -> usize {
+pub(super) fn clamp_add(value: usize, delta: i32) -> usize {
     let d = usize::try_from(delta.unsigned_abs()).unwrap_or(usize::MAX);
     if delta < 0 {
         value.saturating_sub(d)
@@ -137,6 +133,15 @@ fn set_screen(app: &mut App, screen: Screen, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Scrolls the detail pane, stopping where its text ends (as measured by the last draw).
+fn scroll_detail(app: &mut App, delta: i32) {
+    let room = usize::from(app.scroll_room.detail.get());
+    app.detail_scroll = clamp_add(usize::from(app.detail_scroll), delta)
+        .min(room)
+        .try_into()
+        .unwrap_or(u16::MAX);
+}
+
 fn scroll_list(app: &mut App, delta: i32, fx: &mut Vec<Effect>) {
     match app.screen() {
         Screen::Checklist => move_vertical(app, delta, fx),
@@ -145,7 +150,7 @@ fn scroll_list(app: &mut App, delta: i32, fx: &mut Vec<Effect>) {
             app.target_row = step(app.target_row, delta, len);
         }
         Screen::Timeline | Screen::Risks | Screen::Monitor => {
-            app.list_scroll = clamp_add(app.list_scroll, delta);
+            app.list_scroll = clamp_add(app.list_scroll, delta).min(app.scroll_room.list.get());
         }
     }
 }
@@ -226,9 +231,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::PageUp | Action::PageDown => {
             let delta = if action == Action::PageUp { -10 } else { 10 };
             if screen == Screen::Checklist {
-                app.detail_scroll = clamp_add(usize::from(app.detail_scroll), delta)
-                    .try_into()
-                    .unwrap_or(u16::MAX);
+                scroll_detail(app, delta);
             } else {
                 scroll_list(app, delta, fx);
             }

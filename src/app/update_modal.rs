@@ -7,7 +7,7 @@ use super::effect::{Effect, SecretValue};
 use super::msg::Action;
 use super::state::{App, CredentialsForm, KeyringState, Modal, Prompt, PromptPurpose};
 use super::targets;
-use super::update::changed;
+use super::update::{changed, clamp_add};
 use super::update_checks::set_status;
 use crate::finding::{CheckStatus, Severity};
 use crate::session::model::{Decision, JournalEntry, Verdict};
@@ -102,22 +102,26 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             Action::Close => None,
             _ => Some(Modal::Severity { check_id, selected }),
         },
-        Modal::Help { scroll } => match action {
-            Action::Up => Some(Modal::Help {
-                scroll: scroll.saturating_sub(1),
-            }),
-            Action::Down => Some(Modal::Help {
-                scroll: scroll.saturating_add(1),
-            }),
-            Action::PageUp => Some(Modal::Help {
-                scroll: scroll.saturating_sub(10),
-            }),
-            Action::PageDown => Some(Modal::Help {
-                scroll: scroll.saturating_add(10),
-            }),
-            Action::Close | Action::Help | Action::Quit => None,
-            _ => Some(Modal::Help { scroll }),
-        },
+        Modal::Help { scroll } => {
+            let delta = match action {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -10,
+                Action::PageDown => 10,
+                _ => 0,
+            };
+            match action {
+                Action::Close | Action::Help | Action::Quit => None,
+                _ => {
+                    let room = usize::from(app.scroll_room.help.get());
+                    let scroll = clamp_add(usize::from(scroll), delta)
+                        .min(room)
+                        .try_into()
+                        .unwrap_or(u16::MAX);
+                    Some(Modal::Help { scroll })
+                }
+            }
+        }
         Modal::Credentials(form) => on_credentials(app, form, action, fx).map(Modal::Credentials),
     };
 }
