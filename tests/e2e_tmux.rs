@@ -347,3 +347,43 @@ fn the_interface_answers_keys_while_checks_are_in_flight() {
     t.wait_for("EXIT=0");
     drop(tcp_blackhole);
 }
+
+#[test]
+fn a_note_being_typed_survives_kill_9() {
+    let t = Tmux::new("draft");
+    let out = t.cli(&[
+        "new",
+        "--runbook",
+        &fixture_runbook(),
+        "--client",
+        "Draft Co",
+        "--domain",
+        "draft.test",
+        "--no-open",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let file = t.data().join("sessions/draft-co.ron");
+
+    t.start("open draft-co");
+    t.wait_for("Checklist");
+    t.keys(&["e"]);
+    t.wait_for("Ctrl-X discard");
+    t.type_text("Owner: Dana — still typing");
+    t.wait_for("still typing");
+    // The editor stays open: nothing was committed by hand.
+    std::thread::sleep(Duration::from_millis(1500));
+    let pid = t.app_pid();
+    assert!(
+        Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    t.wait_for("EXIT=137");
+    let s = read_session(&file);
+    assert_eq!(
+        s.state("audit-check").map(|c| c.note.as_str()),
+        Some("Owner: Dana — still typing")
+    );
+}

@@ -104,10 +104,13 @@ pub struct CredentialsForm {
 /// An overlay that takes the keyboard.
 #[derive(Debug)]
 pub enum Modal {
-    /// The selected check's note, being edited.
+    /// The selected check's note, being edited. The text is copied into the session as a
+    /// draft on every clock tick (so a killed process keeps it); `original` is what Ctrl-X
+    /// puts back.
     Note {
         check_id: String,
         editor: TextArea<'static>,
+        original: String,
     },
     /// A new journal entry, being written under the list of earlier ones.
     Journal {

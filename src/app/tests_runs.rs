@@ -1,5 +1,6 @@
-//! Runs seen from the status line: messages fade instead of going stale, a batch reports
-//! how it ended, and batch runs respect the operator's skips.
+//! Runs seen from the status line (messages fade instead of going stale, a batch reports
+//! how it ended, batch runs respect the operator's skips) and the note editor's draft,
+//! which reaches the session while the editor is still open.
 
 use super::tests::{act, app, evidence};
 use super::update::STATUS_TTL;
@@ -133,4 +134,33 @@ fn batch_runs_leave_skipped_checks_alone_but_r_runs_one() {
 
     let ids = started(&act(&mut app, Action::Run));
     assert_eq!(ids, ["audit-check"]);
+}
+
+#[test]
+fn an_open_note_is_kept_as_a_draft_and_ctrl_x_puts_the_old_one_back() {
+    let mut app = app();
+    update(&mut app, Msg::SelectStage(0));
+    act(&mut app, Action::EditNote);
+    super::tests::type_text(&mut app, "first");
+    act(&mut app, Action::Close);
+    assert_eq!(
+        app.session.state("audit-check").map(|s| s.note.as_str()),
+        Some("first")
+    );
+
+    act(&mut app, Action::EditNote);
+    super::tests::type_text(&mut app, " and more");
+    let now = app.now + Duration::milliseconds(250);
+    let fx = update(&mut app, Msg::Tick(now));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Save(s) if s.state("audit-check").is_some_and(|c| c.note == "first and more"))));
+    assert!(app.modal.is_some(), "the editor stays open");
+    // A tick with nothing new typed saves nothing.
+    let fx = update(&mut app, Msg::Tick(now + Duration::milliseconds(250)));
+    assert!(fx.is_empty(), "{fx:?}");
+    let fx = act(&mut app, Action::Discard);
+    assert_eq!(
+        app.session.state("audit-check").map(|s| s.note.as_str()),
+        Some("first")
+    );
+    assert!(fx.iter().any(|e| matches!(e, Effect::Save(_))));
 }

@@ -67,6 +67,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             if app.status.is_some() && now - app.status_at >= STATUS_TTL {
                 app.status = None;
             }
+            update_modal::keep_note_draft(app, &mut fx);
         }
         Msg::Saved(status) => app.save = status,
         Msg::Keyring(result) => {

@@ -67,6 +67,7 @@ pub(super) fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect
             app.modal = Some(Modal::Note {
                 check_id: check.id,
                 editor,
+                original: note,
             });
         }
         Action::Run => {

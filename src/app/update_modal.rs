@@ -39,24 +39,28 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         return;
     };
     app.modal = match modal {
-        Modal::Note { check_id, editor } => match action {
+        Modal::Note {
+            check_id,
+            editor,
+            original,
+        } => match action {
             Action::Close | Action::Commit => {
                 let note = trim_lines(editor.lines());
-                let now = app.now;
-                let state = app.session.state_mut(&check_id);
-                if state.note != note {
-                    state.note = note;
-                    state.updated_at = Some(now);
+                if put_note(app, &check_id, note, fx) || note_differs(app, &check_id, &original) {
                     app.status = Some("note saved".into());
-                    changed(app, fx);
                 }
                 None
             }
             Action::Discard => {
+                put_note(app, &check_id, original, fx);
                 app.status = Some("note edit discarded".into());
                 None
             }
-            _ => Some(Modal::Note { check_id, editor }),
+            _ => Some(Modal::Note {
+                check_id,
+                editor,
+                original,
+            }),
         },
         Modal::Journal { editor } => match action {
             Action::Close | Action::Commit => {
@@ -124,6 +128,38 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         }
         Modal::Credentials(form) => on_credentials(app, form, action, fx).map(Modal::Credentials),
     };
+}
+
+/// Copies the open note editor's text into the session as a draft, so that a killed
+/// process loses at most the last tick of typing. Called on every clock tick.
+pub(super) fn keep_note_draft(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(Modal::Note {
+        check_id, editor, ..
+    }) = &app.modal
+    else {
+        return;
+    };
+    let (check_id, note) = (check_id.clone(), trim_lines(editor.lines()));
+    put_note(app, &check_id, note, fx);
+}
+
+/// Writes `note` into the check's state when it differs; true when it did.
+fn put_note(app: &mut App, check_id: &str, note: String, fx: &mut Vec<Effect>) -> bool {
+    let now = app.now;
+    let state = app.session.state_mut(check_id);
+    if state.note == note {
+        return false;
+    }
+    state.note = note;
+    state.updated_at = Some(now);
+    changed(app, fx);
+    true
+}
+
+fn note_differs(app: &App, check_id: &str, original: &str) -> bool {
+    app.session
+        .state(check_id)
+        .is_some_and(|s| s.note != original)
 }
 
 /// Drops trailing blank lines and trailing spaces so an untouched editor compares equal.
