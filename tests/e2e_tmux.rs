@@ -347,3 +347,82 @@ fn the_interface_answers_keys_while_checks_are_in_flight() {
     t.wait_for("EXIT=0");
     drop(tcp_blackhole);
 }
+
+#[test]
+fn a_note_being_typed_survives_kill_9() {
+    let t = Tmux::new("draft");
+    let out = t.cli(&[
+        "new",
+        "--runbook",
+        &fixture_runbook(),
+        "--client",
+        "Draft Co",
+        "--domain",
+        "draft.test",
+        "--no-open",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let file = t.data().join("sessions/draft-co.ron");
+
+    t.start("open draft-co");
+    t.wait_for("Checklist");
+    t.keys(&["e"]);
+    t.wait_for("Ctrl-X discard");
+    t.type_text("Owner: Dana — still typing");
+    t.wait_for("still typing");
+    // The editor stays open: nothing was committed by hand.
+    std::thread::sleep(Duration::from_millis(1500));
+    let pid = t.app_pid();
+    assert!(
+        Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    t.wait_for("EXIT=137");
+    let s = read_session(&file);
+    assert_eq!(
+        s.state("audit-check").map(|c| c.note.as_str()),
+        Some("Owner: Dana — still typing")
+    );
+}
+
+#[test]
+fn the_picker_stays_open_when_a_session_cannot_be_opened_and_names_a_second_sprint() {
+    let t = Tmux::new("picker");
+    let out = t.cli(&[
+        "new",
+        "--runbook",
+        &fixture_runbook(),
+        "--client",
+        "Acme Corp",
+        "--domain",
+        "acme.test",
+        "--no-open",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    // The session is open (and locked) in a first process.
+    t.start("open acme-corp");
+    t.wait_for("Checklist");
+
+    // A plain `launch-ready` lists it; opening it is refused, and the picker stays.
+    t.start("");
+    t.wait_for("recent sessions");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("open in another launch-ready process");
+    assert!(screen.contains("n new session"), "{screen}");
+    assert!(!screen.contains("EXIT="), "{screen}");
+
+    // A second sprint for the same client gets the next free name instead of a refusal.
+    t.keys(&["n", "Tab"]);
+    t.type_text("Acme Corp");
+    t.keys(&["Tab"]);
+    t.type_text("acme.test");
+    t.keys(&["Enter"]);
+    t.wait_for("Checklist");
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+    let s = read_session(&t.data().join("sessions/acme-corp-2.ron"));
+    assert_eq!(s.client, "Acme Corp");
+}

@@ -377,3 +377,64 @@ fn picker_with_sessions_and_a_problem() {
     picker.action(Action::Confirm);
     insta::assert_snapshot!("picker_new_session_form", render(&picker));
 }
+
+/// The detail pane's rows (between the check list and the right border) at 80×24.
+fn detail_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .skip(2)
+        .take(20)
+        .map(|l| l.chars().skip(47).take(32).collect::<String>())
+        .collect()
+}
+
+#[test]
+fn paging_the_detail_pane_stops_at_its_last_line() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    draw(&app, 80, 24);
+    for _ in 0..20 {
+        act(&mut app, Action::PageDown);
+    }
+    let bottom = draw(&app, 80, 24);
+    let rows = detail_rows(&bottom);
+    let filled = rows.iter().filter(|r| !r.trim().is_empty()).count();
+    assert!(
+        filled >= 10,
+        "paging past the end blanks the pane:\n{bottom}"
+    );
+    // One page up moves the text at once: no dead presses to climb back first.
+    act(&mut app, Action::PageUp);
+    let up = draw(&app, 80, 24);
+    assert_ne!(detail_rows(&up), rows, "PageUp did nothing:\n{up}");
+}
+
+#[test]
+fn the_result_and_note_come_before_the_stage_lists() {
+    let l = loaded(&[]);
+    let app = app_with(&l, session(&l));
+    let screen = draw(&app, 120, 36);
+    let at = |needle: &str| {
+        screen
+            .find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` not on screen:\n{screen}"))
+    };
+    assert!(at("Latest result") < at("Note"));
+    assert!(at("Owner: Dana") < at("Failure signals of this stage"));
+}
+
+#[test]
+fn paging_the_help_stops_at_its_last_line() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::Help);
+    draw(&app, 80, 24);
+    for _ in 0..30 {
+        act(&mut app, Action::PageDown);
+    }
+    let bottom = draw(&app, 80, 24);
+    assert!(bottom.contains("Mouse: click a tab"), "{bottom}");
+    act(&mut app, Action::Up);
+    let up = draw(&app, 80, 24);
+    assert_ne!(up, bottom, "Up did nothing after paging to the end");
+}

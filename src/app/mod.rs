@@ -10,6 +10,7 @@ pub mod picker;
 pub mod state;
 pub mod targets;
 pub mod update;
+mod update_checks;
 mod update_modal;
 
 pub use effect::Effect;
@@ -19,3 +20,5 @@ pub use update::update;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_runs;

@@ -4,8 +4,7 @@
 
 use super::msg::Action;
 use super::state::InputMode;
-use super::targets::parse_host;
-use crate::net::settings::normalize_host;
+use crate::commands::sessions;
 use crate::session::list::SessionSummary;
 use crate::session::model::HostTarget;
 use ratatui_textarea::{Input, Key, TextArea};
@@ -71,10 +70,6 @@ pub struct Picker {
     pub form: Option<NewForm>,
     pub status: Option<String>,
     pub color: bool,
-}
-
-fn line(text: &str) -> String {
-    text.trim().to_string()
 }
 
 impl Picker {
@@ -204,27 +199,26 @@ impl Picker {
     }
 }
 
-/// Checks the form with the same rules as `launch-ready new`, naming the bad value.
+/// Checks the form with the very rules of `launch-ready new` (same functions, same
+/// messages), so a form the picker accepts is never refused when the session is written.
 fn validate(form: &NewForm, runbooks: &[RunbookChoice]) -> Result<NewSession, String> {
     let runbook = runbooks
         .get(form.runbook)
         .ok_or_else(|| "pick a runbook".to_string())?;
-    let client = line(&form.client.lines().join(" "));
-    if client.is_empty() {
-        return Err("the client's name is empty".into());
-    }
+    let client = sessions::validate_client(&form.client.lines().join(" "))?;
     let domain = form.domain.lines().join("");
     if domain.trim().is_empty() {
         return Err("the apex domain is empty (e.g. example.com)".into());
     }
-    let domain = normalize_host(&domain)?;
-    let hosts = form
+    let domain = sessions::validate_domain(domain.trim())?;
+    let specs: Vec<String> = form
         .hosts
         .lines()
         .join(" ")
         .split_whitespace()
-        .map(parse_host)
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(str::to_string)
+        .collect();
+    let hosts = sessions::parse_hosts(&specs)?;
     Ok(NewSession {
         runbook_id: runbook.id.clone(),
         client,
@@ -290,6 +284,34 @@ mod tests {
         assert_eq!(new.client, "Acme Corp");
         assert_eq!(new.domain, "acme.test");
         assert_eq!(new.hosts.len(), 1);
+    }
+
+    #[test]
+    fn the_form_refuses_what_new_refuses() {
+        let mut p = picker();
+        p.action(Action::Add);
+        p.action(Action::Down);
+        typed(&mut p, "Acme");
+        p.action(Action::Down);
+        typed(&mut p, "localhost");
+        let error = |p: &mut Picker| {
+            assert_eq!(p.action(Action::Confirm), PickerOutcome::Stay);
+            p.form
+                .as_ref()
+                .and_then(|f| f.error.clone())
+                .unwrap_or_default()
+        };
+        let e = error(&mut p);
+        assert!(e.contains("`localhost`") && e.contains("two labels"), "{e}");
+        let form = p.form.as_mut().expect("form stays open");
+        form.domain = TextArea::new(vec!["acme.test".into()]);
+        form.hosts = TextArea::new(vec!["www=www.acme.test www=b.acme.test".into()]);
+        let e = error(&mut p);
+        assert!(e.contains("role `www` is given more than once"), "{e}");
+        let form = p.form.as_mut().expect("form stays open");
+        form.hosts = TextArea::new(vec!["WWW=www.acme.test".into()]);
+        let e = error(&mut p);
+        assert!(e.contains("lowercase"), "{e}");
     }
 
     #[test]

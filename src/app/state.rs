@@ -10,6 +10,7 @@ use crate::session::Session;
 use crate::session::model::{Screen, Verdict};
 use crate::session::persist::SaveStatus;
 use ratatui_textarea::TextArea;
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -103,10 +104,13 @@ pub struct CredentialsForm {
 /// An overlay that takes the keyboard.
 #[derive(Debug)]
 pub enum Modal {
-    /// The selected check's note, being edited.
+    /// The selected check's note, being edited. The text is copied into the session as a
+    /// draft on every clock tick (so a killed process keeps it); `original` is what Ctrl-X
+    /// puts back.
     Note {
         check_id: String,
         editor: TextArea<'static>,
+        original: String,
     },
     /// A new journal entry, being written under the list of earlier ones.
     Journal {
@@ -122,6 +126,27 @@ pub enum Modal {
         scroll: u16,
     },
     Credentials(CredentialsForm),
+}
+
+/// The furthest each scrollable pane can scroll before it would show only blank rows. Only
+/// a draw knows how text wraps, so the view writes these (hence `Cell`, behind `&App`) and
+/// the keys stop there; until the first draw they do not limit anything.
+#[derive(Debug)]
+pub struct ScrollRoom {
+    pub detail: Cell<u16>,
+    pub help: Cell<u16>,
+    /// First row of the timeline or risk list that still fills the pane.
+    pub list: Cell<usize>,
+}
+
+impl Default for ScrollRoom {
+    fn default() -> Self {
+        ScrollRoom {
+            detail: Cell::new(u16::MAX),
+            help: Cell::new(u16::MAX),
+            list: Cell::new(usize::MAX),
+        }
+    }
 }
 
 /// What the keyboard currently drives; the keymap picks its table from this.
@@ -152,17 +177,25 @@ pub struct App {
     pub now: OffsetDateTime,
     pub focus: Focus,
     pub modal: Option<Modal>,
-    /// One-line message for the operator (errors, "not available yet", …).
+    /// One-line message for the operator (errors, "not available yet", …); it fades
+    /// `STATUS_TTL` after `status_at`.
     pub status: Option<String>,
+    /// When `status` last changed.
+    pub status_at: OffsetDateTime,
     pub save: SaveStatus,
     /// Checks with a run in flight.
     pub running: BTreeSet<String>,
     /// The status each running check had before it started, restored on cancel.
     pub previous: BTreeMap<String, CheckStatus>,
+    /// Outcomes of the runs finished since `running` was last empty, for the summary the
+    /// status line shows when the last one is in.
+    pub batch: Vec<CheckStatus>,
     /// Latest progress line per running check.
     pub progress: BTreeMap<String, String>,
     pub spinner: usize,
     pub detail_scroll: u16,
+    /// How far the scrollable panes can go, as measured by the last draw.
+    pub scroll_room: ScrollRoom,
     /// Scroll offset of the timeline and risk lists.
     pub list_scroll: usize,
     /// Selected row of the targets screen.
@@ -204,12 +237,15 @@ impl App {
             focus: Focus::Checks,
             modal: None,
             status,
+            status_at: now,
             save: SaveStatus::Idle,
             running: BTreeSet::new(),
             previous: BTreeMap::new(),
+            batch: Vec::new(),
             progress: BTreeMap::new(),
             spinner: 0,
             detail_scroll: 0,
+            scroll_room: ScrollRoom::default(),
             list_scroll: 0,
             target_row: 0,
             size: (0, 0),

@@ -280,6 +280,28 @@ fn put<T>(list: &mut Vec<T>, index: Option<usize>, value: T) {
     }
 }
 
+/// Refuses a value whose key another entry of the list already has (the entry at `index`,
+/// being replaced, does not count), as `launch-ready new` refuses a role given twice.
+fn unique<T>(
+    list: &[T],
+    index: Option<usize>,
+    same: impl Fn(&T) -> bool,
+    what: &str,
+    key: &str,
+) -> Result<(), String> {
+    let taken = list
+        .iter()
+        .enumerate()
+        .any(|(i, x)| Some(i) != index && same(x));
+    if taken {
+        Err(format!(
+            "{what} `{key}` is already in the list; edit that entry instead"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Validates `text` for `field` and, only when it is valid, writes it into the session.
 pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<(), String> {
     let t = &mut session.targets;
@@ -287,10 +309,44 @@ pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<()
     let trimmed = text.trim();
     match field {
         TargetField::Apex => t.apex = normalize_host(trimmed)?,
-        TargetField::Host(i) => put(&mut t.hosts, Some(i), parse_host(text)?),
-        TargetField::AddHost => put(&mut t.hosts, None, parse_host(text)?),
-        TargetField::Route(i) => put(&mut t.routes, Some(i), parse_route(text)?),
-        TargetField::AddRoute => put(&mut t.routes, None, parse_route(text)?),
+        TargetField::Host(i) => {
+            let host = parse_host(text)?;
+            unique(
+                &t.hosts,
+                Some(i),
+                |h| h.role == host.role,
+                "role",
+                &host.role,
+            )?;
+            put(&mut t.hosts, Some(i), host);
+        }
+        TargetField::AddHost => {
+            let host = parse_host(text)?;
+            unique(&t.hosts, None, |h| h.role == host.role, "role", &host.role)?;
+            put(&mut t.hosts, None, host);
+        }
+        TargetField::Route(i) => {
+            let route = parse_route(text)?;
+            unique(
+                &t.routes,
+                Some(i),
+                |r| r.name == route.name,
+                "route name",
+                &route.name,
+            )?;
+            put(&mut t.routes, Some(i), route);
+        }
+        TargetField::AddRoute => {
+            let route = parse_route(text)?;
+            unique(
+                &t.routes,
+                None,
+                |r| r.name == route.name,
+                "route name",
+                &route.name,
+            )?;
+            put(&mut t.routes, None, route);
+        }
         TargetField::Repo => t.repo = parse_path(text, "repository path")?,
         TargetField::BuildDir => t.build_dir = parse_path(text, "build folder")?,
         TargetField::EnvFile(i) => put(&mut t.env_files, Some(i), parse_env_file(text)?),
@@ -351,5 +407,39 @@ pub fn remove(session: &mut Session, field: TargetField) -> bool {
         TargetField::Resolve(i) => take(&mut n.resolve, i),
         TargetField::ConnectTo(i) => take(&mut n.connect_to, i),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::model::Targets;
+
+    fn session() -> Session {
+        let mut s = crate::app::tests::session();
+        s.targets = Targets {
+            apex: "acme.test".into(),
+            ..Targets::default()
+        };
+        s
+    }
+
+    #[test]
+    fn a_role_or_route_name_is_refused_twice_but_an_entry_can_be_rewritten() {
+        let mut s = session();
+        apply(&mut s, TargetField::AddHost, "www=www.acme.test").expect("first www");
+        let e = apply(&mut s, TargetField::AddHost, "WWW=evil.test").unwrap_err();
+        assert!(e.contains("role `www` is already in the list"), "{e}");
+        assert_eq!(s.targets.hosts.len(), 1);
+        apply(&mut s, TargetField::AddHost, "app=app.acme.test").expect("app");
+        let e = apply(&mut s, TargetField::Host(1), "www=w2.acme.test").unwrap_err();
+        assert!(e.contains("`www`"), "{e}");
+        apply(&mut s, TargetField::Host(0), "www=w2.acme.test").expect("rewrite in place");
+        assert_eq!(s.targets.hosts[0].host, "w2.acme.test");
+
+        apply(&mut s, TargetField::AddRoute, "login=/login").expect("route");
+        let e = apply(&mut s, TargetField::AddRoute, "login=POST /api/login").unwrap_err();
+        assert!(e.contains("route name `login`"), "{e}");
+        assert_eq!(s.targets.routes.len(), 1);
     }
 }

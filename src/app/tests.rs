@@ -15,9 +15,9 @@ use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
 const SOURCE: &str = include_str!("../../tests/fixtures/runbooks/valid/minimal.ron");
-const T0: OffsetDateTime = datetime!(2026-03-02 09:00 UTC);
+pub(super) const T0: OffsetDateTime = datetime!(2026-03-02 09:00 UTC);
 
-fn loaded() -> Loaded {
+pub(super) fn loaded() -> Loaded {
     let mut runbook = parse(SOURCE, "minimal.ron").expect("fixture parses");
     runbook.stages[0].checks[0].sensitive = true;
     Loaded {
@@ -27,7 +27,7 @@ fn loaded() -> Loaded {
     }
 }
 
-fn session() -> Session {
+pub(super) fn session() -> Session {
     let targets = Targets {
         apex: "acme.test".into(),
         ..Targets::default()
@@ -35,7 +35,7 @@ fn session() -> Session {
     Session::new("acme", "Acme", &loaded(), targets, T0)
 }
 
-fn app() -> App {
+pub(super) fn app() -> App {
     let l = loaded();
     let mut app = App::new(session(), Arc::new(l.runbook), T0 + Duration::hours(2));
     // Start on the manual check of stage 4 ("deploy-check").
@@ -43,11 +43,11 @@ fn app() -> App {
     app
 }
 
-fn act(app: &mut App, action: Action) -> Vec<Effect> {
+pub(super) fn act(app: &mut App, action: Action) -> Vec<Effect> {
     update(app, Msg::Action(action))
 }
 
-fn type_text(app: &mut App, text: &str) {
+pub(super) fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         update(
             app,
@@ -59,11 +59,11 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
-fn saves(fx: &[Effect]) -> usize {
+pub(super) fn saves(fx: &[Effect]) -> usize {
     fx.iter().filter(|e| matches!(e, Effect::Save(_))).count()
 }
 
-fn evidence(status: CheckStatus, at: OffsetDateTime) -> Evidence {
+pub(super) fn evidence(status: CheckStatus, at: OffsetDateTime) -> Evidence {
     Evidence {
         at,
         duration_ms: 5,

@@ -9,17 +9,28 @@ use super::state::{
     App, CredentialsForm, Focus, KeyringState, Modal, Prompt, PromptPurpose, SCREENS,
 };
 use super::targets;
+use super::update_checks::{on_check_action, on_engine};
 use super::update_modal;
-use crate::engine::{self, EngineEvent, Job, Scope};
-use crate::finding::CheckStatus;
-use crate::runbook::{Check, Run};
 use crate::session::model::Screen;
 use crate::verdict;
 use ratatui_textarea::TextArea;
-use std::sync::Arc;
+use time::Duration;
+
+/// How long a one-line message stays in the status line. Live facts (running count, save
+/// state) have their own places in the footer, so a message only has to be read once.
+pub const STATUS_TTL: Duration = Duration::seconds(8);
 
 /// Applies one message to the model and returns what the outside world must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let before = app.status.clone();
+    let fx = dispatch(app, msg);
+    if app.status != before {
+        app.status_at = app.now;
+    }
+    fx
+}
+
+fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
     match msg {
         // Quitting from an editor keeps what was typed: commit first, then leave.
@@ -45,11 +56,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::SelectTargetRow(i) if app.modal.is_none() => {
             app.target_row = i.min(targets::rows(&app.session).len().saturating_sub(1));
         }
-        Msg::ScrollDetail(delta) => {
-            app.detail_scroll = clamp_add(usize::from(app.detail_scroll), delta)
-                .try_into()
-                .unwrap_or(u16::MAX);
-        }
+        Msg::ScrollDetail(delta) => scroll_detail(app, delta),
         Msg::ScrollList(delta) => scroll_list(app, delta, &mut fx),
         Msg::Engine(event) => on_engine(app, event, &mut fx),
         Msg::Tick(now) => {
@@ -57,6 +64,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if !app.running.is_empty() {
                 app.spinner = app.spinner.wrapping_add(1);
             }
+            if app.status.is_some() && now - app.status_at >= STATUS_TTL {
+                app.status = None;
+            }
+            update_modal::keep_note_draft(app, &mut fx);
         }
         Msg::Saved(status) => app.save = status,
         Msg::Keyring(result) => {
@@ -85,7 +96,7 @@ pub(super) fn changed(app: &mut App, fx: &mut Vec<Effect>) {
     fx.push(Effect::Save(Box::new(app.session.clone())));
 }
 
-fn clamp_add(value: usize, delta: i32) -> usize {
+pub(super) fn clamp_add(value: usize, delta: i32) -> usize {
     let d = usize::try_from(delta.unsigned_abs()).unwrap_or(usize::MAX);
     if delta < 0 {
         value.saturating_sub(d)
@@ -123,6 +134,15 @@ fn set_screen(app: &mut App, screen: Screen, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Scrolls the detail pane, stopping where its text ends (as measured by the last draw).
+fn scroll_detail(app: &mut App, delta: i32) {
+    let room = usize::from(app.scroll_room.detail.get());
+    app.detail_scroll = clamp_add(usize::from(app.detail_scroll), delta)
+        .min(room)
+        .try_into()
+        .unwrap_or(u16::MAX);
+}
+
 fn scroll_list(app: &mut App, delta: i32, fx: &mut Vec<Effect>) {
     match app.screen() {
         Screen::Checklist => move_vertical(app, delta, fx),
@@ -131,7 +151,7 @@ fn scroll_list(app: &mut App, delta: i32, fx: &mut Vec<Effect>) {
             app.target_row = step(app.target_row, delta, len);
         }
         Screen::Timeline | Screen::Risks | Screen::Monitor => {
-            app.list_scroll = clamp_add(app.list_scroll, delta);
+            app.list_scroll = clamp_add(app.list_scroll, delta).min(app.scroll_room.list.get());
         }
     }
 }
@@ -212,9 +232,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::PageUp | Action::PageDown => {
             let delta = if action == Action::PageUp { -10 } else { 10 };
             if screen == Screen::Checklist {
-                app.detail_scroll = clamp_add(usize::from(app.detail_scroll), delta)
-                    .try_into()
-                    .unwrap_or(u16::MAX);
+                scroll_detail(app, delta);
             } else {
                 scroll_list(app, delta, fx);
             }
@@ -234,7 +252,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     }
 }
 
-fn refuse_in_presenter(app: &mut App, what: &str) -> bool {
+pub(super) fn refuse_in_presenter(app: &mut App, what: &str) -> bool {
     if app.presenter() {
         app.status = Some(format!(
             "{what} stays closed in presenter mode (P leaves it)"
@@ -283,203 +301,6 @@ fn on_targets_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                     field.label()
                 ));
             }
-        }
-    }
-}
-
-fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
-    match action {
-        Action::RunAll => {
-            let checks: Vec<Check> = app.runbook.checks().map(|(_, c)| c.clone()).collect();
-            run(app, &checks, "the runbook", fx);
-            return;
-        }
-        Action::RunStage => {
-            let checks = app.stage().map(|s| s.checks.clone()).unwrap_or_default();
-            run(app, &checks, "this stage", fx);
-            return;
-        }
-        Action::CancelAll => {
-            if app.running.is_empty() {
-                app.status = Some("nothing is running".into());
-            } else {
-                fx.push(Effect::Cancel(None));
-            }
-            return;
-        }
-        _ => {}
-    }
-    let Some(check) = app.selected_check().cloned() else {
-        return;
-    };
-    match action {
-        Action::SetStatus(status) => set_status(app, &check, status, None, fx),
-        Action::Skip => {
-            let reason = app
-                .session
-                .state(&check.id)
-                .and_then(|s| s.skip_reason.clone())
-                .unwrap_or_default();
-            app.modal = Some(Modal::Prompt(Prompt::new(
-                PromptPurpose::SkipReason { check_id: check.id },
-                &reason,
-            )));
-        }
-        Action::EditNote | Action::Edit | Action::Confirm => {
-            if refuse_in_presenter(app, "the note editor") {
-                return;
-            }
-            let note = app
-                .session
-                .state(&check.id)
-                .map(|s| s.note.clone())
-                .unwrap_or_default();
-            let mut editor = TextArea::new(note.split('\n').map(str::to_string).collect());
-            editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
-            editor.move_cursor(ratatui_textarea::CursorMove::End);
-            app.modal = Some(Modal::Note {
-                check_id: check.id,
-                editor,
-            });
-        }
-        Action::Run => {
-            if let Run::Manual { .. } = check.run {
-                app.status = Some("a manual check: answer it with p, w, f, b or s".into());
-            } else {
-                run(app, std::slice::from_ref(&check), "this check", fx);
-            }
-        }
-        Action::Cancel => {
-            if app.running.contains(&check.id) {
-                fx.push(Effect::Cancel(Some(check.id)));
-            } else {
-                app.status = Some(format!("{} is not running", check.title));
-            }
-        }
-        Action::Severity => {
-            let current = app
-                .session
-                .state(&check.id)
-                .and_then(|s| s.severity_override);
-            let selected = current
-                .and_then(|c| crate::finding::Severity::ALL.iter().position(|s| *s == c))
-                .map_or(0, |i| i + 1);
-            app.modal = Some(Modal::Severity {
-                check_id: check.id,
-                selected,
-            });
-        }
-        _ => {}
-    }
-}
-
-/// Sets a check's status by hand. A running check must be cancelled first so a late result
-/// cannot silently overwrite the operator's answer.
-pub(super) fn set_status(
-    app: &mut App,
-    check: &Check,
-    status: CheckStatus,
-    skip_reason: Option<String>,
-    fx: &mut Vec<Effect>,
-) {
-    if app.running.contains(&check.id) {
-        app.status = Some(format!("{} is running: c cancels it first", check.title));
-        return;
-    }
-    let now = app.now;
-    let state = app.session.state_mut(&check.id);
-    state.status = status;
-    state.skip_reason = skip_reason;
-    state.updated_at = Some(now);
-    app.status = Some(format!("{}: {status}", check.title));
-    changed(app, fx);
-}
-
-/// Starts every runnable automated check among `checks`, reporting what could not start.
-fn run(app: &mut App, checks: &[Check], what: &str, fx: &mut Vec<Effect>) {
-    let mut jobs = Vec::new();
-    let mut unavailable = Vec::new();
-    for check in checks {
-        if let Run::Auto {
-            kind,
-            severity,
-            params,
-        } = &check.run
-        {
-            if engine::is_available(kind.0) {
-                jobs.push(Job {
-                    check_id: check.id.clone(),
-                    kind: kind.0,
-                    severity: severity.clone(),
-                    params: params.clone(),
-                });
-            } else {
-                unavailable.push(kind.0.name);
-            }
-        }
-    }
-    unavailable.dedup();
-    app.status = Some(match (jobs.len(), unavailable.is_empty()) {
-        (0, true) => format!("{what} has no automated checks"),
-        (0, false) => format!(
-            "not available yet in this build: {} — answer by hand with p, w, f, b or s",
-            unavailable.join(", ")
-        ),
-        (n, true) => format!("running {n} check(s)"),
-        (n, false) => format!(
-            "running {n} check(s); not available yet: {}",
-            unavailable.join(", ")
-        ),
-    });
-    if !jobs.is_empty() {
-        let scope = Arc::new(Scope {
-            targets: app.session.targets.clone(),
-            network: app.session.network.clone(),
-            thresholds: app.runbook.targets.clone(),
-        });
-        fx.push(Effect::RunChecks { jobs, scope });
-    }
-}
-
-fn on_engine(app: &mut App, event: EngineEvent, fx: &mut Vec<Effect>) {
-    match event {
-        EngineEvent::Started { check_id } => {
-            let before = app.session.status(&check_id);
-            if app.running.insert(check_id.clone()) {
-                app.previous.insert(check_id.clone(), before);
-            }
-            app.session.state_mut(&check_id).status = CheckStatus::Running;
-            changed(app, fx);
-        }
-        EngineEvent::Progress { check_id, message } => {
-            if app.running.contains(&check_id) {
-                app.progress.insert(check_id, message);
-            }
-        }
-        EngineEvent::Finished { check_id, evidence } => {
-            app.running.remove(&check_id);
-            app.previous.remove(&check_id);
-            app.progress.remove(&check_id);
-            let now = app.now;
-            let state = app.session.state_mut(&check_id);
-            state.status = evidence.status;
-            state.skip_reason = None;
-            state.updated_at = Some(now);
-            state.push_evidence(evidence);
-            changed(app, fx);
-        }
-        EngineEvent::Cancelled { check_id } => {
-            app.running.remove(&check_id);
-            app.progress.remove(&check_id);
-            let back = app.previous.remove(&check_id).unwrap_or_else(|| {
-                app.session
-                    .state(&check_id)
-                    .and_then(|s| s.latest())
-                    .map_or(CheckStatus::Todo, |e| e.status)
-            });
-            app.session.state_mut(&check_id).status = back;
-            app.status = Some(format!("{check_id}: run cancelled"));
-            changed(app, fx);
         }
     }
 }

@@ -7,7 +7,8 @@ use super::effect::{Effect, SecretValue};
 use super::msg::Action;
 use super::state::{App, CredentialsForm, KeyringState, Modal, Prompt, PromptPurpose};
 use super::targets;
-use super::update::{changed, set_status};
+use super::update::{changed, clamp_add};
+use super::update_checks::set_status;
 use crate::finding::{CheckStatus, Severity};
 use crate::session::model::{Decision, JournalEntry, Verdict};
 use ratatui_textarea::{Input, Key};
@@ -38,24 +39,28 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         return;
     };
     app.modal = match modal {
-        Modal::Note { check_id, editor } => match action {
+        Modal::Note {
+            check_id,
+            editor,
+            original,
+        } => match action {
             Action::Close | Action::Commit => {
                 let note = trim_lines(editor.lines());
-                let now = app.now;
-                let state = app.session.state_mut(&check_id);
-                if state.note != note {
-                    state.note = note;
-                    state.updated_at = Some(now);
+                if put_note(app, &check_id, note, fx) || note_differs(app, &check_id, &original) {
                     app.status = Some("note saved".into());
-                    changed(app, fx);
                 }
                 None
             }
             Action::Discard => {
+                put_note(app, &check_id, original, fx);
                 app.status = Some("note edit discarded".into());
                 None
             }
-            _ => Some(Modal::Note { check_id, editor }),
+            _ => Some(Modal::Note {
+                check_id,
+                editor,
+                original,
+            }),
         },
         Modal::Journal { editor } => match action {
             Action::Close | Action::Commit => {
@@ -101,24 +106,60 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             Action::Close => None,
             _ => Some(Modal::Severity { check_id, selected }),
         },
-        Modal::Help { scroll } => match action {
-            Action::Up => Some(Modal::Help {
-                scroll: scroll.saturating_sub(1),
-            }),
-            Action::Down => Some(Modal::Help {
-                scroll: scroll.saturating_add(1),
-            }),
-            Action::PageUp => Some(Modal::Help {
-                scroll: scroll.saturating_sub(10),
-            }),
-            Action::PageDown => Some(Modal::Help {
-                scroll: scroll.saturating_add(10),
-            }),
-            Action::Close | Action::Help | Action::Quit => None,
-            _ => Some(Modal::Help { scroll }),
-        },
+        Modal::Help { scroll } => {
+            let delta = match action {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -10,
+                Action::PageDown => 10,
+                _ => 0,
+            };
+            match action {
+                Action::Close | Action::Help | Action::Quit => None,
+                _ => {
+                    let room = usize::from(app.scroll_room.help.get());
+                    let scroll = clamp_add(usize::from(scroll), delta)
+                        .min(room)
+                        .try_into()
+                        .unwrap_or(u16::MAX);
+                    Some(Modal::Help { scroll })
+                }
+            }
+        }
         Modal::Credentials(form) => on_credentials(app, form, action, fx).map(Modal::Credentials),
     };
+}
+
+/// Copies the open note editor's text into the session as a draft, so that a killed
+/// process loses at most the last tick of typing. Called on every clock tick.
+pub(super) fn keep_note_draft(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(Modal::Note {
+        check_id, editor, ..
+    }) = &app.modal
+    else {
+        return;
+    };
+    let (check_id, note) = (check_id.clone(), trim_lines(editor.lines()));
+    put_note(app, &check_id, note, fx);
+}
+
+/// Writes `note` into the check's state when it differs; true when it did.
+fn put_note(app: &mut App, check_id: &str, note: String, fx: &mut Vec<Effect>) -> bool {
+    let now = app.now;
+    let state = app.session.state_mut(check_id);
+    if state.note == note {
+        return false;
+    }
+    state.note = note;
+    state.updated_at = Some(now);
+    changed(app, fx);
+    true
+}
+
+fn note_differs(app: &App, check_id: &str, original: &str) -> bool {
+    app.session
+        .state(check_id)
+        .is_some_and(|s| s.note != original)
 }
 
 /// Drops trailing blank lines and trailing spaces so an untouched editor compares equal.

@@ -94,18 +94,43 @@ fn list(
     let mut scopes = vec![Scope::Global];
     scopes.extend(session.map(|s| Scope::Session(s.to_string())));
     let mut rows = Vec::new();
-    for scope in scopes {
-        let names = store.list(&scope).map_err(|e| failure(e, Action::Read))?;
+    for scope in &scopes {
+        let names = store.list(scope).map_err(|e| failure(e, Action::Read))?;
         rows.extend(names.into_iter().map(|n| (n, scope.to_string())));
     }
-    if rows.is_empty() {
+    // Credentials set from the TUI belong to their session: without --session they are
+    // not listed, but they are named, so "nothing stored" is never said when it is untrue.
+    let others: Vec<String> = match session {
+        Some(_) => Vec::new(),
+        None => store
+            .scopes()
+            .map_err(|e| failure(e, Action::Read))?
+            .into_iter()
+            .filter_map(|s| match s {
+                Scope::Session(name) => Some(name),
+                Scope::Global => None,
+            })
+            .collect(),
+    };
+    if rows.is_empty() && others.is_empty() {
         let _ = writeln!(out, "no credentials stored");
         return Ok(());
     }
-    let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-    let _ = writeln!(out, "{:<width$}  SCOPE", "NAME");
-    for (name, scope) in rows {
-        let _ = writeln!(out, "{name:<width$}  {scope}");
+    if rows.is_empty() {
+        let _ = writeln!(out, "no global credentials");
+    } else {
+        let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        let _ = writeln!(out, "{:<width$}  SCOPE", "NAME");
+        for (name, scope) in rows {
+            let _ = writeln!(out, "{name:<width$}  {scope}");
+        }
+    }
+    if !others.is_empty() {
+        let _ = writeln!(
+            out,
+            "sessions with their own credentials: {} (see `secret list --session NAME`)",
+            others.join(", ")
+        );
     }
     Ok(())
 }
@@ -245,7 +270,10 @@ mod tests {
         assert_eq!(out, "https://x/y\n");
 
         let (_, out) = exec(&s, &SecretCommand::List { session: None }, "");
-        assert_eq!(out, "NAME  SCOPE\nhook  global\n");
+        assert_eq!(
+            out,
+            "NAME  SCOPE\nhook  global\nsessions with their own credentials: acme (see `secret list --session NAME`)\n"
+        );
         let list_acme = SecretCommand::List {
             session: Some("acme".into()),
         };
@@ -289,6 +317,19 @@ mod tests {
         assert_eq!(
             exec(&s, &SecretCommand::List { session: None }, "").1,
             "no credentials stored\n"
+        );
+    }
+
+    #[test]
+    fn list_without_a_session_names_the_sessions_that_have_credentials() {
+        let (_d, s) = store();
+        exec(&s, &SecretCommand::Set(args("webhook", Some("acme"))), "v")
+            .0
+            .expect("set in session acme");
+        let (_, out) = exec(&s, &SecretCommand::List { session: None }, "");
+        assert_eq!(
+            out,
+            "no global credentials\nsessions with their own credentials: acme (see `secret list --session NAME`)\n"
         );
     }
 

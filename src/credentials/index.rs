@@ -10,7 +10,7 @@
 //! A name can outlive its value (a keyutils keyring forgets values at reboot); `get` then
 //! reports the credential as not found, which is the truth the user needs.
 
-use super::name::{scope_key, validate_name};
+use super::name::{scope_key, validate_name, validate_session};
 use super::{CredentialError, Scope};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,6 +61,26 @@ impl NameIndex {
             .get(&key)
             .map(|names| names.iter().cloned().collect())
             .unwrap_or_default())
+    }
+
+    /// Every scope that holds at least one name: global first, then sessions by name. Keys
+    /// that are not a valid scope (a hand-edited file) are left out rather than guessed at.
+    pub fn scopes(&self) -> Result<Vec<Scope>, CredentialError> {
+        let file = self.load()?;
+        let mut scopes: Vec<Scope> = file
+            .scopes
+            .iter()
+            .filter(|(_, names)| !names.is_empty())
+            .filter_map(|(key, _)| match key.split_once('/') {
+                None if key == "global" => Some(Scope::Global),
+                Some(("session", s)) if validate_session(s).is_ok() => {
+                    Some(Scope::Session(s.to_string()))
+                }
+                _ => None,
+            })
+            .collect();
+        scopes.sort_by_key(|s| s != &Scope::Global);
+        Ok(scopes)
     }
 
     /// Fails if the index cannot be read, so callers can refuse before touching the keyring.

@@ -103,6 +103,10 @@ impl CredentialStore for KeyringStore {
         self.with_index(|index| index.names(scope))
     }
 
+    fn scopes(&self) -> Result<Vec<Scope>, CredentialError> {
+        self.with_index(NameIndex::scopes)
+    }
+
     fn backend(&self) -> String {
         self.backend.clone()
     }

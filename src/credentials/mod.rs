@@ -74,4 +74,8 @@ pub trait CredentialStore: Send + Sync {
     fn list(&self, scope: &Scope) -> Result<Vec<String>, CredentialError>;
     /// Which backend is in use, for messages ("kernel keyutils", "Secret Service").
     fn backend(&self) -> String;
+    /// Every scope with at least one known name (so `secret list` can show them all).
+    fn scopes(&self) -> Result<Vec<Scope>, CredentialError> {
+        Ok(vec![Scope::Global])
+    }
 }

@@ -39,7 +39,7 @@ fn color_wanted() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn store_failure(e: &StoreError) -> Failure {
+fn store_failure(path: &Path, e: &StoreError) -> Failure {
     let hint = match e {
         StoreError::Corrupt {
             backup: Some(b), ..
@@ -47,9 +47,13 @@ fn store_failure(e: &StoreError) -> Failure {
         | StoreError::TooNew {
             backup: Some(b), ..
         } => format!(
-            "\na backup exists at {}: open it with `launch-ready open <session> --from-backup`",
-            b.display()
+            "\na backup exists at {}: open it with `launch-ready open {} --from-backup`",
+            b.display(),
+            path.display()
         ),
+        StoreError::Corrupt { backup: None, .. } => {
+            "\nthe file is damaged and has no backup; it is left untouched".to_string()
+        }
         _ => String::new(),
     };
     Failure::usage(format!("{e}{hint}"))
@@ -62,16 +66,24 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))
 }
 
-/// Opens the session at `path` (or, after a corrupt file, its backup) in the TUI until the
-/// operator quits. Opening the backup keeps writing to `path`: the store sets the unreadable
-/// file aside on the first save.
-pub fn run_session(path: &Path, from_backup: bool) -> Result<(), Failure> {
+/// A session file opened and locked, with its runbook, ready for the session loop.
+struct Opened {
+    file: SessionFile,
+    session: Session,
+    runbook: Arc<Runbook>,
+    runbook_changed: bool,
+}
+
+/// Opens and locks the session at `path` (or, after a corrupt file, its backup) and loads
+/// its runbook. Everything that can refuse a session happens here, before the terminal is
+/// taken, so the picker can show the refusal and stay.
+fn open_session(path: &Path, from_backup: bool) -> Result<Opened, Failure> {
     let opened = if from_backup {
         SessionFile::open_backup(path)
     } else {
         SessionFile::open(path)
     };
-    let (file, session) = opened.map_err(|e| store_failure(&e))?;
+    let (file, session) = opened.map_err(|e| store_failure(path, &e))?;
     let loaded = commands::runbooks::library()
         .find(&session.runbook.id, session.runbook.path.as_deref())
         .map_err(|e| {
@@ -81,17 +93,29 @@ pub fn run_session(path: &Path, from_backup: bool) -> Result<(), Failure> {
                 session.runbook.id
             ))
         })?;
-    let changed = loaded.hash != session.runbook.hash;
-    let runbook = Arc::new(loaded.runbook.clone());
-    runtime()?.block_on(session_loop(file, session, runbook, changed))
+    Ok(Opened {
+        runbook_changed: loaded.hash != session.runbook.hash,
+        runbook: Arc::new(loaded.runbook.clone()),
+        file,
+        session,
+    })
 }
 
-async fn session_loop(
-    file: SessionFile,
-    session: Session,
-    runbook: Arc<Runbook>,
-    runbook_changed: bool,
-) -> Result<(), Failure> {
+/// Opens the session at `path` (or, after a corrupt file, its backup) in the TUI until the
+/// operator quits. Opening the backup keeps writing to `path`: the store sets the unreadable
+/// file aside on the first save.
+pub fn run_session(path: &Path, from_backup: bool) -> Result<(), Failure> {
+    let opened = open_session(path, from_backup)?;
+    runtime()?.block_on(session_loop(opened))
+}
+
+async fn session_loop(opened: Opened) -> Result<(), Failure> {
+    let Opened {
+        file,
+        session,
+        runbook,
+        runbook_changed,
+    } = opened;
     let persister = Persister::spawn(file);
     let mut save_rx = persister.status();
     let (engine, mut engine_rx) = Engine::new();
@@ -190,8 +214,19 @@ fn translate(app: &App, guard: &terminal::Guard, event: Event) -> Option<Msg> {
 }
 
 /// Creates the session chosen in the picker's form, with the same validation as
-/// `launch-ready new`, and returns its path.
-fn create_session(new: NewSession) -> Result<PathBuf, Failure> {
+/// `launch-ready new`, and returns its path. The form has no name field, so a client that
+/// already has a session gets the next free name (`acme-2`) instead of a refusal.
+fn create_session(new: NewSession, dir: &Path) -> Result<PathBuf, Failure> {
+    let base = commands::sessions::slug(&new.client);
+    let name = (1..100)
+        .map(|n| {
+            if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|name| !dir.join(format!("{name}.ron")).exists());
     let args = crate::cli::NewArgs {
         runbook: new.runbook_id,
         client: new.client,
@@ -201,7 +236,7 @@ fn create_session(new: NewSession) -> Result<PathBuf, Failure> {
             .iter()
             .map(|h| format!("{}={}", h.role, h.host))
             .collect(),
-        name: None,
+        name: name.filter(|n| !n.is_empty()),
         path: None,
         no_open: false,
     };
@@ -224,14 +259,38 @@ pub fn run_picker() -> Result<(), Failure> {
     let now = OffsetDateTime::now_utc();
     let mut picker = Picker::new(list_sessions(&dir, now), runbooks, now);
     picker.color = color_wanted();
-    let outcome = runtime()?.block_on(picker_loop(&mut picker))?;
-    match outcome {
-        PickerOutcome::Open(path) => run_session(&path, false),
-        PickerOutcome::Create(new) => {
-            let path = create_session(new)?;
-            run_session(&path, false)
+    let rt = runtime()?;
+    // A session that cannot be created or opened (locked elsewhere, damaged, runbook gone)
+    // is reported in the picker, which stays open for another choice.
+    loop {
+        let path = match rt.block_on(picker_loop(&mut picker))? {
+            PickerOutcome::Open(path) => path,
+            PickerOutcome::Create(new) => match create_session(new, &dir) {
+                Ok(path) => path,
+                Err(f) => {
+                    if let Some(form) = &mut picker.form {
+                        form.error = Some(f.message);
+                    }
+                    continue;
+                }
+            },
+            PickerOutcome::Quit | PickerOutcome::Stay => return Ok(()),
+        };
+        picker.form = None;
+        let now = OffsetDateTime::now_utc();
+        picker.now = now;
+        picker.sessions = list_sessions(&dir, now);
+        match open_session(&path, false) {
+            Ok(opened) => return rt.block_on(session_loop(opened)),
+            Err(f) => {
+                picker.selected = picker
+                    .sessions
+                    .iter()
+                    .position(|s| s.path == path)
+                    .unwrap_or(0);
+                picker.status = Some(f.message);
+            }
         }
-        PickerOutcome::Quit | PickerOutcome::Stay => Ok(()),
     }
 }
 

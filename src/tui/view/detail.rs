@@ -1,5 +1,6 @@
 //! The detail pane: everything about the selected check, in the order an operator reads it
-//! (what and why, how it is answered, what failure looks like, the latest result, the note).
+//! (what and why, how it is answered, the latest result, the note, then the stage's failure
+//! signals and deliverables, which every check of the stage shares).
 //! Presenter mode replaces the note and evidence of sensitive checks with a placeholder.
 
 use super::text::age;
@@ -25,11 +26,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Some(check) => lines(app, check, t),
         None => vec![Line::from("This stage has no checks.")],
     };
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let inner = block.inner(area);
+    // Scrolling stops once the last line reaches the bottom row, so a page key never
+    // leaves the pane blank.
+    let room = u16::try_from(paragraph.line_count(inner.width))
+        .unwrap_or(u16::MAX)
+        .saturating_sub(inner.height);
+    app.scroll_room.detail.set(room);
     frame.render_widget(
-        Paragraph::new(lines)
+        paragraph
             .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((app.detail_scroll, 0)),
+            .scroll((app.detail_scroll.min(room), 0)),
         area,
     );
 }
@@ -82,29 +90,6 @@ fn lines(app: &App, check: &Check, t: Theme) -> Vec<Line<'static>> {
             }
         }
     }
-    // Presenter mode is summary-first: the stage's lists stay on the operator's screen.
-    if let Some(stage) = app.stage().filter(|_| !app.presenter()) {
-        if !stage.failure_signals.is_empty() {
-            out.push(Line::default());
-            out.push(heading("Failure signals", t));
-            out.extend(
-                stage
-                    .failure_signals
-                    .iter()
-                    .map(|s| Line::from(format!("• {s}"))),
-            );
-        }
-        if !stage.deliverables.is_empty() {
-            out.push(Line::default());
-            out.push(heading("Deliverables", t));
-            out.extend(
-                stage
-                    .deliverables
-                    .iter()
-                    .map(|s| Line::from(format!("• {s}"))),
-            );
-        }
-    }
     out.push(Line::default());
     out.push(heading("Latest result", t));
     if app.redacted(check) {
@@ -121,6 +106,31 @@ fn lines(app: &App, check: &Check, t: Theme) -> Vec<Line<'static>> {
         out.push(Line::from(Span::styled("none yet — e writes one", t.dim())));
     } else {
         out.extend(sanitize(note).lines().map(|l| Line::from(l.to_string())));
+    }
+    // The stage's lists come last: they are the same for every check of the stage, so the
+    // check's own result and note must not sit below them. Presenter mode is
+    // summary-first and leaves them on the operator's screen.
+    if let Some(stage) = app.stage().filter(|_| !app.presenter()) {
+        if !stage.failure_signals.is_empty() {
+            out.push(Line::default());
+            out.push(heading("Failure signals of this stage", t));
+            out.extend(
+                stage
+                    .failure_signals
+                    .iter()
+                    .map(|s| Line::from(format!("• {s}"))),
+            );
+        }
+        if !stage.deliverables.is_empty() {
+            out.push(Line::default());
+            out.push(heading("Deliverables of this stage", t));
+            out.extend(
+                stage
+                    .deliverables
+                    .iter()
+                    .map(|s| Line::from(format!("• {s}"))),
+            );
+        }
     }
     out
 }

@@ -1,7 +1,7 @@
 //! The two footer lines: the status line (save state, running checks, sprint hour,
 //! presenter flag, last message) and the key hints for what has the keyboard.
 
-use super::text::age;
+use super::text::{age, truncate};
 use super::theme;
 use crate::app::App;
 use crate::app::state::InputMode;
@@ -40,8 +40,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         status.push(Span::styled(" · presenter", t.title()));
     }
     if let Some(msg) = &app.status {
-        status.push(Span::styled(" · ", t.dim()));
-        status.push(Span::styled(sanitize_line(msg), t.text()));
+        // The message gets what the live facts leave, cut with `…` so a clipped line
+        // never reads as a whole one.
+        let used: usize = status.iter().map(|s| s.content.chars().count()).sum();
+        let room = usize::from(area.width).saturating_sub(used + 3);
+        if room > 0 {
+            status.push(Span::styled(" · ", t.dim()));
+            status.push(Span::styled(truncate(&sanitize_line(msg), room), t.text()));
+        }
     }
     let hints = match app.input_mode() {
         InputMode::Normal(Screen::Checklist) => {

@@ -26,9 +26,14 @@ pub fn render(app: &App, frame: &mut Frame, scroll: u16) {
         "Mouse: click a tab, stage or check; the wheel scrolls.",
         t.dim(),
     )));
+    // Scrolling stops once the last line reaches the bottom row.
+    let room = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_sub(area.height.saturating_sub(2));
+    app.scroll_room.help.set(room);
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines).scroll((scroll, 0)).block(
+        Paragraph::new(lines).scroll((scroll.min(room), 0)).block(
             Block::bordered()
                 .title(Span::styled(" Keys — Esc closes ", t.title()))
                 .border_style(t.border(true)),

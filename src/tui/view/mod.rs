@@ -63,7 +63,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     footer::render(app, frame, main.footer);
     match &app.modal {
         None => {}
-        Some(Modal::Note { check_id, editor }) => notes::render_note(app, frame, check_id, editor),
+        Some(Modal::Note {
+            check_id, editor, ..
+        }) => notes::render_note(app, frame, check_id, editor),
         Some(Modal::Journal { editor }) => notes::render_journal(app, frame, editor),
         Some(Modal::Prompt(p)) => prompt::render(app, frame, p),
         Some(Modal::Severity { check_id, selected }) => {

@@ -72,13 +72,16 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         reasons,
     );
     let width = usize::from(list.width.saturating_sub(2));
+    // Scrolling stops once the last risk reaches the bottom row.
+    let room = assessment
+        .risks
+        .len()
+        .saturating_sub(usize::from(list.height.saturating_sub(2)));
+    app.scroll_room.list.set(room);
     let rows: Vec<Line> = assessment
         .risks
         .iter()
-        .skip(
-            app.list_scroll
-                .min(assessment.risks.len().saturating_sub(1)),
-        )
+        .skip(app.list_scroll.min(room))
         .map(|r| risk_line(app, r, width))
         .collect();
     let title = format!(

@@ -87,10 +87,11 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         .runbook
         .sequence
         .iter()
-        .skip(
-            app.list_scroll
-                .min(app.runbook.sequence.len().saturating_sub(1)),
-        )
+        .skip({
+            let room = app.runbook.sequence.len().saturating_sub(1);
+            app.scroll_room.list.set(room);
+            app.list_scroll.min(room)
+        })
         .map(|step| {
             let done = !step.stages.is_empty() && step.stages.iter().all(|s| stage_done(s));
             let state = due(step.hours, hour, done);

@@ -1,0 +1,272 @@
+//! Keys that act on the checklist's checks (statuses, skip, note, severity, runs) and the
+//! engine's reports on those runs. Kept apart from `update` because these are the only
+//! transitions that start or finish work outside the process: a run's lifetime (started,
+//! progress, finished, cancelled) is tracked here, with the tally that tells the operator
+//! how a batch of runs ended once the last one is in.
+
+use super::effect::Effect;
+use super::msg::Action;
+use super::state::{App, Modal, Prompt, PromptPurpose};
+use super::update::{changed, refuse_in_presenter};
+use crate::engine::{self, EngineEvent, Job, Scope};
+use crate::finding::CheckStatus;
+use crate::runbook::{Check, Run};
+use ratatui_textarea::TextArea;
+use std::sync::Arc;
+
+pub(super) fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
+    match action {
+        Action::RunAll => {
+            let checks: Vec<Check> = app.runbook.checks().map(|(_, c)| c.clone()).collect();
+            run(app, &checks, "the runbook", Skipped::Keep, fx);
+            return;
+        }
+        Action::RunStage => {
+            let checks = app.stage().map(|s| s.checks.clone()).unwrap_or_default();
+            run(app, &checks, "this stage", Skipped::Keep, fx);
+            return;
+        }
+        Action::CancelAll => {
+            if app.running.is_empty() {
+                app.status = Some("nothing is running".into());
+            } else {
+                fx.push(Effect::Cancel(None));
+            }
+            return;
+        }
+        _ => {}
+    }
+    let Some(check) = app.selected_check().cloned() else {
+        return;
+    };
+    match action {
+        Action::SetStatus(status) => set_status(app, &check, status, None, fx),
+        Action::Skip => {
+            let reason = app
+                .session
+                .state(&check.id)
+                .and_then(|s| s.skip_reason.clone())
+                .unwrap_or_default();
+            app.modal = Some(Modal::Prompt(Prompt::new(
+                PromptPurpose::SkipReason { check_id: check.id },
+                &reason,
+            )));
+        }
+        Action::EditNote | Action::Edit | Action::Confirm => {
+            if refuse_in_presenter(app, "the note editor") {
+                return;
+            }
+            let note = app
+                .session
+                .state(&check.id)
+                .map(|s| s.note.clone())
+                .unwrap_or_default();
+            let mut editor = TextArea::new(note.split('\n').map(str::to_string).collect());
+            editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
+            editor.move_cursor(ratatui_textarea::CursorMove::End);
+            app.modal = Some(Modal::Note {
+                check_id: check.id,
+                editor,
+                original: note,
+            });
+        }
+        Action::Run => {
+            if let Run::Manual { .. } = check.run {
+                app.status = Some("a manual check: answer it with p, w, f, b or s".into());
+            } else {
+                run(
+                    app,
+                    std::slice::from_ref(&check),
+                    "this check",
+                    Skipped::Run,
+                    fx,
+                );
+            }
+        }
+        Action::Cancel => {
+            if app.running.contains(&check.id) {
+                fx.push(Effect::Cancel(Some(check.id)));
+            } else {
+                app.status = Some(format!("{} is not running", check.title));
+            }
+        }
+        Action::Severity => {
+            let current = app
+                .session
+                .state(&check.id)
+                .and_then(|s| s.severity_override);
+            let selected = current
+                .and_then(|c| crate::finding::Severity::ALL.iter().position(|s| *s == c))
+                .map_or(0, |i| i + 1);
+            app.modal = Some(Modal::Severity {
+                check_id: check.id,
+                selected,
+            });
+        }
+        _ => {}
+    }
+}
+
+/// Sets a check's status by hand. A running check must be cancelled first so a late result
+/// cannot silently overwrite the operator's answer.
+pub(super) fn set_status(
+    app: &mut App,
+    check: &Check,
+    status: CheckStatus,
+    skip_reason: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    if app.running.contains(&check.id) {
+        app.status = Some(format!("{} is running: c cancels it first", check.title));
+        return;
+    }
+    let now = app.now;
+    let state = app.session.state_mut(&check.id);
+    state.status = status;
+    state.skip_reason = skip_reason;
+    state.updated_at = Some(now);
+    app.status = Some(format!("{}: {status}", check.title));
+    changed(app, fx);
+}
+
+/// Whether a batch run (`R`, `A`) leaves a check alone: the operator skipped it with a
+/// reason, and only an explicit `r` on that check overrides that answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Skipped {
+    Keep,
+    Run,
+}
+
+/// Starts every runnable automated check among `checks`, reporting what could not start.
+fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut Vec<Effect>) {
+    let mut jobs = Vec::new();
+    let mut unavailable = Vec::new();
+    let mut kept = 0;
+    for check in checks {
+        if skipped == Skipped::Keep
+            && matches!(check.run, Run::Auto { .. })
+            && app.session.status(&check.id) == CheckStatus::Skipped
+        {
+            kept += 1;
+            continue;
+        }
+        if let Run::Auto {
+            kind,
+            severity,
+            params,
+        } = &check.run
+        {
+            if engine::is_available(kind.0) {
+                jobs.push(Job {
+                    check_id: check.id.clone(),
+                    kind: kind.0,
+                    severity: severity.clone(),
+                    params: params.clone(),
+                });
+            } else {
+                unavailable.push(kind.0.name);
+            }
+        }
+    }
+    unavailable.sort_unstable();
+    unavailable.dedup();
+    let mut message = match (jobs.len(), unavailable.is_empty()) {
+        (0, true) if kept == 0 => format!("{what} has no automated checks"),
+        (0, true) => "nothing to run".to_string(),
+        (0, false) => format!(
+            "not available yet in this build: {} — answer by hand with p, w, f, b or s",
+            unavailable.join(", ")
+        ),
+        (n, true) => format!("started {n} check(s)"),
+        (n, false) => format!(
+            "started {n} check(s); not available yet: {}",
+            unavailable.join(", ")
+        ),
+    };
+    if kept > 0 {
+        message.push_str(&format!(
+            "; {kept} skipped check(s) left alone (r runs one)"
+        ));
+    }
+    app.status = Some(message);
+    if !jobs.is_empty() {
+        if app.running.is_empty() {
+            app.batch.clear();
+        }
+        let scope = Arc::new(Scope {
+            targets: app.session.targets.clone(),
+            network: app.session.network.clone(),
+            thresholds: app.runbook.targets.clone(),
+        });
+        fx.push(Effect::RunChecks { jobs, scope });
+    }
+}
+
+pub(super) fn on_engine(app: &mut App, event: EngineEvent, fx: &mut Vec<Effect>) {
+    match event {
+        EngineEvent::Started { check_id } => {
+            let before = app.session.status(&check_id);
+            if app.running.insert(check_id.clone()) {
+                app.previous.insert(check_id.clone(), before);
+            }
+            app.session.state_mut(&check_id).status = CheckStatus::Running;
+            changed(app, fx);
+        }
+        EngineEvent::Progress { check_id, message } => {
+            if app.running.contains(&check_id) {
+                app.progress.insert(check_id, message);
+            }
+        }
+        EngineEvent::Finished { check_id, evidence } => {
+            app.running.remove(&check_id);
+            app.previous.remove(&check_id);
+            app.progress.remove(&check_id);
+            let now = app.now;
+            let state = app.session.state_mut(&check_id);
+            state.status = evidence.status;
+            state.skip_reason = None;
+            state.updated_at = Some(now);
+            app.batch.push(evidence.status);
+            state.push_evidence(evidence);
+            if app.running.is_empty() {
+                app.status = Some(batch_summary(&app.batch));
+            }
+            changed(app, fx);
+        }
+        EngineEvent::Cancelled { check_id } => {
+            app.running.remove(&check_id);
+            app.progress.remove(&check_id);
+            let back = app.previous.remove(&check_id).unwrap_or_else(|| {
+                app.session
+                    .state(&check_id)
+                    .and_then(|s| s.latest())
+                    .map_or(CheckStatus::Todo, |e| e.status)
+            });
+            app.session.state_mut(&check_id).status = back;
+            app.status = Some(format!("{check_id}: run cancelled"));
+            changed(app, fx);
+        }
+    }
+}
+
+/// How the runs since the running set was last empty ended, worst outcomes first.
+fn batch_summary(batch: &[CheckStatus]) -> String {
+    let order = [
+        CheckStatus::Fail,
+        CheckStatus::Error,
+        CheckStatus::Warn,
+        CheckStatus::Pass,
+        CheckStatus::Skipped,
+    ];
+    let counts: Vec<String> = order
+        .iter()
+        .map(|s| (s, batch.iter().filter(|b| *b == s).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    if counts.is_empty() {
+        format!("{} run(s) finished", batch.len())
+    } else {
+        format!("{} run(s) finished: {}", batch.len(), counts.join(", "))
+    }
+}
