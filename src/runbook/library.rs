@@ -59,6 +59,17 @@ pub fn from_dir(dir: &Path) -> Vec<Result<Loaded, RunbookError>> {
     paths.iter().map(|p| load::load_file(p)).collect()
 }
 
+/// Why a runbook asked for by id or path could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum FindError {
+    /// Neither a known id nor an existing file.
+    #[error("no runbook `{id}` (known ids: {known}; or give the path of a runbook file)")]
+    Unknown { id: String, known: String },
+    /// The file exists but does not load.
+    #[error(transparent)]
+    Invalid(#[from] RunbookError),
+}
+
 /// The runbooks available: user ones first (they shadow bundled ids), then bundled. Invalid
 /// files are returned as errors so the caller can report them without losing the rest.
 pub struct Library {
@@ -88,35 +99,31 @@ impl Library {
 
     /// The runbook with `id`, or else the one in the file at `path` (where a session that
     /// began from a runbook file records it).
-    pub fn find(&self, id: &str, path: Option<&Path>) -> Result<Loaded, RunbookError> {
+    pub fn find(&self, id: &str, path: Option<&Path>) -> Result<Loaded, FindError> {
         match (self.get(id), path) {
             (Some(l), _) => Ok(l.clone()),
-            (None, Some(p)) => load::load_file(p),
+            (None, Some(p)) => Ok(load::load_file(p)?),
             (None, None) => self.resolve(id),
         }
     }
 
     /// Resolves `id_or_path`: a known id, or else a path to a runbook file.
-    pub fn resolve(&self, id_or_path: &str) -> Result<Loaded, RunbookError> {
+    pub fn resolve(&self, id_or_path: &str) -> Result<Loaded, FindError> {
         if let Some(l) = self.get(id_or_path) {
             return Ok(l.clone());
         }
         let path = Path::new(id_or_path);
         if path.exists() {
-            return load::load_file(path);
+            return Ok(load::load_file(path)?);
         }
-        Err(RunbookError {
-            file: id_or_path.to_string(),
-            line: 1,
-            column: 1,
-            message: format!(
-                "no runbook with this id or path; known ids: {}",
-                self.runbooks
-                    .iter()
-                    .map(|l| l.runbook.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+        Err(FindError::Unknown {
+            id: id_or_path.to_string(),
+            known: self
+                .runbooks
+                .iter()
+                .map(|l| l.runbook.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         })
     }
 }
