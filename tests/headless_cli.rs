@@ -267,3 +267,69 @@ async fn usage_and_configuration_errors_exit_2_with_one_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds no PEM certificate"));
 }
+
+/// `--session` supplies targets, network settings and the runbook's thresholds: the demo
+/// session against a lab, with no target or flag on the command line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_supplies_targets_settings_and_thresholds() {
+    let lab = Lab::start(launch_ready::lab::LabConfig { dns_port: 0 })
+        .await
+        .expect("lab starts");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.ron");
+    launch_ready::commands::demo::prepare(&path, &lab, false, time::OffsetDateTime::now_utc())
+        .expect("demo session");
+    let out = run(vec![
+        "check".into(),
+        "--session".into(),
+        path.display().to_string(),
+        "--only".into(),
+        "dns,tls".into(),
+        "--format".into(),
+        "json".into(),
+        "--fail-on".into(),
+        "never".into(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = report["results"].as_array().unwrap();
+    let targets: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r["target"].as_str())
+        .collect();
+    assert!(targets.contains(&"app.brightdesk.test"), "{targets:?}");
+    // The dangling help CNAME is found through the session's nameserver.
+    assert!(
+        results
+            .iter()
+            .flat_map(|r| r["findings"].as_array().unwrap())
+            .any(|f| f["code"] == "dns.dangling_cname"),
+        "{report}"
+    );
+    // TLS trusted the lab CA from the session's ca_file: no host is untrusted.
+    assert!(
+        !results
+            .iter()
+            .flat_map(|r| r["findings"].as_array().unwrap())
+            .any(|f| f["code"] == "tls.untrusted"
+                && f["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("www.brightdesk.test")),
+        "{report}"
+    );
+
+    // A damaged session file is a usage error naming the file.
+    std::fs::write(&path, "Session(version: 1, name: ").unwrap();
+    let out = run(vec![
+        "check".into(),
+        "--session".into(),
+        path.display().to_string(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("demo.ron"), "{err}");
+    lab.shutdown().await;
+}

@@ -110,17 +110,23 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
     let network = network_settings(args, session.as_ref().map(|s| &s.network))?;
     // Reading the CA file and building the resolver now turns a bad setting into exit 2.
     Net::new(&network)?;
-    let thresholds = match args.runbook.as_deref() {
-        Some(id) => {
-            let lib = crate::runbook::library::Library::load(
-                crate::paths::user_runbooks_dir().as_deref(),
-            );
+    // Thresholds (p95 budgets, certificate warning days…) come from --runbook, else from
+    // the session's runbook, else the defaults.
+    let lib = crate::runbook::library::Library::load(crate::paths::user_runbooks_dir().as_deref());
+    let thresholds = match (args.runbook.as_deref(), &session) {
+        (Some(id), _) => {
             lib.resolve(id)
                 .map_err(|e| format!("--runbook: {e}"))?
                 .runbook
                 .targets
         }
-        None => crate::runbook::model::Targets::default(),
+        (None, Some(s)) => {
+            lib.find(&s.runbook.id, s.runbook.path.as_deref())
+                .map_err(|e| format!("--session: its runbook cannot be loaded: {e}"))?
+                .runbook
+                .targets
+        }
+        (None, None) => crate::runbook::model::Targets::default(),
     };
     let scopes: Vec<(String, Arc<Scope>)> = groups
         .into_iter()
@@ -196,9 +202,7 @@ fn network_settings(
 /// Reads a session file for its targets and settings. Read-only: the headless run never
 /// writes the session, so it takes no lock and can run beside an open TUI.
 fn load_session(path: &std::path::Path) -> Result<Session, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("--session `{}` cannot be read: {e}", path.display()))?;
-    ron::from_str::<Session>(&text).map_err(|e| format!("--session `{}`:{e}", path.display()))
+    crate::session::store::read(path).map_err(|e| format!("--session: {e}"))
 }
 
 /// Runs the plan to completion and builds the report. Must run inside a tokio runtime.
