@@ -438,3 +438,127 @@ fn paging_the_help_stops_at_its_last_line() {
     let up = draw(&app, 80, 24);
     assert_ne!(up, bottom, "Up did nothing after paging to the end");
 }
+
+/// Evidence for one check run against several targets, each with the same finding.
+fn evidence_on(targets: &[&str], finding: &Finding) -> Evidence {
+    let mut ev = evidence(now() - Duration::minutes(5), CheckStatus::Fail, vec![]);
+    ev.results = targets
+        .iter()
+        .map(|target| CheckOutcome {
+            target: (*target).into(),
+            findings: vec![finding.clone()],
+            ..ev.results[0].clone()
+        })
+        .collect();
+    ev
+}
+
+#[test]
+fn presenter_folds_one_check_on_several_hosts_into_one_line() {
+    let mut l = loaded(&[]);
+    l.runbook.stages[0].checks[0].title = "Served bundles hold no credentials".into();
+    l.runbook.stages[0].checks[0].why =
+        "A key shipped to browsers can be read and used by anyone.".into();
+    let mut s = session(&l);
+    let audit = s.state_mut("audit-check");
+    audit.evidence.clear();
+    audit.push_evidence(evidence_on(
+        &["www.acme.test", "app.acme.test", "api.acme.test"],
+        &Finding::new("bundle.secret", Severity::Blocker, "an API key in main.js"),
+    ));
+    let mut app = app_with(&l, s);
+    act(&mut app, Action::Presenter);
+    app.status = None;
+    let wide = draw(&app, 120, 36);
+    let band: Vec<&str> = wide.lines().skip(1).take(16).collect();
+    let mentions = band
+        .iter()
+        .filter(|l| l.contains("Served bundles hold no"))
+        .count();
+    assert_eq!(mentions, 1, "one line per check and severity:\n{wide}");
+    assert!(wide.contains("— 3 hosts"), "{wide}");
+    assert!(wide.contains("3 blocker"), "{wide}");
+    insta::assert_snapshot!("presenter_grouped_120x36", wide);
+    // At 80 columns the why is cut, never the host count.
+    let narrow = draw(&app, 80, 24);
+    assert!(narrow.contains("— 3 hosts"), "{narrow}");
+    insta::assert_snapshot!("presenter_grouped_80x24", narrow);
+}
+
+#[test]
+fn stage_counts_line_up_and_wide_titles_keep_their_column() {
+    let mut l = loaded(&[]);
+    let template = l.runbook.stages[1].checks[0].clone();
+    // Thirteen checks in stage 2, eight in stage 3: `6/13` above `1/8`.
+    for (stage, extra) in [(1usize, 12), (2, 7)] {
+        for i in 0..extra {
+            let mut c = template.clone();
+            c.id = format!("extra-{stage}-{i}");
+            l.runbook.stages[stage].checks.push(c);
+        }
+    }
+    l.runbook.stages[1].title = "DNS とドメイン設定の確認".into();
+    l.runbook.stages[2].title = "🔒 Edge and TLS".into();
+    let mut s = session(&l);
+    for i in 0..5 {
+        s.state_mut(&format!("extra-1-{i}")).status = CheckStatus::Pass;
+    }
+    let app = app_with(&l, s);
+    let screen = draw(&app, 120, 36);
+    insta::assert_snapshot!("stages_wide_titles_120x36", screen);
+    insta::assert_snapshot!("stages_wide_titles_80x24", draw(&app, 80, 24));
+    // Every count ends in the same terminal column, whatever the title before it.
+    let ends: Vec<usize> = screen
+        .lines()
+        .skip(2)
+        .take(7)
+        .map(|row| {
+            let before_bar = row.split(['█', '░']).next().unwrap_or_default();
+            unicode_width::UnicodeWidthStr::width(before_bar.trim_end())
+        })
+        .collect();
+    assert!(ends.iter().all(|e| *e == ends[0]), "{ends:?}\n{screen}");
+}
+
+#[test]
+fn note_editor_wraps_long_lines() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::EditNote);
+    let long = "The founder confirmed that the staging database is a copy of production \
+                taken last Tuesday and that nobody outside the team has the credentials";
+    for c in format!(" {long}").chars() {
+        update(
+            &mut app,
+            Msg::Text(ratatui_textarea::Input {
+                key: ratatui_textarea::Key::Char(c),
+                ..Default::default()
+            }),
+        );
+    }
+    let screen = draw(&app, 80, 24);
+    // The start and the end of the line are both on screen: it wrapped, not scrolled.
+    assert!(screen.contains("Owner: Dana"), "{screen}");
+    assert!(screen.contains("has the credentials"), "{screen}");
+    insta::assert_snapshot!("note_editor_wrapped_80x24", screen);
+}
+
+#[test]
+fn picker_wraps_a_long_error() {
+    use launch_ready::app::picker::Picker;
+    let mut picker = Picker::new(Vec::new(), Vec::new(), now());
+    picker.status = Some(
+        "/home/consultant/.local/share/launch-ready/sessions/acme-corp.ron is open in another \
+         launch-ready process (pid 4242); close it there first\nor open a copy"
+            .into(),
+    );
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    terminal
+        .draw(|f| view::picker::render(&picker, f))
+        .expect("draw");
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("close it there first"), "{screen}");
+    assert!(screen.contains("or open a copy"), "{screen}");
+    assert!(screen.contains("n new session"), "{screen}");
+    insta::assert_snapshot!("picker_long_error_80x24", screen);
+}

@@ -21,4 +21,6 @@ pub use update::update;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_drafts;
+#[cfg(test)]
 mod tests_runs;

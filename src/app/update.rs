@@ -13,7 +13,6 @@ use super::update_checks::{on_check_action, on_engine};
 use super::update_modal;
 use crate::session::model::Screen;
 use crate::verdict;
-use ratatui_textarea::TextArea;
 use time::Duration;
 
 /// How long a one-line message stays in the status line. Live facts (running count, save
@@ -68,6 +67,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.status = None;
             }
             update_modal::keep_note_draft(app, &mut fx);
+            update_modal::keep_journal_draft(app, &mut fx);
         }
         Msg::Saved(status) => app.save = status,
         Msg::Keyring(result) => {
@@ -191,7 +191,8 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             if refuse_in_presenter(app, "the journal") {
                 return;
             }
-            let mut editor = TextArea::default();
+            // A draft left by a killed process (or a quit) comes back to be finished.
+            let mut editor = update_modal::editor(&app.session.ui.journal_draft);
             editor.set_placeholder_text("What happened? Esc adds the entry, Ctrl-X discards.");
             app.modal = Some(Modal::Journal { editor });
         }

@@ -11,7 +11,6 @@ use super::update::{changed, refuse_in_presenter};
 use crate::engine::{self, EngineEvent, Job, Scope};
 use crate::finding::CheckStatus;
 use crate::runbook::{Check, Run};
-use ratatui_textarea::TextArea;
 use std::sync::Arc;
 
 pub(super) fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
@@ -61,9 +60,7 @@ pub(super) fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect
                 .state(&check.id)
                 .map(|s| s.note.clone())
                 .unwrap_or_default();
-            let mut editor = TextArea::new(note.split('\n').map(str::to_string).collect());
-            editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
-            editor.move_cursor(ratatui_textarea::CursorMove::End);
+            let editor = super::update_modal::editor(&note);
             app.modal = Some(Modal::Note {
                 check_id: check.id,
                 editor,

@@ -11,7 +11,22 @@ use super::update::{changed, clamp_add};
 use super::update_checks::set_status;
 use crate::finding::{CheckStatus, Severity};
 use crate::session::model::{Decision, JournalEntry, Verdict};
-use ratatui_textarea::{Input, Key};
+use ratatui_textarea::{CursorMove, Input, Key, TextArea, WrapMode};
+
+/// A multi-line editor holding `text`, with the cursor at its end. Long lines wrap at word
+/// boundaries (or mid-word when a word is wider than the box, as a URL can be), so what
+/// the operator wrote is all in view instead of scrolling sideways out of it.
+pub(super) fn editor(text: &str) -> TextArea<'static> {
+    let mut editor = if text.is_empty() {
+        TextArea::default()
+    } else {
+        TextArea::new(text.split('\n').map(str::to_string).collect())
+    };
+    editor.set_wrap_mode(WrapMode::WordOrGlyph);
+    editor.move_cursor(CursorMove::Bottom);
+    editor.move_cursor(CursorMove::End);
+    editor
+}
 
 /// Feeds a typed key to the open editor or prompt. Prompts are one line, so Enter never
 /// reaches them as text (the keymap turns it into `Confirm`).
@@ -65,6 +80,7 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Modal::Journal { editor } => match action {
             Action::Close | Action::Commit => {
                 let text = trim_lines(editor.lines());
+                put_journal_draft(app, String::new(), fx);
                 if !text.is_empty() {
                     app.session.journal.push(JournalEntry { at: app.now, text });
                     app.status = Some("journal entry added".into());
@@ -72,7 +88,10 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 }
                 None
             }
-            Action::Discard => None,
+            Action::Discard => {
+                put_journal_draft(app, String::new(), fx);
+                None
+            }
             _ => Some(Modal::Journal { editor }),
         },
         Modal::Prompt(prompt) => on_prompt(app, prompt, action, fx).map(Modal::Prompt),
@@ -141,6 +160,23 @@ pub(super) fn keep_note_draft(app: &mut App, fx: &mut Vec<Effect>) {
     };
     let (check_id, note) = (check_id.clone(), trim_lines(editor.lines()));
     put_note(app, &check_id, note, fx);
+}
+
+/// Copies the open journal editor's text into the session, as `keep_note_draft` does for
+/// notes; the entry itself is only added when the editor closes.
+pub(super) fn keep_journal_draft(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(Modal::Journal { editor }) = &app.modal else {
+        return;
+    };
+    let draft = trim_lines(editor.lines());
+    put_journal_draft(app, draft, fx);
+}
+
+fn put_journal_draft(app: &mut App, draft: String, fx: &mut Vec<Effect>) {
+    if app.session.ui.journal_draft != draft {
+        app.session.ui.journal_draft = draft;
+        changed(app, fx);
+    }
 }
 
 /// Writes `note` into the check's state when it differs; true when it did.

@@ -251,6 +251,10 @@ pub struct UiState {
     pub check: usize,
     #[serde(default)]
     pub presenter: bool,
+    /// The journal entry being typed, kept on every clock tick so a killed process does
+    /// not lose it; empty when no entry is in progress (and then not written at all).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub journal_draft: String,
 }
 
 impl Session {

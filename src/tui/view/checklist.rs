@@ -33,6 +33,13 @@ fn render_stages(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     let width = usize::from(inner.width);
     let progress = verdict::stage_progress(&app.runbook, &app.session);
+    // One width for every row (not only the visible ones), so the column stays put while
+    // the list scrolls and `1/8` lines up under `6/13`.
+    let counts_w = progress
+        .iter()
+        .map(|(done, total)| format!("{done}/{total}").len())
+        .max()
+        .unwrap_or(0);
     let height = usize::from(inner.height);
     let offset = list_offset(app.stage_index(), app.runbook.stages.len(), height);
     let lines: Vec<Line> = app
@@ -44,13 +51,13 @@ fn render_stages(app: &App, frame: &mut Frame, area: Rect) {
         .skip(offset)
         .take(height)
         .map(|(i, (stage, (done, total)))| {
-            let counts = format!(" {done}/{total}");
+            let counts = format!(" {:>counts_w$}", format!("{done}/{total}"));
             let bar_w = if width >= 28 { 6 } else { 0 };
-            let title_w = width.saturating_sub(counts.len() + bar_w + 4);
+            let number = format!("{}", i + 1);
+            let title_w = width.saturating_sub(1 + number.len() + 1 + counts.len() + bar_w + 1);
             let text = format!(
-                "{}{} {}{}{}",
+                "{}{number} {}{}{}",
                 if i == app.stage_index() { "▸" } else { " " },
-                i + 1,
                 fit(&stage.title, title_w),
                 counts,
                 if bar_w > 0 {

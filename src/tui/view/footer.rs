@@ -1,7 +1,7 @@
 //! The two footer lines: the status line (save state, running checks, sprint hour,
 //! presenter flag, last message) and the key hints for what has the keyboard.
 
-use super::text::{age, truncate};
+use super::text::{age, cells, truncate};
 use super::theme;
 use crate::app::App;
 use crate::app::state::InputMode;
@@ -42,7 +42,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(msg) = &app.status {
         // The message gets what the live facts leave, cut with `…` so a clipped line
         // never reads as a whole one.
-        let used: usize = status.iter().map(|s| s.content.chars().count()).sum();
+        let used: usize = status.iter().map(|s| cells(&s.content)).sum();
         let room = usize::from(area.width).saturating_sub(used + 3);
         if room > 0 {
             status.push(Span::styled(" · ", t.dim()));

@@ -29,6 +29,7 @@ pub mod notes;
 pub mod picker;
 pub mod presenter;
 pub mod prompt;
+pub mod risk_summary;
 pub mod risks;
 pub mod targets;
 pub mod text;

@@ -1,8 +1,9 @@
 //! Presenter mode's summary band, drawn above the checklist: the verdict as large as the
 //! screen allows and the top risks in plain language, so a founder sees where things stand
-//! before any detail.
+//! before any detail. Risks are folded per check and severity (`risk_summary`), so a check
+//! failing on three hosts is one line that says so rather than three identical lines.
 
-use super::risks::{render_verdict, risk_line};
+use super::risks::{render_verdict, risk_rows};
 use super::theme;
 use crate::app::App;
 use crate::verdict;
@@ -22,12 +23,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .border_style(t.border(false));
     let inner = block.inner(risks);
     let width = usize::from(inner.width);
-    let mut lines: Vec<Line> = assessment
-        .risks
-        .iter()
-        .take(usize::from(inner.height))
-        .map(|r| risk_line(app, r, width))
-        .collect();
+    let mut lines = risk_rows(app, &assessment, width);
+    lines.truncate(usize::from(inner.height));
     if lines.is_empty() {
         lines.push(Line::from("No open risks."));
     }

@@ -1,8 +1,10 @@
 //! The risks screen: the go / no-go verdict large at the top with its reasons, then the
 //! ranked risk list, then the decisions taken. Presenter mode speaks in plain words: each
-//! risk shows the check's "why it matters" instead of a finding code.
+//! risk shows the check's "why it matters" instead of a finding code, and the risks of one
+//! check are folded to one line per severity (see `risk_summary`).
 
-use super::text::{age, fit};
+use super::risk_summary::{count_lines, group_risks};
+use super::text::{age, cells, fit, truncate};
 use super::theme;
 use crate::app::App;
 use crate::sanitize::sanitize_line;
@@ -13,7 +15,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-/// The verdict as a filled band: `GO` or `NO-GO` centred, with the risk counts under it.
+/// The verdict as a filled band: `GO` or `NO-GO` centred, with the risk counts under it,
+/// laid out whole (never a count cut from its word) for the band's width.
 pub fn render_verdict(app: &App, frame: &mut Frame, area: Rect, assessment: &Assessment) {
     let t = theme(app);
     let style = t.verdict(assessment.verdict);
@@ -21,21 +24,40 @@ pub fn render_verdict(app: &App, frame: &mut Frame, area: Rect, assessment: &Ass
         Verdict::Go => "GO",
         Verdict::NoGo => "NO-GO",
     };
-    let counts = crate::finding::Severity::ALL
+    let counts: Vec<_> = crate::finding::Severity::ALL
         .iter()
-        .map(|s| format!("{} {}", assessment.count(*s), s))
-        .collect::<Vec<_>>()
-        .join(" · ");
-    let mut lines = vec![Line::default(); usize::from(area.height.saturating_sub(2) / 2)];
+        .map(|s| (assessment.count(*s), *s))
+        .collect();
+    let height = usize::from(area.height);
+    let counts = count_lines(&counts, usize::from(area.width), height.saturating_sub(1));
+    let mut lines = vec![Line::default(); height.saturating_sub(1 + counts.len()) / 2];
     lines.push(Line::from(format!("▐█  {word}  █▌")));
-    lines.push(Line::from(counts));
+    lines.extend(counts.into_iter().map(Line::from));
+    // No trimming: the counts' padding is what lines them up once centred.
     frame.render_widget(
         Paragraph::new(lines)
             .style(style)
             .centered()
-            .wrap(Wrap { trim: true }),
+            .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+/// The risk rows of `assessment` for a list `width` cells wide: one per risk, or in
+/// presenter mode one per check and severity.
+pub fn risk_rows(app: &App, assessment: &Assessment, width: usize) -> Vec<Line<'static>> {
+    if app.presenter() {
+        group_risks(&assessment.risks)
+            .iter()
+            .map(|g| risk_line(app, g.risk, g.stale, &g.affected(), width))
+            .collect()
+    } else {
+        assessment
+            .risks
+            .iter()
+            .map(|r| risk_line(app, r, r.stale, "", width))
+            .collect()
+    }
 }
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
@@ -72,17 +94,15 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         reasons,
     );
     let width = usize::from(list.width.saturating_sub(2));
+    let all_rows = risk_rows(app, &assessment, width);
     // Scrolling stops once the last risk reaches the bottom row.
-    let room = assessment
-        .risks
+    let room = all_rows
         .len()
         .saturating_sub(usize::from(list.height.saturating_sub(2)));
     app.scroll_room.list.set(room);
-    let rows: Vec<Line> = assessment
-        .risks
-        .iter()
+    let rows: Vec<Line> = all_rows
+        .into_iter()
         .skip(app.list_scroll.min(room))
-        .map(|r| risk_line(app, r, width))
         .collect();
     let title = format!(
         " Risks ({}) — d records a decision ",
@@ -122,8 +142,15 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     }
 }
 
-/// One risk row: severity, stage, then what is wrong (code and target, or plain words).
-pub fn risk_line(app: &App, risk: &Risk, width: usize) -> Line<'static> {
+/// One risk row: severity, stage, then what is wrong (code and target, or plain words),
+/// then `affected` (" — 2 hosts"), which is kept whole when the text before it is cut.
+pub fn risk_line(
+    app: &App,
+    risk: &Risk,
+    stale: bool,
+    affected: &str,
+    width: usize,
+) -> Line<'static> {
     let t = theme(app);
     let stage = app
         .runbook
@@ -145,16 +172,18 @@ pub fn risk_line(app: &App, risk: &Risk, width: usize) -> Line<'static> {
         };
         format!("{}: {code}{target} — {}", risk.check_title, risk.message)
     };
-    let stale = if risk.stale { " STALE" } else { "" };
+    let stale = if stale { " STALE" } else { "" };
     let stage_w = 14.min(width / 5);
     let what_w = width.saturating_sub(8 + stage_w + 1 + stale.len());
+    let head_w = what_w.saturating_sub(cells(affected));
+    let text = format!("{}{affected}", truncate(&sanitize_line(&what), head_w));
     Line::from(vec![
         Span::styled(
             format!("{:<8}", risk.severity.as_str()),
             t.severity(risk.severity),
         ),
         Span::styled(format!("{} ", fit(stage, stage_w)), t.dim()),
-        Span::styled(fit(&sanitize_line(&what), what_w), t.text()),
+        Span::styled(fit(&text, what_w), t.text()),
         Span::styled(stale, t.error()),
     ])
 }
