@@ -426,3 +426,97 @@ fn the_picker_stays_open_when_a_session_cannot_be_opened_and_names_a_second_spri
     let s = read_session(&t.data().join("sessions/acme-corp-2.ron"));
     assert_eq!(s.client, "Acme Corp");
 }
+
+#[test]
+fn a_journal_entry_being_typed_survives_kill_9() {
+    let t = Tmux::new("journal");
+    let out = t.cli(&[
+        "new",
+        "--runbook",
+        &fixture_runbook(),
+        "--client",
+        "Journal Co",
+        "--domain",
+        "journal.test",
+        "--no-open",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let file = t.data().join("sessions/journal-co.ron");
+
+    t.start("open journal-co");
+    t.wait_for("Checklist");
+    t.keys(&["J"]);
+    t.wait_for("New entry");
+    t.type_text("Registrar call booked — waiting on the DS record");
+    t.wait_for("waiting on the DS record");
+    std::thread::sleep(Duration::from_millis(1500));
+    let pid = t.app_pid();
+    assert!(
+        Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    t.wait_for("EXIT=137");
+    let s = read_session(&file);
+    assert_eq!(
+        s.ui.journal_draft,
+        "Registrar call booked — waiting on the DS record"
+    );
+    assert!(s.journal.is_empty(), "{:?}", s.journal);
+
+    // Reopened, the journal editor holds the draft; Esc turns it into an entry.
+    t.start("open journal-co");
+    t.wait_for("Checklist");
+    t.keys(&["J"]);
+    t.wait_for("waiting on the DS record");
+    t.keys(&["Escape"]);
+    t.wait_for("journal entry added");
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+    let s = read_session(&file);
+    assert_eq!(s.ui.journal_draft, "");
+    assert_eq!(
+        s.journal.last().map(|e| e.text.as_str()),
+        Some("Registrar call booked — waiting on the DS record")
+    );
+}
+
+#[test]
+fn the_picker_ages_keep_counting() {
+    let t = Tmux::new("ages");
+    let out = t.cli(&[
+        "new",
+        "--runbook",
+        &fixture_runbook(),
+        "--client",
+        "Acme Café",
+        "--domain",
+        "acme.test",
+        "--no-open",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    // Accented letters are folded into the session's file name.
+    assert!(t.data().join("sessions/acme-cafe.ron").exists());
+
+    t.start("");
+    let first = t.wait_for("recent sessions");
+    let age_of = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains("Acme Café"))
+            .and_then(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                let ago = words.iter().position(|w| *w == "ago")?;
+                words.get(ago.checked_sub(1)?).map(|w| (*w).to_string())
+            })
+    };
+    let before = age_of(&first).expect("the session is listed with an age");
+    // No key is pressed: the list redraws on its own as time passes.
+    t.wait("the age to move on", |s| {
+        age_of(s).is_some_and(|a| a != before)
+    });
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+}

@@ -20,18 +20,62 @@ use time::OffsetDateTime;
 pub const MAX_NAME_LEN: usize = 64;
 
 /// The file-name form of a client name: lowercase ASCII letters and digits, other runs of
-/// characters folded into single dashes (`Acme Corp, Inc.` → `acme-corp-inc`).
+/// characters folded into single dashes (`Acme Corp, Inc.` → `acme-corp-inc`). Accented
+/// Latin letters become their plain letters (`Café Müller` → `cafe-muller`), so a name
+/// still reads as the client's; other scripts are left out, as a file name in them would
+/// not survive every file system and shell the session may travel through.
 pub fn slug(text: &str) -> String {
     let mut out = String::new();
-    for c in text.chars() {
+    for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
+            out.push(c);
+        } else if let Some(plain) = fold_latin(c) {
+            out.push_str(plain);
+        } else if is_combining_mark(c) {
+            // A decomposed accent (`e` + U+0301) belongs to the letter before it.
         } else if !out.is_empty() && !out.ends_with('-') {
             out.push('-');
         }
     }
     let capped: String = out.chars().take(MAX_NAME_LEN).collect();
     capped.trim_end_matches('-').to_string()
+}
+
+/// The plain ASCII spelling of a lowercase Latin letter with a diacritic or a ligature.
+fn fold_latin(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ǎ' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' | 'ǐ' => "i",
+        'ĳ' => "ij",
+        'ĵ' => "j",
+        'ķ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' | 'ǒ' => "o",
+        'œ' => "oe",
+        'ŕ' | 'ŗ' | 'ř' => "r",
+        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
+        'ß' => "ss",
+        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
+        'þ' => "th",
+        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' | 'ǔ' => "u",
+        'ŵ' => "w",
+        'ý' | 'ÿ' | 'ŷ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        _ => return None,
+    })
+}
+
+/// Combining diacritical marks, as left by text in decomposed form (NFD) or by lowercasing
+/// `İ` to `i` + U+0307.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36f}')
 }
 
 /// A session name as given with `--name`: it becomes `NAME.ron`, so it stays a plain word.
@@ -349,9 +393,27 @@ mod tests {
     fn slugs_fold_punctuation_and_case() {
         assert_eq!(slug("Acme Corp, Inc."), "acme-corp-inc");
         assert_eq!(slug("  --Zeta__42--  "), "zeta-42");
-        assert_eq!(slug("Café Noir"), "caf-noir");
         assert_eq!(slug("日本"), "");
         assert_eq!(slug(&"a b ".repeat(50)).len(), MAX_NAME_LEN - 1);
+    }
+
+    #[test]
+    fn slugs_fold_latin_accents_to_plain_letters() {
+        assert_eq!(slug("Acme Café"), "acme-cafe");
+        assert_eq!(slug("Müller & Söhne GmbH"), "muller-sohne-gmbh");
+        assert_eq!(slug("Straße Øresund"), "strasse-oresund");
+        assert_eq!(slug("ÆON Œuvre Þing"), "aeon-oeuvre-thing");
+        assert_eq!(slug("Łódź Çelik Ñandú"), "lodz-celik-nandu");
+        assert_eq!(slug("İstanbul Şirket"), "istanbul-sirket");
+        // Decomposed text (e + combining acute) gives the same name as composed text.
+        assert_eq!(slug("Cafe\u{301} Noir"), "cafe-noir");
+        // Other scripts stay out, as before; the Latin part of a mixed name is kept.
+        assert_eq!(slug("Café 東京"), "cafe");
+        assert_eq!(slug("Москва"), "");
+        // Every result is a valid session name.
+        for name in ["Acme Café", "Straße Øresund", "ÆON Œuvre Þing"] {
+            assert!(validate_name(&slug(name)).is_ok(), "{name}");
+        }
     }
 
     #[test]

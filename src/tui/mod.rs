@@ -34,6 +34,8 @@ use tokio::time::Instant;
 const FRAME: Duration = Duration::from_millis(33);
 /// Clock tick: sprint clock, spinner, "saved 2s ago".
 const TICK: Duration = Duration::from_millis(250);
+/// The picker's clock: its ages count whole seconds.
+const PICKER_TICK: Duration = Duration::from_secs(1);
 
 fn color_wanted() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -298,12 +300,21 @@ async fn picker_loop(picker: &mut Picker) -> Result<PickerOutcome, Failure> {
     let mut guard = terminal::Guard::enter()
         .map_err(|e| Failure::runtime(format!("cannot use the terminal: {e}")))?;
     let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(PICKER_TICK);
     loop {
         guard
             .terminal
             .draw(|f| view::picker::render(picker, f))
             .map_err(|e| Failure::runtime(format!("cannot draw: {e}")))?;
-        let Some(event) = events.next().await else {
+        let event = tokio::select! {
+            event = events.next() => event,
+            _ = tick.tick() => {
+                // "7s ago" keeps counting while the list is open.
+                picker.now = OffsetDateTime::now_utc();
+                continue;
+            }
+        };
+        let Some(event) = event else {
             return Ok(PickerOutcome::Quit);
         };
         let event = event.map_err(|e| Failure::runtime(format!("terminal input failed: {e}")))?;

@@ -1,24 +1,34 @@
 //! The session picker: recent sessions with client, runbook, progress, sprint hour and last
-//! activity (unreadable files listed with their problem), and the new-session form.
+//! activity (unreadable files listed with their problem), and the new-session form. Ages
+//! are relative to `Picker::now`, which the picker loop moves on every second.
 
 use super::layout::{centered, list_offset};
 use super::text::{age, fit};
 use crate::app::picker::{FormField, NewForm, Picker};
-use crate::sanitize::sanitize_line;
+use crate::sanitize::{sanitize, sanitize_line};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 pub fn render(picker: &Picker, frame: &mut Frame) {
     let t = Theme::new(false, picker.color);
-    let [head, list, foot] = Layout::vertical([
+    // A refusal (locked, damaged, runbook gone) often names a long path: it wraps onto as
+    // many rows as it needs, up to a third of the screen, instead of being cut at the edge.
+    let status = picker.status.as_deref().map(sanitize).unwrap_or_default();
+    let status = Paragraph::new(Text::styled(status, t.error())).wrap(Wrap { trim: true });
+    let area = frame.area();
+    let status_rows = status
+        .line_count(area.width)
+        .clamp(1, usize::from(area.height / 3).max(1));
+    let [head, list, status_area, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(2),
+        Constraint::Length(u16::try_from(status_rows).unwrap_or(1)),
+        Constraint::Length(1),
     ])
-    .areas(frame.area());
+    .areas(area);
     frame.render_widget(
         Paragraph::new(Span::styled("launch-ready — recent sessions", t.title())),
         head,
@@ -70,20 +80,13 @@ pub fn render(picker: &Picker, frame: &mut Frame) {
         )));
     }
     frame.render_widget(Paragraph::new(lines).block(block), list);
-    let status = picker
-        .status
-        .as_deref()
-        .map(sanitize_line)
-        .unwrap_or_default();
+    frame.render_widget(status, status_area);
     frame.render_widget(
-        Paragraph::new(vec![
-            Line::from(Span::styled(status, t.error())),
-            Line::from(Span::styled(
-                "↑↓ choose · Enter open · n new session · q quit",
-                t.dim(),
-            )),
-        ]),
-        foot,
+        Paragraph::new(Span::styled(
+            "↑↓ choose · Enter open · n new session · q quit",
+            t.dim(),
+        )),
+        hints,
     );
     if let Some(form) = &picker.form {
         render_form(picker, form, frame, t);
