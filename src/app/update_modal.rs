@@ -1,7 +1,8 @@
 //! Keys aimed at an open modal: the note and journal editors, one-line prompts, the
 //! severity picker, the help overlay and the credentials form. Editors keep their text in
-//! UI state and only commit plain strings into the session when they close, so the session
-//! never holds widget state.
+//! UI state and only put plain strings into the session (a draft on each clock tick, the
+//! final text when they close), so the session never holds widget state yet a killed
+//! process loses at most a tick of typing.
 
 use super::effect::{Effect, SecretValue};
 use super::msg::Action;
