@@ -6,32 +6,10 @@
 
 mod common;
 
-use launch_ready::lab::Lab;
+use common::{lab_flags, run};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::process::{Command, Output};
-
-async fn run(args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_launch-ready"))
-            .args(&args)
-            .output()
-            .expect("binary runs")
-    })
-    .await
-    .expect("join")
-}
-
-/// Every network flag of the lab, including `--ca-file`.
-fn lab_flags(lab: &Lab) -> Vec<String> {
-    launch_ready::commands::lab::flags(&lab.settings())
-        .into_iter()
-        .flat_map(|f| {
-            let (k, v) = f.split_once(' ').expect("flag and value");
-            [k.to_string(), v.to_string()]
-        })
-        .collect()
-}
+use std::process::Output;
 
 fn strings(list: &[&str]) -> Vec<String> {
     list.iter().map(ToString::to_string).collect()
