@@ -43,16 +43,7 @@ fn assert_contract(v: &Value) {
     let schema: Value = serde_json::from_str(include_str!("../assets/schema/report-v1.json"))
         .expect("schema parses");
     assert_eq!(keys(v), schema_keys(&schema));
-    assert_eq!(v["tool"], "launch-ready");
-    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
-    assert!(
-        time::OffsetDateTime::parse(
-            v["started_at"].as_str().unwrap(),
-            &time::format_description::well_known::Rfc3339
-        )
-        .is_ok()
-    );
-    assert!(v["duration_ms"].is_u64());
+    common::assert_report_header(&v);
     let results = v["results"].as_array().unwrap();
     let mut counts = std::collections::BTreeMap::<String, u64>::new();
     let mut blockers = 0;

@@ -55,3 +55,18 @@ pub fn unique(prefix: &str) -> String {
         .as_nanos();
     format!("{prefix}-{}-{nanos}", std::process::id())
 }
+
+/// The fields every headless report starts with: this tool, this version, an RFC 3339
+/// start time and a whole number of milliseconds.
+pub fn assert_report_header(v: &serde_json::Value) {
+    assert_eq!(v["tool"], "launch-ready");
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        time::OffsetDateTime::parse(
+            v["started_at"].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339
+        )
+        .is_ok()
+    );
+    assert!(v["duration_ms"].is_u64());
+}
