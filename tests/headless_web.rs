@@ -43,7 +43,7 @@ fn assert_contract(v: &Value) {
     let schema: Value = serde_json::from_str(include_str!("../assets/schema/report-v1.json"))
         .expect("schema parses");
     assert_eq!(keys(v), schema_keys(&schema));
-    common::assert_report_header(&v);
+    common::assert_report_header(v);
     let results = v["results"].as_array().unwrap();
     let mut counts = std::collections::BTreeMap::<String, u64>::new();
     let mut blockers = 0;
