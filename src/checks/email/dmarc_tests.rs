@@ -138,8 +138,10 @@ async fn each_code_is_produced() {
     assert_eq!(codes(&out), ["email.dmarc_syntax"]);
     assert!(out.findings[0].message.contains("2 DMARC records"));
 
-    let failed =
-        TableDns::new().txt_err("_dmarc.example.com", LookupError::Failed("refused".into()));
+    let failed = TableDns::new().txt_err(
+        "_dmarc.example.com",
+        LookupFailure::Failed("refused".into()),
+    );
     assert_eq!(
         check_dmarc(&failed, "example.com").await.status,
         CheckStatus::Error

@@ -136,7 +136,7 @@ async fn failed_lookups_are_an_error_only_when_nothing_was_found() {
     let all_fail = COMMON_SELECTORS.iter().fold(TableDns::new(), |dns, s| {
         dns.txt_err(
             &format!("{s}._domainkey.example.com"),
-            LookupError::Failed("timeout".into()),
+            LookupFailure::Failed("timeout".into()),
         )
     });
     let out = check_dkim(&all_fail, "example.com", &[]).await;
@@ -146,7 +146,7 @@ async fn failed_lookups_are_an_error_only_when_nothing_was_found() {
     let some = TableDns::new()
         .txt_err(
             "default._domainkey.example.com",
-            LookupError::Failed("timeout".into()),
+            LookupFailure::Failed("timeout".into()),
         )
         .txt("google._domainkey.example.com", &[&good_record()]);
     let out = check_dkim(&some, "example.com", &[]).await;
