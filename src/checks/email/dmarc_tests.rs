@@ -1,10 +1,7 @@
 use super::*;
 use crate::checks::email::table_dns::TableDns;
+use crate::checks::judged::codes;
 use crate::finding::CheckStatus;
-
-fn codes(outcome: &CheckOutcome) -> Vec<&str> {
-    outcome.findings.iter().map(|f| f.code.as_str()).collect()
-}
 
 fn errors(record: &str) -> Vec<(String, String)> {
     parse_record(record)

@@ -138,11 +138,8 @@ fn is_root(exchange: &str) -> bool {
 mod tests {
     use super::*;
     use crate::checks::email::table_dns::TableDns;
+    use crate::checks::judged::codes;
     use crate::finding::CheckStatus;
-
-    fn codes(outcome: &CheckOutcome) -> Vec<&str> {
-        outcome.findings.iter().map(|f| f.code.as_str()).collect()
-    }
 
     #[tokio::test]
     async fn resolvable_exchanges_are_clean_with_addresses_in_evidence() {

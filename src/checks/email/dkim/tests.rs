@@ -2,9 +2,11 @@
 
 use super::*;
 use crate::checks::email::table_dns::TableDns;
+use crate::checks::judged::codes;
 use crate::finding::CheckStatus;
 
-fn fixture(name: &str) -> String {
+/// A key from `tests/fixtures/dkim` (made with openssl), base64 as published in DNS.
+pub(super) fn fixture(name: &str) -> String {
     let path = format!(
         "{}/tests/fixtures/dkim/{name}.b64",
         env!("CARGO_MANIFEST_DIR")
@@ -13,10 +15,6 @@ fn fixture(name: &str) -> String {
         .expect("fixture")
         .trim()
         .to_owned()
-}
-
-fn codes(outcome: &CheckOutcome) -> Vec<&str> {
-    outcome.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 /// A 2048-bit record folded the way DNS tools split long keys.

@@ -3,12 +3,9 @@
 use super::check_spf;
 use crate::checks::email::lookup::LookupFailure;
 use crate::checks::email::table_dns::TableDns;
+use crate::checks::judged::codes;
 use crate::finding::{CheckStatus, Severity};
 use crate::session::model::CheckOutcome;
-
-fn codes(outcome: &CheckOutcome) -> Vec<&str> {
-    outcome.findings.iter().map(|f| f.code.as_str()).collect()
-}
 
 fn message(outcome: &CheckOutcome, code: &str) -> String {
     outcome
