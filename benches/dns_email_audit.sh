@@ -5,18 +5,11 @@
 # Brightdesk hosts, the good domain and every one-defect domain, prints min and median,
 # then stops the lab it started (by its PID).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
 runs="${1:-10}"
 bin="${2:-target/debug/launch-ready}"
-out="$(mktemp)"
-"$bin" lab >"$out" 2>&1 &
-lab_pid=$!
-trap 'kill "$lab_pid" 2>/dev/null; wait "$lab_pid" 2>/dev/null; rm -f "$out"' EXIT
-
-for _ in $(seq 50); do grep -q '^flags:' "$out" && break; sleep 0.1; done
-flags="$(sed -n 's/^flags: //p' "$out")"
-[ -n "$flags" ] || { echo "the lab did not start:" >&2; cat "$out" >&2; exit 2; }
-domains="$(sed -n 's/^  \([a-z0-9.-]*\.lab\.test\) (.*/\1/p' "$out")"
+start_lab "$bin"
 targets="brightdesk.test www.brightdesk.test app.brightdesk.test api.brightdesk.test admin.brightdesk.test staging.brightdesk.test help.brightdesk.test good.lab.test $domains"
 
 times=()
@@ -28,7 +21,5 @@ for _ in $(seq "$runs"); do
   times+=($(( (end - start) / 1000000 )))
 done
 
-sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-n=${#sorted[@]}
 echo "targets: $(echo $targets | wc -w) ($(echo "$domains" | wc -l) lab domains + Brightdesk + good)"
-echo "runs: $n  min: ${sorted[0]} ms  median: ${sorted[$((n / 2))]} ms  max: ${sorted[$((n - 1))]} ms"
+print_times "${times[@]}"

@@ -7,19 +7,12 @@
 # stops the lab it started (by its PID). `slow.lab.test` is left out: it never answers, so
 # it would only measure the timeout.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
 runs="${1:-10}"
 bin="${2:-target/debug/launch-ready}"
-out="$(mktemp)"
-"$bin" lab >"$out" 2>&1 &
-lab_pid=$!
-trap 'kill "$lab_pid" 2>/dev/null; wait "$lab_pid" 2>/dev/null; rm -f "$out"' EXIT
-
-for _ in $(seq 50); do grep -q '^press Ctrl-C' "$out" && break; sleep 0.1; done
-flags="$(sed -n 's/^flags: //p' "$out")"
-[ -n "$flags" ] || { echo "the lab did not start:" >&2; cat "$out" >&2; exit 2; }
-domains="$(sed -n 's/^  \([a-z0-9.-]*\.lab\.test\) (.*/\1/p' "$out")"
-web="$(sed -n '/^web hosts:/,/^press/s/^  \([a-z0-9.-]*\): .*/\1/p' "$out" | grep -v '^slow\.lab\.test$')"
+start_lab "$bin"
+web="$(sed -n '/^web hosts:/,/^press/s/^  \([a-z0-9.-]*\): .*/\1/p' "$lab_out" | grep -v '^slow\.lab\.test$')"
 targets="$(printf '%s\n' brightdesk.test www.brightdesk.test app.brightdesk.test api.brightdesk.test \
   admin.brightdesk.test staging.brightdesk.test preview.brightdesk.test help.brightdesk.test \
   $web $domains | sort -u | tr '\n' ' ')"
@@ -35,8 +28,6 @@ for _ in $(seq "$runs"); do
   results=$(printf '%s' "$report" | grep -c '"check":' || true)
 done
 
-sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-n=${#sorted[@]}
 echo "targets: $(echo $targets | wc -w) ($(echo "$web" | wc -l) web hosts, $(echo "$domains" | wc -l) DNS defect domains, Brightdesk)"
 echo "results per run: $results"
-echo "runs: $n  min: ${sorted[0]} ms  median: ${sorted[$((n / 2))]} ms  max: ${sorted[$((n - 1))]} ms"
+print_times "${times[@]}"

@@ -3,18 +3,12 @@
 //! and read by the next proves it really went through the keyring. On a machine without a
 //! usable keyring these tests fail with the binary's own explanation.
 
+mod common;
+
+use common::unique;
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{SystemTime, UNIX_EPOCH};
-
-fn unique(prefix: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{prefix}-{}-{nanos}", std::process::id())
-}
 
 /// Runs the binary with `stdin` piped in (empty when `None`).
 fn run(config: &Path, args: &[&str], stdin: Option<&str>) -> Output {

@@ -5,16 +5,11 @@
 //! afterwards, so every real-keyring assertion lives in the one test below, which joins
 //! first. A machine without a usable keyring fails here loudly instead of skipping.
 
-use launch_ready::credentials::{self, CredentialError, Scope};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+mod common;
 
-fn unique(prefix: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{prefix}-{}-{nanos}", std::process::id())
-}
+use common::unique;
+use launch_ready::credentials::{self, CredentialError, Scope};
+use std::time::{Duration, Instant};
 
 #[test]
 fn real_keyring_round_trip_scopes_and_delete() {

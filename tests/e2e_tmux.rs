@@ -124,6 +124,43 @@ impl Tmux {
         self.wait(needle, |s| s.contains(needle))
     }
 
+    /// `launch-ready new … --no-open` for `client` on `domain` from `runbook`, plus `extra`
+    /// arguments (`--host` flags); the session file is left for `open`.
+    fn create(&self, runbook: &str, client: &str, domain: &str, extra: &[&str]) {
+        let mut args = vec!["new", "--runbook", runbook, "--client", client];
+        args.extend(["--domain", domain]);
+        args.extend(extra);
+        args.push("--no-open");
+        let out = self.cli(&args);
+        assert!(out.status.success(), "{out:?}");
+    }
+
+    /// Starts `launch-ready open ARGS` and waits for the checklist to be drawn.
+    fn open(&self, args: &str) {
+        self.start(&format!("open {args}"));
+        self.wait_for("Checklist");
+    }
+
+    /// Presses `q` and waits for a clean exit.
+    fn quit(&self) {
+        self.keys(&["q"]);
+        self.wait_for("EXIT=0");
+    }
+
+    /// Kills the app with SIGKILL, so nothing of its own shutdown runs, and waits for the
+    /// pane to report the death.
+    fn kill_9(&self) {
+        let pid = self.app_pid();
+        assert!(
+            Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status()
+                .unwrap()
+                .success()
+        );
+        self.wait_for("EXIT=137");
+    }
+
     /// The pid of the launch-ready process in the pane (a child of the pane's shell).
     fn app_pid(&self) -> u32 {
         let shell = String::from_utf8(
@@ -166,23 +203,15 @@ fn fixture_runbook() -> String {
 #[test]
 fn a_sprint_survives_quit_reopen_and_kill_9() {
     let t = Tmux::new("sprint");
-    let out = t.cli(&[
-        "new",
-        "--runbook",
+    t.create(
         &fixture_runbook(),
-        "--client",
         "Acme Corp",
-        "--domain",
         "acme.test",
-        "--host",
-        "www=www.acme.test",
-        "--no-open",
-    ]);
-    assert!(out.status.success(), "{out:?}");
+        &["--host", "www=www.acme.test"],
+    );
     let file = t.data().join("sessions/acme-corp.ron");
 
-    t.start("open acme-corp");
-    t.wait_for("Checklist");
+    t.open("acme-corp");
     // Nothing verified yet: the blocker check is open, so the verdict is no-go.
     t.keys(&["3"]);
     t.wait_for("NO-GO");
@@ -201,8 +230,7 @@ fn a_sprint_survives_quit_reopen_and_kill_9() {
     t.type_text("Rollback: redeploy the previous tag");
     t.keys(&["Escape"]);
     t.wait_for("Rollback: redeploy the previous tag");
-    t.keys(&["q"]);
-    t.wait_for("EXIT=0");
+    t.quit();
 
     let s = read_session(&file);
     assert_eq!(s.status("audit-check"), CheckStatus::Pass);
@@ -227,44 +255,23 @@ fn a_sprint_survives_quit_reopen_and_kill_9() {
     t.keys(&["h", "k", "l", "w"]);
     t.wait_for("!");
     std::thread::sleep(Duration::from_millis(1500));
-    let pid = t.app_pid();
-    assert!(
-        Command::new("kill")
-            .args(["-9", &pid.to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
-    t.wait_for("EXIT=137");
+    t.kill_9();
     let s = read_session(&file);
     assert_eq!(s.status("edge-check"), CheckStatus::Warn);
     assert_eq!(s.status("deploy-check"), CheckStatus::Fail);
 
     // The killed process's lock died with it: the session opens again.
-    t.start("open acme-corp");
-    t.wait_for("Checklist");
-    t.keys(&["q"]);
-    t.wait_for("EXIT=0");
+    t.open("acme-corp");
+    t.quit();
 }
 
 #[test]
 fn a_truncated_session_names_its_backup_and_is_left_alone() {
     let t = Tmux::new("truncated");
-    let out = t.cli(&[
-        "new",
-        "--runbook",
-        &fixture_runbook(),
-        "--client",
-        "Beta",
-        "--domain",
-        "beta.test",
-        "--no-open",
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    t.create(&fixture_runbook(), "Beta", "beta.test", &[]);
     let file = t.data().join("sessions/beta.ron");
     // A save makes the backup: open, change a status, quit.
-    t.start("open beta");
-    t.wait_for("Checklist");
+    t.open("beta");
     t.keys(&["l", "p", "q"]);
     t.wait_for("EXIT=0");
     let text = std::fs::read(&file).unwrap();
@@ -284,8 +291,7 @@ fn a_truncated_session_names_its_backup_and_is_left_alone() {
     );
 
     // The backup opens; the first save sets the damaged file aside.
-    t.start("open beta --from-backup");
-    t.wait_for("Checklist");
+    t.open("beta --from-backup");
     t.keys(&["l", "w", "q"]);
     t.wait_for("EXIT=0");
     assert_eq!(read_session(&file).status("audit-check"), CheckStatus::Warn);
@@ -299,31 +305,26 @@ fn the_interface_answers_keys_while_checks_are_in_flight() {
     let blackhole = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let tcp_blackhole = std::net::TcpListener::bind(blackhole.local_addr().unwrap()).ok();
     let ns = blackhole.local_addr().unwrap();
-    let out = t.cli(&[
-        "new",
-        "--runbook",
+    t.create(
         "b2b-demo-to-launch",
-        "--client",
         "Slow",
-        "--domain",
         "slow.test",
-        "--host",
-        "www=www.slow.test",
-        "--host",
-        "app=app.slow.test",
-        "--host",
-        "api=api.slow.test",
-        "--no-open",
-    ]);
-    assert!(out.status.success(), "{out:?}");
+        &[
+            "--host",
+            "www=www.slow.test",
+            "--host",
+            "app=app.slow.test",
+            "--host",
+            "api=api.slow.test",
+        ],
+    );
     let file = t.data().join("sessions/slow.ron");
     let mut s = read_session(&file);
     s.network.nameserver = Some(ns.to_string().parse().unwrap());
     s.network.timeout_secs = 20;
     std::fs::write(&file, launch_ready::session::store::to_ron(&s).unwrap()).unwrap();
 
-    t.start("open slow");
-    t.wait_for("Checklist");
+    t.open("slow");
     t.keys(&["A"]);
     t.wait_for("running");
     // Move through all seven stages while the checks hang.
@@ -343,44 +344,24 @@ fn the_interface_answers_keys_while_checks_are_in_flight() {
     t.wait_for("NO-GO");
     t.keys(&["1", "C"]);
     t.wait("every run cancelled", |s| !s.contains("running"));
-    t.keys(&["q"]);
-    t.wait_for("EXIT=0");
+    t.quit();
     drop(tcp_blackhole);
 }
 
 #[test]
 fn a_note_being_typed_survives_kill_9() {
     let t = Tmux::new("draft");
-    let out = t.cli(&[
-        "new",
-        "--runbook",
-        &fixture_runbook(),
-        "--client",
-        "Draft Co",
-        "--domain",
-        "draft.test",
-        "--no-open",
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    t.create(&fixture_runbook(), "Draft Co", "draft.test", &[]);
     let file = t.data().join("sessions/draft-co.ron");
 
-    t.start("open draft-co");
-    t.wait_for("Checklist");
+    t.open("draft-co");
     t.keys(&["e"]);
     t.wait_for("Ctrl-X discard");
     t.type_text("Owner: Dana — still typing");
     t.wait_for("still typing");
     // The editor stays open: nothing was committed by hand.
     std::thread::sleep(Duration::from_millis(1500));
-    let pid = t.app_pid();
-    assert!(
-        Command::new("kill")
-            .args(["-9", &pid.to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
-    t.wait_for("EXIT=137");
+    t.kill_9();
     let s = read_session(&file);
     assert_eq!(
         s.state("audit-check").map(|c| c.note.as_str()),
@@ -391,20 +372,9 @@ fn a_note_being_typed_survives_kill_9() {
 #[test]
 fn the_picker_stays_open_when_a_session_cannot_be_opened_and_names_a_second_sprint() {
     let t = Tmux::new("picker");
-    let out = t.cli(&[
-        "new",
-        "--runbook",
-        &fixture_runbook(),
-        "--client",
-        "Acme Corp",
-        "--domain",
-        "acme.test",
-        "--no-open",
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    t.create(&fixture_runbook(), "Acme Corp", "acme.test", &[]);
     // The session is open (and locked) in a first process.
-    t.start("open acme-corp");
-    t.wait_for("Checklist");
+    t.open("acme-corp");
 
     // A plain `launch-ready` lists it; opening it is refused, and the picker stays.
     t.start("");
@@ -421,8 +391,7 @@ fn the_picker_stays_open_when_a_session_cannot_be_opened_and_names_a_second_spri
     t.type_text("acme.test");
     t.keys(&["Enter"]);
     t.wait_for("Checklist");
-    t.keys(&["q"]);
-    t.wait_for("EXIT=0");
+    t.quit();
     let s = read_session(&t.data().join("sessions/acme-corp-2.ron"));
     assert_eq!(s.client, "Acme Corp");
 }

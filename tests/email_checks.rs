@@ -6,7 +6,7 @@ mod common;
 
 use base64::Engine as _;
 use common::{lab, net_for};
-use launch_ready::checks::email::{EmailDns, LookupError, ResolverDns};
+use launch_ready::checks::email::{EmailDns, LookupFailure, ResolverDns};
 use launch_ready::lab::{DEFECT_DOMAINS, GOOD_DOMAIN};
 
 fn spf(records: &[String]) -> Vec<&String> {
@@ -53,7 +53,7 @@ async fn good_domain_serves_a_complete_email_setup() {
     // `_domainkey` exists only as a parent of selectors: NODATA, not NXDOMAIN.
     assert_eq!(
         dns.txt(&format!("_domainkey.{GOOD_DOMAIN}")).await,
-        Err(LookupError::NoData)
+        Err(LookupFailure::NoData)
     );
     lab.shutdown().await;
 }
@@ -71,14 +71,14 @@ async fn each_email_defect_domain_serves_its_defect() {
         let dmarc = dns.txt(&format!("_dmarc.{d}")).await;
         let dkim = dns.txt(&format!("default._domainkey.{d}")).await;
         match dd.code {
-            "email.mx_missing" => assert_eq!(dns.mx(d).await, Err(LookupError::NoData)),
+            "email.mx_missing" => assert_eq!(dns.mx(d).await, Err(LookupFailure::NoData)),
             "email.mx_cname" => {
                 let mx = dns.mx(d).await.unwrap();
                 assert_eq!(dns.cname(&mx[0].1).await.unwrap(), Some(format!("mx.{d}")));
             }
             "email.mx_unresolvable" => {
                 let mx = dns.mx(d).await.unwrap();
-                assert_eq!(dns.addrs(&mx[0].1).await, Err(LookupError::NxDomain));
+                assert_eq!(dns.addrs(&mx[0].1).await, Err(LookupFailure::NxDomain));
             }
             "email.spf_missing" => assert!(spf(&txt).is_empty() && !txt.is_empty(), "{txt:?}"),
             "email.spf_multiple" => assert_eq!(spf(&txt).len(), 2, "{txt:?}"),
@@ -104,16 +104,16 @@ async fn each_email_defect_domain_serves_its_defect() {
                 for i in 1..=3 {
                     assert_eq!(
                         dns.addrs(&format!("void-{i}.{d}")).await,
-                        Err(LookupError::NxDomain)
+                        Err(LookupFailure::NxDomain)
                     );
                 }
             }
             "email.spf_softfail" => assert!(spf(&txt)[0].ends_with("~all")),
-            "email.dmarc_missing" => assert_eq!(dmarc, Err(LookupError::NxDomain)),
+            "email.dmarc_missing" => assert_eq!(dmarc, Err(LookupFailure::NxDomain)),
             "email.dmarc_syntax" => assert!(dmarc.unwrap()[0].contains("p=maybe")),
             "email.dmarc_policy_none" => assert!(dmarc.unwrap()[0].contains("p=none")),
             "email.dmarc_no_reports" => assert!(!dmarc.unwrap()[0].contains("rua=")),
-            "email.dkim_missing" => assert_eq!(dkim, Err(LookupError::NxDomain)),
+            "email.dkim_missing" => assert_eq!(dkim, Err(LookupFailure::NxDomain)),
             "email.dkim_invalid_key" => assert_eq!(dkim_key_len(&dkim.unwrap()[0]), 0),
             "email.dkim_weak_key" => {
                 assert_eq!(dkim_key_len(&dkim.unwrap()[0]), 162, "1024-bit key")

@@ -8,7 +8,7 @@ use futures::executor::block_on;
 use launch_ready::checks::email::dkim::{self, key, record as dkim_record};
 use launch_ready::checks::email::dmarc;
 use launch_ready::checks::email::spf::{self, macros, parse as spf_parse};
-use launch_ready::checks::email::{EmailDns, LookupError};
+use launch_ready::checks::email::{EmailDns, LookupFailure};
 use launch_ready::finding::CheckStatus;
 use launch_ready::session::model::CheckOutcome;
 use proptest::prelude::*;
@@ -28,16 +28,16 @@ impl Txt {
 }
 
 impl EmailDns for Txt {
-    async fn txt(&self, name: &str) -> Result<Vec<String>, LookupError> {
-        self.0.get(name).cloned().ok_or(LookupError::NxDomain)
+    async fn txt(&self, name: &str) -> Result<Vec<String>, LookupFailure> {
+        self.0.get(name).cloned().ok_or(LookupFailure::NxDomain)
     }
-    async fn addrs(&self, _: &str) -> Result<Vec<IpAddr>, LookupError> {
-        Err(LookupError::NxDomain)
+    async fn addrs(&self, _: &str) -> Result<Vec<IpAddr>, LookupFailure> {
+        Err(LookupFailure::NxDomain)
     }
-    async fn mx(&self, _: &str) -> Result<Vec<(u16, String)>, LookupError> {
-        Err(LookupError::NxDomain)
+    async fn mx(&self, _: &str) -> Result<Vec<(u16, String)>, LookupFailure> {
+        Err(LookupFailure::NxDomain)
     }
-    async fn cname(&self, _: &str) -> Result<Option<String>, LookupError> {
+    async fn cname(&self, _: &str) -> Result<Option<String>, LookupFailure> {
         Ok(None)
     }
 }

@@ -2,33 +2,9 @@
 
 mod common;
 
+use common::{lab_flags, run};
 use launch_ready::lab::Lab;
 use serde_json::Value;
-use std::process::{Command, Output};
-
-async fn run(args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_launch-ready"))
-            .args(&args)
-            .output()
-            .expect("binary runs")
-    })
-    .await
-    .expect("join")
-}
-
-fn lab_flags(lab: &Lab) -> Vec<String> {
-    let s = lab.settings();
-    let mut v = vec![
-        "--nameserver".to_string(),
-        s.nameserver.unwrap().to_string(),
-    ];
-    for c in s.connect_to {
-        v.push("--connect-to".into());
-        v.push(c.to_string());
-    }
-    v
-}
 
 fn args(list: &[&str], lab: &Lab) -> Vec<String> {
     let mut v: Vec<String> = list.iter().map(ToString::to_string).collect();
@@ -64,16 +40,7 @@ async fn json_report_matches_the_contract() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON object");
-    assert_eq!(v["tool"], "launch-ready");
-    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
-    assert!(
-        time::OffsetDateTime::parse(
-            v["started_at"].as_str().unwrap(),
-            &time::format_description::well_known::Rfc3339
-        )
-        .is_ok()
-    );
-    assert!(v["duration_ms"].is_u64());
+    common::assert_report_header(&v);
     assert_eq!(v["verdict"], "go");
     let results = v["results"].as_array().unwrap();
     for r in results {
@@ -272,9 +239,7 @@ async fn usage_and_configuration_errors_exit_2_with_one_line() {
 /// session against a lab, with no target or flag on the command line.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_supplies_targets_settings_and_thresholds() {
-    let lab = Lab::start(launch_ready::lab::LabConfig { dns_port: 0 })
-        .await
-        .expect("lab starts");
+    let lab = common::lab().await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.ron");
     launch_ready::commands::demo::prepare(&path, &lab, false, time::OffsetDateTime::now_utc())

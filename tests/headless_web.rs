@@ -6,32 +6,10 @@
 
 mod common;
 
-use launch_ready::lab::Lab;
+use common::{lab_flags, run};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::process::{Command, Output};
-
-async fn run(args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_launch-ready"))
-            .args(&args)
-            .output()
-            .expect("binary runs")
-    })
-    .await
-    .expect("join")
-}
-
-/// Every network flag of the lab, including `--ca-file`.
-fn lab_flags(lab: &Lab) -> Vec<String> {
-    launch_ready::commands::lab::flags(&lab.settings())
-        .into_iter()
-        .flat_map(|f| {
-            let (k, v) = f.split_once(' ').expect("flag and value");
-            [k.to_string(), v.to_string()]
-        })
-        .collect()
-}
+use std::process::Output;
 
 fn strings(list: &[&str]) -> Vec<String> {
     list.iter().map(ToString::to_string).collect()
@@ -65,16 +43,7 @@ fn assert_contract(v: &Value) {
     let schema: Value = serde_json::from_str(include_str!("../assets/schema/report-v1.json"))
         .expect("schema parses");
     assert_eq!(keys(v), schema_keys(&schema));
-    assert_eq!(v["tool"], "launch-ready");
-    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
-    assert!(
-        time::OffsetDateTime::parse(
-            v["started_at"].as_str().unwrap(),
-            &time::format_description::well_known::Rfc3339
-        )
-        .is_ok()
-    );
-    assert!(v["duration_ms"].is_u64());
+    common::assert_report_header(v);
     let results = v["results"].as_array().unwrap();
     let mut counts = std::collections::BTreeMap::<String, u64>::new();
     let mut blockers = 0;

@@ -7,10 +7,10 @@
 
 mod common;
 
-use launch_ready::lab::{DEFECT_DOMAINS, GOOD_DOMAIN, Lab};
+use common::{lab_flags, run};
+use launch_ready::lab::{DEFECT_DOMAINS, GOOD_DOMAIN};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::process::Command;
 
 /// `checks.md`, families dns, email, tls, http and edge: code and default severity.
 /// `None` marks the two codes whose severity depends on the target (see `expected`).
@@ -124,16 +124,6 @@ fn lab_targets() -> Vec<String> {
     t
 }
 
-fn lab_flags(lab: &Lab) -> Vec<String> {
-    launch_ready::commands::lab::flags(&lab.settings())
-        .into_iter()
-        .flat_map(|f| {
-            let (k, v) = f.split_once(' ').expect("flag and value");
-            [k.to_string(), v.to_string()]
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_code_fires_with_its_contract_severity() {
     let lab = common::lab().await;
@@ -153,14 +143,7 @@ async fn every_code_fires_with_its_contract_severity() {
         .map(String::from),
     );
     args.extend(lab_flags(&lab));
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_launch-ready"))
-            .args(&args)
-            .output()
-            .expect("binary runs")
-    })
-    .await
-    .unwrap();
+    let out = run(args).await;
     assert_eq!(
         out.status.code(),
         Some(0),

@@ -47,3 +47,23 @@ pub fn skipped(reason: impl Into<String>) -> CheckOutcome {
         ..judged(reason, Vec::new(), serde_json::Value::Null)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_follows_the_worst_finding() {
+        let f = |s| Finding::new("email.x", s, "m");
+        assert_eq!(status_for(&[]), CheckStatus::Pass);
+        assert_eq!(status_for(&[f(Severity::Info)]), CheckStatus::Pass);
+        assert_eq!(
+            status_for(&[f(Severity::Info), f(Severity::Low)]),
+            CheckStatus::Warn
+        );
+        assert_eq!(
+            status_for(&[f(Severity::Medium), f(Severity::High)]),
+            CheckStatus::Fail
+        );
+    }
+}

@@ -159,23 +159,3 @@ pub fn demo_targets() -> Targets {
         ..Targets::default()
     }
 }
-
-/// Targets for one lab domain: its apex and www, plus the extra role hosts it declares.
-pub fn domain_targets(domain: &str) -> Targets {
-    let mut hosts = vec![HostTarget {
-        role: "www".into(),
-        host: format!("www.{domain}"),
-    }];
-    if let Some(dd) = DEFECT_DOMAINS.iter().find(|d| d.domain == domain) {
-        hosts.extend(dd.hosts.iter().map(|(role, host)| HostTarget {
-            role: (*role).to_string(),
-            host: (*host).to_string(),
-        }));
-    }
-    Targets {
-        apex: domain.to_string(),
-        hosts,
-        dkim_selectors: vec!["default".into()],
-        ..Targets::default()
-    }
-}

@@ -149,28 +149,32 @@ impl Resolver {
 
     /// IPv4 addresses of `name` (following CNAMEs); overrides answer without DNS.
     pub async fn a(&self, name: &str) -> Result<Vec<IpAddr>, LookupFailure> {
-        if let Some(addrs) = self.override_for(name) {
-            return non_empty(addrs.iter().copied().filter(IpAddr::is_ipv4).collect());
-        }
-        let recs = self.records(name, RecordType::A).await?;
-        Ok(recs
-            .into_iter()
-            .filter_map(|r| match r {
-                RData::A(a) => Some(IpAddr::V4(a.0)),
-                _ => None,
-            })
-            .collect())
+        self.addresses(name, RecordType::A).await
     }
 
     /// IPv6 addresses of `name` (following CNAMEs); overrides answer without DNS.
     pub async fn aaaa(&self, name: &str) -> Result<Vec<IpAddr>, LookupFailure> {
+        self.addresses(name, RecordType::AAAA).await
+    }
+
+    /// Addresses of one family (`rtype` is A or AAAA): the override's addresses of that
+    /// family when `name` has one, else the DNS answer.
+    async fn addresses(&self, name: &str, rtype: RecordType) -> Result<Vec<IpAddr>, LookupFailure> {
+        let want_v4 = rtype == RecordType::A;
         if let Some(addrs) = self.override_for(name) {
-            return non_empty(addrs.iter().copied().filter(IpAddr::is_ipv6).collect());
+            return non_empty(
+                addrs
+                    .iter()
+                    .copied()
+                    .filter(|a| a.is_ipv4() == want_v4)
+                    .collect(),
+            );
         }
-        let recs = self.records(name, RecordType::AAAA).await?;
+        let recs = self.records(name, rtype).await?;
         Ok(recs
             .into_iter()
             .filter_map(|r| match r {
+                RData::A(a) => Some(IpAddr::V4(a.0)),
                 RData::AAAA(a) => Some(IpAddr::V6(a.0)),
                 _ => None,
             })
@@ -288,4 +292,48 @@ fn to_fqdn(name: &str) -> Result<Name, LookupFailure> {
     let trimmed = name.trim().trim_end_matches('.');
     Name::from_ascii(format!("{trimmed}."))
         .map_err(|e| LookupFailure::Failed(format!("`{name}` is not a valid DNS name: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Overrides answer per address family without asking DNS: the nameserver here is a
+    /// loopback port nobody answers on, so any question that reached it would fail.
+    #[tokio::test]
+    async fn overrides_answer_each_family_without_dns() {
+        let silent = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+        let settings = NetworkSettings {
+            nameserver: Some(
+                silent
+                    .local_addr()
+                    .expect("addr")
+                    .to_string()
+                    .parse()
+                    .expect("ns"),
+            ),
+            resolve: vec![
+                "both.test:192.0.2.1".parse().expect("override"),
+                "both.test:[2001:db8::1]".parse().expect("override"),
+                "v4.test:192.0.2.2".parse().expect("override"),
+            ],
+            timeout_secs: 1,
+            ..NetworkSettings::default()
+        };
+        let r = Resolver::new(&settings).expect("resolver");
+        let v4: IpAddr = "192.0.2.1".parse().expect("ip");
+        let v6: IpAddr = "2001:db8::1".parse().expect("ip");
+        assert_eq!(r.a("both.test").await, Ok(vec![v4]));
+        assert_eq!(r.aaaa("Both.Test.").await, Ok(vec![v6]));
+        assert_eq!(r.ips("both.test").await, Ok(vec![v4, v6]));
+        assert_eq!(r.aaaa("v4.test").await, Err(LookupFailure::NoData));
+        assert_eq!(
+            r.ips("v4.test").await,
+            Ok(vec!["192.0.2.2".parse::<IpAddr>().expect("ip")])
+        );
+        assert!(matches!(
+            r.a("absent.test").await,
+            Err(LookupFailure::Failed(_))
+        ));
+    }
 }

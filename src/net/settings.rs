@@ -113,11 +113,8 @@ impl FromStr for ResolveOverride {
             .split_once(':')
             .ok_or_else(|| format!("resolve override `{s}` must be HOST:ADDR"))?;
         let host = normalize_host(host)?;
-        let addr = addr
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<IpAddr>()
-            .map_err(|_| format!("resolve override `{s}`: `{addr}` is not an IP address"))?;
+        let addr = parse_bracketed_ip(addr)
+            .ok_or_else(|| format!("resolve override `{s}`: `{addr}` is not an IP address"))?;
         Ok(ResolveOverride { host, addr })
     }
 }
@@ -169,11 +166,8 @@ impl FromStr for ConnectTo {
             .parse::<u16>()
             .map_err(|_| format!("connect-to `{s}`: `{port}` is not a port"))?;
         let (addr, to_port) = to.rsplit_once(':').ok_or_else(bad)?;
-        let addr = addr
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<IpAddr>()
-            .map_err(|_| format!("connect-to `{s}`: `{addr}` is not an IP address"))?;
+        let addr = parse_bracketed_ip(addr)
+            .ok_or_else(|| format!("connect-to `{s}`: `{addr}` is not an IP address"))?;
         let to_port = to_port
             .parse::<u16>()
             .map_err(|_| format!("connect-to `{s}`: `{to_port}` is not a port"))?;
@@ -205,6 +199,15 @@ impl fmt::Display for ConnectTo {
             SocketAddr::V4(a) => write!(f, "{}:{}:{}:{}", self.host, self.port, a.ip(), a.port()),
         }
     }
+}
+
+/// An IP address, IPv6 optionally in brackets as curl writes it (`[::1]`), so the forms
+/// users copy from curl commands parse as they are.
+fn parse_bracketed_ip(text: &str) -> Option<IpAddr> {
+    text.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()
 }
 
 /// Checks a host name and returns it lowercased without a trailing dot. Rejects empty

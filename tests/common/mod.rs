@@ -1,11 +1,14 @@
 //! Shared test helpers: the demo lab on loopback and a network stack aimed at it, so no
-//! test depends on the machine's resolver configuration.
+//! test depends on the machine's resolver configuration; and the built binary run the way
+//! a CI job would run it, with the lab's network settings as command-line flags.
 #![allow(dead_code)]
 
 use launch_ready::lab::{Lab, LabConfig};
 use launch_ready::net::Net;
 use launch_ready::net::settings::NetworkSettings;
+use std::process::{Command, Output};
 use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 pub async fn lab() -> Lab {
     Lab::start(LabConfig::default()).await.expect("lab starts")
@@ -17,4 +20,53 @@ pub fn net_for(settings: &NetworkSettings) -> Arc<Net> {
 
 pub fn codes(o: &launch_ready::session::model::CheckOutcome) -> Vec<String> {
     o.findings.iter().map(|f| f.code.clone()).collect()
+}
+
+/// Runs the built binary with `args`. The wait happens on a blocking thread so the lab's
+/// servers, running on the test's own runtime, keep answering meanwhile.
+pub async fn run(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+            .args(&args)
+            .output()
+            .expect("binary runs")
+    })
+    .await
+    .expect("join")
+}
+
+/// Every network flag of the lab (nameserver, connect-to, CA file), split into arguments
+/// from the `--flag value` pairs `launch-ready lab` prints, so tests pass what users paste.
+pub fn lab_flags(lab: &Lab) -> Vec<String> {
+    launch_ready::commands::lab::flags(&lab.settings())
+        .into_iter()
+        .flat_map(|f| {
+            let (k, v) = f.split_once(' ').expect("flag and value");
+            [k.to_string(), v.to_string()]
+        })
+        .collect()
+}
+
+/// A name no other test run uses, so tests sharing the real keyring never collide.
+pub fn unique(prefix: &str) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_nanos();
+    format!("{prefix}-{}-{nanos}", std::process::id())
+}
+
+/// The fields every headless report starts with: this tool, this version, an RFC 3339
+/// start time and a whole number of milliseconds.
+pub fn assert_report_header(v: &serde_json::Value) {
+    assert_eq!(v["tool"], "launch-ready");
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        time::OffsetDateTime::parse(
+            v["started_at"].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339
+        )
+        .is_ok()
+    );
+    assert!(v["duration_ms"].is_u64());
 }

@@ -5,7 +5,7 @@
 //! and guessing it here would need a public-suffix list. The parser keeps every tag it
 //! understands, names every bad one, and ignores unknown tags as the RFC asks.
 
-use super::lookup::{EmailDns, LookupError};
+use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged};
 use crate::finding::{Finding, Severity};
 use crate::session::model::CheckOutcome;
@@ -283,8 +283,8 @@ pub async fn check_dmarc(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
     let name = format!("_dmarc.{}", domain.trim_end_matches('.'));
     let records = match dns.txt(&name).await {
         Ok(records) => records,
-        Err(LookupError::NxDomain | LookupError::NoData) => Vec::new(),
-        Err(LookupError::Failed(e)) => {
+        Err(LookupFailure::NxDomain | LookupFailure::NoData) => Vec::new(),
+        Err(LookupFailure::Failed(e)) => {
             let summary = format!("TXT lookup of {} failed: {}", clean(&name), clean(&e));
             return failed(
                 CHECK,

@@ -1,10 +1,7 @@
 use super::*;
 use crate::checks::email::table_dns::TableDns;
+use crate::checks::judged::codes;
 use crate::finding::CheckStatus;
-
-fn codes(outcome: &CheckOutcome) -> Vec<&str> {
-    outcome.findings.iter().map(|f| f.code.as_str()).collect()
-}
 
 fn errors(record: &str) -> Vec<(String, String)> {
     parse_record(record)
@@ -138,8 +135,10 @@ async fn each_code_is_produced() {
     assert_eq!(codes(&out), ["email.dmarc_syntax"]);
     assert!(out.findings[0].message.contains("2 DMARC records"));
 
-    let failed =
-        TableDns::new().txt_err("_dmarc.example.com", LookupError::Failed("refused".into()));
+    let failed = TableDns::new().txt_err(
+        "_dmarc.example.com",
+        LookupFailure::Failed("refused".into()),
+    );
     assert_eq!(
         check_dmarc(&failed, "example.com").await.status,
         CheckStatus::Error

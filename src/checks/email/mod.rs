@@ -13,5 +13,5 @@ pub mod spf;
 pub(crate) mod table_dns;
 
 pub use adapter::ResolverDns;
-pub use lookup::{EmailDns, LookupError};
+pub use lookup::{EmailDns, LookupFailure};
 pub mod adapter;

@@ -5,7 +5,7 @@
 //! forbids aliases there) and for its addresses; the exchanges are asked one after another
 //! because a domain has a handful of them at most.
 
-use super::lookup::{EmailDns, LookupError};
+use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged, lookup_failed};
 use crate::finding::{Finding, Severity};
 use crate::session::model::CheckOutcome;
@@ -18,8 +18,8 @@ pub const CHECK: &str = "email.mx";
 pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
     let mut records = match dns.mx(domain).await {
         Ok(records) => records,
-        Err(LookupError::NxDomain | LookupError::NoData) => Vec::new(),
-        Err(LookupError::Failed(e)) => return lookup_failed(CHECK, domain, "MX", &e),
+        Err(LookupFailure::NxDomain | LookupFailure::NoData) => Vec::new(),
+        Err(LookupFailure::Failed(e)) => return lookup_failed(CHECK, domain, "MX", &e),
     };
     records.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     if records.is_empty() {
@@ -68,8 +68,8 @@ pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
         }
         let cname = match dns.cname(exchange).await {
             Ok(cname) => cname,
-            Err(LookupError::NxDomain | LookupError::NoData) => None,
-            Err(LookupError::Failed(e)) => {
+            Err(LookupFailure::NxDomain | LookupFailure::NoData) => None,
+            Err(LookupFailure::Failed(e)) => {
                 failures.push(format!(
                     "CNAME {}: {}",
                     clean_full(exchange),
@@ -90,8 +90,8 @@ pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
         }
         let addresses = match dns.addrs(exchange).await {
             Ok(addresses) => addresses,
-            Err(LookupError::NxDomain | LookupError::NoData) => Vec::new(),
-            Err(LookupError::Failed(e)) => {
+            Err(LookupFailure::NxDomain | LookupFailure::NoData) => Vec::new(),
+            Err(LookupFailure::Failed(e)) => {
                 failures.push(format!(
                     "A/AAAA {}: {}",
                     clean_full(exchange),
@@ -138,11 +138,8 @@ fn is_root(exchange: &str) -> bool {
 mod tests {
     use super::*;
     use crate::checks::email::table_dns::TableDns;
+    use crate::checks::judged::codes;
     use crate::finding::CheckStatus;
-
-    fn codes(outcome: &CheckOutcome) -> Vec<&str> {
-        outcome.findings.iter().map(|f| f.code.as_str()).collect()
-    }
 
     #[tokio::test]
     async fn resolvable_exchanges_are_clean_with_addresses_in_evidence() {
@@ -166,7 +163,7 @@ mod tests {
         let out = check_mx(&TableDns::new(), "example.com").await;
         assert_eq!(codes(&out), ["email.mx_missing"]);
         assert_eq!(out.status, CheckStatus::Fail);
-        let nodata = TableDns::new().mx_err("example.com", LookupError::NoData);
+        let nodata = TableDns::new().mx_err("example.com", LookupFailure::NoData);
         assert_eq!(
             codes(&check_mx(&nodata, "example.com").await),
             ["email.mx_missing"]
@@ -216,14 +213,14 @@ mod tests {
 
     #[tokio::test]
     async fn failed_lookups_are_errors() {
-        let dns = TableDns::new().mx_err("example.com", LookupError::Failed("SERVFAIL".into()));
+        let dns = TableDns::new().mx_err("example.com", LookupFailure::Failed("SERVFAIL".into()));
         let out = check_mx(&dns, "example.com").await;
         assert_eq!(out.status, CheckStatus::Error);
         assert!(out.summary.contains("SERVFAIL"));
 
         let dns = TableDns::new()
             .mx("example.com", &[(10, "mx.example.com")])
-            .addr_err("mx.example.com", LookupError::Failed("timeout".into()));
+            .addr_err("mx.example.com", LookupFailure::Failed("timeout".into()));
         let out = check_mx(&dns, "example.com").await;
         assert_eq!(out.status, CheckStatus::Error);
         assert_eq!(

@@ -1,19 +1,20 @@
 //! Turning findings into a `CheckOutcome`, shared by the four email checks so that they all
 //! derive their status the same way and quote remote text the same way.
 //!
-//! Status follows the family contract: `fail` when a finding is high or blocker, `warn` when
-//! one is medium or low, `pass` otherwise; `error` is chosen by the caller when the check
-//! could not run.
+//! Status comes from `checks::outcome`, the rule every family shares: `fail` when a finding
+//! is high or blocker, `warn` when one is medium or low, `pass` otherwise; `error` is chosen
+//! by the caller when the check could not run. What this module adds is the email family's
+//! name, target and quoting of remote text.
 
+use crate::checks::outcome;
 use crate::finding::{CheckStatus, Finding};
 use crate::session::model::CheckOutcome;
 
 /// Longest piece of remote text quoted in a one-line message.
 const QUOTE_LIMIT: usize = 120;
 
-pub use crate::checks::outcome::status_for;
-
-/// A finished check whose status is derived from its findings.
+/// A finished check whose status is derived from its findings, the way every family
+/// derives it.
 pub fn judged(
     check: &str,
     domain: &str,
@@ -25,16 +26,13 @@ pub fn judged(
         check: check.to_owned(),
         family: "email".to_owned(),
         target: domain.to_owned(),
-        status: status_for(&findings),
-        duration_ms: 0,
-        summary,
-        findings,
-        evidence,
+        ..outcome::judged(summary, findings, evidence)
     }
 }
 
 /// A check that could not run (or could not finish): status `error`, whatever it found so
-/// far kept in `findings` and `evidence`.
+/// far kept in `findings` and `evidence`. Same arguments as [`judged`], so a check can
+/// switch between the two on one condition.
 pub fn failed(
     check: &str,
     domain: &str,
@@ -67,25 +65,22 @@ pub fn lookup_failed(check: &str, domain: &str, what: &str, error: &str) -> Chec
 /// Remote text made safe for a terminal: control characters (including ESC, so no escape
 /// sequence survives) are shown escaped, and long text is cut with an ellipsis.
 pub fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(QUOTE_LIMIT + 8));
-    for (count, ch) in text.chars().enumerate() {
-        if count == QUOTE_LIMIT {
-            out.push('…');
-            break;
-        }
-        if ch.is_control() || is_invisible_format(ch) {
-            out.extend(ch.escape_unicode());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
+    escape(text, Some(QUOTE_LIMIT))
 }
 
 /// Remote text for structured evidence: like `clean` but never shortened.
 pub fn clean_full(text: &str) -> String {
+    escape(text, None)
+}
+
+/// Escapes what a terminal would act on, cutting after `limit` characters when given.
+fn escape(text: &str, limit: Option<usize>) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
+    for (count, ch) in text.chars().enumerate() {
+        if Some(count) == limit {
+            out.push('…');
+            break;
+        }
         if ch.is_control() || is_invisible_format(ch) {
             out.extend(ch.escape_unicode());
         } else {
@@ -104,22 +99,6 @@ fn is_invisible_format(ch: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Severity;
-
-    #[test]
-    fn status_follows_the_worst_finding() {
-        let f = |s| Finding::new("email.x", s, "m");
-        assert_eq!(status_for(&[]), CheckStatus::Pass);
-        assert_eq!(status_for(&[f(Severity::Info)]), CheckStatus::Pass);
-        assert_eq!(
-            status_for(&[f(Severity::Info), f(Severity::Low)]),
-            CheckStatus::Warn
-        );
-        assert_eq!(
-            status_for(&[f(Severity::Medium), f(Severity::High)]),
-            CheckStatus::Fail
-        );
-    }
 
     #[test]
     fn clean_escapes_terminal_sequences_and_cuts_long_text() {

@@ -1,12 +1,12 @@
 //! An in-memory `EmailDns` for the email family's unit tests: a table of answers per name,
 //! with every name not in the table answering NXDOMAIN, and a log of the questions asked.
 
-use super::lookup::{EmailDns, LookupError};
+use super::lookup::{EmailDns, LookupFailure};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-type Answer<T> = Result<T, LookupError>;
+type Answer<T> = Result<T, LookupFailure>;
 
 #[derive(Default)]
 pub struct TableDns {
@@ -28,7 +28,7 @@ impl TableDns {
         self
     }
 
-    pub fn txt_err(mut self, name: &str, err: LookupError) -> Self {
+    pub fn txt_err(mut self, name: &str, err: LookupFailure) -> Self {
         self.txt.insert(name.to_owned(), Err(err));
         self
     }
@@ -42,7 +42,7 @@ impl TableDns {
         self
     }
 
-    pub fn addr_err(mut self, name: &str, err: LookupError) -> Self {
+    pub fn addr_err(mut self, name: &str, err: LookupFailure) -> Self {
         self.addrs.insert(name.to_owned(), Err(err));
         self
     }
@@ -53,7 +53,7 @@ impl TableDns {
         self
     }
 
-    pub fn mx_err(mut self, name: &str, err: LookupError) -> Self {
+    pub fn mx_err(mut self, name: &str, err: LookupFailure) -> Self {
         self.mx.insert(name.to_owned(), Err(err));
         self
     }
@@ -80,26 +80,26 @@ fn answer<T: Clone>(table: &HashMap<String, Answer<T>>, name: &str) -> Answer<T>
     table
         .get(name)
         .cloned()
-        .unwrap_or(Err(LookupError::NxDomain))
+        .unwrap_or(Err(LookupFailure::NxDomain))
 }
 
 impl EmailDns for TableDns {
-    async fn txt(&self, name: &str) -> Result<Vec<String>, LookupError> {
+    async fn txt(&self, name: &str) -> Result<Vec<String>, LookupFailure> {
         self.log("TXT", name);
         answer(&self.txt, name)
     }
 
-    async fn addrs(&self, name: &str) -> Result<Vec<IpAddr>, LookupError> {
+    async fn addrs(&self, name: &str) -> Result<Vec<IpAddr>, LookupFailure> {
         self.log("A", name);
         answer(&self.addrs, name)
     }
 
-    async fn mx(&self, name: &str) -> Result<Vec<(u16, String)>, LookupError> {
+    async fn mx(&self, name: &str) -> Result<Vec<(u16, String)>, LookupFailure> {
         self.log("MX", name);
         answer(&self.mx, name)
     }
 
-    async fn cname(&self, name: &str) -> Result<Option<String>, LookupError> {
+    async fn cname(&self, name: &str) -> Result<Option<String>, LookupFailure> {
         self.log("CNAME", name);
         Ok(self.cname.get(name).cloned())
     }

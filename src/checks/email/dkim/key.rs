@@ -137,17 +137,7 @@ fn invalid(reason: &str) -> KeyProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/dkim/{name}.b64",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path)
-            .expect("fixture")
-            .trim()
-            .to_owned()
-    }
+    use crate::checks::email::dkim::tests::fixture;
 
     #[test]
     fn real_keys_decode_to_their_sizes() {

@@ -8,7 +8,7 @@
 pub mod key;
 pub mod record;
 
-use super::lookup::{EmailDns, LookupError};
+use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged};
 use crate::finding::{Finding, Severity};
 use crate::session::model::CheckOutcome;
@@ -92,8 +92,8 @@ pub async fn check_dkim(dns: &impl EmailDns, domain: &str, selectors: &[String])
         let name = format!("{selector}._domainkey.{domain_name}");
         let records = match answer {
             Ok(records) => records,
-            Err(LookupError::NxDomain | LookupError::NoData) => continue,
-            Err(LookupError::Failed(e)) => {
+            Err(LookupFailure::NxDomain | LookupFailure::NoData) => continue,
+            Err(LookupFailure::Failed(e)) => {
                 failures.push(format!("TXT {name}: {}", clean_full(&e)));
                 continue;
             }

@@ -2,9 +2,11 @@
 
 use super::*;
 use crate::checks::email::table_dns::TableDns;
+use crate::checks::judged::codes;
 use crate::finding::CheckStatus;
 
-fn fixture(name: &str) -> String {
+/// A key from `tests/fixtures/dkim` (made with openssl), base64 as published in DNS.
+pub(super) fn fixture(name: &str) -> String {
     let path = format!(
         "{}/tests/fixtures/dkim/{name}.b64",
         env!("CARGO_MANIFEST_DIR")
@@ -13,10 +15,6 @@ fn fixture(name: &str) -> String {
         .expect("fixture")
         .trim()
         .to_owned()
-}
-
-fn codes(outcome: &CheckOutcome) -> Vec<&str> {
-    outcome.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 /// A 2048-bit record folded the way DNS tools split long keys.
@@ -136,7 +134,7 @@ async fn failed_lookups_are_an_error_only_when_nothing_was_found() {
     let all_fail = COMMON_SELECTORS.iter().fold(TableDns::new(), |dns, s| {
         dns.txt_err(
             &format!("{s}._domainkey.example.com"),
-            LookupError::Failed("timeout".into()),
+            LookupFailure::Failed("timeout".into()),
         )
     });
     let out = check_dkim(&all_fail, "example.com", &[]).await;
@@ -146,7 +144,7 @@ async fn failed_lookups_are_an_error_only_when_nothing_was_found() {
     let some = TableDns::new()
         .txt_err(
             "default._domainkey.example.com",
-            LookupError::Failed("timeout".into()),
+            LookupFailure::Failed("timeout".into()),
         )
         .txt("google._domainkey.example.com", &[&good_record()]);
     let out = check_dkim(&some, "example.com", &[]).await;

@@ -10,7 +10,7 @@
 
 use super::eval_node::{Node, Via};
 use super::parse::{self, Mechanism, Term};
-use crate::checks::email::lookup::{EmailDns, LookupError};
+use crate::checks::email::lookup::{EmailDns, LookupFailure};
 use crate::checks::email::outcome::clean;
 use crate::finding::{Finding, Severity};
 use std::future::Future;
@@ -92,9 +92,9 @@ impl<'d, D: EmailDns> Walker<'d, D> {
     }
 
     /// Asks a question unless the budget is spent; `None` when it is.
-    async fn ask<T, F>(&mut self, ask: F) -> Option<Result<T, LookupError>>
+    async fn ask<T, F>(&mut self, ask: F) -> Option<Result<T, LookupFailure>>
     where
-        F: Future<Output = Result<T, LookupError>> + Send,
+        F: Future<Output = Result<T, LookupFailure>> + Send,
     {
         if self.queries >= QUERY_BUDGET {
             return None;
@@ -206,10 +206,10 @@ impl<'d, D: EmailDns> Walker<'d, D> {
         let dns = self.dns;
         match self.ask(dns.addrs(target)).await {
             Some(Ok(addrs)) if !addrs.is_empty() => {}
-            Some(Ok(_) | Err(LookupError::NxDomain | LookupError::NoData)) => {
+            Some(Ok(_) | Err(LookupFailure::NxDomain | LookupFailure::NoData)) => {
                 self.void(node, target);
             }
-            Some(Err(LookupError::Failed(e))) => {
+            Some(Err(LookupFailure::Failed(e))) => {
                 self.failures.push(format!("A/AAAA {target}: {e}"))
             }
             None => node.skipped.push(target.to_owned()),
@@ -229,10 +229,10 @@ impl<'d, D: EmailDns> Walker<'d, D> {
                 self.finding("email.spf_too_many_lookups", Severity::High, message);
             }
             Some(Ok(names)) if !names.is_empty() => {}
-            Some(Ok(_) | Err(LookupError::NxDomain | LookupError::NoData)) => {
+            Some(Ok(_) | Err(LookupFailure::NxDomain | LookupFailure::NoData)) => {
                 self.void(node, target);
             }
-            Some(Err(LookupError::Failed(e))) => self.failures.push(format!("MX {target}: {e}")),
+            Some(Err(LookupFailure::Failed(e))) => self.failures.push(format!("MX {target}: {e}")),
             None => node.skipped.push(target.to_owned()),
         }
     }
@@ -267,11 +267,11 @@ impl<'d, D: EmailDns> Walker<'d, D> {
             let dns = self.dns;
             let records = match self.ask(dns.txt(&target)).await {
                 Some(Ok(txts)) => txts,
-                Some(Err(LookupError::NxDomain | LookupError::NoData)) => {
+                Some(Err(LookupFailure::NxDomain | LookupFailure::NoData)) => {
                     self.void(&mut node, &target);
                     Vec::new()
                 }
-                Some(Err(LookupError::Failed(e))) => {
+                Some(Err(LookupFailure::Failed(e))) => {
                     self.failures.push(format!("TXT {target}: {e}"));
                     node.problem = Some(format!("lookup failed: {}", clean(&e)));
                     return node;

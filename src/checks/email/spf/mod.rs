@@ -11,7 +11,7 @@ pub mod macros;
 pub mod parse;
 mod show;
 
-use super::lookup::{EmailDns, LookupError};
+use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged, lookup_failed};
 use crate::finding::{Finding, Severity};
 use crate::session::model::CheckOutcome;
@@ -27,8 +27,8 @@ pub const CHECK: &str = "email.spf";
 pub async fn check_spf(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
     let records = match dns.txt(domain).await {
         Ok(records) => records,
-        Err(LookupError::NxDomain | LookupError::NoData) => Vec::new(),
-        Err(LookupError::Failed(e)) => return lookup_failed(CHECK, domain, "TXT", &e),
+        Err(LookupFailure::NxDomain | LookupFailure::NoData) => Vec::new(),
+        Err(LookupFailure::Failed(e)) => return lookup_failed(CHECK, domain, "TXT", &e),
     };
     let spf: Vec<&String> = records.iter().filter(|r| parse::is_spf_record(r)).collect();
     match spf.as_slice() {

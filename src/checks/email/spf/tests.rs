@@ -1,14 +1,11 @@
 //! SPF check behaviour against an in-memory DNS table.
 
 use super::check_spf;
-use crate::checks::email::lookup::LookupError;
+use crate::checks::email::lookup::LookupFailure;
 use crate::checks::email::table_dns::TableDns;
+use crate::checks::judged::codes;
 use crate::finding::{CheckStatus, Severity};
 use crate::session::model::CheckOutcome;
-
-fn codes(outcome: &CheckOutcome) -> Vec<&str> {
-    outcome.findings.iter().map(|f| f.code.as_str()).collect()
-}
 
 fn message(outcome: &CheckOutcome, code: &str) -> String {
     outcome
@@ -86,7 +83,7 @@ async fn missing_multiple_and_failed_lookups() {
     assert_eq!(codes(&out), ["email.spf_multiple"]);
     assert!(out.findings[0].message.contains("2 SPF records"));
 
-    let broken = TableDns::new().txt_err("example.com", LookupError::Failed("timed out".into()));
+    let broken = TableDns::new().txt_err("example.com", LookupFailure::Failed("timed out".into()));
     let out = check_spf(&broken, "example.com").await;
     assert_eq!(out.status, CheckStatus::Error);
     assert!(out.summary.contains("timed out"), "{}", out.summary);
@@ -201,7 +198,7 @@ async fn void_lookups_over_two_are_reported() {
             "example.com",
             &["v=spf1 a:gone1.example.com mx:gone2.example.com -all"],
         )
-        .mx_err("gone2.example.com", LookupError::NoData);
+        .mx_err("gone2.example.com", LookupFailure::NoData);
     let out = check_spf(&two, "example.com").await;
     assert_eq!(codes(&out), Vec::<&str>::new());
     assert_eq!(out.evidence["totals"]["void_lookups"], 2);
@@ -338,7 +335,7 @@ async fn an_mx_with_more_than_ten_names_is_a_permerror() {
 async fn a_failed_lookup_inside_the_tree_makes_a_clean_result_an_error() {
     let dns = TableDns::new()
         .txt("example.com", &["v=spf1 include:slow.example.net -all"])
-        .txt_err("slow.example.net", LookupError::Failed("SERVFAIL".into()));
+        .txt_err("slow.example.net", LookupFailure::Failed("SERVFAIL".into()));
     let out = check_spf(&dns, "example.com").await;
     assert_eq!(out.status, CheckStatus::Error);
     assert!(out.summary.contains("1 lookups failed"), "{}", out.summary);

@@ -1,0 +1,248 @@
+//! The rule set against built tokens, placeholders, encoded blobs and hashes: each rule
+//! fires on its shape and every documented exclusion holds.
+
+use super::*;
+
+/// Builds a token from parts so that no complete credential shape appears in the
+/// source (repository scanners, including this one, would flag it).
+fn tok(parts: &[&str]) -> String {
+    parts.concat()
+}
+
+fn rules_of(text: &str) -> Vec<&'static str> {
+    scan(text).into_iter().map(|m| m.rule).collect()
+}
+
+#[test]
+fn finds_vendor_tokens_with_their_rule_ids() {
+    let cases = [
+        (tok(&["AKIA", "Z7QW3RT5YU8IOPLK"]), "aws-access-key-id"),
+        (
+            tok(&[
+                "aws_secret_access_key = ",
+                "q8Jd7Kf2Lm9Np4Rs6Tv1Wx3Yz5Ab0Cd2Ef4Gh6Ij",
+            ]),
+            "aws-secret-access-key",
+        ),
+        (
+            tok(&[
+                "\"private_key_id\": \"",
+                "3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a",
+                "\"",
+            ]),
+            "gcp-service-account-key",
+        ),
+        (
+            tok(&["AIza", "SyB3kQ9vXw2Lm7Np4Rs6Tv1Wx3Yz5Ab0Cde"]),
+            "gcp-api-key",
+        ),
+        (
+            tok(&[
+                "DefaultEndpointsProtocol=https;AccountName=bd;AccountKey=",
+                &"Zk9QmT2vX8wLr4Ns6Pb1Yc3Hd5Jf7Kg0".repeat(3)[..86],
+                "==",
+            ]),
+            "azure-storage-connection-string",
+        ),
+        (
+            tok(&["sk_", "live_", "4eC39HqLyjWDarjtT1zdp7dc"]),
+            "stripe-secret-key",
+        ),
+        (
+            tok(&["rk_", "live_", "9fK2mQ7xR4tV8wZ1bN3cL6pJ"]),
+            "stripe-restricted-key",
+        ),
+        (
+            tok(&["ghp", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5sY8aE2u"]),
+            "github-token",
+        ),
+        (
+            tok(&["gho", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5sY8aE2u"]),
+            "github-token",
+        ),
+        (
+            tok(&[
+                "github_",
+                "pat_",
+                "11ABCDEFG0",
+                &"r8X2kq9LmZ4vT7wN".repeat(5),
+            ]),
+            "github-fine-grained-token",
+        ),
+        (tok(&["glpat", "-", "Xy7Qm2Rt9Lp4Nv8Kb3Wz"]), "gitlab-token"),
+        (
+            tok(&["xoxb", "-", "2048-4096-Qm7Rt9Lp4Nv8Kb3W"]),
+            "slack-token",
+        ),
+        (
+            tok(&[
+                "https://hooks.slack.com/services/",
+                "T024BE7LD/B01ABCD23EF/",
+                "Qm7Rt9Lp4Nv8Kb3Wz5Xy1Ac",
+            ]),
+            "slack-webhook",
+        ),
+        (
+            tok(&["SK", "3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e"]),
+            "twilio-api-key",
+        ),
+        (
+            tok(&[
+                "SG",
+                ".",
+                "Qm7Rt9Lp4Nv8Kb3Wz5Xy1A",
+                ".",
+                "Rt9Lp4Nv8Kb3Wz5Xy1AcQm7Rt9Lp4Nv8Kb3Wz5Xy1Ac",
+            ]),
+            "sendgrid-api-key",
+        ),
+        (
+            tok(&["sk-", "proj-", "Qm7Rt9Lp4Nv8Kb3Wz5Xy1AcDe"]),
+            "openai-api-key",
+        ),
+        (
+            tok(&[
+                "-----BEGIN ",
+                "PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+            ]),
+            "private-key",
+        ),
+        (
+            tok(&[
+                "eyJhbGciOiJIUzI1NiJ9",
+                ".",
+                "eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+                ".",
+                "dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            ]),
+            "jwt",
+        ),
+        (
+            tok(&["postgres://app:", "Tr0ub4dor-x9Q", "@db.internal:5432/app"]),
+            "database-url-password",
+        ),
+        (
+            tok(&["const API_KEY = \"", "q8Jd7Kf2Lm9Np4Rs6Tv1", "\""]),
+            "generic-secret",
+        ),
+        (
+            tok(&["client_secret: ", "Zx8Lq2Wm5Rt9Yp3Nb7Vc"]),
+            "generic-secret",
+        ),
+    ];
+    for (text, rule) in &cases {
+        assert_eq!(rules_of(text), vec![*rule], "in {text:?}");
+    }
+}
+
+#[test]
+fn reports_line_column_and_redacts() {
+    let key = tok(&["sk_", "live_", "4eC39HqLyjWDarjtT1zdp7dc"]);
+    let text = format!("line one\n  const k = \"{key}\";\n");
+    let m = scan(&text);
+    assert_eq!(m.len(), 1);
+    assert_eq!((m[0].line, m[0].column), (2, 14));
+    assert_eq!(m[0].redacted, "sk_l…(32 chars)");
+    assert!(!m[0].redacted.contains(&key[4..]));
+}
+
+#[test]
+fn redaction_never_shows_more_than_a_quarter() {
+    assert_eq!(redact("abcdefgh"), "ab…(8 chars)");
+    assert_eq!(redact("abc"), "…(3 chars)");
+    assert_eq!(redact(&"x".repeat(100)), "xxxx…(100 chars)");
+}
+
+#[test]
+fn ignores_documented_examples_and_placeholders() {
+    let texts = [
+        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE".to_string(),
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".to_string(),
+        "API_KEY=<your-api-key-goes-here>".to_string(),
+        "API_KEY=${STRIPE_SECRET_KEY_FROM_ENV}".to_string(),
+        "password: changeme_changeme_1234".to_string(),
+        "SECRET_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxx".to_string(),
+        "api_key: \"your_api_key_here_1234567\"".to_string(),
+        "DATABASE_URL=postgres://user:password@localhost/db".to_string(),
+        "DATABASE_URL=postgres://user:${DB_PASSWORD}@localhost/db".to_string(),
+        "const token = process.env.API_TOKEN_VALUE_XYZ".to_string(),
+        tok(&["stripe test: sk_", "test_", "4eC39HqLyjWDarjtT1zdp7dc"]),
+    ];
+    for t in &texts {
+        assert!(
+            scan(t).is_empty(),
+            "unexpected match in {t:?}: {:?}",
+            scan(t)
+        );
+    }
+}
+
+#[test]
+fn ignores_lockfile_hashes_uuids_and_low_entropy() {
+    let texts = [
+        "  \"js-tokens\": \"sha512-Q8Jd7Kf2Lm9Np4Rs6Tv1Wx3Yz5Ab0Cd2Ef4Gh6IjKl8Mn0Op2Qr4St6Uv8Wx0Yz2Ab4Cd6Ef8Gh0Ij2Kl4Mn6Op8Q==\"",
+        "api_key = 123e4567-e89b-12d3-a456-426614174000",
+        "session_token = aaaaaaaaaaaaaaaaaaaaaaaa",
+        "password_hint = abababababababababab",
+        "token = abcabcabcabcabcabc",
+    ];
+    for t in texts {
+        assert!(
+            scan(t).is_empty(),
+            "unexpected match in {t:?}: {:?}",
+            scan(t)
+        );
+    }
+}
+
+#[test]
+fn ignores_prefixes_inside_encoded_binaries() {
+    let blob = format!(
+        "url(data:font/woff2;base64,d09GMgABAAAAA{}{}AAAA)",
+        tok(&["AKIA", "Z7QW3RT5YU8IOPLK"]),
+        "Qm7Rt9Lp4Nv8Kb3W".repeat(20)
+    );
+    assert!(scan(&blob).is_empty(), "{:?}", scan(&blob));
+    let long_b64 = format!(
+        "{}{}{}",
+        "Qm7Rt9Lp4Nv8Kb3W".repeat(10),
+        tok(&["AKIA", "Z7QW3RT5YU8IOPLK"]),
+        "Qm7Rt9Lp4Nv8Kb3W".repeat(10)
+    );
+    assert!(scan(&long_b64).is_empty());
+}
+
+#[test]
+fn a_pem_header_alone_is_not_a_key() {
+    assert!(scan("if (s.startsWith('-----BEGIN PRIVATE KEY-----')) {").is_empty());
+}
+
+#[test]
+fn one_span_is_reported_once_by_the_most_specific_rule() {
+    let t = tok(&["STRIPE_SECRET_KEY=sk_", "live_", "4eC39HqLyjWDarjtT1zdp7dc"]);
+    assert_eq!(rules_of(&t), vec!["stripe-secret-key"]);
+}
+
+#[test]
+fn finds_several_secrets_in_order_in_minified_code() {
+    let t = tok(&[
+        "var a={k:\"sk_",
+        "live_",
+        "4eC39HqLyjWDarjtT1zdp7dc\"},b=\"ghp",
+        "_",
+        "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5sY8aE2u\";",
+    ]);
+    let m = scan(&t);
+    assert_eq!(
+        m.iter().map(|m| m.rule).collect::<Vec<_>>(),
+        ["stripe-secret-key", "github-token"]
+    );
+    assert!(m[0].column < m[1].column);
+}
+
+#[test]
+fn entropy_separates_random_from_words() {
+    assert!(shannon_entropy("q8Jd7Kf2Lm9Np4Rs6Tv1") > 4.0);
+    assert!(shannon_entropy("passwordpassword") < 3.0);
+    assert!((shannon_entropy("") - 0.0).abs() < f64::EPSILON);
+}
