@@ -399,35 +399,16 @@ fn the_picker_stays_open_when_a_session_cannot_be_opened_and_names_a_second_spri
 #[test]
 fn a_journal_entry_being_typed_survives_kill_9() {
     let t = Tmux::new("journal");
-    let out = t.cli(&[
-        "new",
-        "--runbook",
-        &fixture_runbook(),
-        "--client",
-        "Journal Co",
-        "--domain",
-        "journal.test",
-        "--no-open",
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    t.create(&fixture_runbook(), "Journal Co", "journal.test", &[]);
     let file = t.data().join("sessions/journal-co.ron");
 
-    t.start("open journal-co");
-    t.wait_for("Checklist");
+    t.open("journal-co");
     t.keys(&["J"]);
     t.wait_for("New entry");
     t.type_text("Registrar call booked — waiting on the DS record");
     t.wait_for("waiting on the DS record");
     std::thread::sleep(Duration::from_millis(1500));
-    let pid = t.app_pid();
-    assert!(
-        Command::new("kill")
-            .args(["-9", &pid.to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
-    t.wait_for("EXIT=137");
+    t.kill_9();
     let s = read_session(&file);
     assert_eq!(
         s.ui.journal_draft,
@@ -436,14 +417,12 @@ fn a_journal_entry_being_typed_survives_kill_9() {
     assert!(s.journal.is_empty(), "{:?}", s.journal);
 
     // Reopened, the journal editor holds the draft; Esc turns it into an entry.
-    t.start("open journal-co");
-    t.wait_for("Checklist");
+    t.open("journal-co");
     t.keys(&["J"]);
     t.wait_for("waiting on the DS record");
     t.keys(&["Escape"]);
     t.wait_for("journal entry added");
-    t.keys(&["q"]);
-    t.wait_for("EXIT=0");
+    t.quit();
     let s = read_session(&file);
     assert_eq!(s.ui.journal_draft, "");
     assert_eq!(
@@ -455,17 +434,7 @@ fn a_journal_entry_being_typed_survives_kill_9() {
 #[test]
 fn the_picker_ages_keep_counting() {
     let t = Tmux::new("ages");
-    let out = t.cli(&[
-        "new",
-        "--runbook",
-        &fixture_runbook(),
-        "--client",
-        "Acme Café",
-        "--domain",
-        "acme.test",
-        "--no-open",
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    t.create(&fixture_runbook(), "Acme Café", "acme.test", &[]);
     // Accented letters are folded into the session's file name.
     assert!(t.data().join("sessions/acme-cafe.ron").exists());
 
@@ -486,6 +455,5 @@ fn the_picker_ages_keep_counting() {
     t.wait("the age to move on", |s| {
         age_of(s).is_some_and(|a| a != before)
     });
-    t.keys(&["q"]);
-    t.wait_for("EXIT=0");
+    t.quit();
 }
