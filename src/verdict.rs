@@ -1,19 +1,26 @@
-//! The go / no-go rules and the risk list. Pure: a function of the runbook, the session and
-//! the clock, so the TUI, the headless command and the report agree by construction.
+//! The go / no-go / incomplete rules and the risk list. Pure: a function of the runbook,
+//! the session and the clock, so the TUI, the headless command and the report agree by
+//! construction (headless `check` records its results into a session and calls `assess`).
 //!
 //! Rules:
 //! - Open findings come from the latest evidence of each automated check that is not
 //!   skipped; the operator's severity override on the check replaces the findings' severity.
-//! - A check that is not done (pass, warn or skipped) is itself a risk at the check's
-//!   severity: a manual check not answered, an automated check not run yet, or one that
-//!   could not run.
-//! - No-go when any open finding is a blocker, or any blocker-severity check is not done.
+//! - A check that is not done is itself a risk at the check's severity. An automated check
+//!   not run, that could not run or that this build does not have is marked `unchecked`;
+//!   so is a target skipped because a precondition failed when no open finding explains
+//!   it (a host with no address, with `dns.unresolvable` not reported because DNS was not
+//!   checked), and a page read over an unverified connection when no certificate finding
+//!   on its host says why.
+//! - No-go when any open finding is a blocker, or a blocker-severity check is not passed
+//!   (a manual check not answered, or any check marked failed or blocked by hand).
+//! - Otherwise incomplete when any risk is unchecked: a go is only said on checks made.
 //! - Risks are ranked by severity, then stage order, then runbook order.
 
 use crate::finding::{CheckStatus, Severity};
 use crate::runbook::{Run, Runbook};
 use crate::session::Session;
-use crate::session::model::Verdict;
+use crate::session::model::{CheckOutcome, CheckState, Verdict};
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// One entry of the risk list.
@@ -30,6 +37,9 @@ pub struct Risk {
     pub message: String,
     /// The evidence behind it is older than the freshness window.
     pub stale: bool,
+    /// The risk is that something was not checked (not run, could not run, not
+    /// answered), not a defect found.
+    pub unchecked: bool,
 }
 
 /// The verdict with the risks that decide it.
@@ -37,7 +47,8 @@ pub struct Risk {
 pub struct Assessment {
     pub verdict: Verdict,
     pub risks: Vec<Risk>,
-    /// Plain-language reasons for the verdict (the blockers, or why it is a go).
+    /// Plain-language reasons for the verdict (the blockers, what was not checked, or why
+    /// it is a go).
     pub reasons: Vec<String>,
 }
 
@@ -47,56 +58,158 @@ impl Assessment {
     }
 }
 
+/// The operator skipped the check (with a reason), as opposed to a run whose every
+/// target was skipped: only the first takes the check out of the verdict.
+fn skipped_by_operator(state: &CheckState) -> bool {
+    state.status == CheckStatus::Skipped
+        && (state.skip_reason.is_some() || state.latest().is_none())
+}
+
+/// The host a result's target names: the host of a URL, else the target itself.
+fn host_of(target: &str) -> &str {
+    let rest = target
+        .strip_prefix("https://")
+        .or_else(|| target.strip_prefix("http://"));
+    match rest {
+        Some(r) => r.split(['/', ':', '?', '#']).next().unwrap_or(r),
+        None => target,
+    }
+}
+
+/// Whether an open finding explains a result skipped for a failed precondition: a finding
+/// of that code (any `tls.` finding for `tls.*`) on the same host.
+fn explained(result: &CheckOutcome, code: &str, findings: &[(String, String)]) -> bool {
+    let host = host_of(&result.target);
+    findings.iter().any(|(c, target)| {
+        let code_matches = match code.strip_suffix('*') {
+            Some(prefix) => c.starts_with(prefix),
+            None => c == code,
+        };
+        code_matches && host_of(target) == host
+    })
+}
+
 pub fn assess(runbook: &Runbook, session: &Session, now: OffsetDateTime) -> Assessment {
+    assess_states(runbook, &session.checks, now)
+}
+
+/// `assess` over the check states alone: what headless `check` records its results in.
+pub fn assess_states(
+    runbook: &Runbook,
+    states: &BTreeMap<String, CheckState>,
+    now: OffsetDateTime,
+) -> Assessment {
     let mut risks = Vec::new();
-    for (stage, check) in runbook.checks() {
-        let state = session.state(&check.id);
-        let status = state.map_or(CheckStatus::Todo, |s| s.status);
-        let override_sev = state.and_then(|s| s.severity_override);
-        if status == CheckStatus::Skipped {
+    // Every open finding by (code, target), for explaining skipped preconditions.
+    let mut open_findings: Vec<(String, String)> = Vec::new();
+    for (_, check) in runbook.checks() {
+        let state = states.get(&check.id);
+        if state.is_some_and(skipped_by_operator) {
             continue;
         }
-        let stale = state.is_some_and(|s| s.is_stale(now));
-        if let (Run::Auto { .. }, Some(ev)) = (&check.run, state.and_then(|s| s.latest())) {
+        if let Some(ev) = state.and_then(|s| s.latest()) {
             for r in &ev.results {
                 for f in &r.findings {
-                    risks.push(Risk {
-                        severity: override_sev.unwrap_or(f.severity),
-                        stage,
-                        check_id: check.id.clone(),
-                        check_title: check.title.clone(),
-                        code: Some(f.code.clone()),
-                        target: r.target.clone(),
-                        message: f.message.clone(),
-                        stale,
-                    });
+                    open_findings.push((f.code.clone(), r.target.clone()));
                 }
             }
         }
-        // A failed automated check is already represented by its findings.
-        let explained_by_findings =
-            status == CheckStatus::Fail && risks.iter().any(|r| r.check_id == check.id);
-        let open = !(status.is_done() || explained_by_findings);
+    }
+    for (stage, check) in runbook.checks() {
+        let state = states.get(&check.id);
+        let status = state.map_or(CheckStatus::Todo, |s| s.status);
+        let override_sev = state.and_then(|s| s.severity_override);
+        if state.is_some_and(skipped_by_operator) {
+            continue;
+        }
+        let stale = state.is_some_and(|s| s.is_stale(now));
+        let risk = |severity, code: Option<String>, target: String, message, unchecked| Risk {
+            severity,
+            stage,
+            check_id: check.id.clone(),
+            check_title: check.title.clone(),
+            code,
+            target,
+            message,
+            stale,
+            unchecked,
+        };
+        let mut unchecked_results = 0;
+        if let (Run::Auto { .. }, Some(ev)) = (&check.run, state.and_then(|s| s.latest())) {
+            for r in &ev.results {
+                for f in &r.findings {
+                    risks.push(risk(
+                        override_sev.unwrap_or(f.severity),
+                        Some(f.code.clone()),
+                        r.target.clone(),
+                        f.message.clone(),
+                        false,
+                    ));
+                }
+                let unverified = r
+                    .evidence
+                    .get("unverified_certificate")
+                    .and_then(|w| w.as_str());
+                let not_checked = match (r.status, &r.explained_by) {
+                    (CheckStatus::Error, _) => Some(format!("could not run: {}", r.summary)),
+                    // Read over an unverified connection: fine when a certificate finding
+                    // on the host says why, a blind spot when none does.
+                    _ if unverified.is_some() && !explained(r, "tls.*", &open_findings) => {
+                        Some(format!(
+                            "the certificate is not trusted ({}) and no certificate check reports it",
+                            unverified.unwrap_or_default()
+                        ))
+                    }
+                    (CheckStatus::Skipped, Some(code)) if !explained(r, code, &open_findings) => {
+                        Some(format!(
+                            "not checked: {} (and no {code} finding is open to explain it)",
+                            r.summary
+                        ))
+                    }
+                    _ => None,
+                };
+                if let Some(message) = not_checked {
+                    unchecked_results += 1;
+                    risks.push(risk(
+                        override_sev.unwrap_or(check.severity),
+                        None,
+                        r.target.clone(),
+                        message,
+                        true,
+                    ));
+                }
+            }
+        }
+        // A failed automated check is already represented by its findings, and one that
+        // errored by its results.
+        let explained_by_results = (status == CheckStatus::Fail
+            && risks.iter().any(|r| r.check_id == check.id && !r.unchecked))
+            || (status == CheckStatus::Error && unchecked_results > 0);
+        let open = !(status.is_done() || explained_by_results);
         if open {
-            let message = match (status, &check.run) {
-                (CheckStatus::Todo, Run::Manual { .. }) => "not answered yet".to_string(),
-                (CheckStatus::Todo, Run::Auto { .. }) => "not run yet".to_string(),
-                (CheckStatus::Running, _) => "running".to_string(),
-                (CheckStatus::Error, _) => "the check could not run".to_string(),
-                (CheckStatus::Blocked, _) => "blocked: waiting on someone".to_string(),
-                (CheckStatus::Fail, _) => "marked failed".to_string(),
-                (s, _) => s.as_str().to_string(),
+            // A manual check not answered is a risk, and a no-go when it is a blocker;
+            // an automated check not run (or not runnable) is something not checked.
+            let manual = matches!(check.run, Run::Manual { .. });
+            let (message, unchecked) = match (status, &check.run) {
+                (CheckStatus::Todo, Run::Manual { .. }) => ("not answered yet".to_string(), false),
+                (CheckStatus::Todo, Run::Auto { kind, .. }) if !kind.0.profile.built => (
+                    format!("{} is not available in this build", kind.0.name),
+                    true,
+                ),
+                (CheckStatus::Todo, Run::Auto { .. }) => ("not run yet".to_string(), true),
+                (CheckStatus::Running, _) => ("running".to_string(), !manual),
+                (CheckStatus::Error, _) => ("the check could not run".to_string(), !manual),
+                (CheckStatus::Blocked, _) => ("blocked: waiting on someone".to_string(), false),
+                (CheckStatus::Fail, _) => ("marked failed".to_string(), false),
+                (s, _) => (s.as_str().to_string(), !manual),
             };
-            risks.push(Risk {
-                severity: override_sev.unwrap_or(check.severity),
-                stage,
-                check_id: check.id.clone(),
-                check_title: check.title.clone(),
-                code: None,
-                target: String::new(),
+            risks.push(risk(
+                override_sev.unwrap_or(check.severity),
+                None,
+                String::new(),
                 message,
-                stale,
-            });
+                unchecked,
+            ));
         }
     }
     // Stable sort keeps runbook order within equal severity and stage.
@@ -104,28 +217,31 @@ pub fn assess(runbook: &Runbook, session: &Session, now: OffsetDateTime) -> Asse
 
     let blockers: Vec<&Risk> = risks
         .iter()
-        .filter(|r| r.severity == Severity::Blocker)
+        .filter(|r| r.severity == Severity::Blocker && !r.unchecked)
         .collect();
-    let verdict = if blockers.is_empty() {
-        Verdict::Go
-    } else {
-        Verdict::NoGo
+    let unchecked: Vec<&Risk> = risks.iter().filter(|r| r.unchecked).collect();
+    let describe = |r: &&Risk| match (&r.code, r.target.is_empty()) {
+        (Some(code), _) => format!("{}: {code} on {} — {}", r.check_title, r.target, r.message),
+        (None, false) => format!("{} on {}: {}", r.check_title, r.target, r.message),
+        (None, true) => format!("{}: {}", r.check_title, r.message),
     };
-    let reasons = if blockers.is_empty() {
-        let open = risks.len();
-        vec![if open == 0 {
-            "no open risks".to_string()
-        } else {
-            format!("no blockers; {open} lower-severity risks stay open")
-        }]
+    let (verdict, reasons) = if !blockers.is_empty() {
+        (Verdict::NoGo, blockers.iter().map(describe).collect())
+    } else if !unchecked.is_empty() {
+        (
+            Verdict::Incomplete,
+            unchecked.iter().map(describe).collect(),
+        )
     } else {
-        blockers
-            .iter()
-            .map(|r| match &r.code {
-                Some(code) => format!("{}: {code} on {} — {}", r.check_title, r.target, r.message),
-                None => format!("{}: {}", r.check_title, r.message),
-            })
-            .collect()
+        let open = risks.len();
+        (
+            Verdict::Go,
+            vec![if open == 0 {
+                "no open risks".to_string()
+            } else {
+                format!("no blockers; {open} lower-severity risks stay open")
+            }],
+        )
     };
     Assessment {
         verdict,
@@ -155,4 +271,179 @@ pub fn progress(runbook: &Runbook, session: &Session) -> (usize, usize) {
     stage_progress(runbook, session)
         .into_iter()
         .fold((0, 0), |(d, t), (sd, st)| (d + sd, t + st))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Finding;
+    use crate::session::model::Evidence;
+    use serde_json::json;
+
+    /// The test runbook: a blocker dns.records check, medium dns.caa and tls.certificate,
+    /// two medium manual checks, and perf and uptime kinds this build does not have.
+    fn runbook() -> Runbook {
+        crate::runbook::load::parse(
+            include_str!("../tests/fixtures/runbooks/valid/minimal.ron"),
+            "minimal.ron",
+        )
+        .expect("fixture parses")
+    }
+
+    fn outcome(check: &str, target: &str, status: CheckStatus) -> CheckOutcome {
+        CheckOutcome {
+            check: check.into(),
+            family: check.split('.').next().unwrap_or_default().into(),
+            target: target.into(),
+            status,
+            duration_ms: 1,
+            summary: "s".into(),
+            findings: Vec::new(),
+            evidence: serde_json::Value::Null,
+            explained_by: None,
+        }
+    }
+
+    fn record(states: &mut BTreeMap<String, CheckState>, id: &str, results: Vec<CheckOutcome>) {
+        let status = results
+            .iter()
+            .map(|r| r.status)
+            .max_by_key(|s| s.badness())
+            .unwrap_or(CheckStatus::Pass);
+        let state = states.entry(id.into()).or_default();
+        state.status = status;
+        state.push_evidence(Evidence {
+            at: OffsetDateTime::now_utc(),
+            duration_ms: 1,
+            status,
+            summary: String::new(),
+            results,
+        });
+    }
+
+    /// Every check answered: automated ones passed, manual ones passed, unbuilt ones
+    /// skipped by the operator.
+    fn all_answered() -> BTreeMap<String, CheckState> {
+        let mut states = BTreeMap::new();
+        for id in ["audit-check", "dns-check", "edge-check"] {
+            record(
+                &mut states,
+                id,
+                vec![outcome("dns.records", "a.test", CheckStatus::Pass)],
+            );
+        }
+        for id in [
+            "deploy-check",
+            "handover-check",
+            "perf-check",
+            "monitoring-check",
+        ] {
+            states.entry(id.into()).or_default().status = if id.ends_with("-check")
+                && (id.starts_with("perf") || id.starts_with("monitoring"))
+            {
+                CheckStatus::Skipped
+            } else {
+                CheckStatus::Pass
+            };
+        }
+        states
+    }
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+
+    #[test]
+    fn nothing_checked_is_incomplete_and_says_what() {
+        let a = assess_states(&runbook(), &BTreeMap::new(), now());
+        assert_eq!(a.verdict, Verdict::Incomplete);
+        assert!(a.reasons.iter().any(|r| r.contains("not run yet")));
+        assert!(
+            a.reasons
+                .iter()
+                .any(|r| r.contains("perf.latency is not available in this build"))
+        );
+    }
+
+    #[test]
+    fn every_check_made_and_clean_is_go() {
+        let a = assess_states(&runbook(), &all_answered(), now());
+        assert_eq!(a.verdict, Verdict::Go, "{:?}", a.reasons);
+    }
+
+    #[test]
+    fn a_blocker_finding_is_no_go_even_with_gaps() {
+        let mut states = BTreeMap::new();
+        let mut o = outcome("dns.records", "a.test", CheckStatus::Fail);
+        o.findings = vec![Finding::new("dns.unresolvable", Severity::Blocker, "gone")];
+        record(&mut states, "audit-check", vec![o]);
+        let a = assess_states(&runbook(), &states, now());
+        assert_eq!(a.verdict, Verdict::NoGo);
+        assert_eq!(
+            a.reasons.len(),
+            1,
+            "only the blocker decides: {:?}",
+            a.reasons
+        );
+    }
+
+    #[test]
+    fn an_error_or_an_unexplained_skip_is_incomplete() {
+        let mut states = all_answered();
+        record(
+            &mut states,
+            "edge-check",
+            vec![outcome("tls.certificate", "a.test", CheckStatus::Error)],
+        );
+        assert_eq!(
+            assess_states(&runbook(), &states, now()).verdict,
+            Verdict::Incomplete
+        );
+
+        // Skipped for a host with no address: explained only if dns.unresolvable is open.
+        let mut states = all_answered();
+        let mut skipped = outcome("tls.certificate", "b.test", CheckStatus::Skipped);
+        skipped.explained_by = Some("dns.unresolvable".into());
+        record(&mut states, "edge-check", vec![skipped]);
+        let a = assess_states(&runbook(), &states, now());
+        assert_eq!(a.verdict, Verdict::Incomplete, "nothing explains the skip");
+        let mut found = outcome("dns.records", "b.test", CheckStatus::Fail);
+        found.findings = vec![Finding::new("dns.unresolvable", Severity::High, "no A")];
+        record(&mut states, "audit-check", vec![found]);
+        let a = assess_states(&runbook(), &states, now());
+        assert_eq!(a.verdict, Verdict::Go, "{:?}", a.reasons);
+    }
+
+    #[test]
+    fn a_page_read_unverified_needs_a_certificate_finding_on_its_host() {
+        let mut states = all_answered();
+        let mut page = outcome("http.availability", "https://c.test/", CheckStatus::Pass);
+        page.evidence = json!({ "unverified_certificate": "UnknownIssuer" });
+        record(&mut states, "dns-check", vec![page]);
+        let a = assess_states(&runbook(), &states, now());
+        assert_eq!(a.verdict, Verdict::Incomplete);
+        assert!(a.reasons[0].contains("UnknownIssuer"), "{:?}", a.reasons);
+        let mut cert = outcome("tls.certificate", "c.test", CheckStatus::Fail);
+        cert.findings = vec![Finding::new(
+            "tls.untrusted",
+            Severity::Medium,
+            "self-signed",
+        )];
+        record(&mut states, "edge-check", vec![cert]);
+        assert_eq!(
+            assess_states(&runbook(), &states, now()).verdict,
+            Verdict::Go
+        );
+    }
+
+    #[test]
+    fn a_blocker_manual_check_not_passed_is_no_go() {
+        let mut rb = runbook();
+        rb.stages[3].checks[0].severity = Severity::Blocker;
+        let mut states = all_answered();
+        states.get_mut("deploy-check").unwrap().status = CheckStatus::Todo;
+        let a = assess_states(&rb, &states, now());
+        assert_eq!(a.verdict, Verdict::NoGo);
+        assert!(a.reasons[0].contains("not answered yet"), "{:?}", a.reasons);
+    }
 }

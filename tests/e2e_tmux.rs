@@ -212,20 +212,29 @@ fn a_sprint_survives_quit_reopen_and_kill_9() {
     let file = t.data().join("sessions/acme-corp.ron");
 
     t.open("acme-corp");
-    // Nothing verified yet: the blocker check is open, so the verdict is no-go.
+    // Nothing checked yet: the verdict is incomplete, never go.
+    t.keys(&["3"]);
+    t.wait_for("INCOMPLETE");
+
+    // Fail the blocker check of stage 1 by hand: no-go.
+    t.keys(&["1", "l", "f"]);
+    t.wait_for("✗");
     t.keys(&["3"]);
     t.wait_for("NO-GO");
 
-    // Pass the blocker check of stage 1; the verdict turns to go.
+    // Pass it, and answer every other automated check by hand (stages 2, 3, 5 and 6);
+    // the two manual checks are not blockers, so the verdict turns to go.
     t.keys(&["1", "l", "p"]);
     t.wait_for("✓");
+    t.keys(&["h", "j", "l", "p", "h", "j", "l", "p"]);
+    t.keys(&["h", "j", "j", "l", "p", "h", "j", "l", "p"]);
     t.keys(&["3"]);
     t.wait("the verdict to turn to go", |s| {
         s.contains(" GO ") && !s.contains("NO-GO")
     });
 
-    // Stage 4 is manual: fail it and write a note.
-    t.keys(&["1", "h", "j", "j", "j", "l", "f", "e"]);
+    // Stage 4 is manual: fail it and write a note (from stage 6, two up).
+    t.keys(&["1", "h", "k", "k", "l", "f", "e"]);
     t.wait_for("Esc");
     t.type_text("Rollback: redeploy the previous tag");
     t.keys(&["Escape"]);
@@ -340,8 +349,9 @@ fn the_interface_answers_keys_while_checks_are_in_flight() {
         t.keys(&["j"]);
         t.wait(stage, |s| s.contains(&format!("▸{stage}")));
     }
+    // Checks still running: nothing is known yet, so the verdict is incomplete.
     t.keys(&["3"]);
-    t.wait_for("NO-GO");
+    t.wait_for("INCOMPLETE");
     t.keys(&["1", "C"]);
     t.wait("every run cancelled", |s| !s.contains("running"));
     t.quit();

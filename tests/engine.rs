@@ -24,8 +24,8 @@ fn job(id: &str, kind: &str) -> Job {
 }
 
 fn scope_with_hosts(n: usize, network: NetworkSettings) -> Arc<Scope> {
-    Arc::new(Scope {
-        targets: Targets {
+    Arc::new(Scope::new(
+        Targets {
             apex: "a.test".into(),
             hosts: (0..n)
                 .map(|i| HostTarget {
@@ -36,8 +36,8 @@ fn scope_with_hosts(n: usize, network: NetworkSettings) -> Arc<Scope> {
             ..Targets::default()
         },
         network,
-        thresholds: Default::default(),
-    })
+        Default::default(),
+    ))
 }
 
 /// Events until `check_id` ends; returns its evidence (None when cancelled).
@@ -63,7 +63,7 @@ async fn until_end(rx: &mut UnboundedReceiver<EngineEvent>, check_id: &str) -> O
 async fn concurrency_limit_is_respected() {
     let running = Arc::new(AtomicUsize::new(0));
     let peak = Arc::new(AtomicUsize::new(0));
-    let mut reg = Registry::builtin();
+    let mut reg = launch_ready::engine::adapters::builtin();
     let (r, p) = (running.clone(), peak.clone());
     reg.insert("dns.records", move |_| {
         let (r, p) = (r.clone(), p.clone());
@@ -110,7 +110,7 @@ fn slow_registry(dropped: Arc<AtomicUsize>) -> Registry {
             self.0.fetch_add(1, Ordering::SeqCst);
         }
     }
-    let mut reg = Registry::builtin();
+    let mut reg = launch_ready::engine::adapters::builtin();
     for kind in ["dns.records", "dns.caa"] {
         let d = dropped.clone();
         reg.insert(kind, move |_| {
@@ -208,7 +208,7 @@ async fn cancel_all_cancels_every_job_and_rerun_replaces() {
 
 #[tokio::test]
 async fn a_panicking_check_becomes_an_error_and_the_others_finish() {
-    let mut reg = Registry::builtin();
+    let mut reg = launch_ready::engine::adapters::builtin();
     reg.insert(
         "dns.records",
         |i: launch_ready::engine::registry::CheckInput| async move {
@@ -287,7 +287,7 @@ async fn blackhole_nameserver_ends_within_the_bound_with_error() {
 
 #[tokio::test]
 async fn overrides_unregistered_kinds_and_missing_targets() {
-    let mut reg = Registry::builtin();
+    let mut reg = launch_ready::engine::adapters::builtin();
     reg.insert("dns.caa", |_| async {
         outcome::judged(
             "x",
@@ -325,11 +325,11 @@ async fn overrides_unregistered_kinds_and_missing_targets() {
 async fn engine_runs_real_checks_against_the_lab() {
     let lab = common::lab().await;
     let (engine, mut rx) = Engine::new();
-    let scope = Arc::new(Scope {
-        targets: launch_ready::lab::demo_targets(),
-        network: lab.settings(),
-        thresholds: Default::default(),
-    });
+    let scope = Arc::new(Scope::new(
+        launch_ready::lab::demo_targets(),
+        lab.settings(),
+        Default::default(),
+    ));
     let ev = until_end_after(&engine, &mut rx, job("rec", "dns.records"), scope.clone()).await;
     assert_eq!(ev.results.len(), 8);
     let help = ev

@@ -57,7 +57,7 @@ async fn availability_codes() {
     assert_eq!(codes(&o), ["http.down"]);
     let short = HttpLimits {
         timeout: Duration::from_millis(800),
-        ..l
+        ..l.clone()
     };
     let o = check_availability(&c, "https://slow.lab.test/", &short).await;
     assert_eq!(codes(&o), ["http.timeout"]);

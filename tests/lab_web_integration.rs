@@ -18,11 +18,7 @@ use std::time::Duration;
 async fn run(lab: &Lab, kind: &str, targets: Targets) -> Vec<CheckOutcome> {
     let mut network = lab.settings();
     network.timeout_secs = 2;
-    let scope = Arc::new(Scope {
-        targets,
-        network,
-        thresholds: Default::default(),
-    });
+    let scope = Arc::new(Scope::new(targets, network, Default::default()));
     let (engine, mut rx) = Engine::new();
     let kind = catalog::kind(kind).expect("kind in catalog");
     engine.run(
@@ -183,11 +179,11 @@ async fn runbook_warning_window_decides_expiring_soon() {
         cert_warn_days: 7,
         ..Default::default()
     };
-    let scope = Arc::new(Scope {
-        targets: hosts(&["expiring.lab.test"]),
+    let scope = Arc::new(Scope::new(
+        hosts(&["expiring.lab.test"]),
         network,
         thresholds,
-    });
+    ));
     let (engine, mut rx) = Engine::new();
     engine.run(
         Job {
@@ -253,7 +249,7 @@ async fn brightdesk_route_kinds_find_the_demo_defects() {
 }
 
 #[tokio::test]
-async fn demo_session_runs_routes_on_www_and_redirects_on_every_host() {
+async fn demo_session_runs_pages_on_every_host_and_redirects_on_every_host() {
     let lab = common::lab().await;
     let demo = lab::demo_targets();
     let r = run(&lab, "http.headers", demo.clone()).await;
@@ -261,14 +257,31 @@ async fn demo_session_runs_routes_on_www_and_redirects_on_every_host() {
     assert_eq!(
         targets,
         [
+            "https://brightdesk.test/",
             "https://www.brightdesk.test/",
-            "https://www.brightdesk.test/login"
-        ]
+            "https://app.brightdesk.test/",
+            "https://api.brightdesk.test/",
+            "https://admin.brightdesk.test/",
+            "https://staging.brightdesk.test/",
+            "https://preview.brightdesk.test/",
+            "https://help.brightdesk.test/",
+            "https://www.brightdesk.test/login",
+            "https://staging.brightdesk.test/api/health",
+        ],
+        "every host's entry page, then the routes"
     );
     assert_eq!(
         codes_of(&r, "https://www.brightdesk.test/"),
         ["http.hsts_missing", "http.security_headers_missing"]
     );
+    // The apex's own weak HSTS, lost when only the canonical page was judged.
+    assert!(codes_of(&r, "https://brightdesk.test/").contains(&"http.hsts_weak"));
+    // help loops: its page is not judged, and the skip points at the loop.
+    let help = r
+        .iter()
+        .find(|o| o.target == "https://help.brightdesk.test/")
+        .unwrap();
+    assert_eq!(help.explained_by.as_deref(), Some("http.redirect_loop"));
 
     let r = run(&lab, "http.redirects", demo.clone()).await;
     let targets: Vec<&str> = r.iter().map(|o| o.target.as_str()).collect();
@@ -355,7 +368,9 @@ async fn edge_from_headers_ns_and_addresses() {
         staging.evidence["dns_only_providers"],
         serde_json::json!(["Cloudflare"])
     );
-    // No header (the page's certificate is refused), no NS, loopback address: nothing.
-    assert_eq!(codes_of(&r, "expired.lab.test"), ["edge.unprotected"]);
+    // An expired certificate does not hide the headers: the page is read over an
+    // unverified connection (the certificate is `tls.certificate`'s finding), and its
+    // edge headers are judged.
+    assert_eq!(codes_of(&r, "expired.lab.test"), ["edge.provider"]);
     lab.shutdown().await;
 }

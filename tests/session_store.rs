@@ -82,6 +82,7 @@ fn sample() -> Session {
                     .with_evidence(json!({"asked": ["AAAA"], "answer": null})),
             ],
             evidence,
+            explained_by: None,
         }],
     });
     let skipped = s.state_mut("load-test");

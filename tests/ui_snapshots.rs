@@ -49,6 +49,7 @@ fn evidence(at: OffsetDateTime, status: CheckStatus, findings: Vec<Finding>) -> 
             summary: "resolved".into(),
             findings,
             evidence: serde_json::Value::Null,
+            explained_by: None,
         }],
     }
 }

@@ -8,10 +8,9 @@ use super::effect::Effect;
 use super::msg::Action;
 use super::state::{App, Modal, Prompt, PromptPurpose};
 use super::update::{changed, refuse_in_presenter};
-use crate::engine::{self, EngineEvent, Job, Scope};
+use crate::engine::EngineEvent;
 use crate::finding::CheckStatus;
 use crate::runbook::{Check, Run};
-use std::sync::Arc;
 
 pub(super) fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     match action {
@@ -147,22 +146,10 @@ fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut V
             kept += 1;
             continue;
         }
-        if let Run::Auto {
-            kind,
-            severity,
-            params,
-        } = &check.run
-        {
-            if engine::is_available(kind.0) {
-                jobs.push(Job {
-                    check_id: check.id.clone(),
-                    kind: kind.0,
-                    severity: severity.clone(),
-                    params: params.clone(),
-                });
-            } else {
-                unavailable.push(kind.0.name);
-            }
+        match crate::plan::job_for(check) {
+            Some(Ok(job)) => jobs.push(job),
+            Some(Err(kind)) => unavailable.push(kind.name),
+            None => {}
         }
     }
     unavailable.sort_unstable();
@@ -190,11 +177,11 @@ fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut V
         if app.running.is_empty() {
             app.batch.clear();
         }
-        let scope = Arc::new(Scope {
-            targets: app.session.targets.clone(),
-            network: app.session.network.clone(),
-            thresholds: app.runbook.targets.clone(),
-        });
+        let scope = crate::plan::scope(
+            app.session.targets.clone(),
+            app.session.network.clone(),
+            app.runbook.targets.clone(),
+        );
         fx.push(Effect::RunChecks { jobs, scope });
     }
 }

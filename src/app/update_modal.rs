@@ -222,7 +222,7 @@ fn on_prompt(
             if let PromptPurpose::Decision { verdict } = &mut prompt.purpose {
                 *verdict = match verdict {
                     Verdict::Go => Verdict::NoGo,
-                    Verdict::NoGo => Verdict::Go,
+                    Verdict::NoGo | Verdict::Incomplete => Verdict::Go,
                 };
             }
             return Some(prompt);

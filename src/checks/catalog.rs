@@ -2,6 +2,7 @@
 //! and which finding codes it can produce. Runbooks name these kinds; the engine implements
 //! them one family at a time. Pure data so validation needs no network code.
 
+use crate::finding::Severity;
 use std::fmt;
 
 /// A family of checks, as in `checks.md`.
@@ -67,6 +68,9 @@ pub enum Subject {
     StagingHost,
     /// Each configured route URL (the canonical page when none are configured).
     Route,
+    /// Every web host's entry page (`https://HOST/`) and every configured route: the
+    /// pages whose headers, markup and assets the page-level checks judge.
+    Page,
     /// The repository path.
     Repo,
     /// The built frontend output folder.
@@ -77,7 +81,101 @@ pub enum Subject {
     AlertRoute,
 }
 
-/// One automated check kind.
+/// How long one target of a kind may take, in the session's per-operation timeouts.
+///
+/// Every network operation inside a check runs under the check's one deadline, so a
+/// budget of one timeout (plus the engine's second of slack) is what a user who set
+/// `--timeout 5` expects. Long kinds (a load test, a history scan) bring their own bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Budget {
+    /// `n` per-operation timeouts.
+    Timeouts(u32),
+    /// A fixed bound in seconds, whatever the per-operation timeout (long-running kinds).
+    Seconds(u64),
+}
+
+impl Budget {
+    /// The bound for one target when each network operation may take `timeout`.
+    pub fn for_timeout(self, timeout: std::time::Duration) -> std::time::Duration {
+        match self {
+            Budget::Timeouts(n) => timeout * n.max(1),
+            Budget::Seconds(s) => std::time::Duration::from_secs(s.max(1)),
+        }
+    }
+}
+
+/// How a kind runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// One result per target, within the budget.
+    OneShot,
+    /// Runs for a while and reports samples as it goes (load test, history scan).
+    LongRunning,
+    /// Repeats on an interval until cancelled (uptime probes).
+    Periodic,
+}
+
+/// What the engine needs to know about a kind besides its codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Profile {
+    pub budget: Budget,
+    pub mode: Mode,
+    /// Talks to the network (so the network settings must be valid before it runs).
+    pub needs_network: bool,
+    /// Sends load or changes state somewhere: the TUI asks first, headless needs `--yes`.
+    pub confirm: bool,
+    /// Keyring credentials it reads, by name.
+    pub credentials: &'static [&'static str],
+    /// This build implements it; a kind declared `built` and not registered (or the
+    /// reverse) fails `engine::registry`'s tests.
+    pub built: bool,
+}
+
+impl Profile {
+    /// A one-shot network check of this build, bounded by one operation timeout.
+    pub const NET: Profile = Profile {
+        budget: Budget::Timeouts(1),
+        mode: Mode::OneShot,
+        needs_network: true,
+        confirm: false,
+        credentials: &[],
+        built: true,
+    };
+    /// A kind the format accepts and this build does not run yet.
+    pub const PLANNED: Profile = Profile {
+        built: false,
+        ..Profile::NET
+    };
+    /// A local (filesystem) kind this build does not run yet.
+    pub const PLANNED_LOCAL: Profile = Profile {
+        needs_network: false,
+        budget: Budget::Seconds(120),
+        mode: Mode::LongRunning,
+        ..Profile::PLANNED
+    };
+
+    pub const fn mode(self, mode: Mode) -> Profile {
+        Profile { mode, ..self }
+    }
+    pub const fn confirm(self) -> Profile {
+        Profile {
+            confirm: true,
+            ..self
+        }
+    }
+    pub const fn budget(self, budget: Budget) -> Profile {
+        Profile { budget, ..self }
+    }
+    pub const fn credentials(self, credentials: &'static [&'static str]) -> Profile {
+        Profile {
+            credentials,
+            ..self
+        }
+    }
+}
+
+/// One automated check kind: the one row every other table (registry, runbook
+/// validation, severity defaults, tests) derives from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CheckKind {
     pub name: &'static str,
@@ -86,18 +184,34 @@ pub struct CheckKind {
     pub title: &'static str,
     /// Finding codes this kind can report.
     pub codes: &'static [&'static str],
+    /// The default severity of each of `codes`, index for index (`checks.md`).
+    pub defaults: &'static [Severity],
+    pub profile: Profile,
+}
+
+impl CheckKind {
+    /// The default severity of `code` when this kind reports it.
+    pub fn default_severity(&self, code: &str) -> Option<Severity> {
+        let i = self.codes.iter().position(|c| *c == code)?;
+        self.defaults.get(i).copied()
+    }
 }
 
 macro_rules! kind {
-    ($name:literal, $family:ident, $subject:ident, $title:literal, [$($code:literal),* $(,)?]) => {
+    ($name:literal, $family:ident, $subject:ident, $title:literal,
+     [$($code:literal => $sev:ident),* $(,)?] $(, $profile:expr)?) => {
         CheckKind {
             name: $name,
             family: Family::$family,
             subject: Subject::$subject,
             title: $title,
             codes: &[$($code),*],
+            defaults: &[$(Severity::$sev),*],
+            profile: kind!(@profile $($profile)?),
         }
     };
+    (@profile) => { Profile::NET };
+    (@profile $p:expr) => { $p };
 }
 
 /// Every automated check kind the runbook format accepts.
@@ -107,251 +221,212 @@ pub const KINDS: &[CheckKind] = &[
         Dns,
         Host,
         "Host records resolve (A/AAAA/CNAME chain)",
-        ["dns.unresolvable", "dns.dangling_cname", "dns.no_ipv6"]
+        ["dns.unresolvable" => Blocker, "dns.dangling_cname" => High, "dns.no_ipv6" => Info]
     ),
     kind!(
         "dns.apex_www",
         Dns,
         Apex,
         "Apex and www both resolve",
-        ["dns.no_www", "dns.no_apex"]
+        ["dns.no_www" => Medium, "dns.no_apex" => Medium]
     ),
     kind!(
         "dns.caa",
         Dns,
         Apex,
         "CAA record on the apex",
-        ["dns.caa_missing"]
+        ["dns.caa_missing" => Low]
     ),
     kind!(
         "dns.provider",
         Dns,
         Apex,
         "DNS provider from NS records",
-        ["dns.provider"]
+        ["dns.provider" => Info]
     ),
     kind!(
         "dns.staging",
         Dns,
         StagingHost,
         "Staging hosts are not public without auth",
-        ["dns.staging_exposed"]
+        ["dns.staging_exposed" => High]
     ),
     kind!(
         "email.mx",
         Email,
         Apex,
         "MX records",
-        [
-            "email.mx_missing",
-            "email.mx_cname",
-            "email.mx_unresolvable"
-        ]
+        ["email.mx_missing" => High, "email.mx_cname" => Medium, "email.mx_unresolvable" => High]
     ),
     kind!(
         "email.spf",
         Email,
         Apex,
         "SPF record and lookup budget",
-        [
-            "email.spf_missing",
-            "email.spf_multiple",
-            "email.spf_syntax",
-            "email.spf_permissive_all",
-            "email.spf_too_many_lookups",
-            "email.spf_void_lookups",
-            "email.spf_softfail"
-        ]
+        ["email.spf_missing" => High, "email.spf_multiple" => High, "email.spf_syntax" => High, "email.spf_permissive_all" => High, "email.spf_too_many_lookups" => High, "email.spf_void_lookups" => Medium, "email.spf_softfail" => Info]
     ),
     kind!(
         "email.dmarc",
         Email,
         Apex,
         "DMARC policy",
-        [
-            "email.dmarc_missing",
-            "email.dmarc_syntax",
-            "email.dmarc_policy_none",
-            "email.dmarc_no_reports"
-        ]
+        ["email.dmarc_missing" => High, "email.dmarc_syntax" => High, "email.dmarc_policy_none" => Medium, "email.dmarc_no_reports" => Low]
     ),
     kind!(
         "email.dkim",
         Email,
         Apex,
         "DKIM keys",
-        [
-            "email.dkim_missing",
-            "email.dkim_invalid_key",
-            "email.dkim_weak_key",
-            "email.dkim_revoked"
-        ]
+        ["email.dkim_missing" => High, "email.dkim_invalid_key" => High, "email.dkim_weak_key" => Medium, "email.dkim_revoked" => Medium]
     ),
     kind!(
         "tls.certificate",
         Tls,
         Host,
         "Certificate chain, validity and hostname",
-        [
-            "tls.unreachable",
-            "tls.expired",
-            "tls.not_yet_valid",
-            "tls.expiring_soon",
-            "tls.hostname_mismatch",
-            "tls.untrusted",
-            "tls.incomplete_chain",
-            "tls.weak_key"
-        ]
+        ["tls.unreachable" => Blocker, "tls.expired" => Blocker, "tls.not_yet_valid" => Blocker, "tls.expiring_soon" => High, "tls.hostname_mismatch" => Blocker, "tls.untrusted" => Blocker, "tls.incomplete_chain" => High, "tls.weak_key" => High]
     ),
     kind!(
         "tls.protocols",
         Tls,
         Host,
         "Old TLS versions refused",
-        ["tls.old_protocol"]
+        ["tls.old_protocol" => Medium]
     ),
     kind!(
         "http.availability",
         Http,
-        Route,
+        Page,
         "Configured URLs answer",
-        ["http.down", "http.timeout", "http.server_error"]
+        ["http.down" => Blocker, "http.timeout" => Blocker, "http.server_error" => High, "http.redirect_loop" => Blocker]
     ),
     kind!(
         "http.redirects",
         Http,
         Host,
         "Redirect chains to the canonical URL",
-        [
-            "http.not_redirected_to_https",
-            "http.redirect_loop",
-            "http.redirect_chain_long",
-            "http.no_canonical_host"
-        ]
+        ["http.not_redirected_to_https" => High, "http.redirect_loop" => Blocker, "http.redirect_chain_long" => Medium, "http.no_canonical_host" => Medium]
     ),
     kind!(
         "http.headers",
         Http,
-        Route,
+        Page,
         "HSTS and security headers",
-        [
-            "http.hsts_missing",
-            "http.hsts_weak",
-            "http.security_headers_missing"
-        ]
+        ["http.hsts_missing" => High, "http.hsts_weak" => Medium, "http.security_headers_missing" => Medium]
     ),
     kind!(
         "http.mixed_content",
         Http,
-        Route,
+        Page,
         "No insecure sub-resources on HTTPS pages",
-        ["http.mixed_content"]
+        ["http.mixed_content" => High]
     ),
     kind!(
         "http.cache",
         Http,
-        Route,
+        Page,
         "Caching of private pages and static assets",
-        ["http.private_cached", "http.static_uncached"]
+        ["http.private_cached" => High, "http.static_uncached" => Low]
     ),
     kind!(
         "http.cors",
         Http,
-        Route,
+        Page,
         "CORS does not reflect any origin with credentials",
-        ["http.cors_permissive"]
+        ["http.cors_permissive" => High]
     ),
     kind!(
         "http.exposure",
         Http,
         Host,
         "No config dumps or .git served",
-        ["http.env_exposed", "http.git_exposed"]
+        ["http.env_exposed" => Blocker, "http.git_exposed" => Blocker]
     ),
     kind!(
         "http.bundle",
         Http,
-        Route,
+        Page,
         "Served bundles and source maps hold no secrets",
-        ["http.secret_in_bundle", "http.sourcemap_exposed"]
+        ["http.secret_in_bundle" => Blocker, "http.sourcemap_exposed" => Low]
     ),
     kind!(
         "edge.provider",
         Edge,
         Host,
         "Edge / CDN in front of public hosts",
-        ["edge.provider", "edge.unprotected"]
+        ["edge.provider" => Info, "edge.unprotected" => Medium]
     ),
     kind!(
         "perf.latency",
         Perf,
         Route,
         "Latency baseline against budget",
-        [
-            "perf.p95_over_budget",
-            "perf.error_rate_over_budget",
-            "perf.payload_large"
-        ]
+        ["perf.p95_over_budget" => High, "perf.error_rate_over_budget" => High, "perf.payload_large" => Low],
+        Profile::PLANNED.budget(Budget::Seconds(60)).mode(Mode::LongRunning)
     ),
     kind!(
         "perf.load",
         Perf,
         Route,
         "Light load test (asks first)",
-        ["perf.p95_over_budget", "perf.error_rate_over_budget"]
+        ["perf.p95_over_budget" => High, "perf.error_rate_over_budget" => High],
+        Profile::PLANNED.budget(Budget::Seconds(300)).mode(Mode::LongRunning).confirm()
     ),
     kind!(
         "uptime.probe",
         Uptime,
         Route,
         "Uptime probes",
-        ["uptime.down", "uptime.slow", "uptime.cert_expiring"]
+        ["uptime.down" => Blocker, "uptime.slow" => Medium, "uptime.cert_expiring" => High],
+        Profile::PLANNED.mode(Mode::Periodic)
     ),
     kind!(
         "uptime.alert_route",
         Uptime,
         AlertRoute,
         "Alert route delivers",
-        ["uptime.alert_route_failed"]
+        ["uptime.alert_route_failed" => High],
+        Profile::PLANNED.credentials(&["alert-webhook"])
     ),
     kind!(
         "secrets.repo",
         Secrets,
         Repo,
         "No credentials in the working tree",
-        ["secrets.exposed", "secrets.dotenv_committed"]
+        ["secrets.exposed" => Blocker, "secrets.dotenv_committed" => High],
+        Profile::PLANNED_LOCAL
     ),
     kind!(
         "secrets.history",
         Secrets,
         Repo,
         "No credentials in git history",
-        ["secrets.in_history"]
+        ["secrets.in_history" => High],
+        Profile::PLANNED_LOCAL
     ),
     kind!(
         "secrets.build",
         Secrets,
         BuildOutput,
         "No credentials in the built frontend",
-        ["secrets.in_build_output"]
+        ["secrets.in_build_output" => Blocker],
+        Profile::PLANNED_LOCAL
     ),
     kind!(
         "env.inventory",
         Env,
         EnvFiles,
         "Env var inventory across environments",
-        [
-            "env.missing_var",
-            "env.shared_secret",
-            "env.client_exposed_secret"
-        ]
+        ["env.missing_var" => High, "env.shared_secret" => High, "env.client_exposed_secret" => Blocker],
+        Profile::PLANNED_LOCAL
     ),
     kind!(
         "env.gitignore",
         Env,
         Repo,
         ".env files are ignored by git",
-        ["env.not_gitignored"]
+        ["env.not_gitignored" => Medium],
+        Profile::PLANNED_LOCAL
     ),
 ];
 

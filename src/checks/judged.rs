@@ -70,6 +70,25 @@ impl Judged {
         self.build(CheckStatus::Error, reason.into())
     }
 
+    /// Skipped because a precondition failed that the finding `code` of another check
+    /// reports (see `outcome::explained_by`).
+    pub fn explained(self, reason: impl Into<String>, code: &str) -> CheckOutcome {
+        let reason = reason.into();
+        let mut o = self.build(CheckStatus::Skipped, format!("{reason} (see {code})"));
+        o.explained_by = Some(code.to_string());
+        o
+    }
+
+    /// The outcome of a check whose page could not be reached: skipped and explained by
+    /// the finding that reports the failure when there is one, else an error.
+    pub fn unreachable(self, e: &crate::checks::http::redirects::PageError) -> CheckOutcome {
+        let reason = e.to_string();
+        match e.explained_by() {
+            Some(code) => self.explained(reason, code),
+            None => self.build(CheckStatus::Error, reason),
+        }
+    }
+
     fn build(self, status: CheckStatus, summary: String) -> CheckOutcome {
         let family = catalog::kind(self.check).map_or_else(
             || self.check.split('.').next().unwrap_or(""),
@@ -84,6 +103,7 @@ impl Judged {
             summary,
             findings: self.findings,
             evidence: serde_json::Value::Object(self.evidence),
+            explained_by: None,
         }
     }
 }

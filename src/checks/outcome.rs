@@ -29,6 +29,7 @@ pub fn judged(
         summary: summary.into(),
         findings,
         evidence,
+        explained_by: None,
     }
 }
 
@@ -37,6 +38,17 @@ pub fn error(reason: impl Into<String>) -> CheckOutcome {
     CheckOutcome {
         status: CheckStatus::Error,
         ..judged(reason, Vec::new(), serde_json::Value::Null)
+    }
+}
+
+/// Could not be judged because a precondition failed that another check reports as the
+/// finding `code` (a host with no address → `dns.unresolvable`). Skipped, not error: the
+/// check itself works, and the verdict counts it as checked only when that finding is
+/// there to explain it.
+pub fn explained_by(reason: impl Into<String>, code: &str) -> CheckOutcome {
+    CheckOutcome {
+        explained_by: Some(code.to_string()),
+        ..skipped(reason)
     }
 }
 

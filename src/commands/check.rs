@@ -19,6 +19,22 @@ pub fn run(args: &CheckArgs, out: &mut String) -> Outcome {
             }
             Format::Text => out.push_str(&headless::text::render(&report)),
         }
+        if report.verdict == "incomplete" {
+            // CI logs show stderr even when stdout is a JSON artefact: say why it is not a go.
+            use std::io::Write;
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(
+                err,
+                "launch-ready: verdict incomplete: {} check(s) not made",
+                report.reasons.len()
+            );
+            for r in report.reasons.iter().take(20) {
+                let _ = writeln!(err, "  {r}");
+            }
+            if report.reasons.len() > 20 {
+                let _ = writeln!(err, "  … and {} more", report.reasons.len() - 20);
+            }
+        }
         Ok(headless::exit_code(&report, plan.fail_on))
     })
 }

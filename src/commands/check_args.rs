@@ -7,9 +7,10 @@ use std::path::PathBuf;
 pub struct CheckArgs {
     /// Hosts, URLs or paths to check; a session supplies them all.
     pub targets: Vec<String>,
-    /// Take targets, runbook and network settings from this session file.
-    #[arg(long)]
-    pub session: Option<PathBuf>,
+    /// Take targets, runbook, network settings and answers from this session (a name, as
+    /// `open` takes it, or a path to its file).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub session: Option<String>,
     /// Runbook whose targets (thresholds) apply.
     #[arg(long)]
     pub runbook: Option<String>,

@@ -3,10 +3,11 @@
 //! (the TUI event loop or the headless command).
 //!
 //! The handle is cheap to clone and owns nothing but shared state: the table of running
-//! jobs (one cancellation token per check id), the semaphore every target acquires, and
-//! the network stack of the last settings seen, so consecutive jobs share one resolver and
-//! its HTTP clients. The work itself lives in `runner`; which kinds exist, in `registry`.
+//! jobs (one cancellation token per check id) and the semaphore every target acquires.
+//! The network stack belongs to the run's `Scope`, so the jobs of one run share its
+//! resolver, clients and answers, and the next run starts fresh. The work itself lives in `runner`; which kinds exist, in `registry`.
 
+pub mod access;
 pub mod adapters;
 pub mod event;
 pub mod registry;
@@ -17,6 +18,7 @@ pub use event::{EngineEvent, Job};
 pub use registry::Registry;
 
 use crate::checks::catalog::CheckKind;
+use crate::checks::http::body::PageMemo;
 use crate::net::Net;
 use crate::net::settings::NetworkSettings;
 use std::collections::HashMap;
@@ -27,20 +29,66 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-/// True when this build can run `kind`; the TUI shows "not available yet" otherwise.
+/// True when this build can run `kind`; the TUI shows "not available yet" otherwise. The
+/// kind table says so, and a registry test holds the table to the truth.
 pub fn is_available(kind: &CheckKind) -> bool {
-    static BUILTIN: OnceLock<Registry> = OnceLock::new();
-    BUILTIN.get_or_init(Registry::builtin).contains(kind.name)
+    kind.profile.built
 }
 
 /// What a job runs against: a snapshot of the session's targets and settings at the time
 /// the run was asked for, so editing targets mid-run cannot tear a result.
-#[derive(Debug, Clone)]
+///
+/// A scope is also the unit of sharing: every job started with the same `Arc<Scope>` uses
+/// one network stack, so one DNS answer per question and one exchange per request shape
+/// serve them all. A new run (a new scope) asks again.
+#[derive(Debug)]
 pub struct Scope {
     pub targets: crate::session::model::Targets,
     pub network: crate::net::settings::NetworkSettings,
     /// Thresholds from the runbook (p95 budgets, certificate warning days…).
     pub thresholds: crate::runbook::model::Targets,
+    /// Keyring access for kinds that read credentials (none without a keyring).
+    pub credentials: access::Credentials,
+    net: OnceLock<Result<Arc<Net>, String>>,
+    pages: OnceLock<Arc<PageMemo>>,
+}
+
+impl Scope {
+    pub fn new(
+        targets: crate::session::model::Targets,
+        network: NetworkSettings,
+        thresholds: crate::runbook::model::Targets,
+    ) -> Scope {
+        Scope {
+            targets,
+            network,
+            thresholds,
+            credentials: access::Credentials::default(),
+            net: OnceLock::new(),
+            pages: OnceLock::new(),
+        }
+    }
+
+    /// The same scope with keyring access for the kinds that read credentials.
+    pub fn with_credentials(mut self, credentials: access::Credentials) -> Scope {
+        self.credentials = credentials;
+        self
+    }
+
+    /// The run's network stack, built on first use (inside the runtime).
+    pub fn net(&self) -> Result<Arc<Net>, String> {
+        self.net
+            .get_or_init(|| Net::new(&self.network).map(Arc::new))
+            .clone()
+    }
+
+    /// The run's shared HTTP exchanges; pages with an untrusted certificate are read again
+    /// over an unverified connection (see `checks::http::body`).
+    pub fn pages(&self, net: &Net) -> Arc<PageMemo> {
+        self.pages
+            .get_or_init(|| Arc::new(PageMemo::new(net.unverified_web_client().ok())))
+            .clone()
+    }
 }
 
 struct RunningJob {
@@ -54,7 +102,6 @@ struct Inner {
     registry: Registry,
     jobs: Mutex<HashMap<String, RunningJob>>,
     next_generation: AtomicU64,
-    net: Mutex<Option<(NetworkSettings, Arc<Net>)>>,
     limiter: Mutex<Option<(usize, Arc<Semaphore>)>>,
 }
 
@@ -67,7 +114,7 @@ pub struct Engine {
 impl Engine {
     /// A new engine and the stream of its events.
     pub fn new() -> (Engine, UnboundedReceiver<EngineEvent>) {
-        Engine::with_registry(Registry::builtin())
+        Engine::with_registry(adapters::builtin())
     }
 
     /// An engine running the checks of `registry` (tests swap entries in).
@@ -78,7 +125,6 @@ impl Engine {
             registry,
             jobs: Mutex::new(HashMap::new()),
             next_generation: AtomicU64::new(1),
-            net: Mutex::new(None),
             limiter: Mutex::new(None),
         };
         (
@@ -87,23 +133,6 @@ impl Engine {
             },
             rx,
         )
-    }
-
-    /// The network stack for `settings`, reusing the last one when they are unchanged.
-    fn net_for(&self, settings: &NetworkSettings) -> Result<Arc<Net>, String> {
-        let mut slot = self
-            .inner
-            .net
-            .lock()
-            .map_err(|_| "the engine's network state is poisoned".to_string())?;
-        if let Some((s, n)) = slot.as_ref()
-            && s == settings
-        {
-            return Ok(n.clone());
-        }
-        let net = Arc::new(Net::new(settings)?);
-        *slot = Some((settings.clone(), net.clone()));
-        Ok(net)
     }
 
     /// The global limiter; a new concurrency setting takes effect for jobs started after it.
@@ -128,7 +157,7 @@ impl Engine {
         let cx = runner::JobContext {
             tx: self.inner.tx.clone(),
             registry: self.inner.registry.clone(),
-            net: self.net_for(&scope.network),
+            net: scope.net(),
             limiter: self.limiter_for(scope.network.concurrency),
         };
         let token = CancellationToken::new();

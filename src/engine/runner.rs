@@ -22,11 +22,14 @@ use tokio_util::sync::CancellationToken;
 /// Summary of a kind this build does not implement.
 pub const NOT_AVAILABLE: &str = "not available in this build";
 
-/// The time one target may take in all: each network operation has the settings'
-/// timeout, and a check gets two operations' worth (plus a second of slack) before it is
-/// cut off.
-pub fn target_deadline(timeout_secs: u64) -> Duration {
-    Duration::from_secs(timeout_secs.max(1) * 2 + 1)
+/// The time one target of `kind` may take in all: the kind's budget in the settings'
+/// per-operation timeouts (checks bound their own operations by it), plus a second of
+/// slack before the engine cuts the check off and reports it as an error.
+pub fn target_deadline(kind: &crate::checks::catalog::CheckKind, timeout_secs: u64) -> Duration {
+    kind.profile
+        .budget
+        .for_timeout(Duration::from_secs(timeout_secs.max(1)))
+        + Duration::from_secs(1)
 }
 
 /// Everything a job needs from the engine.
@@ -99,8 +102,12 @@ async fn collect(cx: &JobContext, job: &Job, scope: &Arc<Scope>) -> Vec<CheckOut
                 .collect();
         }
     };
-    let deadline = target_deadline(scope.network.timeout_secs);
+    let deadline = target_deadline(kind, scope.network.timeout_secs);
     let params = Arc::new(job.params.clone());
+    let progress = Arc::new(super::access::Progress::new(
+        job.check_id.clone(),
+        cx.tx.clone(),
+    ));
     let mut set = JoinSet::new();
     let mut index_of = HashMap::new();
     for (i, target) in list.iter().enumerate() {
@@ -109,6 +116,7 @@ async fn collect(cx: &JobContext, job: &Job, scope: &Arc<Scope>) -> Vec<CheckOut
             target: target.clone(),
             scope: scope.clone(),
             params: params.clone(),
+            progress: progress.clone(),
         };
         let check = check.clone();
         let limiter = cx.limiter.clone();
@@ -119,8 +127,8 @@ async fn collect(cx: &JobContext, job: &Job, scope: &Arc<Scope>) -> Vec<CheckOut
             let out = match tokio::time::timeout(deadline, check(input)).await {
                 Ok(o) => o,
                 Err(_) => outcome::error(format!(
-                    "no result within {} s (timed out)",
-                    deadline.as_secs()
+                    "no result within {:.1} s (the check's budget ran out)",
+                    deadline.as_secs_f64()
                 )),
             };
             (out, start.elapsed())

@@ -1,10 +1,13 @@
 //! Expanding a check kind's subject over the session's targets: which hosts, URLs or
 //! paths one job runs against.
 //!
-//! One kind bends its catalog subject: `http.redirects` judges the apex and www together
-//! (does one redirect to the other?), so those two share one target, the site, while
-//! every other host (app, api, help…) gets its own, since a loop or a long chain on any
-//! of them breaks that host. `for_kind` is the entry point that knows this.
+//! Two kinds bend their catalog subject, both about the apex and www pair: `http.redirects`
+//! judges the two together (does one redirect to the other?), so they share one target,
+//! the site, while every other host (app, api, help…) gets its own, since a loop or a
+//! long chain on any of them breaks that host; and `dns.apex_www` runs on the apex even
+//! when only `www.X` was given. Either way the sibling nobody typed (`www.<apex>`, or the
+//! apex of `www.X`) is probed too and reported as discovered. `for_kind` is the entry
+//! point that knows this.
 
 use crate::checks::catalog::{CheckKind, Subject};
 use crate::checks::dns::is_staging;
@@ -59,40 +62,105 @@ pub fn canonical_host(t: &Targets) -> Option<String> {
         })
 }
 
-/// The hosts `http.redirects` judges together: the apex and the www host (either may be
-/// missing), or the first host when the session has neither.
-pub fn site_hosts(t: &Targets) -> Vec<String> {
-    let mut out = Vec::new();
-    if !t.apex.is_empty() {
-        out.push(t.apex.clone());
-    }
-    if let Some(www) = t.hosts.iter().find(|h| h.role == "www" && h.host != t.apex) {
-        out.push(www.host.clone());
-    }
-    if out.is_empty()
-        && let Some(first) = t.hosts.iter().find(|h| !h.host.is_empty())
-    {
-        out.push(first.host.clone());
-    }
-    out
+/// The apex and www pair as `http.redirects` judges it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The host the result is filed under: one the user gave.
+    pub target: String,
+    /// The hosts judged together, apex first.
+    pub hosts: Vec<String>,
+    /// The sibling probed although nobody named it.
+    pub discovered: Option<String>,
 }
+
+/// The www host of a session: the `www` role, else a host named `www.<apex>`.
+fn www_host(t: &Targets) -> Option<&str> {
+    t.hosts
+        .iter()
+        .find(|h| h.role == "www" && h.host != t.apex)
+        .or_else(|| {
+            t.hosts
+                .iter()
+                .find(|h| h.host.starts_with("www.") && h.host != t.apex)
+        })
+        .map(|h| h.host.as_str())
+}
+
+/// The site of a session: the apex and its www host, discovering whichever of the two is
+/// missing; or the first host alone when the session has neither.
+pub fn site(t: &Targets) -> Option<Site> {
+    match (t.apex.as_str(), www_host(t)) {
+        ("", None) => t.hosts.iter().find(|h| !h.host.is_empty()).map(|h| Site {
+            target: h.host.clone(),
+            hosts: vec![h.host.clone()],
+            discovered: None,
+        }),
+        ("", Some(www)) => {
+            let apex = www.trim_start_matches("www.").to_string();
+            Some(Site {
+                target: www.to_string(),
+                hosts: vec![apex.clone(), www.to_string()],
+                discovered: Some(apex),
+            })
+        }
+        (apex, Some(www)) => Some(Site {
+            target: apex.to_string(),
+            hosts: vec![apex.to_string(), www.to_string()],
+            discovered: None,
+        }),
+        (apex, None) => {
+            let www = format!("www.{apex}");
+            Some(Site {
+                target: apex.to_string(),
+                hosts: vec![apex.to_string(), www.clone()],
+                discovered: Some(www),
+            })
+        }
+    }
+}
+
+/// The hosts `http.redirects` judges together (see `site`).
+pub fn site_hosts(t: &Targets) -> Vec<String> {
+    site(t).map(|s| s.hosts).unwrap_or_default()
+}
+
+/// Role of a target nobody typed (the apex of a `www.X` given alone).
+pub const DISCOVERED_ROLE: &str = "discovered";
 
 /// Role of the `http.redirects` target that stands for the apex and www together.
 pub const SITE_ROLE: &str = "site";
 
 /// The targets one job of `kind` runs against.
 pub fn for_kind(kind: &CheckKind, t: &Targets) -> Vec<Target> {
-    if kind.name == "http.redirects" {
-        let site = site_hosts(t);
-        let mut out: Vec<Target> = site
-            .first()
-            .map(|h| Target::new(h, SITE_ROLE))
-            .into_iter()
-            .collect();
-        out.extend(hosts(t).into_iter().filter(|h| !site.contains(&h.name)));
-        return out;
+    match kind.name {
+        "http.redirects" => {
+            let Some(site) = site(t) else {
+                return Vec::new();
+            };
+            let mut out = vec![Target::new(&site.target, SITE_ROLE)];
+            out.extend(
+                hosts(t)
+                    .into_iter()
+                    .filter(|h| !site.hosts.contains(&h.name)),
+            );
+            out
+        }
+        "dns.apex_www" if t.apex.is_empty() => site(t)
+            .and_then(|s| s.discovered.filter(|d| !d.starts_with("www.")))
+            .map(|apex| vec![Target::new(apex, DISCOVERED_ROLE)])
+            .unwrap_or_default(),
+        _ => expand(kind.subject, t),
     }
-    expand(kind.subject, t)
+}
+
+/// A route's absolute URL: as given when it is one, else joined to the canonical host.
+fn route_url(path: &str, base: Option<&str>) -> Option<String> {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        return Some(path.to_string());
+    }
+    let b = base?;
+    let sep = if path.starts_with('/') { "" } else { "/" };
+    Some(format!("{b}{sep}{path}"))
 }
 
 /// The targets a kind with `subject` runs against. Empty when the session lacks them
@@ -111,16 +179,27 @@ pub fn expand(subject: Subject, t: &Targets) -> Vec<Target> {
             .into_iter()
             .filter(|h| is_staging(&h.name, &h.role))
             .collect(),
+        Subject::Page => {
+            let base = canonical_host(t).map(|h| format!("https://{h}"));
+            let mut out: Vec<Target> = hosts(t)
+                .into_iter()
+                .map(|h| Target::new(format!("https://{}/", h.name), h.role))
+                .collect();
+            for r in &t.routes {
+                let Some(url) = route_url(&r.path, base.as_deref()) else {
+                    continue;
+                };
+                if !out.iter().any(|o| o.name == url) {
+                    out.push(Target::new(url, "route"));
+                }
+            }
+            out
+        }
         Subject::Route => {
             let base = canonical_host(t).map(|h| format!("https://{h}"));
             let mut out = Vec::new();
             for r in &t.routes {
-                let url = if r.path.starts_with("http://") || r.path.starts_with("https://") {
-                    r.path.clone()
-                } else if let Some(b) = &base {
-                    let sep = if r.path.starts_with('/') { "" } else { "/" };
-                    format!("{b}{sep}{}", r.path)
-                } else {
+                let Some(url) = route_url(&r.path, base.as_deref()) else {
                     continue;
                 };
                 // A host and its page given as a URL name the same page: check it once.
@@ -163,7 +242,7 @@ pub fn missing_reason(subject: Subject) -> &'static str {
     match subject {
         Subject::Host | Subject::Apex => "no apex domain or host configured",
         Subject::StagingHost => "no staging host configured",
-        Subject::Route => "no route or host configured",
+        Subject::Route | Subject::Page => "no route or host configured",
         Subject::Repo => "no repository configured",
         Subject::BuildOutput => "no build output folder configured",
         Subject::EnvFiles => "no env files configured",

@@ -7,13 +7,16 @@ pub mod classify;
 pub mod report;
 pub mod text;
 
-use crate::checks::catalog::{self, CheckKind, Family};
+use crate::checks::catalog::Family;
 use crate::commands::check_args::CheckArgs;
 use crate::engine::{Engine, EngineEvent, Job, Scope};
 use crate::finding::Severity;
 use crate::net::Net;
 use crate::net::settings::{ConnectTo, Nameserver, NetworkSettings, ResolveOverride};
+use crate::plan;
+use crate::runbook::Runbook;
 use crate::session::model::{CheckOutcome, Session};
+use crate::session::model::{CheckState, Verdict};
 use report::Report;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -43,8 +46,14 @@ pub enum Format {
 /// Everything `check` will do, validated.
 #[derive(Debug)]
 pub struct Plan {
+    /// One scope per group of targets (a session, or a registrable domain).
     pub scopes: Vec<(String, Arc<Scope>)>,
-    pub kinds: Vec<&'static CheckKind>,
+    /// The checks the verdict covers: the session's runbook (narrowed by `--only`), the
+    /// `--runbook`'s automated checks, or one check per catalog kind.
+    pub runbook: Runbook,
+    /// The session's recorded answers (manual checks, operator skips and overrides), which
+    /// the verdict reads as the TUI does.
+    pub states: BTreeMap<String, CheckState>,
     pub format: Format,
     /// `None` for `--fail-on never`.
     pub fail_on: Option<Severity>,
@@ -87,14 +96,9 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
         }
         v
     };
-    let kinds: Vec<&'static CheckKind> = catalog::KINDS
-        .iter()
-        .filter(|k| families.contains(&k.family))
-        .collect();
-
     let (session, mut groups) = match &args.session {
-        Some(path) => {
-            let s = load_session(path)?;
+        Some(name) => {
+            let s = load_session(name)?;
             let g = vec![classify::Group {
                 key: s.name.clone(),
                 targets: s.targets.clone(),
@@ -110,24 +114,35 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
     let network = network_settings(args, session.as_ref().map(|s| &s.network))?;
     // Reading the CA file and building the resolver now turns a bad setting into exit 2.
     Net::new(&network)?;
-    // Thresholds (p95 budgets, certificate warning days…) come from --runbook, else from
-    // the session's runbook, else the defaults.
+    // The checks (and thresholds: p95 budgets, certificate warning days…) come from
+    // --runbook, else from the session's runbook, else from the catalog.
     let lib = crate::runbook::library::Library::load(crate::paths::user_runbooks_dir().as_deref());
-    let thresholds = match (args.runbook.as_deref(), &session) {
+    let runbook = match (args.runbook.as_deref(), &session) {
         (Some(id), _) => {
             lib.resolve(id)
                 .map_err(|e| format!("--runbook: {e}"))?
                 .runbook
-                .targets
         }
         (None, Some(s)) => {
             lib.find(&s.runbook.id, s.runbook.path.as_deref())
                 .map_err(|e| format!("--session: its runbook cannot be loaded: {e}"))?
                 .runbook
-                .targets
         }
-        (None, None) => crate::runbook::model::Targets::default(),
+        (None, None) => plan::catalog_runbook(&families, Default::default()),
     };
+    // A session's own answers count only when its whole runbook is judged; --only, or a
+    // runbook without a session, judges the automated checks of the asked families.
+    let whole_session = session.is_some() && args.only.is_empty() && args.runbook.is_none();
+    let runbook = if whole_session {
+        runbook
+    } else {
+        plan::restrict(&runbook, &families)
+    };
+    let states = match (&session, whole_session) {
+        (Some(s), true) => s.checks.clone(),
+        _ => BTreeMap::new(),
+    };
+    let thresholds = runbook.targets.clone();
     let scopes: Vec<(String, Arc<Scope>)> = groups
         .into_iter()
         .map(|mut g| {
@@ -138,18 +153,16 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
             }
             (
                 g.key,
-                Arc::new(Scope {
-                    targets: g.targets,
-                    network: network.clone(),
-                    thresholds: thresholds.clone(),
-                }),
+                plan::scope(g.targets, network.clone(), thresholds.clone()),
             )
         })
         .collect();
     let applies = scopes.iter().any(|(_, scope)| {
-        kinds
-            .iter()
-            .any(|k| !crate::engine::targets::for_kind(k, &scope.targets).is_empty())
+        runbook.checks().any(|(_, c)| {
+            c.run
+                .kind()
+                .is_some_and(|k| !crate::engine::targets::for_kind(k, &scope.targets).is_empty())
+        })
     });
     if !applies {
         // A CI run that checks nothing would report "go": a misconfiguration, not a pass.
@@ -164,7 +177,8 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
     }
     Ok(Plan {
         scopes,
-        kinds,
+        runbook,
+        states,
         format,
         fail_on,
     })
@@ -199,10 +213,12 @@ fn network_settings(
     Ok(n)
 }
 
-/// Reads a session file for its targets and settings. Read-only: the headless run never
-/// writes the session, so it takes no lock and can run beside an open TUI.
-fn load_session(path: &std::path::Path) -> Result<Session, String> {
-    crate::session::store::read(path).map_err(|e| format!("--session: {e}"))
+/// Reads a session, named as `open` takes it (a name in the sessions folder, or a path),
+/// for its targets, settings and answers. Read-only: the headless run never writes the
+/// session, so it takes no lock and can run beside an open TUI.
+fn load_session(name: &str) -> Result<Session, String> {
+    let path = crate::session::list::resolve(name).map_err(|e| format!("--session: {e}"))?;
+    crate::session::store::read(&path).map_err(|e| format!("--session: {e}"))
 }
 
 /// Runs the plan to completion and builds the report. Must run inside a tokio runtime.
@@ -212,17 +228,17 @@ pub async fn run(plan: &Plan) -> Report {
         .unwrap_or_default();
     let start = Instant::now();
     let (engine, mut events) = Engine::new();
-    let mut order: Vec<String> = Vec::new();
+    let planned = plan::jobs(plan.runbook.checks().map(|(_, c)| c));
+    // (engine check id, runbook check id) in planning order.
+    let mut order: Vec<(String, String)> = Vec::new();
     for (key, scope) in &plan.scopes {
-        for kind in &plan.kinds {
-            let check_id = format!("{key}/{}", kind.name);
-            order.push(check_id.clone());
+        for job in &planned.jobs {
+            let engine_id = format!("{key}/{}", job.check_id);
+            order.push((engine_id.clone(), job.check_id.clone()));
             engine.run(
                 Job {
-                    check_id,
-                    kind,
-                    severity: BTreeMap::new(),
-                    params: BTreeMap::new(),
+                    check_id: engine_id,
+                    ..job.clone()
                 },
                 scope.clone(),
             );
@@ -241,21 +257,59 @@ pub async fn run(plan: &Plan) -> Report {
             None => break,
         }
     }
-    let outcomes: Vec<CheckOutcome> = order
-        .iter()
-        .filter_map(|id| done.remove(id))
-        .flatten()
+    // Every group's results land in the states of the runbook check they belong to, and
+    // the verdict is the one the TUI computes over those states.
+    let mut per_check: BTreeMap<String, Vec<CheckOutcome>> = BTreeMap::new();
+    let mut outcomes = Vec::new();
+    for (engine_id, check_id) in &order {
+        let results = done.remove(engine_id).unwrap_or_default();
+        per_check
+            .entry(check_id.clone())
+            .or_default()
+            .extend(results.iter().cloned());
         // A family whose subject is absent from the given targets does not apply.
-        .filter(|o| !(o.target.is_empty() && o.status == crate::finding::CheckStatus::Skipped))
-        .collect();
+        outcomes.extend(results.into_iter().filter(|o| {
+            !(o.target.is_empty() && o.status == crate::finding::CheckStatus::Skipped)
+        }));
+    }
+    let mut states = plan.states.clone();
+    let now = OffsetDateTime::now_utc();
+    for (check_id, results) in per_check {
+        let evidence = crate::engine::runner::aggregate(results, start.elapsed());
+        let state = states.entry(check_id).or_default();
+        state.status = evidence.status;
+        state.skip_reason = None;
+        state.updated_at = Some(now);
+        state.push_evidence(evidence);
+    }
+    for (check_id, kind) in &planned.unavailable {
+        outcomes.push(CheckOutcome {
+            check: kind.name.to_string(),
+            family: kind.family.as_str().to_string(),
+            target: String::new(),
+            status: crate::finding::CheckStatus::Skipped,
+            duration_ms: 0,
+            summary: format!("{check_id}: {}", crate::engine::runner::NOT_AVAILABLE),
+            findings: Vec::new(),
+            evidence: serde_json::Value::Null,
+            explained_by: None,
+        });
+    }
+    let assessment = crate::verdict::assess_states(&plan.runbook, &states, now);
     let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
-    Report::new(started_at, ms, &outcomes)
+    Report::new(started_at, ms, &outcomes, &assessment)
 }
 
-/// Exit code for `report` under `fail_on`: 1 when a finding is at or above it.
+/// Exit code for `report` under `fail_on`: 1 when the verdict is incomplete (something
+/// asked for was not checked), or when a finding is at or above `fail_on` (a no-go
+/// counts when any threshold is set).
 pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> u8 {
+    if report.verdict == Verdict::Incomplete.as_str() {
+        return 1;
+    }
     match (fail_on, report.worst()) {
         (Some(threshold), Some(worst)) if worst.at_least(threshold) => 1,
+        (Some(_), _) if report.verdict == Verdict::NoGo.as_str() => 1,
         _ => 0,
     }
 }

@@ -19,6 +19,8 @@ pub struct Report {
     pub started_at: String,
     pub duration_ms: u64,
     pub verdict: &'static str,
+    /// Why the verdict is what it is: the deciding blockers, or what was not checked.
+    pub reasons: Vec<String>,
     pub results: Vec<ResultDto>,
     pub summary: SummaryDto,
 }
@@ -33,6 +35,10 @@ pub struct ResultDto {
     pub summary: String,
     pub findings: Vec<FindingDto>,
     pub evidence: serde_json::Value,
+    /// For a result skipped because a precondition failed: the finding code that explains
+    /// it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explained_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,7 +117,12 @@ fn clean_value(v: &serde_json::Value) -> serde_json::Value {
 }
 
 impl Report {
-    pub fn new(started_at: String, duration_ms: u64, outcomes: &[CheckOutcome]) -> Report {
+    pub fn new(
+        started_at: String,
+        duration_ms: u64,
+        outcomes: &[CheckOutcome],
+        assessment: &crate::verdict::Assessment,
+    ) -> Report {
         let mut summary = SummaryDto::default();
         let mut results = Vec::with_capacity(outcomes.len());
         for o in outcomes {
@@ -144,19 +155,18 @@ impl Report {
                     })
                     .collect(),
                 evidence: clean_evidence(&o.evidence),
+                explained_by: o.explained_by.clone(),
             });
         }
-        let verdict = if summary.findings.blocker > 0 {
-            "no-go"
-        } else {
-            "go"
-        };
+        let verdict = assessment.verdict.as_str();
+        let reasons = assessment.reasons.iter().map(|r| sanitize(r)).collect();
         Report {
             tool: "launch-ready",
             version: env!("CARGO_PKG_VERSION"),
             started_at,
             duration_ms,
             verdict,
+            reasons,
             results,
             summary,
         }
@@ -193,12 +203,19 @@ mod tests {
             ],
             evidence: json!({ "head": hostile, "nested": { "list": [hostile, 3] } }),
             duration_ms: 0,
+            explained_by: None,
         };
-        let report = Report::new(String::new(), 0, &[outcome]);
+        let assessment = crate::verdict::Assessment {
+            verdict: crate::session::model::Verdict::NoGo,
+            risks: Vec::new(),
+            reasons: vec![format!("blocked by {hostile}")],
+        };
+        let report = Report::new(String::new(), 0, &[outcome], &assessment);
         let text = serde_json::to_string(&report).unwrap();
         for bad in ["\\u001b", "\\u0007", "\u{202e}", "pwned\\u"] {
             assert!(!text.contains(bad), "{bad} left in {text}");
         }
+        assert!(!report.reasons[0].contains('\u{1b}'));
         assert_eq!(report.results[0].evidence["nested"]["list"][1], 3);
         assert_eq!(
             report.results[0].findings[0].evidence["chain"][0]["subject"],

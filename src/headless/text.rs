@@ -55,5 +55,10 @@ pub fn render(report: &Report) -> String {
         report.duration_ms
     );
     let _ = writeln!(out, "verdict: {}", report.verdict);
+    if report.verdict != "go" {
+        for r in &report.reasons {
+            let _ = writeln!(out, "  {r}");
+        }
+    }
     out
 }

@@ -154,6 +154,11 @@ pub fn demo_targets() -> Targets {
                 path: "/login".into(),
                 method: "GET".into(),
             },
+            Route {
+                name: "staging health".into(),
+                path: "https://staging.brightdesk.test/api/health".into(),
+                method: "GET".into(),
+            },
         ],
         dkim_selectors: vec!["default".into()],
         ..Targets::default()

@@ -174,6 +174,23 @@ pub fn web_client(
         .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
 
+/// The cross-scheme client with certificate verification off: only for reading a page
+/// whose certificate `tls.certificate` already reports as untrusted, so the http family
+/// can still judge its headers and content. Never used to decide trust.
+pub fn unverified_web_client(
+    settings: &NetworkSettings,
+    resolver: &Arc<Resolver>,
+    roots: &ExtraRoots,
+) -> Result<reqwest::Client, String> {
+    let mut builder = base_builder(settings, resolver, roots)?.danger_accept_invalid_certs(true);
+    for (host, to) in cross_scheme_overrides(&settings.connect_to) {
+        builder = builder.resolve(&host, to);
+    }
+    builder
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
 /// The `connect_to` destination for `host:port`, if one is configured.
 pub fn connect_target(connect_to: &[ConnectTo], host: &str, port: u16) -> Option<SocketAddr> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();

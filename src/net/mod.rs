@@ -1,8 +1,9 @@
 //! Network settings (pure) and the network layer built from them: one `Net` per run,
 //! shared by every check, so that all of them ask the same nameserver, honour the same
-//! overrides and trust the same roots.
+//! overrides, trust the same roots and share one answer per DNS question (`memo`).
 
 pub mod client;
+pub mod memo;
 pub mod resolver;
 pub mod settings;
 
@@ -76,6 +77,12 @@ impl Net {
         let c = client::web_client(&self.settings, &self.resolver, &self.roots)?;
         *slot = Some(c.clone());
         Ok(c)
+    }
+
+    /// The cross-scheme client with certificate checks off (see
+    /// `client::unverified_web_client`); built per call, as few runs need it.
+    pub fn unverified_web_client(&self) -> Result<reqwest::Client, String> {
+        client::unverified_web_client(&self.settings, &self.resolver, &self.roots)
     }
 
     /// The HTTP client for `url` (its port, or the scheme's default).

@@ -5,6 +5,7 @@
 //! without asking DNS, and answers classified as `NxDomain` / `NoData` / `Failed` because
 //! the checks treat "does not exist" and "could not ask" very differently.
 
+use super::memo::Memo;
 use super::settings::NetworkSettings;
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{
@@ -37,6 +38,9 @@ pub struct Resolver {
     timeout: Duration,
     /// Where the answers come from, for evidence ("127.0.0.1:5353" or "system").
     source: String,
+    /// Answers of this run by (name, type): every check asking the same question shares
+    /// one lookup. A resolver lives for one run, so a re-run asks DNS again.
+    answers: Memo<(String, RecordType), Result<Vec<RData>, LookupFailure>>,
 }
 
 impl std::fmt::Debug for Resolver {
@@ -50,8 +54,8 @@ impl std::fmt::Debug for Resolver {
 
 impl Resolver {
     /// Builds the resolver: the explicit nameserver (UDP, then TCP on the same port) when one
-    /// is set, otherwise the system configuration. Caching is off so that a re-run sees a
-    /// DNS change at once.
+    /// is set, otherwise the system configuration. hickory's cache is off and the run's own
+    /// table of answers dies with the run, so a re-run sees a DNS change at once.
     pub fn new(settings: &NetworkSettings) -> Result<Resolver, String> {
         let timeout = Duration::from_secs(settings.timeout_secs.max(1));
         let (mut builder, source) = match settings.nameserver {
@@ -92,6 +96,7 @@ impl Resolver {
             overrides,
             timeout,
             source,
+            answers: Memo::default(),
         })
     }
 
@@ -119,6 +124,19 @@ impl Resolver {
         name: &str,
         rtype: RecordType,
     ) -> Result<Vec<RData>, LookupFailure> {
+        let key = (name.trim_end_matches('.').to_ascii_lowercase(), rtype);
+        self.answers
+            .get_or_compute(key, || self.ask(name, rtype))
+            .await
+    }
+
+    /// Lookups this resolver sent, and answers it shared instead of asking again.
+    pub fn lookup_stats(&self) -> (u64, u64) {
+        self.answers.stats()
+    }
+
+    /// One question to DNS, under the hard deadline.
+    async fn ask(&self, name: &str, rtype: RecordType) -> Result<Vec<RData>, LookupFailure> {
         let fqdn = to_fqdn(name)?;
         let answer = tokio::time::timeout(self.timeout, self.inner.lookup(fqdn, rtype)).await;
         let lookup = match answer {

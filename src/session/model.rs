@@ -193,6 +193,11 @@ pub struct CheckOutcome {
     pub findings: Vec<Finding>,
     #[serde(default)]
     pub evidence: serde_json::Value,
+    /// For a check skipped because its precondition failed: the finding code that explains
+    /// it (`dns.unresolvable` for a host with no address). `tls.*` means any certificate
+    /// finding on the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explained_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -206,8 +211,13 @@ pub struct JournalEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
+    /// Every check ran or was answered, and no blocker is open.
     Go,
+    /// A blocker is open.
     NoGo,
+    /// No blocker found, but some check did not run, could not run, or is not answered:
+    /// a go would be claimed on checks that were not made.
+    Incomplete,
 }
 
 impl Verdict {
@@ -215,6 +225,7 @@ impl Verdict {
         match self {
             Verdict::Go => "go",
             Verdict::NoGo => "no-go",
+            Verdict::Incomplete => "incomplete",
         }
     }
 }

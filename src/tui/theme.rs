@@ -113,6 +113,7 @@ impl Theme {
         let base = match (verdict, self.color) {
             (Verdict::Go, true) => Style::new().fg(Color::Black).bg(Color::Green),
             (Verdict::NoGo, true) => Style::new().fg(Color::White).bg(Color::Red),
+            (Verdict::Incomplete, true) => Style::new().fg(Color::Black).bg(Color::Yellow),
             (_, false) => Style::new().add_modifier(Modifier::REVERSED),
         };
         base.add_modifier(Modifier::BOLD)

@@ -5,8 +5,10 @@
 //! dropped past a size cap instead of being buffered whole. The caller gets the status,
 //! the headers, at most `max_body` bytes and whether the body was cut.
 
+use crate::net::memo::Memo;
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Method, Url};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::{Instant, timeout_at};
 
@@ -15,14 +17,16 @@ pub const DEFAULT_MAX_BODY: usize = 2 * 1024 * 1024;
 /// Default bound on one exchange.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Bounds applied to every request of a check.
-#[derive(Debug, Clone, Copy)]
+/// Bounds applied to every request of a check, and the run's shared answers.
+#[derive(Debug, Clone)]
 pub struct HttpLimits {
     /// Bound on one exchange (connect, headers and the capped body); a redirect chain or a
     /// set of probes of one check shares one such bound.
     pub timeout: Duration,
     /// Body bytes kept; the rest is not read.
     pub max_body: usize,
+    /// The run's shared exchanges (`None`: every request goes out, as in unit tests).
+    pub memo: Option<Arc<PageMemo>>,
 }
 
 impl Default for HttpLimits {
@@ -30,7 +34,41 @@ impl Default for HttpLimits {
         HttpLimits {
             timeout: DEFAULT_TIMEOUT,
             max_body: DEFAULT_MAX_BODY,
+            memo: None,
         }
+    }
+}
+
+/// One request shape: what makes two requests the same exchange.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RequestShape {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub max_body: usize,
+}
+
+/// The exchanges of one run, by request shape, and the client a page with an untrusted
+/// certificate is fetched again with.
+#[derive(Debug)]
+pub struct PageMemo {
+    answers: Memo<RequestShape, Result<Fetched, FetchError>>,
+    unverified: Option<Client>,
+}
+
+impl PageMemo {
+    /// A new table; `unverified` (certificate checks off) is the fallback client for pages
+    /// whose certificate fails verification, `None` to report those as unreachable.
+    pub fn new(unverified: Option<Client>) -> PageMemo {
+        PageMemo {
+            answers: Memo::default(),
+            unverified,
+        }
+    }
+
+    /// Exchanges sent, and exchanges shared instead of sent again.
+    pub fn stats(&self) -> (u64, u64) {
+        self.answers.stats()
     }
 }
 
@@ -44,6 +82,9 @@ pub struct Fetched {
     /// The body was longer than the cap and was cut.
     pub truncated: bool,
     pub elapsed_ms: u64,
+    /// Why the certificate was not trusted, when this response came over an unverified
+    /// connection (see `PageMemo`).
+    pub unverified: Option<String>,
 }
 
 impl Fetched {
@@ -84,11 +125,78 @@ pub enum FetchError {
     /// Refused, reset, DNS failure, TLS failure: the server could not be talked to.
     #[error("{0}")]
     Unreachable(String),
+    /// The certificate failed verification (and no unverified retry was possible).
+    #[error("certificate not trusted: {0}")]
+    Untrusted(String),
+}
+
+impl FetchError {
+    /// The finding that explains why a page could not be judged: `http.availability`
+    /// reports the down or silent URL, `tls.certificate` the untrusted certificate.
+    pub fn see(&self) -> &'static str {
+        match self {
+            FetchError::Timeout(_) => "http.timeout",
+            FetchError::Unreachable(_) => "http.down",
+            FetchError::Untrusted(_) => "tls.untrusted",
+        }
+    }
 }
 
 /// Sends one request and reads the response within `limits`, ending no later than
-/// `deadline` when one is given (so several requests can share one bound).
+/// `deadline` when one is given (so several requests can share one bound). With a memo,
+/// an exchange of the same shape already sent (or in flight) in this run is shared.
 pub async fn fetch(
+    client: &Client,
+    method: Method,
+    url: &Url,
+    headers: &[(&str, &str)],
+    limits: &HttpLimits,
+    deadline: Option<Instant>,
+) -> Result<Fetched, FetchError> {
+    let Some(memo) = limits.memo.clone() else {
+        return fetch_once(client, method, url, headers, limits, deadline).await;
+    };
+    let started = Instant::now();
+    let own = started + limits.timeout;
+    let deadline = deadline.map_or(own, |d| d.min(own));
+    let shape = RequestShape {
+        method: method.clone(),
+        url: url.as_str().to_string(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_string()))
+            .collect(),
+        max_body: limits.max_body,
+    };
+    // The shared exchange runs on its own full budget, so a caller that joins late with
+    // little time left does not cut it short for the others; each caller still waits no
+    // longer than its own deadline.
+    let full = HttpLimits {
+        memo: None,
+        ..limits.clone()
+    };
+    let exchange = memo.answers.get_or_compute(shape, || async {
+        match fetch_once(client, method.clone(), url, headers, &full, None).await {
+            Err(FetchError::Untrusted(why)) => match &memo.unverified {
+                Some(insecure) => fetch_once(insecure, method, url, headers, &full, None)
+                    .await
+                    .map(|mut f| {
+                        f.unverified = Some(why);
+                        f
+                    }),
+                None => Err(FetchError::Untrusted(why)),
+            },
+            other => other,
+        }
+    });
+    let budget = deadline.saturating_duration_since(started);
+    timeout_at(deadline, exchange)
+        .await
+        .unwrap_or(Err(FetchError::Timeout(budget)))
+}
+
+/// One exchange on the wire.
+async fn fetch_once(
     client: &Client,
     method: Method,
     url: &Url,
@@ -126,6 +234,7 @@ pub async fn fetch(
             body,
             truncated,
             elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            unverified: None,
         })
     };
     timeout_at(deadline, exchange)
@@ -141,7 +250,20 @@ fn classify(e: &reqwest::Error, budget: Duration) -> FetchError {
     }
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
+    let mut certificate = None;
     while let Some(s) = source {
+        // io::Error's `source` skips the error it wraps, so look inside it too.
+        let inner = s
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|e| e as &(dyn std::error::Error + 'static));
+        for candidate in [Some(s), inner].into_iter().flatten() {
+            if let Some(rustls::Error::InvalidCertificate(c)) =
+                candidate.downcast_ref::<rustls::Error>()
+            {
+                certificate = Some(format!("{c:?}"));
+            }
+        }
         let part = s.to_string();
         if !text.contains(&part) {
             text.push_str(": ");
@@ -149,7 +271,18 @@ fn classify(e: &reqwest::Error, budget: Duration) -> FetchError {
         }
         source = s.source();
     }
-    FetchError::Unreachable(text)
+    // The connector may box the TLS error in a type of its own; rustls's wording is the
+    // stable marker then.
+    const MARKER: &str = "invalid peer certificate: ";
+    if certificate.is_none()
+        && let Some(at) = text.find(MARKER)
+    {
+        certificate = Some(text[at + MARKER.len()..].to_string());
+    }
+    match certificate {
+        Some(why) => FetchError::Untrusted(why),
+        None => FetchError::Unreachable(text),
+    }
 }
 
 #[cfg(test)]

@@ -67,11 +67,12 @@ fn secret_findings(url: &Url, body: &Fetched, judged: &mut Judged) -> usize {
 /// `http.bundle` for the page at `url`.
 pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
     let mut judged = Judged::start("http.bundle", url);
+    // The page and its assets share one deadline: the check's whole budget.
+    let deadline = Instant::now() + limits.timeout;
     let page = match fetch_final_page(client, url, limits).await {
         Ok(page) => page,
-        Err(e) => return judged.error(e),
+        Err(e) => return judged.unreachable(&e),
     };
-    let deadline = Instant::now() + limits.timeout;
     let mut scanned = vec![
         json!({ "url": page.url.as_str(), "bytes": page.body.len(), "truncated": page.truncated }),
     ];

@@ -79,9 +79,11 @@ pub fn has_lifetime(asset: &Fetched) -> bool {
 /// `http.cache` for the page at `url` and its static assets.
 pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
     let mut judged = Judged::start("http.cache", url);
+    // The page and its assets share one deadline: the check's whole budget.
+    let deadline = Instant::now() + limits.timeout;
     let page = match fetch_final_page(client, url, limits).await {
         Ok(page) => page,
-        Err(e) => return judged.error(e),
+        Err(e) => return judged.unreachable(&e),
     };
     let sets_cookie = page.headers.contains_key("set-cookie");
     let behind_auth = page.status == 401 || page.headers.contains_key("www-authenticate");
@@ -121,9 +123,8 @@ pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> Che
     };
     let small = HttpLimits {
         max_body: 64 * 1024,
-        ..*limits
+        ..limits.clone()
     };
-    let deadline = Instant::now() + limits.timeout;
     let fetched = futures::future::join_all(
         assets
             .iter()

@@ -33,7 +33,12 @@ pub async fn check_cors(client: &Client, url: &str, limits: &HttpLimits) -> Chec
     .await
     {
         Ok(r) => r,
-        Err(e) => return judged.error(format!("{url}: {e}")),
+        Err(error) => {
+            return judged.unreachable(&super::redirects::PageError::Fetch {
+                url: url.to_string(),
+                error,
+            });
+        }
     };
     let allow_origin = resp.header("access-control-allow-origin");
     let allow_credentials = resp

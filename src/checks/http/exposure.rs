@@ -173,7 +173,7 @@ pub async fn check_exposure(client: &Client, base: &str, limits: &HttpLimits) ->
     };
     let small = HttpLimits {
         max_body: 256 * 1024,
-        ..*limits
+        ..limits.clone()
     };
     let deadline = Instant::now() + limits.timeout;
     let urls: Vec<_> = PROBES
@@ -187,6 +187,7 @@ pub async fn check_exposure(client: &Client, base: &str, limits: &HttpLimits) ->
     .await;
     let mut probed = Vec::new();
     let mut failures = 0;
+    let mut first_failure = None;
     let mut reported = Vec::new();
     for ((path, kind, _), resp) in urls.iter().zip(responses) {
         match resp {
@@ -203,12 +204,20 @@ pub async fn check_exposure(client: &Client, base: &str, limits: &HttpLimits) ->
             Err(e) => {
                 failures += 1;
                 probed.push(json!({ "path": path, "error": e.to_string() }));
+                first_failure.get_or_insert(e);
             }
         }
     }
     judged.evidence("probed", json!(probed));
     if failures == urls.len() {
-        return judged.error(format!("{base}: none of the probe paths could be fetched"));
+        // The host does not answer at all: `http.availability` says so on its page.
+        return match first_failure {
+            Some(error) => judged.unreachable(&super::redirects::PageError::Fetch {
+                url: format!("{base}: none of the probe paths could be fetched"),
+                error,
+            }),
+            None => judged.error(format!("{base}: none of the probe paths could be fetched")),
+        };
     }
     judged.finish(&format!(
         "{base}: no env file, config dump or .git content served"

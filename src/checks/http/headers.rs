@@ -59,7 +59,7 @@ pub async fn check_headers(client: &Client, url: &str, limits: &HttpLimits) -> C
     let mut judged = Judged::start("http.headers", url);
     let page = match fetch_final_page(client, url, limits).await {
         Ok(page) => page,
-        Err(e) => return judged.error(e),
+        Err(e) => return judged.unreachable(&e),
     };
     let hsts = page.header("strict-transport-security");
     judged.evidence("final_url", json!(page.url.as_str()));

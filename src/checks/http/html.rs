@@ -217,7 +217,7 @@ pub async fn check_mixed_content(client: &Client, url: &str, limits: &HttpLimits
     let mut judged = Judged::start("http.mixed_content", url);
     let page = match fetch_final_page(client, url, limits).await {
         Ok(page) => page,
-        Err(e) => return judged.error(e),
+        Err(e) => return judged.unreachable(&e),
     };
     judged.evidence("final_url", json!(page.url.as_str()));
     if page.url.scheme() != "https" {

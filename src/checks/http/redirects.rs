@@ -130,22 +130,65 @@ pub async fn follow(client: &Client, entry: &Url, limits: &HttpLimits) -> Chain 
     chain
 }
 
+/// Why a page could not be reached.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PageError {
+    /// The check's URL argument is not an http(s) URL.
+    #[error("{0}")]
+    BadUrl(String),
+    /// A hop of the chain got no response.
+    #[error("{url}: {error}")]
+    Fetch { url: String, error: FetchError },
+    /// The chain came back to a URL it had visited.
+    #[error("{url}: redirect loop back to {revisited}")]
+    Loop { url: String, revisited: String },
+    /// Still redirecting after `MAX_HOPS`.
+    #[error("{url}: more than {MAX_HOPS} redirects")]
+    TooManyHops { url: String },
+    /// A redirect without a usable `Location`.
+    #[error("{url}: redirect to unusable location `{location}`")]
+    BadLocation { url: String, location: String },
+}
+
+impl PageError {
+    /// The finding another check reports for this failure, when one does: the page checks
+    /// are then skipped with a pointer to it instead of adding an error of their own.
+    pub fn explained_by(&self) -> Option<&'static str> {
+        match self {
+            PageError::Fetch { error, .. } => Some(error.see()),
+            PageError::Loop { .. } | PageError::TooManyHops { .. } => Some("http.redirect_loop"),
+            PageError::BadUrl(_) | PageError::BadLocation { .. } => None,
+        }
+    }
+}
+
 /// Follows redirects from `url` to the final page; the error names how the chain failed.
 pub async fn fetch_page(
     client: &Client,
     url: &Url,
     limits: &HttpLimits,
-) -> Result<(Chain, Fetched), String> {
+) -> Result<(Chain, Fetched), PageError> {
     let chain = follow(client, url, limits).await;
+    let at = url.to_string();
     match (&chain.end, chain.last.clone()) {
         (ChainEnd::Final { .. }, Some(page)) => Ok((chain, page)),
-        (ChainEnd::Failed(e), _) => Err(format!("{url}: {e}")),
-        (ChainEnd::Loop { revisited }, _) => {
-            Err(format!("{url}: redirect loop back to {revisited}"))
-        }
-        (ChainEnd::TooManyHops, _) => Err(format!("{url}: more than {MAX_HOPS} redirects")),
-        (ChainEnd::BadLocation(l), _) => Err(format!("{url}: redirect to unusable location `{l}`")),
-        (ChainEnd::Final { .. }, None) => Err(format!("{url}: no final response")),
+        (ChainEnd::Failed(e), _) => Err(PageError::Fetch {
+            url: at,
+            error: e.clone(),
+        }),
+        (ChainEnd::Loop { revisited }, _) => Err(PageError::Loop {
+            url: at,
+            revisited: revisited.clone(),
+        }),
+        (ChainEnd::TooManyHops, _) => Err(PageError::TooManyHops { url: at }),
+        (ChainEnd::BadLocation(l), _) => Err(PageError::BadLocation {
+            url: at,
+            location: l.clone(),
+        }),
+        (ChainEnd::Final { .. }, None) => Err(PageError::Fetch {
+            url: at,
+            error: FetchError::Unreachable("no final response".into()),
+        }),
     }
 }
 
@@ -155,8 +198,8 @@ pub async fn fetch_final_page(
     client: &Client,
     url: &str,
     limits: &HttpLimits,
-) -> Result<Fetched, String> {
-    let parsed = parse_url(url)?;
+) -> Result<Fetched, PageError> {
+    let parsed = parse_url(url).map_err(PageError::BadUrl)?;
     fetch_page(client, &parsed, limits)
         .await
         .map(|(_, page)| page)
@@ -222,14 +265,18 @@ pub async fn check_redirects(client: &Client, hosts: &[&str], limits: &HttpLimit
         json!(chains.iter().map(Chain::to_json).collect::<Vec<_>>()),
     );
     if chains.iter().all(|c| matches!(c.end, ChainEnd::Failed(_))) {
-        let why = chains.first().map_or_else(
-            || "no answer".to_string(),
-            |c| match &c.end {
-                ChainEnd::Failed(e) => e.to_string(),
-                _ => String::new(),
-            },
-        );
-        return judged.error(format!("{target}: no entry URL answered ({why})"));
+        // Nothing answered: `http.availability` reports the host down or silent.
+        let first = chains.first().and_then(|c| match &c.end {
+            ChainEnd::Failed(e) => Some(e.clone()),
+            _ => None,
+        });
+        return match first {
+            Some(e) => judged.unreachable(&PageError::Fetch {
+                url: format!("{target}: no entry URL answered"),
+                error: e,
+            }),
+            None => judged.error(format!("{target}: no entry URL answered")),
+        };
     }
     for chain in &chains {
         judge_chain(chain, &mut judged);

@@ -6,6 +6,7 @@
 //! the evidence; the other signals are still judged.
 
 use super::http::{client_and_limits, site_url};
+use super::reach::host_ready;
 use crate::checks::edge::check_edge;
 use crate::checks::http::redirects::{fetch_page, parse_url};
 use crate::engine::registry::{CheckInput, Registry};
@@ -16,8 +17,12 @@ use serde_json::json;
 pub fn register(r: &mut Registry) {
     r.insert("edge.provider", |i: CheckInput| async move {
         let host = i.target.name.clone();
+        // Judging "no edge in front" needs to know where the host points.
+        if let Err(o) = host_ready(&i.net, &host, &[80, 443]).await {
+            return *o;
+        }
         let (page, ns, addrs) = tokio::join!(
-            page_headers(&i.net, &host),
+            page_headers(&i, &host),
             // One timeout for the whole walk: each name may take one, and there can be
             // several.
             tokio::time::timeout(
@@ -41,11 +46,14 @@ pub fn register(r: &mut Registry) {
     });
 }
 
-/// The response headers of the host's page, after redirects.
-async fn page_headers(net: &Net, host: &str) -> Result<HeaderMap, String> {
-    let (client, limits) = client_and_limits(net)?;
+/// The response headers of the host's page, after redirects (the exchange the page
+/// checks read too).
+async fn page_headers(i: &CheckInput, host: &str) -> Result<HeaderMap, String> {
+    let (client, limits) = client_and_limits(i)?;
     let url = parse_url(&site_url(host))?;
-    let (_, page) = fetch_page(&client, &url, &limits).await?;
+    let (_, page) = fetch_page(&client, &url, &limits)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(page.headers)
 }
 

@@ -1,5 +1,5 @@
-//! Adapters from the engine's `CheckInput` to the explicit inputs of the tls, http and
-//! edge families.
+//! Adapters from the engine's `CheckInput` to the explicit inputs of each family, and the
+//! wiring of the registry (`builtin`).
 //!
 //! Those families take what they need as plain values (an address and SNI host, a client
 //! and a URL, a header map) so they can be tested against any server. Deriving the values
@@ -8,27 +8,33 @@
 //! session's nameserver), which client carries the trust roots and overrides, and which
 //! runbook thresholds apply. The registry stays a list of names.
 
+pub mod dns;
 pub mod edge;
+pub mod email;
 pub mod http;
+pub mod reach;
 pub mod tls;
 
 use super::registry::Registry;
 
-/// Registers every tls, http and edge kind of the catalog.
-pub fn register(r: &mut Registry) {
-    tls::register(r);
-    http::register(r);
-    edge::register(r);
+/// Every check this build implements.
+pub fn builtin() -> Registry {
+    let mut r = Registry::default();
+    dns::register(&mut r);
+    email::register(&mut r);
+    tls::register(&mut r);
+    http::register(&mut r);
+    edge::register(&mut r);
+    r
 }
 
 #[cfg(test)]
 mod tests {
     use crate::checks::catalog::{Family, KINDS};
-    use crate::engine::Registry;
 
     #[test]
     fn every_tls_http_and_edge_kind_is_registered() {
-        let r = Registry::builtin();
+        let r = super::builtin();
         for k in KINDS
             .iter()
             .filter(|k| matches!(k.family, Family::Tls | Family::Http | Family::Edge))

@@ -3,6 +3,7 @@
 //! certificate is judged against the OS store plus the session's `ca_file`, with the
 //! runbook's `cert_warn_days`.
 
+use super::reach::host_ready;
 use crate::checks::tls::{TlsPolicy, TlsTarget, check_tls_certificate, check_tls_protocols};
 use crate::checks::{judged::Judged, outcome};
 use crate::engine::registry::{CheckInput, Registry};
@@ -19,6 +20,9 @@ pub const TLS_PORT: u16 = 443;
 
 pub fn register(r: &mut Registry) {
     r.insert("tls.certificate", |i: CheckInput| async move {
+        if let Err(o) = host_ready(&i.net, &i.target.name, &[TLS_PORT]).await {
+            return *o;
+        }
         let target = match tls_target(&i.net, &i.target.name).await {
             Ok(t) => t,
             Err(e) => return unreachable_host("tls.certificate", &i.target.name, e),
@@ -26,6 +30,9 @@ pub fn register(r: &mut Registry) {
         check_tls_certificate(&target, &policy(&i)).await
     });
     r.insert("tls.protocols", |i: CheckInput| async move {
+        if let Err(o) = host_ready(&i.net, &i.target.name, &[TLS_PORT]).await {
+            return *o;
+        }
         let target = match tls_target(&i.net, &i.target.name).await {
             Ok(t) => t,
             Err(e) => return unreachable_host("tls.protocols", &i.target.name, e),

@@ -35,6 +35,8 @@ pub struct WebLab {
     pub ca_pem: String,
     /// The same bundle as DER.
     pub ca_certs: Vec<CertificateDer<'static>>,
+    /// Every request answered, for tests that count fetches.
+    pub requests: Arc<server::RequestLog>,
     stop: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -79,10 +81,20 @@ impl WebLab {
             l.local_addr().map_err(|e| format!("lab: {e}"))?
         };
         let stop = CancellationToken::new();
+        let requests = Arc::new(server::RequestLog::default());
+        let serve = |l, acceptor, old_tls| {
+            tokio::spawn(server::serve(
+                l,
+                acceptor,
+                old_tls,
+                requests.clone(),
+                stop.clone(),
+            ))
+        };
         let tasks = vec![
-            tokio::spawn(server::serve(http, acceptor.clone(), false, stop.clone())),
-            tokio::spawn(server::serve(https, acceptor.clone(), false, stop.clone())),
-            tokio::spawn(server::serve(old, acceptor, true, stop.clone())),
+            serve(http, acceptor.clone(), false),
+            serve(https, acceptor.clone(), false),
+            serve(old, acceptor, true),
         ];
         Ok(WebLab {
             http_addr,
@@ -91,6 +103,7 @@ impl WebLab {
             closed_addr,
             ca_pem: ca.trust_bundle_pem()?,
             ca_certs: ca.trust_bundle()?,
+            requests,
             stop,
             tasks,
         })

@@ -27,6 +27,51 @@ const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest request head accepted.
 const MAX_HEAD: usize = 16 * 1024;
 
+/// Requests the lab answered, by (scheme, host, path, request has an Origin): what a
+/// test counts to prove a run fetches each page once.
+#[derive(Debug, Default)]
+pub struct RequestLog(std::sync::Mutex<HashMap<RequestKey, usize>>);
+
+/// (scheme, host, path, sent with an `Origin` header).
+type RequestKey = (&'static str, String, String, bool);
+
+impl RequestLog {
+    fn record(&self, https: bool, host: &str, path: &str, origin: bool) {
+        let scheme = if https { "https" } else { "http" };
+        let key = (scheme, host.to_ascii_lowercase(), path.to_string(), origin);
+        if let Ok(mut m) = self.0.lock() {
+            *m.entry(key).or_default() += 1;
+        }
+    }
+
+    /// Requests for `scheme://host` + `path`, with and without an `Origin` header.
+    pub fn count(&self, scheme: &str, host: &str, path: &str) -> usize {
+        self.0.lock().map_or(0, |m| {
+            m.iter()
+                .filter(|((s, h, p, _), _)| *s == scheme && h == host && p == path)
+                .map(|(_, n)| n)
+                .sum()
+        })
+    }
+
+    /// Requests to `host`, any scheme and path.
+    pub fn count_host(&self, host: &str) -> usize {
+        self.0.lock().map_or(0, |m| {
+            m.iter()
+                .filter(|((_, h, _, _), _)| h == host)
+                .map(|(_, n)| n)
+                .sum()
+        })
+    }
+
+    /// Forgets every request so far.
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.0.lock() {
+            m.clear();
+        }
+    }
+}
+
 /// Certificates by SNI host name.
 #[derive(Debug)]
 pub struct SniCerts(pub HashMap<String, Arc<CertifiedKey>>);
@@ -43,6 +88,7 @@ pub async fn serve(
     listener: TcpListener,
     tls: tokio_rustls::TlsAcceptor,
     accept_old_tls: bool,
+    log: Arc<RequestLog>,
     stop: CancellationToken,
 ) {
     loop {
@@ -55,16 +101,22 @@ pub async fn serve(
         };
         let tls = tls.clone();
         let stop = stop.clone();
+        let log = log.clone();
         tokio::spawn(async move {
             tokio::select! {
                 () = stop.cancelled() => {}
-                () = handle(stream, tls, accept_old_tls) => {}
+                () = handle(stream, tls, accept_old_tls, &log) => {}
             }
         });
     }
 }
 
-async fn handle(mut stream: TcpStream, tls: tokio_rustls::TlsAcceptor, accept_old_tls: bool) {
+async fn handle(
+    mut stream: TcpStream,
+    tls: tokio_rustls::TlsAcceptor,
+    accept_old_tls: bool,
+    log: &RequestLog,
+) {
     let mut first = [0u8; 1];
     if !matches!(
         tokio::time::timeout(READ_TIMEOUT, stream.read_exact(&mut first)).await,
@@ -74,7 +126,7 @@ async fn handle(mut stream: TcpStream, tls: tokio_rustls::TlsAcceptor, accept_ol
     }
     if first[0] != 0x16 {
         let s = Prefixed::new(first.to_vec(), stream);
-        serve_http(s, false).await;
+        serve_http(s, false, log).await;
         return;
     }
     // Record header (4 more bytes) + handshake header (4) + client_version (2).
@@ -103,7 +155,7 @@ async fn handle(mut stream: TcpStream, tls: tokio_rustls::TlsAcceptor, accept_ol
     }
     let s = Prefixed::new(prefix, stream);
     if let Ok(Ok(tls_stream)) = tokio::time::timeout(READ_TIMEOUT, tls.accept(s)).await {
-        serve_http(tls_stream, true).await;
+        serve_http(tls_stream, true, log).await;
     }
 }
 
@@ -134,7 +186,7 @@ pub fn server_hello(version: [u8; 2], suite: u16) -> Vec<u8> {
     record
 }
 
-async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool) {
+async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, log: &RequestLog) {
     let mut buf = Vec::with_capacity(1024);
     let head_end = loop {
         let mut chunk = [0u8; 2048];
@@ -169,6 +221,12 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool) {
             }
         }
     }
+    log.record(
+        https,
+        host.split(':').next().unwrap_or(&host),
+        &path,
+        origin.is_some(),
+    );
     let reply = route(&Request {
         https,
         host: &host,

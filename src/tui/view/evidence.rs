@@ -4,25 +4,27 @@
 //! findings so the operator sees *what was observed*, not only what was wrong. Other kinds
 //! return nothing here: their summary line says enough.
 //!
-//! Evidence is JSON from the network, so every string goes through the sanitiser and a
-//! missing or oddly typed field is skipped, never a panic.
+//! The shapes come from `crate::evidence` (the types the report reads too); every string
+//! is from the network, so it goes through the sanitiser here.
 
+use crate::evidence::{
+    CertificateEvidence, DkimEvidence, EmailRecordEvidence, Observed, RecordMap, RedirectEvidence,
+    observed,
+};
 use crate::sanitize::sanitize_line;
 use crate::session::model::CheckOutcome;
 use crate::tui::theme::Theme;
 use ratatui::text::{Line, Span};
-use serde_json::Value;
 
 /// The evidence summary of one outcome (empty for kinds without one).
 pub fn lines(outcome: &CheckOutcome, t: Theme) -> Vec<Line<'static>> {
-    let ev = &outcome.evidence;
-    let body = match outcome.check.as_str() {
-        "tls.certificate" => certificate(ev),
-        "http.redirects" => redirects(ev),
-        "dns.records" => records(ev),
-        "email.spf" | "email.dmarc" => record_text(ev),
-        "email.dkim" => dkim(ev),
-        _ => Vec::new(),
+    let body = match observed(outcome) {
+        Observed::Certificate(c) => certificate(&c),
+        Observed::Redirects(r) => redirects(&r),
+        Observed::Records(m) => records(&m),
+        Observed::EmailRecord(e) => record_text(&e),
+        Observed::Dkim(d) => dkim(&d),
+        Observed::Other => Vec::new(),
     };
     if body.is_empty() {
         return Vec::new();
@@ -38,33 +40,21 @@ pub fn lines(outcome: &CheckOutcome, t: Theme) -> Vec<Line<'static>> {
     out
 }
 
-fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key).and_then(Value::as_str)
-}
-
-fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
-fn joined(v: &Value, key: &str) -> String {
-    list(v, key)
+fn joined(items: &[String]) -> String {
+    items
         .iter()
-        .filter_map(|x| x.as_str().map(sanitize_line))
+        .map(|x| sanitize_line(x))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn certificate(ev: &Value) -> Vec<String> {
+fn certificate(ev: &CertificateEvidence) -> Vec<String> {
     let mut out = Vec::new();
     let head: Vec<String> = [
-        s(ev, "protocol").map(str::to_string),
-        s(ev, "cipher_suite").map(str::to_string),
-        s(ev, "trust").map(|x| format!("trust: {x}")),
-        ev.get("days_to_expiry")
-            .and_then(Value::as_i64)
-            .map(|d| format!("expires in {d} days")),
+        ev.protocol.clone(),
+        ev.cipher_suite.clone(),
+        ev.trust.as_ref().map(|x| format!("trust: {x}")),
+        ev.days_to_expiry.map(|d| format!("expires in {d} days")),
     ]
     .into_iter()
     .flatten()
@@ -73,66 +63,75 @@ fn certificate(ev: &Value) -> Vec<String> {
     if !head.is_empty() {
         out.push(head.join(" · "));
     }
-    for (i, cert) in list(ev, "chain").iter().enumerate() {
-        let key = match (
-            s(cert, "key_type"),
-            cert.get("key_bits").and_then(Value::as_u64),
-        ) {
+    for (i, cert) in ev.chain.iter().enumerate() {
+        let key = match (&cert.key_type, cert.key_bits) {
             (Some(k), Some(b)) => format!("{} {b}", sanitize_line(k)),
             (Some(k), None) => sanitize_line(k),
             _ => String::new(),
         };
         out.push(format!(
             "#{i} {} · {key} · until {}",
-            sanitize_line(s(cert, "subject").unwrap_or("?")),
-            sanitize_line(s(cert, "not_after").unwrap_or("?")),
+            sanitize_line(if cert.subject.is_empty() {
+                "?"
+            } else {
+                &cert.subject
+            }),
+            sanitize_line(cert.not_after.as_deref().unwrap_or("?")),
         ));
-        let sans = joined(cert, "sans");
+        let sans = joined(&cert.sans);
         if !sans.is_empty() {
             out.push(format!("   names: {sans}"));
         }
-        if let Some(issuer) = s(cert, "issuer") {
+        if let Some(issuer) = &cert.issuer {
             out.push(format!("   issued by {}", sanitize_line(issuer)));
         }
     }
     out
 }
 
-fn redirects(ev: &Value) -> Vec<String> {
-    list(ev, "chains")
+fn redirects(ev: &RedirectEvidence) -> Vec<String> {
+    let mut out: Vec<String> = ev
+        .chains
         .iter()
         .map(|chain| {
             let mut parts = Vec::new();
-            for hop in list(chain, "hops") {
-                let url = sanitize_line(s(hop, "url").unwrap_or("?"));
+            for hop in &chain.hops {
                 let status = hop
-                    .get("status")
-                    .and_then(Value::as_u64)
+                    .status
                     .map_or_else(|| "no answer".to_string(), |c| c.to_string());
-                parts.push(format!("{url} [{status}]"));
+                let url = if hop.url.is_empty() { "?" } else { &hop.url };
+                parts.push(format!("{} [{status}]", sanitize_line(url)));
             }
             if parts.is_empty() {
-                parts.push(sanitize_line(s(chain, "entry").unwrap_or("?")));
+                parts.push(sanitize_line(if chain.entry.is_empty() {
+                    "?"
+                } else {
+                    &chain.entry
+                }));
             }
             parts.join(" → ")
         })
-        .collect()
+        .collect();
+    if let Some(d) = &ev.discovered {
+        out.push(format!("also probed {} (not configured)", sanitize_line(d)));
+    }
+    out
 }
 
-fn records(ev: &Value) -> Vec<String> {
+fn records(ev: &RecordMap) -> Vec<String> {
     let mut out = Vec::new();
-    let chain = joined(ev, "cname_chain");
+    let chain = joined(&ev.cname_chain);
     if !chain.is_empty() {
         out.push(format!("CNAME {chain}"));
     }
-    for (label, key) in [
-        ("A", "a"),
-        ("AAAA", "aaaa"),
-        ("NS", "ns"),
-        ("MX", "mx"),
-        ("CAA", "caa"),
+    for (label, values) in [
+        ("A", &ev.a),
+        ("AAAA", &ev.aaaa),
+        ("NS", &ev.ns),
+        ("MX", &ev.mx),
+        ("CAA", &ev.caa),
     ] {
-        let v = joined(ev, key);
+        let v = joined(values);
         if !v.is_empty() {
             out.push(format!("{label} {v}"));
         }
@@ -140,33 +139,35 @@ fn records(ev: &Value) -> Vec<String> {
     out
 }
 
-fn record_text(ev: &Value) -> Vec<String> {
-    let mut out: Vec<String> = s(ev, "record").map(sanitize_line).into_iter().collect();
-    if let Some(totals) = ev.get("totals") {
-        let n = |k: &str| totals.get(k).and_then(Value::as_u64).unwrap_or(0);
+fn record_text(ev: &EmailRecordEvidence) -> Vec<String> {
+    let mut out: Vec<String> = ev
+        .record
+        .as_deref()
+        .map(sanitize_line)
+        .into_iter()
+        .collect();
+    if let Some(t) = &ev.totals {
         out.push(format!(
             "{} of {} DNS lookups, {} void (limit {})",
-            n("dns_lookups"),
-            n("lookup_limit"),
-            n("void_lookups"),
-            n("void_limit")
+            t.dns_lookups, t.lookup_limit, t.void_lookups, t.void_limit
         ));
     }
     out
 }
 
-fn dkim(ev: &Value) -> Vec<String> {
-    list(ev, "found")
+fn dkim(ev: &DkimEvidence) -> Vec<String> {
+    ev.found
         .iter()
         .map(|f| {
-            let bits = f
-                .get("bits")
-                .and_then(Value::as_u64)
-                .map_or(String::new(), |b| format!(" {b} bits"));
+            let bits = f.bits.map_or(String::new(), |b| format!(" {b} bits"));
             format!(
                 "{}: {}{bits}",
-                sanitize_line(s(f, "selector").unwrap_or("?")),
-                sanitize_line(s(f, "key_type").unwrap_or("?")),
+                sanitize_line(if f.selector.is_empty() {
+                    "?"
+                } else {
+                    &f.selector
+                }),
+                sanitize_line(f.key_type.as_deref().unwrap_or("?")),
             )
         })
         .collect()
@@ -176,7 +177,7 @@ fn dkim(ev: &Value) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::finding::CheckStatus;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn outcome(check: &str, evidence: Value) -> CheckOutcome {
         CheckOutcome {
@@ -188,6 +189,7 @@ mod tests {
             summary: String::new(),
             findings: Vec::new(),
             evidence,
+            explained_by: None,
         }
     }
 
@@ -234,9 +236,17 @@ mod tests {
     fn odd_or_missing_evidence_gives_nothing_or_placeholders() {
         assert!(text(&outcome("tls.certificate", json!(null))).is_empty());
         assert!(text(&outcome("http.headers", json!({"x": 1}))).is_empty());
+        // A field of the wrong type: the evidence does not fit, nothing is shown.
+        assert!(
+            text(&outcome(
+                "http.redirects",
+                json!({"chains": [{"hops": [{"status": "x"}]}]}),
+            ))
+            .is_empty()
+        );
         let t = text(&outcome(
             "http.redirects",
-            json!({"chains": [{"hops": [{"status": "x"}]}]}),
+            json!({"chains": [{"hops": [{}]}]}),
         ));
         assert_eq!(t[1], "  ? [no answer]");
     }

@@ -129,6 +129,7 @@ mod tests {
             target: target.into(),
             message: "m".into(),
             stale: false,
+            unchecked: false,
         }
     }
 

@@ -23,6 +23,7 @@ pub fn render_verdict(app: &App, frame: &mut Frame, area: Rect, assessment: &Ass
     let word = match assessment.verdict {
         Verdict::Go => "GO",
         Verdict::NoGo => "NO-GO",
+        Verdict::Incomplete => "INCOMPLETE",
     };
     let counts: Vec<_> = crate::finding::Severity::ALL
         .iter()

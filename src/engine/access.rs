@@ -1,0 +1,136 @@
+//! What a job may reach besides the network: credentials and a progress line.
+//!
+//! Credentials: kinds that read one (an alert webhook, a Cloudflare token) name it in the
+//! kind table; they get the value through `Credentials::get`, which asks the environment
+//! variable CI sets first, then the session's own keyring entry, then the global one. The
+//! value goes to the check and nowhere else: not into events, evidence or errors.
+//!
+//! Progress: long jobs (a load test, a history scan) report as they go, but the UI redraws
+//! at a frame rate, so `Progress` forwards at most one line per job every `EVERY` and
+//! keeps the latest; the aggregation happens here, off the UI thread.
+
+use super::EngineEvent;
+use crate::credentials::{CredentialError, CredentialStore, Scope as CredentialScope};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// How a run reaches credentials.
+#[derive(Clone, Default)]
+pub struct Credentials {
+    store: Option<Arc<dyn CredentialStore>>,
+    session: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("store", &self.store.as_ref().map(|s| s.backend()))
+            .field("session", &self.session)
+            .finish()
+    }
+}
+
+impl Credentials {
+    /// Credentials from `store`, looked up for `session` first when given.
+    pub fn new(store: Arc<dyn CredentialStore>, session: Option<String>) -> Credentials {
+        Credentials {
+            store: Some(store),
+            session,
+        }
+    }
+
+    /// The value of credential `name`: the environment variable `env` when set and not
+    /// empty, else the session's entry, else the global one. Keyring calls can block, so
+    /// they run on the blocking pool.
+    pub async fn get(&self, name: &str, env: Option<&str>) -> Result<String, CredentialError> {
+        if let Some(var) = env
+            && let Ok(v) = std::env::var(var)
+            && !v.is_empty()
+        {
+            return Ok(v);
+        }
+        let Some(store) = self.store.clone() else {
+            return Err(CredentialError::Unavailable(
+                "this run has no keyring access".into(),
+            ));
+        };
+        let (name, session) = (name.to_string(), self.session.clone());
+        tokio::task::spawn_blocking(move || {
+            if let Some(s) = session {
+                match store.get(&CredentialScope::Session(s), &name) {
+                    Err(CredentialError::NotFound(_)) => {}
+                    other => return other,
+                }
+            }
+            store.get(&CredentialScope::Global, &name)
+        })
+        .await
+        .map_err(|e| CredentialError::Backend(format!("the keyring lookup stopped: {e}")))?
+    }
+}
+
+/// A job's progress line, forwarded at most once every `EVERY`.
+pub struct Progress {
+    check_id: String,
+    tx: UnboundedSender<EngineEvent>,
+    last: Mutex<Option<Instant>>,
+}
+
+impl Progress {
+    /// The most a progress line is forwarded: about a frame of the TUI.
+    pub const EVERY: Duration = Duration::from_millis(100);
+
+    pub fn new(check_id: String, tx: UnboundedSender<EngineEvent>) -> Progress {
+        Progress {
+            check_id,
+            tx,
+            last: Mutex::new(None),
+        }
+    }
+
+    /// Reports `message` unless a line went out less than `EVERY` ago.
+    pub fn report(&self, message: impl Into<String>) {
+        let now = Instant::now();
+        let Ok(mut last) = self.last.lock() else {
+            return;
+        };
+        if last.is_some_and(|t| now.duration_since(t) < Self::EVERY) {
+            return;
+        }
+        *last = Some(now);
+        let _ = self.tx.send(EngineEvent::Progress {
+            check_id: self.check_id.clone(),
+            message: message.into(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::sync::mpsc::unbounded_channel;
+
+    #[test]
+    fn progress_is_throttled() {
+        let (tx, mut rx) = unbounded_channel();
+        let p = Progress::new("c".into(), tx);
+        for i in 0..1000 {
+            p.report(format!("{i}"));
+        }
+        let mut n = 0;
+        while rx.try_recv().is_ok() {
+            n += 1;
+        }
+        assert_eq!(n, 1, "a burst becomes one line");
+    }
+
+    #[tokio::test]
+    async fn without_a_keyring_a_credential_is_unavailable_never_empty() {
+        let c = Credentials::default();
+        assert!(matches!(
+            c.get("alert-webhook", None).await,
+            Err(CredentialError::Unavailable(_))
+        ));
+    }
+}
