@@ -1,9 +1,11 @@
 //! Sessions: the data model (`model`) and its persistence (`store`).
 
+mod files;
 pub mod list;
 pub mod migrate;
 pub mod model;
 pub mod persist;
+pub mod resolve;
 pub mod store;
 
 pub use model::{CheckState, Session};
