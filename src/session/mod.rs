@@ -5,6 +5,7 @@ pub mod list;
 pub mod migrate;
 pub mod model;
 pub mod persist;
+pub mod rescue;
 pub mod resolve;
 pub mod store;
 
