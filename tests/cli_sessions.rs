@@ -278,7 +278,10 @@ fn open_accepts_the_client_name_in_any_case() {
         let out = env.run(&["open", name]);
         let err = text(&out.stderr);
         assert!(!err.contains("no session named"), "{name}: {err}");
-        assert!(err.contains("needs an interactive terminal"), "{name}: {err}");
+        assert!(
+            err.contains("needs an interactive terminal"),
+            "{name}: {err}"
+        );
     }
     let out = env.run(&["open", "Zeta"]);
     assert!(text(&out.stderr).contains("no session named `Zeta`; known sessions: acme-corp"));

@@ -500,7 +500,10 @@ fn quitting_while_saves_fail_asks_and_keeps_the_work() {
         .filter(|p| p.to_string_lossy().contains("gamma-corp-unsaved-"))
         .collect();
     assert_eq!(copies.len(), 1, "{copies:?}");
-    assert_eq!(read_session(&copies[0]).status("audit-check"), CheckStatus::Warn);
+    assert_eq!(
+        read_session(&copies[0]).status("audit-check"),
+        CheckStatus::Warn
+    );
 
     // r while the folder is still gone: it says so and stays.
     t.keys(&["r"]);

@@ -486,7 +486,10 @@ fn a_session_opened_through_a_symlink_shares_the_lock_and_stays_one_file() {
             .is_file(),
         "the backup must be a regular file"
     );
-    assert!(!store::backup_path(&link).exists(), "no backup beside the link");
+    assert!(
+        !store::backup_path(&link).exists(),
+        "no backup beside the link"
+    );
 }
 
 #[test]
@@ -562,7 +565,13 @@ fn a_folder_named_like_a_session_is_refused_by_name() {
     std::fs::create_dir(&path).expect("mkdir");
     let err = SessionFile::open(&path).expect_err("a folder");
     assert!(
-        matches!(&err, StoreError::NotAFile { kind: "a folder", .. }),
+        matches!(
+            &err,
+            StoreError::NotAFile {
+                kind: "a folder",
+                ..
+            }
+        ),
         "{err:?}"
     );
 }
@@ -604,7 +613,10 @@ fn a_second_recovery_keeps_the_first_corrupt_file() {
     }
     let first = store::corrupt_path(&path);
     let second = path.with_file_name("acme.ron.corrupt.2");
-    assert_eq!(std::fs::read_to_string(&first).expect("first"), "first damage {{");
+    assert_eq!(
+        std::fs::read_to_string(&first).expect("first"),
+        "first damage {{"
+    );
     assert_eq!(
         std::fs::read_to_string(&second).expect("second"),
         "second damage ))"

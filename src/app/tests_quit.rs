@@ -23,7 +23,10 @@ fn note_of_modal(app: &super::App) -> Option<String> {
 fn quit_after_a_failed_save_asks_instead_of_leaving() {
     let mut app = app();
     act(&mut app, Action::SetStatus(CheckStatus::Fail));
-    update(&mut app, Msg::Saved(SaveStatus::Failed("No space left on device".into())));
+    update(
+        &mut app,
+        Msg::Saved(SaveStatus::Failed("No space left on device".into())),
+    );
     // A newer change queues another save: the disk is still behind.
     act(&mut app, Action::SetStatus(CheckStatus::Pass));
     update(&mut app, Msg::Saved(SaveStatus::Pending));
@@ -42,14 +45,20 @@ fn quit_after_a_failed_save_asks_instead_of_leaving() {
     assert!(fx.iter().any(
         |e| matches!(e, Effect::WriteCopy(s) if s.status("deploy-check") == CheckStatus::Pass)
     ));
-    update(&mut app, Msg::CopyWritten(Ok("/tmp/acme-unsaved-x.ron".into())));
+    update(
+        &mut app,
+        Msg::CopyWritten(Ok("/tmp/acme-unsaved-x.ron".into())),
+    );
     assert!(note_of_modal(&app).is_some_and(|n| n.contains("/tmp/acme-unsaved-x.ron")));
 
     // r writes again; a failure is reported in the question, a success quits.
     let fx = act(&mut app, Action::RetrySave);
     assert!(fx.iter().any(|e| matches!(e, Effect::Save(_))));
     update(&mut app, Msg::Saved(SaveStatus::Pending));
-    update(&mut app, Msg::Saved(SaveStatus::Failed("still full".into())));
+    update(
+        &mut app,
+        Msg::Saved(SaveStatus::Failed("still full".into())),
+    );
     assert!(note_of_modal(&app).is_some_and(|n| n.contains("failed again: still full")));
     assert!(!app.quitting);
     act(&mut app, Action::RetrySave);
@@ -89,11 +98,20 @@ fn a_note_over_the_limit_is_refused_not_cut() {
         editor.insert_str("x".repeat(MAX_NOTE_BYTES));
     }
     let fx = act(&mut app, Action::Commit);
-    assert!(matches!(app.modal, Some(Modal::Note { .. })), "the editor stays open");
+    assert!(
+        matches!(app.modal, Some(Modal::Note { .. })),
+        "the editor stays open"
+    );
     assert!(!fx.iter().any(|e| matches!(e, Effect::Save(_))));
-    assert!(app.status.as_deref().is_some_and(|s| s.contains("over the 1.0 MiB limit")));
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("over the 1.0 MiB limit"))
+    );
     assert_eq!(
-        app.session.state("deploy-check").map_or("", |s| s.note.as_str()),
+        app.session
+            .state("deploy-check")
+            .map_or("", |s| s.note.as_str()),
         ""
     );
     // Quitting does not lose it silently either: the editor stays.
@@ -109,5 +127,9 @@ fn a_loaded_note_over_the_limit_is_not_opened_in_the_editor() {
     app.session.state_mut("deploy-check").note = "y".repeat(MAX_NOTE_BYTES + 1);
     act(&mut app, Action::EditNote);
     assert!(app.modal.is_none());
-    assert!(app.status.as_deref().is_some_and(|s| s.contains("cannot be edited")));
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("cannot be edited"))
+    );
 }

@@ -71,8 +71,7 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                         original,
                     })
                 } else {
-                    if put_note(app, &check_id, note, fx)
-                        || note_differs(app, &check_id, &original)
+                    if put_note(app, &check_id, note, fx) || note_differs(app, &check_id, &original)
                     {
                         app.status = Some("note saved".into());
                     }

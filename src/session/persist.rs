@@ -165,11 +165,7 @@ async fn write(
     })
 }
 
-async fn run(
-    file: Arc<SessionFile>,
-    shared: Arc<Shared>,
-    mut flush: mpsc::Receiver<StopRequest>,
-) {
+async fn run(file: Arc<SessionFile>, shared: Arc<Shared>, mut flush: mpsc::Receiver<StopRequest>) {
     // The snapshot being worked on, kept across failed attempts.
     let mut pending: Option<Session> = None;
     let mut deadline: Option<Instant> = None;

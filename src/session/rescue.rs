@@ -94,7 +94,9 @@ fn write_in(dir: &Path, name: &str, bytes: &[u8], now: OffsetDateTime) -> std::i
         }
         return Ok(path);
     }
-    Err(std::io::Error::other("too many copies with this name already"))
+    Err(std::io::Error::other(
+        "too many copies with this name already",
+    ))
 }
 
 #[cfg(test)]
@@ -139,8 +141,14 @@ mod tests {
         let second = write_copy_in(&session(), &dirs, now).expect("copy");
         assert_eq!(second, good.join("acme-unsaved-20260301-101112-2.ron"));
         let text = std::fs::read_to_string(&first).expect("read");
-        assert_eq!(crate::session::migrate::load(&text).expect("parses"), session());
+        assert_eq!(
+            crate::session::migrate::load(&text).expect("parses"),
+            session()
+        );
         let err = write_copy_in(&session(), &[blocked], now).expect_err("nowhere");
-        assert!(err.to_string().contains("no copy could be written"), "{err}");
+        assert!(
+            err.to_string().contains("no copy could be written"),
+            "{err}"
+        );
     }
 }

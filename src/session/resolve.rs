@@ -18,7 +18,10 @@ pub enum ResolveError {
     #[error("no session file at `{0}`")]
     NoFile(String),
     /// No data folder, so names cannot be looked up.
-    #[error("no session named `{name}`: there is no data folder (set {})", crate::paths::DATA_DIR_ENV)]
+    #[error(
+        "no session named `{name}`: there is no data folder (set {})",
+        crate::paths::DATA_DIR_ENV
+    )]
     NoDataDir { name: String },
     /// The sessions folder is empty.
     #[error("no session named `{name}`, and there are no sessions in {} yet", .dir.display())]
@@ -121,9 +124,7 @@ fn loose_matches(name: &str, files: &[PathBuf]) -> Vec<PathBuf> {
         // Reading every session is the slow path, taken only when no file name matched.
         by_stem = files
             .iter()
-            .filter(|p| {
-                store::read(p).is_ok_and(|s| s.client.trim().to_lowercase() == wanted)
-            })
+            .filter(|p| store::read(p).is_ok_and(|s| s.client.trim().to_lowercase() == wanted))
             .cloned()
             .collect();
     }

@@ -18,13 +18,13 @@ pub mod view;
 
 use crate::app::picker::{NewSession, Picker, PickerOutcome, RunbookChoice};
 use crate::app::{App, Msg, update};
+use crate::commands::demo::RunningLab;
 use crate::commands::{self, Failure};
 use crate::engine::Engine;
 use crate::paths;
 use crate::runbook::Runbook;
 use crate::session::Session;
 use crate::session::list::list_sessions;
-use crate::commands::demo::RunningLab;
 use crate::session::persist::{Persister, Unsaved};
 use crate::session::store::{SessionFile, StoreError};
 use crossterm::event::{Event, EventStream};
@@ -74,7 +74,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 /// What to run instead when there is no terminal for the picker.
-const NO_TERMINAL_USAGE: &str = "the session picker needs an interactive terminal, and there is none here.
+const NO_TERMINAL_USAGE: &str =
+    "the session picker needs an interactive terminal, and there is none here.
 Without a terminal, use:
   launch-ready sessions                    list the sessions
   launch-ready new --runbook ID --client NAME --domain example.com --no-open
