@@ -38,7 +38,10 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
             commands::runbooks::validate(&files, out)
         }
         Some(Command::Secret(cmd)) => commands::secret::run(&cmd, out),
-        Some(Command::New(args)) if args.no_open => commands::sessions::new(&args, out),
+        // Without a terminal there is nothing to open it in: report what was created.
+        Some(Command::New(args)) if args.no_open || !launch_ready::tui::terminal::available() => {
+            commands::sessions::new(&args, out)
+        }
         Some(Command::New(args)) => {
             let created = commands::sessions::create(&args, time::OffsetDateTime::now_utc())?;
             launch_ready::tui::run_session(&created.path, false).map(|()| 0)

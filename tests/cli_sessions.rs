@@ -239,3 +239,114 @@ fn sessions_lists_progress_and_problems() {
     );
     assert!(!Path::new(&dir.join("broken.ron.bak")).exists());
 }
+
+#[test]
+fn new_without_a_terminal_reports_what_it_created() {
+    let env = Env::new();
+    let (runbook, _) = first_runbook(&env);
+    let mut args = new_args(&runbook, "Acme Corp", "acme.test");
+    args.retain(|a| *a != "--no-open");
+    // `output()` gives the child pipes, not a terminal.
+    let out = env.run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("Created session"), "{shown}");
+    assert!(shown.contains("launch-ready open acme-corp"), "{shown}");
+    assert!(env.data().join("sessions/acme-corp.ron").is_file());
+}
+
+#[test]
+fn no_command_without_a_terminal_says_how_to_use_it() {
+    let env = Env::new();
+    let out = env.run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("needs an interactive terminal"), "{err}");
+    assert!(err.contains("launch-ready sessions"), "{err}");
+    assert!(err.contains("--help"), "{err}");
+    assert!(!err.contains("raw mode"), "{err}");
+}
+
+#[test]
+fn open_accepts_the_client_name_in_any_case() {
+    let env = Env::new();
+    let (runbook, _) = first_runbook(&env);
+    let out = env.run(&new_args(&runbook, "Acme Corp", "acme.test"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for name in ["acme-corp", "Acme Corp", "ACME CORP", "ACME-CORP"] {
+        // Found: what stops it is the missing terminal, not the name.
+        let out = env.run(&["open", name]);
+        let err = text(&out.stderr);
+        assert!(!err.contains("no session named"), "{name}: {err}");
+        assert!(
+            err.contains("needs an interactive terminal"),
+            "{name}: {err}"
+        );
+    }
+    let out = env.run(&["open", "Zeta"]);
+    assert!(text(&out.stderr).contains("no session named `Zeta`; known sessions: acme-corp"));
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_files_are_listed_with_a_reason() {
+    let env = Env::new();
+    let (runbook, _) = first_runbook(&env);
+    let out = env.run(&new_args(&runbook, "Acme", "acme.test"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let dir = env.data().join("sessions");
+    std::fs::create_dir(dir.join("folder.ron")).expect("mkdir");
+    std::os::unix::fs::symlink(dir.join("moved/gone.ron"), dir.join("gone.ron")).expect("link");
+    let fifo = dir.join("pipe.ron");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success()
+    );
+
+    let out = env.run(&["sessions"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let listing = text(&out.stdout);
+    for (name, reason) in [
+        ("folder", "it is a folder"),
+        ("gone", "a symbolic link to"),
+        ("pipe", "named pipe (FIFO)"),
+    ] {
+        let row = listing
+            .lines()
+            .position(|l| l.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} row in:\n{listing}"));
+        let why = listing.lines().nth(row + 1).unwrap_or_default();
+        assert!(why.contains(reason), "{name}: {why}\n{listing}");
+    }
+
+    // A dangling link by name says where it points instead of "no session named".
+    let out = env.run(&["open", "gone"]);
+    let err = text(&out.stderr);
+    assert!(err.contains("symbolic link"), "{err}");
+    assert!(err.contains("moved/gone.ron"), "{err}");
+
+    // `check --session` on a FIFO returns at once with the reason.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+        .args(["check", "--session"])
+        .arg(&fifo)
+        .env("LAUNCH_READY_DATA_DIR", env.data())
+        .env("LAUNCH_READY_CONFIG_DIR", env.dir.path().join("config"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("check --session on a FIFO blocked");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("output");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("FIFO"), "{}", text(&out.stderr));
+}

@@ -38,6 +38,11 @@ impl Tmux {
         self.dir.path().join("data")
     }
 
+    /// The app's temp folder (`TMPDIR`), where copies of unsaved work can land.
+    fn tmp(&self) -> PathBuf {
+        self.dir.path().join("tmp")
+    }
+
     fn cli(&self, args: &[&str]) -> Output {
         Command::new(BIN)
             .args(args)
@@ -59,10 +64,12 @@ impl Tmux {
     /// Starts the binary with `args` in a 120×36 pane; the pane stays after it exits and
     /// prints the exit code.
     fn start(&self, args: &str) {
+        std::fs::create_dir_all(self.tmp()).unwrap();
         let cmd = format!(
-            "env LAUNCH_READY_DATA_DIR='{}' LAUNCH_READY_CONFIG_DIR='{}' TERM=xterm-256color '{BIN}' {args}; echo EXIT=$?; sleep 600",
+            "env LAUNCH_READY_DATA_DIR='{}' LAUNCH_READY_CONFIG_DIR='{}' TMPDIR='{}' TERM=xterm-256color '{BIN}' {args}; echo EXIT=$?; sleep 600",
             self.data().display(),
-            self.dir.path().join("config").display()
+            self.dir.path().join("config").display(),
+            self.tmp().display()
         );
         self.runs.set(self.runs.get() + 1);
         let name = self.target();
@@ -465,5 +472,136 @@ fn the_picker_ages_keep_counting() {
     t.wait("the age to move on", |s| {
         age_of(s).is_some_and(|a| a != before)
     });
+    t.quit();
+}
+
+/// With the session's folder replaced by a file, every save fails (for root too). `q` then
+/// asks instead of leaving: a copy can be written elsewhere, a retry saves and quits, and
+/// discarding takes an explicit `d`.
+#[test]
+fn quitting_while_saves_fail_asks_and_keeps_the_work() {
+    let t = Tmux::new("savefail");
+    t.create(&fixture_runbook(), "Gamma Corp", "gamma.test", &[]);
+    let sessions = t.data().join("sessions");
+    let away = t.data().join("sessions-away");
+    let file = sessions.join("gamma-corp.ron");
+    let break_folder = || {
+        std::fs::rename(&sessions, &away).unwrap();
+        std::fs::write(&sessions, "not a folder").unwrap();
+    };
+    let mend_folder = || {
+        std::fs::remove_file(&sessions).unwrap();
+        std::fs::rename(&away, &sessions).unwrap();
+    };
+    // Opened by the client's name, in the case it was typed.
+    t.open("'Gamma Corp'");
+    break_folder();
+    t.keys(&["l", "p", "f", "w"]);
+    t.wait_for("save failed");
+    t.keys(&["q"]);
+    t.wait_for("Unsaved changes");
+
+    // w: the sessions folder is unusable, so the copy lands in the temp folder.
+    t.keys(&["w"]);
+    t.wait_for("copy written to");
+    let copies: Vec<PathBuf> = std::fs::read_dir(t.tmp())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("gamma-corp-unsaved-"))
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert_eq!(
+        read_session(&copies[0]).status("audit-check"),
+        CheckStatus::Warn
+    );
+
+    // r while the folder is still gone: it says so and stays.
+    t.keys(&["r"]);
+    t.wait_for("failed again");
+    // Esc goes back to the session; it is still running.
+    t.keys(&["Escape"]);
+    t.wait("the question to close", |s| !s.contains("Unsaved changes"));
+    assert!(!t.screen().contains("EXIT="));
+
+    // With the folder back, r saves and quits.
+    t.keys(&["q"]);
+    t.wait_for("Unsaved changes");
+    mend_folder();
+    t.keys(&["r"]);
+    t.wait_for("EXIT=0");
+    assert_eq!(read_session(&file).status("audit-check"), CheckStatus::Warn);
+
+    // Discarding is explicit: d quits and the file keeps its last saved version.
+    t.open("gamma-corp");
+    break_folder();
+    t.keys(&["t"]);
+    t.wait_for("save failed");
+    t.keys(&["q"]);
+    t.wait_for("Unsaved changes");
+    t.keys(&["d"]);
+    let screen = t.wait_for("EXIT=0");
+    assert!(screen.contains("unsaved changes discarded"), "{screen}");
+    mend_folder();
+    assert_eq!(read_session(&file).status("audit-check"), CheckStatus::Warn);
+}
+
+/// A note of many megabytes (written by hand or by an older build) is shown bounded: moving
+/// onto it and quitting stay immediate.
+#[test]
+fn a_huge_note_does_not_freeze_the_screen() {
+    let t = Tmux::new("hugenote");
+    t.create(&fixture_runbook(), "Delta", "delta.test", &[]);
+    let file = t.data().join("sessions/delta.ron");
+    {
+        let (f, mut s) = launch_ready::session::store::SessionFile::open(&file).unwrap();
+        s.state_mut("audit-check").note = "a line of a very long note\n".repeat(800_000);
+        // Start one stage below, so the note is not on screen at first.
+        s.ui.stage = 1;
+        f.save(&s).unwrap();
+    }
+    t.open("delta");
+    let start = Instant::now();
+    t.keys(&["h", "k"]);
+    t.wait_for("a long note (21600000 bytes)");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "moving onto the note took {:?}",
+        start.elapsed()
+    );
+    // The editor refuses it rather than loading megabytes.
+    t.keys(&["l", "e"]);
+    t.wait_for("cannot be edited here");
+    let start = Instant::now();
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "quitting took {:?}",
+        start.elapsed()
+    );
+    let s = read_session(&file);
+    assert_eq!(s.state("audit-check").unwrap().note.len(), 27 * 800_000);
+}
+
+/// `open` (not `demo`) on the demo session starts the lab too, on fresh ports, and points the
+/// session at it.
+#[test]
+fn reopening_the_demo_session_starts_its_lab() {
+    let t = Tmux::new("demo");
+    t.start("demo");
+    t.wait_for("Checklist");
+    t.quit();
+    let file = t.data().join("sessions/brightdesk-demo.ron");
+    let before = read_session(&file).network;
+
+    t.open("brightdesk-demo");
+    t.wait_for("demo lab started");
+    let now = read_session(&file).network;
+    assert_ne!(now, before, "the session still names the old lab");
+    let web = now.connect_to.first().expect("the lab's web server").to;
+    assert!(
+        std::net::TcpStream::connect_timeout(&web, Duration::from_secs(2)).is_ok(),
+        "nothing answers on {web}"
+    );
     t.quit();
 }

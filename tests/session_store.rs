@@ -447,3 +447,211 @@ fn opening_a_missing_file_names_it_and_leaves_nothing_behind() {
             .is_none()
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_session_opened_through_a_symlink_shares_the_lock_and_stays_one_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let real_dir = dir.path().join("sessions");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&real_dir).expect("mkdir");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    let real = real_dir.join("acme.ron");
+    let link = elsewhere.join("link-to-acme.ron");
+    drop(SessionFile::create(&real, &sample()).expect("create"));
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+
+    // Open by name in one place; the link is locked out.
+    let first = SessionFile::open(&real).expect("open");
+    assert!(matches!(
+        SessionFile::open(&link),
+        Err(StoreError::Locked { .. })
+    ));
+    drop(first);
+
+    // Saving through the link writes the real file and keeps the link a link.
+    let (file, _) = SessionFile::open(&link).expect("open through link");
+    let mut changed = sample();
+    changed.ui.stage = 3;
+    file.save(&changed).expect("save");
+    file.save(&changed).expect("save again");
+    drop(file);
+    let link_meta = std::fs::symlink_metadata(&link).expect("link");
+    assert!(link_meta.file_type().is_symlink(), "the link was replaced");
+    assert_eq!(read_session(&real), changed);
+    let bak = store::backup_path(&real);
+    assert!(
+        std::fs::symlink_metadata(&bak)
+            .expect("backup")
+            .file_type()
+            .is_file(),
+        "the backup must be a regular file"
+    );
+    assert!(
+        !store::backup_path(&link).exists(),
+        "no backup beside the link"
+    );
+}
+
+#[test]
+fn invalid_utf8_is_damage_with_a_location_and_the_backup_hint() {
+    let (_dir, path) = setup();
+    let file = SessionFile::create(&path, &sample()).expect("create");
+    file.save(&sample()).expect("save makes a backup");
+    drop(file);
+    let mut bytes = std::fs::read(&path).expect("read");
+    // Line 3, after two characters of indentation.
+    let third_line = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(1)
+        .map(|(i, _)| i + 1)
+        .expect("three lines");
+    bytes[third_line + 2] = 0xff;
+    std::fs::write(&path, &bytes).expect("write");
+
+    for err in [
+        SessionFile::open(&path).expect_err("bad utf-8"),
+        store::read(&path).expect_err("bad utf-8"),
+    ] {
+        match &err {
+            StoreError::Corrupt {
+                line,
+                column,
+                message,
+                backup,
+                ..
+            } => {
+                assert_eq!((*line, *column), (3, 3), "{err}");
+                assert!(message.contains("UTF-8"), "{message}");
+                assert_eq!(backup.as_deref(), Some(store::backup_path(&path).as_path()));
+            }
+            other => panic!("expected Corrupt, got {other:?}"),
+        }
+    }
+    assert_eq!(std::fs::read(&path).expect("read"), bytes, "left untouched");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_at_once_instead_of_blocking() {
+    let (_dir, path) = setup();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    // Run on a thread so a regression hangs one assertion, not the whole test binary.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let p = path.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send((store::read(&p).err(), SessionFile::open(&p).err()));
+    });
+    let (read, open) = rx
+        .recv_timeout(Duration::from_secs(5))
+        .expect("reading a FIFO must not block");
+    for err in [read.expect("refused"), open.expect("refused")] {
+        assert!(
+            matches!(&err, StoreError::NotAFile { kind, .. } if kind.contains("FIFO")),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("not a session file"), "{err}");
+    }
+}
+
+#[test]
+fn a_folder_named_like_a_session_is_refused_by_name() {
+    let (_dir, path) = setup();
+    std::fs::create_dir(&path).expect("mkdir");
+    let err = SessionFile::open(&path).expect_err("a folder");
+    assert!(
+        matches!(
+            &err,
+            StoreError::NotAFile {
+                kind: "a folder",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_says_where_it_points() {
+    let (dir, path) = setup();
+    let target = dir.path().join("moved/acme.ron");
+    std::os::unix::fs::symlink(&target, &path).expect("symlink");
+    for err in [
+        SessionFile::open(&path).expect_err("dangling"),
+        store::read(&path).expect_err("dangling"),
+    ] {
+        assert!(
+            matches!(&err, StoreError::DanglingLink { target: t, .. } if t == &target),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("does not exist"), "{err}");
+    }
+}
+
+#[test]
+fn a_second_recovery_keeps_the_first_corrupt_file() {
+    let (_dir, path) = setup();
+    let file = SessionFile::create(&path, &sample()).expect("create");
+    file.save(&sample()).expect("save makes a backup");
+    drop(file);
+    for (round, junk) in ["first damage {{", "second damage ))"].iter().enumerate() {
+        std::fs::write(&path, junk).expect("damage");
+        let (file, restored) = SessionFile::open_backup(&path).expect("open backup");
+        file.save(&restored).expect("save restored");
+        drop(file);
+        if round == 0 {
+            // The next save refreshes the backup from the restored file.
+            let (file, s) = SessionFile::open(&path).expect("open");
+            file.save(&s).expect("save");
+        }
+    }
+    let first = store::corrupt_path(&path);
+    let second = path.with_file_name("acme.ron.corrupt.2");
+    assert_eq!(
+        std::fs::read_to_string(&first).expect("first"),
+        "first damage {{"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&second).expect("second"),
+        "second damage ))"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_session_is_refused_and_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, path) = setup();
+    drop(SessionFile::create(&path, &sample()).expect("create"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let before = std::fs::read(&path).expect("read");
+    let err = SessionFile::open(&path).expect_err("read-only");
+    assert!(matches!(&err, StoreError::ReadOnly { .. }), "{err:?}");
+    assert!(err.to_string().contains("read-only"), "{err}");
+    assert!(SessionFile::open_backup(&path).is_err());
+    let meta = std::fs::metadata(&path).expect("meta");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o444);
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+    // Listing still reads it.
+    assert_eq!(store::read(&path).expect("read"), sample());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_save_keeps_the_session_file_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, path) = setup();
+    drop(SessionFile::create(&path, &sample()).expect("create"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let (file, s) = SessionFile::open(&path).expect("open");
+    file.save(&s).expect("save");
+    let meta = std::fs::metadata(&path).expect("meta");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+}

@@ -36,6 +36,9 @@ pub enum Effect {
     },
     /// Remove a credential of this session (answered by `Msg::CredentialDone`).
     DeleteSecret { session: String, name: String },
-    /// Leave: flush saves and restore the terminal.
+    /// Write this snapshot to a new file beside the session's folder or in the temp
+    /// folder (answered by `Msg::CopyWritten`).
+    WriteCopy(Box<Session>),
+    /// Leave: flush saves (unless `App::discard_unsaved`) and restore the terminal.
     Quit,
 }

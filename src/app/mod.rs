@@ -23,4 +23,6 @@ mod tests;
 #[cfg(test)]
 mod tests_drafts;
 #[cfg(test)]
+mod tests_quit;
+#[cfg(test)]
 mod tests_runs;

@@ -78,6 +78,12 @@ pub enum Action {
     Discard,
     /// Tab in the decision prompt: switch between go and no-go.
     ToggleVerdict,
+    /// `r` when quitting with unsaved changes: try the save again (and quit once it lands).
+    RetrySave,
+    /// `w` when quitting with unsaved changes: write a copy of the session to a new file.
+    WriteCopy,
+    /// `d` when quitting with unsaved changes: quit and lose them, as asked.
+    DiscardQuit,
 }
 
 /// One input to `update`.
@@ -113,4 +119,6 @@ pub enum Msg {
     },
     /// The terminal was resized.
     Resize(u16, u16),
+    /// A copy asked for with `WriteCopy` was written (its path) or could not be (why).
+    CopyWritten(Result<std::path::PathBuf, String>),
 }

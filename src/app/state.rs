@@ -126,6 +126,12 @@ pub enum Modal {
         scroll: u16,
     },
     Credentials(CredentialsForm),
+    /// `q` while the last save failed: retry, write a copy, discard or stay. `retrying` is
+    /// set while a retry is on its way; `note` says what the last choice did.
+    Unsaved {
+        retrying: bool,
+        note: Option<String>,
+    },
 }
 
 /// The furthest each scrollable pane can scroll before it would show only blank rows. Only
@@ -168,6 +174,8 @@ pub enum InputMode {
     Picker,
     /// The picker's "new session" form.
     PickerForm,
+    /// The "unsaved changes" question on quit.
+    Unsaved,
 }
 
 pub struct App {
@@ -183,6 +191,12 @@ pub struct App {
     /// When `status` last changed.
     pub status_at: OffsetDateTime,
     pub save: SaveStatus,
+    /// Why the last save failed, until a save succeeds again. Kept apart from `save`,
+    /// which says `Pending` as soon as a newer change is queued, so a quit still knows that
+    /// what is on disk is behind.
+    pub save_error: Option<String>,
+    /// Set when the operator chose to quit without the unsaved changes.
+    pub discard_unsaved: bool,
     /// Checks with a run in flight.
     pub running: BTreeSet<String>,
     /// The status each running check had before it started, restored on cancel.
@@ -239,6 +253,8 @@ impl App {
             status,
             status_at: now,
             save: SaveStatus::Idle,
+            save_error: None,
+            discard_unsaved: false,
             running: BTreeSet::new(),
             previous: BTreeMap::new(),
             batch: Vec::new(),
@@ -296,6 +312,7 @@ impl App {
             Some(Modal::Help { .. }) => InputMode::Help,
             Some(Modal::Credentials(f)) if f.entry.is_some() => InputMode::Prompt,
             Some(Modal::Credentials(_)) => InputMode::Credentials,
+            Some(Modal::Unsaved { .. }) => InputMode::Unsaved,
         }
     }
 

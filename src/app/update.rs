@@ -37,7 +37,10 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             if matches!(app.modal, Some(Modal::Note { .. } | Modal::Journal { .. })) =>
         {
             update_modal::action(app, Action::Close, &mut fx);
-            on_action(app, Action::Quit, &mut fx);
+            // An editor that refused to close (a note over the size limit) keeps its text.
+            if app.modal.is_none() {
+                on_action(app, Action::Quit, &mut fx);
+            }
         }
         Msg::Action(action) if app.modal.is_some() => update_modal::action(app, action, &mut fx),
         Msg::Action(action) => on_action(app, action, &mut fx),
@@ -69,7 +72,8 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             update_modal::keep_note_draft(app, &mut fx);
             update_modal::keep_journal_draft(app, &mut fx);
         }
-        Msg::Saved(status) => app.save = status,
+        Msg::Saved(status) => update_modal::on_saved(app, status, &mut fx),
+        Msg::CopyWritten(result) => update_modal::on_copy_written(app, result),
         Msg::Keyring(result) => {
             if let Some(Modal::Credentials(form)) = &mut app.modal {
                 form.keyring = match result {
@@ -173,6 +177,14 @@ fn move_vertical(app: &mut App, delta: i32, fx: &mut Vec<Effect>) {
 fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     let screen = app.screen();
     match action {
+        // Quitting while the disk is behind asks first: the changes would otherwise be
+        // lost without a word when the final save fails too.
+        Action::Quit if app.save_error.is_some() => {
+            app.modal = Some(Modal::Unsaved {
+                retrying: false,
+                note: None,
+            });
+        }
         Action::Quit => {
             app.quitting = true;
             fx.push(Effect::Quit);
@@ -248,6 +260,8 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Edit | Action::Add | Action::Delete if screen == Screen::Targets => {
             on_targets_action(app, action, fx);
         }
+        Action::EditNote | Action::Edit | Action::Confirm
+            if screen == Screen::Checklist && update_modal::note_too_large(app) => {}
         _ if screen == Screen::Checklist => on_check_action(app, action, fx),
         _ => {}
     }

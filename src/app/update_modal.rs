@@ -11,7 +11,8 @@ use super::targets;
 use super::update::{changed, clamp_add};
 use super::update_checks::set_status;
 use crate::finding::{CheckStatus, Severity};
-use crate::session::model::{Decision, JournalEntry, Verdict};
+use crate::session::model::{Decision, JournalEntry, MAX_NOTE_BYTES, Verdict};
+use crate::session::persist::SaveStatus;
 use ratatui_textarea::{CursorMove, Input, Key, TextArea, WrapMode};
 
 /// A multi-line editor holding `text`, with the cursor at its end. Long lines wrap at word
@@ -62,10 +63,20 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         } => match action {
             Action::Close | Action::Commit => {
                 let note = trim_lines(editor.lines());
-                if put_note(app, &check_id, note, fx) || note_differs(app, &check_id, &original) {
-                    app.status = Some("note saved".into());
+                if let Some(refusal) = note_size_refusal(note.len()) {
+                    app.status = Some(format!("{refusal}: shorten it, or Ctrl-X to discard"));
+                    Some(Modal::Note {
+                        check_id,
+                        editor,
+                        original,
+                    })
+                } else {
+                    if put_note(app, &check_id, note, fx) || note_differs(app, &check_id, &original)
+                    {
+                        app.status = Some("note saved".into());
+                    }
+                    None
                 }
-                None
             }
             Action::Discard => {
                 put_note(app, &check_id, original, fx);
@@ -147,7 +158,84 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Modal::Credentials(form) => on_credentials(app, form, action, fx).map(Modal::Credentials),
+        Modal::Unsaved { retrying, note } => on_unsaved(app, action, retrying, note, fx),
     };
+}
+
+/// A key in the "unsaved changes" question.
+fn on_unsaved(
+    app: &mut App,
+    action: Action,
+    retrying: bool,
+    note: Option<String>,
+    fx: &mut Vec<Effect>,
+) -> Option<Modal> {
+    match action {
+        Action::RetrySave => {
+            // A fresh snapshot makes the persister write now; `on_saved` quits once it lands.
+            fx.push(Effect::Save(Box::new(app.session.clone())));
+            Some(Modal::Unsaved {
+                retrying: true,
+                note: Some("retrying the save…".into()),
+            })
+        }
+        Action::WriteCopy => {
+            fx.push(Effect::WriteCopy(Box::new(app.session.clone())));
+            Some(Modal::Unsaved {
+                retrying,
+                note: Some("writing a copy…".into()),
+            })
+        }
+        Action::DiscardQuit => {
+            app.discard_unsaved = true;
+            app.quitting = true;
+            fx.push(Effect::Quit);
+            None
+        }
+        Action::Close => None,
+        _ => Some(Modal::Unsaved { retrying, note }),
+    }
+}
+
+/// The persister's news. A save that lands while the quit question is open answers it:
+/// nothing is unsaved any more, so the quit the operator asked for goes ahead.
+pub(super) fn on_saved(app: &mut App, status: SaveStatus, fx: &mut Vec<Effect>) {
+    match &status {
+        SaveStatus::Failed(why) => {
+            app.save_error = Some(why.clone());
+            if let Some(Modal::Unsaved { retrying, note }) = &mut app.modal
+                && *retrying
+            {
+                *retrying = false;
+                *note = Some(format!("the save failed again: {why}"));
+            }
+        }
+        SaveStatus::Saved(_) => {
+            app.save_error = None;
+            if matches!(app.modal, Some(Modal::Unsaved { .. })) {
+                app.modal = None;
+                app.quitting = true;
+                fx.push(Effect::Quit);
+            }
+        }
+        SaveStatus::Idle | SaveStatus::Pending => {}
+    }
+    app.save = status;
+}
+
+/// Where the copy asked for with `w` went, shown in the quit question.
+pub(super) fn on_copy_written(app: &mut App, result: Result<std::path::PathBuf, String>) {
+    let text = match &result {
+        Ok(path) => format!(
+            "copy written to {}; d quits (the session file keeps its last saved version)",
+            path.display()
+        ),
+        Err(why) => format!("the copy failed: {why}"),
+    };
+    if let Some(Modal::Unsaved { note, .. }) = &mut app.modal {
+        *note = Some(text.clone());
+    }
+    app.status = Some(text);
 }
 
 /// Copies the open note editor's text into the session as a draft, so that a killed
@@ -160,7 +248,51 @@ pub(super) fn keep_note_draft(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     };
     let (check_id, note) = (check_id.clone(), trim_lines(editor.lines()));
-    put_note(app, &check_id, note, fx);
+    // Over the limit the draft is not kept: closing the editor will refuse it too.
+    if note_size_refusal(note.len()).is_none() {
+        put_note(app, &check_id, note, fx);
+    }
+}
+
+/// The refusal for a note of `bytes`, when it is over [`MAX_NOTE_BYTES`].
+fn note_size_refusal(bytes: usize) -> Option<String> {
+    (bytes > MAX_NOTE_BYTES).then(|| {
+        format!(
+            "the note is {}, over the {} limit",
+            human_size(bytes),
+            human_size(MAX_NOTE_BYTES)
+        )
+    })
+}
+
+fn human_size(bytes: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * KIB;
+    if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else {
+        format!("{} KiB", bytes.div_ceil(KIB))
+    }
+}
+
+/// True (with a message in the status line) when the selected check's note is too large
+/// to open in the editor: an oversized note, from a file edited by hand or an older build,
+/// is shown bounded in the detail pane but never loaded into an editor.
+pub(super) fn note_too_large(app: &mut App) -> bool {
+    let Some(bytes) = app
+        .selected_check()
+        .and_then(|c| app.session.state(&c.id))
+        .map(|s| s.note.len())
+    else {
+        return false;
+    };
+    match note_size_refusal(bytes) {
+        Some(refusal) => {
+            app.status = Some(format!("{refusal}, so it cannot be edited here"));
+            true
+        }
+        None => false,
+    }
 }
 
 /// Copies the open journal editor's text into the session, as `keep_note_draft` does for

@@ -5,10 +5,13 @@
 //! The lab runs on its own runtime thread beside the TUI's: the TUI owns its event loop, and
 //! the lab only has to keep answering until the operator quits. The lab's ports change on
 //! every start, so the session's network settings are pointed at the new lab each time.
+//! The TUI starts the lab whenever it opens the demo session ([`is_demo`]), so reopening it
+//! with `open` or from the picker works as `demo` does.
 
 use super::{Failure, Outcome};
 use crate::cli::DemoArgs;
 use crate::lab::{self, Lab, LabConfig};
+use crate::net::settings::NetworkSettings;
 use crate::paths;
 use crate::session::Session;
 use crate::session::store::SessionFile;
@@ -20,21 +23,49 @@ pub const DEMO_NAME: &str = "brightdesk-demo";
 /// The runbook the demo follows.
 pub const DEMO_RUNBOOK: &str = "b2b-demo-to-launch";
 
+/// The demo lab on its own runtime, for as long as a demo session is open.
+pub struct RunningLab {
+    runtime: tokio::runtime::Runtime,
+    lab: Lab,
+}
+
+impl RunningLab {
+    /// Starts the lab on fresh ports. Must not be called from inside a runtime.
+    pub fn start() -> Result<RunningLab, Failure> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("lab")
+            .enable_all()
+            .build()
+            .map_err(|e| Failure::runtime(format!("cannot start the lab runtime: {e}")))?;
+        let lab = runtime
+            .block_on(Lab::start(LabConfig { dns_port: 0 }))
+            .map_err(|e| Failure::runtime(format!("cannot start the demo lab: {e}")))?;
+        Ok(RunningLab { runtime, lab })
+    }
+
+    /// Network settings that aim checks at this lab.
+    pub fn settings(&self) -> NetworkSettings {
+        self.lab.settings()
+    }
+
+    /// Stops the lab's servers. Must not be called from inside a runtime.
+    pub fn stop(self) {
+        self.runtime.block_on(self.lab.shutdown());
+    }
+}
+
+/// Whether `session` is the demo session (by name and the lab's apex domain, which cannot
+/// be checked anywhere but in the lab).
+pub fn is_demo(session: &Session) -> bool {
+    session.name == DEMO_NAME && session.targets.apex == lab::demo_targets().apex
+}
+
 pub fn run(args: &DemoArgs) -> Outcome {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("lab")
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::runtime(format!("cannot start the lab runtime: {e}")))?;
-    let lab = runtime
-        .block_on(Lab::start(LabConfig { dns_port: 0 }))
-        .map_err(|e| Failure::runtime(format!("cannot start the demo lab: {e}")))?;
     let path = demo_path()?;
-    let prepared = prepare(&path, &lab, args.fresh, OffsetDateTime::now_utc());
-    let result = prepared.and_then(|()| crate::tui::run_session(&path, false));
-    runtime.block_on(lab.shutdown());
-    result.map(|()| 0)
+    ensure(&path, args.fresh, OffsetDateTime::now_utc())?;
+    // Opening the demo session starts the lab (see `is_demo`).
+    crate::tui::run_session(&path, false).map(|()| 0)
 }
 
 fn demo_path() -> Result<PathBuf, Failure> {
@@ -51,6 +82,18 @@ fn demo_path() -> Result<PathBuf, Failure> {
 /// an existing demo session is replaced (it must not be open elsewhere).
 pub fn prepare(path: &Path, lab: &Lab, fresh: bool, now: OffsetDateTime) -> Result<(), Failure> {
     let store_err = |e: crate::session::store::StoreError| Failure::usage(e.to_string());
+    ensure(path, fresh, now)?;
+    let (file, mut session) = SessionFile::open(path).map_err(store_err)?;
+    session.network = lab.settings();
+    file.save(&session).map_err(store_err)?;
+    Ok(())
+}
+
+/// Creates the demo session at `path` unless it exists; with `fresh`, an existing one is
+/// replaced (it must not be open elsewhere). Its network settings are set by whoever
+/// starts the lab.
+fn ensure(path: &Path, fresh: bool, now: OffsetDateTime) -> Result<(), Failure> {
+    let store_err = |e: crate::session::store::StoreError| Failure::usage(e.to_string());
     if path.exists() && fresh {
         // Opening first takes the lock, so a demo open in another terminal is not pulled away.
         let (file, _) = SessionFile::open(path).map_err(store_err)?;
@@ -59,22 +102,18 @@ pub fn prepare(path: &Path, lab: &Lab, fresh: bool, now: OffsetDateTime) -> Resu
         drop(file);
     }
     if path.exists() {
-        let (file, mut session) = SessionFile::open(path).map_err(store_err)?;
-        session.network = lab.settings();
-        file.save(&session).map_err(store_err)?;
         return Ok(());
     }
     let runbook = super::runbooks::library()
         .resolve(DEMO_RUNBOOK)
         .map_err(|e| Failure::usage(e.to_string()))?;
-    let mut session = Session::new(
+    let session = Session::new(
         DEMO_NAME,
         "Brightdesk (demo)",
         &runbook,
         lab::demo_targets(),
         now,
     );
-    session.network = lab.settings();
     SessionFile::create(path, &session).map_err(store_err)?;
     Ok(())
 }

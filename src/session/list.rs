@@ -27,14 +27,15 @@ pub struct SessionSummary {
 }
 
 /// Session files in `dir`: `*.ron`, skipping hidden names (temp files being written) and the
-/// `.bak`, `.lock` and `.corrupt` sidecars, which do not end in `.ron`.
-fn session_files(dir: &Path) -> Vec<PathBuf> {
+/// `.bak`, `.lock` and `.corrupt` sidecars, which do not end in `.ron`. Entries that are not
+/// regular files (a folder, a FIFO, a dangling link) are kept: the listing shows why they
+/// cannot be opened instead of hiding them.
+pub(crate) fn session_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     entries
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
         .map(|e| e.path())
         .filter(|p| {
             p.extension().is_some_and(|x| x == "ron")
@@ -44,7 +45,7 @@ fn session_files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn file_stem(path: &Path) -> String {
+pub(crate) fn file_stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
@@ -70,7 +71,12 @@ fn problem_text(e: &StoreError) -> String {
         } => format!(
             "written by a newer launch-ready (format {found}, this build reads up to {supported})"
         ),
-        StoreError::Locked { .. } => e.to_string(),
+        StoreError::NotAFile { kind, .. } => format!("cannot be opened: it is {kind}"),
+        StoreError::DanglingLink { target, .. } => format!(
+            "a symbolic link to {}, which does not exist",
+            target.display()
+        ),
+        StoreError::Locked { .. } | StoreError::ReadOnly { .. } => e.to_string(),
     };
     if e.backup().is_some() {
         format!("{base}; a backup exists (open it with --from-backup)")
@@ -126,44 +132,15 @@ pub fn list_sessions(dir: &Path, now: OffsetDateTime) -> Vec<SessionSummary> {
     rows
 }
 
-/// Resolves a session name (file stem in the sessions dir) or a path to a session file path.
+/// Resolves a session name, client name or path to a session file path (see
+/// [`super::resolve::resolve_name`]), with the reason as text.
 pub fn resolve(name_or_path: &str) -> Result<PathBuf, String> {
-    resolve_in(name_or_path, crate::paths::sessions_dir().as_deref())
+    super::resolve::resolve_name(name_or_path).map_err(|e| e.to_string())
 }
 
 /// [`resolve`] against an explicit sessions folder.
 pub fn resolve_in(name_or_path: &str, dir: Option<&Path>) -> Result<PathBuf, String> {
-    let as_path = Path::new(name_or_path);
-    if as_path.is_file() {
-        return Ok(as_path.to_path_buf());
-    }
-    let looks_like_path = name_or_path.contains(['/', '\\']) || name_or_path.ends_with(".ron");
-    if looks_like_path {
-        return Err(format!("no session file at `{name_or_path}`"));
-    }
-    let Some(dir) = dir else {
-        return Err(format!(
-            "no session named `{name_or_path}`: there is no data folder (set {})",
-            crate::paths::DATA_DIR_ENV
-        ));
-    };
-    let candidate = dir.join(format!("{name_or_path}.ron"));
-    if candidate.is_file() {
-        return Ok(candidate);
-    }
-    let mut known: Vec<String> = session_files(dir).iter().map(|p| file_stem(p)).collect();
-    known.sort();
-    if known.is_empty() {
-        Err(format!(
-            "no session named `{name_or_path}`, and there are no sessions in {} yet",
-            dir.display()
-        ))
-    } else {
-        Err(format!(
-            "no session named `{name_or_path}`; known sessions: {}",
-            known.join(", ")
-        ))
-    }
+    super::resolve::resolve_name_in(name_or_path, dir).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -185,8 +162,13 @@ mod tests {
             std::fs::write(dir.path().join(name), "x").expect("write");
         }
         std::fs::create_dir(dir.path().join("folder.ron")).expect("mkdir");
-        let files = session_files(dir.path());
-        assert_eq!(files, vec![dir.path().join("acme.ron")]);
+        let mut files = session_files(dir.path());
+        files.sort();
+        // The folder is listed (with its reason, by `summarise`), not silently dropped.
+        assert_eq!(
+            files,
+            vec![dir.path().join("acme.ron"), dir.path().join("folder.ron")]
+        );
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! Sessions: the data model (`model`) and its persistence (`store`).
 
+mod files;
 pub mod list;
 pub mod migrate;
 pub mod model;
 pub mod persist;
+pub mod rescue;
+pub mod resolve;
 pub mod store;
 
 pub use model::{CheckState, Session};

@@ -15,6 +15,13 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// How long a check result counts as current; older results are shown as stale.
 pub const FRESHNESS: Duration = Duration::hours(12);
 
+/// Largest note the note editor accepts (1 MiB of UTF-8). A bigger note is refused with a
+/// message, never cut: notes are for the operator's words, and every change is written to
+/// disk within a second, so an unbounded note would make each save and redraw crawl. A
+/// file that already holds a bigger note still loads; it is shown bounded and cannot be
+/// edited in the TUI.
+pub const MAX_NOTE_BYTES: usize = 1024 * 1024;
+
 /// Evidence entries kept per check (newest first); older runs are dropped.
 pub const EVIDENCE_HISTORY: usize = 20;
 

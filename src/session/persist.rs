@@ -12,6 +12,9 @@
 //!   the deadline back, so a steady stream of edits is still written every `DEBOUNCE`.
 //! - A failed write keeps its snapshot and is retried after `RETRY_DELAY`, or sooner when a
 //!   newer change arrives; the status says why it failed meanwhile.
+//! - Stopping either writes what is pending and, when that fails, hands the snapshot back
+//!   ([`Persister::finish`]) so the caller can put it somewhere safe; or drops it when the
+//!   operator chose to discard it ([`Persister::abandon`]). Nothing is lost without a word.
 
 use super::model::Session;
 use super::store::{SessionFile, StoreError};
@@ -54,11 +57,23 @@ impl Shared {
     }
 }
 
+/// Changes the actor could not write when it stopped.
+#[derive(Debug)]
+pub struct Unsaved {
+    pub error: StoreError,
+    /// The newest snapshot that did not reach the disk (absent only if the writing thread
+    /// itself died with it).
+    pub snapshot: Option<Box<Session>>,
+}
+
+/// How the actor is asked to stop: write what is pending (`true`) or drop it.
+type StopRequest = (bool, oneshot::Sender<Result<(), Unsaved>>);
+
 /// Handle to the actor. Must be created inside a tokio runtime.
 pub struct Persister {
     path: std::path::PathBuf,
     shared: Arc<Shared>,
-    flush: mpsc::Sender<oneshot::Sender<Result<(), StoreError>>>,
+    flush: mpsc::Sender<StopRequest>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -97,12 +112,33 @@ impl Persister {
 
     /// Writes anything pending and stops the actor (releasing the lock).
     pub async fn flush(self) -> Result<(), StoreError> {
+        self.finish().await.map_err(|u| u.error)
+    }
+
+    /// Writes anything pending and stops the actor; when that write fails, the unwritten
+    /// snapshot comes back with the error.
+    pub async fn finish(self) -> Result<(), Unsaved> {
+        self.stop(true).await
+    }
+
+    /// Stops the actor without writing what is pending: the operator chose to discard it.
+    pub async fn abandon(self) {
+        let _ = self.stop(false).await;
+    }
+
+    async fn stop(self, write: bool) -> Result<(), Unsaved> {
         let (reply, answer) = oneshot::channel();
-        let stopped = || StoreError::Io {
-            path: self.path.clone(),
-            source: std::io::Error::other("the session saver stopped unexpectedly"),
+        let stopped = || Unsaved {
+            error: StoreError::Io {
+                path: self.path.clone(),
+                source: std::io::Error::other("the session saver stopped unexpectedly"),
+            },
+            snapshot: None,
         };
-        self.flush.send(reply).await.map_err(|_| stopped())?;
+        self.flush
+            .send((write, reply))
+            .await
+            .map_err(|_| stopped())?;
         let result = answer.await.map_err(|_| stopped())?;
         // The task drops the file (and its lock) before it ends.
         self.task.await.map_err(|_| stopped())?;
@@ -129,19 +165,24 @@ async fn write(
     })
 }
 
-async fn run(
-    file: Arc<SessionFile>,
-    shared: Arc<Shared>,
-    mut flush: mpsc::Receiver<oneshot::Sender<Result<(), StoreError>>>,
-) {
+async fn run(file: Arc<SessionFile>, shared: Arc<Shared>, mut flush: mpsc::Receiver<StopRequest>) {
     // The snapshot being worked on, kept across failed attempts.
     let mut pending: Option<Session> = None;
     let mut deadline: Option<Instant> = None;
     loop {
         tokio::select! {
             request = flush.recv() => {
-                let result = write_pending(&file, &shared, &mut pending).await;
-                if let Some(reply) = request {
+                // A dropped handle (no request) still gets its last changes written.
+                let (write_it, reply) = request.map_or((true, None), |(w, r)| (w, Some(r)));
+                let result = if write_it {
+                    write_pending(&file, &shared, &mut pending).await.map_err(|error| {
+                        let newest = shared.lock().take().or_else(|| pending.take());
+                        Unsaved { error, snapshot: newest.map(Box::new) }
+                    })
+                } else {
+                    Ok(())
+                };
+                if let Some(reply) = reply {
                     let _ = reply.send(result);
                 }
                 break;

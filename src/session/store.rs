@@ -15,7 +15,12 @@
 //!   `NAME.ron.corrupt` rather than becoming the new backup.
 //! - The lock lives in a sidecar `NAME.ron.lock` that is never deleted: the session file
 //!   itself is replaced on every save, so a lock on it would not outlive the first rename.
+//! - Everything works on the real path (symbolic links resolved, see `files.rs`), so two
+//!   names for one file share one lock and a save never replaces a link with a copy.
+//! - Nothing a user set aside is overwritten: a second recovery numbers its `.corrupt` file,
+//!   a read-only session is refused rather than replaced, and a save keeps the file's mode.
 
+use super::files;
 use super::migrate::{self, MigrateError};
 use super::model::Session;
 use std::ffi::OsString;
@@ -23,6 +28,8 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+
+pub use super::resolve::{ResolveError, resolve_name, resolve_name_in};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -49,6 +56,20 @@ pub enum StoreError {
     /// Another process holds the session's lock.
     #[error("{path} is open in another launch-ready process; close it there first")]
     Locked { path: PathBuf },
+    /// Something other than a regular file sits at the path (a FIFO, a folder, a device).
+    #[error("{path} is {kind}, not a session file; move it away or open another session")]
+    NotAFile { path: PathBuf, kind: &'static str },
+    /// A symbolic link whose target does not exist.
+    #[error(
+        "{path} is a symbolic link to {}, which does not exist; restore the file there or remove the link",
+        .target.display()
+    )]
+    DanglingLink { path: PathBuf, target: PathBuf },
+    /// The file is read-only: someone protected it, so it is not replaced.
+    #[error(
+        "{path} is read-only, so launch-ready will not change it; make it writable (chmod u+w) to edit it, or copy it and open the copy"
+    )]
+    ReadOnly { path: PathBuf },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -103,9 +124,24 @@ pub fn lock_path(path: &Path) -> PathBuf {
     sibling(path, ".lock")
 }
 
-/// Where an unreadable file is set aside when the session is restored from its backup.
+/// Where an unreadable file is set aside when the session is restored from its backup (the
+/// first time; later recoveries use [`free_corrupt_path`]).
 pub fn corrupt_path(path: &Path) -> PathBuf {
     sibling(path, ".corrupt")
+}
+
+/// The first of `NAME.ron.corrupt`, `NAME.ron.corrupt.2`, `NAME.ron.corrupt.3`, … that does
+/// not exist yet, so an earlier damaged file that was set aside is never overwritten.
+pub fn free_corrupt_path(path: &Path) -> PathBuf {
+    let taken = |p: &Path| std::fs::symlink_metadata(p).is_ok();
+    let first = corrupt_path(path);
+    if !taken(&first) {
+        return first;
+    }
+    (2u32..)
+        .map(|n| sibling(path, &format!(".corrupt.{n}")))
+        .find(|p| !taken(p))
+        .unwrap_or(first)
 }
 
 fn parent_dir(path: &Path) -> &Path {
@@ -129,6 +165,25 @@ fn lock(path: &Path) -> Result<File, StoreError> {
             path: path.to_path_buf(),
         }),
         Err(TryLockError::Error(e)) => Err(StoreError::io(&lock_file, e)),
+    }
+}
+
+/// Decodes and parses the bytes read from `path`. Bytes that are not UTF-8 are damage like
+/// a syntax error: same error, located at the first bad byte, with the same backup hint.
+pub(crate) fn parse_bytes(
+    bytes: Vec<u8>,
+    path: &Path,
+    backup: Option<PathBuf>,
+) -> Result<Session, StoreError> {
+    match files::decode(bytes) {
+        Ok(text) => parse(&text, path, backup),
+        Err(bad) => Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            line: bad.line,
+            column: bad.column,
+            message: format!("the file is not valid UTF-8 text (byte 0x{:02x})", bad.byte),
+            backup,
+        }),
     }
 }
 
@@ -167,11 +222,23 @@ pub(crate) fn parse(
     })
 }
 
-/// Reads and parses `path` without locking it (for listings).
+/// Reads and parses `path` without locking it (for listings and `check --session`). Only a
+/// regular file is read: a FIFO, folder or device is refused at once instead of blocking.
 pub fn read(path: &Path) -> Result<Session, StoreError> {
-    let text = std::fs::read_to_string(path).map_err(|e| StoreError::io(path, e))?;
+    let bytes = files::read_bytes(path)?;
     let bak = backup_path(path);
-    parse(&text, path, bak.is_file().then_some(bak))
+    parse_bytes(bytes, path, bak.is_file().then_some(bak))
+}
+
+/// Refuses a session file that is read-only: replacing it would undo that protection.
+fn ensure_writable(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreError> {
+    if meta.permissions().readonly() {
+        Err(StoreError::ReadOnly {
+            path: path.to_path_buf(),
+        })
+    } else {
+        Ok(())
+    }
 }
 
 /// The text written for `session`: struct names on, two-space indent, fields in model order
@@ -239,34 +306,60 @@ fn refresh_backup(path: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// `e` about the path the user gave rather than the resolved one, where it names a path.
+fn named(e: StoreError, given: &Path) -> StoreError {
+    match e {
+        StoreError::Locked { .. } => StoreError::Locked {
+            path: given.to_path_buf(),
+        },
+        other => other,
+    }
+}
+
 impl SessionFile {
-    /// Locks and loads `path`, migrating older formats.
+    /// Locks and loads `path` (the file a symbolic link points at, if it is one), migrating
+    /// older formats.
     pub fn open(path: &Path) -> Result<(SessionFile, Session), StoreError> {
         // Checked first so a wrong name is reported as such and leaves no stray lock file.
-        std::fs::metadata(path).map_err(|e| StoreError::io(path, e))?;
-        let lock = lock(path)?;
-        let session = read(path)?;
-        Ok((SessionFile::locked(path, lock, false), session))
+        let meta = files::ensure_regular(path)?;
+        ensure_writable(path, &meta)?;
+        let real = files::real_path(path)?;
+        let lock = lock(&real).map_err(|e| named(e, path))?;
+        let session = read(&real).map_err(|e| named(e, path))?;
+        Ok((SessionFile::locked(&real, lock, false), session))
     }
 
     /// Locks `path` and loads its backup instead (after a corrupt or newer file). The next
     /// save writes `path` again; the unreadable file is then kept as `NAME.ron.corrupt`.
     pub fn open_backup(path: &Path) -> Result<(SessionFile, Session), StoreError> {
+        let real = files::real_path(path)?;
+        if let Ok(meta) = std::fs::metadata(&real) {
+            if !meta.is_file() {
+                return Err(StoreError::NotAFile {
+                    path: path.to_path_buf(),
+                    kind: files::kind_name(&meta),
+                });
+            }
+            ensure_writable(path, &meta)?;
+        }
         // Locked first: if another process has the session open, that is what to fix.
-        let lock = lock(path)?;
-        let bak = backup_path(path);
-        let text = std::fs::read_to_string(&bak).map_err(|e| StoreError::io(&bak, e))?;
-        let session = parse(&text, &bak, None)?;
-        let main_readable = std::fs::read_to_string(path)
+        let lock = lock(&real).map_err(|e| named(e, path))?;
+        let bak = backup_path(&real);
+        let bytes = files::read_bytes(&bak)?;
+        let session = parse_bytes(bytes, &bak, None)?;
+        let main_readable = files::read_bytes(&real)
             .ok()
+            .and_then(|b| files::decode(b).ok())
             .is_some_and(|t| migrate::load(&t).is_ok());
-        Ok((SessionFile::locked(path, lock, !main_readable), session))
+        Ok((SessionFile::locked(&real, lock, !main_readable), session))
     }
 
     /// Creates `path` for a new session (fails if it exists) and locks it.
     pub fn create(path: &Path, session: &Session) -> Result<SessionFile, StoreError> {
         let dir = parent_dir(path);
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        let path = &files::real_path(path)?;
+        let dir = parent_dir(path);
         let lock = lock(path)?;
         let text = to_ron(session).map_err(|e| StoreError::io(path, io::Error::other(e)))?;
         let tmp = write_temp(path, text.as_bytes())?;
@@ -285,14 +378,26 @@ impl SessionFile {
         }
     }
 
-    /// Writes `session` atomically, keeping the previous version as the backup.
+    /// Writes `session` atomically, keeping the previous version as the backup and the
+    /// file's permissions as they were.
     pub fn save(&self, session: &Session) -> Result<(), StoreError> {
         let path = self.path.as_path();
         let dir = parent_dir(path);
+        let current = std::fs::metadata(path).ok();
+        // Made read-only while open: the protection wins over this save.
+        if let Some(meta) = &current {
+            ensure_writable(path, meta)?;
+        }
         let text = to_ron(session).map_err(|e| StoreError::io(path, io::Error::other(e)))?;
         let tmp = write_temp(path, text.as_bytes())?;
+        if let Some(meta) = &current {
+            // The temp file is created private (0600); the session keeps the mode it had.
+            tmp.as_file()
+                .set_permissions(meta.permissions())
+                .map_err(|e| StoreError::io(tmp.path(), e))?;
+        }
         if self.main_unreadable.load(Ordering::Acquire) {
-            let aside = corrupt_path(path);
+            let aside = free_corrupt_path(path);
             match std::fs::rename(path, &aside) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}

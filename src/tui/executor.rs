@@ -67,6 +67,15 @@ impl Executor {
                         });
                     });
                 }
+                Effect::WriteCopy(snapshot) => {
+                    let inbox = self.inbox.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let now = time::OffsetDateTime::now_utc();
+                        let result = crate::session::rescue::write_copy(&snapshot, now)
+                            .map_err(|e| e.to_string());
+                        let _ = inbox.send(Msg::CopyWritten(result));
+                    });
+                }
                 // The loop sees `app.quitting` and shuts down in order.
                 Effect::Quit => {}
             }

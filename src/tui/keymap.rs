@@ -47,6 +47,7 @@ pub enum Context {
     Help,
     Picker,
     PickerForm,
+    Unsaved,
 }
 
 impl Context {
@@ -63,6 +64,7 @@ impl Context {
             Context::Help => "This help",
             Context::Picker => "Session picker",
             Context::PickerForm => "New session form",
+            Context::Unsaved => "Quitting with unsaved changes",
         }
     }
 }
@@ -164,6 +166,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::PickerForm, &[code(KeyCode::Right)], "→", Action::Right, "next runbook (runbook field)"),
     bind(X::PickerForm, &[code(KeyCode::Enter)], "Enter", Action::Confirm, "create and open"),
     bind(X::PickerForm, &[code(KeyCode::Esc)], "Esc", Action::Close, "back to the list"),
+    bind(X::Unsaved, &[key('r')], "r", Action::RetrySave, "retry the save, then quit"),
+    bind(X::Unsaved, &[key('w')], "w", Action::WriteCopy, "write a copy to a new file"),
+    bind(X::Unsaved, &[key('d')], "d", Action::DiscardQuit, "discard the unsaved changes and quit"),
+    bind(X::Unsaved, &[code(KeyCode::Esc)], "Esc", Action::Close, "stay in the session"),
 ];
 
 /// The contexts searched for a mode, most specific first.
@@ -180,6 +186,7 @@ fn contexts(mode: InputMode) -> &'static [Context] {
         InputMode::Help => &[Context::Help],
         InputMode::Picker => &[Context::Picker],
         InputMode::PickerForm => &[Context::PickerForm],
+        InputMode::Unsaved => &[Context::Unsaved],
     }
 }
 
@@ -230,6 +237,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)>
         Context::Help,
         Context::Picker,
         Context::PickerForm,
+        Context::Unsaved,
     ];
     order
         .iter()

@@ -4,6 +4,10 @@
 //! awaits IO: each message goes through the pure `app::update`, the returned effects go to
 //! the non-blocking executor, and the screen is redrawn when something changed, at most
 //! about 30 times a second. `run_picker` lists sessions and opens or creates one.
+//!
+//! Without a terminal neither can work (raw mode needs one), so both say what to run
+//! instead before touching anything. Opening the demo session, by any route, starts the
+//! demo lab in this process, so its checks have something to answer them.
 
 pub mod executor;
 pub mod keymap;
@@ -14,13 +18,14 @@ pub mod view;
 
 use crate::app::picker::{NewSession, Picker, PickerOutcome, RunbookChoice};
 use crate::app::{App, Msg, update};
+use crate::commands::demo::RunningLab;
 use crate::commands::{self, Failure};
 use crate::engine::Engine;
 use crate::paths;
 use crate::runbook::Runbook;
 use crate::session::Session;
 use crate::session::list::list_sessions;
-use crate::session::persist::Persister;
+use crate::session::persist::{Persister, Unsaved};
 use crate::session::store::{SessionFile, StoreError};
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
@@ -68,12 +73,34 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))
 }
 
+/// What to run instead when there is no terminal for the picker.
+const NO_TERMINAL_USAGE: &str =
+    "the session picker needs an interactive terminal, and there is none here.
+Without a terminal, use:
+  launch-ready sessions                    list the sessions
+  launch-ready new --runbook ID --client NAME --domain example.com --no-open
+  launch-ready check --session NAME        run a session's checks headless
+  launch-ready runbooks list               list the runbooks
+Run `launch-ready --help` for every command.";
+
+/// Refuses to start the TUI without a terminal on both ends: raw mode needs one for input,
+/// and drawing into a pipe or file would only fill it with escape codes.
+fn require_terminal(usage: &str) -> Result<(), Failure> {
+    if terminal::available() {
+        Ok(())
+    } else {
+        Err(Failure::usage(usage))
+    }
+}
+
 /// A session file opened and locked, with its runbook, ready for the session loop.
 struct Opened {
     file: SessionFile,
     session: Session,
     runbook: Arc<Runbook>,
     runbook_changed: bool,
+    /// A message for the status line when the session opens.
+    notice: Option<String>,
 }
 
 /// Opens and locks the session at `path` (or, after a corrupt file, its backup) and loads
@@ -96,6 +123,7 @@ fn open_session(path: &Path, from_backup: bool) -> Result<Opened, Failure> {
             ))
         })?;
     Ok(Opened {
+        notice: None,
         runbook_changed: loaded.hash != session.runbook.hash,
         runbook: Arc::new(loaded.runbook.clone()),
         file,
@@ -107,8 +135,61 @@ fn open_session(path: &Path, from_backup: bool) -> Result<Opened, Failure> {
 /// operator quits. Opening the backup keeps writing to `path`: the store sets the unreadable
 /// file aside on the first save.
 pub fn run_session(path: &Path, from_backup: bool) -> Result<(), Failure> {
+    // Opened first: what is wrong with the file is worth more than the missing terminal.
     let opened = open_session(path, from_backup)?;
-    runtime()?.block_on(session_loop(opened))
+    require_terminal(
+        "opening a session needs an interactive terminal, and there is none here; \
+         `launch-ready check --session NAME` runs its checks without one",
+    )?;
+    run_opened(&runtime()?, opened)
+}
+
+/// Runs the session loop on `rt`, with the demo lab alongside when it is the demo session.
+fn run_opened(rt: &tokio::runtime::Runtime, mut opened: Opened) -> Result<(), Failure> {
+    let lab = attach_demo_lab(&mut opened)?;
+    let result = rt.block_on(session_loop(opened));
+    // Stopped outside `block_on`: the lab has its own runtime, which cannot be driven (or
+    // dropped) from inside another one.
+    if let Some(lab) = lab {
+        lab.stop();
+    }
+    result
+}
+
+/// The demo session's checks only make sense against the demo lab, whose ports change on
+/// every start: start it here and point the session at it, whichever way it was opened.
+fn attach_demo_lab(opened: &mut Opened) -> Result<Option<RunningLab>, Failure> {
+    if !commands::demo::is_demo(&opened.session) {
+        return Ok(None);
+    }
+    let lab = RunningLab::start()?;
+    opened.session.network = lab.settings();
+    // Written at once, so `check --session` run beside the TUI reaches this lab too.
+    if let Err(e) = opened.file.save(&opened.session) {
+        let path = opened.file.path.clone();
+        lab.stop();
+        return Err(store_failure(&path, &e));
+    }
+    opened.notice = Some("demo lab started in this process; it stops when you quit".into());
+    Ok(Some(lab))
+}
+
+/// The final save failed: keep the changes in a copy elsewhere and say where.
+fn unsaved_failure(unsaved: Unsaved) -> Failure {
+    let mut message = format!("the last save failed: {}", unsaved.error);
+    match unsaved.snapshot {
+        Some(snapshot) => {
+            match crate::session::rescue::write_copy(&snapshot, OffsetDateTime::now_utc()) {
+                Ok(copy) => message.push_str(&format!(
+                    "\nyour latest changes were written to {0}; open it with `launch-ready open {0}`",
+                    copy.display()
+                )),
+                Err(e) => message.push_str(&format!("\nyour latest changes could not be kept: {e}")),
+            }
+        }
+        None => message.push_str("\nthe latest changes were lost with the saving thread"),
+    }
+    Failure::runtime(message)
 }
 
 async fn session_loop(opened: Opened) -> Result<(), Failure> {
@@ -117,7 +198,9 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
         session,
         runbook,
         runbook_changed,
+        notice,
     } = opened;
+    let path = file.path.clone();
     let persister = Persister::spawn(file);
     let mut save_rx = persister.status();
     let (engine, mut engine_rx) = Engine::new();
@@ -133,6 +216,8 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
         app.status = Some(
             "the runbook changed since this session began; statuses are kept by check id".into(),
         );
+    } else if notice.is_some() {
+        app.status = notice;
     }
     let mut guard = terminal::Guard::enter()
         .map_err(|e| Failure::runtime(format!("cannot use the terminal: {e}")))?;
@@ -187,11 +272,17 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
     }
     drop(guard);
     executor.engine.cancel_all();
-    let flushed = executor
-        .persister
-        .flush()
-        .await
-        .map_err(|e| Failure::runtime(format!("the last save failed: {e}")));
+    let flushed = if app.discard_unsaved {
+        executor.persister.abandon().await;
+        // The terminal is back, so this lands in the operator's shell, after the TUI.
+        eprintln!(
+            "launch-ready: unsaved changes discarded as asked; {} keeps its last saved version",
+            path.display()
+        );
+        Ok(())
+    } else {
+        executor.persister.finish().await.map_err(unsaved_failure)
+    };
     match failure {
         Some(f) => Err(f),
         None => flushed,
@@ -247,6 +338,7 @@ fn create_session(new: NewSession, dir: &Path) -> Result<PathBuf, Failure> {
 
 /// The session picker of a plain `launch-ready`: open a recent session or start a new one.
 pub fn run_picker() -> Result<(), Failure> {
+    require_terminal(NO_TERMINAL_USAGE)?;
     let dir = paths::sessions_dir()
         .ok_or_else(|| Failure::usage("no data folder: set LAUNCH_READY_DATA_DIR"))?;
     let library = commands::runbooks::library();
@@ -283,7 +375,7 @@ pub fn run_picker() -> Result<(), Failure> {
         picker.now = now;
         picker.sessions = list_sessions(&dir, now);
         match open_session(&path, false) {
-            Ok(opened) => return rt.block_on(session_loop(opened)),
+            Ok(opened) => return run_opened(&rt, opened),
             Err(f) => {
                 picker.selected = picker
                     .sessions

@@ -19,6 +19,12 @@ fn give_back() {
     ratatui::restore();
 }
 
+/// Whether both input and output are a terminal, as the TUI needs.
+pub fn available() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
 /// The terminal in TUI mode; restored on drop.
 pub struct Guard {
     pub terminal: DefaultTerminal,

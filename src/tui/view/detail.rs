@@ -2,6 +2,9 @@
 //! (what and why, how it is answered, the latest result, the note, then the stage's failure
 //! signals and deliverables, which every check of the stage shares).
 //! Presenter mode replaces the note and evidence of sensitive checks with a placeholder.
+//! A note is laid out only up to [`NOTE_PREVIEW_BYTES`] / [`NOTE_PREVIEW_LINES`]: laying out
+//! text costs time on every frame, so a huge note (from a file edited by hand) must not
+//! cost more than a short one.
 
 use super::text::age;
 use super::theme;
@@ -16,6 +19,23 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
+
+/// The most of a note the detail pane lays out, in bytes and in lines.
+pub const NOTE_PREVIEW_BYTES: usize = 16 * 1024;
+pub const NOTE_PREVIEW_LINES: usize = 200;
+
+/// The start of `note` that the pane shows (cut at a character boundary), and whether
+/// anything was left out.
+pub fn note_preview(note: &str) -> (&str, bool) {
+    let mut end = note.len().min(NOTE_PREVIEW_BYTES);
+    while !note.is_char_boundary(end) {
+        end -= 1;
+    }
+    if let Some((i, _)) = note[..end].match_indices('\n').nth(NOTE_PREVIEW_LINES - 1) {
+        end = i;
+    }
+    (&note[..end], end < note.len())
+}
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme(app);
@@ -105,7 +125,21 @@ fn lines(app: &App, check: &Check, t: Theme) -> Vec<Line<'static>> {
     } else if note.is_empty() {
         out.push(Line::from(Span::styled("none yet — e writes one", t.dim())));
     } else {
-        out.extend(sanitize(note).lines().map(|l| Line::from(l.to_string())));
+        let (shown, cut) = note_preview(note);
+        // Said before the text, where it is seen without scrolling to the cut.
+        if cut {
+            out.push(Line::from(Span::styled(
+                format!(
+                    "a long note ({} bytes): only its start is shown here",
+                    note.len()
+                ),
+                t.dim(),
+            )));
+        }
+        out.extend(sanitize(shown).lines().map(|l| Line::from(l.to_string())));
+        if cut {
+            out.push(Line::from(Span::styled("…", t.dim())));
+        }
     }
     // The stage's lists come last: they are the same for every check of the stage, so the
     // check's own result and note must not sit below them. Presenter mode is
@@ -187,5 +221,22 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
             format!("{} earlier run(s) kept", state.evidence.len() - 1),
             t.dim(),
         )));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_preview_is_bounded_in_bytes_and_lines() {
+        assert_eq!(note_preview("short\nnote"), ("short\nnote", false));
+        let big = "é".repeat(NOTE_PREVIEW_BYTES);
+        let (shown, cut) = note_preview(&big);
+        assert!(cut && shown.len() <= NOTE_PREVIEW_BYTES && shown.len() % 2 == 0);
+        let many = "line\n".repeat(NOTE_PREVIEW_LINES * 3);
+        let (shown, cut) = note_preview(&many);
+        assert!(cut);
+        assert_eq!(shown.lines().count(), NOTE_PREVIEW_LINES);
     }
 }

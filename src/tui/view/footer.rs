@@ -63,6 +63,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         InputMode::Severity => "↑↓ choose · Enter use · Esc cancel",
         InputMode::Help => "↑↓ scroll · Esc close",
         InputMode::Credentials => "a add · Enter set · x delete · Esc close",
+        InputMode::Unsaved => "r retry · w write a copy · d discard and quit · Esc stay",
         InputMode::Picker | InputMode::PickerForm => "",
     };
     let lines = vec![Line::from(status), Line::from(Span::styled(hints, t.dim()))];

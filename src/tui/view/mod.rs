@@ -14,8 +14,8 @@
 //! │ key hints                                                                           │
 //! └─────────────────────────────────────────────────────────────────────────────────────┘
 //! ```
-//! Modals (note and journal editors, prompts, severity picker, credentials, help) are
-//! drawn last, over the screen.
+//! Modals (note and journal editors, prompts, severity picker, credentials, help, the
+//! unsaved-changes question) are drawn last, over the screen.
 
 pub mod checklist;
 pub mod credentials;
@@ -34,6 +34,7 @@ pub mod risks;
 pub mod targets;
 pub mod text;
 pub mod timeline;
+pub mod unsaved;
 
 use super::theme::Theme;
 use crate::app::App;
@@ -74,6 +75,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Some(Modal::Help { scroll }) => help::render(app, frame, *scroll),
         Some(Modal::Credentials(form)) => credentials::render(app, frame, form),
+        Some(Modal::Unsaved { note, .. }) => unsaved::render(app, frame, note.as_deref()),
     }
 }
 
