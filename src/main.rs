@@ -47,6 +47,10 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
         Some(Command::Sessions) => commands::sessions::list(out),
         Some(Command::Check(args)) => commands::check::run(&args, out),
         Some(Command::Lab(args)) => commands::lab::run(&args),
+        Some(Command::Completions { shell }) => {
+            commands::docs::completions(shell, &mut std::io::stdout().lock())
+        }
+        Some(Command::Man) => commands::docs::man(&mut std::io::stdout().lock()),
         Some(Command::Open(args)) => {
             let path =
                 launch_ready::session::list::resolve(&args.session).map_err(Failure::usage)?;
