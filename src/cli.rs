@@ -128,6 +128,11 @@ pub struct SecretArgs {
     /// Scope the credential to this session instead of globally.
     #[arg(long)]
     pub session: Option<String>,
+    /// Anything after the name. Values never come from argv, but someone will type
+    /// `secret set NAME VALUE`; clap would then quote VALUE in its "unexpected argument"
+    /// error, so the words are taken here (hidden) only to be refused without repeating them.
+    #[arg(hide = true, num_args = 0.., allow_hyphen_values = true)]
+    pub extra: Vec<String>,
 }
 
 #[derive(Debug, Args)]

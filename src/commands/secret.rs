@@ -31,6 +31,7 @@ pub fn run(cmd: &SecretCommand, out: &mut String) -> Outcome {
         SecretCommand::Set(_) | SecretCommand::Delete(_) => Action::Write,
         SecretCommand::Get(_) | SecretCommand::List { .. } => Action::Read,
     };
+    refuse_extra(cmd)?;
     check_input(cmd).map_err(|e| failure(e, action))?;
     let store = credentials::os_store().map_err(|e| failure(e, action))?;
     execute(store.as_ref(), cmd, &mut read_value, out)
@@ -44,6 +45,7 @@ pub fn execute(
     read_value: &mut dyn FnMut(&str, &Scope) -> Result<String, Failure>,
     out: &mut String,
 ) -> Outcome {
+    refuse_extra(cmd)?;
     check_input(cmd).map_err(|e| failure(e, Action::Read))?;
     match cmd {
         SecretCommand::Set(args) => {
@@ -139,12 +141,36 @@ fn scope_of(session: Option<&str>) -> Scope {
     session.map_or(Scope::Global, |s| Scope::Session(s.to_string()))
 }
 
+/// Refuses words after the credential name without repeating them: after `secret set NAME
+/// VALUE` the extra word is most likely the secret itself.
+fn refuse_extra(cmd: &SecretCommand) -> Result<(), Failure> {
+    let (SecretCommand::Set(args) | SecretCommand::Get(args) | SecretCommand::Delete(args)) =
+        cmd
+    else {
+        return Ok(());
+    };
+    if args.extra.is_empty() {
+        return Ok(());
+    }
+    let tail = if matches!(cmd, SecretCommand::Set(_)) {
+        "values are read from stdin or a masked prompt, never from the command line; \
+         nothing was stored. If that argument was the secret, it is now in your shell \
+         history: remove it there and rotate the secret"
+    } else {
+        "only the credential name is taken"
+    };
+    Err(Failure::usage(format!(
+        "`secret` takes one credential name, then options; {} more argument(s) were given and not used — {tail}",
+        args.extra.len()
+    )))
+}
+
 /// Checks the name and session of a command before anything else happens.
 fn check_input(cmd: &SecretCommand) -> Result<(), CredentialError> {
     let (name, session) = match cmd {
-        SecretCommand::Set(SecretArgs { name, session })
-        | SecretCommand::Get(SecretArgs { name, session })
-        | SecretCommand::Delete(SecretArgs { name, session }) => (Some(name), session),
+        SecretCommand::Set(SecretArgs { name, session, .. })
+        | SecretCommand::Get(SecretArgs { name, session, .. })
+        | SecretCommand::Delete(SecretArgs { name, session, .. }) => (Some(name), session),
         SecretCommand::List { session } => (None, session),
     };
     if let Some(name) = name {
@@ -245,6 +271,7 @@ mod tests {
         SecretArgs {
             name: name.to_string(),
             session: session.map(str::to_string),
+            extra: Vec::new(),
         }
     }
 
