@@ -34,6 +34,11 @@ pub fn run(cmd: &SecretCommand, out: &mut String) -> Outcome {
     refuse_extra(cmd)?;
     check_input(cmd).map_err(|e| failure(e, action))?;
     let store = credentials::os_store().map_err(|e| failure(e, action))?;
+    // `set`, `delete` and `list` name the backend on stdout; `get` prints only the value
+    // there, so a fallback (a hung or locked Secret Service) is mentioned on stderr.
+    if matches!(cmd, SecretCommand::Get(_)) && credentials::passed_over(&store.backend()) {
+        eprintln!("launch-ready: reading from {}", store.backend());
+    }
     execute(store.as_ref(), cmd, &mut read_value, out)
 }
 
@@ -79,10 +84,16 @@ pub fn execute(
             store
                 .delete(&scope, &args.name)
                 .map_err(|e| not_found_in(e, &scope))?;
-            let _ = writeln!(out, "deleted `{}` ({scope})", args.name);
+            let _ = writeln!(
+                out,
+                "deleted `{}` ({scope}) from {}",
+                args.name,
+                store.backend()
+            );
         }
         SecretCommand::List { session } => {
             list(store, session.as_deref(), out)?;
+            let _ = writeln!(out, "keyring: {}", store.backend());
         }
     }
     Ok(0)
@@ -299,17 +310,23 @@ mod tests {
         let (_, out) = exec(&s, &SecretCommand::List { session: None }, "");
         assert_eq!(
             out,
-            "NAME  SCOPE\nhook  global\nsessions with their own credentials: acme (see `secret list --session NAME`)\n"
+            "NAME  SCOPE\nhook  global\nsessions with their own credentials: acme (see `secret list --session NAME`)\nkeyring: mock keyring\n"
         );
         let list_acme = SecretCommand::List {
             session: Some("acme".into()),
         };
         let (_, out) = exec(&s, &list_acme, "");
-        assert_eq!(out, "NAME   SCOPE\nhook   global\nbasic  session acme\n");
+        assert_eq!(
+            out,
+            "NAME   SCOPE\nhook   global\nbasic  session acme\nkeyring: mock keyring\n"
+        );
         assert!(!out.contains("u:p"));
 
         let (r, out) = exec(&s, &SecretCommand::Delete(args("hook", None)), "");
-        assert_eq!((r.unwrap(), out.as_str()), (0, "deleted `hook` (global)\n"));
+        assert_eq!(
+            (r.unwrap(), out.as_str()),
+            (0, "deleted `hook` (global) from mock keyring\n")
+        );
         let err = exec(&s, &SecretCommand::Get(args("hook", None)), "")
             .0
             .unwrap_err();
@@ -343,7 +360,7 @@ mod tests {
         assert_eq!(exec(&s, &list, "").0.unwrap_err().code, 2);
         assert_eq!(
             exec(&s, &SecretCommand::List { session: None }, "").1,
-            "no credentials stored\n"
+            "no credentials stored\nkeyring: mock keyring\n"
         );
     }
 
@@ -356,7 +373,7 @@ mod tests {
         let (_, out) = exec(&s, &SecretCommand::List { session: None }, "");
         assert_eq!(
             out,
-            "no global credentials\nsessions with their own credentials: acme (see `secret list --session NAME`)\n"
+            "no global credentials\nsessions with their own credentials: acme (see `secret list --session NAME`)\nkeyring: mock keyring\n"
         );
     }
 
