@@ -37,7 +37,9 @@ pub enum Command {
     /// Run checks headless (for CI) and print text or JSON.
     Check(Box<crate::commands::check_args::CheckArgs>),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
-    #[command(after_help = "Install, for example:\n  launch-ready completions bash > ~/.local/share/bash-completion/completions/launch-ready\n  launch-ready completions zsh > ~/.zfunc/_launch-ready\n  launch-ready completions fish > ~/.config/fish/completions/launch-ready.fish")]
+    #[command(
+        after_help = "Install, for example:\n  launch-ready completions bash > ~/.local/share/bash-completion/completions/launch-ready\n  launch-ready completions zsh > ~/.zfunc/_launch-ready\n  launch-ready completions fish > ~/.config/fish/completions/launch-ready.fish"
+    )]
     Completions {
         /// The shell to generate for.
         shell: clap_complete::Shell,

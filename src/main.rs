@@ -2,8 +2,8 @@
 
 use clap::Parser;
 use launch_ready::cli::{Cli, Command, RunbooksCommand, SecretCommand};
-use launch_ready::sanitize::sanitize;
 use launch_ready::commands::{self, Failure};
+use launch_ready::sanitize::sanitize;
 use std::io::Write;
 use std::process::ExitCode;
 

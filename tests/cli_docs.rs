@@ -45,7 +45,10 @@ fn unknown_shell_is_a_usage_error() {
 #[test]
 fn man_page_is_roff_with_the_subcommands() {
     let page = stdout_of(&["man"]);
-    assert!(page.starts_with(".ie") || page.contains(".TH launch-ready"), "{page}");
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH launch-ready"),
+        "{page}"
+    );
     assert!(page.contains(".TH launch-ready"));
     for word in ["runbooks", "secret", "completions"] {
         assert!(page.contains(word), "`{word}` missing from the man page");

@@ -59,9 +59,17 @@ fn runbook_text_is_sanitised_in_list_show_and_validate() {
         vec!["runbooks", "validate", path.to_str().unwrap()],
     ] {
         let out = run(config.path(), &args);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
         let stdout = text(&out.stdout);
-        assert!(!stdout.contains(ESC), "{args:?} printed an escape: {stdout:?}");
+        assert!(
+            !stdout.contains(ESC),
+            "{args:?} printed an escape: {stdout:?}"
+        );
         assert!(!stdout.contains('\u{7}'), "{args:?} printed a BEL");
     }
     let show = text(&run(config.path(), &["runbooks", "show", "evil"]).stdout);
@@ -77,13 +85,19 @@ fn arguments_echoed_in_errors_are_sanitised() {
     let bad_name = format!("token{HOSTILE}");
     for (args, visible) in [
         (vec!["runbooks", "show", bad_id.as_str()], "`nope`"),
-        (vec!["runbooks", "validate", bad_file.to_str().unwrap()], "bad.ron"),
+        (
+            vec!["runbooks", "validate", bad_file.to_str().unwrap()],
+            "bad.ron",
+        ),
         (vec!["secret", "set", bad_name.as_str()], "`token`"),
     ] {
         let out = run(config.path(), &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let stderr = text(&out.stderr);
-        assert!(!stderr.contains(ESC), "{args:?} echoed an escape: {stderr:?}");
+        assert!(
+            !stderr.contains(ESC),
+            "{args:?} echoed an escape: {stderr:?}"
+        );
         // The visible part of the argument is still quoted, so the user sees what was wrong.
         assert!(stderr.contains(visible), "{args:?}: {stderr}");
     }
@@ -99,7 +113,10 @@ fn a_value_typed_after_the_name_is_refused_without_being_repeated() {
         let out = run(config.path(), &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-        assert!(!stderr.contains("hunter2"), "{args:?} echoed the value: {stderr}");
+        assert!(
+            !stderr.contains("hunter2"),
+            "{args:?} echoed the value: {stderr}"
+        );
         assert!(!stdout.contains("hunter2"));
         assert!(stderr.contains("nothing was stored"), "{stderr}");
     }

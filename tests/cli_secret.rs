@@ -89,7 +89,10 @@ fn set_get_list_delete_through_the_keyring() {
     );
     let out = run(config.path(), &["secret", "list"], None);
     let listed = ok(&out);
-    assert!(listed.starts_with("no credentials stored\nkeyring: "), "{listed}");
+    assert!(
+        listed.starts_with("no credentials stored\nkeyring: "),
+        "{listed}"
+    );
 }
 
 #[test]

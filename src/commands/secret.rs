@@ -155,8 +155,7 @@ fn scope_of(session: Option<&str>) -> Scope {
 /// Refuses words after the credential name without repeating them: after `secret set NAME
 /// VALUE` the extra word is most likely the secret itself.
 fn refuse_extra(cmd: &SecretCommand) -> Result<(), Failure> {
-    let (SecretCommand::Set(args) | SecretCommand::Get(args) | SecretCommand::Delete(args)) =
-        cmd
+    let (SecretCommand::Set(args) | SecretCommand::Get(args) | SecretCommand::Delete(args)) = cmd
     else {
         return Ok(());
     };

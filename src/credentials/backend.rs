@@ -64,7 +64,9 @@ pub fn os_store() -> Result<Arc<dyn CredentialStore>, CredentialError> {
 
 /// The OS keyring store with the name index kept at a given place.
 pub fn os_store_with_index(index: NameIndex) -> Result<Arc<dyn CredentialStore>, CredentialError> {
-    let mut picked = PICKED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut picked = PICKED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (store, label) = match picked.as_ref() {
         Some(p) => p.clone(),
         None => picked.insert(pick_backend()?).clone(),
@@ -254,7 +256,11 @@ mod tests {
             },
         ])
         .expect("the second backend is picked");
-        assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
         assert_eq!(
             label,
             "kernel keyutils (memory only) — Secret Service skipped: no answer within 200ms"
