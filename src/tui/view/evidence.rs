@@ -59,7 +59,7 @@ fn joined(v: &Value, key: &str) -> String {
 fn certificate(ev: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let head: Vec<String> = [
-        s(ev, "protocol").map(str::to_string),
+        s(ev, "protocol").map(protocol_label),
         s(ev, "cipher_suite").map(str::to_string),
         s(ev, "trust").map(|x| format!("trust: {x}")),
         ev.get("days_to_expiry")
@@ -96,6 +96,17 @@ fn certificate(ev: &Value) -> Vec<String> {
         }
     }
     out
+}
+
+/// "TLS 1.3" for the `TLSv1_3` that sessions saved by earlier versions hold; other text
+/// unchanged.
+fn protocol_label(p: &str) -> String {
+    match p.split_once('v') {
+        Some((family @ ("SSL" | "TLS" | "DTLS"), version)) => {
+            format!("{family} {}", version.replace('_', "."))
+        }
+        _ => p.to_string(),
+    }
 }
 
 fn redirects(ev: &Value) -> Vec<String> {
@@ -222,12 +233,19 @@ mod tests {
                               "issuer": "CN=Lab CA\u{1b}]0;pwned\u{7}"}]}),
         );
         let t = text(&o);
-        assert_eq!(t[1], "  TLSv1_3 · trust: trusted · expires in 59 days");
+        assert_eq!(t[1], "  TLS 1.3 · trust: trusted · expires in 59 days");
         assert_eq!(
             t[2],
             "  #0 CN=www.example.test · EC 256 · until 2027-01-22T02:10:33Z"
         );
         assert_eq!(t[4], "     issued by CN=Lab CA");
+    }
+
+    #[test]
+    fn protocol_versions_read_as_people_write_them() {
+        assert_eq!(protocol_label("TLSv1_2"), "TLS 1.2");
+        assert_eq!(protocol_label("TLS 1.3"), "TLS 1.3");
+        assert_eq!(protocol_label("unknown"), "unknown");
     }
 
     #[test]
