@@ -36,6 +36,17 @@ pub enum Command {
     Lab(LabArgs),
     /// Run checks headless (for CI) and print text or JSON.
     Check(Box<crate::commands::check_args::CheckArgs>),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    #[command(
+        after_help = "Install, for example:\n  launch-ready completions bash > ~/.local/share/bash-completion/completions/launch-ready\n  launch-ready completions zsh > ~/.zfunc/_launch-ready\n  launch-ready completions fish > ~/.config/fish/completions/launch-ready.fish"
+    )]
+    Completions {
+        /// The shell to generate for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout.
+    #[command(after_help = "Read it with: launch-ready man | man -l -")]
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +130,11 @@ pub struct SecretArgs {
     /// Scope the credential to this session instead of globally.
     #[arg(long)]
     pub session: Option<String>,
+    /// Anything after the name. Values never come from argv, but someone will type
+    /// `secret set NAME VALUE`; clap would then quote VALUE in its "unexpected argument"
+    /// error, so the words are taken here (hidden) only to be refused without repeating them.
+    #[arg(hide = true, num_args = 0.., allow_hyphen_values = true)]
+    pub extra: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,9 @@
 //! Entry point: parse the command line, dispatch, map the outcome to an exit code.
 
 use clap::Parser;
-use launch_ready::cli::{Cli, Command, RunbooksCommand};
+use launch_ready::cli::{Cli, Command, RunbooksCommand, SecretCommand};
 use launch_ready::commands::{self, Failure};
+use launch_ready::sanitize::sanitize;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -18,13 +19,19 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // `secret get` prints the stored value for a pipe and must print it byte for byte.
+    let raw = matches!(cli.command, Some(Command::Secret(SecretCommand::Get(_))));
     let mut out = String::new();
     let result = run(cli, &mut out);
+    // Runbook files, session files and arguments end up in what we print; the terminal
+    // would obey any escape sequence in them, so everything goes through the TUI's
+    // sanitiser on its way out.
+    let out = if raw { out } else { sanitize(&out) };
     let _ = std::io::stdout().write_all(out.as_bytes());
     match result {
         Ok(code) => ExitCode::from(code),
         Err(Failure { code, message }) => {
-            eprintln!("launch-ready: {message}");
+            eprintln!("launch-ready: {}", sanitize(&message));
             ExitCode::from(code)
         }
     }
@@ -50,6 +57,10 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
         Some(Command::Sessions) => commands::sessions::list(out),
         Some(Command::Check(args)) => commands::check::run(&args, out),
         Some(Command::Lab(args)) => commands::lab::run(&args),
+        Some(Command::Completions { shell }) => {
+            commands::docs::completions(shell, &mut std::io::stdout().lock())
+        }
+        Some(Command::Man) => commands::docs::man(&mut std::io::stdout().lock()),
         Some(Command::Open(args)) => {
             let path =
                 launch_ready::session::list::resolve(&args.session).map_err(Failure::usage)?;

@@ -70,7 +70,7 @@ async fn good_chain_evidence_lists_every_certificate_and_the_handshake() {
             .contains("Lab Intermediate")
     );
     assert!(chain[0]["not_after"].as_str().unwrap().ends_with('Z'));
-    assert_eq!(ev["protocol"], "TLSv1_3");
+    assert_eq!(ev["protocol"], "TLS 1.3");
     assert!(ev["cipher_suite"].as_str().unwrap().starts_with("TLS13_"));
     assert_eq!(ev["trust"], "trusted");
     let days = ev["days_to_expiry"].as_i64().unwrap();

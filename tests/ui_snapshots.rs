@@ -3,7 +3,7 @@
 
 use launch_ready::app::state::{CredentialsForm, KeyringState, Modal, Prompt, PromptPurpose};
 use launch_ready::app::targets::TargetField;
-use launch_ready::app::{Action, App, Msg, update};
+use launch_ready::app::{Action, App, Effect, KeyringReport, Msg, update};
 use launch_ready::finding::{CheckStatus, Finding, Severity};
 use launch_ready::runbook::load::load_file;
 use launch_ready::runbook::{Loaded, Run};
@@ -259,7 +259,10 @@ fn credentials_form_with_masked_input() {
     s.credentials = vec!["cloudflare-token".into()];
     let mut app = app_with(&l, s);
     act(&mut app, Action::Credentials);
-    update(&mut app, Msg::Keyring(Ok("kernel keyutils".into())));
+    update(
+        &mut app,
+        Msg::Keyring(Ok(report(&[("cloudflare-token", true)]))),
+    );
     act(&mut app, Action::Add);
     for c in "alert-webhook".chars() {
         update(
@@ -284,6 +287,66 @@ fn credentials_form_with_masked_input() {
     assert!(!screen.contains("hunter2"));
     assert!(screen.contains("••••••••••••••"));
     insta::assert_snapshot!("credentials_120x36", screen);
+}
+
+/// A keyring answer from "kernel keyutils" holding values as `held` says.
+fn report(held: &[(&str, bool)]) -> KeyringReport {
+    KeyringReport {
+        backend: "kernel keyutils".into(),
+        held: held.iter().map(|(n, h)| (n.to_string(), *h)).collect(),
+    }
+}
+
+#[test]
+fn credentials_form_shows_what_the_keyring_holds_and_what_targets_name() {
+    let l = loaded(&[]);
+    let mut s = session(&l);
+    // Stored once, but the keyring forgot it (keyutils after a reboot).
+    s.credentials = vec!["alert-webhook".into(), "cloudflare-token".into()];
+    // Named by the targets, never set.
+    s.targets.alert_route = Some("pager-hook".into());
+    let mut app = app_with(&l, s);
+    let fx = update(&mut app, Msg::Action(Action::Credentials));
+    let [Effect::ProbeKeyring { names, .. }] = fx.as_slice() else {
+        panic!("the form asks the keyring: {fx:?}");
+    };
+    assert_eq!(names, &["alert-webhook", "cloudflare-token", "pager-hook"]);
+    update(
+        &mut app,
+        Msg::Keyring(Ok(report(&[
+            ("alert-webhook", false),
+            ("cloudflare-token", true),
+            ("pager-hook", false),
+        ]))),
+    );
+    let screen = draw(&app, 120, 36);
+    let row = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} listed:\n{screen}"))
+            .to_string()
+    };
+    assert!(
+        row("alert-webhook").contains("not set"),
+        "{}",
+        row("alert-webhook")
+    );
+    assert!(!row("alert-webhook").contains('•'));
+    assert!(row("pager-hook").contains("not set"));
+    assert!(row("cloudflare-token").contains("••••  stored"));
+    // Setting it from the form turns the row to stored.
+    update(
+        &mut app,
+        Msg::CredentialDone {
+            name: "pager-hook".into(),
+            stored: true,
+            result: Ok(()),
+        },
+    );
+    let screen = draw(&app, 120, 36);
+    let pager = screen.lines().find(|l| l.contains("pager-hook")).unwrap();
+    assert!(pager.contains("stored"), "{pager}");
 }
 
 #[test]
@@ -434,7 +497,8 @@ fn paging_the_help_stops_at_its_last_line() {
         act(&mut app, Action::PageDown);
     }
     let bottom = draw(&app, 80, 24);
-    assert!(bottom.contains("Mouse: click a tab"), "{bottom}");
+    // The mouse line now leads the overlay; the last row is the new-session form's.
+    assert!(bottom.contains("back to the list"), "{bottom}");
     act(&mut app, Action::Up);
     let up = draw(&app, 80, 24);
     assert_ne!(up, bottom, "Up did nothing after paging to the end");
@@ -562,4 +626,130 @@ fn picker_wraps_a_long_error() {
     assert!(screen.contains("or open a copy"), "{screen}");
     assert!(screen.contains("n new session"), "{screen}");
     insta::assert_snapshot!("picker_long_error_80x24", screen);
+}
+
+#[test]
+fn detail_header_leads_with_the_worst_open_finding() {
+    let l = loaded(&[]);
+    let mut s = session(&l);
+    // dns-check weighs medium in the runbook, but its last run found a blocker.
+    let dns = s.state_mut("dns-check");
+    dns.status = CheckStatus::Fail;
+    dns.push_evidence(evidence(
+        now() - Duration::minutes(5),
+        CheckStatus::Fail,
+        vec![Finding::new(
+            "dns.unresolvable",
+            Severity::Blocker,
+            "app.acme.test has no A or AAAA record",
+        )],
+    ));
+    let mut app = app_with(&l, s);
+    update(&mut app, Msg::SelectStage(1));
+    let screen = draw(&app, 120, 36);
+    assert!(
+        screen.contains("fail · blocker finding open · check medium"),
+        "{screen}"
+    );
+    assert!(!screen.contains("fail · severity medium"));
+}
+
+#[test]
+fn help_says_what_tab_does_where_and_mentions_the_mouse_first() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::Help);
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("Mouse: click"), "{screen}");
+    assert!(
+        screen.contains("next screen (on the checklist: switch focus)"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn stage_names_are_whole_at_120_columns() {
+    let l = loaded(&[]);
+    let app = app_with(&l, session(&l));
+    let screen = draw(&app, 120, 36);
+    assert!(screen.contains("Deployment and secrets"), "{screen}");
+}
+
+#[test]
+fn a_long_status_message_takes_the_hint_line_instead_of_being_cut() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    let message = "not available yet in this build: perf.latency, uptime.probe, \
+                   lighthouse.score — answer by hand with p, w, f, b or s";
+    app.status = Some(message.into());
+    let screen = draw(&app, 120, 36);
+    assert!(screen.contains(message), "{screen}");
+}
+
+#[test]
+fn picker_form_shows_a_long_runbook_title_whole() {
+    use launch_ready::app::picker::{Picker, RunbookChoice};
+    let title = "B2B SaaS from a working demo to a launch the first paying customers can rely on";
+    let runbooks = vec![RunbookChoice {
+        id: "b2b-demo-to-launch".into(),
+        title: title.into(),
+    }];
+    let mut picker = Picker::new(Vec::new(), runbooks, now());
+    picker.action(Action::Add);
+    let mut terminal = Terminal::new(TestBackend::new(120, 30)).expect("test terminal");
+    terminal
+        .draw(|f| view::picker::render(&picker, f))
+        .expect("draw");
+    let screen = terminal.backend().to_string();
+    // The title wraps inside the form; join its rows to read it back.
+    let words: Vec<&str> = screen
+        .lines()
+        .flat_map(|l| l.split(['│', '"', '◀', '▶']))
+        .flat_map(str::split_whitespace)
+        .collect();
+    let joined = words.join(" ");
+    assert!(joined.contains(title), "{screen}");
+}
+
+#[test]
+fn wrapped_finding_messages_keep_their_indent() {
+    let l = loaded(&[]);
+    let mut s = session(&l);
+    let long = "the apex has no CAA record, so any public certificate authority may issue \
+                certificates for it and for every name below it";
+    s.state_mut("audit-check").evidence[0].results[0].findings[0].message = long.into();
+    let app = app_with(&l, s);
+    let rows = detail_rows(&draw(&app, 80, 24));
+    let first = rows
+        .iter()
+        .position(|r| r.contains("the apex has no CAA"))
+        .unwrap_or_else(|| panic!("{rows:#?}"));
+    for next in &rows[first + 1..first + 3] {
+        let next = next.trim_start_matches('│');
+        assert!(
+            next.starts_with("        ") && !next.trim().is_empty(),
+            "continuation lost its indent: {rows:#?}"
+        );
+    }
+}
+
+#[test]
+fn the_target_prompt_leaves_the_edited_row_in_sight() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::Screen(Screen::Targets));
+    let rows = launch_ready::app::targets::rows(&app.session);
+    // Rows in the middle of the screen, where a centred prompt would sit, and the last.
+    for row in [12, 13, 14, rows.len() - 1] {
+        app.target_row = row;
+        act(&mut app, Action::Edit);
+        let screen = draw(&app, 120, 36);
+        let line = screen.lines().nth(2 + row).unwrap_or_default();
+        assert!(
+            line.contains(rows[row].label()),
+            "row {row} is covered:\n{screen}"
+        );
+        assert!(screen.contains("Enter accept"), "{screen}");
+        act(&mut app, Action::Close);
+    }
 }

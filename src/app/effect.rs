@@ -26,8 +26,9 @@ pub enum Effect {
     RunChecks { jobs: Vec<Job>, scope: Arc<Scope> },
     /// Cancel one check's run, or every run when `None`.
     Cancel(Option<String>),
-    /// Find out whether an OS keyring is reachable (answered by `Msg::Keyring`).
-    ProbeKeyring,
+    /// Find out whether an OS keyring is reachable and which of `names` it holds a value
+    /// for in this session's scope (answered by `Msg::Keyring`).
+    ProbeKeyring { session: String, names: Vec<String> },
     /// Store a credential for this session (answered by `Msg::CredentialDone`).
     SetSecret {
         session: String,

@@ -14,7 +14,7 @@ mod update_checks;
 mod update_modal;
 
 pub use effect::Effect;
-pub use msg::{Action, Msg};
+pub use msg::{Action, KeyringReport, Msg};
 pub use state::App;
 pub use update::update;
 

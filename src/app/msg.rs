@@ -7,6 +7,7 @@ use crate::finding::CheckStatus;
 use crate::session::model::Screen;
 use crate::session::persist::SaveStatus;
 use ratatui_textarea::Input;
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// A key binding's meaning, independent of which key triggers it.
@@ -68,6 +69,8 @@ pub enum Action {
     Add,
     /// `x` or Delete: remove the selected entry.
     Delete,
+    /// `u` on the targets screen: put back the entry `x` last removed.
+    Undo,
     /// Enter in a modal: accept.
     Confirm,
     /// Esc in a modal: close it (committing editors, cancelling prompts).
@@ -84,6 +87,17 @@ pub enum Action {
     WriteCopy,
     /// `d` when quitting with unsaved changes: quit and lose them, as asked.
     DiscardQuit,
+}
+
+/// What the keyring probe found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyringReport {
+    /// The backend's name ("kernel keyutils", "Secret Service").
+    pub backend: String,
+    /// For each name asked about: whether the keyring holds a value for it. A session
+    /// lists names it once stored, but a keyring can forget (keyutils at reboot), so the
+    /// form shows this rather than the session's list.
+    pub held: BTreeMap<String, bool>,
 }
 
 /// One input to `update`.
@@ -109,8 +123,8 @@ pub enum Msg {
     Tick(OffsetDateTime),
     /// The persister's status changed.
     Saved(SaveStatus),
-    /// The keyring probe finished: the backend's name, or why there is none.
-    Keyring(Result<String, String>),
+    /// The keyring probe finished: what it holds, or why there is none.
+    Keyring(Result<KeyringReport, String>),
     /// A credential set (`stored: true`) or delete finished for `name`.
     CredentialDone {
         name: String,

@@ -5,9 +5,10 @@
 
 use super::targets::TargetField;
 use crate::finding::{CheckStatus, Severity};
+use crate::net::settings::NetworkSettings;
 use crate::runbook::{Check, Runbook, Stage};
 use crate::session::Session;
-use crate::session::model::{Screen, Verdict};
+use crate::session::model::{Screen, Targets, Verdict};
 use crate::session::persist::SaveStatus;
 use ratatui_textarea::TextArea;
 use std::cell::Cell;
@@ -89,8 +90,22 @@ pub enum PromptPurpose {
 #[derive(Debug, Clone, PartialEq)]
 pub enum KeyringState {
     Checking,
-    Available { backend: String },
+    Available {
+        backend: String,
+        /// Whether the keyring holds a value, per name (see `KeyringReport::held`).
+        held: BTreeMap<String, bool>,
+    },
     Unavailable(String),
+}
+
+/// The names the credentials form lists: those the session has stored plus those its
+/// targets name (the alert route), so a credential can be set before its first use.
+pub fn credential_names(session: &Session) -> Vec<String> {
+    let mut names = session.credentials.clone();
+    names.extend(session.targets.alert_route.iter().cloned());
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The credentials form: the session's credential names and an optional entry prompt.
@@ -178,6 +193,17 @@ pub enum InputMode {
     Unsaved,
 }
 
+/// What `u` restores on the targets screen.
+#[derive(Debug, Clone)]
+pub struct Removed {
+    pub targets: Targets,
+    pub network: NetworkSettings,
+    /// The row the entry was on, selected again when it comes back.
+    pub row: usize,
+    /// The removed entry as it was shown, for the status line.
+    pub what: String,
+}
+
 pub struct App {
     pub session: Session,
     pub runbook: Arc<Runbook>,
@@ -206,6 +232,9 @@ pub struct App {
     pub batch: Vec<CheckStatus>,
     /// Latest progress line per running check.
     pub progress: BTreeMap<String, String>,
+    /// After `C`: how many runs have reported cancelled so far, so the status line can
+    /// say how many were stopped rather than name whichever check happened to be last.
+    pub cancel_all: Option<usize>,
     pub spinner: usize,
     pub detail_scroll: u16,
     /// How far the scrollable panes can go, as measured by the last draw.
@@ -214,6 +243,9 @@ pub struct App {
     pub list_scroll: usize,
     /// Selected row of the targets screen.
     pub target_row: usize,
+    /// The targets as they were before the last `x`, so `u` can put the entry back; any
+    /// later edit of the targets clears it (restoring would undo that edit too).
+    pub removed: Option<Removed>,
     pub size: (u16, u16),
     pub quitting: bool,
     /// False when `NO_COLOR` asks for a colourless screen (styles keep bold/reverse).
@@ -259,11 +291,13 @@ impl App {
             previous: BTreeMap::new(),
             batch: Vec::new(),
             progress: BTreeMap::new(),
+            cancel_all: None,
             spinner: 0,
             detail_scroll: 0,
             scroll_room: ScrollRoom::default(),
             list_scroll: 0,
             target_row: 0,
+            removed: None,
             size: (0, 0),
             quitting: false,
             color: true,

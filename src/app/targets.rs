@@ -188,6 +188,40 @@ fn parse_path(text: &str, what: &str) -> Result<Option<PathBuf>, String> {
     Ok((!t.is_empty()).then(|| PathBuf::from(t)))
 }
 
+/// Refuses a repository path that is not a folder here: the repository checks would only
+/// report "not found" at run time, long after the typo. Relative paths are taken from the
+/// folder the app was started in, as the checks take them.
+fn existing_folder(path: Option<PathBuf>) -> Result<Option<PathBuf>, String> {
+    let Some(p) = path else {
+        return Ok(None);
+    };
+    let from = || {
+        std::env::current_dir()
+            .map(|d| format!(" (relative paths start from {})", d.display()))
+            .unwrap_or_default()
+    };
+    match std::fs::metadata(&p) {
+        Ok(m) if m.is_dir() => Ok(Some(p)),
+        Ok(_) => Err(format!(
+            "repository path `{}` is a file, not a folder",
+            p.display()
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
+            "repository path `{}` does not exist{}",
+            p.display(),
+            if p.is_relative() {
+                from()
+            } else {
+                String::new()
+            }
+        )),
+        Err(e) => Err(format!(
+            "repository path `{}` cannot be read: {e}",
+            p.display()
+        )),
+    }
+}
+
 fn split_pair<'a>(text: &'a str, form: &str) -> Result<(&'a str, &'a str), String> {
     let (k, v) = text
         .trim()
@@ -347,7 +381,7 @@ pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<()
             )?;
             put(&mut t.routes, None, route);
         }
-        TargetField::Repo => t.repo = parse_path(text, "repository path")?,
+        TargetField::Repo => t.repo = existing_folder(parse_path(text, "repository path")?)?,
         TargetField::BuildDir => t.build_dir = parse_path(text, "build folder")?,
         TargetField::EnvFile(i) => put(&mut t.env_files, Some(i), parse_env_file(text)?),
         TargetField::AddEnvFile => put(&mut t.env_files, None, parse_env_file(text)?),

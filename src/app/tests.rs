@@ -405,8 +405,14 @@ fn decisions_are_recorded_with_a_reason() {
 fn credentials_go_to_the_keyring_and_only_names_to_the_session() {
     let mut app = app();
     let fx = act(&mut app, Action::Credentials);
-    assert!(matches!(fx.as_slice(), [Effect::ProbeKeyring]));
-    update(&mut app, Msg::Keyring(Ok("mock".into())));
+    assert!(matches!(fx.as_slice(), [Effect::ProbeKeyring { .. }]));
+    update(
+        &mut app,
+        Msg::Keyring(Ok(crate::app::KeyringReport {
+            backend: "mock".into(),
+            held: Default::default(),
+        })),
+    );
     act(&mut app, Action::Add);
     type_text(&mut app, "alert-webhook");
     act(&mut app, Action::Confirm);
@@ -464,4 +470,52 @@ fn running_an_available_check_asks_the_engine() {
         })
         .collect();
     assert_eq!(jobs, ["audit-check"]);
+}
+
+#[test]
+fn a_removed_target_entry_comes_back_with_u() {
+    let mut app = app();
+    act(&mut app, Action::Screen(Screen::Targets));
+    crate::app::targets::apply(&mut app.session, TargetField::AddHost, "www=www.acme.test")
+        .expect("host");
+    crate::app::targets::apply(&mut app.session, TargetField::AddHost, "app=app.acme.test")
+        .expect("host");
+    app.target_row = 1;
+    act(&mut app, Action::Delete);
+    assert_eq!(app.session.targets.hosts.len(), 1);
+    let status = app.status.clone().unwrap_or_default();
+    assert!(
+        status.contains("www=www.acme.test") && status.contains("u puts it back"),
+        "{status}"
+    );
+    let fx = act(&mut app, Action::Undo);
+    assert_eq!(saves(&fx), 1);
+    assert_eq!(app.session.targets.hosts.len(), 2);
+    assert_eq!(app.session.targets.hosts[0].role, "www");
+    assert_eq!(app.target_row, 1);
+    act(&mut app, Action::Undo);
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("nothing to undo"))
+    );
+}
+
+#[test]
+fn a_repository_path_must_be_an_existing_folder() {
+    use super::targets::apply;
+    let mut s = session();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-repo");
+    let e = apply(&mut s, TargetField::Repo, missing.to_str().unwrap()).unwrap_err();
+    assert!(e.contains("does not exist"), "{e}");
+    assert_eq!(s.targets.repo, None);
+    let file = dir.path().join("file.txt");
+    std::fs::write(&file, "x").unwrap();
+    let e = apply(&mut s, TargetField::Repo, file.to_str().unwrap()).unwrap_err();
+    assert!(e.contains("not a folder"), "{e}");
+    apply(&mut s, TargetField::Repo, dir.path().to_str().unwrap()).expect("a folder");
+    assert_eq!(s.targets.repo.as_deref(), Some(dir.path()));
+    apply(&mut s, TargetField::Repo, "").expect("empty clears");
+    assert_eq!(s.targets.repo, None);
 }

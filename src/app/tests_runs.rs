@@ -164,3 +164,54 @@ fn an_open_note_is_kept_as_a_draft_and_ctrl_x_puts_the_old_one_back() {
     );
     assert!(fx.iter().any(|e| matches!(e, Effect::Save(_))));
 }
+
+#[test]
+fn cancel_all_reports_how_many_runs_it_stopped() {
+    let mut app = app();
+    let ids = started(&act(&mut app, Action::RunAll));
+    assert!(ids.len() >= 2, "{ids:?}");
+    for id in &ids {
+        engine(
+            &mut app,
+            EngineEvent::Started {
+                check_id: id.clone(),
+            },
+        );
+    }
+    let fx = act(&mut app, Action::CancelAll);
+    assert!(matches!(fx.as_slice(), [Effect::Cancel(None)]), "{fx:?}");
+    assert_eq!(
+        app.status.as_deref(),
+        Some(format!("cancelling {} run(s)…", ids.len()).as_str())
+    );
+    for id in &ids {
+        engine(
+            &mut app,
+            EngineEvent::Cancelled {
+                check_id: id.clone(),
+            },
+        );
+    }
+    assert_eq!(
+        app.status.as_deref(),
+        Some(format!("{} run(s) cancelled", ids.len()).as_str())
+    );
+    // A later single cancel names its check again.
+    let first = ids[0].clone();
+    engine(
+        &mut app,
+        EngineEvent::Started {
+            check_id: first.clone(),
+        },
+    );
+    engine(
+        &mut app,
+        EngineEvent::Cancelled {
+            check_id: first.clone(),
+        },
+    );
+    assert_eq!(
+        app.status.as_deref(),
+        Some(format!("{first}: run cancelled").as_str())
+    );
+}

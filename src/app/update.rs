@@ -4,9 +4,10 @@
 //! `updated_at` and asks for one save per message.
 
 use super::effect::Effect;
-use super::msg::{Action, Msg};
+use super::msg::{Action, KeyringReport, Msg};
 use super::state::{
-    App, CredentialsForm, Focus, KeyringState, Modal, Prompt, PromptPurpose, SCREENS,
+    App, CredentialsForm, Focus, KeyringState, Modal, Prompt, PromptPurpose, Removed, SCREENS,
+    credential_names,
 };
 use super::targets;
 use super::update_checks::{on_check_action, on_engine};
@@ -77,7 +78,9 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Keyring(result) => {
             if let Some(Modal::Credentials(form)) = &mut app.modal {
                 form.keyring = match result {
-                    Ok(backend) => KeyringState::Available { backend },
+                    Ok(KeyringReport { backend, held }) => {
+                        KeyringState::Available { backend, held }
+                    }
                     Err(why) => KeyringState::Unavailable(why),
                 };
             }
@@ -217,7 +220,10 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 selected: 0,
                 entry: None,
             }));
-            fx.push(Effect::ProbeKeyring);
+            fx.push(Effect::ProbeKeyring {
+                session: app.session.name.clone(),
+                names: credential_names(&app.session),
+            });
         }
         Action::Screen(s) => set_screen(app, s, fx),
         Action::NextScreen | Action::PrevScreen => {
@@ -257,13 +263,32 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 "",
             )));
         }
-        Action::Edit | Action::Add | Action::Delete if screen == Screen::Targets => {
+        Action::Edit | Action::Add | Action::Delete | Action::Undo if screen == Screen::Targets => {
             on_targets_action(app, action, fx);
         }
         Action::EditNote | Action::Edit | Action::Confirm
             if screen == Screen::Checklist && update_modal::note_too_large(app) => {}
         _ if screen == Screen::Checklist => on_check_action(app, action, fx),
         _ => {}
+    }
+}
+
+/// The status line after a run reports cancelled (`running` no longer holds it): the
+/// check's id for a single `c`, a running count during `C` and the total once it is done.
+pub(super) fn cancelled_message(app: &mut App, check_id: &str) -> String {
+    let Some(done) = app.cancel_all.as_mut() else {
+        return format!("{check_id}: run cancelled");
+    };
+    *done += 1;
+    let done = *done;
+    if app.running.is_empty() {
+        app.cancel_all = None;
+        format!("{done} run(s) cancelled")
+    } else {
+        format!(
+            "cancelling: {done} of {} run(s) cancelled",
+            done + app.running.len()
+        )
     }
 }
 
@@ -277,6 +302,10 @@ pub(super) fn refuse_in_presenter(app: &mut App, what: &str) -> bool {
 }
 
 fn on_targets_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
+    if action == Action::Undo {
+        undo_removal(app, fx);
+        return;
+    }
     let rows = targets::rows(&app.session);
     let Some(&field) = rows.get(app.target_row) else {
         return;
@@ -304,8 +333,19 @@ fn on_targets_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             }
         },
         _ => {
+            let before = Removed {
+                targets: app.session.targets.clone(),
+                network: app.session.network.clone(),
+                row: app.target_row,
+                what: targets::value(&app.session, field),
+            };
             if targets::remove(&mut app.session, field) {
-                app.status = Some(format!("{} removed", field.label()));
+                app.status = Some(format!(
+                    "{} `{}` removed — u puts it back",
+                    field.label(),
+                    before.what
+                ));
+                app.removed = Some(before);
                 app.target_row = app
                     .target_row
                     .min(targets::rows(&app.session).len().saturating_sub(1));
@@ -320,6 +360,19 @@ fn on_targets_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Puts back the entry the last `x` removed (one level: there is no redo).
+fn undo_removal(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(removed) = app.removed.take() else {
+        app.status = Some("nothing to undo: u puts back the entry x last removed".into());
+        return;
+    };
+    app.session.targets = removed.targets;
+    app.session.network = removed.network;
+    app.target_row = removed.row;
+    app.status = Some(format!("`{}` is back", removed.what));
+    changed(app, fx);
+}
+
 fn on_credential_done(
     app: &mut App,
     name: String,
@@ -329,6 +382,13 @@ fn on_credential_done(
 ) {
     match result {
         Ok(()) => {
+            if let Some(Modal::Credentials(CredentialsForm {
+                keyring: KeyringState::Available { held, .. },
+                ..
+            })) = &mut app.modal
+            {
+                held.insert(name.clone(), stored);
+            }
             let names = &mut app.session.credentials;
             let known = names.contains(&name);
             app.status = Some(if stored {
@@ -342,8 +402,9 @@ fn on_credential_done(
                 changed(app, fx);
             } else if !stored && known {
                 names.retain(|n| *n != name);
+                let rows = credential_names(&app.session).len();
                 if let Some(Modal::Credentials(form)) = &mut app.modal {
-                    form.selected = form.selected.min(names.len().saturating_sub(1));
+                    form.selected = form.selected.min(rows.saturating_sub(1));
                 }
                 changed(app, fx);
             }

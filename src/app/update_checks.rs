@@ -28,6 +28,8 @@ pub(super) fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect
             if app.running.is_empty() {
                 app.status = Some("nothing is running".into());
             } else {
+                app.cancel_all = Some(0);
+                app.status = Some(format!("cancelling {} run(s)…", app.running.len()));
                 fx.push(Effect::Cancel(None));
             }
             return;
@@ -227,7 +229,7 @@ pub(super) fn on_engine(app: &mut App, event: EngineEvent, fx: &mut Vec<Effect>)
                     .map_or(CheckStatus::Todo, |e| e.status)
             });
             app.session.state_mut(&check_id).status = back;
-            app.status = Some(format!("{check_id}: run cancelled"));
+            app.status = Some(super::update::cancelled_message(app, &check_id));
             changed(app, fx);
         }
     }

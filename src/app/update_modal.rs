@@ -6,7 +6,9 @@
 
 use super::effect::{Effect, SecretValue};
 use super::msg::Action;
-use super::state::{App, CredentialsForm, KeyringState, Modal, Prompt, PromptPurpose};
+use super::state::{
+    App, CredentialsForm, KeyringState, Modal, Prompt, PromptPurpose, credential_names,
+};
 use super::targets;
 use super::update::{changed, clamp_add};
 use super::update_checks::set_status;
@@ -392,6 +394,7 @@ fn on_prompt(
         PromptPurpose::Target { field } => {
             let field = *field;
             targets::apply(&mut app.session, field, &text).map(|()| {
+                app.removed = None;
                 app.status = Some(format!("{} updated", field.label()));
                 changed(app, fx);
             })
@@ -461,7 +464,7 @@ fn on_credentials(
         return Some(form);
     }
     let available = matches!(form.keyring, KeyringState::Available { .. });
-    let names = &app.session.credentials;
+    let names = &credential_names(&app.session);
     match action {
         Action::Close | Action::Quit => return None,
         Action::Up => form.selected = form.selected.saturating_sub(1),

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod check_args;
 pub mod demo;
+pub mod docs;
 pub mod lab;
 pub mod runbooks;
 pub mod secret;

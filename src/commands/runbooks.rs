@@ -3,37 +3,90 @@
 use super::{Failure, Outcome};
 use crate::paths;
 use crate::runbook::library::Library;
-use crate::runbook::{Run, load};
+use crate::runbook::{Origin, Run, load};
+use crate::sanitize::{sanitize, sanitize_line};
 use std::fmt::Write as _;
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
+use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
 pub fn library() -> Library {
     Library::load(paths::user_runbooks_dir().as_deref())
 }
 
 pub fn list(out: &mut String) -> Outcome {
-    let lib = library();
-    let _ = writeln!(
-        out,
-        "{:<30} {:<7} {:<7} {:<58} SOURCE",
-        "ID", "STAGES", "CHECKS", "PRODUCT / MATURITY"
-    );
-    for l in &lib.runbooks {
-        let rb = &l.runbook;
-        let _ = writeln!(
-            out,
-            "{:<30} {:<7} {:<7} {:<58} {}",
-            rb.id,
-            rb.stages.len(),
-            rb.check_count(),
-            truncate(&format!("{} / {}", rb.product_kind, rb.maturity), 58),
-            l.origin
-        );
+    // Fit a terminal; a pipe gets whole values (scripts and `grep` want them all).
+    let width = std::io::stdout()
+        .is_terminal()
+        .then(|| crossterm::terminal::size().ok())
+        .flatten()
+        .map(|(w, _)| usize::from(w));
+    list_to(&library(), width, out)
+}
+
+/// The list as a table, columns as wide as their widest value; with `width` (a terminal's
+/// columns) the product column alone gives way so the line fits.
+pub fn list_to(lib: &Library, width: Option<usize>, out: &mut String) -> Outcome {
+    let header = ["ID", "STAGES", "CHECKS", "PRODUCT / MATURITY", "SOURCE"];
+    let rows: Vec<[String; 5]> = lib
+        .runbooks
+        .iter()
+        .map(|l| {
+            let rb = &l.runbook;
+            [
+                sanitize_line(&rb.id),
+                rb.stages.len().to_string(),
+                rb.check_count().to_string(),
+                sanitize_line(&format!("{} / {}", rb.product_kind, rb.maturity)),
+                sanitize_line(&source(&l.origin)),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    if let Some(total) = width {
+        // Everything but the product column, with the two-space gaps.
+        let fixed: usize = widths[0] + widths[1] + widths[2] + widths[4] + 4 * 2;
+        widths[3] = widths[3].min(total.saturating_sub(fixed).max(header[3].len()));
+    }
+    let line = |cells: [&str; 5]| {
+        let mut l = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i == 4 {
+                l.push_str(cell);
+            } else {
+                let cell = truncate(cell, widths[i]);
+                let pad = widths[i].saturating_sub(cell.width());
+                l.push_str(&cell);
+                l.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        l
+    };
+    let _ = writeln!(out, "{}", line(header));
+    for row in &rows {
+        let _ = writeln!(out, "{}", line(row.each_ref().map(String::as_str)));
     }
     for e in &lib.errors {
-        let _ = writeln!(out, "invalid: {e}");
+        let _ = writeln!(out, "invalid: {}", sanitize(&e.to_string()));
     }
     Ok(if lib.errors.is_empty() { 0 } else { 2 })
+}
+
+/// Where a runbook comes from, usable from any folder: "bundled" for the ones compiled in,
+/// else the file's absolute path.
+fn source(origin: &Origin) -> String {
+    match origin {
+        Origin::Bundled(_) => "bundled".to_string(),
+        Origin::File(p) => std::path::absolute(p)
+            .unwrap_or_else(|_| p.clone())
+            .display()
+            .to_string(),
+    }
 }
 
 pub fn show(id: &str, out: &mut String) -> Outcome {
@@ -67,14 +120,20 @@ pub fn validate(files: &[PathBuf], out: &mut String) -> Outcome {
     }
 }
 
+/// `s` cut to `n` columns, the cut marked with `…`.
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
+    if s.width() <= n {
+        return s.to_string();
     }
+    let mut t = String::new();
+    for c in s.chars() {
+        if t.width() + c.width().unwrap_or(0) + 1 > n {
+            break;
+        }
+        t.push(c);
+    }
+    t.push('…');
+    t
 }
 
 /// Plain-text rendering of a whole runbook.

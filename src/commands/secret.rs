@@ -31,8 +31,14 @@ pub fn run(cmd: &SecretCommand, out: &mut String) -> Outcome {
         SecretCommand::Set(_) | SecretCommand::Delete(_) => Action::Write,
         SecretCommand::Get(_) | SecretCommand::List { .. } => Action::Read,
     };
+    refuse_extra(cmd)?;
     check_input(cmd).map_err(|e| failure(e, action))?;
     let store = credentials::os_store().map_err(|e| failure(e, action))?;
+    // `set`, `delete` and `list` name the backend on stdout; `get` prints only the value
+    // there, so a fallback (a hung or locked Secret Service) is mentioned on stderr.
+    if matches!(cmd, SecretCommand::Get(_)) && credentials::passed_over(&store.backend()) {
+        eprintln!("launch-ready: reading from {}", store.backend());
+    }
     execute(store.as_ref(), cmd, &mut read_value, out)
 }
 
@@ -44,6 +50,7 @@ pub fn execute(
     read_value: &mut dyn FnMut(&str, &Scope) -> Result<String, Failure>,
     out: &mut String,
 ) -> Outcome {
+    refuse_extra(cmd)?;
     check_input(cmd).map_err(|e| failure(e, Action::Read))?;
     match cmd {
         SecretCommand::Set(args) => {
@@ -77,10 +84,16 @@ pub fn execute(
             store
                 .delete(&scope, &args.name)
                 .map_err(|e| not_found_in(e, &scope))?;
-            let _ = writeln!(out, "deleted `{}` ({scope})", args.name);
+            let _ = writeln!(
+                out,
+                "deleted `{}` ({scope}) from {}",
+                args.name,
+                store.backend()
+            );
         }
         SecretCommand::List { session } => {
             list(store, session.as_deref(), out)?;
+            let _ = writeln!(out, "keyring: {}", store.backend());
         }
     }
     Ok(0)
@@ -139,12 +152,35 @@ fn scope_of(session: Option<&str>) -> Scope {
     session.map_or(Scope::Global, |s| Scope::Session(s.to_string()))
 }
 
+/// Refuses words after the credential name without repeating them: after `secret set NAME
+/// VALUE` the extra word is most likely the secret itself.
+fn refuse_extra(cmd: &SecretCommand) -> Result<(), Failure> {
+    let (SecretCommand::Set(args) | SecretCommand::Get(args) | SecretCommand::Delete(args)) = cmd
+    else {
+        return Ok(());
+    };
+    if args.extra.is_empty() {
+        return Ok(());
+    }
+    let tail = if matches!(cmd, SecretCommand::Set(_)) {
+        "values are read from stdin or a masked prompt, never from the command line; \
+         nothing was stored. If that argument was the secret, it is now in your shell \
+         history: remove it there and rotate the secret"
+    } else {
+        "only the credential name is taken"
+    };
+    Err(Failure::usage(format!(
+        "`secret` takes one credential name, then options; {} more argument(s) were given and not used — {tail}",
+        args.extra.len()
+    )))
+}
+
 /// Checks the name and session of a command before anything else happens.
 fn check_input(cmd: &SecretCommand) -> Result<(), CredentialError> {
     let (name, session) = match cmd {
-        SecretCommand::Set(SecretArgs { name, session })
-        | SecretCommand::Get(SecretArgs { name, session })
-        | SecretCommand::Delete(SecretArgs { name, session }) => (Some(name), session),
+        SecretCommand::Set(SecretArgs { name, session, .. })
+        | SecretCommand::Get(SecretArgs { name, session, .. })
+        | SecretCommand::Delete(SecretArgs { name, session, .. }) => (Some(name), session),
         SecretCommand::List { session } => (None, session),
     };
     if let Some(name) = name {
@@ -245,6 +281,7 @@ mod tests {
         SecretArgs {
             name: name.to_string(),
             session: session.map(str::to_string),
+            extra: Vec::new(),
         }
     }
 
@@ -272,17 +309,23 @@ mod tests {
         let (_, out) = exec(&s, &SecretCommand::List { session: None }, "");
         assert_eq!(
             out,
-            "NAME  SCOPE\nhook  global\nsessions with their own credentials: acme (see `secret list --session NAME`)\n"
+            "NAME  SCOPE\nhook  global\nsessions with their own credentials: acme (see `secret list --session NAME`)\nkeyring: mock keyring\n"
         );
         let list_acme = SecretCommand::List {
             session: Some("acme".into()),
         };
         let (_, out) = exec(&s, &list_acme, "");
-        assert_eq!(out, "NAME   SCOPE\nhook   global\nbasic  session acme\n");
+        assert_eq!(
+            out,
+            "NAME   SCOPE\nhook   global\nbasic  session acme\nkeyring: mock keyring\n"
+        );
         assert!(!out.contains("u:p"));
 
         let (r, out) = exec(&s, &SecretCommand::Delete(args("hook", None)), "");
-        assert_eq!((r.unwrap(), out.as_str()), (0, "deleted `hook` (global)\n"));
+        assert_eq!(
+            (r.unwrap(), out.as_str()),
+            (0, "deleted `hook` (global) from mock keyring\n")
+        );
         let err = exec(&s, &SecretCommand::Get(args("hook", None)), "")
             .0
             .unwrap_err();
@@ -316,7 +359,7 @@ mod tests {
         assert_eq!(exec(&s, &list, "").0.unwrap_err().code, 2);
         assert_eq!(
             exec(&s, &SecretCommand::List { session: None }, "").1,
-            "no credentials stored\n"
+            "no credentials stored\nkeyring: mock keyring\n"
         );
     }
 
@@ -329,7 +372,7 @@ mod tests {
         let (_, out) = exec(&s, &SecretCommand::List { session: None }, "");
         assert_eq!(
             out,
-            "no global credentials\nsessions with their own credentials: acme (see `secret list --session NAME`)\n"
+            "no global credentials\nsessions with their own credentials: acme (see `secret list --session NAME`)\nkeyring: mock keyring\n"
         );
     }
 

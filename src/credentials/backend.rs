@@ -16,7 +16,7 @@
 use super::index::NameIndex;
 use super::keyring_store::{KeyringStore, describe};
 use super::{CredentialError, CredentialStore, SERVICE};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 /// Outcome of `prepare_process`, kept to explain a keyutils failure later.
@@ -37,10 +37,18 @@ pub fn prepare_process() {
     }
 }
 
-/// How long the Secret Service probe may take; long enough for a desktop unlock prompt.
-const SECRET_SERVICE_DEADLINE: Duration = Duration::from_secs(30);
+/// How long the Secret Service probe may take. A working daemon answers a probe in well
+/// under a second; a hung peer never does, and every `secret` command would wait this long
+/// before falling back, so it is a few seconds rather than time for an unlock dialog (a
+/// locked desktop keyring then loses to keyutils, and the backend name says so).
+const SECRET_SERVICE_DEADLINE: Duration = Duration::from_secs(4);
 /// How long the keyutils probe may take; it is a handful of system calls.
-const KEYUTILS_DEADLINE: Duration = Duration::from_secs(5);
+const KEYUTILS_DEADLINE: Duration = Duration::from_secs(4);
+
+/// The backend picked by this process, so the TUI's later keyring calls do not probe (and
+/// possibly wait on a hung peer) again. Only success is kept: a keyring unlocked later can
+/// still be found.
+static PICKED: Mutex<Option<(Store, String)>> = Mutex::new(None);
 
 /// The OS keyring store, or why there is none. Names are indexed in the config folder.
 pub fn os_store() -> Result<Arc<dyn CredentialStore>, CredentialError> {
@@ -56,38 +64,55 @@ pub fn os_store() -> Result<Arc<dyn CredentialStore>, CredentialError> {
 
 /// The OS keyring store with the name index kept at a given place.
 pub fn os_store_with_index(index: NameIndex) -> Result<Arc<dyn CredentialStore>, CredentialError> {
-    let (store, label) = pick_backend()?;
+    let mut picked = PICKED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (store, label) = match picked.as_ref() {
+        Some(p) => p.clone(),
+        None => picked.insert(pick_backend()?).clone(),
+    };
     Ok(Arc::new(KeyringStore::with_backend(store, label, index)))
 }
 
 type Store = Arc<keyring_core::CredentialStore>;
+type Opener = Box<dyn FnOnce() -> keyring_core::Result<Store> + Send + 'static>;
+
+/// One backend to try, in order of preference.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+struct Candidate {
+    /// How messages name it.
+    label: &'static str,
+    deadline: Duration,
+    open: Opener,
+}
 
 #[cfg(target_os = "linux")]
 fn pick_backend() -> Result<(Store, String), CredentialError> {
-    let secret_service = probed(SECRET_SERVICE_DEADLINE, || {
-        zbus_secret_service_keyring_store::Store::new().map(|s| s as Store)
-    });
-    let why_not_secret_service = match secret_service {
-        Ok(store) => return Ok((store, "Secret Service".to_string())),
-        Err(why) => why,
-    };
-    let keyutils = probed(KEYUTILS_DEADLINE, || {
-        linux_keyutils_keyring_store::Store::new().map(|s| s as Store)
-    });
-    match keyutils {
-        Ok(store) => Ok((
-            store,
-            "kernel keyutils (memory only: lost at reboot or after days unused)".to_string(),
-        )),
-        Err(mut why_not_keyutils) => {
-            if let Some(Err(join)) = SESSION_JOIN.get() {
-                why_not_keyutils = format!("{why_not_keyutils} ({join})");
-            }
-            Err(CredentialError::Unavailable(format!(
-                "tried Secret Service: {why_not_secret_service}; kernel keyutils: {why_not_keyutils}"
-            )))
+    let candidates = vec![
+        Candidate {
+            label: "Secret Service",
+            deadline: SECRET_SERVICE_DEADLINE,
+            open: Box::new(|| zbus_secret_service_keyring_store::Store::new().map(|s| s as Store)),
+        },
+        Candidate {
+            label: "kernel keyutils (memory only: lost at reboot or after days unused)",
+            deadline: KEYUTILS_DEADLINE,
+            open: Box::new(|| linux_keyutils_keyring_store::Store::new().map(|s| s as Store)),
+        },
+    ];
+    pick(candidates).map_err(|mut tried| {
+        if let (Some(Err(join)), Some((_, why))) = (SESSION_JOIN.get(), tried.last_mut()) {
+            *why = format!("{why} ({join})");
         }
-    }
+        CredentialError::Unavailable(format!(
+            "tried {}",
+            tried
+                .iter()
+                .map(|(label, why)| format!("{}: {why}", short(label)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    })
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -98,12 +123,45 @@ fn pick_backend() -> Result<(Store, String), CredentialError> {
     )))
 }
 
+/// The first candidate whose probe passes within its deadline, labelled with the backend
+/// and, when earlier ones were passed over, why (so "which keyring holds my value?" has an
+/// answer in every message that names the backend). Otherwise every label with its reason.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+fn pick(candidates: Vec<Candidate>) -> Result<(Store, String), Vec<(&'static str, String)>> {
+    let mut skipped: Vec<(&'static str, String)> = Vec::new();
+    for c in candidates {
+        match probed(c.deadline, c.open) {
+            Ok(store) if skipped.is_empty() => return Ok((store, c.label.to_string())),
+            Ok(store) => {
+                let why: Vec<String> = skipped
+                    .iter()
+                    .map(|(label, why)| format!("{} skipped: {why}", short(label)))
+                    .collect();
+                return Ok((store, format!("{}{PASSED_OVER}{}", c.label, why.join("; "))));
+            }
+            Err(why) => skipped.push((c.label, why)),
+        }
+    }
+    Err(skipped)
+}
+
+/// What joins a backend label to the reasons earlier backends were passed over.
+const PASSED_OVER: &str = " — ";
+
+/// Whether a backend label (from `CredentialStore::backend`) says a preferred backend was
+/// passed over, which commands that do not name the backend then mention on stderr.
+pub fn passed_over(label: &str) -> bool {
+    label.contains(PASSED_OVER)
+}
+
+/// A label without its parenthesised remark.
+fn short(label: &str) -> &str {
+    label.split(" (").next().unwrap_or(label)
+}
+
 /// Opens a store and probes it on a helper thread, giving up after `deadline`.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-fn probed(
-    deadline: Duration,
-    open: impl FnOnce() -> keyring_core::Result<Store> + Send + 'static,
-) -> Result<Store, String> {
+fn probed(deadline: Duration, open: Opener) -> Result<Store, String> {
     let (tx, rx) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("keyring-probe".to_string())
@@ -118,7 +176,8 @@ fn probed(
     }
     match rx.recv_timeout(deadline) {
         Ok(outcome) => outcome,
-        Err(_) => Err(format!("no answer within {} s", deadline.as_secs())),
+        // The thread is left to finish or hang on its own; nothing waits for it.
+        Err(_) => Err(format!("no answer within {deadline:?}")),
     }
 }
 
@@ -165,5 +224,62 @@ mod linux {
         KeyRing::from_special_id(KeyRingIdentifier::Session, true)
             .map(|_| ())
             .map_err(|e| format!("joining a session keyring failed: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn mock() -> Opener {
+        Box::new(|| keyring_core::mock::Store::new().map(|s| s as Store))
+    }
+
+    #[test]
+    fn a_hung_first_backend_costs_its_deadline_only_and_is_named() {
+        let hung: Opener = Box::new(|| {
+            std::thread::sleep(Duration::from_secs(60));
+            keyring_core::mock::Store::new().map(|s| s as Store)
+        });
+        let started = Instant::now();
+        let (_, label) = pick(vec![
+            Candidate {
+                label: "Secret Service",
+                deadline: Duration::from_millis(200),
+                open: hung,
+            },
+            Candidate {
+                label: "kernel keyutils (memory only)",
+                deadline: Duration::from_secs(5),
+                open: mock(),
+            },
+        ])
+        .expect("the second backend is picked");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            label,
+            "kernel keyutils (memory only) — Secret Service skipped: no answer within 200ms"
+        );
+    }
+
+    #[test]
+    fn the_first_working_backend_is_named_plainly() {
+        let (_, label) = pick(vec![Candidate {
+            label: "Secret Service",
+            deadline: Duration::from_secs(5),
+            open: mock(),
+        }])
+        .expect("picked");
+        assert_eq!(label, "Secret Service");
+    }
+
+    #[test]
+    fn secret_service_waits_a_few_seconds_at_most() {
+        assert!(SECRET_SERVICE_DEADLINE <= Duration::from_secs(5));
     }
 }

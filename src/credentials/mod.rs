@@ -13,7 +13,7 @@ mod index;
 mod keyring_store;
 mod name;
 
-pub use backend::{os_store, os_store_with_index, prepare_process};
+pub use backend::{os_store, os_store_with_index, passed_over, prepare_process};
 pub use index::{INDEX_FILE, NameIndex};
 pub use keyring_store::KeyringStore;
 pub use name::{MAX_NAME_LEN, account, validate_name, validate_session};

@@ -3,8 +3,8 @@
 //! keyring calls to a blocking thread whose outcome comes back as a `Msg`. Secret values
 //! move from the effect straight into the keyring call and are dropped there.
 
-use crate::app::{Effect, Msg};
-use crate::credentials::{self, Scope};
+use crate::app::{Effect, KeyringReport, Msg};
+use crate::credentials::{self, CredentialStore, Scope};
 use crate::engine::Engine;
 use crate::session::persist::Persister;
 use tokio::sync::mpsc::UnboundedSender;
@@ -28,11 +28,11 @@ impl Executor {
                 }
                 Effect::Cancel(Some(check_id)) => self.engine.cancel(&check_id),
                 Effect::Cancel(None) => self.engine.cancel_all(),
-                Effect::ProbeKeyring => {
+                Effect::ProbeKeyring { session, names } => {
                     let inbox = self.inbox.clone();
                     tokio::task::spawn_blocking(move || {
                         let result = credentials::os_store()
-                            .map(|store| store.backend())
+                            .map(|store| held(store.as_ref(), &session, names))
                             .map_err(|e| e.to_string());
                         let _ = inbox.send(Msg::Keyring(result));
                     });
@@ -80,5 +80,22 @@ impl Executor {
                 Effect::Quit => {}
             }
         }
+    }
+}
+
+/// Which of `names` the keyring holds a value for in `session`'s scope. The value is read
+/// (keyrings have no "exists" call) and dropped at once; a read that fails for another
+/// reason than "no entry" counts as not held, since the check could not use it either.
+fn held(store: &dyn CredentialStore, session: &str, names: Vec<String>) -> KeyringReport {
+    let scope = Scope::Session(session.to_string());
+    KeyringReport {
+        backend: store.backend(),
+        held: names
+            .into_iter()
+            .map(|name| {
+                let has = store.get(&scope, &name).is_ok();
+                (name, has)
+            })
+            .collect(),
     }
 }

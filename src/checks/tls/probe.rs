@@ -32,7 +32,7 @@ pub struct TlsTarget {
 pub struct Handshake {
     /// The chain exactly as the server sent it, leaf first.
     pub chain: Vec<CertificateDer<'static>>,
-    /// `TLSv1_3`, `TLSv1_2`.
+    /// `TLS 1.3`, `TLS 1.2`.
     pub protocol: String,
     pub cipher_suite: String,
 }
@@ -166,9 +166,17 @@ pub async fn handshake(target: &TlsTarget) -> Result<Handshake, ProbeError> {
         chain: seen.clone(),
     })?;
     let (_, conn) = tls.get_ref();
-    let protocol = conn
-        .protocol_version()
-        .map_or_else(|| "unknown".to_string(), |v| format!("{v:?}"));
+    let protocol = conn.protocol_version().map_or_else(
+        || "unknown".to_string(),
+        // People read "TLS 1.3", not rustls's variant name `TLSv1_3`.
+        |v| match v {
+            rustls::ProtocolVersion::TLSv1_3 => "TLS 1.3".to_string(),
+            rustls::ProtocolVersion::TLSv1_2 => "TLS 1.2".to_string(),
+            rustls::ProtocolVersion::TLSv1_1 => "TLS 1.1".to_string(),
+            rustls::ProtocolVersion::TLSv1_0 => "TLS 1.0".to_string(),
+            other => format!("{other:?}"),
+        },
+    );
     let cipher_suite = conn
         .negotiated_cipher_suite()
         .map_or_else(|| "unknown".to_string(), |s| format!("{:?}", s.suite()));

@@ -2,7 +2,7 @@
 //! the middle, the detail pane on the right (and, in presenter mode, a summary band above).
 
 use super::layout::{self, list_offset};
-use super::text::{bar, fit};
+use super::text::{bar, cells, fit};
 use super::{detail, presenter, theme};
 use crate::app::App;
 use crate::app::state::Focus;
@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
-    let panes = layout::checklist(body, app.presenter());
+    let panes = layout::checklist(body, app.presenter(), stages_wanted(app));
     if let Some(summary) = panes.summary {
         presenter::render(app, frame, summary);
     }
@@ -23,6 +23,31 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     render_checks(app, frame, panes.checks);
     detail::render(app, frame, panes.detail);
 }
+
+/// Columns the stage list needs to show every stage name whole, borders included; the
+/// layout gives it this much on a wide terminal (and the mouse uses the same geometry).
+pub fn stages_wanted(app: &App) -> u16 {
+    let progress = verdict::stage_progress(&app.runbook, &app.session);
+    let counts_w = progress
+        .iter()
+        .map(|(done, total)| format!("{done}/{total}").len())
+        .max()
+        .unwrap_or(0);
+    let widest = app
+        .runbook
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}", i + 1).len() + cells(&s.title))
+        .max()
+        .unwrap_or(0);
+    // Marker, number, space, title, space and counts, space and bar, two borders.
+    let inner = 1 + widest + 1 + 1 + counts_w + 1 + STAGE_BAR + 2;
+    u16::try_from(inner).unwrap_or(u16::MAX)
+}
+
+/// Width of a stage's progress bar, when there is room for one.
+const STAGE_BAR: usize = 6;
 
 fn render_stages(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme(app);
@@ -52,7 +77,7 @@ fn render_stages(app: &App, frame: &mut Frame, area: Rect) {
         .take(height)
         .map(|(i, (stage, (done, total)))| {
             let counts = format!(" {:>counts_w$}", format!("{done}/{total}"));
-            let bar_w = if width >= 28 { 6 } else { 0 };
+            let bar_w = if width >= 28 { STAGE_BAR } else { 0 };
             let number = format!("{}", i + 1);
             let title_w = width.saturating_sub(1 + number.len() + 1 + counts.len() + bar_w + 1);
             let text = format!(

@@ -4,9 +4,10 @@
 
 use super::layout::centered;
 use super::prompt::render_in;
+use super::text::{cells, fit};
 use super::theme;
 use crate::app::App;
-use crate::app::state::{CredentialsForm, KeyringState};
+use crate::app::state::{CredentialsForm, KeyringState, credential_names};
 use crate::sanitize::sanitize_line;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
@@ -34,7 +35,7 @@ pub fn render(app: &App, frame: &mut Frame, form: &CredentialsForm) {
     .areas(inner);
     let state = match &form.keyring {
         KeyringState::Checking => Line::from(Span::styled("checking the OS keyring…", t.dim())),
-        KeyringState::Available { backend } => Line::from(vec![
+        KeyringState::Available { backend, .. } => Line::from(vec![
             Span::styled("keyring: ", t.dim()),
             Span::styled(sanitize_line(backend), t.text()),
             Span::styled(
@@ -51,7 +52,8 @@ pub fn render(app: &App, frame: &mut Frame, form: &CredentialsForm) {
         )),
     };
     frame.render_widget(Paragraph::new(state).wrap(Wrap { trim: true }), state_area);
-    let names = &app.session.credentials;
+    let names = credential_names(&app.session);
+    let width = names.iter().map(|n| cells(n)).max().unwrap_or(0);
     let mut lines: Vec<Line> = names
         .iter()
         .enumerate()
@@ -61,9 +63,19 @@ pub fn render(app: &App, frame: &mut Frame, form: &CredentialsForm) {
             } else {
                 t.text()
             };
+            // What the keyring holds now, not what the session remembers storing.
+            let (value, value_style) = match &form.keyring {
+                KeyringState::Available { held, .. } => match held.get(name) {
+                    Some(true) => ("••••  stored", t.dim()),
+                    Some(false) => ("not set — Enter sets it", t.error()),
+                    None => ("…", t.dim()),
+                },
+                KeyringState::Checking => ("…", t.dim()),
+                KeyringState::Unavailable(_) => ("unknown", t.dim()),
+            };
             Line::from(vec![
-                Span::styled(format!(" {} ", sanitize_line(name)), style),
-                Span::styled("  ••••", t.dim()),
+                Span::styled(format!(" {} ", fit(&sanitize_line(name), width)), style),
+                Span::styled(format!("  {value}"), value_style),
             ])
         })
         .collect();

@@ -6,12 +6,12 @@
 //! text costs time on every frame, so a huge note (from a file edited by hand) must not
 //! cost more than a short one.
 
-use super::text::age;
+use super::text::{age, wrap_hanging};
 use super::theme;
 use crate::app::App;
 use crate::app::state::HIDDEN;
 use crate::engine;
-use crate::finding::CheckStatus;
+use crate::finding::{CheckStatus, Severity};
 use crate::runbook::{Check, Run};
 use crate::sanitize::{sanitize, sanitize_line};
 use crate::tui::theme::Theme;
@@ -46,8 +46,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Some(check) => lines(app, check, t),
         None => vec![Line::from("This stage has no checks.")],
     };
-    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
     let inner = block.inner(area);
+    let lines = hang(lines, usize::from(inner.width));
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
     // Scrolling stops once the last line reaches the bottom row, so a page key never
     // leaves the pane blank.
     let room = u16::try_from(paragraph.line_count(inner.width))
@@ -62,6 +63,40 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// Pre-wraps indented one-style lines (finding messages, evidence) so their continuation
+/// rows keep the indent; the paragraph's own wrap would start them at the left edge.
+fn hang(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let indented = match line.spans.as_slice() {
+            [span] if span.content.starts_with(' ') => Some((span.content.to_string(), span.style)),
+            _ => None,
+        };
+        match indented {
+            Some((text, style)) => out.extend(
+                wrap_hanging(&text, width)
+                    .into_iter()
+                    .map(|row| Line::from(Span::styled(row, style))),
+            ),
+            None => out.push(line),
+        }
+    }
+    out
+}
+
+/// The most severe finding of the latest run, unless the operator has since closed the
+/// check (passed or skipped it).
+fn worst_open_finding(app: &App, check: &Check) -> Option<Severity> {
+    if matches!(
+        app.session.status(&check.id),
+        CheckStatus::Pass | CheckStatus::Skipped
+    ) {
+        return None;
+    }
+    let state = app.session.state(&check.id)?;
+    state.latest()?.findings().map(|f| f.severity).min()
+}
+
 fn heading(text: &str, t: Theme) -> Line<'static> {
     Line::from(Span::styled(text.to_string(), t.title()))
 }
@@ -74,11 +109,22 @@ fn lines(app: &App, check: &Check, t: Theme) -> Vec<Line<'static>> {
         check.title.clone(),
         t.text().add_modifier(ratatui::style::Modifier::BOLD),
     ))];
-    let mut facts = vec![
-        Span::styled(status.as_str().to_string(), t.status(status)),
-        Span::styled(" · severity ", t.dim()),
-        Span::styled(severity.as_str().to_string(), t.severity(severity)),
-    ];
+    let mut facts = vec![Span::styled(status.as_str().to_string(), t.status(status))];
+    // The check's severity is what it weighs when nothing is known; a finding worse than
+    // that is what the operator must see first ("fail · severity medium" over a blocker
+    // misleads), so the header leads with it.
+    match worst_open_finding(app, check).filter(|w| *w < severity) {
+        Some(worst) => facts.extend([
+            Span::styled(" · ", t.dim()),
+            Span::styled(worst.as_str().to_string(), t.severity(worst)),
+            Span::styled(" finding open · check ", t.dim()),
+            Span::styled(severity.as_str().to_string(), t.severity(severity)),
+        ]),
+        None => facts.extend([
+            Span::styled(" · severity ", t.dim()),
+            Span::styled(severity.as_str().to_string(), t.severity(severity)),
+        ]),
+    }
     if state.and_then(|s| s.severity_override).is_some() {
         facts.push(Span::styled(
             format!(" (runbook: {})", check.severity),

@@ -51,7 +51,7 @@ fn joined(items: &[String]) -> String {
 fn certificate(ev: &CertificateEvidence) -> Vec<String> {
     let mut out = Vec::new();
     let head: Vec<String> = [
-        ev.protocol.clone(),
+        ev.protocol.as_deref().map(protocol_label),
         ev.cipher_suite.clone(),
         ev.trust.as_ref().map(|x| format!("trust: {x}")),
         ev.days_to_expiry.map(|d| format!("expires in {d} days")),
@@ -87,6 +87,17 @@ fn certificate(ev: &CertificateEvidence) -> Vec<String> {
         }
     }
     out
+}
+
+/// "TLS 1.3" for the `TLSv1_3` that sessions saved by earlier versions hold; other text
+/// unchanged.
+fn protocol_label(p: &str) -> String {
+    match p.split_once('v') {
+        Some((family @ ("SSL" | "TLS" | "DTLS"), version)) => {
+            format!("{family} {}", version.replace('_', "."))
+        }
+        _ => p.to_string(),
+    }
 }
 
 fn redirects(ev: &RedirectEvidence) -> Vec<String> {
@@ -224,12 +235,19 @@ mod tests {
                               "issuer": "CN=Lab CA\u{1b}]0;pwned\u{7}"}]}),
         );
         let t = text(&o);
-        assert_eq!(t[1], "  TLSv1_3 · trust: trusted · expires in 59 days");
+        assert_eq!(t[1], "  TLS 1.3 · trust: trusted · expires in 59 days");
         assert_eq!(
             t[2],
             "  #0 CN=www.example.test · EC 256 · until 2027-01-22T02:10:33Z"
         );
         assert_eq!(t[4], "     issued by CN=Lab CA");
+    }
+
+    #[test]
+    fn protocol_versions_read_as_people_write_them() {
+        assert_eq!(protocol_label("TLSv1_2"), "TLS 1.2");
+        assert_eq!(protocol_label("TLS 1.3"), "TLS 1.3");
+        assert_eq!(protocol_label("unknown"), "unknown");
     }
 
     #[test]

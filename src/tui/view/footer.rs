@@ -39,14 +39,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.presenter() {
         status.push(Span::styled(" · presenter", t.title()));
     }
+    // The message goes after the live facts when it fits there; a longer one (a list of
+    // checks not available, a path) takes the key hints' line, which is the full width,
+    // until it fades. Only what is wider still is cut, with `…` so a clipped line never
+    // reads as a whole one.
+    let mut long_message = None;
     if let Some(msg) = &app.status {
-        // The message gets what the live facts leave, cut with `…` so a clipped line
-        // never reads as a whole one.
+        let msg = sanitize_line(msg);
         let used: usize = status.iter().map(|s| cells(&s.content)).sum();
         let room = usize::from(area.width).saturating_sub(used + 3);
-        if room > 0 {
+        if cells(&msg) <= room {
             status.push(Span::styled(" · ", t.dim()));
-            status.push(Span::styled(truncate(&sanitize_line(msg), room), t.text()));
+            status.push(Span::styled(msg, t.text()));
+        } else {
+            long_message = Some(truncate(&msg, usize::from(area.width)));
         }
     }
     let hints = match app.input_mode() {
@@ -55,7 +61,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         InputMode::Normal(Screen::Risks) => "d decide · ↑↓ scroll · 1-5 screens · ? help · q quit",
         InputMode::Normal(Screen::Targets) => {
-            "Enter edit · a add · x remove · ↑↓ move · ? help · q quit"
+            "Enter edit · a add · x remove · u undo · ↑↓ move · ? help · q quit"
         }
         InputMode::Normal(_) => "1-5 screens · Tab next · P presenter · ? help · q quit",
         InputMode::Editor => "Esc/Ctrl-S keep · Ctrl-X discard",
@@ -66,6 +72,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         InputMode::Unsaved => "r retry · w write a copy · d discard and quit · Esc stay",
         InputMode::Picker | InputMode::PickerForm => "",
     };
-    let lines = vec![Line::from(status), Line::from(Span::styled(hints, t.dim()))];
+    let second = match long_message {
+        Some(msg) => Span::styled(msg, t.text()),
+        None => Span::styled(hints, t.dim()),
+    };
+    let lines = vec![Line::from(status), Line::from(second)];
     frame.render_widget(Paragraph::new(lines), area);
 }

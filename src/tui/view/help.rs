@@ -11,7 +11,15 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 pub fn render(app: &App, frame: &mut Frame, scroll: u16) {
     let t = theme(app);
     let area = centered(frame.area(), 64, frame.area().height.saturating_sub(2));
-    let mut lines = Vec::new();
+    // The mouse comes first: it is the one way in that no key row below shows, and the
+    // overlay's end is off screen on a small terminal.
+    let mut lines = vec![
+        Line::from(Span::styled(
+            "Mouse: click a tab or a row to select it; the wheel scrolls.",
+            t.dim(),
+        )),
+        Line::default(),
+    ];
     for (title, rows) in help_sections() {
         lines.push(Line::from(Span::styled(title, t.title())));
         for (keys, what) in rows {
@@ -22,10 +30,6 @@ pub fn render(app: &App, frame: &mut Frame, scroll: u16) {
         }
         lines.push(Line::default());
     }
-    lines.push(Line::from(Span::styled(
-        "Mouse: click a tab, stage or check; the wheel scrolls.",
-        t.dim(),
-    )));
     // Scrolling stops once the last line reaches the bottom row.
     let room = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)

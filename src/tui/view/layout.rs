@@ -63,7 +63,11 @@ pub struct Checklist {
     pub detail: Rect,
 }
 
-pub fn checklist(body: Rect, presenter: bool) -> Checklist {
+/// Below this width the stage list keeps a fixed share; above it, the list may grow to
+/// `stages_wanted` columns so stage names are not cut while there is room.
+const WIDE: u16 = 100;
+
+pub fn checklist(body: Rect, presenter: bool, stages_wanted: u16) -> Checklist {
     let (summary, panes) = if presenter && body.height >= 18 {
         let [s, p] =
             Layout::vertical([Constraint::Length(body.height / 2), Constraint::Min(6)]).areas(body);
@@ -71,12 +75,18 @@ pub fn checklist(body: Rect, presenter: bool) -> Checklist {
     } else {
         (None, body)
     };
-    let [stages, checks, detail] = Layout::horizontal([
-        Constraint::Percentage(26),
-        Constraint::Percentage(32),
-        Constraint::Fill(1),
-    ])
-    .areas(panes);
+    let (stages_share, checks_share) = if panes.width >= WIDE {
+        // Up to a third of the width, the growth taken half from the check list and half
+        // from the detail pane so neither loses much.
+        let floor = panes.width * 26 / 100;
+        let stages = stages_wanted.clamp(floor, panes.width * 34 / 100);
+        let checks = (panes.width * 32 / 100).saturating_sub((stages - floor) / 2);
+        (Constraint::Length(stages), Constraint::Length(checks))
+    } else {
+        (Constraint::Percentage(26), Constraint::Percentage(32))
+    };
+    let [stages, checks, detail] =
+        Layout::horizontal([stages_share, checks_share, Constraint::Fill(1)]).areas(panes);
     Checklist {
         summary,
         stages,

@@ -94,7 +94,12 @@ pub fn render(picker: &Picker, frame: &mut Frame) {
 }
 
 fn render_form(picker: &Picker, form: &NewForm, frame: &mut Frame, t: Theme) {
-    let area = centered(frame.area(), 76, 14);
+    // Wider on a wide terminal: runbook titles are long and the row below wraps them.
+    let area = centered(
+        frame.area(),
+        (frame.area().width * 3 / 4).clamp(76, 110),
+        14,
+    );
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .title(Span::styled(" New session ", t.title()))
@@ -125,12 +130,16 @@ fn render_form(picker: &Picker, form: &NewForm, frame: &mut Frame, t: Theme) {
         };
         Span::styled(format!("{text:<22}"), style)
     };
+    // The runbook's title wraps onto the row's second line rather than being cut.
+    let [runbook_label, runbook_text] =
+        Layout::horizontal([Constraint::Length(22), Constraint::Min(1)]).areas(rows[0]);
     frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            label(FormField::Runbook, "Runbook"),
-            Span::styled(runbook, t.text()),
-        ])),
-        rows[0],
+        Paragraph::new(label(FormField::Runbook, "Runbook")),
+        runbook_label,
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(sanitize_line(&runbook), t.text())).wrap(Wrap { trim: true }),
+        runbook_text,
     );
     for (i, (field, text, area)) in [
         (FormField::Client, "Client", &form.client),

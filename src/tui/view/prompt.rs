@@ -2,10 +2,10 @@
 //! picker. A prompt shows its validation error under the input, so bad input is explained
 //! where it was typed and never reaches the session.
 
-use super::layout::centered;
-use super::theme;
+use super::layout::{self, centered};
+use super::{targets, theme};
 use crate::app::App;
-use crate::app::state::Prompt;
+use crate::app::state::{Prompt, PromptPurpose};
 use crate::finding::Severity;
 use crate::sanitize::sanitize_line;
 use ratatui::Frame;
@@ -35,9 +35,30 @@ pub fn render_in(app: &App, frame: &mut Frame, prompt: &Prompt, area: Rect) {
 }
 
 pub fn render(app: &App, frame: &mut Frame, prompt: &Prompt) {
-    let area = centered(frame.area(), 72, 6);
+    let mut area = centered(frame.area(), 72, 6);
+    if let PromptPurpose::Target { .. } = prompt.purpose {
+        area = clear_of_target_row(app, frame.area(), area);
+    }
     frame.render_widget(Clear, area);
     render_in(app, frame, prompt, area);
+}
+
+/// Moves a target field's prompt just below the row being edited (above it near the
+/// bottom), so the current value stays in sight while the new one is typed.
+fn clear_of_target_row(app: &App, screen: Rect, popup: Rect) -> Rect {
+    let body = layout::main(screen).body;
+    let first = targets::offset(app, body);
+    let Some(visible) = app.target_row.checked_sub(first) else {
+        return popup;
+    };
+    let row_y = body.y + 1 + u16::try_from(visible).unwrap_or(u16::MAX);
+    let below = row_y.saturating_add(1);
+    let y = if below.saturating_add(popup.height) <= screen.y + screen.height {
+        below
+    } else {
+        row_y.saturating_sub(popup.height)
+    };
+    Rect { y, ..popup }
 }
 
 pub fn render_severity(app: &App, frame: &mut Frame, check_id: &str, selected: usize) {

@@ -63,9 +63,58 @@ pub fn fit(s: &str, width: usize) -> String {
     format!("{t}{}", " ".repeat(width.saturating_sub(n)))
 }
 
+/// Word-wraps `s` to `width` cells, continuation rows indented like the first one (its
+/// leading spaces), so wrapped evidence stays under its heading instead of falling back
+/// to the left edge. A word wider than a row is split. The indent is capped at half the
+/// width, so narrow panes still get text on every row.
+pub fn wrap_hanging(s: &str, width: usize) -> Vec<String> {
+    if width == 0 || s.width() <= width {
+        return vec![s.to_string()];
+    }
+    let body = s.trim_start_matches(' ');
+    let indent = (s.len() - body.len()).min(width / 2);
+    let pad = " ".repeat(indent);
+    let mut rows = Vec::new();
+    let mut row = pad.clone();
+    let mut fresh = true;
+    for word in body.split(' ') {
+        let gap = usize::from(!fresh);
+        if !fresh && row.width() + gap + word.width() > width {
+            rows.push(std::mem::replace(&mut row, pad.clone()));
+            fresh = true;
+        }
+        if !fresh {
+            row.push(' ');
+        }
+        for c in word.chars() {
+            if row.width() + c.width().unwrap_or(0) > width {
+                rows.push(std::mem::replace(&mut row, pad.clone()));
+            }
+            row.push(c);
+        }
+        fresh = false;
+    }
+    rows.push(row);
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_rows_keep_the_first_rows_indent() {
+        assert_eq!(
+            wrap_hanging("    names: a.test, b.test, c.test", 20),
+            ["    names: a.test,", "    b.test, c.test"]
+        );
+        assert_eq!(wrap_hanging("  short", 20), ["  short"]);
+        assert_eq!(wrap_hanging("  abcdefghijkl", 8), ["  abcdef", "  ghijkl"]);
+        assert_eq!(
+            wrap_hanging("          deep text", 8),
+            ["    deep", "    text"]
+        );
+    }
 
     #[test]
     fn fit_counts_cells_for_wide_characters() {
