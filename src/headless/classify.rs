@@ -2,55 +2,44 @@
 //! registrable domain so each group runs with its own apex (email and apex checks only
 //! run when the registrable domain itself was named).
 //!
-//! Without the full public-suffix list, a domain is registrable when it has two labels, or
-//! three under a known multi-label suffix (`co.uk`, `github.io`, and `lab.test`, which the
-//! demo lab uses the way hosting platforms use theirs).
+//! The registrable domain comes from Mozilla's public suffix list (the `psl` crate, which
+//! compiles the list in, both its ICANN and its private section such as `github.io`),
+//! plus the project-local suffixes below. A name under a TLD the list does not know (the
+//! reserved `.test`, an internal `.corp`) falls under the list's implicit `*` rule: its
+//! last label is the suffix, so `brightdesk.test` is registrable.
 
 use crate::net::settings::normalize_host;
 use crate::session::model::{EnvFile, HostTarget, Route, Targets};
 use std::path::{Path, PathBuf};
 
-const MULTI_LABEL_SUFFIXES: &[&str] = &[
-    "co.uk",
-    "org.uk",
-    "ac.uk",
-    "gov.uk",
-    "com.au",
-    "net.au",
-    "org.au",
-    "co.nz",
-    "co.jp",
-    "com.br",
-    "com.mx",
-    "co.za",
-    "com.cn",
-    "co.in",
-    "com.tr",
-    "com.sg",
-    "github.io",
-    "gitlab.io",
-    "vercel.app",
-    "netlify.app",
-    "pages.dev",
-    "herokuapp.com",
-    "fly.dev",
-    "lab.test",
-];
+/// Public suffixes of this project that the public list cannot carry. `lab.test`: the demo
+/// lab serves each scenario as its own site `x.lab.test` (with its own apex checks and
+/// email records), the way hosting platforms register `github.io` in the list's private
+/// section; `.test` is reserved (RFC 6761) and will never be in the public list.
+const LOCAL_SUFFIXES: &[&str] = &["lab.test"];
 
-/// The registrable domain `host` belongs to.
+/// The registrable domain `host` belongs to: one label more than its public suffix. A host
+/// that is itself a public suffix (or a single label) is its own registrable domain, so
+/// every host lands in some group. Expects a normalised host (lower case, ASCII), but
+/// tolerates upper case and a trailing dot.
 pub fn registrable(host: &str) -> String {
-    let labels: Vec<&str> = host.split('.').collect();
-    let n = labels.len();
-    if n <= 2 {
-        return host.to_string();
-    }
-    let last_two = labels[n - 2..].join(".");
-    let keep = if MULTI_LABEL_SUFFIXES.contains(&last_two.as_str()) {
-        3
-    } else {
-        2
-    };
-    labels[n.saturating_sub(keep)..].join(".")
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let lower = host.to_ascii_lowercase();
+    // `to_ascii_lowercase` keeps byte lengths, so the registrable part can be cut from
+    // `host` by the length found in `lower`.
+    let len = local_registrable(&lower)
+        .or_else(|| psl::domain(lower.as_bytes()).map(|d| d.as_bytes().len()))
+        .unwrap_or(host.len());
+    host.get(host.len() - len..).unwrap_or(host).to_string()
+}
+
+/// The length of the registrable domain under a project-local suffix, if `host` is under one.
+fn local_registrable(host: &str) -> Option<usize> {
+    LOCAL_SUFFIXES.iter().find_map(|suffix| {
+        let below = host.strip_suffix(suffix)?.strip_suffix('.')?;
+        let label = below.rsplit('.').next().filter(|l| !l.is_empty())?;
+        Some(label.len() + 1 + suffix.len())
+    })
 }
 
 /// One group of targets sharing a registrable domain (or the local paths).
@@ -210,6 +199,57 @@ mod tests {
             registrable("spf-multiple.lab.test"),
             "spf-multiple.lab.test"
         );
+    }
+
+    #[test]
+    fn registrable_domains_follow_the_public_suffix_list() {
+        // Multi-label ICANN suffixes the old hand list did not know.
+        assert_eq!(registrable("www.example.com.au"), "example.com.au");
+        assert_eq!(registrable("shop.example.kyoto.jp"), "example.kyoto.jp");
+        // The private section: each hosting customer is its own site.
+        assert_eq!(registrable("docs.acme.github.io"), "acme.github.io");
+        assert_eq!(registrable("app.s3.amazonaws.com"), "app.s3.amazonaws.com");
+        // Wildcard rules (`*.ck`, `*.kawasaki.jp`) and their exceptions (`!www.ck`,
+        // `!city.kawasaki.jp`).
+        assert_eq!(registrable("a.b.example.ck"), "b.example.ck");
+        assert_eq!(registrable("x.www.ck"), "www.ck");
+        assert_eq!(
+            registrable("shop.example.kawasaki.jp"),
+            "shop.example.kawasaki.jp"
+        );
+        assert_eq!(registrable("www.city.kawasaki.jp"), "city.kawasaki.jp");
+        // A public suffix, or a single label, is its own group rather than nothing.
+        assert_eq!(registrable("co.uk"), "co.uk");
+        assert_eq!(registrable("localhost"), "localhost");
+        // Tolerated: upper case and a trailing dot (hosts are normalised before this).
+        assert_eq!(registrable("WWW.Example.COM."), "Example.COM");
+    }
+
+    #[test]
+    fn unknown_tlds_fall_under_the_implicit_wildcard_rule() {
+        assert_eq!(registrable("brightdesk.test"), "brightdesk.test");
+        assert_eq!(registrable("api.brightdesk.test"), "brightdesk.test");
+        assert_eq!(registrable("a.b.intranet.corp"), "intranet.corp");
+    }
+
+    #[test]
+    fn the_lab_suffix_is_a_public_suffix_of_this_project() {
+        assert_eq!(
+            registrable("www.dkim-weak-key.lab.test"),
+            "dkim-weak-key.lab.test"
+        );
+        assert_eq!(registrable("lab.test"), "lab.test");
+        // Only whole labels match: `mylab.test` is a plain `.test` domain.
+        assert_eq!(registrable("www.mylab.test"), "mylab.test");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn registrable_is_a_suffix_of_the_host(host in "[a-zA-Z0-9.-]{0,40}") {
+            let reg = registrable(&host);
+            let stripped = host.strip_suffix('.').unwrap_or(&host);
+            proptest::prop_assert!(stripped.ends_with(&reg), "{host:?} -> {reg:?}");
+        }
     }
 
     #[test]

@@ -25,6 +25,29 @@ pub fn hsts_max_age(value: &str) -> Option<u64> {
     })
 }
 
+/// Why the HSTS header `value` is too weak, if it is: a `max-age` under six months, or
+/// none that can be read (absent, not a number), which browsers treat as no HSTS at all.
+/// The value comes from the server, so it is quoted escaped and cut short.
+pub fn hsts_weakness(value: &str) -> Option<String> {
+    match hsts_max_age(value) {
+        Some(age) if age >= HSTS_MIN_MAX_AGE => None,
+        Some(age) => Some(format!(
+            "HSTS max-age is {age} s, under six months ({HSTS_MIN_MAX_AGE} s)"
+        )),
+        None => {
+            const SHOWN: usize = 80;
+            let mut quoted: String = value.chars().take(SHOWN).collect();
+            if value.chars().nth(SHOWN).is_some() {
+                quoted.push('…');
+            }
+            Some(format!(
+                "HSTS max-age cannot be read from `{}`",
+                quoted.escape_debug()
+            ))
+        }
+    }
+}
+
 /// The security headers a response lacks, by name.
 pub fn missing_security_headers(page: &Fetched) -> Vec<&'static str> {
     let mut missing = Vec::new();
@@ -75,25 +98,21 @@ pub async fn check_headers(client: &Client, url: &str, limits: &HttpLimits) -> C
         }),
     );
     if page.url.scheme() == "https" {
-        match hsts.as_deref().map(|v| (v, hsts_max_age(v))) {
+        match hsts.as_deref().map(|v| (v, hsts_weakness(v))) {
             None => judged.push(Finding::new(
                 "http.hsts_missing",
                 Severity::High,
                 format!("{}: no Strict-Transport-Security header", page.url),
             )),
-            Some((v, age)) if age.unwrap_or(0) < HSTS_MIN_MAX_AGE => judged.push(
+            Some((v, Some(why))) => judged.push(
                 Finding::new(
                     "http.hsts_weak",
                     Severity::Medium,
-                    format!(
-                        "{}: HSTS max-age is {} s, under six months ({HSTS_MIN_MAX_AGE} s)",
-                        page.url,
-                        age.map_or_else(|| "unreadable".to_string(), |a| a.to_string())
-                    ),
+                    format!("{}: {why}", page.url),
                 )
                 .with_evidence(json!({ "value": v })),
             ),
-            Some(_) => {}
+            Some((_, None)) => {}
         }
     } else {
         judged.evidence("note", json!("HSTS is judged on HTTPS pages only"));
@@ -114,7 +133,7 @@ pub async fn check_headers(client: &Client, url: &str, limits: &HttpLimits) -> C
 
 #[cfg(test)]
 mod tests {
-    use super::hsts_max_age;
+    use super::{hsts_max_age, hsts_weakness};
 
     #[test]
     fn reads_max_age_in_any_case_and_order() {
@@ -128,5 +147,26 @@ mod tests {
         );
         assert_eq!(hsts_max_age("includeSubDomains"), None);
         assert_eq!(hsts_max_age("max-age=abc"), None);
+    }
+
+    #[test]
+    fn weak_hsts_is_explained() {
+        assert_eq!(hsts_weakness("max-age=31536000"), None);
+        assert_eq!(
+            hsts_weakness("max-age=600").as_deref(),
+            Some("HSTS max-age is 600 s, under six months (15768000 s)")
+        );
+        assert_eq!(
+            hsts_weakness("max-age=abc; includeSubDomains").as_deref(),
+            Some("HSTS max-age cannot be read from `max-age=abc; includeSubDomains`")
+        );
+        assert_eq!(
+            hsts_weakness("includeSubDomains").as_deref(),
+            Some("HSTS max-age cannot be read from `includeSubDomains`")
+        );
+        let hostile = format!("\u{1b}]0;x\u{7}{}", "a".repeat(500));
+        let why = hsts_weakness(&hostile).unwrap();
+        assert!(!why.contains('\u{1b}') && !why.contains('\u{7}'), "{why:?}");
+        assert!(why.len() < 200 && why.ends_with("…`"), "{why}");
     }
 }

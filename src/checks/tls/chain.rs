@@ -254,8 +254,15 @@ fn judge_trust(
     match first {
         Ok(()) => Trust::Trusted,
         Err(CertificateError::UnknownIssuer) => {
+            // A self-signed leaf is untrusted whatever its key: the weak key, if any, is
+            // its own finding and not the reason no root was found.
+            if leaf.self_issued {
+                return Trust::Untrusted(untrusted_reason(leaf));
+            }
             let issuer_sent = infos[1..].iter().any(|i| i.subject_raw == leaf.issuer_raw);
-            if leaf.self_issued || issuer_sent {
+            if issuer_sent {
+                // webpki cannot verify a signature made with a weak key, so a sent weak
+                // issuer reads as "unknown issuer": the weak key is the reason given.
                 return if weak {
                     Trust::WeakKey("unknown issuer".into())
                 } else {
@@ -332,5 +339,38 @@ fn verify(
         )) => Ok(()),
         Err(rustls::Error::InvalidCertificate(e)) => Err(e),
         Err(e) => Err(CertificateError::Other(rustls::OtherError(Arc::new(e)))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WEAK_SELF_SIGNED: &str =
+        include_str!("../../../tests/fixtures/tls/weak-self-signed-rsa1024.pem");
+
+    #[test]
+    fn a_self_signed_weak_leaf_is_both_untrusted_and_weak() {
+        let chain: Vec<CertificateDer<'static>> =
+            rustls_pemfile::certs(&mut WEAK_SELF_SIGNED.as_bytes())
+                .collect::<Result<_, _>>()
+                .unwrap();
+        let policy = TlsPolicy {
+            extra_roots: Vec::new(),
+            warn_days: DEFAULT_WARN_DAYS,
+            now: ::time::macros::datetime!(2030-01-01 00:00 UTC),
+        };
+        let j = judge("weak-self-signed.test", &chain, &policy);
+        let codes: Vec<&str> = j.findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            ["tls.weak_key", "tls.untrusted"],
+            "{:#?}",
+            j.findings
+        );
+        assert_eq!(
+            j.trust,
+            Some(Trust::Untrusted("self-signed certificate".into()))
+        );
     }
 }

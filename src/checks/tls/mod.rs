@@ -30,6 +30,9 @@ pub async fn check_tls_certificate(conn: &TlsTarget, policy: &TlsPolicy) -> Chec
         Ok(hs) => {
             judged.evidence("protocol", json!(hs.protocol));
             judged.evidence("cipher_suite", json!(hs.cipher_suite));
+            if let Some(why) = &hs.unverified_signature {
+                judged.evidence("handshake_signature", json!(format!("not verified: {why}")));
+            }
             hs.chain
         }
         Err(ProbeError::BadHost(h)) => {

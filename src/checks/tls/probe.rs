@@ -6,8 +6,13 @@
 //! handshake completes and the chain can be judged afterwards in `chain.rs`, against the
 //! real trust store, with every problem named. The handshake signatures are still checked
 //! with the provider's algorithms, so completing the handshake proves the server holds the
-//! leaf's private key. Every step runs under one deadline.
+//! leaf's private key — except for a leaf whose key is too weak for the provider to verify
+//! with at all (RSA under 2048 bits): its signature is accepted unverified, and the
+//! handshake says so, because refusing it would hide the chain behind a "bad signature"
+//! handshake failure when the real defects are the weak key and the chain itself.
+//! Every step runs under one deadline.
 
+use super::cert_info::CertInfo;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -35,6 +40,9 @@ pub struct Handshake {
     /// `TLS 1.3`, `TLS 1.2`.
     pub protocol: String,
     pub cipher_suite: String,
+    /// Set when the server's handshake signature was accepted without being verified, with
+    /// the reason (the leaf's key is too weak for the provider to verify).
+    pub unverified_signature: Option<String>,
 }
 
 /// Why no chain could be judged.
@@ -66,6 +74,41 @@ pub fn provider() -> Arc<CryptoProvider> {
 struct RecordingVerifier {
     provider: Arc<CryptoProvider>,
     seen: Mutex<Vec<CertificateDer<'static>>>,
+    /// Why a handshake signature was accepted without verification, if one was.
+    unverified: Mutex<Option<String>>,
+}
+
+impl RecordingVerifier {
+    /// `verified` as it is, unless it failed for a leaf whose key the provider cannot verify
+    /// with (a weak key: webpki's algorithms start at RSA-2048 and P-256, so such a signature
+    /// fails as `BadSignature` or as unsupported whether or not it is genuine). Then the
+    /// signature is accepted and the reason recorded: the weak key is judged on the chain.
+    /// A failure with a key the provider supports still aborts the handshake.
+    fn excuse_weak_key(
+        &self,
+        verified: Result<HandshakeSignatureValid, rustls::Error>,
+        cert: &CertificateDer<'_>,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        let err = match verified {
+            Ok(valid) => return Ok(valid),
+            Err(err) => err,
+        };
+        match CertInfo::parse(cert) {
+            Ok(info) if info.is_weak_key() => {
+                let why = format!(
+                    "the {}-bit {} key of the leaf is too weak to verify its handshake signature ({err})",
+                    info.key_bits.unwrap_or(0),
+                    info.key_type
+                );
+                *self
+                    .unverified
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = Some(why);
+                Ok(HandshakeSignatureValid::assertion())
+            }
+            _ => Err(err),
+        }
+    }
 }
 
 impl ServerCertVerifier for RecordingVerifier {
@@ -91,12 +134,13 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
+        let verified = verify_tls12_signature(
             message,
             cert,
             dss,
             &self.provider.signature_verification_algorithms,
-        )
+        );
+        self.excuse_weak_key(verified, cert)
     }
 
     fn verify_tls13_signature(
@@ -105,12 +149,13 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
+        let verified = verify_tls13_signature(
             message,
             cert,
             dss,
             &self.provider.signature_verification_algorithms,
-        )
+        );
+        self.excuse_weak_key(verified, cert)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -136,6 +181,7 @@ pub async fn handshake(target: &TlsTarget) -> Result<Handshake, ProbeError> {
     let verifier = Arc::new(RecordingVerifier {
         provider: provider.clone(),
         seen: Mutex::new(Vec::new()),
+        unverified: Mutex::new(None),
     });
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -180,9 +226,15 @@ pub async fn handshake(target: &TlsTarget) -> Result<Handshake, ProbeError> {
     let cipher_suite = conn
         .negotiated_cipher_suite()
         .map_or_else(|| "unknown".to_string(), |s| format!("{:?}", s.suite()));
+    let unverified_signature = verifier
+        .unverified
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
     Ok(Handshake {
         chain: seen,
         protocol,
         cipher_suite,
+        unverified_signature,
     })
 }
