@@ -286,9 +286,10 @@ async fn urls_reached_with_connect_to_and_ca_file_only() {
     let out = run(base(false)).await;
     let v = json_of(&out);
     assert_contract(&v);
-    // (Brightdesk's bundle secret, found over that connection too, makes it a no-go.)
+    // (Brightdesk's bundle secret, found over that connection too, makes it a no-go; with
+    // `--fail-on never` only an incomplete verdict fails the run.)
     assert_eq!(v["verdict"], "no-go", "{}", v["reasons"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(0));
     let results = v["results"].as_array().unwrap();
     let r = find(results, "http.availability", "https://good.lab.test/");
     assert!(codes(r).is_empty(), "{r}");

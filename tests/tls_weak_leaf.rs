@@ -145,12 +145,12 @@ async fn a_self_signed_rsa_1024_leaf_is_untrusted_and_weak_not_unreachable() {
         (
             &rustls::version::TLS13,
             SignatureScheme::RSA_PSS_SHA256,
-            "TLSv1_3",
+            "TLS 1.3",
         ),
         (
             &rustls::version::TLS12,
             SignatureScheme::RSA_PKCS1_SHA256,
-            "TLSv1_2",
+            "TLS 1.2",
         ),
     ];
     for (version, scheme, protocol) in cases {

@@ -20,8 +20,9 @@ impl fmt::Debug for SecretValue {
 
 #[derive(Debug)]
 pub enum Effect {
-    /// Persist this snapshot (the persister coalesces bursts).
-    Save(Box<Session>),
+    /// The session changed: the event loop hands a snapshot of it to the persister, at most
+    /// once per save interval (the persister coalesces what is left).
+    Save,
     /// Start these jobs against a snapshot of the session's targets.
     RunChecks { jobs: Vec<Job>, scope: Arc<Scope> },
     /// Cancel one check's run, or every run when `None`.

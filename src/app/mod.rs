@@ -4,6 +4,7 @@
 //! behaviour be tested without a terminal or a runtime; `crate::tui` is the only place that
 //! talks to the terminal and runs effects.
 
+mod edit;
 pub mod effect;
 pub mod msg;
 pub mod picker;

@@ -60,7 +60,7 @@ pub(super) fn type_text(app: &mut App, text: &str) {
 }
 
 pub(super) fn saves(fx: &[Effect]) -> usize {
-    fx.iter().filter(|e| matches!(e, Effect::Save(_))).count()
+    fx.iter().filter(|e| matches!(e, Effect::Save)).count()
 }
 
 pub(super) fn evidence(status: CheckStatus, at: OffsetDateTime) -> Evidence {
@@ -81,10 +81,10 @@ fn status_keys_set_the_status_and_save_once() {
     assert_eq!(app.session.status("deploy-check"), CheckStatus::Pass);
     assert_eq!(saves(&fx), 1);
     assert_eq!(app.session.updated_at, app.now);
-    let Some(Effect::Save(snapshot)) = fx.last() else {
-        panic!("a save is asked for");
-    };
-    assert_eq!(snapshot.status("deploy-check"), CheckStatus::Pass);
+    assert!(
+        matches!(fx.last(), Some(Effect::Save)),
+        "a save is signalled"
+    );
     act(&mut app, Action::SetStatus(CheckStatus::Blocked));
     assert_eq!(app.session.status("deploy-check"), CheckStatus::Blocked);
     act(&mut app, Action::SetStatus(CheckStatus::Todo));

@@ -11,12 +11,11 @@ use ratatui_textarea::WrapMode;
 use std::sync::Arc;
 use time::Duration;
 
-/// The session of the last save among `fx`.
-fn saved(fx: &[Effect]) -> Option<&Session> {
-    fx.iter().rev().find_map(|e| match e {
-        Effect::Save(s) => Some(&**s),
-        _ => None,
-    })
+/// The session the loop will snapshot, when `fx` signals a save.
+fn saved<'a>(app: &'a App, fx: &[Effect]) -> Option<&'a Session> {
+    fx.iter()
+        .any(|e| matches!(e, Effect::Save))
+        .then_some(&app.session)
 }
 
 fn journal_text(app: &App) -> Option<String> {
@@ -33,12 +32,12 @@ fn a_journal_entry_being_typed_is_saved_on_tick_and_comes_back() {
     type_text(&mut app, "Registrar call booked for 14:00");
     let tick = app.now + Duration::seconds(1);
     let fx = update(&mut app, Msg::Tick(tick));
-    let draft = saved(&fx).expect("the tick saves the draft").clone();
+    let draft = saved(&app, &fx).expect("the tick saves the draft").clone();
     assert_eq!(draft.ui.journal_draft, "Registrar call booked for 14:00");
     assert!(draft.journal.is_empty(), "a draft is not an entry yet");
     // Nothing new typed: the next tick saves nothing.
     let fx = update(&mut app, Msg::Tick(tick + Duration::seconds(1)));
-    assert!(saved(&fx).is_none());
+    assert!(saved(&app, &fx).is_none());
 
     // The process dies; the saved file is read back by a new one.
     let text = to_ron(&draft).expect("serialise");
@@ -52,7 +51,7 @@ fn a_journal_entry_being_typed_is_saved_on_tick_and_comes_back() {
     );
     type_text(&mut reopened, ", confirmed");
     let fx = act(&mut reopened, Action::Close);
-    let after = saved(&fx).expect("closing saves");
+    let after = saved(&reopened, &fx).expect("closing saves");
     assert_eq!(after.ui.journal_draft, "");
     assert_eq!(
         after.journal.last().map(|e| e.text.as_str()),
@@ -70,7 +69,10 @@ fn discarding_a_journal_entry_drops_its_draft() {
     assert_eq!(app.session.ui.journal_draft, "never mind");
     let fx = act(&mut app, Action::Discard);
     assert!(app.modal.is_none());
-    assert_eq!(saved(&fx).map(|s| s.ui.journal_draft.as_str()), Some(""));
+    assert_eq!(
+        saved(&app, &fx).map(|s| s.ui.journal_draft.as_str()),
+        Some("")
+    );
     assert!(app.session.journal.is_empty());
     act(&mut app, Action::Journal);
     assert_eq!(journal_text(&app).as_deref(), Some(""));

@@ -3,6 +3,7 @@
 //! aimed at an open modal go to `update_modal`. Every change to the session bumps its
 //! `updated_at` and asks for one save per message.
 
+use super::edit::{changed, clamp_add, refuse_in_presenter};
 use super::effect::Effect;
 use super::msg::{Action, KeyringReport, Msg};
 use super::state::{
@@ -94,22 +95,6 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::SelectStage(_) | Msg::SelectCheck(_) | Msg::SelectTargetRow(_) => {}
     }
     fx
-}
-
-/// Marks the session changed: bumps `updated_at` and queues one save for this message.
-pub(super) fn changed(app: &mut App, fx: &mut Vec<Effect>) {
-    app.session.updated_at = app.now;
-    fx.retain(|e| !matches!(e, Effect::Save(_)));
-    fx.push(Effect::Save(Box::new(app.session.clone())));
-}
-
-pub(super) fn clamp_add(value: usize, delta: i32) -> usize {
-    let d = usize::try_from(delta.unsigned_abs()).unwrap_or(usize::MAX);
-    if delta < 0 {
-        value.saturating_sub(d)
-    } else {
-        value.saturating_add(d)
-    }
 }
 
 fn step(value: usize, delta: i32, len: usize) -> usize {
@@ -207,7 +192,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 return;
             }
             // A draft left by a killed process (or a quit) comes back to be finished.
-            let mut editor = update_modal::editor(&app.session.ui.journal_draft);
+            let mut editor = super::edit::editor(&app.session.ui.journal_draft);
             editor.set_placeholder_text("What happened? Esc adds the entry, Ctrl-X discards.");
             app.modal = Some(Modal::Journal { editor });
         }
@@ -271,34 +256,6 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         _ if screen == Screen::Checklist => on_check_action(app, action, fx),
         _ => {}
     }
-}
-
-/// The status line after a run reports cancelled (`running` no longer holds it): the
-/// check's id for a single `c`, a running count during `C` and the total once it is done.
-pub(super) fn cancelled_message(app: &mut App, check_id: &str) -> String {
-    let Some(done) = app.cancel_all.as_mut() else {
-        return format!("{check_id}: run cancelled");
-    };
-    *done += 1;
-    let done = *done;
-    if app.running.is_empty() {
-        app.cancel_all = None;
-        format!("{done} run(s) cancelled")
-    } else {
-        format!(
-            "cancelling: {done} of {} run(s) cancelled",
-            done + app.running.len()
-        )
-    }
-}
-
-pub(super) fn refuse_in_presenter(app: &mut App, what: &str) -> bool {
-    if app.presenter() {
-        app.status = Some(format!(
-            "{what} stays closed in presenter mode (P leaves it)"
-        ));
-    }
-    app.presenter()
 }
 
 fn on_targets_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {

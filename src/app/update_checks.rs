@@ -4,10 +4,10 @@
 //! progress, finished, cancelled) is tracked here, with the tally that tells the operator
 //! how a batch of runs ended once the last one is in.
 
+use super::edit::{changed, refuse_in_presenter};
 use super::effect::Effect;
 use super::msg::Action;
 use super::state::{App, Modal, Prompt, PromptPurpose};
-use super::update::{changed, refuse_in_presenter};
 use crate::engine::EngineEvent;
 use crate::finding::CheckStatus;
 use crate::runbook::{Check, Run};
@@ -61,7 +61,7 @@ pub(super) fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect
                 .state(&check.id)
                 .map(|s| s.note.clone())
                 .unwrap_or_default();
-            let editor = super::update_modal::editor(&note);
+            let editor = super::edit::editor(&note);
             app.modal = Some(Modal::Note {
                 check_id: check.id,
                 editor,
@@ -229,7 +229,7 @@ pub(super) fn on_engine(app: &mut App, event: EngineEvent, fx: &mut Vec<Effect>)
                     .map_or(CheckStatus::Todo, |e| e.status)
             });
             app.session.state_mut(&check_id).status = back;
-            app.status = Some(super::update::cancelled_message(app, &check_id));
+            app.status = Some(cancelled_message(app, &check_id));
             changed(app, fx);
         }
     }
@@ -254,5 +254,24 @@ fn batch_summary(batch: &[CheckStatus]) -> String {
         format!("{} run(s) finished", batch.len())
     } else {
         format!("{} run(s) finished: {}", batch.len(), counts.join(", "))
+    }
+}
+
+/// The status line after a run reports cancelled (`running` no longer holds it): the
+/// check's id for a single `c`, a running count during `C` and the total once it is done.
+fn cancelled_message(app: &mut App, check_id: &str) -> String {
+    let Some(done) = app.cancel_all.as_mut() else {
+        return format!("{check_id}: run cancelled");
+    };
+    *done += 1;
+    let done = *done;
+    if app.running.is_empty() {
+        app.cancel_all = None;
+        format!("{done} run(s) cancelled")
+    } else {
+        format!(
+            "cancelling: {done} of {} run(s) cancelled",
+            done + app.running.len()
+        )
     }
 }

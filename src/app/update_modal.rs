@@ -4,33 +4,18 @@
 //! final text when they close), so the session never holds widget state yet a killed
 //! process loses at most a tick of typing.
 
+use super::edit::{changed, clamp_add};
 use super::effect::{Effect, SecretValue};
 use super::msg::Action;
 use super::state::{
     App, CredentialsForm, KeyringState, Modal, Prompt, PromptPurpose, credential_names,
 };
 use super::targets;
-use super::update::{changed, clamp_add};
 use super::update_checks::set_status;
 use crate::finding::{CheckStatus, Severity};
 use crate::session::model::{Decision, JournalEntry, MAX_NOTE_BYTES, Verdict};
 use crate::session::persist::SaveStatus;
-use ratatui_textarea::{CursorMove, Input, Key, TextArea, WrapMode};
-
-/// A multi-line editor holding `text`, with the cursor at its end. Long lines wrap at word
-/// boundaries (or mid-word when a word is wider than the box, as a URL can be), so what
-/// the operator wrote is all in view instead of scrolling sideways out of it.
-pub(super) fn editor(text: &str) -> TextArea<'static> {
-    let mut editor = if text.is_empty() {
-        TextArea::default()
-    } else {
-        TextArea::new(text.split('\n').map(str::to_string).collect())
-    };
-    editor.set_wrap_mode(WrapMode::WordOrGlyph);
-    editor.move_cursor(CursorMove::Bottom);
-    editor.move_cursor(CursorMove::End);
-    editor
-}
+use ratatui_textarea::{Input, Key};
 
 /// Feeds a typed key to the open editor or prompt. Prompts are one line, so Enter never
 /// reaches them as text (the keymap turns it into `Confirm`).
@@ -174,8 +159,9 @@ fn on_unsaved(
 ) -> Option<Modal> {
     match action {
         Action::RetrySave => {
-            // A fresh snapshot makes the persister write now; `on_saved` quits once it lands.
-            fx.push(Effect::Save(Box::new(app.session.clone())));
+            // A new save signal makes the persister write now; `on_saved` quits once it
+            // lands.
+            fx.push(Effect::Save);
             Some(Modal::Unsaved {
                 retrying: true,
                 note: Some("retrying the save…".into()),

@@ -1,5 +1,5 @@
-//! Runs the effects `update` returns without ever blocking the event loop: saves go to the
-//! persistence actor (which never blocks), checks to the engine (which spawns tasks), and
+//! Runs the effects `update` returns without ever blocking the event loop: a save signal
+//! marks a snapshot due (the loop sends it to the persistence actor, which never blocks), checks to the engine (which spawns tasks), and
 //! keyring calls to a blocking thread whose outcome comes back as a `Msg`. Secret values
 //! move from the effect straight into the keyring call and are dropped there.
 
@@ -11,16 +11,18 @@ use tokio::sync::mpsc::UnboundedSender;
 
 pub struct Executor {
     pub persister: Persister,
+    /// The session changed since the last snapshot went to the persister.
+    pub save_due: bool,
     pub engine: Engine,
     /// Where keyring outcomes are sent back to the loop.
     pub inbox: UnboundedSender<Msg>,
 }
 
 impl Executor {
-    pub fn run(&self, effects: Vec<Effect>) {
+    pub fn run(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::Save(snapshot) => self.persister.save(*snapshot),
+                Effect::Save => self.save_due = true,
                 Effect::RunChecks { jobs, scope } => {
                     for job in jobs {
                         self.engine.run(job, scope.clone());

@@ -39,6 +39,10 @@ use tokio::time::Instant;
 const FRAME: Duration = Duration::from_millis(33);
 /// Clock tick: sprint clock, spinner, "saved 2s ago".
 const TICK: Duration = Duration::from_millis(250);
+/// Shortest time between two snapshots of the session handed to the persister: a burst
+/// of changes (a held key, a batch of results) costs one copy, and a change is on its way
+/// to disk within this plus the persister's debounce.
+const SNAPSHOT_EVERY: Duration = Duration::from_millis(100);
 /// The picker's clock: its ages count whole seconds.
 const PICKER_TICK: Duration = Duration::from_secs(1);
 
@@ -205,7 +209,8 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
     let mut save_rx = persister.status();
     let (engine, mut engine_rx) = Engine::new();
     let (inbox_tx, mut inbox) = tokio::sync::mpsc::unbounded_channel::<Msg>();
-    let executor = executor::Executor {
+    let mut executor = executor::Executor {
+        save_due: false,
         persister,
         engine,
         inbox: inbox_tx,
@@ -227,7 +232,14 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
     let mut next_frame = Instant::now();
     let mut failure = None;
     let mut save_open = true;
+    let mut next_snapshot = Instant::now();
     while !app.quitting {
+        // One copy of the session per save interval, however many changes it holds.
+        if executor.save_due && Instant::now() >= next_snapshot {
+            executor.persister.save(app.session.clone());
+            executor.save_due = false;
+            next_snapshot = Instant::now() + SNAPSHOT_EVERY;
+        }
         if dirty && Instant::now() >= next_frame {
             if let Err(e) = guard.terminal.draw(|f| view::render(&app, f)) {
                 failure = Some(Failure::runtime(format!("cannot draw: {e}")));
@@ -259,6 +271,7 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
             Some(msg) = inbox.recv() => msg,
             _ = tick.tick() => Msg::Tick(OffsetDateTime::now_utc()),
             () = tokio::time::sleep_until(next_frame), if dirty => continue,
+            () = tokio::time::sleep_until(next_snapshot), if executor.save_due => continue,
         };
         executor.run(update(&mut app, msg));
         // Drain whatever else is already waiting before the next draw.
@@ -272,6 +285,9 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
     }
     drop(guard);
     executor.engine.cancel_all();
+    if executor.save_due && !app.discard_unsaved {
+        executor.persister.save(app.session.clone());
+    }
     let flushed = if app.discard_unsaved {
         executor.persister.abandon().await;
         // The terminal is back, so this lands in the operator's shell, after the TUI.
