@@ -124,6 +124,26 @@ fn lab_targets() -> Vec<String> {
     t
 }
 
+/// The kind table declares the same default severities as the contract: it is what the
+/// planner and runbook validation read, so a drift there would be silent otherwise.
+#[test]
+fn the_kind_table_declares_the_contract_severities() {
+    for (code, severity) in CONTRACT {
+        let declared: Vec<&str> = launch_ready::checks::catalog::KINDS
+            .iter()
+            .filter_map(|k| k.default_severity(code))
+            .map(|s| s.as_str())
+            .collect();
+        assert!(!declared.is_empty(), "{code} is declared by no kind");
+        if let Some(expected) = severity {
+            assert!(
+                declared.iter().all(|d| d == expected),
+                "{code}: the kind table says {declared:?}, the contract {expected}"
+            );
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_code_fires_with_its_contract_severity() {
     let lab = common::lab().await;

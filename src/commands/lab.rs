@@ -1,5 +1,5 @@
 //! `launch-ready lab`: run the demo lab alone, print how to aim other tools at it, and
-//! stop cleanly on Ctrl-C or SIGTERM.
+//! stop cleanly on Ctrl-C or SIGTERM, printing how many HTTP requests each host answered.
 
 use super::{Failure, Outcome};
 use crate::cli::LabArgs;
@@ -68,6 +68,20 @@ pub fn run(args: &LabArgs) -> Outcome {
         let _ = stdout.write_all(describe(&l).as_bytes());
         let _ = stdout.flush();
         wait_for_stop().await;
+        // What the lab answered while it ran: how much traffic a run of checks sends.
+        let log = &l.web().requests;
+        let served = log.per_host();
+        let total: usize = served.iter().map(|(_, n)| n).sum();
+        let _ = writeln!(stdout, "HTTP requests answered: {total}");
+        for (host, n) in served {
+            let _ = writeln!(
+                stdout,
+                "  {host}: {n} (entry page: https {}, http {})",
+                log.count("https", &host, "/"),
+                log.count("http", &host, "/")
+            );
+        }
+        let _ = stdout.flush();
         l.shutdown().await;
         Ok(0)
     })

@@ -64,6 +64,19 @@ impl RequestLog {
         })
     }
 
+    /// Requests answered per host, busiest first (ties by name).
+    pub fn per_host(&self) -> Vec<(String, usize)> {
+        let mut by_host: HashMap<String, usize> = HashMap::new();
+        if let Ok(m) = self.0.lock() {
+            for ((_, host, _, _), n) in m.iter() {
+                *by_host.entry(host.clone()).or_default() += n;
+            }
+        }
+        let mut out: Vec<(String, usize)> = by_host.into_iter().collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
     /// Forgets every request so far.
     pub fn clear(&self) {
         if let Ok(mut m) = self.0.lock() {
