@@ -293,3 +293,56 @@ async fn the_tui_and_headless_check_agree_on_one_session() {
     assert_eq!(tui.verdict, Verdict::NoGo);
     lab.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_url_that_loops_is_a_redirect_loop_like_a_host() {
+    let lab = lab().await;
+    let out = run(args(
+        &["check", "https://help.brightdesk.test/", "--only", "http"],
+        &lab,
+    ))
+    .await;
+    let v = json(&out);
+    let found = findings(&v);
+    assert!(
+        found.contains(&(
+            "http.redirect_loop".to_string(),
+            "https://help.brightdesk.test/".to_string()
+        )),
+        "{found:?}"
+    );
+    assert!(
+        !v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["status"] == "error"),
+        "the page checks are skipped, pointing at the loop: {v}"
+    );
+    assert_eq!(v["verdict"], "no-go");
+    assert_eq!(out.status.code(), Some(1));
+    lab.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_resolved_means_no_edge_verdict() {
+    let out = run(vec![
+        "check".into(),
+        "example.test".into(),
+        "--only".into(),
+        "edge".into(),
+        "--nameserver".into(),
+        "127.0.0.1:1".into(),
+        "--timeout".into(),
+        "1".into(),
+        "--format".into(),
+        "json".into(),
+    ])
+    .await;
+    let v = json(&out);
+    let edge = &v["results"][0];
+    assert_eq!(edge["check"], "edge.provider");
+    assert_eq!(edge["status"], "error", "{edge}");
+    assert!(edge["findings"].as_array().unwrap().is_empty(), "{edge}");
+    assert_eq!(v["verdict"], "incomplete");
+}

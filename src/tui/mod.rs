@@ -336,7 +336,7 @@ fn create_session(new: NewSession, dir: &Path) -> Result<PathBuf, Failure> {
             }
         })
         .find(|name| !dir.join(format!("{name}.ron")).exists());
-    let args = crate::cli::NewArgs {
+    let request = commands::sessions::SessionRequest {
         runbook: new.runbook_id,
         client: new.client,
         domain: new.domain,
@@ -347,9 +347,8 @@ fn create_session(new: NewSession, dir: &Path) -> Result<PathBuf, Failure> {
             .collect(),
         name: name.filter(|n| !n.is_empty()),
         path: None,
-        no_open: false,
     };
-    commands::sessions::create(&args, OffsetDateTime::now_utc()).map(|c| c.path)
+    commands::sessions::create(&request, OffsetDateTime::now_utc()).map(|c| c.path)
 }
 
 /// The session picker of a plain `launch-ready`: open a recent session or start a new one.

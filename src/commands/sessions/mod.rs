@@ -44,9 +44,39 @@ impl Created {
     }
 }
 
-/// Checks the arguments of `new` and writes the session file. The file is closed (and its
-/// lock released) on return, so the caller may open it.
-pub fn create(args: &NewArgs, now: OffsetDateTime) -> Result<Created, Failure> {
+/// What a new session is made of, as the user gave it (validated by `create`): the
+/// command line's `new` and the TUI's new-session form both fill one in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SessionRequest {
+    /// Runbook id or path to a runbook file.
+    pub runbook: String,
+    pub client: String,
+    /// The apex domain.
+    pub domain: String,
+    /// Role hosts as `ROLE=HOST`.
+    pub hosts: Vec<String>,
+    /// Session name (file stem); derived from the client when absent.
+    pub name: Option<String>,
+    /// Where to write the session instead of the sessions folder.
+    pub path: Option<PathBuf>,
+}
+
+impl From<&NewArgs> for SessionRequest {
+    fn from(a: &NewArgs) -> SessionRequest {
+        SessionRequest {
+            runbook: a.runbook.clone(),
+            client: a.client.clone(),
+            domain: a.domain.clone(),
+            hosts: a.hosts.clone(),
+            name: a.name.clone(),
+            path: a.path.clone(),
+        }
+    }
+}
+
+/// Checks the request and writes the session file. The file is closed (and its lock
+/// released) on return, so the caller may open it.
+pub fn create(args: &SessionRequest, now: OffsetDateTime) -> Result<Created, Failure> {
     let client = validate_client(&args.client).map_err(Failure::usage)?;
     let apex = validate_domain(&args.domain).map_err(Failure::usage)?;
     let hosts = parse_hosts(&args.hosts).map_err(Failure::usage)?;
@@ -102,7 +132,7 @@ pub fn create(args: &NewArgs, now: OffsetDateTime) -> Result<Created, Failure> {
 
 /// `launch-ready new`.
 pub fn new(args: &NewArgs, out: &mut String) -> Outcome {
-    let created = create(args, OffsetDateTime::now_utc())?;
+    let created = create(&SessionRequest::from(args), OffsetDateTime::now_utc())?;
     let _ = writeln!(out, "Created session {}", created.path.display());
     let _ = writeln!(
         out,

@@ -120,13 +120,38 @@ fn redirects(ev: &RedirectEvidence) -> Vec<String> {
                     &chain.entry
                 }));
             }
-            parts.join(" → ")
+            // How the chain ended, when not on a page: the hop that closes a loop is the
+            // one the operator needs to see.
+            match chain_end(&chain.end) {
+                Some(end) => format!("{} → {end}", parts.join(" → ")),
+                None => parts.join(" → "),
+            }
         })
         .collect();
     if let Some(d) = &ev.discovered {
         out.push(format!("also probed {} (not configured)", sanitize_line(d)));
     }
     out
+}
+
+/// The end of a chain that is not a final page: a loop back to a URL, too many hops, an
+/// unusable location or a hop that got no answer.
+fn chain_end(end: &serde_json::Value) -> Option<String> {
+    let text = |k: &str| {
+        end.get(k)
+            .and_then(serde_json::Value::as_str)
+            .map(sanitize_line)
+    };
+    if let Some(url) = text("loop") {
+        return Some(format!("{url} (loop)"));
+    }
+    if let Some(n) = end.get("too_many_hops").and_then(serde_json::Value::as_u64) {
+        return Some(format!("… (still redirecting after {n} hops)"));
+    }
+    if let Some(l) = text("bad_location") {
+        return Some(format!("unusable location `{l}`"));
+    }
+    text("error").map(|e| format!("no answer: {e}"))
 }
 
 fn records(ev: &RecordMap) -> Vec<String> {
@@ -222,6 +247,21 @@ mod tests {
         assert_eq!(
             text(&o)[1],
             "  http://www.example.test/ [301] → https://www.example.test/ [200]"
+        );
+    }
+
+    #[test]
+    fn redirect_map_ends_on_the_hop_that_closes_a_loop() {
+        let o = outcome(
+            "http.redirects",
+            json!({"chains": [{"entry": "http://h.test/", "hops": [
+                {"url": "http://h.test/", "status": 301, "location": "http://h.test/a"},
+                {"url": "http://h.test/a", "status": 302, "location": "/"}],
+                "end": {"loop": "http://h.test/"}}]}),
+        );
+        assert_eq!(
+            text(&o)[1],
+            "  http://h.test/ [301] → http://h.test/a [302] → http://h.test/ (loop)"
         );
     }
 
