@@ -40,6 +40,12 @@ pub struct Risk {
     /// The risk is that something was not checked (not run, could not run, not
     /// answered), not a defect found.
     pub unchecked: bool,
+    /// Other checks that report the same defect (same code on the same target): one
+    /// defect is one risk however many checks see it.
+    pub also_in: Vec<String>,
+    /// When the evidence behind it was taken (older risks rank first within a severity
+    /// and stage).
+    pub since: Option<OffsetDateTime>,
 }
 
 /// The verdict with the risks that decide it.
@@ -56,6 +62,66 @@ impl Assessment {
     pub fn count(&self, severity: Severity) -> usize {
         self.risks.iter().filter(|r| r.severity == severity).count()
     }
+}
+
+/// Adds a defect found by a check, or folds it into the risk already listed for the same
+/// code on the same target (keeping the worse severity and naming the other check).
+fn add_defect(risks: &mut Vec<Risk>, new: Risk) {
+    let same = risks
+        .iter_mut()
+        .find(|r| !r.unchecked && r.code == new.code && r.target == new.target);
+    match same {
+        Some(existing) => {
+            if new.check_title != existing.check_title
+                && !existing.also_in.contains(&new.check_title)
+            {
+                existing.also_in.push(new.check_title.clone());
+            }
+            if new.severity < existing.severity {
+                existing.severity = new.severity;
+            }
+        }
+        None => risks.push(new),
+    }
+}
+
+/// The reasons for a verdict: one line per check and code (or per check for risks without
+/// a code), naming the targets, so ten hosts with one defect read as one line.
+fn grouped_reasons(risks: &[&Risk]) -> Vec<String> {
+    let mut groups: Vec<(&str, Option<&str>, Vec<&Risk>)> = Vec::new();
+    for r in risks {
+        match groups
+            .iter_mut()
+            .find(|(title, code, _)| *title == r.check_title && *code == r.code.as_deref())
+        {
+            Some((_, _, members)) => members.push(r),
+            None => groups.push((&r.check_title, r.code.as_deref(), vec![r])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(title, code, members)| {
+            let first = members[0];
+            let targets: Vec<&str> = members
+                .iter()
+                .map(|m| m.target.as_str())
+                .filter(|t| !t.is_empty())
+                .collect();
+            let on = match targets.as_slice() {
+                [] => String::new(),
+                [one] => format!(" on {one}"),
+                [one, rest @ ..] => format!(" on {one} and {} more", rest.len()),
+            };
+            match code {
+                Some(code) if members.len() == 1 => {
+                    format!("{title}: {code}{on} — {}", first.message)
+                }
+                Some(code) => format!("{title}: {code}{on}"),
+                None if members.len() == 1 => format!("{title}{on}: {}", first.message),
+                None => format!("{title}{on}: {}", first.message),
+            }
+        })
+        .collect()
 }
 
 /// The operator skipped the check (with a reason), as opposed to a run whose every
@@ -123,6 +189,7 @@ pub fn assess_states(
             continue;
         }
         let stale = state.is_some_and(|s| s.is_stale(now));
+        let since = state.and_then(|s| s.latest()).map(|e| e.at);
         let risk = |severity, code: Option<String>, target: String, message, unchecked| Risk {
             severity,
             stage,
@@ -133,18 +200,29 @@ pub fn assess_states(
             message,
             stale,
             unchecked,
+            also_in: Vec::new(),
+            since,
         };
         let mut unchecked_results = 0;
         if let (Run::Auto { .. }, Some(ev)) = (&check.run, state.and_then(|s| s.latest())) {
             for r in &ev.results {
                 for f in &r.findings {
-                    risks.push(risk(
-                        override_sev.unwrap_or(f.severity),
-                        Some(f.code.clone()),
-                        r.target.clone(),
-                        f.message.clone(),
-                        false,
-                    ));
+                    let severity = override_sev.unwrap_or(f.severity);
+                    // Info findings are facts (the DNS provider, the edge in front), not
+                    // risks.
+                    if severity == Severity::Info {
+                        continue;
+                    }
+                    add_defect(
+                        &mut risks,
+                        risk(
+                            severity,
+                            Some(f.code.clone()),
+                            r.target.clone(),
+                            f.message.clone(),
+                            false,
+                        ),
+                    );
                 }
                 let unverified = r
                     .evidence
@@ -212,26 +290,18 @@ pub fn assess_states(
             ));
         }
     }
-    // Stable sort keeps runbook order within equal severity and stage.
-    risks.sort_by_key(|r| (r.severity, r.stage));
+    // Stable sort keeps runbook order within equal severity, stage and age.
+    risks.sort_by_key(|r| (r.severity, r.stage, r.since));
 
     let blockers: Vec<&Risk> = risks
         .iter()
         .filter(|r| r.severity == Severity::Blocker && !r.unchecked)
         .collect();
     let unchecked: Vec<&Risk> = risks.iter().filter(|r| r.unchecked).collect();
-    let describe = |r: &&Risk| match (&r.code, r.target.is_empty()) {
-        (Some(code), _) => format!("{}: {code} on {} — {}", r.check_title, r.target, r.message),
-        (None, false) => format!("{} on {}: {}", r.check_title, r.target, r.message),
-        (None, true) => format!("{}: {}", r.check_title, r.message),
-    };
     let (verdict, reasons) = if !blockers.is_empty() {
-        (Verdict::NoGo, blockers.iter().map(describe).collect())
+        (Verdict::NoGo, grouped_reasons(&blockers))
     } else if !unchecked.is_empty() {
-        (
-            Verdict::Incomplete,
-            unchecked.iter().map(describe).collect(),
-        )
+        (Verdict::Incomplete, grouped_reasons(&unchecked))
     } else {
         let open = risks.len();
         (
@@ -445,5 +515,90 @@ mod tests {
         let a = assess_states(&rb, &states, now());
         assert_eq!(a.verdict, Verdict::NoGo);
         assert!(a.reasons[0].contains("not answered yet"), "{:?}", a.reasons);
+    }
+}
+
+#[cfg(test)]
+mod risk_list_tests {
+    use super::*;
+    use crate::finding::Finding;
+    use crate::session::model::Evidence;
+
+    fn runbook() -> Runbook {
+        crate::runbook::load::parse(
+            include_str!("../tests/fixtures/runbooks/valid/minimal.ron"),
+            "minimal.ron",
+        )
+        .expect("fixture parses")
+    }
+
+    fn found(check: &str, target: &str, findings: Vec<Finding>) -> Evidence {
+        Evidence {
+            at: OffsetDateTime::now_utc(),
+            duration_ms: 1,
+            status: CheckStatus::Fail,
+            summary: String::new(),
+            results: vec![CheckOutcome {
+                check: check.into(),
+                family: "x".into(),
+                target: target.into(),
+                status: CheckStatus::Fail,
+                duration_ms: 1,
+                summary: String::new(),
+                findings,
+                evidence: serde_json::Value::Null,
+                explained_by: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn one_defect_seen_by_two_checks_is_one_risk_and_info_is_not_a_risk() {
+        let mut states = BTreeMap::new();
+        for id in ["audit-check", "dns-check"] {
+            let s: &mut CheckState = states.entry(id.to_string()).or_default();
+            s.status = CheckStatus::Fail;
+            s.push_evidence(found(
+                "http.redirects",
+                "h.test",
+                vec![
+                    Finding::new("http.redirect_loop", Severity::Blocker, "loops"),
+                    Finding::new("dns.provider", Severity::Info, "at Example DNS"),
+                ],
+            ));
+        }
+        let a = assess_states(&runbook(), &states, OffsetDateTime::now_utc());
+        let loops: Vec<&Risk> = a
+            .risks
+            .iter()
+            .filter(|r| r.code.as_deref() == Some("http.redirect_loop"))
+            .collect();
+        assert_eq!(loops.len(), 1, "{:?}", a.risks);
+        assert_eq!(loops[0].also_in, ["DNS and domains check"]);
+        assert!(a.risks.iter().all(|r| r.severity != Severity::Info));
+        assert_eq!(a.verdict, Verdict::NoGo);
+    }
+
+    #[test]
+    fn reasons_group_one_defect_on_many_targets() {
+        let mut states = BTreeMap::new();
+        let s: &mut CheckState = states.entry("audit-check".to_string()).or_default();
+        s.status = CheckStatus::Fail;
+        let mut ev = found(
+            "dns.records",
+            "a.test",
+            vec![Finding::new("dns.unresolvable", Severity::Blocker, "gone")],
+        );
+        for host in ["b.test", "c.test"] {
+            let mut r = ev.results[0].clone();
+            r.target = host.into();
+            ev.results.push(r);
+        }
+        s.push_evidence(ev);
+        let a = assess_states(&runbook(), &states, OffsetDateTime::now_utc());
+        assert_eq!(
+            a.reasons,
+            ["Audit check: dns.unresolvable on a.test and 2 more"]
+        );
     }
 }

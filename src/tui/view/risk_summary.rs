@@ -130,6 +130,8 @@ mod tests {
             message: "m".into(),
             stale: false,
             unchecked: false,
+            also_in: Vec::new(),
+            since: None,
         }
     }
 

@@ -64,7 +64,9 @@ pub fn risk_rows(app: &App, assessment: &Assessment, width: usize) -> Vec<Line<'
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let t = theme(app);
     let assessment = verdict::assess(&app.runbook, &app.session, app.now);
-    let reasons_h = u16::try_from(assessment.reasons.len().min(4)).unwrap_or(4) + 2;
+    // Up to four reasons, the last line saying how many more when there are more.
+    const SHOWN: usize = 4;
+    let reasons_h = u16::try_from(assessment.reasons.len().min(SHOWN)).unwrap_or(4) + 2;
     let decisions_h = if app.session.decisions.is_empty() {
         0
     } else {
@@ -78,12 +80,20 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     ])
     .areas(body);
     render_verdict(app, frame, band, &assessment);
-    let reason_lines: Vec<Line> = assessment
+    let more = assessment.reasons.len().saturating_sub(SHOWN);
+    let take = if more > 0 { SHOWN - 1 } else { SHOWN };
+    let mut reason_lines: Vec<Line> = assessment
         .reasons
         .iter()
-        .take(4)
+        .take(take)
         .map(|r| Line::from(format!("• {}", sanitize_line(r))))
         .collect();
+    if more > 0 {
+        reason_lines.push(Line::from(format!(
+            "  +{} more (every one is in the list below)",
+            more + 1
+        )));
+    }
     frame.render_widget(
         Paragraph::new(reason_lines)
             .wrap(Wrap { trim: true })
@@ -171,7 +181,17 @@ pub fn risk_line(
         } else {
             format!(" {}", risk.target)
         };
-        format!("{}: {code}{target} — {}", risk.check_title, risk.message)
+        let also = match risk.also_in.len() {
+            0 => String::new(),
+            n => format!(
+                " (also seen by {n} other check{})",
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        format!(
+            "{}: {code}{target} — {}{also}",
+            risk.check_title, risk.message
+        )
     };
     let stale = if stale { " STALE" } else { "" };
     let stage_w = 14.min(width / 5);
