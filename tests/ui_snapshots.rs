@@ -177,6 +177,26 @@ fn risks_no_go() {
     both_sizes("risks_no_go", &app);
 }
 
+/// A GO recorded over open blockers stays in sight above the reasons.
+#[test]
+fn risks_go_recorded_over_no_go() {
+    let l = loaded(&[]);
+    let mut s = session(&l);
+    s.decisions.push(launch_ready::session::model::Decision {
+        at: now(),
+        verdict: launch_ready::session::model::Verdict::Go,
+        reason: "founder accepts the blocker for the soft launch".into(),
+    });
+    let mut app = app_with(&l, s);
+    act(&mut app, Action::Screen(Screen::Risks));
+    let text = draw(&app, 120, 36);
+    assert!(
+        text.contains("GO recorded by the operator over NO-GO: founder accepts"),
+        "{text}"
+    );
+    insta::assert_snapshot!("risks_go_over_no_go_120x36", text);
+}
+
 #[test]
 fn risks_go() {
     let l = loaded(&[]);

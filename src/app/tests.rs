@@ -395,10 +395,36 @@ fn decisions_are_recorded_with_a_reason() {
     assert!(app.session.decisions.is_empty());
     type_text(&mut app, "blockers closed");
     act(&mut app, Action::Confirm);
-    // The fixture's verdict is no-go (blocker check not run), toggled to go.
+    // The fixture's checks have not run (the verdict is not go), so GO asks once more.
+    assert!(
+        app.session.decisions.is_empty(),
+        "the first Enter only warns"
+    );
+    let Some(Modal::Prompt(p)) = &app.modal else {
+        panic!("the prompt stays open");
+    };
+    assert!(
+        p.error
+            .as_deref()
+            .is_some_and(|e| e.contains("Enter again")),
+        "{:?}",
+        p.error
+    );
+    act(&mut app, Action::Confirm);
     assert_eq!(app.session.decisions.len(), 1);
     assert_eq!(app.session.decisions[0].verdict, Verdict::Go);
     assert_eq!(app.session.decisions[0].reason, "blockers closed");
+    assert!(
+        app.status.as_deref().is_some_and(|s| s.contains("over")),
+        "{:?}",
+        app.status
+    );
+
+    // NO-GO needs no confirmation.
+    act(&mut app, Action::Decide);
+    type_text(&mut app, "still blocked");
+    act(&mut app, Action::Confirm);
+    assert_eq!(app.session.decisions.len(), 2);
 }
 
 #[test]

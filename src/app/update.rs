@@ -13,7 +13,7 @@ use super::state::{
 use super::targets;
 use super::update_checks::{on_check_action, on_engine};
 use super::update_modal;
-use crate::session::model::Screen;
+use crate::session::model::{Screen, Verdict};
 use crate::verdict;
 use time::Duration;
 
@@ -242,7 +242,11 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Decide if screen == Screen::Risks => {
-            let verdict = verdict::assess(&app.runbook, &app.session, app.now).verdict;
+            // A decision is go or no-go: an incomplete verdict proposes no-go.
+            let verdict = match verdict::assess(&app.runbook, &app.session, app.now).verdict {
+                Verdict::Go => Verdict::Go,
+                Verdict::NoGo | Verdict::Incomplete => Verdict::NoGo,
+            };
             app.modal = Some(Modal::Prompt(Prompt::new(
                 PromptPurpose::Decision { verdict },
                 "",

@@ -344,6 +344,8 @@ fn on_prompt(
                     Verdict::Go => Verdict::NoGo,
                     Verdict::NoGo | Verdict::Incomplete => Verdict::Go,
                 };
+                // A confirmation given for the other choice does not carry over.
+                prompt.error = None;
             }
             return Some(prompt);
         }
@@ -364,15 +366,29 @@ fn on_prompt(
             }
         }
         PromptPurpose::Decision { verdict } => {
+            let judged = crate::verdict::assess(&app.runbook, &app.session, app.now).verdict;
+            let over = *verdict == Verdict::Go && judged != Verdict::Go;
+            // GO over open blockers (or checks not made) is the operator's call, but never
+            // by accident: the first Enter warns, the second records it.
+            let warning = format!(
+                "the checks say {}: Enter again records GO over that",
+                judged.as_str().to_uppercase()
+            );
             if text.is_empty() {
                 Err("a decision needs a reason".to_string())
+            } else if over && prompt.error.as_deref() != Some(warning.as_str()) {
+                Err(warning)
             } else {
                 app.session.decisions.push(Decision {
                     at: app.now,
                     verdict: *verdict,
                     reason: text,
                 });
-                app.status = Some(format!("decision recorded: {}", verdict.as_str()));
+                app.status = Some(if over {
+                    format!("decision recorded: go, over {}", judged.as_str())
+                } else {
+                    format!("decision recorded: {}", verdict.as_str())
+                });
                 changed(app, fx);
                 Ok(())
             }

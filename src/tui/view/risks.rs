@@ -66,7 +66,12 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let assessment = verdict::assess(&app.runbook, &app.session, app.now);
     // Up to four reasons, the last line saying how many more when there are more.
     const SHOWN: usize = 4;
-    let reasons_h = u16::try_from(assessment.reasons.len().min(SHOWN)).unwrap_or(4) + 2;
+    let overridden_h = u16::from(app.session.decisions.last().is_some_and(|d| {
+        d.verdict == crate::session::model::Verdict::Go
+            && assessment.verdict != crate::session::model::Verdict::Go
+    }));
+    let reasons_h =
+        u16::try_from(assessment.reasons.len().min(SHOWN)).unwrap_or(4) + 2 + overridden_h;
     let decisions_h = if app.session.decisions.is_empty() {
         0
     } else {
@@ -80,6 +85,11 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     ])
     .areas(body);
     render_verdict(app, frame, band, &assessment);
+    // The operator's GO recorded over what the checks say stays in sight.
+    let overridden = app.session.decisions.last().filter(|d| {
+        d.verdict == crate::session::model::Verdict::Go
+            && assessment.verdict != crate::session::model::Verdict::Go
+    });
     let more = assessment.reasons.len().saturating_sub(SHOWN);
     let take = if more > 0 { SHOWN - 1 } else { SHOWN };
     let mut reason_lines: Vec<Line> = assessment
@@ -93,6 +103,19 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             "  +{} more (every one is in the list below)",
             more + 1
         )));
+    }
+    if let Some(d) = overridden {
+        reason_lines.insert(
+            0,
+            Line::from(Span::styled(
+                format!(
+                    "GO recorded by the operator over {}: {}",
+                    assessment.verdict.as_str().to_uppercase(),
+                    sanitize_line(&d.reason)
+                ),
+                t.title(),
+            )),
+        );
     }
     frame.render_widget(
         Paragraph::new(reason_lines)
