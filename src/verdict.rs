@@ -64,6 +64,66 @@ impl Assessment {
     }
 }
 
+/// One check's open risks at one severity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskGroup<'a> {
+    /// The first (highest-ranked) risk of the group; it speaks for the others.
+    pub risk: &'a Risk,
+    /// The distinct targets the group's findings are about, in list order.
+    pub targets: Vec<&'a str>,
+    /// Any evidence behind the group is older than the freshness window.
+    pub stale: bool,
+}
+
+impl RiskGroup<'_> {
+    /// " — 3 hosts" (or URLs, or targets when they are mixed) when the group touches more
+    /// than one target; empty otherwise.
+    pub fn affected(&self) -> String {
+        let n = self.targets.len();
+        if n < 2 {
+            return String::new();
+        }
+        let urls = self.targets.iter().filter(|t| t.contains("://")).count();
+        let paths = self.targets.iter().filter(|t| t.contains('/')).count();
+        let noun = if urls == n {
+            "URLs"
+        } else if paths == 0 {
+            "hosts"
+        } else {
+            "targets"
+        };
+        format!(" — {n} {noun}")
+    }
+}
+
+/// Folds `risks` to one entry per check and severity, keeping the list's ranking (the
+/// position of each group's first risk).
+pub fn group_risks(risks: &[Risk]) -> Vec<RiskGroup<'_>> {
+    let mut groups: Vec<RiskGroup<'_>> = Vec::new();
+    for risk in risks {
+        let same = groups
+            .iter_mut()
+            .find(|g| g.risk.check_id == risk.check_id && g.risk.severity == risk.severity);
+        let group = match same {
+            Some(g) => g,
+            None => {
+                groups.push(RiskGroup {
+                    risk,
+                    targets: Vec::new(),
+                    stale: false,
+                });
+                let last = groups.len() - 1;
+                &mut groups[last]
+            }
+        };
+        group.stale |= risk.stale;
+        if !risk.target.is_empty() && !group.targets.contains(&risk.target.as_str()) {
+            group.targets.push(&risk.target);
+        }
+    }
+    groups
+}
+
 /// Adds a defect found by a check, or folds it into the risk already listed for the same
 /// code on the same target (keeping the worse severity and naming the other check).
 fn add_defect(risks: &mut Vec<Risk>, new: Risk) {

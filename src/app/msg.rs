@@ -63,6 +63,8 @@ pub enum Action {
     Severity,
     /// `d` on the risks screen: record a go / no-go decision.
     Decide,
+    /// Enter on the risks screen: open the check behind the selected risk.
+    GoToCheck,
     /// Enter or `e` on the targets screen: edit the selected field.
     Edit,
     /// `a`: add an entry (targets list, credential).

@@ -158,6 +158,8 @@ pub struct ScrollRoom {
     pub help: Cell<u16>,
     /// First row of the timeline or risk list that still fills the pane.
     pub list: Cell<usize>,
+    /// Rows of the timeline or risk list the pane shows at once.
+    pub list_rows: Cell<usize>,
 }
 
 impl Default for ScrollRoom {
@@ -166,6 +168,7 @@ impl Default for ScrollRoom {
             detail: Cell::new(u16::MAX),
             help: Cell::new(u16::MAX),
             list: Cell::new(usize::MAX),
+            list_rows: Cell::new(usize::MAX),
         }
     }
 }
@@ -241,6 +244,8 @@ pub struct App {
     pub scroll_room: ScrollRoom,
     /// Scroll offset of the timeline and risk lists.
     pub list_scroll: usize,
+    /// Selected row of the risk list (in presenter mode, of its folded rows).
+    pub risk_row: usize,
     /// Selected row of the targets screen.
     pub target_row: usize,
     /// The targets as they were before the last `x`, so `u` can put the entry back; any
@@ -296,6 +301,7 @@ impl App {
             detail_scroll: 0,
             scroll_room: ScrollRoom::default(),
             list_scroll: 0,
+            risk_row: 0,
             target_row: 0,
             removed: None,
             size: (0, 0),

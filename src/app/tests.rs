@@ -545,3 +545,28 @@ fn a_repository_path_must_be_an_existing_folder() {
     apply(&mut s, TargetField::Repo, "").expect("empty clears");
     assert_eq!(s.targets.repo, None);
 }
+
+#[test]
+fn enter_on_a_risk_opens_its_check() {
+    let mut app = app();
+    act(&mut app, Action::Screen(Screen::Risks));
+    let assessment = crate::verdict::assess(&app.runbook, &app.session, app.now);
+    assert!(assessment.risks.len() >= 2, "{:?}", assessment.risks);
+    act(&mut app, Action::Down);
+    assert_eq!(app.risk_row, 1);
+    act(&mut app, Action::GoToCheck);
+    assert_eq!(app.session.ui.screen, Screen::Checklist);
+    let (stage, check) = app
+        .runbook
+        .check(&assessment.risks[1].check_id)
+        .map(|(s, c)| (s, c.id.clone()))
+        .unwrap();
+    assert_eq!(app.session.ui.stage, stage);
+    assert_eq!(app.selected_check().map(|c| c.id.clone()), Some(check));
+    // Moving past the end stays on the last risk.
+    act(&mut app, Action::Screen(Screen::Risks));
+    for _ in 0..100 {
+        act(&mut app, Action::Down);
+    }
+    assert_eq!(app.risk_row, assessment.risks.len() - 1);
+}

@@ -132,6 +132,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Checklist, &[key('C')], "C", Action::CancelAll, "cancel every run"),
     bind(X::Checklist, &[key('o')], "o", Action::Severity, "override the severity"),
     bind(X::Risks, &[key('d')], "d", Action::Decide, "record a go / no-go decision"),
+    bind(X::Risks, &[code(KeyCode::Enter)], "Enter", Action::GoToCheck, "open the check behind the selected risk"),
     bind(X::Targets, &[key('e'), code(KeyCode::Enter)], "e Enter", Action::Edit, "edit the field"),
     bind(X::Targets, &[key('a')], "a", Action::Add, "add an entry to the list"),
     bind(X::Targets, &[key('x'), code(KeyCode::Delete)], "x Del", Action::Delete, "remove the entry (u puts it back)"),

@@ -134,12 +134,24 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         .len()
         .saturating_sub(usize::from(list.height.saturating_sub(2)));
     app.scroll_room.list.set(room);
+    app.scroll_room
+        .list_rows
+        .set(usize::from(list.height.saturating_sub(2)));
+    let selected = app.risk_row;
     let rows: Vec<Line> = all_rows
         .into_iter()
+        .enumerate()
         .skip(app.list_scroll.min(room))
+        .map(|(i, line)| {
+            if i == selected {
+                line.patch_style(t.selected())
+            } else {
+                line
+            }
+        })
         .collect();
     let title = format!(
-        " Risks ({}) — d records a decision ",
+        " Risks ({}) — Enter opens the check · d records a decision ",
         assessment.risks.len()
     );
     frame.render_widget(
