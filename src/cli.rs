@@ -36,6 +36,8 @@ pub enum Command {
     Lab(LabArgs),
     /// Run checks headless (for CI) and print text or JSON.
     Check(Box<crate::commands::check_args::CheckArgs>),
+    /// Light load test of URLs or a session's routes (asks first; --yes off a terminal).
+    Load(Box<crate::commands::load_args::LoadArgs>),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     #[command(
         after_help = "Install, for example:\n  launch-ready completions bash > ~/.local/share/bash-completion/completions/launch-ready\n  launch-ready completions zsh > ~/.zfunc/_launch-ready\n  launch-ready completions fish > ~/.config/fish/completions/launch-ready.fish"

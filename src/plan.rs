@@ -78,6 +78,23 @@ pub fn restrict(runbook: &Runbook, families: &[Family]) -> Runbook {
     out
 }
 
+/// `runbook` without the automated checks whose kind sends load (`Profile::confirm`),
+/// and the ids of those left out.
+pub fn without_confirm(runbook: &Runbook) -> (Runbook, Vec<String>) {
+    let mut out = runbook.clone();
+    let mut left_out = Vec::new();
+    for stage in &mut out.stages {
+        stage.checks.retain(|c| {
+            let confirm = c.run.kind().is_some_and(|k| k.profile.confirm);
+            if confirm {
+                left_out.push(c.id.clone());
+            }
+            !confirm
+        });
+    }
+    (out, left_out)
+}
+
 /// A runbook of one automated check per catalog kind of `families`, for headless runs
 /// with no runbook: the check's id is the kind's name and its severity the worst default
 /// severity of its codes.

@@ -280,6 +280,7 @@ fn parse_route(text: &str) -> Result<Route, String> {
         name: parse_word(name, "route name")?,
         path: path.to_string(),
         method,
+        ..Route::default()
     })
 }
 

@@ -148,16 +148,19 @@ pub fn demo_targets() -> Targets {
                 name: "home".into(),
                 path: "/".into(),
                 method: "GET".into(),
+                ..Route::default()
             },
             Route {
                 name: "login".into(),
                 path: "/login".into(),
                 method: "GET".into(),
+                ..Route::default()
             },
             Route {
                 name: "staging health".into(),
                 path: "https://staging.brightdesk.test/api/health".into(),
                 method: "GET".into(),
+                ..Route::default()
             },
         ],
         dkim_selectors: vec!["default".into()],
