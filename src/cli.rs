@@ -144,4 +144,8 @@ pub struct LabArgs {
     /// Port for the lab's DNS server (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     pub dns_port: u16,
+    /// Also serve a plain keep-alive HTTP/1.1 endpoint on this loopback port, for
+    /// benchmarking load generators against one another (0 picks a free port).
+    #[arg(long, value_name = "PORT")]
+    pub keepalive_port: Option<u16>,
 }

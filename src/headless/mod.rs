@@ -260,7 +260,8 @@ pub async fn run(plan: &Plan) -> Report {
         .unwrap_or_default();
     let start = Instant::now();
     let (engine, mut events) = Engine::new();
-    let planned = plan::jobs(plan.runbook.checks().map(|(_, c)| c));
+    // Load checks are still in the plan only when --yes confirmed them.
+    let planned = plan::jobs(plan.runbook.checks().map(|(_, c)| c), true);
     // (engine check id, runbook check id) in planning order.
     let mut order: Vec<(String, String)> = Vec::new();
     for (key, scope) in &plan.scopes {

@@ -10,6 +10,7 @@
 //! session's `ca_file` (a path, like any user's) can name it; the dir goes with the lab.
 
 pub mod dns_server;
+pub mod keepalive;
 pub mod web;
 pub mod zones;
 
