@@ -194,53 +194,106 @@ fn confirm(a: &LoadArgs, p: &Planned) -> Result<(), Failure> {
 
 pub fn run(a: &LoadArgs, out: &mut String) -> Outcome {
     let runtime = super::network_runtime()?;
-    runtime.block_on(async {
+    let (p, client) = runtime.block_on(async {
         let p = plan(a).map_err(Failure::usage)?;
         confirm(a, &p)?;
         let client = p.net.client_for(&p.routes[0].url).map_err(Failure::usage)?;
-        let token = CancellationToken::new();
-        let on_ctrl_c = token.clone();
-        let signal = tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                on_ctrl_c.cancel();
-            }
-        });
-        let result = if a.steps.is_empty() {
-            let m = perf::load::run(client, p.routes.clone(), &p.plan, token, None)
-                .await
-                .map_err(|e| Failure::usage(e.to_string()))?;
-            let rep = LoadReport::new(&m, &p.routes, p.plan.pace, p.plan.connections, p.budgets);
-            let over = rep
-                .routes
-                .iter()
-                .any(|r| !report::findings("perf.load", r, &p.budgets).is_empty());
-            if p.json {
-                push_json(out, &rep)?;
-            } else {
-                out.push_str(&super::load_text::render(&rep));
-            }
-            over
+        Ok::<_, Failure>((p, client))
+    })?;
+    let token = CancellationToken::new();
+    let on_ctrl_c = token.clone();
+    let signal = runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_ctrl_c.cancel();
+        }
+    });
+    let over = if a.steps.is_empty() {
+        let (m, ui) = if a.live && crate::tui::terminal::available() {
+            live(&runtime, &p, client, token)?
         } else {
-            let s = perf::step::run(
+            let m = runtime.block_on(perf::load::run(
+                client,
+                p.routes.clone(),
+                &p.plan,
+                token,
+                None,
+            ));
+            (m, None)
+        };
+        let m = m.map_err(|e| Failure::usage(e.to_string()))?;
+        let rep = LoadReport::new(&m, &p.routes, p.plan.pace, p.plan.connections, p.budgets);
+        if p.json {
+            push_json(out, &rep)?;
+        } else {
+            out.push_str(&super::load_text::render(&rep));
+            if let Some(u) = ui {
+                out.push_str(&format!(
+                    "live view: {} frames, longest gap between frames {:.1} ms, slowest key to redraw {:.1} ms ({} keys)\n",
+                    u.frames, u.max_frame_gap_ms, u.max_key_to_frame_ms, u.keys
+                ));
+            }
+        }
+        rep.routes
+            .iter()
+            .any(|r| !report::findings("perf.load", r, &p.budgets).is_empty())
+    } else {
+        let s = runtime
+            .block_on(perf::step::run(
                 client,
                 p.routes.clone(),
                 &a.steps,
                 &p.plan,
                 p.budgets,
                 token,
-            )
-            .await
+            ))
             .map_err(|e| Failure::usage(e.to_string()))?;
-            if p.json {
-                push_json(out, &s)?;
-            } else {
-                out.push_str(&super::load_text::render_steps(&s));
-            }
-            s.first_bottleneck.is_some()
-        };
-        signal.abort();
-        Ok(u8::from(result))
-    })
+        if p.json {
+            push_json(out, &s)?;
+        } else {
+            out.push_str(&super::load_text::render_steps(&s));
+        }
+        s.first_bottleneck.is_some()
+    };
+    signal.abort();
+    Ok(u8::from(over))
+}
+
+type LiveResult = (
+    Result<perf::Measured, perf::PerfError>,
+    Option<super::load_live::UiStats>,
+);
+
+/// The run on the runtime's workers, the live view on this (the main) thread.
+fn live(
+    runtime: &tokio::runtime::Runtime,
+    p: &Planned,
+    client: reqwest::Client,
+    token: CancellationToken,
+) -> Result<LiveResult, Failure> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (plan, routes, run_token) = (p.plan.clone(), p.routes.clone(), token.clone());
+    let handle = runtime
+        .spawn(async move { perf::load::run(client, routes, &plan, run_token, Some(tx)).await });
+    let names = p
+        .routes
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    let title = format!("launch-ready load · {} connections", p.plan.connections);
+    let view = super::load_live::show(
+        rx,
+        &handle,
+        &token,
+        crate::tui::view::load::LiveLoad::new(title, names),
+    );
+    // Whatever happened to the view, the run stops and its figures are reported.
+    if view.is_err() {
+        token.cancel();
+    }
+    let m = runtime
+        .block_on(handle)
+        .map_err(|e| Failure::runtime(format!("the load run stopped: {e}")))?;
+    Ok((m, view.ok()))
 }
 
 fn push_json<T: serde::Serialize>(out: &mut String, v: &T) -> Result<(), Failure> {

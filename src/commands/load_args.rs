@@ -47,6 +47,10 @@ pub struct LoadArgs {
     /// Confirm sending load (needed when stdin is not a terminal).
     #[arg(long)]
     pub yes: bool,
+    /// Show requests/s, p95, the latency histogram and errors live while it runs (on a
+    /// terminal; Tab switches route, q or Esc cancels).
+    #[arg(long, conflicts_with = "steps")]
+    pub live: bool,
     /// Output format: text or json.
     #[arg(long, default_value = "text")]
     pub format: String,

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod lab;
 pub mod load;
 pub mod load_args;
+pub mod load_live;
 pub mod load_text;
 pub mod route_args;
 pub mod runbooks;

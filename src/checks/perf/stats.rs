@@ -118,6 +118,12 @@ pub struct IntervalStats {
     pub requests: u64,
     pub p95_ms: f64,
     pub errors: u64,
+    /// The interval's errors by kind and latency histogram: for the live view only (the
+    /// report carries the run's).
+    #[serde(skip)]
+    pub errors_by_kind: [u64; 5],
+    #[serde(skip)]
+    pub histogram: Vec<Bucket>,
 }
 
 impl RouteStats {
@@ -143,6 +149,8 @@ impl RouteStats {
             requests: self.interval_requests,
             p95_ms: ms(self.interval.value_at_quantile(0.95)),
             errors: self.interval_errors.iter().sum(),
+            errors_by_kind: self.interval_errors,
+            histogram: buckets(&self.interval),
         };
         self.interval.reset();
         self.interval_requests = 0;
