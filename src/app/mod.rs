@@ -7,6 +7,7 @@
 pub mod effect;
 pub mod msg;
 pub mod picker;
+mod route_line;
 pub mod state;
 pub mod targets;
 pub mod update;
