@@ -387,7 +387,7 @@ fn api(req: &Request<'_>, path: &str) -> Reply {
             delay_ms: SLOW_MS,
             ..Reply::new(200).body("application/json", ok)
         },
-        (_, "/api/flaky") if req.seq % FLAKY_EVERY == 0 => {
+        (_, "/api/flaky") if req.seq.is_multiple_of(FLAKY_EVERY) => {
             Reply::new(503).body("application/json", "{\"error\":\"upstream unavailable\"}")
         }
         ("POST", "/api/projects") => Reply {
