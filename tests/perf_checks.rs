@@ -290,3 +290,47 @@ async fn check_only_perf_measures_routes_given_on_the_command_line() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("perf.load"));
     lab.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn step_test_stops_at_the_first_step_over_budget() {
+    let (url, stop) = keepalive_server(None).await;
+    let healthy = perf::step::run(
+        reqwest::Client::new(),
+        vec![RouteSpec::get(url)],
+        &[1, 2],
+        &plan(1, Pace::Closed, 1),
+        perf::Budgets::default(),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(healthy.steps.len(), 2);
+    assert_eq!(healthy.first_bottleneck, None);
+    stop.cancel();
+
+    let lab = lab().await;
+    let mut args: Vec<String> = vec!["load".into(), format!("{API}/api/flaky")];
+    args.extend(lab_flags(&lab));
+    args.extend(
+        [
+            "--steps",
+            "2,4",
+            "--duration",
+            "1",
+            "--yes",
+            "--format",
+            "json",
+        ]
+        .map(String::from),
+    );
+    let out = run(args).await;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["first_bottleneck"], 2, "{v}");
+    assert_eq!(v["steps"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        v["steps"][0]["over_budget"][0],
+        "perf.error_rate_over_budget"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    lab.shutdown().await;
+}
