@@ -161,6 +161,17 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
         _ => BTreeMap::new(),
     };
     let thresholds = runbook.targets.clone();
+    // The keyring is opened only for routes with an auth credential (perf checks); a box
+    // without one then reports those checks as errors, naming the credential.
+    let needs_keyring = groups
+        .iter()
+        .any(|g| g.targets.routes.iter().any(|r| r.auth.is_some()));
+    let credentials = needs_keyring
+        .then(crate::credentials::os_store)
+        .and_then(Result::ok)
+        .map(|store| {
+            crate::engine::access::Credentials::new(store, session.as_ref().map(|s| s.name.clone()))
+        });
     let scopes: Vec<(String, Arc<Scope>)> = groups
         .into_iter()
         .map(|mut g| {
@@ -169,10 +180,12 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
                     g.targets.dkim_selectors.push(s.clone());
                 }
             }
-            (
-                g.key,
-                plan::scope(g.targets, network.clone(), thresholds.clone()),
-            )
+            let scope = Scope::new(g.targets, network.clone(), thresholds.clone());
+            let scope = match &credentials {
+                Some(c) => scope.with_credentials(c.clone()),
+                None => scope,
+            };
+            (g.key, Arc::new(scope))
         })
         .collect();
     let applies = scopes.iter().any(|(_, scope)| {

@@ -112,7 +112,12 @@ async fn prepare(i: &CheckInput) -> Result<(reqwest::Client, RouteSpec), Box<Che
         ..Route::default()
     });
     let auth = match &route.auth {
-        Some(a) => match i.scope.credentials.get(&a.credential, None).await {
+        Some(a) => match i
+            .scope
+            .credentials
+            .get(&a.credential, Some(&env_var(&a.credential)))
+            .await
+        {
             Ok(v) => Some(v),
             Err(e) => {
                 return Err(Box::new(outcome::error(format!(
@@ -131,6 +136,22 @@ async fn prepare(i: &CheckInput) -> Result<(reqwest::Client, RouteSpec), Box<Che
         .client_for(&spec.url)
         .map_err(|e| Box::new(outcome::error(e)))?;
     Ok((client, spec))
+}
+
+/// The environment variable CI sets instead of a keyring entry for credential `name`
+/// (`api-token` → `LAUNCH_READY_CREDENTIAL_API_TOKEN`).
+pub fn env_var(name: &str) -> String {
+    let upper: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("LAUNCH_READY_CREDENTIAL_{upper}")
 }
 
 fn param<T: std::str::FromStr>(i: &CheckInput, key: &str) -> Option<T> {
@@ -248,4 +269,57 @@ fn judge(
         o.summary = format!("{} ({})", o.findings[0].message, o.summary);
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::model::{RouteAuth, RouteHeader};
+
+    #[test]
+    fn a_route_becomes_a_spec_and_its_credential_never_shows() {
+        let route = Route {
+            name: "login".into(),
+            path: "/api/login".into(),
+            method: "post".into(),
+            headers: vec![RouteHeader {
+                name: "accept".into(),
+                value: "application/json".into(),
+            }],
+            body: Some("{}".into()),
+            budget: Some(RouteBudget::Read),
+            auth: Some(RouteAuth {
+                header: "authorization".into(),
+                credential: "api-token".into(),
+            }),
+        };
+        let budgets = Budgets::default();
+        let spec = from_route(
+            &route,
+            "https://a.test/api/login",
+            Some("Bearer s3cret"),
+            &budgets,
+        )
+        .unwrap();
+        assert_eq!(spec.method, reqwest::Method::POST);
+        assert_eq!(
+            spec.p95_budget_ms,
+            Some(300),
+            "read budget, whatever the method"
+        );
+        assert_eq!(spec.headers.len(), 2);
+        assert!(spec.headers[1].1.is_sensitive());
+        assert!(!format!("{spec:?}").contains("s3cret"));
+        assert!(
+            !serde_json::to_string(&spec.info())
+                .unwrap()
+                .contains("s3cret")
+        );
+        let bad = Route {
+            method: "GE T".into(),
+            ..route
+        };
+        assert!(from_route(&bad, "https://a.test/", None, &budgets).is_err());
+        assert_eq!(env_var("api-token"), "LAUNCH_READY_CREDENTIAL_API_TOKEN");
+    }
 }
