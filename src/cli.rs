@@ -36,6 +36,8 @@ pub enum Command {
     Lab(LabArgs),
     /// Run checks headless (for CI) and print text or JSON.
     Check(Box<crate::commands::check_args::CheckArgs>),
+    /// Light load test of URLs or a session's routes (asks first; --yes off a terminal).
+    Load(Box<crate::commands::load_args::LoadArgs>),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     #[command(
         after_help = "Install, for example:\n  launch-ready completions bash > ~/.local/share/bash-completion/completions/launch-ready\n  launch-ready completions zsh > ~/.zfunc/_launch-ready\n  launch-ready completions fish > ~/.config/fish/completions/launch-ready.fish"
@@ -142,4 +144,8 @@ pub struct LabArgs {
     /// Port for the lab's DNS server (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     pub dns_port: u16,
+    /// Also serve a plain keep-alive HTTP/1.1 endpoint on this loopback port, for
+    /// benchmarking load generators against one another (0 picks a free port).
+    #[arg(long, value_name = "PORT")]
+    pub keepalive_port: Option<u16>,
 }

@@ -27,8 +27,24 @@ pub struct Planned {
 }
 
 /// The job of one automated check, or the kind when this build cannot run it. `None`
-/// for a manual check.
+/// for a manual check. A kind that sends load (`perf.load`) is held back like an
+/// unavailable one: only `job_for_confirmed`, after the operator said yes, starts it.
 pub fn job_for(check: &Check) -> Option<Result<Job, &'static CheckKind>> {
+    job_for_confirmed(check, false)
+}
+
+/// As `job_for`, with `confirmed` saying whether the operator agreed to send load (the
+/// TUI's confirmation, headless `--yes`).
+pub fn job_for_confirmed(
+    check: &Check,
+    confirmed: bool,
+) -> Option<Result<Job, &'static CheckKind>> {
+    if let Some(kind) = check.run.kind()
+        && kind.profile.confirm
+        && !confirmed
+    {
+        return Some(Err(kind));
+    }
     let Run::Auto {
         kind,
         severity,
@@ -48,11 +64,11 @@ pub fn job_for(check: &Check) -> Option<Result<Job, &'static CheckKind>> {
     }))
 }
 
-/// The jobs of `checks` (manual checks are left out).
-pub fn jobs<'a>(checks: impl IntoIterator<Item = &'a Check>) -> Planned {
+/// The jobs of `checks` (manual checks are left out; load only when `confirmed`).
+pub fn jobs<'a>(checks: impl IntoIterator<Item = &'a Check>, confirmed: bool) -> Planned {
     let mut planned = Planned::default();
     for check in checks {
-        match job_for(check) {
+        match job_for_confirmed(check, confirmed) {
             Some(Ok(job)) => planned.jobs.push(job),
             Some(Err(kind)) => planned.unavailable.push((check.id.clone(), kind)),
             None => {}
@@ -76,6 +92,23 @@ pub fn restrict(runbook: &Runbook, families: &[Family]) -> Runbook {
             .retain(|c| c.run.kind().is_some_and(|k| families.contains(&k.family)));
     }
     out
+}
+
+/// `runbook` without the automated checks whose kind sends load (`Profile::confirm`),
+/// and the ids of those left out.
+pub fn without_confirm(runbook: &Runbook) -> (Runbook, Vec<String>) {
+    let mut out = runbook.clone();
+    let mut left_out = Vec::new();
+    for stage in &mut out.stages {
+        stage.checks.retain(|c| {
+            let confirm = c.run.kind().is_some_and(|k| k.profile.confirm);
+            if confirm {
+                left_out.push(c.id.clone());
+            }
+            !confirm
+        });
+    }
+    (out, left_out)
 }
 
 /// A runbook of one automated check per catalog kind of `families`, for headless runs
@@ -133,7 +166,7 @@ mod tests {
         let ids: Vec<&str> = rb.checks().map(|(_, c)| c.id.as_str()).collect();
         assert!(ids.contains(&"dns.records") && ids.contains(&"secrets.repo"));
         assert!(!ids.iter().any(|i| i.starts_with("tls.")));
-        let planned = jobs(rb.checks().map(|(_, c)| c));
+        let planned = jobs(rb.checks().map(|(_, c)| c), false);
         assert!(planned.jobs.iter().all(|j| j.kind.family == Family::Dns));
         let missing: Vec<&str> = planned
             .unavailable
@@ -146,6 +179,19 @@ mod tests {
         );
         let records = rb.check("dns.records").unwrap().1;
         assert_eq!(records.severity, Severity::Blocker);
+    }
+
+    #[test]
+    fn load_starts_only_when_confirmed() {
+        let rb = catalog_runbook(&[Family::Perf], Thresholds::default());
+        let held = jobs(rb.checks().map(|(_, c)| c), false);
+        let ids: Vec<&str> = held.jobs.iter().map(|j| j.check_id.as_str()).collect();
+        assert_eq!(ids, ["perf.latency"]);
+        assert_eq!(held.unavailable[0].0, "perf.load");
+        assert_eq!(jobs(rb.checks().map(|(_, c)| c), true).jobs.len(), 2);
+        let (kept, left_out) = without_confirm(&rb);
+        assert_eq!(left_out, ["perf.load"]);
+        assert_eq!(kept.checks().count(), 1);
     }
 
     #[test]

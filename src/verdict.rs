@@ -491,7 +491,7 @@ mod tests {
         assert!(
             a.reasons
                 .iter()
-                .any(|r| r.contains("perf.latency is not available in this build"))
+                .any(|r| r.contains("uptime.probe is not available in this build"))
         );
     }
 

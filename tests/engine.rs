@@ -303,11 +303,17 @@ async fn overrides_unregistered_kinds_and_missing_targets() {
     assert_eq!(ev.results[0].findings[0].severity, Severity::High);
     assert_eq!(ev.status, CheckStatus::Fail);
 
-    let ev = until_end_after(&engine, &mut rx, job("perf", "perf.latency"), scope.clone()).await;
+    let ev = until_end_after(
+        &engine,
+        &mut rx,
+        job("uptime", "uptime.probe"),
+        scope.clone(),
+    )
+    .await;
     assert_eq!(ev.status, CheckStatus::Skipped);
     assert_eq!(ev.results[0].summary, "not available in this build");
     assert!(!launch_ready::engine::is_available(
-        catalog::kind("perf.latency").unwrap()
+        catalog::kind("uptime.probe").unwrap()
     ));
     assert!(launch_ready::engine::is_available(
         catalog::kind("tls.certificate").unwrap()

@@ -64,6 +64,7 @@ fn routes(urls: &[&str]) -> Targets {
                 name: (*u).to_string(),
                 path: (*u).to_string(),
                 method: "GET".into(),
+                ..Route::default()
             })
             .collect(),
         ..Targets::default()
@@ -89,6 +90,7 @@ fn good_site() -> Targets {
             name: "home".into(),
             path: format!("https://{}/", lab::GOOD_DOMAIN),
             method: "GET".into(),
+            ..Route::default()
         }],
         ..Targets::default()
     }

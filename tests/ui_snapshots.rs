@@ -402,8 +402,8 @@ fn monitor_placeholder() {
 fn manual_checks_are_marked_and_auto_checks_say_not_available() {
     let l = loaded(&[]);
     let mut app = app_with(&l, session(&l));
-    // The performance family has no engine implementation in this build.
-    launch_ready::app::update(&mut app, launch_ready::app::Msg::SelectStage(4));
+    // The uptime family has no engine implementation in this build.
+    launch_ready::app::update(&mut app, launch_ready::app::Msg::SelectStage(5));
     let screen = draw(&app, 120, 36);
     assert!(screen.contains("not available yet"), "{screen}");
     assert!(

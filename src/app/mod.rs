@@ -8,6 +8,7 @@ mod edit;
 pub mod effect;
 pub mod msg;
 pub mod picker;
+mod route_line;
 pub mod state;
 pub mod targets;
 pub mod update;

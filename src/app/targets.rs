@@ -37,7 +37,6 @@ pub enum TargetField {
 pub const MAX_TIMEOUT_SECS: u64 = 300;
 /// Highest concurrency accepted.
 pub const MAX_CONCURRENCY: usize = 256;
-const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 impl TargetField {
     pub fn label(self) -> &'static str {
@@ -65,7 +64,7 @@ impl TargetField {
             TargetField::Apex => "example.com",
             TargetField::Host(_) | TargetField::AddHost => "ROLE=HOST, e.g. app=app.example.com",
             TargetField::Route(_) | TargetField::AddRoute => {
-                "NAME=[METHOD ]PATH, e.g. login=POST /api/login"
+                "NAME=[METHOD ]PATH [budget=read|write|MS] [auth=CREDENTIAL[@HEADER]] [header=K:V] [body=…], e.g. login=POST /api/login auth=api-token"
             }
             TargetField::Repo | TargetField::BuildDir | TargetField::CaFile => {
                 "a path; empty clears"
@@ -149,13 +148,7 @@ pub fn value(session: &Session, field: TargetField) -> String {
     match field {
         TargetField::Apex => t.apex.clone(),
         TargetField::Host(i) => entry(t.hosts.get(i).map(|h| format!("{}={}", h.role, h.host))),
-        TargetField::Route(i) => entry(t.routes.get(i).map(|r| {
-            if r.method == "GET" {
-                format!("{}={}", r.name, r.path)
-            } else {
-                format!("{}={} {}", r.name, r.method, r.path)
-            }
-        })),
+        TargetField::Route(i) => entry(t.routes.get(i).map(super::route_line::render)),
         TargetField::Repo => path_text(t.repo.as_ref()),
         TargetField::BuildDir => path_text(t.build_dir.as_ref()),
         TargetField::EnvFile(i) => entry(
@@ -257,30 +250,7 @@ pub(crate) fn parse_host(text: &str) -> Result<HostTarget, String> {
 }
 
 fn parse_route(text: &str) -> Result<Route, String> {
-    let (name, rest) = split_pair(text, "NAME=[METHOD ]PATH")?;
-    let (method, path) = match rest.split_once(' ') {
-        Some((m, p)) => (m.trim().to_ascii_uppercase(), p.trim()),
-        None => ("GET".to_string(), rest),
-    };
-    if !METHODS.contains(&method.as_str()) {
-        return Err(format!(
-            "route method `{method}` is not one of {}",
-            METHODS.join(", ")
-        ));
-    }
-    let is_url = path.starts_with("https://") || path.starts_with("http://");
-    if !(path.starts_with('/') || is_url)
-        || path.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err(format!(
-            "route path `{path}` must start with `/` or be an http(s) URL, without spaces"
-        ));
-    }
-    Ok(Route {
-        name: parse_word(name, "route name")?,
-        path: path.to_string(),
-        method,
-    })
+    super::route_line::parse(text, |w| parse_word(w, "route name"))
 }
 
 fn parse_env_file(text: &str) -> Result<EnvFile, String> {

@@ -290,8 +290,8 @@ fn engine_events_drive_the_status() {
 #[test]
 fn running_an_unavailable_check_says_so_and_starts_nothing() {
     let mut app = app();
-    // perf.latency has no engine implementation yet.
-    update(&mut app, Msg::SelectStage(4));
+    // uptime.probe has no engine implementation yet.
+    update(&mut app, Msg::SelectStage(5));
     let fx = act(&mut app, Action::Run);
     assert!(fx.is_empty());
     assert!(
@@ -319,7 +319,7 @@ fn running_an_unavailable_check_says_so_and_starts_nothing() {
     assert!(
         app.status
             .as_deref()
-            .is_some_and(|s| s.contains("perf.latency"))
+            .is_some_and(|s| s.contains("uptime.probe"))
     );
     update(&mut app, Msg::SelectStage(3));
     act(&mut app, Action::Run);

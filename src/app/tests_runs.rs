@@ -100,14 +100,14 @@ fn unavailable_kinds_are_named_once() {
     let mut app = app();
     // Two checks of a kind the engine lacks, not next to each other.
     let mut runbook = (*app.runbook).clone();
-    let perf = runbook.stages[4].checks[0].clone();
-    let mut twin = perf.clone();
-    twin.id = "perf-twin".into();
+    let uptime = runbook.stages[5].checks[0].clone();
+    let mut twin = uptime.clone();
+    twin.id = "uptime-twin".into();
     runbook.stages[6].checks.push(twin);
     app.runbook = std::sync::Arc::new(runbook);
     act(&mut app, Action::RunAll);
     let message = app.status.clone().unwrap_or_default();
-    assert_eq!(message.matches("perf.latency").count(), 1, "{message}");
+    assert_eq!(message.matches("uptime.probe").count(), 1, "{message}");
 }
 
 #[test]

@@ -362,7 +362,7 @@ pub const KINDS: &[CheckKind] = &[
         Route,
         "Latency baseline against budget",
         ["perf.p95_over_budget" => High, "perf.error_rate_over_budget" => High, "perf.payload_large" => Low],
-        Profile::PLANNED.budget(Budget::Seconds(60)).mode(Mode::LongRunning)
+        Profile::NET.budget(Budget::Seconds(60)).mode(Mode::LongRunning)
     ),
     kind!(
         "perf.load",
@@ -370,7 +370,7 @@ pub const KINDS: &[CheckKind] = &[
         Route,
         "Light load test (asks first)",
         ["perf.p95_over_budget" => High, "perf.error_rate_over_budget" => High],
-        Profile::PLANNED.budget(Budget::Seconds(300)).mode(Mode::LongRunning).confirm()
+        Profile::NET.budget(Budget::Seconds(300)).mode(Mode::LongRunning).confirm()
     ),
     kind!(
         "uptime.probe",

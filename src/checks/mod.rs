@@ -7,5 +7,6 @@ pub mod email;
 pub mod http;
 pub mod judged;
 pub mod outcome;
+pub mod perf;
 pub mod secret_rules;
 pub mod tls;

@@ -9,6 +9,12 @@ pub fn run(args: &CheckArgs, out: &mut String) -> Outcome {
     let runtime = super::network_runtime()?;
     runtime.block_on(async {
         let plan = headless::plan(args).map_err(Failure::usage)?;
+        if !plan.unconfirmed.is_empty() {
+            eprintln!(
+                "launch-ready: not run, as they send load: {} (pass --yes to run them)",
+                plan.unconfirmed.join(", ")
+            );
+        }
         let report = headless::run(&plan).await;
         match plan.format {
             Format::Json => {

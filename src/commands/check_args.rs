@@ -41,4 +41,13 @@ pub struct CheckArgs {
     /// Exit 1 when a finding is at or above this severity (blocker, high, medium, low, info, never).
     #[arg(long, default_value = "blocker")]
     pub fail_on: String,
+    /// A key route as 'METHOD URL' (repeatable); perf checks measure it.
+    #[arg(long = "route", value_name = "'METHOD URL'")]
+    pub routes: Vec<String>,
+    /// Body of the n-th --route: the text itself, or @FILE.
+    #[arg(long = "route-body", value_name = "TEXT|@FILE")]
+    pub route_bodies: Vec<String>,
+    /// Run the checks that send load (perf.load) without asking.
+    #[arg(long)]
+    pub yes: bool,
 }

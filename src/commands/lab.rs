@@ -66,8 +66,21 @@ pub fn run(args: &LabArgs) -> Outcome {
         // Printed at once (not through `main`'s buffer) so scripts can read it while we run.
         let mut stdout = std::io::stdout();
         let _ = stdout.write_all(describe(&l).as_bytes());
+        let token = tokio_util::sync::CancellationToken::new();
+        if let Some(port) = args.keepalive_port {
+            // The benchmark endpoint (BENCHMARKS.md): plain keep-alive HTTP/1.1.
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+                .await
+                .map_err(|e| Failure::usage(format!("--keepalive-port {port}: {e}")))?;
+            let addr = listener
+                .local_addr()
+                .map_err(|e| Failure::usage(e.to_string()))?;
+            let _ = writeln!(stdout, "keep-alive HTTP/1.1 server: http://{addr}/");
+            tokio::spawn(crate::lab::keepalive::serve(listener, None, token.clone()));
+        }
         let _ = stdout.flush();
         wait_for_stop().await;
+        token.cancel();
         // What the lab answered while it ran: how much traffic a run of checks sends.
         let log = &l.web().requests;
         let served = log.per_host();

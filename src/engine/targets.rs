@@ -154,7 +154,7 @@ pub fn for_kind(kind: &CheckKind, t: &Targets) -> Vec<Target> {
 }
 
 /// A route's absolute URL: as given when it is one, else joined to the canonical host.
-fn route_url(path: &str, base: Option<&str>) -> Option<String> {
+pub fn route_url(path: &str, base: Option<&str>) -> Option<String> {
     if path.starts_with("http://") || path.starts_with("https://") {
         return Some(path.to_string());
     }
@@ -285,11 +285,13 @@ mod tests {
                     name: "login".into(),
                     path: "/login".into(),
                     method: "GET".into(),
+                    ..Route::default()
                 },
                 Route {
                     name: "ext".into(),
                     path: "https://x.test/p".into(),
                     method: "GET".into(),
+                    ..Route::default()
                 },
             ],
             ..Targets::default()
@@ -343,6 +345,7 @@ mod tests {
                     name: (*p).into(),
                     path: (*p).into(),
                     method: "GET".into(),
+                    ..Route::default()
                 })
                 .collect(),
             ..Targets::default()

@@ -109,6 +109,7 @@ pub fn classify(args: &[String]) -> Result<Vec<Group>, String> {
                 name: url.path().to_string(),
                 path: url.to_string(),
                 method: "GET".into(),
+                ..Route::default()
             });
             continue;
         }
@@ -155,6 +156,7 @@ fn add_canonical_page(t: &mut Targets) {
                 name: "/".into(),
                 path: "/".into(),
                 method: "GET".into(),
+                ..Route::default()
             },
         );
     }

@@ -57,6 +57,8 @@ pub struct Plan {
     pub format: Format,
     /// `None` for `--fail-on never`.
     pub fail_on: Option<Severity>,
+    /// Checks left out because they send load and `--yes` was not given.
+    pub unconfirmed: Vec<String>,
 }
 
 fn parse_all<T: std::str::FromStr<Err = String>>(values: &[String]) -> Result<Vec<T>, String> {
@@ -107,11 +109,20 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
         }
         None => (None, Vec::new()),
     };
-    groups.extend(classify::classify(&args.targets)?);
+    // A --route URL is a target too; its method and body are set on it below.
+    let route_urls: Vec<String> =
+        crate::commands::route_args::routes(&args.routes, &args.route_bodies)?
+            .into_iter()
+            .map(|r| r.path)
+            .collect();
+    groups.extend(classify::classify(
+        &[args.targets.clone(), route_urls].concat(),
+    )?);
     if groups.is_empty() {
         return Err("nothing to check: give hosts, URLs or paths, or --session FILE".into());
     }
-    let network = network_settings(args, session.as_ref().map(|s| &s.network))?;
+    add_routes(&mut groups, args)?;
+    let network = merge_network(args, session.as_ref().map(|s| &s.network))?;
     // Reading the CA file and building the resolver now turns a bad setting into exit 2.
     Net::new(&network)?;
     // The checks (and thresholds: p95 budgets, certificate warning days…) come from
@@ -138,11 +149,29 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
     } else {
         plan::restrict(&runbook, &families)
     };
+    // Checks that send load run only when confirmed; without --yes they leave the plan
+    // (and the verdict), and the command says so on stderr.
+    let (runbook, unconfirmed) = if args.yes {
+        (runbook, Vec::new())
+    } else {
+        plan::without_confirm(&runbook)
+    };
     let states = match (&session, whole_session) {
         (Some(s), true) => s.checks.clone(),
         _ => BTreeMap::new(),
     };
     let thresholds = runbook.targets.clone();
+    // The keyring is opened only for routes with an auth credential (perf checks); a box
+    // without one then reports those checks as errors, naming the credential.
+    let needs_keyring = groups
+        .iter()
+        .any(|g| g.targets.routes.iter().any(|r| r.auth.is_some()));
+    let credentials = needs_keyring
+        .then(crate::credentials::os_store)
+        .and_then(Result::ok)
+        .map(|store| {
+            crate::engine::access::Credentials::new(store, session.as_ref().map(|s| s.name.clone()))
+        });
     let scopes: Vec<(String, Arc<Scope>)> = groups
         .into_iter()
         .map(|mut g| {
@@ -151,10 +180,12 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
                     g.targets.dkim_selectors.push(s.clone());
                 }
             }
-            (
-                g.key,
-                plan::scope(g.targets, network.clone(), thresholds.clone()),
-            )
+            let scope = Scope::new(g.targets, network.clone(), thresholds.clone());
+            let scope = match &credentials {
+                Some(c) => scope.with_credentials(c.clone()),
+                None => scope,
+            };
+            (g.key, Arc::new(scope))
         })
         .collect();
     let applies = scopes.iter().any(|(_, scope)| {
@@ -181,10 +212,24 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
         states,
         format,
         fail_on,
+        unconfirmed,
     })
 }
 
-fn network_settings(
+/// Gives each `--route` its method and body on the target `classify` made of its URL.
+fn add_routes(groups: &mut [classify::Group], args: &CheckArgs) -> Result<(), String> {
+    for r in crate::commands::route_args::routes(&args.routes, &args.route_bodies)? {
+        for g in groups.iter_mut() {
+            if let Some(t) = g.targets.routes.iter_mut().find(|t| t.path == r.path) {
+                *t = r.clone();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The network settings of a run: `base` (a session's) with the command line's flags.
+pub fn merge_network(
     args: &CheckArgs,
     base: Option<&NetworkSettings>,
 ) -> Result<NetworkSettings, String> {
@@ -216,7 +261,7 @@ fn network_settings(
 /// Reads a session, named as `open` takes it (a name in the sessions folder, or a path),
 /// for its targets, settings and answers. Read-only: the headless run never writes the
 /// session, so it takes no lock and can run beside an open TUI.
-fn load_session(name: &str) -> Result<Session, String> {
+pub fn load_session(name: &str) -> Result<Session, String> {
     let path = crate::session::list::resolve(name).map_err(|e| format!("--session: {e}"))?;
     crate::session::store::read(&path).map_err(|e| format!("--session: {e}"))
 }
@@ -228,7 +273,8 @@ pub async fn run(plan: &Plan) -> Report {
         .unwrap_or_default();
     let start = Instant::now();
     let (engine, mut events) = Engine::new();
-    let planned = plan::jobs(plan.runbook.checks().map(|(_, c)| c));
+    // Load checks are still in the plan only when --yes confirmed them.
+    let planned = plan::jobs(plan.runbook.checks().map(|(_, c)| c), true);
     // (engine check id, runbook check id) in planning order.
     let mut order: Vec<(String, String)> = Vec::new();
     for (key, scope) in &plan.scopes {

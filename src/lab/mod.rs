@@ -10,6 +10,7 @@
 //! session's `ca_file` (a path, like any user's) can name it; the dir goes with the lab.
 
 pub mod dns_server;
+pub mod keepalive;
 pub mod web;
 pub mod zones;
 
@@ -148,16 +149,19 @@ pub fn demo_targets() -> Targets {
                 name: "home".into(),
                 path: "/".into(),
                 method: "GET".into(),
+                ..Route::default()
             },
             Route {
                 name: "login".into(),
                 path: "/login".into(),
                 method: "GET".into(),
+                ..Route::default()
             },
             Route {
                 name: "staging health".into(),
                 path: "https://staging.brightdesk.test/api/health".into(),
                 method: "GET".into(),
+                ..Route::default()
             },
         ],
         dkim_selectors: vec!["default".into()],

@@ -115,6 +115,66 @@ pub struct Route {
     pub path: String,
     #[serde(default = "default_method")]
     pub method: String,
+    /// Extra request headers (not secret: an auth header goes in `auth`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<RouteHeader>,
+    /// Request body sent with the route (a login form, a JSON write).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Which p95 budget applies; by default GET/HEAD/OPTIONS are reads, the rest writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<RouteBudget>,
+    /// An auth header whose value is a keyring credential: only its name is stored here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<RouteAuth>,
+}
+
+impl Default for Route {
+    fn default() -> Self {
+        Route {
+            name: String::new(),
+            path: String::new(),
+            method: default_method(),
+            headers: Vec::new(),
+            body: None,
+            budget: None,
+            auth: None,
+        }
+    }
+}
+
+/// One extra header of a route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteHeader {
+    pub name: String,
+    pub value: String,
+}
+
+/// The budget a route is judged against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RouteBudget {
+    /// The runbook's read budget (`target.p95_read_ms`).
+    Read,
+    /// The runbook's write budget (`target.p95_write_ms`).
+    Write,
+    /// Its own p95 budget, in milliseconds.
+    P95Ms(u32),
+}
+
+/// An auth header of a route, its value read from the keyring when the check runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteAuth {
+    /// Header name (`authorization` when not given).
+    #[serde(default = "default_auth_header")]
+    pub header: String,
+    /// Name of the keyring credential holding the header's value.
+    pub credential: String,
+}
+
+fn default_auth_header() -> String {
+    "authorization".into()
 }
 
 fn default_method() -> String {

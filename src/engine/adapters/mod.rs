@@ -12,6 +12,7 @@ pub mod dns;
 pub mod edge;
 pub mod email;
 pub mod http;
+pub mod perf;
 pub mod reach;
 pub mod tls;
 
@@ -25,6 +26,7 @@ pub fn builtin() -> Registry {
     tls::register(&mut r);
     http::register(&mut r);
     edge::register(&mut r);
+    perf::register(&mut r);
     r
 }
 

@@ -26,6 +26,8 @@ use tokio_util::sync::CancellationToken;
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest request head accepted.
 const MAX_HEAD: usize = 16 * 1024;
+/// Longest request body read (the lab's write route takes small JSON bodies).
+const MAX_BODY: usize = 1024 * 1024;
 
 /// Requests the lab answered, by (scheme, host, path, request has an Origin): what a
 /// test counts to prove a run fetches each page once.
@@ -36,12 +38,15 @@ pub struct RequestLog(std::sync::Mutex<HashMap<RequestKey, usize>>);
 type RequestKey = (&'static str, String, String, bool);
 
 impl RequestLog {
-    fn record(&self, https: bool, host: &str, path: &str, origin: bool) {
+    /// Counts one request and returns how many of its key came so far (1 for the first).
+    fn record(&self, https: bool, host: &str, path: &str, origin: bool) -> usize {
         let scheme = if https { "https" } else { "http" };
         let key = (scheme, host.to_ascii_lowercase(), path.to_string(), origin);
-        if let Ok(mut m) = self.0.lock() {
-            *m.entry(key).or_default() += 1;
-        }
+        self.0.lock().map_or(0, |mut m| {
+            let n = m.entry(key).or_default();
+            *n += 1;
+            *n
+        })
     }
 
     /// Requests for `scheme://host` + `path`, with and without an `Origin` header.
@@ -223,18 +228,35 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
         .nth(1)
         .unwrap_or("/")
         .to_string();
+    let method = request_line
+        .split_whitespace()
+        .next()
+        .unwrap_or("GET")
+        .to_string();
     let mut host = String::new();
     let mut origin = None;
+    let mut content_length = 0usize;
     for line in lines {
         if let Some((k, v)) = line.split_once(':') {
             match k.trim().to_ascii_lowercase().as_str() {
                 "host" => host = v.trim().to_string(),
                 "origin" => origin = Some(v.trim().to_string()),
+                "content-length" => content_length = v.trim().parse().unwrap_or(0),
                 _ => {}
             }
         }
     }
-    log.record(
+    // Read a request body before answering: closing with unread bytes makes the kernel
+    // reset the connection, and the client would see an error instead of the reply.
+    let mut have = buf.len().saturating_sub(head_end + 4);
+    while have < content_length.min(MAX_BODY) {
+        let mut chunk = [0u8; 4096];
+        match tokio::time::timeout(READ_TIMEOUT, s.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => have += n,
+            _ => return,
+        }
+    }
+    let seq = log.record(
         https,
         host.split(':').next().unwrap_or(&host),
         &path,
@@ -245,10 +267,15 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
         host: &host,
         path: &path,
         origin: origin.as_deref(),
+        method: &method,
+        seq,
     });
     if reply.hang {
         // Hold the connection open without a byte; the lab's shutdown ends it.
         std::future::pending::<()>().await;
+    }
+    if reply.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(reply.delay_ms)).await;
     }
     let _ = s.write_all(&encode(&reply)).await;
     let _ = s.shutdown().await;

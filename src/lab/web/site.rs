@@ -44,7 +44,7 @@ pub const HOSTS: &[HostSpec] = &[
     },
     HostSpec {
         host: "api.brightdesk.test",
-        demonstrates: "Brightdesk API: CORS reflects any origin with credentials",
+        demonstrates: "Brightdesk API: CORS reflects any origin with credentials; perf routes /api/slow (400 ms), /api/flaky (one 503 in ten), POST /api/projects (write) and /api/export (1.5 MiB)",
         cert: CertProfile::Valid,
     },
     HostSpec {
@@ -137,6 +137,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Never answer (until the lab shuts down).
     pub hang: bool,
+    /// Answer after this many milliseconds.
+    pub delay_ms: u64,
 }
 
 impl Reply {
@@ -146,6 +148,7 @@ impl Reply {
             headers: Vec::new(),
             body: Vec::new(),
             hang: false,
+            delay_ms: 0,
         }
     }
 
@@ -204,6 +207,10 @@ pub struct Request<'a> {
     pub host: &'a str,
     pub path: &'a str,
     pub origin: Option<&'a str>,
+    pub method: &'a str,
+    /// How many requests for this scheme, host and path the lab has had, this one
+    /// included (what the flaky route counts by).
+    pub seq: usize,
 }
 
 /// The reply of the lab to `req`.
@@ -227,7 +234,7 @@ pub fn route(req: &Request<'_>) -> Reply {
             Reply::redirect(301, &format!("https://www.brightdesk.test{path}"))
         }
         "app.brightdesk.test" => app(req.https, path),
-        "api.brightdesk.test" => api(req.https, path, req.origin),
+        "api.brightdesk.test" => api(req, path),
         "admin.brightdesk.test" => admin(req.https, path),
         "staging.brightdesk.test" => staging(path),
         "preview.brightdesk.test" => Reply::new(401)
@@ -362,18 +369,42 @@ fn app(https: bool, path: &str) -> Reply {
     }
 }
 
-fn api(https: bool, path: &str, origin: Option<&str>) -> Reply {
-    if !https {
+/// Share of the flaky route's requests answered with a 503: one in this many.
+pub const FLAKY_EVERY: usize = 10;
+/// Delay of the slow route, over the default 300 ms read budget.
+pub const SLOW_MS: u64 = 400;
+/// Size of the export route's body, over the default 1 MiB payload budget.
+pub const EXPORT_BYTES: usize = 1536 * 1024;
+
+fn api(req: &Request<'_>, path: &str) -> Reply {
+    if !req.https {
         return Reply::redirect(301, &format!("https://api.brightdesk.test{path}"));
     }
-    let mut r = Reply::new(200)
-        .body(
-            "application/json",
-            "{\"status\":\"ok\",\"service\":\"brightdesk-api\"}",
-        )
-        .hardened()
-        .edge()
-        .header("cache-control", "no-store");
+    let ok = "{\"status\":\"ok\",\"service\":\"brightdesk-api\"}";
+    // The perf routes: every perf.* code shows on one of them.
+    let base = match (req.method, path) {
+        (_, "/api/slow") => Reply {
+            delay_ms: SLOW_MS,
+            ..Reply::new(200).body("application/json", ok)
+        },
+        (_, "/api/flaky") if req.seq.is_multiple_of(FLAKY_EVERY) => {
+            Reply::new(503).body("application/json", "{\"error\":\"upstream unavailable\"}")
+        }
+        ("POST", "/api/projects") => Reply {
+            delay_ms: 5,
+            ..Reply::new(201).body("application/json", "{\"id\":42,\"created\":true}")
+        },
+        (_, "/api/export") => {
+            let mut body = Vec::with_capacity(EXPORT_BYTES);
+            body.extend_from_slice(b"{\"rows\":\"");
+            body.resize(EXPORT_BYTES - 2, b'x');
+            body.extend_from_slice(b"\"}");
+            Reply::new(200).body("application/json", body)
+        }
+        _ => Reply::new(200).body("application/json", ok),
+    };
+    let origin = req.origin;
+    let mut r = base.hardened().edge().header("cache-control", "no-store");
     if let Some(o) = origin {
         r = r
             .header("access-control-allow-origin", o)

@@ -24,6 +24,7 @@ pub mod evidence;
 pub mod footer;
 pub mod help;
 pub mod layout;
+pub mod load;
 pub mod monitor;
 pub mod notes;
 pub mod picker;

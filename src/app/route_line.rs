@@ -1,0 +1,163 @@
+//! A route as one line of the Targets screen, and back:
+//!
+//! `NAME=[METHOD ]PATH [budget=read|write|MS] [auth=CREDENTIAL[@HEADER]] [header=NAME:VALUE]… [body=TEXT…]`
+//!
+//! `body=` comes last and takes the rest of the line (bodies hold spaces). `auth` names a
+//! keyring credential (its value is never typed here); the header defaults to
+//! `authorization`. Rendering gives the line that parses back to the same route.
+
+use crate::session::model::{Route, RouteAuth, RouteBudget, RouteHeader};
+
+const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/// Parses a route line; `word` validates the route name as the rest of the screen does.
+pub fn parse(text: &str, word: impl Fn(&str) -> Result<String, String>) -> Result<Route, String> {
+    let (name, rest) = text
+        .split_once('=')
+        .ok_or_else(|| "expected NAME=[METHOD ]PATH".to_string())?;
+    let (head, body) = match rest.split_once(" body=") {
+        Some((h, b)) => (h, Some(b.to_string())),
+        None => (rest, None),
+    };
+    let mut words = head.split_whitespace().peekable();
+    let first = words.next().ok_or("a route needs a path")?;
+    let (method, path) = if first.starts_with('/') || first.contains("://") {
+        ("GET".to_string(), first)
+    } else {
+        let p = words
+            .next()
+            .ok_or("a route needs a path after its method")?;
+        (first.to_ascii_uppercase(), p)
+    };
+    if !METHODS.contains(&method.as_str()) {
+        return Err(format!(
+            "route method `{method}` is not one of {}",
+            METHODS.join(", ")
+        ));
+    }
+    let is_url = path.starts_with("https://") || path.starts_with("http://");
+    if !(path.starts_with('/') || is_url) || path.chars().any(char::is_control) {
+        return Err(format!(
+            "route path `{path}` must start with `/` or be an http(s) URL, without spaces"
+        ));
+    }
+    let mut route = Route {
+        name: word(name.trim())?,
+        path: path.to_string(),
+        method,
+        body,
+        ..Route::default()
+    };
+    for opt in words {
+        let (k, v) = opt
+            .split_once('=')
+            .ok_or_else(|| format!("`{opt}` is not KEY=VALUE (budget, auth, header, body)"))?;
+        match k {
+            "budget" => {
+                route.budget = Some(match v {
+                    "read" => RouteBudget::Read,
+                    "write" => RouteBudget::Write,
+                    ms => RouteBudget::P95Ms(
+                        ms.trim_end_matches("ms")
+                            .parse()
+                            .ok()
+                            .filter(|n| (1..=600_000).contains(n))
+                            .ok_or_else(|| {
+                                format!("budget `{ms}` is not read, write or milliseconds")
+                            })?,
+                    ),
+                });
+            }
+            "auth" => {
+                let (cred, header) = match v.split_once('@') {
+                    Some((c, h)) => (c, h.to_ascii_lowercase()),
+                    None => (v, "authorization".to_string()),
+                };
+                route.auth = Some(RouteAuth {
+                    header: word(&header)?,
+                    credential: word(cred)?,
+                });
+            }
+            "header" => {
+                let (n, val) = v
+                    .split_once(':')
+                    .ok_or_else(|| format!("header `{v}` is not NAME:VALUE"))?;
+                if n.eq_ignore_ascii_case("authorization") || n.eq_ignore_ascii_case("cookie") {
+                    // A secret typed here would be saved in the session file.
+                    return Err(format!(
+                        "`{n}` holds a secret: name a credential with auth=CREDENTIAL@{n}"
+                    ));
+                }
+                route.headers.push(RouteHeader {
+                    name: word(n)?,
+                    value: val.to_string(),
+                });
+            }
+            _ => {
+                return Err(format!(
+                    "unknown route option `{k}` (budget, auth, header, body)"
+                ));
+            }
+        }
+    }
+    Ok(route)
+}
+
+/// The line `parse` reads back to `r`.
+pub fn render(r: &Route) -> String {
+    let mut s = if r.method == "GET" {
+        format!("{}={}", r.name, r.path)
+    } else {
+        format!("{}={} {}", r.name, r.method, r.path)
+    };
+    match r.budget {
+        Some(RouteBudget::Read) => s.push_str(" budget=read"),
+        Some(RouteBudget::Write) => s.push_str(" budget=write"),
+        Some(RouteBudget::P95Ms(ms)) => s.push_str(&format!(" budget={ms}")),
+        None => {}
+    }
+    if let Some(a) = &r.auth {
+        if a.header == "authorization" {
+            s.push_str(&format!(" auth={}", a.credential));
+        } else {
+            s.push_str(&format!(" auth={}@{}", a.credential, a.header));
+        }
+    }
+    for h in &r.headers {
+        s.push_str(&format!(" header={}:{}", h.name, h.value));
+    }
+    if let Some(b) = &r.body {
+        s.push_str(&format!(" body={b}"));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(w: &str) -> Result<String, String> {
+        Ok(w.to_string())
+    }
+
+    #[test]
+    fn lines_round_trip_and_secrets_are_refused() {
+        let line = "login=POST /api/login budget=800 auth=api-token@x-api-key header=accept:application/json body={\"u\": 1}";
+        let r = parse(line, ok).unwrap();
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.budget, Some(RouteBudget::P95Ms(800)));
+        assert_eq!(r.auth.as_ref().unwrap().header, "x-api-key");
+        assert_eq!(r.body.as_deref(), Some("{\"u\": 1}"));
+        assert_eq!(render(&r), line);
+        assert_eq!(parse(&render(&r), ok).unwrap(), r);
+        let plain = parse("home=/", ok).unwrap();
+        assert_eq!(
+            (plain.method.as_str(), render(&plain).as_str()),
+            ("GET", "home=/")
+        );
+        assert!(parse("x=/ header=Authorization:Bearer", ok).is_err());
+        assert!(parse("x=/ budget=fast", ok).is_err());
+        assert!(parse("x=FETCH /", ok).is_err());
+        assert!(parse("x=/ colour=red", ok).is_err());
+    }
+}

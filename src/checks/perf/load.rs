@@ -1,0 +1,385 @@
+//! The load generator: closed loop (N connections, each sending its next request when
+//! the last one ends) or open loop (a fixed arrival rate over at most N connections).
+//!
+//! In open loop each request has a scheduled send time, `start + i / rate`, and its
+//! corrected latency runs from that time, not from when it was actually sent: when the
+//! server stalls and every connection is busy, the requests that should have gone out
+//! meanwhile wait, and that wait is what a user would have seen. Measuring from the actual
+//! send instead hides it (coordinated omission); both figures are reported. Lateness of
+//! the generator itself (waking late with a connection free) is tracked apart from
+//! waiting for a connection, so a report can say when the figures are the generator's
+//! fault rather than the server's.
+//!
+//! Samples go into per-route HDR histograms behind a short lock; a ticker task takes a
+//! per-interval snapshot of them for the live view, off whatever thread draws it.
+
+use super::PerfError;
+use super::request::{RouteSpec, exchange};
+use super::stats::{IntervalStats, RouteStats, Sample};
+use reqwest::Client;
+use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinSet;
+use tokio::time::{Instant, sleep_until};
+use tokio_util::sync::CancellationToken;
+
+/// Most connections one run opens.
+pub const MAX_CONNECTIONS: usize = 1000;
+/// Longest run.
+pub const MAX_DURATION: Duration = Duration::from_secs(600);
+/// Most requests one run sends.
+pub const MAX_REQUESTS: u64 = 10_000_000;
+/// Highest arrival rate, requests per second.
+pub const MAX_RATE: f64 = 100_000.0;
+/// How late the generator may wake for a send before the send counts as late.
+const LATE: Duration = Duration::from_millis(10);
+
+/// How requests are paced.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Pace {
+    /// Each connection sends its next request as soon as the last one ends.
+    Closed,
+    /// A fixed arrival rate (requests per second, over all routes).
+    Rate(f64),
+}
+
+/// A validated description of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadPlan {
+    pub connections: usize,
+    pub pace: Pace,
+    /// The run ends here at the latest.
+    pub duration: Duration,
+    /// Or after this many requests.
+    pub max_requests: u64,
+    /// Bound of each request.
+    pub timeout: Duration,
+    /// Length of one live-view interval.
+    pub interval: Duration,
+}
+
+impl LoadPlan {
+    /// Checks the plan against the hard caps.
+    pub fn validate(&self) -> Result<(), PerfError> {
+        if self.connections == 0 || self.connections > MAX_CONNECTIONS {
+            return Err(PerfError::Cap(format!(
+                "connections must be between 1 and {MAX_CONNECTIONS}, not {}",
+                self.connections
+            )));
+        }
+        if self.duration.is_zero() || self.duration > MAX_DURATION {
+            return Err(PerfError::Cap(format!(
+                "duration must be between 1 s and {} s",
+                MAX_DURATION.as_secs()
+            )));
+        }
+        if self.max_requests == 0 || self.max_requests > MAX_REQUESTS {
+            return Err(PerfError::Cap(format!(
+                "requests must be between 1 and {MAX_REQUESTS}"
+            )));
+        }
+        if let Pace::Rate(r) = self.pace
+            && !(r.is_finite() && r > 0.0 && r <= MAX_RATE)
+        {
+            return Err(PerfError::Cap(format!(
+                "rate must be above 0 and at most {MAX_RATE} requests/s"
+            )));
+        }
+        if self.timeout.is_zero() || self.timeout > Duration::from_secs(60) {
+            return Err(PerfError::Cap("timeout must be between 1 and 60 s".into()));
+        }
+        Ok(())
+    }
+}
+
+/// One live-view point: the figures of one interval, per route.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snapshot {
+    /// Seconds since the run started, at the end of the interval.
+    pub at_s: f64,
+    pub interval_s: f64,
+    pub connections: usize,
+    pub routes: Vec<IntervalStats>,
+}
+
+/// What the run measured, before judging.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    pub routes: Vec<RouteStats>,
+    pub elapsed: Duration,
+    /// Requests sent (started).
+    pub sent: u64,
+    /// Open loop: sends the generator made more than `LATE` after their time with a
+    /// connection free, and the worst such lateness.
+    pub late_sends: u64,
+    pub max_lateness: Duration,
+    /// Open loop: requests that had to wait for a busy connection.
+    pub waited_for_connection: u64,
+    pub cancelled: bool,
+    pub timeline: Vec<Snapshot>,
+}
+
+impl Measured {
+    /// The generator fell behind its own schedule (not the server's doing): over 1 % of
+    /// sends, and more than a stray few, went out late although a connection was free.
+    pub fn generator_fell_behind(&self) -> bool {
+        self.late_sends >= 3 && self.late_sends * 100 > self.sent
+    }
+}
+
+struct Shared {
+    routes: Vec<RouteSpec>,
+    stats: Vec<Mutex<RouteStats>>,
+    client: Client,
+    timeout: Duration,
+    sent: AtomicU64,
+}
+
+impl Shared {
+    fn record(&self, route: usize, s: &Sample) {
+        if let Some(m) = self.stats.get(route)
+            && let Ok(mut st) = m.lock()
+        {
+            st.record(s);
+        }
+    }
+}
+
+/// Runs `plan` against `routes` (round robin) until its duration or request count is
+/// reached or `token` is cancelled. `live` receives one snapshot per interval.
+pub async fn run(
+    client: Client,
+    routes: Vec<RouteSpec>,
+    plan: &LoadPlan,
+    token: CancellationToken,
+    live: Option<UnboundedSender<Snapshot>>,
+) -> Result<Measured, PerfError> {
+    plan.validate()?;
+    if routes.is_empty() {
+        return Err(PerfError::NoRoute);
+    }
+    let shared = Arc::new(Shared {
+        stats: routes.iter().map(|_| Mutex::default()).collect(),
+        routes,
+        client,
+        timeout: plan.timeout,
+        sent: AtomicU64::new(0),
+    });
+    let start = Instant::now();
+    let end = start + plan.duration;
+    // The ticker stops with the run: its own token is a child of the caller's.
+    let run_token = token.child_token();
+    let ticker = tokio::spawn(tick(
+        shared.clone(),
+        start,
+        plan.interval.max(Duration::from_millis(50)),
+        plan.connections,
+        run_token.clone(),
+        live,
+    ));
+    let mut pacing = Pacing::default();
+    match plan.pace {
+        Pace::Closed => closed(&shared, plan, end, &token).await,
+        Pace::Rate(rate) => pacing = open(&shared, plan, rate, start, end, &token).await,
+    }
+    let elapsed = start.elapsed();
+    run_token.cancel();
+    let mut timeline = ticker.await.unwrap_or_default();
+    // The last partial interval, so the timeline adds up to the run.
+    let last = take_intervals(&shared);
+    if last.iter().any(|r| r.requests > 0) {
+        timeline.push(Snapshot {
+            at_s: elapsed.as_secs_f64(),
+            interval_s: (elapsed.as_secs_f64() - timeline.last().map_or(0.0, |s| s.at_s)).max(0.0),
+            connections: plan.connections,
+            routes: last,
+        });
+    }
+    let stats = shared
+        .stats
+        .iter()
+        .map(|m| m.lock().map(|s| s.clone()).unwrap_or_default())
+        .collect();
+    Ok(Measured {
+        routes: stats,
+        elapsed,
+        sent: shared.sent.load(Ordering::Relaxed),
+        late_sends: pacing.late,
+        max_lateness: pacing.max_lateness,
+        waited_for_connection: pacing.waited,
+        cancelled: token.is_cancelled(),
+        timeline,
+    })
+}
+
+fn take_intervals(shared: &Shared) -> Vec<IntervalStats> {
+    shared
+        .stats
+        .iter()
+        .map(|m| m.lock().map(|mut s| s.take_interval()).unwrap_or_default())
+        .collect()
+}
+
+/// Takes a snapshot every `every` until `token` is cancelled; the timeline is bounded by
+/// the run's duration cap over the interval.
+async fn tick(
+    shared: Arc<Shared>,
+    start: Instant,
+    every: Duration,
+    connections: usize,
+    token: CancellationToken,
+    live: Option<UnboundedSender<Snapshot>>,
+) -> Vec<Snapshot> {
+    let mut timeline = Vec::new();
+    let mut next = start + every;
+    loop {
+        tokio::select! {
+            () = token.cancelled() => return timeline,
+            () = sleep_until(next) => {}
+        }
+        let snap = Snapshot {
+            at_s: (next - start).as_secs_f64(),
+            interval_s: every.as_secs_f64(),
+            connections,
+            routes: take_intervals(&shared),
+        };
+        if let Some(tx) = &live {
+            let _ = tx.send(snap.clone());
+        }
+        timeline.push(snap);
+        next += every;
+    }
+}
+
+/// N workers, each sending its next request when the last ends.
+async fn closed(shared: &Arc<Shared>, plan: &LoadPlan, end: Instant, token: &CancellationToken) {
+    let mut set = JoinSet::new();
+    for _ in 0..plan.connections {
+        let shared = shared.clone();
+        let token = token.clone();
+        let max = plan.max_requests;
+        set.spawn(async move {
+            loop {
+                let i = shared.sent.fetch_add(1, Ordering::Relaxed);
+                if i >= max || Instant::now() >= end {
+                    shared.sent.fetch_sub(1, Ordering::Relaxed);
+                    return;
+                }
+                let route = usize::try_from(i).unwrap_or(0) % shared.routes.len();
+                let t0 = Instant::now();
+                let (error, bytes) = tokio::select! {
+                    () = token.cancelled() => return,
+                    () = sleep_until(end) => return,
+                    r = exchange(&shared.client, &shared.routes[route], shared.timeout) => r,
+                };
+                let d = t0.elapsed();
+                shared.record(
+                    route,
+                    &Sample {
+                        corrected: d,
+                        raw: d,
+                        error,
+                        bytes,
+                    },
+                );
+            }
+        });
+    }
+    // Dropping the set on cancel aborts every in-flight request at once.
+    tokio::select! {
+        () = token.cancelled() => set.abort_all(),
+        () = async { while set.join_next().await.is_some() {} } => {}
+    }
+}
+
+#[derive(Default)]
+struct Pacing {
+    late: u64,
+    max_lateness: Duration,
+    waited: u64,
+}
+
+/// A dispatcher sending request `i` at `start + i / rate` over at most N connections.
+async fn open(
+    shared: &Arc<Shared>,
+    plan: &LoadPlan,
+    rate: f64,
+    start: Instant,
+    end: Instant,
+    token: &CancellationToken,
+) -> Pacing {
+    let permits = Arc::new(Semaphore::new(plan.connections));
+    let mut set = JoinSet::new();
+    let mut pacing = Pacing::default();
+    let mut blocked_until = start;
+    for i in 0..plan.max_requests {
+        let scheduled = start + Duration::from_secs_f64(i as f64 / rate);
+        if scheduled >= end {
+            break;
+        }
+        tokio::select! {
+            () = token.cancelled() => break,
+            () = sleep_until(scheduled) => {}
+        }
+        // After waiting for a connection the backlog goes out at once: that delay is the
+        // server's, so lateness counts from the end of the wait.
+        let lateness = Instant::now().saturating_duration_since(scheduled.max(blocked_until));
+        let permit = match permits.clone().try_acquire_owned() {
+            Ok(p) => {
+                if lateness > LATE {
+                    pacing.late += 1;
+                }
+                pacing.max_lateness = pacing.max_lateness.max(lateness);
+                p
+            }
+            Err(_) => {
+                pacing.waited += 1;
+                tokio::select! {
+                    () = token.cancelled() => break,
+                    () = sleep_until(end) => break,
+                    p = permits.clone().acquire_owned() => match p {
+                        Ok(p) => {
+                            blocked_until = Instant::now();
+                            p
+                        }
+                        Err(_) => break,
+                    },
+                }
+            }
+        };
+        shared.sent.fetch_add(1, Ordering::Relaxed);
+        let route = usize::try_from(i).unwrap_or(0) % shared.routes.len();
+        let task_shared = shared.clone();
+        let task_token = token.clone();
+        set.spawn(async move {
+            let _permit = permit;
+            let sent = Instant::now();
+            let (error, bytes) = tokio::select! {
+                () = task_token.cancelled() => return,
+                () = sleep_until(end) => return,
+                r = exchange(&task_shared.client, &task_shared.routes[route], task_shared.timeout) => r,
+            };
+            let done = Instant::now();
+            task_shared.record(
+                route,
+                &Sample {
+                    corrected: done - scheduled,
+                    raw: done - sent,
+                    error,
+                    bytes,
+                },
+            );
+        });
+        // Finished tasks are reaped as we go, so the set holds at most N.
+        while set.try_join_next().is_some() {}
+    }
+    tokio::select! {
+        () = token.cancelled() => set.abort_all(),
+        () = async { while set.join_next().await.is_some() {} } => {}
+    }
+    pacing
+}

@@ -1,0 +1,72 @@
+//! Arguments of `launch-ready load`.
+
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Sends load: only to targets you run, after a confirmation (--yes when not on a terminal).\n\nExamples:\n  launch-ready load https://app.example.com/ --connections 20 --duration 30\n  launch-ready load --route 'POST https://app.example.com/api/login' --route-body @login.json --rate 50 --duration 60\n  launch-ready load https://app.example.com/ --steps 5,10,20,40 --duration 10"
+)]
+pub struct LoadArgs {
+    /// URLs to load (GET); see --route for other methods.
+    pub urls: Vec<String>,
+    /// A route as 'METHOD URL' (repeatable).
+    #[arg(long = "route", value_name = "'METHOD URL'")]
+    pub routes: Vec<String>,
+    /// Body of the n-th --route: the text itself, or @FILE.
+    #[arg(long = "route-body", value_name = "TEXT|@FILE")]
+    pub route_bodies: Vec<String>,
+    /// Load the routes of this session (name or file); URLs given must be on its hosts.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub session: Option<String>,
+    /// Runbook whose p95 and error-rate targets judge the run.
+    #[arg(long)]
+    pub runbook: Option<String>,
+    /// Concurrent connections (closed loop), or the most in flight with --rate.
+    #[arg(long, default_value_t = 10)]
+    pub connections: usize,
+    /// Run length in seconds (default 10 unless --requests is given).
+    #[arg(long, value_name = "SECS", conflicts_with = "requests")]
+    pub duration: Option<u64>,
+    /// Stop after this many requests (within 600 s).
+    #[arg(long, value_name = "N")]
+    pub requests: Option<u64>,
+    /// Fixed arrival rate in requests/s over all routes (open loop; latency from each
+    /// request's scheduled send time).
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+    /// First-bottleneck step test: closed-loop steps of these connection counts, each
+    /// for --duration, stopping at the first step over budget.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "N,N,…",
+        conflicts_with = "rate"
+    )]
+    pub steps: Vec<usize>,
+    /// Confirm sending load (needed when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Show requests/s, p95, the latency histogram and errors live while it runs (on a
+    /// terminal; Tab switches route, q or Esc cancels).
+    #[arg(long, conflicts_with = "steps")]
+    pub live: bool,
+    /// Output format: text or json.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Resolver to use, IP or IP:PORT.
+    #[arg(long)]
+    pub nameserver: Option<String>,
+    /// HOST:ADDR override.
+    #[arg(long)]
+    pub resolve: Vec<String>,
+    /// HOST:PORT:ADDR:PORT override.
+    #[arg(long = "connect-to")]
+    pub connect_to: Vec<String>,
+    /// Extra trusted roots (PEM file).
+    #[arg(long)]
+    pub ca_file: Option<PathBuf>,
+    /// Per-request timeout in seconds (at most 60).
+    #[arg(long)]
+    pub timeout: Option<u64>,
+}

@@ -1,0 +1,80 @@
+//! A minimal keep-alive HTTP/1.1 server on loopback, for measuring the load generator
+//! itself: the lab's web servers close every connection (they need exact control over
+//! each answer), which would make a benchmark measure TLS handshakes. This one answers
+//! every GET on a connection with the same small body until the client closes it, and
+//! can stall one chosen request to show what coordinated omission hides.
+//!
+//! Only request heads are read (no body support): it is for GET benchmarks.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// Longest request head accepted before the connection is dropped.
+const MAX_HEAD: usize = 16 * 1024;
+/// A connection idle this long is closed.
+const IDLE: Duration = Duration::from_secs(30);
+
+const REPLY: &[u8] =
+    b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\nhello, world\n";
+
+/// One request to hold back: the `nth` request the server receives (1 for the first)
+/// waits `for_` before it is answered, and its connection with it.
+#[derive(Debug, Clone, Copy)]
+pub struct Stall {
+    pub nth: usize,
+    pub for_: Duration,
+}
+
+/// Serves `listener` until `token` is cancelled.
+pub async fn serve(listener: TcpListener, stall: Option<Stall>, token: CancellationToken) {
+    let seen = Arc::new(AtomicUsize::new(0));
+    loop {
+        let (sock, _) = tokio::select! {
+            () = token.cancelled() => return,
+            a = listener.accept() => match a {
+                Ok(a) => a,
+                Err(_) => continue,
+            },
+        };
+        let _ = sock.set_nodelay(true);
+        let seen = seen.clone();
+        let token = token.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = token.cancelled() => {}
+                () = connection(sock, stall, seen) => {}
+            }
+        });
+    }
+}
+
+async fn connection(mut sock: tokio::net::TcpStream, stall: Option<Stall>, seen: Arc<AtomicUsize>) {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    loop {
+        // Every complete head in the buffer gets one answer (pipelining included).
+        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            buf.drain(..end + 4);
+            let n = seen.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(s) = stall
+                && s.nth == n
+            {
+                tokio::time::sleep(s.for_).await;
+            }
+            if sock.write_all(REPLY).await.is_err() {
+                return;
+            }
+        }
+        if buf.len() > MAX_HEAD {
+            return;
+        }
+        match tokio::time::timeout(IDLE, sock.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => buf.extend_from_slice(&chunk[..n]),
+            _ => return,
+        }
+    }
+}

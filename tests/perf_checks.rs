@@ -1,0 +1,336 @@
+//! The perf family against real loopback servers: the demo lab's perf routes produce each
+//! `perf.*` code and the healthy routes none; a server that stalls shows a corrected p99
+//! far above the raw one in rate mode; cancel stops a run at once; and the `load` command
+//! refuses to send load off a terminal without `--yes`.
+
+mod common;
+
+use common::{codes, lab, lab_flags, run};
+use launch_ready::checks::catalog;
+use launch_ready::checks::perf::{self, LoadPlan, Pace, RouteSpec, stats::Percentiles};
+use launch_ready::engine::{Engine, EngineEvent, Job, Scope};
+use launch_ready::lab::keepalive::{Stall, serve};
+use launch_ready::session::model::{CheckOutcome, Route, Targets};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+const API: &str = "https://api.brightdesk.test";
+
+fn route(path: &str, method: &str, body: Option<&str>) -> Route {
+    Route {
+        name: path.into(),
+        path: format!("{API}{path}"),
+        method: method.into(),
+        body: body.map(str::to_string),
+        ..Route::default()
+    }
+}
+
+async fn run_kind(
+    lab: &launch_ready::lab::Lab,
+    kind: &str,
+    routes: Vec<Route>,
+    params: &[(&str, &str)],
+) -> Vec<CheckOutcome> {
+    let targets = Targets {
+        apex: "brightdesk.test".into(),
+        routes,
+        ..Targets::default()
+    };
+    let mut network = lab.settings();
+    network.timeout_secs = 5;
+    let scope = Arc::new(Scope::new(targets, network, Default::default()));
+    let (engine, mut rx) = Engine::new();
+    engine.run(
+        Job {
+            check_id: kind.into(),
+            kind: catalog::kind(kind).expect("kind"),
+            severity: BTreeMap::new(),
+            params: params
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect(),
+        },
+        scope,
+    );
+    loop {
+        let ev = tokio::time::timeout(Duration::from_secs(90), rx.recv())
+            .await
+            .expect("the engine answers in time")
+            .expect("engine open");
+        if let EngineEvent::Finished { evidence, .. } = ev {
+            return evidence.results;
+        }
+    }
+}
+
+fn by_target<'a>(results: &'a [CheckOutcome], path: &str) -> &'a CheckOutcome {
+    let url = format!("{API}{path}");
+    results
+        .iter()
+        .find(|o| o.target == url)
+        .unwrap_or_else(|| panic!("no result for {url}: {results:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn latency_baseline_raises_each_code_on_its_lab_route_and_none_on_healthy_ones() {
+    let lab = lab().await;
+    let routes = vec![
+        route("/api/status", "GET", None),
+        route("/api/slow", "GET", None),
+        route("/api/flaky", "GET", None),
+        route("/api/export", "GET", None),
+        route("/api/projects", "POST", Some("{\"name\":\"launch\"}")),
+    ];
+    let results = run_kind(
+        &lab,
+        "perf.latency",
+        routes,
+        &[("samples", "20"), ("warmup", "1")],
+    )
+    .await;
+    let expect: [(&str, &[&str]); 5] = [
+        ("/api/status", &[]),
+        ("/api/slow", &["perf.p95_over_budget"]),
+        ("/api/flaky", &["perf.error_rate_over_budget"]),
+        ("/api/export", &["perf.payload_large"]),
+        ("/api/projects", &[]),
+    ];
+    for (path, want) in expect {
+        let o = by_target(&results, path);
+        assert_eq!(codes(o), want, "{path}: {}", o.summary);
+        let r = &o.evidence["routes"][0];
+        assert_eq!(r["requests"], 20, "{path}: {}", o.evidence);
+        for p in ["p50", "p90", "p95", "p99", "max"] {
+            assert!(r["latency_ms"][p].is_f64(), "{path}: {p}");
+        }
+        assert!(r["histogram"].as_array().is_some_and(|h| !h.is_empty()));
+        assert!(r["errors"]["5xx"].is_u64());
+    }
+    let flaky = &by_target(&results, "/api/flaky").evidence["routes"][0];
+    assert_eq!(flaky["errors"]["5xx"], 2, "one in ten answers is a 503");
+    let write = &by_target(&results, "/api/projects").evidence["routes"][0];
+    assert_eq!(
+        (write["method"].as_str(), write["p95_budget_ms"].as_u64()),
+        (Some("POST"), Some(500))
+    );
+    lab.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_kind_judges_concurrent_runs_against_the_budgets() {
+    let lab = lab().await;
+    let routes = vec![
+        route("/api/status", "GET", None),
+        route("/api/flaky", "GET", None),
+        route("/api/slow", "GET", None),
+    ];
+    let results = run_kind(
+        &lab,
+        "perf.load",
+        routes,
+        &[("connections", "3"), ("duration", "2")],
+    )
+    .await;
+    assert!(codes(by_target(&results, "/api/status")).is_empty());
+    assert_eq!(
+        codes(by_target(&results, "/api/flaky")),
+        ["perf.error_rate_over_budget"]
+    );
+    assert_eq!(
+        codes(by_target(&results, "/api/slow")),
+        ["perf.p95_over_budget"]
+    );
+    let ev = &by_target(&results, "/api/status").evidence;
+    assert_eq!(ev["connections"], 3);
+    assert!(ev["timeline"].as_array().is_some_and(|t| !t.is_empty()));
+    lab.shutdown().await;
+}
+
+async fn keepalive_server(stall: Option<Stall>) -> (reqwest::Url, CancellationToken) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap())
+        .parse()
+        .unwrap();
+    let token = CancellationToken::new();
+    tokio::spawn(serve(listener, stall, token.clone()));
+    (url, token)
+}
+
+fn plan(connections: usize, pace: Pace, secs: u64) -> LoadPlan {
+    LoadPlan {
+        connections,
+        pace,
+        duration: Duration::from_secs(secs),
+        max_requests: perf::load::MAX_REQUESTS,
+        timeout: Duration::from_secs(5),
+        interval: Duration::from_millis(500),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stall_shows_in_corrected_latency_and_not_in_raw_latency() {
+    let (url, stop) = keepalive_server(Some(Stall {
+        nth: 40,
+        for_: Duration::from_secs(1),
+    }))
+    .await;
+    let client = reqwest::Client::new();
+    let m = perf::load::run(
+        client,
+        vec![RouteSpec::get(url)],
+        &plan(1, Pace::Rate(200.0), 3),
+        CancellationToken::new(),
+        None,
+    )
+    .await
+    .expect("valid plan");
+    let corrected = Percentiles::of(&m.routes[0].corrected);
+    let raw = Percentiles::of(&m.routes[0].raw);
+    assert!(
+        corrected.p99 > 500.0 && corrected.p99 > 10.0 * raw.p99,
+        "corrected {corrected:?} raw {raw:?}"
+    );
+    assert!(m.waited_for_connection > 100, "{}", m.waited_for_connection);
+    stop.cancel();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_stops_a_run_at_once_and_caps_are_enforced() {
+    let (url, stop) = keepalive_server(None).await;
+    let token = CancellationToken::new();
+    let cancel = token.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        cancel.cancel();
+    });
+    let started = Instant::now();
+    let m = perf::load::run(
+        reqwest::Client::new(),
+        vec![RouteSpec::get(url.clone())],
+        &plan(8, Pace::Closed, 60),
+        token,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(m.cancelled);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(m.routes[0].requests > 0);
+    for bad in [
+        plan(0, Pace::Closed, 1),
+        plan(perf::load::MAX_CONNECTIONS + 1, Pace::Closed, 1),
+        plan(1, Pace::Closed, 601),
+        plan(1, Pace::Rate(0.0), 1),
+        plan(1, Pace::Rate(f64::NAN), 1),
+    ] {
+        assert!(bad.validate().is_err(), "{bad:?}");
+    }
+    stop.cancel();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_command_needs_yes_off_a_terminal_and_reports_json() {
+    let lab = lab().await;
+    let mut args: Vec<String> = vec!["load".into(), format!("{API}/api/flaky")];
+    args.extend(lab_flags(&lab));
+    args.extend(["--connections", "2", "--requests", "30"].map(String::from));
+    let refused = run(args.clone()).await;
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes"));
+    args.extend(["--yes", "--format", "json"].map(String::from));
+    let out = run(args).await;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(out.status.code(), Some(1), "10 % errors is over budget");
+    let r = &v["routes"][0];
+    assert_eq!(
+        (r["method"].as_str(), r["requests"].as_u64()),
+        (Some("GET"), Some(30))
+    );
+    assert_eq!(r["errors"]["5xx"], 3);
+    for key in ["url", "rps", "latency_ms", "errors", "histogram"] {
+        assert!(!r[key].is_null(), "{key}");
+    }
+    lab.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_only_perf_measures_routes_given_on_the_command_line() {
+    let lab = lab().await;
+    let mut args: Vec<String> = ["check", "--only", "perf", "--format", "json"]
+        .map(String::from)
+        .to_vec();
+    args.extend([
+        "--route".into(),
+        format!("POST {API}/api/projects"),
+        "--route-body".into(),
+        "{\"name\":\"launch\"}".into(),
+    ]);
+    args.extend(lab_flags(&lab));
+    let out = run(args).await;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let results = v["results"].as_array().unwrap();
+    let latency = results
+        .iter()
+        .find(|r| r["check"] == "perf.latency")
+        .expect("perf.latency ran");
+    assert_eq!(latency["status"], "pass", "{latency}");
+    assert_eq!(latency["evidence"]["routes"][0]["method"], "POST");
+    assert!(
+        !results.iter().any(|r| r["check"] == "perf.load"),
+        "load needs --yes"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("perf.load"));
+    lab.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn step_test_stops_at_the_first_step_over_budget() {
+    let (url, stop) = keepalive_server(None).await;
+    let healthy = perf::step::run(
+        reqwest::Client::new(),
+        vec![RouteSpec::get(url)],
+        &[1, 2],
+        &plan(1, Pace::Closed, 1),
+        perf::Budgets::default(),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(healthy.steps.len(), 2);
+    assert_eq!(healthy.first_bottleneck, None);
+    stop.cancel();
+
+    let lab = lab().await;
+    let mut args: Vec<String> = vec!["load".into(), format!("{API}/api/flaky")];
+    args.extend(lab_flags(&lab));
+    args.extend(
+        [
+            "--steps",
+            "2,4",
+            "--duration",
+            "1",
+            "--yes",
+            "--format",
+            "json",
+        ]
+        .map(String::from),
+    );
+    let out = run(args).await;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["first_bottleneck"], 2, "{v}");
+    assert_eq!(v["steps"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        v["steps"][0]["over_budget"][0],
+        "perf.error_rate_over_budget"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    lab.shutdown().await;
+}
