@@ -198,7 +198,7 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
     if !applies {
         // A CI run that checks nothing would report "go": a misconfiguration, not a pass.
         return Err(format!(
-            "nothing to check: none of the families asked for ({}) applies to the given targets (hosts get dns, email, tls, http and edge; URLs http; paths secrets and env)",
+            "nothing to check: none of the families asked for ({}) applies to the given targets (hosts get dns, email, tls, http and edge; URLs http and perf; paths secrets and env)",
             families
                 .iter()
                 .map(|f| f.as_str())
