@@ -10,6 +10,8 @@
 //! session's `ca_file` (a path, like any user's) can name it; the dir goes with the lab.
 
 pub mod dns_server;
+pub mod hook;
+pub mod switch;
 pub mod web;
 pub mod zones;
 
