@@ -7,6 +7,7 @@ pub mod check_args;
 pub mod demo;
 pub mod docs;
 pub mod lab;
+pub mod monitor;
 pub mod runbooks;
 pub mod secret;
 pub mod sessions;
