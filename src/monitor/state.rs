@@ -24,12 +24,12 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// The defaults of the roadmaps: every minute, two failures, confirm at a quarter of
-    /// the interval (at least a second).
+    /// The defaults of the roadmaps: two failures, confirmed at a quarter of the interval
+    /// (at least 200 ms, so a short test interval does not turn into a busy loop).
     pub fn every(interval: Duration) -> Rules {
         Rules {
             interval,
-            confirm_interval: (interval / 4).max(Duration::from_secs(1)).min(interval),
+            confirm_interval: (interval / 4).max(Duration::from_millis(200)).min(interval),
             threshold: 2,
             slow_ms: 2_000,
             history: 120,
@@ -121,6 +121,10 @@ pub struct TargetState {
     pub last_failure: Option<(Duration, String)>,
     history: VecDeque<Sample>,
     cap: usize,
+    /// Time spent up and down, each probe's answer standing until the next probe: probes
+    /// come faster while failing, so counting probes would overweight outages.
+    up_time: Duration,
+    down_time: Duration,
 }
 
 impl TargetState {
@@ -139,6 +143,8 @@ impl TargetState {
             last_failure: None,
             history: VecDeque::with_capacity(rules.history.max(1)),
             cap: rules.history.max(1),
+            up_time: Duration::ZERO,
+            down_time: Duration::ZERO,
         }
     }
 
@@ -151,6 +157,14 @@ impl TargetState {
             ProbeResult::Up { latency_ms, .. } => (true, Some(*latency_ms)),
             ProbeResult::Down { latency_ms, .. } => (false, *latency_ms),
         };
+        if let Some(prev) = self.history.back() {
+            let d = at.saturating_sub(prev.at);
+            if prev.up {
+                self.up_time += d;
+            } else {
+                self.down_time += d;
+            }
+        }
         if self.history.len() == self.cap {
             self.history.pop_front();
         }
@@ -226,8 +240,13 @@ impl TargetState {
         }
     }
 
-    /// Share of probes that succeeded, in percent (100 before any probe).
+    /// Share of the monitored time the target was up, in percent; by probe count until
+    /// two probes span some time (100 before any probe).
     pub fn uptime_pct(&self) -> f64 {
+        let total = self.up_time + self.down_time;
+        if !total.is_zero() {
+            return self.up_time.as_secs_f64() * 100.0 / total.as_secs_f64();
+        }
         if self.probes == 0 {
             return 100.0;
         }
@@ -342,7 +361,9 @@ mod tests {
             .collect();
         assert_eq!(kinds, ["down", "recovered"]);
         assert_eq!(t.failures, 3);
-        assert!((t.uptime_pct() - 4.0 * 100.0 / 7.0).abs() < 1e-9);
+        // Up 0–4 s, down 4–7 s (probed every second while failing), up 7–12 s: time, not
+        // probe counts, even though the outage was probed more often.
+        assert!((t.uptime_pct() - 75.0).abs() < 1e-9, "{}", t.uptime_pct());
     }
 
     #[test]
