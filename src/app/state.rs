@@ -250,6 +250,8 @@ pub struct App {
     pub quitting: bool,
     /// False when `NO_COLOR` asks for a colourless screen (styles keep bold/reverse).
     pub color: bool,
+    /// The Monitor screen's live state (empty until a monitor runs).
+    pub monitor: crate::monitor::board::Board,
 }
 
 impl App {
@@ -301,6 +303,7 @@ impl App {
             size: (0, 0),
             quitting: false,
             color: true,
+            monitor: crate::monitor::board::Board::default(),
         }
     }
 

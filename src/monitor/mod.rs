@@ -4,6 +4,7 @@
 //! that ties them together for the headless command and the TUI.
 
 pub mod alert;
+pub mod board;
 pub mod probe;
 pub mod run;
 pub mod state;
