@@ -218,3 +218,88 @@ async fn a_certificate_near_expiry_gives_cert_expiring_and_a_fresh_one_does_not(
     );
     lab.shutdown().await;
 }
+
+/// The "test alert route" action through the engine's registry, with the webhook URL in
+/// a keyring (an in-memory store here) under the session's credential name.
+mod route_test {
+    use super::*;
+    use launch_ready::credentials::{CredentialError, CredentialStore, Scope as CredScope};
+    use launch_ready::engine::Scope;
+    use launch_ready::engine::access::{Credentials, Progress};
+    use launch_ready::engine::registry::CheckInput;
+    use launch_ready::engine::targets::Target;
+    use launch_ready::finding::CheckStatus;
+
+    struct OneSecret(String);
+
+    impl CredentialStore for OneSecret {
+        fn set(&self, _: &CredScope, _: &str, _: &str) -> Result<(), CredentialError> {
+            Ok(())
+        }
+        fn get(&self, _: &CredScope, name: &str) -> Result<String, CredentialError> {
+            if name == "alert-webhook" {
+                Ok(self.0.clone())
+            } else {
+                Err(CredentialError::NotFound(name.into()))
+            }
+        }
+        fn delete(&self, _: &CredScope, _: &str) -> Result<(), CredentialError> {
+            Ok(())
+        }
+        fn list(&self, _: &CredScope) -> Result<Vec<String>, CredentialError> {
+            Ok(vec!["alert-webhook".into()])
+        }
+        fn backend(&self) -> String {
+            "memory".into()
+        }
+    }
+
+    async fn test_route(url: &str, credential: &str) -> launch_ready::session::model::CheckOutcome {
+        let creds = Credentials::new(Arc::new(OneSecret(url.into())), Some("acme".into()));
+        let scope = Scope::new(
+            Default::default(),
+            NetworkSettings::default(),
+            Default::default(),
+        )
+        .with_credentials(creds);
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let check = launch_ready::engine::adapters::builtin()
+            .get("uptime.alert_route")
+            .expect("registered");
+        check(CheckInput {
+            net: net(),
+            target: Target {
+                name: credential.into(),
+                role: "alert".into(),
+            },
+            scope: Arc::new(scope),
+            params: Arc::default(),
+            progress: Arc::new(Progress::new("t".into(), tx)),
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn a_working_route_gets_a_marked_test_alert() {
+        let hook = HookReceiver::start().await.unwrap();
+        let o = test_route(&hook.url(), "alert-webhook").await;
+        assert_eq!(o.status, CheckStatus::Pass, "{o:?}");
+        let got = hook.received();
+        assert_eq!(
+            (got.len(), &got[0]["test"], &got[0]["event"]),
+            (1, &serde_json::json!(true), &serde_json::json!("test"))
+        );
+        assert!(!serde_json::to_string(&o).unwrap().contains(&hook.url()));
+    }
+
+    #[tokio::test]
+    async fn a_failing_or_missing_route_is_alert_route_failed() {
+        let hook = HookReceiver::start().await.unwrap();
+        hook.answer(500);
+        let o = test_route(&hook.url(), "alert-webhook").await;
+        assert_eq!(common::codes(&o), ["uptime.alert_route_failed"], "{o:?}");
+        assert!(!serde_json::to_string(&o).unwrap().contains(&hook.url()));
+        let o = test_route(&hook.url(), "other-hook").await;
+        assert_eq!(common::codes(&o), ["uptime.alert_route_failed"], "{o:?}");
+    }
+}

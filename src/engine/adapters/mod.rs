@@ -14,6 +14,7 @@ pub mod email;
 pub mod http;
 pub mod reach;
 pub mod tls;
+pub mod uptime;
 
 use super::registry::Registry;
 
@@ -25,6 +26,7 @@ pub fn builtin() -> Registry {
     tls::register(&mut r);
     http::register(&mut r);
     edge::register(&mut r);
+    uptime::register(&mut r);
     r
 }
 
