@@ -32,6 +32,7 @@ fn config(duration: Duration) -> Config {
             timeout: Duration::from_secs(1),
         },
         duration: Some(duration),
+        test_alerts: false,
     }
 }
 

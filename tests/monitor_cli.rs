@@ -72,3 +72,43 @@ async fn an_outage_from_second_5_to_12_gives_one_down_and_one_recovery_alert() {
     assert_eq!(out.status.code(), Some(0));
     eprintln!("{}", serde_json::to_string_pretty(o).unwrap());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_drill_measures_detection_delivery_and_recovery_against_the_target() {
+    let hook = HookReceiver::start().await.unwrap();
+    let hook_url = hook.url();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+            .args(["monitor", "--drill", "--interval", "1s", "--format", "json"])
+            .env("LAUNCH_READY_ALERT_WEBHOOK", &hook_url)
+            .output()
+            .expect("binary runs")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let d = &v["drill"];
+    assert_eq!(d["passed"], true, "{d}");
+    assert_eq!(out.status.code(), Some(0));
+    let ms = |k: &str| d[k].as_u64().unwrap_or_else(|| panic!("{k} in {d}"));
+    assert!(
+        ms("detection_ms") < 2000 && ms("alert_ms") < 2000 && ms("alert_ms") <= ms("target_ms"),
+        "{d}"
+    );
+    assert!(
+        ms("recovery_ms") < 3000 && ms("recovery_alert_ms") < 3000,
+        "{d}"
+    );
+    let got = hook.received();
+    let events: Vec<(&str, bool)> = got
+        .iter()
+        .map(|a| (a["event"].as_str().unwrap_or(""), a["test"] == true))
+        .collect();
+    assert_eq!(
+        events,
+        [("test", true), ("down", true), ("recovered", true)]
+    );
+    eprintln!("{}", serde_json::to_string_pretty(d).unwrap());
+}

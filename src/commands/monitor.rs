@@ -56,6 +56,10 @@ pub struct MonitorArgs {
     /// Output format: text or json.
     #[arg(long, default_value = "text")]
     pub format: String,
+    /// Alert drill instead of monitoring: send a marked test alert, stage an outage on a
+    /// loopback route the drill controls, and measure detection, delivery and recovery.
+    #[arg(long)]
+    pub drill: bool,
 }
 
 /// Parses `500ms`, `30s`, `2m`, `1h` or a bare number of seconds.
@@ -132,7 +136,7 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         }
     }
     urls.extend(args.urls.iter().cloned());
-    if urls.is_empty() {
+    if urls.is_empty() && !args.drill {
         return Err("nothing to monitor: give URLs or --session".into());
     }
     let mut targets = Vec::with_capacity(urls.len());
@@ -181,6 +185,7 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
             ..Retry::default()
         },
         duration,
+        test_alerts: false,
     };
     Ok(Plan {
         targets,
@@ -234,6 +239,9 @@ pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
         if route.is_none() {
             eprintln!("launch-ready: alerts will not be sent ({route_status})");
         }
+        if args.drill {
+            return Ok(run_drill(net, route, &plan, out).await);
+        }
         let cancel = CancellationToken::new();
         let on_signal = cancel.clone();
         tokio::spawn(async move {
@@ -282,6 +290,55 @@ pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
             .any(|f| f.severity.at_least(crate::finding::Severity::High));
         Ok(u8::from(bad))
     })
+}
+
+/// Runs the drill and writes its report; exit 1 unless every step passed in time.
+async fn run_drill(net: Arc<Net>, route: Option<Route>, plan: &Plan, out: &mut String) -> u8 {
+    let r = crate::monitor::drill::drill(
+        net,
+        route,
+        plan.config.rules.interval,
+        plan.config.retry,
+        DEFAULT_ALERT_TARGET,
+    )
+    .await;
+    if plan.json {
+        let v = serde_json::json!({
+            "tool": "launch-ready",
+            "version": env!("CARGO_PKG_VERSION"),
+            "drill": r,
+        });
+        out.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default());
+        out.push('\n');
+    } else {
+        use std::fmt::Write;
+        let ms =
+            |v: Option<u64>| v.map_or("–".to_string(), |m| format!("{:.1} s", m as f64 / 1000.0));
+        let test = r.test_alert.as_ref().and_then(|a| a.delivery_ms);
+        let _ = writeln!(
+            out,
+            "alert drill: {}",
+            if r.passed { "PASSED" } else { "FAILED" }
+        );
+        let _ = writeln!(out, "  test alert delivered:        {}", ms(test));
+        let _ = writeln!(out, "  outage → detected:           {}", ms(r.detection_ms));
+        let _ = writeln!(
+            out,
+            "  outage → alert delivered:    {} (target {} s)",
+            ms(r.alert_ms),
+            r.target_ms / 1000
+        );
+        let _ = writeln!(out, "  restored → recovery seen:    {}", ms(r.recovery_ms));
+        let _ = writeln!(
+            out,
+            "  restored → recovery alerted: {}",
+            ms(r.recovery_alert_ms)
+        );
+        for p in &r.problems {
+            let _ = writeln!(out, "  problem: {p}");
+        }
+    }
+    u8::from(!r.passed)
 }
 
 fn progress_line(urls: &[String], e: &MonitorEvent) -> Option<String> {

@@ -5,6 +5,7 @@
 
 pub mod alert;
 pub mod board;
+pub mod drill;
 pub mod probe;
 pub mod run;
 pub mod state;

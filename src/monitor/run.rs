@@ -40,6 +40,8 @@ pub struct Config {
     pub retry: Retry,
     /// Stop after this long; `None` runs until cancelled.
     pub duration: Option<Duration>,
+    /// Mark every alert as a test (a drill's staged outage is not a real one).
+    pub test_alerts: bool,
 }
 
 /// What the monitor tells its watcher (the TUI, the headless progress line) as it goes.
@@ -317,7 +319,7 @@ impl Job {
             state: if event == Event::Down { "down" } else { "up" },
             since,
             reason,
-            test: false,
+            test: self.config.test_alerts,
         }
     }
 
