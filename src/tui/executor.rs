@@ -16,6 +16,8 @@ pub struct Executor {
     pub engine: Engine,
     /// Where keyring outcomes are sent back to the loop.
     pub inbox: UnboundedSender<Msg>,
+    /// Stops the running monitor, if one runs.
+    pub monitor: Option<tokio_util::sync::CancellationToken>,
 }
 
 impl Executor {
@@ -79,6 +81,31 @@ impl Executor {
                     });
                 }
                 // The loop sees `app.quitting` and shuts down in order.
+                Effect::StartMonitor {
+                    urls,
+                    network,
+                    rules,
+                    credential,
+                } => {
+                    if let Some(old) = self.monitor.take() {
+                        old.cancel();
+                    }
+                    let cancel = tokio_util::sync::CancellationToken::new();
+                    self.monitor = Some(cancel.clone());
+                    tokio::spawn(super::monitor::run(
+                        urls,
+                        network,
+                        rules,
+                        credential,
+                        self.inbox.clone(),
+                        cancel,
+                    ));
+                }
+                Effect::StopMonitor => {
+                    if let Some(c) = self.monitor.take() {
+                        c.cancel();
+                    }
+                }
                 Effect::Quit => {}
             }
         }

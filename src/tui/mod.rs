@@ -11,6 +11,7 @@
 
 pub mod executor;
 pub mod keymap;
+pub mod monitor;
 pub mod mouse;
 pub mod terminal;
 pub mod theme;
@@ -214,6 +215,7 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
         persister,
         engine,
         inbox: inbox_tx,
+        monitor: None,
     };
     let mut app = App::new(session, runbook, OffsetDateTime::now_utc());
     app.color = color_wanted();
@@ -285,6 +287,9 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
     }
     drop(guard);
     executor.engine.cancel_all();
+    if let Some(m) = executor.monitor.take() {
+        m.cancel();
+    }
     if executor.save_due && !app.discard_unsaved {
         executor.persister.save(app.session.clone());
     }

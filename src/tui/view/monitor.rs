@@ -68,9 +68,9 @@ fn render_idle(t: Theme, frame: &mut Frame, area: Rect) {
         Line::default(),
         Line::from(Span::styled("Uptime monitoring", t.title())),
         Line::default(),
-        Line::from("No monitor is running in this window."),
+        Line::from("Press m to probe the session's pages every minute and alert its alert route."),
         Line::from(Span::styled(
-            "Run `launch-ready monitor --session NAME` (or URLs) to probe on an interval and alert the alert-webhook route.",
+            "Headless: `launch-ready monitor --session NAME`; `--drill` measures the alert path.",
             t.dim(),
         )),
     ];
@@ -85,7 +85,7 @@ fn header(b: &Board, t: Theme) -> Vec<Line<'static>> {
         .rules
         .clone()
         .unwrap_or_else(|| crate::monitor::state::Rules::every(std::time::Duration::from_secs(60)));
-    let route = b.route.clone().unwrap_or_else(|| "not configured".into());
+    let route = b.route.clone().unwrap_or_else(|| "looking it up…".into());
     vec![Line::from(vec![
         Span::styled(
             if b.running {
