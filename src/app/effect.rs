@@ -51,6 +51,8 @@ pub enum Effect {
     },
     /// Stop the running monitor.
     StopMonitor,
+    /// Take the demo lab's switchable route down, or bring it back.
+    SwitchDemoRoute,
     /// Leave: flush saves (unless `App::discard_unsaved`) and restore the terminal.
     Quit,
 }

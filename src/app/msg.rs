@@ -89,6 +89,8 @@ pub enum Action {
     DiscardQuit,
     /// `m` on the Monitor screen: start monitoring the session's pages, or stop.
     Monitor,
+    /// `d` on the demo's Monitor screen: take the lab's switchable route down or back up.
+    SwitchDemoRoute,
 }
 
 /// What the keyring probe found.

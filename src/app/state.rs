@@ -252,6 +252,9 @@ pub struct App {
     pub color: bool,
     /// The Monitor screen's live state (empty until a monitor runs).
     pub monitor: crate::monitor::board::Board,
+    /// The demo lab's switchable route (its URL), monitored with the session's pages and
+    /// taken down or brought back with `d`.
+    pub demo_route: Option<String>,
 }
 
 impl App {
@@ -304,6 +307,7 @@ impl App {
             quitting: false,
             color: true,
             monitor: crate::monitor::board::Board::default(),
+            demo_route: None,
         }
     }
 

@@ -169,6 +169,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     let screen = app.screen();
     match action {
         Action::Monitor => update_monitor::toggle(app, fx),
+        Action::SwitchDemoRoute => update_monitor::switch_demo_route(app, fx),
         // Quitting while the disk is behind asks first: the changes would otherwise be
         // lost without a word when the final save fails too.
         Action::Quit if app.save_error.is_some() => {

@@ -17,10 +17,11 @@ pub fn toggle(app: &mut App, fx: &mut Vec<Effect>) {
         fx.push(Effect::StopMonitor);
         return;
     }
-    let urls: Vec<String> = crate::engine::targets::expand(Subject::Page, &app.session.targets)
+    let mut urls: Vec<String> = crate::engine::targets::expand(Subject::Page, &app.session.targets)
         .into_iter()
         .map(|t| t.name)
         .collect();
+    urls.extend(app.demo_route.iter().cloned());
     if urls.is_empty() {
         app.status =
             Some("nothing to monitor: add hosts or routes on the targets screen (4)".into());
@@ -46,12 +47,23 @@ pub fn toggle(app: &mut App, fx: &mut Vec<Effect>) {
     });
 }
 
+/// `d`: only the demo has a route it may take down.
+pub fn switch_demo_route(app: &mut App, fx: &mut Vec<Effect>) {
+    if app.demo_route.is_none() {
+        app.status = Some("only the demo lab has a route that can be taken down".into());
+        return;
+    }
+    app.status =
+        Some("demo route switched: watch it go down (or come back) within two probes".into());
+    fx.push(Effect::SwitchDemoRoute);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::app::{Action, Msg, update};
 
-    fn app() -> App {
+    pub(super) fn app() -> App {
         let l = crate::runbook::load::load_file(std::path::Path::new(
             "tests/fixtures/runbooks/valid/minimal.ron",
         ))
@@ -86,5 +98,24 @@ mod tests {
         let fx = update(&mut a, Msg::Action(Action::Monitor));
         assert!(matches!(fx.as_slice(), [Effect::StopMonitor]));
         assert!(!a.monitor.running);
+    }
+}
+
+#[cfg(test)]
+mod demo_tests {
+    use crate::app::{Action, Effect, Msg, update};
+
+    #[test]
+    fn d_switches_the_demo_route_only_in_the_demo_and_the_route_is_monitored() {
+        let mut a = super::tests::app();
+        assert!(update(&mut a, Msg::Action(Action::SwitchDemoRoute)).is_empty());
+        a.demo_route = Some("http://127.0.0.1:9/".into());
+        let fx = update(&mut a, Msg::Action(Action::SwitchDemoRoute));
+        assert!(matches!(fx.as_slice(), [Effect::SwitchDemoRoute]));
+        let fx = update(&mut a, Msg::Action(Action::Monitor));
+        let Some(Effect::StartMonitor { urls, .. }) = fx.first() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(urls.last().map(String::as_str), Some("http://127.0.0.1:9/"));
     }
 }

@@ -18,6 +18,8 @@ pub struct Executor {
     pub inbox: UnboundedSender<Msg>,
     /// Stops the running monitor, if one runs.
     pub monitor: Option<tokio_util::sync::CancellationToken>,
+    /// The demo lab's switchable route (demo sessions only).
+    pub demo_route: Option<crate::lab::switch::Switchable>,
 }
 
 impl Executor {
@@ -100,6 +102,15 @@ impl Executor {
                         self.inbox.clone(),
                         cancel,
                     ));
+                }
+                Effect::SwitchDemoRoute => {
+                    if let Some(r) = &self.demo_route {
+                        if r.is_up() {
+                            r.down();
+                        } else if let Err(e) = r.up() {
+                            let _ = self.inbox.send(Msg::MonitorRoute(e));
+                        }
+                    }
                 }
                 Effect::StopMonitor => {
                     if let Some(c) = self.monitor.take() {

@@ -139,6 +139,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Targets, &[key('x'), code(KeyCode::Delete)], "x Del", Action::Delete, "remove the entry (u puts it back)"),
     bind(X::Targets, &[key('u')], "u", Action::Undo, "undo the last removal"),
     bind(X::Monitor, &[key('m')], "m", Action::Monitor, "start or stop monitoring the session's pages"),
+    bind(X::Monitor, &[key('d')], "d", Action::SwitchDemoRoute, "demo: take the lab's switchable route down or back up"),
     bind(X::Editor, &[code(KeyCode::Esc), ctrl('s')], "Esc Ctrl-S", Action::Commit, "keep the text and close"),
     bind(X::Editor, &[ctrl('x')], "Ctrl-X", Action::Discard, "close without keeping the edit"),
     bind(X::Prompt, &[code(KeyCode::Enter)], "Enter", Action::Confirm, "accept"),

@@ -216,9 +216,15 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
         engine,
         inbox: inbox_tx,
         monitor: None,
+        demo_route: None,
     };
+    let demo = commands::demo::is_demo(&session);
     let mut app = App::new(session, runbook, OffsetDateTime::now_utc());
     app.color = color_wanted();
+    if demo && let Ok(route) = crate::lab::switch::Switchable::start().await {
+        app.demo_route = Some(route.url());
+        executor.demo_route = Some(route);
+    }
     if runbook_changed {
         app.status = Some(
             "the runbook changed since this session began; statuses are kept by check id".into(),
