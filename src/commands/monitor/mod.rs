@@ -7,8 +7,8 @@ use crate::credentials::CredentialError;
 use crate::engine::access::Credentials;
 use crate::monitor::alert::{self, Format as AlertFormat, Retry, Route};
 use crate::monitor::probe::Expect;
-use crate::monitor::run::{self, Config, MonitorEvent, TargetReport, TargetSpec};
-use crate::monitor::state::{Rules, Transition};
+use crate::monitor::run::{self, Config, TargetSpec};
+use crate::monitor::state::Rules;
 use crate::monitor::{finding, secs_ms};
 use crate::net::Net;
 use crate::net::settings::{ConnectTo, NetworkSettings};
@@ -17,6 +17,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+
+mod report;
+
+use report::{json_report, progress_line, text_report};
 
 #[derive(Debug, Args)]
 pub struct MonitorArgs {
@@ -93,6 +97,8 @@ struct Plan {
     credential: String,
     alert_format: Option<AlertFormat>,
     json: bool,
+    /// The runbook's alert-delay target, else `DEFAULT_ALERT_TARGET`.
+    alert_target: Duration,
 }
 
 fn plan(args: &MonitorArgs) -> Result<Plan, String> {
@@ -120,7 +126,8 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
     let mut urls: Vec<String> = Vec::new();
     let mut network = NetworkSettings::default();
     let mut credential = alert::CREDENTIAL.to_string();
-    let cert_warn_days = i64::from(crate::checks::tls::DEFAULT_WARN_DAYS);
+    let mut cert_warn_days = i64::from(crate::checks::tls::DEFAULT_WARN_DAYS);
+    let mut alert_target = DEFAULT_ALERT_TARGET;
     if let Some(name) = &args.session {
         let path = crate::session::list::resolve(name).map_err(|e| format!("--session: {e}"))?;
         let s = crate::session::store::read(&path).map_err(|e| format!("--session: {e}"))?;
@@ -133,6 +140,14 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         network = s.network.clone();
         if let Some(c) = &s.targets.alert_route {
             credential = c.clone();
+        }
+        // The session's runbook sets the warning window and the alert-delay target; a
+        // runbook that cannot be loaded leaves the defaults (`check` reports it).
+        if let Ok(l) = super::runbooks::library().find(&s.runbook.id, s.runbook.path.as_deref()) {
+            cert_warn_days = i64::from(l.runbook.targets.cert_warn_days);
+            if let Some(m) = l.runbook.targets.alert_delay_min {
+                alert_target = Duration::from_secs(u64::from(m) * 60);
+            }
         }
     }
     urls.extend(args.urls.iter().cloned());
@@ -194,6 +209,7 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         credential,
         alert_format,
         json,
+        alert_target,
     })
 }
 
@@ -279,7 +295,14 @@ pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
             ));
         }
         if plan.json {
-            let v = json_report(&plan.config, &route_status, started, &reports, &findings);
+            let v = json_report(
+                &plan.config,
+                plan.alert_target,
+                &route_status,
+                started,
+                &reports,
+                &findings,
+            );
             out.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default());
             out.push('\n');
         } else {
@@ -299,7 +322,7 @@ async fn run_drill(net: Arc<Net>, route: Option<Route>, plan: &Plan, out: &mut S
         route,
         plan.config.rules.interval,
         plan.config.retry,
-        DEFAULT_ALERT_TARGET,
+        plan.alert_target,
     )
     .await;
     if plan.json {
@@ -341,105 +364,21 @@ async fn run_drill(net: Arc<Net>, route: Option<Route>, plan: &Plan, out: &mut S
     u8::from(!r.passed)
 }
 
-fn progress_line(urls: &[String], e: &MonitorEvent) -> Option<String> {
-    let url = |i: &usize| urls.get(*i).map_or("?", String::as_str);
-    match e {
-        MonitorEvent::Changed { target, transition } => Some(match transition {
-            Transition::Down { at, reason, .. } => {
-                format!("{:>7.1}s DOWN {} ({reason})", at.as_secs_f64(), url(target))
-            }
-            Transition::Recovered { at, .. } => {
-                format!("{:>7.1}s RECOVERED {}", at.as_secs_f64(), url(target))
-            }
-            Transition::Slow { at, latency_ms } => format!(
-                "{:>7.1}s SLOW {} ({latency_ms} ms)",
-                at.as_secs_f64(),
-                url(target)
-            ),
-            Transition::Fast { at } => {
-                format!("{:>7.1}s FAST again {}", at.as_secs_f64(), url(target))
-            }
-        }),
-        MonitorEvent::Alert { target, record } => {
-            Some(match (&record.delivery_ms, &record.error) {
-                (Some(ms), _) => format!(
-                    "         alert `{}` for {} delivered {ms} ms after detection",
-                    record.event,
-                    url(target)
-                ),
-                (None, e) => format!(
-                    "         alert `{}` for {} NOT delivered: {}",
-                    record.event,
-                    url(target),
-                    e.as_deref().unwrap_or("")
-                ),
-            })
-        }
-        _ => None,
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
 
-fn json_report(
-    config: &Config,
-    route: &str,
-    started: time::OffsetDateTime,
-    reports: &[TargetReport],
-    findings: &[crate::finding::Finding],
-) -> serde_json::Value {
-    use time::format_description::well_known::Rfc3339;
-    serde_json::json!({
-        "tool": "launch-ready",
-        "version": env!("CARGO_PKG_VERSION"),
-        "started_at": started.format(&Rfc3339).unwrap_or_default(),
-        "interval_ms": secs_ms(config.rules.interval),
-        "confirm_interval_ms": secs_ms(config.rules.confirm_interval),
-        "alert_route": route,
-        "alert_delay_target_ms": secs_ms(DEFAULT_ALERT_TARGET),
-        "targets": reports,
-        "findings": findings,
-    })
-}
-
-fn text_report(
-    route: &str,
-    reports: &[TargetReport],
-    findings: &[crate::finding::Finding],
-) -> String {
-    use std::fmt::Write;
-    let mut s = String::new();
-    let _ = writeln!(s, "alert route: {route}");
-    for r in reports {
-        let _ = writeln!(
-            s,
-            "{}  {}  probes {}  failures {}  uptime {:.2}%{}",
-            r.state.to_uppercase(),
-            r.url,
-            r.probes,
-            r.failures,
-            r.uptime_pct,
-            r.cert_days_left
-                .map(|d| format!("  certificate {d} days"))
-                .unwrap_or_default()
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("60s"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("20"), Ok(Duration::from_secs(20)));
+        assert!(
+            parse_duration("0s").is_err()
+                && parse_duration("1d").is_err()
+                && parse_duration("s").is_err()
         );
-        for o in &r.outages {
-            let _ = writeln!(
-                s,
-                "  outage detected {} ms after the first failed probe ({} ms at worst since the last good one); alert delivered {}; recovered {}",
-                o.detection_ms,
-                o.detection_worst_ms.map_or("?".into(), |v| v.to_string()),
-                o.alert_delivered_ms.map_or("no".into(), |d| format!(
-                    "{} ms after detection",
-                    d.saturating_sub(o.detected_ms)
-                )),
-                o.recovered_ms.map_or("not yet".into(), |v| format!(
-                    "at {:.1} s",
-                    v as f64 / 1000.0
-                )),
-            );
-        }
     }
-    for f in findings {
-        let _ = writeln!(s, "{} {}: {}", f.severity.as_str(), f.code, f.message);
-    }
-    s
 }
