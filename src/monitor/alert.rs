@@ -194,6 +194,28 @@ impl Route {
         })
     }
 
+    /// The error's whole chain (the top line alone says only "error sending request"),
+    /// without the URL: reqwest's own mention is dropped, and any echo of the URL or its
+    /// path (where hooks keep their token) is masked.
+    fn describe(&self, e: reqwest::Error) -> String {
+        let e = e.without_url();
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            let part = s.to_string();
+            if !text.contains(&part) {
+                text.push_str(": ");
+                text.push_str(&part);
+            }
+            source = s.source();
+        }
+        text = text.replace(self.url.as_str(), "<alert route>");
+        if self.url.path().len() > 1 {
+            text = text.replace(self.url.path(), "/<token>");
+        }
+        text
+    }
+
     /// Sends `alert`, retrying failures (connection errors, 5xx, 429) with backoff.
     pub async fn deliver(&self, alert: &Alert, retry: Retry) -> Result<Delivered, DeliveryError> {
         let started = tokio::time::Instant::now();
@@ -233,7 +255,7 @@ impl Route {
                 Ok(Err(e)) => {
                     last = DeliveryError::Unreachable {
                         attempts: n,
-                        reason: e.without_url().to_string(),
+                        reason: self.describe(e),
                     };
                 }
                 Err(_) => {
