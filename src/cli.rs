@@ -38,6 +38,8 @@ pub enum Command {
     Check(Box<crate::commands::check_args::CheckArgs>),
     /// Light load test of URLs or a session's routes (asks first; --yes off a terminal).
     Load(Box<crate::commands::load_args::LoadArgs>),
+    /// Probe URLs on an interval and alert the `alert-webhook` route on outages.
+    Monitor(Box<crate::commands::monitor::MonitorArgs>),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     #[command(
         after_help = "Install, for example:\n  launch-ready completions bash > ~/.local/share/bash-completion/completions/launch-ready\n  launch-ready completions zsh > ~/.zfunc/_launch-ready\n  launch-ready completions fish > ~/.config/fish/completions/launch-ready.fish"

@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod finding;
 pub mod headless;
 pub mod lab;
+pub mod monitor;
 pub mod net;
 pub mod paths;
 pub mod plan;

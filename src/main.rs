@@ -60,6 +60,7 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
         Some(Command::Sessions) => commands::sessions::list(out),
         Some(Command::Check(args)) => commands::check::run(&args, out),
         Some(Command::Load(args)) => commands::load::run(&args, out),
+        Some(Command::Monitor(args)) => commands::monitor::run(&args, out),
         Some(Command::Lab(args)) => commands::lab::run(&args),
         Some(Command::Completions { shell }) => {
             commands::docs::completions(shell, &mut std::io::stdout().lock())

@@ -41,6 +41,18 @@ pub enum Effect {
     /// Write this snapshot to a new file beside the session's folder or in the temp
     /// folder (answered by `Msg::CopyWritten`).
     WriteCopy(Box<Session>),
+    /// Start the monitor on `urls` (answered by `Msg::Monitor` events).
+    StartMonitor {
+        urls: Vec<String>,
+        network: crate::net::settings::NetworkSettings,
+        rules: crate::monitor::state::Rules,
+        /// The credential holding the alert webhook URL.
+        credential: String,
+    },
+    /// Stop the running monitor.
+    StopMonitor,
+    /// Take the demo lab's switchable route down, or bring it back.
+    SwitchDemoRoute,
     /// Leave: flush saves (unless `App::discard_unsaved`) and restore the terminal.
     Quit,
 }

@@ -14,6 +14,7 @@ pub mod targets;
 pub mod update;
 mod update_checks;
 mod update_modal;
+mod update_monitor;
 
 pub use effect::Effect;
 pub use msg::{Action, KeyringReport, Msg};

@@ -89,6 +89,10 @@ pub enum Action {
     WriteCopy,
     /// `d` when quitting with unsaved changes: quit and lose them, as asked.
     DiscardQuit,
+    /// `m` on the Monitor screen: start monitoring the session's pages, or stop.
+    Monitor,
+    /// `d` on the demo's Monitor screen: take the lab's switchable route down or back up.
+    SwitchDemoRoute,
 }
 
 /// What the keyring probe found.
@@ -137,4 +141,8 @@ pub enum Msg {
     Resize(u16, u16),
     /// A copy asked for with `WriteCopy` was written (its path) or could not be (why).
     CopyWritten(Result<std::path::PathBuf, String>),
+    /// The running monitor reported (a probe, a transition, an alert).
+    Monitor(crate::monitor::run::MonitorEvent),
+    /// Where the monitor's alerts go ("configured (json)") or why nowhere; never the URL.
+    MonitorRoute(String),
 }

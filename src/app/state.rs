@@ -255,6 +255,11 @@ pub struct App {
     pub quitting: bool,
     /// False when `NO_COLOR` asks for a colourless screen (styles keep bold/reverse).
     pub color: bool,
+    /// The Monitor screen's live state (empty until a monitor runs).
+    pub monitor: crate::monitor::board::Board,
+    /// The demo lab's switchable route (its URL), monitored with the session's pages and
+    /// taken down or brought back with `d`.
+    pub demo_route: Option<String>,
 }
 
 impl App {
@@ -307,6 +312,8 @@ impl App {
             size: (0, 0),
             quitting: false,
             color: true,
+            monitor: crate::monitor::board::Board::default(),
+            demo_route: None,
         }
     }
 

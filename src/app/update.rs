@@ -13,6 +13,7 @@ use super::state::{
 use super::targets;
 use super::update_checks::{on_check_action, on_engine};
 use super::update_modal;
+use super::update_monitor;
 use crate::session::model::{Screen, Verdict};
 use crate::verdict;
 use time::Duration;
@@ -76,6 +77,8 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Saved(status) => update_modal::on_saved(app, status, &mut fx),
         Msg::CopyWritten(result) => update_modal::on_copy_written(app, result),
+        Msg::Monitor(event) => app.monitor.apply(&event),
+        Msg::MonitorRoute(route) => app.monitor.route = Some(route),
         Msg::Keyring(result) => {
             if let Some(Modal::Credentials(form)) = &mut app.modal {
                 form.keyring = match result {
@@ -213,6 +216,8 @@ fn move_vertical(app: &mut App, delta: i32, fx: &mut Vec<Effect>) {
 fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     let screen = app.screen();
     match action {
+        Action::Monitor => update_monitor::toggle(app, fx),
+        Action::SwitchDemoRoute => update_monitor::switch_demo_route(app, fx),
         // Quitting while the disk is behind asks first: the changes would otherwise be
         // lost without a word when the final save fails too.
         Action::Quit if app.save_error.is_some() => {

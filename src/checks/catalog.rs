@@ -386,7 +386,7 @@ pub const KINDS: &[CheckKind] = &[
         AlertRoute,
         "Alert route delivers",
         ["uptime.alert_route_failed" => High],
-        Profile::PLANNED.credentials(&["alert-webhook"])
+        Profile::NET.budget(Budget::Timeouts(4)).credentials(&["alert-webhook"])
     ),
     kind!(
         "secrets.repo",

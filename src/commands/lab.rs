@@ -41,6 +41,22 @@ pub fn describe(l: &Lab) -> String {
     out
 }
 
+/// Prints each alert the lab's receiver gets, as the monitor's `text` line.
+async fn print_alerts(hook: crate::lab::hook::HookReceiver) {
+    let mut shown = 0;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let got = hook.received();
+        for a in got.iter().skip(shown) {
+            let text = a["text"]
+                .as_str()
+                .map_or_else(|| a.to_string(), str::to_string);
+            println!("alert received: {}", crate::sanitize::sanitize(&text));
+        }
+        shown = got.len();
+    }
+}
+
 /// The settings as `check` flags, in the order `check --help` lists them.
 pub fn flags(s: &NetworkSettings) -> Vec<String> {
     let mut flags = Vec::new();
@@ -78,9 +94,21 @@ pub fn run(args: &LabArgs) -> Outcome {
             let _ = writeln!(stdout, "keep-alive HTTP/1.1 server: http://{addr}/");
             tokio::spawn(crate::lab::keepalive::serve(listener, None, token.clone()));
         }
+        let hook = crate::lab::hook::HookReceiver::start().await.ok();
+        if let Some(h) = &hook {
+            let _ = writeln!(
+                stdout,
+                "alert webhook receiver: LAUNCH_READY_ALERT_WEBHOOK={}",
+                h.url()
+            );
+        }
         let _ = stdout.flush();
+        let printer = hook.map(|h| tokio::spawn(print_alerts(h)));
         wait_for_stop().await;
         token.cancel();
+        if let Some(p) = printer {
+            p.abort();
+        }
         // What the lab answered while it ran: how much traffic a run of checks sends.
         let log = &l.web().requests;
         let served = log.per_host();

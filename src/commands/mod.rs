@@ -12,6 +12,7 @@ pub mod load_args;
 pub mod load_live;
 pub mod load_text;
 pub mod route_args;
+pub mod monitor;
 pub mod runbooks;
 pub mod secret;
 pub mod sessions;

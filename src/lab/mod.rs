@@ -11,6 +11,8 @@
 
 pub mod dns_server;
 pub mod keepalive;
+pub mod hook;
+pub mod switch;
 pub mod web;
 pub mod zones;
 

@@ -16,6 +16,10 @@ pub struct Executor {
     pub engine: Engine,
     /// Where keyring outcomes are sent back to the loop.
     pub inbox: UnboundedSender<Msg>,
+    /// Stops the running monitor, if one runs.
+    pub monitor: Option<tokio_util::sync::CancellationToken>,
+    /// The demo lab's switchable route (demo sessions only).
+    pub demo_route: Option<crate::lab::switch::Switchable>,
 }
 
 impl Executor {
@@ -79,6 +83,40 @@ impl Executor {
                     });
                 }
                 // The loop sees `app.quitting` and shuts down in order.
+                Effect::StartMonitor {
+                    urls,
+                    network,
+                    rules,
+                    credential,
+                } => {
+                    if let Some(old) = self.monitor.take() {
+                        old.cancel();
+                    }
+                    let cancel = tokio_util::sync::CancellationToken::new();
+                    self.monitor = Some(cancel.clone());
+                    tokio::spawn(super::monitor::run(
+                        urls,
+                        network,
+                        rules,
+                        credential,
+                        self.inbox.clone(),
+                        cancel,
+                    ));
+                }
+                Effect::SwitchDemoRoute => {
+                    if let Some(r) = &self.demo_route {
+                        if r.is_up() {
+                            r.down();
+                        } else if let Err(e) = r.up() {
+                            let _ = self.inbox.send(Msg::MonitorRoute(e));
+                        }
+                    }
+                }
+                Effect::StopMonitor => {
+                    if let Some(c) = self.monitor.take() {
+                        c.cancel();
+                    }
+                }
                 Effect::Quit => {}
             }
         }

@@ -11,6 +11,7 @@
 
 pub mod executor;
 pub mod keymap;
+pub mod monitor;
 pub mod mouse;
 pub mod terminal;
 pub mod theme;
@@ -214,9 +215,16 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
         persister,
         engine,
         inbox: inbox_tx,
+        monitor: None,
+        demo_route: None,
     };
+    let demo = commands::demo::is_demo(&session);
     let mut app = App::new(session, runbook, OffsetDateTime::now_utc());
     app.color = color_wanted();
+    if demo && let Ok(route) = crate::lab::switch::Switchable::start().await {
+        app.demo_route = Some(route.url());
+        executor.demo_route = Some(route);
+    }
     if runbook_changed {
         app.status = Some(
             "the runbook changed since this session began; statuses are kept by check id".into(),
@@ -285,6 +293,9 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
     }
     drop(guard);
     executor.engine.cancel_all();
+    if let Some(m) = executor.monitor.take() {
+        m.cancel();
+    }
     if executor.save_due && !app.discard_unsaved {
         executor.persister.save(app.session.clone());
     }

@@ -15,6 +15,7 @@ pub mod http;
 pub mod perf;
 pub mod reach;
 pub mod tls;
+pub mod uptime;
 
 use super::registry::Registry;
 
@@ -27,6 +28,7 @@ pub fn builtin() -> Registry {
     http::register(&mut r);
     edge::register(&mut r);
     perf::register(&mut r);
+    uptime::register(&mut r);
     r
 }
 

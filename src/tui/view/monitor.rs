@@ -1,36 +1,173 @@
-//! The monitor screen's place in the layout. Live uptime probes arrive with the monitoring
-//! checks; until then the tab says so instead of showing empty charts.
+//! The Monitor screen: per monitored target its state, uptime, a latency sparkline, the
+//! last failure and the state of its latest alert, from `App::monitor` (fed by the
+//! monitor actor's events). Before a monitor runs it says how to start one.
 
 use super::theme;
 use crate::app::App;
+use crate::finding::CheckStatus;
+use crate::monitor::board::{AlertState, Board, BoardRow, sparkline};
+use crate::monitor::state::Health;
+use crate::sanitize::sanitize;
+use crate::tui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use time::macros::format_description;
+
+/// Cells of latency history drawn per target.
+const SPARK: usize = 16;
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let t = theme(app);
+    let block = Block::bordered()
+        .title(Span::styled(" Monitor ", t.title()))
+        .border_style(t.border(false));
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    if app.monitor.rows.is_empty() {
+        render_idle(t, frame, inner);
+        return;
+    }
+    let [head, table] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(header(&app.monitor, t)), head);
+    let rows: Vec<Row> = app
+        .monitor
+        .rows
+        .iter()
+        .map(|r| row(&app.monitor, r, t))
+        .collect();
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Fill(1),
+        Constraint::Length(7),
+        Constraint::Length(SPARK as u16 + 8),
+        Constraint::Fill(1),
+        Constraint::Length(20),
+    ];
+    let header_row = Row::new([
+        "State",
+        "Target",
+        "Uptime",
+        "Latency",
+        "Last failure",
+        "Alert",
+    ])
+    .style(t.dim().add_modifier(Modifier::BOLD));
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(header_row)
+            .column_spacing(1),
+        table,
+    );
+}
+
+fn render_idle(t: Theme, frame: &mut Frame, area: Rect) {
     let lines = vec![
         Line::default(),
         Line::from(Span::styled("Uptime monitoring", t.title())),
         Line::default(),
-        Line::from(
-            "Live uptime probes, latency sparklines and alert state arrive with the monitoring checks.",
-        ),
+        Line::from("Press m to probe the session's pages every minute and alert its alert route."),
         Line::from(Span::styled(
-            "Until then, answer the monitoring stage's checks by hand on the checklist (1).",
+            "Headless: `launch-ready monitor --session NAME`; `--drill` measures the alert path.",
             t.dim(),
         )),
     ];
     frame.render_widget(
-        Paragraph::new(lines)
-            .centered()
-            .wrap(Wrap { trim: true })
-            .block(
-                Block::bordered()
-                    .title(Span::styled(" Monitor ", t.title()))
-                    .border_style(t.border(false)),
-            ),
-        body,
+        Paragraph::new(lines).centered().wrap(Wrap { trim: true }),
+        area,
     );
+}
+
+fn header(b: &Board, t: Theme) -> Vec<Line<'static>> {
+    let rules = b
+        .rules
+        .clone()
+        .unwrap_or_else(|| crate::monitor::state::Rules::every(std::time::Duration::from_secs(60)));
+    let route = b.route.clone().unwrap_or_else(|| "looking it up…".into());
+    vec![Line::from(vec![
+        Span::styled(
+            if b.running {
+                "● running"
+            } else {
+                "○ stopped"
+            },
+            t.text(),
+        ),
+        Span::styled(
+            format!(
+                "  every {} s, confirming every {:.1} s, alert after {} failures · alert route: {}",
+                rules.interval.as_secs(),
+                rules.confirm_interval.as_secs_f64(),
+                rules.threshold,
+                sanitize(&route)
+            ),
+            t.dim(),
+        ),
+    ])]
+}
+
+/// The check-status colours, so up reads as a pass and down as a failure everywhere.
+fn health_style(h: Health, t: Theme) -> Style {
+    let status = match h {
+        Health::Up => CheckStatus::Pass,
+        Health::Down => CheckStatus::Fail,
+        Health::Suspect | Health::Recovering => CheckStatus::Warn,
+        Health::Pending => CheckStatus::Todo,
+    };
+    t.status(status).add_modifier(Modifier::BOLD)
+}
+
+fn row<'a>(b: &Board, r: &'a BoardRow, t: Theme) -> Row<'a> {
+    let s = &r.state;
+    let icon = match s.health {
+        Health::Up => "▲ up",
+        Health::Down => "▼ DOWN",
+        Health::Suspect => "? suspect",
+        Health::Recovering => "↗ recovering",
+        Health::Pending => "… pending",
+    };
+    let latency = format!(
+        "{:<width$} {}",
+        sparkline(s, SPARK),
+        s.last_latency()
+            .map_or("–".to_string(), |ms| format!("{ms} ms")),
+        width = SPARK
+    );
+    let failure = match &s.last_failure {
+        Some((at, why)) => {
+            let when = b.started.map_or_else(
+                || format!("{:.0} s", at.as_secs_f64()),
+                |st| {
+                    (st + *at)
+                        .format(format_description!("[hour]:[minute]:[second]"))
+                        .unwrap_or_default()
+                },
+            );
+            format!("{when} {}", sanitize(why))
+        }
+        None => "–".into(),
+    };
+    let alert = match &r.alert {
+        AlertState::Quiet => "–".to_string(),
+        AlertState::Delivered { event, delivery_ms } => format!("{event} sent ({delivery_ms} ms)"),
+        AlertState::Failed { event, .. } => format!("{event} NOT sent"),
+    };
+    let mut target = sanitize(&r.url);
+    if let Some(d) = r.cert_days {
+        target.push_str(&format!(" (cert {d} d)"));
+    }
+    Row::new(vec![
+        Cell::from(Span::styled(icon, health_style(s.health, t))),
+        Cell::from(target),
+        Cell::from(format!("{:.1}%", s.uptime_pct())),
+        Cell::from(latency),
+        Cell::from(failure),
+        Cell::from(alert).style(if matches!(r.alert, AlertState::Failed { .. }) {
+            t.error()
+        } else {
+            t.text()
+        }),
+    ])
 }

@@ -1,0 +1,384 @@
+//! `launch-ready monitor`: probes URLs on an interval for a bounded (or unbounded) time,
+//! alerts the configured webhook on outages and recoveries, and prints per target the
+//! probes, failures, uptime and the measured detection and delivery delays.
+
+use super::{Failure, Outcome};
+use crate::credentials::CredentialError;
+use crate::engine::access::Credentials;
+use crate::monitor::alert::{self, Format as AlertFormat, Retry, Route};
+use crate::monitor::probe::Expect;
+use crate::monitor::run::{self, Config, TargetSpec};
+use crate::monitor::state::Rules;
+use crate::monitor::{finding, secs_ms};
+use crate::net::Net;
+use crate::net::settings::{ConnectTo, NetworkSettings};
+use clap::Args;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+mod report;
+
+use report::{json_report, progress_line, text_report};
+
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    /// URLs to probe; a session adds its pages and routes.
+    pub urls: Vec<String>,
+    /// Take targets, network settings and the alert route's credential name from this session.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub session: Option<String>,
+    /// Time between probes (500ms, 30s, 1m).
+    #[arg(long, default_value = "60s")]
+    pub interval: String,
+    /// Stop after this long (default: until interrupted).
+    #[arg(long)]
+    pub duration: Option<String>,
+    /// Status every probe must get (default: any 2xx or 3xx).
+    #[arg(long)]
+    pub expect_status: Option<u16>,
+    /// Text the response body must contain.
+    #[arg(long)]
+    pub expect_text: Option<String>,
+    /// Latency budget per probe in milliseconds (`uptime.slow` after two probes over it).
+    #[arg(long, default_value_t = 2000)]
+    pub slow_ms: u64,
+    /// Payload of the alert webhook: json (documented payload) or slack (`{"text"}`);
+    /// default slack for hooks.slack.com, json otherwise.
+    #[arg(long)]
+    pub alert_format: Option<String>,
+    /// HOST:PORT:ADDR:PORT override.
+    #[arg(long = "connect-to")]
+    pub connect_to: Vec<String>,
+    /// Extra trusted roots (PEM file).
+    #[arg(long)]
+    pub ca_file: Option<PathBuf>,
+    /// Per-probe timeout in seconds.
+    #[arg(long)]
+    pub timeout: Option<u64>,
+    /// Output format: text or json.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Alert drill instead of monitoring: send a marked test alert, stage an outage on a
+    /// loopback route the drill controls, and measure detection, delivery and recovery.
+    #[arg(long)]
+    pub drill: bool,
+}
+
+/// Parses `500ms`, `30s`, `2m`, `1h` or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 30s or 2m"))?;
+    let d = match unit {
+        "ms" => Duration::from_millis(n),
+        "" | "s" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        "h" => Duration::from_secs(n.saturating_mul(3600)),
+        _ => return Err(format!("`{s}` is not a duration like 30s or 2m")),
+    };
+    if d.is_zero() {
+        return Err(format!("`{s}` must be more than zero"));
+    }
+    Ok(d)
+}
+
+/// The runbooks' alert-delay target when the session's runbook has none.
+pub const DEFAULT_ALERT_TARGET: Duration = Duration::from_secs(120);
+
+struct Plan {
+    targets: Vec<TargetSpec>,
+    network: NetworkSettings,
+    config: Config,
+    credential: String,
+    alert_format: Option<AlertFormat>,
+    json: bool,
+    /// The runbook's alert-delay target, else `DEFAULT_ALERT_TARGET`.
+    alert_target: Duration,
+}
+
+fn plan(args: &MonitorArgs) -> Result<Plan, String> {
+    let json = match args.format.as_str() {
+        "text" => false,
+        "json" => true,
+        other => return Err(format!("--format `{other}` is not text or json")),
+    };
+    let interval = parse_duration(&args.interval).map_err(|e| format!("--interval: {e}"))?;
+    let duration = args
+        .duration
+        .as_deref()
+        .map(parse_duration)
+        .transpose()
+        .map_err(|e| format!("--duration: {e}"))?;
+    let alert_format = args
+        .alert_format
+        .as_deref()
+        .map(|f| AlertFormat::parse(f).ok_or(format!("--alert-format `{f}` is not json or slack")))
+        .transpose()?;
+    let expect = Expect {
+        status: args.expect_status,
+        text: args.expect_text.clone(),
+    };
+    let mut urls: Vec<String> = Vec::new();
+    let mut network = NetworkSettings::default();
+    let mut credential = alert::CREDENTIAL.to_string();
+    let mut cert_warn_days = i64::from(crate::checks::tls::DEFAULT_WARN_DAYS);
+    let mut alert_target = DEFAULT_ALERT_TARGET;
+    if let Some(name) = &args.session {
+        let path = crate::session::list::resolve(name).map_err(|e| format!("--session: {e}"))?;
+        let s = crate::session::store::read(&path).map_err(|e| format!("--session: {e}"))?;
+        use crate::checks::catalog::Subject;
+        urls.extend(
+            crate::engine::targets::expand(Subject::Page, &s.targets)
+                .into_iter()
+                .map(|t| t.name),
+        );
+        network = s.network.clone();
+        if let Some(c) = &s.targets.alert_route {
+            credential = c.clone();
+        }
+        // The session's runbook sets the warning window and the alert-delay target; a
+        // runbook that cannot be loaded leaves the defaults (`check` reports it).
+        if let Ok(l) = super::runbooks::library().find(&s.runbook.id, s.runbook.path.as_deref()) {
+            cert_warn_days = i64::from(l.runbook.targets.cert_warn_days);
+            if let Some(m) = l.runbook.targets.alert_delay_min {
+                alert_target = Duration::from_secs(u64::from(m) * 60);
+            }
+        }
+    }
+    urls.extend(args.urls.iter().cloned());
+    if urls.is_empty() && !args.drill {
+        return Err("nothing to monitor: give URLs or --session".into());
+    }
+    let mut targets = Vec::with_capacity(urls.len());
+    for u in urls {
+        let url = reqwest::Url::parse(&u)
+            .ok()
+            .filter(|x| matches!(x.scheme(), "http" | "https") && x.host_str().is_some())
+            .ok_or_else(|| format!("`{u}` is not an http(s) URL"))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err("a monitored URL must not carry credentials".into());
+        }
+        if !targets.iter().any(|t: &TargetSpec| t.url == url) {
+            targets.push(TargetSpec {
+                url,
+                expect: expect.clone(),
+            });
+        }
+    }
+    for c in &args.connect_to {
+        network.connect_to.push(
+            c.parse::<ConnectTo>()
+                .map_err(|e| format!("--connect-to: {e}"))?,
+        );
+    }
+    if let Some(ca) = &args.ca_file {
+        network.ca_file = Some(ca.clone());
+    }
+    if let Some(t) = args.timeout {
+        if t == 0 || t > 600 {
+            return Err(format!("--timeout `{t}` must be between 1 and 600 seconds"));
+        }
+        network.timeout_secs = t;
+    }
+    // A probe never outlasts its interval, so probes of one target never overlap.
+    let timeout = Duration::from_secs(network.timeout_secs.max(1)).min(interval);
+    let mut rules = Rules::every(interval);
+    rules.slow_ms = args.slow_ms;
+    let config = Config {
+        rules,
+        timeout,
+        cert_warn_days,
+        cert_every: Duration::from_secs(3600),
+        retry: Retry {
+            timeout: timeout.max(Duration::from_secs(2)),
+            backoff: (interval / 4).clamp(Duration::from_millis(200), Duration::from_secs(5)),
+            ..Retry::default()
+        },
+        duration,
+        test_alerts: false,
+    };
+    Ok(Plan {
+        targets,
+        network,
+        config,
+        credential,
+        alert_format,
+        json,
+        alert_target,
+    })
+}
+
+/// The route from the environment (CI) or the keyring; `Err` says why there is none.
+async fn route(net: &Net, credential: &str, format: Option<AlertFormat>) -> Result<Route, String> {
+    let from_env = std::env::var(alert::ENV_VAR).is_ok_and(|v| !v.is_empty());
+    let creds = if from_env {
+        Credentials::default()
+    } else {
+        match crate::credentials::os_store() {
+            Ok(store) => Credentials::new(store, None),
+            Err(e) => return Err(e.to_string()),
+        }
+    };
+    let url = match creds.get(credential, Some(alert::ENV_VAR)).await {
+        Ok(u) => u,
+        Err(CredentialError::NotFound(_)) => {
+            return Err(format!(
+                "no `{credential}` credential and {} is not set",
+                alert::ENV_VAR
+            ));
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let parsed = reqwest::Url::parse(url.trim())
+        .map_err(|_| "the alert-webhook value is not a URL".to_string())?;
+    let client = net.client_for(&parsed)?;
+    Route::new(&url, format, client).map_err(|e| e.to_string())
+}
+
+pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
+    let plan = plan(args).map_err(Failure::usage)?;
+    let runtime = super::network_runtime()?;
+    runtime.block_on(async move {
+        let net = Arc::new(Net::new(&plan.network).map_err(Failure::usage)?);
+        let (route, route_status) = match route(&net, &plan.credential, plan.alert_format).await {
+            Ok(r) => {
+                let s = format!("configured ({:?})", r.format).to_lowercase();
+                (Some(r), s)
+            }
+            Err(why) => (None, format!("none: {why}")),
+        };
+        if route.is_none() {
+            eprintln!("launch-ready: alerts will not be sent ({route_status})");
+        }
+        if args.drill {
+            return Ok(run_drill(net, route, &plan, out).await);
+        }
+        let cancel = CancellationToken::new();
+        let on_signal = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_signal.cancel();
+            }
+        });
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let urls: Vec<String> = plan.targets.iter().map(|t| t.url.to_string()).collect();
+        // Outages and alerts show on stderr as they happen; stdout is the report.
+        let log = tokio::spawn(async move {
+            while let Some(e) = rx.recv().await {
+                if let Some(line) = progress_line(&urls, &e) {
+                    eprintln!("{}", crate::sanitize::sanitize(&line));
+                }
+            }
+        });
+        let started = time::OffsetDateTime::now_utc();
+        let reports = run::run(
+            net,
+            plan.targets,
+            plan.config.clone(),
+            route,
+            Some(tx),
+            cancel,
+        )
+        .await;
+        let _ = log.await;
+        let mut findings: Vec<_> = reports.iter().flat_map(|r| r.findings.clone()).collect();
+        if reports.iter().all(|r| r.alerts.is_empty()) && route_status.starts_with("none") {
+            // Nothing needed sending, but an outage would not have reached anyone.
+            findings.push(finding(
+                "uptime.alert_route_failed",
+                format!("no alert route: {route_status}"),
+            ));
+        }
+        if plan.json {
+            let v = json_report(
+                &plan.config,
+                plan.alert_target,
+                &route_status,
+                started,
+                &reports,
+                &findings,
+            );
+            out.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default());
+            out.push('\n');
+        } else {
+            out.push_str(&text_report(&route_status, &reports, &findings));
+        }
+        let bad = findings
+            .iter()
+            .any(|f| f.severity.at_least(crate::finding::Severity::High));
+        Ok(u8::from(bad))
+    })
+}
+
+/// Runs the drill and writes its report; exit 1 unless every step passed in time.
+async fn run_drill(net: Arc<Net>, route: Option<Route>, plan: &Plan, out: &mut String) -> u8 {
+    let r = crate::monitor::drill::drill(
+        net,
+        route,
+        plan.config.rules.interval,
+        plan.config.retry,
+        plan.alert_target,
+    )
+    .await;
+    if plan.json {
+        let v = serde_json::json!({
+            "tool": "launch-ready",
+            "version": env!("CARGO_PKG_VERSION"),
+            "drill": r,
+        });
+        out.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default());
+        out.push('\n');
+    } else {
+        use std::fmt::Write;
+        let ms =
+            |v: Option<u64>| v.map_or("–".to_string(), |m| format!("{:.1} s", m as f64 / 1000.0));
+        let test = r.test_alert.as_ref().and_then(|a| a.delivery_ms);
+        let _ = writeln!(
+            out,
+            "alert drill: {}",
+            if r.passed { "PASSED" } else { "FAILED" }
+        );
+        let _ = writeln!(out, "  test alert delivered:        {}", ms(test));
+        let _ = writeln!(out, "  outage → detected:           {}", ms(r.detection_ms));
+        let _ = writeln!(
+            out,
+            "  outage → alert delivered:    {} (target {} s)",
+            ms(r.alert_ms),
+            r.target_ms / 1000
+        );
+        let _ = writeln!(out, "  restored → recovery seen:    {}", ms(r.recovery_ms));
+        let _ = writeln!(
+            out,
+            "  restored → recovery alerted: {}",
+            ms(r.recovery_alert_ms)
+        );
+        for p in &r.problems {
+            let _ = writeln!(out, "  problem: {p}");
+        }
+    }
+    u8::from(!r.passed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("60s"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("20"), Ok(Duration::from_secs(20)));
+        assert!(
+            parse_duration("0s").is_err()
+                && parse_duration("1d").is_err()
+                && parse_duration("s").is_err()
+        );
+    }
+}

@@ -1,0 +1,111 @@
+//! How `monitor` prints: the progress lines on stderr as outages and alerts happen, and
+//! the final report as text or JSON.
+
+use super::secs_ms;
+use crate::monitor::run::{Config, MonitorEvent, TargetReport};
+use crate::monitor::state::Transition;
+use std::time::Duration;
+
+pub(super) fn progress_line(urls: &[String], e: &MonitorEvent) -> Option<String> {
+    let url = |i: &usize| urls.get(*i).map_or("?", String::as_str);
+    match e {
+        MonitorEvent::Changed { target, transition } => Some(match transition {
+            Transition::Down { at, reason, .. } => {
+                format!("{:>7.1}s DOWN {} ({reason})", at.as_secs_f64(), url(target))
+            }
+            Transition::Recovered { at, .. } => {
+                format!("{:>7.1}s RECOVERED {}", at.as_secs_f64(), url(target))
+            }
+            Transition::Slow { at, latency_ms } => format!(
+                "{:>7.1}s SLOW {} ({latency_ms} ms)",
+                at.as_secs_f64(),
+                url(target)
+            ),
+            Transition::Fast { at } => {
+                format!("{:>7.1}s FAST again {}", at.as_secs_f64(), url(target))
+            }
+        }),
+        MonitorEvent::Alert { target, record } => {
+            Some(match (&record.delivery_ms, &record.error) {
+                (Some(ms), _) => format!(
+                    "         alert `{}` for {} delivered {ms} ms after detection",
+                    record.event,
+                    url(target)
+                ),
+                (None, e) => format!(
+                    "         alert `{}` for {} NOT delivered: {}",
+                    record.event,
+                    url(target),
+                    e.as_deref().unwrap_or("")
+                ),
+            })
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn json_report(
+    config: &Config,
+    alert_target: Duration,
+    route: &str,
+    started: time::OffsetDateTime,
+    reports: &[TargetReport],
+    findings: &[crate::finding::Finding],
+) -> serde_json::Value {
+    use time::format_description::well_known::Rfc3339;
+    serde_json::json!({
+        "tool": "launch-ready",
+        "version": env!("CARGO_PKG_VERSION"),
+        "started_at": started.format(&Rfc3339).unwrap_or_default(),
+        "interval_ms": secs_ms(config.rules.interval),
+        "confirm_interval_ms": secs_ms(config.rules.confirm_interval),
+        "alert_route": route,
+        "alert_delay_target_ms": secs_ms(alert_target),
+        "targets": reports,
+        "findings": findings,
+    })
+}
+
+pub(super) fn text_report(
+    route: &str,
+    reports: &[TargetReport],
+    findings: &[crate::finding::Finding],
+) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "alert route: {route}");
+    for r in reports {
+        let _ = writeln!(
+            s,
+            "{}  {}  probes {}  failures {}  uptime {:.2}%{}",
+            r.state.to_uppercase(),
+            r.url,
+            r.probes,
+            r.failures,
+            r.uptime_pct,
+            r.cert_days_left
+                .map(|d| format!("  certificate {d} days"))
+                .unwrap_or_default()
+        );
+        for o in &r.outages {
+            let _ = writeln!(
+                s,
+                "  outage detected {} ms after the first failed probe ({} ms at worst since the last good one); alert delivered {}; recovered {}",
+                o.detection_ms,
+                o.detection_worst_ms.map_or("?".into(), |v| v.to_string()),
+                o.alert_delivered_ms.map_or("no".into(), |d| format!(
+                    "{} ms after detection",
+                    d.saturating_sub(o.detected_ms)
+                )),
+                o.recovered_ms.map_or("not yet".into(), |v| format!(
+                    "at {:.1} s",
+                    v as f64 / 1000.0
+                )),
+            );
+        }
+    }
+    for f in findings {
+        let _ = writeln!(s, "{} {}: {}", f.severity.as_str(), f.code, f.message);
+    }
+    s
+}

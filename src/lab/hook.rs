@@ -1,0 +1,172 @@
+//! The lab's alert webhook receiver: a loopback HTTP server that keeps every JSON body
+//! POSTed to it, so the monitor's alert path (and its drill) works offline and tests can
+//! read what a real receiver would have got. It can be told to answer an error status, to
+//! show what a failing route looks like. Also the minimal HTTP/1.1 reading shared with
+//! `switch`, bounded in size and time because anything may connect to it.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_util::sync::CancellationToken;
+
+/// Most bytes read of one request (headers and body).
+const MAX_REQUEST: usize = 64 * 1024;
+/// Most time a client may take to send its request.
+const READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Bodies kept; older ones are dropped.
+const KEEP: usize = 1000;
+
+/// One request as the lab servers read it.
+pub(crate) struct Request {
+    pub method: String,
+    pub body: Vec<u8>,
+}
+
+/// Reads one request: the head up to the blank line, then `Content-Length` bytes of body.
+pub(crate) async fn read_request(stream: &mut TcpStream) -> Option<Request> {
+    let read = async {
+        let mut buf = Vec::with_capacity(1024);
+        let mut chunk = [0u8; 4096];
+        loop {
+            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+                let mut lines = head.lines();
+                let mut first = lines.next()?.split_whitespace();
+                let method = first.next()?.to_string();
+                let len = lines
+                    .filter_map(|l| l.split_once(':'))
+                    .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+                    .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0)
+                    .min(MAX_REQUEST);
+                let mut body = buf[end + 4..].to_vec();
+                while body.len() < len {
+                    let n = stream.read(&mut chunk).await.ok()?;
+                    if n == 0 {
+                        break;
+                    }
+                    body.extend_from_slice(&chunk[..n]);
+                }
+                body.truncate(len);
+                return Some(Request { method, body });
+            }
+            if buf.len() > MAX_REQUEST {
+                return None;
+            }
+            let n = stream.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+    };
+    tokio::time::timeout(READ_TIMEOUT, read)
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Writes a whole response and closes (no keep-alive: every probe is a fresh connection,
+/// so a route taken down is down for the next probe).
+pub(crate) async fn respond(stream: &mut TcpStream, status: u16, body: &str) {
+    let reason = match status {
+        200 => "OK",
+        204 => "No Content",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    };
+    let msg = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(READ_TIMEOUT, stream.write_all(msg.as_bytes())).await;
+    let _ = stream.shutdown().await;
+}
+
+/// A running receiver.
+pub struct HookReceiver {
+    addr: SocketAddr,
+    received: Arc<Mutex<Vec<serde_json::Value>>>,
+    status: Arc<AtomicU16>,
+    stop: CancellationToken,
+}
+
+impl HookReceiver {
+    /// Starts on a free loopback port.
+    pub async fn start() -> Result<HookReceiver, String> {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| format!("cannot start the webhook receiver: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let received: Arc<Mutex<Vec<serde_json::Value>>> = Arc::default();
+        let status = Arc::new(AtomicU16::new(200));
+        let stop = CancellationToken::new();
+        let (r, s, c) = (received.clone(), status.clone(), stop.clone());
+        tokio::spawn(async move {
+            loop {
+                let (mut stream, _) = tokio::select! {
+                    () = c.cancelled() => return,
+                    a = listener.accept() => match a { Ok(x) => x, Err(_) => continue },
+                };
+                let (r, s) = (r.clone(), s.clone());
+                tokio::spawn(async move {
+                    let Some(req) = read_request(&mut stream).await else {
+                        return;
+                    };
+                    let status = s.load(Ordering::Relaxed);
+                    if req.method == "POST" && status < 300 {
+                        let v = serde_json::from_slice(&req.body).unwrap_or_else(|_| {
+                            serde_json::Value::String(
+                                String::from_utf8_lossy(&req.body).into_owned(),
+                            )
+                        });
+                        let mut all = r.lock().unwrap_or_else(PoisonError::into_inner);
+                        if all.len() == KEEP {
+                            all.remove(0);
+                        }
+                        all.push(v);
+                    }
+                    respond(&mut stream, status, "").await;
+                });
+            }
+        });
+        Ok(HookReceiver {
+            addr,
+            received,
+            status,
+            stop,
+        })
+    }
+
+    /// The URL to give the monitor as its alert webhook.
+    pub fn url(&self) -> String {
+        format!("http://{}/hook", self.addr)
+    }
+
+    /// Every alert received so far, oldest first.
+    pub fn received(&self) -> Vec<serde_json::Value> {
+        self.received
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Answer `status` from now on (a 5xx to play a failing route; the body is then dropped).
+    pub fn answer(&self, status: u16) {
+        self.status.store(status, Ordering::Relaxed);
+    }
+
+    pub fn stop(&self) {
+        self.stop.cancel();
+    }
+}
+
+impl Drop for HookReceiver {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}

@@ -1,0 +1,323 @@
+//! Alert delivery: a Slack-compatible incoming webhook (`{"text": …}`) or a generic JSON
+//! webhook with one documented payload (README, "Alert payload"). The webhook URL is a
+//! credential: it is held here and nowhere else, never printed, never in an error (reqwest
+//! errors name the URL, so they are stripped of it) and never in the session.
+
+use std::time::Duration;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// The credential that holds the webhook URL, and the variable CI sets instead.
+pub const CREDENTIAL: &str = "alert-webhook";
+pub const ENV_VAR: &str = "LAUNCH_READY_ALERT_WEBHOOK";
+
+/// Which payload the route takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `{"text": "…"}`: Slack, Mattermost, Rocket.Chat and other compatible hooks.
+    Slack,
+    /// The documented JSON payload.
+    Json,
+}
+
+impl Format {
+    /// Slack's own hook host speaks Slack; anything else gets the documented payload
+    /// (which also carries `text`, so most chat hooks show something readable).
+    pub fn for_url(url: &reqwest::Url) -> Format {
+        if url.host_str() == Some("hooks.slack.com") {
+            Format::Slack
+        } else {
+            Format::Json
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "slack" => Some(Format::Slack),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// What an alert is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Down,
+    Recovered,
+    /// A marked test alert (route test or drill); receivers can drop it.
+    Test,
+}
+
+impl Event {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::Down => "down",
+            Event::Recovered => "recovered",
+            Event::Test => "test",
+        }
+    }
+}
+
+/// One alert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    pub event: Event,
+    pub target: String,
+    /// `down` or `up` after this event.
+    pub state: &'static str,
+    /// When the state began (the first failed probe of an outage, the recovery).
+    pub since: OffsetDateTime,
+    pub reason: String,
+    /// A drill or route test, not a real outage.
+    pub test: bool,
+}
+
+impl Alert {
+    /// The human line, as chat hooks show it.
+    pub fn text(&self) -> String {
+        let mark = if self.test { "[TEST] " } else { "" };
+        match self.event {
+            Event::Down => format!(
+                "{mark}DOWN {} since {}: {}",
+                self.target,
+                rfc3339(self.since),
+                self.reason
+            ),
+            Event::Recovered => format!(
+                "{mark}RECOVERED {} (up since {}): {}",
+                self.target,
+                rfc3339(self.since),
+                self.reason
+            ),
+            Event::Test => format!("[TEST] launch-ready alert route test for {}", self.target),
+        }
+    }
+
+    /// The body for `format`.
+    pub fn payload(&self, format: Format) -> serde_json::Value {
+        match format {
+            Format::Slack => serde_json::json!({ "text": self.text() }),
+            Format::Json => serde_json::json!({
+                "tool": "launch-ready",
+                "version": env!("CARGO_PKG_VERSION"),
+                "event": self.event.as_str(),
+                "test": self.test,
+                "target": self.target,
+                "state": self.state,
+                "since": rfc3339(self.since),
+                "reason": self.reason,
+                "text": self.text(),
+            }),
+        }
+    }
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
+/// How hard to try.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Retry {
+    /// Attempts in all (at least one).
+    pub attempts: u32,
+    /// Wait after the first failed attempt; doubled after each further one.
+    pub backoff: Duration,
+    /// Bound on one attempt.
+    pub timeout: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry {
+            attempts: 4,
+            backoff: Duration::from_millis(500),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Why an alert was not delivered: never contains the URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("no alert route: {0}")]
+    NoRoute(String),
+    #[error("the alert route answered status {status} after {attempts} attempt(s)")]
+    Rejected { status: u16, attempts: u32 },
+    #[error("the alert route could not be reached after {attempts} attempt(s): {reason}")]
+    Unreachable { attempts: u32, reason: String },
+}
+
+/// A delivered alert: how many attempts it took and how long from the first send.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Delivered {
+    pub attempts: u32,
+    pub elapsed: Duration,
+}
+
+/// An alert route: where alerts go and in which payload.
+#[derive(Clone)]
+pub struct Route {
+    url: reqwest::Url,
+    pub format: Format,
+    client: reqwest::Client,
+}
+
+impl std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Route")
+            .field("format", &self.format)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Route {
+    /// A route to `url` (a credential's value) sent with `client`; a value that is not
+    /// an http(s) URL is refused without being repeated.
+    pub fn new(
+        url: &str,
+        format: Option<Format>,
+        client: reqwest::Client,
+    ) -> Result<Route, DeliveryError> {
+        let url = reqwest::Url::parse(url.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| {
+                DeliveryError::NoRoute("the alert-webhook value is not an http(s) URL".into())
+            })?;
+        Ok(Route {
+            format: format.unwrap_or_else(|| Format::for_url(&url)),
+            url,
+            client,
+        })
+    }
+
+    /// The error's whole chain (the top line alone says only "error sending request"),
+    /// without the URL: reqwest's own mention is dropped, and any echo of the URL or its
+    /// path (where hooks keep their token) is masked.
+    fn describe(&self, e: reqwest::Error) -> String {
+        let e = e.without_url();
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            let part = s.to_string();
+            if !text.contains(&part) {
+                text.push_str(": ");
+                text.push_str(&part);
+            }
+            source = s.source();
+        }
+        text = text.replace(self.url.as_str(), "<alert route>");
+        if self.url.path().len() > 1 {
+            text = text.replace(self.url.path(), "/<token>");
+        }
+        text
+    }
+
+    /// Sends `alert`, retrying failures (connection errors, 5xx, 429) with backoff.
+    pub async fn deliver(&self, alert: &Alert, retry: Retry) -> Result<Delivered, DeliveryError> {
+        let started = tokio::time::Instant::now();
+        let body = alert.payload(self.format).to_string();
+        let attempts = retry.attempts.max(1);
+        let mut wait = retry.backoff;
+        let mut last = DeliveryError::Unreachable {
+            attempts: 0,
+            reason: "not tried".into(),
+        };
+        for n in 1..=attempts {
+            let sent = self
+                .client
+                .post(self.url.clone())
+                .timeout(retry.timeout)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone())
+                .send();
+            match tokio::time::timeout(retry.timeout, sent).await {
+                Ok(Ok(resp)) if resp.status().is_success() => {
+                    return Ok(Delivered {
+                        attempts: n,
+                        elapsed: started.elapsed(),
+                    });
+                }
+                Ok(Ok(resp)) => {
+                    let status = resp.status().as_u16();
+                    last = DeliveryError::Rejected {
+                        status,
+                        attempts: n,
+                    };
+                    // A 4xx other than 429 will not change on retry (a revoked hook).
+                    if (400..500).contains(&status) && status != 429 {
+                        return Err(last);
+                    }
+                }
+                Ok(Err(e)) => {
+                    last = DeliveryError::Unreachable {
+                        attempts: n,
+                        reason: self.describe(e),
+                    };
+                }
+                Err(_) => {
+                    last = DeliveryError::Unreachable {
+                        attempts: n,
+                        reason: format!("no answer within {:.1} s", retry.timeout.as_secs_f64()),
+                    };
+                }
+            }
+            if n < attempts {
+                tokio::time::sleep(wait).await;
+                wait = wait.saturating_mul(2);
+            }
+        }
+        Err(last)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alert(test: bool) -> Alert {
+        Alert {
+            event: Event::Down,
+            target: "https://example.test/".into(),
+            state: "down",
+            since: OffsetDateTime::UNIX_EPOCH,
+            reason: "status 503".into(),
+            test,
+        }
+    }
+
+    #[test]
+    fn the_json_payload_has_the_documented_fields() {
+        let v = alert(false).payload(Format::Json);
+        for k in [
+            "tool", "version", "event", "test", "target", "state", "since", "reason", "text",
+        ] {
+            assert!(v.get(k).is_some(), "{k} missing in {v}");
+        }
+        assert_eq!(v["since"], "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn slack_gets_text_only_and_tests_are_marked() {
+        let v = alert(true).payload(Format::Slack);
+        assert_eq!(v.as_object().map(|o| o.len()), Some(1));
+        assert!(v["text"].as_str().unwrap().starts_with("[TEST] DOWN"));
+    }
+
+    #[test]
+    fn a_bad_route_value_is_not_repeated() {
+        let e = Route::new("hunter2-not-a-url", None, reqwest::Client::new()).unwrap_err();
+        assert!(!e.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn the_format_follows_the_host() {
+        let u = reqwest::Url::parse("https://hooks.slack.com/services/x").unwrap();
+        assert_eq!(Format::for_url(&u), Format::Slack);
+        let u = reqwest::Url::parse("http://127.0.0.1:9/hook").unwrap();
+        assert_eq!(Format::for_url(&u), Format::Json);
+    }
+}
