@@ -23,11 +23,18 @@ pub struct SecretMatch {
     pub column: usize,
     /// At most the first four chars and the length, e.g. `sk_l…(32 chars)`.
     pub redacted: String,
+    /// A hash of the rule and the secret (hex, 16 chars): the same credential found in
+    /// two places, or two scans, gets the same fingerprint, and the value cannot be
+    /// recovered from it.
+    pub fingerprint: String,
 }
 
 struct Rule {
     id: &'static str,
     regex: Regex,
+    /// Lower-case literals one of which every match contains: a rule whose keywords do
+    /// not occur in a text is not run on it (see `PREFILTER`).
+    keywords: &'static [&'static str],
     /// Minimum Shannon entropy (bits per char) of the secret; 0 for shape-keyed rules.
     min_entropy: f64,
 }
@@ -35,6 +42,7 @@ struct Rule {
 fn rule(id: &'static str, pattern: &str, min_entropy: f64) -> Rule {
     Rule {
         id,
+        keywords: keywords_of(id),
         // The patterns are constants of this file, covered by the tests below.
         regex: Regex::new(pattern).unwrap_or_else(|e| panic!("secret rule {id}: {e}")),
         min_entropy,
@@ -119,6 +127,13 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             0.0,
         ),
         rule(
+            "anthropic-api-key",
+            r"\b(sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_\-]{80,})",
+            0.0,
+        ),
+        rule("npm-token", r"\b(npm_[A-Za-z0-9]{36})\b", 0.0),
+        rule("mailgun-api-key", r"\b(key-[0-9a-f]{32})\b", 0.0),
+        rule(
             "jwt",
             r"\b(eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,})",
             0.0,
@@ -135,6 +150,67 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         ),
     ]
 });
+
+/// The literals each rule's matches contain (lower case: the prefilter ignores case).
+fn keywords_of(id: &str) -> &'static [&'static str] {
+    match id {
+        "private-key" => &["private key"],
+        "aws-access-key-id" => &["akia", "asia", "abia", "acca"],
+        "aws-secret-access-key" => &["secret"],
+        "gcp-service-account-key" => &["private_key_id"],
+        "gcp-api-key" => &["aiza"],
+        "azure-storage-connection-string" | "azure-storage-key" => &["accountkey", "storage"],
+        "stripe-secret-key" | "stripe-restricted-key" => &["k_live_"],
+        "github-token" => &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+        "github-fine-grained-token" => &["github_pat_"],
+        "gitlab-token" => &["glpat-"],
+        "slack-webhook" => &["hooks.slack.com"],
+        "slack-token" => &["xox"],
+        "twilio-api-key" => &["sk"],
+        "sendgrid-api-key" => &["sg."],
+        "openai-api-key" => &["sk-"],
+        "anthropic-api-key" => &["sk-ant-"],
+        "npm-token" => &["npm_"],
+        "mailgun-api-key" => &["key-"],
+        "jwt" => &["eyj"],
+        "database-url-password" => &["://"],
+        _ => &["secret", "key", "token", "passw"],
+    }
+}
+
+/// One case-insensitive pass over the text finds which rule keywords occur, so that each
+/// byte is read once for all rules and a rule runs only where it can match.
+static PREFILTER: LazyLock<(aho_corasick::AhoCorasick, Vec<&'static str>)> = LazyLock::new(|| {
+    let mut words: Vec<&'static str> = Vec::new();
+    for r in RULES.iter() {
+        for w in r.keywords {
+            if !words.contains(w) {
+                words.push(w);
+            }
+        }
+    }
+    let ac = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&words)
+        // The words are constants of this file, covered by the tests.
+        .unwrap_or_else(|e| panic!("secret keywords: {e}"));
+    (ac, words)
+});
+
+/// The keywords of `PREFILTER` that occur in `text`.
+fn present_keywords(text: &str) -> Vec<&'static str> {
+    let (ac, words) = &*PREFILTER;
+    let mut seen = vec![false; words.len()];
+    // Overlapping search: `sk-ant-` must not hide `sk-`, nor `sk` hide either.
+    for m in ac.find_overlapping_iter(text) {
+        seen[m.pattern().as_usize()] = true;
+    }
+    words
+        .iter()
+        .zip(seen)
+        .filter_map(|(w, s)| s.then_some(*w))
+        .collect()
+}
 
 /// Documented example values that vendors publish and that end up in docs and tests.
 const DOCUMENTED_EXAMPLES: &[&str] = &[
@@ -178,7 +254,11 @@ static UUID: LazyLock<Regex> = LazyLock::new(|| {
 /// the order they appear.
 pub fn scan(text: &str) -> Vec<SecretMatch> {
     let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
+    let present = present_keywords(text);
     for r in RULES.iter() {
+        if !r.keywords.iter().any(|k| present.contains(k)) {
+            continue;
+        }
         for caps in r.regex.captures_iter(text) {
             let (Some(whole), Some(secret)) = (caps.get(0), caps.get(1)) else {
                 continue;
@@ -209,6 +289,7 @@ pub fn scan(text: &str) -> Vec<SecretMatch> {
                 line,
                 column,
                 redacted: redact(&text[start..end]),
+                fingerprint: fingerprint(rule, &text[start..end]),
             }
         })
         .collect()
@@ -220,6 +301,20 @@ pub fn redact(secret: &str) -> String {
     let len = secret.chars().count();
     let shown: String = secret.chars().take((len / 4).min(4)).collect();
     format!("{shown}…({len} chars)")
+}
+
+/// The hash that stands for a secret in baselines and deduplication: the first 8 bytes
+/// of SHA-256 over rule and value, in hex.
+pub fn fingerprint(rule: &str, secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(rule.as_bytes());
+    h.update([0u8]);
+    h.update(secret.as_bytes());
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Shannon entropy of `s` in bits per char.
