@@ -11,8 +11,10 @@
 pub mod dns;
 pub mod edge;
 pub mod email;
+pub mod env;
 pub mod http;
 pub mod reach;
+pub mod secrets;
 pub mod tls;
 
 use super::registry::Registry;
@@ -25,6 +27,8 @@ pub fn builtin() -> Registry {
     tls::register(&mut r);
     http::register(&mut r);
     edge::register(&mut r);
+    secrets::register(&mut r);
+    env::register(&mut r);
     r
 }
 
