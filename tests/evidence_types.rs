@@ -58,7 +58,13 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
             explained_by: None,
         };
         let o = observed(&outcome);
-        assert_ne!(o, Observed::Other, "{check} on {}: {}", outcome.target, r["evidence"]);
+        assert_ne!(
+            o,
+            Observed::Other,
+            "{check} on {}: {}",
+            outcome.target,
+            r["evidence"]
+        );
         // The fields the detail pane shows are really there, not defaulted.
         match &o {
             Observed::Certificate(c) => assert!(!c.chain.is_empty(), "{check}: {c:?}"),

@@ -374,3 +374,56 @@ fn headless_json_carries_the_evidence_and_no_output_carries_a_value() {
         }
     }
 }
+
+#[test]
+fn a_baseline_suppresses_what_it_accepts_and_says_how_many() {
+    let f = fixture();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+        .args([
+            "secrets",
+            "baseline",
+            "--reason",
+            "rotation booked",
+            "--by",
+            "qa",
+            "--expires",
+            "2099-12-31",
+        ])
+        .arg(&f.root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = std::fs::read_to_string(f.root.join(".launch-ready-baseline.json")).unwrap();
+    for p in f.p.all() {
+        assert!(!file.contains(p), "the baseline holds no secret");
+    }
+    assert!(file.contains("rotation booked") && file.contains("\"qa\""));
+    let out = run_check(&f, "json");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = v["results"].as_array().unwrap();
+    let repo = results
+        .iter()
+        .find(|r| r["check"] == "secrets.repo")
+        .unwrap();
+    let codes: Vec<&str> = repo["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["secrets.dotenv_committed"],
+        "accepted secrets are not reported"
+    );
+    assert_eq!(repo["evidence"]["suppressed_by_baseline"], 2);
+    for check in ["secrets.history", "secrets.build"] {
+        let r = results.iter().find(|r| r["check"] == check).unwrap();
+        assert!(r["findings"].as_array().unwrap().is_empty(), "{check}: {r}");
+    }
+}

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod lab;
 pub mod runbooks;
 pub mod secret;
+pub mod secrets_baseline;
 pub mod sessions;
 
 use std::fmt;

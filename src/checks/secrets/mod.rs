@@ -7,6 +7,7 @@
 //! Hits leave this module with a redacted preview and a fingerprint only; the secret
 //! itself is dropped as soon as the rules have judged it.
 
+pub mod baseline;
 pub mod history;
 pub mod tree;
 

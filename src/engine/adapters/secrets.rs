@@ -4,6 +4,7 @@
 //! the scan stops at the next file or blob.
 
 use crate::checks::judged::Judged;
+use crate::checks::secrets::baseline::Baseline;
 use crate::checks::secrets::history::{scan_history, tracked_dotenv_files};
 use crate::checks::secrets::tree::{scan_build, scan_tree};
 use crate::checks::secrets::{Cancel, Hit, ScanError};
@@ -58,7 +59,11 @@ fn repo(root: &Path, cancel: &Cancel, progress: secrets::ProgressFn<'_>) -> Chec
         Ok(s) => s,
         Err(e) => return j.error(e.to_string()),
     };
-    push_hits(&mut j, &scan.hits, "secrets.exposed", Severity::Blocker);
+    let (hits, note) = match baseline(&mut j, root, scan.hits) {
+        Ok(h) => h,
+        Err(e) => return j.error(e),
+    };
+    push_hits(&mut j, &hits, "secrets.exposed", Severity::Blocker);
     let tracked = match tracked_dotenv_files(root) {
         Ok(t) => t,
         Err(ScanError::NotARepo(_)) => Vec::new(),
@@ -78,7 +83,7 @@ fn repo(root: &Path, cancel: &Cancel, progress: secrets::ProgressFn<'_>) -> Chec
     j.evidence("bytes_scanned", json!(scan.bytes_scanned));
     j.evidence("files_skipped", json!(scan.skipped));
     j.finish(&format!(
-        "no credentials in {} files of the working tree",
+        "no credentials in {} files of the working tree{note}",
         scan.files_scanned
     ))
 }
@@ -88,12 +93,16 @@ fn history(root: &Path, cancel: &Cancel, progress: secrets::ProgressFn<'_>) -> C
     match scan_history(root, cancel, progress) {
         Ok(scan) => {
             let mut j = j;
-            push_hits(&mut j, &scan.hits, "secrets.in_history", Severity::High);
+            let (hits, note) = match baseline(&mut j, root, scan.hits) {
+                Ok(h) => h,
+                Err(e) => return j.error(e),
+            };
+            push_hits(&mut j, &hits, "secrets.in_history", Severity::High);
             j.evidence("commits", json!(scan.commits));
             j.evidence("blobs_scanned", json!(scan.blobs_scanned));
             j.evidence("bytes_scanned", json!(scan.bytes_scanned));
             j.finish(&format!(
-                "no credentials only in history ({} commits, {} blobs)",
+                "no credentials only in history ({} commits, {} blobs){note}",
                 scan.commits, scan.blobs_scanned
             ))
         }
@@ -108,18 +117,35 @@ fn build(root: &Path, cancel: &Cancel, progress: secrets::ProgressFn<'_>) -> Che
         Ok(s) => s,
         Err(e) => return j.error(e.to_string()),
     };
-    push_hits(
-        &mut j,
-        &scan.hits,
-        "secrets.in_build_output",
-        Severity::Blocker,
-    );
+    // A build folder inside the repository shares the repository's baseline.
+    let base = match root.parent() {
+        Some(p) if !Baseline::path_for(root).exists() => p,
+        _ => root,
+    };
+    let (hits, note) = match baseline(&mut j, base, scan.hits) {
+        Ok(h) => h,
+        Err(e) => return j.error(e),
+    };
+    push_hits(&mut j, &hits, "secrets.in_build_output", Severity::Blocker);
     j.evidence("files_scanned", json!(scan.files_scanned));
     j.evidence("bytes_scanned", json!(scan.bytes_scanned));
     j.finish(&format!(
-        "no credentials in {} files of the build output",
+        "no credentials in {} files of the build output{note}",
         scan.files_scanned
     ))
+}
+
+/// Drops the hits the baseline of `root` accepts and records how many.
+fn baseline(j: &mut Judged, root: &Path, mut hits: Vec<Hit>) -> Result<(Vec<Hit>, String), String> {
+    let b = Baseline::load(root).map_err(|e| e.to_string())?;
+    let suppressed = b.filter(&mut hits, time::OffsetDateTime::now_utc().date());
+    let note = if suppressed > 0 {
+        j.evidence("suppressed_by_baseline", json!(suppressed));
+        format!("; {suppressed} accepted in the baseline")
+    } else {
+        String::new()
+    };
+    Ok((hits, note))
 }
 
 fn push_hits(j: &mut Judged, hits: &[Hit], code: &str, severity: Severity) {
