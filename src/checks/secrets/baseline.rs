@@ -147,6 +147,7 @@ mod tests {
             commit: None,
             redacted: "ghp_…(40 chars)".into(),
             fingerprint: fp.into(),
+            variable: None,
         }
     }
 

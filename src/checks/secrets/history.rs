@@ -4,6 +4,8 @@
 //! it. A secret whose fingerprint is also in the HEAD tree is the working tree's finding
 //! (`secrets.exposed`), so history reports only what is gone from HEAD.
 
+use super::own_values::OwnValues;
+use super::tree::add_own;
 use super::{Cancel, Hit, MAX_FILE_BYTES, ProgressFn, ScanError, parallel_map_with, scan_bytes};
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 use std::collections::HashSet;
@@ -40,6 +42,17 @@ pub fn open(root: &Path) -> Result<Repository, ScanError> {
 /// Scans every unique blob of the history of the repository at `root`.
 pub fn scan_history(
     root: &Path,
+    cancel: &Cancel,
+    progress: ProgressFn<'_>,
+) -> Result<HistoryScan, ScanError> {
+    scan_history_with(root, None, cancel, progress)
+}
+
+/// `scan_history` that also looks for the operator's own values. Those are reported
+/// even when HEAD still holds them: no working-tree rule would name them.
+pub fn scan_history_with(
+    root: &Path,
+    own: Option<&OwnValues>,
     cancel: &Cancel,
     progress: ProgressFn<'_>,
 ) -> Result<HistoryScan, ScanError> {
@@ -92,7 +105,13 @@ pub fn scan_history(
             }
             let blob = repo.find_blob(item.blob).ok()?;
             let matches = scan_bytes(blob.content())?;
-            Some((matches, size as u64))
+            let mut own_hits = Vec::new();
+            if own.is_some() {
+                let commit = commits[item.commit].to_string();
+                let text = String::from_utf8_lossy(blob.content());
+                add_own(&mut own_hits, own, &text, &item.path, Some(&commit));
+            }
+            Some((matches, own_hits, size as u64))
         },
     )?;
 
@@ -103,7 +122,7 @@ pub fn scan_history(
     // The fingerprints still in HEAD belong to the working-tree check.
     let mut current: HashSet<String> = HashSet::new();
     for (item, r) in blobs.iter().zip(&scanned) {
-        if let Some((matches, _)) = r
+        if let Some((matches, _, _)) = r
             && head_blobs.contains(&item.blob)
         {
             current.extend(matches.iter().map(|m| m.fingerprint.clone()));
@@ -111,7 +130,9 @@ pub fn scan_history(
     }
     let mut reported: HashSet<String> = HashSet::new();
     for (item, r) in blobs.iter().zip(scanned) {
-        let Some((matches, size)) = r else { continue };
+        let Some((matches, own_hits, size)) = r else {
+            continue;
+        };
         out.blobs_scanned += 1;
         out.bytes_scanned += size;
         let commit = commits[item.commit].to_string();
@@ -120,6 +141,11 @@ pub fn scan_history(
                 continue;
             }
             out.hits.push(Hit::from_match(m, &item.path, Some(&commit)));
+        }
+        for h in own_hits {
+            if reported.insert(h.fingerprint.clone()) {
+                out.hits.push(h);
+            }
         }
     }
     Ok(out)

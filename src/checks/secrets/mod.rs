@@ -9,6 +9,7 @@
 
 pub mod baseline;
 pub mod history;
+pub mod own_values;
 pub mod tree;
 
 use crate::checks::secret_rules::{self, SecretMatch};
@@ -63,6 +64,9 @@ pub struct Hit {
     pub commit: Option<String>,
     pub redacted: String,
     pub fingerprint: String,
+    /// For an own value (`env-value`): the variable it came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variable: Option<String>,
 }
 
 impl Hit {
@@ -74,6 +78,7 @@ impl Hit {
             commit: commit.map(str::to_string),
             redacted: m.redacted,
             fingerprint: m.fingerprint,
+            variable: None,
         }
     }
 

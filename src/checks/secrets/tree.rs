@@ -4,6 +4,7 @@
 //! over `MAX_FILE_BYTES` are skipped. Inside source maps the embedded `sourcesContent`
 //! is scanned, one original file at a time, so lines point into the original source.
 
+use super::own_values::OwnValues;
 use super::{Cancel, Hit, MAX_FILE_BYTES, ProgressFn, ScanError, parallel_map, scan_bytes};
 use std::path::{Path, PathBuf};
 
@@ -27,7 +28,7 @@ pub fn scan_tree(
     cancel: &Cancel,
     progress: ProgressFn<'_>,
 ) -> Result<FolderScan, ScanError> {
-    scan_folder(root, true, cancel, progress)
+    scan_folder(root, true, None, cancel, progress)
 }
 
 /// A build output folder, every file (gitignore off).
@@ -36,12 +37,23 @@ pub fn scan_build(
     cancel: &Cancel,
     progress: ProgressFn<'_>,
 ) -> Result<FolderScan, ScanError> {
-    scan_folder(root, false, cancel, progress)
+    scan_folder(root, false, None, cancel, progress)
+}
+
+/// `scan_build` that also looks for the operator's own values.
+pub fn scan_build_with(
+    root: &Path,
+    own: Option<&OwnValues>,
+    cancel: &Cancel,
+    progress: ProgressFn<'_>,
+) -> Result<FolderScan, ScanError> {
+    scan_folder(root, false, own, cancel, progress)
 }
 
 fn scan_folder(
     root: &Path,
     respect_ignores: bool,
+    own: Option<&OwnValues>,
     cancel: &Cancel,
     progress: ProgressFn<'_>,
 ) -> Result<FolderScan, ScanError> {
@@ -56,16 +68,20 @@ fn scan_folder(
         let bytes = std::fs::read(path).ok()?;
         let rel = relative(root, path);
         let hits = if rel.ends_with(".map") {
-            scan_source_map(&bytes, &rel)
+            scan_source_map(&bytes, &rel, own)
         } else {
             None
         };
         let hits = match hits {
             Some(h) => h,
-            None => scan_bytes(&bytes)?
-                .into_iter()
-                .map(|m| Hit::from_match(m, &rel, None))
-                .collect(),
+            None => {
+                let mut hits: Vec<Hit> = scan_bytes(&bytes)?
+                    .into_iter()
+                    .map(|m| Hit::from_match(m, &rel, None))
+                    .collect();
+                add_own(&mut hits, own, &String::from_utf8_lossy(&bytes), &rel, None);
+                hits
+            }
         };
         Some((hits, bytes.len() as u64))
     })?;
@@ -129,7 +145,7 @@ fn relative(root: &Path, path: &Path) -> String {
 
 /// The hits inside a source map's `sourcesContent`, each at `map!source` and its line in
 /// that source. `None` when the file is not a source map (then it is scanned as text).
-pub fn scan_source_map(bytes: &[u8], rel: &str) -> Option<Vec<Hit>> {
+pub fn scan_source_map(bytes: &[u8], rel: &str, own: Option<&OwnValues>) -> Option<Vec<Hit>> {
     #[derive(serde::Deserialize)]
     struct Map {
         #[serde(default)]
@@ -148,9 +164,33 @@ pub fn scan_source_map(bytes: &[u8], rel: &str) -> Option<Vec<Hit>> {
             .flatten()
             .unwrap_or_else(|| format!("source {i}"));
         let at = format!("{rel}!{source}");
-        for m in crate::checks::secret_rules::scan(content) {
-            hits.push(Hit::from_match(m, &at, None));
-        }
+        let mut found: Vec<Hit> = crate::checks::secret_rules::scan(content)
+            .into_iter()
+            .map(|m| Hit::from_match(m, &at, None))
+            .collect();
+        add_own(&mut found, own, content, &at, None);
+        hits.extend(found);
     }
     Some(hits)
+}
+
+/// Adds the own-value hits of `text`, except on lines a rule already reported (the
+/// rule's finding says more) and inside env files (where the values come from).
+pub fn add_own(
+    hits: &mut Vec<Hit>,
+    own: Option<&OwnValues>,
+    text: &str,
+    path: &str,
+    commit: Option<&str>,
+) {
+    let Some(own) = own else { return };
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if super::is_dotenv_name(name) {
+        return;
+    }
+    for h in own.scan(text, path, commit) {
+        if !hits.iter().any(|r| r.line == h.line && r.path == h.path) {
+            hits.push(h);
+        }
+    }
 }

@@ -9,6 +9,7 @@ use crate::checks::env::{EnvVars, MAX_ENV_BYTES, is_reference, judge, parse};
 use crate::checks::judged::Judged;
 use crate::checks::outcome;
 use crate::checks::secrets::history::is_ignored;
+use crate::checks::secrets::own_values::OwnValues;
 use crate::checks::secrets::{Cancel, ProgressFn, ScanError, is_dotenv_name};
 use crate::engine::registry::{CheckInput, Registry};
 use crate::finding::{Finding, Severity};
@@ -79,7 +80,12 @@ fn inventory(target: &str, files: &[EnvFile]) -> CheckOutcome {
     ))
 }
 
-fn gitignore(root: &Path, _cancel: &Cancel, _progress: ProgressFn<'_>) -> CheckOutcome {
+fn gitignore(
+    root: &Path,
+    _own: Option<&OwnValues>,
+    _cancel: &Cancel,
+    _progress: ProgressFn<'_>,
+) -> CheckOutcome {
     let mut j = Judged::start("env.gitignore", root.display().to_string());
     // `.env` itself, whether or not it exists yet, and every real env file at the root.
     let mut names = vec![".env".to_string()];

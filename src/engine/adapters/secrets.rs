@@ -5,8 +5,9 @@
 
 use crate::checks::judged::Judged;
 use crate::checks::secrets::baseline::Baseline;
-use crate::checks::secrets::history::{scan_history, tracked_dotenv_files};
-use crate::checks::secrets::tree::{scan_build, scan_tree};
+use crate::checks::secrets::history::{scan_history_with, tracked_dotenv_files};
+use crate::checks::secrets::own_values::OwnValues;
+use crate::checks::secrets::tree::{scan_build_with, scan_tree};
 use crate::checks::secrets::{Cancel, Hit, ScanError};
 use crate::checks::{outcome, secrets};
 use crate::engine::registry::{CheckInput, Registry};
@@ -24,7 +25,9 @@ pub fn register(r: &mut Registry) {
     r.insert("secrets.build", |i: CheckInput| blocking(i, build));
 }
 
-type Scan = fn(&Path, &Cancel, secrets::ProgressFn<'_>) -> CheckOutcome;
+/// A scan: the root, the operator's own values (from the run's env files), the flag and
+/// the progress callback.
+pub type Scan = fn(&Path, Option<&OwnValues>, &Cancel, secrets::ProgressFn<'_>) -> CheckOutcome;
 
 /// Sets the flag when dropped: the job's future going away stops the blocking scan.
 struct CancelOnDrop(Cancel);
@@ -44,8 +47,16 @@ pub async fn blocking(i: CheckInput, scan: Scan) -> CheckOutcome {
     let _guard = CancelOnDrop(cancel.clone());
     let path = PathBuf::from(&i.target.name);
     let progress = i.progress.clone();
+    let env_files: Vec<(String, PathBuf)> = i
+        .scope
+        .targets
+        .env_files
+        .iter()
+        .map(|f| (f.environment.clone(), f.path.clone()))
+        .collect();
     let task = tokio::task::spawn_blocking(move || {
-        scan(&path, &cancel, &|done, total| {
+        let own = OwnValues::from_env_files(&env_files);
+        scan(&path, own.as_ref(), &cancel, &|done, total| {
             progress.report(format!("{done}/{total} scanned"));
         })
     });
@@ -53,7 +64,12 @@ pub async fn blocking(i: CheckInput, scan: Scan) -> CheckOutcome {
         .unwrap_or_else(|e| outcome::error(format!("scan failed: {e}")))
 }
 
-fn repo(root: &Path, cancel: &Cancel, progress: secrets::ProgressFn<'_>) -> CheckOutcome {
+fn repo(
+    root: &Path,
+    _own: Option<&OwnValues>,
+    cancel: &Cancel,
+    progress: secrets::ProgressFn<'_>,
+) -> CheckOutcome {
     let mut j = Judged::start("secrets.repo", root.display().to_string());
     let scan = match scan_tree(root, cancel, progress) {
         Ok(s) => s,
@@ -88,9 +104,14 @@ fn repo(root: &Path, cancel: &Cancel, progress: secrets::ProgressFn<'_>) -> Chec
     ))
 }
 
-fn history(root: &Path, cancel: &Cancel, progress: secrets::ProgressFn<'_>) -> CheckOutcome {
+fn history(
+    root: &Path,
+    own: Option<&OwnValues>,
+    cancel: &Cancel,
+    progress: secrets::ProgressFn<'_>,
+) -> CheckOutcome {
     let j = Judged::start("secrets.history", root.display().to_string());
-    match scan_history(root, cancel, progress) {
+    match scan_history_with(root, own, cancel, progress) {
         Ok(scan) => {
             let mut j = j;
             let (hits, note) = match baseline(&mut j, root, scan.hits) {
@@ -111,9 +132,14 @@ fn history(root: &Path, cancel: &Cancel, progress: secrets::ProgressFn<'_>) -> C
     }
 }
 
-fn build(root: &Path, cancel: &Cancel, progress: secrets::ProgressFn<'_>) -> CheckOutcome {
+fn build(
+    root: &Path,
+    own: Option<&OwnValues>,
+    cancel: &Cancel,
+    progress: secrets::ProgressFn<'_>,
+) -> CheckOutcome {
     let mut j = Judged::start("secrets.build", root.display().to_string());
-    let scan = match scan_build(root, cancel, progress) {
+    let scan = match scan_build_with(root, own, cancel, progress) {
         Ok(s) => s,
         Err(e) => return j.error(e.to_string()),
     };
@@ -150,13 +176,15 @@ fn baseline(j: &mut Judged, root: &Path, mut hits: Vec<Hit>) -> Result<(Vec<Hit>
 
 fn push_hits(j: &mut Judged, hits: &[Hit], code: &str, severity: Severity) {
     for h in hits.iter().take(MAX_FINDINGS) {
+        let what = match &h.variable {
+            Some(v) => format!("the value of {v} from the env files"),
+            None => h.rule.to_string(),
+        };
         let at = match &h.commit {
             Some(c) => format!("{}:{} (commit {})", h.path, h.line, &c[..c.len().min(12)]),
             None => format!("{}:{}", h.path, h.line),
         };
-        j.push(
-            Finding::new(code, severity, format!("{} at {at}", h.rule)).with_evidence(h.evidence()),
-        );
+        j.push(Finding::new(code, severity, format!("{what} at {at}")).with_evidence(h.evidence()));
     }
     if hits.len() > MAX_FINDINGS {
         j.evidence("findings_not_listed", json!(hits.len() - MAX_FINDINGS));
