@@ -170,15 +170,15 @@ fn collect_new_blobs(
             format!("{prefix}/{name}")
         };
         match entry.kind() {
-            Some(ObjectType::Blob) => {
-                // Symlinks are blobs holding a path: nothing to scan.
-                if entry.filemode() != 0o120000 && seen_blobs.insert(entry.id()) {
-                    out.push(Introduced {
-                        blob: entry.id(),
-                        path,
-                        commit,
-                    });
-                }
+            // Symlinks are blobs holding a path: nothing to scan.
+            Some(ObjectType::Blob)
+                if entry.filemode() != 0o120000 && seen_blobs.insert(entry.id()) =>
+            {
+                out.push(Introduced {
+                    blob: entry.id(),
+                    path,
+                    commit,
+                });
             }
             Some(ObjectType::Tree) if seen_trees.insert(entry.id()) => {
                 let sub = repo.find_tree(entry.id())?;
