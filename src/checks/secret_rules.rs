@@ -42,7 +42,7 @@ struct Rule {
 fn rule(id: &'static str, pattern: &str, min_entropy: f64) -> Rule {
     Rule {
         id,
-        keywords: keywords_of(id),
+        keywords: prefilter::keywords_of(id),
         // The patterns are constants of this file, covered by the tests below.
         regex: Regex::new(pattern).unwrap_or_else(|e| panic!("secret rule {id}: {e}")),
         min_entropy,
@@ -151,67 +151,6 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     ]
 });
 
-/// The literals each rule's matches contain (lower case: the prefilter ignores case).
-fn keywords_of(id: &str) -> &'static [&'static str] {
-    match id {
-        "private-key" => &["private key"],
-        "aws-access-key-id" => &["akia", "asia", "abia", "acca"],
-        "aws-secret-access-key" => &["secret"],
-        "gcp-service-account-key" => &["private_key_id"],
-        "gcp-api-key" => &["aiza"],
-        "azure-storage-connection-string" | "azure-storage-key" => &["accountkey", "storage"],
-        "stripe-secret-key" | "stripe-restricted-key" => &["k_live_"],
-        "github-token" => &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
-        "github-fine-grained-token" => &["github_pat_"],
-        "gitlab-token" => &["glpat-"],
-        "slack-webhook" => &["hooks.slack.com"],
-        "slack-token" => &["xox"],
-        "twilio-api-key" => &["sk"],
-        "sendgrid-api-key" => &["sg."],
-        "openai-api-key" => &["sk-"],
-        "anthropic-api-key" => &["sk-ant-"],
-        "npm-token" => &["npm_"],
-        "mailgun-api-key" => &["key-"],
-        "jwt" => &["eyj"],
-        "database-url-password" => &["://"],
-        _ => &["secret", "key", "token", "passw"],
-    }
-}
-
-/// One case-insensitive pass over the text finds which rule keywords occur, so that each
-/// byte is read once for all rules and a rule runs only where it can match.
-static PREFILTER: LazyLock<(aho_corasick::AhoCorasick, Vec<&'static str>)> = LazyLock::new(|| {
-    let mut words: Vec<&'static str> = Vec::new();
-    for r in RULES.iter() {
-        for w in r.keywords {
-            if !words.contains(w) {
-                words.push(w);
-            }
-        }
-    }
-    let ac = aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(&words)
-        // The words are constants of this file, covered by the tests.
-        .unwrap_or_else(|e| panic!("secret keywords: {e}"));
-    (ac, words)
-});
-
-/// The keywords of `PREFILTER` that occur in `text`.
-fn present_keywords(text: &str) -> Vec<&'static str> {
-    let (ac, words) = &*PREFILTER;
-    let mut seen = vec![false; words.len()];
-    // Overlapping search: `sk-ant-` must not hide `sk-`, nor `sk` hide either.
-    for m in ac.find_overlapping_iter(text) {
-        seen[m.pattern().as_usize()] = true;
-    }
-    words
-        .iter()
-        .zip(seen)
-        .filter_map(|(w, s)| s.then_some(*w))
-        .collect()
-}
-
 /// Documented example values that vendors publish and that end up in docs and tests.
 const DOCUMENTED_EXAMPLES: &[&str] = &[
     "AKIAIOSFODNN7EXAMPLE",
@@ -254,7 +193,7 @@ static UUID: LazyLock<Regex> = LazyLock::new(|| {
 /// the order they appear.
 pub fn scan(text: &str) -> Vec<SecretMatch> {
     let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
-    let present = present_keywords(text);
+    let present = prefilter::present_keywords(text);
     for r in RULES.iter() {
         if !r.keywords.iter().any(|k| present.contains(k)) {
             continue;
@@ -436,6 +375,9 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
 }
+
+#[path = "secret_rules_prefilter.rs"]
+mod prefilter;
 
 #[cfg(test)]
 #[path = "secret_rules_tests.rs"]
