@@ -32,6 +32,9 @@ pub enum Command {
     /// Manage credentials in the OS keyring.
     #[command(subcommand)]
     Secret(SecretCommand),
+    /// Secret scanning: accept current findings in a baseline.
+    #[command(subcommand)]
+    Secrets(crate::commands::secrets_baseline::SecretsCommand),
     /// Run the demo lab alone and print the settings to aim other tools at it.
     Lab(LabArgs),
     /// Run checks headless (for CI) and print text or JSON.

@@ -45,6 +45,7 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
             commands::runbooks::validate(&files, out)
         }
         Some(Command::Secret(cmd)) => commands::secret::run(&cmd, out),
+        Some(Command::Secrets(cmd)) => commands::secrets_baseline::run(&cmd, out),
         // Without a terminal there is nothing to open it in: report what was created.
         Some(Command::New(args)) if args.no_open || !launch_ready::tui::terminal::available() => {
             commands::sessions::new(&args, out)

@@ -146,6 +146,11 @@ impl Profile {
         built: false,
         ..Profile::NET
     };
+    /// A built kind that reads local files only (repository, build output, env files).
+    pub const LOCAL: Profile = Profile {
+        built: true,
+        ..Profile::PLANNED_LOCAL
+    };
     /// A local (filesystem) kind this build does not run yet.
     pub const PLANNED_LOCAL: Profile = Profile {
         needs_network: false,
@@ -394,7 +399,7 @@ pub const KINDS: &[CheckKind] = &[
         Repo,
         "No credentials in the working tree",
         ["secrets.exposed" => Blocker, "secrets.dotenv_committed" => High],
-        Profile::PLANNED_LOCAL
+        Profile::LOCAL
     ),
     kind!(
         "secrets.history",
@@ -402,7 +407,7 @@ pub const KINDS: &[CheckKind] = &[
         Repo,
         "No credentials in git history",
         ["secrets.in_history" => High],
-        Profile::PLANNED_LOCAL
+        Profile::LOCAL
     ),
     kind!(
         "secrets.build",
@@ -410,7 +415,7 @@ pub const KINDS: &[CheckKind] = &[
         BuildOutput,
         "No credentials in the built frontend",
         ["secrets.in_build_output" => Blocker],
-        Profile::PLANNED_LOCAL
+        Profile::LOCAL
     ),
     kind!(
         "env.inventory",
@@ -418,7 +423,7 @@ pub const KINDS: &[CheckKind] = &[
         EnvFiles,
         "Env var inventory across environments",
         ["env.missing_var" => High, "env.shared_secret" => High, "env.client_exposed_secret" => Blocker],
-        Profile::PLANNED_LOCAL
+        Profile::LOCAL
     ),
     kind!(
         "env.gitignore",
@@ -426,7 +431,7 @@ pub const KINDS: &[CheckKind] = &[
         Repo,
         ".env files are ignored by git",
         ["env.not_gitignored" => Medium],
-        Profile::PLANNED_LOCAL
+        Profile::LOCAL
     ),
 ];
 

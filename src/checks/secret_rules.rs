@@ -23,11 +23,18 @@ pub struct SecretMatch {
     pub column: usize,
     /// At most the first four chars and the length, e.g. `sk_l…(32 chars)`.
     pub redacted: String,
+    /// A hash of the rule and the secret (hex, 16 chars): the same credential found in
+    /// two places, or two scans, gets the same fingerprint, and the value cannot be
+    /// recovered from it.
+    pub fingerprint: String,
 }
 
 struct Rule {
     id: &'static str,
     regex: Regex,
+    /// Lower-case literals one of which every match contains: a rule whose keywords do
+    /// not occur in a text is not run on it (see `PREFILTER`).
+    keywords: &'static [&'static str],
     /// Minimum Shannon entropy (bits per char) of the secret; 0 for shape-keyed rules.
     min_entropy: f64,
 }
@@ -35,6 +42,7 @@ struct Rule {
 fn rule(id: &'static str, pattern: &str, min_entropy: f64) -> Rule {
     Rule {
         id,
+        keywords: prefilter::keywords_of(id),
         // The patterns are constants of this file, covered by the tests below.
         regex: Regex::new(pattern).unwrap_or_else(|e| panic!("secret rule {id}: {e}")),
         min_entropy,
@@ -119,6 +127,13 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             0.0,
         ),
         rule(
+            "anthropic-api-key",
+            r"\b(sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_\-]{80,})",
+            0.0,
+        ),
+        rule("npm-token", r"\b(npm_[A-Za-z0-9]{36})\b", 0.0),
+        rule("mailgun-api-key", r"\b(key-[0-9a-f]{32})\b", 0.0),
+        rule(
             "jwt",
             r"\b(eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,})",
             0.0,
@@ -178,7 +193,11 @@ static UUID: LazyLock<Regex> = LazyLock::new(|| {
 /// the order they appear.
 pub fn scan(text: &str) -> Vec<SecretMatch> {
     let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
+    let present = prefilter::present_keywords(text);
     for r in RULES.iter() {
+        if !r.keywords.iter().any(|k| present.contains(k)) {
+            continue;
+        }
         for caps in r.regex.captures_iter(text) {
             let (Some(whole), Some(secret)) = (caps.get(0), caps.get(1)) else {
                 continue;
@@ -209,6 +228,7 @@ pub fn scan(text: &str) -> Vec<SecretMatch> {
                 line,
                 column,
                 redacted: redact(&text[start..end]),
+                fingerprint: fingerprint(rule, &text[start..end]),
             }
         })
         .collect()
@@ -220,6 +240,20 @@ pub fn redact(secret: &str) -> String {
     let len = secret.chars().count();
     let shown: String = secret.chars().take((len / 4).min(4)).collect();
     format!("{shown}…({len} chars)")
+}
+
+/// The hash that stands for a secret in baselines and deduplication: the first 8 bytes
+/// of SHA-256 over rule and value, in hex.
+pub fn fingerprint(rule: &str, secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(rule.as_bytes());
+    h.update([0u8]);
+    h.update(secret.as_bytes());
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Shannon entropy of `s` in bits per char.
@@ -341,6 +375,9 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
 }
+
+#[path = "secret_rules_prefilter.rs"]
+mod prefilter;
 
 #[cfg(test)]
 #[path = "secret_rules_tests.rs"]

@@ -15,6 +15,7 @@ pub mod route_args;
 pub mod monitor;
 pub mod runbooks;
 pub mod secret;
+pub mod secrets_baseline;
 pub mod sessions;
 
 use std::fmt;

@@ -166,10 +166,20 @@ fn add_path(groups: &mut Vec<Group>, path: &Path) {
     let g = group_mut(groups, "local");
     let p: PathBuf = path.to_path_buf();
     if path.is_dir() {
-        if path.join(".git").exists() {
-            g.targets.repo = Some(p);
-        } else {
+        // A build folder by name is build output; any other folder is a working tree (a
+        // repository or not), whose own build folder, if any, is scanned as build output.
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        if name.is_some_and(|n| crate::checks::secrets::tree::BUILD_DIRS.contains(&n.as_str())) {
             g.targets.build_dir = Some(p);
+        } else {
+            if let Some(b) = crate::checks::secrets::tree::BUILD_DIRS
+                .iter()
+                .map(|d| path.join(d))
+                .find(|d| d.is_dir())
+            {
+                g.targets.build_dir.get_or_insert(b);
+            }
+            g.targets.repo = Some(p);
         }
     } else {
         let name = path

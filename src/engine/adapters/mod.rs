@@ -11,9 +11,11 @@
 pub mod dns;
 pub mod edge;
 pub mod email;
+pub mod env;
 pub mod http;
 pub mod perf;
 pub mod reach;
+pub mod secrets;
 pub mod tls;
 pub mod uptime;
 
@@ -29,6 +31,8 @@ pub fn builtin() -> Registry {
     edge::register(&mut r);
     perf::register(&mut r);
     uptime::register(&mut r);
+    secrets::register(&mut r);
+    env::register(&mut r);
     r
 }
 
