@@ -10,8 +10,8 @@
 //! session's `ca_file` (a path, like any user's) can name it; the dir goes with the lab.
 
 pub mod dns_server;
-pub mod keepalive;
 pub mod hook;
+pub mod keepalive;
 pub mod switch;
 pub mod web;
 pub mod zones;
