@@ -220,3 +220,27 @@ fn cancel_all_reports_how_many_runs_it_stopped() {
         Some(format!("{first}: run cancelled").as_str())
     );
 }
+
+#[test]
+fn a_load_test_in_a_batch_is_pointed_at_the_load_command_not_called_unavailable() {
+    let mut rb = (*super::tests::app().runbook).clone();
+    if let crate::runbook::Run::Auto { kind, .. } = &mut rb.stages[4].checks[0].run {
+        *kind = crate::runbook::model::KindName(crate::checks::catalog::kind("perf.load").unwrap());
+    }
+    let mut app = App::new(
+        super::tests::session(),
+        std::sync::Arc::new(rb),
+        super::tests::T0,
+    );
+    let ids = started(&act(&mut app, Action::RunAll));
+    assert!(!ids.contains(&"perf-check".to_string()), "{ids:?}");
+    let message = app.status.clone().unwrap_or_default();
+    assert!(
+        message.contains("perf.load sends load: run `launch-ready load --session acme`"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("not available yet: perf.load"),
+        "{message}"
+    );
+}

@@ -139,6 +139,7 @@ enum Skipped {
 fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut Vec<Effect>) {
     let mut jobs = Vec::new();
     let mut unavailable = Vec::new();
+    let mut sends_load = Vec::new();
     let mut kept = 0;
     for check in checks {
         if skipped == Skipped::Keep
@@ -150,10 +151,17 @@ fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut V
         }
         match crate::plan::job_for(check) {
             Some(Ok(job)) => jobs.push(job),
+            // Built but sending load: the screen has no confirmation for it yet, so it is
+            // left to `launch-ready load`, which asks.
+            Some(Err(kind)) if kind.profile.built && kind.profile.confirm => {
+                sends_load.push(kind.name);
+            }
             Some(Err(kind)) => unavailable.push(kind.name),
             None => {}
         }
     }
+    sends_load.sort_unstable();
+    sends_load.dedup();
     unavailable.sort_unstable();
     unavailable.dedup();
     let mut message = match (jobs.len(), unavailable.is_empty()) {
@@ -172,6 +180,13 @@ fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut V
     if kept > 0 {
         message.push_str(&format!(
             "; {kept} skipped check(s) left alone (r runs one)"
+        ));
+    }
+    if !sends_load.is_empty() {
+        message.push_str(&format!(
+            "; {} sends load: run `launch-ready load --session {}` (it asks first)",
+            sends_load.join(", "),
+            app.session.name
         ));
     }
     app.status = Some(message);
