@@ -15,11 +15,14 @@
 //!   (a manual check not answered, or any check marked failed or blocked by hand).
 //! - Otherwise incomplete when any risk is unchecked: a go is only said on checks made.
 //! - Risks are ranked by severity, then stage order, then runbook order.
+//! - A risk the operator accepted (with reason and owner) moves to `accepted`: it no
+//!   longer decides the verdict. Something not checked cannot be accepted — a go is never
+//!   said on checks that were not made.
 
 use crate::finding::{CheckStatus, Severity};
 use crate::runbook::{Run, Runbook};
 use crate::session::Session;
-use crate::session::model::{CheckOutcome, CheckState, Verdict};
+use crate::session::model::{AcceptedRisk, CheckOutcome, CheckState, Verdict};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
@@ -48,11 +51,36 @@ pub struct Risk {
     pub since: Option<OffsetDateTime>,
 }
 
+impl Risk {
+    /// What an acceptance names: the finding code, or `check:<id>` for a check left
+    /// unpassed.
+    pub fn key(&self) -> String {
+        match &self.code {
+            Some(code) => code.clone(),
+            None => format!("check:{}", self.check_id),
+        }
+    }
+
+    /// Whether the operator may accept this risk: defects and unanswered manual checks
+    /// may be, something not checked may not.
+    pub fn acceptable(&self) -> bool {
+        !self.unchecked
+    }
+
+    /// Whether `acceptance` is about this risk.
+    pub fn accepted_by(&self, acceptance: &AcceptedRisk) -> bool {
+        self.acceptable() && acceptance.key == self.key() && acceptance.target == self.target
+    }
+}
+
 /// The verdict with the risks that decide it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
     pub verdict: Verdict,
+    /// Open risks, ranked.
     pub risks: Vec<Risk>,
+    /// Risks the operator accepted, ranked like `risks`, each with its acceptance.
+    pub accepted: Vec<(Risk, AcceptedRisk)>,
     /// Plain-language reasons for the verdict (the blockers, what was not checked, or why
     /// it is a go).
     pub reasons: Vec<String>,
@@ -216,13 +244,24 @@ fn explained(result: &CheckOutcome, code: &str, findings: &[(String, String)]) -
 }
 
 pub fn assess(runbook: &Runbook, session: &Session, now: OffsetDateTime) -> Assessment {
-    assess_states(runbook, &session.checks, now)
+    assess_with(runbook, &session.checks, &session.accepted, now)
 }
 
-/// `assess` over the check states alone: what headless `check` records its results in.
+/// `assess` over the check states alone, with nothing accepted.
 pub fn assess_states(
     runbook: &Runbook,
     states: &BTreeMap<String, CheckState>,
+    now: OffsetDateTime,
+) -> Assessment {
+    assess_with(runbook, states, &[], now)
+}
+
+/// `assess` over check states and the operator's acceptances: what headless `check`
+/// records its results in.
+pub fn assess_with(
+    runbook: &Runbook,
+    states: &BTreeMap<String, CheckState>,
+    acceptances: &[AcceptedRisk],
     now: OffsetDateTime,
 ) -> Assessment {
     let mut risks = Vec::new();
@@ -352,6 +391,14 @@ pub fn assess_states(
     }
     // Stable sort keeps runbook order within equal severity, stage and age.
     risks.sort_by_key(|r| (r.severity, r.stage, r.since));
+    let mut accepted = Vec::new();
+    risks.retain(|r| match acceptances.iter().find(|a| r.accepted_by(a)) {
+        Some(a) => {
+            accepted.push((r.clone(), a.clone()));
+            false
+        }
+        None => true,
+    });
 
     let blockers: Vec<&Risk> = risks
         .iter()
@@ -376,6 +423,7 @@ pub fn assess_states(
     Assessment {
         verdict,
         risks,
+        accepted,
         reasons,
     }
 }
@@ -515,6 +563,50 @@ mod tests {
             "only the blocker decides: {:?}",
             a.reasons
         );
+    }
+
+    #[test]
+    fn an_accepted_blocker_no_longer_decides_but_stays_listed() {
+        let mut states = all_answered();
+        let mut o = outcome("dns.records", "a.test", CheckStatus::Fail);
+        o.findings = vec![Finding::new("dns.unresolvable", Severity::Blocker, "gone")];
+        record(&mut states, "audit-check", vec![o]);
+        let acceptance = |target: &str| AcceptedRisk {
+            key: "dns.unresolvable".into(),
+            target: target.into(),
+            reason: "legacy host, retired next week".into(),
+            owner: "founder".into(),
+            at: now(),
+        };
+        // An acceptance for another target changes nothing.
+        let a = assess_with(&runbook(), &states, &[acceptance("b.test")], now());
+        assert_eq!(a.verdict, Verdict::NoGo);
+        assert!(a.accepted.is_empty());
+
+        let a = assess_with(&runbook(), &states, &[acceptance("a.test")], now());
+        assert_eq!(a.verdict, Verdict::Go, "{:?}", a.reasons);
+        assert_eq!(a.accepted.len(), 1);
+        assert_eq!(a.accepted[0].0.key(), "dns.unresolvable");
+        assert_eq!(a.accepted[0].1.owner, "founder");
+        assert!(a.risks.iter().all(|r| r.key() != "dns.unresolvable"));
+    }
+
+    #[test]
+    fn something_not_checked_cannot_be_accepted() {
+        let states = BTreeMap::new();
+        let a = assess_states(&runbook(), &states, now());
+        let unchecked = a.risks.iter().find(|r| r.unchecked).expect("a gap");
+        assert!(!unchecked.acceptable());
+        let acceptance = AcceptedRisk {
+            key: unchecked.key(),
+            target: unchecked.target.clone(),
+            reason: "later".into(),
+            owner: "ops".into(),
+            at: now(),
+        };
+        let b = assess_with(&runbook(), &states, &[acceptance], now());
+        assert_eq!(b.verdict, Verdict::Incomplete);
+        assert!(b.accepted.is_empty());
     }
 
     #[test]

@@ -41,6 +41,7 @@ fn sample() -> Session {
         journal: vec![JournalEntry {
             at: start,
             text: "Kick-off with \"quotes\", a newline\nand ünïcödé".into(),
+            kind: Default::default(),
         }],
         decisions: vec![Decision {
             at: start + time::Duration::hours(30),
@@ -49,6 +50,8 @@ fn sample() -> Session {
         }],
         credentials: vec!["cloudflare-token".into()],
         ui: Default::default(),
+        accepted: Vec::new(),
+        pauses: Vec::new(),
     };
     let evidence = json!({
         "records": [{"type": "A", "value": "192.0.2.10", "ttl": 300}],

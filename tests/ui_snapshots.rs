@@ -155,6 +155,7 @@ fn journal_open() {
     s.journal.push(launch_ready::session::model::JournalEntry {
         at: now() - Duration::hours(2),
         text: "Kick-off call with the founder".into(),
+        kind: Default::default(),
     });
     let mut app = app_with(&l, s);
     act(&mut app, Action::Journal);

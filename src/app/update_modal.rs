@@ -81,7 +81,11 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 let text = trim_lines(editor.lines());
                 put_journal_draft(app, String::new(), fx);
                 if !text.is_empty() {
-                    app.session.journal.push(JournalEntry { at: app.now, text });
+                    app.session.journal.push(JournalEntry {
+                        at: app.now,
+                        text,
+                        kind: Default::default(),
+                    });
                     app.status = Some("journal entry added".into());
                     changed(app, fx);
                 }

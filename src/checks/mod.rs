@@ -1,5 +1,6 @@
 //! Automated checks: the catalog of kinds (pure).
 
+pub mod advice;
 pub mod catalog;
 pub mod dns;
 pub mod edge;

@@ -208,6 +208,7 @@ mod tests {
         let assessment = crate::verdict::Assessment {
             verdict: crate::session::model::Verdict::NoGo,
             risks: Vec::new(),
+            accepted: Vec::new(),
             reasons: vec![format!("blocked by {hostile}")],
         };
         let report = Report::new(String::new(), 0, &[outcome], &assessment);

@@ -167,6 +167,8 @@ mod tests {
             decisions: Vec::new(),
             credentials: Vec::new(),
             ui: Default::default(),
+            accepted: Vec::new(),
+            pauses: Vec::new(),
         };
         s.state_mut("dns-apex").status = CheckStatus::Pass;
         s.state_mut("tls-cert").status = CheckStatus::Blocked;
@@ -186,6 +188,7 @@ mod tests {
         s.journal.push(JournalEntry {
             at: s.updated_at,
             text: "migrated from format 1".into(),
+            kind: Default::default(),
         });
         ron::to_string(&s).map_err(|e| e.to_string())
     }

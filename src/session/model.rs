@@ -60,6 +60,42 @@ pub struct Session {
     /// Where the operator was, restored on reopen.
     #[serde(default)]
     pub ui: UiState,
+    /// Risks the operator accepted (with reason and owner): they stay listed but no longer
+    /// decide the verdict. Removing an entry reverses the acceptance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accepted: Vec<AcceptedRisk>,
+    /// Stretches of wall-clock time that do not count toward the 48 sprint hours (nights),
+    /// oldest first; the last may still be open.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pauses: Vec<Pause>,
+}
+
+/// A risk the operator accepted instead of fixing before launch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptedRisk {
+    /// The risk's key: its finding code, or `check:<id>` for a check left unpassed
+    /// (see `verdict::Risk::key`).
+    pub key: String,
+    /// The target the finding is about (empty for an unpassed check).
+    #[serde(default)]
+    pub target: String,
+    pub reason: String,
+    /// Who owns the risk from now on.
+    pub owner: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// Sprint time that does not count (the clock is paused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pause {
+    #[serde(with = "time::serde::rfc3339")]
+    pub from: OffsetDateTime,
+    /// `None` while the pause is still running.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub until: Option<OffsetDateTime>,
 }
 
 /// Which runbook the session follows, and the hash of its text when the session began.
@@ -273,6 +309,35 @@ pub struct JournalEntry {
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     pub text: String,
+    /// What wrote the entry: the operator, or the app recording an event.
+    #[serde(default, skip_serializing_if = "JournalKind::is_note")]
+    pub kind: JournalKind,
+}
+
+/// The source of a journal entry; everything but `Note` is recorded automatically and
+/// feeds the handover pack's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum JournalKind {
+    /// Typed by the operator.
+    #[default]
+    Note,
+    /// A check's status changed.
+    Status,
+    /// A check or batch ran, with its outcome.
+    Run,
+    /// A go / no-go decision was recorded.
+    Decision,
+    /// A risk was accepted or an acceptance withdrawn.
+    Acceptance,
+    /// The sprint clock was started, moved, paused or resumed.
+    Clock,
+}
+
+impl JournalKind {
+    pub fn is_note(&self) -> bool {
+        *self == JournalKind::Note
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -366,6 +431,8 @@ impl Session {
             decisions: Vec::new(),
             credentials: Vec::new(),
             ui: UiState::default(),
+            accepted: Vec::new(),
+            pauses: Vec::new(),
         }
     }
 

@@ -125,6 +125,8 @@ mod tests {
             decisions: Vec::new(),
             credentials: Vec::new(),
             ui: Default::default(),
+            accepted: Vec::new(),
+            pauses: Vec::new(),
         }
     }
 
