@@ -141,35 +141,19 @@ pub fn load_with(text: &str, steps: &[Step], target: u32) -> Result<Session, Mig
 mod tests {
     use super::*;
     use crate::finding::CheckStatus;
-    use crate::session::model::{JournalEntry, Targets};
+    use crate::session::model::JournalEntry;
     use time::macros::datetime;
 
     fn sample() -> Session {
-        let mut s = Session {
-            version: 1,
-            name: "acme".into(),
-            client: "Acme".into(),
-            runbook: crate::session::model::RunbookRef {
-                id: "b2b-demo-to-launch".into(),
-                hash: "sha256:00".into(),
-                path: None,
-            },
-            created_at: datetime!(2026-03-01 09:00 UTC),
-            updated_at: datetime!(2026-03-01 10:00 UTC),
-            sprint_start: datetime!(2026-03-01 09:00 UTC),
-            targets: Targets {
-                apex: "acme.test".into(),
-                ..Targets::default()
-            },
-            network: Default::default(),
-            checks: Default::default(),
-            journal: Vec::new(),
-            decisions: Vec::new(),
-            credentials: Vec::new(),
-            ui: Default::default(),
-            accepted: Vec::new(),
-            pauses: Vec::new(),
-        };
+        let mut s = Session::for_test(
+            "acme",
+            "Acme",
+            "b2b-demo-to-launch",
+            datetime!(2026-03-01 09:00 UTC),
+        );
+        s.version = 1;
+        s.updated_at = datetime!(2026-03-01 10:00 UTC);
+        s.targets.apex = "acme.test".into();
         s.state_mut("dns-apex").status = CheckStatus::Pass;
         s.state_mut("tls-cert").status = CheckStatus::Blocked;
         s

@@ -436,6 +436,38 @@ impl Session {
         }
     }
 
+    /// A bare session for unit tests: no targets, no checks, every clock at `now`.
+    #[cfg(test)]
+    pub(crate) fn for_test(
+        name: &str,
+        client: &str,
+        runbook_id: &str,
+        now: OffsetDateTime,
+    ) -> Session {
+        Session {
+            version: SCHEMA_VERSION,
+            name: name.into(),
+            client: client.into(),
+            runbook: RunbookRef {
+                id: runbook_id.into(),
+                hash: "sha256:00".into(),
+                path: None,
+            },
+            created_at: now,
+            updated_at: now,
+            sprint_start: now,
+            targets: Targets::default(),
+            network: NetworkSettings::default(),
+            checks: BTreeMap::new(),
+            journal: Vec::new(),
+            decisions: Vec::new(),
+            credentials: Vec::new(),
+            ui: UiState::default(),
+            accepted: Vec::new(),
+            pauses: Vec::new(),
+        }
+    }
+
     pub fn state(&self, check_id: &str) -> Option<&CheckState> {
         self.checks.get(check_id)
     }

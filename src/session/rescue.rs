@@ -106,28 +106,7 @@ mod tests {
 
     fn session() -> Session {
         let now = datetime!(2026-03-01 09:00 UTC);
-        Session {
-            version: crate::session::model::SCHEMA_VERSION,
-            name: "acme".into(),
-            client: "Acme".into(),
-            runbook: crate::session::model::RunbookRef {
-                id: "x".into(),
-                hash: "sha256:00".into(),
-                path: None,
-            },
-            created_at: now,
-            updated_at: now,
-            sprint_start: now,
-            targets: Default::default(),
-            network: Default::default(),
-            checks: Default::default(),
-            journal: Vec::new(),
-            decisions: Vec::new(),
-            credentials: Vec::new(),
-            ui: Default::default(),
-            accepted: Vec::new(),
-            pauses: Vec::new(),
-        }
+        Session::for_test("acme", "Acme", "x", now)
     }
 
     #[test]

@@ -135,34 +135,12 @@ fn loose_matches(name: &str, files: &[PathBuf]) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::model::{RunbookRef, Targets};
     use crate::session::store::SessionFile;
     use time::macros::datetime;
 
     fn session(name: &str, client: &str) -> crate::session::Session {
         let now = datetime!(2026-03-01 09:00 UTC);
-        crate::session::Session {
-            version: crate::session::model::SCHEMA_VERSION,
-            name: name.into(),
-            client: client.into(),
-            runbook: RunbookRef {
-                id: "b2b-demo-to-launch".into(),
-                hash: "sha256:00".into(),
-                path: None,
-            },
-            created_at: now,
-            updated_at: now,
-            sprint_start: now,
-            targets: Targets::default(),
-            network: Default::default(),
-            checks: Default::default(),
-            journal: Vec::new(),
-            decisions: Vec::new(),
-            credentials: Vec::new(),
-            ui: Default::default(),
-            accepted: Vec::new(),
-            pauses: Vec::new(),
-        }
+        crate::session::Session::for_test(name, client, "b2b-demo-to-launch", now)
     }
 
     fn make(dir: &Path, name: &str, client: &str) -> PathBuf {
