@@ -142,6 +142,15 @@ impl FetchError {
     }
 }
 
+impl HttpLimits {
+    /// The end of a request begun at `started`: its own timeout, or the caller's shared
+    /// deadline when that comes first.
+    fn deadline_from(&self, started: Instant, shared: Option<Instant>) -> Instant {
+        let own = started + self.timeout;
+        shared.map_or(own, |d| d.min(own))
+    }
+}
+
 /// Sends one request and reads the response within `limits`, ending no later than
 /// `deadline` when one is given (so several requests can share one bound). With a memo,
 /// an exchange of the same shape already sent (or in flight) in this run is shared.
@@ -157,8 +166,7 @@ pub async fn fetch(
         return fetch_once(client, method, url, headers, limits, deadline).await;
     };
     let started = Instant::now();
-    let own = started + limits.timeout;
-    let deadline = deadline.map_or(own, |d| d.min(own));
+    let deadline = limits.deadline_from(started, deadline);
     let shape = RequestShape {
         method: method.clone(),
         url: url.as_str().to_string(),
@@ -205,8 +213,7 @@ async fn fetch_once(
     deadline: Option<Instant>,
 ) -> Result<Fetched, FetchError> {
     let started = Instant::now();
-    let own = started + limits.timeout;
-    let deadline = deadline.map_or(own, |d| d.min(own));
+    let deadline = limits.deadline_from(started, deadline);
     let budget = deadline.saturating_duration_since(started);
     let mut req = client.request(method, url.clone()).timeout(budget);
     for (k, v) in headers {
