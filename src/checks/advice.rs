@@ -1,6 +1,10 @@
 //! Plain words for every finding code: what breaks for users when it stays open, and the
 //! fix. The risk list, presenter mode and the handover pack speak with these instead of
 //! raw codes.
+//!
+//! Each family's entries live in their own submodule (`edge` sits with `http`, as in
+//! `checks.md`); the tests hold the tables to the catalog so a new code cannot ship
+//! without its own words.
 
 /// What a finding means for the product's users, and what to do about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,9 +17,47 @@ pub struct Advice {
     pub fix: &'static str,
 }
 
+mod cloudflare;
+mod dns;
+mod email;
+mod env;
+mod http;
+mod perf;
+mod secrets;
+mod tls;
+mod uptime;
+
+/// One table per family, in `checks.md` order.
+const TABLES: &[&[(&str, Advice)]] = &[
+    dns::ENTRIES,
+    email::ENTRIES,
+    tls::ENTRIES,
+    http::ENTRIES,
+    perf::ENTRIES,
+    uptime::ENTRIES,
+    secrets::ENTRIES,
+    env::ENTRIES,
+    cloudflare::ENTRIES,
+];
+
+/// Every code with its own advice, in `checks.md` order.
+pub fn entries() -> impl Iterator<Item = (&'static str, Advice)> {
+    TABLES.iter().flat_map(|t| t.iter().copied())
+}
+
+/// The advice written for exactly `code`, if there is one.
+pub fn entry(code: &str) -> Option<Advice> {
+    entries().find(|(c, _)| *c == code).map(|(_, a)| a)
+}
+
 /// The advice for `code` (`dns.unresolvable`); a family-level fallback for codes without
-/// their own entry, so callers never have to show a raw code.
+/// their own entry (a newer code than this build knows), so callers never have to show a
+/// raw code.
 pub fn for_code(code: &str) -> Advice {
+    entry(code).unwrap_or_else(|| for_family(code))
+}
+
+fn for_family(code: &str) -> Advice {
     let family = code.split('.').next().unwrap_or(code);
     match family {
         "dns" => Advice {
@@ -73,5 +115,147 @@ pub fn for_code(code: &str) -> Advice {
             impact: "See the evidence for what is affected.",
             fix: "See the check's guidance.",
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::catalog::{self, KINDS};
+
+    /// The `cloudflare` codes of `checks.md`; the catalog has no kinds for them yet.
+    const CLOUDFLARE_CODES: [&str; 11] = [
+        "cloudflare.token_rejected",
+        "cloudflare.zone_missing",
+        "cloudflare.ssl_not_strict",
+        "cloudflare.always_https_off",
+        "cloudflare.min_tls_old",
+        "cloudflare.record_unproxied",
+        "cloudflare.development_mode",
+        "cloudflare.no_rate_limit",
+        "cloudflare.security_level_off",
+        "cloudflare.no_static_cache_rule",
+        "cloudflare.scope_missing",
+    ];
+
+    /// True when `text` holds something shaped like a finding code: a dot with a letter or
+    /// digit on both sides (`dns.caa_missing`), unlike a path such as `.env`.
+    fn holds_dotted_word(text: &str) -> bool {
+        let chars: Vec<char> = text.chars().collect();
+        chars
+            .windows(3)
+            .any(|w| w[1] == '.' && w[0].is_ascii_alphanumeric() && w[2].is_ascii_alphanumeric())
+    }
+
+    #[test]
+    fn every_catalog_code_has_its_own_entry() {
+        for kind in KINDS {
+            for code in kind.codes {
+                let own =
+                    entry(code).unwrap_or_else(|| panic!("{code} ({}) has no advice", kind.name));
+                assert_eq!(for_code(code), own, "{code}");
+                assert_ne!(own, for_family(code), "{code} falls back to its family");
+            }
+        }
+    }
+
+    #[test]
+    fn every_cloudflare_code_has_its_own_entry() {
+        for code in CLOUDFLARE_CODES {
+            assert!(entry(code).is_some(), "{code} has no advice");
+        }
+    }
+
+    #[test]
+    fn table_holds_exactly_the_contract_codes() {
+        let mut expected = catalog::all_codes();
+        expected.extend(CLOUDFLARE_CODES);
+        expected.sort_unstable();
+        let mut actual: Vec<&str> = entries().map(|(c, _)| c).collect();
+        actual.sort_unstable();
+        assert_eq!(actual, expected);
+        // 70 catalog codes and 11 cloudflare codes, as `checks.md` lists them.
+        assert_eq!(actual.len(), 81);
+    }
+
+    #[test]
+    fn no_code_or_wording_is_repeated() {
+        let all: Vec<(&str, Advice)> = entries().collect();
+        for (i, (code, advice)) in all.iter().enumerate() {
+            for (other, theirs) in &all[i + 1..] {
+                assert_ne!(code, other, "{code} has two entries");
+                assert_ne!(advice.headline, theirs.headline, "{code} and {other}");
+                assert_ne!(advice.impact, theirs.impact, "{code} and {other}");
+                assert_ne!(advice.fix, theirs.fix, "{code} and {other}");
+            }
+        }
+    }
+
+    #[test]
+    fn headlines_are_short_plain_titles() {
+        assert!(holds_dotted_word("see dns.caa_missing"));
+        assert!(!holds_dotted_word("Block .env files. Then rotate"));
+        for (code, a) in entries() {
+            let h = a.headline;
+            assert!(
+                !h.is_empty() && h.chars().count() <= 60,
+                "{code}: {h:?} is {} chars",
+                h.chars().count()
+            );
+            assert!(!holds_dotted_word(h), "{code}: {h:?} reads like a code");
+            assert!(!h.contains(code), "{code}: {h:?}");
+            assert!(
+                !h.ends_with('.'),
+                "{code}: a headline is a title, not a sentence"
+            );
+            assert!(
+                h.starts_with(|c: char| c.is_ascii_uppercase()),
+                "{code}: {h:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn impact_and_fix_are_whole_sentences_without_codes() {
+        for (code, a) in entries() {
+            for (what, text) in [("impact", a.impact), ("fix", a.fix)] {
+                assert!(
+                    text.starts_with(|c: char| c.is_ascii_uppercase()),
+                    "{code} {what}: {text:?}"
+                );
+                assert!(text.ends_with('.'), "{code} {what}: {text:?}");
+                for (other, _) in entries() {
+                    assert!(!text.contains(other), "{code} {what} names {other}");
+                }
+                assert!(
+                    !text.contains("  "),
+                    "{code} {what}: doubled space in {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_codes_fall_back_to_their_family() {
+        let a = for_code("dns.some_future_code");
+        assert_eq!(a.headline, "A DNS problem");
+        assert_eq!(entry("dns.some_future_code"), None);
+        assert_eq!(
+            for_code("cloudflare.some_future_code").headline,
+            "A Cloudflare zone setting"
+        );
+        assert_eq!(for_code("nonsense").headline, "A launch risk");
+        assert_eq!(for_code("").headline, "A launch risk");
+    }
+
+    #[test]
+    fn known_codes_read_as_written() {
+        let a = for_code("email.dmarc_missing");
+        assert_eq!(
+            a.headline,
+            "Nothing tells inboxes to reject fake email from you"
+        );
+        assert!(a.fix.contains("_dmarc"), "{}", a.fix);
+        assert!(for_code("tls.expired").fix.contains("automatic renewal"));
     }
 }
