@@ -48,6 +48,17 @@ pub enum Effect {
         rules: crate::monitor::state::Rules,
         /// The credential holding the alert webhook URL.
         credential: String,
+        /// The session whose keyring entry is read before the global one.
+        session: String,
+        /// `uptime.cert_expiring` at or under this many days (the runbook's window).
+        cert_warn_days: i64,
+    },
+    /// Send a marked test alert through the alert route (answered by
+    /// `Msg::MonitorTestAlert`).
+    TestAlert {
+        credential: String,
+        session: String,
+        network: crate::net::settings::NetworkSettings,
     },
     /// Stop the running monitor.
     StopMonitor,

@@ -93,6 +93,12 @@ pub enum Action {
     Monitor,
     /// `d` on the demo's Monitor screen: take the lab's switchable route down or back up.
     SwitchDemoRoute,
+    /// `+` on the Monitor screen: probe less often (the next longer interval).
+    MonitorSlower,
+    /// `-` on the Monitor screen: probe more often (the next shorter interval).
+    MonitorFaster,
+    /// `t` on the Monitor screen: send a marked test alert through the alert route.
+    TestAlert,
 }
 
 /// What the keyring probe found.
@@ -145,4 +151,6 @@ pub enum Msg {
     Monitor(crate::monitor::run::MonitorEvent),
     /// Where the monitor's alerts go ("configured (json)") or why nowhere; never the URL.
     MonitorRoute(String),
+    /// The alert-route test finished: delivery time in ms, or why it failed (no URL).
+    MonitorTestAlert(Result<u64, String>),
 }

@@ -41,6 +41,8 @@ pub struct Board {
     /// "configured (json)", or why alerts cannot be sent; never the URL.
     pub route: Option<String>,
     pub running: bool,
+    /// The outcome of the latest alert-route test (`t`), or that one is under way.
+    pub test_alert: Option<String>,
 }
 
 impl Board {
@@ -60,6 +62,7 @@ impl Board {
             started: Some(started),
             route: None,
             running: true,
+            test_alert: None,
         }
     }
 

@@ -169,6 +169,7 @@ mod tests {
             ui: Default::default(),
             accepted: Vec::new(),
             pauses: Vec::new(),
+            monitor: Default::default(),
         };
         s.state_mut("dns-apex").status = CheckStatus::Pass;
         s.state_mut("tls-cert").status = CheckStatus::Blocked;

@@ -162,6 +162,7 @@ mod tests {
             ui: Default::default(),
             accepted: Vec::new(),
             pauses: Vec::new(),
+            monitor: Default::default(),
         }
     }
 

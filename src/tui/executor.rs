@@ -88,6 +88,8 @@ impl Executor {
                     network,
                     rules,
                     credential,
+                    session,
+                    cert_warn_days,
                 } => {
                     if let Some(old) = self.monitor.take() {
                         old.cancel();
@@ -95,13 +97,29 @@ impl Executor {
                     let cancel = tokio_util::sync::CancellationToken::new();
                     self.monitor = Some(cancel.clone());
                     tokio::spawn(super::monitor::run(
-                        urls,
-                        network,
-                        rules,
-                        credential,
+                        super::monitor::Start {
+                            urls,
+                            network,
+                            rules,
+                            credential,
+                            session,
+                            cert_warn_days,
+                        },
                         self.inbox.clone(),
                         cancel,
                     ));
+                }
+                Effect::TestAlert {
+                    credential,
+                    session,
+                    network,
+                } => {
+                    let inbox = self.inbox.clone();
+                    tokio::spawn(async move {
+                        let result =
+                            super::monitor::test_alert(&network, &credential, &session).await;
+                        let _ = inbox.send(Msg::MonitorTestAlert(result));
+                    });
                 }
                 Effect::SwitchDemoRoute => {
                     if let Some(r) = &self.demo_route {
