@@ -53,6 +53,15 @@ pub enum Effect {
         /// `uptime.cert_expiring` at or under this many days (the runbook's window).
         cert_warn_days: i64,
     },
+    /// Run an alert drill (answered by `Msg::MonitorDrill`).
+    RunDrill {
+        credential: String,
+        session: String,
+        network: crate::net::settings::NetworkSettings,
+        interval: std::time::Duration,
+        /// The runbook's alert-delay target.
+        target: std::time::Duration,
+    },
     /// Send a marked test alert through the alert route (answered by
     /// `Msg::MonitorTestAlert`).
     TestAlert {

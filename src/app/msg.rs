@@ -99,6 +99,8 @@ pub enum Action {
     MonitorFaster,
     /// `t` on the Monitor screen: send a marked test alert through the alert route.
     TestAlert,
+    /// `D` on the Monitor screen: run an alert drill.
+    Drill,
 }
 
 /// What the keyring probe found.
@@ -153,4 +155,6 @@ pub enum Msg {
     MonitorRoute(String),
     /// The alert-route test finished: delivery time in ms, or why it failed (no URL).
     MonitorTestAlert(Result<u64, String>),
+    /// The alert drill finished with what it measured.
+    MonitorDrill(crate::monitor::drill::DrillReport),
 }

@@ -79,6 +79,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::CopyWritten(result) => update_modal::on_copy_written(app, result),
         Msg::Monitor(event) => update_monitor::on_event(app, &event, &mut fx),
         Msg::MonitorTestAlert(result) => update_monitor::on_test_alert(app, result),
+        Msg::MonitorDrill(report) => update_monitor::on_drill(app, &report, &mut fx),
         Msg::MonitorRoute(route) => app.monitor.route = Some(route),
         Msg::Keyring(result) => {
             if let Some(Modal::Credentials(form)) = &mut app.modal {
@@ -222,6 +223,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::MonitorSlower => update_monitor::step_interval(app, true, fx),
         Action::MonitorFaster => update_monitor::step_interval(app, false, fx),
         Action::TestAlert => update_monitor::test_alert(app, fx),
+        Action::Drill => update_monitor::drill(app, fx),
         // Quitting while the disk is behind asks first: the changes would otherwise be
         // lost without a word when the final save fails too.
         Action::Quit if app.save_error.is_some() => {

@@ -80,9 +80,10 @@ fn start(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     }
     let rules = Rules::every(interval(app));
-    let test_alert = app.monitor.test_alert.take();
+    let (test_alert, drilling) = (app.monitor.test_alert.take(), app.monitor.drilling);
     app.monitor = Board::new(rules.clone(), &urls, app.now);
     app.monitor.test_alert = test_alert;
+    app.monitor.drilling = drilling;
     app.status = Some(format!(
         "monitoring {} URL(s) every {}; m stops, + and - change the interval",
         urls.len(),
@@ -134,6 +135,57 @@ pub fn test_alert(app: &mut App, fx: &mut Vec<Effect>) {
         credential: credential(app),
         session: app.session.name.clone(),
         network: app.session.network.clone(),
+    });
+}
+
+/// `D`: an alert drill at the session's interval, on the demo's switchable route when
+/// there is one (else on a loopback route the drill starts), measured against the
+/// runbook's alert-delay target.
+pub fn drill(app: &mut App, fx: &mut Vec<Effect>) {
+    if app.monitor.drilling {
+        app.status = Some("an alert drill is already running".into());
+        return;
+    }
+    app.monitor.drilling = true;
+    let every = interval(app);
+    let target = app
+        .runbook
+        .targets
+        .alert_delay_min
+        .map_or(crate::monitor::drill::DEFAULT_TARGET, |m| {
+            Duration::from_secs(u64::from(m) * 60)
+        });
+    app.status = Some(format!(
+        "alert drill started: probes every {}, the route goes down and comes back; marked test alerts only",
+        show(every)
+    ));
+    fx.push(Effect::RunDrill {
+        credential: credential(app),
+        session: app.session.name.clone(),
+        network: app.session.network.clone(),
+        interval: every,
+        target,
+    });
+}
+
+/// The drill finished: kept in the session, summed up in the status line.
+pub fn on_drill(app: &mut App, report: &crate::monitor::drill::DrillReport, fx: &mut Vec<Effect>) {
+    app.monitor.drilling = false;
+    app.session.monitor.record_drill(report.record(app.now));
+    changed(app, fx);
+    let secs = |v: Option<u64>| v.map_or("–".into(), |ms| format!("{:.1} s", ms as f64 / 1000.0));
+    app.status = Some(if report.passed {
+        format!(
+            "alert drill passed: detected in {}, alerted in {} (target {} s)",
+            secs(report.detection_ms),
+            secs(report.alert_ms),
+            report.target_ms / 1000
+        )
+    } else {
+        format!(
+            "alert drill FAILED: {}",
+            report.problems.first().map_or("", String::as_str)
+        )
     });
 }
 
@@ -392,5 +444,47 @@ mod history_tests {
             a.monitor.test_alert.as_deref(),
             Some("test alert NOT delivered: status 500")
         );
+    }
+}
+
+#[cfg(test)]
+mod drill_tests {
+    use super::tests::app;
+    use super::*;
+    use crate::app::{Action, Msg, update};
+    use crate::monitor::drill::DrillReport;
+
+    #[test]
+    fn shift_d_runs_one_drill_at_a_time_and_keeps_its_figures() {
+        let mut a = app();
+        let fx = update(&mut a, Msg::Action(Action::Drill));
+        let Some(Effect::RunDrill {
+            interval, target, ..
+        }) = fx.first()
+        else {
+            panic!("{fx:?}")
+        };
+        // The fixture runbook's alert-delay target is five minutes.
+        assert_eq!(
+            (*interval, *target),
+            (Duration::from_secs(60), Duration::from_secs(300))
+        );
+        assert!(update(&mut a, Msg::Action(Action::Drill)).is_empty());
+        let report = DrillReport {
+            detection_ms: Some(1_200),
+            alert_ms: Some(1_300),
+            target_ms: 300_000,
+            passed: true,
+            ..DrillReport::default()
+        };
+        let fx = update(&mut a, Msg::MonitorDrill(report));
+        assert!(matches!(fx.as_slice(), [Effect::Save]), "{fx:?}");
+        let d = a.session.monitor.drills().last().expect("kept");
+        assert_eq!((d.passed, d.alert_ms, d.at), (true, Some(1_300), a.now));
+        assert_eq!(
+            a.status.as_deref(),
+            Some("alert drill passed: detected in 1.2 s, alerted in 1.3 s (target 300 s)")
+        );
+        assert!(!a.monitor.drilling);
     }
 }

@@ -43,6 +43,8 @@ pub struct Board {
     pub running: bool,
     /// The outcome of the latest alert-route test (`t`), or that one is under way.
     pub test_alert: Option<String>,
+    /// An alert drill is under way (one at a time: it takes a route down).
+    pub drilling: bool,
 }
 
 impl Board {
@@ -63,6 +65,7 @@ impl Board {
             route: None,
             running: true,
             test_alert: None,
+            drilling: false,
         }
     }
 

@@ -19,7 +19,7 @@ pub struct Executor {
     /// Stops the running monitor, if one runs.
     pub monitor: Option<tokio_util::sync::CancellationToken>,
     /// The demo lab's switchable route (demo sessions only).
-    pub demo_route: Option<crate::lab::switch::Switchable>,
+    pub demo_route: Option<std::sync::Arc<crate::lab::switch::Switchable>>,
 }
 
 impl Executor {
@@ -108,6 +108,30 @@ impl Executor {
                         self.inbox.clone(),
                         cancel,
                     ));
+                }
+                Effect::RunDrill {
+                    credential,
+                    session,
+                    network,
+                    interval,
+                    target,
+                } => {
+                    let inbox = self.inbox.clone();
+                    let site = self.demo_route.clone();
+                    tokio::spawn(async move {
+                        let report = super::monitor::drill(
+                            super::monitor::Drill {
+                                network,
+                                credential,
+                                session,
+                                interval,
+                                target,
+                            },
+                            site,
+                        )
+                        .await;
+                        let _ = inbox.send(Msg::MonitorDrill(report));
+                    });
                 }
                 Effect::TestAlert {
                     credential,

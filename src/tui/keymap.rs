@@ -144,6 +144,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Monitor, &[key('+')], "+", Action::MonitorSlower, "probe less often (kept in the session)"),
     bind(X::Monitor, &[key('-')], "-", Action::MonitorFaster, "probe more often (kept in the session)"),
     bind(X::Monitor, &[key('t')], "t", Action::TestAlert, "send a marked test alert to the alert route"),
+    bind(X::Monitor, &[key('D')], "D", Action::Drill, "alert drill: take a route down and back, measure detection and alerts"),
     bind(X::Editor, &[code(KeyCode::Esc), ctrl('s')], "Esc Ctrl-S", Action::Commit, "keep the text and close"),
     bind(X::Editor, &[ctrl('x')], "Ctrl-X", Action::Discard, "close without keeping the edit"),
     bind(X::Prompt, &[code(KeyCode::Enter)], "Enter", Action::Confirm, "accept"),

@@ -110,3 +110,44 @@ pub async fn test_alert(
     };
     route::send_test(&route, session, retry).await
 }
+
+/// What `Effect::RunDrill` asks for.
+pub struct Drill {
+    pub network: NetworkSettings,
+    pub credential: String,
+    pub session: String,
+    pub interval: Duration,
+    /// The runbook's alert-delay target.
+    pub target: Duration,
+}
+
+/// The `D` action: the drill on the demo's route when there is one, else on its own.
+pub async fn drill(
+    d: Drill,
+    site: Option<Arc<crate::lab::switch::Switchable>>,
+) -> crate::monitor::drill::DrillReport {
+    use crate::monitor::drill::{DrillReport, drill, drill_on};
+    let net = match Net::new(&d.network) {
+        Ok(n) => Arc::new(n),
+        Err(e) => {
+            return DrillReport {
+                target_ms: crate::monitor::secs_ms(d.target),
+                problems: vec![format!("cannot drill: {e}")],
+                ..DrillReport::default()
+            };
+        }
+    };
+    let route = route::lookup(&net, &d.credential, Some(&d.session), None)
+        .await
+        .ok();
+    let timeout = Duration::from_secs(d.network.timeout_secs.max(2));
+    let retry = Retry {
+        timeout,
+        backoff: (d.interval / 4).clamp(Duration::from_millis(200), Duration::from_secs(5)),
+        ..Retry::default()
+    };
+    match site {
+        Some(s) => drill_on(net, route, &s, d.interval, retry, d.target).await,
+        None => drill(net, route, d.interval, retry, d.target).await,
+    }
+}

@@ -7,7 +7,6 @@ use crate::monitor::drill::DrillReport;
 use crate::monitor::run::MonitorEvent;
 use crate::monitor::state::{ProbeResult, Transition};
 use crate::session::Session;
-use crate::session::monitor_log::DrillRecord;
 use crate::session::store::SessionFile;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -73,17 +72,9 @@ impl Writer {
 
     /// Records a drill's measurements.
     pub(super) fn record_drill(&mut self, r: &DrillReport) {
-        self.session.monitor.record_drill(DrillRecord {
-            at: OffsetDateTime::now_utc(),
-            passed: r.passed,
-            test_alert_ms: r.test_alert.as_ref().and_then(|a| a.delivery_ms),
-            detection_ms: r.detection_ms,
-            alert_ms: r.alert_ms,
-            recovery_ms: r.recovery_ms,
-            recovery_alert_ms: r.recovery_alert_ms,
-            target_ms: r.target_ms,
-            problems: r.problems.clone(),
-        });
+        self.session
+            .monitor
+            .record_drill(r.record(OffsetDateTime::now_utc()));
         self.dirty = true;
     }
 

@@ -91,7 +91,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 /// The runbooks' alert-delay target when the session's runbook has none.
-pub const DEFAULT_ALERT_TARGET: Duration = Duration::from_secs(120);
+pub const DEFAULT_ALERT_TARGET: Duration = crate::monitor::drill::DEFAULT_TARGET;
 
 struct Plan {
     targets: Vec<TargetSpec>,
