@@ -170,9 +170,14 @@ impl MonitorLog {
                 reason: reason.unwrap_or("").chars().take(REASON_CHARS).collect(),
             });
         }
-        if t.recent.len() >= RECENT {
+        // `while`, not `if`: a hand-edited file may hold more than the bound.
+        while t.recent.len() >= RECENT {
             t.recent.pop_front();
         }
+        // Milliseconds are all a probe time needs; nanoseconds would only grow the file.
+        let at = at
+            .replace_nanosecond(at.nanosecond() / 1_000_000 * 1_000_000)
+            .unwrap_or(at);
         t.recent.push_back(ProbeRecord { at, up, latency_ms });
     }
 
@@ -183,7 +188,7 @@ impl MonitorLog {
 
     /// Records a drill, dropping the oldest beyond `DRILLS`.
     pub fn record_drill(&mut self, drill: DrillRecord) {
-        if self.drills.len() >= DRILLS {
+        while self.drills.len() >= DRILLS {
             self.drills.pop_front();
         }
         self.drills.push_back(drill);
@@ -302,6 +307,14 @@ mod tests {
         let t = log.target("http://x/").expect("recorded");
         assert_eq!((t.recent.len(), t.probes), (RECENT, RECENT as u64 + 30));
         assert_eq!(log.drills().count(), DRILLS);
+        // A file edited to hold more than the bound is brought back to it on the next probe.
+        let first = log.targets[0].recent[0];
+        log.targets[0].recent.extend(vec![first; 500]);
+        log.record_probe("http://x/", at(10_000), true, Some(1), None, MIN);
+        assert_eq!(
+            log.target("http://x/").map(|t| t.recent.len()),
+            Some(RECENT)
+        );
     }
 
     #[test]
