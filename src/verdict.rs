@@ -533,7 +533,8 @@ mod tests {
 
     #[test]
     fn nothing_checked_is_incomplete_and_says_what() {
-        let a = assess_states(&runbook(), &BTreeMap::new(), now());
+        let rb = runbook().with_unbuilt("uptime.probe");
+        let a = assess_states(&rb, &BTreeMap::new(), now());
         assert_eq!(a.verdict, Verdict::Incomplete);
         assert!(a.reasons.iter().any(|r| r.contains("not run yet")));
         assert!(

@@ -304,3 +304,35 @@ mod route_test {
         assert_eq!(common::codes(&o), ["uptime.alert_route_failed"], "{o:?}");
     }
 }
+
+/// The drill on a route the session already controls (the demo's), left down by the
+/// operator: the drill brings it up first, then measures the whole alert path on it.
+#[tokio::test]
+async fn the_drill_runs_on_a_controlled_route_that_was_left_down() {
+    let site = Switchable::start().await.unwrap();
+    site.down();
+    let hook = HookReceiver::start().await.unwrap();
+    let net = net();
+    let r = launch_ready::monitor::drill::drill_on(
+        net.clone(),
+        Some(route(&net, &hook.url())),
+        &site,
+        INTERVAL,
+        config(INTERVAL).retry,
+        Duration::from_secs(120),
+    )
+    .await;
+    assert!(r.passed, "{r:?}");
+    assert!(site.is_up(), "left up");
+    let events: Vec<String> = hook
+        .received()
+        .iter()
+        .map(|a| a["event"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(events, ["test", "down", "recovered"]);
+    assert!(
+        r.detection_ms
+            .is_some_and(|d| d < 2 * INTERVAL.as_millis() as u64 + 1000),
+        "{r:?}"
+    );
+}

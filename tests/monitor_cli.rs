@@ -112,3 +112,86 @@ async fn the_drill_measures_detection_delivery_and_recovery_against_the_target()
     );
     eprintln!("{}", serde_json::to_string_pretty(d).unwrap());
 }
+
+/// `check --only uptime`: `uptime.probe` is a short run of the monitor itself, judged by the
+/// same rules, so a healthy URL passes after its probes and a refused one is confirmed
+/// down by two consecutive failures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_only_uptime_probes_each_url_a_few_times_and_judges_it() {
+    let site = Switchable::start().await.unwrap();
+    let port = reqwest::Url::parse(&site.url()).unwrap().port().unwrap();
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let (up, down) = (
+        format!("http://up.test:{port}/"),
+        format!("http://down.test:{refused}/"),
+    );
+    let args: Vec<String> = [
+        "check",
+        &up,
+        &down,
+        "--resolve",
+        "up.test:127.0.0.1",
+        "--resolve",
+        "down.test:127.0.0.1",
+        "--only",
+        "uptime",
+        "--format",
+        "json",
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+            .args(&args)
+            .output()
+            .expect("binary runs")
+    })
+    .await
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(
+        (v["verdict"].as_str(), out.status.code()),
+        (Some("no-go"), Some(1))
+    );
+    let result = |url: &str| {
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["check"] == "uptime.probe" && r["target"] == url)
+            .unwrap_or_else(|| panic!("no uptime.probe result for {url}: {v}"))
+            .clone()
+    };
+    let good = result(&up);
+    assert_eq!(
+        (
+            &good["status"],
+            &good["evidence"]["probes"],
+            &good["evidence"]["failures"]
+        ),
+        (&"pass".into(), &3.into(), &0.into()),
+        "{good}"
+    );
+    let bad = result(&down);
+    let codes: Vec<&str> = bad["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (bad["status"].as_str(), codes),
+        (Some("fail"), vec!["uptime.down"])
+    );
+    assert_eq!(bad["findings"][0]["severity"], "blocker");
+    let probes = bad["evidence"]["probes"].as_u64().unwrap();
+    assert!(
+        probes >= 2 && bad["evidence"]["failures"] == probes,
+        "{bad}"
+    );
+}

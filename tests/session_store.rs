@@ -52,6 +52,7 @@ fn sample() -> Session {
         ui: Default::default(),
         accepted: Vec::new(),
         pauses: Vec::new(),
+        monitor: Default::default(),
     };
     let evidence = json!({
         "records": [{"type": "A", "value": "192.0.2.10", "ttl": 300}],

@@ -141,3 +141,43 @@ fn monitor_recovered_reports_the_recovery_alert() {
     let screen = draw(&app(b));
     assert!(screen.contains("recovered sent"), "{screen}");
 }
+
+/// A reopened session, monitor not running: the kept history and the latest drill.
+#[test]
+fn monitor_history_of_a_reopened_session() {
+    use launch_ready::session::monitor_log::DrillRecord;
+    let mut a = app(Board::default());
+    let log = &mut a.session.monitor;
+    let every = Duration::from_secs(60);
+    let t0 = datetime!(2026-03-01 17:00 UTC);
+    for i in 0..20i64 {
+        let at = t0 + time::Duration::minutes(i);
+        let ms = 90 + u64::try_from((i * 37) % 80).unwrap();
+        log.record_probe("https://acme.test/", at, true, Some(ms), None, every);
+        let down = (12..15).contains(&i);
+        let reason = down.then_some("status 503");
+        log.record_probe(
+            "https://acme.test/login",
+            at,
+            !down,
+            Some(ms + 60),
+            reason,
+            every,
+        );
+    }
+    log.record_outage("https://acme.test/login");
+    log.record_drill(DrillRecord {
+        at: datetime!(2026-03-01 17:30 UTC),
+        passed: true,
+        detection_ms: Some(1_250),
+        alert_ms: Some(1_310),
+        target_ms: 300_000,
+        ..DrillRecord::default()
+    });
+    let screen = draw(&a);
+    assert!(
+        screen.contains("84.2%") && screen.contains("03-01 17:14 status 503"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}

@@ -400,13 +400,16 @@ fn monitor_placeholder() {
 }
 
 #[test]
-fn manual_checks_are_marked_and_auto_checks_say_not_available() {
+fn manual_checks_are_marked_and_auto_checks_are_offered_to_run() {
     let l = loaded(&[]);
     let mut app = app_with(&l, session(&l));
-    // The uptime family has no engine implementation in this build.
+    // Every family runs in this build, the uptime probes included.
     launch_ready::app::update(&mut app, launch_ready::app::Msg::SelectStage(5));
     let screen = draw(&app, 120, 36);
-    assert!(screen.contains("not available yet"), "{screen}");
+    assert!(
+        screen.contains("auto") && !screen.contains("not available"),
+        "{screen}"
+    );
     assert!(
         l.runbook
             .checks()

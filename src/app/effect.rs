@@ -48,6 +48,26 @@ pub enum Effect {
         rules: crate::monitor::state::Rules,
         /// The credential holding the alert webhook URL.
         credential: String,
+        /// The session whose keyring entry is read before the global one.
+        session: String,
+        /// `uptime.cert_expiring` at or under this many days (the runbook's window).
+        cert_warn_days: i64,
+    },
+    /// Run an alert drill (answered by `Msg::MonitorDrill`).
+    RunDrill {
+        credential: String,
+        session: String,
+        network: crate::net::settings::NetworkSettings,
+        interval: std::time::Duration,
+        /// The runbook's alert-delay target.
+        target: std::time::Duration,
+    },
+    /// Send a marked test alert through the alert route (answered by
+    /// `Msg::MonitorTestAlert`).
+    TestAlert {
+        credential: String,
+        session: String,
+        network: crate::net::settings::NetworkSettings,
     },
     /// Stop the running monitor.
     StopMonitor,

@@ -20,6 +20,7 @@ pub use effect::Effect;
 pub use msg::{Action, KeyringReport, Msg};
 pub use state::App;
 pub use update::update;
+pub use update_monitor::interval as monitor_interval;
 
 #[cfg(test)]
 mod tests;

@@ -93,6 +93,14 @@ pub enum Action {
     Monitor,
     /// `d` on the demo's Monitor screen: take the lab's switchable route down or back up.
     SwitchDemoRoute,
+    /// `+` on the Monitor screen: probe less often (the next longer interval).
+    MonitorSlower,
+    /// `-` on the Monitor screen: probe more often (the next shorter interval).
+    MonitorFaster,
+    /// `t` on the Monitor screen: send a marked test alert through the alert route.
+    TestAlert,
+    /// `D` on the Monitor screen: run an alert drill.
+    Drill,
 }
 
 /// What the keyring probe found.
@@ -145,4 +153,8 @@ pub enum Msg {
     Monitor(crate::monitor::run::MonitorEvent),
     /// Where the monitor's alerts go ("configured (json)") or why nowhere; never the URL.
     MonitorRoute(String),
+    /// The alert-route test finished: delivery time in ms, or why it failed (no URL).
+    MonitorTestAlert(Result<u64, String>),
+    /// The alert drill finished with what it measured.
+    MonitorDrill(crate::monitor::drill::DrillReport),
 }

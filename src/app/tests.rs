@@ -290,7 +290,7 @@ fn engine_events_drive_the_status() {
 #[test]
 fn running_an_unavailable_check_says_so_and_starts_nothing() {
     let mut app = app();
-    // uptime.probe has no engine implementation yet.
+    app.runbook = Arc::new((*app.runbook).clone().with_unbuilt("uptime.probe"));
     update(&mut app, Msg::SelectStage(5));
     let fx = act(&mut app, Action::Run);
     assert!(fx.is_empty());

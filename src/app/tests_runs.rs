@@ -99,7 +99,7 @@ fn status_messages_fade_after_a_few_seconds() {
 fn unavailable_kinds_are_named_once() {
     let mut app = app();
     // Two checks of a kind the engine lacks, not next to each other.
-    let mut runbook = (*app.runbook).clone();
+    let mut runbook = (*app.runbook).clone().with_unbuilt("uptime.probe");
     let uptime = runbook.stages[5].checks[0].clone();
     let mut twin = uptime.clone();
     twin.id = "uptime-twin".into();

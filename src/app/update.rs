@@ -77,7 +77,9 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Saved(status) => update_modal::on_saved(app, status, &mut fx),
         Msg::CopyWritten(result) => update_modal::on_copy_written(app, result),
-        Msg::Monitor(event) => app.monitor.apply(&event),
+        Msg::Monitor(event) => update_monitor::on_event(app, &event, &mut fx),
+        Msg::MonitorTestAlert(result) => update_monitor::on_test_alert(app, result),
+        Msg::MonitorDrill(report) => update_monitor::on_drill(app, &report, &mut fx),
         Msg::MonitorRoute(route) => app.monitor.route = Some(route),
         Msg::Keyring(result) => {
             if let Some(Modal::Credentials(form)) = &mut app.modal {
@@ -218,6 +220,10 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Monitor => update_monitor::toggle(app, fx),
         Action::SwitchDemoRoute => update_monitor::switch_demo_route(app, fx),
+        Action::MonitorSlower => update_monitor::step_interval(app, true, fx),
+        Action::MonitorFaster => update_monitor::step_interval(app, false, fx),
+        Action::TestAlert => update_monitor::test_alert(app, fx),
+        Action::Drill => update_monitor::drill(app, fx),
         // Quitting while the disk is behind asks first: the changes would otherwise be
         // lost without a word when the final save fails too.
         Action::Quit if app.save_error.is_some() => {

@@ -111,7 +111,8 @@ pub enum Mode {
     OneShot,
     /// Runs for a while and reports samples as it goes (load test, history scan).
     LongRunning,
-    /// Repeats on an interval until cancelled (uptime probes).
+    /// Repeats on an interval until cancelled (no kind runs this way: the long-running
+    /// monitor lives outside the engine).
     Periodic,
 }
 
@@ -383,7 +384,9 @@ pub const KINDS: &[CheckKind] = &[
         Route,
         "Uptime probes",
         ["uptime.down" => Blocker, "uptime.slow" => Medium, "uptime.cert_expiring" => High],
-        Profile::PLANNED.mode(Mode::Periodic)
+        // A few probes within the budget: each probe and the certificate read take at
+        // most one timeout, and the probes span under three seconds.
+        Profile::NET.budget(Budget::Timeouts(4))
     ),
     kind!(
         "uptime.alert_route",

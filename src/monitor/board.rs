@@ -41,6 +41,10 @@ pub struct Board {
     /// "configured (json)", or why alerts cannot be sent; never the URL.
     pub route: Option<String>,
     pub running: bool,
+    /// The outcome of the latest alert-route test (`t`), or that one is under way.
+    pub test_alert: Option<String>,
+    /// An alert drill is under way (one at a time: it takes a route down).
+    pub drilling: bool,
 }
 
 impl Board {
@@ -60,6 +64,8 @@ impl Board {
             started: Some(started),
             route: None,
             running: true,
+            test_alert: None,
+            drilling: false,
         }
     }
 

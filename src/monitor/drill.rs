@@ -20,6 +20,9 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+/// The alert-delay target when the runbook sets none (the roadmaps' two minutes).
+pub const DEFAULT_TARGET: Duration = Duration::from_secs(120);
+
 /// What the drill measured, in milliseconds.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct DrillReport {
@@ -41,10 +44,31 @@ pub struct DrillReport {
     pub problems: Vec<String>,
 }
 
-/// Runs the drill with probes every `interval` and alerts through `route`.
+/// Runs the drill on a loopback route of its own, with probes every `interval` and alerts
+/// through `route`.
 pub async fn drill(
     net: Arc<Net>,
     route: Option<Route>,
+    interval: Duration,
+    retry: Retry,
+    target: Duration,
+) -> DrillReport {
+    match Switchable::start().await {
+        Ok(site) => drill_on(net, route, &site, interval, retry, target).await,
+        Err(e) => DrillReport {
+            target_ms: secs_ms(target),
+            problems: vec![e],
+            ..DrillReport::default()
+        },
+    }
+}
+
+/// Runs the drill on `site`, a route this process controls (the demo's switchable route,
+/// or the drill's own); the route is brought up first and left up.
+pub async fn drill_on(
+    net: Arc<Net>,
+    route: Option<Route>,
+    site: &Switchable,
     interval: Duration,
     retry: Retry,
     target: Duration,
@@ -66,13 +90,12 @@ pub async fn drill(
         report.problems.push(format!("test alert: {e}"));
     }
     report.test_alert = Some(record);
-    let site = match Switchable::start().await {
-        Ok(s) => s,
-        Err(e) => {
-            report.problems.push(e);
-            return report;
-        }
-    };
+    if !site.is_up()
+        && let Err(e) = site.up()
+    {
+        report.problems.push(e);
+        return report;
+    }
     let Ok(url) = reqwest::Url::parse(&site.url()) else {
         report.problems.push("the drill route has no URL".into());
         return report;
@@ -191,6 +214,23 @@ pub async fn drill(
     }
     report.passed = report.problems.is_empty();
     report
+}
+
+impl DrillReport {
+    /// What the session keeps of this drill, stamped `at`.
+    pub fn record(&self, at: OffsetDateTime) -> crate::session::monitor_log::DrillRecord {
+        crate::session::monitor_log::DrillRecord {
+            at,
+            passed: self.passed,
+            test_alert_ms: self.test_alert.as_ref().and_then(|a| a.delivery_ms),
+            detection_ms: self.detection_ms,
+            alert_ms: self.alert_ms,
+            recovery_ms: self.recovery_ms,
+            recovery_alert_ms: self.recovery_alert_ms,
+            target_ms: self.target_ms,
+            problems: self.problems.clone(),
+        }
+    }
 }
 
 fn delivered(e: &MonitorEvent) -> bool {

@@ -7,6 +7,7 @@ pub mod alert;
 pub mod board;
 pub mod drill;
 pub mod probe;
+pub mod route;
 pub mod run;
 pub mod state;
 

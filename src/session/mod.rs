@@ -4,6 +4,7 @@ mod files;
 pub mod list;
 pub mod migrate;
 pub mod model;
+pub mod monitor_log;
 pub mod persist;
 pub mod rescue;
 pub mod resolve;

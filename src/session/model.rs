@@ -3,6 +3,7 @@
 
 use crate::finding::{CheckStatus, Finding, Severity};
 use crate::net::settings::NetworkSettings;
+use crate::session::monitor_log::MonitorLog;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -68,6 +69,9 @@ pub struct Session {
     /// oldest first; the last may still be open.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pauses: Vec<Pause>,
+    /// Uptime history of the monitored URLs and the alert drills, bounded.
+    #[serde(default, skip_serializing_if = "MonitorLog::is_empty")]
+    pub monitor: MonitorLog,
 }
 
 /// A risk the operator accepted instead of fixing before launch.
@@ -433,6 +437,7 @@ impl Session {
             ui: UiState::default(),
             accepted: Vec::new(),
             pauses: Vec::new(),
+            monitor: Default::default(),
         }
     }
 
@@ -465,6 +470,7 @@ impl Session {
             ui: UiState::default(),
             accepted: Vec::new(),
             pauses: Vec::new(),
+            monitor: Default::default(),
         }
     }
 

@@ -19,7 +19,7 @@ pub struct Executor {
     /// Stops the running monitor, if one runs.
     pub monitor: Option<tokio_util::sync::CancellationToken>,
     /// The demo lab's switchable route (demo sessions only).
-    pub demo_route: Option<crate::lab::switch::Switchable>,
+    pub demo_route: Option<std::sync::Arc<crate::lab::switch::Switchable>>,
 }
 
 impl Executor {
@@ -88,6 +88,8 @@ impl Executor {
                     network,
                     rules,
                     credential,
+                    session,
+                    cert_warn_days,
                 } => {
                     if let Some(old) = self.monitor.take() {
                         old.cancel();
@@ -95,13 +97,53 @@ impl Executor {
                     let cancel = tokio_util::sync::CancellationToken::new();
                     self.monitor = Some(cancel.clone());
                     tokio::spawn(super::monitor::run(
-                        urls,
-                        network,
-                        rules,
-                        credential,
+                        super::monitor::Start {
+                            urls,
+                            network,
+                            rules,
+                            credential,
+                            session,
+                            cert_warn_days,
+                        },
                         self.inbox.clone(),
                         cancel,
                     ));
+                }
+                Effect::RunDrill {
+                    credential,
+                    session,
+                    network,
+                    interval,
+                    target,
+                } => {
+                    let inbox = self.inbox.clone();
+                    let site = self.demo_route.clone();
+                    tokio::spawn(async move {
+                        let report = super::monitor::drill(
+                            super::monitor::Drill {
+                                network,
+                                credential,
+                                session,
+                                interval,
+                                target,
+                            },
+                            site,
+                        )
+                        .await;
+                        let _ = inbox.send(Msg::MonitorDrill(report));
+                    });
+                }
+                Effect::TestAlert {
+                    credential,
+                    session,
+                    network,
+                } => {
+                    let inbox = self.inbox.clone();
+                    tokio::spawn(async move {
+                        let result =
+                            super::monitor::test_alert(&network, &credential, &session).await;
+                        let _ = inbox.send(Msg::MonitorTestAlert(result));
+                    });
                 }
                 Effect::SwitchDemoRoute => {
                     if let Some(r) = &self.demo_route {

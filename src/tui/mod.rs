@@ -223,7 +223,7 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
     app.color = color_wanted();
     if demo && let Ok(route) = crate::lab::switch::Switchable::start().await {
         app.demo_route = Some(route.url());
-        executor.demo_route = Some(route);
+        executor.demo_route = Some(std::sync::Arc::new(route));
     }
     if runbook_changed {
         app.status = Some(

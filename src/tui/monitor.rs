@@ -3,10 +3,9 @@
 //! loop as a `Msg`. Only the route's status goes to the screen, never its URL.
 
 use crate::app::Msg;
-use crate::credentials::CredentialError;
-use crate::engine::access::Credentials;
-use crate::monitor::alert::{self, Retry, Route};
+use crate::monitor::alert::Retry;
 use crate::monitor::probe::Expect;
+use crate::monitor::route;
 use crate::monitor::run::{self, Config, TargetSpec};
 use crate::monitor::state::Rules;
 use crate::net::Net;
@@ -16,14 +15,27 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-pub async fn run(
-    urls: Vec<String>,
-    network: NetworkSettings,
-    rules: Rules,
-    credential: String,
-    inbox: UnboundedSender<Msg>,
-    cancel: CancellationToken,
-) {
+/// What `Effect::StartMonitor` asks for.
+pub struct Start {
+    pub urls: Vec<String>,
+    pub network: NetworkSettings,
+    pub rules: Rules,
+    /// The credential holding the alert webhook URL.
+    pub credential: String,
+    /// The session whose keyring entry comes before the global one.
+    pub session: String,
+    pub cert_warn_days: i64,
+}
+
+pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: CancellationToken) {
+    let Start {
+        urls,
+        network,
+        rules,
+        credential,
+        session,
+        cert_warn_days,
+    } = start;
     let net = match Net::new(&network) {
         Ok(n) => Arc::new(n),
         Err(e) => {
@@ -32,7 +44,7 @@ pub async fn run(
         }
     };
     let timeout = Duration::from_secs(network.timeout_secs.max(1)).min(rules.interval);
-    let route = match route(&net, &credential).await {
+    let route = match route::lookup(&net, &credential, Some(&session), None).await {
         Ok(r) => {
             let _ = inbox.send(Msg::MonitorRoute(
                 format!("configured ({:?})", r.format).to_lowercase(),
@@ -58,7 +70,7 @@ pub async fn run(
     let config = Config {
         rules,
         timeout,
-        cert_warn_days: i64::from(crate::checks::tls::DEFAULT_WARN_DAYS),
+        cert_warn_days,
         cert_every: Duration::from_secs(3600),
         retry: Retry {
             timeout: timeout.max(Duration::from_secs(2)),
@@ -82,24 +94,60 @@ pub async fn run(
     let _ = forward.await;
 }
 
-/// The route from `LAUNCH_READY_ALERT_WEBHOOK` or the keyring (global scope), or why none.
-async fn route(net: &Net, credential: &str) -> Result<Route, String> {
-    let creds = if std::env::var(alert::ENV_VAR).is_ok_and(|v| !v.is_empty()) {
-        Credentials::default()
-    } else {
-        let store = tokio::task::spawn_blocking(crate::credentials::os_store)
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())?;
-        Credentials::new(store, None)
+/// The `t` action: a marked test alert through the session's route.
+pub async fn test_alert(
+    network: &NetworkSettings,
+    credential: &str,
+    session: &str,
+) -> Result<u64, String> {
+    let net = Net::new(network)?;
+    let route = route::lookup(&net, credential, Some(session), None).await?;
+    let timeout = Duration::from_secs(network.timeout_secs.max(2));
+    let retry = Retry {
+        attempts: 3,
+        backoff: Duration::from_millis(250),
+        timeout,
     };
-    let url = match creds.get(credential, Some(alert::ENV_VAR)).await {
-        Ok(u) => u,
-        Err(CredentialError::NotFound(_)) => return Err(format!("no `{credential}` credential")),
-        Err(e) => return Err(e.to_string()),
+    route::send_test(&route, session, retry).await
+}
+
+/// What `Effect::RunDrill` asks for.
+pub struct Drill {
+    pub network: NetworkSettings,
+    pub credential: String,
+    pub session: String,
+    pub interval: Duration,
+    /// The runbook's alert-delay target.
+    pub target: Duration,
+}
+
+/// The `D` action: the drill on the demo's route when there is one, else on its own.
+pub async fn drill(
+    d: Drill,
+    site: Option<Arc<crate::lab::switch::Switchable>>,
+) -> crate::monitor::drill::DrillReport {
+    use crate::monitor::drill::{DrillReport, drill, drill_on};
+    let net = match Net::new(&d.network) {
+        Ok(n) => Arc::new(n),
+        Err(e) => {
+            return DrillReport {
+                target_ms: crate::monitor::secs_ms(d.target),
+                problems: vec![format!("cannot drill: {e}")],
+                ..DrillReport::default()
+            };
+        }
     };
-    let parsed =
-        reqwest::Url::parse(url.trim()).map_err(|_| "the alert route is not a URL".to_string())?;
-    let client = net.client_for(&parsed)?;
-    Route::new(&url, None, client).map_err(|e| e.to_string())
+    let route = route::lookup(&net, &d.credential, Some(&d.session), None)
+        .await
+        .ok();
+    let timeout = Duration::from_secs(d.network.timeout_secs.max(2));
+    let retry = Retry {
+        timeout,
+        backoff: (d.interval / 4).clamp(Duration::from_millis(200), Duration::from_secs(5)),
+        ..Retry::default()
+    };
+    match site {
+        Some(s) => drill_on(net, route, &s, d.interval, retry, d.target).await,
+        None => drill(net, route, d.interval, retry, d.target).await,
+    }
 }

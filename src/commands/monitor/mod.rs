@@ -1,23 +1,26 @@
 //! `launch-ready monitor`: probes URLs on an interval for a bounded (or unbounded) time,
 //! alerts the configured webhook on outages and recoveries, and prints per target the
-//! probes, failures, uptime and the measured detection and delivery delays.
+//! probes, failures, uptime and the measured detection and delivery delays. With
+//! `--session` it holds the session's lock for the run and writes each probe (and a
+//! drill's measurements) into the session's uptime history, at most once a second.
 
 use super::{Failure, Outcome};
-use crate::credentials::CredentialError;
-use crate::engine::access::Credentials;
-use crate::monitor::alert::{self, Format as AlertFormat, Retry, Route};
+use crate::monitor::alert::{self, Format as AlertFormat, Retry};
 use crate::monitor::probe::Expect;
 use crate::monitor::run::{self, Config, TargetSpec};
 use crate::monitor::state::Rules;
 use crate::monitor::{finding, secs_ms};
 use crate::net::Net;
 use crate::net::settings::{ConnectTo, NetworkSettings};
+use crate::session::Session;
+use crate::session::store::SessionFile;
 use clap::Args;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
+mod history;
 mod report;
 
 use report::{json_report, progress_line, text_report};
@@ -29,9 +32,9 @@ pub struct MonitorArgs {
     /// Take targets, network settings and the alert route's credential name from this session.
     #[arg(long, value_name = "NAME|FILE")]
     pub session: Option<String>,
-    /// Time between probes (500ms, 30s, 1m).
-    #[arg(long, default_value = "60s")]
-    pub interval: String,
+    /// Time between probes (500ms, 30s, 1m); default the session's chosen interval, else 60s.
+    #[arg(long)]
+    pub interval: Option<String>,
     /// Stop after this long (default: until interrupted).
     #[arg(long)]
     pub duration: Option<String>,
@@ -88,7 +91,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 /// The runbooks' alert-delay target when the session's runbook has none.
-pub const DEFAULT_ALERT_TARGET: Duration = Duration::from_secs(120);
+pub const DEFAULT_ALERT_TARGET: Duration = crate::monitor::drill::DEFAULT_TARGET;
 
 struct Plan {
     targets: Vec<TargetSpec>,
@@ -99,6 +102,8 @@ struct Plan {
     json: bool,
     /// The runbook's alert-delay target, else `DEFAULT_ALERT_TARGET`.
     alert_target: Duration,
+    /// The session (locked for the run) whose history the run writes.
+    session: Option<(SessionFile, Session)>,
 }
 
 fn plan(args: &MonitorArgs) -> Result<Plan, String> {
@@ -107,7 +112,6 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         "json" => true,
         other => return Err(format!("--format `{other}` is not text or json")),
     };
-    let interval = parse_duration(&args.interval).map_err(|e| format!("--interval: {e}"))?;
     let duration = args
         .duration
         .as_deref()
@@ -128,9 +132,14 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
     let mut credential = alert::CREDENTIAL.to_string();
     let mut cert_warn_days = i64::from(crate::checks::tls::DEFAULT_WARN_DAYS);
     let mut alert_target = DEFAULT_ALERT_TARGET;
+    let mut interval = Duration::from_secs(60);
+    let mut session = None;
     if let Some(name) = &args.session {
         let path = crate::session::list::resolve(name).map_err(|e| format!("--session: {e}"))?;
-        let s = crate::session::store::read(&path).map_err(|e| format!("--session: {e}"))?;
+        let (file, s) = SessionFile::open(&path).map_err(|e| format!("--session: {e}"))?;
+        if let Some(secs) = s.monitor.interval_secs {
+            interval = Duration::from_secs(secs.max(1));
+        }
         use crate::checks::catalog::Subject;
         urls.extend(
             crate::engine::targets::expand(Subject::Page, &s.targets)
@@ -149,6 +158,10 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
                 alert_target = Duration::from_secs(u64::from(m) * 60);
             }
         }
+        session = Some((file, s));
+    }
+    if let Some(i) = &args.interval {
+        interval = parse_duration(i).map_err(|e| format!("--interval: {e}"))?;
     }
     urls.extend(args.urls.iter().cloned());
     if urls.is_empty() && !args.drill {
@@ -210,42 +223,25 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         alert_format,
         json,
         alert_target,
+        session,
     })
 }
 
-/// The route from the environment (CI) or the keyring; `Err` says why there is none.
-async fn route(net: &Net, credential: &str, format: Option<AlertFormat>) -> Result<Route, String> {
-    let from_env = std::env::var(alert::ENV_VAR).is_ok_and(|v| !v.is_empty());
-    let creds = if from_env {
-        Credentials::default()
-    } else {
-        match crate::credentials::os_store() {
-            Ok(store) => Credentials::new(store, None),
-            Err(e) => return Err(e.to_string()),
-        }
-    };
-    let url = match creds.get(credential, Some(alert::ENV_VAR)).await {
-        Ok(u) => u,
-        Err(CredentialError::NotFound(_)) => {
-            return Err(format!(
-                "no `{credential}` credential and {} is not set",
-                alert::ENV_VAR
-            ));
-        }
-        Err(e) => return Err(e.to_string()),
-    };
-    let parsed = reqwest::Url::parse(url.trim())
-        .map_err(|_| "the alert-webhook value is not a URL".to_string())?;
-    let client = net.client_for(&parsed)?;
-    Route::new(&url, format, client).map_err(|e| e.to_string())
-}
-
 pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
-    let plan = plan(args).map_err(Failure::usage)?;
+    let mut plan = plan(args).map_err(Failure::usage)?;
     let runtime = super::network_runtime()?;
     runtime.block_on(async move {
         let net = Arc::new(Net::new(&plan.network).map_err(Failure::usage)?);
-        let (route, route_status) = match route(&net, &plan.credential, plan.alert_format).await {
+        let session_name = plan.session.as_ref().map(|(_, s)| s.name.clone());
+        let history = plan.session.take().map(history::Writer::new);
+        let looked_up = crate::monitor::route::lookup(
+            &net,
+            &plan.credential,
+            session_name.as_deref(),
+            plan.alert_format,
+        )
+        .await;
+        let (route, route_status) = match looked_up {
             Ok(r) => {
                 let s = format!("configured ({:?})", r.format).to_lowercase();
                 (Some(r), s)
@@ -256,7 +252,7 @@ pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
             eprintln!("launch-ready: alerts will not be sent ({route_status})");
         }
         if args.drill {
-            return Ok(run_drill(net, route, &plan, out).await);
+            return Ok(run_drill(net, route, &plan, history, out).await);
         }
         let cancel = CancellationToken::new();
         let on_signal = cancel.clone();
@@ -267,15 +263,24 @@ pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
         });
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let urls: Vec<String> = plan.targets.iter().map(|t| t.url.to_string()).collect();
+        let started = time::OffsetDateTime::now_utc();
+        let interval = plan.config.rules.interval;
         // Outages and alerts show on stderr as they happen; stdout is the report.
         let log = tokio::spawn(async move {
+            let mut history = history;
             while let Some(e) = rx.recv().await {
                 if let Some(line) = progress_line(&urls, &e) {
                     eprintln!("{}", crate::sanitize::sanitize(&line));
                 }
+                if let Some(h) = &mut history {
+                    h.record(&urls, started, interval, &e).await;
+                }
+            }
+            match history {
+                Some(h) => h.finish().await,
+                None => Ok(()),
             }
         });
-        let started = time::OffsetDateTime::now_utc();
         let reports = run::run(
             net,
             plan.targets,
@@ -285,7 +290,9 @@ pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
             cancel,
         )
         .await;
-        let _ = log.await;
+        if let Ok(Err(e)) = log.await {
+            eprintln!("launch-ready: the session's uptime history was not saved: {e}");
+        }
         let mut findings: Vec<_> = reports.iter().flat_map(|r| r.findings.clone()).collect();
         if reports.iter().all(|r| r.alerts.is_empty()) && route_status.starts_with("none") {
             // Nothing needed sending, but an outage would not have reached anyone.
@@ -316,7 +323,13 @@ pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
 }
 
 /// Runs the drill and writes its report; exit 1 unless every step passed in time.
-async fn run_drill(net: Arc<Net>, route: Option<Route>, plan: &Plan, out: &mut String) -> u8 {
+async fn run_drill(
+    net: Arc<Net>,
+    route: Option<crate::monitor::alert::Route>,
+    plan: &Plan,
+    history: Option<history::Writer>,
+    out: &mut String,
+) -> u8 {
     let r = crate::monitor::drill::drill(
         net,
         route,
@@ -325,6 +338,12 @@ async fn run_drill(net: Arc<Net>, route: Option<Route>, plan: &Plan, out: &mut S
         plan.alert_target,
     )
     .await;
+    if let Some(mut h) = history {
+        h.record_drill(&r);
+        if let Err(e) = h.finish().await {
+            eprintln!("launch-ready: the drill was not saved in the session: {e}");
+        }
+    }
     if plan.json {
         let v = serde_json::json!({
             "tool": "launch-ready",

@@ -1,6 +1,7 @@
 //! The Monitor screen: per monitored target its state, uptime, a latency sparkline, the
 //! last failure and the state of its latest alert, from `App::monitor` (fed by the
-//! monitor actor's events). Before a monitor runs it says how to start one.
+//! monitor actor's events). Before a monitor runs it says how to start one and shows the
+//! history the session kept from earlier runs.
 
 use super::theme;
 use crate::app::App;
@@ -27,7 +28,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let inner = block.inner(body);
     frame.render_widget(block, body);
     if app.monitor.rows.is_empty() {
-        render_idle(t, frame, inner);
+        render_idle(app, t, frame, inner);
         return;
     }
     let [head, table] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
@@ -63,21 +64,130 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     );
 }
 
-fn render_idle(t: Theme, frame: &mut Frame, area: Rect) {
-    let lines = vec![
+fn render_idle(app: &App, t: Theme, frame: &mut Frame, area: Rect) {
+    let every = crate::app::monitor_interval(app);
+    let mut lines = vec![
         Line::default(),
         Line::from(Span::styled("Uptime monitoring", t.title())),
         Line::default(),
-        Line::from("Press m to probe the session's pages every minute and alert its alert route."),
+        Line::from(format!(
+            "m probes the session's pages every {} s and alerts its alert route · + - interval · t test alert",
+            every.as_secs()
+        )),
         Line::from(Span::styled(
             "Headless: `launch-ready monitor --session NAME`; `--drill` measures the alert path.",
             t.dim(),
         )),
     ];
+    if let Some(test) = &app.monitor.test_alert {
+        lines.push(Line::from(sanitize(test)));
+    }
+    let log = &app.session.monitor;
+    if log.targets.is_empty() && log.drills.is_empty() {
+        frame.render_widget(
+            Paragraph::new(lines).centered().wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    // With history to show, the how-to shrinks to its lines above the table.
+    lines.drain(..3);
+    let [top, table] = Layout::vertical([
+        Constraint::Length(u16::try_from(lines.len()).unwrap_or(3) + 1),
+        Constraint::Min(1),
+    ])
+    .areas(area);
     frame.render_widget(
         Paragraph::new(lines).centered().wrap(Wrap { trim: true }),
+        top,
+    );
+    render_history(app, t, frame, table);
+}
+
+/// The session's kept history: one row per URL ever monitored, then the latest drill.
+fn render_history(app: &App, t: Theme, frame: &mut Frame, area: Rect) {
+    let log = &app.session.monitor;
+    let hm = format_description!("[month]-[day] [hour]:[minute]");
+    let mut rows: Vec<Row> = log
+        .targets
+        .iter()
+        .map(|h| {
+            let spark = history_sparkline(h, SPARK);
+            let last = h.last_failure().map_or("–".to_string(), |f| {
+                format!(
+                    "{} {}",
+                    f.at.format(&hm).unwrap_or_default(),
+                    sanitize(&f.reason)
+                )
+            });
+            Row::new(vec![
+                Cell::from(sanitize(&h.url)),
+                Cell::from(h.uptime_pct().map_or("–".into(), |p| format!("{p:.1}%"))),
+                Cell::from(format!("{}/{}", h.failures, h.probes)),
+                Cell::from(format!(
+                    "{spark:<width$} {}",
+                    h.latency_p95()
+                        .map_or("–".into(), |ms| format!("p95 {ms} ms")),
+                    width = SPARK
+                )),
+                Cell::from(last),
+            ])
+        })
+        .collect();
+    if let Some(d) = log.drills().last() {
+        let secs =
+            |v: Option<u64>| v.map_or("–".into(), |m| format!("{:.1} s", m as f64 / 1000.0));
+        rows.push(Row::new(vec![
+            Cell::from(format!(
+                "drill {} {}",
+                d.at.format(&hm).unwrap_or_default(),
+                if d.passed { "passed" } else { "FAILED" }
+            )),
+            Cell::from(""),
+            Cell::from(""),
+            Cell::from(format!("detected {}", secs(d.detection_ms))),
+            Cell::from(format!("alerted {}", secs(d.alert_ms))),
+        ]));
+    }
+    let widths = [
+        Constraint::Fill(1),
+        Constraint::Length(7),
+        Constraint::Length(9),
+        Constraint::Length(SPARK as u16 + 14),
+        Constraint::Fill(1),
+    ];
+    let header = Row::new(["History", "Uptime", "Failed", "Latency", "Last failure"])
+        .style(t.dim().add_modifier(Modifier::BOLD));
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
         area,
     );
+}
+
+/// The sparkline of a kept history, drawn like the live one.
+fn history_sparkline(h: &crate::session::monitor_log::TargetLog, width: usize) -> String {
+    let mut rules = crate::monitor::state::Rules::every(std::time::Duration::from_secs(60));
+    rules.history = width;
+    let mut s = crate::monitor::state::TargetState::new(&rules);
+    let first = h.recent.front().map(|p| p.at);
+    for p in &h.recent {
+        let at = first.map_or(std::time::Duration::ZERO, |f| {
+            std::time::Duration::try_from(p.at - f).unwrap_or_default()
+        });
+        let result = if p.up {
+            crate::monitor::state::ProbeResult::Up {
+                status: 200,
+                latency_ms: p.latency_ms.unwrap_or(0),
+            }
+        } else {
+            crate::monitor::state::ProbeResult::Down {
+                reason: String::new(),
+                latency_ms: p.latency_ms,
+            }
+        };
+        s.record(&rules, at, &result);
+    }
+    sparkline(&s, width)
 }
 
 fn header(b: &Board, t: Theme) -> Vec<Line<'static>> {
@@ -86,6 +196,10 @@ fn header(b: &Board, t: Theme) -> Vec<Line<'static>> {
         .clone()
         .unwrap_or_else(|| crate::monitor::state::Rules::every(std::time::Duration::from_secs(60)));
     let route = b.route.clone().unwrap_or_else(|| "looking it up…".into());
+    let test = b
+        .test_alert
+        .as_deref()
+        .map_or_else(String::new, |s| format!(" · {}", sanitize(s)));
     vec![Line::from(vec![
         Span::styled(
             if b.running {
@@ -102,7 +216,7 @@ fn header(b: &Board, t: Theme) -> Vec<Line<'static>> {
                 rules.confirm_interval.as_secs_f64(),
                 rules.threshold,
                 sanitize(&route)
-            ),
+            ) + &test,
             t.dim(),
         ),
     ])]

@@ -1,0 +1,330 @@
+//! The uptime history a session keeps: per monitored URL the counts since monitoring began
+//! (probes, failures, time up and down, confirmed outages), the last failure and the newest
+//! probes with their latency; and the alert drills with their measured delays.
+//!
+//! Why it is shaped this way: a session is saved often and read at every open, so the file
+//! holds a bounded ring of recent probes plus running totals, never the whole run. Uptime is
+//! weighed by time, not by probe count (failing targets are probed faster), and a gap
+//! longer than the probe interval (the monitor was not running) counts for neither side.
+//! The handover pack reads it through the methods below, not the fields' layout.
+
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// Probes kept per target (two hours at the default minute interval).
+pub const RECENT: usize = 120;
+/// Drills kept per session, newest last.
+pub const DRILLS: usize = 10;
+/// Characters of a failure reason kept: enough to read, bounded against a hostile server.
+const REASON_CHARS: usize = 200;
+
+/// Everything the monitor has recorded for a session.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorLog {
+    /// The probe interval the operator chose for this session (`+`/`-` on the Monitor
+    /// screen); unset, it follows the runbook's alert-delay target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_secs: Option<u64>,
+    /// One entry per monitored URL, in the order first monitored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetLog>,
+    /// Alert drills, oldest first (at most `DRILLS`).
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
+    pub drills: VecDeque<DrillRecord>,
+}
+
+/// The history of one monitored URL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetLog {
+    pub url: String,
+    /// Probes since monitoring began (not only those in `recent`).
+    pub probes: u64,
+    pub failures: u64,
+    /// Confirmed outages (two consecutive failures).
+    #[serde(default)]
+    pub outages: u64,
+    /// Time the target was seen up and down, each probe's answer standing until the next.
+    pub up_ms: u64,
+    pub down_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_failure: Option<FailureRecord>,
+    /// The newest probes, oldest first (at most `RECENT`).
+    #[serde(default)]
+    pub recent: VecDeque<ProbeRecord>,
+}
+
+/// One probe as kept in the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeRecord {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub up: bool,
+    /// When a response arrived at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u64>,
+}
+
+/// The most recent failed probe of a target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailureRecord {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub reason: String,
+}
+
+/// One alert drill and what it measured, in milliseconds (`None`: not reached).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrillRecord {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub passed: bool,
+    /// The marked test alert, sent → accepted by the webhook.
+    #[serde(default)]
+    pub test_alert_ms: Option<u64>,
+    /// Route taken down → outage confirmed.
+    #[serde(default)]
+    pub detection_ms: Option<u64>,
+    /// Route taken down → down alert accepted.
+    #[serde(default)]
+    pub alert_ms: Option<u64>,
+    /// Route back → recovery confirmed.
+    #[serde(default)]
+    pub recovery_ms: Option<u64>,
+    /// Route back → recovery alert accepted.
+    #[serde(default)]
+    pub recovery_alert_ms: Option<u64>,
+    /// The runbook's alert-delay target.
+    pub target_ms: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+impl Default for DrillRecord {
+    fn default() -> Self {
+        DrillRecord {
+            at: OffsetDateTime::UNIX_EPOCH,
+            passed: false,
+            test_alert_ms: None,
+            detection_ms: None,
+            alert_ms: None,
+            recovery_ms: None,
+            recovery_alert_ms: None,
+            target_ms: 0,
+            problems: Vec::new(),
+        }
+    }
+}
+
+impl MonitorLog {
+    /// Nothing recorded (the session file then carries no monitor section).
+    pub fn is_empty(&self) -> bool {
+        self.targets.is_empty() && self.drills.is_empty() && self.interval_secs.is_none()
+    }
+
+    /// The history of `url`, when it was ever monitored.
+    pub fn target(&self, url: &str) -> Option<&TargetLog> {
+        self.targets.iter().find(|t| t.url == url)
+    }
+
+    /// The drills, oldest first.
+    pub fn drills(&self) -> impl Iterator<Item = &DrillRecord> {
+        self.drills.iter()
+    }
+
+    /// Records one probe of `url` sent at `at`. `interval` is the monitor's probe interval:
+    /// the previous answer stands until this probe, for at most that long.
+    pub fn record_probe(
+        &mut self,
+        url: &str,
+        at: OffsetDateTime,
+        up: bool,
+        latency_ms: Option<u64>,
+        reason: Option<&str>,
+        interval: Duration,
+    ) {
+        let t = self.entry(url);
+        if let Some(prev) = t.recent.back() {
+            let gap = (at - prev.at).clamp(time::Duration::ZERO, time::Duration::MAX);
+            let gap = std::time::Duration::try_from(gap)
+                .unwrap_or_default()
+                .min(interval);
+            let ms = u64::try_from(gap.as_millis()).unwrap_or(u64::MAX);
+            if prev.up {
+                t.up_ms = t.up_ms.saturating_add(ms);
+            } else {
+                t.down_ms = t.down_ms.saturating_add(ms);
+            }
+        }
+        t.probes += 1;
+        if !up {
+            t.failures += 1;
+            t.last_failure = Some(FailureRecord {
+                at,
+                reason: reason.unwrap_or("").chars().take(REASON_CHARS).collect(),
+            });
+        }
+        // `while`, not `if`: a hand-edited file may hold more than the bound.
+        while t.recent.len() >= RECENT {
+            t.recent.pop_front();
+        }
+        // Milliseconds are all a probe time needs; nanoseconds would only grow the file.
+        let at = at
+            .replace_nanosecond(at.nanosecond() / 1_000_000 * 1_000_000)
+            .unwrap_or(at);
+        t.recent.push_back(ProbeRecord { at, up, latency_ms });
+    }
+
+    /// Records a confirmed outage of `url`.
+    pub fn record_outage(&mut self, url: &str) {
+        self.entry(url).outages += 1;
+    }
+
+    /// Records a drill, dropping the oldest beyond `DRILLS`.
+    pub fn record_drill(&mut self, drill: DrillRecord) {
+        while self.drills.len() >= DRILLS {
+            self.drills.pop_front();
+        }
+        self.drills.push_back(drill);
+    }
+
+    fn entry(&mut self, url: &str) -> &mut TargetLog {
+        let i = match self.targets.iter().position(|t| t.url == url) {
+            Some(i) => i,
+            None => {
+                self.targets.push(TargetLog::new(url));
+                self.targets.len() - 1
+            }
+        };
+        &mut self.targets[i]
+    }
+}
+
+impl TargetLog {
+    fn new(url: &str) -> TargetLog {
+        TargetLog {
+            url: url.to_string(),
+            probes: 0,
+            failures: 0,
+            outages: 0,
+            up_ms: 0,
+            down_ms: 0,
+            last_failure: None,
+            recent: VecDeque::new(),
+        }
+    }
+
+    /// Share of the monitored time the target was up, in percent; by probe count until two
+    /// probes span some time; `None` before any probe.
+    pub fn uptime_pct(&self) -> Option<f64> {
+        let total = self.up_ms + self.down_ms;
+        if total > 0 {
+            return Some(self.up_ms as f64 * 100.0 / total as f64);
+        }
+        (self.probes > 0).then(|| (self.probes - self.failures) as f64 * 100.0 / self.probes as f64)
+    }
+
+    /// The most recent failed probe.
+    pub fn last_failure(&self) -> Option<&FailureRecord> {
+        self.last_failure.as_ref()
+    }
+
+    /// Latency of the recent probes that got a response, oldest first.
+    pub fn latency_samples(&self) -> impl Iterator<Item = (OffsetDateTime, u64)> + '_ {
+        self.recent
+            .iter()
+            .filter_map(|p| p.latency_ms.map(|ms| (p.at, ms)))
+    }
+
+    /// The 95th percentile of the recent latencies (nearest rank), when there are any.
+    pub fn latency_p95(&self) -> Option<u64> {
+        let mut v: Vec<u64> = self.latency_samples().map(|(_, ms)| ms).collect();
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_unstable();
+        let rank = (v.len() * 95).div_ceil(100).max(1);
+        v.get(rank - 1).copied()
+    }
+
+    /// When the newest probe went out.
+    pub fn last_probe(&self) -> Option<OffsetDateTime> {
+        self.recent.back().map(|p| p.at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const MIN: Duration = Duration::from_secs(60);
+
+    fn at(secs: i64) -> OffsetDateTime {
+        datetime!(2026-03-02 09:00 UTC) + time::Duration::seconds(secs)
+    }
+
+    #[test]
+    fn uptime_is_weighed_by_time_and_a_gap_counts_for_neither_side() {
+        let mut log = MonitorLog::default();
+        let u = "https://acme.test/";
+        log.record_probe(u, at(0), true, Some(40), None, MIN);
+        log.record_probe(u, at(60), false, None, Some("connection refused"), MIN);
+        log.record_probe(u, at(75), false, None, Some("connection refused"), MIN);
+        log.record_outage(u);
+        log.record_probe(u, at(90), true, Some(60), None, MIN);
+        // The monitor stopped for a day: that day is not counted as up.
+        log.record_probe(u, at(86_400), true, Some(50), None, MIN);
+        let t = log.target(u).expect("recorded");
+        assert_eq!((t.probes, t.failures, t.outages), (5, 2, 1));
+        assert_eq!((t.up_ms, t.down_ms), (120_000, 30_000));
+        assert_eq!(t.uptime_pct(), Some(80.0));
+        let f = t.last_failure().expect("a failure");
+        assert_eq!((f.at, f.reason.as_str()), (at(75), "connection refused"));
+        let lat: Vec<u64> = t.latency_samples().map(|(_, ms)| ms).collect();
+        assert_eq!(lat, [40, 60, 50]);
+        assert_eq!(t.latency_p95(), Some(60));
+    }
+
+    #[test]
+    fn recent_probes_and_drills_are_bounded_but_counts_are_not() {
+        let mut log = MonitorLog::default();
+        for i in 0..(RECENT as i64 + 30) {
+            log.record_probe("http://x/", at(i), true, Some(1), None, MIN);
+        }
+        for _ in 0..DRILLS + 3 {
+            log.record_drill(DrillRecord {
+                at: at(0),
+                ..DrillRecord::default()
+            });
+        }
+        let t = log.target("http://x/").expect("recorded");
+        assert_eq!((t.recent.len(), t.probes), (RECENT, RECENT as u64 + 30));
+        assert_eq!(log.drills().count(), DRILLS);
+        // A file edited to hold more than the bound is brought back to it on the next probe.
+        let first = log.targets[0].recent[0];
+        log.targets[0].recent.extend(vec![first; 500]);
+        log.record_probe("http://x/", at(10_000), true, Some(1), None, MIN);
+        assert_eq!(
+            log.target("http://x/").map(|t| t.recent.len()),
+            Some(RECENT)
+        );
+    }
+
+    #[test]
+    fn a_long_reason_is_cut_and_nothing_probed_has_no_uptime() {
+        let mut log = MonitorLog::default();
+        let long = "x".repeat(5_000);
+        log.record_probe("http://x/", at(0), false, None, Some(&long), MIN);
+        let t = log.target("http://x/").expect("recorded");
+        assert_eq!(t.last_failure().map(|f| f.reason.len()), Some(REASON_CHARS));
+        assert_eq!(t.uptime_pct(), Some(0.0));
+        assert_eq!(TargetLog::new("y").uptime_pct(), None);
+    }
+}
