@@ -13,6 +13,7 @@ pub mod state;
 pub mod targets;
 pub mod update;
 mod update_checks;
+mod update_clock;
 mod update_modal;
 mod update_monitor;
 
@@ -23,6 +24,8 @@ pub use update::update;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_clock;
 #[cfg(test)]
 mod tests_drafts;
 #[cfg(test)]

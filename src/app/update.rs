@@ -12,6 +12,7 @@ use super::state::{
 };
 use super::targets;
 use super::update_checks::{on_check_action, on_engine};
+use super::update_clock;
 use super::update_modal;
 use super::update_monitor;
 use crate::session::model::{Screen, Verdict};
@@ -217,6 +218,12 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     let screen = app.screen();
     match action {
         Action::Monitor => update_monitor::toggle(app, fx),
+        Action::WhatNow => update_clock::what_now(app, fx),
+        Action::PauseClock if screen == Screen::Timeline => update_clock::toggle_pause(app, fx),
+        Action::ClockEarlier if screen == Screen::Timeline => {
+            update_clock::shift_start(app, 1, fx);
+        }
+        Action::ClockLater if screen == Screen::Timeline => update_clock::shift_start(app, -1, fx),
         Action::SwitchDemoRoute => update_monitor::switch_demo_route(app, fx),
         // Quitting while the disk is behind asks first: the changes would otherwise be
         // lost without a word when the final save fails too.

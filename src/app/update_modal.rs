@@ -4,7 +4,7 @@
 //! final text when they close), so the session never holds widget state yet a killed
 //! process loses at most a tick of typing.
 
-use super::edit::{changed, clamp_add};
+use super::edit::{changed, clamp_add, journal};
 use super::effect::{Effect, SecretValue};
 use super::msg::Action;
 use super::state::{
@@ -13,7 +13,7 @@ use super::state::{
 use super::targets;
 use super::update_checks::set_status;
 use crate::finding::{CheckStatus, Severity};
-use crate::session::model::{Decision, JournalEntry, MAX_NOTE_BYTES, Verdict};
+use crate::session::model::{Decision, JournalEntry, JournalKind, MAX_NOTE_BYTES, Verdict};
 use crate::session::persist::SaveStatus;
 use ratatui_textarea::{Input, Key};
 
@@ -383,17 +383,26 @@ fn on_prompt(
             } else if over && prompt.error.as_deref() != Some(warning.as_str()) {
                 Err(warning)
             } else {
+                let verdict = *verdict;
                 app.session.decisions.push(Decision {
                     at: app.now,
-                    verdict: *verdict,
-                    reason: text,
+                    verdict,
+                    reason: text.clone(),
                 });
-                app.status = Some(if over {
+                let said = if over {
                     format!("decision recorded: go, over {}", judged.as_str())
                 } else {
                     format!("decision recorded: {}", verdict.as_str())
-                });
+                };
+                app.status = Some(said.clone());
                 changed(app, fx);
+                journal(
+                    app,
+                    JournalKind::Decision,
+                    "",
+                    format!("{said} — {text}"),
+                    fx,
+                );
                 Ok(())
             }
         }

@@ -26,7 +26,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut status = vec![
         save,
         Span::styled(
-            format!(" · hour {} of 48", app.session.sprint_hour(app.now)),
+            format!(
+                " · {}{}",
+                app.session.clock(app.now).label(),
+                if crate::session::clock::is_paused(&app.session.pauses) {
+                    " (paused)"
+                } else {
+                    ""
+                }
+            ),
             t.dim(),
         ),
     ];
@@ -62,6 +70,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         InputMode::Normal(Screen::Risks) => "d decide · ↑↓ scroll · 1-5 screens · ? help · q quit",
         InputMode::Normal(Screen::Targets) => {
             "Enter edit · a add · x remove · u undo · ↑↓ move · ? help · q quit"
+        }
+        InputMode::Normal(Screen::Timeline) => {
+            "n what now · p pause/resume · + - move the start 1h · ? help · q quit"
         }
         InputMode::Normal(_) => "1-5 screens · Tab next · P presenter · ? help · q quit",
         InputMode::Editor => "Esc/Ctrl-S keep · Ctrl-X discard",

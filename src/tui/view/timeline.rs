@@ -13,24 +13,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-/// Where a stage or step stands against the clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Due {
-    Done,
-    Upcoming,
-    Now,
-    Overdue,
-}
-
-pub fn due(hours: (u8, u8), hour: i64, done: bool) -> Due {
-    let (start, end) = (i64::from(hours.0), i64::from(hours.1));
-    match () {
-        () if done => Due::Done,
-        () if hour >= end => Due::Overdue,
-        () if hour >= start => Due::Now,
-        () => Due::Upcoming,
-    }
-}
+pub use crate::session::clock::{Due, due};
 
 fn ruler(hours: (u8, u8), hour: i64, width: usize) -> String {
     let total = usize::from(SPRINT_HOURS);
@@ -54,7 +37,8 @@ fn ruler(hours: (u8, u8), hour: i64, width: usize) -> String {
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let t = theme(app);
-    let hour = app.session.sprint_hour(app.now);
+    let reading = app.session.clock(app.now);
+    let hour = reading.hour();
     let progress = verdict::stage_progress(&app.runbook, &app.session);
     let stage_done = |id: &str| {
         app.runbook
@@ -62,10 +46,19 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             .and_then(|i| progress.get(i))
             .is_some_and(|(d, n)| d == n)
     };
-    let clock = if hour >= i64::from(SPRINT_HOURS) {
-        format!("Sprint clock: hour {hour} — the 48 hours are over")
+    let paused = if crate::session::clock::is_paused(&app.session.pauses) {
+        " — paused (p resumes)"
     } else {
-        format!("Sprint clock: hour {hour} of {SPRINT_HOURS}")
+        ""
+    };
+    let clock = match reading {
+        crate::session::clock::Reading::Hour(_) => {
+            format!("Sprint clock: {}{paused}", reading.label())
+        }
+        crate::session::clock::Reading::Over(_) => format!(
+            "Sprint clock: the 48 hours are over ({}){paused}",
+            reading.label()
+        ),
     };
     let [head, steps, lists] = Layout::vertical([
         Constraint::Length(1),
