@@ -16,6 +16,7 @@ mod update_checks;
 mod update_clock;
 mod update_modal;
 mod update_monitor;
+pub mod update_risks;
 
 pub use effect::Effect;
 pub use msg::{Action, KeyringReport, Msg};
@@ -30,5 +31,7 @@ mod tests_clock;
 mod tests_drafts;
 #[cfg(test)]
 mod tests_quit;
+#[cfg(test)]
+mod tests_risks;
 #[cfg(test)]
 mod tests_runs;

@@ -72,6 +72,20 @@ impl Prompt {
             PromptPurpose::Target { field } => format!("{} ({})", field.label(), field.hint()),
             PromptPurpose::CredentialName => "Credential name (letters, digits, - _ .)".into(),
             PromptPurpose::CredentialValue { name } => format!("Value for `{name}` (masked)"),
+            PromptPurpose::AcceptReason {
+                risks,
+                title,
+                pass: Some((_, status)),
+            } => format!(
+                "{title} has {} open finding(s). To mark it {status}, accept them — why? (Esc leaves it as is)",
+                risks.len()
+            ),
+            PromptPurpose::AcceptReason { title, .. } => {
+                format!("Accept “{title}” — why is it acceptable for launch?")
+            }
+            PromptPurpose::AcceptOwner { title, .. } => {
+                format!("Who owns “{title}” from now on?")
+            }
         }
     }
 }
@@ -79,11 +93,33 @@ impl Prompt {
 /// What a one-line prompt is asking for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptPurpose {
-    SkipReason { check_id: String },
-    Decision { verdict: Verdict },
-    Target { field: TargetField },
+    SkipReason {
+        check_id: String,
+    },
+    Decision {
+        verdict: Verdict,
+    },
+    Target {
+        field: TargetField,
+    },
     CredentialName,
-    CredentialValue { name: String },
+    CredentialValue {
+        name: String,
+    },
+    /// The reason for accepting `risks` (key, target) of the check titled `title`; `pass`
+    /// is the check and status to set once accepted, when a hand pass asked for it.
+    AcceptReason {
+        risks: Vec<(String, String)>,
+        title: String,
+        pass: Option<(String, CheckStatus)>,
+    },
+    /// The owner of the risks accepted for `reason`.
+    AcceptOwner {
+        risks: Vec<(String, String)>,
+        title: String,
+        reason: String,
+        pass: Option<(String, CheckStatus)>,
+    },
 }
 
 /// Whether the OS keyring can be used, as last reported by the executor.
@@ -147,6 +183,10 @@ pub enum Modal {
         retrying: bool,
         note: Option<String>,
     },
+    /// The open risks one at a time, large (`index` into the folded risk list).
+    RiskCard {
+        index: usize,
+    },
 }
 
 /// The furthest each scrollable pane can scroll before it would show only blank rows. Only
@@ -194,6 +234,8 @@ pub enum InputMode {
     PickerForm,
     /// The "unsaved changes" question on quit.
     Unsaved,
+    /// The single-risk view.
+    RiskCard,
 }
 
 /// What `u` restores on the targets screen.
@@ -360,6 +402,7 @@ impl App {
             Some(Modal::Credentials(f)) if f.entry.is_some() => InputMode::Prompt,
             Some(Modal::Credentials(_)) => InputMode::Credentials,
             Some(Modal::Unsaved { .. }) => InputMode::Unsaved,
+            Some(Modal::RiskCard { .. }) => InputMode::RiskCard,
         }
     }
 

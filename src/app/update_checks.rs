@@ -119,6 +119,22 @@ pub(super) fn set_status(
         app.status = Some(format!("{} is running: c cancels it first", check.title));
         return;
     }
+    if matches!(check.run, Run::Auto { .. })
+        && super::update_risks::ask_before_passing(app, &check.id, status)
+    {
+        return;
+    }
+    apply_status(app, check, status, skip_reason, fx);
+}
+
+/// Sets a check's status and journals the change, with no question asked.
+pub(super) fn apply_status(
+    app: &mut App,
+    check: &Check,
+    status: CheckStatus,
+    skip_reason: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
     let now = app.now;
     let state = app.session.state_mut(&check.id);
     let before = state.status;

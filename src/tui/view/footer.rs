@@ -67,7 +67,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         InputMode::Normal(Screen::Checklist) => {
             "p pass · w warn · f fail · b blocked · s skip · e note · r run · o severity · ? help · q quit"
         }
-        InputMode::Normal(Screen::Risks) => "d decide · ↑↓ scroll · 1-5 screens · ? help · q quit",
+        InputMode::Normal(Screen::Risks) => {
+            "d decide · a accept · u withdraw · o severity · Enter open · ? help · q quit"
+        }
         InputMode::Normal(Screen::Targets) => {
             "Enter edit · a add · x remove · u undo · ↑↓ move · ? help · q quit"
         }
@@ -81,6 +83,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         InputMode::Help => "↑↓ scroll · Esc close",
         InputMode::Credentials => "a add · Enter set · x delete · Esc close",
         InputMode::Unsaved => "r retry · w write a copy · d discard and quit · Esc stay",
+        InputMode::RiskCard => "→ next risk · ← previous · Esc back to the list",
         InputMode::Picker | InputMode::PickerForm => "",
     };
     let second = match long_message {

@@ -30,6 +30,8 @@ pub mod notes;
 pub mod picker;
 pub mod presenter;
 pub mod prompt;
+pub mod redact;
+pub mod risk_card;
 pub mod risk_summary;
 pub mod risks;
 pub mod targets;
@@ -77,6 +79,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Modal::Help { scroll }) => help::render(app, frame, *scroll),
         Some(Modal::Credentials(form)) => credentials::render(app, frame, form),
         Some(Modal::Unsaved { note, .. }) => unsaved::render(app, frame, note.as_deref()),
+        Some(Modal::RiskCard { index }) => risk_card::render(app, frame, *index),
+    }
+    if app.presenter() {
+        redact::buffer(frame.buffer_mut());
     }
 }
 
