@@ -288,9 +288,15 @@ fn presenter_findings(
     t: Theme,
     out: &mut Vec<Line<'static>>,
 ) {
-    let mut seen: Vec<(&str, crate::finding::Severity, usize)> = Vec::new();
+    use crate::finding::Severity;
+    let mut seen: Vec<(&str, Severity, usize)> = Vec::new();
     for result in &ev.results {
-        for f in &result.findings {
+        // Info findings are facts, not risks: the founder's screen leaves them out.
+        for f in result
+            .findings
+            .iter()
+            .filter(|f| f.severity != Severity::Info)
+        {
             match seen.iter_mut().find(|(c, _, _)| *c == f.code) {
                 Some((_, _, n)) => *n += 1,
                 None => seen.push((&f.code, f.severity, 1)),

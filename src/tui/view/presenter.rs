@@ -22,9 +22,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(Span::styled(" Top risks ", t.title()))
         .title_bottom(Span::styled(
-            format!(
-                " {done} of {total} checks done · {} · on Risks, v shows them one by one ",
-                app.session.clock(app.now).label()
+            super::text::truncate_words(
+                &format!(
+                    " {done} of {total} checks done · {} · v on Risks: one at a time ",
+                    app.session.clock(app.now).label()
+                ),
+                usize::from(risks.width.saturating_sub(2)),
             ),
             t.dim(),
         ))

@@ -17,10 +17,11 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 pub fn render(app: &App, frame: &mut Frame, index: usize) {
     let t = theme(app);
     let area = frame.area();
+    // Everything between the tabs and the footer: nothing of the list shows around it.
     let area = Rect {
-        x: area.x + 2,
+        x: area.x,
         y: area.y + 1,
-        width: area.width.saturating_sub(4),
+        width: area.width,
         height: area.height.saturating_sub(3),
     };
     let assessment = verdict::assess(&app.runbook, &app.session, app.now);

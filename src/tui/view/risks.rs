@@ -315,11 +315,11 @@ fn render_accepted(
                 format!("{}{target}", risk.code.as_deref().unwrap_or("unpassed"))
             };
             let text = format!(
-                "{}: {what} — {} · owner {} · {} ago",
+                "{}: {what} · owner {} · {} ago — {}",
                 risk.check_title,
-                super::redact::line(app, &a.reason),
                 super::redact::line(app, &a.owner),
-                age(app.now, a.at)
+                age(app.now, a.at),
+                super::redact::line(app, &a.reason)
             );
             let line = Line::from(vec![
                 Span::styled(format!("{:<8}", risk.severity.as_str()), t.dim()),
@@ -410,4 +410,34 @@ pub fn risk_line(
         Span::styled(pad(&text, what_w), t.text()),
         Span::styled(stale, t.error()),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reason_lines;
+
+    #[test]
+    fn more_is_counted_on_wrapped_rows_and_always_in_sight() {
+        let reasons: Vec<String> = [
+            "Audit check: dns.unresolvable on app.acme.test and 3 more",
+            "TLS check: the certificate of www.acme.test expires in 2 days",
+            "Secrets check: a live payment key in dist/app.js",
+            "Backups check: not answered yet",
+        ]
+        .map(String::from)
+        .to_vec();
+        // Everything fits: every reason, wrapped, nothing said about more.
+        let all = reason_lines(&reasons, 200, 10);
+        assert_eq!(all.len(), 4);
+        // At 30 columns each reason takes two or three rows: with four rows only the
+        // first fits beside the "+N more" row, which is never pushed out.
+        let rows = reason_lines(&reasons, 30, 4);
+        assert!(rows.len() <= 4, "{rows:?}");
+        assert_eq!(
+            rows.last().map(String::as_str),
+            Some("  +3 more (every one is in the list below)")
+        );
+        assert!(rows[0].starts_with("• Audit check"));
+        assert!(rows[1].starts_with("  "), "continuation rows are indented");
+    }
 }

@@ -73,7 +73,7 @@ pub fn truncate_words(s: &str, width: usize) -> String {
         Some(i) if !body[..i].trim().is_empty() => {
             format!(
                 "{}…",
-                body[..i].trim_end_matches([' ', ',', ';', ':', '—', '-'])
+                body[..i].trim_end_matches([' ', ',', ';', ':', '—', '-', '·'])
             )
         }
         _ => cut,
@@ -85,6 +85,16 @@ pub fn fit_words(s: &str, width: usize) -> String {
     let t = truncate_words(s, width);
     let n = t.width();
     format!("{t}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+/// `fit_words` on a shared (presenter) screen, `fit` on the operator's, which keeps every
+/// cell it can.
+pub fn fit_for(presenter: bool, s: &str, width: usize) -> String {
+    if presenter {
+        fit_words(s, width)
+    } else {
+        fit(s, width)
+    }
 }
 
 /// `s` padded or cut to exactly `width` cells.

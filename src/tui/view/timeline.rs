@@ -3,7 +3,6 @@
 //! below, what is due now (window open, not done) and what is overdue (window closed, stage
 //! not done), computed from the same clock tick as the rest of the screen.
 
-use super::text::fit;
 use super::theme;
 use crate::app::App;
 use crate::runbook::model::SPRINT_HOURS;
@@ -99,7 +98,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                     format!("h{:>2}–{:<2} ", step.hours.0, step.hours.1),
                     t.dim(),
                 ),
-                Span::styled(fit(&step.title, title_w), t.text()),
+                Span::styled(
+                    super::text::fit_for(app.presenter(), &step.title, title_w),
+                    t.text(),
+                ),
                 Span::raw(" "),
                 Span::styled(ruler(step.hours, hour, ruler_w), style),
                 Span::styled(format!(" {label}"), style),
@@ -122,7 +124,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                 format!("h{:>2}–{:<2} ", stage.hours.0, stage.hours.1),
                 t.dim(),
             ),
-            Span::styled(fit(&stage.title, title_w), t.text()),
+            Span::styled(
+                super::text::fit_for(app.presenter(), &stage.title, title_w),
+                t.text(),
+            ),
             Span::raw(" "),
             Span::styled(ruler(stage.hours, hour, ruler_w), style),
             Span::styled(format!(" {done}/{total}"), style),
