@@ -107,7 +107,7 @@ fn session(l: &Loaded) -> Session {
                 vec![Finding::new(
                     "dns.unresolvable",
                     Severity::Blocker,
-                    &format!("www.acme.test answers with {}", aws_key()),
+                    format!("www.acme.test answers with {}", aws_key()),
                 )],
             ),
         ],
