@@ -28,6 +28,42 @@ pub const SCREENS: [Screen; 5] = [
 /// Text shown instead of sensitive notes and evidence in presenter mode.
 pub const HIDDEN: &str = "hidden in presenter mode";
 
+/// The colour themes (their colours live in `assets/themes/*.ron`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeName {
+    Dark,
+    Light,
+    HighContrast,
+}
+
+impl ThemeName {
+    pub const ALL: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+            ThemeName::HighContrast => "high-contrast",
+        }
+    }
+
+    /// The theme called `name` (`dark`, `light`, `high-contrast`).
+    pub fn parse(name: &str) -> Option<ThemeName> {
+        ThemeName::ALL
+            .into_iter()
+            .find(|t| t.as_str() == name.trim())
+    }
+
+    /// The theme `T` switches to.
+    pub fn next(self) -> ThemeName {
+        match self {
+            ThemeName::Dark => ThemeName::Light,
+            ThemeName::Light => ThemeName::HighContrast,
+            ThemeName::HighContrast => ThemeName::Dark,
+        }
+    }
+}
+
 /// Which checklist column the arrow keys move in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -297,6 +333,8 @@ pub struct App {
     pub quitting: bool,
     /// False when `NO_COLOR` asks for a colourless screen (styles keep bold/reverse).
     pub color: bool,
+    /// The colour theme (`T` switches; presenter mode always draws high-contrast).
+    pub theme: ThemeName,
     /// The Monitor screen's live state (empty until a monitor runs).
     pub monitor: crate::monitor::board::Board,
     /// The demo lab's switchable route (its URL), monitored with the session's pages and
@@ -354,6 +392,7 @@ impl App {
             size: (0, 0),
             quitting: false,
             color: true,
+            theme: ThemeName::Dark,
             monitor: crate::monitor::board::Board::default(),
             demo_route: None,
         }

@@ -174,6 +174,17 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Monitor => update_monitor::toggle(app, fx),
         Action::WhatNow => update_clock::what_now(app, fx),
+        Action::NextTheme => {
+            app.theme = app.theme.next();
+            app.status = Some(if app.presenter() {
+                format!(
+                    "theme: {} (presenter mode draws high-contrast until P)",
+                    app.theme.as_str()
+                )
+            } else {
+                format!("theme: {}", app.theme.as_str())
+            });
+        }
         Action::PauseClock if screen == Screen::Timeline => update_clock::toggle_pause(app, fx),
         Action::ClockEarlier if screen == Screen::Timeline => {
             update_clock::shift_start(app, 1, fx);

@@ -50,7 +50,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn theme(app: &App) -> Theme {
-    Theme::new(app.presenter(), app.color)
+    Theme::named(app.theme, app.presenter(), app.color)
 }
 
 /// Draws the whole screen for `app`.
