@@ -260,3 +260,19 @@ fn the_journal_stays_closed_in_presenter_mode() {
     assert!(app.modal.is_none());
     assert_presentable(&draw(&app), "after J");
 }
+
+#[test]
+fn passing_over_open_findings_asks_in_whole_words() {
+    let mut app = app();
+    app.session.ui.presenter = false;
+    act(&mut app, Action::SetStatus(CheckStatus::Pass));
+    app.status = None;
+    let shown = draw(&app);
+    // The question is whole, wrapped inside the box rather than cut in its border.
+    assert!(
+        shown.contains("Audit check has 2 open finding(s). To mark it pass, accept them — why?"),
+        "{shown}"
+    );
+    assert!(shown.contains("(Esc leaves it as is)"), "{shown}");
+    insta::assert_snapshot!("pass_over_open_findings_100x30", shown);
+}

@@ -60,7 +60,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             status.push(Span::styled(" · ", t.dim()));
             status.push(Span::styled(msg, t.text()));
         } else {
-            long_message = Some(truncate(&msg, usize::from(area.width)));
+            long_message = Some(if app.presenter() {
+                super::text::truncate_words(&msg, usize::from(area.width))
+            } else {
+                truncate(&msg, usize::from(area.width))
+            });
         }
     }
     let hints = match app.input_mode() {
