@@ -601,3 +601,43 @@ fn reopening_the_demo_session_starts_its_lab() {
     );
     t.quit();
 }
+
+#[test]
+fn a_risk_is_accepted_and_a_secret_in_a_note_stays_off_the_shared_screen() {
+    let t = Tmux::new("accept");
+    t.create(&fixture_runbook(), "Accept Co", "accept.test", &[]);
+    let file = t.data().join("sessions/accept-co.ron");
+    t.open("accept-co");
+
+    // A payment key pasted into the note of the selected (first) check.
+    let key = format!("sk_live_{}", "51HqLyjWDarjtT1zdp7dcXq9");
+    t.keys(&["e"]);
+    t.wait_for("Ctrl-X discard");
+    t.type_text(&format!("key {key} is in the build env"));
+    t.keys(&["Escape"]);
+    t.wait_for("the build env");
+    // Presenter mode: the note shows, its key does not.
+    t.keys(&["P"]);
+    let screen = t.wait_for("[secret hidden]");
+    assert!(screen.contains("PRESENTER"), "{screen}");
+    assert!(!screen.contains("sk_live"), "{screen}");
+    t.keys(&["P"]);
+
+    // The manual deploy check is the fourth risk: accept it with a reason and an owner.
+    t.keys(&["3", "j", "j", "j", "a"]);
+    t.wait_for("why is it acceptable");
+    t.type_text("the founder deploys by hand");
+    t.keys(&["Enter"]);
+    t.wait_for("Who owns");
+    t.type_text("Dana");
+    t.keys(&["Enter"]);
+    t.wait_for("Accepted (1)");
+    t.quit();
+
+    let s = read_session(&file);
+    assert_eq!(s.accepted.len(), 1);
+    assert_eq!(s.accepted[0].key, "check:deploy-check");
+    assert_eq!(s.accepted[0].owner, "Dana");
+    assert!(s.journal.iter().any(|e| e.text
+        == "accepted Deployment and secrets check — the founder deploys by hand — owner Dana"));
+}

@@ -5,6 +5,7 @@
 
 use super::effect::Effect;
 use super::state::App;
+use crate::session::model::{JournalEntry, JournalKind};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 /// Marks the session changed: bumps `updated_at` and signals one save for this message.
@@ -52,4 +53,48 @@ pub(super) fn editor(text: &str) -> TextArea<'static> {
     editor.move_cursor(CursorMove::Bottom);
     editor.move_cursor(CursorMove::End);
     editor
+}
+
+/// Automatic journal entries kept at most; beyond it the oldest automatic entry goes (the
+/// operator's own entries are never dropped), so a long sprint of runs cannot bury them.
+pub const MAX_AUTO_JOURNAL: usize = 300;
+
+/// A status change to the same check within this long replaces the previous entry rather
+/// than adding one: `p` then `w` on a check is one answer, not two events.
+const STATUS_COALESCE: time::Duration = time::Duration::minutes(2);
+
+/// Records an event in the sprint journal (never a typed note: those come from the
+/// journal editor). `subject` names what the entry is about (a check id), so a quick
+/// correction of the same check's status replaces the entry before it.
+pub(super) fn journal(
+    app: &mut App,
+    kind: JournalKind,
+    subject: &str,
+    text: String,
+    fx: &mut Vec<Effect>,
+) {
+    let entry = JournalEntry {
+        at: app.now,
+        text,
+        kind,
+    };
+    let journal = &mut app.session.journal;
+    let replace = kind == JournalKind::Status
+        && journal.last().is_some_and(|last| {
+            last.kind == JournalKind::Status
+                && !subject.is_empty()
+                && last.text.starts_with(&format!("{subject}:"))
+                && app.now - last.at < STATUS_COALESCE
+        });
+    if replace {
+        journal.pop();
+    }
+    journal.push(entry);
+    let automatic = journal.iter().filter(|e| !e.kind.is_note()).count();
+    if automatic > MAX_AUTO_JOURNAL
+        && let Some(i) = journal.iter().position(|e| !e.kind.is_note())
+    {
+        journal.remove(i);
+    }
+    changed(app, fx);
 }

@@ -13,8 +13,10 @@ pub mod state;
 pub mod targets;
 pub mod update;
 mod update_checks;
+mod update_clock;
 mod update_modal;
 mod update_monitor;
+pub mod update_risks;
 
 pub use effect::Effect;
 pub use msg::{Action, KeyringReport, Msg};
@@ -25,8 +27,12 @@ pub use update_monitor::interval as monitor_interval;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_clock;
+#[cfg(test)]
 mod tests_drafts;
 #[cfg(test)]
 mod tests_quit;
+#[cfg(test)]
+mod tests_risks;
 #[cfg(test)]
 mod tests_runs;

@@ -101,6 +101,22 @@ pub enum Action {
     TestAlert,
     /// `D` on the Monitor screen: run an alert drill.
     Drill,
+    /// `p` on the Timeline screen: pause the sprint clock (a night), or resume it.
+    PauseClock,
+    /// `+` on the Timeline screen: move the sprint start an hour earlier.
+    ClockEarlier,
+    /// `-` on the Timeline screen: move the sprint start an hour later.
+    ClockLater,
+    /// `n`: open the next unfinished check of the window the clock is in.
+    WhatNow,
+    /// `a` on the Risks screen: accept the selected risk (asks reason and owner).
+    AcceptRisk,
+    /// `u` on the Risks screen: withdraw the selected acceptance.
+    WithdrawRisk,
+    /// `v` on the Risks screen: show the risks one by one, large.
+    RiskCard,
+    /// `T`: switch to the next colour theme.
+    NextTheme,
 }
 
 /// What the keyring probe found.

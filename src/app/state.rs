@@ -28,6 +28,42 @@ pub const SCREENS: [Screen; 5] = [
 /// Text shown instead of sensitive notes and evidence in presenter mode.
 pub const HIDDEN: &str = "hidden in presenter mode";
 
+/// The colour themes (their colours live in `assets/themes/*.ron`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeName {
+    Dark,
+    Light,
+    HighContrast,
+}
+
+impl ThemeName {
+    pub const ALL: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+            ThemeName::HighContrast => "high-contrast",
+        }
+    }
+
+    /// The theme called `name` (`dark`, `light`, `high-contrast`).
+    pub fn parse(name: &str) -> Option<ThemeName> {
+        ThemeName::ALL
+            .into_iter()
+            .find(|t| t.as_str() == name.trim())
+    }
+
+    /// The theme `T` switches to.
+    pub fn next(self) -> ThemeName {
+        match self {
+            ThemeName::Dark => ThemeName::Light,
+            ThemeName::Light => ThemeName::HighContrast,
+            ThemeName::HighContrast => ThemeName::Dark,
+        }
+    }
+}
+
 /// Which checklist column the arrow keys move in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -72,6 +108,20 @@ impl Prompt {
             PromptPurpose::Target { field } => format!("{} ({})", field.label(), field.hint()),
             PromptPurpose::CredentialName => "Credential name (letters, digits, - _ .)".into(),
             PromptPurpose::CredentialValue { name } => format!("Value for `{name}` (masked)"),
+            PromptPurpose::AcceptReason {
+                risks,
+                title,
+                pass: Some((_, status)),
+            } => format!(
+                "{title} has {} open finding(s). To mark it {status}, accept them — why? (Esc leaves it as is)",
+                risks.len()
+            ),
+            PromptPurpose::AcceptReason { title, .. } => {
+                format!("Accept “{title}” — why is it acceptable for launch?")
+            }
+            PromptPurpose::AcceptOwner { title, .. } => {
+                format!("Who owns “{title}” from now on?")
+            }
         }
     }
 }
@@ -79,11 +129,33 @@ impl Prompt {
 /// What a one-line prompt is asking for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptPurpose {
-    SkipReason { check_id: String },
-    Decision { verdict: Verdict },
-    Target { field: TargetField },
+    SkipReason {
+        check_id: String,
+    },
+    Decision {
+        verdict: Verdict,
+    },
+    Target {
+        field: TargetField,
+    },
     CredentialName,
-    CredentialValue { name: String },
+    CredentialValue {
+        name: String,
+    },
+    /// The reason for accepting `risks` (key, target) of the check titled `title`; `pass`
+    /// is the check and status to set once accepted, when a hand pass asked for it.
+    AcceptReason {
+        risks: Vec<(String, String)>,
+        title: String,
+        pass: Option<(String, CheckStatus)>,
+    },
+    /// The owner of the risks accepted for `reason`.
+    AcceptOwner {
+        risks: Vec<(String, String)>,
+        title: String,
+        reason: String,
+        pass: Option<(String, CheckStatus)>,
+    },
 }
 
 /// Whether the OS keyring can be used, as last reported by the executor.
@@ -147,6 +219,10 @@ pub enum Modal {
         retrying: bool,
         note: Option<String>,
     },
+    /// The open risks one at a time, large (`index` into the folded risk list).
+    RiskCard {
+        index: usize,
+    },
 }
 
 /// The furthest each scrollable pane can scroll before it would show only blank rows. Only
@@ -194,6 +270,8 @@ pub enum InputMode {
     PickerForm,
     /// The "unsaved changes" question on quit.
     Unsaved,
+    /// The single-risk view.
+    RiskCard,
 }
 
 /// What `u` restores on the targets screen.
@@ -255,6 +333,8 @@ pub struct App {
     pub quitting: bool,
     /// False when `NO_COLOR` asks for a colourless screen (styles keep bold/reverse).
     pub color: bool,
+    /// The colour theme (`T` switches; presenter mode always draws high-contrast).
+    pub theme: ThemeName,
     /// The Monitor screen's live state (empty until a monitor runs).
     pub monitor: crate::monitor::board::Board,
     /// The demo lab's switchable route (its URL), monitored with the session's pages and
@@ -312,6 +392,7 @@ impl App {
             size: (0, 0),
             quitting: false,
             color: true,
+            theme: ThemeName::Dark,
             monitor: crate::monitor::board::Board::default(),
             demo_route: None,
         }
@@ -360,6 +441,7 @@ impl App {
             Some(Modal::Credentials(f)) if f.entry.is_some() => InputMode::Prompt,
             Some(Modal::Credentials(_)) => InputMode::Credentials,
             Some(Modal::Unsaved { .. }) => InputMode::Unsaved,
+            Some(Modal::RiskCard { .. }) => InputMode::RiskCard,
         }
     }
 

@@ -12,8 +12,10 @@ use super::state::{
 };
 use super::targets;
 use super::update_checks::{on_check_action, on_engine};
+use super::update_clock;
 use super::update_modal;
 use super::update_monitor;
+use super::update_risks;
 use crate::session::model::{Screen, Verdict};
 use crate::verdict;
 use time::Duration;
@@ -148,57 +150,11 @@ fn scroll_list(app: &mut App, delta: i32, fx: &mut Vec<Effect>) {
             let len = targets::rows(&app.session).len();
             app.target_row = step(app.target_row, delta, len);
         }
-        Screen::Risks => move_risk_row(app, delta),
+        Screen::Risks => update_risks::move_row(app, delta),
         Screen::Timeline | Screen::Monitor => {
             app.list_scroll = clamp_add(app.list_scroll, delta).min(app.scroll_room.list.get());
         }
     }
-}
-
-/// The risk rows as the Risks screen lists them: one per risk, or in presenter mode one
-/// per check and severity; each names the check it opens.
-fn risk_row_checks(app: &App) -> Vec<String> {
-    let assessment = verdict::assess(&app.runbook, &app.session, app.now);
-    if app.presenter() {
-        verdict::group_risks(&assessment.risks)
-            .iter()
-            .map(|g| g.risk.check_id.clone())
-            .collect()
-    } else {
-        assessment.risks.into_iter().map(|r| r.check_id).collect()
-    }
-}
-
-/// Moves the risk selection, scrolling the list so the selected row stays in view.
-fn move_risk_row(app: &mut App, delta: i32) {
-    let len = risk_row_checks(app).len();
-    app.risk_row = step(app.risk_row, delta, len);
-    let shown = app.scroll_room.list_rows.get().max(1);
-    if app.risk_row < app.list_scroll {
-        app.list_scroll = app.risk_row;
-    } else if app.risk_row >= app.list_scroll + shown {
-        app.list_scroll = app.risk_row + 1 - shown;
-    }
-}
-
-/// Opens the checklist on the check behind the selected risk.
-fn go_to_risk(app: &mut App, fx: &mut Vec<Effect>) {
-    let Some(check_id) = risk_row_checks(app).into_iter().nth(app.risk_row) else {
-        app.status = Some("no risk selected".into());
-        return;
-    };
-    let Some((stage, index)) = app.runbook.stages.iter().enumerate().find_map(|(si, s)| {
-        s.checks
-            .iter()
-            .position(|c| c.id == check_id)
-            .map(|ci| (si, ci))
-    }) else {
-        return;
-    };
-    set_screen(app, Screen::Checklist, fx);
-    select_stage(app, stage, fx);
-    app.focus = Focus::Checks;
-    select_check(app, index, fx);
 }
 
 fn move_vertical(app: &mut App, delta: i32, fx: &mut Vec<Effect>) {
@@ -219,6 +175,23 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     let screen = app.screen();
     match action {
         Action::Monitor => update_monitor::toggle(app, fx),
+        Action::WhatNow => update_clock::what_now(app, fx),
+        Action::NextTheme => {
+            app.theme = app.theme.next();
+            app.status = Some(if app.presenter() {
+                format!(
+                    "theme: {} (presenter mode draws high-contrast until P)",
+                    app.theme.as_str()
+                )
+            } else {
+                format!("theme: {}", app.theme.as_str())
+            });
+        }
+        Action::PauseClock if screen == Screen::Timeline => update_clock::toggle_pause(app, fx),
+        Action::ClockEarlier if screen == Screen::Timeline => {
+            update_clock::shift_start(app, 1, fx);
+        }
+        Action::ClockLater if screen == Screen::Timeline => update_clock::shift_start(app, -1, fx),
         Action::SwitchDemoRoute => update_monitor::switch_demo_route(app, fx),
         Action::MonitorSlower => update_monitor::step_interval(app, true, fx),
         Action::MonitorFaster => update_monitor::step_interval(app, false, fx),
@@ -300,7 +273,23 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 scroll_list(app, delta, fx);
             }
         }
-        Action::GoToCheck if screen == Screen::Risks => go_to_risk(app, fx),
+        Action::GoToCheck if screen == Screen::Risks => update_risks::go_to_check(app, fx),
+        Action::AcceptRisk if screen == Screen::Risks => update_risks::accept(app),
+        Action::RiskCard if screen == Screen::Risks => {
+            let open = verdict::assess(&app.runbook, &app.session, app.now).risks;
+            if open.is_empty() {
+                app.status = Some("no open risks to show".into());
+            } else {
+                let groups = verdict::group_risks(&open).len();
+                // Start on the selected risk when the selection is on an open one.
+                let index = if app.presenter() { app.risk_row } else { 0 };
+                app.modal = Some(Modal::RiskCard {
+                    index: index.min(groups - 1),
+                });
+            }
+        }
+        Action::WithdrawRisk if screen == Screen::Risks => update_risks::withdraw(app, fx),
+        Action::Severity if screen == Screen::Risks => update_risks::severity(app),
         Action::Decide if screen == Screen::Risks => {
             // A decision is go or no-go: an incomplete verdict proposes no-go.
             let verdict = match verdict::assess(&app.runbook, &app.session, app.now).verdict {

@@ -4,13 +4,14 @@
 //! progress, finished, cancelled) is tracked here, with the tally that tells the operator
 //! how a batch of runs ended once the last one is in.
 
-use super::edit::{changed, refuse_in_presenter};
+use super::edit::{changed, journal, refuse_in_presenter};
 use super::effect::Effect;
 use super::msg::Action;
 use super::state::{App, Modal, Prompt, PromptPurpose};
 use crate::engine::EngineEvent;
 use crate::finding::CheckStatus;
 use crate::runbook::{Check, Run};
+use crate::session::model::JournalKind;
 
 pub(super) fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     match action {
@@ -118,13 +119,38 @@ pub(super) fn set_status(
         app.status = Some(format!("{} is running: c cancels it first", check.title));
         return;
     }
+    if matches!(check.run, Run::Auto { .. })
+        && super::update_risks::ask_before_passing(app, &check.id, status)
+    {
+        return;
+    }
+    apply_status(app, check, status, skip_reason, fx);
+}
+
+/// Sets a check's status and journals the change, with no question asked.
+pub(super) fn apply_status(
+    app: &mut App,
+    check: &Check,
+    status: CheckStatus,
+    skip_reason: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
     let now = app.now;
     let state = app.session.state_mut(&check.id);
+    let before = state.status;
     state.status = status;
+    let reason = skip_reason
+        .as_deref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
     state.skip_reason = skip_reason;
     state.updated_at = Some(now);
     app.status = Some(format!("{}: {status}", check.title));
     changed(app, fx);
+    if before != status {
+        let text = format!("{}: {before} → {status}{reason}", check.title);
+        journal(app, JournalKind::Status, &check.title, text, fx);
+    }
 }
 
 /// Whether a batch run (`R`, `A`) leaves a check alone: the operator skipped it with a
@@ -228,11 +254,24 @@ pub(super) fn on_engine(app: &mut App, event: EngineEvent, fx: &mut Vec<Effect>)
             state.skip_reason = None;
             state.updated_at = Some(now);
             app.batch.push(evidence.status);
+            let single = format!("{check_id}: {} — {}", evidence.status, evidence.summary);
             state.push_evidence(evidence);
-            if app.running.is_empty() {
-                app.status = Some(batch_summary(&app.batch));
-            }
             changed(app, fx);
+            if app.running.is_empty() {
+                let summary = batch_summary(&app.batch);
+                app.status = Some(summary.clone());
+                // One entry per run the operator started, not one per result.
+                let text = if app.batch.len() == 1 {
+                    let title = app
+                        .runbook
+                        .check(&check_id)
+                        .map_or(check_id.clone(), |(_, c)| c.title.clone());
+                    single.replacen(&check_id, &title, 1)
+                } else {
+                    summary
+                };
+                journal(app, JournalKind::Run, "", text, fx);
+            }
         }
         EngineEvent::Cancelled { check_id } => {
             app.running.remove(&check_id);

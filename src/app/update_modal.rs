@@ -4,7 +4,7 @@
 //! final text when they close), so the session never holds widget state yet a killed
 //! process loses at most a tick of typing.
 
-use super::edit::{changed, clamp_add};
+use super::edit::{changed, clamp_add, journal};
 use super::effect::{Effect, SecretValue};
 use super::msg::Action;
 use super::state::{
@@ -13,8 +13,9 @@ use super::state::{
 use super::targets;
 use super::update_checks::set_status;
 use crate::finding::{CheckStatus, Severity};
-use crate::session::model::{Decision, JournalEntry, MAX_NOTE_BYTES, Verdict};
+use crate::session::model::{Decision, JournalEntry, JournalKind, MAX_NOTE_BYTES, Verdict};
 use crate::session::persist::SaveStatus;
+use crate::verdict;
 use ratatui_textarea::{Input, Key};
 
 /// Feeds a typed key to the open editor or prompt. Prompts are one line, so Enter never
@@ -128,6 +129,23 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             Action::Close => None,
             _ => Some(Modal::Severity { check_id, selected }),
         },
+        Modal::RiskCard { index } => {
+            let len =
+                verdict::group_risks(&verdict::assess(&app.runbook, &app.session, app.now).risks)
+                    .len();
+            match action {
+                Action::Close | Action::Quit | Action::RiskCard => None,
+                Action::Up | Action::Left | Action::PageUp => Some(Modal::RiskCard {
+                    index: index.saturating_sub(1),
+                }),
+                Action::Down | Action::Right | Action::PageDown | Action::Confirm => {
+                    Some(Modal::RiskCard {
+                        index: (index + 1).min(len.saturating_sub(1)),
+                    })
+                }
+                _ => Some(Modal::RiskCard { index }),
+            }
+        }
         Modal::Help { scroll } => {
             let delta = match action {
                 Action::Up => -1,
@@ -383,17 +401,26 @@ fn on_prompt(
             } else if over && prompt.error.as_deref() != Some(warning.as_str()) {
                 Err(warning)
             } else {
+                let verdict = *verdict;
                 app.session.decisions.push(Decision {
                     at: app.now,
-                    verdict: *verdict,
-                    reason: text,
+                    verdict,
+                    reason: text.clone(),
                 });
-                app.status = Some(if over {
+                let said = if over {
                     format!("decision recorded: go, over {}", judged.as_str())
                 } else {
                     format!("decision recorded: {}", verdict.as_str())
-                });
+                };
+                app.status = Some(said.clone());
                 changed(app, fx);
+                journal(
+                    app,
+                    JournalKind::Decision,
+                    "",
+                    format!("{said} — {text}"),
+                    fx,
+                );
                 Ok(())
             }
         }
@@ -404,6 +431,43 @@ fn on_prompt(
                 app.status = Some(format!("{} updated", field.label()));
                 changed(app, fx);
             })
+        }
+        PromptPurpose::AcceptReason { risks, title, pass } => {
+            if text.is_empty() {
+                Err("a reason is needed to accept a risk".to_string())
+            } else {
+                let owner = Prompt::new(
+                    PromptPurpose::AcceptOwner {
+                        risks: risks.clone(),
+                        title: title.clone(),
+                        reason: text,
+                        pass: pass.clone(),
+                    },
+                    "",
+                );
+                return Some(owner);
+            }
+        }
+        PromptPurpose::AcceptOwner {
+            risks,
+            title,
+            reason,
+            pass,
+        } => {
+            if text.is_empty() {
+                Err("an owner is needed: who carries this risk after launch?".to_string())
+            } else {
+                let (risks, title, reason, pass) =
+                    (risks.clone(), title.clone(), reason.clone(), pass.clone());
+                super::update_risks::record_acceptance(app, &risks, &title, &reason, &text, fx);
+                if let Some((check_id, status)) = pass
+                    && let Some((_, check)) = app.runbook.check(&check_id)
+                {
+                    let check = check.clone();
+                    super::update_checks::apply_status(app, &check, status, None, fx);
+                }
+                Ok(())
+            }
         }
         PromptPurpose::CredentialName | PromptPurpose::CredentialValue { .. } => Ok(()),
     };

@@ -192,6 +192,28 @@ static UUID: LazyLock<Regex> = LazyLock::new(|| {
 /// Scans `text` with every rule and returns the matches that survive the exclusions, in
 /// the order they appear.
 pub fn scan(text: &str) -> Vec<SecretMatch> {
+    spans(text)
+        .into_iter()
+        .map(|(start, end, rule)| {
+            let (line, column) = position(text, start);
+            SecretMatch {
+                rule,
+                line,
+                column,
+                redacted: redact(&text[start..end]),
+                fingerprint: fingerprint(rule, &text[start..end]),
+            }
+        })
+        .collect()
+}
+
+/// The byte ranges of `text` that hold a secret, in order: what a screen blanks out.
+pub fn secret_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    spans(text).into_iter().map(|(s, e, _)| s..e).collect()
+}
+
+/// Every secret's (start, end, rule), sorted by start.
+fn spans(text: &str) -> Vec<(usize, usize, &'static str)> {
     let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
     let present = prefilter::present_keywords(text);
     for r in RULES.iter() {
@@ -220,18 +242,6 @@ pub fn scan(text: &str) -> Vec<SecretMatch> {
     }
     spans.sort_by_key(|s| s.0);
     spans
-        .into_iter()
-        .map(|(start, end, rule)| {
-            let (line, column) = position(text, start);
-            SecretMatch {
-                rule,
-                line,
-                column,
-                redacted: redact(&text[start..end]),
-                fingerprint: fingerprint(rule, &text[start..end]),
-            }
-        })
-        .collect()
 }
 
 /// At most the first four chars of `secret` (fewer for short values, so that at least

@@ -1,5 +1,6 @@
 //! Sessions: the data model (`model`) and its persistence (`store`).
 
+pub mod clock;
 mod files;
 pub mod list;
 pub mod migrate;

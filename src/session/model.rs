@@ -488,9 +488,14 @@ impl Session {
             .map_or(CheckStatus::Todo, |s| s.status)
     }
 
-    /// Whole hours since the sprint started (may exceed 48, never negative).
+    /// Whole sprint hours gone, pauses left out (may exceed 48, never negative).
     pub fn sprint_hour(&self, now: OffsetDateTime) -> i64 {
-        (now - self.sprint_start).whole_hours().max(0)
+        super::clock::elapsed(self.sprint_start, &self.pauses, now).whole_hours()
+    }
+
+    /// The sprint clock at `now` ("hour 13 of 48", "over by 3h").
+    pub fn clock(&self, now: OffsetDateTime) -> super::clock::Reading {
+        super::clock::read(self.sprint_start, &self.pauses, now)
     }
 
     /// Every host of the session: the apex, then each role host, without repeats.

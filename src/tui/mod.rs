@@ -51,6 +51,14 @@ fn color_wanted() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// The theme `LAUNCH_READY_THEME` names (`dark`, `light`, `high-contrast`), else dark.
+fn theme_wanted() -> crate::app::state::ThemeName {
+    std::env::var("LAUNCH_READY_THEME")
+        .ok()
+        .and_then(|v| crate::app::state::ThemeName::parse(&v))
+        .unwrap_or(crate::app::state::ThemeName::Dark)
+}
+
 fn store_failure(path: &Path, e: &StoreError) -> Failure {
     let hint = match e {
         StoreError::Corrupt {
@@ -221,6 +229,7 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
     let demo = commands::demo::is_demo(&session);
     let mut app = App::new(session, runbook, OffsetDateTime::now_utc());
     app.color = color_wanted();
+    app.theme = theme_wanted();
     if demo && let Ok(route) = crate::lab::switch::Switchable::start().await {
         app.demo_route = Some(route.url());
         executor.demo_route = Some(std::sync::Arc::new(route));

@@ -2,7 +2,7 @@
 //! the middle, the detail pane on the right (and, in presenter mode, a summary band above).
 
 use super::layout::{self, list_offset};
-use super::text::{bar, cells, fit};
+use super::text::{bar, cells};
 use super::{detail, presenter, theme};
 use crate::app::App;
 use crate::app::state::Focus;
@@ -83,7 +83,7 @@ fn render_stages(app: &App, frame: &mut Frame, area: Rect) {
             let text = format!(
                 "{}{number} {}{}{}",
                 if i == app.stage_index() { "▸" } else { " " },
-                fit(&stage.title, title_w),
+                super::text::fit_for(app.presenter(), &stage.title, title_w),
                 counts,
                 if bar_w > 0 {
                     format!(" {}", bar(done, total, bar_w))
@@ -98,7 +98,10 @@ fn render_stages(app: &App, frame: &mut Frame, area: Rect) {
             } else {
                 t.text()
             };
-            Line::from(Span::styled(fit(&text, width), style))
+            Line::from(Span::styled(
+                super::text::fit_for(app.presenter(), &text, width),
+                style,
+            ))
         })
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
@@ -156,7 +159,10 @@ fn render_checks(app: &App, frame: &mut Frame, area: Rect) {
                     format!("{} ", status_icon(status, app.spinner)),
                     row(t.status(status)),
                 ),
-                Span::styled(fit(&check.title, title_w), row(t.text())),
+                Span::styled(
+                    super::text::fit_for(app.presenter(), &check.title, title_w),
+                    row(t.text()),
+                ),
                 Span::styled(marker, row(if stale { t.error() } else { t.dim() })),
             ])
         })

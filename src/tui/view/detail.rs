@@ -133,7 +133,10 @@ fn lines(app: &App, check: &Check, t: Theme) -> Vec<Line<'static>> {
     }
     out.push(Line::from(facts));
     if let Some(reason) = state.and_then(|s| s.skip_reason.as_deref()) {
-        out.push(Line::from(format!("Skipped: {}", sanitize_line(reason))));
+        out.push(Line::from(format!(
+            "Skipped: {}",
+            super::redact::line(app, reason)
+        )));
     }
     out.push(Line::default());
     out.push(heading("Why it matters", t));
@@ -182,7 +185,11 @@ fn lines(app: &App, check: &Check, t: Theme) -> Vec<Line<'static>> {
                 t.dim(),
             )));
         }
-        out.extend(sanitize(shown).lines().map(|l| Line::from(l.to_string())));
+        out.extend(
+            sanitize(shown)
+                .lines()
+                .map(|l| Line::from(super::redact::line(app, l))),
+        );
         if cut {
             out.push(Line::from(Span::styled("…", t.dim())));
         }
@@ -242,7 +249,11 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
         head.push(Span::styled(" · STALE: r re-runs", t.error()));
     }
     out.push(Line::from(head));
-    out.push(Line::from(sanitize_line(&ev.summary)));
+    out.push(Line::from(super::redact::line(app, &ev.summary)));
+    if app.presenter() {
+        presenter_findings(ev, t, out);
+        return;
+    }
     for result in &ev.results {
         for f in &result.findings {
             out.push(Line::from(vec![
@@ -267,6 +278,47 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
             format!("{} earlier run(s) kept", state.evidence.len() - 1),
             t.dim(),
         )));
+    }
+}
+
+/// The findings in plain words for a shared screen: each code's headline once, with how
+/// many targets it touches, what breaks and the fix; no codes, no raw evidence.
+fn presenter_findings(
+    ev: &crate::session::model::Evidence,
+    t: Theme,
+    out: &mut Vec<Line<'static>>,
+) {
+    use crate::finding::Severity;
+    let mut seen: Vec<(&str, Severity, usize)> = Vec::new();
+    for result in &ev.results {
+        // Info findings are facts, not risks: the founder's screen leaves them out.
+        for f in result
+            .findings
+            .iter()
+            .filter(|f| f.severity != Severity::Info)
+        {
+            match seen.iter_mut().find(|(c, _, _)| *c == f.code) {
+                Some((_, _, n)) => *n += 1,
+                None => seen.push((&f.code, f.severity, 1)),
+            }
+        }
+    }
+    if seen.is_empty() {
+        out.push(Line::from(Span::styled("no findings", t.dim())));
+    }
+    for (code, severity, n) in seen {
+        let advice = crate::checks::advice::for_code(code);
+        let times = if n > 1 {
+            format!(" ({n} targets)")
+        } else {
+            String::new()
+        };
+        out.push(Line::from(vec![
+            Span::styled(format!("{:<7} ", severity.as_str()), t.severity(severity)),
+            Span::styled(format!("{}{times}", advice.headline), t.text()),
+        ]));
+        out.push(Line::from(format!("        {}", advice.impact)));
+        out.push(Line::from(format!("        Fix: {}", advice.fix)));
     }
 }
 

@@ -26,7 +26,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut status = vec![
         save,
         Span::styled(
-            format!(" · hour {} of 48", app.session.sprint_hour(app.now)),
+            format!(
+                " · {}{}",
+                app.session.clock(app.now).label(),
+                if crate::session::clock::is_paused(&app.session.pauses) {
+                    " (paused)"
+                } else {
+                    ""
+                }
+            ),
             t.dim(),
         ),
     ];
@@ -52,16 +60,25 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             status.push(Span::styled(" · ", t.dim()));
             status.push(Span::styled(msg, t.text()));
         } else {
-            long_message = Some(truncate(&msg, usize::from(area.width)));
+            long_message = Some(if app.presenter() {
+                super::text::truncate_words(&msg, usize::from(area.width))
+            } else {
+                truncate(&msg, usize::from(area.width))
+            });
         }
     }
     let hints = match app.input_mode() {
         InputMode::Normal(Screen::Checklist) => {
             "p pass · w warn · f fail · b blocked · s skip · e note · r run · o severity · ? help · q quit"
         }
-        InputMode::Normal(Screen::Risks) => "d decide · ↑↓ scroll · 1-5 screens · ? help · q quit",
+        InputMode::Normal(Screen::Risks) => {
+            "d decide · a accept · u withdraw · o severity · Enter open · ? help · q quit"
+        }
         InputMode::Normal(Screen::Targets) => {
             "Enter edit · a add · x remove · u undo · ↑↓ move · ? help · q quit"
+        }
+        InputMode::Normal(Screen::Timeline) => {
+            "n what now · p pause/resume · + - move the start 1h · ? help · q quit"
         }
         InputMode::Normal(_) => "1-5 screens · Tab next · P presenter · ? help · q quit",
         InputMode::Editor => "Esc/Ctrl-S keep · Ctrl-X discard",
@@ -70,6 +87,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         InputMode::Help => "↑↓ scroll · Esc close",
         InputMode::Credentials => "a add · Enter set · x delete · Esc close",
         InputMode::Unsaved => "r retry · w write a copy · d discard and quit · Esc stay",
+        InputMode::RiskCard => "→ next risk · ← previous · Esc back to the list",
         InputMode::Picker | InputMode::PickerForm => "",
     };
     let second = match long_message {

@@ -30,6 +30,8 @@ pub mod notes;
 pub mod picker;
 pub mod presenter;
 pub mod prompt;
+pub mod redact;
+pub mod risk_card;
 pub mod risk_summary;
 pub mod risks;
 pub mod targets;
@@ -48,7 +50,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn theme(app: &App) -> Theme {
-    Theme::new(app.presenter(), app.color)
+    Theme::named(app.theme, app.presenter(), app.color)
 }
 
 /// Draws the whole screen for `app`.
@@ -77,6 +79,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Modal::Help { scroll }) => help::render(app, frame, *scroll),
         Some(Modal::Credentials(form)) => credentials::render(app, frame, form),
         Some(Modal::Unsaved { note, .. }) => unsaved::render(app, frame, note.as_deref()),
+        Some(Modal::RiskCard { index }) => risk_card::render(app, frame, *index),
+    }
+    if app.presenter() {
+        redact::buffer(frame.buffer_mut());
     }
 }
 
@@ -98,13 +104,26 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     // The client name gets whatever the tabs leave, so the two never overlap.
     let used = layout::tabs().last().map_or(0, |(_, _, r)| r.end) + 1;
     let badge = if app.presenter() { " PRESENTER " } else { "" };
-    let room =
-        usize::from(area.width.saturating_sub(used)).saturating_sub(badge.chars().count() + 1);
+    // Room for the verdict badge too (" INCOMPLETE " is the longest).
+    let verdict_w = if app.presenter() { 13 } else { 0 };
+    let room = usize::from(area.width.saturating_sub(used))
+        .saturating_sub(badge.chars().count() + 1 + verdict_w);
     let mut right = vec![Span::styled(
-        text::truncate(&crate::sanitize::sanitize_line(&app.session.client), room),
+        if app.presenter() {
+            text::truncate_words(&redact::line(app, &app.session.client), room)
+        } else {
+            text::truncate(&crate::sanitize::sanitize_line(&app.session.client), room)
+        },
         t.title(),
     )];
     if app.presenter() {
+        // Summary first, on every screen: the verdict stays in the corner.
+        let verdict = crate::verdict::assess(&app.runbook, &app.session, app.now).verdict;
+        right.push(Span::raw(" "));
+        right.push(Span::styled(
+            format!(" {} ", verdict.as_str().to_uppercase()),
+            t.verdict(verdict),
+        ));
         right.push(Span::raw(" "));
         right.push(Span::styled(
             badge,

@@ -40,8 +40,17 @@ pub fn render_journal(app: &App, frame: &mut Frame, editor: &TextArea<'static>) 
         Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area);
     let mut lines: Vec<Line> = Vec::new();
     for entry in &app.session.journal {
+        use crate::session::model::JournalKind as K;
+        let kind = match entry.kind {
+            K::Note => "",
+            K::Status => " · status",
+            K::Run => " · run",
+            K::Decision => " · decision",
+            K::Acceptance => " · acceptance",
+            K::Clock => " · clock",
+        };
         lines.push(Line::from(Span::styled(
-            format!("{} ago", age(app.now, entry.at)),
+            format!("{} ago{kind}", age(app.now, entry.at)),
             t.dim(),
         )));
         lines.extend(

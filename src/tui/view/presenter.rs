@@ -18,8 +18,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [band, risks] =
         Layout::horizontal([Constraint::Percentage(30), Constraint::Fill(1)]).areas(area);
     render_verdict(app, frame, band, &assessment);
+    let (done, total) = verdict::progress(&app.runbook, &app.session);
     let block = Block::bordered()
         .title(Span::styled(" Top risks ", t.title()))
+        .title_bottom(Span::styled(
+            super::text::truncate_words(
+                &format!(
+                    " {done} of {total} checks done · {} · v on Risks: one at a time ",
+                    app.session.clock(app.now).label()
+                ),
+                usize::from(risks.width.saturating_sub(2)),
+            ),
+            t.dim(),
+        ))
         .border_style(t.border(false));
     let inner = block.inner(risks);
     let width = usize::from(inner.width);

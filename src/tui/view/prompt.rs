@@ -16,13 +16,35 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 /// Draws `prompt` inside `area` (already cleared by the caller when it is an overlay).
 pub fn render_in(app: &App, frame: &mut Frame, prompt: &Prompt, area: Rect) {
     let t = theme(app);
+    let label = prompt.label();
+    // A label wider than the border goes inside the box, word-wrapped, instead of being
+    // cut in the title.
+    let wrapped = label_rows(&label, area.width);
     let block = Block::bordered()
-        .title(Span::styled(format!(" {} ", prompt.label()), t.title()))
+        .title(Span::styled(
+            if wrapped.is_empty() {
+                format!(" {label} ")
+            } else {
+                String::new()
+            },
+            t.title(),
+        ))
         .title_bottom(Span::styled(" Enter accept · Esc cancel ", t.dim()))
         .border_style(t.border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [input, error] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let rows = u16::try_from(wrapped.len()).unwrap_or(u16::MAX);
+    let [question, input, error] = Layout::vertical([
+        Constraint::Length(rows),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let lines: Vec<Line> = wrapped
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, t.title())))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), question);
     let mut widget = prompt.input.clone();
     widget.set_cursor_line_style(ratatui::style::Style::new());
     frame.render_widget(&widget, input);
@@ -34,8 +56,20 @@ pub fn render_in(app: &App, frame: &mut Frame, prompt: &Prompt, area: Rect) {
     }
 }
 
+/// The label's rows inside a box `width` wide, or none when it fits in the title.
+fn label_rows(label: &str, width: u16) -> Vec<String> {
+    let inner = usize::from(width.saturating_sub(2));
+    if super::text::cells(label) + 2 <= inner {
+        Vec::new()
+    } else {
+        super::text::wrap_hanging(label, inner)
+    }
+}
+
 pub fn render(app: &App, frame: &mut Frame, prompt: &Prompt) {
-    let mut area = centered(frame.area(), 72, 6);
+    let width = 72.min(frame.area().width);
+    let extra = u16::try_from(label_rows(&prompt.label(), width).len()).unwrap_or(0);
+    let mut area = centered(frame.area(), 72, 6 + extra);
     if let PromptPurpose::Target { .. } = prompt.purpose {
         area = clear_of_target_row(app, frame.area(), area);
     }

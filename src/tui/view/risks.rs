@@ -4,7 +4,7 @@
 //! check are folded to one line per severity (see `risk_summary`).
 
 use super::risk_summary::{count_lines, group_risks};
-use super::text::{age, cells, fit, truncate};
+use super::text::{age, cells, fit, fit_words, truncate, truncate_words, wrap_hanging};
 use super::theme;
 use crate::app::App;
 use crate::sanitize::sanitize_line;
@@ -61,74 +61,156 @@ pub fn risk_rows(app: &App, assessment: &Assessment, width: usize) -> Vec<Line<'
     }
 }
 
+/// What a risk is, in plain words for a shared screen: the finding's headline
+/// (`advice::for_code`), or for a check itself unpassed what is missing. Never a code or a
+/// check kind's name.
+pub fn plain_words(risk: &Risk) -> String {
+    match &risk.code {
+        Some(code) => crate::checks::advice::for_code(code).headline.to_string(),
+        None if risk.unchecked => "not checked yet".to_string(),
+        None => risk.message.clone(),
+    }
+}
+
+/// The verdict's reasons as lines for a box `width` cells wide with at most `rows` rows:
+/// each reason word-wrapped, and when they do not all fit, a last row saying how many
+/// more there are. Counted on wrapped rows, so the "+N more" row is never pushed out of
+/// sight by a long reason.
+pub fn reason_lines(reasons: &[String], width: usize, rows: usize) -> Vec<String> {
+    let wrapped: Vec<Vec<String>> = reasons
+        .iter()
+        .map(|r| wrap_hanging(&format!("• {r}"), width))
+        .map(|rows| {
+            rows.into_iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    if i == 0 {
+                        l
+                    } else {
+                        format!("  {}", l.trim_start())
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let total: usize = wrapped.iter().map(Vec::len).sum();
+    if total <= rows {
+        return wrapped.into_iter().flatten().collect();
+    }
+    let mut out = Vec::new();
+    for (i, w) in wrapped.iter().enumerate() {
+        // Room for this reason and the "+N more" row after it.
+        if out.len() + w.len() + 1 > rows {
+            let more = reasons.len() - i;
+            out.push(format!("  +{more} more (every one is in the list below)"));
+            return out;
+        }
+        out.extend(w.iter().cloned());
+    }
+    out
+}
+
+/// The reasons for the verdict as presenter mode says them: the deciding risks grouped
+/// per check and finding, in plain words (`advice::for_code`), never a code.
+pub fn plain_reasons(assessment: &Assessment) -> Vec<String> {
+    let deciding: Vec<&Risk> = match assessment.verdict {
+        Verdict::NoGo => assessment
+            .risks
+            .iter()
+            .filter(|r| r.severity == crate::finding::Severity::Blocker && !r.unchecked)
+            .collect(),
+        Verdict::Incomplete => assessment.risks.iter().filter(|r| r.unchecked).collect(),
+        Verdict::Go => return assessment.reasons.clone(),
+    };
+    let mut groups: Vec<(&Risk, usize)> = Vec::new();
+    for r in deciding {
+        match groups
+            .iter_mut()
+            .find(|(g, _)| g.check_id == r.check_id && g.code == r.code)
+        {
+            Some((_, n)) => *n += 1,
+            None => groups.push((r, 1)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(r, n)| {
+            let on = if n > 1 {
+                format!(" ({n} targets)")
+            } else {
+                String::new()
+            };
+            format!("{}: {}{on}", r.check_title, plain_words(r))
+        })
+        .collect()
+}
+
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let t = theme(app);
     let assessment = verdict::assess(&app.runbook, &app.session, app.now);
-    // Up to four reasons, the last line saying how many more when there are more.
-    const SHOWN: usize = 4;
-    let overridden_h = u16::from(app.session.decisions.last().is_some_and(|d| {
-        d.verdict == crate::session::model::Verdict::Go
-            && assessment.verdict != crate::session::model::Verdict::Go
-    }));
-    let reasons_h =
-        u16::try_from(assessment.reasons.len().min(SHOWN)).unwrap_or(4) + 2 + overridden_h;
+    // The operator's GO recorded over what the checks say stays in sight.
+    let overridden = app
+        .session
+        .decisions
+        .last()
+        .filter(|d| d.verdict == Verdict::Go && assessment.verdict != Verdict::Go);
+    let inner_w = usize::from(body.width.saturating_sub(2));
+    let mut head: Vec<Line> = Vec::new();
+    if let Some(d) = overridden {
+        let text = format!(
+            "GO recorded by the operator over {}: {}",
+            assessment.verdict.as_str().to_uppercase(),
+            super::redact::line(app, &d.reason)
+        );
+        head.extend(
+            wrap_hanging(&text, inner_w)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, t.title()))),
+        );
+    }
+    let reasons = if app.presenter() {
+        plain_reasons(&assessment)
+    } else {
+        assessment.reasons.clone()
+    };
+    let reasons: Vec<String> = reasons
+        .iter()
+        .map(|r| super::redact::line(app, r))
+        .collect();
+    let room = usize::from(body.height / 4).max(3);
+    let reason_rows = reason_lines(&reasons, inner_w, room);
+    let reasons_h = u16::try_from(head.len() + reason_rows.len() + 2).unwrap_or(u16::MAX);
+    head.extend(reason_rows.into_iter().map(Line::from));
     let decisions_h = if app.session.decisions.is_empty() {
         0
     } else {
         4
     };
-    let [band, reasons, list, decisions] = Layout::vertical([
+    let accepted_h = if assessment.accepted.is_empty() {
+        0
+    } else {
+        u16::try_from(assessment.accepted.len().min(3) + 2).unwrap_or(5)
+    };
+    let [band, reasons_area, list, accepted_area, decisions] = Layout::vertical([
         Constraint::Length(4),
         Constraint::Length(reasons_h),
         Constraint::Min(3),
+        Constraint::Length(accepted_h),
         Constraint::Length(decisions_h),
     ])
     .areas(body);
     render_verdict(app, frame, band, &assessment);
-    // The operator's GO recorded over what the checks say stays in sight.
-    let overridden = app.session.decisions.last().filter(|d| {
-        d.verdict == crate::session::model::Verdict::Go
-            && assessment.verdict != crate::session::model::Verdict::Go
-    });
-    let more = assessment.reasons.len().saturating_sub(SHOWN);
-    let take = if more > 0 { SHOWN - 1 } else { SHOWN };
-    let mut reason_lines: Vec<Line> = assessment
-        .reasons
-        .iter()
-        .take(take)
-        .map(|r| Line::from(format!("• {}", sanitize_line(r))))
-        .collect();
-    if more > 0 {
-        reason_lines.push(Line::from(format!(
-            "  +{} more (every one is in the list below)",
-            more + 1
-        )));
-    }
-    if let Some(d) = overridden {
-        reason_lines.insert(
-            0,
-            Line::from(Span::styled(
-                format!(
-                    "GO recorded by the operator over {}: {}",
-                    assessment.verdict.as_str().to_uppercase(),
-                    sanitize_line(&d.reason)
-                ),
-                t.title(),
-            )),
-        );
-    }
     frame.render_widget(
-        Paragraph::new(reason_lines)
-            .wrap(Wrap { trim: true })
-            .block(
-                Block::bordered()
-                    .title(Span::styled(" Why ", t.title()))
-                    .border_style(t.border(false)),
-            ),
-        reasons,
+        Paragraph::new(head).block(
+            Block::bordered()
+                .title(Span::styled(" Why ", t.title()))
+                .border_style(t.border(false)),
+        ),
+        reasons_area,
     );
     let width = usize::from(list.width.saturating_sub(2));
     let all_rows = risk_rows(app, &assessment, width);
+    let open_rows = all_rows.len();
     // Scrolling stops once the last risk reaches the bottom row.
     let room = all_rows
         .len()
@@ -150,18 +232,28 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             }
         })
         .collect();
-    let title = format!(
-        " Risks ({}) — Enter opens the check · d records a decision ",
-        assessment.risks.len()
-    );
+    let title = if app.presenter() {
+        format!(
+            " Risks ({}) — v shows them one by one ",
+            assessment.risks.len()
+        )
+    } else {
+        format!(
+            " Risks ({}) — Enter opens the check · a accepts · d records a decision ",
+            assessment.risks.len()
+        )
+    };
     frame.render_widget(
         Paragraph::new(rows).block(
             Block::bordered()
-                .title(Span::styled(title, t.title()))
+                .title(Span::styled(truncate_words(&title, width), t.title()))
                 .border_style(t.border(true)),
         ),
         list,
     );
+    if accepted_h > 0 {
+        render_accepted(app, frame, accepted_area, &assessment, open_rows);
+    }
     if decisions_h > 0 {
         let lines: Vec<Line> = app
             .session
@@ -173,7 +265,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                 Line::from(vec![
                     Span::styled(d.verdict.as_str().to_uppercase(), t.verdict(d.verdict)),
                     Span::styled(format!(" {} ago ", age(app.now, d.at)), t.dim()),
-                    Span::raw(sanitize_line(&d.reason)),
+                    Span::raw(truncate_words(
+                        &super::redact::line(app, &d.reason),
+                        width.saturating_sub(16),
+                    )),
                 ])
             })
             .collect();
@@ -186,6 +281,73 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             decisions,
         );
     }
+}
+
+/// The accepted risks, each with its reason, owner and age; the selection continues into
+/// this list after the open risks (`open_rows` of them).
+fn render_accepted(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    assessment: &Assessment,
+    open_rows: usize,
+) {
+    let t = theme(app);
+    let width = usize::from(area.width.saturating_sub(2));
+    let shown = usize::from(area.height.saturating_sub(2)).max(1);
+    let selected = app.risk_row.checked_sub(open_rows);
+    let first = selected.map_or(0, |s| (s + 1).saturating_sub(shown));
+    let lines: Vec<Line> = assessment
+        .accepted
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(shown)
+        .map(|(i, (risk, a))| {
+            let what = if app.presenter() {
+                plain_words(risk)
+            } else {
+                let target = if a.target.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", a.target)
+                };
+                format!("{}{target}", risk.code.as_deref().unwrap_or("unpassed"))
+            };
+            let text = format!(
+                "{}: {what} · owner {} · {} ago — {}",
+                risk.check_title,
+                super::redact::line(app, &a.owner),
+                age(app.now, a.at),
+                super::redact::line(app, &a.reason)
+            );
+            let line = Line::from(vec![
+                Span::styled(format!("{:<8}", risk.severity.as_str()), t.dim()),
+                Span::styled(
+                    truncate_words(&sanitize_line(&text), width.saturating_sub(8)),
+                    t.text(),
+                ),
+            ]);
+            if Some(i) == selected {
+                line.patch_style(t.selected())
+            } else {
+                line
+            }
+        })
+        .collect();
+    let title = if app.presenter() {
+        format!(" Accepted ({}) ", assessment.accepted.len())
+    } else {
+        format!(" Accepted ({}) — u withdraws ", assessment.accepted.len())
+    };
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(Span::styled(title, t.title()))
+                .border_style(t.border(false)),
+        ),
+        area,
+    );
 }
 
 /// One risk row: severity, stage, then what is wrong (code and target, or plain words),
@@ -204,11 +366,7 @@ pub fn risk_line(
         .get(risk.stage)
         .map_or("", |s| s.title.as_str());
     let what = if app.presenter() {
-        let why = app
-            .runbook
-            .check(&risk.check_id)
-            .map_or("", |(_, c)| c.why.as_str());
-        format!("{} — {why}", risk.check_title)
+        format!("{}: {}", risk.check_title, plain_words(risk))
     } else {
         let code = risk.code.as_deref().unwrap_or("unpassed");
         let target = if risk.target.is_empty() {
@@ -232,14 +390,54 @@ pub fn risk_line(
     let stage_w = 14.min(width / 5);
     let what_w = width.saturating_sub(8 + stage_w + 1 + stale.len());
     let head_w = what_w.saturating_sub(cells(affected));
-    let text = format!("{}{affected}", truncate(&sanitize_line(&what), head_w));
+    // A shared screen is cut at word ends only; the operator's keeps every cell.
+    type Cut = fn(&str, usize) -> String;
+    let (cut, pad): (Cut, Cut) = if app.presenter() {
+        (truncate_words, fit_words)
+    } else {
+        (truncate, fit)
+    };
+    let text = format!(
+        "{}{affected}",
+        cut(&super::redact::line(app, &what), head_w)
+    );
     Line::from(vec![
         Span::styled(
             format!("{:<8}", risk.severity.as_str()),
             t.severity(risk.severity),
         ),
-        Span::styled(format!("{} ", fit(stage, stage_w)), t.dim()),
-        Span::styled(fit(&text, what_w), t.text()),
+        Span::styled(format!("{} ", pad(stage, stage_w)), t.dim()),
+        Span::styled(pad(&text, what_w), t.text()),
         Span::styled(stale, t.error()),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reason_lines;
+
+    #[test]
+    fn more_is_counted_on_wrapped_rows_and_always_in_sight() {
+        let reasons: Vec<String> = [
+            "Audit check: dns.unresolvable on app.acme.test and 3 more",
+            "TLS check: the certificate of www.acme.test expires in 2 days",
+            "Secrets check: a live payment key in dist/app.js",
+            "Backups check: not answered yet",
+        ]
+        .map(String::from)
+        .to_vec();
+        // Everything fits: every reason, wrapped, nothing said about more.
+        let all = reason_lines(&reasons, 200, 10);
+        assert_eq!(all.len(), 4);
+        // At 30 columns each reason takes two or three rows: with four rows only the
+        // first fits beside the "+N more" row, which is never pushed out.
+        let rows = reason_lines(&reasons, 30, 4);
+        assert!(rows.len() <= 4, "{rows:?}");
+        assert_eq!(
+            rows.last().map(String::as_str),
+            Some("  +3 more (every one is in the list below)")
+        );
+        assert!(rows[0].starts_with("• Audit check"));
+        assert!(rows[1].starts_with("  "), "continuation rows are indented");
+    }
 }

@@ -7,7 +7,6 @@ use super::text::fit;
 use super::theme;
 use crate::app::App;
 use crate::app::targets::{self, TargetField};
-use crate::sanitize::sanitize_line;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -49,7 +48,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                 | TargetField::AddResolve
                 | TargetField::AddConnectTo => ("+ add".to_string(), t.dim()),
                 _ if value.is_empty() => ("not set".to_string(), t.dim()),
-                _ => (sanitize_line(&value), t.text()),
+                _ => (super::redact::line(app, &value), t.text()),
             };
             let label = if field.is_entry() || shown == "+ add" {
                 format!("  {}", field.label())

@@ -56,6 +56,47 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// Cuts `s` to at most `width` cells at a word end, marking the cut with `…`, so a shared
+/// screen never shows half a word. A first word wider than `width` is cut as `truncate`
+/// does (there is no word end to cut at).
+pub fn truncate_words(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let cut = truncate(s, width);
+    let body = cut.trim_end_matches('…');
+    // The cut fell on a word end when the next char of `s` is a space.
+    if s[body.len()..].starts_with(' ') {
+        return format!("{}…", body.trim_end());
+    }
+    match body.rfind(' ') {
+        Some(i) if !body[..i].trim().is_empty() => {
+            format!(
+                "{}…",
+                body[..i].trim_end_matches([' ', ',', ';', ':', '—', '-', '·'])
+            )
+        }
+        _ => cut,
+    }
+}
+
+/// `s` padded to `width` cells, cut at a word end when longer (see `truncate_words`).
+pub fn fit_words(s: &str, width: usize) -> String {
+    let t = truncate_words(s, width);
+    let n = t.width();
+    format!("{t}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+/// `fit_words` on a shared (presenter) screen, `fit` on the operator's, which keeps every
+/// cell it can.
+pub fn fit_for(presenter: bool, s: &str, width: usize) -> String {
+    if presenter {
+        fit_words(s, width)
+    } else {
+        fit(s, width)
+    }
+}
+
 /// `s` padded or cut to exactly `width` cells.
 pub fn fit(s: &str, width: usize) -> String {
     let t = truncate(s, width);
@@ -125,6 +166,22 @@ mod tests {
         assert_eq!(cells(&fit("🚀 Launch day", 8)), 8);
         assert_eq!(fit("short", 8), "short   ");
         assert_eq!(fit("anything", 0), "");
+    }
+
+    #[test]
+    fn word_truncation_cuts_only_at_word_ends() {
+        assert_eq!(
+            truncate_words("the certificate expires soon", 20),
+            "the certificate…"
+        );
+        assert_eq!(
+            truncate_words("the certificate expires", 16),
+            "the certificate…"
+        );
+        assert_eq!(truncate_words("short", 10), "short");
+        assert_eq!(truncate_words("averyveryverylongword here", 8), "averyve…");
+        assert_eq!(cells(&fit_words("plain words, more words", 14)), 14);
+        assert_eq!(fit_words("plain words, more words", 14), "plain words…  ");
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //! below, what is due now (window open, not done) and what is overdue (window closed, stage
 //! not done), computed from the same clock tick as the rest of the screen.
 
-use super::text::fit;
 use super::theme;
 use crate::app::App;
 use crate::runbook::model::SPRINT_HOURS;
@@ -13,24 +12,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-/// Where a stage or step stands against the clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Due {
-    Done,
-    Upcoming,
-    Now,
-    Overdue,
-}
-
-pub fn due(hours: (u8, u8), hour: i64, done: bool) -> Due {
-    let (start, end) = (i64::from(hours.0), i64::from(hours.1));
-    match () {
-        () if done => Due::Done,
-        () if hour >= end => Due::Overdue,
-        () if hour >= start => Due::Now,
-        () => Due::Upcoming,
-    }
-}
+pub use crate::session::clock::{Due, due};
 
 fn ruler(hours: (u8, u8), hour: i64, width: usize) -> String {
     let total = usize::from(SPRINT_HOURS);
@@ -54,7 +36,8 @@ fn ruler(hours: (u8, u8), hour: i64, width: usize) -> String {
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let t = theme(app);
-    let hour = app.session.sprint_hour(app.now);
+    let reading = app.session.clock(app.now);
+    let hour = reading.hour();
     let progress = verdict::stage_progress(&app.runbook, &app.session);
     let stage_done = |id: &str| {
         app.runbook
@@ -62,10 +45,19 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             .and_then(|i| progress.get(i))
             .is_some_and(|(d, n)| d == n)
     };
-    let clock = if hour >= i64::from(SPRINT_HOURS) {
-        format!("Sprint clock: hour {hour} — the 48 hours are over")
+    let paused = if crate::session::clock::is_paused(&app.session.pauses) {
+        " — paused (p resumes)"
     } else {
-        format!("Sprint clock: hour {hour} of {SPRINT_HOURS}")
+        ""
+    };
+    let clock = match reading {
+        crate::session::clock::Reading::Hour(_) => {
+            format!("Sprint clock: {}{paused}", reading.label())
+        }
+        crate::session::clock::Reading::Over(_) => format!(
+            "Sprint clock: the 48 hours are over ({}){paused}",
+            reading.label()
+        ),
     };
     let [head, steps, lists] = Layout::vertical([
         Constraint::Length(1),
@@ -106,7 +98,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                     format!("h{:>2}–{:<2} ", step.hours.0, step.hours.1),
                     t.dim(),
                 ),
-                Span::styled(fit(&step.title, title_w), t.text()),
+                Span::styled(
+                    super::text::fit_for(app.presenter(), &step.title, title_w),
+                    t.text(),
+                ),
                 Span::raw(" "),
                 Span::styled(ruler(step.hours, hour, ruler_w), style),
                 Span::styled(format!(" {label}"), style),
@@ -129,7 +124,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                 format!("h{:>2}–{:<2} ", stage.hours.0, stage.hours.1),
                 t.dim(),
             ),
-            Span::styled(fit(&stage.title, title_w), t.text()),
+            Span::styled(
+                super::text::fit_for(app.presenter(), &stage.title, title_w),
+                t.text(),
+            ),
             Span::raw(" "),
             Span::styled(ruler(stage.hours, hour, ruler_w), style),
             Span::styled(format!(" {done}/{total}"), style),

@@ -1,0 +1,234 @@
+//! Keys of the Risks screen: moving through the list (open risks, then the accepted ones),
+//! opening the check behind a row, accepting a risk with a reason and an owner, withdrawing
+//! an acceptance, and the severity override. An acceptance names its risk by key and
+//! target (`verdict::Risk::key`), the same pair `verdict::assess` sets aside.
+
+use super::edit::{changed, clamp_add, journal};
+use super::effect::Effect;
+use super::state::{App, Focus, Modal, Prompt, PromptPurpose};
+use crate::finding::CheckStatus;
+use crate::session::model::{AcceptedRisk, JournalKind, Screen};
+use crate::verdict::{self, Risk};
+
+/// What a row of the Risks screen stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RiskRow {
+    /// An open risk (in presenter mode, the first risk of a folded group).
+    Open(Risk),
+    /// A risk the operator accepted, with the acceptance.
+    Accepted(Risk, AcceptedRisk),
+}
+
+impl RiskRow {
+    pub fn check_id(&self) -> &str {
+        match self {
+            RiskRow::Open(r) | RiskRow::Accepted(r, _) => &r.check_id,
+        }
+    }
+}
+
+/// The rows as the Risks screen lists them: the open risks (folded per check and severity
+/// in presenter mode), then the accepted ones.
+pub fn rows(app: &App) -> Vec<RiskRow> {
+    let assessment = verdict::assess(&app.runbook, &app.session, app.now);
+    let mut out: Vec<RiskRow> = if app.presenter() {
+        verdict::group_risks(&assessment.risks)
+            .iter()
+            .map(|g| RiskRow::Open(g.risk.clone()))
+            .collect()
+    } else {
+        assessment.risks.into_iter().map(RiskRow::Open).collect()
+    };
+    out.extend(
+        assessment
+            .accepted
+            .into_iter()
+            .map(|(r, a)| RiskRow::Accepted(r, a)),
+    );
+    out
+}
+
+fn selected(app: &App) -> Option<RiskRow> {
+    rows(app).into_iter().nth(app.risk_row)
+}
+
+/// Moves the risk selection, scrolling the list so the selected row stays in view.
+pub(super) fn move_row(app: &mut App, delta: i32) {
+    let len = rows(app).len();
+    app.risk_row = clamp_add(app.risk_row, delta).min(len.saturating_sub(1));
+    let shown = app.scroll_room.list_rows.get().max(1);
+    if app.risk_row < app.list_scroll {
+        app.list_scroll = app.risk_row;
+    } else if app.risk_row >= app.list_scroll + shown {
+        app.list_scroll = app.risk_row + 1 - shown;
+    }
+}
+
+/// Opens the checklist on the check behind the selected row.
+pub(super) fn go_to_check(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(row) = selected(app) else {
+        app.status = Some("no risk selected".into());
+        return;
+    };
+    let Some((stage, index)) = position(app, row.check_id()) else {
+        return;
+    };
+    app.session.ui.screen = Screen::Checklist;
+    app.list_scroll = 0;
+    app.risk_row = 0;
+    app.session.ui.stage = stage;
+    app.session.ui.check = index;
+    app.focus = Focus::Checks;
+    app.detail_scroll = 0;
+    changed(app, fx);
+}
+
+fn position(app: &App, check_id: &str) -> Option<(usize, usize)> {
+    app.runbook.stages.iter().enumerate().find_map(|(si, s)| {
+        s.checks
+            .iter()
+            .position(|c| c.id == check_id)
+            .map(|ci| (si, ci))
+    })
+}
+
+/// `o` on the Risks screen: the severity picker for the check behind the selected row.
+pub(super) fn severity(app: &mut App) {
+    let Some(row) = selected(app) else {
+        app.status = Some("no risk selected".into());
+        return;
+    };
+    let check_id = row.check_id().to_string();
+    let current = app
+        .session
+        .state(&check_id)
+        .and_then(|s| s.severity_override);
+    let selected = current
+        .and_then(|c| crate::finding::Severity::ALL.iter().position(|s| *s == c))
+        .map_or(0, |i| i + 1);
+    app.modal = Some(Modal::Severity { check_id, selected });
+}
+
+/// `a`: asks for the reason (then the owner) to accept the selected risk. Something not
+/// checked cannot be accepted: the verdict never says go on checks that were not made.
+pub(super) fn accept(app: &mut App) {
+    if app.presenter() {
+        app.status = Some(
+            "accepting a risk stays on the operator's screen (P leaves presenter mode)".into(),
+        );
+        return;
+    }
+    match selected(app) {
+        None => app.status = Some("no risk selected".into()),
+        Some(RiskRow::Accepted(r, _)) => {
+            app.status = Some(format!(
+                "{} is already accepted: u withdraws the acceptance",
+                r.check_title
+            ));
+        }
+        Some(RiskRow::Open(r)) if !r.acceptable() => {
+            app.status = Some(format!(
+                "{} cannot be accepted: it was not checked ({}). Run it or answer it first",
+                r.check_title, r.message
+            ));
+        }
+        Some(RiskRow::Open(r)) => {
+            let title = r.check_title.clone();
+            app.modal = Some(Modal::Prompt(Prompt::new(
+                PromptPurpose::AcceptReason {
+                    risks: vec![(r.key(), r.target)],
+                    title,
+                    pass: None,
+                },
+                "",
+            )));
+        }
+    }
+}
+
+/// Passing an automated check by hand while its findings are open: asks whether to
+/// accept them (reason and owner once for all); true when it asked. Without an answer the
+/// status stays as it was, since a pass over open findings would change nothing the
+/// verdict reads.
+pub(super) fn ask_before_passing(app: &mut App, check_id: &str, status: CheckStatus) -> bool {
+    if !matches!(status, CheckStatus::Pass | CheckStatus::Warn) {
+        return false;
+    }
+    let assessment = verdict::assess(&app.runbook, &app.session, app.now);
+    let risks: Vec<(String, String)> = assessment
+        .risks
+        .iter()
+        .filter(|r| r.check_id == check_id && r.code.is_some() && r.acceptable())
+        .map(|r| (r.key(), r.target.clone()))
+        .collect();
+    if risks.is_empty() {
+        return false;
+    }
+    let title = app
+        .runbook
+        .check(check_id)
+        .map_or(check_id.to_string(), |(_, c)| c.title.clone());
+    app.modal = Some(Modal::Prompt(Prompt::new(
+        PromptPurpose::AcceptReason {
+            risks,
+            title,
+            pass: Some((check_id.to_string(), status)),
+        },
+        "",
+    )));
+    true
+}
+
+/// Stores the acceptances once the owner is given, and journals them.
+pub(super) fn record_acceptance(
+    app: &mut App,
+    risks: &[(String, String)],
+    title: &str,
+    reason: &str,
+    owner: &str,
+    fx: &mut Vec<Effect>,
+) {
+    let now = app.now;
+    for (key, target) in risks {
+        let exists = app
+            .session
+            .accepted
+            .iter()
+            .any(|a| a.key == *key && a.target == *target);
+        if !exists {
+            app.session.accepted.push(AcceptedRisk {
+                key: key.clone(),
+                target: target.clone(),
+                reason: reason.to_string(),
+                owner: owner.to_string(),
+                at: now,
+            });
+        }
+    }
+    let what = match risks.len() {
+        1 => String::new(),
+        n => format!(" ({n} findings)"),
+    };
+    let text = format!("accepted {title}{what} — {reason} — owner {owner}");
+    app.status = Some(format!("accepted {title}{what}: u on it withdraws"));
+    journal(app, JournalKind::Acceptance, "", text, fx);
+}
+
+/// `u`: withdraws the selected acceptance; the risk counts again.
+pub(super) fn withdraw(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(RiskRow::Accepted(risk, acceptance)) = selected(app) else {
+        app.status = Some("u withdraws an acceptance: select one in the Accepted list".into());
+        return;
+    };
+    app.session
+        .accepted
+        .retain(|a| !(a.key == acceptance.key && a.target == acceptance.target));
+    let len = rows(app).len();
+    app.risk_row = app.risk_row.min(len.saturating_sub(1));
+    let text = format!(
+        "withdrew the acceptance of {} (owner {} — {})",
+        risk.check_title, acceptance.owner, acceptance.reason
+    );
+    app.status = Some(format!("{}: counts again", risk.check_title));
+    journal(app, JournalKind::Acceptance, "", text, fx);
+}
