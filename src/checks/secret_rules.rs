@@ -192,6 +192,37 @@ static UUID: LazyLock<Regex> = LazyLock::new(|| {
 /// Scans `text` with every rule and returns the matches that survive the exclusions, in
 /// the order they appear.
 pub fn scan(text: &str) -> Vec<SecretMatch> {
+    spans(text)
+        .into_iter()
+        .map(|(start, end, rule)| {
+            let (line, column) = position(text, start);
+            SecretMatch {
+                rule,
+                line,
+                column,
+                redacted: redact(&text[start..end]),
+                fingerprint: fingerprint(rule, &text[start..end]),
+            }
+        })
+        .collect()
+}
+
+/// `text` with every secret the rules find replaced by its redacted preview: for
+/// free text (notes, remote strings) that leaves the program in an export.
+pub fn redact_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (start, end, _) in spans(text) {
+        out.push_str(&text[last..start]);
+        out.push_str(&redact(&text[start..end]));
+        last = end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Byte spans of the secrets in `text` and their rules, in order, without overlaps.
+fn spans(text: &str) -> Vec<(usize, usize, &'static str)> {
     let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
     let present = prefilter::present_keywords(text);
     for r in RULES.iter() {
@@ -220,18 +251,6 @@ pub fn scan(text: &str) -> Vec<SecretMatch> {
     }
     spans.sort_by_key(|s| s.0);
     spans
-        .into_iter()
-        .map(|(start, end, rule)| {
-            let (line, column) = position(text, start);
-            SecretMatch {
-                rule,
-                line,
-                column,
-                redacted: redact(&text[start..end]),
-                fingerprint: fingerprint(rule, &text[start..end]),
-            }
-        })
-        .collect()
 }
 
 /// At most the first four chars of `secret` (fewer for short values, so that at least
