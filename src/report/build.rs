@@ -598,6 +598,10 @@ fn secrets(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<SecretRow>> {
                     })
                 })
                 .or_else(|| s("environment"))
+                .or_else(|| {
+                    let envs = str_list(&ev["environments"]);
+                    (!envs.is_empty()).then(|| clean_line(&envs.join(" and ")))
+                })
                 .unwrap_or_else(|| clean_line(&o.target));
             let preview = s("redacted").or_else(|| s("preview")).unwrap_or_else(|| {
                 // Env findings name variables, never values.

@@ -131,3 +131,6 @@ pub fn write_pack(dir: &Path, pack: &Handover) -> Result<Vec<PathBuf>, ReportErr
     }
     Ok(paths)
 }
+
+#[cfg(test)]
+mod tests;
