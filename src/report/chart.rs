@@ -61,7 +61,8 @@ pub fn latency_svg(routes: &[RouteLatency]) -> String {
             esc(&label),
             esc(&r.url),
             r.p95_ms,
-            LABEL_W + w + 6.0,
+            // Right of the bar and of the budget tick, so the figure never sits on it.
+            LABEL_W + w.max(f64::from(r.budget_ms) / max * BAR_W) + 6.0,
             y + 15.0,
             r.p95_ms
         );

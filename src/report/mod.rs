@@ -116,6 +116,22 @@ pub fn write_atomic(path: &Path, text: &str, replace: bool) -> Result<(), Report
     Ok(())
 }
 
+/// Environment variable naming the folder the TUI's export key writes packs into.
+pub const EXPORT_DIR_ENV: &str = "LAUNCH_READY_EXPORT_DIR";
+
+/// Where the TUI's export key writes the pack of the session stored at `session_path`:
+/// `$LAUNCH_READY_EXPORT_DIR/NAME-handover`, else `NAME-handover` beside the session file.
+pub fn export_dir(session_path: &Path, name: &str) -> PathBuf {
+    let folder = format!("{name}-handover");
+    match std::env::var_os(EXPORT_DIR_ENV) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir).join(folder),
+        _ => session_path
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(folder),
+    }
+}
+
 /// Writes `handover.md`, `handover.html` and `handover.json` into `dir` (created if
 /// needed), replacing earlier packs there; returns the paths in that order.
 pub fn write_pack(dir: &Path, pack: &Handover) -> Result<Vec<PathBuf>, ReportError> {

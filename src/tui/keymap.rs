@@ -117,6 +117,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Global, &[key('P')], "P", Action::Presenter, "presenter mode on or off"),
     bind(X::Global, &[key('J')], "J", Action::Journal, "add a journal entry"),
     bind(X::Global, &[key('K')], "K", Action::Credentials, "credentials (OS keyring)"),
+    bind(X::Global, &[key('E')], "E", Action::Export, "export the handover pack (md, html, json)"),
     bind(X::Checklist, &[code(KeyCode::Left), key('h')], "← h", Action::Left, "focus the stages"),
     bind(X::Checklist, &[code(KeyCode::Right), key('l')], "→ l", Action::Right, "focus the checks"),
     bind(X::Checklist, &[code(KeyCode::Tab)], "Tab", Action::ToggleFocus, "switch focus stages ↔ checks"),
