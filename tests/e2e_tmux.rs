@@ -611,3 +611,41 @@ fn reopening_the_demo_session_starts_its_lab() {
     );
     t.quit();
 }
+
+/// The demo, every check run with `A`, then `E`: the three files of the handover pack land
+/// beside the session file and the status line says so.
+#[test]
+fn the_export_key_writes_the_handover_pack_of_the_demo() {
+    let t = Tmux::new("export");
+    t.start("demo --fresh");
+    t.wait_for("Checklist");
+    t.keys(&["A"]);
+    // Every automated check of the demo (load excepted) against the lab: bounded by the
+    // kinds' own budgets, so wait well past WAIT before calling it stuck.
+    let start = Instant::now();
+    loop {
+        let s = t.screen();
+        if s.contains("run(s) finished") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(180),
+            "the batch did not finish; screen:\n{s}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    t.keys(&["E"]);
+    t.wait_for("handover pack written");
+    let dir = t.data().join("sessions/brightdesk-demo-handover");
+    for f in ["handover.md", "handover.html", "handover.json"] {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert!(text.contains("Brightdesk"), "{f}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("handover.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["dns"]["available"], true,
+        "the run's evidence is in the pack"
+    );
+    t.quit();
+}
