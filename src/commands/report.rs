@@ -51,7 +51,7 @@ pub fn run(args: &ReportArgs, out: &mut String) -> Outcome {
             let _ = writeln!(
                 out,
                 "verdict {}: wrote {}",
-                pack.verdict.verdict,
+                pack.check.verdict,
                 file.display()
             );
         }
@@ -101,5 +101,5 @@ fn demo_pack_with(
     let env = report::env_columns(&session);
     let pack = report::build(&runbook.runbook, &session, &env, OffsetDateTime::now_utc());
     let paths = report::write_pack(dir, &pack).map_err(|e| Failure::runtime(e.to_string()))?;
-    Ok((pack.verdict.verdict.clone(), paths))
+    Ok((pack.check.verdict.to_string(), paths))
 }

@@ -62,11 +62,12 @@ pub fn build(
     let assessment = verdict::assess(runbook, session, now);
     let (done, total) = verdict::progress(runbook, session);
     let latest = Latest::new(runbook, session);
+    let outcomes: Vec<CheckOutcome> = latest.all().map(super::clean::clean_outcome).collect();
+    let started_at = latest.oldest().map_or_else(|| rfc3339(now), rfc3339);
     let mut pack = Handover {
+        check: crate::headless::report::Report::new(started_at, 0, &outcomes, &assessment),
         schema: "launch-ready/handover",
-        version: HANDOVER_VERSION,
-        tool: "launch-ready",
-        tool_version: env!("CARGO_PKG_VERSION"),
+        schema_version: HANDOVER_VERSION,
         generated_at: rfc3339(now),
         session: SessionInfo {
             name: clean_line(&session.name),
@@ -79,7 +80,7 @@ pub fn build(
             progress_done: done,
             progress_total: total,
         },
-        verdict: verdict_section(session, &assessment),
+        verdict_detail: verdict_section(session, &assessment),
         risks: risk_rows(runbook, &assessment),
         accepted: accepted_rows(&assessment),
         dns: dns(runbook, &latest),
@@ -133,6 +134,11 @@ impl<'a> Latest<'a> {
             .collect();
         v.sort_by(|a, b| a.target.cmp(&b.target));
         v
+    }
+
+    /// When the oldest evidence in the pack was taken.
+    fn oldest(&self) -> Option<OffsetDateTime> {
+        self.outcomes.iter().map(|(e, _)| e.at).min()
     }
 
     fn all(&self) -> impl Iterator<Item = &'a CheckOutcome> + '_ {

@@ -2,6 +2,11 @@
 //! then rendered to Markdown, HTML and JSON, so the three formats cannot disagree. The JSON
 //! format is this model serialised (schema `assets/schema/handover-v1.json`).
 //!
+//! The JSON starts with the fields of the headless `check` report (`checks.md` "JSON
+//! output": tool, version, started_at, duration_ms, verdict, reasons, results, summary,
+//! the same values `check` would give for the session's latest evidence), so a pipeline
+//! reading either finds the verdict in the same place; the handover sections follow.
+//!
 //! Every string that came from the network, a file or the operator has been sanitised and
 //! passed through the secret rules before it lands here (see `clean`); renderers only
 //! escape for their format.
@@ -11,17 +16,19 @@ use serde::Serialize;
 /// Version of the handover JSON; bump it (and the schema file) on an incompatible change.
 pub const HANDOVER_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Handover {
+    /// The headless report's fields, at the top level.
+    #[serde(flatten)]
+    pub check: crate::headless::report::Report,
     /// Always `launch-ready/handover`.
     pub schema: &'static str,
-    pub version: u32,
-    pub tool: &'static str,
-    pub tool_version: &'static str,
+    /// `HANDOVER_VERSION`.
+    pub schema_version: u32,
     /// RFC 3339, UTC.
     pub generated_at: String,
     pub session: SessionInfo,
-    pub verdict: VerdictSection,
+    pub verdict_detail: VerdictSection,
     /// Open risks, ranked (severity, stage, age).
     pub risks: Vec<RiskRow>,
     /// Risks the operator accepted, with reason and owner; they do not decide the verdict.

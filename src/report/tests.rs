@@ -243,19 +243,22 @@ fn every_section_is_filled_from_the_session() {
     let s = session(&rb);
     let p = build(&rb, &s, &env_columns(), NOW);
     assert_eq!(
-        p.verdict.verdict, "no-go",
+        p.check.verdict, "no-go",
         "the secret in the repo is a blocker"
     );
     assert!(
-        p.verdict
+        p.verdict_detail
             .reasons
             .iter()
             .any(|r| r.contains("secrets.exposed")),
         "{:?}",
-        p.verdict.reasons
+        p.verdict_detail.reasons
     );
     assert_eq!(
-        p.verdict.last_decision.as_ref().map(|d| d.verdict.as_str()),
+        p.verdict_detail
+            .last_decision
+            .as_ref()
+            .map(|d| d.verdict.as_str()),
         Some("no-go")
     );
     assert_eq!(p.session.sprint_hour, 30);
@@ -383,7 +386,7 @@ fn a_bare_session_says_what_is_missing_and_which_check_fills_it() {
     };
     let s = Session::new("empty", "Empty", &loaded, Default::default(), NOW);
     let p = build(&rb, &s, &[], NOW);
-    assert_eq!(p.verdict.verdict, "incomplete");
+    assert_eq!(p.check.verdict, "incomplete");
     for (name, missing, kind) in [
         ("dns", &p.dns.missing, "dns.records"),
         ("redirects", &p.redirects.missing, "http.redirects"),
@@ -455,8 +458,13 @@ fn formats_agree_escape_and_never_hold_a_secret() {
 
     let json = render(&p, Format::Json).unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["version"], 1);
-    assert_eq!(v["verdict"]["verdict"], "no-go");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["verdict"], "no-go");
+    assert_eq!(v["tool"], "launch-ready");
+    assert!(
+        !v["results"].as_array().unwrap().is_empty(),
+        "the check report's results"
+    );
     assert_eq!(v["risks"].as_array().unwrap().len(), p.risks.len());
     assert!(
         v["performance"]["data"].get("chart_svg").is_none(),
