@@ -49,7 +49,10 @@ pub fn env_columns(session: &Session) -> Vec<EnvColumn> {
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
+    t.replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&Rfc3339)
+        .unwrap_or_default()
 }
 
 /// Builds the pack. `env` is `env_columns(session)` (or a test's stand-in).
@@ -783,9 +786,15 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
     s
 }
 
-/// The manual checks of the last stage (the handover), with the operator's answers.
+/// The manual checks of the handover stage (by id, else the last stage), with the
+/// operator's answers: owners and rollback steps are written in their notes.
 fn ownership(runbook: &Runbook, session: &Session) -> Section<Vec<HandoverAnswer>> {
-    let Some(stage) = runbook.stages.last() else {
+    let stage = runbook
+        .stages
+        .iter()
+        .find(|s| s.id == "handover")
+        .or(runbook.stages.last());
+    let Some(stage) = stage else {
         return Section {
             available: false,
             missing: Some("The runbook has no handover stage.".into()),
