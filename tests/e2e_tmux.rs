@@ -620,19 +620,28 @@ fn the_export_key_writes_the_handover_pack_of_the_demo() {
     t.start("demo --fresh");
     t.wait_for("Checklist");
     t.keys(&["A"]);
-    // Every automated check of the demo (load excepted) against the lab: bounded by the
-    // kinds' own budgets, so wait well past WAIT before calling it stuck.
+    // Every automated check of the demo (load excepted) against the lab, bounded by the
+    // kinds' own budgets: wait (well past WAIT) until the saved session holds the DNS and
+    // certificate evidence and nothing is running any more.
+    let file = t.data().join("sessions/brightdesk-demo.ron");
     let start = Instant::now();
     loop {
-        let s = t.screen();
-        if s.contains("run(s) finished") {
+        let done = std::fs::metadata(&file).is_ok() && {
+            let s = read_session(&file);
+            let has = |id: &str| s.state(id).and_then(|c| c.latest()).is_some();
+            has("audit-subdomains")
+                && has("edge-tls-certificate")
+                && s.checks.values().all(|c| c.status != CheckStatus::Running)
+        };
+        if done {
             break;
         }
         assert!(
             start.elapsed() < Duration::from_secs(180),
-            "the batch did not finish; screen:\n{s}"
+            "the batch did not finish; screen:\n{}",
+            t.screen()
         );
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(Duration::from_millis(200));
     }
     t.keys(&["E"]);
     t.wait_for("handover pack written");
