@@ -37,6 +37,8 @@ pub enum Command {
     Secrets(crate::commands::secrets_baseline::SecretsCommand),
     /// Run the demo lab alone and print the settings to aim other tools at it.
     Lab(LabArgs),
+    /// Write the handover pack of a session as Markdown, HTML or JSON.
+    Report(ReportArgs),
     /// Run checks headless (for CI) and print text or JSON.
     Check(Box<crate::commands::check_args::CheckArgs>),
     /// Light load test of URLs or a session's routes (asks first; --yes off a terminal).
@@ -61,6 +63,25 @@ pub struct DemoArgs {
     /// Start the demo session over instead of reopening it.
     #[arg(long)]
     pub fresh: bool,
+    /// Run every automated check of the demo session headless, write handover.md,
+    /// handover.html and handover.json into DIR, and exit (no TUI).
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Session name (as listed by `sessions`) or path to a session file.
+    pub session: String,
+    /// Output format: md, html or json.
+    #[arg(long, default_value = "md")]
+    pub format: String,
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE when it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ pub mod monitor;
 pub mod net;
 pub mod paths;
 pub mod plan;
+pub mod report;
 pub mod runbook;
 pub mod sanitize;
 pub mod session;

@@ -641,3 +641,50 @@ fn a_risk_is_accepted_and_a_secret_in_a_note_stays_off_the_shared_screen() {
     assert!(s.journal.iter().any(|e| e.text
         == "accepted Deployment and secrets check — the founder deploys by hand — owner Dana"));
 }
+
+/// The demo, every check run with `A`, then `E`: the three files of the handover pack land
+/// beside the session file and the status line says so.
+#[test]
+fn the_export_key_writes_the_handover_pack_of_the_demo() {
+    let t = Tmux::new("export");
+    t.start("demo --fresh");
+    t.wait_for("Checklist");
+    t.keys(&["A"]);
+    // Every automated check of the demo (load excepted) against the lab, bounded by the
+    // kinds' own budgets: wait (well past WAIT) until the saved session holds the DNS and
+    // certificate evidence and nothing is running any more.
+    let file = t.data().join("sessions/brightdesk-demo.ron");
+    let start = Instant::now();
+    loop {
+        let done = std::fs::metadata(&file).is_ok() && {
+            let s = read_session(&file);
+            let has = |id: &str| s.state(id).and_then(|c| c.latest()).is_some();
+            has("audit-subdomains")
+                && has("edge-tls-certificate")
+                && s.checks.values().all(|c| c.status != CheckStatus::Running)
+        };
+        if done {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(180),
+            "the batch did not finish; screen:\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    t.keys(&["E"]);
+    t.wait_for("handover pack written");
+    let dir = t.data().join("sessions/brightdesk-demo-handover");
+    for f in ["handover.md", "handover.html", "handover.json"] {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert!(text.contains("Brightdesk"), "{f}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("handover.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["dns"]["available"], true,
+        "the run's evidence is in the pack"
+    );
+    t.quit();
+}

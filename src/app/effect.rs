@@ -41,6 +41,11 @@ pub enum Effect {
     /// Write this snapshot to a new file beside the session's folder or in the temp
     /// folder (answered by `Msg::CopyWritten`).
     WriteCopy(Box<Session>),
+    /// Write the handover pack of this snapshot (answered by `Msg::PackWritten`).
+    ExportPack {
+        session: Box<Session>,
+        runbook: Arc<crate::runbook::Runbook>,
+    },
     /// Start the monitor on `urls` (answered by `Msg::Monitor` events).
     StartMonitor {
         urls: Vec<String>,

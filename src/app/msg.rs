@@ -23,6 +23,8 @@ pub enum Action {
     Journal,
     /// `K`: open the credentials form.
     Credentials,
+    /// `E`: write the handover pack (Markdown, HTML, JSON) beside the session.
+    Export,
     /// `1`–`5`: jump to a screen.
     Screen(Screen),
     /// Tab (outside the checklist): the next screen.
@@ -165,6 +167,8 @@ pub enum Msg {
     Resize(u16, u16),
     /// A copy asked for with `WriteCopy` was written (its path) or could not be (why).
     CopyWritten(Result<std::path::PathBuf, String>),
+    /// The handover pack asked for with `Export` was written (its folder) or not (why).
+    PackWritten(Result<std::path::PathBuf, String>),
     /// The running monitor reported (a probe, a transition, an alert).
     Monitor(crate::monitor::run::MonitorEvent),
     /// Where the monitor's alerts go ("configured (json)") or why nowhere; never the URL.

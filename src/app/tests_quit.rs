@@ -133,3 +133,24 @@ fn a_loaded_note_over_the_limit_is_not_opened_in_the_editor() {
             .is_some_and(|s| s.contains("cannot be edited"))
     );
 }
+
+#[test]
+fn export_asks_for_the_pack_of_a_snapshot_and_reports_where_it_went() {
+    let mut app = app();
+    let fx = act(&mut app, Action::Export);
+    assert!(
+        matches!(&fx[..], [Effect::ExportPack { session, .. }] if session.name == app.session.name),
+        "{fx:?}"
+    );
+    assert_eq!(app.status.as_deref(), Some("writing the handover pack…"));
+    update(&mut app, Msg::PackWritten(Ok("/tmp/acme-handover".into())));
+    assert_eq!(
+        app.status.as_deref(),
+        Some("handover pack written: /tmp/acme-handover (handover.md, .html, .json)")
+    );
+    update(&mut app, Msg::PackWritten(Err("disk full".into())));
+    assert_eq!(
+        app.status.as_deref(),
+        Some("handover pack not written: disk full")
+    );
+}

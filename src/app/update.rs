@@ -79,6 +79,16 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Saved(status) => update_modal::on_saved(app, status, &mut fx),
         Msg::CopyWritten(result) => update_modal::on_copy_written(app, result),
+        Msg::PackWritten(result) => {
+            app.status = Some(match result {
+                Ok(dir) => format!(
+                    "handover pack written: {} (handover.md, .html, .json)",
+                    dir.display()
+                ),
+                Err(e) => format!("handover pack not written: {e}"),
+            });
+            app.status_at = app.now;
+        }
         Msg::Monitor(event) => update_monitor::on_event(app, &event, &mut fx),
         Msg::MonitorTestAlert(result) => update_monitor::on_test_alert(app, result),
         Msg::MonitorDrill(report) => update_monitor::on_drill(app, &report, &mut fx),
@@ -210,6 +220,14 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             fx.push(Effect::Quit);
         }
         Action::Help => app.modal = Some(Modal::Help { scroll: 0 }),
+        Action::Export => {
+            app.status = Some("writing the handover pack…".into());
+            app.status_at = app.now;
+            fx.push(Effect::ExportPack {
+                session: Box::new(app.session.clone()),
+                runbook: app.runbook.clone(),
+            });
+        }
         Action::Presenter => {
             app.session.ui.presenter = !app.session.ui.presenter;
             app.status = Some(if app.presenter() {

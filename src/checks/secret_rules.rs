@@ -212,7 +212,21 @@ pub fn secret_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     spans(text).into_iter().map(|(s, e, _)| s..e).collect()
 }
 
-/// Every secret's (start, end, rule), sorted by start.
+/// `text` with every secret the rules find replaced by its redacted preview: for
+/// free text (notes, remote strings) that leaves the program in an export.
+pub fn redact_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (start, end, _) in spans(text) {
+        out.push_str(&text[last..start]);
+        out.push_str(&redact(&text[start..end]));
+        last = end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Byte spans of the secrets in `text` and their rules, in order, without overlaps.
 fn spans(text: &str) -> Vec<(usize, usize, &'static str)> {
     let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
     let present = prefilter::present_keywords(text);

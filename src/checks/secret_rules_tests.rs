@@ -246,3 +246,15 @@ fn entropy_separates_random_from_words() {
     assert!(shannon_entropy("passwordpassword") < 3.0);
     assert!((shannon_entropy("") - 0.0).abs() < f64::EPSILON);
 }
+
+#[test]
+fn redact_text_replaces_each_secret_with_its_preview_and_keeps_the_rest() {
+    let key = ["sk", "_live_", "Q7mW2xR9tK4pL8vN3bZ6cY1d"].concat();
+    let text = format!("rollback: redeploy v12\nold key {key} rotated");
+    let out = redact_text(&text);
+    assert_eq!(
+        out,
+        "rollback: redeploy v12\nold key sk_l…(32 chars) rotated"
+    );
+    assert_eq!(redact_text("no secrets here"), "no secrets here");
+}

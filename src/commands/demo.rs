@@ -44,6 +44,11 @@ impl RunningLab {
         Ok(RunningLab { runtime, lab })
     }
 
+    /// The lab itself.
+    pub fn lab(&self) -> &Lab {
+        &self.lab
+    }
+
     /// Network settings that aim checks at this lab.
     pub fn settings(&self) -> NetworkSettings {
         self.lab.settings()
@@ -63,12 +68,15 @@ pub fn is_demo(session: &Session) -> bool {
 
 pub fn run(args: &DemoArgs) -> Outcome {
     let path = demo_path()?;
+    if let Some(dir) = &args.report {
+        return super::report::demo_pack(&path, dir, args.fresh);
+    }
     ensure(&path, args.fresh, OffsetDateTime::now_utc())?;
     // Opening the demo session starts the lab (see `is_demo`).
     crate::tui::run_session(&path, false).map(|()| 0)
 }
 
-fn demo_path() -> Result<PathBuf, Failure> {
+pub fn demo_path() -> Result<PathBuf, Failure> {
     let dir = paths::sessions_dir().ok_or_else(|| {
         Failure::usage(format!(
             "no data folder for sessions; set {}",

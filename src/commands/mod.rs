@@ -12,6 +12,7 @@ pub mod load_args;
 pub mod load_live;
 pub mod load_text;
 pub mod monitor;
+pub mod report;
 pub mod route_args;
 pub mod runbooks;
 pub mod secret;

@@ -97,6 +97,11 @@ impl Persister {
     }
 
     /// Queues `snapshot` to be written; never blocks.
+    /// The session file this persister writes.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
     pub fn save(&self, snapshot: Session) {
         let mut slot = self.shared.lock();
         *slot = Some(snapshot);

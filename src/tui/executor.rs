@@ -73,6 +73,20 @@ impl Executor {
                         });
                     });
                 }
+                Effect::ExportPack { session, runbook } => {
+                    let inbox = self.inbox.clone();
+                    let dir = crate::report::export_dir(self.persister.path(), &session.name);
+                    // Reading env files and writing three files: off the UI thread.
+                    tokio::task::spawn_blocking(move || {
+                        let env = crate::report::env_columns(&session);
+                        let now = time::OffsetDateTime::now_utc();
+                        let pack = crate::report::build(&runbook, &session, &env, now);
+                        let result = crate::report::write_pack(&dir, &pack)
+                            .map(|_| dir)
+                            .map_err(|e| e.to_string());
+                        let _ = inbox.send(Msg::PackWritten(result));
+                    });
+                }
                 Effect::WriteCopy(snapshot) => {
                     let inbox = self.inbox.clone();
                     tokio::task::spawn_blocking(move || {

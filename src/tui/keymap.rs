@@ -123,6 +123,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Global, &[key('K')], "K", Action::Credentials, "credentials (OS keyring)"),
     bind(X::Global, &[key('T')], "T", Action::NextTheme, "colour theme: dark → light → high-contrast"),
     bind(X::Global, &[key('n')], "n", Action::WhatNow, "what now: open the next check due"),
+    bind(X::Global, &[key('E')], "E", Action::Export, "export the handover pack (md, html, json)"),
     bind(X::Checklist, &[code(KeyCode::Left), key('h')], "← h", Action::Left, "focus the stages"),
     bind(X::Checklist, &[code(KeyCode::Right), key('l')], "→ l", Action::Right, "focus the checks"),
     bind(X::Checklist, &[code(KeyCode::Tab)], "Tab", Action::ToggleFocus, "switch focus stages ↔ checks"),

@@ -1,0 +1,105 @@
+//! `launch-ready report` and `demo --report`: the handover pack of a session.
+
+use super::demo::RunningLab;
+use super::{Failure, Outcome};
+use crate::cli::ReportArgs;
+use crate::report::{self, Format};
+use crate::runbook::Loaded;
+use crate::session::Session;
+use crate::session::store::SessionFile;
+use std::fmt::Write;
+use std::path::Path;
+use time::OffsetDateTime;
+
+/// The runbook a session follows, as the TUI finds it.
+pub fn runbook_of(session: &Session) -> Result<Loaded, Failure> {
+    let lib = crate::runbook::library::Library::load(crate::paths::user_runbooks_dir().as_deref());
+    lib.find(&session.runbook.id, session.runbook.path.as_deref())
+        .map_err(|e| Failure::usage(format!("the session's runbook cannot be loaded: {e}")))
+}
+
+/// The pack of `session`, now.
+pub fn pack_of(session: &Session) -> Result<report::Handover, Failure> {
+    let runbook = runbook_of(session)?;
+    let env = report::env_columns(session);
+    Ok(report::build(
+        &runbook.runbook,
+        session,
+        &env,
+        OffsetDateTime::now_utc(),
+    ))
+}
+
+pub fn run(args: &ReportArgs, out: &mut String) -> Outcome {
+    let format = Format::parse(&args.format).ok_or_else(|| {
+        Failure::usage(format!(
+            "--format `{}` is not md, html or json",
+            args.format
+        ))
+    })?;
+    let path = crate::session::list::resolve(&args.session).map_err(Failure::usage)?;
+    // Read-only: a report can be written while the session is open in the TUI.
+    let session = crate::session::store::read(&path).map_err(|e| Failure::usage(e.to_string()))?;
+    let pack = pack_of(&session)?;
+    let text = report::render(&pack, format).map_err(|e| Failure::runtime(e.to_string()))?;
+    match &args.output {
+        Some(file) => {
+            report::write_atomic(file, &text, args.force).map_err(|e| match e {
+                report::ReportError::Exists(_) => Failure::usage(e.to_string()),
+                other => Failure::runtime(other.to_string()),
+            })?;
+            let _ = writeln!(
+                out,
+                "verdict {}: wrote {}",
+                pack.check.verdict,
+                file.display()
+            );
+        }
+        None => out.push_str(&text),
+    }
+    Ok(0)
+}
+
+/// `demo --report DIR`: starts the lab, creates or refreshes the demo session at
+/// `session_path`, runs all its automated checks, saves the results to the session and
+/// writes the three formats into `dir`. Load checks run too: their only target is the
+/// lab on loopback, which this process owns.
+pub fn demo_pack(session_path: &Path, dir: &Path, fresh: bool) -> Outcome {
+    let lab = RunningLab::start()?;
+    let result = demo_pack_with(&lab, session_path, dir, fresh);
+    lab.stop();
+    let (verdict, paths) = result?;
+    println!("verdict: {verdict}");
+    for p in paths {
+        println!("wrote {}", p.display());
+    }
+    Ok(0)
+}
+
+fn demo_pack_with(
+    lab: &RunningLab,
+    session_path: &Path,
+    dir: &Path,
+    fresh: bool,
+) -> Result<(String, Vec<std::path::PathBuf>), Failure> {
+    let store_err = |e: crate::session::store::StoreError| Failure::usage(e.to_string());
+    super::demo::prepare(session_path, lab.lab(), fresh, OffsetDateTime::now_utc())?;
+    let (file, mut session) = SessionFile::open(session_path).map_err(store_err)?;
+    let runbook = runbook_of(&session)?;
+    let runtime = super::network_runtime()?;
+    let summary = runtime.block_on(report::run::run_all(&runbook.runbook, &mut session, true));
+    eprintln!(
+        "launch-ready: ran {} check(s){}",
+        summary.finished,
+        if summary.unavailable.is_empty() {
+            String::new()
+        } else {
+            format!("; not available here: {}", summary.unavailable.join(", "))
+        }
+    );
+    file.save(&session).map_err(store_err)?;
+    let env = report::env_columns(&session);
+    let pack = report::build(&runbook.runbook, &session, &env, OffsetDateTime::now_utc());
+    let paths = report::write_pack(dir, &pack).map_err(|e| Failure::runtime(e.to_string()))?;
+    Ok((pack.check.verdict.to_string(), paths))
+}

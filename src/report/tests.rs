@@ -1,0 +1,489 @@
+//! The model filled from a session holding evidence of every family, and the three
+//! renderings agreeing with it, escaping and redacting.
+
+use super::build::{EnvColumn, build};
+use super::{Format, render};
+use crate::finding::{CheckStatus, Finding, Severity};
+use crate::runbook::Runbook;
+use crate::session::Session;
+use crate::session::model::{
+    AcceptedRisk, CheckOutcome, Decision, Evidence, JournalEntry, JournalKind, Verdict,
+};
+use serde_json::json;
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+const NOW: OffsetDateTime = datetime!(2026-11-30 12:00 UTC);
+
+fn stripe_key() -> String {
+    ["sk", "_live_", "Q7mW2xR9tK4pL8vN3bZ6cY1d"].concat()
+}
+
+fn runbook() -> Runbook {
+    crate::runbook::library::Library::load(None)
+        .resolve("b2b-demo-to-launch")
+        .expect("bundled runbook")
+        .runbook
+}
+
+fn outcome(
+    check: &str,
+    target: &str,
+    status: CheckStatus,
+    evidence: serde_json::Value,
+) -> CheckOutcome {
+    CheckOutcome {
+        check: check.into(),
+        family: check.split('.').next().unwrap_or_default().into(),
+        target: target.into(),
+        status,
+        duration_ms: 5,
+        summary: format!("{check} on {target}"),
+        findings: Vec::new(),
+        evidence,
+        explained_by: None,
+    }
+}
+
+fn record(session: &mut Session, check_id: &str, results: Vec<CheckOutcome>) {
+    let status = results
+        .iter()
+        .map(|r| r.status)
+        .max_by_key(|s| s.badness())
+        .unwrap_or(CheckStatus::Pass);
+    let state = session.state_mut(check_id);
+    state.status = status;
+    state.updated_at = Some(NOW);
+    state.push_evidence(Evidence {
+        at: NOW - Duration::minutes(5),
+        duration_ms: 5,
+        status,
+        summary: String::new(),
+        results,
+    });
+}
+
+/// A session with evidence of every family the pack reads.
+fn session(runbook: &Runbook) -> Session {
+    let loaded = crate::runbook::Loaded {
+        runbook: runbook.clone(),
+        origin: crate::runbook::Origin::Bundled("b2b-demo-to-launch"),
+        hash: "sha256:0".into(),
+    };
+    let mut s = Session::new(
+        "acme",
+        "Acme <Corp>",
+        &loaded,
+        crate::session::model::Targets {
+            apex: "acme.test".into(),
+            alert_route: Some("alert-webhook".into()),
+            ..Default::default()
+        },
+        NOW - Duration::hours(30),
+    );
+    record(
+        &mut s,
+        "audit-subdomains",
+        vec![outcome(
+            "dns.records",
+            "acme.test",
+            CheckStatus::Pass,
+            json!({ "host": "acme.test", "role": "apex", "a": ["192.0.2.10"], "mx": ["10 mx.acme.test"], "txt": ["v=spf1 -all"] }),
+        )],
+    );
+    record(
+        &mut s,
+        "audit-redirect-chains",
+        vec![outcome(
+            "http.redirects",
+            "acme.test",
+            CheckStatus::Pass,
+            json!({ "chains": [{ "entry": "http://acme.test/", "hops": [
+                { "url": "http://acme.test/", "status": 301, "location": "https://acme.test/" },
+                { "url": "https://acme.test/", "status": 200 }],
+                "end": { "final": "https://acme.test/", "status": 200 } }] }),
+        )],
+    );
+    record(
+        &mut s,
+        "edge-tls-certificate",
+        vec![outcome(
+            "tls.certificate",
+            "acme.test",
+            CheckStatus::Warn,
+            json!({ "trust": "trusted", "protocol": "TLSv1.3", "days_to_expiry": 9,
+                    "chain": [{ "subject": "CN=acme.test", "issuer": "CN=Test CA", "not_after": "2026-12-09T00:00:00Z" }] }),
+        )],
+    );
+    record(
+        &mut s,
+        "audit-email-spf",
+        vec![outcome(
+            "email.spf",
+            "acme.test",
+            CheckStatus::Pass,
+            json!({ "record": "v=spf1 -all" }),
+        )],
+    );
+    record(
+        &mut s,
+        "audit-email-dmarc",
+        vec![outcome(
+            "email.dmarc",
+            "_dmarc.acme.test",
+            CheckStatus::Warn,
+            json!({ "record": "v=DMARC1; p=none" }),
+        )],
+    );
+    record(
+        &mut s,
+        "audit-email-dkim",
+        vec![outcome(
+            "email.dkim",
+            "acme.test",
+            CheckStatus::Pass,
+            json!({ "selectors_tried": ["default"], "found": [{ "selector": "default", "key_type": "rsa", "bits": 2048 }] }),
+        )],
+    );
+    let mut env = outcome(
+        "env.inventory",
+        "/app/.env.production",
+        CheckStatus::Fail,
+        json!({}),
+    );
+    env.findings.push(
+        Finding::new(
+            "env.shared_secret",
+            Severity::High,
+            "staging and production share secret values (SESSION_SECRET)",
+        )
+        .with_evidence(
+            json!({ "environments": ["staging", "production"], "names": ["SESSION_SECRET"] }),
+        ),
+    );
+    record(&mut s, "audit-env-vars", vec![env]);
+    let mut repo = outcome(
+        "secrets.repo",
+        "/app",
+        CheckStatus::Fail,
+        json!({ "files_scanned": 10 }),
+    );
+    repo.findings.push(
+        Finding::new("secrets.exposed", Severity::Blocker, "src/pay.ts line 3: stripe-secret-key (sk_l…(32 chars))")
+            .with_evidence(json!({ "rule": "stripe-secret-key", "path": "src/pay.ts", "line": 3, "redacted": "sk_l…(32 chars)", "fingerprint": "00" })),
+    );
+    record(&mut s, "audit-secrets-repo", vec![repo]);
+    let mut perf = outcome(
+        "perf.latency",
+        "https://acme.test/login",
+        CheckStatus::Fail,
+        json!({ "routes": [{ "name": "login", "method": "GET", "url": "https://acme.test/login", "requests": 50,
+                              "latency_ms": { "p50": 120.0, "p90": 300.0, "p95": 420.0, "p99": 500.0, "max": 600.0 },
+                              "error_rate_pct": 0.0, "p95_budget_ms": 300 }] }),
+    );
+    perf.findings.push(Finding::new(
+        "perf.p95_over_budget",
+        Severity::High,
+        "GET https://acme.test/login: p95 420 ms is over the 300 ms budget",
+    ));
+    record(&mut s, "baseline-p95-latency", vec![perf]);
+    record(
+        &mut s,
+        "observe-alert-route",
+        vec![outcome(
+            "uptime.alert_route",
+            "alert-webhook",
+            CheckStatus::Pass,
+            json!({ "attempts": 1, "delivery_ms": 42 }),
+        )],
+    );
+    let owner = s.state_mut("handover-ownership");
+    owner.status = CheckStatus::Pass;
+    owner.note = format!(
+        "DNS: Dana | edge: <script>alert(1)</script>\nrollback: `git revert` then redeploy; old key {}",
+        stripe_key()
+    );
+    s.accepted.push(AcceptedRisk {
+        key: "perf.p95_over_budget".into(),
+        target: "https://acme.test/login".into(),
+        reason: "login is cached after launch".into(),
+        owner: "Dana".into(),
+        at: NOW - Duration::hours(1),
+    });
+    s.journal.push(JournalEntry {
+        at: NOW - Duration::hours(29),
+        text: "kick-off with the founder".into(),
+        kind: JournalKind::Note,
+    });
+    s.decisions.push(Decision {
+        at: NOW - Duration::hours(2),
+        verdict: Verdict::NoGo,
+        reason: "secret in the repo".into(),
+    });
+    s
+}
+
+fn env_columns() -> Vec<EnvColumn> {
+    let set = |v: &[&str]| Ok(v.iter().map(|s| (*s).to_string()).collect());
+    vec![
+        EnvColumn {
+            environment: "staging".into(),
+            names: set(&["DATABASE_URL", "SESSION_SECRET"]),
+        },
+        EnvColumn {
+            environment: "production".into(),
+            names: set(&["SESSION_SECRET", "STRIPE_KEY"]),
+        },
+    ]
+}
+
+#[test]
+fn every_section_is_filled_from_the_session() {
+    let rb = runbook();
+    let s = session(&rb);
+    let p = build(&rb, &s, &env_columns(), NOW);
+    assert_eq!(
+        p.check.verdict, "no-go",
+        "the secret in the repo is a blocker"
+    );
+    assert!(
+        p.verdict_detail
+            .reasons
+            .iter()
+            .any(|r| r.contains("secrets.exposed")),
+        "{:?}",
+        p.verdict_detail.reasons
+    );
+    assert_eq!(
+        p.verdict_detail
+            .last_decision
+            .as_ref()
+            .map(|d| d.verdict.as_str()),
+        Some("no-go")
+    );
+    assert_eq!(p.session.sprint_hour, 30);
+
+    let first = p
+        .risks
+        .iter()
+        .find(|r| r.key == "secrets.exposed")
+        .expect("the secret is a risk");
+    assert_eq!(
+        (first.severity.as_str(), first.key.as_str()),
+        ("blocker", "secrets.exposed")
+    );
+    assert_eq!(
+        first.headline,
+        crate::checks::advice::for_code("secrets.exposed").headline
+    );
+    assert!(!first.fix.is_empty() && !first.impact.is_empty());
+    assert!(
+        p.risks.iter().all(|r| r.key != "perf.p95_over_budget"),
+        "accepted risks leave the list"
+    );
+    assert_eq!(p.accepted.len(), 1);
+    assert_eq!(
+        (p.accepted[0].owner.as_str(), p.accepted[0].reason.as_str()),
+        ("Dana", "login is cached after launch")
+    );
+
+    assert!(p.dns.available);
+    assert_eq!(p.dns.data[0].a, ["192.0.2.10"]);
+    assert!(p.redirects.available);
+    assert_eq!(p.redirects.data[0].hops.len(), 2);
+    assert_eq!(p.redirects.data[0].end, "https://acme.test/ (200)");
+    assert_eq!(p.certificates.data[0].days_left, Some(9));
+    assert_eq!(
+        p.certificates.data[0].state, "warn",
+        "9 days is inside the 14-day window"
+    );
+    let mail = &p.email.data[0];
+    assert_eq!(
+        mail.domain, "acme.test",
+        "_dmarc. is folded into its domain"
+    );
+    assert_eq!(
+        (mail.spf.status.as_str(), mail.dmarc.status.as_str()),
+        ("pass", "warn")
+    );
+    assert_eq!(mail.dkim.detail, "default: rsa 2048-bit");
+
+    assert_eq!(p.env.data.environments, ["staging", "production"]);
+    let cells = |name: &str| {
+        p.env
+            .data
+            .keys
+            .iter()
+            .find(|k| k.name == name)
+            .map(|k| k.cells.clone())
+    };
+    assert_eq!(cells("DATABASE_URL").unwrap(), ["present", "missing"]);
+    assert_eq!(cells("SESSION_SECRET").unwrap(), ["shared", "shared"]);
+    assert_eq!(cells("STRIPE_KEY").unwrap(), ["missing", "present"]);
+
+    let secret = p
+        .secrets
+        .data
+        .iter()
+        .find(|r| r.code == "secrets.exposed")
+        .expect("repo finding");
+    let shared = p
+        .secrets
+        .data
+        .iter()
+        .find(|r| r.code == "env.shared_secret")
+        .expect("env finding");
+    assert_eq!(
+        (shared.location.as_str(), shared.preview.as_str()),
+        ("staging and production", "SESSION_SECRET")
+    );
+    assert_eq!(
+        (secret.rule.as_str(), secret.location.as_str(), secret.line),
+        ("stripe-secret-key", "src/pay.ts", Some(3))
+    );
+    assert_eq!(secret.preview, "sk_l…(32 chars)");
+
+    let route = &p.performance.data.routes[0];
+    assert_eq!(
+        (route.p95_ms, route.budget_ms, route.within_budget),
+        (420.0, 300, false)
+    );
+    assert!(p.performance.data.chart_svg.contains("bar over"));
+
+    assert_eq!(p.monitoring.data.alert_routes[0].name, "alert-webhook");
+    assert_eq!(
+        p.monitoring.data.alert_routes[0].detail,
+        "test alert delivered in 42 ms"
+    );
+    assert!(
+        p.monitoring
+            .missing
+            .as_deref()
+            .unwrap_or_default()
+            .contains("drill")
+    );
+
+    assert!(p.ownership.available);
+    assert!(p.ownership.data[0].note.contains("DNS: Dana"));
+    assert!(
+        p.timeline
+            .events
+            .iter()
+            .any(|e| e.kind == "note" && e.hour == 1)
+    );
+    assert!(p.timeline.events.iter().any(|e| e.kind == "decision"));
+    assert_eq!(p.timeline.stages.len(), 7);
+    assert!(!p.next_steps.is_empty());
+}
+
+#[test]
+fn a_bare_session_says_what_is_missing_and_which_check_fills_it() {
+    let rb = runbook();
+    let loaded = crate::runbook::Loaded {
+        runbook: rb.clone(),
+        origin: crate::runbook::Origin::Bundled("b2b-demo-to-launch"),
+        hash: "sha256:0".into(),
+    };
+    let s = Session::new("empty", "Empty", &loaded, Default::default(), NOW);
+    let p = build(&rb, &s, &[], NOW);
+    assert_eq!(p.check.verdict, "incomplete");
+    for (name, missing, kind) in [
+        ("dns", &p.dns.missing, "dns.records"),
+        ("redirects", &p.redirects.missing, "http.redirects"),
+        ("certificates", &p.certificates.missing, "tls.certificate"),
+        ("email", &p.email.missing, "email.spf"),
+        ("env", &p.env.missing, "env.inventory"),
+        ("secrets", &p.secrets.missing, "secrets.repo"),
+        ("performance", &p.performance.missing, "perf.latency"),
+        ("monitoring", &p.monitoring.missing, "uptime.probe"),
+    ] {
+        let m = missing
+            .as_deref()
+            .unwrap_or_else(|| panic!("{name} has no missing line"));
+        assert!(m.contains(kind), "{name}: {m}");
+    }
+    assert!(
+        p.ownership
+            .missing
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Production handover")
+    );
+    let md = render(&p, Format::Markdown).unwrap();
+    assert!(
+        md.contains("this section"),
+        "missing lines reach the Markdown"
+    );
+}
+
+#[test]
+fn formats_agree_escape_and_never_hold_a_secret() {
+    let rb = runbook();
+    let s = session(&rb);
+    let p = build(&rb, &s, &env_columns(), NOW);
+    let key = stripe_key();
+    assert!(
+        !p.ownership.data[0].note.contains(&key),
+        "the note is redacted in the model"
+    );
+    assert!(p.ownership.data[0].note.contains("sk_l…(32 chars)"));
+
+    let html = render(&p, Format::Html).unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;"),
+        "notes are escaped"
+    );
+    assert!(
+        !html.contains("<script"),
+        "no script of any kind in the pack"
+    );
+    assert!(html.contains("Acme &lt;Corp&gt;"));
+    assert!(
+        !html.contains("http://") || !html.contains("<link"),
+        "no external stylesheet"
+    );
+    assert!(
+        html.contains("<svg class=\"chart\""),
+        "latency chart inline"
+    );
+    assert!(html.contains("@media print") && html.contains("@media (max-width"));
+
+    let md = render(&p, Format::Markdown).unwrap();
+    assert!(
+        md.contains("DNS: Dana \\| edge: &lt;script&gt;"),
+        "pipes and tags are inert in cells: {md}"
+    );
+    assert!(md.contains("| Variable | staging | production |"));
+
+    let json = render(&p, Format::Json).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["verdict"], "no-go");
+    assert_eq!(v["tool"], "launch-ready");
+    assert!(
+        !v["results"].as_array().unwrap().is_empty(),
+        "the check report's results"
+    );
+    assert_eq!(v["risks"].as_array().unwrap().len(), p.risks.len());
+    assert!(
+        v["performance"]["data"].get("chart_svg").is_none(),
+        "charts are HTML only"
+    );
+
+    for (name, text) in [("html", &html), ("md", &md), ("json", &json)] {
+        assert!(!text.contains(&key), "{name} holds the secret");
+        assert!(
+            text.contains("secrets.exposed") || text.contains("stripe-secret-key"),
+            "{name}"
+        );
+        // Every format names every open risk.
+        for r in &p.risks {
+            assert!(
+                text.contains(&r.check.replace('<', "&lt;")) || name == "md",
+                "{name}: {}",
+                r.check
+            );
+        }
+    }
+}
