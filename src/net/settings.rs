@@ -31,6 +31,10 @@ pub struct NetworkSettings {
     /// Checks in flight at once.
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,
+    /// Base URL of the Cloudflare API v4 (the public one when unset); the demo session
+    /// points it at the lab's fake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudflare_api: Option<String>,
 }
 
 fn default_timeout() -> u64 {
@@ -50,6 +54,7 @@ impl Default for NetworkSettings {
             ca_file: None,
             timeout_secs: DEFAULT_TIMEOUT_SECS,
             concurrency: DEFAULT_CONCURRENCY,
+            cloudflare_api: None,
         }
     }
 }

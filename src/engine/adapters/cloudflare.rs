@@ -1,0 +1,65 @@
+//! `cloudflare.zone` from a `CheckInput`: the token from `Credentials::get` (the CI
+//! variable first), the API base from the session's network settings (or
+//! `--cloudflare-api`), the HTTP client of the run for that URL, and the session's hosts
+//! as the web hosts whose records must be proxied. No token is `skipped`, never a pass.
+
+use crate::checks::catalog::{self, Budget};
+use crate::checks::cloudflare::{self, Audit, CREDENTIAL, DEFAULT_API, ENV_VAR, api};
+use crate::credentials::CredentialError;
+use crate::engine::registry::{CheckInput, Registry};
+use crate::engine::targets;
+use std::time::Duration;
+
+const KIND: &str = "cloudflare.zone";
+
+pub fn register(r: &mut Registry) {
+    r.insert(KIND, |i: CheckInput| async move { zone(&i).await });
+}
+
+async fn zone(i: &CheckInput) -> crate::session::model::CheckOutcome {
+    let apex = i.target.name.clone();
+    let token = match i.scope.credentials.get(CREDENTIAL, Some(ENV_VAR)).await {
+        Ok(t) if !t.trim().is_empty() => api::Token::new(t),
+        Ok(_) | Err(CredentialError::NotFound(_)) => {
+            return cloudflare::no_token(&apex, "none is set");
+        }
+        Err(CredentialError::Unavailable(e)) => {
+            return cloudflare::no_token(&apex, &format!("no keyring to read it from ({e})"));
+        }
+        Err(e) => {
+            return crate::checks::judged::Judged::start(KIND, apex)
+                .error(format!("the `{CREDENTIAL}` credential cannot be read: {e}"));
+        }
+    };
+    let base = i
+        .net
+        .settings
+        .cloudflare_api
+        .clone()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_API.to_string());
+    let client = match reqwest::Url::parse(&base)
+        .map_err(|e| format!("the Cloudflare API URL `{base}` is not a URL: {e}"))
+        .and_then(|u| i.net.client_for(&u))
+    {
+        Ok(c) => c,
+        Err(e) => return crate::checks::judged::Judged::start(KIND, apex).error(e),
+    };
+    let timeout = Duration::from_secs(i.net.settings.timeout_secs.max(1));
+    // Retries after a 429 may use what is left of the kind's budget once a round of reads
+    // (two timeouts' worth) is kept aside.
+    let budget = catalog::kind(KIND)
+        .map_or(Budget::Timeouts(6), |k| k.profile.budget)
+        .for_timeout(timeout)
+        .saturating_sub(timeout * 2);
+    let api = api::Api::new(client, &base, token, budget);
+    let audit = Audit {
+        apex: &apex,
+        web_hosts: targets::hosts(&i.scope.targets)
+            .into_iter()
+            .map(|t| t.name)
+            .collect(),
+        origin: i.net.http_client(80).ok(),
+    };
+    cloudflare::audit(&api, &audit).await
+}
