@@ -23,6 +23,15 @@ pub fn describe(l: &Lab) -> String {
     );
     let _ = writeln!(out, "lab CA: {}", l.ca_file().display());
     let _ = writeln!(out, "flags: {}", flags(&s).join(" "));
+    let _ = writeln!(
+        out,
+        "Cloudflare API fake: {} (fake tokens, read-only: CLOUDFLARE_API_TOKEN={} for the demo zone {}, {} for every permission, {} for zone and DNS only)",
+        l.cloudflare().url(),
+        lab::cloudflare::LAB_TOKEN,
+        lab::BRIGHTDESK,
+        lab::cloudflare::FULL_TOKEN,
+        lab::cloudflare::LIMITED_TOKEN
+    );
     let t = lab::demo_targets();
     let _ = writeln!(out, "demo product: Brightdesk");
     let _ = writeln!(out, "  apex: {}", t.apex);
@@ -67,6 +76,9 @@ pub fn flags(s: &NetworkSettings) -> Vec<String> {
     flags.extend(s.connect_to.iter().map(|c| format!("--connect-to {c}")));
     if let Some(ca) = &s.ca_file {
         flags.push(format!("--ca-file {}", ca.display()));
+    }
+    if let Some(api) = &s.cloudflare_api {
+        flags.push(format!("--cloudflare-api {api}"));
     }
     flags
 }

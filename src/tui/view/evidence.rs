@@ -210,6 +210,39 @@ fn dkim(ev: &DkimEvidence) -> Vec<String> {
         .collect()
 }
 
+fn cloudflare(ev: &CloudflareEvidence) -> Vec<String> {
+    let mut out = Vec::new();
+    let head: Vec<String> = [
+        ev.zone.as_ref().map(|z| format!("zone {z}")),
+        ev.plan.as_ref().map(|p| format!("plan {p}")),
+        ev.ssl_mode.as_ref().map(|s| format!("SSL {s}")),
+        ev.min_tls_version.as_ref().map(|v| format!("min TLS {v}")),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|x| sanitize_line(&x))
+    .collect();
+    if !head.is_empty() {
+        out.push(head.join(" · "));
+    }
+    for r in &ev.records {
+        out.push(format!(
+            "{} {} {}",
+            sanitize_line(&r.kind),
+            sanitize_line(&r.name),
+            if r.proxied { "proxied" } else { "DNS only" }
+        ));
+    }
+    for u in &ev.unread {
+        out.push(format!(
+            "not read: {} ({})",
+            sanitize_line(&u.part),
+            sanitize_line(&u.reason)
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,37 +342,4 @@ mod tests {
         ));
         assert_eq!(t[1], "  ? [no answer]");
     }
-}
-
-fn cloudflare(ev: &CloudflareEvidence) -> Vec<String> {
-    let mut out = Vec::new();
-    let head: Vec<String> = [
-        ev.zone.as_ref().map(|z| format!("zone {z}")),
-        ev.plan.as_ref().map(|p| format!("plan {p}")),
-        ev.ssl_mode.as_ref().map(|s| format!("SSL {s}")),
-        ev.min_tls_version.as_ref().map(|v| format!("min TLS {v}")),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|x| sanitize_line(&x))
-    .collect();
-    if !head.is_empty() {
-        out.push(head.join(" · "));
-    }
-    for r in &ev.records {
-        out.push(format!(
-            "{} {} {}",
-            sanitize_line(&r.kind),
-            sanitize_line(&r.name),
-            if r.proxied { "proxied" } else { "DNS only" }
-        ));
-    }
-    for u in &ev.unread {
-        out.push(format!(
-            "not read: {} ({})",
-            sanitize_line(&u.part),
-            sanitize_line(&u.reason)
-        ));
-    }
-    out
 }
