@@ -53,12 +53,25 @@ async fn zone(i: &CheckInput) -> crate::session::model::CheckOutcome {
         .for_timeout(timeout)
         .saturating_sub(timeout * 2);
     let api = api::Api::new(client, &base, token, budget);
+    // The session's hosts, and the usual web names under the apex even when only the
+    // apex was given (a headless run): a record that does not exist is not judged.
+    let mut web_hosts: Vec<String> = targets::hosts(&i.scope.targets)
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    for usual in [
+        apex.clone(),
+        format!("www.{apex}"),
+        format!("app.{apex}"),
+        format!("api.{apex}"),
+    ] {
+        if !web_hosts.iter().any(|h| h.eq_ignore_ascii_case(&usual)) {
+            web_hosts.push(usual);
+        }
+    }
     let audit = Audit {
         apex: &apex,
-        web_hosts: targets::hosts(&i.scope.targets)
-            .into_iter()
-            .map(|t| t.name)
-            .collect(),
+        web_hosts,
         origin: i.net.http_client(80).ok(),
     };
     cloudflare::audit(&api, &audit).await
