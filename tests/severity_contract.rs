@@ -154,7 +154,7 @@ fn the_kind_table_declares_the_contract_severities() {
         assert!(!declared.is_empty(), "{code} is declared by no kind");
         if let Some(expected) = severity {
             assert!(
-                declared.iter().all(|d| d == expected),
+                declared.iter().all(|d| *d == expected),
                 "{code}: the kind table says {declared:?}, the contract {expected}"
             );
         }

@@ -37,6 +37,9 @@ pub const SCOPES: &[&str] = &[
     "Zone → Bot Management → Read",
 ];
 
+/// The permissions in one line, for the credentials form.
+pub const SCOPES_HINT: &str = "Cloudflare token: grant Read on Zone, Zone Settings, DNS, Zone WAF, Cache Rules, Page Rules and Bot Management (nothing else). Saving it asks Cloudflare whether it is valid.";
+
 const KIND: &str = "cloudflare.zone";
 
 const SCOPE_ZONE: &str = "Zone → Zone → Read";

@@ -6,8 +6,11 @@
 use crate::checks::catalog::{self, Budget};
 use crate::checks::cloudflare::{self, Audit, CREDENTIAL, DEFAULT_API, ENV_VAR, api};
 use crate::credentials::CredentialError;
+use crate::engine::access::Credentials;
 use crate::engine::registry::{CheckInput, Registry};
 use crate::engine::targets;
+use crate::net::Net;
+use crate::net::settings::NetworkSettings;
 use std::time::Duration;
 
 const KIND: &str = "cloudflare.zone";
@@ -31,28 +34,10 @@ async fn zone(i: &CheckInput) -> crate::session::model::CheckOutcome {
                 .error(format!("the `{CREDENTIAL}` credential cannot be read: {e}"));
         }
     };
-    let base = i
-        .net
-        .settings
-        .cloudflare_api
-        .clone()
-        .filter(|b| !b.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_API.to_string());
-    let client = match reqwest::Url::parse(&base)
-        .map_err(|e| format!("the Cloudflare API URL `{base}` is not a URL: {e}"))
-        .and_then(|u| i.net.client_for(&u))
-    {
-        Ok(c) => c,
+    let api = match api_for(&i.net, token) {
+        Ok(a) => a,
         Err(e) => return crate::checks::judged::Judged::start(KIND, apex).error(e),
     };
-    let timeout = Duration::from_secs(i.net.settings.timeout_secs.max(1));
-    // Retries after a 429 may use what is left of the kind's budget once a round of reads
-    // (two timeouts' worth) is kept aside.
-    let budget = catalog::kind(KIND)
-        .map_or(Budget::Timeouts(6), |k| k.profile.budget)
-        .for_timeout(timeout)
-        .saturating_sub(timeout * 2);
-    let api = api::Api::new(client, &base, token, budget);
     // The session's hosts, and the usual web names under the apex even when only the
     // apex was given (a headless run): a record that does not exist is not judged.
     let mut web_hosts: Vec<String> = targets::hosts(&i.scope.targets)
@@ -75,4 +60,49 @@ async fn zone(i: &CheckInput) -> crate::session::model::CheckOutcome {
         origin: i.net.http_client(80).ok(),
     };
     cloudflare::audit(&api, &audit).await
+}
+
+/// The API client for the run's network: its `cloudflare_api` base (the public API when
+/// unset) over the run's HTTP client for that URL.
+fn api_for(net: &Net, token: api::Token) -> Result<api::Api, String> {
+    let base = net
+        .settings
+        .cloudflare_api
+        .clone()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_API.to_string());
+    let client = reqwest::Url::parse(&base)
+        .map_err(|e| format!("the Cloudflare API URL `{base}` is not a URL: {e}"))
+        .and_then(|u| net.client_for(&u))?;
+    let timeout = Duration::from_secs(net.settings.timeout_secs.max(1));
+    // Retries after a 429 may use what is left of the kind's budget once a round of reads
+    // (two timeouts' worth) is kept aside.
+    let budget = catalog::kind(KIND)
+        .map_or(Budget::Timeouts(6), |k| k.profile.budget)
+        .for_timeout(timeout)
+        .saturating_sub(timeout * 2);
+    Ok(api::Api::new(client, &base, token, budget))
+}
+
+/// Verifies the `cloudflare-token` stored for `session` (the credentials form's check
+/// after a save): a line to show either way, never the value.
+pub async fn verify_stored(session: String, network: NetworkSettings) -> Result<String, String> {
+    let credentials = Credentials::os(Some(session));
+    // The stored value, not a CI variable that may shadow it.
+    let token = credentials
+        .get(CREDENTIAL, None)
+        .await
+        .map_err(|e| format!("the `{CREDENTIAL}` credential cannot be read back: {e}"))?;
+    let net = Net::new(&network)?;
+    let api = api_for(&net, api::Token::new(token))?;
+    match cloudflare::verify(&api).await {
+        Ok(cloudflare::Verified::Active) => {
+            Ok("Cloudflare accepts the token (active); the zone audit can run".into())
+        }
+        Ok(cloudflare::Verified::Inactive(status)) => {
+            Err(format!("Cloudflare knows the token but it is {status}"))
+        }
+        Ok(cloudflare::Verified::Rejected(m)) => Err(format!("Cloudflare refused the token: {m}")),
+        Err(e) => Err(format!("could not verify the token with Cloudflare: {e}")),
+    }
 }
