@@ -471,3 +471,28 @@ async fn a_session_run_leaves_the_session_file_free_of_the_token() {
     assert_eq!(before, after, "a headless run does not write the session");
     lab.shutdown().await;
 }
+
+/// The credentials form's check after a save: the stored token (here from the memory
+/// layer, which answers before the keyring) is verified with the API, and the line shown
+/// never holds it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_token_is_verified_with_the_api() {
+    use launch_ready::engine::access::{forget, remember};
+    use launch_ready::engine::adapters::cloudflare::verify_stored;
+    let lab = common::lab().await;
+    remember("cf-verify-good", cloudflare::CREDENTIAL, FULL_TOKEN);
+    remember("cf-verify-bad", cloudflare::CREDENTIAL, WRONG_TOKEN);
+    let good = verify_stored("cf-verify-good".into(), lab.settings()).await;
+    assert_eq!(
+        good.as_deref(),
+        Ok("Cloudflare accepts the token (active); the zone audit can run")
+    );
+    let bad = verify_stored("cf-verify-bad".into(), lab.settings())
+        .await
+        .unwrap_err();
+    assert_eq!(bad, "Cloudflare refused the token: 1000 Invalid API Token");
+    assert_no_token(&bad, WRONG_TOKEN);
+    forget("cf-verify-good");
+    forget("cf-verify-bad");
+    lab.shutdown().await;
+}
