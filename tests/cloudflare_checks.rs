@@ -496,3 +496,40 @@ async fn a_saved_token_is_verified_with_the_api() {
     forget("cf-verify-bad");
     lab.shutdown().await;
 }
+
+/// Without `--only`, a run with `CLOUDFLARE_API_TOKEN` set audits the apex's zone beside
+/// the host families; without the variable the family stays out of the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ci_token_adds_the_zone_audit_to_a_default_run() {
+    let lab = common::lab().await;
+    let mut args: Vec<String> = [
+        "check",
+        GOOD_DOMAIN,
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--timeout",
+        "3",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(lab_flags(&lab));
+    let checks = |out: &Output| -> BTreeSet<String> {
+        let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["check"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let with = run_with_token(args.clone(), Some(FULL_TOKEN)).await;
+    assert_no_token(&all_output(&with), FULL_TOKEN);
+    let with = checks(&with);
+    assert!(with.contains("cloudflare.zone"), "{with:?}");
+    assert!(with.contains("tls.certificate"), "{with:?}");
+    let without = checks(&run_with_token(args, None).await);
+    assert!(!without.contains("cloudflare.zone"), "{without:?}");
+    lab.shutdown().await;
+}
