@@ -257,14 +257,10 @@ pub fn merge_network(
         n.ca_file = Some(ca.clone());
     }
     if let Some(url) = &args.cloudflare_api {
-        let parsed = reqwest::Url::parse(url.trim())
-            .map_err(|e| format!("--cloudflare-api `{url}` is not a URL: {e}"))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(format!(
-                "--cloudflare-api `{url}` must be an http or https URL with a host"
-            ));
-        }
-        n.cloudflare_api = Some(url.trim().trim_end_matches('/').to_string());
+        n.cloudflare_api = Some(
+            crate::net::settings::parse_cloudflare_api(url)
+                .map_err(|e| format!("--cloudflare-api: {e}"))?,
+        );
     }
     if let Some(t) = args.timeout {
         if t == 0 || t > 600 {
