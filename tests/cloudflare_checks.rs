@@ -50,7 +50,7 @@ async fn audit_with(
         web_hosts: hosts,
         origin: net.http_client(80).ok(),
     };
-    cloudflare::audit(&api, &audit).await
+    cloudflare::audit(&api, &audit, None).await
 }
 
 async fn audit(lab: &Lab, token: &str, apex: &str, hosts: Vec<String>) -> CheckOutcome {
@@ -398,6 +398,18 @@ async fn headless_check_audits_the_zone_and_never_prints_the_token() {
         .collect();
     assert_eq!(codes.len(), 9, "{codes:?}");
     assert_eq!(report["verdict"], "no-go");
+    // The origin was asked too: Brightdesk's assets carry no caching lifetime either.
+    let cache = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "cloudflare.no_static_cache_rule")
+        .unwrap();
+    let message = cache["message"].as_str().unwrap();
+    assert!(
+        message.contains("have no caching lifetime at the origin"),
+        "{message}"
+    );
 
     let text = run_with_token(check_args(&lab, "text"), Some(LAB_TOKEN)).await;
     let all = all_output(&text);

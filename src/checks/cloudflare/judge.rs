@@ -78,6 +78,17 @@ pub struct OriginRedirect {
     pub note: String,
 }
 
+/// Whether the origin's static assets carry a caching lifetime on their own.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OriginStatic {
+    /// The page whose assets were read.
+    pub page: String,
+    /// Assets that answered.
+    pub checked: usize,
+    /// Of those, assets without a caching lifetime.
+    pub uncached: usize,
+}
+
 /// Everything read about one zone.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Facts {
@@ -95,6 +106,8 @@ pub struct Facts {
     pub web_hosts: Vec<String>,
     /// Read only when "Always Use HTTPS" is off.
     pub origin_redirects: Vec<OriginRedirect>,
+    /// The origin's own caching of static assets (`None`: not asked; `Err`: not read).
+    pub origin_static: Option<Result<OriginStatic, String>>,
 }
 
 fn finding(code: &str, severity: Severity, message: String) -> Finding {
@@ -327,13 +340,28 @@ fn static_cache(f: &Facts, out: &mut Vec<Finding>) {
     let found = cache.is_some_and(|r| r.iter().any(caches_static))
         || pages.is_some_and(|r| r.iter().any(caches_static));
     // Judged only when both places were read (a rule may hide in the unread one).
-    if !found && cache.is_some() && pages.is_some() {
-        out.push(finding(
+    if found || cache.is_none() || pages.is_none() {
+        return;
+    }
+    let origin = match &f.origin_static {
+        // The origin gives every asset read a lifetime: the edge caches them anyway.
+        Some(Ok(o)) if o.checked > 0 && o.uncached == 0 => return,
+        Some(Ok(o)) if o.checked > 0 => format!(
+            "and {} of {} static assets of {} have no caching lifetime at the origin",
+            o.uncached, o.checked, o.page
+        ),
+        Some(Ok(o)) => format!("and no static asset of {} could be read", o.page),
+        Some(Err(e)) => format!("and the origin's assets could not be read ({e})"),
+        None => "(the origin's cache headers were not read)".to_string(),
+    };
+    out.push(
+        finding(
             "cloudflare.no_static_cache_rule",
             Severity::Low,
-            "no cache rule or page rule caches the static assets (origin cache headers not consulted here; see http.cache)".into(),
-        ));
-    }
+            format!("no cache rule or page rule caches the static assets, {origin}"),
+        )
+        .with_evidence(json!({ "origin": f.origin_static })),
+    );
 }
 
 /// What could not be read and why, as (part, reason), for the evidence.
@@ -426,6 +454,7 @@ mod tests {
             page_rules: Part::Read(vec![]),
             web_hosts: vec!["a.test".into()],
             origin_redirects: vec![],
+            origin_static: None,
         }
     }
 
@@ -488,6 +517,26 @@ mod tests {
                 .contains("DNS records (add Zone → DNS → Read)")
         );
         assert_eq!(unread(&f).len(), 2);
+    }
+
+    #[test]
+    fn no_cache_rule_is_forgiven_when_the_origin_sets_lifetimes() {
+        let mut f = good();
+        f.cache_rules = Part::Read(vec![]);
+        assert_eq!(codes(&f), ["cloudflare.no_static_cache_rule"]);
+        let origin = |uncached| {
+            Some(Ok(OriginStatic {
+                page: "https://a.test/".into(),
+                checked: 3,
+                uncached,
+            }))
+        };
+        f.origin_static = origin(0);
+        assert!(codes(&f).is_empty());
+        f.origin_static = origin(2);
+        assert!(judge(&f)[0].message.ends_with(
+            "and 2 of 3 static assets of https://a.test/ have no caching lifetime at the origin"
+        ));
     }
 
     #[test]

@@ -17,6 +17,8 @@ use crate::evidence::{CloudflareEvidence, ProxiedRecord, UnreadPart};
 use crate::finding::{CheckStatus, Finding, Severity};
 use crate::session::model::CheckOutcome;
 use api::{Api, ApiError};
+use futures::future::BoxFuture;
+pub use judge::OriginStatic;
 use judge::{Facts, OriginRedirect, Part, Record, Rule, Settings, Zone};
 use serde::Deserialize;
 
@@ -95,8 +97,13 @@ pub async fn verify(api: &Api) -> Result<Verified, ApiError> {
     }
 }
 
-/// The audit of `a.apex`'s zone.
-pub async fn audit(api: &Api, a: &Audit<'_>) -> CheckOutcome {
+/// The audit of `a.apex`'s zone. `origin_static`, when given, reads whether the origin's
+/// static assets carry caching lifetimes; it runs concurrently with the API reads.
+pub async fn audit(
+    api: &Api,
+    a: &Audit<'_>,
+    origin_static: Option<BoxFuture<'_, Result<OriginStatic, String>>>,
+) -> CheckOutcome {
     let mut j = Judged::start(KIND, a.apex);
     match verify(api).await {
         Ok(Verified::Active) => {}
@@ -135,7 +142,16 @@ pub async fn audit(api: &Api, a: &Audit<'_>) -> CheckOutcome {
         }
         Err(e) => return j.error(format!("cannot look the zone up: {e}")),
     };
-    let facts = read(api, a, zone).await;
+    let (facts, origin_static) = tokio::join!(read(api, a, zone), async move {
+        match origin_static {
+            Some(f) => Some(f.await),
+            None => None,
+        }
+    });
+    let facts = Facts {
+        origin_static,
+        ..facts
+    };
     let retries = api.retries.load(std::sync::atomic::Ordering::Relaxed);
     for f in judge::judge(&facts) {
         j.push(f);
@@ -426,6 +442,7 @@ async fn read(api: &Api, a: &Audit<'_>, zone: Zone) -> Facts {
         page_rules,
         web_hosts: a.web_hosts.clone(),
         origin_redirects,
+        origin_static: None,
     }
 }
 

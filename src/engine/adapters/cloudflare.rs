@@ -3,8 +3,11 @@
 //! `--cloudflare-api`), the HTTP client of the run for that URL, and the session's hosts
 //! as the web hosts whose records must be proxied. No token is `skipped`, never a pass.
 
+use super::http::{client_and_limits, site_url};
 use crate::checks::catalog::{self, Budget};
-use crate::checks::cloudflare::{self, Audit, CREDENTIAL, DEFAULT_API, ENV_VAR, api};
+use crate::checks::cloudflare::{self, Audit, CREDENTIAL, DEFAULT_API, ENV_VAR, OriginStatic, api};
+use crate::checks::http::cache::static_lifetimes;
+use crate::checks::http::redirects::fetch_final_page;
 use crate::credentials::CredentialError;
 use crate::engine::access::Credentials;
 use crate::engine::registry::{CheckInput, Registry};
@@ -59,7 +62,24 @@ async fn zone(i: &CheckInput) -> crate::session::model::CheckOutcome {
         web_hosts,
         origin: i.net.http_client(80).ok(),
     };
-    cloudflare::audit(&api, &audit).await
+    cloudflare::audit(&api, &audit, Some(Box::pin(origin_static(i, &apex)))).await
+}
+
+/// The caching lifetimes the origin gives the static assets of the site's page (the
+/// canonical host's), read as `http.cache` reads them.
+async fn origin_static(i: &CheckInput, apex: &str) -> Result<OriginStatic, String> {
+    let (client, limits) = client_and_limits(i)?;
+    let host = targets::canonical_host(&i.scope.targets).unwrap_or_else(|| apex.to_string());
+    let deadline = tokio::time::Instant::now() + limits.timeout;
+    let page = fetch_final_page(&client, &site_url(&host), &limits)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (checked, uncached) = static_lifetimes(&client, &page, &limits, deadline).await;
+    Ok(OriginStatic {
+        page: page.url.to_string(),
+        checked,
+        uncached: uncached.len(),
+    })
 }
 
 /// The API client for the run's network: its `cloudflare_api` base (the public API when
