@@ -361,6 +361,7 @@ fn check_args(lab: &Lab, format: &str) -> Vec<String> {
     .map(String::from)
     .to_vec();
     v.extend(lab_flags(lab));
+    v.extend(["--cloudflare-api".to_string(), lab.cloudflare().url()]);
     v
 }
 
@@ -376,7 +377,10 @@ fn all_output(o: &Output) -> String {
 async fn headless_check_audits_the_zone_and_never_prints_the_token() {
     let lab = common::lab().await;
     assert!(
-        lab_flags(&lab).contains(&"--cloudflare-api".to_string()),
+        launch_ready::commands::lab::describe(&lab).contains(&format!(
+            "Cloudflare API fake: --cloudflare-api {}",
+            lab.cloudflare().url()
+        )),
         "the lab prints the fake's URL as a flag"
     );
     let out = run_with_token(check_args(&lab, "json"), Some(LAB_TOKEN)).await;
@@ -527,6 +531,7 @@ async fn a_ci_token_adds_the_zone_audit_to_a_default_run() {
     .map(String::from)
     .to_vec();
     args.extend(lab_flags(&lab));
+    args.extend(["--cloudflare-api".to_string(), lab.cloudflare().url()]);
     let checks = |out: &Output| -> BTreeSet<String> {
         let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
         v["results"]
