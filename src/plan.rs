@@ -77,9 +77,16 @@ pub fn jobs<'a>(checks: impl IntoIterator<Item = &'a Check>, confirmed: bool) ->
     planned
 }
 
-/// One run's scope: what the jobs run against and share.
-pub fn scope(targets: Targets, network: NetworkSettings, thresholds: Thresholds) -> Arc<Scope> {
-    Arc::new(Scope::new(targets, network, thresholds))
+/// One run's scope: what the jobs run against and share, with the keyring (opened when a
+/// check first asks) for the kinds that read a credential of `session`.
+pub fn scope(
+    session: &str,
+    targets: Targets,
+    network: NetworkSettings,
+    thresholds: Thresholds,
+) -> Arc<Scope> {
+    let credentials = crate::engine::access::Credentials::os(Some(session.to_string()));
+    Arc::new(Scope::new(targets, network, thresholds).with_credentials(credentials))
 }
 
 /// `runbook` narrowed to the automated checks of `families` (what `--only` asks for);

@@ -266,13 +266,21 @@ async fn the_tui_and_headless_check_agree_on_one_session() {
     let app = run_all_in_tui(app).await;
     let tui = launch_ready::verdict::assess(&app.runbook, &app.session, app.now);
 
-    let out = run(vec![
-        "check".into(),
-        "--session".into(),
-        path.display().to_string(),
-        "--format".into(),
-        "json".into(),
-    ])
+    // The demo process lends the lab's Cloudflare token to its runs in memory; a separate
+    // `check` gets it the way CI would.
+    let out = common::run_env(
+        vec![
+            "check".into(),
+            "--session".into(),
+            path.display().to_string(),
+            "--format".into(),
+            "json".into(),
+        ],
+        &[(
+            "CLOUDFLARE_API_TOKEN",
+            launch_ready::lab::cloudflare::LAB_TOKEN,
+        )],
+    )
     .await;
     let v = json(&out);
     assert_eq!(

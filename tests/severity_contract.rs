@@ -72,6 +72,22 @@ const CONTRACT: &[(&str, Option<&str>)] = &[
     ("edge.unprotected", Some("medium")),
 ];
 
+/// `checks.md`, family cloudflare (its codes fire against the lab's API fake in
+/// `tests/cloudflare_checks.rs`, which holds each finding to the kind table).
+const CLOUDFLARE_CONTRACT: &[(&str, &str)] = &[
+    ("cloudflare.token_rejected", "high"),
+    ("cloudflare.zone_missing", "high"),
+    ("cloudflare.ssl_not_strict", "blocker"),
+    ("cloudflare.always_https_off", "medium"),
+    ("cloudflare.min_tls_old", "medium"),
+    ("cloudflare.record_unproxied", "medium"),
+    ("cloudflare.development_mode", "medium"),
+    ("cloudflare.no_rate_limit", "medium"),
+    ("cloudflare.security_level_off", "low"),
+    ("cloudflare.no_static_cache_rule", "low"),
+    ("cloudflare.scope_missing", "info"),
+];
+
 /// The severity the contract gives `finding` of `result`.
 fn expected<'a>(code: &str, table: Option<&'a str>, result: &Value, finding: &Value) -> &'a str {
     if let Some(sev) = table {
@@ -128,7 +144,8 @@ fn lab_targets() -> Vec<String> {
 /// planner and runbook validation read, so a drift there would be silent otherwise.
 #[test]
 fn the_kind_table_declares_the_contract_severities() {
-    for (code, severity) in CONTRACT {
+    let cloudflare = CLOUDFLARE_CONTRACT.iter().map(|(c, s)| (*c, Some(*s)));
+    for (code, severity) in CONTRACT.iter().copied().chain(cloudflare) {
         let declared: Vec<&str> = launch_ready::checks::catalog::KINDS
             .iter()
             .filter_map(|k| k.default_severity(code))
@@ -137,7 +154,7 @@ fn the_kind_table_declares_the_contract_severities() {
         assert!(!declared.is_empty(), "{code} is declared by no kind");
         if let Some(expected) = severity {
             assert!(
-                declared.iter().all(|d| d == expected),
+                declared.iter().all(|d| *d == expected),
                 "{code}: the kind table says {declared:?}, the contract {expected}"
             );
         }

@@ -310,6 +310,48 @@ fn credentials_form_with_masked_input() {
     insta::assert_snapshot!("credentials_120x36", screen);
 }
 
+#[test]
+fn the_cloudflare_token_says_what_to_grant_and_saving_it_asks_cloudflare() {
+    let l = loaded(&[]);
+    let mut s = session(&l);
+    s.credentials = vec!["cloudflare-token".into()];
+    let mut app = app_with(&l, s);
+    act(&mut app, Action::Credentials);
+    update(
+        &mut app,
+        Msg::Keyring(Ok(report(&[("cloudflare-token", false)]))),
+    );
+    let screen = draw(&app, 120, 36);
+    assert!(
+        screen.contains("Cloudflare token: grant Read on Zone"),
+        "{screen}"
+    );
+    let fx = update(
+        &mut app,
+        Msg::CredentialDone {
+            name: "cloudflare-token".into(),
+            stored: true,
+            result: Ok(()),
+        },
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::VerifyCloudflareToken { .. })),
+        "{fx:?}"
+    );
+    update(
+        &mut app,
+        Msg::CloudflareVerified(Err(
+            "Cloudflare refused the token: 1000 Invalid API Token".into()
+        )),
+    );
+    let screen = draw(&app, 120, 36);
+    assert!(
+        screen.contains("Cloudflare refused the token: 1000 Invalid API Token"),
+        "{screen}"
+    );
+}
+
 /// A keyring answer from "kernel keyutils" holding values as `held` says.
 fn report(held: &[(&str, bool)]) -> KeyringReport {
     KeyringReport {

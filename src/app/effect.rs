@@ -36,6 +36,13 @@ pub enum Effect {
         name: String,
         value: SecretValue,
     },
+    /// Ask the Cloudflare API whether the session's stored `cloudflare-token` is valid
+    /// (answered by `Msg::CloudflareVerified`). The executor reads the token back from the
+    /// keyring itself, so its value never travels through the app.
+    VerifyCloudflareToken {
+        session: String,
+        network: crate::net::settings::NetworkSettings,
+    },
     /// Remove a credential of this session (answered by `Msg::CredentialDone`).
     DeleteSecret { session: String, name: String },
     /// Write this snapshot to a new file beside the session's folder or in the temp

@@ -163,6 +163,8 @@ pub enum Msg {
         stored: bool,
         result: Result<(), String>,
     },
+    /// What Cloudflare said of the stored token: a line to show, never the value.
+    CloudflareVerified(Result<String, String>),
     /// The terminal was resized.
     Resize(u16, u16),
     /// A copy asked for with `WriteCopy` was written (its path) or could not be (why).

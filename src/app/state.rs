@@ -172,9 +172,16 @@ pub enum KeyringState {
 
 /// The names the credentials form lists: those the session has stored plus those its
 /// targets name (the alert route), so a credential can be set before its first use.
-pub fn credential_names(session: &Session) -> Vec<String> {
+pub fn credential_names(session: &Session, runbook: &Runbook) -> Vec<String> {
     let mut names = session.credentials.clone();
     names.extend(session.targets.alert_route.iter().cloned());
+    // A Cloudflare audit in the runbook needs its token, so the form offers it unset.
+    if runbook
+        .checks()
+        .any(|(_, c)| c.run.kind().is_some_and(|k| k.name == "cloudflare.zone"))
+    {
+        names.push(crate::checks::cloudflare::CREDENTIAL.to_string());
+    }
     names.sort();
     names.dedup();
     names

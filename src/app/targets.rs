@@ -29,6 +29,7 @@ pub enum TargetField {
     ConnectTo(usize),
     AddConnectTo,
     CaFile,
+    CloudflareApi,
     Timeout,
     Concurrency,
 }
@@ -53,6 +54,7 @@ impl TargetField {
             TargetField::Resolve(_) | TargetField::AddResolve => "Resolve override",
             TargetField::ConnectTo(_) | TargetField::AddConnectTo => "Connect-to override",
             TargetField::CaFile => "Extra CA file",
+            TargetField::CloudflareApi => "Cloudflare API URL",
             TargetField::Timeout => "Timeout (seconds)",
             TargetField::Concurrency => "Concurrency",
         }
@@ -75,6 +77,9 @@ impl TargetField {
             TargetField::Nameserver => "IP or IP:PORT; empty uses the system resolver",
             TargetField::Resolve(_) | TargetField::AddResolve => "HOST:ADDR",
             TargetField::ConnectTo(_) | TargetField::AddConnectTo => "HOST:PORT:ADDR:PORT",
+            TargetField::CloudflareApi => {
+                "an http(s) URL; empty uses https://api.cloudflare.com/client/v4"
+            }
             TargetField::Timeout => "1 to 300",
             TargetField::Concurrency => "1 to 256",
         }
@@ -131,6 +136,7 @@ pub fn rows(session: &Session) -> Vec<TargetField> {
     out.extend((0..n.connect_to.len()).map(TargetField::ConnectTo));
     out.push(TargetField::AddConnectTo);
     out.push(TargetField::CaFile);
+    out.push(TargetField::CloudflareApi);
     out.push(TargetField::Timeout);
     out.push(TargetField::Concurrency);
     out
@@ -162,6 +168,7 @@ pub fn value(session: &Session, field: TargetField) -> String {
         TargetField::Resolve(i) => entry(n.resolve.get(i).map(ToString::to_string)),
         TargetField::ConnectTo(i) => entry(n.connect_to.get(i).map(ToString::to_string)),
         TargetField::CaFile => path_text(n.ca_file.as_ref()),
+        TargetField::CloudflareApi => n.cloudflare_api.clone().unwrap_or_default(),
         TargetField::Timeout => n.timeout_secs.to_string(),
         TargetField::Concurrency => n.concurrency.to_string(),
         TargetField::AddHost
@@ -378,6 +385,16 @@ pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<()
         TargetField::ConnectTo(i) => put(&mut n.connect_to, Some(i), trimmed.parse::<ConnectTo>()?),
         TargetField::AddConnectTo => put(&mut n.connect_to, None, trimmed.parse::<ConnectTo>()?),
         TargetField::CaFile => n.ca_file = parse_path(text, "CA file")?,
+        TargetField::CloudflareApi => {
+            n.cloudflare_api = if trimmed.is_empty() {
+                None
+            } else {
+                Some(
+                    crate::net::settings::parse_cloudflare_api(trimmed)
+                        .map_err(|e| format!("Cloudflare API URL: {e}"))?,
+                )
+            };
+        }
         TargetField::Timeout => {
             n.timeout_secs = parse_number(trimmed, "timeout", 1, MAX_TIMEOUT_SECS)?;
         }
@@ -426,6 +443,25 @@ mod tests {
             ..Targets::default()
         };
         s
+    }
+
+    #[test]
+    fn the_cloudflare_api_url_is_checked_and_empty_clears_it() {
+        let mut s = session();
+        apply(
+            &mut s,
+            TargetField::CloudflareApi,
+            "http://127.0.0.1:9/client/v4/",
+        )
+        .unwrap();
+        assert_eq!(
+            value(&s, TargetField::CloudflareApi),
+            "http://127.0.0.1:9/client/v4"
+        );
+        let e = apply(&mut s, TargetField::CloudflareApi, "gopher://x").unwrap_err();
+        assert!(e.starts_with("Cloudflare API URL:"), "{e}");
+        apply(&mut s, TargetField::CloudflareApi, " ").unwrap();
+        assert_eq!(s.network.cloudflare_api, None);
     }
 
     #[test]

@@ -108,6 +108,11 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             stored,
             result,
         } => on_credential_done(app, name, stored, result, &mut fx),
+        Msg::CloudflareVerified(result) => {
+            app.status = Some(match result {
+                Ok(line) | Err(line) => line,
+            });
+        }
         Msg::Resize(w, h) => app.size = (w, h),
         Msg::SelectStage(_) | Msg::SelectCheck(_) | Msg::SelectTargetRow(_) => {}
     }
@@ -257,7 +262,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             }));
             fx.push(Effect::ProbeKeyring {
                 session: app.session.name.clone(),
-                names: credential_names(&app.session),
+                names: credential_names(&app.session, &app.runbook),
             });
         }
         Action::Screen(s) => set_screen(app, s, fx),
@@ -417,20 +422,29 @@ fn on_credential_done(
             {
                 held.insert(name.clone(), stored);
             }
-            let names = &mut app.session.credentials;
-            let known = names.contains(&name);
+            let known = app.session.credentials.contains(&name);
             app.status = Some(if stored {
                 format!("credential `{name}` stored in the keyring")
             } else {
                 format!("credential `{name}` deleted")
             });
+            if stored && name == crate::checks::cloudflare::CREDENTIAL {
+                app.status = Some(format!(
+                    "credential `{name}` stored in the keyring; asking Cloudflare whether it is valid…"
+                ));
+                fx.push(Effect::VerifyCloudflareToken {
+                    session: app.session.name.clone(),
+                    network: app.session.network.clone(),
+                });
+            }
+            let names = &mut app.session.credentials;
             if stored && !known {
                 names.push(name);
                 names.sort();
                 changed(app, fx);
             } else if !stored && known {
                 names.retain(|n| *n != name);
-                let rows = credential_names(&app.session).len();
+                let rows = credential_names(&app.session, &app.runbook).len();
                 if let Some(Modal::Credentials(form)) = &mut app.modal {
                     form.selected = form.selected.min(rows.saturating_sub(1));
                 }

@@ -221,6 +221,7 @@ fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut V
             app.batch.clear();
         }
         let scope = crate::plan::scope(
+            &app.session.name,
             app.session.targets.clone(),
             app.session.network.clone(),
             app.runbook.targets.clone(),

@@ -534,7 +534,7 @@ fn on_credentials(
         return Some(form);
     }
     let available = matches!(form.keyring, KeyringState::Available { .. });
-    let names = &credential_names(&app.session);
+    let names = &credential_names(&app.session, &app.runbook);
     match action {
         Action::Close | Action::Quit => return None,
         Action::Up => form.selected = form.selected.saturating_sub(1),

@@ -17,10 +17,11 @@ pub enum Family {
     Uptime,
     Secrets,
     Env,
+    Cloudflare,
 }
 
 impl Family {
-    pub const ALL: [Family; 9] = [
+    pub const ALL: [Family; 10] = [
         Family::Dns,
         Family::Email,
         Family::Tls,
@@ -30,6 +31,7 @@ impl Family {
         Family::Uptime,
         Family::Secrets,
         Family::Env,
+        Family::Cloudflare,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +45,7 @@ impl Family {
             Family::Uptime => "uptime",
             Family::Secrets => "secrets",
             Family::Env => "env",
+            Family::Cloudflare => "cloudflare",
         }
     }
 
@@ -436,6 +439,15 @@ pub const KINDS: &[CheckKind] = &[
         ["env.not_gitignored" => Medium],
         Profile::LOCAL
     ),
+    kind!(
+        "cloudflare.zone",
+        Cloudflare,
+        Apex,
+        "Cloudflare zone settings (read-only API token)",
+        ["cloudflare.token_rejected" => High, "cloudflare.zone_missing" => High, "cloudflare.ssl_not_strict" => Blocker, "cloudflare.always_https_off" => Medium, "cloudflare.min_tls_old" => Medium, "cloudflare.record_unproxied" => Medium, "cloudflare.development_mode" => Medium, "cloudflare.no_rate_limit" => Medium, "cloudflare.security_level_off" => Low, "cloudflare.no_static_cache_rule" => Low, "cloudflare.scope_missing" => Info],
+        // A dozen API reads, some paginated, a few in parallel, and one retry after a 429.
+        Profile::NET.budget(Budget::Timeouts(6)).credentials(&["cloudflare-token"])
+    ),
 ];
 
 /// Looks a kind up by its name (`tls.certificate`).
@@ -476,9 +488,10 @@ mod tests {
     #[test]
     fn catalog_covers_every_code_of_the_contract() {
         let codes = all_codes();
-        // checks.md lists 70 codes across nine families.
-        assert_eq!(codes.len(), 70, "{codes:?}");
+        // checks.md lists 81 codes across ten families.
+        assert_eq!(codes.len(), 81, "{codes:?}");
         assert!(codes.contains(&"email.dkim_revoked"));
         assert!(codes.contains(&"env.not_gitignored"));
+        assert!(codes.contains(&"cloudflare.scope_missing"));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod advice;
 pub mod catalog;
+pub mod cloudflare;
 pub mod dns;
 pub mod edge;
 pub mod email;

@@ -14,7 +14,7 @@ pub struct CheckArgs {
     /// Runbook whose targets (thresholds) apply.
     #[arg(long)]
     pub runbook: Option<String>,
-    /// Run only these families (dns,email,tls,http,edge,perf,uptime,secrets,env).
+    /// Run only these families (dns,email,tls,http,edge,perf,uptime,secrets,env,cloudflare).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Resolver to use, IP or IP:PORT.
@@ -32,6 +32,9 @@ pub struct CheckArgs {
     /// DKIM selector to look up (repeatable).
     #[arg(long = "dkim-selector")]
     pub dkim_selectors: Vec<String>,
+    /// Base URL of the Cloudflare API v4 (default https://api.cloudflare.com/client/v4).
+    #[arg(long = "cloudflare-api", value_name = "URL")]
+    pub cloudflare_api: Option<String>,
     /// Per-operation timeout in seconds.
     #[arg(long)]
     pub timeout: Option<u64>,

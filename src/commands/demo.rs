@@ -5,6 +5,11 @@
 //! The lab runs on its own runtime thread beside the TUI's: the TUI owns its event loop, and
 //! the lab only has to keep answering until the operator quits. The lab's ports change on
 //! every start, so the session's network settings are pointed at the new lab each time.
+//!
+//! The lab's fake Cloudflare token reaches the demo's runs through the engine's memory
+//! layer (`engine::access::remember`), for the demo session only and for the life of the
+//! process: not the keyring (a demo should leave nothing behind in the user's keyring, and
+//! the keyring may be absent) and never the session file.
 //! The TUI starts the lab whenever it opens the demo session ([`is_demo`]), so reopening it
 //! with `open` or from the picker works as `demo` does.
 
@@ -41,6 +46,7 @@ impl RunningLab {
         let lab = runtime
             .block_on(Lab::start(LabConfig { dns_port: 0 }))
             .map_err(|e| Failure::runtime(format!("cannot start the demo lab: {e}")))?;
+        lend_token();
         Ok(RunningLab { runtime, lab })
     }
 
@@ -56,8 +62,18 @@ impl RunningLab {
 
     /// Stops the lab's servers. Must not be called from inside a runtime.
     pub fn stop(self) {
+        crate::engine::access::forget(DEMO_NAME);
         self.runtime.block_on(self.lab.shutdown());
     }
+}
+
+/// Gives the demo session's runs the lab's fake Cloudflare token, in memory only.
+fn lend_token() {
+    crate::engine::access::remember(
+        DEMO_NAME,
+        crate::checks::cloudflare::CREDENTIAL,
+        lab::cloudflare::LAB_TOKEN,
+    );
 }
 
 /// Whether `session` is the demo session (by name and the lab's apex domain, which cannot
@@ -94,6 +110,7 @@ pub fn prepare(path: &Path, lab: &Lab, fresh: bool, now: OffsetDateTime) -> Resu
     let (file, mut session) = SessionFile::open(path).map_err(store_err)?;
     session.network = lab.settings();
     file.save(&session).map_err(store_err)?;
+    lend_token();
     Ok(())
 }
 

@@ -23,6 +23,15 @@ pub fn describe(l: &Lab) -> String {
     );
     let _ = writeln!(out, "lab CA: {}", l.ca_file().display());
     let _ = writeln!(out, "flags: {}", flags(&s).join(" "));
+    let _ = writeln!(
+        out,
+        "Cloudflare API fake: --cloudflare-api {} (fake tokens, read-only: CLOUDFLARE_API_TOKEN={} for the demo zone {}, {} for every permission, {} for zone and DNS only)",
+        l.cloudflare().url(),
+        lab::cloudflare::LAB_TOKEN,
+        lab::BRIGHTDESK,
+        lab::cloudflare::FULL_TOKEN,
+        lab::cloudflare::LIMITED_TOKEN
+    );
     let t = lab::demo_targets();
     let _ = writeln!(out, "demo product: Brightdesk");
     let _ = writeln!(out, "  apex: {}", t.apex);
@@ -68,6 +77,8 @@ pub fn flags(s: &NetworkSettings) -> Vec<String> {
     if let Some(ca) = &s.ca_file {
         flags.push(format!("--ca-file {}", ca.display()));
     }
+    // `--cloudflare-api` is `check`'s alone (load and monitor take the rest), so the
+    // lab prints it on its own line.
     flags
 }
 

@@ -39,6 +39,7 @@ fn net_args(a: &LoadArgs) -> CheckArgs {
         connect_to: a.connect_to.clone(),
         ca_file: a.ca_file.clone(),
         dkim_selectors: Vec::new(),
+        cloudflare_api: None,
         timeout: a.timeout,
         format: a.format.clone(),
         fail_on: "never".into(),

@@ -82,7 +82,12 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
         )
     };
     let families: Vec<Family> = if args.only.is_empty() {
-        DEFAULT_FAMILIES.to_vec()
+        let mut v = DEFAULT_FAMILIES.to_vec();
+        // The zone audit runs unasked only when CI handed it a token.
+        if std::env::var(crate::checks::cloudflare::ENV_VAR).is_ok_and(|t| !t.trim().is_empty()) {
+            v.push(Family::Cloudflare);
+        }
+        v
     } else {
         let mut v = Vec::new();
         for f in &args.only {
@@ -165,13 +170,15 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
     // without one then reports those checks as errors, naming the credential.
     let needs_keyring = groups
         .iter()
-        .any(|g| g.targets.routes.iter().any(|r| r.auth.is_some()));
-    let credentials = needs_keyring
-        .then(crate::credentials::os_store)
-        .and_then(Result::ok)
-        .map(|store| {
-            crate::engine::access::Credentials::new(store, session.as_ref().map(|s| s.name.clone()))
+        .any(|g| g.targets.routes.iter().any(|r| r.auth.is_some()))
+        || runbook.checks().any(|(_, c)| {
+            c.run
+                .kind()
+                .is_some_and(|k| !k.profile.credentials.is_empty())
         });
+    // Opened when a check first asks, so a CI variable spares the keyring probe.
+    let credentials = needs_keyring
+        .then(|| crate::engine::access::Credentials::os(session.as_ref().map(|s| s.name.clone())));
     let scopes: Vec<(String, Arc<Scope>)> = groups
         .into_iter()
         .map(|mut g| {
@@ -198,7 +205,7 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
     if !applies {
         // A CI run that checks nothing would report "go": a misconfiguration, not a pass.
         return Err(format!(
-            "nothing to check: none of the families asked for ({}) applies to the given targets (hosts get dns, email, tls, http and edge; URLs http and perf; paths secrets and env)",
+            "nothing to check: none of the families asked for ({}) applies to the given targets (hosts get dns, email, tls, http and edge, apexes cloudflare; URLs http and perf; paths secrets and env)",
             families
                 .iter()
                 .map(|f| f.as_str())
@@ -248,6 +255,12 @@ pub fn merge_network(
     );
     if let Some(ca) = &args.ca_file {
         n.ca_file = Some(ca.clone());
+    }
+    if let Some(url) = &args.cloudflare_api {
+        n.cloudflare_api = Some(
+            crate::net::settings::parse_cloudflare_api(url)
+                .map_err(|e| format!("--cloudflare-api: {e}"))?,
+        );
     }
     if let Some(t) = args.timeout {
         if t == 0 || t > 600 {

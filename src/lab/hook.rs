@@ -22,6 +22,10 @@ const KEEP: usize = 1000;
 /// One request as the lab servers read it.
 pub(crate) struct Request {
     pub method: String,
+    /// The request target as sent (path and query).
+    pub target: String,
+    /// Header lines as (name, value), names as sent.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -36,10 +40,15 @@ pub(crate) async fn read_request(stream: &mut TcpStream) -> Option<Request> {
                 let mut lines = head.lines();
                 let mut first = lines.next()?.split_whitespace();
                 let method = first.next()?.to_string();
-                let len = lines
+                let target = first.next().unwrap_or("/").to_string();
+                let headers: Vec<(String, String)> = lines
                     .filter_map(|l| l.split_once(':'))
-                    .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
-                    .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                    .collect();
+                let len = headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                    .and_then(|(_, v)| v.parse::<usize>().ok())
                     .unwrap_or(0)
                     .min(MAX_REQUEST);
                 let mut body = buf[end + 4..].to_vec();
@@ -51,7 +60,12 @@ pub(crate) async fn read_request(stream: &mut TcpStream) -> Option<Request> {
                     body.extend_from_slice(&chunk[..n]);
                 }
                 body.truncate(len);
-                return Some(Request { method, body });
+                return Some(Request {
+                    method,
+                    target,
+                    headers,
+                    body,
+                });
             }
             if buf.len() > MAX_REQUEST {
                 return None;

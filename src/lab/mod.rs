@@ -9,6 +9,7 @@
 //! web lab's listeners. The lab CA is written to a file in a temp dir the lab owns, so a
 //! session's `ca_file` (a path, like any user's) can name it; the dir goes with the lab.
 
+pub mod cloudflare;
 pub mod dns_server;
 pub mod hook;
 pub mod keepalive;
@@ -42,6 +43,7 @@ pub struct Lab {
     dns: Server<dns_server::LabDns>,
     dns_addr: SocketAddr,
     web: WebLab,
+    cloudflare: cloudflare::FakeCloudflare,
     ca_file: PathBuf,
     /// Owns the directory of `ca_file`; dropping it removes both.
     _ca_dir: tempfile::TempDir,
@@ -71,6 +73,8 @@ impl Lab {
                 )
             })?;
         let web = WebLab::start().await?;
+        let cloudflare =
+            cloudflare::FakeCloudflare::start(cloudflare::FakeConfig::default()).await?;
         let ca_dir = tempfile::Builder::new()
             .prefix("launch-ready-lab-")
             .tempdir()
@@ -82,6 +86,7 @@ impl Lab {
             dns,
             dns_addr,
             web,
+            cloudflare,
             ca_file,
             _ca_dir: ca_dir,
         })
@@ -97,13 +102,19 @@ impl Lab {
         &self.web
     }
 
+    /// The Cloudflare API fake (see `cloudflare`).
+    pub fn cloudflare(&self) -> &cloudflare::FakeCloudflare {
+        &self.cloudflare
+    }
+
     /// The PEM file holding the lab CA bundle (exists while the lab runs).
     pub fn ca_file(&self) -> &Path {
         &self.ca_file
     }
 
     /// Network settings aiming a session at the lab: its nameserver, ports 80 and 443 of
-    /// every web host sent to the web lab, and the lab CA trusted besides the OS store.
+    /// every web host sent to the web lab, the lab CA trusted besides the OS store, and the
+    /// Cloudflare API fake instead of the real API.
     pub fn settings(&self) -> NetworkSettings {
         NetworkSettings {
             nameserver: Some(Nameserver(self.dns_addr)),
@@ -118,6 +129,7 @@ impl Lab {
                 })
                 .collect(),
             ca_file: Some(self.ca_file.clone()),
+            cloudflare_api: Some(self.cloudflare.url()),
             ..NetworkSettings::default()
         }
     }
@@ -125,6 +137,7 @@ impl Lab {
     /// Stops every server and waits for them; the CA file is removed.
     pub async fn shutdown(mut self) {
         self.web.stop().await;
+        self.cloudflare.stop();
         let _ = self.dns.shutdown_gracefully().await;
     }
 }

@@ -31,6 +31,10 @@ pub struct NetworkSettings {
     /// Checks in flight at once.
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,
+    /// Base URL of the Cloudflare API v4 (the public one when unset); the demo session
+    /// points it at the lab's fake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudflare_api: Option<String>,
 }
 
 fn default_timeout() -> u64 {
@@ -50,8 +54,23 @@ impl Default for NetworkSettings {
             ca_file: None,
             timeout_secs: DEFAULT_TIMEOUT_SECS,
             concurrency: DEFAULT_CONCURRENCY,
+            cloudflare_api: None,
         }
     }
+}
+
+/// Reads a Cloudflare API base URL (`--cloudflare-api`, the targets screen): an http or
+/// https URL with a host, kept without its trailing slash.
+pub fn parse_cloudflare_api(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let url = reqwest::Url::parse(t).map_err(|e| format!("`{t}` is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("`{t}` must be an http or https URL with a host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("the Cloudflare API URL must not carry credentials".into());
+    }
+    Ok(t.trim_end_matches('/').to_string())
 }
 
 /// A nameserver address; port 53 when none is given.
@@ -279,6 +298,18 @@ fn to_ascii_name(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cloudflare_api_urls_are_http_with_a_host_and_no_credentials() {
+        assert_eq!(
+            parse_cloudflare_api(" http://127.0.0.1:8080/client/v4/ ").unwrap(),
+            "http://127.0.0.1:8080/client/v4"
+        );
+        assert!(parse_cloudflare_api("ftp://api.example/").is_err());
+        assert!(parse_cloudflare_api("not a url").is_err());
+        let e = parse_cloudflare_api("https://user:pw@api.example/").unwrap_err();
+        assert!(!e.contains("pw"), "{e}");
+    }
 
     #[test]
     fn nameserver_forms() {

@@ -60,6 +60,15 @@ impl Executor {
                         });
                     });
                 }
+                Effect::VerifyCloudflareToken { session, network } => {
+                    let inbox = self.inbox.clone();
+                    tokio::spawn(async move {
+                        let result =
+                            crate::engine::adapters::cloudflare::verify_stored(session, network)
+                                .await;
+                        let _ = inbox.send(Msg::CloudflareVerified(result));
+                    });
+                }
                 Effect::DeleteSecret { session, name } => {
                     let inbox = self.inbox.clone();
                     tokio::task::spawn_blocking(move || {

@@ -35,6 +35,23 @@ pub async fn run(args: Vec<String>) -> Output {
     .expect("join")
 }
 
+/// Runs the built binary with `args` and the environment variables `env` set.
+pub async fn run_env(args: Vec<String>, env: &[(&str, &str)]) -> Output {
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+            .args(&args)
+            .envs(env)
+            .output()
+            .expect("binary runs")
+    })
+    .await
+    .expect("join")
+}
+
 /// Every network flag of the lab (nameserver, connect-to, CA file), split into arguments
 /// from the `--flag value` pairs `launch-ready lab` prints, so tests pass what users paste.
 pub fn lab_flags(lab: &Lab) -> Vec<String> {

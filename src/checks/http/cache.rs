@@ -108,6 +108,36 @@ pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> Che
         );
     }
 
+    let (checked, uncached) = static_lifetimes(client, &page, limits, deadline).await;
+    judged.evidence("assets_checked", json!(checked));
+    if !uncached.is_empty() {
+        judged.push(
+            Finding::new(
+                "http.static_uncached",
+                Severity::Low,
+                format!(
+                    "{}: {} static asset(s) have no caching lifetime",
+                    page.url,
+                    uncached.len()
+                ),
+            )
+            .with_evidence(json!({ "assets": uncached })),
+        );
+    }
+    judged.finish(&format!(
+        "{}: private responses are not shared-cached; {checked} static assets cached",
+        page.url
+    ))
+}
+
+/// The static assets `page` references (at most `MAX_ASSETS`), read with a small body cap
+/// by `deadline`: how many answered 2xx, and those without a caching lifetime.
+pub async fn static_lifetimes(
+    client: &Client,
+    page: &Fetched,
+    limits: &HttpLimits,
+    deadline: Instant,
+) -> (usize, Vec<serde_json::Value>) {
     let assets: Vec<_> = {
         let mut seen = Vec::new();
         resources(&page.text(), &page.url)
@@ -147,23 +177,5 @@ pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> Che
             }));
         }
     }
-    judged.evidence("assets_checked", json!(checked));
-    if !uncached.is_empty() {
-        judged.push(
-            Finding::new(
-                "http.static_uncached",
-                Severity::Low,
-                format!(
-                    "{}: {} static asset(s) have no caching lifetime",
-                    page.url,
-                    uncached.len()
-                ),
-            )
-            .with_evidence(json!({ "assets": uncached })),
-        );
-    }
-    judged.finish(&format!(
-        "{}: private responses are not shared-cached; {checked} static assets cached",
-        page.url
-    ))
+    (checked, uncached)
 }

@@ -8,6 +8,7 @@
 //! session's nameserver), which client carries the trust roots and overrides, and which
 //! runbook thresholds apply. The registry stays a list of names.
 
+pub mod cloudflare;
 pub mod dns;
 pub mod edge;
 pub mod email;
@@ -33,6 +34,7 @@ pub fn builtin() -> Registry {
     uptime::register(&mut r);
     secrets::register(&mut r);
     env::register(&mut r);
+    cloudflare::register(&mut r);
     r
 }
 

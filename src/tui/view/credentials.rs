@@ -7,7 +7,7 @@ use super::prompt::render_in;
 use super::text::{cells, fit};
 use super::theme;
 use crate::app::App;
-use crate::app::state::{CredentialsForm, KeyringState, credential_names};
+use crate::app::state::{CredentialsForm, KeyringState, PromptPurpose, credential_names};
 use crate::sanitize::sanitize_line;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
@@ -52,7 +52,7 @@ pub fn render(app: &App, frame: &mut Frame, form: &CredentialsForm) {
         )),
     };
     frame.render_widget(Paragraph::new(state).wrap(Wrap { trim: true }), state_area);
-    let names = credential_names(&app.session);
+    let names = credential_names(&app.session, &app.runbook);
     let width = names.iter().map(|n| cells(n)).max().unwrap_or(0);
     let mut lines: Vec<Line> = names
         .iter()
@@ -85,7 +85,20 @@ pub fn render(app: &App, frame: &mut Frame, form: &CredentialsForm) {
             t.dim(),
         )));
     }
-    frame.render_widget(Paragraph::new(lines), list_area);
+    // What to grant a Cloudflare token, while it is the one selected or being entered.
+    let entering = match form.entry.as_ref().map(|e| &e.purpose) {
+        Some(PromptPurpose::CredentialValue { name }) => Some(name.as_str()),
+        _ => None,
+    };
+    let focused = entering.or_else(|| names.get(form.selected).map(String::as_str));
+    if focused == Some(crate::checks::cloudflare::CREDENTIAL) {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            crate::checks::cloudflare::SCOPES_HINT,
+            t.dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), list_area);
     if let Some(entry) = &form.entry {
         render_in(app, frame, entry, entry_area);
     }

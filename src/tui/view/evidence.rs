@@ -8,8 +8,8 @@
 //! is from the network, so it goes through the sanitiser here.
 
 use crate::evidence::{
-    CertificateEvidence, DkimEvidence, EmailRecordEvidence, Observed, RecordMap, RedirectEvidence,
-    observed,
+    CertificateEvidence, CloudflareEvidence, DkimEvidence, EmailRecordEvidence, Observed,
+    RecordMap, RedirectEvidence, observed,
 };
 use crate::sanitize::sanitize_line;
 use crate::session::model::CheckOutcome;
@@ -24,6 +24,7 @@ pub fn lines(outcome: &CheckOutcome, t: Theme) -> Vec<Line<'static>> {
         Observed::Records(m) => records(&m),
         Observed::EmailRecord(e) => record_text(&e),
         Observed::Dkim(d) => dkim(&d),
+        Observed::Cloudflare(c) => cloudflare(&c),
         Observed::Other => Vec::new(),
     };
     if body.is_empty() {
@@ -207,6 +208,39 @@ fn dkim(ev: &DkimEvidence) -> Vec<String> {
             )
         })
         .collect()
+}
+
+fn cloudflare(ev: &CloudflareEvidence) -> Vec<String> {
+    let mut out = Vec::new();
+    let head: Vec<String> = [
+        ev.zone.as_ref().map(|z| format!("zone {z}")),
+        ev.plan.as_ref().map(|p| format!("plan {p}")),
+        ev.ssl_mode.as_ref().map(|s| format!("SSL {s}")),
+        ev.min_tls_version.as_ref().map(|v| format!("min TLS {v}")),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|x| sanitize_line(&x))
+    .collect();
+    if !head.is_empty() {
+        out.push(head.join(" · "));
+    }
+    for r in &ev.records {
+        out.push(format!(
+            "{} {} {}",
+            sanitize_line(&r.kind),
+            sanitize_line(&r.name),
+            if r.proxied { "proxied" } else { "DNS only" }
+        ));
+    }
+    for u in &ev.unread {
+        out.push(format!(
+            "not read: {} ({})",
+            sanitize_line(&u.part),
+            sanitize_line(&u.reason)
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
