@@ -714,6 +714,7 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
             target: clean_line(&o.target),
             status: o.status.as_str().to_string(),
             detail: clean_line(&o.summary),
+            history: None,
         });
         if data.alert_delay_ms.is_none() {
             data.alert_delay_ms = o
@@ -721,6 +722,51 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
                 .get("alert_ms")
                 .and_then(serde_json::Value::as_u64);
         }
+    }
+    // The monitor's own history in the session: uptime over its whole watch, not only a
+    // check's few probes.
+    for log in &session.monitor.targets {
+        let recent_up: Vec<bool> = log.recent.iter().map(|p| p.up).collect();
+        let history = UptimeHistory {
+            probes: log.probes,
+            failures: log.failures,
+            outages: log.outages,
+            uptime_pct: log.uptime_pct().map(|p| (p * 100.0).round() / 100.0),
+            p95_ms: log.latency_p95(),
+            last_failure: log
+                .last_failure()
+                .map(|f| format!("{}: {}", rfc3339(f.at), clean_line(&f.reason))),
+            recent_up,
+        };
+        let url = clean_line(&log.url);
+        match data.targets.iter_mut().find(|t| t.target == url) {
+            Some(t) => t.history = Some(history),
+            None => data.targets.push(MonitoredTarget {
+                status: match log.recent.back() {
+                    Some(p) if p.up => "up".into(),
+                    Some(_) => "down".into(),
+                    None => "not probed".into(),
+                },
+                detail: history
+                    .uptime_pct
+                    .map(|p| format!("{p:.2} % up over {} probes", history.probes))
+                    .unwrap_or_default(),
+                target: url,
+                history: Some(history),
+            }),
+        }
+    }
+    if let Some(d) = session.monitor.drills().last() {
+        data.alert_delay_ms = d.alert_ms.or(data.alert_delay_ms);
+        data.drill = Some(DrillSummary {
+            at: rfc3339(d.at),
+            passed: d.passed,
+            detection_ms: d.detection_ms,
+            alert_ms: d.alert_ms,
+            recovery_ms: d.recovery_ms,
+            recovery_alert_ms: d.recovery_alert_ms,
+            problems: d.problems.iter().map(|p| clean_line(p)).collect(),
+        });
     }
     let probed = !data.targets.is_empty();
     if !probed {
@@ -730,6 +776,7 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
                 target: format!("https://{}/", clean_line(h)),
                 status: "not probed".into(),
                 detail: String::new(),
+                history: None,
             });
         }
     }

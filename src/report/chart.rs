@@ -85,8 +85,9 @@ pub fn latency_svg(routes: &[RouteLatency]) -> String {
     s
 }
 
-/// One square per monitored target, coloured by its latest probe. Empty when nothing was
-/// probed.
+/// One row per monitored target: its latest state, then the session's recent probes as a
+/// strip of cells (green up, red down), oldest left, with the uptime share. Empty when
+/// nothing was probed.
 pub fn monitor_svg(targets: &[MonitoredTarget]) -> String {
     let probed: Vec<&MonitoredTarget> = targets
         .iter()
@@ -95,23 +96,54 @@ pub fn monitor_svg(targets: &[MonitoredTarget]) -> String {
     if probed.is_empty() {
         return String::new();
     }
+    const CELL: f64 = 4.0;
     let height = ROW_H * probed.len() as f64 + 6.0;
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg class="chart" role="img" aria-label="latest probe per monitored target" viewBox="0 0 {} {height}" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg class="chart" role="img" aria-label="probe history per monitored target" viewBox="0 0 {} {height}" xmlns="http://www.w3.org/2000/svg">"#,
         LABEL_W + BAR_W
     );
     for (i, t) in probed.iter().enumerate() {
         let y = ROW_H * i as f64 + 6.0;
-        let class = if t.status == "pass" { "ok" } else { "over" };
+        let up = matches!(t.status.as_str(), "pass" | "up");
+        let class = if up { "ok" } else { "over" };
         let _ = write!(
             s,
-            r#"<rect x="0" y="{y}" width="20" height="20" class="bar {class}"/><text x="28" y="{}" class="val">{} — {}</text>"#,
-            y + 15.0,
+            r#"<rect x="0" y="{y}" width="12" height="12" class="bar {class}"/><text x="18" y="{}" class="val">{}</text>"#,
+            y + 10.0,
             esc(&t.target),
-            esc(&t.status)
         );
+        let Some(h) = &t.history else {
+            let _ = write!(
+                s,
+                r#"<text x="18" y="{}" class="val">{}</text>"#,
+                y + 26.0,
+                esc(&t.status)
+            );
+            continue;
+        };
+        // The newest probes that fit the strip.
+        let fit = ((LABEL_W + BAR_W - 120.0) / CELL) as usize;
+        let skip = h.recent_up.len().saturating_sub(fit);
+        for (k, up) in h.recent_up.iter().skip(skip).enumerate() {
+            let class = if *up { "ok" } else { "over" };
+            let _ = write!(
+                s,
+                r#"<rect x="{}" y="{}" width="{}" height="10" class="bar {class}"/>"#,
+                18.0 + k as f64 * CELL,
+                y + 16.0,
+                CELL - 1.0
+            );
+        }
+        if let Some(pct) = h.uptime_pct {
+            let _ = write!(
+                s,
+                r#"<text x="{}" y="{}" class="val">{pct:.2} % up</text>"#,
+                LABEL_W + BAR_W - 95.0,
+                y + 25.0
+            );
+        }
     }
     s.push_str("</svg>");
     s

@@ -252,6 +252,8 @@ pub struct Monitoring {
     pub alert_routes: Vec<AlertRoute>,
     /// The measured outage → alert delay from a drill, when one was recorded.
     pub alert_delay_ms: Option<u64>,
+    /// The latest drill recorded in the session, with every measured delay.
+    pub drill: Option<DrillSummary>,
     pub alert_delay_target_min: Option<u32>,
     /// Inline SVG of probe history (HTML only; empty without data).
     #[serde(skip)]
@@ -264,6 +266,33 @@ pub struct MonitoredTarget {
     /// Latest probe status, or `not probed`.
     pub status: String,
     pub detail: String,
+    /// What the monitor recorded in the session for this URL, when it watched it.
+    pub history: Option<UptimeHistory>,
+}
+
+/// The session's monitor history of one URL (bounded: totals plus the recent probes).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UptimeHistory {
+    pub probes: u64,
+    pub failures: u64,
+    pub outages: u64,
+    pub uptime_pct: Option<f64>,
+    pub p95_ms: Option<u64>,
+    pub last_failure: Option<String>,
+    /// The recent probes, oldest first: `true` when up.
+    pub recent_up: Vec<bool>,
+}
+
+/// The latest alert drill's measured delays.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DrillSummary {
+    pub at: String,
+    pub passed: bool,
+    pub detection_ms: Option<u64>,
+    pub alert_ms: Option<u64>,
+    pub recovery_ms: Option<u64>,
+    pub recovery_alert_ms: Option<u64>,
+    pub problems: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -377,6 +377,52 @@ fn every_section_is_filled_from_the_session() {
 }
 
 #[test]
+fn the_monitor_history_and_the_latest_drill_reach_the_pack() {
+    use crate::session::monitor_log::DrillRecord;
+    let rb = runbook();
+    let mut s = session(&rb);
+    let url = "https://app.acme.test/health";
+    let every = std::time::Duration::from_secs(60);
+    for i in 0..10 {
+        let up = !(4..6).contains(&i);
+        let reason = (!up).then_some("connection refused");
+        let latency = up.then_some(100 + i as u64);
+        let at = NOW - Duration::minutes(10 - i);
+        s.monitor.record_probe(url, at, up, latency, reason, every);
+    }
+    s.monitor.record_drill(DrillRecord {
+        at: NOW - Duration::minutes(1),
+        passed: true,
+        test_alert_ms: Some(5),
+        detection_ms: Some(61_000),
+        alert_ms: Some(61_200),
+        recovery_ms: Some(30_000),
+        recovery_alert_ms: Some(30_100),
+        target_ms: 120_000,
+        problems: Vec::new(),
+    });
+    let p = build(&rb, &s, &env_columns(), NOW);
+    let m = &p.monitoring.data;
+    let t = m
+        .targets
+        .iter()
+        .find(|t| t.target == url)
+        .expect("the monitored URL is listed");
+    let h = t.history.as_ref().expect("with its history");
+    assert_eq!((h.probes, h.failures), (10, 2));
+    assert_eq!(h.recent_up.iter().filter(|up| !**up).count(), 2);
+    assert!(h.uptime_pct.unwrap() < 100.0 && h.uptime_pct.unwrap() > 50.0);
+    assert_eq!(t.status, "up", "the latest probe was up");
+    assert_eq!(m.alert_delay_ms, Some(61_200), "the drill's measured delay");
+    let drill = m.drill.as_ref().expect("the drill");
+    assert_eq!(drill.detection_ms, Some(61_000));
+    assert!(m.chart_svg.contains("% up"), "{}", m.chart_svg);
+    let md = render(&p, Format::Markdown).expect("md");
+    assert!(md.contains("Alert drill"), "{md}");
+    assert!(md.contains("10 probes, 2 failed"), "{md}");
+}
+
+#[test]
 fn a_bare_session_says_what_is_missing_and_which_check_fills_it() {
     let rb = runbook();
     let loaded = crate::runbook::Loaded {
