@@ -615,11 +615,13 @@ fn a_risk_is_accepted_and_a_secret_in_a_note_stays_off_the_shared_screen() {
     t.wait_for("Ctrl-X discard");
     t.type_text(&format!("key {key} is in the build env"));
     t.keys(&["Escape"]);
-    t.wait_for("the build env");
+    // Closing the editor keeps the note with its key redacted, and says so.
+    let screen = t.wait_for("a secret in it was hidden");
+    assert!(screen.contains("the build env"), "{screen}");
+    assert!(!screen.contains("sk_live_5"), "{screen}");
     // Presenter mode: the note shows, its key does not.
     t.keys(&["P"]);
-    let screen = t.wait_for("[secret hidden]");
-    assert!(screen.contains("PRESENTER"), "{screen}");
+    let screen = t.wait_for("PRESENTER");
     assert!(!screen.contains("sk_live"), "{screen}");
     t.keys(&["P"]);
 
@@ -634,6 +636,10 @@ fn a_risk_is_accepted_and_a_secret_in_a_note_stays_off_the_shared_screen() {
     t.wait_for("Accepted (1)");
     t.quit();
 
+    assert!(
+        !std::fs::read_to_string(&file).unwrap().contains(&key),
+        "the key never reaches the session file"
+    );
     let s = read_session(&file);
     assert_eq!(s.accepted.len(), 1);
     assert_eq!(s.accepted[0].key, "check:deploy-check");

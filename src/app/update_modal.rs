@@ -15,6 +15,7 @@ use super::update_checks::set_status;
 use crate::finding::{CheckStatus, Severity};
 use crate::session::model::{Decision, JournalEntry, JournalKind, MAX_NOTE_BYTES, Verdict};
 use crate::session::persist::SaveStatus;
+use crate::session::redact::redact_in_place;
 use crate::verdict;
 use ratatui_textarea::{Input, Key};
 
@@ -50,7 +51,7 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             original,
         } => match action {
             Action::Close | Action::Commit => {
-                let note = trim_lines(editor.lines());
+                let mut note = trim_lines(editor.lines());
                 if let Some(refusal) = note_size_refusal(note.len()) {
                     app.status = Some(format!("{refusal}: shorten it, or Ctrl-X to discard"));
                     Some(Modal::Note {
@@ -59,9 +60,10 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                         original,
                     })
                 } else {
+                    let hid = redact_in_place(&mut note);
                     if put_note(app, &check_id, note, fx) || note_differs(app, &check_id, &original)
                     {
-                        app.status = Some("note saved".into());
+                        app.status = Some(saved_message("note saved", hid));
                     }
                     None
                 }
@@ -79,15 +81,16 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         },
         Modal::Journal { editor } => match action {
             Action::Close | Action::Commit => {
-                let text = trim_lines(editor.lines());
+                let mut text = trim_lines(editor.lines());
                 put_journal_draft(app, String::new(), fx);
                 if !text.is_empty() {
+                    let hid = redact_in_place(&mut text);
                     app.session.journal.push(JournalEntry {
                         at: app.now,
                         text,
                         kind: Default::default(),
                     });
-                    app.status = Some("journal entry added".into());
+                    app.status = Some(saved_message("journal entry added", hid));
                     changed(app, fx);
                 }
                 None
@@ -319,6 +322,16 @@ fn put_journal_draft(app: &mut App, draft: String, fx: &mut Vec<Effect>) {
     if app.session.ui.journal_draft != draft {
         app.session.ui.journal_draft = draft;
         changed(app, fx);
+    }
+}
+
+/// The status after a note or journal entry is kept, saying when a secret in it was
+/// hidden (the session file never holds one; credentials belong in the keyring).
+fn saved_message(what: &str, hid_secret: bool) -> String {
+    if hid_secret {
+        format!("{what}; a secret in it was hidden (keep credentials in the keyring: K)")
+    } else {
+        what.to_string()
     }
 }
 

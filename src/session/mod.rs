@@ -7,6 +7,7 @@ pub mod migrate;
 pub mod model;
 pub mod monitor_log;
 pub mod persist;
+pub mod redact;
 pub mod rescue;
 pub mod resolve;
 pub mod store;

@@ -244,6 +244,9 @@ fn ensure_writable(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreErr
 /// The text written for `session`: struct names on, two-space indent, fields in model order
 /// and maps in key order (the model uses `BTreeMap`), so diffs between saves stay small.
 pub fn to_ron(session: &Session) -> Result<String, ron::Error> {
+    // Secrets typed into notes and reasons are redacted on the way to disk.
+    let scrubbed = super::redact::for_disk(session);
+    let session = scrubbed.as_ref().unwrap_or(session);
     let config = ron::ser::PrettyConfig::new()
         .struct_names(true)
         .indentor("  ");
