@@ -93,6 +93,8 @@ pub enum Action {
     Monitor,
     /// `d` on the demo's Monitor screen: take the lab's switchable route down or back up.
     SwitchDemoRoute,
+    /// `v` on the checklist: the load test's live view, next target, hidden.
+    LiveView,
 }
 
 /// What the keyring probe found.

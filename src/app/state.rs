@@ -147,6 +147,8 @@ pub enum Modal {
         retrying: bool,
         note: Option<String>,
     },
+    /// A check that sends load, waiting for the operator's yes.
+    LoadConfirm(super::load_run::LoadConfirm),
 }
 
 /// The furthest each scrollable pane can scroll before it would show only blank rows. Only
@@ -194,6 +196,8 @@ pub enum InputMode {
     PickerForm,
     /// The "unsaved changes" question on quit.
     Unsaved,
+    /// The confirmation before a load test.
+    LoadConfirm,
 }
 
 /// What `u` restores on the targets screen.
@@ -260,6 +264,8 @@ pub struct App {
     /// The demo lab's switchable route (its URL), monitored with the session's pages and
     /// taken down or brought back with `d`.
     pub demo_route: Option<String>,
+    /// The live view of the latest load test started from the checklist.
+    pub load_view: Option<super::load_run::LoadView>,
 }
 
 impl App {
@@ -314,6 +320,7 @@ impl App {
             color: true,
             monitor: crate::monitor::board::Board::default(),
             demo_route: None,
+            load_view: None,
         }
     }
 
@@ -360,6 +367,7 @@ impl App {
             Some(Modal::Credentials(f)) if f.entry.is_some() => InputMode::Prompt,
             Some(Modal::Credentials(_)) => InputMode::Credentials,
             Some(Modal::Unsaved { .. }) => InputMode::Unsaved,
+            Some(Modal::LoadConfirm(_)) => InputMode::LoadConfirm,
         }
     }
 

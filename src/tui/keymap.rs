@@ -49,6 +49,7 @@ pub enum Context {
     Picker,
     PickerForm,
     Unsaved,
+    LoadConfirm,
 }
 
 impl Context {
@@ -67,6 +68,7 @@ impl Context {
             Context::Picker => "Session picker",
             Context::PickerForm => "New session form",
             Context::Unsaved => "Quitting with unsaved changes",
+            Context::LoadConfirm => "Load test confirmation",
         }
     }
 }
@@ -133,6 +135,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Checklist, &[key('c')], "c", Action::Cancel, "cancel the check's run"),
     bind(X::Checklist, &[key('C')], "C", Action::CancelAll, "cancel every run"),
     bind(X::Checklist, &[key('o')], "o", Action::Severity, "override the severity"),
+    bind(X::Checklist, &[key('v')], "v", Action::LiveView, "load test live view: next target, hide"),
     bind(X::Risks, &[key('d')], "d", Action::Decide, "record a go / no-go decision"),
     bind(X::Risks, &[code(KeyCode::Enter)], "Enter", Action::GoToCheck, "open the check behind the selected risk"),
     bind(X::Targets, &[key('e'), code(KeyCode::Enter)], "e Enter", Action::Edit, "edit the field"),
@@ -176,6 +179,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Unsaved, &[key('w')], "w", Action::WriteCopy, "write a copy to a new file"),
     bind(X::Unsaved, &[key('d')], "d", Action::DiscardQuit, "discard the unsaved changes and quit"),
     bind(X::Unsaved, &[code(KeyCode::Esc)], "Esc", Action::Close, "stay in the session"),
+    bind(X::LoadConfirm, &[key('y')], "y", Action::Confirm, "send the load"),
+    bind(X::LoadConfirm, &[key('n'), code(KeyCode::Esc)], "n Esc", Action::Close, "do not send anything"),
 ];
 
 /// The contexts searched for a mode, most specific first.
@@ -194,6 +199,7 @@ fn contexts(mode: InputMode) -> &'static [Context] {
         InputMode::Picker => &[Context::Picker],
         InputMode::PickerForm => &[Context::PickerForm],
         InputMode::Unsaved => &[Context::Unsaved],
+        InputMode::LoadConfirm => &[Context::LoadConfirm],
     }
 }
 
@@ -246,6 +252,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)>
         Context::Picker,
         Context::PickerForm,
         Context::Unsaved,
+        Context::LoadConfirm,
     ];
     order
         .iter()

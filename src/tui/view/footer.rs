@@ -70,6 +70,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         InputMode::Help => "↑↓ scroll · Esc close",
         InputMode::Credentials => "a add · Enter set · x delete · Esc close",
         InputMode::Unsaved => "r retry · w write a copy · d discard and quit · Esc stay",
+        InputMode::LoadConfirm => "y send the load · n / Esc do not send",
         InputMode::Picker | InputMode::PickerForm => "",
     };
     let second = match long_message {
