@@ -390,3 +390,29 @@ async fn direct_connections_report_a_refused_connection_as_connect() {
     assert_eq!(r.requests, 10);
     assert_eq!(r.errors_by_kind().get("connect").copied(), Some(10));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_route_on_an_ip_literal_is_measured_without_a_lookup() {
+    let lab = lab().await;
+    let (url, stop) = keepalive_server(None).await;
+    let r = Route {
+        name: "ip".into(),
+        path: url.to_string(),
+        ..Route::default()
+    };
+    let outs = run_kind(
+        &lab,
+        "perf.latency",
+        vec![r],
+        &[("samples", "5"), ("warmup", "1")],
+    )
+    .await;
+    assert_eq!(outs.len(), 1);
+    assert_eq!(
+        outs[0].status,
+        launch_ready::finding::CheckStatus::Pass,
+        "{}",
+        outs[0].summary
+    );
+    stop.cancel();
+}
