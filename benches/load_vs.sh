@@ -2,22 +2,23 @@
 # launch-ready load, oha and wrk against the same loopback keep-alive endpoint
 # (`launch-ready lab --keepalive-port`), one after the other in the same run, with the same
 # connection count and duration. Prints requests/s and p50/p95/p99 per tool.
+# ROUTE=/delay/10 measures a route that answers after a fixed 10 ms (default: `/`, at once).
 #
-# Usage: benches/load_vs.sh [CONNECTIONS] [SECONDS] [BINARY]
+# Usage: [ROUTE=/delay/MS] benches/load_vs.sh [CONNECTIONS] [SECONDS] [BINARY]
 # Needs: wrk (apt-get install wrk), oha (cargo install oha --locked), python3.
 set -euo pipefail
 C=${1:-50}
 D=${2:-10}
 BIN=${3:-target/release/launch-ready}
 PORT=${PORT:-18099}
-URL="http://127.0.0.1:$PORT/"
+URL="http://127.0.0.1:$PORT${ROUTE:-/}"
 here=$(cd "$(dirname "$0")" && pwd)
 
 "$BIN" lab --keepalive-port "$PORT" > /dev/null &
 lab=$!
 trap 'kill $lab 2>/dev/null' EXIT
 for _ in $(seq 50); do
-  curl -s -o /dev/null "$URL" 2>/dev/null && break
+  curl -s -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && break
   sleep 0.1
 done
 

@@ -171,7 +171,8 @@ pub struct LabArgs {
     #[arg(long, default_value_t = 0)]
     pub dns_port: u16,
     /// Also serve a plain keep-alive HTTP/1.1 endpoint on this loopback port, for
-    /// benchmarking load generators against one another (0 picks a free port).
+    /// benchmarking load generators against one another (0 picks a free port);
+    /// `GET /delay/MS` there answers after MS milliseconds.
     #[arg(long, value_name = "PORT")]
     pub keepalive_port: Option<u16>,
 }

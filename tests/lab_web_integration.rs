@@ -38,7 +38,9 @@ async fn run(lab: &Lab, kind: &str, targets: Targets) -> Vec<CheckOutcome> {
         match ev {
             EngineEvent::Finished { evidence, .. } => return evidence.results,
             EngineEvent::Cancelled { .. } => panic!("{} was cancelled", kind.name),
-            EngineEvent::Started { .. } | EngineEvent::Progress { .. } => {}
+            EngineEvent::Started { .. }
+            | EngineEvent::Progress { .. }
+            | EngineEvent::LoadSample { .. } => {}
         }
     }
 }

@@ -334,3 +334,85 @@ async fn step_test_stops_at_the_first_step_over_budget() {
     assert_eq!(out.status.code(), Some(1));
     lab.shutdown().await;
 }
+
+/// A run over the direct plain-HTTP connections, through a default network stack.
+async fn direct_run(url: reqwest::Url, plan: &LoadPlan) -> perf::Measured {
+    let net = launch_ready::net::Net::new(&Default::default()).expect("network stack");
+    let transport = perf::Transport {
+        client: reqwest::Client::new(),
+        net: Some(Arc::new(net)),
+    };
+    perf::load::run(
+        transport,
+        vec![RouteSpec::get(url)],
+        plan,
+        CancellationToken::new(),
+        None,
+    )
+    .await
+    .expect("valid plan")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_connections_count_every_request_in_both_paces() {
+    let (url, stop) = keepalive_server(None).await;
+    let mut closed = plan(4, Pace::Closed, 30);
+    closed.max_requests = 300;
+    let m = direct_run(url.clone(), &closed).await;
+    let r = &m.routes[0];
+    assert_eq!(r.requests, 300);
+    assert_eq!(r.error_count(), 0);
+    assert_eq!(r.max_bytes, 13, "the endpoint's body");
+    assert_eq!(r.total_bytes, 300 * 13);
+
+    let mut open = plan(4, Pace::Rate(500.0), 30);
+    open.max_requests = 60;
+    let m = direct_run(url.join("/delay/5").unwrap(), &open).await;
+    assert_eq!(m.routes[0].requests, 60);
+    assert_eq!(m.routes[0].error_count(), 0);
+    // The server holds each answer 5 ms: no latency can be below it.
+    assert!(m.routes[0].raw.min() >= 5_000, "{}", m.routes[0].raw.min());
+    stop.cancel();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_connections_report_a_refused_connection_as_connect() {
+    // A port that was just free: nothing listens there.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url: reqwest::Url = format!("http://127.0.0.1:{port}/").parse().unwrap();
+    let mut p = plan(2, Pace::Closed, 30);
+    p.max_requests = 10;
+    let m = direct_run(url, &p).await;
+    let r = &m.routes[0];
+    assert_eq!(r.requests, 10);
+    assert_eq!(r.errors_by_kind().get("connect").copied(), Some(10));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_route_on_an_ip_literal_is_measured_without_a_lookup() {
+    let lab = lab().await;
+    let (url, stop) = keepalive_server(None).await;
+    let r = Route {
+        name: "ip".into(),
+        path: url.to_string(),
+        ..Route::default()
+    };
+    let outs = run_kind(
+        &lab,
+        "perf.latency",
+        vec![r],
+        &[("samples", "5"), ("warmup", "1")],
+    )
+    .await;
+    assert_eq!(outs.len(), 1);
+    assert_eq!(
+        outs[0].status,
+        launch_ready::finding::CheckStatus::Pass,
+        "{}",
+        outs[0].summary
+    );
+    stop.cancel();
+}

@@ -119,6 +119,8 @@ pub enum Action {
     RiskCard,
     /// `T`: switch to the next colour theme.
     NextTheme,
+    /// `v` on the checklist: the load test's live view, next target, hidden.
+    LiveView,
 }
 
 /// What the keyring probe found.

@@ -230,6 +230,8 @@ pub enum Modal {
     RiskCard {
         index: usize,
     },
+    /// A check that sends load, waiting for the operator's yes.
+    LoadConfirm(super::load_run::LoadConfirm),
 }
 
 /// The furthest each scrollable pane can scroll before it would show only blank rows. Only
@@ -279,6 +281,8 @@ pub enum InputMode {
     Unsaved,
     /// The single-risk view.
     RiskCard,
+    /// The confirmation before a load test.
+    LoadConfirm,
 }
 
 /// What `u` restores on the targets screen.
@@ -347,6 +351,8 @@ pub struct App {
     /// The demo lab's switchable route (its URL), monitored with the session's pages and
     /// taken down or brought back with `d`.
     pub demo_route: Option<String>,
+    /// The live view of the latest load test started from the checklist.
+    pub load_view: Option<super::load_run::LoadView>,
 }
 
 impl App {
@@ -402,6 +408,7 @@ impl App {
             theme: ThemeName::Dark,
             monitor: crate::monitor::board::Board::default(),
             demo_route: None,
+            load_view: None,
         }
     }
 
@@ -449,6 +456,7 @@ impl App {
             Some(Modal::Credentials(_)) => InputMode::Credentials,
             Some(Modal::Unsaved { .. }) => InputMode::Unsaved,
             Some(Modal::RiskCard { .. }) => InputMode::RiskCard,
+            Some(Modal::LoadConfirm(_)) => InputMode::LoadConfirm,
         }
     }
 

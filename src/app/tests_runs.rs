@@ -222,7 +222,7 @@ fn cancel_all_reports_how_many_runs_it_stopped() {
 }
 
 #[test]
-fn a_load_test_in_a_batch_is_pointed_at_the_load_command_not_called_unavailable() {
+fn a_load_test_in_a_batch_asks_first_and_is_not_called_unavailable() {
     let mut rb = (*super::tests::app().runbook).clone();
     if let crate::runbook::Run::Auto { kind, .. } = &mut rb.stages[4].checks[0].run {
         *kind = crate::runbook::model::KindName(crate::checks::catalog::kind("perf.load").unwrap());
@@ -236,8 +236,12 @@ fn a_load_test_in_a_batch_is_pointed_at_the_load_command_not_called_unavailable(
     assert!(!ids.contains(&"perf-check".to_string()), "{ids:?}");
     let message = app.status.clone().unwrap_or_default();
     assert!(
-        message.contains("perf.load sends load: run `launch-ready load --session acme`"),
+        message.contains("perf.load sends load: asking first"),
         "{message}"
+    );
+    assert!(
+        matches!(app.modal, Some(super::state::Modal::LoadConfirm(_))),
+        "the confirmation is open"
     );
     assert!(
         !message.contains("not available yet: perf.load"),

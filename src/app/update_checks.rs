@@ -25,6 +25,10 @@ pub(super) fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect
             run(app, &checks, "this stage", Skipped::Keep, fx);
             return;
         }
+        Action::LiveView => {
+            super::load_run::toggle(app);
+            return;
+        }
         Action::CancelAll => {
             if app.running.is_empty() {
                 app.status = Some("nothing is running".into());
@@ -166,6 +170,7 @@ fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut V
     let mut jobs = Vec::new();
     let mut unavailable = Vec::new();
     let mut sends_load = Vec::new();
+    let mut load_checks = Vec::new();
     let mut kept = 0;
     for check in checks {
         if skipped == Skipped::Keep
@@ -177,10 +182,12 @@ fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut V
         }
         match crate::plan::job_for(check) {
             Some(Ok(job)) => jobs.push(job),
-            // Built but sending load: the screen has no confirmation for it yet, so it is
-            // left to `launch-ready load`, which asks.
+            // Built but sending load: it starts only after the confirmation dialog.
             Some(Err(kind)) if kind.profile.built && kind.profile.confirm => {
                 sends_load.push(kind.name);
+                if !app.running.contains(&check.id) {
+                    load_checks.push(check.clone());
+                }
             }
             Some(Err(kind)) => unavailable.push(kind.name),
             None => {}
@@ -209,13 +216,15 @@ fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut V
         ));
     }
     if !sends_load.is_empty() {
-        message.push_str(&format!(
-            "; {} sends load: run `launch-ready load --session {}` (it asks first)",
-            sends_load.join(", "),
-            app.session.name
-        ));
+        let asking = format!("{} sends load: asking first", sends_load.join(", "));
+        if jobs.is_empty() && unavailable.is_empty() && kept == 0 {
+            message = asking;
+        } else {
+            message.push_str(&format!("; {asking}"));
+        }
     }
     app.status = Some(message);
+    super::load_run::ask(app, &load_checks);
     if !jobs.is_empty() {
         if app.running.is_empty() {
             app.batch.clear();
@@ -245,7 +254,13 @@ pub(super) fn on_engine(app: &mut App, event: EngineEvent, fx: &mut Vec<Effect>)
                 app.progress.insert(check_id, message);
             }
         }
+        EngineEvent::LoadSample {
+            check_id,
+            target,
+            snapshot,
+        } => super::load_run::on_sample(app, check_id, target, *snapshot),
         EngineEvent::Finished { check_id, evidence } => {
+            super::load_run::on_ended(app, &check_id);
             app.running.remove(&check_id);
             app.previous.remove(&check_id);
             app.progress.remove(&check_id);
@@ -275,6 +290,7 @@ pub(super) fn on_engine(app: &mut App, event: EngineEvent, fx: &mut Vec<Effect>)
             }
         }
         EngineEvent::Cancelled { check_id } => {
+            super::load_run::on_ended(app, &check_id);
             app.running.remove(&check_id);
             app.progress.remove(&check_id);
             let back = app.previous.remove(&check_id).unwrap_or_else(|| {

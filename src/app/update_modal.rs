@@ -171,6 +171,17 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         }
         Modal::Credentials(form) => on_credentials(app, form, action, fx).map(Modal::Credentials),
         Modal::Unsaved { retrying, note } => on_unsaved(app, action, retrying, note, fx),
+        Modal::LoadConfirm(c) => match action {
+            Action::Confirm => {
+                super::load_run::confirmed(app, c, fx);
+                None
+            }
+            Action::Close => {
+                super::load_run::declined(app);
+                None
+            }
+            _ => Some(Modal::LoadConfirm(c)),
+        },
     };
 }
 

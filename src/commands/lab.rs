@@ -102,7 +102,10 @@ pub fn run(args: &LabArgs) -> Outcome {
             let addr = listener
                 .local_addr()
                 .map_err(|e| Failure::usage(e.to_string()))?;
-            let _ = writeln!(stdout, "keep-alive HTTP/1.1 server: http://{addr}/");
+            let _ = writeln!(
+                stdout,
+                "keep-alive HTTP/1.1 server: http://{addr}/ (/delay/MS answers after MS ms)"
+            );
             tokio::spawn(crate::lab::keepalive::serve(listener, None, token.clone()));
         }
         let hook = crate::lab::hook::HookReceiver::start().await.ok();

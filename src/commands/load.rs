@@ -23,7 +23,7 @@ struct Planned {
     routes: Vec<RouteSpec>,
     plan: LoadPlan,
     budgets: Budgets,
-    net: Net,
+    net: std::sync::Arc<Net>,
     json: bool,
 }
 
@@ -151,7 +151,7 @@ fn plan(a: &LoadArgs) -> Result<Planned, String> {
             perf::step::MAX_STEPS
         ));
     }
-    let net = Net::new(&network)?;
+    let net = std::sync::Arc::new(Net::new(&network)?);
     Ok(Planned {
         routes: specs,
         plan,
@@ -199,7 +199,11 @@ pub fn run(a: &LoadArgs, out: &mut String) -> Outcome {
         let p = plan(a).map_err(Failure::usage)?;
         confirm(a, &p)?;
         let client = p.net.client_for(&p.routes[0].url).map_err(Failure::usage)?;
-        Ok::<_, Failure>((p, client))
+        let transport = perf::Transport {
+            client,
+            net: Some(p.net.clone()),
+        };
+        Ok::<_, Failure>((p, transport))
     })?;
     let token = CancellationToken::new();
     let on_ctrl_c = token.clone();
@@ -268,7 +272,7 @@ type LiveResult = (
 fn live(
     runtime: &tokio::runtime::Runtime,
     p: &Planned,
-    client: reqwest::Client,
+    client: perf::Transport,
     token: CancellationToken,
 ) -> Result<LiveResult, Failure> {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

@@ -167,6 +167,18 @@ impl Progress {
     }
 }
 
+impl Progress {
+    /// Forwards one interval of a load test. Not throttled: the generator's ticker already
+    /// sends one per interval (a second), aggregated on its side.
+    pub fn load_sample(&self, target: &str, snapshot: crate::checks::perf::Snapshot) {
+        let _ = self.tx.send(EngineEvent::LoadSample {
+            check_id: self.check_id.clone(),
+            target: target.to_string(),
+            snapshot: Box::new(snapshot),
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

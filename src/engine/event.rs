@@ -25,6 +25,14 @@ pub enum EngineEvent {
     Started { check_id: String },
     /// Human-readable progress line for a running job (target being probed, hop followed…).
     Progress { check_id: String, message: String },
+    /// One interval of a running load test, already aggregated (one a second), for the
+    /// live view.
+    LoadSample {
+        check_id: String,
+        /// The target (route URL) the run loads; a job runs its targets side by side.
+        target: String,
+        snapshot: Box<crate::checks::perf::Snapshot>,
+    },
     /// A job completed: one evidence entry aggregating every target it ran against.
     Finished {
         check_id: String,

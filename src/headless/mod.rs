@@ -312,7 +312,11 @@ pub async fn run(plan: &Plan) -> Report {
             Some(EngineEvent::Cancelled { check_id }) => {
                 done.insert(check_id, Vec::new());
             }
-            Some(EngineEvent::Started { .. } | EngineEvent::Progress { .. }) => {}
+            Some(
+                EngineEvent::Started { .. }
+                | EngineEvent::Progress { .. }
+                | EngineEvent::LoadSample { .. },
+            ) => {}
             None => break,
         }
     }

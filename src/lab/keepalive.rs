@@ -2,7 +2,9 @@
 //! itself: the lab's web servers close every connection (they need exact control over
 //! each answer), which would make a benchmark measure TLS handshakes. This one answers
 //! every GET on a connection with the same small body until the client closes it, and
-//! can stall one chosen request to show what coordinated omission hides.
+//! can stall one chosen request to show what coordinated omission hides. `GET /delay/MS`
+//! answers after MS milliseconds (at most `MAX_DELAY_MS`): a fixed server time, so a
+//! benchmark can tell the generator's own latency from the server's.
 //!
 //! Only request heads are read (no body support): it is for GET benchmarks.
 
@@ -17,6 +19,8 @@ use tokio_util::sync::CancellationToken;
 const MAX_HEAD: usize = 16 * 1024;
 /// A connection idle this long is closed.
 const IDLE: Duration = Duration::from_secs(30);
+/// Longest delay `/delay/MS` grants.
+pub const MAX_DELAY_MS: u64 = 10_000;
 
 const REPLY: &[u8] =
     b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\nhello, world\n";
@@ -52,13 +56,26 @@ pub async fn serve(listener: TcpListener, stall: Option<Stall>, token: Cancellat
     }
 }
 
+/// The delay a request head asks for: `GET /delay/MS HTTP/1.1`.
+fn delay_of(head: &[u8]) -> Option<Duration> {
+    let line = head.split(|b| *b == b'\r').next()?;
+    let line = std::str::from_utf8(line).ok()?;
+    let path = line.split(' ').nth(1)?;
+    let ms: u64 = path.strip_prefix("/delay/")?.parse().ok()?;
+    Some(Duration::from_millis(ms.min(MAX_DELAY_MS)))
+}
+
 async fn connection(mut sock: tokio::net::TcpStream, stall: Option<Stall>, seen: Arc<AtomicUsize>) {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
     loop {
         // Every complete head in the buffer gets one answer (pipelining included).
         while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let delay = delay_of(&buf[..end]);
             buf.drain(..end + 4);
+            if let Some(d) = delay {
+                tokio::time::sleep(d).await;
+            }
             let n = seen.fetch_add(1, Ordering::Relaxed) + 1;
             if let Some(s) = stall
                 && s.nth == n
@@ -76,5 +93,24 @@ async fn connection(mut sock: tokio::net::TcpStream, stall: Option<Stall>, seen:
             Ok(Ok(n)) if n > 0 => buf.extend_from_slice(&chunk[..n]),
             _ => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delay_is_read_from_the_request_line_and_capped() {
+        assert_eq!(
+            delay_of(b"GET /delay/25 HTTP/1.1\r\nhost: x"),
+            Some(Duration::from_millis(25))
+        );
+        assert_eq!(
+            delay_of(b"GET /delay/99999999 HTTP/1.1"),
+            Some(Duration::from_millis(MAX_DELAY_MS))
+        );
+        assert_eq!(delay_of(b"GET / HTTP/1.1\r\nhost: x"), None);
+        assert_eq!(delay_of(b"GET /delay/abc HTTP/1.1"), None);
     }
 }

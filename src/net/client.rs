@@ -209,8 +209,18 @@ pub async fn connect_tcp(
     port: u16,
 ) -> Result<TcpStream, String> {
     let timeout = Duration::from_secs(settings.timeout_secs.max(1));
+    // An IP literal (`127.0.0.1`, `[::1]`) needs no lookup.
+    let literal = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+        .ok();
     let addrs: Vec<SocketAddr> = match connect_target(&settings.connect_to, host, port) {
         Some(a) => vec![a],
+        None if literal.is_some() => literal
+            .map(|ip| SocketAddr::new(ip, port))
+            .into_iter()
+            .collect(),
         None => resolver
             .ips(host)
             .await

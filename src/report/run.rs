@@ -70,7 +70,11 @@ pub async fn run_all(runbook: &Runbook, session: &mut Session, confirmed: bool) 
                 waiting.remove(&check_id);
                 summary.cancelled += 1;
             }
-            Some(EngineEvent::Started { .. } | EngineEvent::Progress { .. }) => {}
+            Some(
+                EngineEvent::Started { .. }
+                | EngineEvent::Progress { .. }
+                | EngineEvent::LoadSample { .. },
+            ) => {}
             None => break,
         }
     }

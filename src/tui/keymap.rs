@@ -51,6 +51,7 @@ pub enum Context {
     Picker,
     PickerForm,
     Unsaved,
+    LoadConfirm,
 }
 
 impl Context {
@@ -71,6 +72,7 @@ impl Context {
             Context::Picker => "Session picker",
             Context::PickerForm => "New session form",
             Context::Unsaved => "Quitting with unsaved changes",
+            Context::LoadConfirm => "Load test confirmation",
         }
     }
 }
@@ -143,6 +145,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Timeline, &[key('p')], "p", Action::PauseClock, "pause the sprint clock (nights), or resume it"),
     bind(X::Timeline, &[key('+'), key('=')], "+", Action::ClockEarlier, "sprint start 1h earlier (the clock goes on an hour)"),
     bind(X::Timeline, &[key('-')], "-", Action::ClockLater, "sprint start 1h later (the clock goes back an hour)"),
+    bind(X::Checklist, &[key('v')], "v", Action::LiveView, "load test live view: next target, hide"),
     bind(X::Risks, &[key('d')], "d", Action::Decide, "record a go / no-go decision"),
     bind(X::Risks, &[code(KeyCode::Enter)], "Enter", Action::GoToCheck, "open the check behind the selected risk"),
     bind(X::Risks, &[key('a')], "a", Action::AcceptRisk, "accept the selected risk (asks reason and owner)"),
@@ -197,6 +200,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Unsaved, &[key('w')], "w", Action::WriteCopy, "write a copy to a new file"),
     bind(X::Unsaved, &[key('d')], "d", Action::DiscardQuit, "discard the unsaved changes and quit"),
     bind(X::Unsaved, &[code(KeyCode::Esc)], "Esc", Action::Close, "stay in the session"),
+    bind(X::LoadConfirm, &[key('y')], "y", Action::Confirm, "send the load"),
+    bind(X::LoadConfirm, &[key('n'), code(KeyCode::Esc)], "n Esc", Action::Close, "do not send anything"),
 ];
 
 /// The contexts searched for a mode, most specific first.
@@ -216,6 +221,7 @@ fn contexts(mode: InputMode) -> &'static [Context] {
         InputMode::PickerForm => &[Context::PickerForm],
         InputMode::Unsaved => &[Context::Unsaved],
         InputMode::RiskCard => &[Context::RiskCard],
+        InputMode::LoadConfirm => &[Context::LoadConfirm],
     }
 }
 
@@ -270,6 +276,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)>
         Context::Picker,
         Context::PickerForm,
         Context::Unsaved,
+        Context::LoadConfirm,
     ];
     order
         .iter()

@@ -10,6 +10,7 @@
 //! demo lab in this process, so its checks have something to answer them.
 
 pub mod executor;
+mod frame_log;
 pub mod keymap;
 pub mod monitor;
 pub mod mouse;
@@ -250,6 +251,7 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
     let mut failure = None;
     let mut save_open = true;
     let mut next_snapshot = Instant::now();
+    let mut frame_log = frame_log::FrameLog::from_env();
     while !app.quitting {
         // One copy of the session per save interval, however many changes it holds.
         if executor.save_due && Instant::now() >= next_snapshot {
@@ -258,9 +260,13 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
             next_snapshot = Instant::now() + SNAPSHOT_EVERY;
         }
         if dirty && Instant::now() >= next_frame {
+            let began = std::time::Instant::now();
             if let Err(e) = guard.terminal.draw(|f| view::render(&app, f)) {
                 failure = Some(Failure::runtime(format!("cannot draw: {e}")));
                 break;
+            }
+            if let Some(log) = &mut frame_log {
+                log.frame(began);
             }
             dirty = false;
             next_frame = Instant::now() + FRAME;
@@ -268,6 +274,12 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
         let msg = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => match translate(&app, &guard, event) {
+                    Some(msg @ Msg::Action(_)) => {
+                        if let Some(log) = &mut frame_log {
+                            log.key();
+                        }
+                        msg
+                    }
                     Some(msg) => msg,
                     None => continue,
                 },

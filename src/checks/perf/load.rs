@@ -12,10 +12,17 @@
 //!
 //! Samples go into per-route HDR histograms behind a short lock; a ticker task takes a
 //! per-interval snapshot of them for the live view, off whatever thread draws it.
+//!
+//! Plain-HTTP routes go over one connection per worker (`direct`) when the run has the
+//! network stack to open them; everything else through the pooled client. A worker checks
+//! the run's end and cancellation once around its whole loop, not per request: a timer
+//! and a cancellation waiter registered per request were a large share of its cost.
 
 use super::PerfError;
+use super::direct::{Conns, DirectRoute};
 use super::request::{RouteSpec, exchange};
 use super::stats::{IntervalStats, RouteStats, Sample};
+use crate::net::Net;
 use reqwest::Client;
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -131,8 +138,27 @@ impl Measured {
     }
 }
 
+/// How requests reach the server: the pooled client, and the network stack for the
+/// direct plain-HTTP connections when the caller has one.
+#[derive(Clone)]
+pub struct Transport {
+    pub client: Client,
+    pub net: Option<Arc<Net>>,
+}
+
+impl From<Client> for Transport {
+    fn from(client: Client) -> Transport {
+        Transport { client, net: None }
+    }
+}
+
 struct Shared {
     routes: Vec<RouteSpec>,
+    /// The direct form of each plain-HTTP route, when the run has a network stack.
+    direct: Vec<Option<DirectRoute>>,
+    net: Option<Arc<Net>>,
+    /// Open loop: connections between two requests, for the next task to take.
+    idle: Mutex<Vec<Conns>>,
     stats: Vec<Mutex<RouteStats>>,
     client: Client,
     timeout: Duration,
@@ -140,6 +166,18 @@ struct Shared {
 }
 
 impl Shared {
+    /// One exchange with `route`, over `conns` when the route can go direct.
+    async fn exchange(
+        &self,
+        conns: Option<&mut Conns>,
+        route: usize,
+    ) -> (Option<super::stats::ErrorKind>, u64) {
+        match (conns, &self.direct[route]) {
+            (Some(c), Some(d)) => c.exchange(d, self.timeout).await,
+            _ => exchange(&self.client, &self.routes[route], self.timeout).await,
+        }
+    }
+
     fn record(&self, route: usize, s: &Sample) {
         if let Some(m) = self.stats.get(route)
             && let Ok(mut st) = m.lock()
@@ -152,7 +190,7 @@ impl Shared {
 /// Runs `plan` against `routes` (round robin) until its duration or request count is
 /// reached or `token` is cancelled. `live` receives one snapshot per interval.
 pub async fn run(
-    client: Client,
+    transport: impl Into<Transport>,
     routes: Vec<RouteSpec>,
     plan: &LoadPlan,
     token: CancellationToken,
@@ -162,8 +200,15 @@ pub async fn run(
     if routes.is_empty() {
         return Err(PerfError::NoRoute);
     }
+    let Transport { client, net } = transport.into();
     let shared = Arc::new(Shared {
         stats: routes.iter().map(|_| Mutex::default()).collect(),
+        direct: routes
+            .iter()
+            .map(|r| net.as_ref().and_then(|_| DirectRoute::of(r)))
+            .collect(),
+        net,
+        idle: Mutex::new(Vec::new()),
         routes,
         client,
         timeout: plan.timeout,
@@ -263,29 +308,34 @@ async fn closed(shared: &Arc<Shared>, plan: &LoadPlan, end: Instant, token: &Can
         let token = token.clone();
         let max = plan.max_requests;
         set.spawn(async move {
-            loop {
-                let i = shared.sent.fetch_add(1, Ordering::Relaxed);
-                if i >= max || Instant::now() >= end {
-                    shared.sent.fetch_sub(1, Ordering::Relaxed);
-                    return;
+            let work = async {
+                let mut conns = shared.net.clone().map(Conns::new);
+                loop {
+                    let i = shared.sent.fetch_add(1, Ordering::Relaxed);
+                    if i >= max {
+                        shared.sent.fetch_sub(1, Ordering::Relaxed);
+                        return;
+                    }
+                    let route = usize::try_from(i).unwrap_or(0) % shared.routes.len();
+                    let t0 = Instant::now();
+                    let (error, bytes) = shared.exchange(conns.as_mut(), route).await;
+                    let d = t0.elapsed();
+                    shared.record(
+                        route,
+                        &Sample {
+                            corrected: d,
+                            raw: d,
+                            error,
+                            bytes,
+                        },
+                    );
                 }
-                let route = usize::try_from(i).unwrap_or(0) % shared.routes.len();
-                let t0 = Instant::now();
-                let (error, bytes) = tokio::select! {
-                    () = token.cancelled() => return,
-                    () = sleep_until(end) => return,
-                    r = exchange(&shared.client, &shared.routes[route], shared.timeout) => r,
-                };
-                let d = t0.elapsed();
-                shared.record(
-                    route,
-                    &Sample {
-                        corrected: d,
-                        raw: d,
-                        error,
-                        bytes,
-                    },
-                );
+            };
+            // The end and the cancellation cut the worker wherever it is, in flight included.
+            tokio::select! {
+                () = token.cancelled() => {}
+                () = sleep_until(end) => {}
+                () = work => {}
             }
         });
     }
@@ -357,13 +407,27 @@ async fn open(
         let task_token = token.clone();
         set.spawn(async move {
             let _permit = permit;
+            // At most N tasks run at once, so at most N connections are open.
+            let mut conns = task_shared.net.as_ref().map(|net| {
+                task_shared
+                    .idle
+                    .lock()
+                    .ok()
+                    .and_then(|mut idle| idle.pop())
+                    .unwrap_or_else(|| Conns::new(net.clone()))
+            });
             let sent = Instant::now();
             let (error, bytes) = tokio::select! {
                 () = task_token.cancelled() => return,
                 () = sleep_until(end) => return,
-                r = exchange(&task_shared.client, &task_shared.routes[route], task_shared.timeout) => r,
+                r = task_shared.exchange(conns.as_mut(), route) => r,
             };
             let done = Instant::now();
+            if let Some(c) = conns
+                && let Ok(mut idle) = task_shared.idle.lock()
+            {
+                idle.push(c);
+            }
             task_shared.record(
                 route,
                 &Sample {

@@ -7,13 +7,15 @@
 //! `step` the first-bottleneck step test. Everything takes plain values (a client, routes,
 //! a plan) so it can be driven against any loopback server.
 
+pub mod direct;
+pub mod live;
 pub mod load;
 pub mod report;
 pub mod request;
 pub mod stats;
 pub mod step;
 
-pub use load::{LoadPlan, Measured, Pace, Snapshot};
+pub use load::{LoadPlan, Measured, Pace, Snapshot, Transport};
 pub use report::{Budgets, LoadReport, RouteReport};
 pub use request::RouteSpec;
 

@@ -3,10 +3,9 @@
 //! budget or the error rate crosses the error budget, and name that step. It answers the
 //! roadmaps' "where does the first bottleneck appear" with a number of concurrent users.
 
-use super::load::{self, LoadPlan, MAX_DURATION, Pace};
+use super::load::{self, LoadPlan, MAX_DURATION, Pace, Transport};
 use super::report::{Budgets, LoadReport, findings};
 use super::{PerfError, RouteSpec};
-use reqwest::Client;
 use serde::Serialize;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -40,13 +39,14 @@ pub struct StepReport {
 
 /// Runs `steps` (each for `each.duration`) until one is over budget.
 pub async fn run(
-    client: Client,
+    client: impl Into<Transport>,
     routes: Vec<RouteSpec>,
     steps: &[usize],
     each: &LoadPlan,
     budgets: Budgets,
     token: CancellationToken,
 ) -> Result<StepReport, PerfError> {
+    let client = client.into();
     if steps.is_empty() || steps.len() > MAX_STEPS {
         return Err(PerfError::Cap(format!(
             "a step test takes 1 to {MAX_STEPS} steps"

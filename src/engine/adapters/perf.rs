@@ -193,14 +193,42 @@ async fn latency(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> Ch
     }
 }
 
+/// The caps one `perf.load` target runs under, from the runbook check's parameters: what
+/// the TUI's confirmation shows and what the run then uses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoadCaps {
+    pub connections: usize,
+    pub duration: Duration,
+    /// A request cap when the runbook sets one.
+    pub requests: Option<u64>,
+    /// Requests/s in open loop, when the runbook sets a rate.
+    pub rate: Option<f64>,
+}
+
+impl LoadCaps {
+    pub fn from_params(params: &std::collections::BTreeMap<String, String>) -> LoadCaps {
+        let get = |k: &str| params.get(k).map(|v| v.trim());
+        LoadCaps {
+            connections: get("connections")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(10),
+            duration: Duration::from_secs(
+                get("duration").and_then(|v| v.parse().ok()).unwrap_or(20),
+            )
+            .min(within("perf.load")),
+            requests: get("requests").and_then(|v| v.parse().ok()),
+            rate: get("rate").and_then(|v| v.parse().ok()),
+        }
+    }
+}
+
 async fn load(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> CheckOutcome {
-    let max = within("perf.load");
-    let duration = Duration::from_secs(param(&i, "duration").unwrap_or(20)).min(max);
+    let caps = LoadCaps::from_params(&i.params);
     let plan = LoadPlan {
-        connections: param(&i, "connections").unwrap_or(10),
-        pace: param::<f64>(&i, "rate").map_or(Pace::Closed, Pace::Rate),
-        duration,
-        max_requests: param(&i, "requests").unwrap_or(perf::load::MAX_REQUESTS),
+        connections: caps.connections,
+        pace: caps.rate.map_or(Pace::Closed, Pace::Rate),
+        duration: caps.duration,
+        max_requests: caps.requests.unwrap_or(perf::load::MAX_REQUESTS),
         timeout: request_timeout(&i),
         interval: Duration::from_secs(1),
     };
@@ -212,6 +240,7 @@ async fn load(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> Check
     // Each interval becomes one progress line; the engine's `Progress` throttles it.
     let forward = tokio::spawn(async move {
         while let Some(s) = rx.recv().await {
+            progress.load_sample(&name, s.clone());
             if let Some(r) = s.routes.first() {
                 progress.report(format!(
                     "{name}: {:.0} req/s, p95 {:.0} ms, {} errors",
@@ -222,7 +251,12 @@ async fn load(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> Check
             }
         }
     });
-    let result = perf::load::run(client, vec![route.clone()], &plan, token, Some(tx)).await;
+    // Plain-HTTP routes go over one connection per worker, through the run's network stack.
+    let transport = perf::Transport {
+        client,
+        net: Some(i.net.clone()),
+    };
+    let result = perf::load::run(transport, vec![route.clone()], &plan, token, Some(tx)).await;
     forward.abort();
     match result {
         Ok(m) => judge("perf.load", &i, &m, &[route], plan.pace, plan.connections),

@@ -18,9 +18,16 @@ pub async fn host_ready(net: &Net, host: &str, ports: &[u16]) -> Result<(), NotR
     if host.is_empty() {
         return Err(Box::new(outcome::error("no host given")));
     }
-    if ports
-        .iter()
-        .any(|p| connect_target(&net.settings.connect_to, host, *p).is_some())
+    // An override or an IP literal (`127.0.0.1`, `[::1]`) needs no lookup.
+    let literal = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+        .is_ok();
+    if literal
+        || ports
+            .iter()
+            .any(|p| connect_target(&net.settings.connect_to, host, *p).is_some())
     {
         return Ok(());
     }

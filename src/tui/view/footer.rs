@@ -88,6 +88,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         InputMode::Credentials => "a add · Enter set · x delete · Esc close",
         InputMode::Unsaved => "r retry · w write a copy · d discard and quit · Esc stay",
         InputMode::RiskCard => "→ next risk · ← previous · Esc back to the list",
+        InputMode::LoadConfirm => "y send the load · n / Esc do not send",
         InputMode::Picker | InputMode::PickerForm => "",
     };
     let second = match long_message {

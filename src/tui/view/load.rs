@@ -1,9 +1,9 @@
 //! The live view of a load test: requests/s and p95 over time, the latency histogram and
 //! errors by kind, per route. The generator's ticker aggregates samples into one snapshot
-//! per interval off the UI thread; this module only keeps a bounded window of those
-//! snapshots and draws them, so a frame costs the same at 5 connections or 500.
+//! per interval off the UI thread; `LiveLoad` keeps a bounded window of those snapshots
+//! and this module draws them, so a frame costs the same at 5 connections or 500.
 
-use crate::checks::perf::Snapshot;
+pub use crate::checks::perf::live::{KEEP, LiveLoad};
 use crate::checks::perf::stats::ErrorKind;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,10 +11,6 @@ use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::Line;
 use ratatui::widgets::{Axis, BarChart, Block, Chart, Dataset, GraphType, Paragraph, Sparkline};
-use std::collections::{BTreeMap, VecDeque};
-
-/// Snapshots kept for the charts (two minutes at one per second).
-pub const KEEP: usize = 120;
 
 const COLORS: [Color; 6] = [
     Color::Cyan,
@@ -24,60 +20,6 @@ const COLORS: [Color; 6] = [
     Color::Red,
     Color::Blue,
 ];
-
-/// What the live view shows, fed one snapshot at a time.
-#[derive(Debug, Clone, Default)]
-pub struct LiveLoad {
-    pub title: String,
-    pub routes: Vec<String>,
-    pub selected: usize,
-    pub elapsed_s: f64,
-    pub finished: bool,
-    points: VecDeque<Snapshot>,
-    /// Per route: errors by kind and the latency histogram over the whole run so far
-    /// (bucket upper bound in µs → count; a few dozen keys at most).
-    errors: Vec<[u64; 5]>,
-    histogram: Vec<BTreeMap<u64, u64>>,
-}
-
-impl LiveLoad {
-    pub fn new(title: impl Into<String>, routes: Vec<String>) -> LiveLoad {
-        let n = routes.len();
-        LiveLoad {
-            title: title.into(),
-            routes,
-            errors: vec![[0; 5]; n],
-            histogram: vec![BTreeMap::new(); n],
-            ..LiveLoad::default()
-        }
-    }
-
-    pub fn push(&mut self, s: Snapshot) {
-        self.elapsed_s = s.at_s;
-        for (i, r) in s.routes.iter().enumerate() {
-            if let Some(e) = self.errors.get_mut(i) {
-                for (k, n) in e.iter_mut().zip(r.errors_by_kind) {
-                    *k += n;
-                }
-            }
-            if let Some(h) = self.histogram.get_mut(i) {
-                for b in &r.histogram {
-                    *h.entry((b.le_ms * 1000.0).round() as u64).or_default() += b.count;
-                }
-            }
-        }
-        if self.points.len() == KEEP {
-            self.points.pop_front();
-        }
-        self.points.push_back(s);
-    }
-
-    pub fn next_route(&mut self) {
-        if !self.routes.is_empty() {
-            self.selected = (self.selected + 1) % self.routes.len();
-        }
-    }
-}
 
 fn rps_series(live: &LiveLoad, route: usize) -> Vec<(f64, f64)> {
     live.points
@@ -172,10 +114,14 @@ pub fn draw(frame: &mut Frame, area: Rect, live: &LiveLoad) {
         .zip(errs)
         .map(|(k, n)| (k.as_str(), n))
         .collect();
+    // Five bars share the pane: as wide as fits, up to the longest label.
+    let bar = (err_area.width.saturating_sub(2) / 5)
+        .saturating_sub(1)
+        .clamp(1, 7);
     frame.render_widget(
         BarChart::default()
             .block(Block::bordered().title("errors by kind"))
-            .bar_width(7)
+            .bar_width(bar)
             .bar_style(Style::default().fg(Color::Red))
             .data(bars.as_slice()),
         err_area,
@@ -198,7 +144,9 @@ pub fn draw(frame: &mut Frame, area: Rect, live: &LiveLoad) {
             .data(hist.as_slice()),
         bottom,
     );
-    let keys = if live.finished {
+    let keys = if !live.keys.is_empty() {
+        live.keys.as_str()
+    } else if live.finished {
         "any key closes"
     } else {
         "Tab next route · q / Esc / Ctrl-C cancels"
@@ -216,6 +164,7 @@ pub fn draw(frame: &mut Frame, area: Rect, live: &LiveLoad) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::perf::Snapshot;
     use crate::checks::perf::stats::{Bucket, IntervalStats};
 
     #[test]

@@ -25,6 +25,7 @@ pub mod footer;
 pub mod help;
 pub mod layout;
 pub mod load;
+pub mod load_run;
 pub mod monitor;
 pub mod notes;
 pub mod picker;
@@ -66,6 +67,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Monitor => monitor::render(app, frame, main.body),
     }
     footer::render(app, frame, main.footer);
+    if app.screen() == Screen::Checklist {
+        load_run::render_live(app, frame, main.body);
+    }
     match &app.modal {
         None => {}
         Some(Modal::Note {
@@ -80,6 +84,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Modal::Credentials(form)) => credentials::render(app, frame, form),
         Some(Modal::Unsaved { note, .. }) => unsaved::render(app, frame, note.as_deref()),
         Some(Modal::RiskCard { index }) => risk_card::render(app, frame, *index),
+        Some(Modal::LoadConfirm(c)) => load_run::render_confirm(app, frame, c),
     }
     if app.presenter() {
         redact::buffer(frame.buffer_mut());

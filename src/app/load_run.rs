@@ -1,0 +1,155 @@
+//! Load tests from the checklist: a check that sends load (`perf.load`) starts only after
+//! the operator said yes to a dialog naming its targets, connections and caps; then it
+//! runs as an ordinary job (the cancel keys stop it), and its interval snapshots feed a
+//! live view. The generator aggregates its samples into one snapshot per interval on the
+//! runtime's workers; this state only appends them to a bounded window, so the UI thread
+//! does a fixed amount of work per second whatever the connection count.
+
+use super::effect::Effect;
+use super::state::{App, Modal};
+use crate::checks::perf::Snapshot;
+use crate::checks::perf::live::LiveLoad;
+use crate::engine::Job;
+use crate::engine::adapters::perf::LoadCaps;
+use crate::runbook::Check;
+
+/// The confirmation asked before a load test starts.
+#[derive(Debug, Clone)]
+pub struct LoadConfirm {
+    /// The jobs that start on yes.
+    pub jobs: Vec<Job>,
+    /// What each job will do, for the dialog.
+    pub plans: Vec<LoadPlanView>,
+}
+
+/// One check's load as the dialog shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadPlanView {
+    pub title: String,
+    /// The URLs loaded (the session's routes), side by side.
+    pub targets: Vec<String>,
+    pub caps: LoadCaps,
+}
+
+/// The live view of the load test running (or last run) from the checklist.
+#[derive(Debug, Clone)]
+pub struct LoadView {
+    pub check_id: String,
+    /// One view per target, in the order their first interval came in.
+    pub targets: Vec<LiveLoad>,
+    /// The target on screen.
+    pub selected: usize,
+    /// Whether the panel is drawn (`v` hides and shows it).
+    pub shown: bool,
+}
+
+/// Keys shown under the live view in the TUI.
+pub const KEYS: &str = "v next target / hide · c cancels the run · C cancels every run";
+
+/// Asks before `checks` (each sending load) start. Checks that cannot be planned (a kind
+/// this build does not run) are left out; nothing is asked when none remains.
+pub fn ask(app: &mut App, checks: &[Check]) -> bool {
+    let mut jobs = Vec::new();
+    let mut plans = Vec::new();
+    for check in checks {
+        let Some(Ok(job)) = crate::plan::job_for_confirmed(check, true) else {
+            continue;
+        };
+        let targets = crate::engine::targets::for_kind(job.kind, &app.session.targets)
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        plans.push(LoadPlanView {
+            title: check.title.clone(),
+            targets,
+            caps: LoadCaps::from_params(&job.params),
+        });
+        jobs.push(job);
+    }
+    if jobs.is_empty() {
+        return false;
+    }
+    app.modal = Some(Modal::LoadConfirm(LoadConfirm { jobs, plans }));
+    true
+}
+
+/// Yes: the jobs start with the session's scope, as any run does.
+pub fn confirmed(app: &mut App, confirm: LoadConfirm, fx: &mut Vec<Effect>) {
+    let scope = crate::plan::scope(
+        &app.session.name,
+        app.session.targets.clone(),
+        app.session.network.clone(),
+        app.runbook.targets.clone(),
+    );
+    if app.running.is_empty() {
+        app.batch.clear();
+    }
+    let n = confirm.jobs.len();
+    app.status = Some(format!(
+        "load test started ({n} check(s)): v shows the live view, c cancels"
+    ));
+    fx.push(Effect::RunChecks {
+        jobs: confirm.jobs,
+        scope,
+    });
+}
+
+/// No: nothing is sent.
+pub fn declined(app: &mut App) {
+    app.status = Some("load test not started; nothing was sent".into());
+}
+
+/// One interval of a running load test. Samples of a check that is not running (a late
+/// one after a cancel) are dropped.
+pub fn on_sample(app: &mut App, check_id: String, target: String, snapshot: Snapshot) {
+    if !app.running.contains(&check_id) {
+        return;
+    }
+    let view = match &mut app.load_view {
+        Some(v) if v.check_id == check_id => v,
+        _ => app.load_view.insert(LoadView {
+            check_id,
+            targets: Vec::new(),
+            selected: 0,
+            shown: true,
+        }),
+    };
+    let live = match view.targets.iter().position(|l| l.routes[0] == target) {
+        Some(i) => &mut view.targets[i],
+        None => {
+            let title = format!("load test · {} connections", snapshot.connections);
+            let mut live = LiveLoad::new(title, vec![target]);
+            live.keys = KEYS.to_string();
+            view.targets.push(live);
+            view.targets.last_mut().expect("just pushed")
+        }
+    };
+    live.push(snapshot);
+}
+
+/// The job ended (finished or cancelled): the view stays, marked finished.
+pub fn on_ended(app: &mut App, check_id: &str) {
+    if let Some(v) = &mut app.load_view
+        && v.check_id == check_id
+    {
+        for l in &mut v.targets {
+            l.finished = true;
+        }
+    }
+}
+
+/// `v`: the next target's view, then hidden, then the first again.
+pub fn toggle(app: &mut App) {
+    let Some(v) = &mut app.load_view else {
+        app.status = Some("no load test has run yet: r on a load check starts one".into());
+        return;
+    };
+    if !v.shown {
+        v.shown = true;
+        v.selected = 0;
+    } else if v.selected + 1 < v.targets.len() {
+        v.selected += 1;
+    } else {
+        v.shown = false;
+    }
+}
