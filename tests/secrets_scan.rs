@@ -25,12 +25,22 @@ impl Planted {
     fn new() -> Planted {
         Planted {
             stripe: ["sk_", "live_", "Lb7Qx2Rm9Tz4Wn8Kc3Vp6Hd1"].concat(),
-            github_env: ["ghp", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5sY8aE2u"].concat(),
-            slack: ["xoxb", "-", "2048-4096-Qm7Rt9Lp4Nv8Kb3W"].concat(),
-            aws_id: ["AKIA", "Z7QW3RT5YU8IOPLK"].concat(),
+            github_env: ["ghp", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s05tJUC"].concat(),
+            slack: [
+                "xoxb",
+                "-",
+                "2048123456-4096123456789-Qm7Rt9Lp4Nv8Kb3Wz5Xy1AcD",
+            ]
+            .concat(),
+            aws_id: ["AKIA", "Z7QW3RT5YU6IOPLK"].concat(),
             gitlab: ["glpat", "-", "Xy7Qm2Rt9Lp4Nv8Kb3Wz"].concat(),
-            openai: ["sk-", "proj-", "Qm7Rt9Lp4Nv8Kb3Wz5Xy1AcDe"].concat(),
-            github_map: ["gho", "_", "T9x2Kq9LmZ4vT7wN1bC3dF6gH0jP5sY8aE2v"].concat(),
+            openai: [
+                "sk-",
+                "proj-",
+                "Qm7Rt9Lp4Nv8Kb3WT3BlbkFJz5Xy1AcDeLp4Nv8Kb3W",
+            ]
+            .concat(),
+            github_map: ["gho", "_", "T9x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s4NsiLQ"].concat(),
             env_secret: ["k3J9xQ2m", "L7pR4vT8", "wZ1nB6cF"].concat(),
         }
     }

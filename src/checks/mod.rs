@@ -11,5 +11,6 @@ pub mod judged;
 pub mod outcome;
 pub mod perf;
 pub mod secret_rules;
+pub mod secret_validate;
 pub mod secrets;
 pub mod tls;
