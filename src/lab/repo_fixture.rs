@@ -140,7 +140,10 @@ pub fn create(dir: &Path) -> Result<DemoRepo, String> {
         std::fs::write(&p, text).map_err(|e| fail(rel, &e))
     };
     let secrets = planted_secrets();
-    let envs: Vec<&Planted> = secrets.iter().filter(|p| p.place == Place::EnvFile).collect();
+    let envs: Vec<&Planted> = secrets
+        .iter()
+        .filter(|p| p.place == Place::EnvFile)
+        .collect();
     let (session_secret, public_stripe, db_password) =
         (&envs[0].value, &envs[1].value, &envs[2].value);
 
@@ -176,7 +179,8 @@ pub fn create(dir: &Path) -> Result<DemoRepo, String> {
             value_of("generic-secret"),
         ),
     )?;
-    commit_all(&repo, "Billing, notifications and deploy settings").map_err(|e| fail("commit", &e))?;
+    commit_all(&repo, "Billing, notifications and deploy settings")
+        .map_err(|e| fail("commit", &e))?;
     std::fs::remove_file(root.join("src/notify.ts")).map_err(|e| fail("src/notify.ts", &e))?;
     commit_all(&repo, "Remove notifications").map_err(|e| fail("commit", &e))?;
 
@@ -286,7 +290,11 @@ fn commit_all(repo: &Repository, message: &str) -> Result<(), git2::Error> {
     index.write()?;
     let tree = repo.find_tree(index.write_tree()?)?;
     // A fixed author and date: the fixture is the same on every start.
-    let sig = Signature::new("Brightdesk Dev", "dev@brightdesk.test", &Time::new(1_767_225_600, 0))?;
+    let sig = Signature::new(
+        "Brightdesk Dev",
+        "dev@brightdesk.test",
+        &Time::new(1_767_225_600, 0),
+    )?;
     let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
     repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)?;
