@@ -181,3 +181,99 @@ async fn planted_secrets_never_leave_redacted_in_any_output() {
     assert_no_planted_value("the checklist detail", &screens);
     lab.shutdown().await;
 }
+
+/// `secrets baseline --session S` accepts what the session's repository holds now; then
+/// `check --session S` and the engine the TUI drives report no accepted secret again and
+/// say how many they suppressed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_baseline_suppresses_in_check_and_in_the_tui() {
+    let lab = common::lab().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.ron");
+    launch_ready::commands::demo::prepare(&path, &lab, true, OffsetDateTime::now_utc())
+        .expect("demo session");
+    let session_arg = path.display().to_string();
+    let out = run([
+        "secrets",
+        "baseline",
+        "--session",
+        &session_arg,
+        "--reason",
+        "demo values, never issued",
+        "--by",
+        "qa",
+    ]
+    .map(String::from)
+    .to_vec())
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("finding(s) accepted"), "{said}");
+    let session = launch_ready::session::store::read(&path).expect("session reads");
+    let repo = session.targets.repo.clone().expect("demo repository");
+    let baseline = std::fs::read_to_string(repo.join(".launch-ready-baseline.json")).unwrap();
+    assert!(baseline.contains("\"qa\"") && baseline.contains("never issued"));
+    assert_no_planted_value("the baseline file", &baseline);
+
+    let out = run([
+        "check",
+        "--session",
+        &session_arg,
+        "--only",
+        "secrets",
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+    ]
+    .map(String::from)
+    .to_vec())
+    .await;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let results = v["results"].as_array().unwrap();
+    for r in results {
+        let codes: Vec<&str> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["code"].as_str())
+            .collect();
+        assert!(
+            codes.iter().all(|c| *c == "secrets.dotenv_committed"),
+            "{}: {codes:?}",
+            r["check"]
+        );
+        assert!(
+            r["evidence"]["suppressed_by_baseline"]
+                .as_u64()
+                .unwrap_or(0)
+                > 0,
+            "{} says what it suppressed: {r}",
+            r["check"]
+        );
+    }
+
+    let runbook = launch_ready::commands::runbooks::library()
+        .find(&session.runbook.id, session.runbook.path.as_deref())
+        .expect("runbook")
+        .runbook;
+    let app = App::new(session, Arc::new(runbook), OffsetDateTime::now_utc());
+    let app = run_secrets_and_env(app).await;
+    let saved = dir.path().join("after-baseline.ron");
+    SessionFile::create(&saved, &app.session).expect("session saved");
+    let file = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        file.contains("accepted in the baseline"),
+        "the TUI's results say so"
+    );
+    assert!(
+        !file.contains("secrets.exposed"),
+        "accepted secrets are not findings"
+    );
+    lab.shutdown().await;
+}

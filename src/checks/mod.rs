@@ -6,6 +6,7 @@ pub mod dns;
 pub mod edge;
 pub mod email;
 pub mod env;
+pub mod env_inventory;
 pub mod http;
 pub mod judged;
 pub mod outcome;
