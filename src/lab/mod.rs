@@ -108,6 +108,11 @@ impl Lab {
         &self.ca_file
     }
 
+    /// The generated repository, build folder and env files.
+    pub fn demo_repo(&self) -> &repo_fixture::DemoRepo {
+        &self.demo_repo
+    }
+
     /// Points `targets` at the lab's generated repository, build folder and env files
     /// (their paths change with every start, like the ports).
     pub fn apply_local_targets(&self, targets: &mut Targets) {
