@@ -197,6 +197,7 @@ static UUID: LazyLock<Regex> = LazyLock::new(|| {
 /// the order they appear.
 pub fn scan(text: &str) -> Vec<SecretMatch> {
     let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
+    let mut rejected: Vec<(usize, usize, &'static str)> = Vec::new();
     let present = prefilter::present_keywords(text);
     for r in RULES.iter() {
         if !r.keywords.iter().any(|k| present.contains(k)) {
@@ -209,6 +210,7 @@ pub fn scan(text: &str) -> Vec<SecretMatch> {
             let value = secret.as_str();
             if spans
                 .iter()
+                .chain(rejected.iter())
                 .any(|&(s, e, _)| s < secret.end() && secret.start() < e)
             {
                 continue;
@@ -220,6 +222,9 @@ pub fn scan(text: &str) -> Vec<SecretMatch> {
                 continue;
             }
             if !secret_validate::validate(r.id, value, text, secret.start()) {
+                // A value in a vendor's shape that fails its checks is not a token: no
+                // later, looser rule (the generic one) may report it either.
+                rejected.push((secret.start(), secret.end(), r.id));
                 continue;
             }
             spans.push((secret.start(), secret.end(), r.id));

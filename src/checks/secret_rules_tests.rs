@@ -254,3 +254,15 @@ fn entropy_separates_random_from_words() {
     assert!(shannon_entropy("passwordpassword") < 3.0);
     assert!((shannon_entropy("") - 0.0).abs() < f64::EPSILON);
 }
+
+#[test]
+fn a_vendor_shape_failing_its_checksum_is_not_reported_by_the_generic_rule() {
+    let body = "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s";
+    let broken = tok(&["const githubToken = 'ghp", "_", body, "000000';"]);
+    assert!(scan(&broken).is_empty(), "{:?}", scan(&broken));
+    let valid = format!(
+        "const githubToken = '{}';",
+        crate::checks::secret_validate::checksummed_token("ghp_", body)
+    );
+    assert_eq!(rules_of(&valid), ["github-token"]);
+}
