@@ -17,10 +17,10 @@ fn a_leaky_frontend_bundle() {
         "Lb7Qx2Rm9Tz4Wn8Kc3Vp6Hd1\",",
         "gh:\"ghp",
         "_",
-        "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5sY8aE2u\",",
+        "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s05tJUC\",",
         "openai:\"sk-",
         "proj-",
-        "Qm7Rt9Lp4Nv8Kb3Wz5Xy1AcDe\",",
+        "Qm7Rt9Lp4Nv8Kb3WT3BlbkFJz5Xy1AcDeLp4Nv8Kb3W\",",
         "anon:\"pk_",
         "live_",
         "Lb7Qx2Rm9Tz4Wn8Kc3Vp6Hd1\"",
@@ -49,7 +49,7 @@ fn a_committed_env_file_with_service_credentials() {
         "Xr7Kp2Qm9Lz4",
         "@db.internal:5432/bd\n",
         "AWS_ACCESS_KEY_ID=AKIA",
-        "Z7QW3RT5YU8IOPLK\n",
+        "Z7QW3RT5YU6IOPLK\n",
         "SLACK_WEBHOOK=https://hooks.slack.com/services/",
         "T024BE7LD/B01ABCD23EF/Qm7Rt9Lp4Nv8Kb3Wz5Xy1Ac\n",
         "SENDGRID_API_KEY=SG",
@@ -114,7 +114,7 @@ fn lock_files_and_encoded_assets_are_clean() {
     assert!(scan(lock).is_empty(), "{:?}", scan(lock));
     let css = format!(
         "@font-face{{src:url(data:font/woff2;base64,d09GMgABAAAAA{}{})}}",
-        ["AKIA", "Z7QW3RT5YU8IOPLK"].concat(),
+        ["AKIA", "Z7QW3RT5YU6IOPLK"].concat(),
         "Qm7Rt9Lp4Nv8Kb3W".repeat(40)
     );
     assert!(scan(&css).is_empty());

@@ -25,12 +25,22 @@ impl Planted {
     fn new() -> Planted {
         Planted {
             stripe: ["sk_", "live_", "Lb7Qx2Rm9Tz4Wn8Kc3Vp6Hd1"].concat(),
-            github_env: ["ghp", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5sY8aE2u"].concat(),
-            slack: ["xoxb", "-", "2048-4096-Qm7Rt9Lp4Nv8Kb3W"].concat(),
-            aws_id: ["AKIA", "Z7QW3RT5YU8IOPLK"].concat(),
+            github_env: ["ghp", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s05tJUC"].concat(),
+            slack: [
+                "xoxb",
+                "-",
+                "2048123456-4096123456789-Qm7Rt9Lp4Nv8Kb3Wz5Xy1AcD",
+            ]
+            .concat(),
+            aws_id: ["AKIA", "Z7QW3RT5YU6IOPLK"].concat(),
             gitlab: ["glpat", "-", "Xy7Qm2Rt9Lp4Nv8Kb3Wz"].concat(),
-            openai: ["sk-", "proj-", "Qm7Rt9Lp4Nv8Kb3Wz5Xy1AcDe"].concat(),
-            github_map: ["gho", "_", "T9x2Kq9LmZ4vT7wN1bC3dF6gH0jP5sY8aE2v"].concat(),
+            openai: [
+                "sk-",
+                "proj-",
+                "Qm7Rt9Lp4Nv8Kb3WT3BlbkFJz5Xy1AcDeLp4Nv8Kb3W",
+            ]
+            .concat(),
+            github_map: ["gho", "_", "T9x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s4NsiLQ"].concat(),
             env_secret: ["k3J9xQ2m", "L7pR4vT8", "wZ1nB6cF"].concat(),
         }
     }
@@ -439,4 +449,62 @@ fn a_baseline_suppresses_what_it_accepts_and_says_how_many() {
             .count();
         assert_eq!(others, 0, "{check}: {r}");
     }
+}
+
+/// `--env-reference FILE` replaces `.env.example` as the list of names every environment
+/// must have; the missing names are named, never their values.
+#[test]
+fn a_configured_reference_list_names_what_each_environment_lacks() {
+    let f = fixture();
+    let reference = f.envs.join("required.list");
+    std::fs::write(&reference, "# required\nFEATURE_FLAGS_URL=\nSENTRY_DSN=\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+        .args([
+            "check",
+            "--only",
+            "env",
+            "--fail-on",
+            "never",
+            "--format",
+            "json",
+        ])
+        .arg("--env-reference")
+        .arg(&reference)
+        .arg(f.envs.join(".env.staging"))
+        .arg(f.envs.join(".env.production"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let missing: Vec<&serde_json::Value> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["findings"].as_array().unwrap())
+        .filter(|f| f["code"] == "env.missing_var")
+        .collect();
+    assert_eq!(missing.len(), 2, "one per environment: {v}");
+    for m in &missing {
+        assert_eq!(m["evidence"]["reference"], "reference");
+        let names = m["evidence"]["names"].to_string();
+        assert!(names.contains("FEATURE_FLAGS_URL"), "{names}");
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    for p in f.p.all() {
+        assert!(!text.contains(p), "a planted value leaked");
+    }
+    // A reference that is not a file is a usage error.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+        .args(["check", "--only", "env", "--env-reference"])
+        .arg(f.envs.join("absent.list"))
+        .arg(f.envs.join(".env.staging"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--env-reference"));
 }

@@ -191,7 +191,7 @@ fn join(names: &[&String]) -> String {
 pub fn is_reference(environment: &str) -> bool {
     matches!(
         environment,
-        "example" | "sample" | "template" | "defaults" | "dist"
+        "example" | "sample" | "template" | "defaults" | "dist" | "reference"
     )
 }
 

@@ -4,11 +4,14 @@
 //! Each rule is a regex with a stable id and the capture group that holds the secret
 //! itself. Most rules key on a vendor's documented token shape (a fixed prefix and length),
 //! which keeps false positives rare; the generic rule needs a secret-sounding name on the
-//! left of an assignment *and* a high Shannon entropy on the right. A match is then dropped
+//! left of an assignment *and* a value that looks random (`secret_validate::looks_random`).
+//! A candidate must also pass its format's structure or checksum validation
+//! (`secret_validate`). A match is then dropped
 //! when it is one of the things `checks.md` says are not findings: documented example
 //! values, placeholders, integrity hashes of lock files, UUIDs, and runs inside encoded
 //! binaries (data URIs, long base64 blobs). Matches only ever leave this module redacted.
 
+use super::secret_validate;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -54,7 +57,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     vec![
         rule(
             "private-key",
-            r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)",
+            r"(-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----|PuTTY-User-Key-File-[23]: )",
             0.0,
         ),
         rule(
@@ -111,6 +114,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         ),
         rule("slack-token", r"\b(xox[abposr]-[0-9A-Za-z\-]{10,})", 0.0),
         rule("twilio-api-key", r"\b(SK[0-9a-f]{32})\b", 0.0),
+        rule("twilio-account-sid", r"\b(AC[0-9a-f]{32})\b", 0.0),
         rule(
             "sendgrid-api-key",
             r"\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})(?:[^A-Za-z0-9_\-]|$)",
@@ -229,6 +233,7 @@ pub fn redact_text(text: &str) -> String {
 /// Byte spans of the secrets in `text` and their rules, in order, without overlaps.
 fn spans(text: &str) -> Vec<(usize, usize, &'static str)> {
     let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
+    let mut rejected: Vec<(usize, usize, &'static str)> = Vec::new();
     let present = prefilter::present_keywords(text);
     for r in RULES.iter() {
         if !r.keywords.iter().any(|k| present.contains(k)) {
@@ -241,6 +246,7 @@ fn spans(text: &str) -> Vec<(usize, usize, &'static str)> {
             let value = secret.as_str();
             if spans
                 .iter()
+                .chain(rejected.iter())
                 .any(|&(s, e, _)| s < secret.end() && secret.start() < e)
             {
                 continue;
@@ -249,6 +255,12 @@ fn spans(text: &str) -> Vec<(usize, usize, &'static str)> {
                 continue;
             }
             if is_excluded(text, whole.start(), secret.start(), secret.end(), r.id) {
+                continue;
+            }
+            if !secret_validate::validate(r.id, value, text, secret.start()) {
+                // A value in a vendor's shape that fails its checks is not a token: no
+                // later, looser rule (the generic one) may report it either.
+                rejected.push((secret.start(), secret.end(), r.id));
                 continue;
             }
             spans.push((secret.start(), secret.end(), r.id));

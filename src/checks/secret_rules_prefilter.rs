@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 /// The literals each rule's matches contain (lower case: the prefilter ignores case).
 pub(super) fn keywords_of(id: &str) -> &'static [&'static str] {
     match id {
-        "private-key" => &["private key"],
+        "private-key" => &["private key", "putty-user-key-file"],
         "aws-access-key-id" => &["akia", "asia", "abia", "acca"],
         "aws-secret-access-key" => &["secret"],
         "gcp-service-account-key" => &["private_key_id"],
@@ -19,6 +19,7 @@ pub(super) fn keywords_of(id: &str) -> &'static [&'static str] {
         "slack-webhook" => &["hooks.slack.com"],
         "slack-token" => &["xox"],
         "twilio-api-key" => &["sk"],
+        "twilio-account-sid" => &["ac"],
         "sendgrid-api-key" => &["sg."],
         "openai-api-key" => &["sk-"],
         "anthropic-api-key" => &["sk-ant-"],

@@ -16,7 +16,7 @@ fn rules_of(text: &str) -> Vec<&'static str> {
 #[test]
 fn finds_vendor_tokens_with_their_rule_ids() {
     let cases = [
-        (tok(&["AKIA", "Z7QW3RT5YU8IOPLK"]), "aws-access-key-id"),
+        (tok(&["AKIA", "Z7QW3RT5YU6IOPLK"]), "aws-access-key-id"),
         (
             tok(&[
                 "aws_secret_access_key = ",
@@ -26,9 +26,9 @@ fn finds_vendor_tokens_with_their_rule_ids() {
         ),
         (
             tok(&[
-                "\"private_key_id\": \"",
+                "{\"type\": \"service_account\", \"private_key_id\": \"",
                 "3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a",
-                "\"",
+                "\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\"}",
             ]),
             "gcp-service-account-key",
         ),
@@ -53,25 +53,29 @@ fn finds_vendor_tokens_with_their_rule_ids() {
             "stripe-restricted-key",
         ),
         (
-            tok(&["ghp", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5sY8aE2u"]),
+            tok(&["ghp", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s05tJUC"]),
             "github-token",
         ),
         (
-            tok(&["gho", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5sY8aE2u"]),
+            tok(&["gho", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s05tJUC"]),
             "github-token",
         ),
         (
             tok(&[
                 "github_",
                 "pat_",
-                "11ABCDEFG0",
-                &"r8X2kq9LmZ4vT7wN".repeat(5),
+                "11ABCDEFG0r8X2kq9LmZ4v_",
+                &"r8X2kq9LmZ4vT7wN".repeat(4)[..59],
             ]),
             "github-fine-grained-token",
         ),
         (tok(&["glpat", "-", "Xy7Qm2Rt9Lp4Nv8Kb3Wz"]), "gitlab-token"),
         (
-            tok(&["xoxb", "-", "2048-4096-Qm7Rt9Lp4Nv8Kb3W"]),
+            tok(&[
+                "xoxb",
+                "-",
+                "2048123456-4096123456789-Qm7Rt9Lp4Nv8Kb3Wz5Xy1AcD",
+            ]),
             "slack-token",
         ),
         (
@@ -97,7 +101,11 @@ fn finds_vendor_tokens_with_their_rule_ids() {
             "sendgrid-api-key",
         ),
         (
-            tok(&["sk-", "proj-", "Qm7Rt9Lp4Nv8Kb3Wz5Xy1AcDe"]),
+            tok(&[
+                "sk-",
+                "proj-",
+                "Qm7Rt9Lp4Nv8Kb3WT3BlbkFJz5Xy1AcDeLp4Nv8Kb3W",
+            ]),
             "openai-api-key",
         ),
         (
@@ -199,14 +207,14 @@ fn ignores_lockfile_hashes_uuids_and_low_entropy() {
 fn ignores_prefixes_inside_encoded_binaries() {
     let blob = format!(
         "url(data:font/woff2;base64,d09GMgABAAAAA{}{}AAAA)",
-        tok(&["AKIA", "Z7QW3RT5YU8IOPLK"]),
+        tok(&["AKIA", "Z7QW3RT5YU6IOPLK"]),
         "Qm7Rt9Lp4Nv8Kb3W".repeat(20)
     );
     assert!(scan(&blob).is_empty(), "{:?}", scan(&blob));
     let long_b64 = format!(
         "{}{}{}",
         "Qm7Rt9Lp4Nv8Kb3W".repeat(10),
-        tok(&["AKIA", "Z7QW3RT5YU8IOPLK"]),
+        tok(&["AKIA", "Z7QW3RT5YU6IOPLK"]),
         "Qm7Rt9Lp4Nv8Kb3W".repeat(10)
     );
     assert!(scan(&long_b64).is_empty());
@@ -230,7 +238,7 @@ fn finds_several_secrets_in_order_in_minified_code() {
         "live_",
         "4eC39HqLyjWDarjtT1zdp7dc\"},b=\"ghp",
         "_",
-        "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5sY8aE2u\";",
+        "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s05tJUC\";",
     ]);
     let m = scan(&t);
     assert_eq!(
@@ -257,4 +265,16 @@ fn redact_text_replaces_each_secret_with_its_preview_and_keeps_the_rest() {
         "rollback: redeploy v12\nold key sk_l…(32 chars) rotated"
     );
     assert_eq!(redact_text("no secrets here"), "no secrets here");
+}
+
+#[test]
+fn a_vendor_shape_failing_its_checksum_is_not_reported_by_the_generic_rule() {
+    let body = "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s";
+    let broken = tok(&["const githubToken = 'ghp", "_", body, "000000';"]);
+    assert!(scan(&broken).is_empty(), "{:?}", scan(&broken));
+    let valid = format!(
+        "const githubToken = '{}';",
+        crate::checks::secret_validate::checksummed_token("ghp_", body)
+    );
+    assert_eq!(rules_of(&valid), ["github-token"]);
 }

@@ -50,6 +50,10 @@ pub struct CheckArgs {
     /// Body of the n-th --route: the text itself, or @FILE.
     #[arg(long = "route-body", value_name = "TEXT|@FILE")]
     pub route_bodies: Vec<String>,
+    /// The reference list of variable names for the env checks (instead of the session's
+    /// or a `.env.example` beside the env files).
+    #[arg(long, value_name = "FILE")]
+    pub env_reference: Option<PathBuf>,
     /// Run the checks that send load (perf.load) without asking.
     #[arg(long)]
     pub yes: bool,

@@ -60,6 +60,13 @@ impl RunningLab {
         self.lab.settings()
     }
 
+    /// Aims `session` at this lab: its network settings and the lab's generated
+    /// repository, build folder and env files.
+    pub fn apply(&self, session: &mut Session) {
+        session.network = self.lab.settings();
+        self.lab.apply_local_targets(&mut session.targets);
+    }
+
     /// Stops the lab's servers. Must not be called from inside a runtime.
     pub fn stop(self) {
         crate::engine::access::forget(DEMO_NAME);
@@ -109,6 +116,7 @@ pub fn prepare(path: &Path, lab: &Lab, fresh: bool, now: OffsetDateTime) -> Resu
     ensure(path, fresh, now)?;
     let (file, mut session) = SessionFile::open(path).map_err(store_err)?;
     session.network = lab.settings();
+    lab.apply_local_targets(&mut session.targets);
     file.save(&session).map_err(store_err)?;
     lend_token();
     Ok(())

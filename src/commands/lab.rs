@@ -38,6 +38,12 @@ pub fn describe(l: &Lab) -> String {
     for h in &t.hosts {
         let _ = writeln!(out, "  {}: {}", h.role, h.host);
     }
+    let r = l.demo_repo();
+    let _ = writeln!(out, "  repository: {}", r.repo.display());
+    let _ = writeln!(out, "  build output: {}", r.build_dir.display());
+    for f in &r.env_files {
+        let _ = writeln!(out, "  env {}: {}", f.environment, f.path.display());
+    }
     let _ = writeln!(out, "lab domains: {}", lab::GOOD_DOMAIN);
     for d in lab::DEFECT_DOMAINS {
         let _ = writeln!(out, "  {} ({})", d.domain, d.code);

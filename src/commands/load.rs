@@ -45,6 +45,7 @@ fn net_args(a: &LoadArgs) -> CheckArgs {
         fail_on: "never".into(),
         routes: Vec::new(),
         route_bodies: Vec::new(),
+        env_reference: None,
         yes: a.yes,
     }
 }

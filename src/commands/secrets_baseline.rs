@@ -1,6 +1,8 @@
-//! `launch-ready secrets baseline PATH`: scans PATH (working tree, history, build
-//! folders) and accepts what it finds now in PATH's baseline file, so later scans report
-//! only new secrets. The file names who accepted each one, why, and until when.
+//! `launch-ready secrets baseline [--session S] [PATH]`: scans PATH, or the session's
+//! repository (working tree, history, build folders, the session's build folder), and
+//! accepts what it finds now in the repository's baseline file, so later scans — headless
+//! `check` and the TUI alike — report only new secrets and say how many were suppressed.
+//! The file names who accepted each one, why, and until when.
 
 use super::{Failure, Outcome};
 use crate::checks::secrets::baseline::Baseline;
@@ -19,8 +21,13 @@ pub enum SecretsCommand {
 
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
-    /// The repository (or folder) to scan; the baseline is written at its root.
-    pub path: PathBuf,
+    /// The repository (or folder) to scan; the baseline is written at its root. Default:
+    /// the session's repository.
+    pub path: Option<PathBuf>,
+    /// Take the repository and build folder from this session (a name, as `open` takes
+    /// it, or a path to its file).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub session: Option<String>,
     /// Why these findings are accepted (recorded with each one).
     #[arg(long)]
     pub reason: String,
@@ -34,7 +41,18 @@ pub struct BaselineArgs {
 
 pub fn run(cmd: &SecretsCommand, out: &mut String) -> Outcome {
     let SecretsCommand::Baseline(args) = cmd;
-    let root = &args.path;
+    let session = match &args.session {
+        Some(name) => Some(crate::headless::load_session(name).map_err(Failure::usage)?),
+        None => None,
+    };
+    let root = match (&args.path, &session) {
+        (Some(p), _) => p.clone(),
+        (None, Some(s)) => s.targets.repo.clone().ok_or_else(|| {
+            Failure::usage("--session: the session names no repository; give PATH")
+        })?,
+        (None, None) => return Err(Failure::usage("give PATH or --session")),
+    };
+    let root = &root;
     if !root.is_dir() {
         return Err(Failure::usage(format!(
             "{} is not a folder",
@@ -62,11 +80,19 @@ pub fn run(cmd: &SecretsCommand, out: &mut String) -> Outcome {
         Err(ScanError::NotARepo(_)) => {}
         Err(e) => return Err(failed(e)),
     }
-    for d in BUILD_DIRS {
-        let dir = root.join(d);
-        if dir.is_dir() {
-            hits.extend(scan_build(&dir, &cancel, &quiet).map_err(failed)?.hits);
-        }
+    let mut build_dirs: Vec<PathBuf> = BUILD_DIRS
+        .iter()
+        .map(|d| root.join(d))
+        .filter(|d| d.is_dir())
+        .collect();
+    if let Some(b) = session.as_ref().and_then(|s| s.targets.build_dir.clone())
+        && b.is_dir()
+        && !build_dirs.contains(&b)
+    {
+        build_dirs.push(b);
+    }
+    for dir in &build_dirs {
+        hits.extend(scan_build(dir, &cancel, &quiet).map_err(failed)?.hits);
     }
     let mut baseline = Baseline::load(root).map_err(|e| Failure::usage(e.to_string()))?;
     let added = baseline.accept(&hits, &by, &args.reason, expires);

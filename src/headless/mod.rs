@@ -19,6 +19,7 @@ use crate::session::model::{CheckOutcome, Session};
 use crate::session::model::{CheckState, Verdict};
 use report::Report;
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 use time::OffsetDateTime;
@@ -127,6 +128,7 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
         return Err("nothing to check: give hosts, URLs or paths, or --session FILE".into());
     }
     add_routes(&mut groups, args)?;
+    add_env_reference(&mut groups, args.env_reference.as_deref())?;
     let network = merge_network(args, session.as_ref().map(|s| &s.network))?;
     // Reading the CA file and building the resolver now turns a bad setting into exit 2.
     Net::new(&network)?;
@@ -231,6 +233,38 @@ fn add_routes(groups: &mut [classify::Group], args: &CheckArgs) -> Result<(), St
                 *t = r.clone();
             }
         }
+    }
+    Ok(())
+}
+
+/// Puts `--env-reference FILE` first among the env files of every group that has env
+/// files (the first group when none has), so the env checks compare against it.
+fn add_env_reference(groups: &mut [classify::Group], file: Option<&Path>) -> Result<(), String> {
+    let Some(file) = file else {
+        return Ok(());
+    };
+    if !file.is_file() {
+        return Err(format!(
+            "--env-reference: {} is not a readable file",
+            file.display()
+        ));
+    }
+    let reference = crate::session::model::EnvFile {
+        environment: "reference".into(),
+        path: file.to_path_buf(),
+    };
+    let with_env: Vec<usize> = (0..groups.len())
+        .filter(|&i| !groups[i].targets.env_files.is_empty())
+        .collect();
+    let chosen = if with_env.is_empty() {
+        vec![0]
+    } else {
+        with_env
+    };
+    for i in chosen {
+        let files = &mut groups[i].targets.env_files;
+        files.retain(|f| !crate::checks::env::is_reference(&f.environment));
+        files.insert(0, reference.clone());
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod cloudflare;
 pub mod dns_server;
 pub mod hook;
 pub mod keepalive;
+pub mod repo_fixture;
 pub mod switch;
 pub mod web;
 pub mod zones;
@@ -25,6 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use web::WebLab;
 
+pub use repo_fixture::{Place, Planted, planted_secrets};
 pub use zones::{BRIGHTDESK, DEFECT_DOMAINS, GOOD_DOMAIN, HOSTILE_DOMAINS};
 
 /// File name of the lab CA bundle inside the lab's temp dir.
@@ -45,6 +47,8 @@ pub struct Lab {
     web: WebLab,
     cloudflare: cloudflare::FakeCloudflare,
     ca_file: PathBuf,
+    /// The demo repository, build folder and env files, in the same dir.
+    demo_repo: repo_fixture::DemoRepo,
     /// Owns the directory of `ca_file`; dropping it removes both.
     _ca_dir: tempfile::TempDir,
 }
@@ -82,7 +86,9 @@ impl Lab {
         let ca_file = ca_dir.path().join(CA_FILE_NAME);
         std::fs::write(&ca_file, web.ca_pem.as_bytes())
             .map_err(|e| format!("cannot write the lab CA to {}: {e}", ca_file.display()))?;
+        let demo_repo = repo_fixture::create(ca_dir.path())?;
         Ok(Lab {
+            demo_repo,
             dns,
             dns_addr,
             web,
@@ -110,6 +116,19 @@ impl Lab {
     /// The PEM file holding the lab CA bundle (exists while the lab runs).
     pub fn ca_file(&self) -> &Path {
         &self.ca_file
+    }
+
+    /// The generated repository, build folder and env files.
+    pub fn demo_repo(&self) -> &repo_fixture::DemoRepo {
+        &self.demo_repo
+    }
+
+    /// Points `targets` at the lab's generated repository, build folder and env files
+    /// (their paths change with every start, like the ports).
+    pub fn apply_local_targets(&self, targets: &mut Targets) {
+        targets.repo = Some(self.demo_repo.repo.clone());
+        targets.build_dir = Some(self.demo_repo.build_dir.clone());
+        targets.env_files = self.demo_repo.env_files.clone();
     }
 
     /// Network settings aiming a session at the lab: its nameserver, ports 80 and 443 of

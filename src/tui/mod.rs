@@ -177,7 +177,7 @@ fn attach_demo_lab(opened: &mut Opened) -> Result<Option<RunningLab>, Failure> {
         return Ok(None);
     }
     let lab = RunningLab::start()?;
-    opened.session.network = lab.settings();
+    lab.apply(&mut opened.session);
     // Written at once, so `check --session` run beside the TUI reaches this lab too.
     if let Err(e) = opened.file.save(&opened.session) {
         let path = opened.file.path.clone();
