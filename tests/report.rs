@@ -248,14 +248,20 @@ fn every_section_has_lab_data_or_says_which_check_fills_it() {
         "{}",
         j["monitoring"]
     );
-    // The demo session has no env files and no handover answers: those sections say so
-    // and name what fills them.
+    // The lab's env files: names per environment, a variable missing somewhere.
+    assert_eq!(j["env"]["available"], true, "{}", j["env"]);
+    let env = &j["env"]["data"];
+    assert!(env["environments"].as_array().unwrap().len() >= 2, "{env}");
     assert!(
-        j["env"]["missing"]
-            .as_str()
+        env["keys"].as_array().unwrap().iter().any(|k| k["cells"]
+            .as_array()
             .unwrap()
-            .contains("env.inventory")
+            .iter()
+            .any(|c| c == "missing")),
+        "{env}"
     );
+    // The demo session has no handover answers: that section says so and names what
+    // fills it.
     assert!(
         j["ownership"]["missing"]
             .as_str()
