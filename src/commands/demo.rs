@@ -140,13 +140,36 @@ fn ensure(path: &Path, fresh: bool, now: OffsetDateTime) -> Result<(), Failure> 
     let runbook = super::runbooks::library()
         .resolve(DEMO_RUNBOOK)
         .map_err(|e| Failure::usage(e.to_string()))?;
-    let session = Session::new(
+    let mut session = Session::new(
         DEMO_NAME,
         "Brightdesk (demo)",
         &runbook,
         lab::demo_targets(),
         now,
     );
+    draft_handover_notes(&mut session);
     SessionFile::create(path, &session).map_err(store_err)?;
     Ok(())
+}
+
+/// The fictional team's owners and rollback steps, drafted in the handover checks' notes
+/// (left unanswered): the demo's handover pack then shows an ownership table and rollback
+/// notes as a real sprint's would, while the operator still decides those checks.
+fn draft_handover_notes(session: &mut Session) {
+    const NOTES: [(&str, &str); 2] = [
+        (
+            "handover-ownership",
+            "DNS and registrar: Maya (founder). Edge account: Maya, Tom as second admin. \
+             Mail records: Tom. Deploys: Priya. Monitoring and alerts: Priya, Tom on call.",
+        ),
+        (
+            "handover-env-docs",
+            "Variables: names listed in the env inventory of this pack; values stay in the \
+             hosting provider's secret store. Rollback: redeploy the previous release from \
+             the hosting dashboard (about 2 minutes), then re-run the smoke checks.",
+        ),
+    ];
+    for (id, note) in NOTES {
+        session.state_mut(id).note = note.to_string();
+    }
 }
