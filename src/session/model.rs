@@ -413,32 +413,15 @@ impl Session {
         targets: Targets,
         now: OffsetDateTime,
     ) -> Session {
-        Session {
-            version: SCHEMA_VERSION,
-            name: name.to_string(),
-            client: client.to_string(),
-            runbook: RunbookRef {
-                id: runbook.runbook.id.clone(),
-                hash: runbook.hash.clone(),
-                path: match &runbook.origin {
-                    crate::runbook::Origin::File(p) => Some(p.clone()),
-                    crate::runbook::Origin::Bundled(_) => None,
-                },
+        let runbook = RunbookRef {
+            id: runbook.runbook.id.clone(),
+            hash: runbook.hash.clone(),
+            path: match &runbook.origin {
+                crate::runbook::Origin::File(p) => Some(p.clone()),
+                crate::runbook::Origin::Bundled(_) => None,
             },
-            created_at: now,
-            updated_at: now,
-            sprint_start: now,
-            targets,
-            network: NetworkSettings::default(),
-            checks: BTreeMap::new(),
-            journal: Vec::new(),
-            decisions: Vec::new(),
-            credentials: Vec::new(),
-            ui: UiState::default(),
-            accepted: Vec::new(),
-            pauses: Vec::new(),
-            monitor: Default::default(),
-        }
+        };
+        Session::blank(name, client, runbook, targets, now)
     }
 
     /// A bare session for unit tests: no targets, no checks, every clock at `now`.
@@ -449,19 +432,31 @@ impl Session {
         runbook_id: &str,
         now: OffsetDateTime,
     ) -> Session {
+        let runbook = RunbookRef {
+            id: runbook_id.into(),
+            hash: "sha256:00".into(),
+            path: None,
+        };
+        Session::blank(name, client, runbook, Targets::default(), now)
+    }
+
+    /// A session with nothing done yet: every clock at `now`, every list empty.
+    fn blank(
+        name: &str,
+        client: &str,
+        runbook: RunbookRef,
+        targets: Targets,
+        now: OffsetDateTime,
+    ) -> Session {
         Session {
             version: SCHEMA_VERSION,
-            name: name.into(),
-            client: client.into(),
-            runbook: RunbookRef {
-                id: runbook_id.into(),
-                hash: "sha256:00".into(),
-                path: None,
-            },
+            name: name.to_string(),
+            client: client.to_string(),
+            runbook,
             created_at: now,
             updated_at: now,
             sprint_start: now,
-            targets: Targets::default(),
+            targets,
             network: NetworkSettings::default(),
             checks: BTreeMap::new(),
             journal: Vec::new(),
