@@ -10,6 +10,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // Before any thread exists: threads inherit the session keyring joined here.
     launch_ready::credentials::prepare_process();
+    launch_ready::net::install_crypto_provider();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

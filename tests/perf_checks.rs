@@ -177,7 +177,7 @@ async fn a_stall_shows_in_corrected_latency_and_not_in_raw_latency() {
         for_: Duration::from_secs(1),
     }))
     .await;
-    let client = reqwest::Client::new();
+    let client = plain_client();
     let m = perf::load::run(
         client,
         vec![RouteSpec::get(url)],
@@ -208,7 +208,7 @@ async fn cancel_stops_a_run_at_once_and_caps_are_enforced() {
     });
     let started = Instant::now();
     let m = perf::load::run(
-        reqwest::Client::new(),
+        plain_client(),
         vec![RouteSpec::get(url.clone())],
         &plan(8, Pace::Closed, 60),
         token,
@@ -295,7 +295,7 @@ async fn check_only_perf_measures_routes_given_on_the_command_line() {
 async fn step_test_stops_at_the_first_step_over_budget() {
     let (url, stop) = keepalive_server(None).await;
     let healthy = perf::step::run(
-        reqwest::Client::new(),
+        plain_client(),
         vec![RouteSpec::get(url)],
         &[1, 2],
         &plan(1, Pace::Closed, 1),
@@ -339,7 +339,7 @@ async fn step_test_stops_at_the_first_step_over_budget() {
 async fn direct_run(url: reqwest::Url, plan: &LoadPlan) -> perf::Measured {
     let net = launch_ready::net::Net::new(&Default::default()).expect("network stack");
     let transport = perf::Transport {
-        client: reqwest::Client::new(),
+        client: plain_client(),
         net: Some(Arc::new(net)),
     };
     perf::load::run(
@@ -415,4 +415,10 @@ async fn a_route_on_an_ip_literal_is_measured_without_a_lookup() {
         outs[0].summary
     );
     stop.cancel();
+}
+
+/// A default client; reqwest needs the process's TLS provider installed first.
+fn plain_client() -> reqwest::Client {
+    launch_ready::net::install_crypto_provider();
+    reqwest::Client::new()
 }

@@ -100,7 +100,7 @@ async fn serve(
     connections: usize,
 ) -> SocketAddr {
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
+        rustls::crypto::ring::default_provider(),
     ))
     .with_protocol_versions(versions)
     .expect("protocol versions")

@@ -309,7 +309,10 @@ mod tests {
 
     #[test]
     fn a_bad_route_value_is_not_repeated() {
-        let e = Route::new("hunter2-not-a-url", None, reqwest::Client::new()).unwrap_err();
+        let e = Route::new("hunter2-not-a-url", None, {
+            crate::net::install_crypto_provider();
+            reqwest::Client::new()
+        }).unwrap_err();
         assert!(!e.to_string().contains("hunter2"));
     }
 

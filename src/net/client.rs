@@ -111,6 +111,7 @@ fn base_builder(
     resolver: &Arc<Resolver>,
     roots: &ExtraRoots,
 ) -> Result<reqwest::ClientBuilder, String> {
+    super::install_crypto_provider();
     let timeout = Duration::from_secs(settings.timeout_secs.max(1));
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

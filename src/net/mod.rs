@@ -12,7 +12,18 @@ pub use resolver::{LookupFailure, Resolver};
 use client::ExtraRoots;
 use settings::NetworkSettings;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
+
+/// Makes ring the process's TLS provider. reqwest is built without a provider of its own
+/// (see Cargo.toml), so every client needs one installed first; idempotent and cheap, so
+/// each client builder calls it rather than trusting `main` to have run.
+pub fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Err only means another provider got there first, which serves as well.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
 
 /// The network stack of one run: resolver, trust roots and a cache of HTTP clients per
 /// destination port.

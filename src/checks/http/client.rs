@@ -19,6 +19,7 @@ pub fn lab_client(
     extra_roots: &[CertificateDer<'static>],
     connect_timeout: Duration,
 ) -> Result<reqwest::Client, String> {
+    crate::net::install_crypto_provider();
     let mut b = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(connect_timeout)

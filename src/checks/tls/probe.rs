@@ -66,7 +66,7 @@ pub enum ProbeError {
 /// The crypto provider of every TLS probe: one explicit provider, so that the result does
 /// not depend on which provider another part of the process installed as default.
 pub fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+    Arc::new(rustls::crypto::ring::default_provider())
 }
 
 /// Accepts any chain after recording it; delegates the handshake signature checks.

@@ -58,7 +58,7 @@ impl WebLab {
             let key = ca.certified_key(spec.host, spec.cert)?;
             certs.insert(spec.host.to_string(), Arc::new(key));
         }
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| format!("lab TLS config: {e}"))?
