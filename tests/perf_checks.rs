@@ -417,6 +417,58 @@ async fn a_route_on_an_ip_literal_is_measured_without_a_lookup() {
     stop.cancel();
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_routes_go_direct_over_tls_trusting_the_runs_roots() {
+    let lab = lab().await;
+    let net = launch_ready::net::Net::new(&lab.settings()).expect("network stack");
+    // The fallback client knows neither the lab's addresses nor its CA: every request
+    // that did not go over a direct TLS connection would fail.
+    let transport = perf::Transport {
+        client: plain_client(),
+        net: Some(Arc::new(net)),
+    };
+    let url: reqwest::Url = format!("{API}/api/status").parse().unwrap();
+    let mut p = plan(3, Pace::Closed, 30);
+    p.max_requests = 120;
+    let m = perf::load::run(
+        transport,
+        vec![RouteSpec::get(url)],
+        &p,
+        CancellationToken::new(),
+        None,
+    )
+    .await
+    .expect("valid plan");
+    let r = &m.routes[0];
+    assert_eq!(r.requests, 120);
+    assert_eq!(r.error_count(), 0, "{:?}", r.errors_by_kind());
+    assert!(r.max_bytes > 0);
+
+    // Without the lab's CA the same route fails at the handshake, counted as `connect`.
+    let mut untrusted = lab.settings();
+    untrusted.ca_file = None;
+    let net = launch_ready::net::Net::new(&untrusted).expect("network stack");
+    let transport = perf::Transport {
+        client: plain_client(),
+        net: Some(Arc::new(net)),
+    };
+    p.max_requests = 6;
+    let m = perf::load::run(
+        transport,
+        vec![RouteSpec::get(format!("{API}/api/status").parse().unwrap())],
+        &p,
+        CancellationToken::new(),
+        None,
+    )
+    .await
+    .expect("valid plan");
+    assert_eq!(
+        m.routes[0].errors_by_kind().get("connect").copied(),
+        Some(6)
+    );
+    lab.shutdown().await;
+}
+
 /// A default client; reqwest needs the process's TLS provider installed first.
 fn plain_client() -> reqwest::Client {
     launch_ready::net::install_crypto_provider();

@@ -190,7 +190,7 @@ async fn a_bad_handshake_signature_with_a_strong_key_still_fails_the_handshake()
         .expect("certificate");
     let other = rcgen::KeyPair::generate().expect("key");
     let other_der = rustls::pki_types::PrivateKeyDer::Pkcs8(other.serialize_der().into());
-    let signing = rustls::crypto::aws_lc_rs::sign::any_supported_type(&other_der).expect("key");
+    let signing = rustls::crypto::ring::sign::any_supported_type(&other_der).expect("key");
     let addr = serve(
         vec![leaf.der().clone()],
         signing,

@@ -10,18 +10,20 @@
 //! waiting for a connection, so a report can say when the figures are the generator's
 //! fault rather than the server's.
 //!
-//! Samples go into per-route HDR histograms behind a short lock; a ticker task takes a
-//! per-interval snapshot of them for the live view, off whatever thread draws it.
+//! Samples go into per-route HDR histograms, one set per shard of workers behind a lock
+//! that only that shard and the ticker take, so workers on different threads do not
+//! contend for one histogram; a ticker task merges the shards' per-interval figures into
+//! a snapshot for the live view, off whatever thread draws it.
 //!
-//! Plain-HTTP routes go over one connection per worker (`direct`) when the run has the
-//! network stack to open them; everything else through the pooled client. A worker checks
+//! Routes go over one connection per worker (`direct`, HTTP/1.1, plain or TLS) when the
+//! run has the network stack to open them; otherwise through the pooled client. A worker checks
 //! the run's end and cancellation once around its whole loop, not per request: a timer
 //! and a cancellation waiter registered per request were a large share of its cost.
 
 use super::PerfError;
-use super::direct::{Conns, DirectRoute};
+use super::direct::{Conns, DirectRoute, tls_config};
 use super::request::{RouteSpec, exchange};
-use super::stats::{IntervalStats, RouteStats, Sample};
+use super::stats::{IntervalAcc, IntervalStats, RouteStats, Sample};
 use crate::net::Net;
 use reqwest::Client;
 use serde::Serialize;
@@ -44,6 +46,9 @@ pub const MAX_REQUESTS: u64 = 10_000_000;
 pub const MAX_RATE: f64 = 100_000.0;
 /// How late the generator may wake for a send before the send counts as late.
 const LATE: Duration = Duration::from_millis(10);
+/// Most stat shards: enough that the runtime's threads rarely meet on one lock, few
+/// enough that a route's histograms stay a few megabytes whatever the connection count.
+const MAX_SHARDS: usize = 8;
 
 /// How requests are paced.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -154,12 +159,15 @@ impl From<Client> for Transport {
 
 struct Shared {
     routes: Vec<RouteSpec>,
-    /// The direct form of each plain-HTTP route, when the run has a network stack.
+    /// The direct form of each route, when the run has a network stack.
     direct: Vec<Option<DirectRoute>>,
     net: Option<Arc<Net>>,
+    /// TLS for direct `https://` routes.
+    tls: Option<Arc<rustls::ClientConfig>>,
     /// Open loop: connections between two requests, for the next task to take.
     idle: Mutex<Vec<Conns>>,
-    stats: Vec<Mutex<RouteStats>>,
+    /// `stats[shard][route]`.
+    stats: Vec<Vec<Mutex<RouteStats>>>,
     client: Client,
     timeout: Duration,
     sent: AtomicU64,
@@ -178,12 +186,18 @@ impl Shared {
         }
     }
 
-    fn record(&self, route: usize, s: &Sample) {
-        if let Some(m) = self.stats.get(route)
+    fn record(&self, shard: usize, route: usize, s: &Sample) {
+        if let Some(m) = self.stats[shard % self.stats.len()].get(route)
             && let Ok(mut st) = m.lock()
         {
             st.record(s);
         }
+    }
+
+    fn conns(&self) -> Option<Conns> {
+        self.net
+            .clone()
+            .map(|net| Conns::new(net, self.tls.clone()))
     }
 }
 
@@ -201,13 +215,23 @@ pub async fn run(
         return Err(PerfError::NoRoute);
     }
     let Transport { client, net } = transport.into();
+    // Without a TLS set-up (an unreadable platform store), `https://` routes take the
+    // pooled client, which reports that failure per request.
+    let tls = match &net {
+        Some(n) if routes.iter().any(|r| r.url.scheme() == "https") => tls_config(n).ok(),
+        _ => None,
+    };
+    let shards = plan.connections.clamp(1, MAX_SHARDS);
     let shared = Arc::new(Shared {
-        stats: routes.iter().map(|_| Mutex::default()).collect(),
+        stats: (0..shards)
+            .map(|_| routes.iter().map(|_| Mutex::default()).collect())
+            .collect(),
         direct: routes
             .iter()
-            .map(|r| net.as_ref().and_then(|_| DirectRoute::of(r)))
+            .map(|r| net.as_ref().and_then(|_| DirectRoute::of(r, tls.is_some())))
             .collect(),
         net,
+        tls,
         idle: Mutex::new(Vec::new()),
         routes,
         client,
@@ -244,10 +268,16 @@ pub async fn run(
             routes: last,
         });
     }
-    let stats = shared
-        .stats
-        .iter()
-        .map(|m| m.lock().map(|s| s.clone()).unwrap_or_default())
+    let stats = (0..shared.routes.len())
+        .map(|route| {
+            let mut total = RouteStats::default();
+            for shard in &shared.stats {
+                if let Ok(s) = shard[route].lock() {
+                    total.merge(&s);
+                }
+            }
+            total
+        })
         .collect();
     Ok(Measured {
         routes: stats,
@@ -262,10 +292,16 @@ pub async fn run(
 }
 
 fn take_intervals(shared: &Shared) -> Vec<IntervalStats> {
-    shared
-        .stats
-        .iter()
-        .map(|m| m.lock().map(|mut s| s.take_interval()).unwrap_or_default())
+    (0..shared.routes.len())
+        .map(|route| {
+            let mut acc = IntervalAcc::default();
+            for shard in &shared.stats {
+                if let Ok(mut s) = shard[route].lock() {
+                    s.take_interval_into(&mut acc);
+                }
+            }
+            acc.finish()
+        })
         .collect()
 }
 
@@ -303,13 +339,13 @@ async fn tick(
 /// N workers, each sending its next request when the last ends.
 async fn closed(shared: &Arc<Shared>, plan: &LoadPlan, end: Instant, token: &CancellationToken) {
     let mut set = JoinSet::new();
-    for _ in 0..plan.connections {
+    for worker in 0..plan.connections {
         let shared = shared.clone();
         let token = token.clone();
         let max = plan.max_requests;
         set.spawn(async move {
             let work = async {
-                let mut conns = shared.net.clone().map(Conns::new);
+                let mut conns = shared.conns();
                 loop {
                     let i = shared.sent.fetch_add(1, Ordering::Relaxed);
                     if i >= max {
@@ -321,6 +357,7 @@ async fn closed(shared: &Arc<Shared>, plan: &LoadPlan, end: Instant, token: &Can
                     let (error, bytes) = shared.exchange(conns.as_mut(), route).await;
                     let d = t0.elapsed();
                     shared.record(
+                        worker,
                         route,
                         &Sample {
                             corrected: d,
@@ -408,13 +445,13 @@ async fn open(
         set.spawn(async move {
             let _permit = permit;
             // At most N tasks run at once, so at most N connections are open.
-            let mut conns = task_shared.net.as_ref().map(|net| {
+            let mut conns = task_shared.net.as_ref().and_then(|_| {
                 task_shared
                     .idle
                     .lock()
                     .ok()
                     .and_then(|mut idle| idle.pop())
-                    .unwrap_or_else(|| Conns::new(net.clone()))
+                    .or_else(|| task_shared.conns())
             });
             let sent = Instant::now();
             let (error, bytes) = tokio::select! {
@@ -429,6 +466,7 @@ async fn open(
                 idle.push(c);
             }
             task_shared.record(
+                usize::try_from(i).unwrap_or(0),
                 route,
                 &Sample {
                     corrected: done - scheduled,

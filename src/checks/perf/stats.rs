@@ -126,6 +126,36 @@ pub struct IntervalStats {
     pub histogram: Vec<Bucket>,
 }
 
+/// One route's interval figures gathered from its shards.
+#[derive(Debug, Clone)]
+pub struct IntervalAcc {
+    histogram: Histogram<u64>,
+    requests: u64,
+    errors: [u64; 5],
+}
+
+impl Default for IntervalAcc {
+    fn default() -> Self {
+        IntervalAcc {
+            histogram: histogram(),
+            requests: 0,
+            errors: [0; 5],
+        }
+    }
+}
+
+impl IntervalAcc {
+    pub fn finish(self) -> IntervalStats {
+        IntervalStats {
+            requests: self.requests,
+            p95_ms: ms(self.histogram.value_at_quantile(0.95)),
+            errors: self.errors.iter().sum(),
+            errors_by_kind: self.errors,
+            histogram: buckets(&self.histogram),
+        }
+    }
+}
+
 impl RouteStats {
     pub fn record(&mut self, s: &Sample) {
         let c = micros(s.corrected);
@@ -145,17 +175,40 @@ impl RouteStats {
 
     /// The figures since the last call, and a fresh interval.
     pub fn take_interval(&mut self) -> IntervalStats {
-        let out = IntervalStats {
-            requests: self.interval_requests,
-            p95_ms: ms(self.interval.value_at_quantile(0.95)),
-            errors: self.interval_errors.iter().sum(),
-            errors_by_kind: self.interval_errors,
-            histogram: buckets(&self.interval),
-        };
+        let mut acc = IntervalAcc::default();
+        self.take_interval_into(&mut acc);
+        acc.finish()
+    }
+
+    /// Adds the figures since the last call to `acc` (the shards of one route meet
+    /// there), and starts a fresh interval.
+    pub fn take_interval_into(&mut self, acc: &mut IntervalAcc) {
+        // Both histograms share bounds, so adding cannot fail.
+        let _ = acc.histogram.add(&self.interval);
+        acc.requests += self.interval_requests;
+        for (a, e) in acc.errors.iter_mut().zip(self.interval_errors) {
+            *a += e;
+        }
         self.interval.reset();
         self.interval_requests = 0;
         self.interval_errors = [0; 5];
-        out
+    }
+
+    /// Adds another shard's whole-run figures to these.
+    pub fn merge(&mut self, other: &RouteStats) {
+        let _ = self.corrected.add(&other.corrected);
+        let _ = self.raw.add(&other.raw);
+        let _ = self.interval.add(&other.interval);
+        self.interval_requests += other.interval_requests;
+        for (a, e) in self.interval_errors.iter_mut().zip(other.interval_errors) {
+            *a += e;
+        }
+        for (a, e) in self.errors.iter_mut().zip(other.errors) {
+            *a += e;
+        }
+        self.requests += other.requests;
+        self.max_bytes = self.max_bytes.max(other.max_bytes);
+        self.total_bytes = self.total_bytes.saturating_add(other.total_bytes);
     }
 
     pub fn error_count(&self) -> u64 {
@@ -262,6 +315,33 @@ mod tests {
         assert_eq!(s.requests, 100, "the run's totals do not");
         let total: u64 = buckets(&s.corrected).iter().map(|b| b.count).sum();
         assert_eq!(total, 100);
+    }
+
+    #[test]
+    fn shards_merge_into_the_same_figures_as_one() {
+        let mut one = RouteStats::default();
+        let mut shards = [RouteStats::default(), RouteStats::default()];
+        for i in 1..=200 {
+            let e = (i % 40 == 0).then_some(ErrorKind::Timeout);
+            one.record(&sample(i, e));
+            shards[usize::try_from(i % 2).unwrap()].record(&sample(i, e));
+        }
+        let mut acc = IntervalAcc::default();
+        for s in &mut shards {
+            s.take_interval_into(&mut acc);
+        }
+        assert_eq!(acc.finish(), one.take_interval());
+        let mut merged = RouteStats::default();
+        for s in &shards {
+            merged.merge(s);
+        }
+        assert_eq!(merged.requests, 200);
+        assert_eq!(merged.errors_by_kind(), one.errors_by_kind());
+        assert_eq!(
+            Percentiles::of(&merged.corrected),
+            Percentiles::of(&one.corrected)
+        );
+        assert_eq!(Percentiles::of(&merged.raw), Percentiles::of(&one.raw));
     }
 
     #[test]
