@@ -10,7 +10,7 @@ use launch_ready::runbook::Run;
 use launch_ready::runbook::load::load_file;
 use launch_ready::runbook::model::KindName;
 use launch_ready::session::Session;
-use launch_ready::session::model::{Route, Targets};
+use launch_ready::session::model::{Route, Screen, Targets};
 use launch_ready::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -180,6 +180,20 @@ fn the_live_view_follows_the_run_and_keys_still_work() {
     assert_eq!(view.targets[0].points.len(), 10);
     assert_eq!(view.targets[0].errors[0][3], 15, "5xx over seconds 6 to 10");
     insta::assert_snapshot!("load_live_running", draw(&app, 120, 36));
+
+    // On any other screen the footer carries the figures of the latest interval (two
+    // targets at 900 requests in 1 s), and the panel stays over the screen until `L`.
+    act(&mut app, Action::Screen(Screen::Risks));
+    let risks = draw(&app, 120, 36);
+    assert!(risks.contains("load 1800 req/s, p95"), "{risks}");
+    assert!(risks.contains("Live load test"), "{risks}");
+    act(&mut app, Action::LiveView);
+    act(&mut app, Action::LiveView);
+    let hidden = draw(&app, 120, 36);
+    assert!(!hidden.contains("Live load test"), "{hidden}");
+    assert!(hidden.contains("Risks"), "{hidden}");
+    act(&mut app, Action::LiveView);
+    act(&mut app, Action::Screen(Screen::Checklist));
 
     // `v` moves to the second target, then hides the panel; the checklist stays usable.
     act(&mut app, Action::LiveView);

@@ -44,7 +44,28 @@ pub struct LoadView {
 }
 
 /// Keys shown under the live view in the TUI.
-pub const KEYS: &str = "v next target / hide · c cancels the run · C cancels every run";
+pub const KEYS: &str = "L next target / hide · C cancels every run";
+
+impl LoadView {
+    /// The latest interval over every target still running: requests/s summed, the worst
+    /// p95 in ms. `None` once every target finished or before the first interval.
+    pub fn running_figures(&self) -> Option<(f64, f64)> {
+        let mut rps = 0.0;
+        let mut p95 = 0.0_f64;
+        let mut any = false;
+        for t in self.targets.iter().filter(|t| !t.finished) {
+            let Some(last) = t.points.back() else {
+                continue;
+            };
+            any = true;
+            for r in &last.routes {
+                rps += r.requests as f64 / last.interval_s.max(1e-3);
+                p95 = p95.max(r.p95_ms);
+            }
+        }
+        any.then_some((rps, p95))
+    }
+}
 
 /// Asks before `checks` (each sending load) start. Checks that cannot be planned (a kind
 /// this build does not run) are left out; nothing is asked when none remains.
@@ -86,7 +107,7 @@ pub fn confirmed(app: &mut App, confirm: LoadConfirm, fx: &mut Vec<Effect>) {
     }
     let n = confirm.jobs.len();
     app.status = Some(format!(
-        "load test started ({n} check(s)): v shows the live view, c cancels"
+        "load test started ({n} check(s)): L shows or hides the live view, C cancels"
     ));
     fx.push(Effect::RunChecks {
         jobs: confirm.jobs,

@@ -225,6 +225,17 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             fx.push(Effect::Quit);
         }
         Action::Help => app.modal = Some(Modal::Help { scroll: 0 }),
+        Action::LiveView => super::load_run::toggle(app),
+        // From any screen: a load test must be stoppable wherever its figures show.
+        Action::CancelAll => {
+            if app.running.is_empty() {
+                app.status = Some("nothing is running".into());
+            } else {
+                app.cancel_all = Some(0);
+                app.status = Some(format!("cancelling {} run(s)…", app.running.len()));
+                fx.push(Effect::Cancel(None));
+            }
+        }
         Action::Export => {
             app.status = Some("writing the handover pack…".into());
             app.status_at = app.now;

@@ -25,20 +25,6 @@ pub(super) fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect
             run(app, &checks, "this stage", Skipped::Keep, fx);
             return;
         }
-        Action::LiveView => {
-            super::load_run::toggle(app);
-            return;
-        }
-        Action::CancelAll => {
-            if app.running.is_empty() {
-                app.status = Some("nothing is running".into());
-            } else {
-                app.cancel_all = Some(0);
-                app.status = Some(format!("cancelling {} run(s)…", app.running.len()));
-                fx.push(Effect::Cancel(None));
-            }
-            return;
-        }
         _ => {}
     }
     let Some(check) = app.selected_check().cloned() else {

@@ -44,6 +44,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             t.status(crate::finding::CheckStatus::Running),
         ));
     }
+    // A load test reads on every screen, not only under its live view.
+    if let Some((rps, p95)) = app.load_view.as_ref().and_then(|v| v.running_figures()) {
+        status.push(Span::styled(
+            format!(" · load {rps:.0} req/s, p95 {p95:.0} ms (L)"),
+            t.status(crate::finding::CheckStatus::Running),
+        ));
+    }
     if app.presenter() {
         status.push(Span::styled(" · presenter", t.title()));
     }

@@ -152,11 +152,11 @@ pub fn draw(frame: &mut Frame, area: Rect, live: &LiveLoad) {
         "Tab next route · q / Esc / Ctrl-C cancels"
     };
     frame.render_widget(
-        Paragraph::new(Line::from(format!(
-            "route {}/{} {name} · {keys}",
-            sel + 1,
-            live.routes.len()
-        ))),
+        Paragraph::new(Line::from(if live.routes.len() > 1 {
+            format!("route {}/{} {name} · {keys}", sel + 1, live.routes.len())
+        } else {
+            format!("{name} · {keys}")
+        })),
         foot,
     );
 }

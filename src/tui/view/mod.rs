@@ -67,9 +67,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Monitor => monitor::render(app, frame, main.body),
     }
     footer::render(app, frame, main.footer);
-    if app.screen() == Screen::Checklist {
-        load_run::render_live(app, frame, main.body);
-    }
+    load_run::render_live(app, frame, main.body);
     match &app.modal {
         None => {}
         Some(Modal::Note {
