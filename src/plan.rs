@@ -103,16 +103,16 @@ pub fn restrict(runbook: &Runbook, families: &[Family]) -> Runbook {
 
 /// `runbook` without the automated checks whose kind sends load (`Profile::confirm`),
 /// and the ids of those left out.
-pub fn without_confirm(runbook: &Runbook) -> (Runbook, Vec<String>) {
+pub fn without_confirm(runbook: &Runbook) -> (Runbook, Vec<(String, &'static CheckKind)>) {
     let mut out = runbook.clone();
     let mut left_out = Vec::new();
     for stage in &mut out.stages {
-        stage.checks.retain(|c| {
-            let confirm = c.run.kind().is_some_and(|k| k.profile.confirm);
-            if confirm {
-                left_out.push(c.id.clone());
+        stage.checks.retain(|c| match c.run.kind() {
+            Some(k) if k.profile.confirm => {
+                left_out.push((c.id.clone(), k));
+                false
             }
-            !confirm
+            _ => true,
         });
     }
     (out, left_out)
@@ -204,7 +204,8 @@ mod tests {
         assert_eq!(held.unavailable[0].0, "perf.load");
         assert_eq!(jobs(rb.checks().map(|(_, c)| c), true).jobs.len(), 2);
         let (kept, left_out) = without_confirm(&rb);
-        assert_eq!(left_out, ["perf.load"]);
+        assert_eq!(left_out[0].0, "perf.load");
+        assert_eq!(left_out.len(), 1);
         assert_eq!(kept.checks().count(), 1);
     }
 

@@ -283,10 +283,17 @@ async fn check_only_perf_measures_routes_given_on_the_command_line() {
         .expect("perf.latency ran");
     assert_eq!(latency["status"], "pass", "{latency}");
     assert_eq!(latency["evidence"]["routes"][0]["method"], "POST");
+    // Load needs --yes: without it the JSON says it was not run, and why.
+    let load = results
+        .iter()
+        .find(|r| r["check"] == "perf.load")
+        .expect("perf.load listed");
+    assert_eq!(load["status"], "skipped", "{load}");
     assert!(
-        !results.iter().any(|r| r["check"] == "perf.load"),
-        "load needs --yes"
+        load["summary"].as_str().unwrap().contains("pass --yes"),
+        "{load}"
     );
+    assert_eq!(v["summary"]["skipped"], 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("perf.load"));
     lab.shutdown().await;
 }

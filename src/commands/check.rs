@@ -12,7 +12,11 @@ pub fn run(args: &CheckArgs, out: &mut String) -> Outcome {
         if !plan.unconfirmed.is_empty() {
             eprintln!(
                 "launch-ready: not run, as they send load: {} (pass --yes to run them)",
-                plan.unconfirmed.join(", ")
+                plan.unconfirmed
+                    .iter()
+                    .map(|(id, _)| id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
         let report = headless::run(&plan).await;

@@ -59,7 +59,7 @@ pub struct Plan {
     /// `None` for `--fail-on never`.
     pub fail_on: Option<Severity>,
     /// Checks left out because they send load and `--yes` was not given.
-    pub unconfirmed: Vec<String>,
+    pub unconfirmed: Vec<(String, &'static crate::checks::catalog::CheckKind)>,
 }
 
 fn parse_all<T: std::str::FromStr<Err = String>>(values: &[String]) -> Result<Vec<T>, String> {
@@ -387,6 +387,21 @@ pub async fn run(plan: &Plan) -> Report {
             status: crate::finding::CheckStatus::Skipped,
             duration_ms: 0,
             summary: format!("{check_id}: {}", crate::engine::runner::NOT_AVAILABLE),
+            findings: Vec::new(),
+            evidence: serde_json::Value::Null,
+            explained_by: None,
+        });
+    }
+    // Left out for want of --yes: in the results too, so a JSON reader sees what was not
+    // measured and why, not only a CI log's stderr.
+    for (check_id, kind) in &plan.unconfirmed {
+        outcomes.push(CheckOutcome {
+            check: kind.name.to_string(),
+            family: kind.family.as_str().to_string(),
+            target: String::new(),
+            status: crate::finding::CheckStatus::Skipped,
+            duration_ms: 0,
+            summary: format!("{check_id}: not run, as it sends load; pass --yes to run it"),
             findings: Vec::new(),
             evidence: serde_json::Value::Null,
             explained_by: None,
