@@ -89,7 +89,9 @@ pub fn read_inventory(files: &[EnvFile]) -> Inventory {
 }
 
 /// Name → whether its value is non-empty.
-fn read_names(f: &EnvFile) -> Result<BTreeMap<String, bool>, String> {
+/// One env file's variable names, each with whether it has a value; values are dropped on
+/// read. A missing, unreadable or oversized file is an error naming it.
+pub fn read_names(f: &EnvFile) -> Result<BTreeMap<String, bool>, String> {
     let meta = std::fs::metadata(&f.path).map_err(|e| format!("{}: {e}", f.path.display()))?;
     if meta.len() > MAX_ENV_BYTES {
         return Err(format!("{} is too large for an env file", f.path.display()));

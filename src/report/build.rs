@@ -29,17 +29,8 @@ pub fn env_columns(session: &Session) -> Vec<EnvColumn> {
         .env_files
         .iter()
         .map(|f| {
-            let names = std::fs::metadata(&f.path)
-                .map_err(|e| format!("{}: {e}", f.path.display()))
-                .and_then(|m| {
-                    if m.len() > crate::checks::env::MAX_ENV_BYTES {
-                        Err(format!("{} is too large for an env file", f.path.display()))
-                    } else {
-                        std::fs::read_to_string(&f.path)
-                            .map_err(|e| format!("{}: {e}", f.path.display()))
-                    }
-                })
-                .map(|text| crate::checks::env::parse(&text).into_keys().collect());
+            let names = crate::checks::env_inventory::read_names(f)
+                .map(|names| names.into_keys().collect());
             EnvColumn {
                 environment: f.environment.clone(),
                 names,
