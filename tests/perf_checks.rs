@@ -167,6 +167,7 @@ fn plan(connections: usize, pace: Pace, secs: u64) -> LoadPlan {
         max_requests: perf::load::MAX_REQUESTS,
         timeout: Duration::from_secs(5),
         interval: Duration::from_millis(500),
+        protocol: Default::default(),
     }
 }
 
@@ -474,6 +475,42 @@ async fn https_routes_go_direct_over_tls_trusting_the_runs_roots() {
         Some(6)
     );
     lab.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http2_runs_one_stream_per_connection_over_prior_knowledge() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url: reqwest::Url = format!("http://{}/delay/2", listener.local_addr().unwrap())
+        .parse()
+        .unwrap();
+    let stop = CancellationToken::new();
+    tokio::spawn(launch_ready::lab::keepalive::serve_h2c(
+        listener,
+        stop.clone(),
+    ));
+    let mut p = plan(4, Pace::Closed, 30);
+    p.max_requests = 200;
+    p.protocol = perf::Protocol::Http2;
+    let m = direct_run(url.clone(), &p).await;
+    assert_eq!(m.protocol, "HTTP/2");
+    let r = &m.routes[0];
+    assert_eq!(r.requests, 200);
+    assert_eq!(r.error_count(), 0, "{:?}", r.errors_by_kind());
+    assert_eq!(r.max_bytes, 13);
+    assert!(
+        r.raw.min() >= 2_000,
+        "the server's 2 ms hold: {}",
+        r.raw.min()
+    );
+
+    // HTTP/1.1 against the HTTP/2-only server fails, counted, instead of hanging.
+    p.protocol = perf::Protocol::Http1;
+    p.max_requests = 4;
+    p.timeout = Duration::from_secs(1);
+    let m = direct_run(url, &p).await;
+    assert_eq!(m.routes[0].requests, 4);
+    assert_eq!(m.routes[0].error_count(), 4);
+    stop.cancel();
 }
 
 /// A default client; reqwest needs the process's TLS provider installed first.

@@ -144,6 +144,11 @@ fn plan(a: &LoadArgs) -> Result<Planned, String> {
         max_requests: a.requests.unwrap_or(perf::load::MAX_REQUESTS),
         timeout: Duration::from_secs(network.timeout_secs.clamp(1, 60)),
         interval: Duration::from_secs(1),
+        protocol: if a.http2 {
+            perf::Protocol::Http2
+        } else {
+            perf::Protocol::Http1
+        },
     };
     plan.validate().map_err(|e| e.to_string())?;
     if !a.steps.is_empty() && (a.steps.len() > perf::step::MAX_STEPS || a.steps.contains(&0)) {

@@ -44,6 +44,10 @@ pub struct LoadArgs {
         conflicts_with = "rate"
     )]
     pub steps: Vec<usize>,
+    /// HTTP/2 instead of HTTP/1.1: by ALPN over TLS, with prior knowledge over plain
+    /// http://; each connection keeps one request in flight.
+    #[arg(long)]
+    pub http2: bool,
     /// Confirm sending load (needed when stdin is not a terminal).
     #[arg(long)]
     pub yes: bool,

@@ -39,7 +39,8 @@ pub fn render(rep: &LoadReport) -> String {
     };
     let _ = writeln!(
         s,
-        "load: {mode}, {:.1} s, {} requests, {:.1} req/s{}",
+        "load: {mode}, {}, {:.1} s, {} requests, {:.1} req/s{}",
+        rep.protocol,
         rep.duration_s,
         rep.requests,
         rep.rps,

@@ -96,6 +96,49 @@ async fn connection(mut sock: tokio::net::TcpStream, stall: Option<Stall>, seen:
     }
 }
 
+/// Serves `listener` over HTTP/2 with prior knowledge (h2c) until `token` is cancelled:
+/// the same answers as `serve` (`/delay/MS` included), for the generator's HTTP/2 mode.
+pub async fn serve_h2c(listener: TcpListener, token: CancellationToken) {
+    use http_body_util::Full;
+    use hyper::body::Bytes;
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    loop {
+        let (sock, _) = tokio::select! {
+            () = token.cancelled() => return,
+            a = listener.accept() => match a {
+                Ok(a) => a,
+                Err(_) => continue,
+            },
+        };
+        let _ = sock.set_nodelay(true);
+        let token = token.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(
+                |req: hyper::Request<hyper::body::Incoming>| async move {
+                    let delay = req
+                        .uri()
+                        .path()
+                        .strip_prefix("/delay/")
+                        .and_then(|ms| ms.parse::<u64>().ok())
+                        .map(|ms| Duration::from_millis(ms.min(MAX_DELAY_MS)));
+                    if let Some(d) = delay {
+                        tokio::time::sleep(d).await;
+                    }
+                    Ok::<_, std::convert::Infallible>(hyper::Response::new(Full::new(
+                        Bytes::from_static(b"hello, world\n"),
+                    )))
+                },
+            );
+            let conn = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                .serve_connection(TokioIo::new(sock), service);
+            tokio::select! {
+                () = token.cancelled() => {}
+                _ = conn => {}
+            }
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

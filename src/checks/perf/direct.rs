@@ -1,5 +1,5 @@
-//! Routes sent over one HTTP/1.1 connection per load worker (plain or TLS), straight on
-//! hyper's connection API.
+//! Routes sent over one connection per load worker (HTTP/1.1, or HTTP/2 with one stream
+//! at a time; plain or TLS), straight on hyper's connection API.
 //!
 //! A worker of a closed-loop run owns its connection: it never waits for a pool, and the
 //! pooled client's per-request work (checking a connection out of a shared pool and back,
@@ -17,16 +17,17 @@ use crate::net::Net;
 use crate::net::client::USER_AGENT;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::{Connection, SendRequest};
+use hyper::body::Incoming;
+use hyper::client::conn::{http1, http2};
 use hyper::header::{HOST, HeaderMap, HeaderValue, USER_AGENT as UA};
-use hyper::{Method, Request, Uri};
-use hyper_util::rt::TokioIo;
+use hyper::{Method, Request, Response, Uri};
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use rustls::ClientConfig;
 use rustls::pki_types::{CertificateDer, ServerName};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::Poll;
+use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
@@ -35,7 +36,27 @@ use tokio_rustls::client::TlsStream;
 use tokio_util::either::Either;
 
 type Io = TokioIo<Either<TcpStream, TlsStream<TcpStream>>>;
-type Conn = Connection<Io, Full<Bytes>>;
+type H1Conn = http1::Connection<Io, Full<Bytes>>;
+type H2Conn = http2::Connection<Io, Full<Bytes>, TokioExecutor>;
+
+/// The protocol of a run's direct connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Protocol {
+    #[default]
+    Http1,
+    /// HTTP/2: by ALPN over TLS, with prior knowledge (h2c) over plain TCP. Each worker
+    /// keeps one stream in flight on its own connection, so N connections are N streams.
+    Http2,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Http1 => "HTTP/1.1",
+            Protocol::Http2 => "HTTP/2",
+        }
+    }
+}
 
 /// A route prepared once for direct sending: what every request repeats.
 #[derive(Debug, Clone)]
@@ -45,7 +66,11 @@ pub struct DirectRoute {
     tls: bool,
     method: Method,
     path: Uri,
+    /// The absolute URI HTTP/2 sends as `:scheme` and `:authority`.
+    full: Uri,
     headers: HeaderMap,
+    /// `headers` without `Host`, which `:authority` replaces in HTTP/2.
+    h2_headers: HeaderMap,
     body: Bytes,
 }
 
@@ -67,6 +92,7 @@ impl DirectRoute {
             target.push_str(q);
         }
         let path: Uri = target.parse().ok()?;
+        let full: Uri = url.as_str().parse().ok()?;
         let authority = match url.port() {
             Some(p) => format!("{host}:{p}"),
             None => host.clone(),
@@ -77,13 +103,17 @@ impl DirectRoute {
         for (k, v) in &route.headers {
             headers.append(k.clone(), v.clone());
         }
+        let mut h2_headers = headers.clone();
+        h2_headers.remove(HOST);
         Some(DirectRoute {
             host,
             port,
             tls,
             method: route.method.clone(),
             path,
+            full,
             headers,
+            h2_headers,
             body: route.body.clone().unwrap_or_default(),
         })
     }
@@ -93,9 +123,9 @@ impl DirectRoute {
     }
 }
 
-/// The TLS client configuration of a run's direct connections: HTTP/1.1 by ALPN, the
+/// The TLS client configuration of a run's direct connections: the protocol by ALPN, the
 /// platform verifier with the run's extra roots.
-pub fn tls_config(net: &Net) -> Result<Arc<ClientConfig>, String> {
+pub fn tls_config(net: &Net, protocol: Protocol) -> Result<Arc<ClientConfig>, String> {
     crate::net::install_crypto_provider();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let extra = net
@@ -112,8 +142,59 @@ pub fn tls_config(net: &Net) -> Result<Arc<ClientConfig>, String> {
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config.alpn_protocols = vec![match protocol {
+        Protocol::Http1 => b"http/1.1".to_vec(),
+        Protocol::Http2 => b"h2".to_vec(),
+    }];
     Ok(Arc::new(config))
+}
+
+/// The sending half of a connection.
+enum Sender {
+    H1(http1::SendRequest<Full<Bytes>>),
+    H2(http2::SendRequest<Full<Bytes>>),
+}
+
+impl Sender {
+    async fn ready(&mut self) -> hyper::Result<()> {
+        match self {
+            Sender::H1(s) => s.ready().await,
+            Sender::H2(s) => s.ready().await,
+        }
+    }
+
+    async fn send(&mut self, r: &DirectRoute) -> hyper::Result<Response<Incoming>> {
+        let mut req = Request::new(Full::new(r.body.clone()));
+        *req.method_mut() = r.method.clone();
+        match self {
+            Sender::H1(s) => {
+                *req.uri_mut() = r.path.clone();
+                *req.headers_mut() = r.headers.clone();
+                s.send_request(req).await
+            }
+            Sender::H2(s) => {
+                *req.uri_mut() = r.full.clone();
+                *req.headers_mut() = r.h2_headers.clone();
+                *req.version_mut() = hyper::Version::HTTP_2;
+                s.send_request(req).await
+            }
+        }
+    }
+}
+
+/// The I/O half of a connection, driven by whoever waits on it.
+enum ConnIo {
+    H1(Pin<Box<H1Conn>>),
+    H2(Pin<Box<H2Conn>>),
+}
+
+impl ConnIo {
+    fn poll_io(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        match self {
+            ConnIo::H1(c) => c.as_mut().poll(cx).map(|_| ()),
+            ConnIo::H2(c) => c.as_mut().poll(cx).map(|_| ()),
+        }
+    }
 }
 
 /// One open connection and the state of its I/O.
@@ -121,18 +202,18 @@ struct Open {
     host: String,
     port: u16,
     tls: bool,
-    sender: SendRequest<Full<Bytes>>,
-    conn: Pin<Box<Conn>>,
+    sender: Sender,
+    conn: ConnIo,
     /// The connection's I/O has ended (closed by the server or failed).
     ended: bool,
 }
 
 /// Runs `f` while driving `conn`'s I/O in the same task, until `f` is done.
-async fn driving<F: Future>(conn: &mut Pin<Box<Conn>>, ended: &mut bool, f: F) -> F::Output {
+async fn driving<F: Future>(conn: &mut ConnIo, ended: &mut bool, f: F) -> F::Output {
     let mut f = std::pin::pin!(f);
     std::future::poll_fn(|cx| {
         // The connection first: what it reads is what `f` is waiting for.
-        if !*ended && conn.as_mut().poll(cx).is_ready() {
+        if !*ended && conn.poll_io(cx).is_ready() {
             *ended = true;
         }
         match f.as_mut().poll(cx) {
@@ -148,15 +229,17 @@ async fn driving<F: Future>(conn: &mut Pin<Box<Conn>>, ended: &mut bool, f: F) -
 pub struct Conns {
     net: Arc<Net>,
     tls: Option<Arc<ClientConfig>>,
+    protocol: Protocol,
     open: Vec<Open>,
     bound: Pin<Box<Sleep>>,
 }
 
 impl Conns {
-    pub fn new(net: Arc<Net>, tls: Option<Arc<ClientConfig>>) -> Conns {
+    pub fn new(net: Arc<Net>, tls: Option<Arc<ClientConfig>>, protocol: Protocol) -> Conns {
         Conns {
             net,
             tls,
+            protocol,
             open: Vec::new(),
             bound: Box::pin(tokio::time::sleep(Duration::from_secs(3600))),
         }
@@ -175,12 +258,13 @@ impl Conns {
         let Conns {
             net,
             tls,
+            protocol,
             open,
             bound,
         } = self;
         let outcome = tokio::select! {
             biased;
-            out = send(net, tls, open, r) => out,
+            out = send(net, tls, *protocol, open, r) => out,
             () = bound.as_mut() => Err((ErrorKind::Timeout, 0)),
         };
         match outcome {
@@ -207,6 +291,7 @@ impl Conns {
 async fn ready(
     net: &Net,
     tls: &Option<Arc<ClientConfig>>,
+    protocol: Protocol,
     open: &mut Vec<Open>,
     r: &DirectRoute,
 ) -> Result<usize, ErrorKind> {
@@ -233,19 +318,33 @@ async fn ready(
             .connect(name, tcp)
             .await
             .map_err(|_| ErrorKind::Connect)?;
+        // A server that did not agree to HTTP/2 would answer a preface with garbage.
+        if protocol == Protocol::Http2 && tls.get_ref().1.alpn_protocol() != Some(b"h2") {
+            return Err(ErrorKind::Connect);
+        }
         Either::Right(tls)
     } else {
         Either::Left(tcp)
     };
-    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|_| ErrorKind::Connect)?;
+    let io = TokioIo::new(stream);
+    let (sender, conn) = match protocol {
+        Protocol::Http1 => {
+            let (s, c) = http1::handshake(io).await.map_err(|_| ErrorKind::Connect)?;
+            (Sender::H1(s), ConnIo::H1(Box::pin(c)))
+        }
+        Protocol::Http2 => {
+            let (s, c) = http2::handshake(TokioExecutor::new(), io)
+                .await
+                .map_err(|_| ErrorKind::Connect)?;
+            (Sender::H2(s), ConnIo::H2(Box::pin(c)))
+        }
+    };
     open.push(Open {
         host: r.host.clone(),
         port: r.port,
         tls: r.tls,
         sender,
-        conn: Box::pin(conn),
+        conn,
         ended: false,
     });
     Ok(open.len() - 1)
@@ -254,21 +353,20 @@ async fn ready(
 async fn send(
     net: &Net,
     tls: &Option<Arc<ClientConfig>>,
+    protocol: Protocol,
     open: &mut Vec<Open>,
     r: &DirectRoute,
 ) -> Result<(hyper::StatusCode, u64), (ErrorKind, u64)> {
-    let i = ready(net, tls, open, r).await.map_err(|e| (e, 0))?;
+    let i = ready(net, tls, protocol, open, r)
+        .await
+        .map_err(|e| (e, 0))?;
     let Open {
         sender,
         conn,
         ended,
         ..
     } = &mut open[i];
-    let mut req = Request::new(Full::new(r.body.clone()));
-    *req.method_mut() = r.method.clone();
-    *req.uri_mut() = r.path.clone();
-    *req.headers_mut() = r.headers.clone();
-    let resp = driving(conn, ended, sender.send_request(req))
+    let resp = driving(conn, ended, sender.send(r))
         .await
         .map_err(|_| (ErrorKind::Other, 0))?;
     let status = resp.status();

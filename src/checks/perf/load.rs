@@ -21,7 +21,7 @@
 //! and a cancellation waiter registered per request were a large share of its cost.
 
 use super::PerfError;
-use super::direct::{Conns, DirectRoute, tls_config};
+use super::direct::{Conns, DirectRoute, Protocol, tls_config};
 use super::request::{RouteSpec, exchange};
 use super::stats::{IntervalAcc, IntervalStats, RouteStats, Sample};
 use crate::net::Net;
@@ -72,6 +72,8 @@ pub struct LoadPlan {
     pub timeout: Duration,
     /// Length of one live-view interval.
     pub interval: Duration,
+    /// The protocol of the direct connections.
+    pub protocol: Protocol,
 }
 
 impl LoadPlan {
@@ -133,6 +135,9 @@ pub struct Measured {
     pub waited_for_connection: u64,
     pub cancelled: bool,
     pub timeline: Vec<Snapshot>,
+    /// What the requests went over: the plan's protocol on direct connections, or the
+    /// pooled client's choice.
+    pub protocol: &'static str,
 }
 
 impl Measured {
@@ -164,6 +169,7 @@ struct Shared {
     net: Option<Arc<Net>>,
     /// TLS for direct `https://` routes.
     tls: Option<Arc<rustls::ClientConfig>>,
+    protocol: Protocol,
     /// Open loop: connections between two requests, for the next task to take.
     idle: Mutex<Vec<Conns>>,
     /// `stats[shard][route]`.
@@ -197,7 +203,7 @@ impl Shared {
     fn conns(&self) -> Option<Conns> {
         self.net
             .clone()
-            .map(|net| Conns::new(net, self.tls.clone()))
+            .map(|net| Conns::new(net, self.tls.clone(), self.protocol))
     }
 }
 
@@ -218,7 +224,9 @@ pub async fn run(
     // Without a TLS set-up (an unreadable platform store), `https://` routes take the
     // pooled client, which reports that failure per request.
     let tls = match &net {
-        Some(n) if routes.iter().any(|r| r.url.scheme() == "https") => tls_config(n).ok(),
+        Some(n) if routes.iter().any(|r| r.url.scheme() == "https") => {
+            tls_config(n, plan.protocol).ok()
+        }
         _ => None,
     };
     let shards = plan.connections.clamp(1, MAX_SHARDS);
@@ -232,6 +240,7 @@ pub async fn run(
             .collect(),
         net,
         tls,
+        protocol: plan.protocol,
         idle: Mutex::new(Vec::new()),
         routes,
         client,
@@ -288,6 +297,11 @@ pub async fn run(
         waited_for_connection: pacing.waited,
         cancelled: token.is_cancelled(),
         timeline,
+        protocol: if shared.direct.iter().all(Option::is_some) {
+            plan.protocol.as_str()
+        } else {
+            "pooled client (HTTP/1.1 or HTTP/2 by ALPN)"
+        },
     })
 }
 

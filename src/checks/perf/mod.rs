@@ -15,6 +15,7 @@ pub mod request;
 pub mod stats;
 pub mod step;
 
+pub use direct::Protocol;
 pub use load::{LoadPlan, Measured, Pace, Snapshot, Transport};
 pub use report::{Budgets, LoadReport, RouteReport};
 pub use request::RouteSpec;
@@ -82,6 +83,7 @@ pub async fn baseline(
         max_requests: plan.samples.clamp(1, BaselinePlan::MAX_SAMPLES),
         timeout: plan.timeout,
         interval: Duration::from_secs(1),
+        protocol: Default::default(),
     };
     load::run(client, vec![route], &load, token, None).await
 }

@@ -89,6 +89,8 @@ pub struct RouteReport {
 pub struct LoadReport {
     /// `closed` (N connections) or `rate` (fixed arrival rate).
     pub mode: &'static str,
+    /// `HTTP/1.1` or `HTTP/2`, one connection per worker.
+    pub protocol: &'static str,
     pub connections: usize,
     pub duration_s: f64,
     pub requests: u64,
@@ -154,6 +156,7 @@ impl LoadReport {
         let rps = round2(requests as f64 / secs);
         LoadReport {
             mode: if rate.is_some() { "rate" } else { "closed" },
+            protocol: m.protocol,
             connections,
             duration_s: round2(secs),
             requests,

@@ -6,7 +6,8 @@
 //!
 //! `perf.latency` takes `samples` (default 50) and `warmup` (default 5) parameters;
 //! `perf.load` takes `connections` (default 10), `duration` seconds (default 20) and an
-//! optional `rate` (requests/s, open loop). Both stay inside the kind's budget.
+//! optional `rate` (requests/s, open loop) and `protocol` (`http1`, the default, or
+//! `http2`). Both stay inside the kind's budget.
 
 use super::reach::{host_ready, url_host};
 use crate::checks::catalog;
@@ -203,6 +204,7 @@ pub struct LoadCaps {
     pub requests: Option<u64>,
     /// Requests/s in open loop, when the runbook sets a rate.
     pub rate: Option<f64>,
+    pub protocol: perf::Protocol,
 }
 
 impl LoadCaps {
@@ -218,6 +220,10 @@ impl LoadCaps {
             .min(within("perf.load")),
             requests: get("requests").and_then(|v| v.parse().ok()),
             rate: get("rate").and_then(|v| v.parse().ok()),
+            protocol: match get("protocol") {
+                Some(p) if p.eq_ignore_ascii_case("http2") => perf::Protocol::Http2,
+                _ => perf::Protocol::Http1,
+            },
         }
     }
 }
@@ -231,6 +237,7 @@ async fn load(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> Check
         max_requests: caps.requests.unwrap_or(perf::load::MAX_REQUESTS),
         timeout: request_timeout(&i),
         interval: Duration::from_secs(1),
+        protocol: caps.protocol,
     };
     let token = CancellationToken::new();
     let _guard = token.clone().drop_guard();
