@@ -312,7 +312,8 @@ mod tests {
         let e = Route::new("hunter2-not-a-url", None, {
             crate::net::install_crypto_provider();
             reqwest::Client::new()
-        }).unwrap_err();
+        })
+        .unwrap_err();
         assert!(!e.to_string().contains("hunter2"));
     }
 
