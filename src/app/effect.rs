@@ -81,6 +81,14 @@ pub enum Effect {
         session: String,
         network: crate::net::settings::NetworkSettings,
     },
+    /// Add accepted secret findings to the baseline file of the repository at `root`
+    /// (answered by `Msg::BaselineWritten`).
+    WriteBaseline {
+        root: std::path::PathBuf,
+        entries: Vec<crate::checks::secrets::baseline::Entry>,
+        by: String,
+        reason: String,
+    },
     /// Stop the running monitor.
     StopMonitor,
     /// Take the demo lab's switchable route down, or bring it back.

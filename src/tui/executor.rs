@@ -105,6 +105,17 @@ impl Executor {
                         let _ = inbox.send(Msg::CopyWritten(result));
                     });
                 }
+                Effect::WriteBaseline {
+                    root,
+                    entries,
+                    by,
+                    reason,
+                } => {
+                    let inbox = self.inbox.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let _ = inbox.send(write_baseline(&root, &entries, &by, &reason));
+                    });
+                }
                 // The loop sees `app.quitting` and shuts down in order.
                 Effect::StartMonitor {
                     urls,
@@ -203,4 +214,17 @@ fn held(store: &dyn CredentialStore, session: &str, names: Vec<String>) -> Keyri
             })
             .collect(),
     }
+}
+
+/// The blocking work of `Effect::WriteBaseline` and the message that reports it.
+pub fn write_baseline(
+    root: &std::path::Path,
+    entries: &[crate::checks::secrets::baseline::Entry],
+    by: &str,
+    reason: &str,
+) -> Msg {
+    Msg::BaselineWritten(
+        crate::checks::secrets::baseline::append(root, entries, by, reason)
+            .map_err(|e| e.to_string()),
+    )
 }
