@@ -495,3 +495,24 @@ fn a_twilio_secret_half_stays_the_generic_rules_when_no_sid_is_near() {
     );
     assert_eq!(rules_of(&far), ["generic-secret"]);
 }
+
+#[test]
+fn a_vendor_shape_its_validator_drops_is_not_reported_under_a_secret_name() {
+    let body = "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s";
+    let dropped = [
+        tok(&["ghp", "_", body, "000000"]),
+        tok(&["npm", "_", body, "000000"]),
+        tok(&["AKIA", "Z7QW3RT5YU8IOPLK"]),
+        tok(&["xoxb", "-", "2048-4096-Qm7Rt9Lp4Nv8Kb3W"]),
+        tok(&["AC", "3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e"]),
+        tok(&["sk_", "live_", "aaaaaaaaaaaaaaaaaaaaaaaa"]),
+    ];
+    for value in &dropped {
+        for text in [
+            format!("TWILIO_AUTH_TOKEN={value}\n"),
+            format!("const API_KEY = \"{value}\";\n"),
+        ] {
+            assert!(scan(&text).is_empty(), "in {text:?}: {:?}", scan(&text));
+        }
+    }
+}
