@@ -82,6 +82,41 @@ fn fingerprints(app: &App, code: &str) -> Vec<String> {
     out
 }
 
+/// Accepts the open risk of `code` on the Risks screen (reason, then owner) and returns
+/// the effects asked for.
+fn accept(app: &mut App, code: &str) -> Vec<Effect> {
+    app.risk_row = rows(app)
+        .iter()
+        .position(|r| matches!(r, RiskRow::Open(r) if r.code.as_deref() == Some(code)))
+        .unwrap_or_else(|| panic!("{code} is a risk"));
+    update(app, Msg::Action(Action::AcceptRisk));
+    type_text(app, "demo values, never issued");
+    update(app, Msg::Action(Action::Confirm));
+    type_text(app, "Dana");
+    let fx = update(app, Msg::Action(Action::Confirm));
+    assert!(app.modal.is_none());
+    fx
+}
+
+/// Runs the baseline writes among `fx` as the executor's blocking thread does and returns
+/// the messages it sends back.
+fn write_baselines(fx: &[Effect]) -> Vec<Msg> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::WriteBaseline {
+                check,
+                scanned,
+                entries,
+                by,
+                reason,
+            } => Some(launch_ready::tui::executor::write_baseline(
+                check, scanned, entries, by, reason,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_accepted_secret_goes_into_the_baseline_and_the_next_scan_suppresses_it() {
     let lab = common::lab().await;
@@ -107,32 +142,10 @@ async fn an_accepted_secret_goes_into_the_baseline_and_the_next_scan_suppresses_
     assert!(!in_history.is_empty());
 
     update(&mut app, Msg::Action(Action::Screen(Screen::Risks)));
-    app.risk_row = rows(&app)
-        .iter()
-        .position(|r| matches!(r, RiskRow::Open(r) if r.code.as_deref() == Some("secrets.exposed")))
-        .expect("the exposed secrets are a risk");
-    update(&mut app, Msg::Action(Action::AcceptRisk));
-    type_text(&mut app, "demo values, never issued");
-    update(&mut app, Msg::Action(Action::Confirm));
-    type_text(&mut app, "Dana");
-    let fx = update(&mut app, Msg::Action(Action::Confirm));
-    assert!(app.modal.is_none());
+    let fx = accept(&mut app, "secrets.exposed");
     let file = repo.join(".launch-ready-baseline.json");
     assert!(!file.exists(), "the UI thread writes nothing");
-    let writes: Vec<Msg> = fx
-        .iter()
-        .filter_map(|e| match e {
-            Effect::WriteBaseline {
-                root,
-                entries,
-                by,
-                reason,
-            } => Some(launch_ready::tui::executor::write_baseline(
-                root, entries, by, reason,
-            )),
-            _ => None,
-        })
-        .collect();
+    let writes = write_baselines(&fx);
     assert_eq!(writes.len(), 1, "{fx:?}");
     for msg in writes {
         update(&mut app, msg);
@@ -188,6 +201,30 @@ async fn an_accepted_secret_goes_into_the_baseline_and_the_next_scan_suppresses_
         assert!(e.get("expires").is_none(), "no expiry: {e}");
     }
 
+    // The build folder has no baseline of its own: its secrets go into the repository's.
+    let in_build = fingerprints(&app, "secrets.in_build_output");
+    assert_eq!(
+        in_build.len(),
+        2,
+        "the bundle's key and the source map's token"
+    );
+    for msg in write_baselines(&accept(&mut app, "secrets.in_build_output")) {
+        update(&mut app, msg);
+    }
+    assert_eq!(
+        app.status.as_deref(),
+        Some(
+            format!(
+                "baseline {}: 2 entries written (fingerprint, rule, path, who, why; no expiry)",
+                file.display()
+            )
+            .as_str()
+        )
+    );
+    let baseline: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(baseline["accepted"].as_array().map(Vec::len), Some(5));
+
     // A later headless scan of the repository reports them as suppressed; what was not
     // accepted (the history) is still reported.
     let out = run([
@@ -227,6 +264,13 @@ async fn an_accepted_secret_goes_into_the_baseline_and_the_next_scan_suppresses_
         .collect();
     assert_eq!(codes, ["secrets.dotenv_committed"], "{repo_scan}");
     assert_eq!(repo_scan["evidence"]["suppressed_by_baseline"], 3);
+    let build = result("secrets.build");
+    assert_eq!(
+        build["findings"].as_array().map(Vec::len),
+        Some(0),
+        "{build}"
+    );
+    assert_eq!(build["evidence"]["suppressed_by_baseline"], 2);
     let history = result("secrets.history");
     assert!(
         history["findings"]

@@ -81,10 +81,11 @@ pub enum Effect {
         session: String,
         network: crate::net::settings::NetworkSettings,
     },
-    /// Add accepted secret findings to the baseline file of the repository at `root`
-    /// (answered by `Msg::BaselineWritten`).
+    /// Add accepted secret findings of `check` on the folder `scanned` to its baseline
+    /// file (`baseline::root_for` says which; answered by `Msg::BaselineWritten`).
     WriteBaseline {
-        root: std::path::PathBuf,
+        check: String,
+        scanned: std::path::PathBuf,
         entries: Vec<crate::checks::secrets::baseline::Entry>,
         by: String,
         reason: String,

@@ -259,17 +259,21 @@ fn accepting_a_secret_adds_its_findings_to_the_repositorys_baseline_off_the_ui_t
         .into_iter()
         .filter_map(|e| match e {
             super::Effect::WriteBaseline {
-                root,
+                check,
+                scanned,
                 entries,
                 by,
                 reason,
-            } => Some((root, entries, by, reason)),
+            } => Some((check, scanned, entries, by, reason)),
             _ => None,
         })
         .collect();
     assert_eq!(writes.len(), 1, "one write for the one repository");
-    let (root, entries, by, reason) = &writes[0];
-    assert_eq!(root, dir.path());
+    let (check, scanned, entries, by, reason) = &writes[0];
+    assert_eq!(
+        (check.as_str(), scanned.as_path()),
+        ("secrets.repo", dir.path())
+    );
     assert_eq!(
         (by.as_str(), reason.as_str()),
         ("Dana", "test fixture, never issued")
@@ -282,15 +286,15 @@ fn accepting_a_secret_adds_its_findings_to_the_repositorys_baseline_off_the_ui_t
         app.status.as_deref(),
         Some(
             format!(
-                "accepted Audit check: u on it withdraws; adding 2 baseline entries to {}",
-                path.display()
+                "accepted Audit check: u on it withdraws; adding 2 entries to the baseline of {}",
+                dir.path().display()
             )
             .as_str()
         )
     );
 
     // What the executor does on its blocking thread, and the message it sends back.
-    let msg = crate::tui::executor::write_baseline(root, entries, by, reason);
+    let msg = crate::tui::executor::write_baseline(check, scanned, entries, by, reason);
     super::update(&mut app, msg);
     assert_eq!(
         app.status.as_deref(),
@@ -334,7 +338,8 @@ fn a_baseline_that_cannot_be_written_says_why_and_keeps_the_acceptance() {
     );
     let fx = accept_selected(&mut app, "rotation booked", "Sam");
     let Some(super::Effect::WriteBaseline {
-        root,
+        check,
+        scanned,
         entries,
         by,
         reason,
@@ -344,7 +349,7 @@ fn a_baseline_that_cannot_be_written_says_why_and_keeps_the_acceptance() {
     else {
         panic!("a baseline write");
     };
-    let msg = crate::tui::executor::write_baseline(&root, &entries, &by, &reason);
+    let msg = crate::tui::executor::write_baseline(&check, &scanned, &entries, &by, &reason);
     super::update(&mut app, msg);
     let status = app.status.clone().unwrap_or_default();
     assert!(

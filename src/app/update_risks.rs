@@ -13,7 +13,7 @@ use crate::finding::CheckStatus;
 use crate::session::model::{AcceptedRisk, JournalKind, Screen};
 use crate::verdict::{self, Risk};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What a row of the Risks screen stands for.
 #[derive(Debug, Clone, PartialEq)]
@@ -217,12 +217,12 @@ pub(super) fn record_acceptance(
     let text = format!("accepted {title}{what} — {reason} — owner {owner}");
     let mut status = format!("accepted {title}{what}: u on it withdraws");
     let writes = baseline_writes(app, risks);
-    for (root, entries) in &writes {
+    for (_, scanned, entries) in &writes {
         let _ = write!(
             status,
-            "; adding {} to {}",
-            plural(entries.len(), "baseline entry", "baseline entries"),
-            baseline::Baseline::path_for(root).display()
+            "; adding {} to the baseline of {}",
+            plural(entries.len(), "entry", "entries"),
+            scanned.display()
         );
     }
     if writes.is_empty() && risks.iter().any(|(key, _)| is_secret(key)) {
@@ -230,9 +230,10 @@ pub(super) fn record_acceptance(
     }
     app.status = Some(status);
     journal(app, JournalKind::Acceptance, "", text, fx);
-    for (root, entries) in writes {
+    for (check, scanned, entries) in writes {
         fx.push(Effect::WriteBaseline {
-            root,
+            check,
+            scanned,
             entries,
             by: owner.to_string(),
             reason: reason.to_string(),
@@ -253,11 +254,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// The baseline entries an acceptance of `risks` stands for, per repository root: every
-/// fingerprinted secrets finding of the risk's code on its target in the latest results
-/// (one risk folds all of them, so accepting it accepts each one).
-fn baseline_writes(app: &App, risks: &[(String, String)]) -> Vec<(PathBuf, Vec<baseline::Entry>)> {
-    let mut out: Vec<(PathBuf, Vec<baseline::Entry>)> = Vec::new();
+/// The baseline entries an acceptance of `risks` stands for, per check and scanned
+/// folder: every fingerprinted secrets finding of the risk's code on its target in the
+/// latest results (one risk folds all of them, so accepting it accepts each one). Which
+/// file that folder's baseline is gets decided by the executor: it looks at the disk.
+fn baseline_writes(
+    app: &App,
+    risks: &[(String, String)],
+) -> Vec<(String, PathBuf, Vec<baseline::Entry>)> {
+    let mut out: Vec<(String, PathBuf, Vec<baseline::Entry>)> = Vec::new();
     for (key, target) in risks.iter().filter(|(key, _)| is_secret(key)) {
         let results = app
             .session
@@ -276,15 +281,18 @@ fn baseline_writes(app: &App, risks: &[(String, String)]) -> Vec<(PathBuf, Vec<b
             if entries.is_empty() {
                 continue;
             }
-            let root = baseline::root_for(&r.check, Path::new(&r.target));
-            let slot = match out.iter().position(|(r, _)| *r == root) {
+            let scanned = PathBuf::from(&r.target);
+            let slot = match out
+                .iter()
+                .position(|(c, s, _)| *c == r.check && *s == scanned)
+            {
                 Some(i) => i,
                 None => {
-                    out.push((root, Vec::new()));
+                    out.push((r.check.clone(), scanned, Vec::new()));
                     out.len() - 1
                 }
             };
-            let list = &mut out[slot].1;
+            let list = &mut out[slot].2;
             for e in entries {
                 if !list.iter().any(|x| x.fingerprint == e.fingerprint) {
                     list.push(e);

@@ -106,14 +106,16 @@ impl Executor {
                     });
                 }
                 Effect::WriteBaseline {
-                    root,
+                    check,
+                    scanned,
                     entries,
                     by,
                     reason,
                 } => {
                     let inbox = self.inbox.clone();
                     tokio::task::spawn_blocking(move || {
-                        let _ = inbox.send(write_baseline(&root, &entries, &by, &reason));
+                        let msg = write_baseline(&check, &scanned, &entries, &by, &reason);
+                        let _ = inbox.send(msg);
                     });
                 }
                 // The loop sees `app.quitting` and shuts down in order.
@@ -216,15 +218,16 @@ fn held(store: &dyn CredentialStore, session: &str, names: Vec<String>) -> Keyri
     }
 }
 
-/// The blocking work of `Effect::WriteBaseline` and the message that reports it.
+/// The blocking work of `Effect::WriteBaseline` (finding the baseline file of the scanned
+/// folder, then adding to it) and the message that reports it.
 pub fn write_baseline(
-    root: &std::path::Path,
+    check: &str,
+    scanned: &std::path::Path,
     entries: &[crate::checks::secrets::baseline::Entry],
     by: &str,
     reason: &str,
 ) -> Msg {
-    Msg::BaselineWritten(
-        crate::checks::secrets::baseline::append(root, entries, by, reason)
-            .map_err(|e| e.to_string()),
-    )
+    use crate::checks::secrets::baseline;
+    let root = baseline::root_for(check, scanned);
+    Msg::BaselineWritten(baseline::append(&root, entries, by, reason).map_err(|e| e.to_string()))
 }
