@@ -81,6 +81,15 @@ pub enum Effect {
         session: String,
         network: crate::net::settings::NetworkSettings,
     },
+    /// Add accepted secret findings of `check` on the folder `scanned` to its baseline
+    /// file (`baseline::root_for` says which; answered by `Msg::BaselineWritten`).
+    WriteBaseline {
+        check: String,
+        scanned: std::path::PathBuf,
+        entries: Vec<crate::checks::secrets::baseline::Entry>,
+        by: String,
+        reason: String,
+    },
     /// Stop the running monitor.
     StopMonitor,
     /// Take the demo lab's switchable route down, or bring it back.

@@ -173,6 +173,8 @@ pub enum Msg {
     CopyWritten(Result<std::path::PathBuf, String>),
     /// The handover pack asked for with `Export` was written (its folder) or not (why).
     PackWritten(Result<std::path::PathBuf, String>),
+    /// Accepted secret findings were added to a repository's baseline, or why not.
+    BaselineWritten(Result<crate::checks::secrets::baseline::Appended, String>),
     /// The running monitor reported (a probe, a transition, an alert).
     Monitor(crate::monitor::run::MonitorEvent),
     /// Where the monitor's alerts go ("configured (json)") or why nowhere; never the URL.

@@ -189,3 +189,194 @@ fn update_select(app: &mut App, stage: usize) {
     super::update(app, super::Msg::SelectStage(stage));
     super::update(app, super::Msg::SelectCheck(0));
 }
+
+/// The audit check found two secrets and a tracked `.env` in the repository at `repo`.
+fn secrets_app(repo: &std::path::Path) -> App {
+    let mut app = app();
+    let hit = |fp: &str, line: usize| crate::checks::secrets::Hit {
+        rule: "stripe-secret-key",
+        path: "src/billing.ts".into(),
+        line,
+        commit: None,
+        redacted: "sk_l…(32 chars)".into(),
+        fingerprint: fp.into(),
+        variable: None,
+    };
+    let exposed = |h: crate::checks::secrets::Hit| {
+        Finding::new("secrets.exposed", Severity::Blocker, "a secret").with_evidence(h.evidence())
+    };
+    let state = app.session.state_mut("audit-check");
+    state.status = CheckStatus::Fail;
+    state.push_evidence(Evidence {
+        at: super::tests::T0,
+        duration_ms: 5,
+        status: CheckStatus::Fail,
+        summary: "2 secrets".into(),
+        results: vec![CheckOutcome {
+            check: "secrets.repo".into(),
+            family: "secrets".into(),
+            target: repo.display().to_string(),
+            status: CheckStatus::Fail,
+            duration_ms: 5,
+            summary: "2 secrets".into(),
+            findings: vec![
+                exposed(hit("0123456789abcdef", 1)),
+                exposed(hit("fedcba9876543210", 9)),
+                Finding::new(
+                    "secrets.dotenv_committed",
+                    Severity::High,
+                    ".env is tracked",
+                )
+                .with_evidence(serde_json::json!({ "path": ".env" })),
+            ],
+            evidence: serde_json::Value::Null,
+            explained_by: None,
+        }],
+    });
+    act(&mut app, Action::Screen(Screen::Risks));
+    app
+}
+
+fn accept_selected(app: &mut App, reason: &str, owner: &str) -> Vec<super::Effect> {
+    act(app, Action::AcceptRisk);
+    type_text(app, reason);
+    act(app, Action::Confirm);
+    type_text(app, owner);
+    act(app, Action::Confirm)
+}
+
+#[test]
+fn accepting_a_secret_adds_its_findings_to_the_repositorys_baseline_off_the_ui_thread() {
+    use crate::checks::secrets::baseline::{Baseline, FILE_NAME};
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = secrets_app(dir.path());
+    select(
+        &mut app,
+        |r| matches!(r, RiskRow::Open(r) if r.code.as_deref() == Some("secrets.exposed")),
+    );
+    let fx = accept_selected(&mut app, "test fixture, never issued", "Dana");
+    let writes: Vec<_> = fx
+        .into_iter()
+        .filter_map(|e| match e {
+            super::Effect::WriteBaseline {
+                check,
+                scanned,
+                entries,
+                by,
+                reason,
+            } => Some((check, scanned, entries, by, reason)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(writes.len(), 1, "one write for the one repository");
+    let (check, scanned, entries, by, reason) = &writes[0];
+    assert_eq!(
+        (check.as_str(), scanned.as_path()),
+        ("secrets.repo", dir.path())
+    );
+    assert_eq!(
+        (by.as_str(), reason.as_str()),
+        ("Dana", "test fixture, never issued")
+    );
+    let fps: Vec<&str> = entries.iter().map(|e| e.fingerprint.as_str()).collect();
+    assert_eq!(fps, ["0123456789abcdef", "fedcba9876543210"]);
+    let path = dir.path().join(FILE_NAME);
+    assert!(!path.exists(), "nothing written on the UI thread");
+    assert_eq!(
+        app.status.as_deref(),
+        Some(
+            format!(
+                "accepted Audit check: u on it withdraws; adding 2 entries to the baseline of {}",
+                dir.path().display()
+            )
+            .as_str()
+        )
+    );
+
+    // What the executor does on its blocking thread, and the message it sends back.
+    let msg = crate::tui::executor::write_baseline(check, scanned, entries, by, reason);
+    super::update(&mut app, msg);
+    assert_eq!(
+        app.status.as_deref(),
+        Some(
+            format!(
+                "baseline {}: 2 entries written (fingerprint, rule, path, who, why; no expiry)",
+                path.display()
+            )
+            .as_str()
+        )
+    );
+    let written = Baseline::load(dir.path()).unwrap();
+    assert_eq!(written.accepted.len(), 2);
+    assert!(written.accepted.iter().all(|a| a.accepted_by == "Dana"
+        && a.reason == "test fixture, never issued"
+        && a.rule == "stripe-secret-key"
+        && a.path == "src/billing.ts"
+        && a.expires.is_none()));
+
+    // Withdrawn, the risk counts again and the repository's file is left as it is.
+    select(&mut app, |r| matches!(r, RiskRow::Accepted(..)));
+    act(&mut app, Action::WithdrawRisk);
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("counts again here") && s.contains("stay")),
+        "{:?}",
+        app.status
+    );
+    assert_eq!(Baseline::load(dir.path()).unwrap(), written);
+}
+
+#[test]
+fn a_baseline_that_cannot_be_written_says_why_and_keeps_the_acceptance() {
+    let dir = tempfile::tempdir().unwrap();
+    let gone = dir.path().join("moved-away");
+    let mut app = secrets_app(&gone);
+    select(
+        &mut app,
+        |r| matches!(r, RiskRow::Open(r) if r.code.as_deref() == Some("secrets.exposed")),
+    );
+    let fx = accept_selected(&mut app, "rotation booked", "Sam");
+    let Some(super::Effect::WriteBaseline {
+        check,
+        scanned,
+        entries,
+        by,
+        reason,
+    }) = fx
+        .into_iter()
+        .find(|e| matches!(e, super::Effect::WriteBaseline { .. }))
+    else {
+        panic!("a baseline write");
+    };
+    let msg = crate::tui::executor::write_baseline(&check, &scanned, &entries, &by, &reason);
+    super::update(&mut app, msg);
+    let status = app.status.clone().unwrap_or_default();
+    assert!(
+        status.starts_with("baseline not written: ") && status.contains("moved-away"),
+        "{status}"
+    );
+    assert_eq!(app.session.accepted.len(), 1);
+}
+
+#[test]
+fn accepting_findings_without_a_fingerprint_writes_no_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = secrets_app(dir.path());
+    select(
+        &mut app,
+        |r| matches!(r, RiskRow::Open(r) if r.code.as_deref() == Some("secrets.dotenv_committed")),
+    );
+    let fx = accept_selected(&mut app, "kept on purpose", "Sam");
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, super::Effect::WriteBaseline { .. }))
+    );
+    assert!(
+        app.status.as_deref().is_some_and(
+            |s| s.ends_with("nothing for the baseline: these findings carry no fingerprint")
+        ),
+        "{:?}",
+        app.status
+    );
+}

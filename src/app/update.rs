@@ -89,6 +89,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             });
             app.status_at = app.now;
         }
+        Msg::BaselineWritten(result) => update_risks::on_baseline_written(app, result),
         Msg::Monitor(event) => update_monitor::on_event(app, &event, &mut fx),
         Msg::MonitorTestAlert(result) => update_monitor::on_test_alert(app, result),
         Msg::MonitorDrill(report) => update_monitor::on_drill(app, &report, &mut fx),

@@ -1,14 +1,19 @@
 //! Keys of the Risks screen: moving through the list (open risks, then the accepted ones),
 //! opening the check behind a row, accepting a risk with a reason and an owner, withdrawing
 //! an acceptance, and the severity override. An acceptance names its risk by key and
-//! target (`verdict::Risk::key`), the same pair `verdict::assess` sets aside.
+//! target (`verdict::Risk::key`), the same pair `verdict::assess` sets aside. Accepting a
+//! secrets finding also adds its fingerprints to the repository's baseline file (written
+//! by the executor, never on the UI thread), so later scans suppress it.
 
 use super::edit::{changed, clamp_add, journal};
 use super::effect::Effect;
 use super::state::{App, Focus, Modal, Prompt, PromptPurpose};
+use crate::checks::secrets::baseline;
 use crate::finding::CheckStatus;
 use crate::session::model::{AcceptedRisk, JournalKind, Screen};
 use crate::verdict::{self, Risk};
+use std::fmt::Write as _;
+use std::path::PathBuf;
 
 /// What a row of the Risks screen stands for.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,8 +215,116 @@ pub(super) fn record_acceptance(
         n => format!(" ({n} findings)"),
     };
     let text = format!("accepted {title}{what} — {reason} — owner {owner}");
-    app.status = Some(format!("accepted {title}{what}: u on it withdraws"));
+    let mut status = format!("accepted {title}{what}: u on it withdraws");
+    let writes = baseline_writes(app, risks);
+    for (_, scanned, entries) in &writes {
+        let _ = write!(
+            status,
+            "; adding {} to the baseline of {}",
+            plural(entries.len(), "entry", "entries"),
+            scanned.display()
+        );
+    }
+    if writes.is_empty() && risks.iter().any(|(key, _)| is_secret(key)) {
+        status.push_str("; nothing for the baseline: these findings carry no fingerprint");
+    }
+    app.status = Some(status);
     journal(app, JournalKind::Acceptance, "", text, fx);
+    for (check, scanned, entries) in writes {
+        fx.push(Effect::WriteBaseline {
+            check,
+            scanned,
+            entries,
+            by: owner.to_string(),
+            reason: reason.to_string(),
+        });
+    }
+}
+
+/// Whether findings of `key` come from the secrets family.
+fn is_secret(key: &str) -> bool {
+    key.split('.').next() == Some("secrets")
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The baseline entries an acceptance of `risks` stands for, per check and scanned
+/// folder: every fingerprinted secrets finding of the risk's code on its target in the
+/// latest results (one risk folds all of them, so accepting it accepts each one). Which
+/// file that folder's baseline is gets decided by the executor: it looks at the disk.
+fn baseline_writes(
+    app: &App,
+    risks: &[(String, String)],
+) -> Vec<(String, PathBuf, Vec<baseline::Entry>)> {
+    let mut out: Vec<(String, PathBuf, Vec<baseline::Entry>)> = Vec::new();
+    for (key, target) in risks.iter().filter(|(key, _)| is_secret(key)) {
+        let results = app
+            .session
+            .checks
+            .values()
+            .filter_map(|s| s.latest())
+            .flat_map(|ev| ev.results.iter())
+            .filter(|r| r.target == *target && !r.target.is_empty());
+        for r in results {
+            let entries: Vec<baseline::Entry> = r
+                .findings
+                .iter()
+                .filter(|f| f.code == *key)
+                .filter_map(|f| baseline::Entry::from_evidence(&f.evidence))
+                .collect();
+            if entries.is_empty() {
+                continue;
+            }
+            let scanned = PathBuf::from(&r.target);
+            let slot = match out
+                .iter()
+                .position(|(c, s, _)| *c == r.check && *s == scanned)
+            {
+                Some(i) => i,
+                None => {
+                    out.push((r.check.clone(), scanned, Vec::new()));
+                    out.len() - 1
+                }
+            };
+            let list = &mut out[slot].2;
+            for e in entries {
+                if !list.iter().any(|x| x.fingerprint == e.fingerprint) {
+                    list.push(e);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A baseline write finished: what was written where, or why nothing was.
+pub(super) fn on_baseline_written(app: &mut App, result: Result<baseline::Appended, String>) {
+    app.status = Some(match result {
+        Ok(done) if done.added == 0 => format!(
+            "baseline {}: already holds {}",
+            done.path.display(),
+            plural(done.already, "entry", "entries")
+        ),
+        Ok(done) => {
+            let mut s = format!(
+                "baseline {}: {} written (fingerprint, rule, path, who, why; no expiry)",
+                done.path.display(),
+                plural(done.added, "entry", "entries")
+            );
+            if done.already > 0 {
+                let _ = write!(s, ", {} already there", done.already);
+            }
+            s
+        }
+        Err(e) => format!("baseline not written: {e} (the acceptance is kept in the session)"),
+    });
+    app.status_at = app.now;
 }
 
 /// `u`: withdraws the selected acceptance; the risk counts again.
@@ -229,6 +342,16 @@ pub(super) fn withdraw(app: &mut App, fx: &mut Vec<Effect>) {
         "withdrew the acceptance of {} (owner {} — {})",
         risk.check_title, acceptance.owner, acceptance.reason
     );
-    app.status = Some(format!("{}: counts again", risk.check_title));
+    app.status = Some(if is_secret(&acceptance.key) {
+        // The baseline is the repository's file, reviewed and committed with it: the app
+        // adds to it but never takes entries out.
+        format!(
+            "{}: counts again here; baseline entries written for it stay in {} (delete them there to report the secret in scans again)",
+            risk.check_title,
+            baseline::FILE_NAME
+        )
+    } else {
+        format!("{}: counts again", risk.check_title)
+    });
     journal(app, JournalKind::Acceptance, "", text, fx);
 }

@@ -9,7 +9,10 @@
 //! (`secret_validate`). A match is then dropped
 //! when it is one of the things `checks.md` says are not findings: documented example
 //! values, placeholders, integrity hashes of lock files, UUIDs, and runs inside encoded
-//! binaries (data URIs, long base64 blobs). Matches only ever leave this module redacted.
+//! binaries (data URIs, long base64 blobs). A value is reported once, by the first rule
+//! that claims it: a span a vendor rule matched, rejected, or holds as the other half of
+//! a credential pair (a Twilio SID's auth token) is never reported again by the generic
+//! rule. Matches only ever leave this module redacted.
 
 use super::secret_validate;
 use regex::Regex;
@@ -233,7 +236,10 @@ pub fn redact_text(text: &str) -> String {
 /// Byte spans of the secrets in `text` and their rules, in order, without overlaps.
 fn spans(text: &str) -> Vec<(usize, usize, &'static str)> {
     let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
-    let mut rejected: Vec<(usize, usize, &'static str)> = Vec::new();
+    // Ranges no later rule may report although they are no finding of their own: values
+    // a vendor rule judged not to be tokens, and the other half of a credential pair a
+    // vendor finding already stands for.
+    let mut claimed: Vec<(usize, usize)> = Vec::new();
     let present = prefilter::present_keywords(text);
     for r in RULES.iter() {
         if !r.keywords.iter().any(|k| present.contains(k)) {
@@ -246,8 +252,9 @@ fn spans(text: &str) -> Vec<(usize, usize, &'static str)> {
             let value = secret.as_str();
             if spans
                 .iter()
-                .chain(rejected.iter())
-                .any(|&(s, e, _)| s < secret.end() && secret.start() < e)
+                .map(|&(s, e, _)| (s, e))
+                .chain(claimed.iter().copied())
+                .any(|(s, e)| s < secret.end() && secret.start() < e)
             {
                 continue;
             }
@@ -260,10 +267,15 @@ fn spans(text: &str) -> Vec<(usize, usize, &'static str)> {
             if !secret_validate::validate(r.id, value, text, secret.start()) {
                 // A value in a vendor's shape that fails its checks is not a token: no
                 // later, looser rule (the generic one) may report it either.
-                rejected.push((secret.start(), secret.end(), r.id));
+                claimed.push((secret.start(), secret.end()));
                 continue;
             }
             spans.push((secret.start(), secret.end(), r.id));
+            claimed.extend(
+                secret_validate::companion_ranges(r.id, text, secret.start())
+                    .into_iter()
+                    .map(|c| (c.start, c.end)),
+            );
         }
     }
     spans.sort_by_key(|s| s.0);

@@ -278,3 +278,241 @@ fn a_vendor_shape_failing_its_checksum_is_not_reported_by_the_generic_rule() {
     );
     assert_eq!(rules_of(&valid), ["github-token"]);
 }
+
+/// One sample of each vendor rule in the assignments it is found in: bare tokens under
+/// secret-sounding names (which the generic rule also reads), and the rules that need a
+/// context in that context.
+fn vendor_assignments() -> Vec<(&'static str, Vec<String>)> {
+    let bare = |v: String| {
+        vec![
+            format!("TWILIO_AUTH_TOKEN={v}\n"),
+            format!("const API_KEY = \"{v}\";\n"),
+            format!("client_secret: '{v}'\n"),
+            format!("{{\"access_token\": \"{v}\"}}"),
+        ]
+    };
+    let hex32 = "3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e";
+    let azure_key = tok(&[&"Zk9QmT2vX8wLr4Ns6Pb1Yc3Hd5Jf7Kg0".repeat(3)[..86], "=="]);
+    vec![
+        (
+            "private-key",
+            vec![tok(&[
+                "PRIVATE_KEY=\"-----BEGIN ",
+                "PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\"\n",
+            ])],
+        ),
+        (
+            "aws-access-key-id",
+            bare(tok(&["AKIA", "Z7QW3RT5YU6IOPLK"])),
+        ),
+        (
+            "aws-secret-access-key",
+            vec![tok(&[
+                "AWS_SECRET_ACCESS_KEY=",
+                "q8Jd7Kf2Lm9Np4Rs6Tv1Wx3Yz5Ab0Cd2Ef4Gh6Ij\n",
+            ])],
+        ),
+        (
+            "gcp-service-account-key",
+            vec![tok(&[
+                "{\"type\": \"service_account\", \"private_key_id\": \"",
+                "3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a",
+                "\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\"}",
+            ])],
+        ),
+        (
+            "gcp-api-key",
+            bare(tok(&["AIza", "SyB3kQ9vXw2Lm7Np4Rs6Tv1Wx3Yz5Ab0Cde"])),
+        ),
+        (
+            "azure-storage-connection-string",
+            vec![tok(&[
+                "STORAGE_SECRET=DefaultEndpointsProtocol=https;AccountName=bd;AccountKey=",
+                &azure_key,
+                "\n",
+            ])],
+        ),
+        (
+            "azure-storage-key",
+            vec![format!("AZURE_STORAGE_KEY={azure_key}\n")],
+        ),
+        (
+            "stripe-secret-key",
+            bare(tok(&["sk_", "live_", "4eC39HqLyjWDarjtT1zdp7dc"])),
+        ),
+        (
+            "stripe-restricted-key",
+            bare(tok(&["rk_", "live_", "9fK2mQ7xR4tV8wZ1bN3cL6pJ"])),
+        ),
+        (
+            "github-token",
+            bare(tok(&["ghp", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s05tJUC"])),
+        ),
+        (
+            "github-fine-grained-token",
+            bare(tok(&[
+                "github_",
+                "pat_",
+                "11ABCDEFG0r8X2kq9LmZ4v_",
+                &"r8X2kq9LmZ4vT7wN".repeat(4)[..59],
+            ])),
+        ),
+        (
+            "gitlab-token",
+            bare(tok(&["glpat", "-", "Xy7Qm2Rt9Lp4Nv8Kb3Wz"])),
+        ),
+        (
+            "slack-webhook",
+            bare(tok(&[
+                "https://hooks.slack.com/services/",
+                "T024BE7LD/B01ABCD23EF/",
+                "Qm7Rt9Lp4Nv8Kb3Wz5Xy1Ac",
+            ])),
+        ),
+        (
+            "slack-token",
+            bare(tok(&[
+                "xoxb",
+                "-",
+                "2048123456-4096123456789-Qm7Rt9Lp4Nv8Kb3Wz5Xy1AcD",
+            ])),
+        ),
+        ("twilio-api-key", {
+            let key = tok(&["SK", hex32]);
+            let mut v = bare(key.clone());
+            // The key with its secret: one credential, one finding.
+            v.push(format!(
+                "TWILIO_API_KEY={key}\nTWILIO_API_SECRET=Qm7Rt9Lp4Nv8Kb3Wz5Xy1AcDe2Fg6Hj0\n"
+            ));
+            v
+        }),
+        (
+            "twilio-account-sid",
+            vec![
+                format!(
+                    "TWILIO_ACCOUNT_SID={}\nTWILIO_AUTH_TOKEN=9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e\n",
+                    tok(&["AC", hex32])
+                ),
+                // The token first, in code.
+                format!(
+                    "const TWILIO_AUTH_TOKEN = '9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e';\nconst sid = '{}';\n",
+                    tok(&["AC", hex32])
+                ),
+            ],
+        ),
+        (
+            "sendgrid-api-key",
+            bare(tok(&[
+                "SG",
+                ".",
+                "Qm7Rt9Lp4Nv8Kb3Wz5Xy1A",
+                ".",
+                "Rt9Lp4Nv8Kb3Wz5Xy1AcQm7Rt9Lp4Nv8Kb3Wz5Xy1Ac",
+            ])),
+        ),
+        ("openai-api-key", {
+            let mut v = bare(tok(&[
+                "sk-",
+                "proj-",
+                "Qm7Rt9Lp4Nv8Kb3WT3BlbkFJz5Xy1AcDeLp4Nv8Kb3W",
+            ]));
+            v.extend(bare(tok(&[
+                "sk-",
+                "Qm7Rt9Lp4Nv8Kb3Wz5Xy",
+                "T3BlbkFJ",
+                "Lp4Nv8Kb3WQm7Rt9z5Xy",
+            ])));
+            v
+        }),
+        (
+            "anthropic-api-key",
+            bare(tok(&[
+                "sk-ant-",
+                "api03-",
+                &"Qm7Rt9Lp4Nv8Kb3W".repeat(6),
+                "AA",
+            ])),
+        ),
+        (
+            "npm-token",
+            bare(crate::checks::secret_validate::checksummed_token(
+                "npm_",
+                "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s",
+            )),
+        ),
+        ("mailgun-api-key", bare(tok(&["key-", hex32]))),
+        (
+            "jwt",
+            bare(tok(&[
+                "eyJhbGciOiJIUzI1NiJ9",
+                ".",
+                "eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+                ".",
+                "dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            ])),
+        ),
+        (
+            "database-url-password",
+            vec![
+                tok(&[
+                    "DB_PASSWORD=postgres://app:",
+                    "Tr0ub4dor-x9Q",
+                    "@db.internal:5432/app\n",
+                ]),
+                tok(&[
+                    "const password = 'mysql://app:",
+                    "Tr0ub4dor-x9Q",
+                    "@db.internal/app';\n",
+                ]),
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn a_vendor_value_under_a_secret_name_is_one_finding_by_its_vendor_rule() {
+    let samples = vendor_assignments();
+    let covered: Vec<&str> = samples.iter().map(|(rule, _)| *rule).collect();
+    for r in RULES.iter().filter(|r| r.id != "generic-secret") {
+        assert!(covered.contains(&r.id), "no sample for {}", r.id);
+    }
+    for (rule, texts) in &samples {
+        for text in texts {
+            assert_eq!(rules_of(text), [*rule], "in {text:?}");
+        }
+    }
+}
+
+#[test]
+fn a_twilio_secret_half_stays_the_generic_rules_when_no_sid_is_near() {
+    let token = "TWILIO_AUTH_TOKEN=9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e\n";
+    assert_eq!(rules_of(token), ["generic-secret"]);
+    // Far from the SID (past the pairing window), the token is a finding of its own.
+    let far = format!(
+        "TWILIO_ACCOUNT_SID={}\n{}{token}",
+        tok(&["AC", "3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e"]),
+        "# filler line of configuration notes\n".repeat(20)
+    );
+    assert_eq!(rules_of(&far), ["generic-secret"]);
+}
+
+#[test]
+fn a_vendor_shape_its_validator_drops_is_not_reported_under_a_secret_name() {
+    let body = "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s";
+    let dropped = [
+        tok(&["ghp", "_", body, "000000"]),
+        tok(&["npm", "_", body, "000000"]),
+        tok(&["AKIA", "Z7QW3RT5YU8IOPLK"]),
+        tok(&["xoxb", "-", "2048-4096-Qm7Rt9Lp4Nv8Kb3W"]),
+        tok(&["AC", "3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e"]),
+        tok(&["sk_", "live_", "aaaaaaaaaaaaaaaaaaaaaaaa"]),
+    ];
+    for value in &dropped {
+        for text in [
+            format!("TWILIO_AUTH_TOKEN={value}\n"),
+            format!("const API_KEY = \"{value}\";\n"),
+        ] {
+            assert!(scan(&text).is_empty(), "in {text:?}: {:?}", scan(&text));
+        }
+    }
+}

@@ -147,7 +147,7 @@ fn gcp_service_account_ok(text: &str, start: usize) -> bool {
         Regex::new(r#""private_key"\s*:\s*"-----BEGIN"#)
             .unwrap_or_else(|e| panic!("service-account key pattern: {e}"))
     });
-    let window = window(text, start, 4096);
+    let (_, window) = window(text, start, 4096);
     TYPE.is_match(window) && KEY.is_match(window)
 }
 
@@ -169,27 +169,58 @@ fn slack_ok(value: &str) -> bool {
     }
 }
 
-/// A Twilio account SID alone is an identifier; with an auth token (32 hex after an
-/// `auth`/`token`/`secret` word) within a few lines it is a credential pair.
+/// How far either side of a Twilio SID its secret half is looked for.
+const TWILIO_PAIR_RADIUS: usize = 400;
+
+/// A Twilio auth token: 32 hex after an `auth`/`token`/`secret` word.
+static TWILIO_AUTH_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?:auth|token|secret)[A-Za-z_]*["']?\s*[:=]\s*["']?([0-9a-f]{32})\b"#)
+        .unwrap_or_else(|e| panic!("twilio token pattern: {e}"))
+});
+
+/// A Twilio API key's secret: 32 alphanumerics after a `secret` word.
+static TWILIO_API_SECRET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)secret[A-Za-z_]*["']?\s*[:=]\s*["']?([A-Za-z0-9]{32})\b"#)
+        .unwrap_or_else(|e| panic!("twilio api secret pattern: {e}"))
+});
+
+/// A Twilio account SID alone is an identifier; with an auth token within a few lines it
+/// is a credential pair.
 fn twilio_auth_token_near(text: &str, start: usize) -> bool {
-    static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)(?:auth|token|secret)[A-Za-z_]*["']?\s*[:=]\s*["']?[0-9a-f]{32}\b"#)
-            .unwrap_or_else(|e| panic!("twilio token pattern: {e}"))
-    });
-    TOKEN.is_match(window(text, start, 400))
+    let (_, w) = window(text, start, TWILIO_PAIR_RADIUS);
+    TWILIO_AUTH_TOKEN.is_match(w)
 }
 
-/// Up to `radius` bytes of `text` either side of `at`, on char boundaries.
-fn window(text: &str, at: usize, radius: usize) -> &str {
-    let mut lo = at.saturating_sub(radius);
+/// Byte ranges of `text` holding the other half of the credential that rule `rule` found
+/// at `start`: the auth token of a Twilio account SID, the secret of a Twilio API key.
+/// The provider's finding stands for the pair, so no looser rule may report a half of it
+/// again.
+pub fn companion_ranges(rule: &str, text: &str, start: usize) -> Vec<std::ops::Range<usize>> {
+    let pattern: &Regex = match rule {
+        "twilio-account-sid" => &TWILIO_AUTH_TOKEN,
+        "twilio-api-key" => &TWILIO_API_SECRET,
+        _ => return Vec::new(),
+    };
+    let (lo, w) = window(text, start, TWILIO_PAIR_RADIUS);
+    pattern
+        .captures_iter(w)
+        .filter_map(|c| c.get(1))
+        .map(|m| lo + m.start()..lo + m.end())
+        .collect()
+}
+
+/// Up to `radius` bytes of `text` either side of `at`, on char boundaries, and where that
+/// window starts.
+fn window(text: &str, at: usize, radius: usize) -> (usize, &str) {
+    let mut lo = at.min(text.len()).saturating_sub(radius);
     while !text.is_char_boundary(lo) {
         lo -= 1;
     }
-    let mut hi = (at + radius).min(text.len());
+    let mut hi = at.saturating_add(radius).min(text.len());
     while !text.is_char_boundary(hi) {
         hi += 1;
     }
-    &text[lo..hi]
+    (lo, &text[lo..hi])
 }
 
 /// How many of lower case, upper case, digits and other chars occur in `s`.

@@ -211,3 +211,248 @@ proptest! {
         }
     }
 }
+
+/// The Slack, GCP service-account and Twilio validators over generated input: nothing
+/// makes them panic, well-formed values pass, and one-char changes that break what the
+/// format fixes fail. The API key's secret part and the Slack tail are random by design,
+/// so only their layout (length, alphabet, separators) is decidable.
+mod structured {
+    use super::*;
+
+    const CONTEXT_RULES: &[&str] = &[
+        "slack-token",
+        "gcp-service-account-key",
+        "twilio-account-sid",
+        "twilio-api-key",
+    ];
+
+    fn slack_ids(n: std::ops::Range<usize>) -> impl Strategy<Value = Vec<String>> {
+        prop::collection::vec("[1-9][0-9]{7,13}", n)
+    }
+
+    /// A Slack tail: alphanumerics with at least a capital and a digit.
+    fn slack_tail(len: std::ops::RangeInclusive<usize>) -> impl Strategy<Value = String> {
+        (
+            "[A-Z]",
+            "[0-9]",
+            prop::collection::vec("[A-Za-z0-9]", len),
+            any::<prop::sample::Index>(),
+        )
+            .prop_map(|(upper, digit, rest, at)| {
+                let mut chars: Vec<String> = rest;
+                let i = at.index(chars.len() + 1);
+                chars.insert(i, upper);
+                chars.insert(i, digit);
+                chars.concat()
+            })
+    }
+
+    fn bot_token() -> impl Strategy<Value = String> {
+        (slack_ids(2..3), slack_tail(22..=22))
+            .prop_map(|(ids, tail)| format!("xoxb-{}-{tail}", ids.join("-")))
+    }
+
+    fn other_token() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(vec!["xoxp", "xoxa", "xoxo", "xoxs", "xoxr"]),
+            slack_ids(2..5),
+            slack_tail(22..=60),
+        )
+            .prop_map(|(kind, ids, tail)| format!("{kind}-{}-{tail}", ids.join("-")))
+    }
+
+    fn hex(n: usize) -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(b"0123456789abcdef".to_vec()), n)
+            .prop_map(|b| b.into_iter().map(char::from).collect())
+    }
+
+    /// A service-account key file with its fields in any order and the byte offset of
+    /// the key id's value.
+    fn service_account() -> impl Strategy<Value = (String, usize)> {
+        (
+            hex(40),
+            "[a-z][a-z0-9-]{4,20}",
+            Just((0..5).collect::<Vec<usize>>()).prop_shuffle(),
+        )
+            .prop_map(|(id, project, order)| {
+                let fields = [
+                    r#""type": "service_account""#.to_string(),
+                    format!(r#""project_id": "{project}""#),
+                    format!(r#""private_key_id": "{id}""#),
+                    r#""private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY-----\n""#
+                        .to_string(),
+                    format!(r#""client_email": "deploy@{project}.iam.gserviceaccount.com""#),
+                ];
+                let body: Vec<&str> = order.iter().map(|&i| fields[i].as_str()).collect();
+                let text = format!("{{\n  {}\n}}\n", body.join(",\n  "));
+                let at = text.find(&id).unwrap_or(0);
+                (text, at)
+            })
+    }
+
+    /// A Twilio SID with its auth token a few lines away (before or after), the SID's
+    /// offset, and the token's.
+    fn twilio_pair() -> impl Strategy<Value = (String, usize, String, usize)> {
+        (
+            hex(32),
+            hex(32),
+            prop::sample::select(vec![
+                "TWILIO_AUTH_TOKEN=",
+                "authToken: '",
+                "twilio_secret = \"",
+                "\"auth_token\": \"",
+            ]),
+            prop::collection::vec("[a-z #]{0,30}\n", 0..5),
+            any::<bool>(),
+        )
+            .prop_map(|(sid, token, name, filler, token_first)| {
+                let sid = format!("AC{sid}");
+                let sid_line = format!("TWILIO_ACCOUNT_SID={sid}\n");
+                let token_line = format!("{name}{token}\n");
+                let filler = filler.concat();
+                let text = if token_first {
+                    format!("{token_line}{filler}{sid_line}")
+                } else {
+                    format!("{sid_line}{filler}{token_line}")
+                };
+                let sid_at = text.find(&sid).unwrap_or(0);
+                let token_at = text.find(&token).unwrap_or(0);
+                (text, sid_at, token, token_at)
+            })
+    }
+
+    /// `s` with the char at `at` (a byte offset on an ASCII string) replaced.
+    fn replaced(s: &str, at: usize, with: char) -> String {
+        let mut out = s.to_string();
+        out.replace_range(at..=at, &with.to_string());
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn never_panic_on_any_input(
+            value in "\\PC{0,200}",
+            text in "\\PC{0,600}",
+            at in any::<usize>(),
+        ) {
+            for rule in CONTEXT_RULES {
+                let _ = validate(rule, &value, &text, at);
+                for r in companion_ranges(rule, &text, at) {
+                    prop_assert!(text.get(r).is_some(), "a range on char boundaries");
+                }
+            }
+        }
+
+        #[test]
+        fn never_panic_near_the_formats(
+            value in "xox[abposr]-[0-9a-zA-Z-]{0,60}",
+            text in "[\"a-z_:= \\-\\n{}]{0,200}(service_account|private_key|BEGIN|auth|token)[\\PC]{0,200}",
+            at in 0usize..600,
+        ) {
+            for rule in CONTEXT_RULES {
+                let _ = validate(rule, &value, &text, at);
+                let _ = companion_ranges(rule, &text, at);
+            }
+        }
+
+        #[test]
+        fn well_formed_slack_tokens_pass(bot in bot_token(), other in other_token()) {
+            prop_assert!(validate("slack-token", &bot, "", 0), "{}", bot);
+            prop_assert!(validate("slack-token", &other, "", 0), "{}", other);
+        }
+
+        #[test]
+        fn a_slack_token_with_a_broken_id_separator_or_tail_fails(
+            token in bot_token(),
+            pick in any::<prop::sample::Index>(),
+            letter in "[a-zA-Z]",
+            punct in prop::sample::select(vec!['_', '.', '/', '+', '=', ' ']),
+        ) {
+            let ids_end = token.rfind('-').unwrap_or(0);
+            // A letter in a numeric id.
+            let digits: Vec<usize> = token[..ids_end]
+                .char_indices()
+                .filter(|(_, c)| c.is_ascii_digit())
+                .map(|(i, _)| i)
+                .collect();
+            let at = digits[pick.index(digits.len())];
+            let broken = replaced(&token, at, letter.chars().next().unwrap_or('x'));
+            prop_assert!(!validate("slack-token", &broken, "", 0), "{}", broken);
+            // A separator dropped.
+            let dashes: Vec<usize> = token.match_indices('-').map(|(i, _)| i).collect();
+            let at = dashes[pick.index(dashes.len())];
+            let mut merged = token.clone();
+            merged.remove(at);
+            prop_assert!(!validate("slack-token", &merged, "", 0), "{}", merged);
+            // A tail char outside the alphabet, or a tail one char short.
+            let at = ids_end + 1 + pick.index(24);
+            let broken = replaced(&token, at, punct);
+            prop_assert!(!validate("slack-token", &broken, "", 0), "{}", broken);
+            prop_assert!(!validate("slack-token", &token[..token.len() - 1], "", 0));
+        }
+
+        #[test]
+        fn generated_service_account_files_pass((text, at) in service_account()) {
+            let id = &text[at..at + 40];
+            prop_assert!(validate("gcp-service-account-key", id, &text, at), "{}", text);
+        }
+
+        #[test]
+        fn a_service_account_file_with_its_type_or_key_marker_changed_fails(
+            (text, at) in service_account(),
+            which in any::<bool>(),
+            pick in any::<prop::sample::Index>(),
+            with in "[a-zA-Z0-9 ]",
+        ) {
+            let marker = if which { "service_account" } else { "-----BEGIN" };
+            let start = text.find(marker).unwrap_or(0);
+            let i = start + pick.index(marker.len());
+            let with = with.chars().next().unwrap_or(' ');
+            prop_assume!(text.as_bytes()[i] != with as u8);
+            let broken = replaced(&text, i, with);
+            let id = &broken[at..at + 40];
+            prop_assert!(!validate("gcp-service-account-key", id, &broken, at), "{}", broken);
+        }
+
+        #[test]
+        fn a_twilio_sid_with_its_token_near_passes_and_claims_it(
+            (text, sid_at, token, token_at) in twilio_pair(),
+        ) {
+            let sid = &text[sid_at..sid_at + 34];
+            prop_assert!(validate("twilio-account-sid", sid, &text, sid_at), "{}", text);
+            prop_assert_eq!(
+                companion_ranges("twilio-account-sid", &text, sid_at),
+                vec![token_at..token_at + token.len()]
+            );
+        }
+
+        #[test]
+        fn a_twilio_sid_whose_token_is_not_32_hex_fails(
+            (text, sid_at, _token, token_at) in twilio_pair(),
+            at in 0usize..32,
+            with in "[g-zG-Z_]",
+            drop in any::<bool>(),
+        ) {
+            let broken = if drop {
+                let mut t = text.clone();
+                t.remove(token_at + at);
+                t
+            } else {
+                replaced(&text, token_at + at, with.chars().next().unwrap_or('z'))
+            };
+            // Dropping a char before the SID moves it one byte left.
+            let sid_at = if drop && token_at < sid_at { sid_at - 1 } else { sid_at };
+            let sid = &broken[sid_at..sid_at + 34];
+            prop_assert!(!validate("twilio-account-sid", sid, &broken, sid_at), "{}", broken);
+            prop_assert!(companion_ranges("twilio-account-sid", &broken, sid_at).is_empty());
+        }
+
+        #[test]
+        fn twilio_api_keys_need_a_mixed_hex_body(body in hex(32)) {
+            let key = format!("SK{body}");
+            let mixed = body.bytes().any(|b| b.is_ascii_digit())
+                && body.bytes().any(|b| b.is_ascii_lowercase());
+            prop_assert_eq!(validate("twilio-api-key", &key, "", 0), mixed);
+        }
+    }
+}

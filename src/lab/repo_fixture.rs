@@ -102,18 +102,25 @@ pub fn planted_secrets() -> Vec<Planted> {
             Place::EnvFile,
             ["Pg7Demo", "Lab2x"].concat(),
         ),
+        // The SID's auth token: the other half of the pair, reported with the SID.
         p(
-            "generic-secret",
+            "twilio-account-sid",
             Place::HistoryOnly,
             ["9b8c7d6e5f4a3b2c", "1d0e9f8a7b6c5d4e"].concat(),
         ),
     ]
 }
 
+/// The first planted value of `rule`; `nth_value_of(rule, 1)` the second.
 fn value_of(rule: &str) -> String {
+    nth_value_of(rule, 0)
+}
+
+fn nth_value_of(rule: &str, n: usize) -> String {
     planted_secrets()
         .into_iter()
-        .find(|p| p.rule == rule)
+        .filter(|p| p.rule == rule)
+        .nth(n)
         .map(|p| p.value)
         .unwrap_or_default()
 }
@@ -176,7 +183,7 @@ pub fn create(dir: &Path) -> Result<DemoRepo, String> {
             "const SLACK = '{}';\nconst TWILIO_ACCOUNT_SID = '{}';\nconst TWILIO_AUTH_TOKEN = '{}';\n",
             value_of("slack-webhook"),
             value_of("twilio-account-sid"),
-            value_of("generic-secret"),
+            nth_value_of("twilio-account-sid", 1),
         ),
     )?;
     commit_all(&repo, "Billing, notifications and deploy settings")

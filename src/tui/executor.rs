@@ -105,6 +105,19 @@ impl Executor {
                         let _ = inbox.send(Msg::CopyWritten(result));
                     });
                 }
+                Effect::WriteBaseline {
+                    check,
+                    scanned,
+                    entries,
+                    by,
+                    reason,
+                } => {
+                    let inbox = self.inbox.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let msg = write_baseline(&check, &scanned, &entries, &by, &reason);
+                        let _ = inbox.send(msg);
+                    });
+                }
                 // The loop sees `app.quitting` and shuts down in order.
                 Effect::StartMonitor {
                     urls,
@@ -203,4 +216,18 @@ fn held(store: &dyn CredentialStore, session: &str, names: Vec<String>) -> Keyri
             })
             .collect(),
     }
+}
+
+/// The blocking work of `Effect::WriteBaseline` (finding the baseline file of the scanned
+/// folder, then adding to it) and the message that reports it.
+pub fn write_baseline(
+    check: &str,
+    scanned: &std::path::Path,
+    entries: &[crate::checks::secrets::baseline::Entry],
+    by: &str,
+    reason: &str,
+) -> Msg {
+    use crate::checks::secrets::baseline;
+    let root = baseline::root_for(check, scanned);
+    Msg::BaselineWritten(baseline::append(&root, entries, by, reason).map_err(|e| e.to_string()))
 }

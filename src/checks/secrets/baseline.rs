@@ -95,17 +95,29 @@ impl Baseline {
 
     /// Accepts `hits` not accepted yet; returns how many were added.
     pub fn accept(&mut self, hits: &[Hit], by: &str, reason: &str, expires: Option<Date>) -> usize {
+        let entries: Vec<Entry> = hits.iter().map(Entry::from_hit).collect();
+        self.accept_entries(&entries, by, reason, expires)
+    }
+
+    /// Accepts `entries` not accepted yet; returns how many were added.
+    pub fn accept_entries(
+        &mut self,
+        entries: &[Entry],
+        by: &str,
+        reason: &str,
+        expires: Option<Date>,
+    ) -> usize {
         self.version = 1;
         let mut added = 0;
-        for h in hits {
-            if self.accepted.iter().any(|a| a.fingerprint == h.fingerprint) {
+        for e in entries {
+            if self.accepted.iter().any(|a| a.fingerprint == e.fingerprint) {
                 continue;
             }
             self.accepted.push(Accepted {
-                fingerprint: h.fingerprint.clone(),
-                rule: h.rule.to_string(),
-                path: h.path.clone(),
-                redacted: h.redacted.clone(),
+                fingerprint: e.fingerprint.clone(),
+                rule: e.rule.clone(),
+                path: e.path.clone(),
+                redacted: e.redacted.clone(),
                 accepted_by: by.to_string(),
                 reason: reason.to_string(),
                 expires: expires.map(|d| d.to_string()),
@@ -132,6 +144,106 @@ impl Baseline {
         hits.retain(|h| !self.covers(h, today));
         before - hits.len()
     }
+}
+
+/// One finding to accept, as a scan's evidence records it: never the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub rule: String,
+    pub path: String,
+    pub redacted: String,
+}
+
+impl Entry {
+    pub fn from_hit(h: &Hit) -> Entry {
+        Entry {
+            fingerprint: h.fingerprint.clone(),
+            rule: h.rule.to_string(),
+            path: h.path.clone(),
+            redacted: h.redacted.clone(),
+        }
+    }
+
+    /// The entry a finding's evidence (`Hit::evidence`) describes; `None` when it carries
+    /// no fingerprint (a tracked `.env` file) or one that is not a fingerprint's 16 hex
+    /// chars (an edited session file).
+    pub fn from_evidence(evidence: &serde_json::Value) -> Option<Entry> {
+        let text = |k: &str| evidence.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let fingerprint = text("fingerprint")?;
+        if fingerprint.len() != 16 || !fingerprint.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        Some(Entry {
+            fingerprint,
+            rule: text("rule")?,
+            path: text("path").unwrap_or_default(),
+            redacted: text("redacted").unwrap_or_default(),
+        })
+    }
+}
+
+/// Where the baseline of a scanned folder lives: at the folder, except for a build folder
+/// without a baseline of its own, which shares its repository's (the folder above it).
+pub fn root_for(check: &str, scanned: &Path) -> PathBuf {
+    match scanned.parent() {
+        Some(p) if check == "secrets.build" && !Baseline::path_for(scanned).exists() => {
+            p.to_path_buf()
+        }
+        _ => scanned.to_path_buf(),
+    }
+}
+
+/// What `append` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    /// The baseline file.
+    pub path: PathBuf,
+    /// Entries written.
+    pub added: usize,
+    /// Entries the file already held.
+    pub already: usize,
+}
+
+/// Adds `entries` to the baseline of `root` (created when absent), accepted by `by` for
+/// `reason` with no expiry, and writes it back through a temporary file, so a crash
+/// never leaves half a file. Appends within one process run one at a time, so two quick
+/// acceptances do not lose each other's entries.
+pub fn append(
+    root: &Path,
+    entries: &[Entry],
+    by: &str,
+    reason: &str,
+) -> Result<Appended, BaselineError> {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !root.is_dir() {
+        return Err(BaselineError::Io {
+            path: root.display().to_string(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
+        });
+    }
+    let mut baseline = Baseline::load(root)?;
+    let added = baseline.accept_entries(entries, by, reason, None);
+    let path = Baseline::path_for(root);
+    let io = |source| BaselineError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let text = serde_json::to_string_pretty(&baseline).unwrap_or_default() + "\n";
+    let tmp = root.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })?;
+    Ok(Appended {
+        path,
+        added,
+        already: entries.len() - added,
+    })
 }
 
 #[cfg(test)]
@@ -182,5 +294,72 @@ mod tests {
             Baseline::load(dir.path()),
             Err(BaselineError::Parse { .. })
         ));
+    }
+
+    #[test]
+    fn append_adds_entries_from_evidence_once_and_keeps_what_was_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = Baseline::default();
+        b.accept(&[hit("aa00aa00aa00aa00", 1)], "ana", "fixture", None);
+        b.save(dir.path()).unwrap();
+        let evidence = hit("bb11bb11bb11bb11", 7).evidence();
+        let entry = Entry::from_evidence(&evidence).expect("a fingerprinted finding");
+        assert_eq!(entry.rule, "github-token");
+        let again = Entry::from_hit(&hit("aa00aa00aa00aa00", 2));
+        let done = append(dir.path(), &[entry, again], "Dana", "rotation booked").unwrap();
+        assert_eq!((done.added, done.already), (1, 1));
+        assert_eq!(done.path, dir.path().join(FILE_NAME));
+        let b = Baseline::load(dir.path()).unwrap();
+        assert_eq!(b.accepted.len(), 2);
+        assert_eq!(b.accepted[0].accepted_by, "ana");
+        assert_eq!(
+            b.accepted[1],
+            Accepted {
+                fingerprint: "bb11bb11bb11bb11".into(),
+                rule: "github-token".into(),
+                path: "a.ts".into(),
+                redacted: "ghp_…(40 chars)".into(),
+                accepted_by: "Dana".into(),
+                reason: "rotation booked".into(),
+                expires: None,
+            }
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn evidence_without_a_fingerprint_is_no_entry() {
+        assert_eq!(
+            Entry::from_evidence(&serde_json::json!({"path": ".env"})),
+            None
+        );
+        let edited = serde_json::json!({"rule": "jwt", "fingerprint": "not-a-hash"});
+        assert_eq!(Entry::from_evidence(&edited), None);
+    }
+
+    #[test]
+    fn append_to_a_missing_or_broken_baseline_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = append(&dir.path().join("gone"), &[], "a", "b").unwrap_err();
+        assert!(e.to_string().contains("gone"), "{e}");
+        std::fs::write(dir.path().join(FILE_NAME), "{ nope").unwrap();
+        let e = append(dir.path(), &[], "a", "b").unwrap_err();
+        assert!(matches!(e, BaselineError::Parse { .. }), "{e}");
+    }
+
+    #[test]
+    fn a_build_folder_shares_its_repositorys_baseline_unless_it_has_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let dist = dir.path().join("dist");
+        std::fs::create_dir(&dist).unwrap();
+        assert_eq!(root_for("secrets.build", &dist), dir.path());
+        assert_eq!(root_for("secrets.repo", &dist), dist);
+        std::fs::write(dist.join(FILE_NAME), "{}").unwrap();
+        assert_eq!(root_for("secrets.build", &dist), dist);
     }
 }

@@ -4,7 +4,7 @@
 //! the scan stops at the next file or blob.
 
 use crate::checks::judged::Judged;
-use crate::checks::secrets::baseline::Baseline;
+use crate::checks::secrets::baseline::{self, Baseline};
 use crate::checks::secrets::history::{scan_history_with, tracked_dotenv_files};
 use crate::checks::secrets::own_values::OwnValues;
 use crate::checks::secrets::tree::{scan_build_with, scan_tree};
@@ -144,11 +144,8 @@ fn build(
         Err(e) => return j.error(e.to_string()),
     };
     // A build folder inside the repository shares the repository's baseline.
-    let base = match root.parent() {
-        Some(p) if !Baseline::path_for(root).exists() => p,
-        _ => root,
-    };
-    let (hits, note) = match baseline(&mut j, base, scan.hits) {
+    let base = baseline::root_for("secrets.build", root);
+    let (hits, note) = match baseline(&mut j, &base, scan.hits) {
         Ok(h) => h,
         Err(e) => return j.error(e),
     };
