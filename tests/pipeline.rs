@@ -10,8 +10,7 @@
 mod common;
 
 use common::{lab, lab_flags, run};
-use launch_ready::app::{Action, App, Effect, Msg, update};
-use launch_ready::engine::{Engine, EngineEvent};
+use launch_ready::app::{Action, App, Msg, update};
 use launch_ready::session::model::Verdict;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -214,34 +213,8 @@ async fn a_run_that_could_not_check_is_incomplete_and_fails() {
 /// event loop does, and returns the app with the results recorded.
 async fn run_all_in_tui(mut app: App) -> App {
     let fx = update(&mut app, Msg::Action(Action::RunAll));
-    let (engine, mut rx) = Engine::new();
-    let mut expected = 0;
-    for e in fx {
-        if let Effect::RunChecks { jobs, scope } = e {
-            for job in jobs {
-                expected += 1;
-                engine.run(job, scope.clone());
-            }
-        }
-    }
-    assert!(
-        expected > 10,
-        "the demo runbook starts its automated checks"
-    );
-    let mut ended = 0;
-    while ended < expected {
-        let ev = tokio::time::timeout(Duration::from_secs(30), rx.recv())
-            .await
-            .expect("engine event in time")
-            .expect("engine open");
-        if matches!(
-            ev,
-            EngineEvent::Finished { .. } | EngineEvent::Cancelled { .. }
-        ) {
-            ended += 1;
-        }
-        update(&mut app, Msg::Engine(ev));
-    }
+    let ran = common::drive_jobs(&mut app, fx, |_| true, Duration::from_secs(30)).await;
+    assert!(ran > 10, "the demo runbook starts its automated checks");
     app
 }
 

@@ -7,8 +7,7 @@
 mod common;
 
 use common::run;
-use launch_ready::app::{Action, App, Effect, Msg, update};
-use launch_ready::engine::{Engine, EngineEvent};
+use launch_ready::app::{Action, App, Msg, update};
 use launch_ready::lab::{Place, planted_secrets};
 use launch_ready::session::store::SessionFile;
 use launch_ready::tui::view;
@@ -42,33 +41,14 @@ async fn run_secrets_and_env(mut app: App) -> App {
     // Running everything asks before the load test; decline it, the rest runs.
     update(&mut app, Msg::Action(Action::Close));
     assert!(app.modal.is_none(), "no question left open");
-    let (engine, mut rx) = Engine::new();
-    let mut expected = 0;
-    for e in fx {
-        if let Effect::RunChecks { jobs, scope } = e {
-            for job in jobs {
-                if matches!(job.kind.name.split('.').next(), Some("secrets" | "env")) {
-                    expected += 1;
-                    engine.run(job, scope.clone());
-                }
-            }
-        }
-    }
-    assert!(expected >= 4, "the demo runbook has secrets and env checks");
-    let mut ended = 0;
-    while ended < expected {
-        let ev = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("engine event")
-            .expect("engine open");
-        if matches!(
-            ev,
-            EngineEvent::Finished { .. } | EngineEvent::Cancelled { .. }
-        ) {
-            ended += 1;
-        }
-        update(&mut app, Msg::Engine(ev));
-    }
+    let ran = common::drive_jobs(
+        &mut app,
+        fx,
+        |kind| matches!(kind.split('.').next(), Some("secrets" | "env")),
+        Duration::from_secs(60),
+    )
+    .await;
+    assert!(ran >= 4, "the demo runbook has secrets and env checks");
     app
 }
 

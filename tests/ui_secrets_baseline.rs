@@ -8,7 +8,6 @@ mod common;
 use common::run;
 use launch_ready::app::update_risks::{RiskRow, rows};
 use launch_ready::app::{Action, App, Effect, Msg, update};
-use launch_ready::engine::{Engine, EngineEvent};
 use launch_ready::lab::planted_secrets;
 use launch_ready::session::model::Screen;
 use ratatui_textarea::{Input, Key};
@@ -33,36 +32,14 @@ async fn run_secrets(app: &mut App) {
     let fx = update(app, Msg::Action(Action::RunAll));
     // Running everything asks before the load test; decline it, the rest runs.
     update(app, Msg::Action(Action::Close));
-    let (engine, mut rx) = Engine::new();
-    let mut expected = 0;
-    for e in fx {
-        if let Effect::RunChecks { jobs, scope } = e {
-            for job in jobs {
-                if job.kind.name.starts_with("secrets.") {
-                    expected += 1;
-                    engine.run(job, scope.clone());
-                }
-            }
-        }
-    }
-    assert!(
-        expected >= 3,
-        "the demo runbook scans tree, history and build"
-    );
-    let mut ended = 0;
-    while ended < expected {
-        let ev = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("engine event")
-            .expect("engine open");
-        if matches!(
-            ev,
-            EngineEvent::Finished { .. } | EngineEvent::Cancelled { .. }
-        ) {
-            ended += 1;
-        }
-        update(app, Msg::Engine(ev));
-    }
+    let ran = common::drive_jobs(
+        app,
+        fx,
+        |kind| kind.starts_with("secrets."),
+        Duration::from_secs(60),
+    )
+    .await;
+    assert!(ran >= 3, "the demo runbook scans tree, history and build");
 }
 
 /// The fingerprints of the open findings with `code` in the app's latest results.

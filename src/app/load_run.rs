@@ -44,7 +44,7 @@ pub struct LoadView {
 }
 
 /// Keys shown under the live view in the TUI.
-pub const KEYS: &str = "L next target / hide · C cancels every run";
+pub const KEYS: &str = "L next / hide · C cancel all";
 
 impl LoadView {
     /// The latest interval over every target still running: requests/s summed, the worst

@@ -380,36 +380,37 @@ pub async fn run(plan: &Plan) -> Report {
         state.push_evidence(evidence);
     }
     for (check_id, kind) in &planned.unavailable {
-        outcomes.push(CheckOutcome {
-            check: kind.name.to_string(),
-            family: kind.family.as_str().to_string(),
-            target: String::new(),
-            status: crate::finding::CheckStatus::Skipped,
-            duration_ms: 0,
-            summary: format!("{check_id}: {}", crate::engine::runner::NOT_AVAILABLE),
-            findings: Vec::new(),
-            evidence: serde_json::Value::Null,
-            explained_by: None,
-        });
+        outcomes.push(not_run(
+            kind,
+            format!("{check_id}: {}", crate::engine::runner::NOT_AVAILABLE),
+        ));
     }
     // Left out for want of --yes: in the results too, so a JSON reader sees what was not
     // measured and why, not only a CI log's stderr.
     for (check_id, kind) in &plan.unconfirmed {
-        outcomes.push(CheckOutcome {
-            check: kind.name.to_string(),
-            family: kind.family.as_str().to_string(),
-            target: String::new(),
-            status: crate::finding::CheckStatus::Skipped,
-            duration_ms: 0,
-            summary: format!("{check_id}: not run, as it sends load; pass --yes to run it"),
-            findings: Vec::new(),
-            evidence: serde_json::Value::Null,
-            explained_by: None,
-        });
+        outcomes.push(not_run(
+            kind,
+            format!("{check_id}: not run, as it sends load; pass --yes to run it"),
+        ));
     }
     let assessment = crate::verdict::assess_states(&plan.runbook, &states, now);
     let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     Report::new(started_at, ms, &outcomes, &assessment)
+}
+
+/// A planned check that did not run, as a skipped result saying why.
+fn not_run(kind: &crate::checks::catalog::CheckKind, summary: String) -> CheckOutcome {
+    CheckOutcome {
+        check: kind.name.to_string(),
+        family: kind.family.as_str().to_string(),
+        target: String::new(),
+        status: crate::finding::CheckStatus::Skipped,
+        duration_ms: 0,
+        summary,
+        findings: Vec::new(),
+        evidence: serde_json::Value::Null,
+        explained_by: None,
+    }
 }
 
 /// Exit code for `report` under `fail_on`: 1 when the verdict is incomplete (something

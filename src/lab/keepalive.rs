@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 
 /// Longest request head accepted before the connection is dropped.
@@ -33,18 +33,23 @@ pub struct Stall {
     pub for_: Duration,
 }
 
+/// The next connection, with Nagle off; `None` once `token` is cancelled.
+async fn accept(listener: &TcpListener, token: &CancellationToken) -> Option<TcpStream> {
+    loop {
+        tokio::select! {
+            () = token.cancelled() => return None,
+            a = listener.accept() => if let Ok((sock, _)) = a {
+                let _ = sock.set_nodelay(true);
+                return Some(sock);
+            },
+        }
+    }
+}
+
 /// Serves `listener` until `token` is cancelled.
 pub async fn serve(listener: TcpListener, stall: Option<Stall>, token: CancellationToken) {
     let seen = Arc::new(AtomicUsize::new(0));
-    loop {
-        let (sock, _) = tokio::select! {
-            () = token.cancelled() => return,
-            a = listener.accept() => match a {
-                Ok(a) => a,
-                Err(_) => continue,
-            },
-        };
-        let _ = sock.set_nodelay(true);
+    while let Some(sock) = accept(&listener, &token).await {
         let seen = seen.clone();
         let token = token.clone();
         tokio::spawn(async move {
@@ -65,7 +70,7 @@ fn delay_of(head: &[u8]) -> Option<Duration> {
     Some(Duration::from_millis(ms.min(MAX_DELAY_MS)))
 }
 
-async fn connection(mut sock: tokio::net::TcpStream, stall: Option<Stall>, seen: Arc<AtomicUsize>) {
+async fn connection(mut sock: TcpStream, stall: Option<Stall>, seen: Arc<AtomicUsize>) {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
     loop {
@@ -102,15 +107,7 @@ pub async fn serve_h2c(listener: TcpListener, token: CancellationToken) {
     use http_body_util::Full;
     use hyper::body::Bytes;
     use hyper_util::rt::{TokioExecutor, TokioIo};
-    loop {
-        let (sock, _) = tokio::select! {
-            () = token.cancelled() => return,
-            a = listener.accept() => match a {
-                Ok(a) => a,
-                Err(_) => continue,
-            },
-        };
-        let _ = sock.set_nodelay(true);
+    while let Some(sock) = accept(&listener, &token).await {
         let token = token.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(

@@ -3,12 +3,14 @@
 //! a CI job would run it, with the lab's network settings as command-line flags.
 #![allow(dead_code)]
 
+use launch_ready::app::{App, Effect, Msg, update};
+use launch_ready::engine::{Engine, EngineEvent};
 use launch_ready::lab::{Lab, LabConfig};
 use launch_ready::net::Net;
 use launch_ready::net::settings::NetworkSettings;
 use std::process::{Command, Output};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub async fn lab() -> Lab {
     Lab::start(LabConfig::default()).await.expect("lab starts")
@@ -86,4 +88,40 @@ pub fn assert_report_header(v: &serde_json::Value) {
         .is_ok()
     );
     assert!(v["duration_ms"].is_u64());
+}
+
+/// Runs the jobs of `fx`'s `RunChecks` effects whose kind name `keep` accepts on a real
+/// engine, feeding every event into `app` as the TUI's event loop does, until each one
+/// finished or was cancelled. Each event must come within `wait`. Returns how many ran.
+pub async fn drive_jobs(
+    app: &mut App,
+    fx: Vec<Effect>,
+    keep: impl Fn(&str) -> bool,
+    wait: Duration,
+) -> usize {
+    let (engine, mut rx) = Engine::new();
+    let mut expected = 0;
+    for e in fx {
+        if let Effect::RunChecks { jobs, scope } = e {
+            for job in jobs.into_iter().filter(|j| keep(j.kind.name)) {
+                expected += 1;
+                engine.run(job, scope.clone());
+            }
+        }
+    }
+    let mut ended = 0;
+    while ended < expected {
+        let ev = tokio::time::timeout(wait, rx.recv())
+            .await
+            .expect("engine event in time")
+            .expect("engine open");
+        if matches!(
+            ev,
+            EngineEvent::Finished { .. } | EngineEvent::Cancelled { .. }
+        ) {
+            ended += 1;
+        }
+        update(app, Msg::Engine(ev));
+    }
+    expected
 }
