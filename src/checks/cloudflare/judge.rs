@@ -28,6 +28,33 @@ impl<T> Part<T> {
             _ => None,
         }
     }
+
+    fn reading(&self) -> Reading<'_> {
+        match self {
+            Part::Read(_) => Reading::Read,
+            Part::NoScope { scope } => Reading::NoScope(scope),
+            Part::Failed(e) => Reading::Failed(e),
+        }
+    }
+}
+
+/// How one part was read, without its data: what the reports of unread parts need.
+enum Reading<'a> {
+    Read,
+    NoScope(&'static str),
+    Failed(&'a str),
+}
+
+/// Every part the audit reads, by the name its reports give it.
+fn readings(f: &Facts) -> [(&'static str, Reading<'_>); 6] {
+    [
+        ("zone settings", f.settings.reading()),
+        ("bot fight mode", f.bot_fight_mode.reading()),
+        ("DNS records", f.records.reading()),
+        ("rate limiting rules", f.rate_limit_rules.reading()),
+        ("cache rules", f.cache_rules.reading()),
+        ("page rules", f.page_rules.reading()),
+    ]
 }
 
 /// The zone itself.
@@ -161,25 +188,13 @@ pub fn judge(f: &Facts) -> Vec<Finding> {
 
 /// (part, permission to add) for every part answered 403.
 pub fn missing_scopes(f: &Facts) -> Vec<(&'static str, &'static str)> {
-    let mut out = Vec::new();
-    let mut note = |part: &'static str, scope: Option<&'static str>| {
-        if let Some(s) = scope {
-            out.push((part, s));
-        }
-    };
-    fn scope_of<T>(p: &Part<T>) -> Option<&'static str> {
-        match p {
-            Part::NoScope { scope } => Some(scope),
+    readings(f)
+        .into_iter()
+        .filter_map(|(part, r)| match r {
+            Reading::NoScope(scope) => Some((part, scope)),
             _ => None,
-        }
-    }
-    note("zone settings", scope_of(&f.settings));
-    note("bot fight mode", scope_of(&f.bot_fight_mode));
-    note("DNS records", scope_of(&f.records));
-    note("rate limiting rules", scope_of(&f.rate_limit_rules));
-    note("cache rules", scope_of(&f.cache_rules));
-    note("page rules", scope_of(&f.page_rules));
-    out
+        })
+        .collect()
 }
 
 fn settings(f: &Facts, s: &Settings, out: &mut Vec<Finding>) {
@@ -366,48 +381,28 @@ fn static_cache(f: &Facts, out: &mut Vec<Finding>) {
 
 /// What could not be read and why, as (part, reason), for the evidence.
 pub fn unread(f: &Facts) -> Vec<(String, String)> {
-    fn one<T>(part: &str, p: &Part<T>) -> Option<(String, String)> {
-        match p {
-            Part::Read(_) => None,
-            Part::NoScope { scope } => Some((
+    readings(f)
+        .into_iter()
+        .filter_map(|(part, r)| match r {
+            Reading::Read => None,
+            Reading::NoScope(scope) => Some((
                 part.to_string(),
                 format!("no permission (add {scope}); not judged"),
             )),
-            Part::Failed(e) => Some((part.to_string(), format!("{e}; not judged"))),
-        }
-    }
-    [
-        one("zone settings", &f.settings),
-        one("bot fight mode", &f.bot_fight_mode),
-        one("DNS records", &f.records),
-        one("rate limiting rules", &f.rate_limit_rules),
-        one("cache rules", &f.cache_rules),
-        one("page rules", &f.page_rules),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
+            Reading::Failed(e) => Some((part.to_string(), format!("{e}; not judged"))),
+        })
+        .collect()
 }
 
 /// Parts that failed for another reason than a missing permission.
 pub fn failures(f: &Facts) -> Vec<String> {
-    fn one<T>(part: &str, p: &Part<T>) -> Option<String> {
-        match p {
-            Part::Failed(e) => Some(format!("{part}: {e}")),
+    readings(f)
+        .into_iter()
+        .filter_map(|(part, r)| match r {
+            Reading::Failed(e) => Some(format!("{part}: {e}")),
             _ => None,
-        }
-    }
-    [
-        one("zone settings", &f.settings),
-        one("bot fight mode", &f.bot_fight_mode),
-        one("DNS records", &f.records),
-        one("rate limiting rules", &f.rate_limit_rules),
-        one("cache rules", &f.cache_rules),
-        one("page rules", &f.page_rules),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
