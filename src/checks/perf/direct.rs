@@ -126,7 +126,6 @@ impl DirectRoute {
 /// The TLS client configuration of a run's direct connections: the protocol by ALPN, the
 /// platform verifier with the run's extra roots.
 pub fn tls_config(net: &Net, protocol: Protocol) -> Result<Arc<ClientConfig>, String> {
-    crate::net::install_crypto_provider();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let extra = net
         .roots
@@ -216,10 +215,7 @@ async fn driving<F: Future>(conn: &mut ConnIo, ended: &mut bool, f: F) -> F::Out
         if !*ended && conn.poll_io(cx).is_ready() {
             *ended = true;
         }
-        match f.as_mut().poll(cx) {
-            Poll::Ready(out) => Poll::Ready(out),
-            Poll::Pending => Poll::Pending,
-        }
+        f.as_mut().poll(cx)
     })
     .await
 }
