@@ -1,26 +1,14 @@
 //! launch-ready: a terminal runbook for a 48-hour launch-readiness sprint.
 //!
-//! Pure modules (`finding`, `runbook`, `session::model`, `verdict`, `checks::catalog`,
-//! `net::settings`) hold no terminal or network IO so they can be tested directly; the TUI,
-//! the check engine and persistence build on them.
+//! This crate is the top of the house: the command line, the headless runs, the handover
+//! report, the app's pure update and the terminal UI, and the OS keyring. The layers below
+//! it are crates of their own (`launch-ready-core`, `launch-ready-checks`,
+//! `launch-ready-lab`), so none of them can import this one.
 
 pub mod app;
-pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod credentials;
-pub mod engine;
-pub mod evidence;
-pub mod finding;
 pub mod headless;
-pub mod lab;
-pub mod monitor;
-pub mod net;
-pub mod paths;
-pub mod plan;
 pub mod report;
-pub mod runbook;
-pub mod sanitize;
-pub mod session;
 pub mod tui;
-pub mod verdict;

@@ -2,15 +2,16 @@
 
 use clap::Parser;
 use launch_ready::cli::{Cli, Command, RunbooksCommand, SecretCommand};
-use launch_ready::commands::{self, Failure};
-use launch_ready::sanitize::sanitize;
+use launch_ready::commands;
+use launch_ready::commands::Failure;
+use launch_ready_core::sanitize::sanitize;
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // Before any thread exists: threads inherit the session keyring joined here.
     launch_ready::credentials::prepare_process();
-    launch_ready::net::install_crypto_provider();
+    launch_ready_checks::net::install_crypto_provider();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -71,7 +72,7 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
         Some(Command::Man) => commands::docs::man(&mut std::io::stdout().lock()),
         Some(Command::Open(args)) => {
             let path =
-                launch_ready::session::list::resolve(&args.session).map_err(Failure::usage)?;
+                launch_ready_core::session::list::resolve(&args.session).map_err(Failure::usage)?;
             launch_ready::tui::run_session(&path, args.from_backup).map(|()| 0)
         }
         None => launch_ready::tui::run_picker().map(|()| 0),

@@ -5,7 +5,7 @@
 
 use super::effect::Effect;
 use super::state::App;
-use crate::session::model::{JournalEntry, JournalKind};
+use launch_ready_core::session::model::{JournalEntry, JournalKind};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 /// Marks the session changed: bumps `updated_at` and signals one save for this message.

@@ -2,8 +2,8 @@
 //! them; the TUI's executor turns each into a non-blocking call (persister, engine, or the
 //! keyring on a blocking thread) and feeds the outcome back as a `Msg`.
 
-use crate::engine::{Job, Scope};
-use crate::session::Session;
+use launch_ready_checks::engine::{Job, Scope};
+use launch_ready_core::session::Session;
 use std::fmt;
 use std::sync::Arc;
 
@@ -41,7 +41,7 @@ pub enum Effect {
     /// keyring itself, so its value never travels through the app.
     VerifyCloudflareToken {
         session: String,
-        network: crate::net::settings::NetworkSettings,
+        network: launch_ready_core::settings::NetworkSettings,
     },
     /// Remove a credential of this session (answered by `Msg::CredentialDone`).
     DeleteSecret { session: String, name: String },
@@ -51,13 +51,13 @@ pub enum Effect {
     /// Write the handover pack of this snapshot (answered by `Msg::PackWritten`).
     ExportPack {
         session: Box<Session>,
-        runbook: Arc<crate::runbook::Runbook>,
+        runbook: Arc<launch_ready_core::runbook::Runbook>,
     },
     /// Start the monitor on `urls` (answered by `Msg::Monitor` events).
     StartMonitor {
         urls: Vec<String>,
-        network: crate::net::settings::NetworkSettings,
-        rules: crate::monitor::state::Rules,
+        network: launch_ready_core::settings::NetworkSettings,
+        rules: launch_ready_checks::monitor::state::Rules,
         /// The credential holding the alert webhook URL.
         credential: String,
         /// The session whose keyring entry is read before the global one.
@@ -69,7 +69,7 @@ pub enum Effect {
     RunDrill {
         credential: String,
         session: String,
-        network: crate::net::settings::NetworkSettings,
+        network: launch_ready_core::settings::NetworkSettings,
         interval: std::time::Duration,
         /// The runbook's alert-delay target.
         target: std::time::Duration,
@@ -79,14 +79,14 @@ pub enum Effect {
     TestAlert {
         credential: String,
         session: String,
-        network: crate::net::settings::NetworkSettings,
+        network: launch_ready_core::settings::NetworkSettings,
     },
     /// Add accepted secret findings of `check` on the folder `scanned` to its baseline
     /// file (`baseline::root_for` says which; answered by `Msg::BaselineWritten`).
     WriteBaseline {
         check: String,
         scanned: std::path::PathBuf,
-        entries: Vec<crate::checks::secrets::baseline::Entry>,
+        entries: Vec<launch_ready_checks::secrets::baseline::Entry>,
         by: String,
         reason: String,
     },

@@ -7,11 +7,11 @@
 
 use super::effect::Effect;
 use super::state::{App, Modal};
-use crate::checks::perf::Snapshot;
-use crate::checks::perf::live::LiveLoad;
-use crate::engine::Job;
-use crate::engine::adapters::perf::LoadCaps;
-use crate::runbook::Check;
+use launch_ready_checks::engine::Job;
+use launch_ready_checks::engine::adapters::perf::LoadCaps;
+use launch_ready_checks::perf::Snapshot;
+use launch_ready_checks::perf::live::LiveLoad;
+use launch_ready_core::runbook::Check;
 
 /// The confirmation asked before a load test starts.
 #[derive(Debug, Clone)]
@@ -73,13 +73,14 @@ pub fn ask(app: &mut App, checks: &[Check]) -> bool {
     let mut jobs = Vec::new();
     let mut plans = Vec::new();
     for check in checks {
-        let Some(Ok(job)) = crate::plan::job_for_confirmed(check, true) else {
+        let Some(Ok(job)) = launch_ready_checks::plan::job_for_confirmed(check, true) else {
             continue;
         };
-        let targets = crate::engine::targets::for_kind(job.kind, &app.session.targets)
-            .into_iter()
-            .map(|t| t.name)
-            .collect();
+        let targets =
+            launch_ready_checks::engine::targets::for_kind(job.kind, &app.session.targets)
+                .into_iter()
+                .map(|t| t.name)
+                .collect();
         plans.push(LoadPlanView {
             title: check.title.clone(),
             targets,
@@ -96,7 +97,7 @@ pub fn ask(app: &mut App, checks: &[Check]) -> bool {
 
 /// Yes: the jobs start with the session's scope, as any run does.
 pub fn confirmed(app: &mut App, confirm: LoadConfirm, fx: &mut Vec<Effect>) {
-    let scope = crate::plan::scope(
+    let scope = launch_ready_checks::plan::scope(
         &app.session.name,
         app.session.targets.clone(),
         app.session.network.clone(),

@@ -2,10 +2,10 @@
 //! `Action` by the keymap (so the help screen and the model share one vocabulary); text typed
 //! into an editor arrives as raw `Input` because only the editor knows what it means.
 
-use crate::engine::EngineEvent;
-use crate::finding::CheckStatus;
-use crate::session::model::Screen;
-use crate::session::persist::SaveStatus;
+use launch_ready_checks::engine::EngineEvent;
+use launch_ready_core::finding::CheckStatus;
+use launch_ready_core::session::model::Screen;
+use launch_ready_core::session::persist::SaveStatus;
 use ratatui_textarea::Input;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -174,13 +174,13 @@ pub enum Msg {
     /// The handover pack asked for with `Export` was written (its folder) or not (why).
     PackWritten(Result<std::path::PathBuf, String>),
     /// Accepted secret findings were added to a repository's baseline, or why not.
-    BaselineWritten(Result<crate::checks::secrets::baseline::Appended, String>),
+    BaselineWritten(Result<launch_ready_checks::secrets::baseline::Appended, String>),
     /// The running monitor reported (a probe, a transition, an alert).
-    Monitor(crate::monitor::run::MonitorEvent),
+    Monitor(launch_ready_checks::monitor::run::MonitorEvent),
     /// Where the monitor's alerts go ("configured (json)") or why nowhere; never the URL.
     MonitorRoute(String),
     /// The alert-route test finished: delivery time in ms, or why it failed (no URL).
     MonitorTestAlert(Result<u64, String>),
     /// The alert drill finished with what it measured.
-    MonitorDrill(crate::monitor::drill::DrillReport),
+    MonitorDrill(launch_ready_checks::monitor::drill::DrillReport),
 }

@@ -5,8 +5,8 @@
 use super::msg::Action;
 use super::state::InputMode;
 use crate::commands::sessions;
-use crate::session::list::SessionSummary;
-use crate::session::model::HostTarget;
+use launch_ready_core::session::list::SessionSummary;
+use launch_ready_core::session::model::HostTarget;
 use ratatui_textarea::{Input, Key, TextArea};
 use std::path::PathBuf;
 use time::OffsetDateTime;

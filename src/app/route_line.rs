@@ -6,7 +6,7 @@
 //! keyring credential (its value is never typed here); the header defaults to
 //! `authorization`. Rendering gives the line that parses back to the same route.
 
-use crate::session::model::{Route, RouteAuth, RouteBudget, RouteHeader};
+use launch_ready_core::session::model::{Route, RouteAuth, RouteBudget, RouteHeader};
 
 const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 

@@ -4,12 +4,12 @@
 //! a session puts the operator back where they were.
 
 use super::targets::TargetField;
-use crate::finding::{CheckStatus, Severity};
-use crate::net::settings::NetworkSettings;
-use crate::runbook::{Check, Runbook, Stage};
-use crate::session::Session;
-use crate::session::model::{Screen, Targets, Verdict};
-use crate::session::persist::SaveStatus;
+use launch_ready_core::finding::{CheckStatus, Severity};
+use launch_ready_core::runbook::{Check, Runbook, Stage};
+use launch_ready_core::session::Session;
+use launch_ready_core::session::model::{Screen, Targets, Verdict};
+use launch_ready_core::session::persist::SaveStatus;
+use launch_ready_core::settings::NetworkSettings;
 use ratatui_textarea::TextArea;
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -180,7 +180,7 @@ pub fn credential_names(session: &Session, runbook: &Runbook) -> Vec<String> {
         .checks()
         .any(|(_, c)| c.run.kind().is_some_and(|k| k.name == "cloudflare.zone"))
     {
-        names.push(crate::checks::cloudflare::CREDENTIAL.to_string());
+        names.push(launch_ready_checks::cloudflare::CREDENTIAL.to_string());
     }
     names.sort();
     names.dedup();
@@ -347,7 +347,7 @@ pub struct App {
     /// The colour theme (`T` switches; presenter mode always draws high-contrast).
     pub theme: ThemeName,
     /// The Monitor screen's live state (empty until a monitor runs).
-    pub monitor: crate::monitor::board::Board,
+    pub monitor: launch_ready_checks::monitor::board::Board,
     /// The demo lab's switchable route (its URL), monitored with the session's pages and
     /// taken down or brought back with `d`.
     pub demo_route: Option<String>,
@@ -406,7 +406,7 @@ impl App {
             quitting: false,
             color: true,
             theme: ThemeName::Dark,
-            monitor: crate::monitor::board::Board::default(),
+            monitor: launch_ready_checks::monitor::board::Board::default(),
             demo_route: None,
             load_view: None,
         }

@@ -3,9 +3,9 @@
 //! an apply step that only touches the session once the text is valid. Keeping the rows a
 //! pure function of the session lets the view, the keys and the tests share one list.
 
-use crate::net::settings::{ConnectTo, Nameserver, ResolveOverride, normalize_host};
-use crate::session::Session;
-use crate::session::model::{EnvFile, HostTarget, Route};
+use launch_ready_core::session::Session;
+use launch_ready_core::session::model::{EnvFile, HostTarget, Route};
+use launch_ready_core::settings::{ConnectTo, Nameserver, ResolveOverride, normalize_host};
 use std::path::PathBuf;
 
 /// One row of the targets screen. List fields have one row per entry plus an "add" row.
@@ -390,7 +390,7 @@ pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<()
                 None
             } else {
                 Some(
-                    crate::net::settings::parse_cloudflare_api(trimmed)
+                    launch_ready_core::settings::parse_cloudflare_api(trimmed)
                         .map_err(|e| format!("Cloudflare API URL: {e}"))?,
                 )
             };
@@ -434,7 +434,7 @@ pub fn remove(session: &mut Session, field: TargetField) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::model::Targets;
+    use launch_ready_core::session::model::Targets;
 
     fn session() -> Session {
         let mut s = crate::app::tests::session();

@@ -4,11 +4,11 @@
 use super::state::{Modal, Prompt, PromptPurpose};
 use super::targets::TargetField;
 use super::{Action, App, Effect, Msg, update};
-use crate::engine::EngineEvent;
-use crate::finding::{CheckStatus, Severity};
-use crate::runbook::load::{Loaded, Origin, content_hash, parse};
-use crate::session::Session;
-use crate::session::model::{Evidence, Screen, Targets, Verdict};
+use launch_ready_checks::engine::EngineEvent;
+use launch_ready_core::finding::{CheckStatus, Severity};
+use launch_ready_core::runbook::load::{Loaded, Origin, content_hash, parse};
+use launch_ready_core::session::Session;
+use launch_ready_core::session::model::{Evidence, Screen, Targets, Verdict};
 use ratatui_textarea::{Input, Key};
 use std::sync::Arc;
 use time::macros::datetime;
@@ -303,7 +303,11 @@ fn running_an_unavailable_check_says_so_and_starts_nothing() {
     let available: Vec<String> = app
         .runbook
         .checks()
-        .filter(|(_, c)| c.run.kind().is_some_and(crate::engine::is_available))
+        .filter(|(_, c)| {
+            c.run
+                .kind()
+                .is_some_and(launch_ready_checks::engine::is_available)
+        })
         .map(|(_, c)| c.id.clone())
         .collect();
     let fx = act(&mut app, Action::RunAll);
@@ -550,7 +554,7 @@ fn a_repository_path_must_be_an_existing_folder() {
 fn enter_on_a_risk_opens_its_check() {
     let mut app = app();
     act(&mut app, Action::Screen(Screen::Risks));
-    let assessment = crate::verdict::assess(&app.runbook, &app.session, app.now);
+    let assessment = launch_ready_core::verdict::assess(&app.runbook, &app.session, app.now);
     assert!(assessment.risks.len() >= 2, "{:?}", assessment.risks);
     act(&mut app, Action::Down);
     assert_eq!(app.risk_row, 1);

@@ -2,9 +2,9 @@
 
 use super::tests::{act, app, evidence};
 use super::{Action, Msg, update};
-use crate::engine::EngineEvent;
-use crate::finding::CheckStatus;
-use crate::session::model::{JournalKind, Screen};
+use launch_ready_checks::engine::EngineEvent;
+use launch_ready_core::finding::CheckStatus;
+use launch_ready_core::session::model::{JournalKind, Screen};
 use time::Duration;
 
 fn kinds(app: &super::App) -> Vec<JournalKind> {
@@ -17,7 +17,9 @@ fn pausing_for_the_night_stops_the_clock_and_is_journaled() {
     act(&mut app, Action::Screen(Screen::Timeline));
     assert_eq!(app.session.clock(app.now).label(), "hour 2 of 48");
     act(&mut app, Action::PauseClock);
-    assert!(crate::session::clock::is_paused(&app.session.pauses));
+    assert!(launch_ready_core::session::clock::is_paused(
+        &app.session.pauses
+    ));
     let at = app.now + Duration::hours(9);
     update(&mut app, Msg::Tick(at));
     assert_eq!(app.session.clock(app.now).label(), "hour 2 of 48");
@@ -148,7 +150,7 @@ fn automatic_entries_are_bounded_and_typed_ones_kept() {
     let mut app = app();
     app.session
         .journal
-        .push(crate::session::model::JournalEntry {
+        .push(launch_ready_core::session::model::JournalEntry {
             at: app.now,
             text: "typed by hand".into(),
             kind: JournalKind::Note,

@@ -4,9 +4,9 @@
 use super::state::Modal;
 use super::tests::{act, app, loaded, type_text};
 use super::{Action, App, Effect, Msg, update};
-use crate::session::Session;
-use crate::session::migrate;
-use crate::session::store::to_ron;
+use launch_ready_core::session::Session;
+use launch_ready_core::session::migrate;
+use launch_ready_core::session::store::to_ron;
 use ratatui_textarea::WrapMode;
 use std::sync::Arc;
 use time::Duration;

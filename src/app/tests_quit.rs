@@ -4,9 +4,9 @@
 use super::state::Modal;
 use super::tests::{act, app, type_text};
 use super::{Action, Effect, Msg, update};
-use crate::finding::CheckStatus;
-use crate::session::model::MAX_NOTE_BYTES;
-use crate::session::persist::SaveStatus;
+use launch_ready_core::finding::CheckStatus;
+use launch_ready_core::session::model::MAX_NOTE_BYTES;
+use launch_ready_core::session::persist::SaveStatus;
 
 fn quits(fx: &[Effect]) -> bool {
     fx.iter().any(|e| matches!(e, Effect::Quit))

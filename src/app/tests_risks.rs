@@ -5,9 +5,9 @@ use super::state::{Modal, PromptPurpose};
 use super::tests::{act, app, type_text};
 use super::update_risks::{RiskRow, rows};
 use super::{Action, App};
-use crate::finding::{CheckStatus, Finding, Severity};
-use crate::session::model::{CheckOutcome, Evidence, JournalKind, Screen, Verdict};
-use crate::verdict;
+use launch_ready_core::finding::{CheckStatus, Finding, Severity};
+use launch_ready_core::session::model::{CheckOutcome, Evidence, JournalKind, Screen, Verdict};
+use launch_ready_core::verdict;
 
 /// The audit check (a blocker) failed with one finding on one host.
 fn failing_app() -> App {
@@ -193,7 +193,7 @@ fn update_select(app: &mut App, stage: usize) {
 /// The audit check found two secrets and a tracked `.env` in the repository at `repo`.
 fn secrets_app(repo: &std::path::Path) -> App {
     let mut app = app();
-    let hit = |fp: &str, line: usize| crate::checks::secrets::Hit {
+    let hit = |fp: &str, line: usize| launch_ready_checks::secrets::Hit {
         rule: "stripe-secret-key",
         path: "src/billing.ts".into(),
         line,
@@ -202,7 +202,7 @@ fn secrets_app(repo: &std::path::Path) -> App {
         fingerprint: fp.into(),
         variable: None,
     };
-    let exposed = |h: crate::checks::secrets::Hit| {
+    let exposed = |h: launch_ready_checks::secrets::Hit| {
         Finding::new("secrets.exposed", Severity::Blocker, "a secret").with_evidence(h.evidence())
     };
     let state = app.session.state_mut("audit-check");
@@ -247,7 +247,7 @@ fn accept_selected(app: &mut App, reason: &str, owner: &str) -> Vec<super::Effec
 
 #[test]
 fn accepting_a_secret_adds_its_findings_to_the_repositorys_baseline_off_the_ui_thread() {
-    use crate::checks::secrets::baseline::{Baseline, FILE_NAME};
+    use launch_ready_checks::secrets::baseline::{Baseline, FILE_NAME};
     let dir = tempfile::tempdir().unwrap();
     let mut app = secrets_app(dir.path());
     select(

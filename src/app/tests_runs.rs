@@ -5,8 +5,8 @@
 use super::tests::{act, app, evidence};
 use super::update::STATUS_TTL;
 use super::{Action, App, Effect, Msg, update};
-use crate::engine::EngineEvent;
-use crate::finding::CheckStatus;
+use launch_ready_checks::engine::EngineEvent;
+use launch_ready_core::finding::CheckStatus;
 use time::Duration;
 
 fn started(fx: &[Effect]) -> Vec<String> {
@@ -224,8 +224,10 @@ fn cancel_all_reports_how_many_runs_it_stopped() {
 #[test]
 fn a_load_test_in_a_batch_asks_first_and_is_not_called_unavailable() {
     let mut rb = (*super::tests::app().runbook).clone();
-    if let crate::runbook::Run::Auto { kind, .. } = &mut rb.stages[4].checks[0].run {
-        *kind = crate::runbook::model::KindName(crate::checks::catalog::kind("perf.load").unwrap());
+    if let launch_ready_core::runbook::Run::Auto { kind, .. } = &mut rb.stages[4].checks[0].run {
+        *kind = launch_ready_core::runbook::model::KindName(
+            launch_ready_core::catalog::kind("perf.load").unwrap(),
+        );
     }
     let mut app = App::new(
         super::tests::session(),

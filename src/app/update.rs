@@ -16,8 +16,8 @@ use super::update_clock;
 use super::update_modal;
 use super::update_monitor;
 use super::update_risks;
-use crate::session::model::{Screen, Verdict};
-use crate::verdict;
+use launch_ready_core::session::model::{Screen, Verdict};
+use launch_ready_core::verdict;
 use time::Duration;
 
 /// How long a one-line message stays in the status line. Live facts (running count, save
@@ -440,7 +440,7 @@ fn on_credential_done(
             } else {
                 format!("credential `{name}` deleted")
             });
-            if stored && name == crate::checks::cloudflare::CREDENTIAL {
+            if stored && name == launch_ready_checks::cloudflare::CREDENTIAL {
                 app.status = Some(format!(
                     "credential `{name}` stored in the keyring; asking Cloudflare whether it is valid…"
                 ));

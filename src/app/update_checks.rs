@@ -8,10 +8,10 @@ use super::edit::{changed, journal, refuse_in_presenter};
 use super::effect::Effect;
 use super::msg::Action;
 use super::state::{App, Modal, Prompt, PromptPurpose};
-use crate::engine::EngineEvent;
-use crate::finding::CheckStatus;
-use crate::runbook::{Check, Run};
-use crate::session::model::JournalKind;
+use launch_ready_checks::engine::EngineEvent;
+use launch_ready_core::finding::CheckStatus;
+use launch_ready_core::runbook::{Check, Run};
+use launch_ready_core::session::model::JournalKind;
 
 pub(super) fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     match action {
@@ -85,7 +85,11 @@ pub(super) fn on_check_action(app: &mut App, action: Action, fx: &mut Vec<Effect
                 .state(&check.id)
                 .and_then(|s| s.severity_override);
             let selected = current
-                .and_then(|c| crate::finding::Severity::ALL.iter().position(|s| *s == c))
+                .and_then(|c| {
+                    launch_ready_core::finding::Severity::ALL
+                        .iter()
+                        .position(|s| *s == c)
+                })
                 .map_or(0, |i| i + 1);
             app.modal = Some(Modal::Severity {
                 check_id: check.id,
@@ -166,7 +170,7 @@ fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut V
             kept += 1;
             continue;
         }
-        match crate::plan::job_for(check) {
+        match launch_ready_checks::plan::job_for(check) {
             Some(Ok(job)) => jobs.push(job),
             // Built but sending load: it starts only after the confirmation dialog.
             Some(Err(kind)) if kind.profile.built && kind.profile.confirm => {
@@ -215,7 +219,7 @@ fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut V
         if app.running.is_empty() {
             app.batch.clear();
         }
-        let scope = crate::plan::scope(
+        let scope = launch_ready_checks::plan::scope(
             &app.session.name,
             app.session.targets.clone(),
             app.session.network.clone(),

@@ -6,8 +6,9 @@
 use super::edit::{changed, journal};
 use super::effect::Effect;
 use super::state::{App, Focus};
-use crate::session::clock::{self, Due};
-use crate::session::model::{JournalKind, Pause, Screen};
+use launch_ready_core::session::clock;
+use launch_ready_core::session::clock::Due;
+use launch_ready_core::session::model::{JournalKind, Pause, Screen};
 use time::Duration;
 
 /// `p` on the timeline: pauses the clock, or resumes it when paused.
@@ -52,7 +53,7 @@ pub(super) fn shift_start(app: &mut App, hours: i64, fx: &mut Vec<Effect>) {
 /// (after the selected one, wrapping), else of an overdue window.
 pub(super) fn what_now(app: &mut App, fx: &mut Vec<Effect>) {
     let hour = app.session.clock(app.now).hour();
-    let progress = crate::verdict::stage_progress(&app.runbook, &app.session);
+    let progress = launch_ready_core::verdict::stage_progress(&app.runbook, &app.session);
     let windows = |wanted: Due| -> Vec<usize> {
         app.runbook
             .stages

@@ -12,11 +12,13 @@ use super::state::{
 };
 use super::targets;
 use super::update_checks::set_status;
-use crate::finding::{CheckStatus, Severity};
-use crate::session::model::{Decision, JournalEntry, JournalKind, MAX_NOTE_BYTES, Verdict};
-use crate::session::persist::SaveStatus;
-use crate::session::redact::redact_in_place;
-use crate::verdict;
+use launch_ready_core::finding::{CheckStatus, Severity};
+use launch_ready_core::session::model::{
+    Decision, JournalEntry, JournalKind, MAX_NOTE_BYTES, Verdict,
+};
+use launch_ready_core::session::persist::SaveStatus;
+use launch_ready_core::session::redact::redact_in_place;
+use launch_ready_core::verdict;
 use ratatui_textarea::{Input, Key};
 
 /// Feeds a typed key to the open editor or prompt. Prompts are one line, so Enter never
@@ -412,7 +414,8 @@ fn on_prompt(
             }
         }
         PromptPurpose::Decision { verdict } => {
-            let judged = crate::verdict::assess(&app.runbook, &app.session, app.now).verdict;
+            let judged =
+                launch_ready_core::verdict::assess(&app.runbook, &app.session, app.now).verdict;
             let over = *verdict == Verdict::Go && judged != Verdict::Go;
             // GO over open blockers (or checks not made) is the operator's call, but never
             // by accident: the first Enter warns, the second records it.

@@ -5,10 +5,10 @@
 
 use super::edit::changed;
 use super::{App, Effect};
-use crate::checks::catalog::Subject;
-use crate::monitor::board::Board;
-use crate::monitor::run::MonitorEvent;
-use crate::monitor::state::{ProbeResult, Rules, Transition};
+use launch_ready_checks::monitor::board::Board;
+use launch_ready_checks::monitor::run::MonitorEvent;
+use launch_ready_checks::monitor::state::{ProbeResult, Rules, Transition};
+use launch_ready_core::catalog::Subject;
 use std::time::Duration;
 
 /// The roadmaps' once a minute: the longest interval chosen by default.
@@ -41,10 +41,11 @@ pub fn interval(app: &App) -> Duration {
 }
 
 fn urls(app: &App) -> Vec<String> {
-    let mut urls: Vec<String> = crate::engine::targets::expand(Subject::Page, &app.session.targets)
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
+    let mut urls: Vec<String> =
+        launch_ready_checks::engine::targets::expand(Subject::Page, &app.session.targets)
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
     urls.extend(app.demo_route.iter().cloned());
     urls
 }
@@ -54,7 +55,7 @@ fn credential(app: &App) -> String {
         .targets
         .alert_route
         .clone()
-        .unwrap_or_else(|| crate::monitor::alert::CREDENTIAL.into())
+        .unwrap_or_else(|| launch_ready_checks::monitor::alert::CREDENTIAL.into())
 }
 
 /// The runbook's certificate warning window, in days.
@@ -152,7 +153,7 @@ pub fn drill(app: &mut App, fx: &mut Vec<Effect>) {
         .runbook
         .targets
         .alert_delay_min
-        .map_or(crate::monitor::drill::DEFAULT_TARGET, |m| {
+        .map_or(launch_ready_checks::monitor::drill::DEFAULT_TARGET, |m| {
             Duration::from_secs(u64::from(m) * 60)
         });
     app.status = Some(format!(
@@ -169,7 +170,11 @@ pub fn drill(app: &mut App, fx: &mut Vec<Effect>) {
 }
 
 /// The drill finished: kept in the session, summed up in the status line.
-pub fn on_drill(app: &mut App, report: &crate::monitor::drill::DrillReport, fx: &mut Vec<Effect>) {
+pub fn on_drill(
+    app: &mut App,
+    report: &launch_ready_checks::monitor::drill::DrillReport,
+    fx: &mut Vec<Effect>,
+) {
     app.monitor.drilling = false;
     app.session.monitor.record_drill(report.record(app.now));
     changed(app, fx);
@@ -261,16 +266,16 @@ mod tests {
     use crate::app::{Action, Msg, update};
 
     pub(super) fn app() -> App {
-        let l = crate::runbook::load::load_file(std::path::Path::new(
+        let l = launch_ready_core::runbook::load::load_file(std::path::Path::new(
             "tests/fixtures/runbooks/valid/minimal.ron",
         ))
         .expect("fixture");
         let now = time::macros::datetime!(2026-03-02 09:00 UTC);
-        let targets = crate::session::model::Targets {
+        let targets = launch_ready_core::session::model::Targets {
             apex: "acme.test".into(),
             ..Default::default()
         };
-        let s = crate::session::Session::new("acme", "Acme", &l, targets, now);
+        let s = launch_ready_core::session::Session::new("acme", "Acme", &l, targets, now);
         App::new(s, std::sync::Arc::new(l.runbook.clone()), now)
     }
 
@@ -369,7 +374,7 @@ mod history_tests {
                 target: 0,
                 at: Duration::from_secs(at),
                 result,
-                health: crate::monitor::state::Health::Pending,
+                health: launch_ready_checks::monitor::state::Health::Pending,
             })
         };
         let fx = update(
@@ -452,7 +457,7 @@ mod drill_tests {
     use super::tests::app;
     use super::*;
     use crate::app::{Action, Msg, update};
-    use crate::monitor::drill::DrillReport;
+    use launch_ready_checks::monitor::drill::DrillReport;
 
     #[test]
     fn shift_d_runs_one_drill_at_a_time_and_keeps_its_figures() {

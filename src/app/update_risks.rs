@@ -8,10 +8,11 @@
 use super::edit::{changed, clamp_add, journal};
 use super::effect::Effect;
 use super::state::{App, Focus, Modal, Prompt, PromptPurpose};
-use crate::checks::secrets::baseline;
-use crate::finding::CheckStatus;
-use crate::session::model::{AcceptedRisk, JournalKind, Screen};
-use crate::verdict::{self, Risk};
+use launch_ready_checks::secrets::baseline;
+use launch_ready_core::finding::CheckStatus;
+use launch_ready_core::session::model::{AcceptedRisk, JournalKind, Screen};
+use launch_ready_core::verdict;
+use launch_ready_core::verdict::Risk;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -109,7 +110,11 @@ pub(super) fn severity(app: &mut App) {
         .state(&check_id)
         .and_then(|s| s.severity_override);
     let selected = current
-        .and_then(|c| crate::finding::Severity::ALL.iter().position(|s| *s == c))
+        .and_then(|c| {
+            launch_ready_core::finding::Severity::ALL
+                .iter()
+                .position(|s| *s == c)
+        })
         .map_or(0, |i| i + 1);
     app.modal = Some(Modal::Severity { check_id, selected });
 }

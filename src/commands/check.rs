@@ -3,7 +3,8 @@
 
 use super::check_args::CheckArgs;
 use super::{Failure, Outcome};
-use crate::headless::{self, Format};
+use crate::headless;
+use crate::headless::Format;
 
 pub fn run(args: &CheckArgs, out: &mut String) -> Outcome {
     let runtime = super::network_runtime()?;

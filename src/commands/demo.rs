@@ -15,11 +15,12 @@
 
 use super::{Failure, Outcome};
 use crate::cli::DemoArgs;
-use crate::lab::{self, Lab, LabConfig};
-use crate::net::settings::NetworkSettings;
-use crate::paths;
-use crate::session::Session;
-use crate::session::store::SessionFile;
+use launch_ready_core::paths;
+use launch_ready_core::session::Session;
+use launch_ready_core::session::store::SessionFile;
+use launch_ready_core::settings::NetworkSettings;
+use launch_ready_lab as lab;
+use launch_ready_lab::{Lab, LabConfig};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
@@ -69,16 +70,16 @@ impl RunningLab {
 
     /// Stops the lab's servers. Must not be called from inside a runtime.
     pub fn stop(self) {
-        crate::engine::access::forget(DEMO_NAME);
+        launch_ready_checks::engine::access::forget(DEMO_NAME);
         self.runtime.block_on(self.lab.shutdown());
     }
 }
 
 /// Gives the demo session's runs the lab's fake Cloudflare token, in memory only.
 fn lend_token() {
-    crate::engine::access::remember(
+    launch_ready_checks::engine::access::remember(
         DEMO_NAME,
-        crate::checks::cloudflare::CREDENTIAL,
+        launch_ready_checks::cloudflare::CREDENTIAL,
         lab::cloudflare::LAB_TOKEN,
     );
 }
@@ -112,7 +113,8 @@ pub fn demo_path() -> Result<PathBuf, Failure> {
 /// Creates the demo session at `path`, or points the existing one at `lab`. With `fresh`,
 /// an existing demo session is replaced (it must not be open elsewhere).
 pub fn prepare(path: &Path, lab: &Lab, fresh: bool, now: OffsetDateTime) -> Result<(), Failure> {
-    let store_err = |e: crate::session::store::StoreError| Failure::usage(e.to_string());
+    let store_err =
+        |e: launch_ready_core::session::store::StoreError| Failure::usage(e.to_string());
     ensure(path, fresh, now)?;
     let (file, mut session) = SessionFile::open(path).map_err(store_err)?;
     session.network = lab.settings();
@@ -126,7 +128,8 @@ pub fn prepare(path: &Path, lab: &Lab, fresh: bool, now: OffsetDateTime) -> Resu
 /// replaced (it must not be open elsewhere). Its network settings are set by whoever
 /// starts the lab.
 fn ensure(path: &Path, fresh: bool, now: OffsetDateTime) -> Result<(), Failure> {
-    let store_err = |e: crate::session::store::StoreError| Failure::usage(e.to_string());
+    let store_err =
+        |e: launch_ready_core::session::store::StoreError| Failure::usage(e.to_string());
     if path.exists() && fresh {
         // Opening first takes the lock, so a demo open in another terminal is not pulled away.
         let (file, _) = SessionFile::open(path).map_err(store_err)?;

@@ -3,8 +3,9 @@
 
 use super::{Failure, Outcome};
 use crate::cli::LabArgs;
-use crate::lab::{self, Lab, LabConfig};
-use crate::net::settings::NetworkSettings;
+use launch_ready_core::settings::NetworkSettings;
+use launch_ready_lab as lab;
+use launch_ready_lab::{Lab, LabConfig};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -57,7 +58,7 @@ pub fn describe(l: &Lab) -> String {
 }
 
 /// Prints each alert the lab's receiver gets, as the monitor's `text` line.
-async fn print_alerts(hook: crate::lab::hook::HookReceiver) {
+async fn print_alerts(hook: launch_ready_lab::hook::HookReceiver) {
     let mut shown = 0;
     loop {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -66,7 +67,10 @@ async fn print_alerts(hook: crate::lab::hook::HookReceiver) {
             let text = a["text"]
                 .as_str()
                 .map_or_else(|| a.to_string(), str::to_string);
-            println!("alert received: {}", crate::sanitize::sanitize(&text));
+            println!(
+                "alert received: {}",
+                launch_ready_core::sanitize::sanitize(&text)
+            );
         }
         shown = got.len();
     }
@@ -112,9 +116,13 @@ pub fn run(args: &LabArgs) -> Outcome {
                 stdout,
                 "keep-alive HTTP/1.1 server: http://{addr}/ (/delay/MS answers after MS ms)"
             );
-            tokio::spawn(crate::lab::keepalive::serve(listener, None, token.clone()));
+            tokio::spawn(launch_ready_lab::keepalive::serve(
+                listener,
+                None,
+                token.clone(),
+            ));
         }
-        let hook = crate::lab::hook::HookReceiver::start().await.ok();
+        let hook = launch_ready_lab::hook::HookReceiver::start().await.ok();
         if let Some(h) = &hook {
             let _ = writeln!(
                 stdout,

@@ -5,13 +5,14 @@
 
 use super::load_args::LoadArgs;
 use super::{Failure, Outcome, route_args};
-use crate::checks::catalog::Subject;
-use crate::checks::perf::{self, Budgets, LoadPlan, LoadReport, Pace, RouteSpec, report};
 use crate::commands::check_args::CheckArgs;
-use crate::engine::adapters::perf::from_route;
-use crate::engine::targets;
-use crate::net::Net;
-use crate::session::model::Route;
+use launch_ready_checks::engine::adapters::perf::from_route;
+use launch_ready_checks::engine::targets;
+use launch_ready_checks::net::Net;
+use launch_ready_checks::perf;
+use launch_ready_checks::perf::{Budgets, LoadPlan, LoadReport, Pace, RouteSpec, report};
+use launch_ready_core::catalog::Subject;
+use launch_ready_core::session::model::Route;
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -100,7 +101,9 @@ fn plan(a: &LoadArgs) -> Result<Planned, String> {
     if routes.is_empty() {
         return Err("nothing to load: give URLs, --route 'METHOD URL' or --session".into());
     }
-    let lib = crate::runbook::library::Library::load(crate::paths::user_runbooks_dir().as_deref());
+    let lib = launch_ready_core::runbook::library::Library::load(
+        launch_ready_core::paths::user_runbooks_dir().as_deref(),
+    );
     let thresholds = match (a.runbook.as_deref(), &session) {
         (Some(id), _) => {
             lib.resolve(id)

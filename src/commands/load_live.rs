@@ -6,10 +6,10 @@
 //! It also measures itself (frames, the longest gap between two frames, the slowest time
 //! from a key press to the frame that shows it), which `BENCHMARKS.md` quotes.
 
-use crate::checks::perf::{Measured, PerfError, Snapshot};
 use crate::tui::terminal::Guard;
 use crate::tui::view::load::{LiveLoad, draw};
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use launch_ready_checks::perf::{Measured, PerfError, Snapshot};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -47,7 +47,7 @@ pub fn show(
     let mut key_at: Option<Instant> = None;
     // Bounded: the run is bounded by its plan, and after it one key (or 10 minutes) ends this.
     let give_up =
-        Instant::now() + crate::checks::perf::load::MAX_DURATION + Duration::from_secs(600);
+        Instant::now() + launch_ready_checks::perf::load::MAX_DURATION + Duration::from_secs(600);
     while Instant::now() < give_up {
         while let Ok(s) = rx.try_recv() {
             live.push(s);

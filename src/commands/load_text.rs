@@ -1,10 +1,10 @@
 //! The text form of a load report: one block per route, the rate line in open loop, and
 //! the findings against the budgets.
 
-use crate::checks::perf::report::findings;
-use crate::checks::perf::stats::Percentiles;
-use crate::checks::perf::step::StepReport;
-use crate::checks::perf::{LoadReport, RouteReport};
+use launch_ready_checks::perf::report::findings;
+use launch_ready_checks::perf::stats::Percentiles;
+use launch_ready_checks::perf::step::StepReport;
+use launch_ready_checks::perf::{LoadReport, RouteReport};
 use std::fmt::Write;
 
 fn pct(p: &Percentiles) -> String {

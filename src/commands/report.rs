@@ -3,17 +3,20 @@
 use super::demo::RunningLab;
 use super::{Failure, Outcome};
 use crate::cli::ReportArgs;
-use crate::report::{self, Format};
-use crate::runbook::Loaded;
-use crate::session::Session;
-use crate::session::store::SessionFile;
+use crate::report;
+use crate::report::Format;
+use launch_ready_core::runbook::Loaded;
+use launch_ready_core::session::Session;
+use launch_ready_core::session::store::SessionFile;
 use std::fmt::Write;
 use std::path::Path;
 use time::OffsetDateTime;
 
 /// The runbook a session follows, as the TUI finds it.
 pub fn runbook_of(session: &Session) -> Result<Loaded, Failure> {
-    let lib = crate::runbook::library::Library::load(crate::paths::user_runbooks_dir().as_deref());
+    let lib = launch_ready_core::runbook::library::Library::load(
+        launch_ready_core::paths::user_runbooks_dir().as_deref(),
+    );
     lib.find(&session.runbook.id, session.runbook.path.as_deref())
         .map_err(|e| Failure::usage(format!("the session's runbook cannot be loaded: {e}")))
 }
@@ -37,9 +40,10 @@ pub fn run(args: &ReportArgs, out: &mut String) -> Outcome {
             args.format
         ))
     })?;
-    let path = crate::session::list::resolve(&args.session).map_err(Failure::usage)?;
+    let path = launch_ready_core::session::list::resolve(&args.session).map_err(Failure::usage)?;
     // Read-only: a report can be written while the session is open in the TUI.
-    let session = crate::session::store::read(&path).map_err(|e| Failure::usage(e.to_string()))?;
+    let session = launch_ready_core::session::store::read(&path)
+        .map_err(|e| Failure::usage(e.to_string()))?;
     let pack = pack_of(&session)?;
     let text = report::render(&pack, format).map_err(|e| Failure::runtime(e.to_string()))?;
     match &args.output {
@@ -82,7 +86,8 @@ fn demo_pack_with(
     dir: &Path,
     fresh: bool,
 ) -> Result<(String, Vec<std::path::PathBuf>), Failure> {
-    let store_err = |e: crate::session::store::StoreError| Failure::usage(e.to_string());
+    let store_err =
+        |e: launch_ready_core::session::store::StoreError| Failure::usage(e.to_string());
     super::demo::prepare(session_path, lab.lab(), fresh, OffsetDateTime::now_utc())?;
     let (file, mut session) = SessionFile::open(session_path).map_err(store_err)?;
     let runbook = runbook_of(&session)?;

@@ -3,7 +3,7 @@
 //! route's URL may not carry a user name or password (it would be copied into every
 //! result).
 
-use crate::session::model::Route;
+use launch_ready_core::session::model::Route;
 use std::io::Read;
 
 /// Largest request body a route may send.

@@ -1,10 +1,10 @@
 //! `launch-ready runbooks list|show|validate`.
 
 use super::{Failure, Outcome};
-use crate::paths;
-use crate::runbook::library::Library;
-use crate::runbook::{Origin, Run, load};
-use crate::sanitize::{sanitize, sanitize_line};
+use launch_ready_core::paths;
+use launch_ready_core::runbook::library::Library;
+use launch_ready_core::runbook::{Origin, Run, load};
+use launch_ready_core::sanitize::{sanitize, sanitize_line};
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
@@ -137,7 +137,7 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// Plain-text rendering of a whole runbook.
-pub fn render(rb: &crate::runbook::Runbook, out: &mut String) {
+pub fn render(rb: &launch_ready_core::runbook::Runbook, out: &mut String) {
     let _ = writeln!(out, "{} — {}", rb.id, rb.title);
     let _ = writeln!(out, "For: {} ({})\n", rb.product_kind, rb.maturity);
     let _ = writeln!(out, "{}\n", rb.summary);

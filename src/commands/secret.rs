@@ -11,7 +11,8 @@ mod masked;
 
 use super::{Failure, Outcome};
 use crate::cli::{SecretArgs, SecretCommand};
-use crate::credentials::{self, CredentialError, CredentialStore, Scope};
+use crate::credentials;
+use launch_ready_core::credentials::{CredentialError, CredentialStore, Scope};
 use std::fmt::Write as _;
 use std::io::{IsTerminal as _, Read as _};
 
@@ -184,10 +185,10 @@ fn check_input(cmd: &SecretCommand) -> Result<(), CredentialError> {
         SecretCommand::List { session } => (None, session),
     };
     if let Some(name) = name {
-        credentials::validate_name(name)?;
+        launch_ready_core::credentials::validate_name(name)?;
     }
     if let Some(session) = session {
-        credentials::validate_session(session)?;
+        launch_ready_core::credentials::validate_session(session)?;
     }
     Ok(())
 }
@@ -265,7 +266,8 @@ fn value_from_stdin(mut bytes: Vec<u8>) -> Result<String, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::{INDEX_FILE, KeyringStore, NameIndex};
+    use crate::credentials::KeyringStore;
+    use launch_ready_core::credentials::{INDEX_FILE, NameIndex};
 
     fn store() -> (tempfile::TempDir, KeyringStore) {
         let dir = tempfile::tempdir().unwrap();

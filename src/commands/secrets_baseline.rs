@@ -5,11 +5,11 @@
 //! The file names who accepted each one, why, and until when.
 
 use super::{Failure, Outcome};
-use crate::checks::secrets::baseline::Baseline;
-use crate::checks::secrets::history::scan_history;
-use crate::checks::secrets::tree::{BUILD_DIRS, scan_build, scan_tree};
-use crate::checks::secrets::{Cancel, ScanError};
 use clap::{Args, Subcommand};
+use launch_ready_checks::secrets::baseline::Baseline;
+use launch_ready_checks::secrets::history::scan_history;
+use launch_ready_checks::secrets::tree::{BUILD_DIRS, scan_build, scan_tree};
+use launch_ready_checks::secrets::{Cancel, ScanError};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 

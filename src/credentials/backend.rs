@@ -13,9 +13,9 @@
 //! Service) is not visible from a login without that D-Bus session (kernel keyutils), and
 //! the other way round; the backend name is shown after every `set` for that reason.
 
-use super::index::NameIndex;
 use super::keyring_store::{KeyringStore, describe};
-use super::{CredentialError, CredentialStore, SERVICE};
+use launch_ready_core::credentials::NameIndex;
+use launch_ready_core::credentials::{CredentialError, CredentialStore, SERVICE};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -31,6 +31,8 @@ static SESSION_JOIN: OnceLock<Result<(), String>> = OnceLock::new();
 /// thread's credentials and is inherited only by threads created afterwards. Failures are
 /// remembered and reported by `os_store`, never raised here.
 pub fn prepare_process() {
+    // The checks reach the keyring through the core's trait; this is the keyring they get.
+    launch_ready_core::credentials::register_os_store(os_store);
     #[cfg(target_os = "linux")]
     {
         let _ = SESSION_JOIN.get_or_init(linux::join_session_keyring);

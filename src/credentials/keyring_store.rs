@@ -6,10 +6,10 @@
 //! keyring error's kind instead of its debug text, and anything produced while a value was
 //! in hand is scrubbed of that value, so no message can carry a secret.
 
-use super::index::NameIndex;
-use super::name::account;
-use super::{CredentialError, CredentialStore, SERVICE, Scope};
 use keyring_core::{Entry, Error as KeyringError};
+use launch_ready_core::credentials::NameIndex;
+use launch_ready_core::credentials::account;
+use launch_ready_core::credentials::{CredentialError, CredentialStore, SERVICE, Scope};
 use std::sync::{Arc, Mutex};
 
 /// Credentials in a keyring-core store, names listed through a [`NameIndex`].
@@ -149,8 +149,8 @@ fn redact(message: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::INDEX_FILE;
     use keyring_core::mock;
+    use launch_ready_core::credentials::INDEX_FILE;
 
     struct Fixture {
         _dir: tempfile::TempDir,

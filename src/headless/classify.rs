@@ -8,8 +8,8 @@
 //! reserved `.test`, an internal `.corp`) falls under the list's implicit `*` rule: its
 //! last label is the suffix, so `brightdesk.test` is registrable.
 
-use crate::net::settings::normalize_host;
-use crate::session::model::{EnvFile, HostTarget, Route, Targets};
+use launch_ready_core::session::model::{EnvFile, HostTarget, Route, Targets};
+use launch_ready_core::settings::normalize_host;
 use std::path::{Path, PathBuf};
 
 /// Public suffixes of this project that the public list cannot carry. `lab.test`: the demo
@@ -73,7 +73,7 @@ fn add_host(groups: &mut Vec<Group>, host: &str) {
         return;
     }
     let first = host.split('.').next().unwrap_or_default();
-    let role = if crate::checks::dns::STAGING_LABELS.contains(&first) {
+    let role = if launch_ready_checks::dns::STAGING_LABELS.contains(&first) {
         "staging"
     } else {
         first
@@ -169,10 +169,12 @@ fn add_path(groups: &mut Vec<Group>, path: &Path) {
         // A build folder by name is build output; any other folder is a working tree (a
         // repository or not), whose own build folder, if any, is scanned as build output.
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        if name.is_some_and(|n| crate::checks::secrets::tree::BUILD_DIRS.contains(&n.as_str())) {
+        if name
+            .is_some_and(|n| launch_ready_checks::secrets::tree::BUILD_DIRS.contains(&n.as_str()))
+        {
             g.targets.build_dir = Some(p);
         } else {
-            if let Some(b) = crate::checks::secrets::tree::BUILD_DIRS
+            if let Some(b) = launch_ready_checks::secrets::tree::BUILD_DIRS
                 .iter()
                 .map(|d| path.join(d))
                 .find(|d| d.is_dir())

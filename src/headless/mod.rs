@@ -7,16 +7,16 @@ pub mod classify;
 pub mod report;
 pub mod text;
 
-use crate::checks::catalog::Family;
 use crate::commands::check_args::CheckArgs;
-use crate::engine::{Engine, EngineEvent, Job, Scope};
-use crate::finding::Severity;
-use crate::net::Net;
-use crate::net::settings::{ConnectTo, Nameserver, NetworkSettings, ResolveOverride};
-use crate::plan;
-use crate::runbook::Runbook;
-use crate::session::model::{CheckOutcome, Session};
-use crate::session::model::{CheckState, Verdict};
+use launch_ready_checks::engine::{Engine, EngineEvent, Job, Scope};
+use launch_ready_checks::net::Net;
+use launch_ready_checks::plan;
+use launch_ready_core::catalog::Family;
+use launch_ready_core::finding::Severity;
+use launch_ready_core::runbook::Runbook;
+use launch_ready_core::session::model::{CheckOutcome, Session};
+use launch_ready_core::session::model::{CheckState, Verdict};
+use launch_ready_core::settings::{ConnectTo, Nameserver, NetworkSettings, ResolveOverride};
 use report::Report;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -59,7 +59,7 @@ pub struct Plan {
     /// `None` for `--fail-on never`.
     pub fail_on: Option<Severity>,
     /// Checks left out because they send load and `--yes` was not given.
-    pub unconfirmed: Vec<(String, &'static crate::checks::catalog::CheckKind)>,
+    pub unconfirmed: Vec<(String, &'static launch_ready_core::catalog::CheckKind)>,
 }
 
 fn parse_all<T: std::str::FromStr<Err = String>>(values: &[String]) -> Result<Vec<T>, String> {
@@ -85,7 +85,9 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
     let families: Vec<Family> = if args.only.is_empty() {
         let mut v = DEFAULT_FAMILIES.to_vec();
         // The zone audit runs unasked only when CI handed it a token.
-        if std::env::var(crate::checks::cloudflare::ENV_VAR).is_ok_and(|t| !t.trim().is_empty()) {
+        if std::env::var(launch_ready_checks::cloudflare::ENV_VAR)
+            .is_ok_and(|t| !t.trim().is_empty())
+        {
             v.push(Family::Cloudflare);
         }
         v
@@ -134,7 +136,9 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
     Net::new(&network)?;
     // The checks (and thresholds: p95 budgets, certificate warning days…) come from
     // --runbook, else from the session's runbook, else from the catalog.
-    let lib = crate::runbook::library::Library::load(crate::paths::user_runbooks_dir().as_deref());
+    let lib = launch_ready_core::runbook::library::Library::load(
+        launch_ready_core::paths::user_runbooks_dir().as_deref(),
+    );
     let runbook = match (args.runbook.as_deref(), &session) {
         (Some(id), _) => {
             lib.resolve(id)
@@ -179,8 +183,11 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
                 .is_some_and(|k| !k.profile.credentials.is_empty())
         });
     // Opened when a check first asks, so a CI variable spares the keyring probe.
-    let credentials = needs_keyring
-        .then(|| crate::engine::access::Credentials::os(session.as_ref().map(|s| s.name.clone())));
+    let credentials = needs_keyring.then(|| {
+        launch_ready_checks::engine::access::Credentials::os(
+            session.as_ref().map(|s| s.name.clone()),
+        )
+    });
     let scopes: Vec<(String, Arc<Scope>)> = groups
         .into_iter()
         .map(|mut g| {
@@ -199,9 +206,9 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
         .collect();
     let applies = scopes.iter().any(|(_, scope)| {
         runbook.checks().any(|(_, c)| {
-            c.run
-                .kind()
-                .is_some_and(|k| !crate::engine::targets::for_kind(k, &scope.targets).is_empty())
+            c.run.kind().is_some_and(|k| {
+                !launch_ready_checks::engine::targets::for_kind(k, &scope.targets).is_empty()
+            })
         })
     });
     if !applies {
@@ -249,7 +256,7 @@ fn add_env_reference(groups: &mut [classify::Group], file: Option<&Path>) -> Res
             file.display()
         ));
     }
-    let reference = crate::session::model::EnvFile {
+    let reference = launch_ready_core::session::model::EnvFile {
         environment: "reference".into(),
         path: file.to_path_buf(),
     };
@@ -263,7 +270,7 @@ fn add_env_reference(groups: &mut [classify::Group], file: Option<&Path>) -> Res
     };
     for i in chosen {
         let files = &mut groups[i].targets.env_files;
-        files.retain(|f| !crate::checks::env::is_reference(&f.environment));
+        files.retain(|f| !launch_ready_checks::env::is_reference(&f.environment));
         files.insert(0, reference.clone());
     }
     Ok(())
@@ -292,7 +299,7 @@ pub fn merge_network(
     }
     if let Some(url) = &args.cloudflare_api {
         n.cloudflare_api = Some(
-            crate::net::settings::parse_cloudflare_api(url)
+            launch_ready_core::settings::parse_cloudflare_api(url)
                 .map_err(|e| format!("--cloudflare-api: {e}"))?,
         );
     }
@@ -309,8 +316,9 @@ pub fn merge_network(
 /// for its targets, settings and answers. Read-only: the headless run never writes the
 /// session, so it takes no lock and can run beside an open TUI.
 pub fn load_session(name: &str) -> Result<Session, String> {
-    let path = crate::session::list::resolve(name).map_err(|e| format!("--session: {e}"))?;
-    crate::session::store::read(&path).map_err(|e| format!("--session: {e}"))
+    let path =
+        launch_ready_core::session::list::resolve(name).map_err(|e| format!("--session: {e}"))?;
+    launch_ready_core::session::store::read(&path).map_err(|e| format!("--session: {e}"))
 }
 
 /// Runs the plan to completion and builds the report. Must run inside a tokio runtime.
@@ -366,13 +374,13 @@ pub async fn run(plan: &Plan) -> Report {
             .extend(results.iter().cloned());
         // A family whose subject is absent from the given targets does not apply.
         outcomes.extend(results.into_iter().filter(|o| {
-            !(o.target.is_empty() && o.status == crate::finding::CheckStatus::Skipped)
+            !(o.target.is_empty() && o.status == launch_ready_core::finding::CheckStatus::Skipped)
         }));
     }
     let mut states = plan.states.clone();
     let now = OffsetDateTime::now_utc();
     for (check_id, results) in per_check {
-        let evidence = crate::engine::runner::aggregate(results, start.elapsed());
+        let evidence = launch_ready_checks::engine::runner::aggregate(results, start.elapsed());
         let state = states.entry(check_id).or_default();
         state.status = evidence.status;
         state.skip_reason = None;
@@ -382,7 +390,10 @@ pub async fn run(plan: &Plan) -> Report {
     for (check_id, kind) in &planned.unavailable {
         outcomes.push(not_run(
             kind,
-            format!("{check_id}: {}", crate::engine::runner::NOT_AVAILABLE),
+            format!(
+                "{check_id}: {}",
+                launch_ready_checks::engine::runner::NOT_AVAILABLE
+            ),
         ));
     }
     // Left out for want of --yes: in the results too, so a JSON reader sees what was not
@@ -393,18 +404,18 @@ pub async fn run(plan: &Plan) -> Report {
             format!("{check_id}: not run, as it sends load; pass --yes to run it"),
         ));
     }
-    let assessment = crate::verdict::assess_states(&plan.runbook, &states, now);
+    let assessment = launch_ready_core::verdict::assess_states(&plan.runbook, &states, now);
     let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     Report::new(started_at, ms, &outcomes, &assessment)
 }
 
 /// A planned check that did not run, as a skipped result saying why.
-fn not_run(kind: &crate::checks::catalog::CheckKind, summary: String) -> CheckOutcome {
+fn not_run(kind: &launch_ready_core::catalog::CheckKind, summary: String) -> CheckOutcome {
     CheckOutcome {
         check: kind.name.to_string(),
         family: kind.family.as_str().to_string(),
         target: String::new(),
-        status: crate::finding::CheckStatus::Skipped,
+        status: launch_ready_core::finding::CheckStatus::Skipped,
         duration_ms: 0,
         summary,
         findings: Vec::new(),

@@ -7,9 +7,9 @@
 //! `sanitize` here, in one place: a CI log or `jq -r` then prints nothing a terminal would
 //! interpret, whichever check forgot to clean its evidence.
 
-use crate::finding::{CheckStatus, Severity};
-use crate::sanitize::sanitize;
-use crate::session::model::CheckOutcome;
+use launch_ready_core::finding::{CheckStatus, Severity};
+use launch_ready_core::sanitize::sanitize;
+use launch_ready_core::session::model::CheckOutcome;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,7 +121,7 @@ impl Report {
         started_at: String,
         duration_ms: u64,
         outcomes: &[CheckOutcome],
-        assessment: &crate::verdict::Assessment,
+        assessment: &launch_ready_core::verdict::Assessment,
     ) -> Report {
         let mut summary = SummaryDto::default();
         let mut results = Vec::with_capacity(outcomes.len());
@@ -185,7 +185,7 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Finding;
+    use launch_ready_core::finding::Finding;
     use serde_json::json;
 
     #[test]
@@ -205,8 +205,8 @@ mod tests {
             duration_ms: 0,
             explained_by: None,
         };
-        let assessment = crate::verdict::Assessment {
-            verdict: crate::session::model::Verdict::NoGo,
+        let assessment = launch_ready_core::verdict::Assessment {
+            verdict: launch_ready_core::session::model::Verdict::NoGo,
             risks: Vec::new(),
             accepted: Vec::new(),
             reasons: vec![format!("blocked by {hostile}")],

@@ -3,7 +3,7 @@
 //! through `sanitize::sanitize_line`.
 
 use super::report::Report;
-use crate::sanitize::sanitize_line as sanitize;
+use launch_ready_core::sanitize::sanitize_line as sanitize;
 use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {

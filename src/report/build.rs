@@ -4,13 +4,15 @@
 
 use super::clean::{clean, clean_line};
 use super::model::*;
-use crate::checks::advice;
-use crate::evidence::{self, Observed};
-use crate::finding::{CheckStatus, Severity};
-use crate::runbook::{Run, Runbook};
-use crate::session::Session;
-use crate::session::model::{CheckOutcome, Evidence, JournalKind};
-use crate::verdict::{self, Assessment};
+use launch_ready_core::advice;
+use launch_ready_core::evidence;
+use launch_ready_core::evidence::Observed;
+use launch_ready_core::finding::{CheckStatus, Severity};
+use launch_ready_core::runbook::{Run, Runbook};
+use launch_ready_core::session::Session;
+use launch_ready_core::session::model::{CheckOutcome, Evidence, JournalKind};
+use launch_ready_core::verdict;
+use launch_ready_core::verdict::Assessment;
 use std::collections::{BTreeMap, BTreeSet};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -29,7 +31,7 @@ pub fn env_columns(session: &Session) -> Vec<EnvColumn> {
         .env_files
         .iter()
         .map(|f| {
-            let names = crate::checks::env_inventory::read_names(f)
+            let names = launch_ready_checks::env_inventory::read_names(f)
                 .map(|names| names.into_keys().collect());
             EnvColumn {
                 environment: f.environment.clone(),
@@ -172,13 +174,13 @@ fn section<T>(runbook: &Runbook, what: &str, kinds: &[&str], data: T, has: bool)
 
 fn verdict_section(session: &Session, a: &Assessment) -> VerdictSection {
     let headline = match a.verdict {
-        crate::session::model::Verdict::Go => {
+        launch_ready_core::session::model::Verdict::Go => {
             "Go: every check ran or was answered and no blocker is open."
         }
-        crate::session::model::Verdict::NoGo => {
+        launch_ready_core::session::model::Verdict::NoGo => {
             "No-go: at least one blocker is open; launching now would put users at risk."
         }
-        crate::session::model::Verdict::Incomplete => {
+        launch_ready_core::session::model::Verdict::Incomplete => {
             "Incomplete: no blocker found, but some checks were not made, so a go cannot be said."
         }
     };

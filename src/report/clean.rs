@@ -2,8 +2,8 @@
 //! secret the secret rules recognise replaced by its redacted preview (operator notes,
 //! error messages that quote a response).
 
-use crate::checks::secret_rules;
-use crate::sanitize;
+use launch_ready_core::sanitize;
+use launch_ready_core::secret_rules;
 
 /// Multi-line text (notes), sanitised and redacted.
 pub fn clean(text: &str) -> String {
@@ -27,8 +27,8 @@ pub fn clean_json(v: &serde_json::Value) -> serde_json::Value {
 
 /// A check result with every string sanitised and redacted.
 pub fn clean_outcome(
-    o: &crate::session::model::CheckOutcome,
-) -> crate::session::model::CheckOutcome {
+    o: &launch_ready_core::session::model::CheckOutcome,
+) -> launch_ready_core::session::model::CheckOutcome {
     let mut o = o.clone();
     o.target = clean_line(&o.target);
     o.summary = clean_line(&o.summary);

@@ -3,11 +3,11 @@
 //! the pack. The jobs come from the one planner (`plan::jobs`), so the checks run here are
 //! the ones the TUI's "run all" starts.
 
-use crate::engine::{Engine, EngineEvent, Scope};
-use crate::finding::CheckStatus;
-use crate::runbook::Runbook;
-use crate::session::Session;
-use crate::session::model::{JournalEntry, JournalKind};
+use launch_ready_checks::engine::{Engine, EngineEvent, Scope};
+use launch_ready_core::finding::CheckStatus;
+use launch_ready_core::runbook::Runbook;
+use launch_ready_core::session::Session;
+use launch_ready_core::session::model::{JournalEntry, JournalKind};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -24,7 +24,7 @@ pub struct RunSummary {
 /// result in `session`. `confirmed` lets checks that send load run (the caller asked the
 /// operator, or the targets are the tool's own lab). Must run inside a tokio runtime.
 pub async fn run_all(runbook: &Runbook, session: &mut Session, confirmed: bool) -> RunSummary {
-    let planned = crate::plan::jobs(runbook.checks().map(|(_, c)| c), confirmed);
+    let planned = launch_ready_checks::plan::jobs(runbook.checks().map(|(_, c)| c), confirmed);
     let mut scope = Scope::new(
         session.targets.clone(),
         session.network.clone(),
@@ -33,7 +33,7 @@ pub async fn run_all(runbook: &Runbook, session: &mut Session, confirmed: bool) 
     let needs_keyring = session.targets.alert_route.is_some()
         || session.targets.routes.iter().any(|r| r.auth.is_some());
     if needs_keyring && let Ok(store) = crate::credentials::os_store() {
-        scope = scope.with_credentials(crate::engine::access::Credentials::new(
+        scope = scope.with_credentials(launch_ready_checks::engine::access::Credentials::new(
             store,
             Some(session.name.clone()),
         ));

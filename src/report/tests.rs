@@ -3,10 +3,10 @@
 
 use super::build::{EnvColumn, build};
 use super::{Format, render};
-use crate::finding::{CheckStatus, Finding, Severity};
-use crate::runbook::Runbook;
-use crate::session::Session;
-use crate::session::model::{
+use launch_ready_core::finding::{CheckStatus, Finding, Severity};
+use launch_ready_core::runbook::Runbook;
+use launch_ready_core::session::Session;
+use launch_ready_core::session::model::{
     AcceptedRisk, CheckOutcome, Decision, Evidence, JournalEntry, JournalKind, Verdict,
 };
 use serde_json::json;
@@ -20,7 +20,7 @@ fn stripe_key() -> String {
 }
 
 fn runbook() -> Runbook {
-    crate::runbook::library::Library::load(None)
+    launch_ready_core::runbook::library::Library::load(None)
         .resolve("b2b-demo-to-launch")
         .expect("bundled runbook")
         .runbook
@@ -65,16 +65,16 @@ fn record(session: &mut Session, check_id: &str, results: Vec<CheckOutcome>) {
 
 /// A session with evidence of every family the pack reads.
 fn session(runbook: &Runbook) -> Session {
-    let loaded = crate::runbook::Loaded {
+    let loaded = launch_ready_core::runbook::Loaded {
         runbook: runbook.clone(),
-        origin: crate::runbook::Origin::Bundled("b2b-demo-to-launch"),
+        origin: launch_ready_core::runbook::Origin::Bundled("b2b-demo-to-launch"),
         hash: "sha256:0".into(),
     };
     let mut s = Session::new(
         "acme",
         "Acme <Corp>",
         &loaded,
-        crate::session::model::Targets {
+        launch_ready_core::session::model::Targets {
             apex: "acme.test".into(),
             alert_route: Some("alert-webhook".into()),
             ..Default::default()
@@ -274,7 +274,7 @@ fn every_section_is_filled_from_the_session() {
     );
     assert_eq!(
         first.headline,
-        crate::checks::advice::for_code("secrets.exposed").headline
+        launch_ready_core::advice::for_code("secrets.exposed").headline
     );
     assert!(!first.fix.is_empty() && !first.impact.is_empty());
     assert!(
@@ -378,7 +378,7 @@ fn every_section_is_filled_from_the_session() {
 
 #[test]
 fn the_monitor_history_and_the_latest_drill_reach_the_pack() {
-    use crate::session::monitor_log::DrillRecord;
+    use launch_ready_core::session::monitor_log::DrillRecord;
     let rb = runbook();
     let mut s = session(&rb);
     let url = "https://app.acme.test/health";
@@ -425,9 +425,9 @@ fn the_monitor_history_and_the_latest_drill_reach_the_pack() {
 #[test]
 fn a_bare_session_says_what_is_missing_and_which_check_fills_it() {
     let rb = runbook();
-    let loaded = crate::runbook::Loaded {
+    let loaded = launch_ready_core::runbook::Loaded {
         runbook: rb.clone(),
-        origin: crate::runbook::Origin::Bundled("b2b-demo-to-launch"),
+        origin: launch_ready_core::runbook::Origin::Bundled("b2b-demo-to-launch"),
         hash: "sha256:0".into(),
     };
     let s = Session::new("empty", "Empty", &loaded, Default::default(), NOW);

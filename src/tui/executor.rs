@@ -4,9 +4,10 @@
 //! move from the effect straight into the keyring call and are dropped there.
 
 use crate::app::{Effect, KeyringReport, Msg};
-use crate::credentials::{self, CredentialStore, Scope};
-use crate::engine::Engine;
-use crate::session::persist::Persister;
+use crate::credentials;
+use launch_ready_checks::engine::Engine;
+use launch_ready_core::credentials::{CredentialStore, Scope};
+use launch_ready_core::session::persist::Persister;
 use tokio::sync::mpsc::UnboundedSender;
 
 pub struct Executor {
@@ -19,7 +20,7 @@ pub struct Executor {
     /// Stops the running monitor, if one runs.
     pub monitor: Option<tokio_util::sync::CancellationToken>,
     /// The demo lab's switchable route (demo sessions only).
-    pub demo_route: Option<std::sync::Arc<crate::lab::switch::Switchable>>,
+    pub demo_route: Option<std::sync::Arc<launch_ready_lab::switch::Switchable>>,
 }
 
 impl Executor {
@@ -64,8 +65,10 @@ impl Executor {
                     let inbox = self.inbox.clone();
                     tokio::spawn(async move {
                         let result =
-                            crate::engine::adapters::cloudflare::verify_stored(session, network)
-                                .await;
+                            launch_ready_checks::engine::adapters::cloudflare::verify_stored(
+                                session, network,
+                            )
+                            .await;
                         let _ = inbox.send(Msg::CloudflareVerified(result));
                     });
                 }
@@ -100,7 +103,7 @@ impl Executor {
                     let inbox = self.inbox.clone();
                     tokio::task::spawn_blocking(move || {
                         let now = time::OffsetDateTime::now_utc();
-                        let result = crate::session::rescue::write_copy(&snapshot, now)
+                        let result = launch_ready_core::session::rescue::write_copy(&snapshot, now)
                             .map_err(|e| e.to_string());
                         let _ = inbox.send(Msg::CopyWritten(result));
                     });
@@ -223,11 +226,11 @@ fn held(store: &dyn CredentialStore, session: &str, names: Vec<String>) -> Keyri
 pub fn write_baseline(
     check: &str,
     scanned: &std::path::Path,
-    entries: &[crate::checks::secrets::baseline::Entry],
+    entries: &[launch_ready_checks::secrets::baseline::Entry],
     by: &str,
     reason: &str,
 ) -> Msg {
-    use crate::checks::secrets::baseline;
+    use launch_ready_checks::secrets::baseline;
     let root = baseline::root_for(check, scanned);
     Msg::BaselineWritten(baseline::append(&root, entries, by, reason).map_err(|e| e.to_string()))
 }

@@ -4,9 +4,9 @@
 
 use crate::app::state::InputMode;
 use crate::app::{Action, Msg};
-use crate::finding::CheckStatus;
-use crate::session::model::Screen;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use launch_ready_core::finding::CheckStatus;
+use launch_ready_core::session::model::Screen;
 
 /// A key, with or without Ctrl.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

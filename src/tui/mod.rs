@@ -20,17 +20,18 @@ pub mod view;
 
 use crate::app::picker::{NewSession, Picker, PickerOutcome, RunbookChoice};
 use crate::app::{App, Msg, update};
+use crate::commands;
+use crate::commands::Failure;
 use crate::commands::demo::RunningLab;
-use crate::commands::{self, Failure};
-use crate::engine::Engine;
-use crate::paths;
-use crate::runbook::Runbook;
-use crate::session::Session;
-use crate::session::list::list_sessions;
-use crate::session::persist::{Persister, Unsaved};
-use crate::session::store::{SessionFile, StoreError};
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
+use launch_ready_checks::engine::Engine;
+use launch_ready_core::paths;
+use launch_ready_core::runbook::Runbook;
+use launch_ready_core::session::Session;
+use launch_ready_core::session::list::list_sessions;
+use launch_ready_core::session::persist::{Persister, Unsaved};
+use launch_ready_core::session::store::{SessionFile, StoreError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -193,7 +194,7 @@ fn unsaved_failure(unsaved: Unsaved) -> Failure {
     let mut message = format!("the last save failed: {}", unsaved.error);
     match unsaved.snapshot {
         Some(snapshot) => {
-            match crate::session::rescue::write_copy(&snapshot, OffsetDateTime::now_utc()) {
+            match launch_ready_core::session::rescue::write_copy(&snapshot, OffsetDateTime::now_utc()) {
                 Ok(copy) => message.push_str(&format!(
                     "\nyour latest changes were written to {0}; open it with `launch-ready open {0}`",
                     copy.display()
@@ -231,7 +232,7 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
     let mut app = App::new(session, runbook, OffsetDateTime::now_utc());
     app.color = color_wanted();
     app.theme = theme_wanted();
-    if demo && let Ok(route) = crate::lab::switch::Switchable::start().await {
+    if demo && let Ok(route) = launch_ready_lab::switch::Switchable::start().await {
         app.demo_route = Some(route.url());
         executor.demo_route = Some(std::sync::Arc::new(route));
     }

@@ -3,13 +3,14 @@
 //! loop as a `Msg`. Only the route's status goes to the screen, never its URL.
 
 use crate::app::Msg;
-use crate::monitor::alert::Retry;
-use crate::monitor::probe::Expect;
-use crate::monitor::route;
-use crate::monitor::run::{self, Config, TargetSpec};
-use crate::monitor::state::Rules;
-use crate::net::Net;
-use crate::net::settings::NetworkSettings;
+use launch_ready_checks::monitor::alert::Retry;
+use launch_ready_checks::monitor::probe::Expect;
+use launch_ready_checks::monitor::route;
+use launch_ready_checks::monitor::run;
+use launch_ready_checks::monitor::run::{Config, TargetSpec};
+use launch_ready_checks::monitor::state::Rules;
+use launch_ready_checks::net::Net;
+use launch_ready_core::settings::NetworkSettings;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
@@ -124,14 +125,15 @@ pub struct Drill {
 /// The `D` action: the drill on the demo's route when there is one, else on its own.
 pub async fn drill(
     d: Drill,
-    site: Option<Arc<crate::lab::switch::Switchable>>,
-) -> crate::monitor::drill::DrillReport {
-    use crate::monitor::drill::{DrillReport, drill, drill_on};
+    site: Option<Arc<launch_ready_lab::switch::Switchable>>,
+) -> launch_ready_checks::monitor::drill::DrillReport {
+    use launch_ready_checks::monitor::drill::{DrillReport, drill_on};
+    use launch_ready_lab::switch::drill;
     let net = match Net::new(&d.network) {
         Ok(n) => Arc::new(n),
         Err(e) => {
             return DrillReport {
-                target_ms: crate::monitor::secs_ms(d.target),
+                target_ms: launch_ready_checks::monitor::secs_ms(d.target),
                 problems: vec![format!("cannot drill: {e}")],
                 ..DrillReport::default()
             };
@@ -147,7 +149,7 @@ pub async fn drill(
         ..Retry::default()
     };
     match site {
-        Some(s) => drill_on(net, route, &s, d.interval, retry, d.target).await,
+        Some(s) => drill_on(net, route, s.as_ref(), d.interval, retry, d.target).await,
         None => drill(net, route, d.interval, retry, d.target).await,
     }
 }

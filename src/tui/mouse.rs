@@ -3,8 +3,8 @@
 
 use super::view::{checklist, layout, targets};
 use crate::app::{Action, App, Msg};
-use crate::session::model::Screen;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use launch_ready_core::session::model::Screen;
 use ratatui::layout::Rect;
 
 pub fn map_mouse(app: &App, area: Rect, event: MouseEvent) -> Option<Msg> {

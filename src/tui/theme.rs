@@ -4,8 +4,8 @@
 //! colour but keeps bold, underline and reverse, so selection stays visible.
 
 use crate::app::state::ThemeName;
-use crate::finding::{CheckStatus, Severity};
-use crate::session::model::Verdict;
+use launch_ready_core::finding::{CheckStatus, Severity};
+use launch_ready_core::session::model::Verdict;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::str::FromStr;

@@ -3,11 +3,11 @@
 //! arrive and the file is written at most once per `EVERY` and once at the end, on the
 //! blocking pool so a slow disk never delays the progress lines.
 
-use crate::monitor::drill::DrillReport;
-use crate::monitor::run::MonitorEvent;
-use crate::monitor::state::{ProbeResult, Transition};
-use crate::session::Session;
-use crate::session::store::SessionFile;
+use launch_ready_checks::monitor::drill::DrillReport;
+use launch_ready_checks::monitor::run::MonitorEvent;
+use launch_ready_checks::monitor::state::{ProbeResult, Transition};
+use launch_ready_core::session::Session;
+use launch_ready_core::session::store::SessionFile;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;

@@ -5,16 +5,18 @@
 //! drill's measurements) into the session's uptime history, at most once a second.
 
 use super::{Failure, Outcome};
-use crate::monitor::alert::{self, Format as AlertFormat, Retry};
-use crate::monitor::probe::Expect;
-use crate::monitor::run::{self, Config, TargetSpec};
-use crate::monitor::state::Rules;
-use crate::monitor::{finding, secs_ms};
-use crate::net::Net;
-use crate::net::settings::{ConnectTo, NetworkSettings};
-use crate::session::Session;
-use crate::session::store::SessionFile;
 use clap::Args;
+use launch_ready_checks::monitor::alert;
+use launch_ready_checks::monitor::alert::{Format as AlertFormat, Retry};
+use launch_ready_checks::monitor::probe::Expect;
+use launch_ready_checks::monitor::run;
+use launch_ready_checks::monitor::run::{Config, TargetSpec};
+use launch_ready_checks::monitor::state::Rules;
+use launch_ready_checks::monitor::{finding, secs_ms};
+use launch_ready_checks::net::Net;
+use launch_ready_core::session::Session;
+use launch_ready_core::session::store::SessionFile;
+use launch_ready_core::settings::{ConnectTo, NetworkSettings};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -91,7 +93,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 /// The runbooks' alert-delay target when the session's runbook has none.
-pub const DEFAULT_ALERT_TARGET: Duration = crate::monitor::drill::DEFAULT_TARGET;
+pub const DEFAULT_ALERT_TARGET: Duration = launch_ready_checks::monitor::drill::DEFAULT_TARGET;
 
 struct Plan {
     targets: Vec<TargetSpec>,
@@ -130,19 +132,20 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
     let mut urls: Vec<String> = Vec::new();
     let mut network = NetworkSettings::default();
     let mut credential = alert::CREDENTIAL.to_string();
-    let mut cert_warn_days = i64::from(crate::checks::tls::DEFAULT_WARN_DAYS);
+    let mut cert_warn_days = i64::from(launch_ready_checks::tls::DEFAULT_WARN_DAYS);
     let mut alert_target = DEFAULT_ALERT_TARGET;
     let mut interval = Duration::from_secs(60);
     let mut session = None;
     if let Some(name) = &args.session {
-        let path = crate::session::list::resolve(name).map_err(|e| format!("--session: {e}"))?;
+        let path = launch_ready_core::session::list::resolve(name)
+            .map_err(|e| format!("--session: {e}"))?;
         let (file, s) = SessionFile::open(&path).map_err(|e| format!("--session: {e}"))?;
         if let Some(secs) = s.monitor.interval_secs {
             interval = Duration::from_secs(secs.max(1));
         }
-        use crate::checks::catalog::Subject;
+        use launch_ready_core::catalog::Subject;
         urls.extend(
-            crate::engine::targets::expand(Subject::Page, &s.targets)
+            launch_ready_checks::engine::targets::expand(Subject::Page, &s.targets)
                 .into_iter()
                 .map(|t| t.name),
         );
@@ -234,7 +237,7 @@ pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
         let net = Arc::new(Net::new(&plan.network).map_err(Failure::usage)?);
         let session_name = plan.session.as_ref().map(|(_, s)| s.name.clone());
         let history = plan.session.take().map(history::Writer::new);
-        let looked_up = crate::monitor::route::lookup(
+        let looked_up = launch_ready_checks::monitor::route::lookup(
             &net,
             &plan.credential,
             session_name.as_deref(),
@@ -270,7 +273,7 @@ pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
             let mut history = history;
             while let Some(e) = rx.recv().await {
                 if let Some(line) = progress_line(&urls, &e) {
-                    eprintln!("{}", crate::sanitize::sanitize(&line));
+                    eprintln!("{}", launch_ready_core::sanitize::sanitize(&line));
                 }
                 if let Some(h) = &mut history {
                     h.record(&urls, started, interval, &e).await;
@@ -315,9 +318,10 @@ pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
         } else {
             out.push_str(&text_report(&route_status, &reports, &findings));
         }
-        let bad = findings
-            .iter()
-            .any(|f| f.severity.at_least(crate::finding::Severity::High));
+        let bad = findings.iter().any(|f| {
+            f.severity
+                .at_least(launch_ready_core::finding::Severity::High)
+        });
         Ok(u8::from(bad))
     })
 }
@@ -325,12 +329,12 @@ pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
 /// Runs the drill and writes its report; exit 1 unless every step passed in time.
 async fn run_drill(
     net: Arc<Net>,
-    route: Option<crate::monitor::alert::Route>,
+    route: Option<launch_ready_checks::monitor::alert::Route>,
     plan: &Plan,
     history: Option<history::Writer>,
     out: &mut String,
 ) -> u8 {
-    let r = crate::monitor::drill::drill(
+    let r = launch_ready_lab::switch::drill(
         net,
         route,
         plan.config.rules.interval,

@@ -2,8 +2,8 @@
 //! the final report as text or JSON.
 
 use super::secs_ms;
-use crate::monitor::run::{Config, MonitorEvent, TargetReport};
-use crate::monitor::state::Transition;
+use launch_ready_checks::monitor::run::{Config, MonitorEvent, TargetReport};
+use launch_ready_checks::monitor::state::Transition;
 use std::time::Duration;
 
 pub(super) fn progress_line(urls: &[String], e: &MonitorEvent) -> Option<String> {
@@ -50,7 +50,7 @@ pub(super) fn json_report(
     route: &str,
     started: time::OffsetDateTime,
     reports: &[TargetReport],
-    findings: &[crate::finding::Finding],
+    findings: &[launch_ready_core::finding::Finding],
 ) -> serde_json::Value {
     use time::format_description::well_known::Rfc3339;
     serde_json::json!({
@@ -69,7 +69,7 @@ pub(super) fn json_report(
 pub(super) fn text_report(
     route: &str,
     reports: &[TargetReport],
-    findings: &[crate::finding::Finding],
+    findings: &[launch_ready_core::finding::Finding],
 ) -> String {
     use std::fmt::Write;
     let mut s = String::new();

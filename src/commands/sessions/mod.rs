@@ -1,25 +1,24 @@
 //! `launch-ready new` and `launch-ready sessions`.
 //!
-//! Input checking (`input`: `validate_*`, [`slug`]) and the table cells (`table`:
+//! Input checking (`launch_ready_core::session::naming`: `validate_*`, [`slug`]) and the table cells (`table`:
 //! [`relative_time`], [`progress_cell`], [`display_text`]) are small public functions in
 //! their own modules, re-exported here, so the TUI's new-session form and session picker
 //! say exactly what the command line says.
 
-mod input;
 mod table;
 
-pub use input::{
+pub use launch_ready_core::session::naming::{
     MAX_NAME_LEN, parse_host, parse_hosts, slug, validate_client, validate_domain, validate_name,
 };
 pub use table::{display_text, progress_cell, relative_time, render_table};
 
 use super::{Failure, Outcome};
 use crate::cli::NewArgs;
-use crate::paths;
-use crate::session::Session;
-use crate::session::list::list_sessions;
-use crate::session::model::Targets;
-use crate::session::store::SessionFile;
+use launch_ready_core::paths;
+use launch_ready_core::session::Session;
+use launch_ready_core::session::list::list_sessions;
+use launch_ready_core::session::model::Targets;
+use launch_ready_core::session::store::SessionFile;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use time::OffsetDateTime;

@@ -1,7 +1,8 @@
 //! The `sessions` table and its cells. The cells are public so the TUI's session picker
 //! shows a session the way the command line lists it.
 
-use crate::session::list::SessionSummary;
+use launch_ready_core::session::list::SessionSummary;
+pub use launch_ready_core::session::naming::display_text;
 use std::fmt::Write as _;
 use time::OffsetDateTime;
 
@@ -32,14 +33,6 @@ pub fn relative_time(then: OffsetDateTime, now: OffsetDateTime) -> String {
 /// `12/41`, or `?` when the runbook is unknown.
 pub fn progress_cell(progress: Option<(usize, usize)>) -> String {
     progress.map_or_else(|| "?".into(), |(done, total)| format!("{done}/{total}"))
-}
-
-/// Text from a session file made safe for a terminal: control characters (escape
-/// sequences included) become `?`.
-pub fn display_text(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
 }
 
 fn truncate(text: &str, width: usize) -> String {

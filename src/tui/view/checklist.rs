@@ -6,9 +6,9 @@ use super::text::{bar, cells};
 use super::{detail, presenter, theme};
 use crate::app::App;
 use crate::app::state::Focus;
-use crate::runbook::Run;
 use crate::tui::theme::status_icon;
-use crate::verdict;
+use launch_ready_core::runbook::Run;
+use launch_ready_core::verdict;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -94,7 +94,7 @@ fn render_stages(app: &App, frame: &mut Frame, area: Rect) {
             let style = if i == app.stage_index() {
                 t.selected()
             } else if done == total && total > 0 {
-                t.status(crate::finding::CheckStatus::Pass)
+                t.status(launch_ready_core::finding::CheckStatus::Pass)
             } else {
                 t.text()
             };

@@ -8,7 +8,7 @@ use super::text::{cells, fit};
 use super::theme;
 use crate::app::App;
 use crate::app::state::{CredentialsForm, KeyringState, PromptPurpose, credential_names};
-use crate::sanitize::sanitize_line;
+use launch_ready_core::sanitize::sanitize_line;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
@@ -91,10 +91,10 @@ pub fn render(app: &App, frame: &mut Frame, form: &CredentialsForm) {
         _ => None,
     };
     let focused = entering.or_else(|| names.get(form.selected).map(String::as_str));
-    if focused == Some(crate::checks::cloudflare::CREDENTIAL) {
+    if focused == Some(launch_ready_checks::cloudflare::CREDENTIAL) {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(
-            crate::checks::cloudflare::SCOPES_HINT,
+            launch_ready_checks::cloudflare::SCOPES_HINT,
             t.dim(),
         )));
     }

@@ -10,11 +10,11 @@ use super::text::{age, wrap_hanging};
 use super::theme;
 use crate::app::App;
 use crate::app::state::HIDDEN;
-use crate::engine;
-use crate::finding::{CheckStatus, Severity};
-use crate::runbook::{Check, Run};
-use crate::sanitize::{sanitize, sanitize_line};
 use crate::tui::theme::Theme;
+use launch_ready_checks::engine;
+use launch_ready_core::finding::{CheckStatus, Severity};
+use launch_ready_core::runbook::{Check, Run};
+use launch_ready_core::sanitize::{sanitize, sanitize_line};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -284,11 +284,11 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
 /// The findings in plain words for a shared screen: each code's headline once, with how
 /// many targets it touches, what breaks and the fix; no codes, no raw evidence.
 fn presenter_findings(
-    ev: &crate::session::model::Evidence,
+    ev: &launch_ready_core::session::model::Evidence,
     t: Theme,
     out: &mut Vec<Line<'static>>,
 ) {
-    use crate::finding::Severity;
+    use launch_ready_core::finding::Severity;
     let mut seen: Vec<(&str, Severity, usize)> = Vec::new();
     for result in &ev.results {
         // Info findings are facts, not risks: the founder's screen leaves them out.
@@ -307,7 +307,7 @@ fn presenter_findings(
         out.push(Line::from(Span::styled("no findings", t.dim())));
     }
     for (code, severity, n) in seen {
-        let advice = crate::checks::advice::for_code(code);
+        let advice = launch_ready_core::advice::for_code(code);
         let times = if n > 1 {
             format!(" ({n} targets)")
         } else {

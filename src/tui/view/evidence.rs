@@ -4,16 +4,16 @@
 //! findings so the operator sees *what was observed*, not only what was wrong. Other kinds
 //! return nothing here: their summary line says enough.
 //!
-//! The shapes come from `crate::evidence` (the types the report reads too); every string
+//! The shapes come from `launch_ready_core::evidence` (the types the report reads too); every string
 //! is from the network, so it goes through the sanitiser here.
 
-use crate::evidence::{
+use crate::tui::theme::Theme;
+use launch_ready_core::evidence::{
     CertificateEvidence, CloudflareEvidence, DkimEvidence, EmailRecordEvidence, Observed,
     RecordMap, RedirectEvidence, observed,
 };
-use crate::sanitize::sanitize_line;
-use crate::session::model::CheckOutcome;
-use crate::tui::theme::Theme;
+use launch_ready_core::sanitize::sanitize_line;
+use launch_ready_core::session::model::CheckOutcome;
 use ratatui::text::{Line, Span};
 
 /// The evidence summary of one outcome (empty for kinds without one).
@@ -246,7 +246,7 @@ fn cloudflare(ev: &CloudflareEvidence) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::CheckStatus;
+    use launch_ready_core::finding::CheckStatus;
     use serde_json::{Value, json};
 
     fn outcome(check: &str, evidence: Value) -> CheckOutcome {

@@ -5,9 +5,9 @@ use super::text::{age, cells, truncate};
 use super::theme;
 use crate::app::App;
 use crate::app::state::InputMode;
-use crate::sanitize::sanitize_line;
-use crate::session::model::Screen;
-use crate::session::persist::SaveStatus;
+use launch_ready_core::sanitize::sanitize_line;
+use launch_ready_core::session::model::Screen;
+use launch_ready_core::session::persist::SaveStatus;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -29,7 +29,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             format!(
                 " · {}{}",
                 app.session.clock(app.now).label(),
-                if crate::session::clock::is_paused(&app.session.pauses) {
+                if launch_ready_core::session::clock::is_paused(&app.session.pauses) {
                     " (paused)"
                 } else {
                     ""
@@ -41,14 +41,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if !app.running.is_empty() {
         status.push(Span::styled(
             format!(" · {} running", app.running.len()),
-            t.status(crate::finding::CheckStatus::Running),
+            t.status(launch_ready_core::finding::CheckStatus::Running),
         ));
     }
     // A load test reads on every screen, not only under its live view.
     if let Some((rps, p95)) = app.load_view.as_ref().and_then(|v| v.running_figures()) {
         status.push(Span::styled(
             format!(" · load {rps:.0} req/s, p95 {p95:.0} ms (L)"),
-            t.status(crate::finding::CheckStatus::Running),
+            t.status(launch_ready_core::finding::CheckStatus::Running),
         ));
     }
     if app.presenter() {

@@ -2,7 +2,7 @@
 //! row that was drawn there.
 
 use crate::app::state::SCREENS;
-use crate::session::model::Screen;
+use launch_ready_core::session::model::Screen;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 /// The frame split into the tab bar, the screen body and the two footer lines.

@@ -3,8 +3,8 @@
 //! per interval off the UI thread; `LiveLoad` keeps a bounded window of those snapshots
 //! and this module draws them, so a frame costs the same at 5 connections or 500.
 
-pub use crate::checks::perf::live::{KEEP, LiveLoad};
-use crate::checks::perf::stats::ErrorKind;
+pub use launch_ready_checks::perf::live::{KEEP, LiveLoad};
+use launch_ready_checks::perf::stats::ErrorKind;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -164,8 +164,8 @@ pub fn draw(frame: &mut Frame, area: Rect, live: &LiveLoad) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::perf::Snapshot;
-    use crate::checks::perf::stats::{Bucket, IntervalStats};
+    use launch_ready_checks::perf::Snapshot;
+    use launch_ready_checks::perf::stats::{Bucket, IntervalStats};
 
     #[test]
     fn draws_a_bounded_window_at_any_size() {

@@ -7,7 +7,7 @@ use super::layout::centered;
 use super::theme;
 use crate::app::App;
 use crate::app::load_run::LoadConfirm;
-use crate::sanitize::sanitize_line;
+use launch_ready_core::sanitize::sanitize_line;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

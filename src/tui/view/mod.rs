@@ -43,7 +43,7 @@ pub mod unsaved;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::state::Modal;
-use crate::session::model::Screen;
+use launch_ready_core::session::model::Screen;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -115,13 +115,17 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         if app.presenter() {
             text::truncate_words(&redact::line(app, &app.session.client), room)
         } else {
-            text::truncate(&crate::sanitize::sanitize_line(&app.session.client), room)
+            text::truncate(
+                &launch_ready_core::sanitize::sanitize_line(&app.session.client),
+                room,
+            )
         },
         t.title(),
     )];
     if app.presenter() {
         // Summary first, on every screen: the verdict stays in the corner.
-        let verdict = crate::verdict::assess(&app.runbook, &app.session, app.now).verdict;
+        let verdict =
+            launch_ready_core::verdict::assess(&app.runbook, &app.session, app.now).verdict;
         right.push(Span::raw(" "));
         right.push(Span::styled(
             format!(" {} ", verdict.as_str().to_uppercase()),

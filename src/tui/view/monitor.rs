@@ -5,11 +5,11 @@
 
 use super::theme;
 use crate::app::App;
-use crate::finding::CheckStatus;
-use crate::monitor::board::{AlertState, Board, BoardRow, sparkline};
-use crate::monitor::state::Health;
-use crate::sanitize::sanitize;
 use crate::tui::theme::Theme;
+use launch_ready_checks::monitor::board::{AlertState, Board, BoardRow, sparkline};
+use launch_ready_checks::monitor::state::Health;
+use launch_ready_core::finding::CheckStatus;
+use launch_ready_core::sanitize::sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -165,22 +165,26 @@ fn render_history(app: &App, t: Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// The sparkline of a kept history, drawn like the live one.
-fn history_sparkline(h: &crate::session::monitor_log::TargetLog, width: usize) -> String {
-    let mut rules = crate::monitor::state::Rules::every(std::time::Duration::from_secs(60));
+fn history_sparkline(
+    h: &launch_ready_core::session::monitor_log::TargetLog,
+    width: usize,
+) -> String {
+    let mut rules =
+        launch_ready_checks::monitor::state::Rules::every(std::time::Duration::from_secs(60));
     rules.history = width;
-    let mut s = crate::monitor::state::TargetState::new(&rules);
+    let mut s = launch_ready_checks::monitor::state::TargetState::new(&rules);
     let first = h.recent.front().map(|p| p.at);
     for p in &h.recent {
         let at = first.map_or(std::time::Duration::ZERO, |f| {
             std::time::Duration::try_from(p.at - f).unwrap_or_default()
         });
         let result = if p.up {
-            crate::monitor::state::ProbeResult::Up {
+            launch_ready_checks::monitor::state::ProbeResult::Up {
                 status: 200,
                 latency_ms: p.latency_ms.unwrap_or(0),
             }
         } else {
-            crate::monitor::state::ProbeResult::Down {
+            launch_ready_checks::monitor::state::ProbeResult::Down {
                 reason: String::new(),
                 latency_ms: p.latency_ms,
             }
@@ -191,10 +195,9 @@ fn history_sparkline(h: &crate::session::monitor_log::TargetLog, width: usize) -
 }
 
 fn header(b: &Board, t: Theme) -> Vec<Line<'static>> {
-    let rules = b
-        .rules
-        .clone()
-        .unwrap_or_else(|| crate::monitor::state::Rules::every(std::time::Duration::from_secs(60)));
+    let rules = b.rules.clone().unwrap_or_else(|| {
+        launch_ready_checks::monitor::state::Rules::every(std::time::Duration::from_secs(60))
+    });
     let route = b.route.clone().unwrap_or_else(|| "looking it up…".into());
     let test = b
         .test_alert

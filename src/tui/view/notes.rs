@@ -5,7 +5,7 @@ use super::layout::centered;
 use super::text::age;
 use super::theme;
 use crate::app::App;
-use crate::sanitize::sanitize;
+use launch_ready_core::sanitize::sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
@@ -40,7 +40,7 @@ pub fn render_journal(app: &App, frame: &mut Frame, editor: &TextArea<'static>) 
         Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area);
     let mut lines: Vec<Line> = Vec::new();
     for entry in &app.session.journal {
-        use crate::session::model::JournalKind as K;
+        use launch_ready_core::session::model::JournalKind as K;
         let kind = match entry.kind {
             K::Note => "",
             K::Status => " · status",

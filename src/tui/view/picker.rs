@@ -5,8 +5,8 @@
 use super::layout::{centered, list_offset};
 use super::text::{age, fit};
 use crate::app::picker::{FormField, NewForm, Picker};
-use crate::sanitize::{sanitize, sanitize_line};
 use crate::tui::theme::Theme;
+use launch_ready_core::sanitize::{sanitize, sanitize_line};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};

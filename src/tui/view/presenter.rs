@@ -6,7 +6,7 @@
 use super::risks::{render_verdict, risk_rows};
 use super::theme;
 use crate::app::App;
-use crate::verdict;
+use launch_ready_core::verdict;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

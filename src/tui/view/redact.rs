@@ -8,8 +8,8 @@
 //! every drawn row once the frame is complete, a net under whatever a view forgot.
 
 use crate::app::App;
-use crate::checks::secret_rules::secret_ranges;
-use crate::sanitize::sanitize_line;
+use launch_ready_core::sanitize::sanitize_line;
+use launch_ready_core::secret_rules::secret_ranges;
 use ratatui::buffer::Buffer;
 
 /// What stands in for a secret on a shared screen.

@@ -6,8 +6,8 @@
 use super::text::wrap_hanging;
 use super::theme;
 use crate::app::App;
-use crate::checks::advice;
-use crate::verdict;
+use launch_ready_core::advice;
+use launch_ready_core::verdict;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;

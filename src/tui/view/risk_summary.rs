@@ -9,8 +9,8 @@
 //! line says the same thing once, with how many targets it touches.
 
 use super::text::cells;
-use crate::finding::Severity;
-pub use crate::verdict::{RiskGroup, group_risks};
+use launch_ready_core::finding::Severity;
+pub use launch_ready_core::verdict::{RiskGroup, group_risks};
 
 /// The severity counts as lines for a band `width` cells wide with `rows` rows free:
 /// - one line (`1 blocker · 0 high · …`) when it fits;
@@ -58,7 +58,7 @@ pub fn count_lines(counts: &[(usize, Severity)], width: usize, rows: usize) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::Risk;
+    use launch_ready_core::verdict::Risk;
 
     fn risk(check: &str, severity: Severity, target: &str) -> Risk {
         Risk {

@@ -7,9 +7,10 @@ use super::risk_summary::{count_lines, group_risks};
 use super::text::{age, cells, fit, fit_words, truncate, truncate_words, wrap_hanging};
 use super::theme;
 use crate::app::App;
-use crate::sanitize::sanitize_line;
-use crate::session::model::Verdict;
-use crate::verdict::{self, Assessment, Risk};
+use launch_ready_core::sanitize::sanitize_line;
+use launch_ready_core::session::model::Verdict;
+use launch_ready_core::verdict;
+use launch_ready_core::verdict::{Assessment, Risk};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -25,7 +26,7 @@ pub fn render_verdict(app: &App, frame: &mut Frame, area: Rect, assessment: &Ass
         Verdict::NoGo => "NO-GO",
         Verdict::Incomplete => "INCOMPLETE",
     };
-    let counts: Vec<_> = crate::finding::Severity::ALL
+    let counts: Vec<_> = launch_ready_core::finding::Severity::ALL
         .iter()
         .map(|s| (assessment.count(*s), *s))
         .collect();
@@ -66,7 +67,9 @@ pub fn risk_rows(app: &App, assessment: &Assessment, width: usize) -> Vec<Line<'
 /// check kind's name.
 pub fn plain_words(risk: &Risk) -> String {
     match &risk.code {
-        Some(code) => crate::checks::advice::for_code(code).headline.to_string(),
+        Some(code) => launch_ready_core::advice::for_code(code)
+            .headline
+            .to_string(),
         None if risk.unchecked => "not checked yet".to_string(),
         None => risk.message.clone(),
     }
@@ -117,7 +120,7 @@ pub fn plain_reasons(assessment: &Assessment) -> Vec<String> {
         Verdict::NoGo => assessment
             .risks
             .iter()
-            .filter(|r| r.severity == crate::finding::Severity::Blocker && !r.unchecked)
+            .filter(|r| r.severity == launch_ready_core::finding::Severity::Blocker && !r.unchecked)
             .collect(),
         Verdict::Incomplete => assessment.risks.iter().filter(|r| r.unchecked).collect(),
         Verdict::Go => return assessment.reasons.clone(),

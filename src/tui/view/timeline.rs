@@ -5,14 +5,14 @@
 
 use super::theme;
 use crate::app::App;
-use crate::runbook::model::SPRINT_HOURS;
-use crate::verdict;
+use launch_ready_core::runbook::model::SPRINT_HOURS;
+use launch_ready_core::verdict;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-pub use crate::session::clock::{Due, due};
+pub use launch_ready_core::session::clock::{Due, due};
 
 fn ruler(hours: (u8, u8), hour: i64, width: usize) -> String {
     let total = usize::from(SPRINT_HOURS);
@@ -45,16 +45,16 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             .and_then(|i| progress.get(i))
             .is_some_and(|(d, n)| d == n)
     };
-    let paused = if crate::session::clock::is_paused(&app.session.pauses) {
+    let paused = if launch_ready_core::session::clock::is_paused(&app.session.pauses) {
         " — paused (p resumes)"
     } else {
         ""
     };
     let clock = match reading {
-        crate::session::clock::Reading::Hour(_) => {
+        launch_ready_core::session::clock::Reading::Hour(_) => {
             format!("Sprint clock: {}{paused}", reading.label())
         }
-        crate::session::clock::Reading::Over(_) => format!(
+        launch_ready_core::session::clock::Reading::Over(_) => format!(
             "Sprint clock: the 48 hours are over ({}){paused}",
             reading.label()
         ),
@@ -88,7 +88,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             let done = !step.stages.is_empty() && step.stages.iter().all(|s| stage_done(s));
             let state = due(step.hours, hour, done);
             let (label, style) = match state {
-                Due::Done => ("done", t.status(crate::finding::CheckStatus::Pass)),
+                Due::Done => (
+                    "done",
+                    t.status(launch_ready_core::finding::CheckStatus::Pass),
+                ),
                 Due::Now => ("due now", t.title()),
                 Due::Overdue => ("overdue", t.error()),
                 Due::Upcoming => ("", t.dim()),
@@ -114,7 +117,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     for (stage, (done, total)) in app.runbook.stages.iter().zip(&progress) {
         let state = due(stage.hours, hour, done == total && *total > 0);
         let style = match state {
-            Due::Done => t.status(crate::finding::CheckStatus::Pass),
+            Due::Done => t.status(launch_ready_core::finding::CheckStatus::Pass),
             Due::Now => t.title(),
             Due::Overdue => t.error(),
             Due::Upcoming => t.dim(),

@@ -4,7 +4,7 @@
 use super::layout::centered;
 use super::theme;
 use crate::app::App;
-use crate::sanitize::sanitize_line;
+use launch_ready_core::sanitize::sanitize_line;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};

@@ -1,0 +1,386 @@
+//! DMARC (RFC 7489 §6.3): the policy record at `_dmarc.DOMAIN`.
+//!
+//! Only the given domain is read: when a subdomain has no record, receivers fall back to the
+//! organizational domain, but that domain is checked in its own right when it is a target,
+//! and guessing it here would need a public-suffix list. The parser keeps every tag it
+//! understands, names every bad one, and ignores unknown tags as the RFC asks.
+
+use super::lookup::{EmailDns, LookupFailure};
+use super::outcome::{clean, clean_full, failed, judged};
+use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::session::model::CheckOutcome;
+use serde::Serialize;
+use serde_json::json;
+
+/// Check name in results.
+pub const CHECK: &str = "email.dmarc";
+
+/// What receivers do with mail that fails DMARC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    None,
+    Quarantine,
+    Reject,
+}
+
+/// Identifier alignment mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Alignment {
+    Relaxed,
+    Strict,
+}
+
+/// One `rua`/`ruf` destination.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportUri {
+    pub uri: String,
+    /// The `!size` limit as written (`10m`), if any.
+    pub max_size: Option<String>,
+}
+
+/// A tag whose name or value is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagError {
+    pub tag: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// A parsed DMARC record. Tags that were absent or invalid are `None`/empty.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct DmarcRecord {
+    pub p: Option<Policy>,
+    pub sp: Option<Policy>,
+    pub adkim: Option<Alignment>,
+    pub aspf: Option<Alignment>,
+    pub pct: Option<u8>,
+    pub fo: Vec<String>,
+    pub rf: Vec<String>,
+    pub ri: Option<u32>,
+    pub rua: Vec<ReportUri>,
+    pub ruf: Vec<ReportUri>,
+    /// Tags present in the record (valid or not), in order.
+    pub tags_present: Vec<String>,
+    /// Unknown tags, ignored as RFC 7489 §6.3 asks.
+    pub ignored: Vec<String>,
+    pub errors: Vec<TagError>,
+}
+
+/// True when a TXT record is meant as DMARC (`v=DMARC1` anywhere, any case or spacing), so
+/// that a misplaced or miscased version tag is reported as syntax rather than as missing.
+pub fn is_dmarc_record(txt: &str) -> bool {
+    txt.split(';').any(|seg| {
+        seg.split_once('=').is_some_and(|(tag, value)| {
+            tag.trim().eq_ignore_ascii_case("v") && value.trim().eq_ignore_ascii_case("DMARC1")
+        })
+    })
+}
+
+const WSP: [char; 2] = [' ', '\t'];
+
+/// Parses a DMARC record.
+pub fn parse_record(txt: &str) -> DmarcRecord {
+    let mut record = DmarcRecord::default();
+    let mut first = true;
+    for segment in txt.split(';') {
+        let segment = segment.trim_matches(WSP);
+        if segment.is_empty() {
+            continue;
+        }
+        let Some((tag, value)) = segment.split_once('=') else {
+            record.error(segment, "", "is not a tag=value pair");
+            first = false;
+            continue;
+        };
+        let (tag, value) = (
+            tag.trim_matches(WSP).to_ascii_lowercase(),
+            value.trim_matches(WSP),
+        );
+        let is_first = std::mem::replace(&mut first, false);
+        if is_first && (tag != "v" || value != "DMARC1") {
+            record.error(&tag, value, "the record must start with `v=DMARC1`");
+            if tag != "v" {
+                record.tags_present.push(tag.clone());
+                record.apply(&tag, value);
+            }
+            continue;
+        }
+        if record.tags_present.contains(&tag) {
+            record.error(&tag, value, "appears more than once");
+            continue;
+        }
+        record.tags_present.push(tag.clone());
+        if !is_first {
+            record.apply(&tag, value);
+        }
+    }
+    if record.p.is_none() && !record.errors.iter().any(|e| e.tag == "p") {
+        record.error("p", "", "the required policy tag `p` is missing");
+    }
+    record
+}
+
+impl DmarcRecord {
+    fn error(&mut self, tag: &str, value: &str, reason: &str) {
+        self.errors.push(TagError {
+            tag: tag.to_owned(),
+            value: value.to_owned(),
+            reason: reason.to_owned(),
+        });
+    }
+
+    /// The same record with remote text made safe for evidence.
+    fn cleaned(mut self) -> Self {
+        for tag in &mut self.tags_present {
+            *tag = clean_full(tag);
+        }
+        for error in &mut self.errors {
+            error.tag = clean_full(&error.tag);
+            error.value = clean_full(&error.value);
+        }
+        self
+    }
+
+    /// Checks one tag's value and stores it.
+    fn apply(&mut self, tag: &str, value: &str) {
+        let result = match tag {
+            "v" => Err("must be the first tag".to_owned()),
+            "p" => policy(value).map(|p| self.p = Some(p)),
+            "sp" => policy(value).map(|p| self.sp = Some(p)),
+            "adkim" => alignment(value).map(|a| self.adkim = Some(a)),
+            "aspf" => alignment(value).map(|a| self.aspf = Some(a)),
+            "pct" => percent(value).map(|p| self.pct = Some(p)),
+            "ri" => interval(value).map(|r| self.ri = Some(r)),
+            "fo" => colon_list(value, &["0", "1", "d", "s"]).map(|l| self.fo = l),
+            "rf" => colon_list(value, &["afrf"]).map(|l| self.rf = l),
+            "rua" => uri_list(value).map(|l| self.rua = l),
+            "ruf" => uri_list(value).map(|l| self.ruf = l),
+            _ if is_tag_name(tag) => {
+                self.ignored.push(tag.to_owned());
+                Ok(())
+            }
+            _ => Err("is not a tag name".to_owned()),
+        };
+        if let Err(reason) = result {
+            self.error(tag, value, &reason);
+        }
+    }
+}
+
+fn is_tag_name(tag: &str) -> bool {
+    let mut chars = tag.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn policy(value: &str) -> Result<Policy, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "none" => Ok(Policy::None),
+        "quarantine" => Ok(Policy::Quarantine),
+        "reject" => Ok(Policy::Reject),
+        _ => Err("must be none, quarantine or reject".into()),
+    }
+}
+
+fn alignment(value: &str) -> Result<Alignment, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "r" => Ok(Alignment::Relaxed),
+        "s" => Ok(Alignment::Strict),
+        _ => Err("must be r (relaxed) or s (strict)".into()),
+    }
+}
+
+fn percent(value: &str) -> Result<u8, String> {
+    let ok = !value.is_empty() && value.len() <= 3 && value.bytes().all(|b| b.is_ascii_digit());
+    ok.then(|| value.parse::<u8>().ok())
+        .flatten()
+        .filter(|p| *p <= 100)
+        .ok_or_else(|| "must be a whole number from 0 to 100".into())
+}
+
+fn interval(value: &str) -> Result<u32, String> {
+    let ok = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+    ok.then(|| value.parse::<u32>().ok())
+        .flatten()
+        .ok_or_else(|| "must be a whole number of seconds".into())
+}
+
+fn colon_list(value: &str, allowed: &[&str]) -> Result<Vec<String>, String> {
+    value
+        .split(':')
+        .map(|item| {
+            let item = item.trim_matches(WSP).to_ascii_lowercase();
+            if allowed.contains(&item.as_str()) {
+                Ok(item)
+            } else {
+                Err(format!(
+                    "`{}` is not one of {} (colon-separated)",
+                    item,
+                    allowed.join(", ")
+                ))
+            }
+        })
+        .collect()
+}
+
+fn uri_list(value: &str) -> Result<Vec<ReportUri>, String> {
+    value
+        .split(',')
+        .map(|item| report_uri(item.trim_matches(WSP)))
+        .collect()
+}
+
+/// `URI [ "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] ]`
+fn report_uri(item: &str) -> Result<ReportUri, String> {
+    let (uri, max_size) = match item.rsplit_once('!') {
+        Some((uri, size)) => {
+            let digits = size.trim_end_matches(['k', 'm', 'g', 't', 'K', 'M', 'G', 'T']);
+            let unit_len = size.len() - digits.len();
+            if digits.is_empty() || unit_len > 1 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!(
+                    "`!{size}` is not a size limit (digits and k, m, g or t)"
+                ));
+            }
+            (uri, Some(size.to_owned()))
+        }
+        None => (item, None),
+    };
+    let Some((scheme, rest)) = uri.split_once(':') else {
+        return Err(format!("`{uri}` is not a URI (expected mailto:address)"));
+    };
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if !scheme_ok || rest.is_empty() || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("`{uri}` is not a URI (expected mailto:address)"));
+    }
+    if scheme.eq_ignore_ascii_case("mailto") {
+        let address = rest.split('?').next().unwrap_or_default();
+        let valid = address.rsplit_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+        if !valid {
+            return Err(format!("`{uri}` is not a mail address"));
+        }
+    }
+    Ok(ReportUri {
+        uri: uri.to_owned(),
+        max_size,
+    })
+}
+
+/// Reads and judges the DMARC record of `domain`.
+pub async fn check_dmarc(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
+    let name = format!("_dmarc.{}", domain.trim_end_matches('.'));
+    let records = match dns.txt(&name).await {
+        Ok(records) => records,
+        Err(LookupFailure::NxDomain | LookupFailure::NoData) => Vec::new(),
+        Err(LookupFailure::Failed(e)) => {
+            let summary = format!("TXT lookup of {} failed: {}", clean(&name), clean(&e));
+            return failed(
+                CHECK,
+                domain,
+                summary,
+                Vec::new(),
+                json!({ "name": name, "error": clean_full(&e) }),
+            );
+        }
+    };
+    let dmarc: Vec<&String> = records.iter().filter(|r| is_dmarc_record(r)).collect();
+    let record = match dmarc.as_slice() {
+        [] => {
+            let finding = Finding::new(
+                "email.dmarc_missing",
+                Severity::High,
+                format!(
+                    "{} has no DMARC record (`v=DMARC1` TXT at {})",
+                    clean(domain),
+                    clean(&name)
+                ),
+            );
+            let evidence = json!({ "name": name, "txt_records": records.iter().map(|r| clean_full(r)).collect::<Vec<_>>() });
+            return judged(
+                CHECK,
+                domain,
+                "no DMARC record".into(),
+                vec![finding],
+                evidence,
+            );
+        }
+        [record] => *record,
+        many => {
+            let texts: Vec<String> = many.iter().map(|r| clean_full(r)).collect();
+            let finding = Finding::new(
+                "email.dmarc_syntax",
+                Severity::High,
+                format!(
+                    "{} holds {} DMARC records; receivers ignore them all",
+                    clean(&name),
+                    many.len()
+                ),
+            )
+            .with_evidence(json!({ "records": texts }));
+            let summary = format!("{} DMARC records (ignored by receivers)", many.len());
+            return judged(
+                CHECK,
+                domain,
+                summary,
+                vec![finding],
+                json!({ "name": name, "records": texts }),
+            );
+        }
+    };
+    let parsed = parse_record(record);
+    let mut findings: Vec<Finding> = parsed
+        .errors
+        .iter()
+        .map(|e| {
+            let shown = if e.value.is_empty() {
+                format!("`{}`", clean(&e.tag))
+            } else {
+                format!("`{}={}`", clean(&e.tag), clean(&e.value))
+            };
+            Finding::new(
+                "email.dmarc_syntax",
+                Severity::High,
+                format!("DMARC tag {shown} {}", clean(&e.reason)),
+            )
+        })
+        .collect();
+    if parsed.p == Some(Policy::None) {
+        findings.push(Finding::new(
+            "email.dmarc_policy_none",
+            Severity::Medium,
+            "DMARC policy is `p=none`: failing mail is only reported, never quarantined or rejected",
+        ));
+    }
+    if !parsed.tags_present.iter().any(|t| t == "rua") {
+        findings.push(Finding::new(
+            "email.dmarc_no_reports",
+            Severity::Low,
+            "DMARC has no `rua` address, so nobody receives the aggregate reports",
+        ));
+    }
+    let policy = match parsed.p {
+        Some(Policy::None) => "p=none",
+        Some(Policy::Quarantine) => "p=quarantine",
+        Some(Policy::Reject) => "p=reject",
+        None => "no valid policy",
+    };
+    let summary = format!("DMARC {policy}, {} report address(es)", parsed.rua.len());
+    let evidence = json!({ "name": name, "record": clean_full(record), "tags": parsed.cleaned() });
+    judged(CHECK, domain, summary, findings, evidence)
+}
+
+#[cfg(test)]
+#[path = "dmarc_tests.rs"]
+mod tests;

@@ -1,0 +1,130 @@
+//! `cloudflare.zone` from a `CheckInput`: the token from `Credentials::get` (the CI
+//! variable first), the API base from the session's network settings (or
+//! `--cloudflare-api`), the HTTP client of the run for that URL, and the session's hosts
+//! as the web hosts whose records must be proxied. No token is `skipped`, never a pass.
+
+use super::http::{client_and_limits, site_url};
+use crate::cloudflare;
+use crate::cloudflare::{Audit, CREDENTIAL, DEFAULT_API, ENV_VAR, OriginStatic, api};
+use crate::engine::access::Credentials;
+use crate::engine::registry::{CheckInput, Registry};
+use crate::engine::targets;
+use crate::http::cache::static_lifetimes;
+use crate::http::redirects::fetch_final_page;
+use crate::net::Net;
+use launch_ready_core::catalog;
+use launch_ready_core::catalog::Budget;
+use launch_ready_core::credentials::CredentialError;
+use launch_ready_core::settings::NetworkSettings;
+use std::time::Duration;
+
+const KIND: &str = "cloudflare.zone";
+
+pub fn register(r: &mut Registry) {
+    r.insert(KIND, |i: CheckInput| async move { zone(&i).await });
+}
+
+async fn zone(i: &CheckInput) -> launch_ready_core::session::model::CheckOutcome {
+    let apex = i.target.name.clone();
+    let token = match i.scope.credentials.get(CREDENTIAL, Some(ENV_VAR)).await {
+        Ok(t) if !t.trim().is_empty() => api::Token::new(t),
+        Ok(_) | Err(CredentialError::NotFound(_)) => {
+            return cloudflare::no_token(&apex, "none is set");
+        }
+        Err(CredentialError::Unavailable(e)) => {
+            return cloudflare::no_token(&apex, &format!("no keyring to read it from ({e})"));
+        }
+        Err(e) => {
+            return crate::judged::Judged::start(KIND, apex)
+                .error(format!("the `{CREDENTIAL}` credential cannot be read: {e}"));
+        }
+    };
+    let api = match api_for(&i.net, token) {
+        Ok(a) => a,
+        Err(e) => return crate::judged::Judged::start(KIND, apex).error(e),
+    };
+    // The session's hosts, and the usual web names under the apex even when only the
+    // apex was given (a headless run): a record that does not exist is not judged.
+    let mut web_hosts: Vec<String> = targets::hosts(&i.scope.targets)
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    for usual in [
+        apex.clone(),
+        format!("www.{apex}"),
+        format!("app.{apex}"),
+        format!("api.{apex}"),
+    ] {
+        if !web_hosts.iter().any(|h| h.eq_ignore_ascii_case(&usual)) {
+            web_hosts.push(usual);
+        }
+    }
+    let audit = Audit {
+        apex: &apex,
+        web_hosts,
+        origin: i.net.http_client(80).ok(),
+    };
+    cloudflare::audit(&api, &audit, Some(Box::pin(origin_static(i, &apex)))).await
+}
+
+/// The caching lifetimes the origin gives the static assets of the site's page (the
+/// canonical host's), read as `http.cache` reads them.
+async fn origin_static(i: &CheckInput, apex: &str) -> Result<OriginStatic, String> {
+    let (client, limits) = client_and_limits(i)?;
+    let host = targets::canonical_host(&i.scope.targets).unwrap_or_else(|| apex.to_string());
+    let deadline = tokio::time::Instant::now() + limits.timeout;
+    let page = fetch_final_page(&client, &site_url(&host), &limits)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (checked, uncached) = static_lifetimes(&client, &page, &limits, deadline).await;
+    Ok(OriginStatic {
+        page: page.url.to_string(),
+        checked,
+        uncached: uncached.len(),
+    })
+}
+
+/// The API client for the run's network: its `cloudflare_api` base (the public API when
+/// unset) over the run's HTTP client for that URL.
+fn api_for(net: &Net, token: api::Token) -> Result<api::Api, String> {
+    let base = net
+        .settings
+        .cloudflare_api
+        .clone()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_API.to_string());
+    let client = reqwest::Url::parse(&base)
+        .map_err(|e| format!("the Cloudflare API URL `{base}` is not a URL: {e}"))
+        .and_then(|u| net.client_for(&u))?;
+    let timeout = Duration::from_secs(net.settings.timeout_secs.max(1));
+    // Retries after a 429 may use what is left of the kind's budget once a round of reads
+    // (two timeouts' worth) is kept aside.
+    let budget = catalog::kind(KIND)
+        .map_or(Budget::Timeouts(6), |k| k.profile.budget)
+        .for_timeout(timeout)
+        .saturating_sub(timeout * 2);
+    Ok(api::Api::new(client, &base, token, budget))
+}
+
+/// Verifies the `cloudflare-token` stored for `session` (the credentials form's check
+/// after a save): a line to show either way, never the value.
+pub async fn verify_stored(session: String, network: NetworkSettings) -> Result<String, String> {
+    let credentials = Credentials::os(Some(session));
+    // The stored value, not a CI variable that may shadow it.
+    let token = credentials
+        .get(CREDENTIAL, None)
+        .await
+        .map_err(|e| format!("the `{CREDENTIAL}` credential cannot be read back: {e}"))?;
+    let net = Net::new(&network)?;
+    let api = api_for(&net, api::Token::new(token))?;
+    match cloudflare::verify(&api).await {
+        Ok(cloudflare::Verified::Active) => {
+            Ok("Cloudflare accepts the token (active); the zone audit can run".into())
+        }
+        Ok(cloudflare::Verified::Inactive(status)) => {
+            Err(format!("Cloudflare knows the token but it is {status}"))
+        }
+        Ok(cloudflare::Verified::Rejected(m)) => Err(format!("Cloudflare refused the token: {m}")),
+        Err(e) => Err(format!("could not verify the token with Cloudflare: {e}")),
+    }
+}

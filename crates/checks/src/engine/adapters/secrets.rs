@@ -1,0 +1,191 @@
+//! The secrets family from a `CheckInput`: the target is a repository or build folder
+//! path. The scan is blocking file and git work, so it runs under `spawn_blocking`; when
+//! the engine cancels the job (the future is dropped) a guard raises the scan's flag, and
+//! the scan stops at the next file or blob.
+
+use crate::engine::registry::{CheckInput, Registry};
+use crate::judged::Judged;
+use crate::secrets;
+use crate::secrets::baseline;
+use crate::secrets::baseline::Baseline;
+use crate::secrets::history::{scan_history_with, tracked_dotenv_files};
+use crate::secrets::own_values::OwnValues;
+use crate::secrets::tree::{scan_build_with, scan_tree};
+use crate::secrets::{Cancel, Hit, ScanError};
+use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::outcome;
+use launch_ready_core::session::model::CheckOutcome;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// At most this many findings per check: past it the summary counts the rest.
+const MAX_FINDINGS: usize = 200;
+
+pub fn register(r: &mut Registry) {
+    r.insert("secrets.repo", |i: CheckInput| blocking(i, repo));
+    r.insert("secrets.history", |i: CheckInput| blocking(i, history));
+    r.insert("secrets.build", |i: CheckInput| blocking(i, build));
+}
+
+/// A scan: the root, the operator's own values (from the run's env files), the flag and
+/// the progress callback.
+pub type Scan = fn(&Path, Option<&OwnValues>, &Cancel, secrets::ProgressFn<'_>) -> CheckOutcome;
+
+/// Sets the flag when dropped: the job's future going away stops the blocking scan.
+struct CancelOnDrop(Cancel);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+/// Runs `scan` on the blocking pool with the job's progress line.
+pub async fn blocking(i: CheckInput, scan: Scan) -> CheckOutcome {
+    if i.target.name.is_empty() {
+        return outcome::error("no path given");
+    }
+    let cancel = Cancel::default();
+    let _guard = CancelOnDrop(cancel.clone());
+    let path = PathBuf::from(&i.target.name);
+    let progress = i.progress.clone();
+    let env_files: Vec<(String, PathBuf)> = i
+        .scope
+        .targets
+        .env_files
+        .iter()
+        .map(|f| (f.environment.clone(), f.path.clone()))
+        .collect();
+    let task = tokio::task::spawn_blocking(move || {
+        let own = OwnValues::from_env_files(&env_files);
+        scan(&path, own.as_ref(), &cancel, &|done, total| {
+            progress.report(format!("{done}/{total} scanned"));
+        })
+    });
+    task.await
+        .unwrap_or_else(|e| outcome::error(format!("scan failed: {e}")))
+}
+
+fn repo(
+    root: &Path,
+    _own: Option<&OwnValues>,
+    cancel: &Cancel,
+    progress: secrets::ProgressFn<'_>,
+) -> CheckOutcome {
+    let mut j = Judged::start("secrets.repo", root.display().to_string());
+    let scan = match scan_tree(root, cancel, progress) {
+        Ok(s) => s,
+        Err(e) => return j.error(e.to_string()),
+    };
+    let (hits, note) = match baseline(&mut j, root, scan.hits) {
+        Ok(h) => h,
+        Err(e) => return j.error(e),
+    };
+    push_hits(&mut j, &hits, "secrets.exposed", Severity::Blocker);
+    let tracked = match tracked_dotenv_files(root) {
+        Ok(t) => t,
+        Err(ScanError::NotARepo(_)) => Vec::new(),
+        Err(e) => return j.error(e.to_string()),
+    };
+    for path in &tracked {
+        j.push(
+            Finding::new(
+                "secrets.dotenv_committed",
+                Severity::High,
+                format!("{path} is tracked by git"),
+            )
+            .with_evidence(json!({ "path": path })),
+        );
+    }
+    j.evidence("files_scanned", json!(scan.files_scanned));
+    j.evidence("bytes_scanned", json!(scan.bytes_scanned));
+    j.evidence("files_skipped", json!(scan.skipped));
+    j.finish(&format!(
+        "no credentials in {} files of the working tree{note}",
+        scan.files_scanned
+    ))
+}
+
+fn history(
+    root: &Path,
+    own: Option<&OwnValues>,
+    cancel: &Cancel,
+    progress: secrets::ProgressFn<'_>,
+) -> CheckOutcome {
+    let j = Judged::start("secrets.history", root.display().to_string());
+    match scan_history_with(root, own, cancel, progress) {
+        Ok(scan) => {
+            let mut j = j;
+            let (hits, note) = match baseline(&mut j, root, scan.hits) {
+                Ok(h) => h,
+                Err(e) => return j.error(e),
+            };
+            push_hits(&mut j, &hits, "secrets.in_history", Severity::High);
+            j.evidence("commits", json!(scan.commits));
+            j.evidence("blobs_scanned", json!(scan.blobs_scanned));
+            j.evidence("bytes_scanned", json!(scan.bytes_scanned));
+            j.finish(&format!(
+                "no credentials only in history ({} commits, {} blobs){note}",
+                scan.commits, scan.blobs_scanned
+            ))
+        }
+        Err(ScanError::NotARepo(p)) => outcome::skipped(format!("{p} is not a git repository")),
+        Err(e) => j.error(e.to_string()),
+    }
+}
+
+fn build(
+    root: &Path,
+    own: Option<&OwnValues>,
+    cancel: &Cancel,
+    progress: secrets::ProgressFn<'_>,
+) -> CheckOutcome {
+    let mut j = Judged::start("secrets.build", root.display().to_string());
+    let scan = match scan_build_with(root, own, cancel, progress) {
+        Ok(s) => s,
+        Err(e) => return j.error(e.to_string()),
+    };
+    // A build folder inside the repository shares the repository's baseline.
+    let base = baseline::root_for("secrets.build", root);
+    let (hits, note) = match baseline(&mut j, &base, scan.hits) {
+        Ok(h) => h,
+        Err(e) => return j.error(e),
+    };
+    push_hits(&mut j, &hits, "secrets.in_build_output", Severity::Blocker);
+    j.evidence("files_scanned", json!(scan.files_scanned));
+    j.evidence("bytes_scanned", json!(scan.bytes_scanned));
+    j.finish(&format!(
+        "no credentials in {} files of the build output{note}",
+        scan.files_scanned
+    ))
+}
+
+/// Drops the hits the baseline of `root` accepts and records how many.
+fn baseline(j: &mut Judged, root: &Path, mut hits: Vec<Hit>) -> Result<(Vec<Hit>, String), String> {
+    let b = Baseline::load(root).map_err(|e| e.to_string())?;
+    let suppressed = b.filter(&mut hits, time::OffsetDateTime::now_utc().date());
+    let note = if suppressed > 0 {
+        j.evidence("suppressed_by_baseline", json!(suppressed));
+        format!("; {suppressed} accepted in the baseline")
+    } else {
+        String::new()
+    };
+    Ok((hits, note))
+}
+
+fn push_hits(j: &mut Judged, hits: &[Hit], code: &str, severity: Severity) {
+    for h in hits.iter().take(MAX_FINDINGS) {
+        let what = match &h.variable {
+            Some(v) => format!("the value of {v} from the env files"),
+            None => h.rule.to_string(),
+        };
+        let at = match &h.commit {
+            Some(c) => format!("{}:{} (commit {})", h.path, h.line, &c[..c.len().min(12)]),
+            None => format!("{}:{}", h.path, h.line),
+        };
+        j.push(Finding::new(code, severity, format!("{what} at {at}")).with_evidence(h.evidence()));
+    }
+    if hits.len() > MAX_FINDINGS {
+        j.evidence("findings_not_listed", json!(hits.len() - MAX_FINDINGS));
+    }
+}

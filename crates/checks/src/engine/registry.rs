@@ -1,0 +1,87 @@
+//! The table from kind name to the function behind it, and what such a function gets.
+//! Which functions fill it is `adapters::builtin`'s business (the wiring), so this module
+//! depends on no family; a kind missing here is reported as "not available in this
+//! build" rather than failing.
+//!
+//! The table is a value (not only a `match`) so a test can replace an entry with a check
+//! that panics or counts how many run at once: the one seam where reality cannot be
+//! reached on demand.
+
+use super::Scope;
+use super::targets::Target;
+use crate::net::Net;
+use launch_ready_core::session::model::CheckOutcome;
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// What a check gets: the shared network, its one target, the run's scope (with its
+/// credentials), the runbook parameters of the job and its progress line.
+#[derive(Clone)]
+pub struct CheckInput {
+    pub net: Arc<Net>,
+    pub target: Target,
+    pub scope: Arc<Scope>,
+    pub params: Arc<BTreeMap<String, String>>,
+    /// The job's progress line (throttled).
+    pub progress: Arc<super::access::Progress>,
+}
+
+pub type CheckFuture = Pin<Box<dyn Future<Output = CheckOutcome> + Send>>;
+/// A check implementation: one target in, one outcome out.
+pub type CheckFn = Arc<dyn Fn(CheckInput) -> CheckFuture + Send + Sync>;
+
+/// Kind name → implementation.
+#[derive(Clone, Default)]
+pub struct Registry {
+    checks: HashMap<&'static str, CheckFn>,
+}
+
+impl Registry {
+    /// Adds or replaces the check behind `kind`.
+    pub fn insert<F, Fut>(&mut self, kind: &'static str, check: F)
+    where
+        F: Fn(CheckInput) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = CheckOutcome> + Send + 'static,
+    {
+        self.checks
+            .insert(kind, Arc::new(move |i| Box::pin(check(i)) as CheckFuture));
+    }
+
+    pub fn get(&self, kind: &str) -> Option<CheckFn> {
+        self.checks.get(kind).cloned()
+    }
+
+    pub fn contains(&self, kind: &str) -> bool {
+        self.checks.contains_key(kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use launch_ready_core::catalog::KINDS;
+
+    /// The kind table and the registry agree: a kind declared built is wired, and a kind
+    /// wired is declared built (so the TUI never offers what cannot run, nor hides what
+    /// can).
+    #[test]
+    fn every_built_kind_is_registered_and_only_those() {
+        let r = crate::engine::adapters::builtin();
+        for k in KINDS {
+            assert_eq!(
+                r.contains(k.name),
+                k.profile.built,
+                "{}: declared built = {}, registered = {}",
+                k.name,
+                k.profile.built,
+                r.contains(k.name)
+            );
+        }
+        assert_eq!(
+            r.checks.len(),
+            KINDS.iter().filter(|k| k.profile.built).count(),
+            "a registered name that is not in the kind table"
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! `http.availability`: does a configured URL answer, and without a server error?
+//!
+//! The URL's redirects are followed (each hop bounded, the chain within the timeout)
+//! because a visitor ends where they lead: a redirect to a host that is down, or a chain
+//! that loops, is an outage of this URL too. The hops are the same exchanges the page
+//! checks read, so within a run they are fetched once.
+
+use super::body::{FetchError, HttpLimits};
+use super::redirects::{ChainEnd, follow, parse_url};
+use crate::judged::Judged;
+use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::session::model::CheckOutcome;
+use reqwest::Client;
+use serde_json::json;
+
+/// `http.availability` for `url`: `http.down` when it (or a hop it redirects to) cannot be
+/// reached, `http.timeout` when nothing arrives in time, `http.server_error` on a 5xx,
+/// `http.redirect_loop` when its redirects never end.
+pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
+    let mut judged = Judged::start("http.availability", url);
+    let parsed = match parse_url(url) {
+        Ok(u) => u,
+        Err(e) => return judged.error(e),
+    };
+    let chain = follow(client, &parsed, limits).await;
+    judged.evidence("chain", chain.to_json());
+    if let Some(why) = chain.last.as_ref().and_then(|p| p.unverified.clone()) {
+        judged.evidence("unverified_certificate", json!(why));
+    }
+    match &chain.end {
+        ChainEnd::Final { url: last, status } => {
+            let ms: u64 = chain.hops.iter().map(|h| h.elapsed_ms).sum();
+            if let Some(resp) = &chain.last {
+                judged.evidence("status", json!(resp.status));
+                judged.evidence("ms", json!(ms));
+                judged.evidence("body_bytes_read", json!(resp.body.len()));
+                judged.evidence("body_truncated", json!(resp.truncated));
+            }
+            if *status >= 500 {
+                judged.push(Finding::new(
+                    "http.server_error",
+                    Severity::High,
+                    format!("{last} answers {status} (server error)"),
+                ));
+            }
+            let via = match chain.redirects() {
+                0 => String::new(),
+                n => format!(" after {n} redirect(s)"),
+            };
+            judged.finish(&format!("{url} answers {status}{via} in {ms} ms"))
+        }
+        ChainEnd::Loop { revisited } => {
+            judged.push(
+                Finding::new(
+                    "http.redirect_loop",
+                    Severity::Blocker,
+                    format!("{url} redirects in a loop back to {revisited}"),
+                )
+                .with_evidence(chain.to_json()),
+            );
+            judged.finish("")
+        }
+        ChainEnd::TooManyHops => {
+            judged.push(
+                Finding::new(
+                    "http.redirect_loop",
+                    Severity::Blocker,
+                    format!(
+                        "{url} is still redirecting after {} hops",
+                        super::redirects::MAX_HOPS
+                    ),
+                )
+                .with_evidence(chain.to_json()),
+            );
+            judged.finish("")
+        }
+        ChainEnd::BadLocation(l) => {
+            judged.error(format!("{url}: redirect to unusable location `{l}`"))
+        }
+        ChainEnd::Failed(FetchError::Timeout(t)) => {
+            let at = chain.hops.len();
+            judged.push(
+                Finding::new(
+                    "http.timeout",
+                    Severity::Blocker,
+                    format!(
+                        "{}: no response within {:.1} s",
+                        hop_url(&chain, url),
+                        t.as_secs_f64()
+                    ),
+                )
+                .with_evidence(json!({ "timeout_ms": t.as_millis(), "hop": at })),
+            );
+            judged.finish("")
+        }
+        ChainEnd::Failed(FetchError::Unreachable(why)) => {
+            judged.push(
+                Finding::new(
+                    "http.down",
+                    Severity::Blocker,
+                    format!("{} is down: {why}", hop_url(&chain, url)),
+                )
+                .with_evidence(json!({ "error": why })),
+            );
+            judged.finish("")
+        }
+        ChainEnd::Failed(e @ FetchError::Untrusted(_)) => judged.error(format!("{url}: {e}")),
+    }
+}
+
+/// The URL of the hop that failed: the entry, or where the last redirect pointed.
+fn hop_url(chain: &super::redirects::Chain, entry: &str) -> String {
+    chain
+        .hops
+        .last()
+        .and_then(|h| {
+            let base = reqwest::Url::parse(&h.url).ok()?;
+            Some(base.join(h.location.as_deref()?).ok()?.to_string())
+        })
+        .unwrap_or_else(|| entry.to_string())
+}

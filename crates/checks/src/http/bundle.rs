@@ -1,0 +1,183 @@
+//! `http.bundle`: the scripts and stylesheets a page serves, and their source maps, must
+//! not hold secrets; production source maps should not be public.
+//!
+//! The page itself, each referenced script and stylesheet (at most `MAX_ASSETS`), and each
+//! asset's source map are fetched with the body cap and scanned with the shared rule set.
+//! A map is looked for where the asset's `sourceMappingURL` comment points, else at the
+//! `.map` sibling; it counts as exposed only when the body really is a source map (JSON
+//! with `mappings`). Findings carry URL, line, rule id and a redacted preview.
+
+use super::body::{Fetched, HttpLimits, fetch};
+use super::html::{ResourceKind, resources};
+use super::redirects::fetch_final_page;
+use crate::judged::Judged;
+use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::secret_rules;
+use launch_ready_core::session::model::CheckOutcome;
+use reqwest::{Client, Method, Url};
+use serde_json::json;
+use tokio::time::Instant;
+
+/// Scripts and stylesheets fetched per page.
+pub const MAX_ASSETS: usize = 20;
+
+/// Where an asset says its source map is: the last `sourceMappingURL` comment.
+pub fn source_mapping_url(text: &str) -> Option<String> {
+    let at = text.rfind("sourceMappingURL=")?;
+    let before = text[..at].trim_end_matches(['#', '@', ' ']);
+    if !(before.ends_with("//") || before.ends_with("/*")) {
+        return None;
+    }
+    let rest = &text[at + "sourceMappingURL=".len()..];
+    let url: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '*' && *c != '"' && *c != '\'')
+        .collect();
+    (!url.is_empty()).then_some(url)
+}
+
+/// True when `body` is a source map (a JSON object with `mappings`).
+pub fn is_source_map(body: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .is_some_and(|v| v.get("mappings").is_some())
+}
+
+fn secret_findings(url: &Url, body: &Fetched, judged: &mut Judged) -> usize {
+    let matches = secret_rules::scan(&body.text());
+    for m in &matches {
+        judged.push(
+            Finding::new(
+                "http.secret_in_bundle",
+                Severity::Blocker,
+                format!("{url} line {}: {} ({})", m.line, m.rule, m.redacted),
+            )
+            .with_evidence(json!({
+                "url": url.as_str(),
+                "line": m.line,
+                "column": m.column,
+                "rule": m.rule,
+                "preview": m.redacted,
+            })),
+        );
+    }
+    matches.len()
+}
+
+/// `http.bundle` for the page at `url`.
+pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
+    let mut judged = Judged::start("http.bundle", url);
+    // The page and its assets share one deadline: the check's whole budget.
+    let deadline = Instant::now() + limits.timeout;
+    let page = match fetch_final_page(client, url, limits).await {
+        Ok(page) => page,
+        Err(e) => return judged.unreachable(&e),
+    };
+    let mut scanned = vec![
+        json!({ "url": page.url.as_str(), "bytes": page.body.len(), "truncated": page.truncated }),
+    ];
+    secret_findings(&page.url, &page, &mut judged);
+
+    let mut assets: Vec<Url> = Vec::new();
+    for r in resources(&page.text(), &page.url) {
+        if matches!(r.kind, ResourceKind::Script | ResourceKind::Stylesheet)
+            && !assets.contains(&r.url)
+            && assets.len() < MAX_ASSETS
+        {
+            assets.push(r.url);
+        }
+    }
+    let fetched = futures::future::join_all(
+        assets
+            .iter()
+            .map(|u| fetch(client, Method::GET, u, &[], limits, Some(deadline))),
+    )
+    .await;
+
+    let mut map_urls: Vec<(Url, Url, bool)> = Vec::new();
+    for (asset, resp) in assets.iter().zip(fetched) {
+        let Ok(resp) = resp else { continue };
+        if !(200..300).contains(&resp.status) {
+            continue;
+        }
+        scanned.push(
+            json!({ "url": asset.as_str(), "bytes": resp.body.len(), "truncated": resp.truncated }),
+        );
+        secret_findings(asset, &resp, &mut judged);
+        let text = resp.text();
+        match source_mapping_url(&text) {
+            Some(m) if m.starts_with("data:") => {
+                judged.push(
+                    Finding::new(
+                        "http.sourcemap_exposed",
+                        Severity::Low,
+                        format!("{asset} embeds its source map inline"),
+                    )
+                    .with_evidence(json!({ "asset": asset.as_str(), "inline": true })),
+                );
+            }
+            Some(m) => {
+                if let Ok(u) = asset.join(&m) {
+                    map_urls.push((asset.clone(), u, true));
+                }
+            }
+            None => {
+                if let Ok(u) = Url::parse(&format!(
+                    "{}.map",
+                    asset.as_str().split(['?', '#']).next().unwrap_or("")
+                )) {
+                    map_urls.push((asset.clone(), u, false));
+                }
+            }
+        }
+    }
+    let maps = futures::future::join_all(
+        map_urls
+            .iter()
+            .map(|(_, u, _)| fetch(client, Method::GET, u, &[], limits, Some(deadline))),
+    )
+    .await;
+    for ((asset, map_url, declared), resp) in map_urls.iter().zip(maps) {
+        let Ok(resp) = resp else { continue };
+        if !(200..300).contains(&resp.status) || !is_source_map(&resp.text()) {
+            continue;
+        }
+        scanned.push(json!({ "url": map_url.as_str(), "bytes": resp.body.len(), "truncated": resp.truncated }));
+        judged.push(
+            Finding::new(
+                "http.sourcemap_exposed",
+                Severity::Low,
+                format!("{map_url} serves the source map of {asset}"),
+            )
+            .with_evidence(
+                json!({ "asset": asset.as_str(), "map": map_url.as_str(), "declared": declared }),
+            ),
+        );
+        secret_findings(map_url, &resp, &mut judged);
+    }
+    judged.evidence("scanned", json!(scanned));
+    judged.finish(&format!(
+        "{}: {} file(s) scanned, no secret and no public source map",
+        page.url,
+        scanned.len()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_last_source_mapping_comment() {
+        assert_eq!(
+            source_mapping_url("a();\n//# sourceMappingURL=app.js.map\n").as_deref(),
+            Some("app.js.map")
+        );
+        assert_eq!(
+            source_mapping_url("a{}\n/*# sourceMappingURL=site.css.map */").as_deref(),
+            Some("site.css.map")
+        );
+        assert_eq!(source_mapping_url("var s = 'sourceMappingURL=x';"), None);
+        assert_eq!(source_mapping_url("nothing here"), None);
+    }
+}

@@ -1,0 +1,75 @@
+//! `http.cors`: does the URL grant credentialed access to any origin?
+//!
+//! Sends a request from an origin nobody would allow-list; if the answer allows that
+//! origin (reflected or `*`) together with credentials, any site a signed-in user visits
+//! can read their data from this endpoint.
+
+use super::body::{HttpLimits, fetch};
+use super::redirects::parse_url;
+use crate::judged::Judged;
+use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::session::model::CheckOutcome;
+use reqwest::{Client, Method};
+use serde_json::json;
+
+/// The origin sent by the probe (a reserved, never-registrable name).
+pub const PROBE_ORIGIN: &str = "https://evil.launch-ready.invalid";
+
+/// `http.cors` for `url`.
+pub async fn check_cors(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
+    let mut judged = Judged::start("http.cors", url);
+    let parsed = match parse_url(url) {
+        Ok(u) => u,
+        Err(e) => return judged.error(e),
+    };
+    let resp = match fetch(
+        client,
+        Method::GET,
+        &parsed,
+        &[("origin", PROBE_ORIGIN)],
+        limits,
+        None,
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(error) => {
+            return judged.unreachable(&super::redirects::PageError::Fetch {
+                url: url.to_string(),
+                error,
+            });
+        }
+    };
+    let allow_origin = resp.header("access-control-allow-origin");
+    let allow_credentials = resp
+        .header("access-control-allow-credentials")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    judged.evidence("origin_sent", json!(PROBE_ORIGIN));
+    judged.evidence("access-control-allow-origin", json!(allow_origin));
+    judged.evidence("access-control-allow-credentials", json!(allow_credentials));
+    let any_origin = allow_origin
+        .as_deref()
+        .map(str::trim)
+        .is_some_and(|o| o == "*" || o == PROBE_ORIGIN);
+    if any_origin && allow_credentials {
+        judged.push(
+            Finding::new(
+                "http.cors_permissive",
+                Severity::High,
+                format!(
+                    "{url} allows origin `{}` with credentials",
+                    allow_origin.unwrap_or_default()
+                ),
+            )
+            .with_evidence(json!({ "origin_sent": PROBE_ORIGIN })),
+        );
+    } else if any_origin {
+        judged.evidence(
+            "note",
+            json!("any origin may read, but without credentials"),
+        );
+    }
+    judged.finish(&format!(
+        "{url}: CORS does not grant credentialed access to any origin"
+    ))
+}

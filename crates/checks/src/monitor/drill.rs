@@ -1,0 +1,249 @@
+//! The alert drill: proof that alerts reach someone, and how fast. It sends a marked test
+//! alert, then stages a real outage on a route the drill controls (the lab's switchable
+//! route on loopback, so no production system is touched): the monitor probes it, the
+//! route is taken down, and the drill measures outage → detection → alert delivered;
+//! the route comes back and it measures the recovery and its alert. Every alert it sends
+//! is marked as a test. Each wait is bounded, so a broken route ends the drill, not hangs it.
+
+use super::alert::{Alert, Event, Retry, Route};
+use super::probe::Expect;
+use super::run::{self, AlertRecord, Config, MonitorEvent, TargetSpec, deliver};
+use super::secs_ms;
+use super::state::{Health, Rules, Transition};
+use crate::net::Net;
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+/// The alert-delay target when the runbook sets none (the roadmaps' two minutes).
+pub const DEFAULT_TARGET: Duration = Duration::from_secs(120);
+
+/// What the drill measured, in milliseconds.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DrillReport {
+    /// The marked test alert.
+    pub test_alert: Option<AlertRecord>,
+    /// Route taken down → outage confirmed by the monitor.
+    pub detection_ms: Option<u64>,
+    /// Route taken down → down alert accepted by the webhook.
+    pub alert_ms: Option<u64>,
+    /// Route back up → recovery confirmed.
+    pub recovery_ms: Option<u64>,
+    /// Route back up → recovery alert accepted.
+    pub recovery_alert_ms: Option<u64>,
+    /// The runbook's alert-delay target.
+    pub target_ms: u64,
+    /// Every alert delivered and the down alert within the target.
+    pub passed: bool,
+    /// What went wrong, when something did.
+    pub problems: Vec<String>,
+}
+
+/// A route the drill may take down and bring back: a server this process controls, never a
+/// production system. The lab's switchable route is the one the product ships; the drill
+/// is handed it, so the monitor does not depend on the lab.
+pub trait OutageSwitch: Send + Sync {
+    /// Where to probe it.
+    fn url(&self) -> String;
+    fn is_up(&self) -> bool;
+    /// Takes the route down: connections are refused as from a dead origin.
+    fn down(&self);
+    /// Brings the route back on the same address.
+    fn up(&self) -> Result<(), String>;
+}
+
+/// Runs the drill on `site`, a route this process controls (the demo's switchable route,
+/// or a lab route started for the drill); the route is brought up first and left up.
+pub async fn drill_on(
+    net: Arc<Net>,
+    route: Option<Route>,
+    site: &dyn OutageSwitch,
+    interval: Duration,
+    retry: Retry,
+    target: Duration,
+) -> DrillReport {
+    let mut report = DrillReport {
+        target_ms: secs_ms(target),
+        ..DrillReport::default()
+    };
+    let test = Alert {
+        event: Event::Test,
+        target: "alert drill".into(),
+        state: "up",
+        since: OffsetDateTime::now_utc(),
+        reason: "launch-ready alert drill: test alert".into(),
+        test: true,
+    };
+    let record = deliver(route.as_ref(), &test, retry, Duration::ZERO, Instant::now()).await;
+    if let Some(e) = &record.error {
+        report.problems.push(format!("test alert: {e}"));
+    }
+    report.test_alert = Some(record);
+    if !site.is_up()
+        && let Err(e) = site.up()
+    {
+        report.problems.push(e);
+        return report;
+    }
+    let Ok(url) = reqwest::Url::parse(&site.url()) else {
+        report.problems.push("the drill route has no URL".into());
+        return report;
+    };
+    let config = Config {
+        rules: Rules::every(interval),
+        timeout: interval.min(Duration::from_secs(5)),
+        cert_warn_days: 0,
+        cert_every: Duration::from_secs(3600),
+        retry,
+        duration: None,
+        test_alerts: true,
+    };
+    // Long enough for two failed probes and every retry of the alert, and no longer.
+    let bound = interval * 4
+        + retry.timeout * retry.attempts.max(1)
+        + retry.backoff * (1 << retry.attempts.min(8));
+    let cancel = CancellationToken::new();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let spec = TargetSpec {
+        url,
+        expect: Expect {
+            status: Some(200),
+            text: None,
+        },
+    };
+    let monitor = tokio::spawn(run::run(
+        net,
+        vec![spec],
+        config,
+        route,
+        Some(tx),
+        cancel.clone(),
+    ));
+    let steps = async {
+        wait_for(&mut rx, bound, |e| {
+            matches!(
+                e,
+                MonitorEvent::Probed {
+                    health: Health::Up,
+                    ..
+                }
+            )
+        })
+        .await
+        .ok_or("the drill route never answered")?;
+        site.down();
+        let down_at = Instant::now();
+        let (_, t) = wait_for(&mut rx, bound, |e| {
+            matches!(
+                e,
+                MonitorEvent::Changed {
+                    transition: Transition::Down { .. },
+                    ..
+                }
+            )
+        })
+        .await
+        .ok_or("the outage was not detected")?;
+        report.detection_ms = Some(secs_ms(t - down_at));
+        let (e, t) = wait_for(
+            &mut rx,
+            bound,
+            |e| matches!(e, MonitorEvent::Alert { record, .. } if record.event == "down"),
+        )
+        .await
+        .ok_or("the down alert never finished")?;
+        if delivered(&e) {
+            report.alert_ms = Some(secs_ms(t - down_at));
+        } else {
+            report
+                .problems
+                .push("the down alert was not delivered".into());
+        }
+        site.up()?;
+        let up_at = Instant::now();
+        let (_, t) = wait_for(&mut rx, bound, |e| {
+            matches!(
+                e,
+                MonitorEvent::Changed {
+                    transition: Transition::Recovered { .. },
+                    ..
+                }
+            )
+        })
+        .await
+        .ok_or("the recovery was not detected")?;
+        report.recovery_ms = Some(secs_ms(t - up_at));
+        let (e, t) = wait_for(
+            &mut rx,
+            bound,
+            |e| matches!(e, MonitorEvent::Alert { record, .. } if record.event == "recovered"),
+        )
+        .await
+        .ok_or("the recovery alert never finished")?;
+        if delivered(&e) {
+            report.recovery_alert_ms = Some(secs_ms(t - up_at));
+        } else {
+            report
+                .problems
+                .push("the recovery alert was not delivered".into());
+        }
+        Ok::<(), String>(())
+    };
+    if let Err(e) = steps.await {
+        report.problems.push(e);
+    }
+    cancel.cancel();
+    let _ = monitor.await;
+    if report.alert_ms.is_some_and(|ms| ms > report.target_ms) {
+        report.problems.push(format!(
+            "the down alert took {} s, over the {} s target",
+            report.alert_ms.unwrap_or_default() / 1000,
+            report.target_ms / 1000
+        ));
+    }
+    report.passed = report.problems.is_empty();
+    report
+}
+
+impl DrillReport {
+    /// What the session keeps of this drill, stamped `at`.
+    pub fn record(
+        &self,
+        at: OffsetDateTime,
+    ) -> launch_ready_core::session::monitor_log::DrillRecord {
+        launch_ready_core::session::monitor_log::DrillRecord {
+            at,
+            passed: self.passed,
+            test_alert_ms: self.test_alert.as_ref().and_then(|a| a.delivery_ms),
+            detection_ms: self.detection_ms,
+            alert_ms: self.alert_ms,
+            recovery_ms: self.recovery_ms,
+            recovery_alert_ms: self.recovery_alert_ms,
+            target_ms: self.target_ms,
+            problems: self.problems.clone(),
+        }
+    }
+}
+
+fn delivered(e: &MonitorEvent) -> bool {
+    matches!(e, MonitorEvent::Alert { record, .. } if record.delivery_ms.is_some())
+}
+
+/// The first event matching `want` within `bound`, with when it arrived.
+async fn wait_for(
+    rx: &mut UnboundedReceiver<MonitorEvent>,
+    bound: Duration,
+    want: impl Fn(&MonitorEvent) -> bool,
+) -> Option<(MonitorEvent, Instant)> {
+    let deadline = Instant::now() + bound;
+    loop {
+        let e = tokio::time::timeout_at(deadline, rx.recv()).await.ok()??;
+        if want(&e) {
+            return Some((e, Instant::now()));
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! Uptime monitoring: probes of the monitored URLs on an interval, `uptime.*` findings and
+//! alerts to a webhook. `state` is the pure bookkeeping (tested with a fake clock),
+//! `probe` one bounded probe, `alert` the webhook payloads and delivery, `run` the actor
+//! that ties them together for the headless command and the TUI.
+
+pub mod alert;
+pub mod board;
+pub mod drill;
+pub mod probe;
+pub mod route;
+pub mod run;
+pub mod state;
+
+use launch_ready_core::catalog;
+use launch_ready_core::finding::{Finding, Severity};
+use std::time::Duration;
+
+/// A finding of the uptime family at its catalog severity.
+pub fn finding(code: &str, message: String) -> Finding {
+    let severity = catalog::kind("uptime.probe")
+        .and_then(|k| k.default_severity(code))
+        .or_else(|| catalog::kind("uptime.alert_route").and_then(|k| k.default_severity(code)))
+        .unwrap_or(Severity::High);
+    Finding::new(code, severity, message)
+}
+
+/// Whole milliseconds of `d`, saturating.
+pub fn secs_ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}

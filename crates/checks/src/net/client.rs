@@ -1,0 +1,276 @@
+//! Connections the checks make: HTTP clients and raw TCP, both honouring the session's
+//! `resolve` and `connect_to` overrides and the explicit nameserver.
+//!
+//! reqwest keys its own overrides by host only, while `connect_to` is keyed by host *and*
+//! port, so a client is built per destination port and carries only the `connect_to`
+//! entries for that port. Everything else (timeouts, trust, user agent, no redirects, no
+//! proxy) is the same for every client, so checks see one consistent network.
+
+use super::resolver::{LookupFailure, Resolver};
+use launch_ready_core::settings::{ConnectTo, NetworkSettings};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpStream;
+
+/// The user agent every request sends, naming the tool and its version.
+pub const USER_AGENT: &str = concat!("launch-ready/", env!("CARGO_PKG_VERSION"));
+
+/// Extra trusted roots read from `ca_file`, checked when the settings are loaded so that a
+/// bad file is a configuration error rather than a failed check.
+#[derive(Clone, Default)]
+pub struct ExtraRoots {
+    /// DER of each certificate found in the file.
+    pub der: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for ExtraRoots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ExtraRoots({} certificates)", self.der.len())
+    }
+}
+
+impl ExtraRoots {
+    /// Reads every PEM certificate of `path`; an unreadable file, a file that does not
+    /// parse or one holding no certificate is an error naming the path.
+    pub fn load(path: &Path) -> Result<ExtraRoots, String> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| format!("ca-file `{}` cannot be read: {e}", path.display()))?;
+        let mut reader = std::io::BufReader::new(bytes.as_slice());
+        let mut der = Vec::new();
+        for item in rustls_pemfile::certs(&mut reader) {
+            let cert =
+                item.map_err(|e| format!("ca-file `{}` is not valid PEM: {e}", path.display()))?;
+            der.push(cert.as_ref().to_vec());
+        }
+        if der.is_empty() {
+            return Err(format!(
+                "ca-file `{}` holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)",
+                path.display()
+            ));
+        }
+        for (i, d) in der.iter().enumerate() {
+            reqwest::Certificate::from_der(d).map_err(|e| {
+                format!(
+                    "ca-file `{}`: certificate {} is not a valid X.509 certificate: {e}",
+                    path.display(),
+                    i + 1
+                )
+            })?;
+        }
+        Ok(ExtraRoots { der })
+    }
+}
+
+/// reqwest's DNS hook over the shared resolver, so HTTP requests use the same nameserver
+/// and `resolve` overrides as the DNS checks.
+struct SharedResolve(Arc<Resolver>);
+
+impl Resolve for SharedResolve {
+    fn resolve(&self, name: Name) -> Resolving {
+        let resolver = self.0.clone();
+        Box::pin(async move {
+            let ips = resolver.ips(name.as_str()).await.map_err(|e| match e {
+                LookupFailure::NxDomain => format!("{}: no such domain", name.as_str()),
+                LookupFailure::NoData => format!("{}: no A/AAAA records", name.as_str()),
+                LookupFailure::Failed(m) => format!("{}: {m}", name.as_str()),
+            })?;
+            let addrs: Addrs = Box::new(
+                ips.into_iter()
+                    .map(|ip| SocketAddr::new(ip, 0))
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            );
+            Ok(addrs)
+        })
+    }
+}
+
+/// Builds an HTTP client for requests to `port` (80 for `http://`, 443 for `https://`).
+pub fn http_client(
+    settings: &NetworkSettings,
+    resolver: &Arc<Resolver>,
+    roots: &ExtraRoots,
+    port: u16,
+) -> Result<reqwest::Client, String> {
+    let mut builder = base_builder(settings, resolver, roots)?;
+    for c in settings.connect_to.iter().filter(|c| c.port == port) {
+        builder = builder.resolve(&c.host, c.to);
+    }
+    builder
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// Everything every client shares: timeouts, no redirects, no proxy, the user agent, the
+/// shared resolver and the extra roots.
+fn base_builder(
+    settings: &NetworkSettings,
+    resolver: &Arc<Resolver>,
+    roots: &ExtraRoots,
+) -> Result<reqwest::ClientBuilder, String> {
+    super::install_crypto_provider();
+    let timeout = Duration::from_secs(settings.timeout_secs.max(1));
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .no_proxy()
+        .user_agent(USER_AGENT)
+        .dns_resolver(Arc::new(SharedResolve(resolver.clone())));
+    let mut certs = Vec::with_capacity(roots.der.len());
+    for d in &roots.der {
+        certs.push(reqwest::Certificate::from_der(d).map_err(|e| e.to_string())?);
+    }
+    if !certs.is_empty() {
+        builder = builder.tls_certs_merge(certs);
+    }
+    Ok(builder)
+}
+
+/// One address per `connect_to` host for a client whose requests cross schemes (a
+/// redirect chain from `http://` to `https://`, a page and its assets), since reqwest's
+/// overrides are keyed by host alone. When a host's ports 80 and 443 go to the same
+/// address, that address; when they go to ports 80 and 443 of one IP, that IP with port 0
+/// (each scheme then takes its own port); otherwise the port-443 entry, because HTTPS is
+/// where pages are judged, and only `http://` requests to that host are misdirected.
+pub fn cross_scheme_overrides(connect_to: &[ConnectTo]) -> Vec<(String, SocketAddr)> {
+    let mut hosts: Vec<&str> = connect_to.iter().map(|c| c.host.as_str()).collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    let mut out = Vec::with_capacity(hosts.len());
+    for host in hosts {
+        let plain = connect_target(connect_to, host, 80);
+        let secure = connect_target(connect_to, host, 443);
+        let to = match (plain, secure) {
+            (Some(p), Some(s)) if p == s => p,
+            (Some(p), Some(s)) if p.ip() == s.ip() && p.port() == 80 && s.port() == 443 => {
+                SocketAddr::new(s.ip(), 0)
+            }
+            (_, Some(s)) => s,
+            (Some(p), None) => p,
+            // Entries for other ports only: the per-port clients handle those.
+            (None, None) => continue,
+        };
+        out.push((host.to_string(), to));
+    }
+    out
+}
+
+/// Builds the cross-scheme HTTP client (see `cross_scheme_overrides`): same timeouts,
+/// trust, user agent and resolver as the per-port clients, redirects off.
+pub fn web_client(
+    settings: &NetworkSettings,
+    resolver: &Arc<Resolver>,
+    roots: &ExtraRoots,
+) -> Result<reqwest::Client, String> {
+    let mut builder = base_builder(settings, resolver, roots)?;
+    for (host, to) in cross_scheme_overrides(&settings.connect_to) {
+        builder = builder.resolve(&host, to);
+    }
+    builder
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// The cross-scheme client with certificate verification off: only for reading a page
+/// whose certificate `tls.certificate` already reports as untrusted, so the http family
+/// can still judge its headers and content. Never used to decide trust.
+pub fn unverified_web_client(
+    settings: &NetworkSettings,
+    resolver: &Arc<Resolver>,
+    roots: &ExtraRoots,
+) -> Result<reqwest::Client, String> {
+    let mut builder = base_builder(settings, resolver, roots)?.danger_accept_invalid_certs(true);
+    for (host, to) in cross_scheme_overrides(&settings.connect_to) {
+        builder = builder.resolve(&host, to);
+    }
+    builder
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// The `connect_to` destination for `host:port`, if one is configured.
+pub fn connect_target(connect_to: &[ConnectTo], host: &str, port: u16) -> Option<SocketAddr> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    connect_to
+        .iter()
+        .find(|c| c.port == port && c.host == host)
+        .map(|c| c.to)
+}
+
+/// Opens a TCP connection to `host:port` under the settings' timeout: a `connect_to`
+/// entry wins, else each resolved address is tried in turn.
+pub async fn connect_tcp(
+    settings: &NetworkSettings,
+    resolver: &Resolver,
+    host: &str,
+    port: u16,
+) -> Result<TcpStream, String> {
+    let timeout = Duration::from_secs(settings.timeout_secs.max(1));
+    // An IP literal (`127.0.0.1`, `[::1]`) needs no lookup.
+    let literal = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+        .ok();
+    let addrs: Vec<SocketAddr> = match connect_target(&settings.connect_to, host, port) {
+        Some(a) => vec![a],
+        None if literal.is_some() => literal
+            .map(|ip| SocketAddr::new(ip, port))
+            .into_iter()
+            .collect(),
+        None => resolver
+            .ips(host)
+            .await
+            .map_err(|e| format!("{host}: {e}"))?
+            .into_iter()
+            .map(|ip| SocketAddr::new(ip, port))
+            .collect(),
+    };
+    let mut last = format!("{host}: no address to connect to");
+    for addr in addrs {
+        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+            Ok(Ok(s)) => return Ok(s),
+            Ok(Err(e)) => last = format!("{host}:{port} ({addr}): {e}"),
+            Err(_) => {
+                last = format!(
+                    "{host}:{port} ({addr}): no connection within {} s",
+                    timeout.as_secs()
+                );
+            }
+        }
+    }
+    Err(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(list: &[&str]) -> Vec<ConnectTo> {
+        list.iter().map(|s| s.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn cross_scheme_overrides_pick_one_address_per_host() {
+        let got = cross_scheme_overrides(&entries(&[
+            "same.test:80:127.0.0.1:9000",
+            "same.test:443:127.0.0.1:9000",
+            "std.test:80:10.0.0.5:80",
+            "std.test:443:10.0.0.5:443",
+            "split.test:80:127.0.0.1:8080",
+            "split.test:443:127.0.0.1:8443",
+            "plain.test:80:127.0.0.1:8081",
+            "other.test:8443:127.0.0.1:1",
+        ]));
+        let get = |h: &str| got.iter().find(|(n, _)| n == h).map(|(_, a)| a.to_string());
+        assert_eq!(get("same.test").as_deref(), Some("127.0.0.1:9000"));
+        assert_eq!(get("std.test").as_deref(), Some("10.0.0.5:0"));
+        assert_eq!(get("split.test").as_deref(), Some("127.0.0.1:8443"));
+        assert_eq!(get("plain.test").as_deref(), Some("127.0.0.1:8081"));
+        assert_eq!(get("other.test"), None);
+    }
+}

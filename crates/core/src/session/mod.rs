@@ -1,0 +1,16 @@
+//! Sessions: the data model (`model`) and its persistence (`store`).
+
+pub mod clock;
+mod files;
+pub mod list;
+pub mod migrate;
+pub mod model;
+pub mod monitor_log;
+pub mod naming;
+pub mod persist;
+pub mod redact;
+pub mod rescue;
+pub mod resolve;
+pub mod store;
+
+pub use model::{CheckState, Session};

@@ -1,0 +1,508 @@
+//! What a session file holds: one sprint for one client. Pure data plus small derived
+//! helpers; saving, locking and migration live in `store.rs`.
+
+use crate::finding::{CheckStatus, Finding, Severity};
+use crate::session::monitor_log::MonitorLog;
+use crate::settings::NetworkSettings;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use time::{Duration, OffsetDateTime};
+
+/// Version of the session file format written by this build. Older files are migrated on
+/// load; newer files are refused (never overwritten).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How long a check result counts as current; older results are shown as stale.
+pub const FRESHNESS: Duration = Duration::hours(12);
+
+/// Largest note the note editor accepts (1 MiB of UTF-8). A bigger note is refused with a
+/// message, never cut: notes are for the operator's words, and every change is written to
+/// disk within a second, so an unbounded note would make each save and redraw crawl. A
+/// file that already holds a bigger note still loads; it is shown bounded and cannot be
+/// edited in the TUI.
+pub const MAX_NOTE_BYTES: usize = 1024 * 1024;
+
+/// Evidence entries kept per check (newest first); older runs are dropped.
+pub const EVIDENCE_HISTORY: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    /// File format version (`SCHEMA_VERSION` when written by this build).
+    pub version: u32,
+    /// Short name, also the file stem (`acme-corp`).
+    pub name: String,
+    /// The client's display name.
+    pub client: String,
+    pub runbook: RunbookRef,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    /// Hour 0 of the 48-hour sprint.
+    #[serde(with = "time::serde::rfc3339")]
+    pub sprint_start: OffsetDateTime,
+    pub targets: Targets,
+    #[serde(default)]
+    pub network: NetworkSettings,
+    /// Per-check state keyed by the runbook's check id.
+    #[serde(default)]
+    pub checks: BTreeMap<String, CheckState>,
+    /// Free-form sprint journal, oldest first.
+    #[serde(default)]
+    pub journal: Vec<JournalEntry>,
+    /// Go / no-go decisions taken, oldest first.
+    #[serde(default)]
+    pub decisions: Vec<Decision>,
+    /// Names of the credentials this session uses (values live in the OS keyring only).
+    #[serde(default)]
+    pub credentials: Vec<String>,
+    /// Where the operator was, restored on reopen.
+    #[serde(default)]
+    pub ui: UiState,
+    /// Risks the operator accepted (with reason and owner): they stay listed but no longer
+    /// decide the verdict. Removing an entry reverses the acceptance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accepted: Vec<AcceptedRisk>,
+    /// Stretches of wall-clock time that do not count toward the 48 sprint hours (nights),
+    /// oldest first; the last may still be open.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pauses: Vec<Pause>,
+    /// Uptime history of the monitored URLs and the alert drills, bounded.
+    #[serde(default, skip_serializing_if = "MonitorLog::is_empty")]
+    pub monitor: MonitorLog,
+}
+
+/// A risk the operator accepted instead of fixing before launch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptedRisk {
+    /// The risk's key: its finding code, or `check:<id>` for a check left unpassed
+    /// (see `verdict::Risk::key`).
+    pub key: String,
+    /// The target the finding is about (empty for an unpassed check).
+    #[serde(default)]
+    pub target: String,
+    pub reason: String,
+    /// Who owns the risk from now on.
+    pub owner: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// Sprint time that does not count (the clock is paused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pause {
+    #[serde(with = "time::serde::rfc3339")]
+    pub from: OffsetDateTime,
+    /// `None` while the pause is still running.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub until: Option<OffsetDateTime>,
+}
+
+/// Which runbook the session follows, and the hash of its text when the session began.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunbookRef {
+    pub id: String,
+    pub hash: String,
+    /// The file the runbook was loaded from, when it was given by path rather than being
+    /// bundled or in the user runbooks folder, so the session can find it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathBuf>,
+}
+
+/// What the checks run against.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// Registrable apex domain (`example.com`).
+    pub apex: String,
+    /// Role hosts: www, app, api, admin, staging, …
+    #[serde(default)]
+    pub hosts: Vec<HostTarget>,
+    /// Key routes to probe (paths on the canonical host, or full URLs).
+    #[serde(default)]
+    pub routes: Vec<Route>,
+    #[serde(default)]
+    pub repo: Option<PathBuf>,
+    #[serde(default)]
+    pub build_dir: Option<PathBuf>,
+    #[serde(default)]
+    pub env_files: Vec<EnvFile>,
+    /// Name of the credential holding the alert webhook URL.
+    #[serde(default)]
+    pub alert_route: Option<String>,
+    /// DKIM selectors to look up besides the common ones.
+    #[serde(default)]
+    pub dkim_selectors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostTarget {
+    pub role: String,
+    pub host: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    pub name: String,
+    /// A path (`/login`) on the canonical host, or a full URL.
+    pub path: String,
+    #[serde(default = "default_method")]
+    pub method: String,
+    /// Extra request headers (not secret: an auth header goes in `auth`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<RouteHeader>,
+    /// Request body sent with the route (a login form, a JSON write).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Which p95 budget applies; by default GET/HEAD/OPTIONS are reads, the rest writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<RouteBudget>,
+    /// An auth header whose value is a keyring credential: only its name is stored here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<RouteAuth>,
+}
+
+impl Default for Route {
+    fn default() -> Self {
+        Route {
+            name: String::new(),
+            path: String::new(),
+            method: default_method(),
+            headers: Vec::new(),
+            body: None,
+            budget: None,
+            auth: None,
+        }
+    }
+}
+
+/// One extra header of a route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteHeader {
+    pub name: String,
+    pub value: String,
+}
+
+/// The budget a route is judged against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RouteBudget {
+    /// The runbook's read budget (`target.p95_read_ms`).
+    Read,
+    /// The runbook's write budget (`target.p95_write_ms`).
+    Write,
+    /// Its own p95 budget, in milliseconds.
+    P95Ms(u32),
+}
+
+/// An auth header of a route, its value read from the keyring when the check runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteAuth {
+    /// Header name (`authorization` when not given).
+    #[serde(default = "default_auth_header")]
+    pub header: String,
+    /// Name of the keyring credential holding the header's value.
+    pub credential: String,
+}
+
+fn default_auth_header() -> String {
+    "authorization".into()
+}
+
+fn default_method() -> String {
+    "GET".into()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvFile {
+    /// Environment name (`production`, `staging`, `example`).
+    pub environment: String,
+    pub path: PathBuf,
+}
+
+/// The state of one checklist item.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckState {
+    pub status: CheckStatus,
+    #[serde(default)]
+    pub note: String,
+    /// Why the check was skipped, when it was.
+    #[serde(default)]
+    pub skip_reason: Option<String>,
+    /// The operator's severity for this check's findings and for it being unpassed.
+    #[serde(default)]
+    pub severity_override: Option<Severity>,
+    /// Automated results, newest first, at most `EVIDENCE_HISTORY`.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub updated_at: Option<OffsetDateTime>,
+}
+
+impl CheckState {
+    pub fn latest(&self) -> Option<&Evidence> {
+        self.evidence.first()
+    }
+
+    /// Records a new run, newest first, trimming history.
+    pub fn push_evidence(&mut self, ev: Evidence) {
+        self.evidence.insert(0, ev);
+        self.evidence.truncate(EVIDENCE_HISTORY);
+    }
+
+    /// True when the latest result is older than the freshness window.
+    pub fn is_stale(&self, now: OffsetDateTime) -> bool {
+        self.latest().is_some_and(|e| now - e.at > FRESHNESS)
+    }
+}
+
+/// One automated run of a check: the results for each target it ran against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub duration_ms: u64,
+    pub status: CheckStatus,
+    pub summary: String,
+    pub results: Vec<CheckOutcome>,
+}
+
+impl Evidence {
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.results.iter().flat_map(|r| r.findings.iter())
+    }
+}
+
+/// The result of one check against one target; the same shape as one element of the
+/// headless JSON `results` array.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckOutcome {
+    /// Engine check name (`tls.certificate`).
+    pub check: String,
+    pub family: String,
+    pub target: String,
+    pub status: CheckStatus,
+    pub duration_ms: u64,
+    pub summary: String,
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub evidence: serde_json::Value,
+    /// For a check skipped because its precondition failed: the finding code that explains
+    /// it (`dns.unresolvable` for a host with no address). `tls.*` means any certificate
+    /// finding on the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explained_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalEntry {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub text: String,
+    /// What wrote the entry: the operator, or the app recording an event.
+    #[serde(default, skip_serializing_if = "JournalKind::is_note")]
+    pub kind: JournalKind,
+}
+
+/// The source of a journal entry; everything but `Note` is recorded automatically and
+/// feeds the handover pack's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum JournalKind {
+    /// Typed by the operator.
+    #[default]
+    Note,
+    /// A check's status changed.
+    Status,
+    /// A check or batch ran, with its outcome.
+    Run,
+    /// A go / no-go decision was recorded.
+    Decision,
+    /// A risk was accepted or an acceptance withdrawn.
+    Acceptance,
+    /// The sprint clock was started, moved, paused or resumed.
+    Clock,
+}
+
+impl JournalKind {
+    pub fn is_note(&self) -> bool {
+        *self == JournalKind::Note
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Every check ran or was answered, and no blocker is open.
+    Go,
+    /// A blocker is open.
+    NoGo,
+    /// No blocker found, but some check did not run, could not run, or is not answered:
+    /// a go would be claimed on checks that were not made.
+    Incomplete,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Go => "go",
+            Verdict::NoGo => "no-go",
+            Verdict::Incomplete => "incomplete",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub verdict: Verdict,
+    pub reason: String,
+}
+
+/// The screens of the TUI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Screen {
+    #[default]
+    Checklist,
+    Timeline,
+    Risks,
+    Targets,
+    Monitor,
+}
+
+/// Where the operator was; restored when the session is reopened.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiState {
+    #[serde(default)]
+    pub screen: Screen,
+    #[serde(default)]
+    pub stage: usize,
+    #[serde(default)]
+    pub check: usize,
+    #[serde(default)]
+    pub presenter: bool,
+    /// The journal entry being typed, kept on every clock tick so a killed process does
+    /// not lose it; empty when no entry is in progress (and then not written at all).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub journal_draft: String,
+}
+
+impl Session {
+    /// A fresh session for `runbook`, starting the sprint clock at `now`.
+    pub fn new(
+        name: &str,
+        client: &str,
+        runbook: &crate::runbook::Loaded,
+        targets: Targets,
+        now: OffsetDateTime,
+    ) -> Session {
+        let runbook = RunbookRef {
+            id: runbook.runbook.id.clone(),
+            hash: runbook.hash.clone(),
+            path: match &runbook.origin {
+                crate::runbook::Origin::File(p) => Some(p.clone()),
+                crate::runbook::Origin::Bundled(_) => None,
+            },
+        };
+        Session::blank(name, client, runbook, targets, now)
+    }
+
+    /// A bare session for unit tests: no targets, no checks, every clock at `now`.
+    #[cfg(test)]
+    pub(crate) fn for_test(
+        name: &str,
+        client: &str,
+        runbook_id: &str,
+        now: OffsetDateTime,
+    ) -> Session {
+        let runbook = RunbookRef {
+            id: runbook_id.into(),
+            hash: "sha256:00".into(),
+            path: None,
+        };
+        Session::blank(name, client, runbook, Targets::default(), now)
+    }
+
+    /// A session with nothing done yet: every clock at `now`, every list empty.
+    fn blank(
+        name: &str,
+        client: &str,
+        runbook: RunbookRef,
+        targets: Targets,
+        now: OffsetDateTime,
+    ) -> Session {
+        Session {
+            version: SCHEMA_VERSION,
+            name: name.to_string(),
+            client: client.to_string(),
+            runbook,
+            created_at: now,
+            updated_at: now,
+            sprint_start: now,
+            targets,
+            network: NetworkSettings::default(),
+            checks: BTreeMap::new(),
+            journal: Vec::new(),
+            decisions: Vec::new(),
+            credentials: Vec::new(),
+            ui: UiState::default(),
+            accepted: Vec::new(),
+            pauses: Vec::new(),
+            monitor: Default::default(),
+        }
+    }
+
+    pub fn state(&self, check_id: &str) -> Option<&CheckState> {
+        self.checks.get(check_id)
+    }
+
+    pub fn state_mut(&mut self, check_id: &str) -> &mut CheckState {
+        self.checks.entry(check_id.to_string()).or_default()
+    }
+
+    pub fn status(&self, check_id: &str) -> CheckStatus {
+        self.checks
+            .get(check_id)
+            .map_or(CheckStatus::Todo, |s| s.status)
+    }
+
+    /// Whole sprint hours gone, pauses left out (may exceed 48, never negative).
+    pub fn sprint_hour(&self, now: OffsetDateTime) -> i64 {
+        super::clock::elapsed(self.sprint_start, &self.pauses, now).whole_hours()
+    }
+
+    /// The sprint clock at `now` ("hour 13 of 48", "over by 3h").
+    pub fn clock(&self, now: OffsetDateTime) -> super::clock::Reading {
+        super::clock::read(self.sprint_start, &self.pauses, now)
+    }
+
+    /// Every host of the session: the apex, then each role host, without repeats.
+    pub fn hosts(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for h in std::iter::once(self.targets.apex.as_str())
+            .chain(self.targets.hosts.iter().map(|h| h.host.as_str()))
+        {
+            if !h.is_empty() && !out.contains(&h) {
+                out.push(h);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,374 @@
+//! Network settings shared by every check family, and the parsers for their curl-like
+//! command-line forms. Pure: the resolver and clients built from these live in the engine.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::str::FromStr;
+
+pub const DEFAULT_TIMEOUT_SECS: u64 = 5;
+pub const DEFAULT_CONCURRENCY: usize = 16;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSettings {
+    /// Resolver to use instead of the system one (UDP with TCP fallback).
+    #[serde(default)]
+    pub nameserver: Option<Nameserver>,
+    /// `HOST:ADDR` overrides, as curl's `--resolve` (without a port).
+    #[serde(default)]
+    pub resolve: Vec<ResolveOverride>,
+    /// `HOST:PORT:ADDR:PORT` overrides, as curl's `--connect-to`.
+    #[serde(default)]
+    pub connect_to: Vec<ConnectTo>,
+    /// Extra trusted roots (PEM), added to the OS trust store.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Timeout for each network operation, in seconds.
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+    /// Checks in flight at once.
+    #[serde(default = "default_concurrency")]
+    pub concurrency: usize,
+    /// Base URL of the Cloudflare API v4 (the public one when unset); the demo session
+    /// points it at the lab's fake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudflare_api: Option<String>,
+}
+
+fn default_timeout() -> u64 {
+    DEFAULT_TIMEOUT_SECS
+}
+
+fn default_concurrency() -> usize {
+    DEFAULT_CONCURRENCY
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        NetworkSettings {
+            nameserver: None,
+            resolve: Vec::new(),
+            connect_to: Vec::new(),
+            ca_file: None,
+            timeout_secs: DEFAULT_TIMEOUT_SECS,
+            concurrency: DEFAULT_CONCURRENCY,
+            cloudflare_api: None,
+        }
+    }
+}
+
+/// Reads a Cloudflare API base URL (`--cloudflare-api`, the targets screen): an http or
+/// https URL with a host, kept without its trailing slash.
+pub fn parse_cloudflare_api(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let url = url::Url::parse(t).map_err(|e| format!("`{t}` is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("`{t}` must be an http or https URL with a host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("the Cloudflare API URL must not carry credentials".into());
+    }
+    Ok(t.trim_end_matches('/').to_string())
+}
+
+/// A nameserver address; port 53 when none is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Nameserver(pub SocketAddr);
+
+impl FromStr for Nameserver {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if let Ok(sa) = s.parse::<SocketAddr>() {
+            return Ok(Nameserver(sa));
+        }
+        if let Ok(ip) = s
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+        {
+            return Ok(Nameserver(SocketAddr::new(ip, 53)));
+        }
+        Err(format!(
+            "nameserver `{s}` is not an IP address or IP:PORT (e.g. 127.0.0.1:5353)"
+        ))
+    }
+}
+
+impl TryFrom<String> for Nameserver {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl From<Nameserver> for String {
+    fn from(n: Nameserver) -> String {
+        n.to_string()
+    }
+}
+
+impl fmt::Display for Nameserver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// `HOST:ADDR`: connect to ADDR whenever HOST is resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ResolveOverride {
+    pub host: String,
+    pub addr: IpAddr,
+}
+
+impl FromStr for ResolveOverride {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (host, addr) = s
+            .split_once(':')
+            .ok_or_else(|| format!("resolve override `{s}` must be HOST:ADDR"))?;
+        let host = normalize_host(host)?;
+        let addr = parse_bracketed_ip(addr)
+            .ok_or_else(|| format!("resolve override `{s}`: `{addr}` is not an IP address"))?;
+        Ok(ResolveOverride { host, addr })
+    }
+}
+
+impl TryFrom<String> for ResolveOverride {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl From<ResolveOverride> for String {
+    fn from(r: ResolveOverride) -> String {
+        r.to_string()
+    }
+}
+
+impl fmt::Display for ResolveOverride {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.addr {
+            IpAddr::V6(a) => write!(f, "{}:[{a}]", self.host),
+            IpAddr::V4(a) => write!(f, "{}:{a}", self.host),
+        }
+    }
+}
+
+/// `HOST:PORT:ADDR:PORT`: a connection to HOST:PORT goes to ADDR:PORT instead, while TLS
+/// and the Host header still name HOST.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ConnectTo {
+    pub host: String,
+    pub port: u16,
+    pub to: SocketAddr,
+}
+
+impl FromStr for ConnectTo {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || {
+            format!(
+                "connect-to `{s}` must be HOST:PORT:ADDR:PORT (e.g. example.com:443:127.0.0.1:8443)"
+            )
+        };
+        let (host, rest) = s.split_once(':').ok_or_else(bad)?;
+        let (port, to) = rest.split_once(':').ok_or_else(bad)?;
+        let host = normalize_host(host)?;
+        let port = port
+            .parse::<u16>()
+            .map_err(|_| format!("connect-to `{s}`: `{port}` is not a port"))?;
+        let (addr, to_port) = to.rsplit_once(':').ok_or_else(bad)?;
+        let addr = parse_bracketed_ip(addr)
+            .ok_or_else(|| format!("connect-to `{s}`: `{addr}` is not an IP address"))?;
+        let to_port = to_port
+            .parse::<u16>()
+            .map_err(|_| format!("connect-to `{s}`: `{to_port}` is not a port"))?;
+        Ok(ConnectTo {
+            host,
+            port,
+            to: SocketAddr::new(addr, to_port),
+        })
+    }
+}
+
+impl TryFrom<String> for ConnectTo {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl From<ConnectTo> for String {
+    fn from(c: ConnectTo) -> String {
+        c.to_string()
+    }
+}
+
+impl fmt::Display for ConnectTo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.to {
+            SocketAddr::V6(a) => write!(f, "{}:{}:[{}]:{}", self.host, self.port, a.ip(), a.port()),
+            SocketAddr::V4(a) => write!(f, "{}:{}:{}:{}", self.host, self.port, a.ip(), a.port()),
+        }
+    }
+}
+
+/// An IP address, IPv6 optionally in brackets as curl writes it (`[::1]`), so the forms
+/// users copy from curl commands parse as they are.
+fn parse_bracketed_ip(text: &str) -> Option<IpAddr> {
+    text.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()
+}
+
+/// Checks a host name and returns it lowercased without a trailing dot. Rejects empty
+/// labels, labels over 63 bytes, names over 253 bytes, characters outside LDH (plus `_`
+/// for service labels such as `_dmarc`), and leading or trailing hyphens.
+pub fn normalize_host(host: &str) -> Result<String, String> {
+    // Quoted with control characters escaped, so a bad value cannot drive the terminal
+    // that shows the error.
+    let quoted = host.escape_debug().to_string();
+    let h = host.trim().trim_end_matches('.').to_lowercase();
+    if h.is_empty() {
+        return Err("a host name is empty".into());
+    }
+    let h = if h.is_ascii() {
+        h
+    } else {
+        to_ascii_name(&h).ok_or_else(|| {
+            format!("host name `{quoted}` is not a valid internationalised domain name")
+        })?
+    };
+    if h.len() > 253 {
+        return Err(format!(
+            "host name `{quoted}` is longer than 253 characters"
+        ));
+    }
+    if h.parse::<IpAddr>().is_ok() {
+        return Err(format!("`{quoted}` is an IP address, not a host name"));
+    }
+    for label in h.split('.') {
+        if label.is_empty() {
+            return Err(format!("host name `{quoted}` has an empty label"));
+        }
+        if label.len() > 63 {
+            return Err(format!(
+                "host name `{quoted}` has a label longer than 63 characters"
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!(
+                "host name `{quoted}`: label `{}` starts or ends with `-`",
+                label.escape_debug()
+            ));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(format!(
+                "host name `{quoted}` contains `{}`, which is not allowed",
+                c.escape_debug()
+            ));
+        }
+    }
+    Ok(h)
+}
+
+/// The ASCII (punycode) form of an internationalised name, as DNS and TLS see it; `None`
+/// when the name is not valid under IDNA.
+fn to_ascii_name(name: &str) -> Option<String> {
+    if name.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
+    // The URL parser applies IDNA (UTS #46) to the host; the label checks that follow in
+    // `normalize_host` still apply to what it gives back.
+    let url = url::Url::parse(&format!("http://{name}/")).ok()?;
+    url.host_str().map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cloudflare_api_urls_are_http_with_a_host_and_no_credentials() {
+        assert_eq!(
+            parse_cloudflare_api(" http://127.0.0.1:8080/client/v4/ ").unwrap(),
+            "http://127.0.0.1:8080/client/v4"
+        );
+        assert!(parse_cloudflare_api("ftp://api.example/").is_err());
+        assert!(parse_cloudflare_api("not a url").is_err());
+        let e = parse_cloudflare_api("https://user:pw@api.example/").unwrap_err();
+        assert!(!e.contains("pw"), "{e}");
+    }
+
+    #[test]
+    fn nameserver_forms() {
+        assert_eq!("127.0.0.1".parse::<Nameserver>().unwrap().0.port(), 53);
+        assert_eq!(
+            "127.0.0.1:5353".parse::<Nameserver>().unwrap().0.port(),
+            5353
+        );
+        assert_eq!("[::1]:5353".parse::<Nameserver>().unwrap().0.port(), 5353);
+        assert!("ns.example.com".parse::<Nameserver>().is_err());
+    }
+
+    #[test]
+    fn connect_to_round_trips() {
+        let c: ConnectTo = "Example.com:443:127.0.0.1:8443".parse().unwrap();
+        assert_eq!(c.host, "example.com");
+        assert_eq!(c.to.port(), 8443);
+        assert_eq!(c.to_string(), "example.com:443:127.0.0.1:8443");
+        let c6: ConnectTo = "a.test:443:[::1]:9443".parse().unwrap();
+        assert_eq!(c6.to_string().parse::<ConnectTo>().unwrap(), c6);
+        assert!("a.test:443:127.0.0.1".parse::<ConnectTo>().is_err());
+        assert!("a.test:99999:127.0.0.1:1".parse::<ConnectTo>().is_err());
+    }
+
+    #[test]
+    fn resolve_override_parses() {
+        let r: ResolveOverride = "www.a.test:10.0.0.1".parse().unwrap();
+        assert_eq!(r.to_string(), "www.a.test:10.0.0.1");
+        assert!("www.a.test".parse::<ResolveOverride>().is_err());
+        assert!("www.a.test:nope".parse::<ResolveOverride>().is_err());
+    }
+
+    #[test]
+    fn host_validation() {
+        assert_eq!(
+            normalize_host("WWW.Example.COM.").unwrap(),
+            "www.example.com"
+        );
+        assert!(normalize_host("exa mple.com").is_err());
+        assert!(normalize_host("a..b").is_err());
+        assert!(normalize_host("-a.com").is_err());
+        assert!(normalize_host(&"a".repeat(64)).is_err());
+        assert!(normalize_host("127.0.0.1").is_err());
+        assert!(normalize_host("").is_err());
+    }
+
+    #[test]
+    fn international_names_become_punycode() {
+        assert_eq!(
+            normalize_host("Bücher.Example").unwrap(),
+            "xn--bcher-kva.example"
+        );
+        assert!(normalize_host("bü cher.example").is_err());
+    }
+
+    #[test]
+    fn errors_escape_control_characters_of_the_bad_value() {
+        let err = normalize_host("a\u{1b}[31m.com").unwrap_err();
+        assert!(!err.contains('\u{1b}'), "{err:?}");
+        assert!(err.contains("a\\u{1b}[31m.com"), "{err:?}");
+    }
+}

@@ -1,0 +1,757 @@
+//! The go / no-go / incomplete rules and the risk list. Pure: a function of the runbook,
+//! the session and the clock, so the TUI, the headless command and the report agree by
+//! construction (headless `check` records its results into a session and calls `assess`).
+//!
+//! Rules:
+//! - Open findings come from the latest evidence of each automated check that is not
+//!   skipped; the operator's severity override on the check replaces the findings' severity.
+//! - A check that is not done is itself a risk at the check's severity. An automated check
+//!   not run, that could not run or that this build does not have is marked `unchecked`;
+//!   so is a target skipped because a precondition failed when no open finding explains
+//!   it (a host with no address, with `dns.unresolvable` not reported because DNS was not
+//!   checked), and a page read over an unverified connection when no certificate finding
+//!   on its host says why.
+//! - No-go when any open finding is a blocker, or a blocker-severity check is not passed
+//!   (a manual check not answered, or any check marked failed or blocked by hand).
+//! - Otherwise incomplete when any risk is unchecked: a go is only said on checks made.
+//! - Risks are ranked by severity, then stage order, then runbook order.
+//! - A risk the operator accepted (with reason and owner) moves to `accepted`: it no
+//!   longer decides the verdict. Something not checked cannot be accepted — a go is never
+//!   said on checks that were not made.
+
+use crate::finding::{CheckStatus, Severity};
+use crate::runbook::{Run, Runbook};
+use crate::session::Session;
+use crate::session::model::{AcceptedRisk, CheckOutcome, CheckState, Verdict};
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+
+/// One entry of the risk list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Risk {
+    pub severity: Severity,
+    pub stage: usize,
+    pub check_id: String,
+    pub check_title: String,
+    /// Finding code, or `None` when the risk is the check itself being unpassed.
+    pub code: Option<String>,
+    /// Target the finding is about (empty for unpassed checks).
+    pub target: String,
+    pub message: String,
+    /// The evidence behind it is older than the freshness window.
+    pub stale: bool,
+    /// The risk is that something was not checked (not run, could not run, not
+    /// answered), not a defect found.
+    pub unchecked: bool,
+    /// Other checks that report the same defect (same code on the same target): one
+    /// defect is one risk however many checks see it.
+    pub also_in: Vec<String>,
+    /// When the evidence behind it was taken (older risks rank first within a severity
+    /// and stage).
+    pub since: Option<OffsetDateTime>,
+}
+
+impl Risk {
+    /// What an acceptance names: the finding code, or `check:<id>` for a check left
+    /// unpassed.
+    pub fn key(&self) -> String {
+        match &self.code {
+            Some(code) => code.clone(),
+            None => format!("check:{}", self.check_id),
+        }
+    }
+
+    /// Whether the operator may accept this risk: defects and unanswered manual checks
+    /// may be, something not checked may not.
+    pub fn acceptable(&self) -> bool {
+        !self.unchecked
+    }
+
+    /// Whether `acceptance` is about this risk.
+    pub fn accepted_by(&self, acceptance: &AcceptedRisk) -> bool {
+        self.acceptable() && acceptance.key == self.key() && acceptance.target == self.target
+    }
+}
+
+/// The verdict with the risks that decide it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub verdict: Verdict,
+    /// Open risks, ranked.
+    pub risks: Vec<Risk>,
+    /// Risks the operator accepted, ranked like `risks`, each with its acceptance.
+    pub accepted: Vec<(Risk, AcceptedRisk)>,
+    /// Plain-language reasons for the verdict (the blockers, what was not checked, or why
+    /// it is a go).
+    pub reasons: Vec<String>,
+}
+
+impl Assessment {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.risks.iter().filter(|r| r.severity == severity).count()
+    }
+}
+
+/// One check's open risks at one severity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskGroup<'a> {
+    /// The first (highest-ranked) risk of the group; it speaks for the others.
+    pub risk: &'a Risk,
+    /// The distinct targets the group's findings are about, in list order.
+    pub targets: Vec<&'a str>,
+    /// Any evidence behind the group is older than the freshness window.
+    pub stale: bool,
+}
+
+impl RiskGroup<'_> {
+    /// " — 3 hosts" (or URLs, or targets when they are mixed) when the group touches more
+    /// than one target; empty otherwise.
+    pub fn affected(&self) -> String {
+        let n = self.targets.len();
+        if n < 2 {
+            return String::new();
+        }
+        let urls = self.targets.iter().filter(|t| t.contains("://")).count();
+        let paths = self.targets.iter().filter(|t| t.contains('/')).count();
+        let noun = if urls == n {
+            "URLs"
+        } else if paths == 0 {
+            "hosts"
+        } else {
+            "targets"
+        };
+        format!(" — {n} {noun}")
+    }
+}
+
+/// Folds `risks` to one entry per check and severity, keeping the list's ranking (the
+/// position of each group's first risk).
+pub fn group_risks(risks: &[Risk]) -> Vec<RiskGroup<'_>> {
+    let mut groups: Vec<RiskGroup<'_>> = Vec::new();
+    for risk in risks {
+        let same = groups
+            .iter_mut()
+            .find(|g| g.risk.check_id == risk.check_id && g.risk.severity == risk.severity);
+        let group = match same {
+            Some(g) => g,
+            None => {
+                groups.push(RiskGroup {
+                    risk,
+                    targets: Vec::new(),
+                    stale: false,
+                });
+                let last = groups.len() - 1;
+                &mut groups[last]
+            }
+        };
+        group.stale |= risk.stale;
+        if !risk.target.is_empty() && !group.targets.contains(&risk.target.as_str()) {
+            group.targets.push(&risk.target);
+        }
+    }
+    groups
+}
+
+/// Adds a defect found by a check, or folds it into the risk already listed for the same
+/// code on the same target (keeping the worse severity and naming the other check).
+fn add_defect(risks: &mut Vec<Risk>, new: Risk) {
+    let same = risks
+        .iter_mut()
+        .find(|r| !r.unchecked && r.code == new.code && r.target == new.target);
+    match same {
+        Some(existing) => {
+            if new.check_title != existing.check_title
+                && !existing.also_in.contains(&new.check_title)
+            {
+                existing.also_in.push(new.check_title.clone());
+            }
+            if new.severity < existing.severity {
+                existing.severity = new.severity;
+            }
+        }
+        None => risks.push(new),
+    }
+}
+
+/// The reasons for a verdict: one line per check and code (or per check for risks without
+/// a code), naming the targets, so ten hosts with one defect read as one line.
+fn grouped_reasons(risks: &[&Risk]) -> Vec<String> {
+    let mut groups: Vec<(&str, Option<&str>, Vec<&Risk>)> = Vec::new();
+    for r in risks {
+        match groups
+            .iter_mut()
+            .find(|(title, code, _)| *title == r.check_title && *code == r.code.as_deref())
+        {
+            Some((_, _, members)) => members.push(r),
+            None => groups.push((&r.check_title, r.code.as_deref(), vec![r])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(title, code, members)| {
+            let first = members[0];
+            let targets: Vec<&str> = members
+                .iter()
+                .map(|m| m.target.as_str())
+                .filter(|t| !t.is_empty())
+                .collect();
+            let on = match targets.as_slice() {
+                [] => String::new(),
+                [one] => format!(" on {one}"),
+                [one, rest @ ..] => format!(" on {one} and {} more", rest.len()),
+            };
+            match code {
+                Some(code) if members.len() == 1 => {
+                    format!("{title}: {code}{on} — {}", first.message)
+                }
+                Some(code) => format!("{title}: {code}{on}"),
+                None if members.len() == 1 => format!("{title}{on}: {}", first.message),
+                None => format!("{title}{on}: {}", first.message),
+            }
+        })
+        .collect()
+}
+
+/// The operator skipped the check (with a reason), as opposed to a run whose every
+/// target was skipped: only the first takes the check out of the verdict.
+fn skipped_by_operator(state: &CheckState) -> bool {
+    state.status == CheckStatus::Skipped
+        && (state.skip_reason.is_some() || state.latest().is_none())
+}
+
+/// The host a result's target names: the host of a URL, else the target itself.
+fn host_of(target: &str) -> &str {
+    let rest = target
+        .strip_prefix("https://")
+        .or_else(|| target.strip_prefix("http://"));
+    match rest {
+        Some(r) => r.split(['/', ':', '?', '#']).next().unwrap_or(r),
+        None => target,
+    }
+}
+
+/// Whether an open finding explains a result skipped for a failed precondition: a finding
+/// of that code (any `tls.` finding for `tls.*`) on the same host.
+fn explained(result: &CheckOutcome, code: &str, findings: &[(String, String)]) -> bool {
+    let host = host_of(&result.target);
+    findings.iter().any(|(c, target)| {
+        let code_matches = match code.strip_suffix('*') {
+            Some(prefix) => c.starts_with(prefix),
+            None => c == code,
+        };
+        code_matches && host_of(target) == host
+    })
+}
+
+pub fn assess(runbook: &Runbook, session: &Session, now: OffsetDateTime) -> Assessment {
+    assess_with(runbook, &session.checks, &session.accepted, now)
+}
+
+/// `assess` over the check states alone, with nothing accepted.
+pub fn assess_states(
+    runbook: &Runbook,
+    states: &BTreeMap<String, CheckState>,
+    now: OffsetDateTime,
+) -> Assessment {
+    assess_with(runbook, states, &[], now)
+}
+
+/// `assess` over check states and the operator's acceptances: what headless `check`
+/// records its results in.
+pub fn assess_with(
+    runbook: &Runbook,
+    states: &BTreeMap<String, CheckState>,
+    acceptances: &[AcceptedRisk],
+    now: OffsetDateTime,
+) -> Assessment {
+    let mut risks = Vec::new();
+    // Every open finding by (code, target), for explaining skipped preconditions.
+    let mut open_findings: Vec<(String, String)> = Vec::new();
+    for (_, check) in runbook.checks() {
+        let state = states.get(&check.id);
+        if state.is_some_and(skipped_by_operator) {
+            continue;
+        }
+        if let Some(ev) = state.and_then(|s| s.latest()) {
+            for r in &ev.results {
+                for f in &r.findings {
+                    open_findings.push((f.code.clone(), r.target.clone()));
+                }
+            }
+        }
+    }
+    for (stage, check) in runbook.checks() {
+        let state = states.get(&check.id);
+        let status = state.map_or(CheckStatus::Todo, |s| s.status);
+        let override_sev = state.and_then(|s| s.severity_override);
+        if state.is_some_and(skipped_by_operator) {
+            continue;
+        }
+        let stale = state.is_some_and(|s| s.is_stale(now));
+        let since = state.and_then(|s| s.latest()).map(|e| e.at);
+        let risk = |severity, code: Option<String>, target: String, message, unchecked| Risk {
+            severity,
+            stage,
+            check_id: check.id.clone(),
+            check_title: check.title.clone(),
+            code,
+            target,
+            message,
+            stale,
+            unchecked,
+            also_in: Vec::new(),
+            since,
+        };
+        let mut unchecked_results = 0;
+        if let (Run::Auto { .. }, Some(ev)) = (&check.run, state.and_then(|s| s.latest())) {
+            for r in &ev.results {
+                for f in &r.findings {
+                    let severity = override_sev.unwrap_or(f.severity);
+                    // Info findings are facts (the DNS provider, the edge in front), not
+                    // risks.
+                    if severity == Severity::Info {
+                        continue;
+                    }
+                    add_defect(
+                        &mut risks,
+                        risk(
+                            severity,
+                            Some(f.code.clone()),
+                            r.target.clone(),
+                            f.message.clone(),
+                            false,
+                        ),
+                    );
+                }
+                let unverified = r
+                    .evidence
+                    .get("unverified_certificate")
+                    .and_then(|w| w.as_str());
+                let not_checked = match (r.status, &r.explained_by) {
+                    (CheckStatus::Error, _) => Some(format!("could not run: {}", r.summary)),
+                    // Read over an unverified connection: fine when a certificate finding
+                    // on the host says why, a blind spot when none does.
+                    _ if unverified.is_some() && !explained(r, "tls.*", &open_findings) => {
+                        Some(format!(
+                            "the certificate is not trusted ({}) and no certificate check reports it",
+                            unverified.unwrap_or_default()
+                        ))
+                    }
+                    (CheckStatus::Skipped, Some(code)) if !explained(r, code, &open_findings) => {
+                        Some(format!(
+                            "not checked: {} (and no {code} finding is open to explain it)",
+                            r.summary
+                        ))
+                    }
+                    _ => None,
+                };
+                if let Some(message) = not_checked {
+                    unchecked_results += 1;
+                    risks.push(risk(
+                        override_sev.unwrap_or(check.severity),
+                        None,
+                        r.target.clone(),
+                        message,
+                        true,
+                    ));
+                }
+            }
+        }
+        // A failed automated check is already represented by its findings, and one that
+        // errored by its results.
+        let explained_by_results = (status == CheckStatus::Fail
+            && risks.iter().any(|r| r.check_id == check.id && !r.unchecked))
+            || (status == CheckStatus::Error && unchecked_results > 0);
+        let open = !(status.is_done() || explained_by_results);
+        if open {
+            // A manual check not answered is a risk, and a no-go when it is a blocker;
+            // an automated check not run (or not runnable) is something not checked.
+            let manual = matches!(check.run, Run::Manual { .. });
+            let (message, unchecked) = match (status, &check.run) {
+                (CheckStatus::Todo, Run::Manual { .. }) => ("not answered yet".to_string(), false),
+                (CheckStatus::Todo, Run::Auto { kind, .. }) if !kind.0.profile.built => (
+                    format!("{} is not available in this build", kind.0.name),
+                    true,
+                ),
+                (CheckStatus::Todo, Run::Auto { .. }) => ("not run yet".to_string(), true),
+                (CheckStatus::Running, _) => ("running".to_string(), !manual),
+                (CheckStatus::Error, _) => ("the check could not run".to_string(), !manual),
+                (CheckStatus::Blocked, _) => ("blocked: waiting on someone".to_string(), false),
+                (CheckStatus::Fail, _) => ("marked failed".to_string(), false),
+                (s, _) => (s.as_str().to_string(), !manual),
+            };
+            risks.push(risk(
+                override_sev.unwrap_or(check.severity),
+                None,
+                String::new(),
+                message,
+                unchecked,
+            ));
+        }
+    }
+    // Stable sort keeps runbook order within equal severity, stage and age.
+    risks.sort_by_key(|r| (r.severity, r.stage, r.since));
+    let mut accepted = Vec::new();
+    risks.retain(|r| match acceptances.iter().find(|a| r.accepted_by(a)) {
+        Some(a) => {
+            accepted.push((r.clone(), a.clone()));
+            false
+        }
+        None => true,
+    });
+
+    let blockers: Vec<&Risk> = risks
+        .iter()
+        .filter(|r| r.severity == Severity::Blocker && !r.unchecked)
+        .collect();
+    let unchecked: Vec<&Risk> = risks.iter().filter(|r| r.unchecked).collect();
+    let (verdict, reasons) = if !blockers.is_empty() {
+        (Verdict::NoGo, grouped_reasons(&blockers))
+    } else if !unchecked.is_empty() {
+        (Verdict::Incomplete, grouped_reasons(&unchecked))
+    } else {
+        let open = risks.len();
+        (
+            Verdict::Go,
+            vec![if open == 0 {
+                "no open risks".to_string()
+            } else {
+                format!("no blockers; {open} lower-severity risks stay open")
+            }],
+        )
+    };
+    Assessment {
+        verdict,
+        risks,
+        accepted,
+        reasons,
+    }
+}
+
+/// Share of checks done (pass, warn, skipped) in each stage: `(done, total)`.
+pub fn stage_progress(runbook: &Runbook, session: &Session) -> Vec<(usize, usize)> {
+    runbook
+        .stages
+        .iter()
+        .map(|s| {
+            let done = s
+                .checks
+                .iter()
+                .filter(|c| session.status(&c.id).is_done())
+                .count();
+            (done, s.checks.len())
+        })
+        .collect()
+}
+
+/// Overall `(done, total)`.
+pub fn progress(runbook: &Runbook, session: &Session) -> (usize, usize) {
+    stage_progress(runbook, session)
+        .into_iter()
+        .fold((0, 0), |(d, t), (sd, st)| (d + sd, t + st))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Finding;
+    use crate::session::model::Evidence;
+    use serde_json::json;
+
+    /// The test runbook: a blocker dns.records check, medium dns.caa and tls.certificate,
+    /// two medium manual checks, and perf and uptime kinds this build does not have.
+    fn runbook() -> Runbook {
+        crate::runbook::load::parse(
+            include_str!("../../../tests/fixtures/runbooks/valid/minimal.ron"),
+            "minimal.ron",
+        )
+        .expect("fixture parses")
+    }
+
+    fn outcome(check: &str, target: &str, status: CheckStatus) -> CheckOutcome {
+        CheckOutcome {
+            check: check.into(),
+            family: check.split('.').next().unwrap_or_default().into(),
+            target: target.into(),
+            status,
+            duration_ms: 1,
+            summary: "s".into(),
+            findings: Vec::new(),
+            evidence: serde_json::Value::Null,
+            explained_by: None,
+        }
+    }
+
+    fn record(states: &mut BTreeMap<String, CheckState>, id: &str, results: Vec<CheckOutcome>) {
+        let status = results
+            .iter()
+            .map(|r| r.status)
+            .max_by_key(|s| s.badness())
+            .unwrap_or(CheckStatus::Pass);
+        let state = states.entry(id.into()).or_default();
+        state.status = status;
+        state.push_evidence(Evidence {
+            at: OffsetDateTime::now_utc(),
+            duration_ms: 1,
+            status,
+            summary: String::new(),
+            results,
+        });
+    }
+
+    /// Every check answered: automated ones passed, manual ones passed, unbuilt ones
+    /// skipped by the operator.
+    fn all_answered() -> BTreeMap<String, CheckState> {
+        let mut states = BTreeMap::new();
+        for id in ["audit-check", "dns-check", "edge-check"] {
+            record(
+                &mut states,
+                id,
+                vec![outcome("dns.records", "a.test", CheckStatus::Pass)],
+            );
+        }
+        for id in [
+            "deploy-check",
+            "handover-check",
+            "perf-check",
+            "monitoring-check",
+        ] {
+            states.entry(id.into()).or_default().status = if id.ends_with("-check")
+                && (id.starts_with("perf") || id.starts_with("monitoring"))
+            {
+                CheckStatus::Skipped
+            } else {
+                CheckStatus::Pass
+            };
+        }
+        states
+    }
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+
+    #[test]
+    fn nothing_checked_is_incomplete_and_says_what() {
+        let rb = runbook().with_unbuilt("uptime.probe");
+        let a = assess_states(&rb, &BTreeMap::new(), now());
+        assert_eq!(a.verdict, Verdict::Incomplete);
+        assert!(a.reasons.iter().any(|r| r.contains("not run yet")));
+        assert!(
+            a.reasons
+                .iter()
+                .any(|r| r.contains("uptime.probe is not available in this build"))
+        );
+    }
+
+    #[test]
+    fn every_check_made_and_clean_is_go() {
+        let a = assess_states(&runbook(), &all_answered(), now());
+        assert_eq!(a.verdict, Verdict::Go, "{:?}", a.reasons);
+    }
+
+    #[test]
+    fn a_blocker_finding_is_no_go_even_with_gaps() {
+        let mut states = BTreeMap::new();
+        let mut o = outcome("dns.records", "a.test", CheckStatus::Fail);
+        o.findings = vec![Finding::new("dns.unresolvable", Severity::Blocker, "gone")];
+        record(&mut states, "audit-check", vec![o]);
+        let a = assess_states(&runbook(), &states, now());
+        assert_eq!(a.verdict, Verdict::NoGo);
+        assert_eq!(
+            a.reasons.len(),
+            1,
+            "only the blocker decides: {:?}",
+            a.reasons
+        );
+    }
+
+    #[test]
+    fn an_accepted_blocker_no_longer_decides_but_stays_listed() {
+        let mut states = all_answered();
+        let mut o = outcome("dns.records", "a.test", CheckStatus::Fail);
+        o.findings = vec![Finding::new("dns.unresolvable", Severity::Blocker, "gone")];
+        record(&mut states, "audit-check", vec![o]);
+        let acceptance = |target: &str| AcceptedRisk {
+            key: "dns.unresolvable".into(),
+            target: target.into(),
+            reason: "legacy host, retired next week".into(),
+            owner: "founder".into(),
+            at: now(),
+        };
+        // An acceptance for another target changes nothing.
+        let a = assess_with(&runbook(), &states, &[acceptance("b.test")], now());
+        assert_eq!(a.verdict, Verdict::NoGo);
+        assert!(a.accepted.is_empty());
+
+        let a = assess_with(&runbook(), &states, &[acceptance("a.test")], now());
+        assert_eq!(a.verdict, Verdict::Go, "{:?}", a.reasons);
+        assert_eq!(a.accepted.len(), 1);
+        assert_eq!(a.accepted[0].0.key(), "dns.unresolvable");
+        assert_eq!(a.accepted[0].1.owner, "founder");
+        assert!(a.risks.iter().all(|r| r.key() != "dns.unresolvable"));
+    }
+
+    #[test]
+    fn something_not_checked_cannot_be_accepted() {
+        let states = BTreeMap::new();
+        let a = assess_states(&runbook(), &states, now());
+        let unchecked = a.risks.iter().find(|r| r.unchecked).expect("a gap");
+        assert!(!unchecked.acceptable());
+        let acceptance = AcceptedRisk {
+            key: unchecked.key(),
+            target: unchecked.target.clone(),
+            reason: "later".into(),
+            owner: "ops".into(),
+            at: now(),
+        };
+        let b = assess_with(&runbook(), &states, &[acceptance], now());
+        assert_eq!(b.verdict, Verdict::Incomplete);
+        assert!(b.accepted.is_empty());
+    }
+
+    #[test]
+    fn an_error_or_an_unexplained_skip_is_incomplete() {
+        let mut states = all_answered();
+        record(
+            &mut states,
+            "edge-check",
+            vec![outcome("tls.certificate", "a.test", CheckStatus::Error)],
+        );
+        assert_eq!(
+            assess_states(&runbook(), &states, now()).verdict,
+            Verdict::Incomplete
+        );
+
+        // Skipped for a host with no address: explained only if dns.unresolvable is open.
+        let mut states = all_answered();
+        let mut skipped = outcome("tls.certificate", "b.test", CheckStatus::Skipped);
+        skipped.explained_by = Some("dns.unresolvable".into());
+        record(&mut states, "edge-check", vec![skipped]);
+        let a = assess_states(&runbook(), &states, now());
+        assert_eq!(a.verdict, Verdict::Incomplete, "nothing explains the skip");
+        let mut found = outcome("dns.records", "b.test", CheckStatus::Fail);
+        found.findings = vec![Finding::new("dns.unresolvable", Severity::High, "no A")];
+        record(&mut states, "audit-check", vec![found]);
+        let a = assess_states(&runbook(), &states, now());
+        assert_eq!(a.verdict, Verdict::Go, "{:?}", a.reasons);
+    }
+
+    #[test]
+    fn a_page_read_unverified_needs_a_certificate_finding_on_its_host() {
+        let mut states = all_answered();
+        let mut page = outcome("http.availability", "https://c.test/", CheckStatus::Pass);
+        page.evidence = json!({ "unverified_certificate": "UnknownIssuer" });
+        record(&mut states, "dns-check", vec![page]);
+        let a = assess_states(&runbook(), &states, now());
+        assert_eq!(a.verdict, Verdict::Incomplete);
+        assert!(a.reasons[0].contains("UnknownIssuer"), "{:?}", a.reasons);
+        let mut cert = outcome("tls.certificate", "c.test", CheckStatus::Fail);
+        cert.findings = vec![Finding::new(
+            "tls.untrusted",
+            Severity::Medium,
+            "self-signed",
+        )];
+        record(&mut states, "edge-check", vec![cert]);
+        assert_eq!(
+            assess_states(&runbook(), &states, now()).verdict,
+            Verdict::Go
+        );
+    }
+
+    #[test]
+    fn a_blocker_manual_check_not_passed_is_no_go() {
+        let mut rb = runbook();
+        rb.stages[3].checks[0].severity = Severity::Blocker;
+        let mut states = all_answered();
+        states.get_mut("deploy-check").unwrap().status = CheckStatus::Todo;
+        let a = assess_states(&rb, &states, now());
+        assert_eq!(a.verdict, Verdict::NoGo);
+        assert!(a.reasons[0].contains("not answered yet"), "{:?}", a.reasons);
+    }
+}
+
+#[cfg(test)]
+mod risk_list_tests {
+    use super::*;
+    use crate::finding::Finding;
+    use crate::session::model::Evidence;
+
+    fn runbook() -> Runbook {
+        crate::runbook::load::parse(
+            include_str!("../../../tests/fixtures/runbooks/valid/minimal.ron"),
+            "minimal.ron",
+        )
+        .expect("fixture parses")
+    }
+
+    fn found(check: &str, target: &str, findings: Vec<Finding>) -> Evidence {
+        Evidence {
+            at: OffsetDateTime::now_utc(),
+            duration_ms: 1,
+            status: CheckStatus::Fail,
+            summary: String::new(),
+            results: vec![CheckOutcome {
+                check: check.into(),
+                family: "x".into(),
+                target: target.into(),
+                status: CheckStatus::Fail,
+                duration_ms: 1,
+                summary: String::new(),
+                findings,
+                evidence: serde_json::Value::Null,
+                explained_by: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn one_defect_seen_by_two_checks_is_one_risk_and_info_is_not_a_risk() {
+        let mut states = BTreeMap::new();
+        for id in ["audit-check", "dns-check"] {
+            let s: &mut CheckState = states.entry(id.to_string()).or_default();
+            s.status = CheckStatus::Fail;
+            s.push_evidence(found(
+                "http.redirects",
+                "h.test",
+                vec![
+                    Finding::new("http.redirect_loop", Severity::Blocker, "loops"),
+                    Finding::new("dns.provider", Severity::Info, "at Example DNS"),
+                ],
+            ));
+        }
+        let a = assess_states(&runbook(), &states, OffsetDateTime::now_utc());
+        let loops: Vec<&Risk> = a
+            .risks
+            .iter()
+            .filter(|r| r.code.as_deref() == Some("http.redirect_loop"))
+            .collect();
+        assert_eq!(loops.len(), 1, "{:?}", a.risks);
+        assert_eq!(loops[0].also_in, ["DNS and domains check"]);
+        assert!(a.risks.iter().all(|r| r.severity != Severity::Info));
+        assert_eq!(a.verdict, Verdict::NoGo);
+    }
+
+    #[test]
+    fn reasons_group_one_defect_on_many_targets() {
+        let mut states = BTreeMap::new();
+        let s: &mut CheckState = states.entry("audit-check".to_string()).or_default();
+        s.status = CheckStatus::Fail;
+        let mut ev = found(
+            "dns.records",
+            "a.test",
+            vec![Finding::new("dns.unresolvable", Severity::Blocker, "gone")],
+        );
+        for host in ["b.test", "c.test"] {
+            let mut r = ev.results[0].clone();
+            r.target = host.into();
+            ev.results.push(r);
+        }
+        s.push_evidence(ev);
+        let a = assess_states(&runbook(), &states, OffsetDateTime::now_utc());
+        assert_eq!(
+            a.reasons,
+            ["Audit check: dns.unresolvable on a.test and 2 more"]
+        );
+    }
+}

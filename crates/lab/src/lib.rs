@@ -1,0 +1,204 @@
+//! The demo lab: a fictional product (Brightdesk) with a realistic mix of good and broken
+//! settings, served on loopback so every check family can be seen working without the
+//! internet. `launch-ready lab` runs it alone, `launch-ready demo` runs it in-process, and
+//! the tests use it as their real network.
+//!
+//! One lab, two halves: the DNS server (`dns_server`, `zones`) and the web servers (`web`).
+//! DNS answers cannot carry ports, so the lab's address records point at 127.0.0.1 and
+//! the `connect_to` entries of `settings()` send ports 80 and 443 of every web host to the
+//! web lab's listeners. The lab CA is written to a file in a temp dir the lab owns, so a
+//! session's `ca_file` (a path, like any user's) can name it; the dir goes with the lab.
+
+pub mod cloudflare;
+pub mod dns_server;
+pub mod hook;
+pub mod keepalive;
+pub mod repo_fixture;
+pub mod switch;
+pub mod web;
+pub mod zones;
+
+use hickory_server::Server;
+use launch_ready_core::session::model::{HostTarget, Route, Targets};
+use launch_ready_core::settings::{ConnectTo, Nameserver, NetworkSettings};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use web::WebLab;
+
+pub use repo_fixture::{Place, Planted, planted_secrets};
+pub use zones::{BRIGHTDESK, DEFECT_DOMAINS, GOOD_DOMAIN, HOSTILE_DOMAINS};
+
+/// File name of the lab CA bundle inside the lab's temp dir.
+pub const CA_FILE_NAME: &str = "lab-ca.pem";
+
+/// How to start the lab.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LabConfig {
+    /// DNS port on 127.0.0.1 (UDP and TCP); 0 picks a free one.
+    pub dns_port: u16,
+}
+
+/// A running lab. Call `shutdown` to stop it cleanly; dropping it stops the web listeners,
+/// removes the CA file and leaves the DNS tasks to the runtime's end.
+pub struct Lab {
+    dns: Server<dns_server::LabDns>,
+    dns_addr: SocketAddr,
+    web: WebLab,
+    cloudflare: cloudflare::FakeCloudflare,
+    ca_file: PathBuf,
+    /// The demo repository, build folder and env files, in the same dir.
+    demo_repo: repo_fixture::DemoRepo,
+    /// Owns the directory of `ca_file`; dropping it removes both.
+    _ca_dir: tempfile::TempDir,
+}
+
+/// The Brightdesk role hosts, as (role, host).
+pub const BRIGHTDESK_HOSTS: &[(&str, &str)] = &[
+    ("www", "www.brightdesk.test"),
+    ("app", "app.brightdesk.test"),
+    ("api", "api.brightdesk.test"),
+    ("admin", "admin.brightdesk.test"),
+    ("staging", "staging.brightdesk.test"),
+    ("preview", "preview.brightdesk.test"),
+    ("help", "help.brightdesk.test"),
+];
+
+impl Lab {
+    /// Starts the DNS server and the web servers on loopback and writes the CA file.
+    pub async fn start(config: LabConfig) -> Result<Lab, String> {
+        let data = Arc::new(zones::build());
+        let (dns, dns_addr) = dns_server::start(data, config.dns_port)
+            .await
+            .map_err(|e| {
+                format!(
+                    "cannot start the lab DNS server on port {}: {e}",
+                    config.dns_port
+                )
+            })?;
+        let web = WebLab::start().await?;
+        let cloudflare =
+            cloudflare::FakeCloudflare::start(cloudflare::FakeConfig::default()).await?;
+        let ca_dir = tempfile::Builder::new()
+            .prefix("launch-ready-lab-")
+            .tempdir()
+            .map_err(|e| format!("cannot create a temp dir for the lab CA: {e}"))?;
+        let ca_file = ca_dir.path().join(CA_FILE_NAME);
+        std::fs::write(&ca_file, web.ca_pem.as_bytes())
+            .map_err(|e| format!("cannot write the lab CA to {}: {e}", ca_file.display()))?;
+        let demo_repo = repo_fixture::create(ca_dir.path())?;
+        Ok(Lab {
+            demo_repo,
+            dns,
+            dns_addr,
+            web,
+            cloudflare,
+            ca_file,
+            _ca_dir: ca_dir,
+        })
+    }
+
+    /// The DNS server's address (UDP and TCP).
+    pub fn dns_addr(&self) -> SocketAddr {
+        self.dns_addr
+    }
+
+    /// The web servers (addresses, CA, per-host endpoints).
+    pub fn web(&self) -> &WebLab {
+        &self.web
+    }
+
+    /// The Cloudflare API fake (see `cloudflare`).
+    pub fn cloudflare(&self) -> &cloudflare::FakeCloudflare {
+        &self.cloudflare
+    }
+
+    /// The PEM file holding the lab CA bundle (exists while the lab runs).
+    pub fn ca_file(&self) -> &Path {
+        &self.ca_file
+    }
+
+    /// The generated repository, build folder and env files.
+    pub fn demo_repo(&self) -> &repo_fixture::DemoRepo {
+        &self.demo_repo
+    }
+
+    /// Points `targets` at the lab's generated repository, build folder and env files
+    /// (their paths change with every start, like the ports).
+    pub fn apply_local_targets(&self, targets: &mut Targets) {
+        targets.repo = Some(self.demo_repo.repo.clone());
+        targets.build_dir = Some(self.demo_repo.build_dir.clone());
+        targets.env_files = self.demo_repo.env_files.clone();
+    }
+
+    /// Network settings aiming a session at the lab: its nameserver, ports 80 and 443 of
+    /// every web host sent to the web lab, the lab CA trusted besides the OS store, and the
+    /// Cloudflare API fake instead of the real API.
+    pub fn settings(&self) -> NetworkSettings {
+        NetworkSettings {
+            nameserver: Some(Nameserver(self.dns_addr)),
+            connect_to: self
+                .web
+                .endpoints()
+                .into_iter()
+                .map(|(host, port, to)| ConnectTo {
+                    host: host.to_string(),
+                    port,
+                    to,
+                })
+                .collect(),
+            ca_file: Some(self.ca_file.clone()),
+            cloudflare_api: Some(self.cloudflare.url()),
+            ..NetworkSettings::default()
+        }
+    }
+
+    /// Stops every server and waits for them; the CA file is removed.
+    pub async fn shutdown(mut self) {
+        self.web.stop().await;
+        self.cloudflare.stop();
+        let _ = self.dns.shutdown_gracefully().await;
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        self.dns.shutdown_token().cancel();
+    }
+}
+
+/// The demo product's session targets.
+pub fn demo_targets() -> Targets {
+    Targets {
+        apex: BRIGHTDESK.to_string(),
+        hosts: BRIGHTDESK_HOSTS
+            .iter()
+            .map(|(role, host)| HostTarget {
+                role: (*role).to_string(),
+                host: (*host).to_string(),
+            })
+            .collect(),
+        routes: vec![
+            Route {
+                name: "home".into(),
+                path: "/".into(),
+                method: "GET".into(),
+                ..Route::default()
+            },
+            Route {
+                name: "login".into(),
+                path: "/login".into(),
+                method: "GET".into(),
+                ..Route::default()
+            },
+            Route {
+                name: "staging health".into(),
+                path: "https://staging.brightdesk.test/api/health".into(),
+                method: "GET".into(),
+                ..Route::default()
+            },
+        ],
+        dkim_selectors: vec!["default".into()],
+        ..Targets::default()
+    }
+}

@@ -1,0 +1,82 @@
+//! The evidence the checks write reads back as the types every reader uses
+//! (`launch_ready_core::evidence`): a check that changed the shape of its evidence without the
+//! type fails here, instead of the detail pane or the report silently showing nothing.
+
+use crate::common;
+
+use common::{lab, lab_flags, run};
+use launch_ready_core::evidence::{Observed, observed};
+use launch_ready_core::session::model::CheckOutcome;
+use serde_json::Value;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_typed_kind_writes_evidence_its_type_reads() {
+    let lab = lab().await;
+    let mut args: Vec<String> = [
+        "check",
+        "brightdesk.test",
+        "www.brightdesk.test",
+        "good.lab.test",
+        "--only",
+        "dns,email,tls,http",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--timeout",
+        "3",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    args.extend(lab_flags(&lab));
+    let out = run(args).await;
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let mut seen = std::collections::BTreeSet::new();
+    for r in v["results"].as_array().unwrap() {
+        let check = r["check"].as_str().unwrap();
+        let typed = [
+            "tls.certificate",
+            "http.redirects",
+            "dns.records",
+            "email.spf",
+            "email.dmarc",
+            "email.dkim",
+        ];
+        if !typed.contains(&check) || r["status"] == "skipped" || r["status"] == "error" {
+            continue;
+        }
+        let outcome = CheckOutcome {
+            check: check.to_string(),
+            family: r["family"].as_str().unwrap().to_string(),
+            target: r["target"].as_str().unwrap().to_string(),
+            status: launch_ready_core::finding::CheckStatus::Pass,
+            duration_ms: 0,
+            summary: String::new(),
+            findings: Vec::new(),
+            evidence: r["evidence"].clone(),
+            explained_by: None,
+        };
+        let o = observed(&outcome);
+        assert_ne!(
+            o,
+            Observed::Other,
+            "{check} on {}: {}",
+            outcome.target,
+            r["evidence"]
+        );
+        // The fields the detail pane shows are really there, not defaulted.
+        match &o {
+            Observed::Certificate(c) => assert!(!c.chain.is_empty(), "{check}: {c:?}"),
+            Observed::Redirects(rd) => assert!(!rd.chains.is_empty(), "{check}: {rd:?}"),
+            Observed::Records(m) => assert!(!m.host.is_empty(), "{check}: {m:?}"),
+            Observed::EmailRecord(e) => assert!(e.record.is_some(), "{check}: {e:?}"),
+            Observed::Dkim(d) => assert!(!d.selectors_tried.is_empty(), "{check}: {d:?}"),
+            Observed::Cloudflare(c) => assert!(c.zone.is_some(), "{check}: {c:?}"),
+            Observed::Other => {}
+        }
+        seen.insert(check.to_string());
+    }
+    assert_eq!(seen.len(), 6, "every typed kind was seen: {seen:?}");
+    lab.shutdown().await;
+}

@@ -1,0 +1,300 @@
+//! The real `launch-ready check` binary against a lab started in this test process.
+
+use crate::common;
+
+use common::{lab_flags, run};
+use launch_ready_lab::Lab;
+use serde_json::Value;
+
+fn args(list: &[&str], lab: &Lab) -> Vec<String> {
+    let mut v: Vec<String> = list.iter().map(ToString::to_string).collect();
+    v.extend(lab_flags(lab));
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_report_matches_the_contract() {
+    let lab = common::lab().await;
+    let out = run(args(
+        &[
+            "check",
+            "brightdesk.test",
+            "www.brightdesk.test",
+            "staging.brightdesk.test",
+            "help.brightdesk.test",
+            "good.lab.test",
+            "--only",
+            "dns,email",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        &lab,
+    ))
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON object");
+    common::assert_report_header(&v);
+    assert_eq!(v["verdict"], "go");
+    let results = v["results"].as_array().unwrap();
+    for r in results {
+        for key in [
+            "check",
+            "family",
+            "target",
+            "status",
+            "duration_ms",
+            "summary",
+            "findings",
+            "evidence",
+        ] {
+            assert!(r.get(key).is_some(), "result lacks {key}: {r}");
+        }
+        assert!(
+            ["pass", "warn", "fail", "error", "skipped"].contains(&r["status"].as_str().unwrap())
+        );
+        assert!(["dns", "email"].contains(&r["family"].as_str().unwrap()));
+        for f in r["findings"].as_array().unwrap() {
+            assert!(
+                ["blocker", "high", "medium", "low", "info"]
+                    .contains(&f["severity"].as_str().unwrap())
+            );
+            assert!(
+                f["code"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(r["family"].as_str().unwrap())
+            );
+            assert!(f["message"].is_string() && f.get("evidence").is_some());
+        }
+    }
+    let find = |check: &str, target: &str| {
+        results
+            .iter()
+            .find(|r| r["check"] == check && r["target"] == target)
+            .unwrap_or_else(|| panic!("no {check} on {target}"))
+    };
+    assert_eq!(
+        find("dns.records", "help.brightdesk.test")["findings"][0]["code"],
+        "dns.dangling_cname"
+    );
+    assert_eq!(
+        find("dns.staging", "staging.brightdesk.test")["findings"][0]["code"],
+        "dns.staging_exposed"
+    );
+    assert_eq!(find("dns.caa", "brightdesk.test")["status"], "warn");
+    assert_eq!(
+        find("dns.records", "good.lab.test")["findings"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    // Email runs on registrable domains only.
+    assert_eq!(find("email.spf", "good.lab.test")["status"], "pass");
+    assert_eq!(
+        find("email.dmarc", "brightdesk.test")["findings"][0]["code"],
+        "email.dmarc_policy_none"
+    );
+    assert!(
+        !results
+            .iter()
+            .any(|r| r["family"] == "email" && r["target"] == "www.brightdesk.test")
+    );
+    let s = &v["summary"];
+    let count = |st: &str| results.iter().filter(|r| r["status"] == st).count() as u64;
+    for st in ["pass", "warn", "fail", "error", "skipped"] {
+        assert_eq!(s[st], count(st), "{st}");
+    }
+    assert_eq!(s["findings"]["high"], 2);
+    assert_eq!(s["findings"]["blocker"], 0);
+    lab.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fail_on_sets_the_exit_code() {
+    let lab = common::lab().await;
+    let high = run(args(
+        &[
+            "check",
+            "help.brightdesk.test",
+            "--only",
+            "dns",
+            "--fail-on",
+            "high",
+        ],
+        &lab,
+    ))
+    .await;
+    assert_eq!(
+        high.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&high.stdout)
+    );
+    let text = String::from_utf8_lossy(&high.stdout);
+    assert!(text.contains("help.brightdesk.test\n"), "{text}");
+    assert!(text.contains("high    dns.dangling_cname"), "{text}");
+    assert!(text.contains("verdict: go"), "{text}");
+    let default = run(args(
+        &["check", "help.brightdesk.test", "--only", "dns"],
+        &lab,
+    ))
+    .await;
+    assert_eq!(
+        default.status.code(),
+        Some(0),
+        "no blocker: default threshold passes"
+    );
+    let never = run(args(
+        &[
+            "check",
+            "app.unresolvable.lab.test",
+            "--only",
+            "dns",
+            "--fail-on",
+            "never",
+        ],
+        &lab,
+    ))
+    .await;
+    assert_eq!(never.status.code(), Some(0));
+    let blocker = run(args(
+        &[
+            "check",
+            "app.unresolvable.lab.test",
+            "--only",
+            "dns",
+            "--format",
+            "json",
+        ],
+        &lab,
+    ))
+    .await;
+    assert_eq!(blocker.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&blocker.stdout).unwrap();
+    assert_eq!(v["verdict"], "no-go");
+    lab.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_and_configuration_errors_exit_2_with_one_line() {
+    for (argv, needle) in [
+        (
+            vec!["check", "a.test", "--nameserver", "ns.example.com"],
+            "ns.example.com",
+        ),
+        (vec!["check", "a.test", "--only", "dnz"], "dnz"),
+        (vec!["check", "a.test", "--fail-on", "critical"], "critical"),
+        (vec!["check", "a.test", "--format", "xml"], "xml"),
+        (
+            vec!["check", "a.test", "--connect-to", "a.test:443"],
+            "a.test:443",
+        ),
+        (
+            vec!["check", "a.test", "--ca-file", "/no/such/ca.pem"],
+            "/no/such/ca.pem",
+        ),
+        (vec!["check", "bad host!"], "bad host!"),
+        (vec!["check"], "nothing to check"),
+        // A family that applies to none of the targets would check nothing and say "go".
+        (
+            vec!["check", "https://a.test/login", "--only", "dns"],
+            "none of the families asked for (dns) applies",
+        ),
+        (
+            vec!["check", "https://ci:hunter22@a.test/"],
+            "https://REDACTED@a.test/",
+        ),
+    ] {
+        let out = run(argv.iter().map(ToString::to_string).collect()).await;
+        assert_eq!(out.status.code(), Some(2), "{argv:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{argv:?}: {err}");
+        assert!(err.contains(needle), "{argv:?}: {err}");
+        assert!(out.stdout.is_empty());
+        assert!(!err.contains("hunter22"), "{argv:?}: {err}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("ca.pem");
+    std::fs::write(&bad, "not a certificate").unwrap();
+    let out = run(vec![
+        "check".into(),
+        "a.test".into(),
+        "--ca-file".into(),
+        bad.display().to_string(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no PEM certificate"));
+}
+
+/// `--session` supplies targets, network settings and the runbook's thresholds: the demo
+/// session against a lab, with no target or flag on the command line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_supplies_targets_settings_and_thresholds() {
+    let lab = common::lab().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.ron");
+    launch_ready::commands::demo::prepare(&path, &lab, false, time::OffsetDateTime::now_utc())
+        .expect("demo session");
+    let out = run(vec![
+        "check".into(),
+        "--session".into(),
+        path.display().to_string(),
+        "--only".into(),
+        "dns,tls".into(),
+        "--format".into(),
+        "json".into(),
+        "--fail-on".into(),
+        "never".into(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = report["results"].as_array().unwrap();
+    let targets: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r["target"].as_str())
+        .collect();
+    assert!(targets.contains(&"app.brightdesk.test"), "{targets:?}");
+    // The dangling help CNAME is found through the session's nameserver.
+    assert!(
+        results
+            .iter()
+            .flat_map(|r| r["findings"].as_array().unwrap())
+            .any(|f| f["code"] == "dns.dangling_cname"),
+        "{report}"
+    );
+    // TLS trusted the lab CA from the session's ca_file: no host is untrusted.
+    assert!(
+        !results
+            .iter()
+            .flat_map(|r| r["findings"].as_array().unwrap())
+            .any(|f| f["code"] == "tls.untrusted"
+                && f["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("www.brightdesk.test")),
+        "{report}"
+    );
+
+    // A damaged session file is a usage error naming the file.
+    std::fs::write(&path, "Session(version: 1, name: ").unwrap();
+    let out = run(vec![
+        "check".into(),
+        "--session".into(),
+        path.display().to_string(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("demo.ron"), "{err}");
+    lab.shutdown().await;
+}

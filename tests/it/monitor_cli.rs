@@ -1,0 +1,197 @@
+//! `launch-ready monitor` as CI runs it: the webhook from the environment, a target that
+//! is stopped at second 5 and restarted at second 12 of a 20-second run with a 1-second
+//! interval, and a real receiver on loopback.
+
+use launch_ready_lab::hook::HookReceiver;
+use launch_ready_lab::switch::Switchable;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_from_second_5_to_12_gives_one_down_and_one_recovery_alert() {
+    let site = Arc::new(Switchable::start().await.unwrap());
+    let hook = HookReceiver::start().await.unwrap();
+    let (url, hook_url) = (site.url(), hook.url());
+    let child = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+            .args([
+                "monitor",
+                &url,
+                "--interval",
+                "1s",
+                "--duration",
+                "20s",
+                "--format",
+                "json",
+            ])
+            .env("LAUNCH_READY_ALERT_WEBHOOK", &hook_url)
+            .output()
+            .expect("binary runs")
+    });
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    site.down();
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    site.up().unwrap();
+    let out = child.await.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stdout.contains(&hook.url()) && !stderr.contains(&hook.url()),
+        "the webhook URL is never printed"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    let events: Vec<String> = hook
+        .received()
+        .iter()
+        .filter_map(|a| a["event"].as_str().map(String::from))
+        .collect();
+    assert_eq!(events, ["down", "recovered"], "{stderr}");
+    let t = &v["targets"][0];
+    assert_eq!(t["state"], "up", "{t}");
+    let probes = t["probes"].as_u64().unwrap();
+    let failures = t["failures"].as_u64().unwrap();
+    assert!((18..=60).contains(&probes) && failures >= 2, "{t}");
+    let uptime = t["uptime_pct"].as_f64().unwrap();
+    // Down from about 5 s to 12 s of 20 s.
+    assert!((55.0..75.0).contains(&uptime), "{t}");
+    let o = &t["outages"][0];
+    let ms = |k: &str| o[k].as_u64().unwrap_or_else(|| panic!("{k} in {o}"));
+    // From the last good probe (before the outage began) to detection and to delivery.
+    assert!(ms("detection_worst_ms") < 2000, "{o}");
+    assert!(
+        ms("alert_delivered_ms") - ms("last_success_ms") < 2000,
+        "{o}"
+    );
+    assert!(
+        ms("recovered_ms") >= 12_000 - 500 && o["recovery_alert_delivered_ms"].is_u64(),
+        "{o}"
+    );
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(0), "{v}");
+    assert_eq!(out.status.code(), Some(0));
+    eprintln!("{}", serde_json::to_string_pretty(o).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_drill_measures_detection_delivery_and_recovery_against_the_target() {
+    let hook = HookReceiver::start().await.unwrap();
+    let hook_url = hook.url();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+            .args(["monitor", "--drill", "--interval", "1s", "--format", "json"])
+            .env("LAUNCH_READY_ALERT_WEBHOOK", &hook_url)
+            .output()
+            .expect("binary runs")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let d = &v["drill"];
+    assert_eq!(d["passed"], true, "{d}");
+    assert_eq!(out.status.code(), Some(0));
+    let ms = |k: &str| d[k].as_u64().unwrap_or_else(|| panic!("{k} in {d}"));
+    assert!(
+        ms("detection_ms") < 2000 && ms("alert_ms") < 2000 && ms("alert_ms") <= ms("target_ms"),
+        "{d}"
+    );
+    assert!(
+        ms("recovery_ms") < 3000 && ms("recovery_alert_ms") < 3000,
+        "{d}"
+    );
+    let got = hook.received();
+    let events: Vec<(&str, bool)> = got
+        .iter()
+        .map(|a| (a["event"].as_str().unwrap_or(""), a["test"] == true))
+        .collect();
+    assert_eq!(
+        events,
+        [("test", true), ("down", true), ("recovered", true)]
+    );
+    eprintln!("{}", serde_json::to_string_pretty(d).unwrap());
+}
+
+/// `check --only uptime`: `uptime.probe` is a short run of the monitor itself, judged by the
+/// same rules, so a healthy URL passes after its probes and a refused one is confirmed
+/// down by two consecutive failures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_only_uptime_probes_each_url_a_few_times_and_judges_it() {
+    let site = Switchable::start().await.unwrap();
+    let port = reqwest::Url::parse(&site.url()).unwrap().port().unwrap();
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let (up, down) = (
+        format!("http://up.test:{port}/"),
+        format!("http://down.test:{refused}/"),
+    );
+    let args: Vec<String> = [
+        "check",
+        &up,
+        &down,
+        "--resolve",
+        "up.test:127.0.0.1",
+        "--resolve",
+        "down.test:127.0.0.1",
+        "--only",
+        "uptime",
+        "--format",
+        "json",
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+            .args(&args)
+            .output()
+            .expect("binary runs")
+    })
+    .await
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(
+        (v["verdict"].as_str(), out.status.code()),
+        (Some("no-go"), Some(1))
+    );
+    let result = |url: &str| {
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["check"] == "uptime.probe" && r["target"] == url)
+            .unwrap_or_else(|| panic!("no uptime.probe result for {url}: {v}"))
+            .clone()
+    };
+    let good = result(&up);
+    assert_eq!(
+        (
+            &good["status"],
+            &good["evidence"]["probes"],
+            &good["evidence"]["failures"]
+        ),
+        (&"pass".into(), &3.into(), &0.into()),
+        "{good}"
+    );
+    let bad = result(&down);
+    let codes: Vec<&str> = bad["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (bad["status"].as_str(), codes),
+        (Some("fail"), vec!["uptime.down"])
+    );
+    assert_eq!(bad["findings"][0]["severity"], "blocker");
+    let probes = bad["evidence"]["probes"].as_u64().unwrap();
+    assert!(
+        probes >= 2 && bad["evidence"]["failures"] == probes,
+        "{bad}"
+    );
+}

@@ -1,0 +1,183 @@
+//! The Monitor screen in its three states — every target up, one down with its alert
+//! delivered, one recovering — rendered on a `TestBackend` from a board fed with the
+//! monitor actor's own events, with a fixed clock.
+
+use launch_ready::app::{Action, App, Msg, update};
+use launch_ready::tui::view;
+use launch_ready_checks::monitor::board::Board;
+use launch_ready_checks::monitor::run::{AlertRecord, MonitorEvent};
+use launch_ready_checks::monitor::state::{ProbeResult, Rules};
+use launch_ready_core::runbook::load::load_file;
+use launch_ready_core::session::Session;
+use launch_ready_core::session::model::{Screen, Targets};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use time::macros::datetime;
+
+const HOME: usize = 0;
+const LOGIN: usize = 1;
+
+fn app(board: Board) -> App {
+    let l = load_file(Path::new("tests/fixtures/runbooks/valid/minimal.ron")).expect("fixture");
+    let start = datetime!(2026-03-02 09:00 UTC);
+    let targets = Targets {
+        apex: "acme.test".into(),
+        ..Targets::default()
+    };
+    let s = Session::new("acme", "Acme Corp", &l, targets, start);
+    let mut app = App::new(s, Arc::new(l.runbook.clone()), start);
+    app.status = None;
+    app.monitor = board;
+    update(&mut app, Msg::Action(Action::Screen(Screen::Monitor)));
+    app
+}
+
+fn draw(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(120, 14)).expect("test terminal");
+    terminal.draw(|f| view::render(app, f)).expect("draw");
+    terminal.backend().to_string()
+}
+
+fn board() -> Board {
+    let mut b = Board::new(
+        Rules::every(Duration::from_secs(60)),
+        &[
+            "https://acme.test/".into(),
+            "https://acme.test/login".into(),
+        ],
+        datetime!(2026-03-02 09:00 UTC),
+    );
+    b.route = Some("configured (json)".into());
+    b
+}
+
+fn probe(b: &mut Board, target: usize, secs: u64, result: ProbeResult) {
+    b.apply(&MonitorEvent::Probed {
+        target,
+        at: Duration::from_secs(secs),
+        result,
+        health: launch_ready_checks::monitor::state::Health::Pending,
+    });
+}
+
+fn up(ms: u64) -> ProbeResult {
+    ProbeResult::Up {
+        status: 200,
+        latency_ms: ms,
+    }
+}
+
+fn down() -> ProbeResult {
+    ProbeResult::Down {
+        reason: "connection refused".into(),
+        latency_ms: None,
+    }
+}
+
+/// Ten healthy minutes for both targets.
+fn healthy() -> Board {
+    let mut b = board();
+    for i in 0..10u64 {
+        probe(&mut b, HOME, i * 60, up(80 + (i * 37) % 90));
+        probe(&mut b, LOGIN, i * 60, up(140 + (i * 53) % 120));
+    }
+    b
+}
+
+fn alert(b: &mut Board, event: &'static str, raised: u64) {
+    b.apply(&MonitorEvent::Alert {
+        target: LOGIN,
+        record: AlertRecord {
+            event,
+            raised_ms: raised,
+            delivery_ms: Some(42),
+            attempts: 1,
+            error: None,
+        },
+    });
+}
+
+fn outage() -> Board {
+    let mut b = healthy();
+    probe(&mut b, LOGIN, 600, down());
+    probe(&mut b, LOGIN, 615, down());
+    alert(&mut b, "down", 615_000);
+    b
+}
+
+#[test]
+fn monitor_all_up() {
+    insta::assert_snapshot!(draw(&app(healthy())));
+}
+
+#[test]
+fn monitor_one_down_with_its_alert() {
+    let screen = draw(&app(outage()));
+    assert!(
+        screen.contains("DOWN") && screen.contains("down sent"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn monitor_recovering() {
+    let mut b = outage();
+    probe(&mut b, LOGIN, 630, up(300));
+    let screen = draw(&app(b));
+    assert!(screen.contains("recovering"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn monitor_recovered_reports_the_recovery_alert() {
+    let mut b = outage();
+    probe(&mut b, LOGIN, 630, up(300));
+    probe(&mut b, LOGIN, 645, up(120));
+    alert(&mut b, "recovered", 645_000);
+    let screen = draw(&app(b));
+    assert!(screen.contains("recovered sent"), "{screen}");
+}
+
+/// A reopened session, monitor not running: the kept history and the latest drill.
+#[test]
+fn monitor_history_of_a_reopened_session() {
+    use launch_ready_core::session::monitor_log::DrillRecord;
+    let mut a = app(Board::default());
+    let log = &mut a.session.monitor;
+    let every = Duration::from_secs(60);
+    let t0 = datetime!(2026-03-01 17:00 UTC);
+    for i in 0..20i64 {
+        let at = t0 + time::Duration::minutes(i);
+        let ms = 90 + u64::try_from((i * 37) % 80).unwrap();
+        log.record_probe("https://acme.test/", at, true, Some(ms), None, every);
+        let down = (12..15).contains(&i);
+        let reason = down.then_some("status 503");
+        log.record_probe(
+            "https://acme.test/login",
+            at,
+            !down,
+            Some(ms + 60),
+            reason,
+            every,
+        );
+    }
+    log.record_outage("https://acme.test/login");
+    log.record_drill(DrillRecord {
+        at: datetime!(2026-03-01 17:30 UTC),
+        passed: true,
+        detection_ms: Some(1_250),
+        alert_ms: Some(1_310),
+        target_ms: 300_000,
+        ..DrillRecord::default()
+    });
+    let screen = draw(&a);
+    assert!(
+        screen.contains("84.2%") && screen.contains("03-01 17:14 status 503"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
