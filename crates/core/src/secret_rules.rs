@@ -15,6 +15,7 @@
 //! rule. Matches only ever leave this module redacted.
 
 use super::secret_validate;
+pub use super::secret_validate::shannon_entropy;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -302,29 +303,6 @@ pub fn fingerprint(rule: &str, secret: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// Shannon entropy of `s` in bits per char.
-pub fn shannon_entropy(s: &str) -> f64 {
-    let mut counts = std::collections::HashMap::new();
-    let mut n = 0usize;
-    for c in s.chars() {
-        *counts.entry(c).or_insert(0usize) += 1;
-        n += 1;
-    }
-    if n == 0 {
-        return 0.0;
-    }
-    #[allow(clippy::cast_precision_loss)] // counts of a bounded text; precision is ample
-    let n = n as f64;
-    counts
-        .values()
-        .map(|&c| {
-            #[allow(clippy::cast_precision_loss)]
-            let p = c as f64 / n;
-            -p * p.log2()
-        })
-        .sum()
 }
 
 fn is_excluded(text: &str, match_start: usize, start: usize, end: usize, rule: &str) -> bool {

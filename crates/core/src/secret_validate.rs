@@ -282,9 +282,30 @@ pub fn word_share(s: &str) -> f64 {
 /// The generic rule's randomness test: at least two character classes, an entropy of
 /// 3.5 bits per char or more, and less than half of the value made of word-like runs.
 pub fn looks_random(value: &str) -> bool {
-    class_count(value) >= 2
-        && super::secret_rules::shannon_entropy(value) >= 3.5
-        && word_share(value) < 0.5
+    class_count(value) >= 2 && shannon_entropy(value) >= 3.5 && word_share(value) < 0.5
+}
+
+/// Shannon entropy of `s` in bits per char.
+pub fn shannon_entropy(s: &str) -> f64 {
+    let mut counts = std::collections::HashMap::new();
+    let mut n = 0usize;
+    for c in s.chars() {
+        *counts.entry(c).or_insert(0usize) += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    #[allow(clippy::cast_precision_loss)] // counts of a bounded text; precision is ample
+    let n = n as f64;
+    counts
+        .values()
+        .map(|&c| {
+            #[allow(clippy::cast_precision_loss)]
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ use crate::session::model::{AcceptedRisk, CheckOutcome, CheckState, Verdict};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
+pub use crate::session::progress::{progress, stage_progress};
+
 /// One entry of the risk list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Risk {
@@ -426,29 +428,6 @@ pub fn assess_with(
         accepted,
         reasons,
     }
-}
-
-/// Share of checks done (pass, warn, skipped) in each stage: `(done, total)`.
-pub fn stage_progress(runbook: &Runbook, session: &Session) -> Vec<(usize, usize)> {
-    runbook
-        .stages
-        .iter()
-        .map(|s| {
-            let done = s
-                .checks
-                .iter()
-                .filter(|c| session.status(&c.id).is_done())
-                .count();
-            (done, s.checks.len())
-        })
-        .collect()
-}
-
-/// Overall `(done, total)`.
-pub fn progress(runbook: &Runbook, session: &Session) -> (usize, usize) {
-    stage_progress(runbook, session)
-        .into_iter()
-        .fold((0, 0), |(d, t), (sd, st)| (d + sd, t + st))
 }
 
 #[cfg(test)]

@@ -94,7 +94,7 @@ fn summarise(path: PathBuf, library: &Library, now: OffsetDateTime) -> SessionSu
             progress: library
                 .find(&session.runbook.id, session.runbook.path.as_deref())
                 .ok()
-                .map(|l| crate::verdict::progress(&l.runbook, &session)),
+                .map(|l| super::progress::progress(&l.runbook, &session)),
             sprint_hour: session.sprint_hour(now),
             updated_at: session.updated_at,
             problem: None,

@@ -8,6 +8,7 @@ pub mod model;
 pub mod monitor_log;
 pub mod naming;
 pub mod persist;
+pub mod progress;
 pub mod redact;
 pub mod rescue;
 pub mod resolve;
