@@ -7,6 +7,7 @@
 mod edit;
 pub mod effect;
 pub mod load_run;
+pub mod load_view;
 pub mod msg;
 pub mod picker;
 mod route_line;

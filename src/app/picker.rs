@@ -4,9 +4,9 @@
 
 use super::msg::Action;
 use super::state::InputMode;
-use crate::commands::sessions;
 use launch_ready_core::session::list::SessionSummary;
 use launch_ready_core::session::model::HostTarget;
+use launch_ready_core::session::naming as sessions;
 use ratatui_textarea::{Input, Key, TextArea};
 use std::path::PathBuf;
 use time::OffsetDateTime;

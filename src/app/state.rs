@@ -231,7 +231,7 @@ pub enum Modal {
         index: usize,
     },
     /// A check that sends load, waiting for the operator's yes.
-    LoadConfirm(super::load_run::LoadConfirm),
+    LoadConfirm(super::load_view::LoadConfirm),
 }
 
 /// The furthest each scrollable pane can scroll before it would show only blank rows. Only
@@ -352,7 +352,7 @@ pub struct App {
     /// taken down or brought back with `d`.
     pub demo_route: Option<String>,
     /// The live view of the latest load test started from the checklist.
-    pub load_view: Option<super::load_run::LoadView>,
+    pub load_view: Option<super::load_view::LoadView>,
 }
 
 impl App {

@@ -4,7 +4,7 @@
 use super::state::{Modal, PromptPurpose};
 use super::tests::{act, app, type_text};
 use super::update_risks::{RiskRow, rows};
-use super::{Action, App};
+use super::{Action, App, Msg};
 use launch_ready_core::finding::{CheckStatus, Finding, Severity};
 use launch_ready_core::session::model::{CheckOutcome, Evidence, JournalKind, Screen, Verdict};
 use launch_ready_core::verdict;
@@ -294,7 +294,10 @@ fn accepting_a_secret_adds_its_findings_to_the_repositorys_baseline_off_the_ui_t
     );
 
     // What the executor does on its blocking thread, and the message it sends back.
-    let msg = crate::tui::executor::write_baseline(check, scanned, entries, by, reason);
+    let msg = Msg::BaselineWritten(
+        launch_ready_checks::secrets::baseline::accept_found(check, scanned, entries, by, reason)
+            .map_err(|e| e.to_string()),
+    );
     super::update(&mut app, msg);
     assert_eq!(
         app.status.as_deref(),
@@ -349,7 +352,12 @@ fn a_baseline_that_cannot_be_written_says_why_and_keeps_the_acceptance() {
     else {
         panic!("a baseline write");
     };
-    let msg = crate::tui::executor::write_baseline(&check, &scanned, &entries, &by, &reason);
+    let msg = Msg::BaselineWritten(
+        launch_ready_checks::secrets::baseline::accept_found(
+            &check, &scanned, &entries, &by, &reason,
+        )
+        .map_err(|e| e.to_string()),
+    );
     super::update(&mut app, msg);
     let status = app.status.clone().unwrap_or_default();
     assert!(

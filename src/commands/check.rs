@@ -1,15 +1,17 @@
 //! `launch-ready check`: headless checks for CI. Plans (exit 2 on bad input), runs on a
 //! small runtime, prints text or JSON, exits by `--fail-on`.
 
-use super::check_args::CheckArgs;
 use super::{Failure, Outcome};
+use crate::cli::check::CheckArgs;
+use crate::cli::route;
 use crate::headless;
-use crate::headless::Format;
+use crate::headless::{CheckRequest, Format};
 
 pub fn run(args: &CheckArgs, out: &mut String) -> Outcome {
     let runtime = super::network_runtime()?;
     runtime.block_on(async {
-        let plan = headless::plan(args).map_err(Failure::usage)?;
+        let plan =
+            headless::plan(&request(args).map_err(Failure::usage)?).map_err(Failure::usage)?;
         if !plan.unconfirmed.is_empty() {
             eprintln!(
                 "launch-ready: not run, as they send load: {} (pass --yes to run them)",
@@ -47,5 +49,24 @@ pub fn run(args: &CheckArgs, out: &mut String) -> Outcome {
             }
         }
         Ok(headless::exit_code(&report, plan.fail_on))
+    })
+}
+
+/// The request the flags make; a `--route` or `--route-body` that cannot be used is an
+/// error quoting it.
+pub fn request(args: &CheckArgs) -> Result<CheckRequest, String> {
+    Ok(CheckRequest {
+        targets: args.targets.clone(),
+        session: args.session.clone(),
+        runbook: args.runbook.clone(),
+        only: args.only.clone(),
+        network: args.network.overrides(),
+        dkim_selectors: args.dkim_selectors.clone(),
+        cloudflare_api: args.cloudflare_api.clone(),
+        format: args.format.clone(),
+        fail_on: args.fail_on.clone(),
+        routes: route::routes(&args.routes, &args.route_bodies)?,
+        env_reference: args.env_reference.clone(),
+        yes: args.yes,
     })
 }

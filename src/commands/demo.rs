@@ -18,82 +18,17 @@ use crate::cli::DemoArgs;
 use launch_ready_core::paths;
 use launch_ready_core::session::Session;
 use launch_ready_core::session::store::SessionFile;
-use launch_ready_core::settings::NetworkSettings;
 use launch_ready_lab as lab;
-use launch_ready_lab::{Lab, LabConfig};
+use launch_ready_lab::Lab;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
-/// File stem of the demo session.
-pub const DEMO_NAME: &str = "brightdesk-demo";
-/// The runbook the demo follows.
-pub const DEMO_RUNBOOK: &str = "b2b-demo-to-launch";
-
-/// The demo lab on its own runtime, for as long as a demo session is open.
-pub struct RunningLab {
-    runtime: tokio::runtime::Runtime,
-    lab: Lab,
-}
-
-impl RunningLab {
-    /// Starts the lab on fresh ports. Must not be called from inside a runtime.
-    pub fn start() -> Result<RunningLab, Failure> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("lab")
-            .enable_all()
-            .build()
-            .map_err(|e| Failure::runtime(format!("cannot start the lab runtime: {e}")))?;
-        let lab = runtime
-            .block_on(Lab::start(LabConfig { dns_port: 0 }))
-            .map_err(|e| Failure::runtime(format!("cannot start the demo lab: {e}")))?;
-        lend_token();
-        Ok(RunningLab { runtime, lab })
-    }
-
-    /// The lab itself.
-    pub fn lab(&self) -> &Lab {
-        &self.lab
-    }
-
-    /// Network settings that aim checks at this lab.
-    pub fn settings(&self) -> NetworkSettings {
-        self.lab.settings()
-    }
-
-    /// Aims `session` at this lab: its network settings and the lab's generated
-    /// repository, build folder and env files.
-    pub fn apply(&self, session: &mut Session) {
-        session.network = self.lab.settings();
-        self.lab.apply_local_targets(&mut session.targets);
-    }
-
-    /// Stops the lab's servers. Must not be called from inside a runtime.
-    pub fn stop(self) {
-        launch_ready_checks::engine::access::forget(DEMO_NAME);
-        self.runtime.block_on(self.lab.shutdown());
-    }
-}
-
-/// Gives the demo session's runs the lab's fake Cloudflare token, in memory only.
-fn lend_token() {
-    launch_ready_checks::engine::access::remember(
-        DEMO_NAME,
-        launch_ready_checks::cloudflare::CREDENTIAL,
-        lab::cloudflare::LAB_TOKEN,
-    );
-}
-
-/// Whether `session` is the demo session (by name and the lab's apex domain, which cannot
-/// be checked anywhere but in the lab).
-pub fn is_demo(session: &Session) -> bool {
-    session.name == DEMO_NAME && session.targets.apex == lab::demo_targets().apex
-}
+pub use launch_ready_lab::demo::{DEMO_NAME, DEMO_RUNBOOK, RunningLab, is_demo, lend_token};
 
 pub fn run(args: &DemoArgs) -> Outcome {
     let path = demo_path()?;
     if let Some(dir) = &args.report {
-        return super::report::demo_pack(&path, dir, args.fresh);
+        return demo_pack(&path, dir, args.fresh);
     }
     ensure(&path, args.fresh, OffsetDateTime::now_utc())?;
     // Opening the demo session starts the lab (see `is_demo`).
@@ -175,4 +110,54 @@ fn draft_handover_notes(session: &mut Session) {
     for (id, note) in NOTES {
         session.state_mut(id).note = note.to_string();
     }
+}
+
+/// `demo --report DIR`: starts the lab, creates or refreshes the demo session at
+/// `session_path`, runs all its automated checks, saves the results to the session and
+/// writes the three formats into `dir`. Load checks run too: their only target is the
+/// lab on loopback, which this process owns.
+pub fn demo_pack(session_path: &Path, dir: &Path, fresh: bool) -> Outcome {
+    let lab = RunningLab::start().map_err(|e| Failure::runtime(e.to_string()))?;
+    let result = demo_pack_with(&lab, session_path, dir, fresh);
+    lab.stop();
+    let (verdict, paths) = result?;
+    println!("verdict: {verdict}");
+    for p in paths {
+        println!("wrote {}", p.display());
+    }
+    Ok(0)
+}
+
+fn demo_pack_with(
+    lab: &RunningLab,
+    session_path: &Path,
+    dir: &Path,
+    fresh: bool,
+) -> Result<(String, Vec<std::path::PathBuf>), Failure> {
+    let store_err =
+        |e: launch_ready_core::session::store::StoreError| Failure::usage(e.to_string());
+    prepare(session_path, lab.lab(), fresh, OffsetDateTime::now_utc())?;
+    let (file, mut session) = SessionFile::open(session_path).map_err(store_err)?;
+    let runbook = super::report::runbook_of(&session)?;
+    let runtime = super::network_runtime()?;
+    let summary = runtime.block_on(crate::report::run::run_all(
+        &runbook.runbook,
+        &mut session,
+        true,
+    ));
+    eprintln!(
+        "launch-ready: ran {} check(s){}",
+        summary.finished,
+        if summary.unavailable.is_empty() {
+            String::new()
+        } else {
+            format!("; not available here: {}", summary.unavailable.join(", "))
+        }
+    );
+    file.save(&session).map_err(store_err)?;
+    let env = crate::report::env_columns(&session);
+    let pack = crate::report::build(&runbook.runbook, &session, &env, OffsetDateTime::now_utc());
+    let paths =
+        crate::report::write_pack(dir, &pack).map_err(|e| Failure::runtime(e.to_string()))?;
+    Ok((pack.check.verdict.to_string(), paths))
 }

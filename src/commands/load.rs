@@ -3,9 +3,9 @@
 //! `--yes` off a terminal), runs the generator with Ctrl-C as cancel, and prints text or
 //! the JSON report. Exit 0 within budget, 1 when a route is over budget, 2 for usage.
 
-use super::load_args::LoadArgs;
-use super::{Failure, Outcome, route_args};
-use crate::commands::check_args::CheckArgs;
+use super::{Failure, Outcome};
+use crate::cli::load::LoadArgs;
+use crate::cli::route as route_args;
 use launch_ready_checks::engine::adapters::perf::from_route;
 use launch_ready_checks::engine::targets;
 use launch_ready_checks::net::Net;
@@ -26,29 +26,6 @@ struct Planned {
     budgets: Budgets,
     net: std::sync::Arc<Net>,
     json: bool,
-}
-
-/// The network flags, in the shape `check` validates them.
-fn net_args(a: &LoadArgs) -> CheckArgs {
-    CheckArgs {
-        targets: Vec::new(),
-        session: None,
-        runbook: None,
-        only: Vec::new(),
-        nameserver: a.nameserver.clone(),
-        resolve: a.resolve.clone(),
-        connect_to: a.connect_to.clone(),
-        ca_file: a.ca_file.clone(),
-        dkim_selectors: Vec::new(),
-        cloudflare_api: None,
-        timeout: a.timeout,
-        format: a.format.clone(),
-        fail_on: "never".into(),
-        routes: Vec::new(),
-        route_bodies: Vec::new(),
-        env_reference: None,
-        yes: a.yes,
-    }
 }
 
 fn plan(a: &LoadArgs) -> Result<Planned, String> {
@@ -132,9 +109,11 @@ fn plan(a: &LoadArgs) -> Result<Planned, String> {
     if specs.iter().any(|s| s.url.port_or_known_default() != port) {
         return Err("every route of one run must use the same scheme and port".into());
     }
-    let mut network = session.map(|s| s.network).unwrap_or_default();
-    let check = net_args(a);
-    network = crate::headless::merge_network(&check, Some(&network))?;
+    let network = a
+        .network
+        .overrides()
+        .apply(session.map(|s| s.network).unwrap_or_default())
+        .map_err(|e| e.to_string())?;
     let duration = match (a.duration, a.requests) {
         (Some(d), _) => d,
         (None, Some(_)) => perf::load::MAX_DURATION.as_secs(),

@@ -1,15 +1,12 @@
 //! `launch-ready report` and `demo --report`: the handover pack of a session.
 
-use super::demo::RunningLab;
 use super::{Failure, Outcome};
 use crate::cli::ReportArgs;
 use crate::report;
 use crate::report::Format;
 use launch_ready_core::runbook::Loaded;
 use launch_ready_core::session::Session;
-use launch_ready_core::session::store::SessionFile;
 use std::fmt::Write;
-use std::path::Path;
 use time::OffsetDateTime;
 
 /// The runbook a session follows, as the TUI finds it.
@@ -62,49 +59,4 @@ pub fn run(args: &ReportArgs, out: &mut String) -> Outcome {
         None => out.push_str(&text),
     }
     Ok(0)
-}
-
-/// `demo --report DIR`: starts the lab, creates or refreshes the demo session at
-/// `session_path`, runs all its automated checks, saves the results to the session and
-/// writes the three formats into `dir`. Load checks run too: their only target is the
-/// lab on loopback, which this process owns.
-pub fn demo_pack(session_path: &Path, dir: &Path, fresh: bool) -> Outcome {
-    let lab = RunningLab::start()?;
-    let result = demo_pack_with(&lab, session_path, dir, fresh);
-    lab.stop();
-    let (verdict, paths) = result?;
-    println!("verdict: {verdict}");
-    for p in paths {
-        println!("wrote {}", p.display());
-    }
-    Ok(0)
-}
-
-fn demo_pack_with(
-    lab: &RunningLab,
-    session_path: &Path,
-    dir: &Path,
-    fresh: bool,
-) -> Result<(String, Vec<std::path::PathBuf>), Failure> {
-    let store_err =
-        |e: launch_ready_core::session::store::StoreError| Failure::usage(e.to_string());
-    super::demo::prepare(session_path, lab.lab(), fresh, OffsetDateTime::now_utc())?;
-    let (file, mut session) = SessionFile::open(session_path).map_err(store_err)?;
-    let runbook = runbook_of(&session)?;
-    let runtime = super::network_runtime()?;
-    let summary = runtime.block_on(report::run::run_all(&runbook.runbook, &mut session, true));
-    eprintln!(
-        "launch-ready: ran {} check(s){}",
-        summary.finished,
-        if summary.unavailable.is_empty() {
-            String::new()
-        } else {
-            format!("; not available here: {}", summary.unavailable.join(", "))
-        }
-    );
-    file.save(&session).map_err(store_err)?;
-    let env = report::env_columns(&session);
-    let pack = report::build(&runbook.runbook, &session, &env, OffsetDateTime::now_utc());
-    let paths = report::write_pack(dir, &pack).map_err(|e| Failure::runtime(e.to_string()))?;
-    Ok((pack.check.verdict.to_string(), paths))
 }

@@ -1,7 +1,6 @@
 //! `launch-ready runbooks list|show|validate`.
 
 use super::{Failure, Outcome};
-use launch_ready_core::paths;
 use launch_ready_core::runbook::library::Library;
 use launch_ready_core::runbook::{Origin, Run, load};
 use launch_ready_core::sanitize::{sanitize, sanitize_line};
@@ -11,7 +10,7 @@ use std::path::PathBuf;
 use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
 pub fn library() -> Library {
-    Library::load(paths::user_runbooks_dir().as_deref())
+    Library::installed()
 }
 
 pub fn list(out: &mut String) -> Outcome {

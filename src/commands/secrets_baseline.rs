@@ -5,39 +5,13 @@
 //! The file names who accepted each one, why, and until when.
 
 use super::{Failure, Outcome};
-use clap::{Args, Subcommand};
+use crate::cli::secrets::SecretsCommand;
 use launch_ready_checks::secrets::baseline::Baseline;
 use launch_ready_checks::secrets::history::scan_history;
 use launch_ready_checks::secrets::tree::{BUILD_DIRS, scan_build, scan_tree};
 use launch_ready_checks::secrets::{Cancel, ScanError};
 use std::fmt::Write as _;
 use std::path::PathBuf;
-
-#[derive(Debug, Subcommand)]
-pub enum SecretsCommand {
-    /// Accept the secrets a scan of PATH finds now; later scans report only new ones.
-    Baseline(BaselineArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct BaselineArgs {
-    /// The repository (or folder) to scan; the baseline is written at its root. Default:
-    /// the session's repository.
-    pub path: Option<PathBuf>,
-    /// Take the repository and build folder from this session (a name, as `open` takes
-    /// it, or a path to its file).
-    #[arg(long, value_name = "NAME|FILE")]
-    pub session: Option<String>,
-    /// Why these findings are accepted (recorded with each one).
-    #[arg(long)]
-    pub reason: String,
-    /// Who accepts them (default: $USER).
-    #[arg(long)]
-    pub by: Option<String>,
-    /// Last day the acceptance holds; after it the findings are reported again.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub expires: Option<String>,
-}
 
 pub fn run(cmd: &SecretsCommand, out: &mut String) -> Outcome {
     let SecretsCommand::Baseline(args) = cmd;

@@ -7,19 +7,20 @@ pub mod classify;
 pub mod report;
 pub mod text;
 
-use crate::commands::check_args::CheckArgs;
 use launch_ready_checks::engine::{Engine, EngineEvent, Job, Scope};
 use launch_ready_checks::net::Net;
 use launch_ready_checks::plan;
 use launch_ready_core::catalog::Family;
 use launch_ready_core::finding::Severity;
 use launch_ready_core::runbook::Runbook;
+use launch_ready_core::session::model::Route;
 use launch_ready_core::session::model::{CheckOutcome, Session};
 use launch_ready_core::session::model::{CheckState, Verdict};
-use launch_ready_core::settings::{ConnectTo, Nameserver, NetworkSettings, ResolveOverride};
+use launch_ready_core::settings::{NetworkOverrides, NetworkSettings};
 use report::Report;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 use time::OffsetDateTime;
@@ -44,6 +45,32 @@ pub enum Format {
     Json,
 }
 
+/// What `check` is asked to do, as plain values: the command line builds it from its flags
+/// (`cli::check::CheckArgs::request`), and any other caller can build it the same way.
+#[derive(Debug, Clone, Default)]
+pub struct CheckRequest {
+    /// Hosts, URLs or paths.
+    pub targets: Vec<String>,
+    /// A session, named as `open` takes it.
+    pub session: Option<String>,
+    /// Runbook id or file whose thresholds apply.
+    pub runbook: Option<String>,
+    /// Family names to run (empty: the default families, or the session's runbook).
+    pub only: Vec<String>,
+    pub network: NetworkOverrides,
+    pub dkim_selectors: Vec<String>,
+    pub cloudflare_api: Option<String>,
+    /// `text` or `json`.
+    pub format: String,
+    /// A severity name, or `never`.
+    pub fail_on: String,
+    /// Key routes with their method and body; their URLs are targets too.
+    pub routes: Vec<Route>,
+    pub env_reference: Option<PathBuf>,
+    /// Run the checks that send load without asking.
+    pub yes: bool,
+}
+
 /// Everything `check` will do, validated.
 #[derive(Debug)]
 pub struct Plan {
@@ -62,12 +89,8 @@ pub struct Plan {
     pub unconfirmed: Vec<(String, &'static launch_ready_core::catalog::CheckKind)>,
 }
 
-fn parse_all<T: std::str::FromStr<Err = String>>(values: &[String]) -> Result<Vec<T>, String> {
-    values.iter().map(|v| v.parse::<T>()).collect()
-}
-
 /// Validates the arguments and builds the plan. Errors are one line quoting the bad value.
-pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
+pub fn plan(args: &CheckRequest) -> Result<Plan, String> {
     let format = match args.format.as_str() {
         "text" => Format::Text,
         "json" => Format::Json,
@@ -118,18 +141,14 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
         None => (None, Vec::new()),
     };
     // A --route URL is a target too; its method and body are set on it below.
-    let route_urls: Vec<String> =
-        crate::commands::route_args::routes(&args.routes, &args.route_bodies)?
-            .into_iter()
-            .map(|r| r.path)
-            .collect();
+    let route_urls: Vec<String> = args.routes.iter().map(|r| r.path.clone()).collect();
     groups.extend(classify::classify(
         &[args.targets.clone(), route_urls].concat(),
     )?);
     if groups.is_empty() {
         return Err("nothing to check: give hosts, URLs or paths, or --session FILE".into());
     }
-    add_routes(&mut groups, args)?;
+    add_routes(&mut groups, &args.routes);
     add_env_reference(&mut groups, args.env_reference.as_deref())?;
     let network = merge_network(args, session.as_ref().map(|s| &s.network))?;
     // Reading the CA file and building the resolver now turns a bad setting into exit 2.
@@ -233,15 +252,14 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
 }
 
 /// Gives each `--route` its method and body on the target `classify` made of its URL.
-fn add_routes(groups: &mut [classify::Group], args: &CheckArgs) -> Result<(), String> {
-    for r in crate::commands::route_args::routes(&args.routes, &args.route_bodies)? {
+fn add_routes(groups: &mut [classify::Group], routes: &[Route]) {
+    for r in routes {
         for g in groups.iter_mut() {
             if let Some(t) = g.targets.routes.iter_mut().find(|t| t.path == r.path) {
                 *t = r.clone();
             }
         }
     }
-    Ok(())
 }
 
 /// Puts `--env-reference FILE` first among the env files of every group that has env
@@ -276,38 +294,20 @@ fn add_env_reference(groups: &mut [classify::Group], file: Option<&Path>) -> Res
     Ok(())
 }
 
-/// The network settings of a run: `base` (a session's) with the command line's flags.
+/// The network settings of a run: `base` (a session's) with the request's flags.
 pub fn merge_network(
-    args: &CheckArgs,
+    args: &CheckRequest,
     base: Option<&NetworkSettings>,
 ) -> Result<NetworkSettings, String> {
-    let mut n = base.cloned().unwrap_or_default();
-    if let Some(ns) = &args.nameserver {
-        n.nameserver = Some(
-            ns.parse::<Nameserver>()
-                .map_err(|e| format!("--nameserver: {e}"))?,
-        );
-    }
-    n.resolve.extend(
-        parse_all::<ResolveOverride>(&args.resolve).map_err(|e| format!("--resolve: {e}"))?,
-    );
-    n.connect_to.extend(
-        parse_all::<ConnectTo>(&args.connect_to).map_err(|e| format!("--connect-to: {e}"))?,
-    );
-    if let Some(ca) = &args.ca_file {
-        n.ca_file = Some(ca.clone());
-    }
+    let mut n = args
+        .network
+        .apply(base.cloned().unwrap_or_default())
+        .map_err(|e| e.to_string())?;
     if let Some(url) = &args.cloudflare_api {
         n.cloudflare_api = Some(
             launch_ready_core::settings::parse_cloudflare_api(url)
                 .map_err(|e| format!("--cloudflare-api: {e}"))?,
         );
-    }
-    if let Some(t) = args.timeout {
-        if t == 0 || t > 600 {
-            return Err(format!("--timeout `{t}` must be between 1 and 600 seconds"));
-        }
-        n.timeout_secs = t;
     }
     Ok(n)
 }

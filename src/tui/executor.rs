@@ -117,7 +117,12 @@ impl Executor {
                 } => {
                     let inbox = self.inbox.clone();
                     tokio::task::spawn_blocking(move || {
-                        let msg = write_baseline(&check, &scanned, &entries, &by, &reason);
+                        let msg = Msg::BaselineWritten(
+                            launch_ready_checks::secrets::baseline::accept_found(
+                                &check, &scanned, &entries, &by, &reason,
+                            )
+                            .map_err(|e| e.to_string()),
+                        );
                         let _ = inbox.send(msg);
                     });
                 }
@@ -219,18 +224,4 @@ fn held(store: &dyn CredentialStore, session: &str, names: Vec<String>) -> Keyri
             })
             .collect(),
     }
-}
-
-/// The blocking work of `Effect::WriteBaseline` (finding the baseline file of the scanned
-/// folder, then adding to it) and the message that reports it.
-pub fn write_baseline(
-    check: &str,
-    scanned: &std::path::Path,
-    entries: &[launch_ready_checks::secrets::baseline::Entry],
-    by: &str,
-    reason: &str,
-) -> Msg {
-    use launch_ready_checks::secrets::baseline;
-    let root = baseline::root_for(check, scanned);
-    Msg::BaselineWritten(baseline::append(&root, entries, by, reason).map_err(|e| e.to_string()))
 }

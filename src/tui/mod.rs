@@ -20,18 +20,19 @@ pub mod view;
 
 use crate::app::picker::{NewSession, Picker, PickerOutcome, RunbookChoice};
 use crate::app::{App, Msg, update};
-use crate::commands;
-use crate::commands::Failure;
-use crate::commands::demo::RunningLab;
+use crate::failure::Failure;
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use launch_ready_checks::engine::Engine;
 use launch_ready_core::paths;
 use launch_ready_core::runbook::Runbook;
+use launch_ready_core::runbook::library::Library;
 use launch_ready_core::session::Session;
+use launch_ready_core::session::create::{self, SessionRequest};
 use launch_ready_core::session::list::list_sessions;
 use launch_ready_core::session::persist::{Persister, Unsaved};
 use launch_ready_core::session::store::{SessionFile, StoreError};
+use launch_ready_lab::demo::{RunningLab, is_demo};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -128,7 +129,7 @@ fn open_session(path: &Path, from_backup: bool) -> Result<Opened, Failure> {
         SessionFile::open(path)
     };
     let (file, session) = opened.map_err(|e| store_failure(path, &e))?;
-    let loaded = commands::runbooks::library()
+    let loaded = Library::installed()
         .find(&session.runbook.id, session.runbook.path.as_deref())
         .map_err(|e| {
             Failure::usage(format!(
@@ -174,10 +175,10 @@ fn run_opened(rt: &tokio::runtime::Runtime, mut opened: Opened) -> Result<(), Fa
 /// The demo session's checks only make sense against the demo lab, whose ports change on
 /// every start: start it here and point the session at it, whichever way it was opened.
 fn attach_demo_lab(opened: &mut Opened) -> Result<Option<RunningLab>, Failure> {
-    if !commands::demo::is_demo(&opened.session) {
+    if !is_demo(&opened.session) {
         return Ok(None);
     }
-    let lab = RunningLab::start()?;
+    let lab = RunningLab::start().map_err(|e| Failure::runtime(e.to_string()))?;
     lab.apply(&mut opened.session);
     // Written at once, so `check --session` run beside the TUI reaches this lab too.
     if let Err(e) = opened.file.save(&opened.session) {
@@ -228,7 +229,7 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
         monitor: None,
         demo_route: None,
     };
-    let demo = commands::demo::is_demo(&session);
+    let demo = is_demo(&session);
     let mut app = App::new(session, runbook, OffsetDateTime::now_utc());
     app.color = color_wanted();
     app.theme = theme_wanted();
@@ -359,7 +360,7 @@ fn translate(app: &App, guard: &terminal::Guard, event: Event) -> Option<Msg> {
 /// `launch-ready new`, and returns its path. The form has no name field, so a client that
 /// already has a session gets the next free name (`acme-2`) instead of a refusal.
 fn create_session(new: NewSession, dir: &Path) -> Result<PathBuf, Failure> {
-    let base = commands::sessions::slug(&new.client);
+    let base = launch_ready_core::session::naming::slug(&new.client);
     let name = (1..100)
         .map(|n| {
             if n == 1 {
@@ -369,7 +370,7 @@ fn create_session(new: NewSession, dir: &Path) -> Result<PathBuf, Failure> {
             }
         })
         .find(|name| !dir.join(format!("{name}.ron")).exists());
-    let request = commands::sessions::SessionRequest {
+    let request = SessionRequest {
         runbook: new.runbook_id,
         client: new.client,
         domain: new.domain,
@@ -381,7 +382,9 @@ fn create_session(new: NewSession, dir: &Path) -> Result<PathBuf, Failure> {
         name: name.filter(|n| !n.is_empty()),
         path: None,
     };
-    commands::sessions::create(&request, OffsetDateTime::now_utc()).map(|c| c.path)
+    create::create(&request, &Library::installed(), OffsetDateTime::now_utc())
+        .map(|c| c.path)
+        .map_err(|e| Failure::usage(e.to_string()))
 }
 
 /// The session picker of a plain `launch-ready`: open a recent session or start a new one.
@@ -389,7 +392,7 @@ pub fn run_picker() -> Result<(), Failure> {
     require_terminal(NO_TERMINAL_USAGE)?;
     let dir = paths::sessions_dir()
         .ok_or_else(|| Failure::usage("no data folder: set LAUNCH_READY_DATA_DIR"))?;
-    let library = commands::runbooks::library();
+    let library = Library::installed();
     let runbooks = library
         .runbooks
         .iter()

@@ -86,8 +86,11 @@ fn write_baselines(fx: &[Effect]) -> Vec<Msg> {
                 entries,
                 by,
                 reason,
-            } => Some(launch_ready::tui::executor::write_baseline(
-                check, scanned, entries, by, reason,
+            } => Some(Msg::BaselineWritten(
+                launch_ready_checks::secrets::baseline::accept_found(
+                    check, scanned, entries, by, reason,
+                )
+                .map_err(|e| e.to_string()),
             )),
             _ => None,
         })

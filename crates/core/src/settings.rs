@@ -59,6 +59,75 @@ impl Default for NetworkSettings {
     }
 }
 
+/// The longest timeout a run accepts, in seconds.
+pub const MAX_TIMEOUT_SECS: u64 = 600;
+
+/// Network flags as a user typed them (`--nameserver`, `--resolve`, `--connect-to`,
+/// `--ca-file`, `--timeout`), laid over a session's settings. One shape for `check`,
+/// `load`, `monitor` and `new`, so each flag is parsed and refused the same way everywhere.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetworkOverrides {
+    pub nameserver: Option<String>,
+    pub resolve: Vec<String>,
+    pub connect_to: Vec<String>,
+    pub ca_file: Option<PathBuf>,
+    pub timeout_secs: Option<u64>,
+}
+
+/// A network flag that cannot be used, named as the user typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OverrideError {
+    #[error("--{flag}: {reason}")]
+    Invalid { flag: &'static str, reason: String },
+    #[error("--timeout `{0}` must be between 1 and {MAX_TIMEOUT_SECS} seconds")]
+    Timeout(u64),
+}
+
+impl NetworkOverrides {
+    /// `base` with these flags applied: a nameserver or CA file replaces the session's,
+    /// `--resolve` and `--connect-to` entries come after the session's (the first match
+    /// wins, so the session's own entries still hold for their hosts).
+    pub fn apply(&self, base: NetworkSettings) -> Result<NetworkSettings, OverrideError> {
+        fn all<T: FromStr<Err = String>>(
+            flag: &'static str,
+            values: &[String],
+        ) -> Result<Vec<T>, OverrideError> {
+            values
+                .iter()
+                .map(|v| {
+                    v.parse::<T>()
+                        .map_err(|reason| OverrideError::Invalid { flag, reason })
+                })
+                .collect()
+        }
+        let mut n = base;
+        if let Some(ns) = &self.nameserver {
+            n.nameserver =
+                Some(
+                    ns.parse::<Nameserver>()
+                        .map_err(|reason| OverrideError::Invalid {
+                            flag: "nameserver",
+                            reason,
+                        })?,
+                );
+        }
+        n.resolve
+            .extend(all::<ResolveOverride>("resolve", &self.resolve)?);
+        n.connect_to
+            .extend(all::<ConnectTo>("connect-to", &self.connect_to)?);
+        if let Some(ca) = &self.ca_file {
+            n.ca_file = Some(ca.clone());
+        }
+        if let Some(t) = self.timeout_secs {
+            if t == 0 || t > MAX_TIMEOUT_SECS {
+                return Err(OverrideError::Timeout(t));
+            }
+            n.timeout_secs = t;
+        }
+        Ok(n)
+    }
+}
+
 /// Reads a Cloudflare API base URL (`--cloudflare-api`, the targets screen): an http or
 /// https URL with a host, kept without its trailing slash.
 pub fn parse_cloudflare_api(text: &str) -> Result<String, String> {

@@ -10,6 +10,7 @@
 //! session's `ca_file` (a path, like any user's) can name it; the dir goes with the lab.
 
 pub mod cloudflare;
+pub mod demo;
 pub mod dns_server;
 pub mod hook;
 pub mod keepalive;

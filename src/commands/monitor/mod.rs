@@ -5,7 +5,7 @@
 //! drill's measurements) into the session's uptime history, at most once a second.
 
 use super::{Failure, Outcome};
-use clap::Args;
+pub use crate::cli::monitor::{MonitorArgs, parse_duration};
 use launch_ready_checks::monitor::alert;
 use launch_ready_checks::monitor::alert::{Format as AlertFormat, Retry};
 use launch_ready_checks::monitor::probe::Expect;
@@ -16,8 +16,7 @@ use launch_ready_checks::monitor::{finding, secs_ms};
 use launch_ready_checks::net::Net;
 use launch_ready_core::session::Session;
 use launch_ready_core::session::store::SessionFile;
-use launch_ready_core::settings::{ConnectTo, NetworkSettings};
-use std::path::PathBuf;
+use launch_ready_core::settings::NetworkSettings;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -26,71 +25,6 @@ mod history;
 mod report;
 
 use report::{json_report, progress_line, text_report};
-
-#[derive(Debug, Args)]
-pub struct MonitorArgs {
-    /// URLs to probe; a session adds its pages and routes.
-    pub urls: Vec<String>,
-    /// Take targets, network settings and the alert route's credential name from this session.
-    #[arg(long, value_name = "NAME|FILE")]
-    pub session: Option<String>,
-    /// Time between probes (500ms, 30s, 1m); default the session's chosen interval, else 60s.
-    #[arg(long)]
-    pub interval: Option<String>,
-    /// Stop after this long (default: until interrupted).
-    #[arg(long)]
-    pub duration: Option<String>,
-    /// Status every probe must get (default: any 2xx or 3xx).
-    #[arg(long)]
-    pub expect_status: Option<u16>,
-    /// Text the response body must contain.
-    #[arg(long)]
-    pub expect_text: Option<String>,
-    /// Latency budget per probe in milliseconds (`uptime.slow` after two probes over it).
-    #[arg(long, default_value_t = 2000)]
-    pub slow_ms: u64,
-    /// Payload of the alert webhook: json (documented payload) or slack (`{"text"}`);
-    /// default slack for hooks.slack.com, json otherwise.
-    #[arg(long)]
-    pub alert_format: Option<String>,
-    /// HOST:PORT:ADDR:PORT override.
-    #[arg(long = "connect-to")]
-    pub connect_to: Vec<String>,
-    /// Extra trusted roots (PEM file).
-    #[arg(long)]
-    pub ca_file: Option<PathBuf>,
-    /// Per-probe timeout in seconds.
-    #[arg(long)]
-    pub timeout: Option<u64>,
-    /// Output format: text or json.
-    #[arg(long, default_value = "text")]
-    pub format: String,
-    /// Alert drill instead of monitoring: send a marked test alert, stage an outage on a
-    /// loopback route the drill controls, and measure detection, delivery and recovery.
-    #[arg(long)]
-    pub drill: bool,
-}
-
-/// Parses `500ms`, `30s`, `2m`, `1h` or a bare number of seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (n, unit) = s.split_at(split);
-    let n: u64 = n
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration like 30s or 2m"))?;
-    let d = match unit {
-        "ms" => Duration::from_millis(n),
-        "" | "s" => Duration::from_secs(n),
-        "m" => Duration::from_secs(n.saturating_mul(60)),
-        "h" => Duration::from_secs(n.saturating_mul(3600)),
-        _ => return Err(format!("`{s}` is not a duration like 30s or 2m")),
-    };
-    if d.is_zero() {
-        return Err(format!("`{s}` must be more than zero"));
-    }
-    Ok(d)
-}
 
 /// The runbooks' alert-delay target when the session's runbook has none.
 pub const DEFAULT_ALERT_TARGET: Duration = launch_ready_checks::monitor::drill::DEFAULT_TARGET;
@@ -186,21 +120,11 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
             });
         }
     }
-    for c in &args.connect_to {
-        network.connect_to.push(
-            c.parse::<ConnectTo>()
-                .map_err(|e| format!("--connect-to: {e}"))?,
-        );
-    }
-    if let Some(ca) = &args.ca_file {
-        network.ca_file = Some(ca.clone());
-    }
-    if let Some(t) = args.timeout {
-        if t == 0 || t > 600 {
-            return Err(format!("--timeout `{t}` must be between 1 and 600 seconds"));
-        }
-        network.timeout_secs = t;
-    }
+    let network = args
+        .network
+        .overrides()
+        .apply(network)
+        .map_err(|e| e.to_string())?;
     // A probe never outlasts its interval, so probes of one target never overlap.
     let timeout = Duration::from_secs(network.timeout_secs.max(1)).min(interval);
     let mut rules = Rules::every(interval);

@@ -6,7 +6,7 @@
 use super::layout::centered;
 use super::theme;
 use crate::app::App;
-use crate::app::load_run::LoadConfirm;
+use crate::app::load_view::LoadConfirm;
 use launch_ready_core::sanitize::sanitize_line;
 use ratatui::Frame;
 use ratatui::layout::Rect;

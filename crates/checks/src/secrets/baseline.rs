@@ -194,6 +194,18 @@ pub fn root_for(check: &str, scanned: &Path) -> PathBuf {
     }
 }
 
+/// Accepts `entries` found by `check` in `scanned` in the baseline they belong to (see
+/// `root_for`): what the Risks screen's acceptance writes, off the UI thread.
+pub fn accept_found(
+    check: &str,
+    scanned: &Path,
+    entries: &[Entry],
+    by: &str,
+    reason: &str,
+) -> Result<Appended, BaselineError> {
+    append(&root_for(check, scanned), entries, by, reason)
+}
+
 /// What `append` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Appended {

@@ -78,6 +78,11 @@ pub struct Library {
 }
 
 impl Library {
+    /// The bundled runbooks and the user's own, from the user's runbooks folder.
+    pub fn installed() -> Library {
+        Library::load(crate::paths::user_runbooks_dir().as_deref())
+    }
+
     /// Bundled runbooks plus those in `user_dir` (if given).
     pub fn load(user_dir: Option<&Path>) -> Library {
         let mut runbooks: Vec<Loaded> = Vec::new();

@@ -5,7 +5,18 @@
 //! A pause counts only where it overlaps `[start, now]`: a pause recorded before a later
 //! move of the start, or one still open, never makes the clock run backwards or past now.
 
-use super::model::Pause;
+/// Sprint time that does not count (the clock is paused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pause {
+    #[serde(with = "time::serde::rfc3339")]
+    pub from: OffsetDateTime,
+    /// `None` while the pause is still running.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub until: Option<OffsetDateTime>,
+}
+
+use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 /// Hours in a sprint.

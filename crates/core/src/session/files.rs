@@ -12,7 +12,7 @@
 //! - Text that is not UTF-8 is damage like any other: it is reported with the line and
 //!   column of the first bad byte, so it reaches the same backup hint as a truncated file.
 
-use super::store::StoreError;
+use super::error::StoreError;
 use std::fs::{File, Metadata};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -167,6 +167,31 @@ pub(crate) fn decode(bytes: Vec<u8>) -> Result<String, BadUtf8> {
             byte: bytes.get(good).copied().unwrap_or_default(),
         }
     })
+}
+
+/// Session files in `dir`: `*.ron`, skipping hidden names (temp files being written) and the
+/// `.bak`, `.lock` and `.corrupt` sidecars, which do not end in `.ron`. Entries that are not
+/// regular files (a folder, a FIFO, a dangling link) are kept: the listing shows why they
+/// cannot be opened instead of hiding them.
+pub(crate) fn session_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "ron")
+                && p.file_name()
+                    .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+        })
+        .collect()
+}
+
+pub(crate) fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

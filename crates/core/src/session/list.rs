@@ -5,6 +5,7 @@
 //! A file that cannot be read is listed with the reason instead of being dropped: the user
 //! must learn that a session needs attention, not find it silently missing.
 
+use super::files::{file_stem, session_files};
 use super::store::{self, StoreError};
 use crate::runbook::library::Library;
 use std::path::{Path, PathBuf};
@@ -24,31 +25,6 @@ pub struct SessionSummary {
     pub updated_at: OffsetDateTime,
     /// Set when the file could not be read; the other fields are then best effort.
     pub problem: Option<String>,
-}
-
-/// Session files in `dir`: `*.ron`, skipping hidden names (temp files being written) and the
-/// `.bak`, `.lock` and `.corrupt` sidecars, which do not end in `.ron`. Entries that are not
-/// regular files (a folder, a FIFO, a dangling link) are kept: the listing shows why they
-/// cannot be opened instead of hiding them.
-pub(crate) fn session_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension().is_some_and(|x| x == "ron")
-                && p.file_name()
-                    .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
-        })
-        .collect()
-}
-
-pub(crate) fn file_stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 fn modified(path: &Path) -> OffsetDateTime {

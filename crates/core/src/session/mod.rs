@@ -1,6 +1,8 @@
 //! Sessions: the data model (`model`) and its persistence (`store`).
 
 pub mod clock;
+pub mod create;
+pub mod error;
 mod files;
 pub mod list;
 pub mod migrate;

@@ -91,16 +91,7 @@ pub struct AcceptedRisk {
     pub at: OffsetDateTime,
 }
 
-/// Sprint time that does not count (the clock is paused).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Pause {
-    #[serde(with = "time::serde::rfc3339")]
-    pub from: OffsetDateTime,
-    /// `None` while the pause is still running.
-    #[serde(default, with = "time::serde::rfc3339::option")]
-    pub until: Option<OffsetDateTime>,
-}
+pub use super::clock::Pause;
 
 /// Which runbook the session follows, and the hash of its text when the session began.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@
 //! client name itself ignoring case. The client names are only read when the cheap matches
 //! found nothing, and several matches are reported rather than guessed between.
 
-use super::list::{file_stem, session_files};
+use super::files::{file_stem, session_files};
 use super::store;
 use std::path::{Path, PathBuf};
 

@@ -29,73 +29,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use super::resolve::{ResolveError, resolve_name, resolve_name_in};
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The file does not parse; line and column point at the problem.
-    #[error("{path}:{line}:{column}: {message}")]
-    Corrupt {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-        /// A backup that can be opened instead, when one exists.
-        backup: Option<PathBuf>,
-    },
-    /// Written by a newer launch-ready.
-    #[error(
-        "{path} was written by a newer launch-ready (format {found}, this build reads up to {supported})"
-    )]
-    TooNew {
-        path: PathBuf,
-        found: u32,
-        supported: u32,
-        backup: Option<PathBuf>,
-    },
-    /// Another process holds the session's lock.
-    #[error("{path} is open in another launch-ready process; close it there first")]
-    Locked { path: PathBuf },
-    /// Something other than a regular file sits at the path (a FIFO, a folder, a device).
-    #[error("{path} is {kind}, not a session file; move it away or open another session")]
-    NotAFile { path: PathBuf, kind: &'static str },
-    /// A symbolic link whose target does not exist.
-    #[error(
-        "{path} is a symbolic link to {}, which does not exist; restore the file there or remove the link",
-        .target.display()
-    )]
-    DanglingLink { path: PathBuf, target: PathBuf },
-    /// The file is read-only: someone protected it, so it is not replaced.
-    #[error(
-        "{path} is read-only, so launch-ready will not change it; make it writable (chmod u+w) to edit it, or copy it and open the copy"
-    )]
-    ReadOnly { path: PathBuf },
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-impl StoreError {
-    /// The backup the user can fall back to, when the error is about the file's content.
-    pub fn backup(&self) -> Option<&Path> {
-        match self {
-            StoreError::Corrupt { backup, .. } | StoreError::TooNew { backup, .. } => {
-                backup.as_deref()
-            }
-            _ => None,
-        }
-    }
-
-    fn io(path: &Path, source: io::Error) -> StoreError {
-        StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
-    }
-}
+pub use super::error::StoreError;
 
 /// An open, locked session file. Dropping it releases the lock.
 #[derive(Debug)]

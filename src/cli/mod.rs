@@ -1,5 +1,13 @@
-//! Command-line interface: the clap definitions only. Dispatch lives in `main.rs`, the work
-//! in `commands/`.
+//! Command-line interface: the clap definitions only, one module per command that has many
+//! flags. Dispatch lives in `main.rs`, the work in `commands/`; nothing here depends on
+//! either.
+
+pub mod check;
+pub mod load;
+pub mod monitor;
+pub mod network;
+pub mod route;
+pub mod secrets;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -34,17 +42,17 @@ pub enum Command {
     Secret(SecretCommand),
     /// Secret scanning: accept current findings in a baseline.
     #[command(subcommand)]
-    Secrets(crate::commands::secrets_baseline::SecretsCommand),
+    Secrets(secrets::SecretsCommand),
     /// Run the demo lab alone and print the settings to aim other tools at it.
     Lab(LabArgs),
     /// Write the handover pack of a session as Markdown, HTML or JSON.
     Report(ReportArgs),
     /// Run checks headless (for CI) and print text or JSON.
-    Check(Box<crate::commands::check_args::CheckArgs>),
+    Check(Box<check::CheckArgs>),
     /// Light load test of URLs or a session's routes (asks first; --yes off a terminal).
-    Load(Box<crate::commands::load_args::LoadArgs>),
+    Load(Box<load::LoadArgs>),
     /// Probe URLs on an interval and alert the `alert-webhook` route on outages.
-    Monitor(Box<crate::commands::monitor::MonitorArgs>),
+    Monitor(Box<monitor::MonitorArgs>),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     #[command(
         after_help = "Install, for example:\n  launch-ready completions bash > ~/.local/share/bash-completion/completions/launch-ready\n  launch-ready completions zsh > ~/.zfunc/_launch-ready\n  launch-ready completions fish > ~/.config/fish/completions/launch-ready.fish"

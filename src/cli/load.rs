@@ -1,7 +1,7 @@
 //! Arguments of `launch-ready load`.
 
+use super::network::NetworkArgs;
 use clap::Args;
-use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 #[command(
@@ -58,19 +58,7 @@ pub struct LoadArgs {
     /// Output format: text or json.
     #[arg(long, default_value = "text")]
     pub format: String,
-    /// Resolver to use, IP or IP:PORT.
-    #[arg(long)]
-    pub nameserver: Option<String>,
-    /// HOST:ADDR override.
-    #[arg(long)]
-    pub resolve: Vec<String>,
-    /// HOST:PORT:ADDR:PORT override.
-    #[arg(long = "connect-to")]
-    pub connect_to: Vec<String>,
-    /// Extra trusted roots (PEM file).
-    #[arg(long)]
-    pub ca_file: Option<PathBuf>,
-    /// Per-request timeout in seconds (at most 60).
-    #[arg(long)]
-    pub timeout: Option<u64>,
+    /// Network flags; a request's timeout is capped at 60 seconds.
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }

@@ -1,5 +1,6 @@
 //! Arguments of the headless `check` command, as `checks.md` specifies them.
 
+use super::network::NetworkArgs;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -17,27 +18,14 @@ pub struct CheckArgs {
     /// Run only these families (dns,email,tls,http,edge,perf,uptime,secrets,env,cloudflare).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
-    /// Resolver to use, IP or IP:PORT.
-    #[arg(long)]
-    pub nameserver: Option<String>,
-    /// HOST:ADDR override.
-    #[arg(long)]
-    pub resolve: Vec<String>,
-    /// HOST:PORT:ADDR:PORT override.
-    #[arg(long = "connect-to")]
-    pub connect_to: Vec<String>,
-    /// Extra trusted roots (PEM file).
-    #[arg(long)]
-    pub ca_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub network: NetworkArgs,
     /// DKIM selector to look up (repeatable).
     #[arg(long = "dkim-selector")]
     pub dkim_selectors: Vec<String>,
     /// Base URL of the Cloudflare API v4 (default https://api.cloudflare.com/client/v4).
     #[arg(long = "cloudflare-api", value_name = "URL")]
     pub cloudflare_api: Option<String>,
-    /// Per-operation timeout in seconds.
-    #[arg(long)]
-    pub timeout: Option<u64>,
     /// Output format: text or json.
     #[arg(long, default_value = "text")]
     pub format: String,

@@ -1,0 +1,126 @@
+//! Creating a session: what a new session is made of as the user gave it (the command
+//! line's `new` and the TUI's new-session form both fill in a `SessionRequest`), checked
+//! with the same words everywhere, and written to a new session file.
+
+use super::Session;
+use super::model::Targets;
+use super::naming::{
+    display_text, parse_hosts, slug, validate_client, validate_domain, validate_name,
+};
+use super::store::{SessionFile, StoreError};
+use crate::paths;
+use crate::runbook::library::Library;
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+/// Why a session could not be created; each says what to do instead.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// A name, client, domain or host the naming rules refuse (the message says which).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("cannot make a session name from client `{0}`; give one with --name")]
+    NoName(String),
+    #[error("{0}")]
+    Runbook(String),
+    #[error(
+        "no data folder for sessions; set {} or give --path",
+        paths::DATA_DIR_ENV
+    )]
+    NoDataFolder,
+    #[error(
+        "a session already exists at {}; open it with `launch-ready open {open}`, or choose another --name",
+        path.display()
+    )]
+    Exists { path: PathBuf, open: String },
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+/// A session created by `new`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Created {
+    pub name: String,
+    pub path: PathBuf,
+    /// Whether the path was given explicitly (so it is opened by path, not by name).
+    pub explicit_path: bool,
+}
+
+impl Created {
+    /// The argument to `launch-ready open` for this session.
+    pub fn open_argument(&self) -> String {
+        if self.explicit_path {
+            self.path.display().to_string()
+        } else {
+            self.name.clone()
+        }
+    }
+}
+
+/// What a new session is made of, as the user gave it (validated by `create`): the
+/// command line's `new` and the TUI's new-session form both fill one in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SessionRequest {
+    /// Runbook id or path to a runbook file.
+    pub runbook: String,
+    pub client: String,
+    /// The apex domain.
+    pub domain: String,
+    /// Role hosts as `ROLE=HOST`.
+    pub hosts: Vec<String>,
+    /// Session name (file stem); derived from the client when absent.
+    pub name: Option<String>,
+    /// Where to write the session instead of the sessions folder.
+    pub path: Option<PathBuf>,
+}
+
+/// Checks the request and writes the session file. The file is closed (and its lock
+/// released) on return, so the caller may open it.
+pub fn create(
+    args: &SessionRequest,
+    library: &Library,
+    now: OffsetDateTime,
+) -> Result<Created, CreateError> {
+    let client = validate_client(&args.client).map_err(CreateError::Invalid)?;
+    let apex = validate_domain(&args.domain).map_err(CreateError::Invalid)?;
+    let hosts = parse_hosts(&args.hosts).map_err(CreateError::Invalid)?;
+    let name = match &args.name {
+        Some(n) => validate_name(n).map_err(CreateError::Invalid)?,
+        None => {
+            let s = slug(&client);
+            if s.is_empty() {
+                return Err(CreateError::NoName(display_text(&client)));
+            }
+            s
+        }
+    };
+    let runbook = library
+        .resolve(&args.runbook)
+        .map_err(|e| CreateError::Runbook(e.to_string()))?;
+    let (path, explicit_path) = match &args.path {
+        Some(p) => (p.clone(), true),
+        None => {
+            let dir = paths::sessions_dir().ok_or(CreateError::NoDataFolder)?;
+            (dir.join(format!("{name}.ron")), false)
+        }
+    };
+    let created = Created {
+        name: name.clone(),
+        path: path.clone(),
+        explicit_path,
+    };
+    if path.exists() {
+        return Err(CreateError::Exists {
+            path: path.clone(),
+            open: created.open_argument(),
+        });
+    }
+    let targets = Targets {
+        apex,
+        hosts,
+        ..Targets::default()
+    };
+    let session = Session::new(&name, &client, &runbook, targets, now);
+    SessionFile::create(&path, &session).map_err(CreateError::Store)?;
+    Ok(created)
+}
