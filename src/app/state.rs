@@ -4,6 +4,7 @@
 //! a session puts the operator back where they were.
 
 use super::targets::TargetField;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{CheckStatus, Severity};
 use launch_ready_core::runbook::{Check, Runbook, Stage};
 use launch_ready_core::session::Session;
@@ -178,7 +179,7 @@ pub fn credential_names(session: &Session, runbook: &Runbook) -> Vec<String> {
     // A Cloudflare audit in the runbook needs its token, so the form offers it unset.
     if runbook
         .checks()
-        .any(|(_, c)| c.run.kind().is_some_and(|k| k.name == "cloudflare.zone"))
+        .any(|(_, c)| c.run.kind().is_some_and(|k| k.id == KindId::CloudflareZone))
     {
         names.push(launch_ready_checks::cloudflare::CREDENTIAL.to_string());
     }

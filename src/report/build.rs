@@ -5,6 +5,7 @@
 use super::clean::{clean, clean_line};
 use super::model::*;
 use launch_ready_core::advice;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::evidence;
 use launch_ready_core::evidence::Observed;
 use launch_ready_core::finding::{CheckStatus, Severity};
@@ -121,12 +122,12 @@ impl<'a> Latest<'a> {
     }
 
     /// Results of engine check `name` that ran (skipped targets left out), in target order.
-    fn of(&self, name: &str) -> Vec<&'a CheckOutcome> {
+    fn of(&self, kind: KindId) -> Vec<&'a CheckOutcome> {
         let mut v: Vec<&CheckOutcome> = self
             .outcomes
             .iter()
             .map(|(_, o)| *o)
-            .filter(|o| o.check == name && o.status != CheckStatus::Skipped)
+            .filter(|o| o.check == kind.as_str() && o.status != CheckStatus::Skipped)
             .collect();
         v.sort_by(|a, b| a.target.cmp(&b.target));
         v
@@ -144,16 +145,20 @@ impl<'a> Latest<'a> {
 
 /// The line a section shows without data: what is missing and which runbook check (and
 /// kind) produces it.
-fn missing_line(runbook: &Runbook, what: &str, kinds: &[&str]) -> String {
+fn missing_line(runbook: &Runbook, what: &str, kinds: &[KindId]) -> String {
     let checks: Vec<String> = runbook
         .checks()
-        .filter(|(_, c)| c.run.kind().is_some_and(|k| kinds.contains(&k.name)))
+        .filter(|(_, c)| c.run.kind().is_some_and(|k| kinds.contains(&k.id)))
         .map(|(_, c)| format!("“{}” ({})", c.title, c.run.kind().map_or("", |k| k.name)))
         .collect();
     if checks.is_empty() {
         format!(
             "No {what}: this runbook has no check of kind {}.",
-            kinds.join(" or ")
+            kinds
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
         )
     } else {
         format!(
@@ -163,11 +168,11 @@ fn missing_line(runbook: &Runbook, what: &str, kinds: &[&str]) -> String {
     }
 }
 
-fn section<T>(runbook: &Runbook, what: &str, kinds: &[&str], data: T, has: bool) -> Section<T> {
+fn section<T>(runbook: &Runbook, what: &str, kinds: &[KindId], data: T, has: bool) -> Section<T> {
     Section {
         available: has,
         missing: (!has).then(|| missing_line(runbook, what, kinds)),
-        sources: kinds.iter().map(|k| (*k).to_string()).collect(),
+        sources: kinds.iter().map(|k| k.as_str().to_string()).collect(),
         data,
     }
 }
@@ -286,7 +291,7 @@ fn lines(v: &[String]) -> Vec<String> {
 
 fn dns(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<HostRecords>> {
     let hosts: Vec<HostRecords> = latest
-        .of("dns.records")
+        .of(KindId::DnsRecords)
         .into_iter()
         .filter_map(|o| match evidence::observed(o) {
             Observed::Records(m) => Some(HostRecords {
@@ -308,12 +313,12 @@ fn dns(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<HostRecords>> {
         })
         .collect();
     let has = !hosts.is_empty();
-    section(runbook, "DNS records", &["dns.records"], hosts, has)
+    section(runbook, "DNS records", &[KindId::DnsRecords], hosts, has)
 }
 
 fn redirects(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<RedirectChain>> {
     let mut chains: Vec<RedirectChain> = Vec::new();
-    for o in latest.of("http.redirects") {
+    for o in latest.of(KindId::HttpRedirects) {
         let Observed::Redirects(r) = evidence::observed(o) else {
             continue;
         };
@@ -337,7 +342,13 @@ fn redirects(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<RedirectChai
         }
     }
     let has = !chains.is_empty();
-    section(runbook, "redirect chains", &["http.redirects"], chains, has)
+    section(
+        runbook,
+        "redirect chains",
+        &[KindId::HttpRedirects],
+        chains,
+        has,
+    )
 }
 
 fn chain_end(end: &serde_json::Value) -> String {
@@ -364,7 +375,7 @@ fn chain_end(end: &serde_json::Value) -> String {
 fn certificates(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<CertificateRow>> {
     let warn = i64::from(runbook.targets.cert_warn_days);
     let rows: Vec<CertificateRow> = latest
-        .of("tls.certificate")
+        .of(KindId::TlsCertificate)
         .into_iter()
         .filter_map(|o| match evidence::observed(o) {
             Observed::Certificate(c) => {
@@ -396,7 +407,13 @@ fn certificates(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<Certifica
         })
         .collect();
     let has = !rows.is_empty();
-    section(runbook, "certificates", &["tls.certificate"], rows, has)
+    section(
+        runbook,
+        "certificates",
+        &[KindId::TlsCertificate],
+        rows,
+        has,
+    )
 }
 
 fn email(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section<Vec<EmailDomain>> {
@@ -418,7 +435,11 @@ fn email(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section<V
     }
     let mut domains: BTreeMap<String, EmailDomain> = BTreeMap::new();
     let mut any = false;
-    for (name, pick) in [("email.spf", 0), ("email.dkim", 1), ("email.dmarc", 2)] {
+    for (name, pick) in [
+        (KindId::EmailSpf, 0),
+        (KindId::EmailDkim, 1),
+        (KindId::EmailDmarc, 2),
+    ] {
         for o in latest.of(name) {
             any = true;
             let detail = match evidence::observed(o) {
@@ -470,7 +491,7 @@ fn email(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section<V
     section(
         runbook,
         "email authentication results",
-        &["email.spf", "email.dkim", "email.dmarc"],
+        &[KindId::EmailSpf, KindId::EmailDkim, KindId::EmailDmarc],
         rows,
         any,
     )
@@ -482,7 +503,7 @@ fn env_inventory(
     env: &[EnvColumn],
     latest: &Latest<'_>,
 ) -> Section<EnvInventory> {
-    let kinds = ["env.inventory"];
+    let kinds = [KindId::EnvInventory];
     if env.is_empty() {
         let mut s = section(
             runbook,
@@ -500,7 +521,10 @@ fn env_inventory(
     }
     // Shared secrets, as the env check reported them: (environment, name).
     let mut shared: BTreeSet<(String, String)> = BTreeSet::new();
-    for o in latest.all().filter(|o| o.check == "env.inventory") {
+    for o in latest
+        .all()
+        .filter(|o| o.check == KindId::EnvInventory.as_str())
+    {
         for f in o.findings.iter().filter(|f| f.code == "env.shared_secret") {
             let names = str_list(&f.evidence["names"]);
             for e in str_list(&f.evidence["environments"]) {
@@ -558,13 +582,13 @@ fn str_list(v: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-const SECRET_KINDS: &[&str] = &[
-    "secrets.repo",
-    "secrets.history",
-    "secrets.build",
-    "http.bundle",
-    "http.exposure",
-    "env.inventory",
+const SECRET_KINDS: &[KindId] = &[
+    KindId::SecretsRepo,
+    KindId::SecretsHistory,
+    KindId::SecretsBuild,
+    KindId::HttpBundle,
+    KindId::HttpExposure,
+    KindId::EnvInventory,
 ];
 
 fn secrets(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<SecretRow>> {
@@ -572,7 +596,7 @@ fn secrets(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<SecretRow>> {
     let mut ran = false;
     for o in latest
         .all()
-        .filter(|o| SECRET_KINDS.contains(&o.check.as_str()))
+        .filter(|o| KindId::parse(&o.check).is_some_and(|k| SECRET_KINDS.contains(&k)))
     {
         if o.status != CheckStatus::Skipped && o.status != CheckStatus::Error {
             ran = true;
@@ -636,7 +660,7 @@ fn secrets(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<SecretRow>> {
 
 fn performance(runbook: &Runbook, latest: &Latest<'_>) -> Section<Performance> {
     let mut routes = Vec::new();
-    for kind in ["perf.latency", "perf.load"] {
+    for kind in [KindId::PerfLatency, KindId::PerfLoad] {
         for o in latest.of(kind) {
             let Some(list) = o.evidence.get("routes").and_then(|r| r.as_array()) else {
                 continue;
@@ -688,7 +712,7 @@ fn performance(runbook: &Runbook, latest: &Latest<'_>) -> Section<Performance> {
     section(
         runbook,
         "latency baseline",
-        &["perf.latency", "perf.load"],
+        &[KindId::PerfLatency, KindId::PerfLoad],
         Performance {
             routes,
             chart_svg: String::new(),
@@ -702,7 +726,10 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
         alert_delay_target_min: runbook.targets.alert_delay_min,
         ..Monitoring::default()
     };
-    for o in latest.all().filter(|o| o.check == "uptime.probe") {
+    for o in latest
+        .all()
+        .filter(|o| o.check == KindId::UptimeProbe.as_str())
+    {
         data.targets.push(MonitoredTarget {
             target: clean_line(&o.target),
             status: o.status.as_str().to_string(),
@@ -777,7 +804,7 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
     // A run without a route configured is skipped with an empty target: nothing tested.
     for o in latest
         .all()
-        .filter(|o| o.check == "uptime.alert_route" && !o.target.is_empty())
+        .filter(|o| o.check == KindId::UptimeAlertRoute.as_str() && !o.target.is_empty())
         .filter(|o| o.status != CheckStatus::Skipped)
     {
         tested = true;
@@ -808,7 +835,7 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
     let mut s = section(
         runbook,
         "uptime probes or alert tests",
-        &["uptime.probe", "uptime.alert_route"],
+        &[KindId::UptimeProbe, KindId::UptimeAlertRoute],
         data,
         has,
     );

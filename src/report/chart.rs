@@ -3,6 +3,7 @@
 //! inside is escaped here, since the template inserts the SVG as markup.
 
 use super::model::{MonitoredTarget, RouteLatency};
+use launch_ready_core::catalog::KindId;
 use std::fmt::Write;
 
 /// Escapes text for an SVG text node or attribute.
@@ -48,7 +49,7 @@ pub fn latency_svg(routes: &[RouteLatency]) -> String {
         let w = (r.p95_ms / max * BAR_W).max(1.0);
         let class = if r.within_budget { "ok" } else { "over" };
         let name = if r.name.is_empty() { &r.url } else { &r.name };
-        let label = if r.kind == "perf.load" {
+        let label = if r.kind == KindId::PerfLoad.as_str() {
             format!("{name} (load)")
         } else {
             name.clone()

@@ -4,6 +4,7 @@ use crate::common;
 
 use launch_ready_checks::engine::{Engine, EngineEvent, Job, Registry, Scope};
 use launch_ready_core::catalog;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{CheckStatus, Finding, Severity};
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::{Evidence, HostTarget, Targets};
@@ -65,7 +66,7 @@ async fn concurrency_limit_is_respected() {
     let peak = Arc::new(AtomicUsize::new(0));
     let mut reg = launch_ready_checks::engine::adapters::builtin();
     let (r, p) = (running.clone(), peak.clone());
-    reg.insert("dns.records", move |_| {
+    reg.insert(KindId::DnsRecords, move |_| {
         let (r, p) = (r.clone(), p.clone());
         async move {
             let now = r.fetch_add(1, Ordering::SeqCst) + 1;
@@ -111,7 +112,7 @@ fn slow_registry(dropped: Arc<AtomicUsize>) -> Registry {
         }
     }
     let mut reg = launch_ready_checks::engine::adapters::builtin();
-    for kind in ["dns.records", "dns.caa"] {
+    for kind in [KindId::DnsRecords, KindId::DnsCaa] {
         let d = dropped.clone();
         reg.insert(kind, move |_| {
             let g = Guard(d.clone());
@@ -129,7 +130,7 @@ fn slow_registry(dropped: Arc<AtomicUsize>) -> Registry {
 async fn cancelling_one_job_leaves_the_other_running() {
     let dropped = Arc::new(AtomicUsize::new(0));
     let mut reg = slow_registry(dropped.clone());
-    reg.insert("dns.provider", |_| async {
+    reg.insert(KindId::DnsProvider, |_| async {
         tokio::time::sleep(Duration::from_millis(200)).await;
         outcome::judged("fine", Vec::new(), serde_json::Value::Null)
     });
@@ -210,7 +211,7 @@ async fn cancel_all_cancels_every_job_and_rerun_replaces() {
 async fn a_panicking_check_becomes_an_error_and_the_others_finish() {
     let mut reg = launch_ready_checks::engine::adapters::builtin();
     reg.insert(
-        "dns.records",
+        KindId::DnsRecords,
         |i: launch_ready_checks::engine::registry::CheckInput| async move {
             if i.target.name == "h1.a.test" {
                 panic!("boom on {}", i.target.name);
@@ -288,7 +289,7 @@ async fn blackhole_nameserver_ends_within_the_bound_with_error() {
 #[tokio::test]
 async fn overrides_unregistered_kinds_and_missing_targets() {
     let mut reg = launch_ready_checks::engine::adapters::builtin();
-    reg.insert("dns.caa", |_| async {
+    reg.insert(KindId::DnsCaa, |_| async {
         outcome::judged(
             "x",
             vec![Finding::new("dns.caa_missing", Severity::Low, "no CAA")],

@@ -268,7 +268,7 @@ mod route_test {
         .with_credentials(creds);
         let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
         let check = launch_ready_checks::engine::adapters::builtin()
-            .get("uptime.alert_route")
+            .get(launch_ready_core::catalog::KindId::UptimeAlertRoute)
             .expect("registered");
         check(CheckInput {
             net: net(),

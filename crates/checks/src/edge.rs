@@ -12,6 +12,7 @@
 //! address ranges say so; NS names alone decide only when no page could be fetched.
 
 use crate::judged::Judged;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::header::HeaderMap;
@@ -219,7 +220,7 @@ pub fn check_edge(
     ns: &[String],
     addrs: &[IpAddr],
 ) -> CheckOutcome {
-    let mut judged = Judged::start("edge.provider", host);
+    let mut judged = Judged::start(KindId::EdgeProvider, host);
     let mut found = detect(headers, ns, addrs);
     let dns_only: Vec<&'static str> = if headers.is_empty() {
         Vec::new()

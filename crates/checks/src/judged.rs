@@ -4,7 +4,7 @@
 //! status, the one-line summary and the timing are derived here in one way, so that a
 //! `high` finding means `fail` whichever family raised it.
 
-use launch_ready_core::catalog;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{CheckStatus, Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use std::time::Instant;
@@ -12,7 +12,7 @@ use std::time::Instant;
 /// Collects the result of one check against one target while it runs.
 #[derive(Debug)]
 pub struct Judged {
-    check: &'static str,
+    check: KindId,
     target: String,
     started: Instant,
     findings: Vec<Finding>,
@@ -20,8 +20,8 @@ pub struct Judged {
 }
 
 impl Judged {
-    /// Starts timing `check` (a kind name from the catalog) against `target`.
-    pub fn start(check: &'static str, target: impl Into<String>) -> Judged {
+    /// Starts timing `check` against `target`.
+    pub fn start(check: KindId, target: impl Into<String>) -> Judged {
         Judged {
             check,
             target: target.into(),
@@ -90,13 +90,9 @@ impl Judged {
     }
 
     fn build(self, status: CheckStatus, summary: String) -> CheckOutcome {
-        let family = catalog::kind(self.check).map_or_else(
-            || self.check.split('.').next().unwrap_or(""),
-            |k| k.family.as_str(),
-        );
         CheckOutcome {
-            check: self.check.to_string(),
-            family: family.to_string(),
+            check: self.check.as_str().to_string(),
+            family: self.check.family().as_str().to_string(),
             target: self.target,
             status,
             duration_ms: u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -119,19 +115,19 @@ mod tests {
 
     #[test]
     fn status_follows_the_worst_finding() {
-        let j = Judged::start("tls.certificate", "a.test");
+        let j = Judged::start(KindId::TlsCertificate, "a.test");
         let o = j.finish("clean");
         assert_eq!((o.status, o.summary.as_str()), (CheckStatus::Pass, "clean"));
         assert_eq!(o.family, "tls");
 
-        let mut j = Judged::start("http.headers", "a.test");
+        let mut j = Judged::start(KindId::HttpHeaders, "a.test");
         j.push(Finding::new("http.hsts_weak", Severity::Medium, "weak"));
         j.push(Finding::new("http.hsts_missing", Severity::High, "missing"));
         let o = j.finish("clean");
         assert_eq!(o.status, CheckStatus::Fail);
         assert_eq!(o.summary, "missing (+1 more)");
 
-        let mut j = Judged::start("edge.provider", "a.test");
+        let mut j = Judged::start(KindId::EdgeProvider, "a.test");
         j.push(Finding::new(
             "edge.provider",
             Severity::Info,

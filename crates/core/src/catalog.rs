@@ -60,6 +60,100 @@ impl fmt::Display for Family {
     }
 }
 
+/// The closed set of check kinds, by the name runbooks and session files use. Each table
+/// keyed by kind matches on it: `KINDS` must hold one row per id in this order (checked
+/// when the crate compiles) and the engine's wiring is one exhaustive `match`, so a kind
+/// added here without its row or its wiring does not build.
+macro_rules! kind_ids {
+    ($($id:ident = $name:literal),* $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum KindId {
+            $($id),*
+        }
+
+        impl KindId {
+            /// Every kind, in catalog order.
+            pub const ALL: &'static [KindId] = &[$(KindId::$id),*];
+
+            /// The kind's name (`tls.certificate`).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(KindId::$id => $name),*
+                }
+            }
+        }
+    };
+}
+
+kind_ids! {
+    DnsRecords = "dns.records",
+    DnsApexWww = "dns.apex_www",
+    DnsCaa = "dns.caa",
+    DnsProvider = "dns.provider",
+    DnsStaging = "dns.staging",
+    EmailMx = "email.mx",
+    EmailSpf = "email.spf",
+    EmailDmarc = "email.dmarc",
+    EmailDkim = "email.dkim",
+    TlsCertificate = "tls.certificate",
+    TlsProtocols = "tls.protocols",
+    HttpAvailability = "http.availability",
+    HttpRedirects = "http.redirects",
+    HttpHeaders = "http.headers",
+    HttpMixedContent = "http.mixed_content",
+    HttpCache = "http.cache",
+    HttpCors = "http.cors",
+    HttpExposure = "http.exposure",
+    HttpBundle = "http.bundle",
+    EdgeProvider = "edge.provider",
+    PerfLatency = "perf.latency",
+    PerfLoad = "perf.load",
+    UptimeProbe = "uptime.probe",
+    UptimeAlertRoute = "uptime.alert_route",
+    SecretsRepo = "secrets.repo",
+    SecretsHistory = "secrets.history",
+    SecretsBuild = "secrets.build",
+    EnvInventory = "env.inventory",
+    EnvGitignore = "env.gitignore",
+    CloudflareZone = "cloudflare.zone",
+}
+
+impl KindId {
+    /// The kind named `name`, if the catalog has one.
+    pub fn parse(name: &str) -> Option<KindId> {
+        KindId::ALL.iter().copied().find(|k| k.as_str() == name)
+    }
+
+    /// The kind's row of the catalog.
+    pub const fn kind(self) -> &'static CheckKind {
+        &KINDS[self as usize]
+    }
+
+    pub const fn family(self) -> Family {
+        self.kind().family
+    }
+}
+
+impl fmt::Display for KindId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for KindId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KindId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<KindId, D::Error> {
+        let name = String::deserialize(d)?;
+        KindId::parse(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown check kind `{name}`")))
+    }
+}
+
 /// What a check kind runs against; the engine expands a session's targets accordingly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Subject {
@@ -187,6 +281,8 @@ impl Profile {
 /// validation, severity defaults, tests) derives from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CheckKind {
+    pub id: KindId,
+    /// `id.as_str()`, kept beside it for the many tables that print it.
     pub name: &'static str,
     pub family: Family,
     pub subject: Subject,
@@ -207,10 +303,11 @@ impl CheckKind {
 }
 
 macro_rules! kind {
-    ($name:literal, $family:ident, $subject:ident, $title:literal,
+    ($id:ident, $family:ident, $subject:ident, $title:literal,
      [$($code:literal => $sev:ident),* $(,)?] $(, $profile:expr)?) => {
         CheckKind {
-            name: $name,
+            id: KindId::$id,
+            name: KindId::$id.as_str(),
             family: Family::$family,
             subject: Subject::$subject,
             title: $title,
@@ -226,147 +323,147 @@ macro_rules! kind {
 /// Every automated check kind the runbook format accepts.
 pub const KINDS: &[CheckKind] = &[
     kind!(
-        "dns.records",
+        DnsRecords,
         Dns,
         Host,
         "Host records resolve (A/AAAA/CNAME chain)",
         ["dns.unresolvable" => Blocker, "dns.dangling_cname" => High, "dns.no_ipv6" => Info]
     ),
     kind!(
-        "dns.apex_www",
+        DnsApexWww,
         Dns,
         Apex,
         "Apex and www both resolve",
         ["dns.no_www" => Medium, "dns.no_apex" => Medium]
     ),
     kind!(
-        "dns.caa",
+        DnsCaa,
         Dns,
         Apex,
         "CAA record on the apex",
         ["dns.caa_missing" => Low]
     ),
     kind!(
-        "dns.provider",
+        DnsProvider,
         Dns,
         Apex,
         "DNS provider from NS records",
         ["dns.provider" => Info]
     ),
     kind!(
-        "dns.staging",
+        DnsStaging,
         Dns,
         StagingHost,
         "Staging hosts are not public without auth",
         ["dns.staging_exposed" => High]
     ),
     kind!(
-        "email.mx",
+        EmailMx,
         Email,
         Apex,
         "MX records",
         ["email.mx_missing" => High, "email.mx_cname" => Medium, "email.mx_unresolvable" => High]
     ),
     kind!(
-        "email.spf",
+        EmailSpf,
         Email,
         Apex,
         "SPF record and lookup budget",
         ["email.spf_missing" => High, "email.spf_multiple" => High, "email.spf_syntax" => High, "email.spf_permissive_all" => High, "email.spf_too_many_lookups" => High, "email.spf_void_lookups" => Medium, "email.spf_softfail" => Info]
     ),
     kind!(
-        "email.dmarc",
+        EmailDmarc,
         Email,
         Apex,
         "DMARC policy",
         ["email.dmarc_missing" => High, "email.dmarc_syntax" => High, "email.dmarc_policy_none" => Medium, "email.dmarc_no_reports" => Low]
     ),
     kind!(
-        "email.dkim",
+        EmailDkim,
         Email,
         Apex,
         "DKIM keys",
         ["email.dkim_missing" => High, "email.dkim_invalid_key" => High, "email.dkim_weak_key" => Medium, "email.dkim_revoked" => Medium]
     ),
     kind!(
-        "tls.certificate",
+        TlsCertificate,
         Tls,
         Host,
         "Certificate chain, validity and hostname",
         ["tls.unreachable" => Blocker, "tls.expired" => Blocker, "tls.not_yet_valid" => Blocker, "tls.expiring_soon" => High, "tls.hostname_mismatch" => Blocker, "tls.untrusted" => Blocker, "tls.incomplete_chain" => High, "tls.weak_key" => High]
     ),
     kind!(
-        "tls.protocols",
+        TlsProtocols,
         Tls,
         Host,
         "Old TLS versions refused",
         ["tls.old_protocol" => Medium]
     ),
     kind!(
-        "http.availability",
+        HttpAvailability,
         Http,
         Page,
         "Configured URLs answer",
         ["http.down" => Blocker, "http.timeout" => Blocker, "http.server_error" => High, "http.redirect_loop" => Blocker]
     ),
     kind!(
-        "http.redirects",
+        HttpRedirects,
         Http,
         Host,
         "Redirect chains to the canonical URL",
         ["http.not_redirected_to_https" => High, "http.redirect_loop" => Blocker, "http.redirect_chain_long" => Medium, "http.no_canonical_host" => Medium]
     ),
     kind!(
-        "http.headers",
+        HttpHeaders,
         Http,
         Page,
         "HSTS and security headers",
         ["http.hsts_missing" => High, "http.hsts_weak" => Medium, "http.security_headers_missing" => Medium]
     ),
     kind!(
-        "http.mixed_content",
+        HttpMixedContent,
         Http,
         Page,
         "No insecure sub-resources on HTTPS pages",
         ["http.mixed_content" => High]
     ),
     kind!(
-        "http.cache",
+        HttpCache,
         Http,
         Page,
         "Caching of private pages and static assets",
         ["http.private_cached" => High, "http.static_uncached" => Low]
     ),
     kind!(
-        "http.cors",
+        HttpCors,
         Http,
         Page,
         "CORS does not reflect any origin with credentials",
         ["http.cors_permissive" => High]
     ),
     kind!(
-        "http.exposure",
+        HttpExposure,
         Http,
         Host,
         "No config dumps or .git served",
         ["http.env_exposed" => Blocker, "http.git_exposed" => Blocker]
     ),
     kind!(
-        "http.bundle",
+        HttpBundle,
         Http,
         Page,
         "Served bundles and source maps hold no secrets",
         ["http.secret_in_bundle" => Blocker, "http.sourcemap_exposed" => Low]
     ),
     kind!(
-        "edge.provider",
+        EdgeProvider,
         Edge,
         Host,
         "Edge / CDN in front of public hosts",
         ["edge.provider" => Info, "edge.unprotected" => Medium]
     ),
     kind!(
-        "perf.latency",
+        PerfLatency,
         Perf,
         Route,
         "Latency baseline against budget",
@@ -374,7 +471,7 @@ pub const KINDS: &[CheckKind] = &[
         Profile::NET.budget(Budget::Seconds(60)).mode(Mode::LongRunning)
     ),
     kind!(
-        "perf.load",
+        PerfLoad,
         Perf,
         Route,
         "Light load test (asks first)",
@@ -382,7 +479,7 @@ pub const KINDS: &[CheckKind] = &[
         Profile::NET.budget(Budget::Seconds(300)).mode(Mode::LongRunning).confirm()
     ),
     kind!(
-        "uptime.probe",
+        UptimeProbe,
         Uptime,
         Route,
         "Uptime probes",
@@ -392,7 +489,7 @@ pub const KINDS: &[CheckKind] = &[
         Profile::NET.budget(Budget::Timeouts(4))
     ),
     kind!(
-        "uptime.alert_route",
+        UptimeAlertRoute,
         Uptime,
         AlertRoute,
         "Alert route delivers",
@@ -400,7 +497,7 @@ pub const KINDS: &[CheckKind] = &[
         Profile::NET.budget(Budget::Timeouts(4)).credentials(&["alert-webhook"])
     ),
     kind!(
-        "secrets.repo",
+        SecretsRepo,
         Secrets,
         Repo,
         "No credentials in the working tree",
@@ -408,7 +505,7 @@ pub const KINDS: &[CheckKind] = &[
         Profile::LOCAL
     ),
     kind!(
-        "secrets.history",
+        SecretsHistory,
         Secrets,
         Repo,
         "No credentials in git history",
@@ -416,7 +513,7 @@ pub const KINDS: &[CheckKind] = &[
         Profile::LOCAL
     ),
     kind!(
-        "secrets.build",
+        SecretsBuild,
         Secrets,
         BuildOutput,
         "No credentials in the built frontend",
@@ -424,7 +521,7 @@ pub const KINDS: &[CheckKind] = &[
         Profile::LOCAL
     ),
     kind!(
-        "env.inventory",
+        EnvInventory,
         Env,
         EnvFiles,
         "Env var inventory across environments",
@@ -432,7 +529,7 @@ pub const KINDS: &[CheckKind] = &[
         Profile::LOCAL
     ),
     kind!(
-        "env.gitignore",
+        EnvGitignore,
         Env,
         Repo,
         ".env files are ignored by git",
@@ -440,7 +537,7 @@ pub const KINDS: &[CheckKind] = &[
         Profile::LOCAL
     ),
     kind!(
-        "cloudflare.zone",
+        CloudflareZone,
         Cloudflare,
         Apex,
         "Cloudflare zone settings (read-only API token)",
@@ -450,9 +547,19 @@ pub const KINDS: &[CheckKind] = &[
     ),
 ];
 
-/// Looks a kind up by its name (`tls.certificate`).
+// One row per kind, in `KindId` order: checked when the crate compiles.
+const _: () = {
+    assert!(KINDS.len() == KindId::ALL.len());
+    let mut i = 0;
+    while i < KINDS.len() {
+        assert!(KINDS[i].id as usize == i);
+        i += 1;
+    }
+};
+
+/// Looks a kind up by its name (`tls.certificate`), as runbooks and session files give it.
 pub fn kind(name: &str) -> Option<&'static CheckKind> {
-    KINDS.iter().find(|k| k.name == name)
+    KindId::parse(name).map(KindId::kind)
 }
 
 /// Every finding code of the catalog, in catalog order, without repeats.
@@ -483,6 +590,24 @@ mod tests {
             );
             assert!(!k.codes.is_empty(), "{} has no codes", k.name);
         }
+    }
+
+    #[test]
+    fn kind_ids_name_their_rows_and_read_back() {
+        for (i, id) in KindId::ALL.iter().enumerate() {
+            assert_eq!(KINDS[i].id, *id);
+            assert_eq!(id.kind().name, id.as_str());
+            assert_eq!(KindId::parse(id.as_str()), Some(*id));
+            let json = serde_json::to_string(id).unwrap();
+            assert_eq!(json, format!("\"{}\"", id.as_str()));
+            assert_eq!(serde_json::from_str::<KindId>(&json).unwrap(), *id);
+        }
+        assert_eq!(KindId::parse("dns.nope"), None);
+        let err = serde_json::from_str::<KindId>("\"dns.nope\"").unwrap_err();
+        assert!(
+            err.to_string().contains("unknown check kind `dns.nope`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! type at all reads as `Observed::Other`, never a panic. Strings here come from the
 //! network: whoever prints them sanitises them.
 
+use crate::catalog::KindId;
 use crate::session::model::CheckOutcome;
 use serde::{Deserialize, Serialize};
 
@@ -198,15 +199,15 @@ pub fn observed(outcome: &CheckOutcome) -> Observed {
         serde_json::from_value(v.clone()).ok()
     }
     let ev = &outcome.evidence;
-    let typed = match outcome.check.as_str() {
-        "tls.certificate" => read(ev).map(Observed::Certificate),
-        "http.redirects" => read(ev).map(Observed::Redirects),
-        "dns.records" => read(ev).map(Observed::Records),
-        "email.spf" | "email.dmarc" => read(ev).map(Observed::EmailRecord),
-        "email.dkim" => read(ev).map(Observed::Dkim),
-        "cloudflare.zone" => read(ev).map(|c| Observed::Cloudflare(Box::new(c))),
+    let typed = KindId::parse(&outcome.check).and_then(|kind| match kind {
+        KindId::TlsCertificate => read(ev).map(Observed::Certificate),
+        KindId::HttpRedirects => read(ev).map(Observed::Redirects),
+        KindId::DnsRecords => read(ev).map(Observed::Records),
+        KindId::EmailSpf | KindId::EmailDmarc => read(ev).map(Observed::EmailRecord),
+        KindId::EmailDkim => read(ev).map(Observed::Dkim),
+        KindId::CloudflareZone => read(ev).map(|c| Observed::Cloudflare(Box::new(c))),
         _ => None,
-    };
+    });
     typed.unwrap_or(Observed::Other)
 }
 

@@ -17,6 +17,7 @@ use api::{Api, ApiError};
 use futures::future::BoxFuture;
 pub use judge::OriginStatic;
 use judge::{Facts, OriginRedirect, Part, Record, Rule, Settings, Zone};
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::evidence::{CloudflareEvidence, ProxiedRecord, UnreadPart};
 use launch_ready_core::finding::{CheckStatus, Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
@@ -42,7 +43,7 @@ pub const SCOPES: &[&str] = &[
 /// The permissions in one line, for the credentials form.
 pub const SCOPES_HINT: &str = "Cloudflare token: grant Read on Zone, Zone Settings, DNS, Zone WAF, Cache Rules, Page Rules and Bot Management (nothing else). Saving it asks Cloudflare whether it is valid.";
 
-const KIND: &str = "cloudflare.zone";
+const KIND: KindId = KindId::CloudflareZone;
 
 const SCOPE_ZONE: &str = "Zone → Zone → Read";
 const SCOPE_SETTINGS: &str = "Zone → Zone Settings → Read";

@@ -7,13 +7,14 @@
 
 use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged};
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use serde::Serialize;
 use serde_json::json;
 
 /// Check name in results.
-pub const CHECK: &str = "email.dmarc";
+pub const CHECK: KindId = KindId::EmailDmarc;
 
 /// What receivers do with mail that fails DMARC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

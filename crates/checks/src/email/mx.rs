@@ -7,12 +7,13 @@
 
 use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged, lookup_failed};
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::json;
 
 /// Check name in results.
-pub const CHECK: &str = "email.mx";
+pub const CHECK: KindId = KindId::EmailMx;
 
 /// Reads and judges the MX records of `domain`.
 pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {

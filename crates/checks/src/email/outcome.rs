@@ -6,6 +6,7 @@
 //! by the caller when the check could not run. What this module adds is the email family's
 //! name, target and quoting of remote text.
 
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{CheckStatus, Finding};
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
@@ -16,14 +17,14 @@ const QUOTE_LIMIT: usize = 120;
 /// A finished check whose status is derived from its findings, the way every family
 /// derives it.
 pub fn judged(
-    check: &str,
+    check: KindId,
     domain: &str,
     summary: String,
     findings: Vec<Finding>,
     evidence: serde_json::Value,
 ) -> CheckOutcome {
     CheckOutcome {
-        check: check.to_owned(),
+        check: check.as_str().to_owned(),
         family: "email".to_owned(),
         target: domain.to_owned(),
         ..outcome::judged(summary, findings, evidence)
@@ -34,7 +35,7 @@ pub fn judged(
 /// far kept in `findings` and `evidence`. Same arguments as [`judged`], so a check can
 /// switch between the two on one condition.
 pub fn failed(
-    check: &str,
+    check: KindId,
     domain: &str,
     summary: String,
     findings: Vec<Finding>,
@@ -47,7 +48,7 @@ pub fn failed(
 }
 
 /// The first lookup of a check (`what`: `MX`, `TXT`…) failed outright: nothing to judge.
-pub fn lookup_failed(check: &str, domain: &str, what: &str, error: &str) -> CheckOutcome {
+pub fn lookup_failed(check: KindId, domain: &str, what: &str, error: &str) -> CheckOutcome {
     let summary = format!(
         "{what} lookup of {} failed: {}",
         clean(domain),

@@ -1,4 +1,4 @@
-//! The table from kind name to the function behind it, and what such a function gets.
+//! The table from kind to the function behind it, and what such a function gets.
 //! Which functions fill it is `adapters::builtin`'s business (the wiring), so this module
 //! depends on no family; a kind missing here is reported as "not available in this
 //! build" rather than failing.
@@ -10,6 +10,7 @@
 use super::Scope;
 use super::targets::Target;
 use crate::net::Net;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::session::model::CheckOutcome;
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
@@ -32,15 +33,15 @@ pub type CheckFuture = Pin<Box<dyn Future<Output = CheckOutcome> + Send>>;
 /// A check implementation: one target in, one outcome out.
 pub type CheckFn = Arc<dyn Fn(CheckInput) -> CheckFuture + Send + Sync>;
 
-/// Kind name → implementation.
+/// Kind → implementation.
 #[derive(Clone, Default)]
 pub struct Registry {
-    checks: HashMap<&'static str, CheckFn>,
+    checks: HashMap<KindId, CheckFn>,
 }
 
 impl Registry {
     /// Adds or replaces the check behind `kind`.
-    pub fn insert<F, Fut>(&mut self, kind: &'static str, check: F)
+    pub fn insert<F, Fut>(&mut self, kind: KindId, check: F)
     where
         F: Fn(CheckInput) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = CheckOutcome> + Send + 'static,
@@ -49,12 +50,12 @@ impl Registry {
             .insert(kind, Arc::new(move |i| Box::pin(check(i)) as CheckFuture));
     }
 
-    pub fn get(&self, kind: &str) -> Option<CheckFn> {
-        self.checks.get(kind).cloned()
+    pub fn get(&self, kind: KindId) -> Option<CheckFn> {
+        self.checks.get(&kind).cloned()
     }
 
-    pub fn contains(&self, kind: &str) -> bool {
-        self.checks.contains_key(kind)
+    pub fn contains(&self, kind: KindId) -> bool {
+        self.checks.contains_key(&kind)
     }
 }
 
@@ -70,12 +71,12 @@ mod tests {
         let r = crate::engine::adapters::builtin();
         for k in KINDS {
             assert_eq!(
-                r.contains(k.name),
+                r.contains(k.id),
                 k.profile.built,
                 "{}: declared built = {}, registered = {}",
                 k.name,
                 k.profile.built,
-                r.contains(k.name)
+                r.contains(k.id)
             );
         }
         assert_eq!(

@@ -76,7 +76,7 @@ async fn collect(cx: &JobContext, job: &Job, scope: &Arc<Scope>) -> Vec<CheckOut
         let reason = targets::missing_reason(kind.subject);
         return vec![stamp(outcome::skipped(reason), job, "", Duration::ZERO)];
     }
-    let Some(check) = cx.registry.get(kind.name) else {
+    let Some(check) = cx.registry.get(kind.id) else {
         return list
             .iter()
             .map(|t| {

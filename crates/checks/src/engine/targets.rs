@@ -10,6 +10,7 @@
 //! point that knows this.
 
 use crate::dns::is_staging;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::catalog::{CheckKind, Subject};
 use launch_ready_core::session::model::Targets;
 
@@ -132,8 +133,8 @@ pub const SITE_ROLE: &str = "site";
 
 /// The targets one job of `kind` runs against.
 pub fn for_kind(kind: &CheckKind, t: &Targets) -> Vec<Target> {
-    match kind.name {
-        "http.redirects" => {
+    match kind.id {
+        KindId::HttpRedirects => {
             let Some(site) = site(t) else {
                 return Vec::new();
             };
@@ -145,7 +146,7 @@ pub fn for_kind(kind: &CheckKind, t: &Targets) -> Vec<Target> {
             );
             out
         }
-        "dns.apex_www" if t.apex.is_empty() => site(t)
+        KindId::DnsApexWww if t.apex.is_empty() => site(t)
             .and_then(|s| s.discovered.filter(|d| !d.starts_with("www.")))
             .map(|apex| vec![Target::new(apex, DISCOVERED_ROLE)])
             .unwrap_or_default(),
@@ -359,7 +360,7 @@ mod tests {
 
     #[test]
     fn redirects_run_on_the_site_and_on_every_other_host() {
-        let kind = launch_ready_core::catalog::kind("http.redirects").unwrap();
+        let kind = launch_ready_core::catalog::KindId::HttpRedirects.kind();
         let list = for_kind(kind, &sample());
         assert_eq!(
             list,

@@ -8,6 +8,7 @@
 use super::body::{FetchError, HttpLimits};
 use super::redirects::{ChainEnd, follow, parse_url};
 use crate::judged::Judged;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::Client;
@@ -17,7 +18,7 @@ use serde_json::json;
 /// reached, `http.timeout` when nothing arrives in time, `http.server_error` on a 5xx,
 /// `http.redirect_loop` when its redirects never end.
 pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
-    let mut judged = Judged::start("http.availability", url);
+    let mut judged = Judged::start(KindId::HttpAvailability, url);
     let parsed = match parse_url(url) {
         Ok(u) => u,
         Err(e) => return judged.error(e),

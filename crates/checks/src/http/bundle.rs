@@ -11,6 +11,7 @@ use super::body::{Fetched, HttpLimits, fetch};
 use super::html::{ResourceKind, resources};
 use super::redirects::fetch_final_page;
 use crate::judged::Judged;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::secret_rules;
 use launch_ready_core::session::model::CheckOutcome;
@@ -66,7 +67,7 @@ fn secret_findings(url: &Url, body: &Fetched, judged: &mut Judged) -> usize {
 
 /// `http.bundle` for the page at `url`.
 pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
-    let mut judged = Judged::start("http.bundle", url);
+    let mut judged = Judged::start(KindId::HttpBundle, url);
     // The page and its assets share one deadline: the check's whole budget.
     let deadline = Instant::now() + limits.timeout;
     let page = match fetch_final_page(client, url, limits).await {

@@ -11,6 +11,7 @@ use super::body::{Fetched, HttpLimits, fetch};
 use super::html::resources;
 use super::redirects::fetch_final_page;
 use crate::judged::Judged;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Method};
@@ -78,7 +79,7 @@ pub fn has_lifetime(asset: &Fetched) -> bool {
 
 /// `http.cache` for the page at `url` and its static assets.
 pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
-    let mut judged = Judged::start("http.cache", url);
+    let mut judged = Judged::start(KindId::HttpCache, url);
     // The page and its assets share one deadline: the check's whole budget.
     let deadline = Instant::now() + limits.timeout;
     let page = match fetch_final_page(client, url, limits).await {

@@ -7,6 +7,7 @@
 use super::body::{HttpLimits, fetch};
 use super::redirects::parse_url;
 use crate::judged::Judged;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Method};
@@ -17,7 +18,7 @@ pub const PROBE_ORIGIN: &str = "https://evil.launch-ready.invalid";
 
 /// `http.cors` for `url`.
 pub async fn check_cors(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
-    let mut judged = Judged::start("http.cors", url);
+    let mut judged = Judged::start(KindId::HttpCors, url);
     let parsed = match parse_url(url) {
         Ok(u) => u,
         Err(e) => return judged.error(e),

@@ -8,6 +8,7 @@
 use super::body::{Fetched, HttpLimits, fetch};
 use super::redirects::parse_url;
 use crate::judged::Judged;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::secret_rules;
 use launch_ready_core::session::model::CheckOutcome;
@@ -166,7 +167,7 @@ fn judge(
 
 /// `http.exposure` for the site at `base` (`https://host/`).
 pub async fn check_exposure(client: &Client, base: &str, limits: &HttpLimits) -> CheckOutcome {
-    let mut judged = Judged::start("http.exposure", base);
+    let mut judged = Judged::start(KindId::HttpExposure, base);
     let base_url = match parse_url(base) {
         Ok(u) => u,
         Err(e) => return judged.error(e),

@@ -6,6 +6,7 @@
 use super::body::{Fetched, HttpLimits};
 use super::redirects::fetch_final_page;
 use crate::judged::Judged;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::Client;
@@ -79,7 +80,7 @@ pub fn missing_security_headers(page: &Fetched) -> Vec<&'static str> {
 
 /// `http.headers` for the page at `url`.
 pub async fn check_headers(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
-    let mut judged = Judged::start("http.headers", url);
+    let mut judged = Judged::start(KindId::HttpHeaders, url);
     let page = match fetch_final_page(client, url, limits).await {
         Ok(page) => page,
         Err(e) => return judged.unreachable(&e),

@@ -14,6 +14,7 @@ use super::body::HttpLimits;
 use super::redirects::fetch_final_page;
 use crate::judged::Judged;
 use html5gum::{DefaultEmitter, Token, Tokenizer};
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Url};
@@ -201,7 +202,7 @@ pub fn resources(html: &str, page: &Url) -> Vec<Resource> {
 
 /// `http.mixed_content`: the HTTPS page at `url` must load nothing over `http://`.
 pub async fn check_mixed_content(client: &Client, url: &str, limits: &HttpLimits) -> CheckOutcome {
-    let mut judged = Judged::start("http.mixed_content", url);
+    let mut judged = Judged::start(KindId::HttpMixedContent, url);
     let page = match fetch_final_page(client, url, limits).await {
         Ok(page) => page,
         Err(e) => return judged.unreachable(&e),

@@ -7,6 +7,7 @@
 
 use super::body::{FetchError, Fetched, HttpLimits, fetch};
 use crate::judged::Judged;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Method, Url};
@@ -240,7 +241,7 @@ fn counted_redirects(chain: &Chain) -> usize {
 /// and `https://` of each host, followed concurrently, each within `limits.timeout`.
 pub async fn check_redirects(client: &Client, hosts: &[&str], limits: &HttpLimits) -> CheckOutcome {
     let target = hosts.first().copied().unwrap_or_default();
-    let mut judged = Judged::start("http.redirects", target);
+    let mut judged = Judged::start(KindId::HttpRedirects, target);
     let mut entries = Vec::new();
     for host in hosts {
         for scheme in ["http", "https"] {

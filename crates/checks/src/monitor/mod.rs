@@ -11,15 +11,16 @@ pub mod route;
 pub mod run;
 pub mod state;
 
-use launch_ready_core::catalog;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use std::time::Duration;
 
 /// A finding of the uptime family at its catalog severity.
 pub fn finding(code: &str, message: String) -> Finding {
-    let severity = catalog::kind("uptime.probe")
-        .and_then(|k| k.default_severity(code))
-        .or_else(|| catalog::kind("uptime.alert_route").and_then(|k| k.default_severity(code)))
+    let severity = KindId::UptimeProbe
+        .kind()
+        .default_severity(code)
+        .or_else(|| KindId::UptimeAlertRoute.kind().default_severity(code))
         .unwrap_or(Severity::High);
     Finding::new(code, severity, message)
 }

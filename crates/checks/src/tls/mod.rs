@@ -16,6 +16,7 @@ pub use probe::{Handshake, ProbeError, TlsTarget};
 pub use protocols::check_tls_protocols;
 
 use crate::judged::Judged;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::json;
@@ -24,7 +25,7 @@ use serde_json::json;
 /// A connection or handshake failure is `tls.unreachable`; when the server sent its chain
 /// before the handshake failed, that chain is judged too.
 pub async fn check_tls_certificate(conn: &TlsTarget, policy: &TlsPolicy) -> CheckOutcome {
-    let mut judged = Judged::start("tls.certificate", conn.host.clone());
+    let mut judged = Judged::start(KindId::TlsCertificate, conn.host.clone());
     judged.evidence("addr", json!(conn.addr.to_string()));
     let chain = match probe::handshake(conn).await {
         Ok(hs) => {

@@ -11,6 +11,7 @@
 
 use super::probe::TlsTarget;
 use crate::judged::Judged;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::json;
@@ -176,7 +177,7 @@ pub async fn probe_version(target: &TlsTarget, version: OldVersion) -> VersionPr
 /// `tls.protocols`: offers TLS 1.0 and 1.1 and reports `tls.old_protocol` when either is
 /// accepted. The check errors only when neither probe could tell.
 pub async fn check_tls_protocols(target: &TlsTarget) -> CheckOutcome {
-    let mut judged = Judged::start("tls.protocols", target.host.clone());
+    let mut judged = Judged::start(KindId::TlsProtocols, target.host.clone());
     let mut results = serde_json::Map::new();
     let mut accepted = Vec::new();
     let mut unknown = Vec::new();

@@ -11,12 +11,13 @@ pub mod record;
 use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged};
 use key::{KeyProblem, PublicKey};
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::{Value, json};
 
 /// Check name in results.
-pub const CHECK: &str = "email.dkim";
+pub const CHECK: KindId = KindId::EmailDkim;
 
 /// Selectors that widely used mail services publish, tried after the configured ones.
 pub const COMMON_SELECTORS: &[&str] = &[

@@ -15,13 +15,14 @@ use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged, lookup_failed};
 use eval::{LOOKUP_LIMIT, VOID_LIMIT};
 use eval_node::Ending;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use parse::Qualifier;
 use serde_json::json;
 
 /// Check name in results.
-pub const CHECK: &str = "email.spf";
+pub const CHECK: KindId = KindId::EmailSpf;
 
 /// Reads and judges the SPF record of `domain`.
 pub async fn check_spf(dns: &impl EmailDns, domain: &str) -> CheckOutcome {

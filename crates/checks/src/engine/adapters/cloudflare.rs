@@ -12,16 +12,17 @@ use crate::engine::targets;
 use crate::http::cache::static_lifetimes;
 use crate::http::redirects::fetch_final_page;
 use crate::net::Net;
-use launch_ready_core::catalog;
-use launch_ready_core::catalog::Budget;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::credentials::CredentialError;
 use launch_ready_core::settings::NetworkSettings;
 use std::time::Duration;
 
-const KIND: &str = "cloudflare.zone";
+const KIND: KindId = KindId::CloudflareZone;
 
 pub fn register(r: &mut Registry) {
-    r.insert(KIND, |i: CheckInput| async move { zone(&i).await });
+    r.insert(KindId::CloudflareZone, |i: CheckInput| async move {
+        zone(&i).await
+    });
 }
 
 async fn zone(i: &CheckInput) -> launch_ready_core::session::model::CheckOutcome {
@@ -99,8 +100,10 @@ fn api_for(net: &Net, token: api::Token) -> Result<api::Api, String> {
     let timeout = Duration::from_secs(net.settings.timeout_secs.max(1));
     // Retries after a 429 may use what is left of the kind's budget once a round of reads
     // (two timeouts' worth) is kept aside.
-    let budget = catalog::kind(KIND)
-        .map_or(Budget::Timeouts(6), |k| k.profile.budget)
+    let budget = KIND
+        .kind()
+        .profile
+        .budget
         .for_timeout(timeout)
         .saturating_sub(timeout * 2);
     Ok(api::Api::new(client, &base, token, budget))

@@ -11,11 +11,12 @@ use crate::edge::check_edge;
 use crate::engine::registry::{CheckInput, Registry};
 use crate::http::redirects::{fetch_page, parse_url};
 use crate::net::{LookupFailure, Net};
+use launch_ready_core::catalog::KindId;
 use reqwest::header::HeaderMap;
 use serde_json::json;
 
 pub fn register(r: &mut Registry) {
-    r.insert("edge.provider", |i: CheckInput| async move {
+    r.insert(KindId::EdgeProvider, |i: CheckInput| async move {
         let host = i.target.name.clone();
         // Judging "no edge in front" needs to know where the host points.
         if let Err(o) = host_ready(&i.net, &host, &[80, 443]).await {

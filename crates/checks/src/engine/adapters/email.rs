@@ -4,6 +4,7 @@
 
 use crate::email;
 use crate::engine::registry::{CheckInput, Registry};
+use launch_ready_core::catalog::KindId;
 
 /// DKIM selectors to try: the job's `selectors` parameter (comma-separated), the
 /// session's, then common ones.
@@ -27,16 +28,16 @@ pub fn dkim_selectors(input: &CheckInput) -> Vec<String> {
 }
 
 pub fn register(r: &mut Registry) {
-    r.insert("email.mx", |i: CheckInput| async move {
+    r.insert(KindId::EmailMx, |i: CheckInput| async move {
         email::mx::check_mx(&email::ResolverDns(i.net.resolver.clone()), &i.target.name).await
     });
-    r.insert("email.spf", |i: CheckInput| async move {
+    r.insert(KindId::EmailSpf, |i: CheckInput| async move {
         email::spf::check_spf(&email::ResolverDns(i.net.resolver.clone()), &i.target.name).await
     });
-    r.insert("email.dmarc", |i: CheckInput| async move {
+    r.insert(KindId::EmailDmarc, |i: CheckInput| async move {
         email::dmarc::check_dmarc(&email::ResolverDns(i.net.resolver.clone()), &i.target.name).await
     });
-    r.insert("email.dkim", |i: CheckInput| async move {
+    r.insert(KindId::EmailDkim, |i: CheckInput| async move {
         let selectors = dkim_selectors(&i);
         email::dkim::check_dkim(
             &email::ResolverDns(i.net.resolver.clone()),

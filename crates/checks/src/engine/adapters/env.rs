@@ -11,6 +11,7 @@ use crate::judged::Judged;
 use crate::secrets::history::is_ignored;
 use crate::secrets::own_values::OwnValues;
 use crate::secrets::{Cancel, ProgressFn, ScanError, is_dotenv_name};
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::{CheckOutcome, EnvFile};
@@ -18,14 +19,14 @@ use serde_json::json;
 use std::path::Path;
 
 pub fn register(r: &mut Registry) {
-    r.insert("env.inventory", |i: CheckInput| async move {
+    r.insert(KindId::EnvInventory, |i: CheckInput| async move {
         let files = i.scope.targets.env_files.clone();
         let target = i.target.clone();
         tokio::task::spawn_blocking(move || inventory(&target.name, &files))
             .await
             .unwrap_or_else(|e| outcome::error(format!("env check failed: {e}")))
     });
-    r.insert("env.gitignore", |i: CheckInput| blocking(i, gitignore));
+    r.insert(KindId::EnvGitignore, |i: CheckInput| blocking(i, gitignore));
 }
 
 fn read_env(path: &Path, environment: &str) -> Result<EnvVars, String> {
@@ -41,7 +42,7 @@ fn read_env(path: &Path, environment: &str) -> Result<EnvVars, String> {
 }
 
 fn inventory(target: &str, files: &[EnvFile]) -> CheckOutcome {
-    let mut j = Judged::start("env.inventory", target);
+    let mut j = Judged::start(KindId::EnvInventory, target);
     let Some(pos) = files.iter().position(|f| f.path.as_os_str() == target) else {
         return j.error(format!("{target} is not an env file of the session"));
     };
@@ -86,7 +87,7 @@ fn gitignore(
     _cancel: &Cancel,
     _progress: ProgressFn<'_>,
 ) -> CheckOutcome {
-    let mut j = Judged::start("env.gitignore", root.display().to_string());
+    let mut j = Judged::start(KindId::EnvGitignore, root.display().to_string());
     // `.env` itself, whether or not it exists yet, and every real env file at the root.
     let mut names = vec![".env".to_string()];
     if let Ok(rd) = std::fs::read_dir(root) {

@@ -14,41 +14,42 @@ use crate::http::{
     check_headers, check_mixed_content, check_redirects,
 };
 use crate::net::Net;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
 use std::future::Future;
 use std::time::Duration;
 
 pub fn register(r: &mut Registry) {
-    r.insert("http.availability", |i: CheckInput| {
+    r.insert(KindId::HttpAvailability, |i: CheckInput| {
         on_url(
             i,
             |c, u, l| async move { check_availability(&c, &u, &l).await },
         )
     });
-    r.insert("http.headers", |i: CheckInput| {
+    r.insert(KindId::HttpHeaders, |i: CheckInput| {
         on_url(i, |c, u, l| async move { check_headers(&c, &u, &l).await })
     });
-    r.insert("http.mixed_content", |i: CheckInput| {
+    r.insert(KindId::HttpMixedContent, |i: CheckInput| {
         on_url(
             i,
             |c, u, l| async move { check_mixed_content(&c, &u, &l).await },
         )
     });
-    r.insert("http.cache", |i: CheckInput| {
+    r.insert(KindId::HttpCache, |i: CheckInput| {
         on_url(i, |c, u, l| async move { check_cache(&c, &u, &l).await })
     });
-    r.insert("http.cors", |i: CheckInput| {
+    r.insert(KindId::HttpCors, |i: CheckInput| {
         on_url(i, |c, u, l| async move { check_cors(&c, &u, &l).await })
     });
-    r.insert("http.bundle", |i: CheckInput| {
+    r.insert(KindId::HttpBundle, |i: CheckInput| {
         on_url(i, |c, u, l| async move { check_bundle(&c, &u, &l).await })
     });
-    r.insert("http.exposure", |mut i: CheckInput| {
+    r.insert(KindId::HttpExposure, |mut i: CheckInput| {
         i.target.name = site_url(&i.target.name);
         on_url(i, |c, u, l| async move { check_exposure(&c, &u, &l).await })
     });
-    r.insert("http.redirects", |i: CheckInput| async move {
+    r.insert(KindId::HttpRedirects, |i: CheckInput| async move {
         // The site target judges the apex and www together (discovering the one nobody
         // named); any other host stands alone.
         let site = if i.target.role == targets::SITE_ROLE {

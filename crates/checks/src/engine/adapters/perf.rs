@@ -18,6 +18,7 @@ use crate::perf::{
     BaselinePlan, Budgets, LoadPlan, LoadReport, Pace, PerfError, RouteSpec, report,
 };
 use launch_ready_core::catalog;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::{CheckOutcome, Route, RouteBudget};
 use reqwest::header::{HeaderName, HeaderValue};
@@ -25,13 +26,13 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 pub fn register(r: &mut Registry) {
-    r.insert("perf.latency", |i: CheckInput| async move {
+    r.insert(KindId::PerfLatency, |i: CheckInput| async move {
         match prepare(&i).await {
             Ok((client, route)) => latency(i, client, route).await,
             Err(o) => *o,
         }
     });
-    r.insert("perf.load", |i: CheckInput| async move {
+    r.insert(KindId::PerfLoad, |i: CheckInput| async move {
         match prepare(&i).await {
             Ok((client, route)) => load(i, client, route).await,
             Err(o) => *o,

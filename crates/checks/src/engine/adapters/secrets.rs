@@ -12,6 +12,7 @@ use crate::secrets::history::{scan_history_with, tracked_dotenv_files};
 use crate::secrets::own_values::OwnValues;
 use crate::secrets::tree::{scan_build_with, scan_tree};
 use crate::secrets::{Cancel, Hit, ScanError};
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
@@ -22,9 +23,9 @@ use std::path::{Path, PathBuf};
 const MAX_FINDINGS: usize = 200;
 
 pub fn register(r: &mut Registry) {
-    r.insert("secrets.repo", |i: CheckInput| blocking(i, repo));
-    r.insert("secrets.history", |i: CheckInput| blocking(i, history));
-    r.insert("secrets.build", |i: CheckInput| blocking(i, build));
+    r.insert(KindId::SecretsRepo, |i: CheckInput| blocking(i, repo));
+    r.insert(KindId::SecretsHistory, |i: CheckInput| blocking(i, history));
+    r.insert(KindId::SecretsBuild, |i: CheckInput| blocking(i, build));
 }
 
 /// A scan: the root, the operator's own values (from the run's env files), the flag and
@@ -72,7 +73,7 @@ fn repo(
     cancel: &Cancel,
     progress: secrets::ProgressFn<'_>,
 ) -> CheckOutcome {
-    let mut j = Judged::start("secrets.repo", root.display().to_string());
+    let mut j = Judged::start(KindId::SecretsRepo, root.display().to_string());
     let scan = match scan_tree(root, cancel, progress) {
         Ok(s) => s,
         Err(e) => return j.error(e.to_string()),
@@ -112,7 +113,7 @@ fn history(
     cancel: &Cancel,
     progress: secrets::ProgressFn<'_>,
 ) -> CheckOutcome {
-    let j = Judged::start("secrets.history", root.display().to_string());
+    let j = Judged::start(KindId::SecretsHistory, root.display().to_string());
     match scan_history_with(root, own, cancel, progress) {
         Ok(scan) => {
             let mut j = j;
@@ -140,7 +141,7 @@ fn build(
     cancel: &Cancel,
     progress: secrets::ProgressFn<'_>,
 ) -> CheckOutcome {
-    let mut j = Judged::start("secrets.build", root.display().to_string());
+    let mut j = Judged::start(KindId::SecretsBuild, root.display().to_string());
     let scan = match scan_build_with(root, own, cancel, progress) {
         Ok(s) => s,
         Err(e) => return j.error(e.to_string()),

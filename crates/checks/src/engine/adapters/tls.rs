@@ -9,6 +9,7 @@ use crate::judged::Judged;
 use crate::net::Net;
 use crate::net::client::connect_target;
 use crate::tls::{TlsPolicy, TlsTarget, check_tls_certificate, check_tls_protocols};
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
 use rustls::pki_types::CertificateDer;
@@ -20,23 +21,23 @@ use time::OffsetDateTime;
 pub const TLS_PORT: u16 = 443;
 
 pub fn register(r: &mut Registry) {
-    r.insert("tls.certificate", |i: CheckInput| async move {
+    r.insert(KindId::TlsCertificate, |i: CheckInput| async move {
         if let Err(o) = host_ready(&i.net, &i.target.name, &[TLS_PORT]).await {
             return *o;
         }
         let target = match tls_target(&i.net, &i.target.name).await {
             Ok(t) => t,
-            Err(e) => return unreachable_host("tls.certificate", &i.target.name, e),
+            Err(e) => return unreachable_host(KindId::TlsCertificate, &i.target.name, e),
         };
         check_tls_certificate(&target, &policy(&i)).await
     });
-    r.insert("tls.protocols", |i: CheckInput| async move {
+    r.insert(KindId::TlsProtocols, |i: CheckInput| async move {
         if let Err(o) = host_ready(&i.net, &i.target.name, &[TLS_PORT]).await {
             return *o;
         }
         let target = match tls_target(&i.net, &i.target.name).await {
             Ok(t) => t,
-            Err(e) => return unreachable_host("tls.protocols", &i.target.name, e),
+            Err(e) => return unreachable_host(KindId::TlsProtocols, &i.target.name, e),
         };
         check_tls_protocols(&target).await
     });
@@ -85,7 +86,7 @@ pub fn policy(i: &CheckInput) -> TlsPolicy {
 
 /// A host with no address cannot be probed: the check could not run (`dns.records`
 /// reports the missing address itself).
-fn unreachable_host(kind: &'static str, host: &str, why: String) -> CheckOutcome {
+fn unreachable_host(kind: KindId, host: &str, why: String) -> CheckOutcome {
     if host.is_empty() {
         return outcome::error("no host given");
     }

@@ -19,6 +19,7 @@ use crate::monitor::probe::Expect;
 use crate::monitor::run;
 use crate::monitor::run::{Config, TargetSpec};
 use crate::monitor::state::Rules;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::credentials::CredentialError;
 use launch_ready_core::session::model::CheckOutcome;
 use std::time::Duration;
@@ -26,10 +27,10 @@ use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 
 pub fn register(r: &mut Registry) {
-    r.insert("uptime.alert_route", |i: CheckInput| async move {
+    r.insert(KindId::UptimeAlertRoute, |i: CheckInput| async move {
         test_route(&i).await
     });
-    r.insert("uptime.probe", |i: CheckInput| async move {
+    r.insert(KindId::UptimeProbe, |i: CheckInput| async move {
         probe_run(&i).await
     });
 }
@@ -43,7 +44,7 @@ const SLOW_MS: u64 = 2_000;
 
 async fn probe_run(i: &CheckInput) -> CheckOutcome {
     let name = i.target.name.clone();
-    let mut j = Judged::start("uptime.probe", name.clone());
+    let mut j = Judged::start(KindId::UptimeProbe, name.clone());
     let Some(url) = reqwest::Url::parse(&name)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
@@ -84,10 +85,10 @@ async fn probe_run(i: &CheckInput) -> CheckOutcome {
     let Some(r) = reports.into_iter().next() else {
         return j.error("the probe task stopped before reporting");
     };
-    let kind = launch_ready_core::catalog::kind("uptime.probe");
+    let kind = KindId::UptimeProbe.kind();
     for f in r.findings {
         // With no route every alert is "not delivered"; that is not this kind's finding.
-        if kind.is_some_and(|k| k.codes.contains(&f.code.as_str())) {
+        if kind.codes.contains(&f.code.as_str()) {
             j.push(f);
         }
     }
@@ -137,7 +138,7 @@ fn non_get_method(i: &CheckInput, url: &str) -> Option<String> {
 
 async fn test_route(i: &CheckInput) -> CheckOutcome {
     let name = i.target.name.clone();
-    let mut j = Judged::start("uptime.alert_route", name.clone());
+    let mut j = Judged::start(KindId::UptimeAlertRoute, name.clone());
     let url = match i.scope.credentials.get(&name, Some(ENV_VAR)).await {
         Ok(u) => u,
         Err(CredentialError::NotFound(_)) => {
