@@ -255,13 +255,9 @@ pub(super) fn on_engine(app: &mut App, event: EngineEvent, fx: &mut Vec<Effect>)
             app.previous.remove(&check_id);
             app.progress.remove(&check_id);
             let now = app.now;
-            let state = app.session.state_mut(&check_id);
-            state.status = evidence.status;
-            state.skip_reason = None;
-            state.updated_at = Some(now);
             app.batch.push(evidence.status);
             let single = format!("{check_id}: {} — {}", evidence.status, evidence.summary);
-            state.push_evidence(evidence);
+            app.session.state_mut(&check_id).record(evidence, now);
             changed(app, fx);
             if app.running.is_empty() {
                 let summary = batch_summary(&app.batch);

@@ -117,11 +117,15 @@ fn draft_handover_notes(session: &mut Session) {
 /// writes the three formats into `dir`. Load checks run too: their only target is the
 /// lab on loopback, which this process owns.
 pub fn demo_pack(session_path: &Path, dir: &Path, fresh: bool) -> Outcome {
+    eprintln!("launch-ready: starting the demo lab…");
     let lab = RunningLab::start().map_err(|e| Failure::runtime(e.to_string()))?;
     let result = demo_pack_with(&lab, session_path, dir, fresh);
     lab.stop();
-    let (verdict, paths) = result?;
+    let (verdict, reasons, paths) = result?;
     println!("verdict: {verdict}");
+    for r in &reasons {
+        println!("  - {r}");
+    }
     for p in paths {
         println!("wrote {}", p.display());
     }
@@ -133,17 +137,19 @@ fn demo_pack_with(
     session_path: &Path,
     dir: &Path,
     fresh: bool,
-) -> Result<(String, Vec<std::path::PathBuf>), Failure> {
+) -> Result<(String, Vec<String>, Vec<std::path::PathBuf>), Failure> {
     let store_err =
         |e: launch_ready_core::session::store::StoreError| Failure::usage(e.to_string());
     prepare(session_path, lab.lab(), fresh, OffsetDateTime::now_utc())?;
     let (file, mut session) = SessionFile::open(session_path).map_err(store_err)?;
     let runbook = super::report::runbook_of(&session)?;
     let runtime = super::network_runtime()?;
+    eprintln!("launch-ready: running every automated check of the demo against its lab…");
     let summary = runtime.block_on(crate::report::run::run_all(
         &runbook.runbook,
         &mut session,
         true,
+        &|line| eprintln!("launch-ready: {line}"),
     ));
     eprintln!(
         "launch-ready: ran {} check(s){}",
@@ -155,9 +161,14 @@ fn demo_pack_with(
         }
     );
     file.save(&session).map_err(store_err)?;
+    eprintln!("launch-ready: writing the handover pack…");
     let env = crate::report::env_columns(&session);
     let pack = crate::report::build(&runbook.runbook, &session, &env, OffsetDateTime::now_utc());
     let paths =
         crate::report::write_pack(dir, &pack).map_err(|e| Failure::runtime(e.to_string()))?;
-    Ok((pack.check.verdict.to_string(), paths))
+    Ok((
+        pack.check.verdict.to_string(),
+        pack.check.reasons.clone(),
+        paths,
+    ))
 }

@@ -7,7 +7,8 @@ pub mod classify;
 pub mod report;
 pub mod text;
 
-use launch_ready_checks::engine::{Engine, EngineEvent, Job, Scope};
+use launch_ready_checks::engine::drive::{self, Ended};
+use launch_ready_checks::engine::{Engine, Job, Scope};
 use launch_ready_checks::net::Net;
 use launch_ready_checks::plan;
 use launch_ready_core::catalog::Family;
@@ -346,22 +347,18 @@ pub async fn run(plan: &Plan) -> Report {
         }
     }
     let mut done: BTreeMap<String, Vec<CheckOutcome>> = BTreeMap::new();
-    while done.len() < order.len() {
-        match events.recv().await {
-            Some(EngineEvent::Finished { check_id, evidence }) => {
-                done.insert(check_id, evidence.results);
-            }
-            Some(EngineEvent::Cancelled { check_id }) => {
-                done.insert(check_id, Vec::new());
-            }
-            Some(
-                EngineEvent::Started { .. }
-                | EngineEvent::Progress { .. }
-                | EngineEvent::LoadSample { .. },
-            ) => {}
-            None => break,
-        }
-    }
+    let waiting = order
+        .iter()
+        .map(|(engine_id, _)| engine_id.clone())
+        .collect();
+    drive::to_end(&mut events, waiting, |check_id, end, _| {
+        let results = match end {
+            Ended::Finished(evidence) => evidence.results,
+            Ended::Cancelled => Vec::new(),
+        };
+        done.insert(check_id, results);
+    })
+    .await;
     // Every group's results land in the states of the runbook check they belong to, and
     // the verdict is the one the TUI computes over those states.
     let mut per_check: BTreeMap<String, Vec<CheckOutcome>> = BTreeMap::new();
@@ -381,11 +378,7 @@ pub async fn run(plan: &Plan) -> Report {
     let now = OffsetDateTime::now_utc();
     for (check_id, results) in per_check {
         let evidence = launch_ready_checks::engine::runner::aggregate(results, start.elapsed());
-        let state = states.entry(check_id).or_default();
-        state.status = evidence.status;
-        state.skip_reason = None;
-        state.updated_at = Some(now);
-        state.push_evidence(evidence);
+        states.entry(check_id).or_default().record(evidence, now);
     }
     for (check_id, kind) in &planned.unavailable {
         outcomes.push(not_run(

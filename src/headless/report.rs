@@ -4,11 +4,12 @@
 //!
 //! The report is an export, so every string in it that may come from a server (summaries,
 //! messages, targets and each string inside the evidence, keys included) passes through
-//! `sanitize` here, in one place: a CI log or `jq -r` then prints nothing a terminal would
-//! interpret, whichever check forgot to clean its evidence.
+//! `clean` here, in one place, the walker the handover pack uses too: a CI log or `jq -r`
+//! then prints nothing a terminal would interpret and no secret a page or a note carried,
+//! whichever check forgot to clean its evidence.
 
+use launch_ready_core::clean::{clean, clean_json};
 use launch_ready_core::finding::{CheckStatus, Severity};
-use launch_ready_core::sanitize::sanitize;
 use launch_ready_core::session::model::CheckOutcome;
 use serde::Serialize;
 
@@ -93,26 +94,12 @@ fn status_str(s: CheckStatus) -> &'static str {
     }
 }
 
-/// Evidence as exported: an empty object for none, every string sanitised.
+/// Evidence as exported: an empty object for none, every string sanitised and redacted.
 fn clean_evidence(evidence: &serde_json::Value) -> serde_json::Value {
     if evidence.is_null() {
         serde_json::json!({})
     } else {
-        clean_value(evidence)
-    }
-}
-
-fn clean_value(v: &serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match v {
-        Value::String(s) => Value::String(sanitize(s)),
-        Value::Array(items) => Value::Array(items.iter().map(clean_value).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (sanitize(k), clean_value(v)))
-                .collect(),
-        ),
-        other => other.clone(),
+        clean_json(evidence)
     }
 }
 
@@ -140,17 +127,17 @@ impl Report {
             results.push(ResultDto {
                 check: o.check.clone(),
                 family: o.family.clone(),
-                target: sanitize(&o.target),
+                target: clean(&o.target),
                 status,
                 duration_ms: o.duration_ms,
-                summary: sanitize(&o.summary),
+                summary: clean(&o.summary),
                 findings: o
                     .findings
                     .iter()
                     .map(|f| FindingDto {
                         code: f.code.clone(),
                         severity: f.severity.as_str(),
-                        message: sanitize(&f.message),
+                        message: clean(&f.message),
                         evidence: clean_evidence(&f.evidence),
                     })
                     .collect(),
@@ -159,7 +146,7 @@ impl Report {
             });
         }
         let verdict = assessment.verdict.as_str();
-        let reasons = assessment.reasons.iter().map(|r| sanitize(r)).collect();
+        let reasons = assessment.reasons.iter().map(|r| clean(r)).collect();
         Report {
             tool: "launch-ready",
             version: env!("CARGO_PKG_VERSION"),
@@ -222,5 +209,35 @@ mod tests {
             report.results[0].findings[0].evidence["chain"][0]["subject"],
             "CN=x "
         );
+    }
+
+    #[test]
+    fn no_secret_a_check_copied_into_its_result_reaches_the_export() {
+        // Split so the source itself holds no key-shaped literal.
+        let key = ["sk_live_", "4eC39HqLyjWDarjtT1zdp7dc"].concat();
+        let outcome = CheckOutcome {
+            check: "http.exposure".into(),
+            family: "http".into(),
+            target: "https://a.test/".into(),
+            status: CheckStatus::Fail,
+            summary: format!("/.env served: STRIPE_SECRET_KEY={key}"),
+            findings: vec![
+                Finding::new("http.env_exposed", Severity::Blocker, format!("key {key}"))
+                    .with_evidence(json!({ "body": format!("STRIPE_SECRET_KEY={key}") })),
+            ],
+            evidence: json!({ "lines": [format!("STRIPE_SECRET_KEY={key}")] }),
+            duration_ms: 0,
+            explained_by: None,
+        };
+        let assessment = launch_ready_core::verdict::Assessment {
+            verdict: launch_ready_core::session::model::Verdict::NoGo,
+            risks: Vec::new(),
+            accepted: Vec::new(),
+            reasons: vec![format!("exposed {key}")],
+        };
+        let report = Report::new(String::new(), 0, &[outcome], &assessment);
+        let text = serde_json::to_string(&report).unwrap();
+        assert!(!text.contains(&key), "the key is in the export: {text}");
+        assert!(text.contains("sk_l"), "a redacted preview stays: {text}");
     }
 }

@@ -2,10 +2,10 @@
 //! reading the session's env files (names only, see `env_columns`), which the caller does
 //! and passes in, so tests build packs from sessions alone.
 
-use super::clean::{clean, clean_line};
 use super::model::*;
 use launch_ready_core::advice;
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::clean::{clean, clean_line};
 use launch_ready_core::evidence;
 use launch_ready_core::evidence::Observed;
 use launch_ready_core::finding::{CheckStatus, Severity};
@@ -59,7 +59,10 @@ pub fn build(
     let assessment = verdict::assess(runbook, session, now);
     let (done, total) = verdict::progress(runbook, session);
     let latest = Latest::new(runbook, session);
-    let outcomes: Vec<CheckOutcome> = latest.all().map(super::clean::clean_outcome).collect();
+    let outcomes: Vec<CheckOutcome> = latest
+        .all()
+        .map(launch_ready_core::clean::clean_outcome)
+        .collect();
     let started_at = latest.oldest().map_or_else(|| rfc3339(now), rfc3339);
     let mut pack = Handover {
         check: crate::headless::report::Report::new(started_at, 0, &outcomes, &assessment),

@@ -5,7 +5,6 @@
 
 pub mod build;
 pub mod chart;
-pub mod clean;
 pub mod model;
 pub mod render;
 pub mod run;

@@ -3,7 +3,8 @@
 //! the pack. The jobs come from the one planner (`plan::jobs`), so the checks run here are
 //! the ones the TUI's "run all" starts.
 
-use launch_ready_checks::engine::{Engine, EngineEvent, Scope};
+use launch_ready_checks::engine::drive::{self, Ended};
+use launch_ready_checks::engine::{Engine, Scope};
 use launch_ready_core::finding::CheckStatus;
 use launch_ready_core::runbook::Runbook;
 use launch_ready_core::session::Session;
@@ -22,8 +23,14 @@ pub struct RunSummary {
 
 /// Runs every automated check of `runbook` against `session`'s targets and records each
 /// result in `session`. `confirmed` lets checks that send load run (the caller asked the
-/// operator, or the targets are the tool's own lab). Must run inside a tokio runtime.
-pub async fn run_all(runbook: &Runbook, session: &mut Session, confirmed: bool) -> RunSummary {
+/// operator, or the targets are the tool's own lab). `progress` gets one line per job as it
+/// ends (`[3/28] dns-records: pass`). Must run inside a tokio runtime.
+pub async fn run_all(
+    runbook: &Runbook,
+    session: &mut Session,
+    confirmed: bool,
+    progress: &dyn Fn(&str),
+) -> RunSummary {
     let planned = launch_ready_checks::plan::jobs(runbook.checks().map(|(_, c)| c), confirmed);
     let mut scope = Scope::new(
         session.targets.clone(),
@@ -54,30 +61,24 @@ pub async fn run_all(runbook: &Runbook, session: &mut Session, confirmed: bool) 
             .collect(),
         ..RunSummary::default()
     };
-    while !waiting.is_empty() {
-        match events.recv().await {
-            Some(EngineEvent::Finished { check_id, evidence }) => {
-                waiting.remove(&check_id);
-                summary.finished += 1;
-                let now = OffsetDateTime::now_utc();
-                let state = session.state_mut(&check_id);
-                state.status = evidence.status;
-                state.skip_reason = None;
-                state.updated_at = Some(now);
-                state.push_evidence(evidence);
-            }
-            Some(EngineEvent::Cancelled { check_id }) => {
-                waiting.remove(&check_id);
-                summary.cancelled += 1;
-            }
-            Some(
-                EngineEvent::Started { .. }
-                | EngineEvent::Progress { .. }
-                | EngineEvent::LoadSample { .. },
-            ) => {}
-            None => break,
+    let total = waiting.len();
+    drive::to_end(&mut events, waiting, |check_id, end, n| match end {
+        Ended::Finished(evidence) => {
+            summary.finished += 1;
+            progress(&format!(
+                "[{n}/{total}] {check_id}: {}",
+                evidence.status.as_str()
+            ));
+            session
+                .state_mut(&check_id)
+                .record(evidence, OffsetDateTime::now_utc());
         }
-    }
+        Ended::Cancelled => {
+            summary.cancelled += 1;
+            progress(&format!("[{n}/{total}] {check_id}: cancelled"));
+        }
+    })
+    .await;
     let now = OffsetDateTime::now_utc();
     let failed = session
         .checks

@@ -87,9 +87,11 @@ impl ResolvesServerCert for Fixed {
 }
 
 fn weak_chain() -> Vec<CertificateDer<'static>> {
-    rustls_pemfile::certs(&mut WEAK_CERT_PEM.as_bytes())
-        .collect::<Result<Vec<_>, _>>()
-        .expect("fixture certificate")
+    <CertificateDer<'static> as rustls::pki_types::pem::PemObject>::pem_slice_iter(
+        WEAK_CERT_PEM.as_bytes(),
+    )
+    .collect::<Result<Vec<_>, _>>()
+    .expect("fixture certificate")
 }
 
 /// Serves `key` for `chain` on a loopback port for `connections` handshakes, then stops.

@@ -6,6 +6,7 @@
 
 pub mod advice;
 pub mod catalog;
+pub mod clean;
 pub mod credentials;
 pub mod evidence;
 pub mod finding;

@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod adapters;
+pub mod drive;
 pub mod event;
 pub mod registry;
 pub mod runner;

@@ -9,6 +9,8 @@
 use super::resolver::{LookupFailure, Resolver};
 use launch_ready_core::settings::{ConnectTo, NetworkSettings};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -38,9 +40,8 @@ impl ExtraRoots {
     pub fn load(path: &Path) -> Result<ExtraRoots, String> {
         let bytes = std::fs::read(path)
             .map_err(|e| format!("ca-file `{}` cannot be read: {e}", path.display()))?;
-        let mut reader = std::io::BufReader::new(bytes.as_slice());
         let mut der = Vec::new();
-        for item in rustls_pemfile::certs(&mut reader) {
+        for item in CertificateDer::pem_slice_iter(&bytes) {
             let cert =
                 item.map_err(|e| format!("ca-file `{}` is not valid PEM: {e}", path.display()))?;
             der.push(cert.as_ref().to_vec());

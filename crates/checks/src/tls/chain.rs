@@ -352,7 +352,7 @@ mod tests {
     #[test]
     fn a_self_signed_weak_leaf_is_both_untrusted_and_weak() {
         let chain: Vec<CertificateDer<'static>> =
-            rustls_pemfile::certs(&mut WEAK_SELF_SIGNED.as_bytes())
+            rustls::pki_types::pem::PemObject::pem_slice_iter(WEAK_SELF_SIGNED.as_bytes())
                 .collect::<Result<_, _>>()
                 .unwrap();
         let policy = TlsPolicy {

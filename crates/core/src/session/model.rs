@@ -245,7 +245,17 @@ impl CheckState {
         self.evidence.first()
     }
 
-    /// Records a new run, newest first, trimming history.
+    /// Records a finished automated run: its status becomes the check's, an operator's
+    /// skip no longer holds, and the run joins the history. The one way every front end
+    /// (TUI, headless, the report's run) records a result.
+    pub fn record(&mut self, ev: Evidence, now: OffsetDateTime) {
+        self.status = ev.status;
+        self.skip_reason = None;
+        self.updated_at = Some(now);
+        self.push_evidence(ev);
+    }
+
+    /// Adds a run to the history, newest first, trimming it.
     pub fn push_evidence(&mut self, ev: Evidence) {
         self.evidence.insert(0, ev);
         self.evidence.truncate(EVIDENCE_HISTORY);

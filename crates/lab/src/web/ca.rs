@@ -11,6 +11,7 @@ use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,
 };
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::sign::CertifiedKey;
 use time::{Duration, OffsetDateTime};
@@ -163,13 +164,11 @@ impl LabCa {
 }
 
 fn pem_certs(pem: &str) -> Result<Vec<CertificateDer<'static>>, String> {
-    rustls_pemfile::certs(&mut pem.as_bytes())
+    CertificateDer::pem_slice_iter(pem.as_bytes())
         .collect::<Result<Vec<_>, _>>()
         .map_err(err)
 }
 
 fn pem_key(pem: &str) -> Result<PrivateKeyDer<'static>, String> {
-    rustls_pemfile::private_key(&mut pem.as_bytes())
-        .map_err(err)?
-        .ok_or_else(|| err("fixture key missing"))
+    PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(err)
 }

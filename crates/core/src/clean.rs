@@ -1,9 +1,11 @@
-//! Text on its way into the pack: terminal controls stripped (remote text), then every
-//! secret the secret rules recognise replaced by its redacted preview (operator notes,
-//! error messages that quote a response).
+//! Text on its way out of the product (the handover pack, `check --format json` and its
+//! text report): terminal controls stripped (remote text), then every secret the secret
+//! rules recognise replaced by its redacted preview (operator notes, error messages that
+//! quote a response, evidence a check copied from a page). One walker for every output, so
+//! no output redacts less than another.
 
-use launch_ready_core::sanitize;
-use launch_ready_core::secret_rules;
+use crate::sanitize;
+use crate::secret_rules;
 
 /// Multi-line text (notes), sanitised and redacted.
 pub fn clean(text: &str) -> String {
@@ -27,8 +29,8 @@ pub fn clean_json(v: &serde_json::Value) -> serde_json::Value {
 
 /// A check result with every string sanitised and redacted.
 pub fn clean_outcome(
-    o: &launch_ready_core::session::model::CheckOutcome,
-) -> launch_ready_core::session::model::CheckOutcome {
+    o: &crate::session::model::CheckOutcome,
+) -> crate::session::model::CheckOutcome {
     let mut o = o.clone();
     o.target = clean_line(&o.target);
     o.summary = clean_line(&o.summary);
