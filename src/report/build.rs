@@ -81,14 +81,14 @@ pub fn build(
             progress_total: total,
         },
         verdict_detail: verdict_section(session, &assessment),
-        risks: risk_rows(runbook, &assessment),
+        risks: risk_rows(runbook, session, &assessment),
         accepted: accepted_rows(&assessment),
         dns: dns(runbook, &latest),
         redirects: redirects(runbook, &latest),
         certificates: certificates(runbook, &latest),
         email: email(runbook, session, &latest),
         env: env_inventory(runbook, session, env, &latest),
-        secrets: secrets(runbook, &latest),
+        secrets: secrets(runbook, session, &latest),
         performance: performance(runbook, &latest),
         monitoring: monitoring(runbook, session, &latest),
         ownership: ownership(runbook, session),
@@ -218,7 +218,7 @@ fn stage_title(runbook: &Runbook, stage: usize) -> String {
         .unwrap_or_default()
 }
 
-fn risk_rows(runbook: &Runbook, a: &Assessment) -> Vec<RiskRow> {
+fn risk_rows(runbook: &Runbook, session: &Session, a: &Assessment) -> Vec<RiskRow> {
     a.risks
         .iter()
         .map(|r| {
@@ -231,7 +231,7 @@ fn risk_rows(runbook: &Runbook, a: &Assessment) -> Vec<RiskRow> {
                         adv.fix.to_string(),
                     )
                 }
-                None => unpassed_words(runbook, r),
+                None => unpassed_words(runbook, session, r),
             };
             RiskRow {
                 severity: r.severity.as_str().to_string(),
@@ -250,21 +250,38 @@ fn risk_rows(runbook: &Runbook, a: &Assessment) -> Vec<RiskRow> {
         .collect()
 }
 
-/// Plain words for a check left unpassed: its title, why it matters, and what to do.
-fn unpassed_words(runbook: &Runbook, r: &verdict::Risk) -> (String, String, String) {
+/// Plain words for a check left unpassed: what state it is in, why it matters, and what to
+/// do. A question answered "no" is said as such, never as a question still to answer.
+fn unpassed_words(
+    runbook: &Runbook,
+    session: &Session,
+    r: &verdict::Risk,
+) -> (String, String, String) {
     let check = runbook.checks().find(|(_, c)| c.id == r.check_id);
     let why = check.map(|(_, c)| c.why.clone()).unwrap_or_default();
-    let fix = match check.map(|(_, c)| &c.run) {
-        Some(Run::Manual { question }) => format!("Answer: {question}"),
-        _ if r.unchecked => "Run the check (and fix what stops it from running).".to_string(),
-        _ => "Re-run the check once the cause is fixed.".to_string(),
-    };
-    let headline = if r.unchecked {
-        "Not checked"
-    } else if matches!(check.map(|(_, c)| &c.run), Some(Run::Manual { .. })) {
-        "Not confirmed"
-    } else {
-        "Not passed"
+    let status = session.status(&r.check_id);
+    let (headline, fix) = match (check.map(|(_, c)| &c.run), status) {
+        (Some(Run::Manual { question }), CheckStatus::Fail) => (
+            "Answered: not done yet",
+            format!("Get it done, then answer it again: {question}"),
+        ),
+        (Some(Run::Manual { question }), CheckStatus::Blocked) => (
+            "Blocked: waiting on someone",
+            format!("Unblock it, then answer: {question}"),
+        ),
+        (Some(Run::Manual { question }), _) => ("Not answered yet", format!("Answer: {question}")),
+        (_, CheckStatus::Fail) => (
+            "Marked failed",
+            "Fix what it names, then run the check again.".to_string(),
+        ),
+        _ if r.unchecked => (
+            "Not checked",
+            "Run the check (and fix what stops it from running).".to_string(),
+        ),
+        _ => (
+            "Not passed",
+            "Re-run the check once the cause is fixed.".to_string(),
+        ),
     };
     (headline.to_string(), why, fix)
 }
@@ -594,7 +611,7 @@ const SECRET_KINDS: &[KindId] = &[
     KindId::EnvInventory,
 ];
 
-fn secrets(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<SecretRow>> {
+fn secrets(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section<Vec<SecretRow>> {
     let mut rows = Vec::new();
     let mut ran = false;
     for o in latest
@@ -644,6 +661,19 @@ fn secrets(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<SecretRow>> {
                 commit: s("commit"),
                 preview: clean_line(&preview),
                 code: f.code.clone(),
+                // An acceptance names the finding's code and the target it is about.
+                accepted: session
+                    .accepted
+                    .iter()
+                    .rev()
+                    .find(|a| a.key == f.code && (a.target.is_empty() || a.target == o.target))
+                    .map(|a| {
+                        format!(
+                            "accepted by {}: {}",
+                            clean_line(&a.owner),
+                            clean_line(&a.reason)
+                        )
+                    }),
             };
             // One served bundle reached from two pages is one finding.
             if !rows.iter().any(|r: &SecretRow| {
@@ -668,6 +698,13 @@ fn performance(runbook: &Runbook, latest: &Latest<'_>) -> Section<Performance> {
             let Some(list) = o.evidence.get("routes").and_then(|r| r.as_array()) else {
                 continue;
             };
+            // The run's error budget: the runbook's, else the contract's 1 %.
+            let error_budget = o
+                .evidence
+                .get("budgets")
+                .and_then(|b| b.get("error_rate_pct"))
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(1.0);
             for r in list {
                 let s = |k: &str| {
                     r.get(k)
@@ -695,6 +732,7 @@ fn performance(runbook: &Runbook, latest: &Latest<'_>) -> Section<Performance> {
                     .and_then(|b| u32::try_from(b).ok())
                     .unwrap_or(0);
                 let p95 = p("p95");
+                let error_rate = f("error_rate_pct");
                 routes.push(RouteLatency {
                     name: s("name"),
                     method: s("method"),
@@ -704,8 +742,10 @@ fn performance(runbook: &Runbook, latest: &Latest<'_>) -> Section<Performance> {
                     p95_ms: p95,
                     p99_ms: p("p99"),
                     budget_ms: budget,
-                    error_rate_pct: f("error_rate_pct"),
-                    within_budget: budget == 0 || p95 <= f64::from(budget),
+                    error_rate_pct: error_rate,
+                    error_budget_pct: error_budget,
+                    within_budget: (budget == 0 || p95 <= f64::from(budget))
+                        && error_rate <= error_budget,
                     kind: kind.to_string(),
                 });
             }
@@ -827,12 +867,41 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
             detail,
         });
     }
-    if !tested && let Some(name) = &session.targets.alert_route {
-        data.alert_routes.push(AlertRoute {
-            name: clean_line(name),
-            status: "not tested".into(),
-            detail: String::new(),
+    if !tested {
+        // The route the monitor alerts: the session's, else the default credential, which
+        // the monitor, the drill and `monitor --session` use when the session names none.
+        let name = session
+            .targets
+            .alert_route
+            .as_deref()
+            .unwrap_or(launch_ready_checks::monitor::alert::CREDENTIAL);
+        let drilled = session
+            .monitor
+            .drills()
+            .filter_map(|d| d.test_alert_ms.map(|ms| (d.at, ms)))
+            .last();
+        data.alert_routes.push(match drilled {
+            Some((at, ms)) => AlertRoute {
+                name: clean_line(name),
+                status: "pass".into(),
+                detail: format!(
+                    "test alert delivered in {ms} ms by the alert drill of {}",
+                    rfc3339(at)
+                ),
+            },
+            None => AlertRoute {
+                name: clean_line(name),
+                status: "not tested".into(),
+                detail: if session.targets.alert_route.is_none() {
+                    "the default route; no test alert recorded (the Monitor screen's `t`, or \
+                     `launch-ready monitor --drill`)"
+                        .into()
+                } else {
+                    String::new()
+                },
+            },
         });
+        tested = drilled.is_some();
     }
     let has = probed || tested;
     let mut s = section(
@@ -847,11 +916,6 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
             "No alert drill recorded: `launch-ready monitor --drill` measures the outage → alert delay."
                 .into(),
         );
-    } else if !has && session.targets.alert_route.is_none() {
-        s.missing = Some(format!(
-            "{} No alert route is set in the session's targets.",
-            s.missing.unwrap_or_default()
-        ));
     }
     s
 }

@@ -165,6 +165,7 @@ mod tests {
             p99_ms: p95,
             budget_ms: budget,
             error_rate_pct: 0.0,
+            error_budget_pct: 1.0,
             within_budget: p95 <= f64::from(budget),
             kind: "perf.latency".into(),
         }

@@ -218,6 +218,8 @@ pub struct SecretRow {
     /// Redacted preview (a few leading chars and the length), never the value.
     pub preview: String,
     pub code: String,
+    /// Who accepted this risk and why, when it was accepted; `None` while it is open.
+    pub accepted: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -239,6 +241,10 @@ pub struct RouteLatency {
     pub p99_ms: f64,
     pub budget_ms: u32,
     pub error_rate_pct: f64,
+    /// The run's error budget in percent (the runbook's, else 1 %).
+    pub error_budget_pct: f64,
+    /// p95 within its budget and the error rate within the error budget: a route that
+    /// answers fast with errors is not within budget.
     pub within_budget: bool,
     /// `perf.latency` (baseline) or `perf.load`.
     pub kind: String,

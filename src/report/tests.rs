@@ -533,3 +533,158 @@ fn formats_agree_escape_and_never_hold_a_secret() {
         }
     }
 }
+
+/// A route that answers within its p95 budget but fails every request is not within
+/// budget: the pack says no, in every format.
+#[test]
+fn a_fast_route_that_only_errors_is_not_within_budget() {
+    let rb = runbook();
+    let mut s = session(&rb);
+    let perf = outcome(
+        "perf.latency",
+        "https://acme.test/api",
+        CheckStatus::Fail,
+        json!({ "budgets": { "p95_read_ms": 300, "p95_write_ms": 500, "error_rate_pct": 1.0, "payload_bytes": 1048576 },
+                "routes": [{ "name": "api", "method": "GET", "url": "https://acme.test/api", "requests": 40,
+                             "latency_ms": { "p50": 2.0, "p90": 3.0, "p95": 4.0, "p99": 5.0, "max": 6.0 },
+                             "error_rate_pct": 100.0, "p95_budget_ms": 300 }] }),
+    );
+    record(&mut s, "baseline-p95-latency", vec![perf]);
+    let p = build(&rb, &s, &[], NOW);
+    let route = &p.performance.data.routes[0];
+    assert_eq!(
+        (
+            route.p95_ms,
+            route.error_rate_pct,
+            route.error_budget_pct,
+            route.within_budget
+        ),
+        (4.0, 100.0, 1.0, false)
+    );
+    let md = render(&p, Format::Markdown).unwrap();
+    let row = md
+        .lines()
+        .find(|l| l.contains("acme.test/api"))
+        .expect("the route's row");
+    assert!(row.ends_with("| **no** |"), "{row}");
+    // The opposite case: the same route without errors is within budget.
+    let mut s = session(&rb);
+    let ok = outcome(
+        "perf.latency",
+        "https://acme.test/api",
+        CheckStatus::Pass,
+        json!({ "budgets": { "error_rate_pct": 1.0 },
+                "routes": [{ "name": "api", "method": "GET", "url": "https://acme.test/api", "requests": 40,
+                             "latency_ms": { "p50": 2.0, "p90": 3.0, "p95": 4.0, "p99": 5.0, "max": 6.0 },
+                             "error_rate_pct": 0.0, "p95_budget_ms": 300 }] }),
+    );
+    record(&mut s, "baseline-p95-latency", vec![ok]);
+    let p = build(&rb, &s, &[], NOW);
+    assert!(p.performance.data.routes[0].within_budget);
+}
+
+/// A session that names no alert route alerts through the default `alert-webhook`: the
+/// pack names it, marked delivered when a drill's test alert reached it, and "not tested"
+/// (never "none set") when nothing was sent.
+#[test]
+fn the_default_alert_route_is_named_with_what_was_sent_through_it() {
+    use launch_ready_core::session::monitor_log::DrillRecord;
+    let rb = runbook();
+    let mut s = session(&rb);
+    s.targets.alert_route = None;
+    // No alert-route check ran in this session.
+    s.checks.remove("observe-alert-route");
+    let p = build(&rb, &s, &[], NOW);
+    let routes = &p.monitoring.data.alert_routes;
+    assert_eq!(routes.len(), 1, "{routes:?}");
+    assert_eq!(
+        (routes[0].name.as_str(), routes[0].status.as_str()),
+        ("alert-webhook", "not tested")
+    );
+    let md = render(&p, Format::Markdown).expect("md");
+    assert!(!md.contains("none set"), "{md}");
+
+    s.monitor.record_drill(DrillRecord {
+        at: NOW - Duration::minutes(1),
+        passed: true,
+        test_alert_ms: Some(42),
+        target_ms: 120_000,
+        ..DrillRecord::default()
+    });
+    let p = build(&rb, &s, &[], NOW);
+    let routes = &p.monitoring.data.alert_routes;
+    assert_eq!(
+        (routes[0].name.as_str(), routes[0].status.as_str()),
+        ("alert-webhook", "pass")
+    );
+    assert!(
+        routes[0].detail.contains("delivered in 42 ms"),
+        "{routes:?}"
+    );
+}
+
+/// A question the operator answered "no" is said as answered, with what to do; one nobody
+/// answered yet is said as a question still to answer.
+#[test]
+fn an_answered_question_reads_as_its_answer() {
+    let rb = runbook();
+    let mut s = session(&rb);
+    s.state_mut("audit-domain-ownership").status = CheckStatus::Fail;
+    let p = build(&rb, &s, &[], NOW);
+    let row = p
+        .risks
+        .iter()
+        .find(|r| r.key == "check:audit-domain-ownership")
+        .expect("the failed answer is a risk");
+    assert_eq!(row.headline, "Answered: not done yet");
+    assert!(row.fix.starts_with("Get it done"), "{}", row.fix);
+    assert!(!row.headline.contains("confirm"), "{}", row.headline);
+
+    s.state_mut("audit-domain-ownership").status = CheckStatus::Todo;
+    let p = build(&rb, &s, &[], NOW);
+    let row = p
+        .risks
+        .iter()
+        .find(|r| r.key == "check:audit-domain-ownership")
+        .expect("the open question is a risk");
+    assert_eq!(row.headline, "Not answered yet");
+    assert!(row.fix.starts_with("Answer: "), "{}", row.fix);
+}
+
+/// A secret whose risk was accepted is listed as accepted, with who and why; one that was
+/// not says so.
+#[test]
+fn an_accepted_secret_is_marked_accepted() {
+    use launch_ready_core::session::model::AcceptedRisk;
+    let rb = runbook();
+    let mut s = session(&rb);
+    let p = build(&rb, &s, &[], NOW);
+    let row = p
+        .secrets
+        .data
+        .iter()
+        .find(|r| r.code == "secrets.exposed")
+        .expect("the planted secret");
+    assert_eq!(row.accepted, None);
+    let md = render(&p, Format::Markdown).expect("md");
+    assert!(md.contains("| Accepted |"), "{md}");
+
+    s.accepted.push(AcceptedRisk {
+        key: "secrets.exposed".into(),
+        target: String::new(),
+        reason: "test key, revoked".into(),
+        owner: "Maya".into(),
+        at: NOW,
+    });
+    let p = build(&rb, &s, &[], NOW);
+    let row = p
+        .secrets
+        .data
+        .iter()
+        .find(|r| r.code == "secrets.exposed")
+        .unwrap_or_else(|| panic!("the planted secret in {:?}", p.secrets.data));
+    assert_eq!(
+        row.accepted.as_deref(),
+        Some("accepted by Maya: test key, revoked")
+    );
+}
