@@ -184,9 +184,7 @@ pub fn plan(args: &CheckArgs) -> Result<Plan, String> {
         });
     // Opened when a check first asks, so a CI variable spares the keyring probe.
     let credentials = needs_keyring.then(|| {
-        launch_ready_checks::engine::access::Credentials::os(
-            session.as_ref().map(|s| s.name.clone()),
-        )
+        launch_ready_checks::credentials::Credentials::os(session.as_ref().map(|s| s.name.clone()))
     });
     let scopes: Vec<(String, Arc<Scope>)> = groups
         .into_iter()

@@ -494,7 +494,7 @@ async fn a_session_run_leaves_the_session_file_free_of_the_token() {
 /// never holds it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_saved_token_is_verified_with_the_api() {
-    use launch_ready_checks::engine::access::{forget, remember};
+    use launch_ready_checks::credentials::{forget, remember};
     use launch_ready_checks::engine::adapters::cloudflare::verify_stored;
     let lab = common::lab().await;
     remember("cf-verify-good", cloudflare::CREDENTIAL, FULL_TOKEN);

@@ -224,8 +224,9 @@ async fn a_certificate_near_expiry_gives_cert_expiring_and_a_fresh_one_does_not(
 /// a keyring (an in-memory store here) under the session's credential name.
 mod route_test {
     use super::*;
+    use launch_ready_checks::credentials::Credentials;
     use launch_ready_checks::engine::Scope;
-    use launch_ready_checks::engine::access::{Credentials, Progress};
+    use launch_ready_checks::engine::access::Progress;
     use launch_ready_checks::engine::registry::CheckInput;
     use launch_ready_checks::engine::targets::Target;
     use launch_ready_core::credentials::{CredentialError, CredentialStore, Scope as CredScope};

@@ -88,7 +88,7 @@ pub fn scope(
     network: NetworkSettings,
     thresholds: Thresholds,
 ) -> Arc<Scope> {
-    let credentials = crate::engine::access::Credentials::os(Some(session.to_string()));
+    let credentials = crate::credentials::Credentials::os(Some(session.to_string()));
     Arc::new(Scope::new(targets, network, thresholds).with_credentials(credentials))
 }
 
