@@ -227,7 +227,7 @@ mod route_test {
     use launch_ready_checks::credentials::Credentials;
     use launch_ready_checks::engine::Scope;
     use launch_ready_checks::engine::access::Progress;
-    use launch_ready_checks::engine::registry::CheckInput;
+    use launch_ready_checks::engine::registry::{Check, CheckInput};
     use launch_ready_checks::engine::targets::Target;
     use launch_ready_core::credentials::{CredentialError, CredentialStore, Scope as CredScope};
     use launch_ready_core::finding::CheckStatus;
@@ -268,9 +268,11 @@ mod route_test {
         )
         .with_credentials(creds);
         let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-        let check = launch_ready_checks::engine::adapters::builtin()
-            .get("uptime.alert_route")
-            .expect("registered");
+        let Some(Check::Network(check)) =
+            launch_ready_checks::engine::adapters::builtin().get("uptime.alert_route")
+        else {
+            panic!("uptime.alert_route is registered as a network check");
+        };
         check(CheckInput {
             net: net(),
             target: Target {

@@ -75,7 +75,8 @@ impl Scope {
         self
     }
 
-    /// The run's network stack, built on first use (inside the runtime).
+    /// The run's network stack, built when the first network check asks (inside the
+    /// runtime); local checks never do, so bad settings cannot fail them.
     pub fn net(&self) -> Result<Arc<Net>, String> {
         self.net
             .get_or_init(|| Net::new(&self.network).map(Arc::new))
@@ -157,7 +158,6 @@ impl Engine {
         let cx = runner::JobContext {
             tx: self.inner.tx.clone(),
             registry: self.inner.registry.clone(),
-            net: scope.net(),
             limiter: self.limiter_for(scope.network.concurrency),
         };
         let token = CancellationToken::new();
