@@ -21,19 +21,15 @@ const INTERVAL: Duration = Duration::from_millis(400);
 fn config(duration: Duration) -> Config {
     let mut rules = Rules::every(INTERVAL);
     rules.confirm_interval = Duration::from_millis(100);
-    Config {
-        rules,
-        timeout: Duration::from_secs(1),
-        cert_warn_days: 14,
-        cert_every: Duration::from_secs(3600),
-        retry: Retry {
+    Config::with_rules(rules, &NetworkSettings::default())
+        .timeout(Duration::from_secs(1))
+        .retry(Retry {
             attempts: 3,
             backoff: Duration::from_millis(50),
             timeout: Duration::from_secs(1),
-        },
-        duration: Some(duration),
-        test_alerts: false,
-    }
+        })
+        .duration(Some(duration))
+        .build()
 }
 
 fn net() -> Arc<Net> {

@@ -15,8 +15,8 @@ use time::OffsetDateTime;
 /// page, and a bound on what a hostile endpoint can make us hold.
 const MAX_BODY: usize = 256 * 1024;
 
-/// What a probe expects of one URL.
-#[derive(Debug, Clone, PartialEq)]
+/// What a probe expects of one URL (by default: any 2xx or 3xx, any body).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Expect {
     /// The status to see; `None` accepts any 2xx or 3xx (redirects are not followed).
     pub status: Option<u16>,
