@@ -1,4 +1,8 @@
 //! The engine's contract: limits, cancellation, contained panics, hard deadlines.
+//!
+//! Tests whose checks are stand-ins (no socket, only tokio sleeps) run on a paused clock:
+//! tokio jumps to the next timer whenever every task waits, so a 30 s check costs nothing
+//! and the order of events does not hang on a loaded machine's scheduler.
 
 use crate::common;
 
@@ -59,7 +63,7 @@ async fn until_end(rx: &mut UnboundedReceiver<EngineEvent>, check_id: &str) -> O
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn concurrency_limit_is_respected() {
     let running = Arc::new(AtomicUsize::new(0));
     let peak = Arc::new(AtomicUsize::new(0));
@@ -125,7 +129,7 @@ fn slow_registry(dropped: Arc<AtomicUsize>) -> Registry {
     reg
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn cancelling_one_job_leaves_the_other_running() {
     let dropped = Arc::new(AtomicUsize::new(0));
     let mut reg = slow_registry(dropped.clone());
@@ -169,7 +173,7 @@ async fn cancelling_one_job_leaves_the_other_running() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn cancel_all_cancels_every_job_and_rerun_replaces() {
     let dropped = Arc::new(AtomicUsize::new(0));
     let (engine, mut rx) = Engine::with_registry(slow_registry(dropped.clone()));
