@@ -6,9 +6,9 @@
 //! the lab only has to keep answering until the operator quits. The lab's ports change on
 //! every start, so the session's network settings are pointed at the new lab each time.
 //!
-//! The lab's fake Cloudflare token reaches the demo's runs through the engine's memory
-//! layer (`engine::access::remember`), for the demo session only and for the life of the
-//! process: not the keyring (a demo should leave nothing behind in the user's keyring, and
+//! The lab's fake Cloudflare token reaches the demo's runs through the checks' memory
+//! layer (`launch_ready_checks::credentials::remember`), for the demo session only and for
+//! the life of the process: not the keyring (a demo should leave nothing behind in the user's keyring, and
 //! the keyring may be absent) and never the session file.
 //! The TUI starts the lab whenever it opens the demo session ([`is_demo`]), so reopening it
 //! with `open` or from the picker works as `demo` does.

@@ -152,8 +152,6 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, String> {
     add_routes(&mut groups, &args.routes);
     add_env_reference(&mut groups, args.env_reference.as_deref())?;
     let network = merge_network(args, session.as_ref().map(|s| &s.network))?;
-    // Reading the CA file and building the resolver now turns a bad setting into exit 2.
-    Net::new(&network)?;
     // The checks (and thresholds: p95 budgets, certificate warning days…) come from
     // --runbook, else from the session's runbook, else from the catalog.
     let lib = launch_ready_core::runbook::library::Library::load(
@@ -204,9 +202,7 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, String> {
         });
     // Opened when a check first asks, so a CI variable spares the keyring probe.
     let credentials = needs_keyring.then(|| {
-        launch_ready_checks::engine::access::Credentials::os(
-            session.as_ref().map(|s| s.name.clone()),
-        )
+        launch_ready_checks::credentials::Credentials::os(session.as_ref().map(|s| s.name.clone()))
     });
     let scopes: Vec<(String, Arc<Scope>)> = groups
         .into_iter()
@@ -231,6 +227,11 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, String> {
             })
         })
     });
+    // Reading the CA file and building the resolver now turns a bad setting into exit 2,
+    // when a network kind will run: a scan of local files alone never reads them.
+    if launch_ready_checks::plan::needs_network(&runbook, scopes.iter().map(|(_, s)| s.as_ref())) {
+        Net::new(&network)?;
+    }
     if !applies {
         // A CI run that checks nothing would report "go": a misconfiguration, not a pass.
         return Err(format!(

@@ -92,9 +92,11 @@ pub fn build(
         performance: performance(runbook, &latest),
         monitoring: monitoring(runbook, session, &latest),
         ownership: ownership(runbook, session),
+        notes: Vec::new(),
         next_steps: Vec::new(),
         timeline: timeline(runbook, session),
     };
+    pack.notes = check_notes(runbook, session, &pack.ownership.data);
     pack.next_steps = next_steps(&pack, &assessment);
     pack.performance.data.chart_svg = super::chart::latency_svg(&pack.performance.data.routes);
     pack.monitoring.data.chart_svg = super::chart::monitor_svg(&pack.monitoring.data.targets);
@@ -1003,6 +1005,25 @@ fn next_steps(pack: &Handover, a: &Assessment) -> Vec<String> {
         );
     }
     steps
+}
+
+/// Every note written on a check the ownership table does not already show, in runbook
+/// order.
+fn check_notes(runbook: &Runbook, session: &Session, shown: &[HandoverAnswer]) -> Vec<CheckNote> {
+    runbook
+        .checks()
+        .filter(|(_, c)| !shown.iter().any(|a| a.check == c.title))
+        .filter_map(|(stage, c)| {
+            let state = session.checks.get(&c.id)?;
+            let note = clean(state.note.trim());
+            (!note.is_empty()).then(|| CheckNote {
+                stage: stage_title(runbook, stage),
+                check: c.title.clone(),
+                status: state.status.as_str().to_string(),
+                note,
+            })
+        })
+        .collect()
 }
 
 fn timeline(runbook: &Runbook, session: &Session) -> Timeline {

@@ -42,6 +42,9 @@ pub struct Handover {
     pub performance: Section<Performance>,
     pub monitoring: Section<Monitoring>,
     pub ownership: Section<Vec<HandoverAnswer>>,
+    /// What the operator wrote on the other checks (registrar accounts, decisions, who
+    /// holds what), beside the check it belongs to.
+    pub notes: Vec<CheckNote>,
     pub next_steps: Vec<String>,
     pub timeline: Timeline,
 }
@@ -317,6 +320,15 @@ pub struct HandoverAnswer {
     pub question: String,
     pub status: String,
     /// The operator's note, redacted; empty when none was written.
+    pub note: String,
+}
+
+/// An operator's note on a check, redacted.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CheckNote {
+    pub stage: String,
+    pub check: String,
+    pub status: String,
     pub note: String,
 }
 

@@ -40,7 +40,7 @@ pub async fn run_all(
     let needs_keyring = session.targets.alert_route.is_some()
         || session.targets.routes.iter().any(|r| r.auth.is_some());
     if needs_keyring && let Ok(store) = crate::credentials::os_store() {
-        scope = scope.with_credentials(launch_ready_checks::engine::access::Credentials::new(
+        scope = scope.with_credentials(launch_ready_checks::credentials::Credentials::new(
             store,
             Some(session.name.clone()),
         ));

@@ -688,3 +688,34 @@ fn an_accepted_secret_is_marked_accepted() {
         Some("accepted by Maya: test key, revoked")
     );
 }
+
+/// A note written on an ordinary check reaches the pack beside its check, redacted; a
+/// check without a note adds nothing.
+#[test]
+fn notes_on_every_check_reach_the_pack() {
+    let rb = runbook();
+    let mut s = session(&rb);
+    let key = stripe_key();
+    s.state_mut("audit-domain-ownership").note =
+        format!("Registrar: Gandi, account in the founder's name. Old key {key}");
+    let p = build(&rb, &s, &[], NOW);
+    let note = p
+        .notes
+        .iter()
+        .find(|n| n.check == "The company owns the domain")
+        .unwrap_or_else(|| panic!("the note is in the pack: {:?}", p.notes));
+    assert!(note.note.starts_with("Registrar: Gandi"), "{}", note.note);
+    assert!(!note.note.contains(&key), "redacted: {}", note.note);
+    let md = render(&p, Format::Markdown).expect("md");
+    assert!(md.contains("account in the founder"), "{md}");
+    let html = render(&p, Format::Html).expect("html");
+    assert!(html.contains("account in the founder"));
+
+    s.state_mut("audit-domain-ownership").note.clear();
+    let p = build(&rb, &s, &[], NOW);
+    assert!(
+        p.notes
+            .iter()
+            .all(|n| n.check != "The company owns the domain")
+    );
+}

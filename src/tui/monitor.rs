@@ -4,10 +4,10 @@
 
 use crate::app::Msg;
 use launch_ready_checks::monitor::alert::Retry;
+use launch_ready_checks::monitor::config::{Config, targets};
 use launch_ready_checks::monitor::probe::Expect;
 use launch_ready_checks::monitor::route;
 use launch_ready_checks::monitor::run;
-use launch_ready_checks::monitor::run::{Config, TargetSpec};
 use launch_ready_checks::monitor::state::Rules;
 use launch_ready_checks::net::Net;
 use launch_ready_core::settings::NetworkSettings;
@@ -37,6 +37,14 @@ pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: Cancellation
         session,
         cert_warn_days,
     } = start;
+    // The board numbers its rows by URL, so a URL left out would shift every row after it.
+    let targets = match targets(&urls, &Expect::default()) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = inbox.send(Msg::MonitorRoute(format!("cannot monitor: {e}")));
+            return;
+        }
+    };
     let net = match Net::new(&network) {
         Ok(n) => Arc::new(n),
         Err(e) => {
@@ -44,7 +52,6 @@ pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: Cancellation
             return;
         }
     };
-    let timeout = Duration::from_secs(network.timeout_secs.max(1)).min(rules.interval);
     let route = match route::lookup(&net, &credential, Some(&session), None).await {
         Ok(r) => {
             let _ = inbox.send(Msg::MonitorRoute(
@@ -57,29 +64,9 @@ pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: Cancellation
             None
         }
     };
-    let targets = urls
-        .iter()
-        .filter_map(|u| reqwest::Url::parse(u).ok())
-        .map(|url| TargetSpec {
-            url,
-            expect: Expect {
-                status: None,
-                text: None,
-            },
-        })
-        .collect();
-    let config = Config {
-        rules,
-        timeout,
-        cert_warn_days,
-        cert_every: Duration::from_secs(3600),
-        retry: Retry {
-            timeout: timeout.max(Duration::from_secs(2)),
-            ..Retry::default()
-        },
-        duration: None,
-        test_alerts: false,
-    };
+    let config = Config::with_rules(rules, &network)
+        .cert_warn_days(cert_warn_days)
+        .build();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let forward = {
         let inbox = inbox.clone();
@@ -142,12 +129,7 @@ pub async fn drill(
     let route = route::lookup(&net, &d.credential, Some(&d.session), None)
         .await
         .ok();
-    let timeout = Duration::from_secs(d.network.timeout_secs.max(2));
-    let retry = Retry {
-        timeout,
-        backoff: (d.interval / 4).clamp(Duration::from_millis(200), Duration::from_secs(5)),
-        ..Retry::default()
-    };
+    let retry = Config::every(d.interval, &d.network).build().retry;
     match site {
         Some(s) => drill_on(net, route, s.as_ref(), d.interval, retry, d.target).await,
         None => drill(net, route, d.interval, retry, d.target).await,

@@ -267,10 +267,8 @@ async fn a_429_is_retried_after_the_servers_delay() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_unreachable_is_an_error_not_a_verdict() {
     let lab = common::lab().await;
-    // A port nothing listens on.
-    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}/client/v4", free.local_addr().unwrap());
-    drop(free);
+    let closed = launch_ready_lab::closed::ClosedPort::new().unwrap();
+    let base = format!("http://{}/client/v4", closed.addr());
     let o = audit_with(&lab, &base, FULL_TOKEN, GOOD_DOMAIN, Vec::new()).await;
     assert_eq!(o.status, CheckStatus::Error);
     assert!(
@@ -494,7 +492,7 @@ async fn a_session_run_leaves_the_session_file_free_of_the_token() {
 /// never holds it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_saved_token_is_verified_with_the_api() {
-    use launch_ready_checks::engine::access::{forget, remember};
+    use launch_ready_checks::credentials::{forget, remember};
     use launch_ready_checks::engine::adapters::cloudflare::verify_stored;
     let lab = common::lab().await;
     remember("cf-verify-good", cloudflare::CREDENTIAL, FULL_TOKEN);

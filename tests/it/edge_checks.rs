@@ -2,9 +2,9 @@
 //! published address ranges.
 
 use launch_ready_checks::edge::{check_edge, detect};
-use launch_ready_checks::http::body::fetch;
 use launch_ready_checks::http::{HttpLimits, lab_client};
 use launch_ready_checks::judged::codes;
+use launch_ready_checks::net::fetch::fetch;
 use launch_ready_core::finding::{CheckStatus, Severity};
 use launch_ready_lab::web::WebLab;
 use reqwest::header::{HeaderMap, HeaderValue};

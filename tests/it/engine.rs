@@ -1,4 +1,8 @@
 //! The engine's contract: limits, cancellation, contained panics, hard deadlines.
+//!
+//! Tests whose checks are stand-ins (no socket, only tokio sleeps) run on a paused clock:
+//! tokio jumps to the next timer whenever every task waits, so a 30 s check costs nothing
+//! and the order of events does not hang on a loaded machine's scheduler.
 
 use crate::common;
 
@@ -60,7 +64,7 @@ async fn until_end(rx: &mut UnboundedReceiver<EngineEvent>, check_id: &str) -> O
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn concurrency_limit_is_respected() {
     let running = Arc::new(AtomicUsize::new(0));
     let peak = Arc::new(AtomicUsize::new(0));
@@ -126,7 +130,7 @@ fn slow_registry(dropped: Arc<AtomicUsize>) -> Registry {
     reg
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn cancelling_one_job_leaves_the_other_running() {
     let dropped = Arc::new(AtomicUsize::new(0));
     let mut reg = slow_registry(dropped.clone());
@@ -170,7 +174,7 @@ async fn cancelling_one_job_leaves_the_other_running() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn cancel_all_cancels_every_job_and_rerun_replaces() {
     let dropped = Arc::new(AtomicUsize::new(0));
     let (engine, mut rx) = Engine::with_registry(slow_registry(dropped.clone()));
@@ -358,4 +362,46 @@ async fn engine_runs_real_checks_against_the_lab() {
     );
     assert_eq!(ev.results[0].findings[0].code, "dns.staging_exposed");
     lab.shutdown().await;
+}
+
+/// The engine builds the network stack for network kinds only: with a CA file that cannot
+/// be read, a host check is an error naming the file and the repository scan still finds
+/// the planted secret.
+#[tokio::test]
+async fn a_bad_ca_file_is_an_error_on_network_kinds_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = launch_ready_lab::repo_fixture::create(dir.path()).unwrap();
+    let missing = dir.path().join("no-such-ca.pem");
+    let network = NetworkSettings {
+        ca_file: Some(missing.clone()),
+        ..NetworkSettings::default()
+    };
+    let scope = Arc::new(Scope::new(
+        Targets {
+            apex: "a.test".into(),
+            repo: Some(fixture.repo.clone()),
+            ..Targets::default()
+        },
+        network,
+        Default::default(),
+    ));
+    let (engine, mut rx) = Engine::new();
+    let ev = until_end_after(&engine, &mut rx, job("rec", "dns.records"), scope.clone()).await;
+    assert_eq!(ev.status, CheckStatus::Error, "{ev:?}");
+    let named = missing.display().to_string();
+    assert!(
+        ev.results
+            .iter()
+            .all(|r| r.status == CheckStatus::Error && r.summary.contains(&named)),
+        "{ev:?}"
+    );
+    let ev = until_end_after(&engine, &mut rx, job("repo", "secrets.repo"), scope).await;
+    assert_eq!(ev.status, CheckStatus::Fail, "{ev:?}");
+    assert!(
+        ev.results[0]
+            .findings
+            .iter()
+            .any(|f| f.code == "secrets.exposed"),
+        "{ev:?}"
+    );
 }

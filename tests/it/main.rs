@@ -23,6 +23,7 @@ mod monitor;
 mod monitor_cli;
 mod monitor_route;
 mod monitor_session;
+mod network_settings;
 mod perf_checks;
 mod pipeline;
 mod report;

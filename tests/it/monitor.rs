@@ -21,19 +21,15 @@ const INTERVAL: Duration = Duration::from_millis(400);
 fn config(duration: Duration) -> Config {
     let mut rules = Rules::every(INTERVAL);
     rules.confirm_interval = Duration::from_millis(100);
-    Config {
-        rules,
-        timeout: Duration::from_secs(1),
-        cert_warn_days: 14,
-        cert_every: Duration::from_secs(3600),
-        retry: Retry {
+    Config::with_rules(rules, &NetworkSettings::default())
+        .timeout(Duration::from_secs(1))
+        .retry(Retry {
             attempts: 3,
             backoff: Duration::from_millis(50),
             timeout: Duration::from_secs(1),
-        },
-        duration: Some(duration),
-        test_alerts: false,
-    }
+        })
+        .duration(Some(duration))
+        .build()
 }
 
 fn net() -> Arc<Net> {
@@ -224,9 +220,10 @@ async fn a_certificate_near_expiry_gives_cert_expiring_and_a_fresh_one_does_not(
 /// a keyring (an in-memory store here) under the session's credential name.
 mod route_test {
     use super::*;
+    use launch_ready_checks::credentials::Credentials;
     use launch_ready_checks::engine::Scope;
-    use launch_ready_checks::engine::access::{Credentials, Progress};
-    use launch_ready_checks::engine::registry::CheckInput;
+    use launch_ready_checks::engine::access::Progress;
+    use launch_ready_checks::engine::registry::{Check, CheckInput};
     use launch_ready_checks::engine::targets::Target;
     use launch_ready_core::credentials::{CredentialError, CredentialStore, Scope as CredScope};
     use launch_ready_core::finding::CheckStatus;
@@ -267,9 +264,11 @@ mod route_test {
         )
         .with_credentials(creds);
         let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-        let check = launch_ready_checks::engine::adapters::builtin()
+        let Some(Check::Network(check)) = launch_ready_checks::engine::adapters::builtin()
             .get(launch_ready_core::catalog::KindId::UptimeAlertRoute)
-            .expect("registered");
+        else {
+            panic!("uptime.alert_route is registered as a network check");
+        };
         check(CheckInput {
             net: net(),
             target: Target {

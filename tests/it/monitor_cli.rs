@@ -120,10 +120,8 @@ async fn the_drill_measures_detection_delivery_and_recovery_against_the_target()
 async fn check_only_uptime_probes_each_url_a_few_times_and_judges_it() {
     let site = Switchable::start().await.unwrap();
     let port = reqwest::Url::parse(&site.url()).unwrap().port().unwrap();
-    let refused = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed = launch_ready_lab::closed::ClosedPort::new().unwrap();
+    let refused = closed.port();
     let (up, down) = (
         format!("http://up.test:{port}/"),
         format!("http://down.test:{refused}/"),

@@ -1,7 +1,7 @@
 //! The alert route a session resolves: its own keyring entry before the global one.
 
 use launch_ready::credentials::KeyringStore;
-use launch_ready_checks::engine::access::Credentials;
+use launch_ready_checks::credentials::Credentials;
 use launch_ready_checks::monitor::alert::{self, Retry};
 use launch_ready_checks::monitor::route::{from_credentials, send_test};
 use launch_ready_checks::net::Net;

@@ -8,6 +8,7 @@ use launch_ready_core::runbook::load::load_file;
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::{Route, Targets};
 use launch_ready_core::session::store::{SessionFile, read, to_ron};
+use launch_ready_lab::closed::ClosedPort;
 use launch_ready_lab::hook::HookReceiver;
 use launch_ready_lab::switch::Switchable;
 use serde_json::Value;
@@ -62,12 +63,11 @@ fn json(out: &Output) -> Value {
     })
 }
 
-/// A URL on a loopback port nothing listens on (bound, then released).
-fn refused_url() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = l.local_addr().expect("addr").port();
-    drop(l);
-    format!("http://127.0.0.1:{port}/")
+/// A URL on a loopback port nothing listens on, refused while the port is held.
+fn refused_url() -> (ClosedPort, String) {
+    let closed = ClosedPort::new().expect("reserve a port");
+    let url = format!("http://{}/", closed.addr());
+    (closed, url)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,7 +75,8 @@ async fn a_session_run_keeps_its_history_and_reopening_reads_the_same_figures() 
     let site = Switchable::start().await.expect("site");
     let hook = HookReceiver::start().await.expect("receiver");
     let dir = tempfile::tempdir().expect("tempdir");
-    let (up, down) = (site.url(), refused_url());
+    let (_closed, down) = refused_url();
+    let up = site.url();
     let path = session(dir.path(), &[up.clone(), down.clone()]);
     let args = [
         "--session",
@@ -125,7 +126,8 @@ async fn a_session_run_keeps_its_history_and_reopening_reads_the_same_figures() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_open_elsewhere_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = session(dir.path(), &[refused_url()]);
+    let (_closed, down) = refused_url();
+    let path = session(dir.path(), &[down]);
     let before = std::fs::read(&path).expect("read");
     let (_held, _) = SessionFile::open(&path).expect("first opener");
     let argv = [

@@ -387,12 +387,8 @@ async fn direct_connections_count_every_request_in_both_paces() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn direct_connections_report_a_refused_connection_as_connect() {
-    // A port that was just free: nothing listens there.
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let url: reqwest::Url = format!("http://127.0.0.1:{port}/").parse().unwrap();
+    let closed = launch_ready_lab::closed::ClosedPort::new().unwrap();
+    let url: reqwest::Url = format!("http://{}/", closed.addr()).parse().unwrap();
     let mut p = plan(2, Pace::Closed, 30);
     p.max_requests = 10;
     let m = direct_run(url, &p).await;

@@ -181,3 +181,29 @@ fn monitor_history_of_a_reopened_session() {
     );
     insta::assert_snapshot!(screen);
 }
+
+/// The TUI's monitor task refuses a URL it cannot probe and says so on the Monitor screen's
+/// route line, instead of dropping it and shifting every board row after it.
+#[tokio::test]
+async fn a_url_the_monitor_cannot_probe_is_shown_not_dropped() {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let run = launch_ready::tui::monitor::run(
+        launch_ready::tui::monitor::Start {
+            urls: vec!["https://acme.test/".into(), "not a url".into()],
+            network: Default::default(),
+            rules: Rules::every(Duration::from_secs(60)),
+            credential: "alert-webhook".into(),
+            session: "acme".into(),
+            cert_warn_days: 14,
+        },
+        tx,
+        tokio_util::sync::CancellationToken::new(),
+    );
+    tokio::time::timeout(Duration::from_secs(10), run)
+        .await
+        .expect("refused at once, before any probe");
+    let Some(Msg::MonitorRoute(line)) = rx.recv().await else {
+        panic!("a route line");
+    };
+    assert_eq!(line, "cannot monitor: `not a url` is not an http(s) URL");
+}

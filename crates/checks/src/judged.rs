@@ -81,7 +81,7 @@ impl Judged {
 
     /// The outcome of a check whose page could not be reached: skipped and explained by
     /// the finding that reports the failure when there is one, else an error.
-    pub fn unreachable(self, e: &crate::http::redirects::PageError) -> CheckOutcome {
+    pub fn unreachable(self, e: &crate::net::page::PageError) -> CheckOutcome {
         let reason = e.to_string();
         match e.explained_by() {
             Some(code) => self.explained(reason, code),

@@ -5,6 +5,7 @@
 //! the terminal sit above it.
 
 pub mod cloudflare;
+pub mod credentials;
 pub mod dns;
 pub mod edge;
 pub mod email;

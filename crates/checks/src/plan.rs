@@ -88,8 +88,23 @@ pub fn scope(
     network: NetworkSettings,
     thresholds: Thresholds,
 ) -> Arc<Scope> {
-    let credentials = crate::engine::access::Credentials::os(Some(session.to_string()));
+    let credentials = crate::credentials::Credentials::os(Some(session.to_string()));
     Arc::new(Scope::new(targets, network, thresholds).with_credentials(credentials))
+}
+
+/// True when an automated check of `runbook` needs the network and has a target in one of
+/// `scopes`: only then must the network settings be valid for the run.
+pub fn needs_network<'a>(runbook: &Runbook, scopes: impl IntoIterator<Item = &'a Scope>) -> bool {
+    let network_kinds: Vec<&CheckKind> = runbook
+        .checks()
+        .filter_map(|(_, c)| c.run.kind())
+        .filter(|k| k.profile.built && k.profile.needs_network)
+        .collect();
+    scopes.into_iter().any(|scope| {
+        network_kinds
+            .iter()
+            .any(|k| !crate::engine::targets::for_kind(k, &scope.targets).is_empty())
+    })
 }
 
 /// `runbook` narrowed to the automated checks of `families` (what `--only` asks for);
@@ -218,5 +233,28 @@ mod tests {
         let only = restrict(&rb, &[Family::Tls]);
         assert!(only.checks().all(|(_, c)| c.id.starts_with("tls.")));
         assert_eq!(only.checks().count(), 2);
+    }
+
+    #[test]
+    fn only_a_network_kind_with_a_target_needs_the_network() {
+        let rb = catalog_runbook(&Family::ALL, Thresholds::default());
+        let scope_of = |targets: Targets| {
+            Scope::new(targets, NetworkSettings::default(), Thresholds::default())
+        };
+        let repo_only = scope_of(Targets {
+            repo: Some("/src/app".into()),
+            ..Targets::default()
+        });
+        assert!(
+            !needs_network(&rb, [&repo_only]),
+            "a repository scan reads no network settings"
+        );
+        let host = scope_of(Targets {
+            apex: "a.test".into(),
+            ..Targets::default()
+        });
+        assert!(needs_network(&rb, [&repo_only, &host]));
+        let local_kinds = restrict(&rb, &[Family::Secrets, Family::Env]);
+        assert!(!needs_network(&local_kinds, [&host]));
     }
 }

@@ -201,24 +201,13 @@ impl Budget {
     }
 }
 
-/// How a kind runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// One result per target, within the budget.
-    OneShot,
-    /// Runs for a while and reports samples as it goes (load test, history scan).
-    LongRunning,
-    /// Repeats on an interval until cancelled (no kind runs this way: the long-running
-    /// monitor lives outside the engine).
-    Periodic,
-}
-
 /// What the engine needs to know about a kind besides its codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Profile {
     pub budget: Budget,
-    pub mode: Mode,
-    /// Talks to the network (so the network settings must be valid before it runs).
+    /// Talks to the network, so it runs only with a network stack built from valid
+    /// settings. A kind without it (a repository scan) gets no network at all: the engine
+    /// registers it as local, and bad network settings never turn it into an error.
     pub needs_network: bool,
     /// Sends load or changes state somewhere: the TUI asks first, headless needs `--yes`.
     pub confirm: bool,
@@ -233,7 +222,6 @@ impl Profile {
     /// A one-shot network check of this build, bounded by one operation timeout.
     pub const NET: Profile = Profile {
         budget: Budget::Timeouts(1),
-        mode: Mode::OneShot,
         needs_network: true,
         confirm: false,
         credentials: &[],
@@ -253,13 +241,9 @@ impl Profile {
     pub const PLANNED_LOCAL: Profile = Profile {
         needs_network: false,
         budget: Budget::Seconds(120),
-        mode: Mode::LongRunning,
         ..Profile::PLANNED
     };
 
-    pub const fn mode(self, mode: Mode) -> Profile {
-        Profile { mode, ..self }
-    }
     pub const fn confirm(self) -> Profile {
         Profile {
             confirm: true,
@@ -468,7 +452,7 @@ pub const KINDS: &[CheckKind] = &[
         Route,
         "Latency baseline against budget",
         ["perf.p95_over_budget" => High, "perf.error_rate_over_budget" => High, "perf.payload_large" => Low],
-        Profile::NET.budget(Budget::Seconds(60)).mode(Mode::LongRunning)
+        Profile::NET.budget(Budget::Seconds(60))
     ),
     kind!(
         PerfLoad,
@@ -476,7 +460,7 @@ pub const KINDS: &[CheckKind] = &[
         Route,
         "Light load test (asks first)",
         ["perf.p95_over_budget" => High, "perf.error_rate_over_budget" => High],
-        Profile::NET.budget(Budget::Seconds(300)).mode(Mode::LongRunning).confirm()
+        Profile::NET.budget(Budget::Seconds(300)).confirm()
     ),
     kind!(
         UptimeProbe,

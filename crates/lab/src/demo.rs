@@ -61,14 +61,14 @@ impl RunningLab {
 
     /// Stops the lab's servers. Must not be called from inside a runtime.
     pub fn stop(self) {
-        launch_ready_checks::engine::access::forget(DEMO_NAME);
+        launch_ready_checks::credentials::forget(DEMO_NAME);
         self.runtime.block_on(self.lab.shutdown());
     }
 }
 
 /// Gives the demo session's runs the lab's fake Cloudflare token, in memory only.
 pub fn lend_token() {
-    launch_ready_checks::engine::access::remember(
+    launch_ready_checks::credentials::remember(
         DEMO_NAME,
         launch_ready_checks::cloudflare::CREDENTIAL,
         crate::cloudflare::LAB_TOKEN,

@@ -9,6 +9,7 @@
 //! web lab's listeners. The lab CA is written to a file in a temp dir the lab owns, so a
 //! session's `ca_file` (a path, like any user's) can name it; the dir goes with the lab.
 
+pub mod closed;
 pub mod cloudflare;
 pub mod demo;
 pub mod dns_server;

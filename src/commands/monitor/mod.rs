@@ -7,11 +7,10 @@
 use super::{Failure, Outcome};
 pub use crate::cli::monitor::{MonitorArgs, parse_duration};
 use launch_ready_checks::monitor::alert;
-use launch_ready_checks::monitor::alert::{Format as AlertFormat, Retry};
+use launch_ready_checks::monitor::alert::Format as AlertFormat;
 use launch_ready_checks::monitor::probe::Expect;
 use launch_ready_checks::monitor::run;
 use launch_ready_checks::monitor::run::{Config, TargetSpec};
-use launch_ready_checks::monitor::state::Rules;
 use launch_ready_checks::monitor::{finding, secs_ms};
 use launch_ready_checks::net::Net;
 use launch_ready_core::session::Session;
@@ -106,18 +105,9 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
     }
     let mut targets = Vec::with_capacity(urls.len());
     for u in urls {
-        let url = reqwest::Url::parse(&u)
-            .ok()
-            .filter(|x| matches!(x.scheme(), "http" | "https") && x.host_str().is_some())
-            .ok_or_else(|| format!("`{u}` is not an http(s) URL"))?;
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err("a monitored URL must not carry credentials".into());
-        }
-        if !targets.iter().any(|t: &TargetSpec| t.url == url) {
-            targets.push(TargetSpec {
-                url,
-                expect: expect.clone(),
-            });
+        let target = TargetSpec::parse(&u, expect.clone()).map_err(|e| e.to_string())?;
+        if !targets.iter().any(|t: &TargetSpec| t.url == target.url) {
+            targets.push(target);
         }
     }
     let network = args
@@ -125,23 +115,11 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         .overrides()
         .apply(network)
         .map_err(|e| e.to_string())?;
-    // A probe never outlasts its interval, so probes of one target never overlap.
-    let timeout = Duration::from_secs(network.timeout_secs.max(1)).min(interval);
-    let mut rules = Rules::every(interval);
-    rules.slow_ms = args.slow_ms;
-    let config = Config {
-        rules,
-        timeout,
-        cert_warn_days,
-        cert_every: Duration::from_secs(3600),
-        retry: Retry {
-            timeout: timeout.max(Duration::from_secs(2)),
-            backoff: (interval / 4).clamp(Duration::from_millis(200), Duration::from_secs(5)),
-            ..Retry::default()
-        },
-        duration,
-        test_alerts: false,
-    };
+    let config = Config::every(interval, &network)
+        .slow_ms(args.slow_ms)
+        .cert_warn_days(cert_warn_days)
+        .duration(duration)
+        .build();
     Ok(Plan {
         targets,
         network,

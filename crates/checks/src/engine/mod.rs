@@ -18,8 +18,8 @@ pub mod targets;
 pub use event::{EngineEvent, Job};
 pub use registry::Registry;
 
-use crate::http::body::PageMemo;
 use crate::net::Net;
+use crate::net::fetch::PageMemo;
 use launch_ready_core::catalog::CheckKind;
 use launch_ready_core::settings::NetworkSettings;
 use std::collections::HashMap;
@@ -49,7 +49,7 @@ pub struct Scope {
     /// Thresholds from the runbook (p95 budgets, certificate warning days…).
     pub thresholds: launch_ready_core::runbook::model::Targets,
     /// Keyring access for kinds that read credentials (none without a keyring).
-    pub credentials: access::Credentials,
+    pub credentials: crate::credentials::Credentials,
     net: OnceLock<Result<Arc<Net>, String>>,
     pages: OnceLock<Arc<PageMemo>>,
 }
@@ -64,19 +64,20 @@ impl Scope {
             targets,
             network,
             thresholds,
-            credentials: access::Credentials::default(),
+            credentials: crate::credentials::Credentials::default(),
             net: OnceLock::new(),
             pages: OnceLock::new(),
         }
     }
 
     /// The same scope with keyring access for the kinds that read credentials.
-    pub fn with_credentials(mut self, credentials: access::Credentials) -> Scope {
+    pub fn with_credentials(mut self, credentials: crate::credentials::Credentials) -> Scope {
         self.credentials = credentials;
         self
     }
 
-    /// The run's network stack, built on first use (inside the runtime).
+    /// The run's network stack, built when the first network check asks (inside the
+    /// runtime); local checks never do, so bad settings cannot fail them.
     pub fn net(&self) -> Result<Arc<Net>, String> {
         self.net
             .get_or_init(|| Net::new(&self.network).map(Arc::new))
@@ -84,7 +85,7 @@ impl Scope {
     }
 
     /// The run's shared HTTP exchanges; pages with an untrusted certificate are read again
-    /// over an unverified connection (see `checks::http::body`).
+    /// over an unverified connection (see `net::fetch`).
     pub fn pages(&self, net: &Net) -> Arc<PageMemo> {
         self.pages
             .get_or_init(|| Arc::new(PageMemo::new(net.unverified_web_client().ok())))
@@ -158,7 +159,6 @@ impl Engine {
         let cx = runner::JobContext {
             tx: self.inner.tx.clone(),
             registry: self.inner.registry.clone(),
-            net: scope.net(),
             limiter: self.limiter_for(scope.network.concurrency),
         };
         let token = CancellationToken::new();

@@ -6,6 +6,11 @@
 //! The table is a value (not only a `match`) so a test can replace an entry with a check
 //! that panics or counts how many run at once: the one seam where reality cannot be
 //! reached on demand.
+//!
+//! A check is registered as a network check (it gets the run's `Net`) or a local one (it
+//! gets no network at all), and the kind table's `needs_network` must agree (a test holds
+//! it to that). The engine builds the network stack only for network checks, so bad
+//! network settings are an error on those and never on a repository scan.
 
 use super::Scope;
 use super::targets::Target;
@@ -17,8 +22,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-/// What a check gets: the shared network, its one target, the run's scope (with its
-/// credentials), the runbook parameters of the job and its progress line.
+/// What a network check gets: the shared network, its one target, the run's scope (with
+/// its credentials), the runbook parameters of the job and its progress line.
 #[derive(Clone)]
 pub struct CheckInput {
     pub net: Arc<Net>,
@@ -29,28 +34,67 @@ pub struct CheckInput {
     pub progress: Arc<super::access::Progress>,
 }
 
+/// What a local check gets: everything a network check gets but the network.
+#[derive(Clone)]
+pub struct LocalInput {
+    pub target: Target,
+    pub scope: Arc<Scope>,
+    pub params: Arc<BTreeMap<String, String>>,
+    /// The job's progress line (throttled).
+    pub progress: Arc<super::access::Progress>,
+}
+
 pub type CheckFuture = Pin<Box<dyn Future<Output = CheckOutcome> + Send>>;
-/// A check implementation: one target in, one outcome out.
+/// A network check: one target in, one outcome out.
 pub type CheckFn = Arc<dyn Fn(CheckInput) -> CheckFuture + Send + Sync>;
+/// A local check (files only): one target in, one outcome out.
+pub type LocalFn = Arc<dyn Fn(LocalInput) -> CheckFuture + Send + Sync>;
+
+/// The implementation behind a kind, by what it may reach.
+#[derive(Clone)]
+pub enum Check {
+    Network(CheckFn),
+    Local(LocalFn),
+}
+
+impl Check {
+    pub fn needs_network(&self) -> bool {
+        matches!(self, Check::Network(_))
+    }
+}
 
 /// Kind → implementation.
 #[derive(Clone, Default)]
 pub struct Registry {
-    checks: HashMap<KindId, CheckFn>,
+    checks: HashMap<KindId, Check>,
 }
 
 impl Registry {
-    /// Adds or replaces the check behind `kind`.
+    /// Adds or replaces the network check behind `kind`.
     pub fn insert<F, Fut>(&mut self, kind: KindId, check: F)
     where
         F: Fn(CheckInput) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = CheckOutcome> + Send + 'static,
     {
-        self.checks
-            .insert(kind, Arc::new(move |i| Box::pin(check(i)) as CheckFuture));
+        self.checks.insert(
+            kind,
+            Check::Network(Arc::new(move |i| Box::pin(check(i)) as CheckFuture)),
+        );
     }
 
-    pub fn get(&self, kind: KindId) -> Option<CheckFn> {
+    /// Adds or replaces the local check behind `kind`.
+    pub fn insert_local<F, Fut>(&mut self, kind: KindId, check: F)
+    where
+        F: Fn(LocalInput) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = CheckOutcome> + Send + 'static,
+    {
+        self.checks.insert(
+            kind,
+            Check::Local(Arc::new(move |i| Box::pin(check(i)) as CheckFuture)),
+        );
+    }
+
+    pub fn get(&self, kind: KindId) -> Option<Check> {
         self.checks.get(&kind).cloned()
     }
 
@@ -84,5 +128,27 @@ mod tests {
             KINDS.iter().filter(|k| k.profile.built).count(),
             "a registered name that is not in the kind table"
         );
+    }
+
+    /// A kind gets the network exactly when the kind table says it needs it, so bad
+    /// network settings reach the kinds that use them and no others.
+    #[test]
+    fn network_kinds_and_only_those_get_the_network() {
+        let r = crate::engine::adapters::builtin();
+        for k in KINDS.iter().filter(|k| k.profile.built) {
+            let check = r.get(k.id).expect("registered");
+            assert_eq!(
+                check.needs_network(),
+                k.profile.needs_network,
+                "{}: registered as {}, the kind table says needs_network = {}",
+                k.name,
+                if check.needs_network() {
+                    "network"
+                } else {
+                    "local"
+                },
+                k.profile.needs_network
+            );
+        }
     }
 }

@@ -3,10 +3,9 @@
 //! a deadline, apply the runbook's severity overrides, and fold the outcomes into one
 //! `Evidence`. Cancellation drops the task set, which aborts every in-flight request.
 
-use super::registry::{CheckInput, Registry};
+use super::registry::{Check, CheckFuture, CheckInput, LocalInput, Registry};
 use super::targets::{self, Target};
 use super::{EngineEvent, Job, Scope};
-use crate::net::Net;
 use launch_ready_core::finding::{CheckStatus, Severity};
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::{CheckOutcome, Evidence};
@@ -39,7 +38,6 @@ pub fn target_deadline(
 pub struct JobContext {
     pub tx: UnboundedSender<EngineEvent>,
     pub registry: Registry,
-    pub net: Result<Arc<Net>, String>,
     pub limiter: Arc<Semaphore>,
 }
 
@@ -89,45 +87,65 @@ async fn collect(cx: &JobContext, job: &Job, scope: &Arc<Scope>) -> Vec<CheckOut
             })
             .collect();
     };
-    let net = match &cx.net {
-        Ok(n) => n.clone(),
-        Err(e) => {
-            return list
-                .iter()
-                .map(|t| {
-                    stamp(
-                        outcome::error(format!("network settings: {e}")),
-                        job,
-                        &t.name,
-                        Duration::ZERO,
-                    )
-                })
-                .collect();
-        }
-    };
     let deadline = target_deadline(kind, scope.network.timeout_secs);
     let params = Arc::new(job.params.clone());
     let progress = Arc::new(super::access::Progress::new(
         job.check_id.clone(),
         cx.tx.clone(),
     ));
+    // The network stack is built for network checks only: a bad CA file or nameserver is
+    // an error on the kinds that would use it, and a repository scan runs regardless.
+    let start: Box<dyn Fn(Target) -> CheckFuture + Send + Sync> = match check {
+        Check::Network(check) => {
+            let net = match scope.net() {
+                Ok(n) => n,
+                Err(e) => {
+                    return list
+                        .iter()
+                        .map(|t| {
+                            stamp(
+                                outcome::error(format!("network settings: {e}")),
+                                job,
+                                &t.name,
+                                Duration::ZERO,
+                            )
+                        })
+                        .collect();
+                }
+            };
+            let scope = scope.clone();
+            Box::new(move |target| {
+                check(CheckInput {
+                    net: net.clone(),
+                    target,
+                    scope: scope.clone(),
+                    params: params.clone(),
+                    progress: progress.clone(),
+                })
+            })
+        }
+        Check::Local(check) => {
+            let scope = scope.clone();
+            Box::new(move |target| {
+                check(LocalInput {
+                    target,
+                    scope: scope.clone(),
+                    params: params.clone(),
+                    progress: progress.clone(),
+                })
+            })
+        }
+    };
     let mut set = JoinSet::new();
     let mut index_of = HashMap::new();
     for (i, target) in list.iter().enumerate() {
-        let input = CheckInput {
-            net: net.clone(),
-            target: target.clone(),
-            scope: scope.clone(),
-            params: params.clone(),
-            progress: progress.clone(),
-        };
-        let check = check.clone();
+        let check = start(target.clone());
         let limiter = cx.limiter.clone();
         let handle = set.spawn(async move {
             // The semaphore is never closed, so acquiring only fails if the engine is gone.
             let _permit = limiter.acquire_owned().await;
             let start = Instant::now();
-            let out = match tokio::time::timeout(deadline, check(input)).await {
+            let out = match tokio::time::timeout(deadline, check).await {
                 Ok(o) => o,
                 Err(_) => outcome::error(format!(
                     "no result within {:.1} s (the check's budget ran out)",

@@ -5,9 +5,9 @@
 //! that loops, is an outage of this URL too. The hops are the same exchanges the page
 //! checks read, so within a run they are fetched once.
 
-use super::body::{FetchError, HttpLimits};
-use super::redirects::{ChainEnd, follow, parse_url};
 use crate::judged::Judged;
+use crate::net::fetch::{FetchError, HttpLimits};
+use crate::net::page::{ChainEnd, follow, parse_url};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
@@ -68,7 +68,7 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
                     Severity::Blocker,
                     format!(
                         "{url} is still redirecting after {} hops",
-                        super::redirects::MAX_HOPS
+                        crate::net::page::MAX_HOPS
                     ),
                 )
                 .with_evidence(chain.to_json()),
@@ -110,7 +110,7 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
 }
 
 /// The URL of the hop that failed: the entry, or where the last redirect pointed.
-fn hop_url(chain: &super::redirects::Chain, entry: &str) -> String {
+fn hop_url(chain: &crate::net::page::Chain, entry: &str) -> String {
     chain
         .hops
         .last()

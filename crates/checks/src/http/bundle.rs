@@ -7,10 +7,10 @@
 //! `.map` sibling; it counts as exposed only when the body really is a source map (JSON
 //! with `mappings`). Findings carry URL, line, rule id and a redacted preview.
 
-use super::body::{Fetched, HttpLimits, fetch};
 use super::html::{ResourceKind, resources};
-use super::redirects::fetch_final_page;
 use crate::judged::Judged;
+use crate::net::fetch::{Fetched, HttpLimits, fetch};
+use crate::net::page::fetch_final_page;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::secret_rules;

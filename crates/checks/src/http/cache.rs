@@ -7,10 +7,10 @@
 //! references; their headers are read with a small body cap, at most `MAX_ASSETS` of them,
 //! concurrently, within the check's timeout.
 
-use super::body::{Fetched, HttpLimits, fetch};
 use super::html::resources;
-use super::redirects::fetch_final_page;
 use crate::judged::Judged;
+use crate::net::fetch::{Fetched, HttpLimits, fetch};
+use crate::net::page::fetch_final_page;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;

@@ -4,9 +4,9 @@
 //! origin (reflected or `*`) together with credentials, any site a signed-in user visits
 //! can read their data from this endpoint.
 
-use super::body::{HttpLimits, fetch};
-use super::redirects::parse_url;
 use crate::judged::Judged;
+use crate::net::fetch::{HttpLimits, fetch};
+use crate::net::page::parse_url;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
@@ -35,7 +35,7 @@ pub async fn check_cors(client: &Client, url: &str, limits: &HttpLimits) -> Chec
     {
         Ok(r) => r,
         Err(error) => {
-            return judged.unreachable(&super::redirects::PageError::Fetch {
+            return judged.unreachable(&crate::net::page::PageError::Fetch {
                 url: url.to_string(),
                 error,
             });

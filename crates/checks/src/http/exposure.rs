@@ -5,9 +5,9 @@
 //! lines, `.git/HEAD` as a ref or a commit hash, `.git/config` as a git config, and a
 //! JSON dump must hold a secret-looking key. Evidence names keys, never values.
 
-use super::body::{Fetched, HttpLimits, fetch};
-use super::redirects::parse_url;
 use crate::judged::Judged;
+use crate::net::fetch::{Fetched, HttpLimits, fetch};
+use crate::net::page::parse_url;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::secret_rules;
@@ -213,7 +213,7 @@ pub async fn check_exposure(client: &Client, base: &str, limits: &HttpLimits) ->
     if failures == urls.len() {
         // The host does not answer at all: `http.availability` says so on its page.
         return match first_failure {
-            Some(error) => judged.unreachable(&super::redirects::PageError::Fetch {
+            Some(error) => judged.unreachable(&crate::net::page::PageError::Fetch {
                 url: format!("{base}: none of the probe paths could be fetched"),
                 error,
             }),

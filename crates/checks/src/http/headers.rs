@@ -3,9 +3,9 @@
 //! Judged on the page a visitor ends on (redirects followed), because that is the response
 //! whose headers the browser applies.
 
-use super::body::{Fetched, HttpLimits};
-use super::redirects::fetch_final_page;
 use crate::judged::Judged;
+use crate::net::fetch::{Fetched, HttpLimits};
+use crate::net::page::fetch_final_page;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;

@@ -10,9 +10,9 @@
 //! the elements that matter here. It never fails: malformed markup is tokenized the way a
 //! browser would recover from it.
 
-use super::body::HttpLimits;
-use super::redirects::fetch_final_page;
 use crate::judged::Judged;
+use crate::net::fetch::HttpLimits;
+use crate::net::page::fetch_final_page;
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};

@@ -3,11 +3,11 @@
 //!
 //! Every check takes a `reqwest::Client` built by the caller with redirects off (the
 //! engine builds it from the session's network settings; `client::lab_client` builds one
-//! for the demo lab and the tests), the URL or hosts, and `HttpLimits`. All requests go
-//! through `body::fetch`, which bounds time and body size.
+//! for the demo lab and the tests), the URL or hosts, and `HttpLimits`. The family only
+//! judges: every request goes through the network layer (`net::fetch::fetch`, which
+//! bounds time and body size, and `net::page` for redirect chains).
 
 pub mod availability;
-pub mod body;
 pub mod bundle;
 pub mod cache;
 pub mod client;
@@ -17,8 +17,8 @@ pub mod headers;
 pub mod html;
 pub mod redirects;
 
+pub use crate::net::fetch::{FetchError, Fetched, HttpLimits};
 pub use availability::check_availability;
-pub use body::{FetchError, Fetched, HttpLimits};
 pub use bundle::check_bundle;
 pub use cache::check_cache;
 pub use client::lab_client;

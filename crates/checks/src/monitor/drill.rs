@@ -9,7 +9,7 @@ use super::alert::{Alert, Event, Retry, Route};
 use super::probe::Expect;
 use super::run::{self, AlertRecord, Config, MonitorEvent, TargetSpec, deliver};
 use super::secs_ms;
-use super::state::{Health, Rules, Transition};
+use super::state::{Health, Transition};
 use crate::net::Net;
 use serde::Serialize;
 use std::sync::Arc;
@@ -89,32 +89,34 @@ pub async fn drill_on(
         report.problems.push(e);
         return report;
     }
-    let Ok(url) = reqwest::Url::parse(&site.url()) else {
-        report.problems.push("the drill route has no URL".into());
-        return report;
+    let spec = match TargetSpec::parse(
+        &site.url(),
+        Expect {
+            status: Some(200),
+            text: None,
+        },
+    ) {
+        Ok(spec) => spec,
+        Err(e) => {
+            report.problems.push(format!("the drill route: {e}"));
+            return report;
+        }
     };
-    let config = Config {
-        rules: Rules::every(interval),
-        timeout: interval.min(Duration::from_secs(5)),
-        cert_warn_days: 0,
-        cert_every: Duration::from_secs(3600),
-        retry,
-        duration: None,
-        test_alerts: true,
-    };
+    let config = Config::every(interval, &net.settings)
+        // The staged route is on loopback and answers at once; five seconds bounds a probe
+        // of a stuck route without stretching a drill on a long interval.
+        .timeout(interval.min(Duration::from_secs(5)))
+        // The staged route's certificate is not what a drill measures.
+        .cert_warn_days(0)
+        .retry(retry)
+        .test_alerts()
+        .build();
     // Long enough for two failed probes and every retry of the alert, and no longer.
     let bound = interval * 4
         + retry.timeout * retry.attempts.max(1)
         + retry.backoff * (1 << retry.attempts.min(8));
     let cancel = CancellationToken::new();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let spec = TargetSpec {
-        url,
-        expect: Expect {
-            status: Some(200),
-            text: None,
-        },
-    };
     let monitor = tokio::spawn(run::run(
         net,
         vec![spec],

@@ -1,10 +1,12 @@
 //! Uptime monitoring: probes of the monitored URLs on an interval, `uptime.*` findings and
-//! alerts to a webhook. `state` is the pure bookkeeping (tested with a fake clock),
-//! `probe` one bounded probe, `alert` the webhook payloads and delivery, `run` the actor
-//! that ties them together for the headless command and the TUI.
+//! alerts to a webhook. `config` is how every caller sets a monitor up, `state` the pure
+//! bookkeeping (tested with a fake clock), `probe` one bounded probe, `alert` the webhook
+//! payloads and delivery, `run` the actor that ties them together for the headless command
+//! and the TUI.
 
 pub mod alert;
 pub mod board;
+pub mod config;
 pub mod drill;
 pub mod probe;
 pub mod route;

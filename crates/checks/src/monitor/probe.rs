@@ -3,14 +3,11 @@
 //! for `https://` targets, the certificate's days to expiry from a TLS handshake.
 
 use super::state::ProbeResult;
-use crate::http::body::{HttpLimits, fetch};
 use crate::net::Net;
-use crate::net::client::connect_target;
-use crate::tls::TlsTarget;
-use crate::tls::cert_info::CertInfo;
-use crate::tls::probe::handshake;
+use crate::net::cert_info::CertInfo;
+use crate::net::fetch::{HttpLimits, fetch};
+use crate::net::handshake::{TlsTarget, handshake};
 use reqwest::{Method, Url};
-use std::net::SocketAddr;
 use std::time::Duration;
 use time::OffsetDateTime;
 
@@ -18,8 +15,8 @@ use time::OffsetDateTime;
 /// page, and a bound on what a hostile endpoint can make us hold.
 const MAX_BODY: usize = 256 * 1024;
 
-/// What a probe expects of one URL.
-#[derive(Debug, Clone, PartialEq)]
+/// What a probe expects of one URL (by default: any 2xx or 3xx, any body).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Expect {
     /// The status to see; `None` accepts any 2xx or 3xx (redirects are not followed).
     pub status: Option<u16>,
@@ -104,20 +101,9 @@ async fn leaf_expiry(
     port: u16,
     timeout: Duration,
 ) -> Result<CertSeen, String> {
-    let addr = match connect_target(&net.settings.connect_to, host, port) {
-        Some(a) => a,
-        None => {
-            let ips = tokio::time::timeout(timeout, net.resolver.ips(host))
-                .await
-                .map_err(|_| format!("{host}: no address within {} s", timeout.as_secs()))?
-                .map_err(|e| format!("{host} does not resolve: {e}"))?;
-            let ip = ips
-                .first()
-                .copied()
-                .ok_or_else(|| format!("{host} has no address"))?;
-            SocketAddr::new(ip, port)
-        }
-    };
+    let addr = tokio::time::timeout(timeout, net.tls_addr(host, port))
+        .await
+        .map_err(|_| format!("{host}: no address within {} s", timeout.as_secs()))??;
     let hs = handshake(&TlsTarget {
         host: host.to_string(),
         addr,

@@ -5,7 +5,7 @@
 //! opened on the blocking pool. Errors say why there is no route, never the URL.
 
 use super::alert::{self, Alert, Event, Format, Retry, Route};
-use crate::engine::access::Credentials;
+use crate::credentials::Credentials;
 use crate::net::Net;
 use launch_ready_core::credentials::CredentialError;
 use time::OffsetDateTime;

@@ -5,13 +5,14 @@
 //! on cancellation or at the end of the duration; alerts already raised still go out,
 //! each bounded by the retry policy.
 
+pub use super::config::{Config, TargetSpec};
+
 use super::alert::{Alert, Event, Retry, Route};
-use super::probe::{CertSeen, Expect, certificate, probe};
-use super::state::{Health, ProbeResult, Rules, TargetState, Transition};
+use super::probe::{CertSeen, certificate, probe};
+use super::state::{Health, ProbeResult, TargetState, Transition};
 use super::{finding, secs_ms};
 use crate::net::Net;
 use launch_ready_core::finding::Finding;
-use reqwest::Url;
 use serde::Serialize;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -19,30 +20,6 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-
-/// One monitored URL.
-#[derive(Debug, Clone)]
-pub struct TargetSpec {
-    pub url: Url,
-    pub expect: Expect,
-}
-
-/// How the monitor runs.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub rules: Rules,
-    /// Bound on one probe.
-    pub timeout: Duration,
-    /// `uptime.cert_expiring` at or under this many days.
-    pub cert_warn_days: i64,
-    /// Time between certificate reads (the first probe always reads it).
-    pub cert_every: Duration,
-    pub retry: Retry,
-    /// Stop after this long; `None` runs until cancelled.
-    pub duration: Option<Duration>,
-    /// Mark every alert as a test (a drill's staged outage is not a real one).
-    pub test_alerts: bool,
-}
 
 /// What the monitor tells its watcher (the TUI, the headless progress line) as it goes.
 #[derive(Debug, Clone)]

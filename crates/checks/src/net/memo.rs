@@ -85,7 +85,8 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
-    #[tokio::test]
+    // The clock is paused: the sleeps below only order the tasks, and cost no real time.
+    #[tokio::test(start_paused = true)]
     async fn concurrent_askers_share_one_computation() {
         let memo: Arc<Memo<&str, u32>> = Arc::new(Memo::default());
         let runs = Arc::new(AtomicUsize::new(0));
@@ -109,7 +110,7 @@ mod tests {
         assert_eq!(memo.get_or_compute("other", || async { 9 }).await, 9);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_cancelled_first_asker_hands_the_work_over() {
         let memo: Arc<Memo<&str, u32>> = Arc::new(Memo::default());
         let slow = memo.get_or_compute("k", || async {

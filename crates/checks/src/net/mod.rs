@@ -1,9 +1,19 @@
-//! Network settings (pure) and the network layer built from them: one `Net` per run,
-//! shared by every check, so that all of them ask the same nameserver, honour the same
-//! overrides, trust the same roots and share one answer per DNS question (`memo`).
+//! The one network layer, built from the network settings: one `Net` per run, shared by
+//! every check, so that all of them ask the same nameserver, honour the same overrides,
+//! trust the same roots and share one answer per DNS question (`memo`).
+//!
+//! Probe IO lives here and only here: a bounded HTTP exchange (`fetch`), a page reached
+//! through its redirects (`page`), a TLS handshake that keeps the chain as sent
+//! (`handshake`, read with `cert_info`). The check families judge what these return, and
+//! the monitor and the load generator use them directly, so none of those reaches into
+//! another's module for its IO.
 
+pub mod cert_info;
 pub mod client;
+pub mod fetch;
+pub mod handshake;
 pub mod memo;
+pub mod page;
 pub mod resolver;
 
 pub use resolver::{LookupFailure, Resolver};

@@ -14,8 +14,8 @@
 //! other `UnknownIssuer` is `tls.untrusted`. Extra roots that are not self-issued are used
 //! only as such candidate intermediates, never as trust anchors, as browsers do.
 
-use super::cert_info::CertInfo;
-use super::probe::provider;
+use crate::net::cert_info::CertInfo;
+use crate::net::handshake::provider;
 use ::time::OffsetDateTime;
 use launch_ready_core::finding::{Finding, Severity};
 use rustls::client::WebPkiServerVerifier;
@@ -174,8 +174,8 @@ fn judge_dates(
     findings: &mut Vec<Finding>,
 ) {
     let dates = json!({
-        "not_before": super::cert_info::rfc3339(leaf.not_before),
-        "not_after": super::cert_info::rfc3339(leaf.not_after),
+        "not_before": crate::net::cert_info::rfc3339(leaf.not_before),
+        "not_after": crate::net::cert_info::rfc3339(leaf.not_after),
         "days_to_expiry": days,
     });
     if leaf.not_after < policy.now {
@@ -186,7 +186,7 @@ fn judge_dates(
                 match -days {
                     0 => format!(
                         "{host}: the certificate expired today ({})",
-                        super::cert_info::rfc3339(leaf.not_after)
+                        crate::net::cert_info::rfc3339(leaf.not_after)
                     ),
                     1 => format!("{host}: the certificate expired yesterday"),
                     n => format!("{host}: the certificate expired {n} days ago"),
@@ -201,7 +201,7 @@ fn judge_dates(
                 Severity::Blocker,
                 format!(
                     "{host}: the certificate is not valid before {}",
-                    super::cert_info::rfc3339(leaf.not_before)
+                    crate::net::cert_info::rfc3339(leaf.not_before)
                 ),
             )
             .with_evidence(dates),

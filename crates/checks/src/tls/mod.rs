@@ -1,18 +1,17 @@
 //! The tls family: certificate chain (`tls.certificate`) and old protocol versions
 //! (`tls.protocols`).
 //!
-//! Split as probe (network: `probe.rs`, `protocols.rs`) and judge (pure: `chain.rs` over
-//! `cert_info.rs`), so the judge can be tested on any chain and the probe on real servers.
+//! Split as probe (network: the handshake in `net::handshake`, shared with the monitor's
+//! certificate read, and `protocols.rs`) and judge (pure: `chain.rs` over
+//! `net::cert_info`), so the judge can be tested on any chain and the probe on real servers.
 //! The entry points take explicit inputs (address, SNI host, trust policy) so the engine
 //! only has to resolve the host and pick the port.
 
-pub mod cert_info;
 pub mod chain;
-pub mod probe;
 pub mod protocols;
 
+pub use crate::net::handshake::{Handshake, ProbeError, TlsTarget};
 pub use chain::{DEFAULT_WARN_DAYS, TlsPolicy, Trust};
-pub use probe::{Handshake, ProbeError, TlsTarget};
 pub use protocols::check_tls_protocols;
 
 use crate::judged::Judged;
@@ -27,7 +26,7 @@ use serde_json::json;
 pub async fn check_tls_certificate(conn: &TlsTarget, policy: &TlsPolicy) -> CheckOutcome {
     let mut judged = Judged::start(KindId::TlsCertificate, conn.host.clone());
     judged.evidence("addr", json!(conn.addr.to_string()));
-    let chain = match probe::handshake(conn).await {
+    let chain = match crate::net::handshake::handshake(conn).await {
         Ok(hs) => {
             judged.evidence("protocol", json!(hs.protocol));
             judged.evidence("cipher_suite", json!(hs.cipher_suite));

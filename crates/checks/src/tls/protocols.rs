@@ -9,8 +9,8 @@
 //! closed connection means it refuses. Nothing more is needed: a server that answers with
 //! its ServerHello has already agreed to the version. Each step runs under the deadline.
 
-use super::probe::TlsTarget;
 use crate::judged::Judged;
+use crate::net::handshake::TlsTarget;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;

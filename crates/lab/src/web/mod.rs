@@ -29,8 +29,9 @@ pub struct WebLab {
     pub https_addr: SocketAddr,
     /// HTTPS that also accepts TLS 1.0/1.1 hellos (`old-tls.lab.test`).
     pub old_tls_addr: SocketAddr,
-    /// A loopback port nothing listens on (`down.lab.test`).
+    /// A loopback port nothing listens on (`down.lab.test`), reserved while the lab runs.
     pub closed_addr: SocketAddr,
+    _closed: crate::closed::ClosedPort,
     /// PEM bundle to trust: lab root, lab intermediate and the weak-key host's legacy root.
     pub ca_pem: String,
     /// The same bundle as DER.
@@ -75,11 +76,9 @@ impl WebLab {
         let (http, https, old) = (bind().await?, bind().await?, bind().await?);
         let addr = |l: &TcpListener| l.local_addr().map_err(|e| format!("lab: {e}"));
         let (http_addr, https_addr, old_tls_addr) = (addr(&http)?, addr(&https)?, addr(&old)?);
-        let closed_addr = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0")
-                .map_err(|e| format!("lab: cannot listen on loopback: {e}"))?;
-            l.local_addr().map_err(|e| format!("lab: {e}"))?
-        };
+        let closed = crate::closed::ClosedPort::new()
+            .map_err(|e| format!("lab: cannot reserve a loopback port: {e}"))?;
+        let closed_addr = closed.addr();
         let stop = CancellationToken::new();
         let requests = Arc::new(server::RequestLog::default());
         let serve = |l, acceptor, old_tls| {
@@ -101,6 +100,7 @@ impl WebLab {
             https_addr,
             old_tls_addr,
             closed_addr,
+            _closed: closed,
             ca_pem: ca.trust_bundle_pem()?,
             ca_certs: ca.trust_bundle()?,
             requests,

@@ -6,12 +6,12 @@
 use super::http::{client_and_limits, site_url};
 use crate::cloudflare;
 use crate::cloudflare::{Audit, CREDENTIAL, DEFAULT_API, ENV_VAR, OriginStatic, api};
-use crate::engine::access::Credentials;
+use crate::credentials::Credentials;
 use crate::engine::registry::{CheckInput, Registry};
 use crate::engine::targets;
 use crate::http::cache::static_lifetimes;
-use crate::http::redirects::fetch_final_page;
 use crate::net::Net;
+use crate::net::page::fetch_final_page;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::credentials::CredentialError;
 use launch_ready_core::settings::NetworkSettings;

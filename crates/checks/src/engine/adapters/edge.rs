@@ -9,7 +9,7 @@ use super::http::{client_and_limits, site_url};
 use super::reach::host_ready;
 use crate::edge::check_edge;
 use crate::engine::registry::{CheckInput, Registry};
-use crate::http::redirects::{fetch_page, parse_url};
+use crate::net::page::{fetch_page, parse_url};
 use crate::net::{LookupFailure, Net};
 use launch_ready_core::catalog::KindId;
 use reqwest::header::HeaderMap;

@@ -1,11 +1,11 @@
-//! The env family from a `CheckInput`. `env.inventory` runs once per env file of the
+//! The env family from a `LocalInput` (no network). `env.inventory` runs once per env file of the
 //! session (the target's role is its environment) and reads the others to compare: the
 //! reference list is the file whose environment is `example` (or a `.env.example` next
 //! to the target), and shared values are reported on the later file of a pair.
 //! `env.gitignore` asks the repository's own ignore rules about `.env` files.
 
 use super::secrets::blocking;
-use crate::engine::registry::{CheckInput, Registry};
+use crate::engine::registry::{LocalInput, Registry};
 use crate::env::{EnvVars, MAX_ENV_BYTES, is_reference, judge, parse};
 use crate::judged::Judged;
 use crate::secrets::history::is_ignored;
@@ -19,14 +19,14 @@ use serde_json::json;
 use std::path::Path;
 
 pub fn register(r: &mut Registry) {
-    r.insert(KindId::EnvInventory, |i: CheckInput| async move {
+    r.insert_local(KindId::EnvInventory, |i: LocalInput| async move {
         let files = i.scope.targets.env_files.clone();
         let target = i.target.clone();
         tokio::task::spawn_blocking(move || inventory(&target.name, &files))
             .await
             .unwrap_or_else(|e| outcome::error(format!("env check failed: {e}")))
     });
-    r.insert(KindId::EnvGitignore, |i: CheckInput| blocking(i, gitignore));
+    r.insert_local(KindId::EnvGitignore, |i: LocalInput| blocking(i, gitignore));
 }
 
 fn read_env(path: &Path, environment: &str) -> Result<EnvVars, String> {

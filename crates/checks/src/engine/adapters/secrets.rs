@@ -1,9 +1,9 @@
-//! The secrets family from a `CheckInput`: the target is a repository or build folder
+//! The secrets family from a `LocalInput` (no network): the target is a repository or build folder
 //! path. The scan is blocking file and git work, so it runs under `spawn_blocking`; when
 //! the engine cancels the job (the future is dropped) a guard raises the scan's flag, and
 //! the scan stops at the next file or blob.
 
-use crate::engine::registry::{CheckInput, Registry};
+use crate::engine::registry::{LocalInput, Registry};
 use crate::judged::Judged;
 use crate::secrets;
 use crate::secrets::baseline;
@@ -23,9 +23,9 @@ use std::path::{Path, PathBuf};
 const MAX_FINDINGS: usize = 200;
 
 pub fn register(r: &mut Registry) {
-    r.insert(KindId::SecretsRepo, |i: CheckInput| blocking(i, repo));
-    r.insert(KindId::SecretsHistory, |i: CheckInput| blocking(i, history));
-    r.insert(KindId::SecretsBuild, |i: CheckInput| blocking(i, build));
+    r.insert_local(KindId::SecretsRepo, |i: LocalInput| blocking(i, repo));
+    r.insert_local(KindId::SecretsHistory, |i: LocalInput| blocking(i, history));
+    r.insert_local(KindId::SecretsBuild, |i: LocalInput| blocking(i, build));
 }
 
 /// A scan: the root, the operator's own values (from the run's env files), the flag and
@@ -42,7 +42,7 @@ impl Drop for CancelOnDrop {
 }
 
 /// Runs `scan` on the blocking pool with the job's progress line.
-pub async fn blocking(i: CheckInput, scan: Scan) -> CheckOutcome {
+pub async fn blocking(i: LocalInput, scan: Scan) -> CheckOutcome {
     if i.target.name.is_empty() {
         return outcome::error("no path given");
     }

@@ -7,13 +7,11 @@ use super::reach::host_ready;
 use crate::engine::registry::{CheckInput, Registry};
 use crate::judged::Judged;
 use crate::net::Net;
-use crate::net::client::connect_target;
 use crate::tls::{TlsPolicy, TlsTarget, check_tls_certificate, check_tls_protocols};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
 use rustls::pki_types::CertificateDer;
-use std::net::SocketAddr;
 use std::time::Duration;
 use time::OffsetDateTime;
 
@@ -46,26 +44,10 @@ pub fn register(r: &mut Registry) {
 /// Where to handshake with `host`: its `connect_to` entry for port 443, else the first
 /// address the shared resolver gives (overrides first), on port 443.
 pub async fn tls_target(net: &Net, host: &str) -> Result<TlsTarget, String> {
-    let timeout = Duration::from_secs(net.settings.timeout_secs.max(1));
-    let addr = match connect_target(&net.settings.connect_to, host, TLS_PORT) {
-        Some(a) => a,
-        None => {
-            let ips = net
-                .resolver
-                .ips(host)
-                .await
-                .map_err(|e| format!("{host} does not resolve: {e}"))?;
-            let ip = ips
-                .first()
-                .copied()
-                .ok_or_else(|| format!("{host} has no address"))?;
-            SocketAddr::new(ip, TLS_PORT)
-        }
-    };
     Ok(TlsTarget {
         host: host.to_string(),
-        addr,
-        timeout,
+        addr: net.tls_addr(host, TLS_PORT).await?,
+        timeout: Duration::from_secs(net.settings.timeout_secs.max(1)),
     })
 }
 

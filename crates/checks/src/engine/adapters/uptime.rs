@@ -18,7 +18,6 @@ use crate::monitor::finding;
 use crate::monitor::probe::Expect;
 use crate::monitor::run;
 use crate::monitor::run::{Config, TargetSpec};
-use crate::monitor::state::Rules;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::credentials::CredentialError;
 use launch_ready_core::session::model::CheckOutcome;
@@ -45,11 +44,9 @@ const SLOW_MS: u64 = 2_000;
 async fn probe_run(i: &CheckInput) -> CheckOutcome {
     let name = i.target.name.clone();
     let mut j = Judged::start(KindId::UptimeProbe, name.clone());
-    let Some(url) = reqwest::Url::parse(&name)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-    else {
-        return j.error(format!("`{name}` is not an http(s) URL"));
+    let spec = match TargetSpec::parse(&name, Expect::default()) {
+        Ok(spec) => spec,
+        Err(e) => return j.error(e.to_string()),
     };
     if let Some(method) = non_get_method(i, &name) {
         let mut o = j.finish("");
@@ -58,29 +55,19 @@ async fn probe_run(i: &CheckInput) -> CheckOutcome {
             format!("uptime probes send GET; this {method} route is left to the perf checks");
         return o;
     }
-    let mut rules = Rules::every(SPACING);
-    rules.slow_ms = rules_slow(i);
-    let timeout = Duration::from_secs(i.net.settings.timeout_secs.max(1));
-    let config = Config {
-        rules,
-        timeout,
-        cert_warn_days: i64::from(i.scope.thresholds.cert_warn_days),
-        cert_every: Duration::from_secs(3600),
-        retry: Retry::default(),
+    let config = Config::every(SPACING, &i.net.settings)
+        .runbook(&i.scope.thresholds)
+        .slow_ms(rules_slow(i))
+        // Each probe may take the whole network timeout: the kind's budget of four
+        // timeouts allows for it, and a slow answer is judged as slow, not as down.
+        .timeout(Duration::from_secs(i.net.settings.timeout_secs.max(1)))
         // The last planned probe goes out at (PROBES - 1) × SPACING.
-        duration: Some(SPACING * (PROBES - 1) + SPACING / 2),
-        test_alerts: true,
-    };
+        .duration(Some(SPACING * (PROBES - 1) + SPACING / 2))
+        .test_alerts()
+        .build();
     // Dropping this check (a cancelled run) stops the probe tasks with it.
     let cancel = CancellationToken::new();
     let _stop = cancel.clone().drop_guard();
-    let spec = TargetSpec {
-        url,
-        expect: Expect {
-            status: None,
-            text: None,
-        },
-    };
     let reports = run::run(i.net.clone(), vec![spec], config, None, None, cancel).await;
     let Some(r) = reports.into_iter().next() else {
         return j.error("the probe task stopped before reporting");

@@ -1,11 +1,12 @@
-//! One bounded HTTP exchange: every request of the http family goes through `fetch`.
+//! One bounded HTTP exchange: every request of the http family and every monitor probe
+//! goes through `fetch`.
 //!
 //! A server under audit may be slow, silent or hostile, so the whole exchange (connect,
 //! headers and body) runs under one deadline, and the body is read chunk by chunk and
 //! dropped past a size cap instead of being buffered whole. The caller gets the status,
 //! the headers, at most `max_body` bytes and whether the body was cut.
 
-use crate::net::memo::Memo;
+use super::memo::Memo;
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Method, Url};
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 //! A normal client aborts the handshake on the first certificate problem, which would
 //! leave us with nothing to report but "handshake failed". The probe installs a
 //! *recording verifier* instead: it stores the chain the server sent and accepts it, so the
-//! handshake completes and the chain can be judged afterwards in `chain.rs`, against the
+//! handshake completes and the chain can be judged afterwards in `tls::chain`, against the
 //! real trust store, with every problem named. The handshake signatures are still checked
 //! with the provider's algorithms, so completing the handshake proves the server holds the
 //! leaf's private key — except for a leaf whose key is too weak for the provider to verify
@@ -12,7 +12,9 @@
 //! handshake failure when the real defects are the weak key and the chain itself.
 //! Every step runs under one deadline.
 
+use super::Net;
 use super::cert_info::CertInfo;
+use super::client::connect_target;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -61,6 +63,26 @@ pub enum ProbeError {
         /// The chain, when the server got as far as sending one.
         chain: Vec<CertificateDer<'static>>,
     },
+}
+
+impl Net {
+    /// Where to handshake with `host` on `port`: its `connect_to` entry when one is set (as
+    /// curl does), else the first address the shared resolver gives (overrides first).
+    pub async fn tls_addr(&self, host: &str, port: u16) -> Result<SocketAddr, String> {
+        if let Some(a) = connect_target(&self.settings.connect_to, host, port) {
+            return Ok(a);
+        }
+        let ips = self
+            .resolver
+            .ips(host)
+            .await
+            .map_err(|e| format!("{host} does not resolve: {e}"))?;
+        let ip = ips
+            .first()
+            .copied()
+            .ok_or_else(|| format!("{host} has no address"))?;
+        Ok(SocketAddr::new(ip, port))
+    }
 }
 
 /// The crypto provider of every TLS probe: one explicit provider, so that the result does

@@ -1,6 +1,7 @@
 //! The facts of one certificate, read with x509-parser, in the shape the evidence and the
-//! judge need. Kept apart from the judging so both the chain judge and the lab's tests can
-//! read a certificate the same way.
+//! judge need. Kept apart from the judging, in the network layer, so the handshake (which
+//! must recognise a weak leaf), the chain judge and the monitor's expiry read a certificate
+//! the same way.
 
 use ::time::OffsetDateTime;
 use ::time::format_description::well_known::Rfc3339;
