@@ -46,6 +46,10 @@ pub fn run(args: &CheckArgs, out: &mut String) -> Outcome {
                 let _ = writeln!(err, "  … and {} more", report.reasons.len() - 20);
             }
         }
-        Ok(headless::exit_code(&report, plan.fail_on))
+        Ok(headless::exit_code(
+            &report,
+            plan.fail_on,
+            plan.allow_incomplete,
+        ))
     })
 }

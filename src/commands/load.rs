@@ -44,6 +44,7 @@ fn net_args(a: &LoadArgs) -> CheckArgs {
         timeout: a.timeout,
         format: a.format.clone(),
         fail_on: "never".into(),
+        allow_incomplete: false,
         routes: Vec::new(),
         route_bodies: Vec::new(),
         env_reference: None,

@@ -88,6 +88,7 @@ fn sample() -> Session {
             ],
             evidence,
             explained_by: None,
+            needs_credential: None,
         }],
     });
     let skipped = s.state_mut("load-test");

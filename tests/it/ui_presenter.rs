@@ -55,6 +55,7 @@ fn outcome(target: &str, status: CheckStatus, findings: Vec<Finding>) -> CheckOu
         findings,
         evidence: serde_json::Value::Null,
         explained_by: None,
+        needs_credential: None,
     }
 }
 

@@ -305,6 +305,10 @@ pub struct CheckOutcome {
     /// finding on the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explained_by: Option<String>,
+    /// For a check skipped because a credential it needs is not set: the credential's
+    /// name (`cloudflare-token`). A check asked for and skipped for it is not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs_credential: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
