@@ -124,6 +124,7 @@ impl Executor {
                 // The loop sees `app.quitting` and shuts down in order.
                 Effect::StartMonitor {
                     urls,
+                    targets,
                     network,
                     rules,
                     credential,
@@ -138,6 +139,7 @@ impl Executor {
                     tokio::spawn(super::monitor::run(
                         super::monitor::Start {
                             urls,
+                            targets,
                             network,
                             rules,
                             credential,

@@ -19,6 +19,8 @@ use tokio_util::sync::CancellationToken;
 /// What `Effect::StartMonitor` asks for.
 pub struct Start {
     pub urls: Vec<String>,
+    /// The session's targets: which hosts are protected (see `Expect::for_url`).
+    pub targets: launch_ready_core::session::model::Targets,
     pub network: NetworkSettings,
     pub rules: Rules,
     /// The credential holding the alert webhook URL.
@@ -31,6 +33,7 @@ pub struct Start {
 pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: CancellationToken) {
     let Start {
         urls,
+        targets: session_targets,
         network,
         rules,
         credential,
@@ -61,11 +64,8 @@ pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: Cancellation
         .iter()
         .filter_map(|u| reqwest::Url::parse(u).ok())
         .map(|url| TargetSpec {
+            expect: Expect::for_url(&url, &session_targets),
             url,
-            expect: Expect {
-                status: None,
-                text: None,
-            },
         })
         .collect();
     let config = Config {

@@ -390,3 +390,58 @@ async fn allow_incomplete_makes_a_report_only_step() {
     lab.shutdown().await;
 }
 
+/// `check --only uptime` judges the preview host (401, as behind a login) by the same
+/// rule as the monitor: named as a host it takes the staging role and is up; named only
+/// by its URL nothing marks it protected, and it is down with the status in the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uptime_counts_401_as_up_only_for_a_protected_host() {
+    let lab = common::lab().await;
+    let as_host = run(args(
+        &[
+            "check",
+            "preview.brightdesk.test",
+            "--only",
+            "uptime",
+            "--format",
+            "json",
+        ],
+        &lab,
+    ))
+    .await;
+    let v: Value = serde_json::from_slice(&as_host.stdout).unwrap();
+    let results = v["results"].as_array().unwrap();
+    let probe = results
+        .iter()
+        .find(|r| r["check"] == "uptime.probe" && r["target"] == "https://preview.brightdesk.test/")
+        .unwrap_or_else(|| panic!("no probe of the preview page: {v}"));
+    assert_eq!(probe["status"], "pass", "{probe}");
+    assert_eq!(as_host.status.code(), Some(0), "{v}");
+
+    let as_url = run(args(
+        &[
+            "check",
+            "https://preview.brightdesk.test/",
+            "--only",
+            "uptime",
+            "--format",
+            "json",
+        ],
+        &lab,
+    ))
+    .await;
+    let v: Value = serde_json::from_slice(&as_url.stdout).unwrap();
+    let probe = &v["results"][0];
+    assert_eq!(probe["check"], "uptime.probe", "{v}");
+    let down = probe["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "uptime.down")
+        .unwrap_or_else(|| panic!("no uptime.down: {probe}"));
+    assert!(
+        down["message"].as_str().unwrap().contains("status 401"),
+        "{down}"
+    );
+    assert_eq!(as_url.status.code(), Some(1));
+    lab.shutdown().await;
+}

@@ -34,6 +34,7 @@ fn sample() -> Session {
             hosts: vec![HostTarget {
                 role: "www".into(),
                 host: "www.acme.test".into(),
+                protected: false,
             }],
             ..Targets::default()
         },

@@ -65,6 +65,7 @@ fn session(l: &Loaded) -> Session {
         hosts: vec![HostTarget {
             role: "app".into(),
             host: "app.acme.test".into(),
+            protected: false,
         }],
         routes: vec![Route {
             name: "api".into(),

@@ -63,10 +63,12 @@ fn session(l: &Loaded) -> Session {
             HostTarget {
                 role: "www".into(),
                 host: "www.acme.test".into(),
+                protected: false,
             },
             HostTarget {
                 role: "app".into(),
                 host: "app.acme.test".into(),
+                protected: false,
             },
         ],
         ..Targets::default()

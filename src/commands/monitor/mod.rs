@@ -125,10 +125,6 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         .as_deref()
         .map(|f| AlertFormat::parse(f).ok_or(format!("--alert-format `{f}` is not json or slack")))
         .transpose()?;
-    let expect = Expect {
-        status: args.expect_status,
-        text: args.expect_text.clone(),
-    };
     let mut urls: Vec<String> = Vec::new();
     let mut network = NetworkSettings::default();
     let mut credential = alert::CREDENTIAL.to_string();
@@ -180,10 +176,15 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
             return Err("a monitored URL must not carry credentials".into());
         }
         if !targets.iter().any(|t: &TargetSpec| t.url == url) {
-            targets.push(TargetSpec {
-                url,
-                expect: expect.clone(),
-            });
+            // Up is what the session's targets say of the host (protected ones may
+            // answer 401/403), unless --expect-status names the one status to see.
+            let mut expect = match &session {
+                Some((_, s)) => Expect::for_url(&url, &s.targets),
+                None => Expect::any(),
+            };
+            expect.status = args.expect_status;
+            expect.text = args.expect_text.clone();
+            targets.push(TargetSpec { url, expect });
         }
     }
     for c in &args.connect_to {

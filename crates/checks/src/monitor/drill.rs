@@ -110,10 +110,7 @@ pub async fn drill_on(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let spec = TargetSpec {
         url,
-        expect: Expect {
-            status: Some(200),
-            text: None,
-        },
+        expect: Expect::exactly(200),
     };
     let monitor = tokio::spawn(run::run(
         net,

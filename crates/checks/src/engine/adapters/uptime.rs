@@ -74,11 +74,8 @@ async fn probe_run(i: &CheckInput) -> CheckOutcome {
     let cancel = CancellationToken::new();
     let _stop = cancel.clone().drop_guard();
     let spec = TargetSpec {
+        expect: Expect::for_url(&url, &i.scope.targets),
         url,
-        expect: Expect {
-            status: None,
-            text: None,
-        },
     };
     let reports = run::run(i.net.clone(), vec![spec], config, None, None, cancel).await;
     let Some(r) = reports.into_iter().next() else {
