@@ -139,7 +139,7 @@ impl Executor {
                     tokio::spawn(super::monitor::run(
                         super::monitor::Start {
                             urls,
-                            targets,
+                            targets: *targets,
                             network,
                             rules,
                             credential,
