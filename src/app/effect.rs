@@ -56,6 +56,8 @@ pub enum Effect {
     /// Start the monitor on `urls` (answered by `Msg::Monitor` events).
     StartMonitor {
         urls: Vec<String>,
+        /// The session's targets: which hosts are protected (401/403 mean up).
+        targets: Box<launch_ready_core::session::model::Targets>,
         network: launch_ready_core::settings::NetworkSettings,
         rules: launch_ready_checks::monitor::state::Rules,
         /// The credential holding the alert webhook URL.

@@ -153,7 +153,10 @@ pub fn value(session: &Session, field: TargetField) -> String {
     let entry = |v: Option<String>| v.unwrap_or_default();
     match field {
         TargetField::Apex => t.apex.clone(),
-        TargetField::Host(i) => entry(t.hosts.get(i).map(|h| format!("{}={}", h.role, h.host))),
+        TargetField::Host(i) => entry(t.hosts.get(i).map(|h| {
+            let flag = if h.protected { " protected" } else { "" };
+            format!("{}={}{flag}", h.role, h.host)
+        })),
         TargetField::Route(i) => entry(t.routes.get(i).map(super::route_line::render)),
         TargetField::Repo => path_text(t.repo.as_ref()),
         TargetField::BuildDir => path_text(t.build_dir.as_ref()),
@@ -248,11 +251,19 @@ fn parse_word(word: &str, what: &str) -> Result<String, String> {
     }
 }
 
+/// `ROLE=HOST`, and a trailing `protected` for a host behind a login (401/403 mean up to
+/// the monitor); staging / preview roles are protected without it.
 pub(crate) fn parse_host(text: &str) -> Result<HostTarget, String> {
-    let (role, host) = split_pair(text, "ROLE=HOST")?;
+    let text = text.trim();
+    let (pair, protected) = match text.rsplit_once(char::is_whitespace) {
+        Some((pair, flag)) if flag.eq_ignore_ascii_case("protected") => (pair, true),
+        _ => (text, false),
+    };
+    let (role, host) = split_pair(pair, "ROLE=HOST")?;
     Ok(HostTarget {
         role: parse_word(&role.to_ascii_lowercase(), "role")?,
         host: normalize_host(host)?,
+        protected,
     })
 }
 
@@ -476,6 +487,22 @@ mod tests {
         assert!(e.contains("`www`"), "{e}");
         apply(&mut s, TargetField::Host(0), "www=w2.acme.test").expect("rewrite in place");
         assert_eq!(s.targets.hosts[0].host, "w2.acme.test");
+
+        // A host behind a login is marked with a trailing `protected`.
+        apply(
+            &mut s,
+            TargetField::AddHost,
+            "admin=admin.acme.test protected",
+        )
+        .expect("admin");
+        assert!(s.targets.hosts[2].protected);
+        assert!(s.targets.is_protected("admin.acme.test"));
+        assert_eq!(
+            value(&s, TargetField::Host(2)),
+            "admin=admin.acme.test protected"
+        );
+        apply(&mut s, TargetField::Host(2), "admin=admin.acme.test").expect("unmark");
+        assert!(!s.targets.is_protected("admin.acme.test"));
 
         apply(&mut s, TargetField::AddRoute, "login=/login").expect("route");
         let e = apply(&mut s, TargetField::AddRoute, "login=POST /api/login").unwrap_err();

@@ -33,6 +33,7 @@ fn failing_app() -> App {
             )],
             evidence: serde_json::Value::Null,
             explained_by: None,
+            needs_credential: None,
         }],
     });
     act(&mut app, Action::Screen(Screen::Risks));
@@ -231,6 +232,7 @@ fn secrets_app(repo: &std::path::Path) -> App {
             ],
             evidence: serde_json::Value::Null,
             explained_by: None,
+            needs_credential: None,
         }],
     });
     act(&mut app, Action::Screen(Screen::Risks));

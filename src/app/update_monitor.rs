@@ -92,6 +92,7 @@ fn start(app: &mut App, fx: &mut Vec<Effect>) {
     ));
     fx.push(Effect::StartMonitor {
         urls,
+        targets: Box::new(app.session.targets.clone()),
         network: app.session.network.clone(),
         rules,
         credential: credential(app),

@@ -29,9 +29,15 @@ pub struct CheckArgs {
     /// Output format: text or json.
     #[arg(long, default_value = "text")]
     pub format: String,
-    /// Exit 1 when a finding is at or above this severity (blocker, high, medium, low, info, never).
+    /// Exit 1 when a finding is at or above this severity (blocker, high, medium, low, info,
+    /// never). `never` still exits 1 on an incomplete verdict (a requested check could not
+    /// run or was skipped for a missing credential); add --allow-incomplete for that.
     #[arg(long, default_value = "blocker")]
     pub fail_on: String,
+    /// Exit 0 on an incomplete verdict, for a report-only CI step: the report still says
+    /// incomplete and why. A no-go still exits 1 unless --fail-on never.
+    #[arg(long)]
+    pub allow_incomplete: bool,
     /// A key route as 'METHOD URL' (repeatable); perf checks measure it.
     #[arg(long = "route", value_name = "'METHOD URL'")]
     pub routes: Vec<String>,

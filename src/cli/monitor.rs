@@ -17,7 +17,8 @@ pub struct MonitorArgs {
     /// Stop after this long (default: until interrupted).
     #[arg(long)]
     pub duration: Option<String>,
-    /// Status every probe must get (default: any 2xx or 3xx).
+    /// Status every probe must get (default: any 2xx or 3xx, and 401 or 403 for a host
+    /// the session marks protected or gives a staging / preview role).
     #[arg(long)]
     pub expect_status: Option<u16>,
     /// Text the response body must contain.

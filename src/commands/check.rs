@@ -48,7 +48,11 @@ pub fn run(args: &CheckArgs, out: &mut String) -> Outcome {
                 let _ = writeln!(err, "  … and {} more", report.reasons.len() - 20);
             }
         }
-        Ok(headless::exit_code(&report, plan.fail_on))
+        Ok(headless::exit_code(
+            &report,
+            plan.fail_on,
+            plan.allow_incomplete,
+        ))
     })
 }
 
@@ -65,6 +69,7 @@ pub fn request(args: &CheckArgs) -> Result<CheckRequest, String> {
         cloudflare_api: args.cloudflare_api.clone(),
         format: args.format.clone(),
         fail_on: args.fail_on.clone(),
+        allow_incomplete: args.allow_incomplete,
         routes: route::routes(&args.routes, &args.route_bodies)?,
         env_reference: args.env_reference.clone(),
         yes: args.yes,

@@ -81,6 +81,7 @@ fn add_host(groups: &mut Vec<Group>, host: &str) {
     g.targets.hosts.push(HostTarget {
         role: role.to_string(),
         host: host.to_string(),
+        protected: false,
     });
 }
 

@@ -65,6 +65,8 @@ pub struct CheckRequest {
     pub format: String,
     /// A severity name, or `never`.
     pub fail_on: String,
+    /// Exit 0 on an incomplete verdict (a report-only step).
+    pub allow_incomplete: bool,
     /// Key routes with their method and body; their URLs are targets too.
     pub routes: Vec<Route>,
     pub env_reference: Option<PathBuf>,
@@ -86,6 +88,8 @@ pub struct Plan {
     pub format: Format,
     /// `None` for `--fail-on never`.
     pub fail_on: Option<Severity>,
+    /// `--allow-incomplete`: an incomplete verdict exits 0.
+    pub allow_incomplete: bool,
     /// Checks left out because they send load and `--yes` was not given.
     pub unconfirmed: Vec<(String, &'static launch_ready_core::catalog::CheckKind)>,
 }
@@ -249,6 +253,7 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, String> {
         states,
         format,
         fail_on,
+        allow_incomplete: args.allow_incomplete,
         unconfirmed,
     })
 }
@@ -415,14 +420,15 @@ fn not_run(kind: &launch_ready_core::catalog::CheckKind, summary: String) -> Che
         findings: Vec::new(),
         evidence: serde_json::Value::Null,
         explained_by: None,
+        needs_credential: None,
     }
 }
 
 /// Exit code for `report` under `fail_on`: 1 when the verdict is incomplete (something
-/// asked for was not checked), or when a finding is at or above `fail_on` (a no-go
-/// counts when any threshold is set).
-pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> u8 {
-    if report.verdict == Verdict::Incomplete.as_str() {
+/// asked for was not checked) unless `allow_incomplete`, whatever `fail_on` says; else 1
+/// when a finding is at or above `fail_on` (a no-go counts when any threshold is set).
+pub fn exit_code(report: &Report, fail_on: Option<Severity>, allow_incomplete: bool) -> u8 {
+    if report.verdict == Verdict::Incomplete.as_str() && !allow_incomplete {
         return 1;
     }
     match (fail_on, report.worst()) {

@@ -40,6 +40,9 @@ pub struct ResultDto {
     /// it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explained_by: Option<String>,
+    /// For a result skipped for want of a credential: the credential to add.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs_credential: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -143,6 +146,7 @@ impl Report {
                     .collect(),
                 evidence: clean_evidence(&o.evidence),
                 explained_by: o.explained_by.clone(),
+                needs_credential: o.needs_credential.clone(),
             });
         }
         let verdict = assessment.verdict.as_str();
@@ -191,6 +195,7 @@ mod tests {
             evidence: json!({ "head": hostile, "nested": { "list": [hostile, 3] } }),
             duration_ms: 0,
             explained_by: None,
+            needs_credential: None,
         };
         let assessment = launch_ready_core::verdict::Assessment {
             verdict: launch_ready_core::session::model::Verdict::NoGo,
@@ -228,6 +233,7 @@ mod tests {
             evidence: json!({ "lines": [format!("STRIPE_SECRET_KEY={key}")] }),
             duration_ms: 0,
             explained_by: None,
+            needs_credential: None,
         };
         let assessment = launch_ready_core::verdict::Assessment {
             verdict: launch_ready_core::session::model::Verdict::NoGo,

@@ -191,7 +191,7 @@ fn verdict_section(session: &Session, a: &Assessment) -> VerdictSection {
             "No-go: at least one blocker is open; launching now would put users at risk."
         }
         launch_ready_core::session::model::Verdict::Incomplete => {
-            "Incomplete: no blocker found, but some checks were not made, so a go cannot be said."
+            "Incomplete: no blocker found, but some checks were not made or not answered yet, so a go cannot be said."
         }
     };
     VerdictSection {

@@ -42,6 +42,7 @@ fn outcome(
         findings: Vec::new(),
         evidence,
         explained_by: None,
+        needs_credential: None,
     }
 }
 
@@ -718,4 +719,22 @@ fn notes_on_every_check_reach_the_pack() {
             .iter()
             .all(|n| n.check != "The company owns the domain")
     );
+}
+
+/// A brand-new session of any bundled runbook is incomplete in the pack, never a no-go:
+/// nothing has been checked or answered yet.
+#[test]
+fn a_new_session_of_every_bundled_runbook_is_incomplete() {
+    for loaded in launch_ready_core::runbook::library::bundled() {
+        let loaded = loaded.expect("bundled runbooks load");
+        let s = Session::new("fresh", "Fresh", &loaded, Default::default(), NOW);
+        let p = build(&loaded.runbook, &s, &[], NOW);
+        assert_eq!(p.check.verdict, "incomplete", "{}", loaded.runbook.id);
+        assert!(
+            p.verdict_detail.headline.starts_with("Incomplete"),
+            "{}: {}",
+            loaded.runbook.id,
+            p.verdict_detail.headline
+        );
+    }
 }

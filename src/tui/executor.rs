@@ -129,6 +129,7 @@ impl Executor {
                 // The loop sees `app.quitting` and shuts down in order.
                 Effect::StartMonitor {
                     urls,
+                    targets,
                     network,
                     rules,
                     credential,
@@ -143,6 +144,7 @@ impl Executor {
                     tokio::spawn(super::monitor::run(
                         super::monitor::Start {
                             urls,
+                            targets: *targets,
                             network,
                             rules,
                             credential,

@@ -8,6 +8,7 @@ use launch_ready_checks::monitor::config::{Config, targets};
 use launch_ready_checks::monitor::probe::Expect;
 use launch_ready_checks::monitor::route;
 use launch_ready_checks::monitor::run;
+use launch_ready_checks::monitor::run::TargetSpec;
 use launch_ready_checks::monitor::state::Rules;
 use launch_ready_checks::net::Net;
 use launch_ready_core::settings::NetworkSettings;
@@ -19,6 +20,8 @@ use tokio_util::sync::CancellationToken;
 /// What `Effect::StartMonitor` asks for.
 pub struct Start {
     pub urls: Vec<String>,
+    /// The session's targets: which hosts are protected (see `Expect::for_url`).
+    pub targets: launch_ready_core::session::model::Targets,
     pub network: NetworkSettings,
     pub rules: Rules,
     /// The credential holding the alert webhook URL.
@@ -31,6 +34,7 @@ pub struct Start {
 pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: CancellationToken) {
     let Start {
         urls,
+        targets: session_targets,
         network,
         rules,
         credential,
@@ -39,7 +43,15 @@ pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: Cancellation
     } = start;
     // The board numbers its rows by URL, so a URL left out would shift every row after it.
     let targets = match targets(&urls, &Expect::default()) {
-        Ok(t) => t,
+        // Up is what the session's targets say of each host (a protected one may answer
+        // 401 or 403).
+        Ok(t) => t
+            .into_iter()
+            .map(|t| TargetSpec {
+                expect: Expect::for_url(&t.url, &session_targets),
+                ..t
+            })
+            .collect::<Vec<_>>(),
         Err(e) => {
             let _ = inbox.send(Msg::MonitorRoute(format!("cannot monitor: {e}")));
             return;

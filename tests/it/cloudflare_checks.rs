@@ -432,14 +432,17 @@ async fn headless_check_audits_the_zone_and_never_prints_the_token() {
     lab.shutdown().await;
 }
 
+/// The zone audit asked for by `--only` and skipped for want of a token: the result says
+/// how to add one, and the verdict is incomplete (never go), naming the credential in the
+/// JSON and the text; `--fail-on never` still exits 1, `--allow-incomplete` 0.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn headless_check_without_a_token_is_skipped_with_the_way_to_add_one() {
     let lab = common::lab().await;
     let mut args = check_args(&lab, "json");
     args[7] = "never".into();
-    let out = run_with_token(args, None).await;
+    let out = run_with_token(args.clone(), None).await;
     let all = all_output(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert_eq!(out.status.code(), Some(1), "{all}");
     let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
     let r = &report["results"][0];
     assert_eq!(r["status"], "skipped", "{report}");
@@ -451,6 +454,24 @@ async fn headless_check_without_a_token_is_skipped_with_the_way_to_add_one() {
         "{r}"
     );
     assert_eq!(r["findings"], Value::Array(Vec::new()));
+    assert_eq!(r["needs_credential"], "cloudflare-token", "{r}");
+    assert_eq!(report["verdict"], "incomplete", "{report}");
+    let reasons = report["reasons"].as_array().unwrap();
+    assert!(
+        reasons.iter().any(|x| x
+            .as_str()
+            .unwrap()
+            .contains("`cloudflare-token` credential")),
+        "{report}"
+    );
+    args.push("--allow-incomplete".into());
+    assert_eq!(run_with_token(args, None).await.status.code(), Some(0));
+
+    let text = run_with_token(check_args(&lab, "text"), None).await;
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert_eq!(text.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("verdict: incomplete"), "{stdout}");
+    assert!(stdout.contains("`cloudflare-token` credential"), "{stdout}");
     lab.shutdown().await;
 }
 

@@ -36,6 +36,7 @@ fn scope_with_hosts(n: usize, network: NetworkSettings) -> Arc<Scope> {
                 .map(|i| HostTarget {
                     role: format!("h{i}"),
                     host: format!("h{i}.a.test"),
+                    protected: false,
                 })
                 .collect(),
             ..Targets::default()

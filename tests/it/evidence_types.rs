@@ -56,6 +56,7 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
             findings: Vec::new(),
             evidence: r["evidence"].clone(),
             explained_by: None,
+            needs_credential: None,
         };
         let o = observed(&outcome);
         assert_ne!(

@@ -298,3 +298,150 @@ async fn a_session_supplies_targets_settings_and_thresholds() {
     assert!(err.contains("demo.ron"), "{err}");
     lab.shutdown().await;
 }
+
+/// A host that was asked for and does not exist (the lab's DNS answers NXDOMAIN for
+/// `shop.brightdesk.test`) is a no-go: its `dns.unresolvable` keeps the table severity of
+/// a `shop` host (high), yet nothing else about it can be checked and it cannot launch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_requested_host_that_does_not_exist_is_no_go() {
+    let lab = common::lab().await;
+    let text = run(args(
+        &["check", "shop.brightdesk.test", "--only", "dns"],
+        &lab,
+    ))
+    .await;
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert_eq!(text.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("high    dns.unresolvable"), "{stdout}");
+    assert!(stdout.contains("verdict: no-go"), "{stdout}");
+    assert!(
+        stdout.contains("dns.unresolvable on shop.brightdesk.test"),
+        "the reason names the host: {stdout}"
+    );
+    // Every family: the checks skipped for want of an address do not hide it either.
+    let json = run(args(
+        &["check", "shop.brightdesk.test", "--format", "json"],
+        &lab,
+    ))
+    .await;
+    assert_eq!(json.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["verdict"], "no-go", "{v}");
+    assert!(
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("shop.brightdesk.test")),
+        "{v}"
+    );
+    lab.shutdown().await;
+}
+
+/// `--fail-on never` still exits 1 on an incomplete verdict, and says so in `--help`;
+/// `--allow-incomplete` makes a report-only step: 0 on incomplete, 1 on a no-go unless
+/// `--fail-on never` too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn allow_incomplete_makes_a_report_only_step() {
+    let lab = common::lab().await;
+    // The lab refuses names outside its zones: the DNS checks cannot run, incomplete.
+    let incomplete = |extra: &[&str]| {
+        let mut v = vec!["check", "www.example.org", "--only", "dns"];
+        v.extend_from_slice(extra);
+        args(&v, &lab)
+    };
+    let no_go = |extra: &[&str]| {
+        let mut v = vec!["check", "app.unresolvable.lab.test", "--only", "dns"];
+        v.extend_from_slice(extra);
+        args(&v, &lab)
+    };
+    for (argv, code) in [
+        (incomplete(&[]), 1),
+        (incomplete(&["--fail-on", "never"]), 1),
+        (incomplete(&["--allow-incomplete"]), 0),
+        (incomplete(&["--allow-incomplete", "--fail-on", "never"]), 0),
+        (no_go(&["--allow-incomplete"]), 1),
+        (no_go(&["--allow-incomplete", "--fail-on", "never"]), 0),
+    ] {
+        let out = run(argv.clone()).await;
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{argv:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // The report still says incomplete and why, whatever the exit code.
+    let out = run(incomplete(&["--allow-incomplete", "--format", "json"])).await;
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "incomplete");
+    let help = run(vec!["check".into(), "--help".into()]).await;
+    // Flattened: clap may wrap the lines.
+    let help = String::from_utf8_lossy(&help.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(help.contains("--allow-incomplete"), "{help}");
+    assert!(
+        help.contains("`never` still exits 1 on an incomplete verdict"),
+        "{help}"
+    );
+    lab.shutdown().await;
+}
+
+/// `check --only uptime` judges the preview host (401, as behind a login) by the same
+/// rule as the monitor: named as a host it takes the staging role and is up; named only
+/// by its URL nothing marks it protected, and it is down with the status in the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uptime_counts_401_as_up_only_for_a_protected_host() {
+    let lab = common::lab().await;
+    let as_host = run(args(
+        &[
+            "check",
+            "preview.brightdesk.test",
+            "--only",
+            "uptime",
+            "--format",
+            "json",
+        ],
+        &lab,
+    ))
+    .await;
+    let v: Value = serde_json::from_slice(&as_host.stdout).unwrap();
+    let results = v["results"].as_array().unwrap();
+    let probe = results
+        .iter()
+        .find(|r| r["check"] == "uptime.probe" && r["target"] == "https://preview.brightdesk.test/")
+        .unwrap_or_else(|| panic!("no probe of the preview page: {v}"));
+    assert_eq!(probe["status"], "pass", "{probe}");
+    assert_eq!(as_host.status.code(), Some(0), "{v}");
+
+    let as_url = run(args(
+        &[
+            "check",
+            "https://preview.brightdesk.test/",
+            "--only",
+            "uptime",
+            "--format",
+            "json",
+        ],
+        &lab,
+    ))
+    .await;
+    let v: Value = serde_json::from_slice(&as_url.stdout).unwrap();
+    let probe = &v["results"][0];
+    assert_eq!(probe["check"], "uptime.probe", "{v}");
+    let down = probe["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "uptime.down")
+        .unwrap_or_else(|| panic!("no uptime.down: {probe}"));
+    assert!(
+        down["message"].as_str().unwrap().contains("status 401"),
+        "{down}"
+    );
+    assert_eq!(as_url.status.code(), Some(1));
+    lab.shutdown().await;
+}

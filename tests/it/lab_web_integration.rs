@@ -54,6 +54,7 @@ fn hosts(list: &[&str]) -> Targets {
             .map(|h| HostTarget {
                 role: "web".into(),
                 host: (*h).to_string(),
+                protected: false,
             })
             .collect(),
         ..Targets::default()
@@ -89,6 +90,7 @@ fn good_site() -> Targets {
         hosts: vec![HostTarget {
             role: "www".into(),
             host: format!("www.{}", lab::GOOD_DOMAIN),
+            protected: false,
         }],
         routes: vec![Route {
             name: "home".into(),

@@ -45,8 +45,8 @@ fn spec(url: &str) -> TargetSpec {
     TargetSpec {
         url: reqwest::Url::parse(url).unwrap(),
         expect: Expect {
-            status: Some(200),
             text: Some("ok".into()),
+            ..Expect::exactly(200)
         },
     }
 }
@@ -185,10 +185,7 @@ async fn a_certificate_near_expiry_gives_cert_expiring_and_a_fresh_one_does_not(
     let net = common::net_for(&lab.settings());
     let any = |u: &str| TargetSpec {
         url: reqwest::Url::parse(u).unwrap(),
-        expect: Expect {
-            status: None,
-            text: None,
-        },
+        expect: Expect::any(),
     };
     let reports = run(
         net,

@@ -193,3 +193,66 @@ async fn check_only_uptime_probes_each_url_a_few_times_and_judges_it() {
         "{bad}"
     );
 }
+
+/// The lab's `preview` host answers 401, as a host behind a login should. Monitored from a
+/// session that declares it with the `preview` role it is up all along; the same URL
+/// monitored bare (nothing marks it protected) is down, with the status in the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_protected_host_answering_401_is_up_and_the_same_host_unmarked_is_down() {
+    const PREVIEW: &str = "https://preview.brightdesk.test/";
+    let lab = crate::common::lab().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.ron");
+    launch_ready::commands::demo::prepare(&path, &lab, false, time::OffsetDateTime::now_utc())
+        .expect("demo session");
+    let monitor = |extra: Vec<String>| {
+        let mut args: Vec<String> = ["monitor", "--interval", "500ms", "--duration", "3s"]
+            .map(String::from)
+            .to_vec();
+        args.extend(["--format".to_string(), "json".to_string()]);
+        args.extend(extra);
+        crate::common::run_env(args, &[("LAUNCH_READY_ALERT_WEBHOOK", "")])
+    };
+    let target = |v: &serde_json::Value| -> serde_json::Value {
+        v["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["url"] == PREVIEW)
+            .cloned()
+            .unwrap_or_else(|| panic!("{PREVIEW} not monitored: {v}"))
+    };
+    let out = monitor(vec!["--session".into(), path.display().to_string()]).await;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let t = target(&v);
+    assert_eq!(t["state"], "up", "{t}");
+    assert_eq!(t["failures"], 0, "{t}");
+
+    // The same host with nothing marking it protected: only the lab's routing flags.
+    let mut flags: Vec<String> = Vec::new();
+    let all = crate::common::lab_flags(&lab);
+    for pair in all.chunks(2) {
+        if pair[0] == "--connect-to" || pair[0] == "--ca-file" {
+            flags.extend(pair.iter().cloned());
+        }
+    }
+    flags.push(PREVIEW.into());
+    let out = monitor(flags).await;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let t = target(&v);
+    assert_eq!(t["state"], "down", "{t}");
+    let down = t["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "uptime.down")
+        .unwrap_or_else(|| panic!("no uptime.down: {t}"));
+    assert!(
+        down["message"].as_str().unwrap().contains("status 401"),
+        "{down}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    lab.shutdown().await;
+}

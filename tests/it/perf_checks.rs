@@ -516,3 +516,76 @@ fn plain_client() -> reqwest::Client {
     launch_ready_checks::net::install_crypto_provider();
     reqwest::Client::new()
 }
+
+/// A loopback server that accepts every connection and never answers: each request sent
+/// to it is still in flight when a run ends.
+async fn never_answering_server() -> (String, CancellationToken) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let token = CancellationToken::new();
+    let stop = token.clone();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        loop {
+            tokio::select! {
+                () = stop.cancelled() => return,
+                a = listener.accept() => match a {
+                    Ok((s, _)) => held.push(s),
+                    Err(_) => return,
+                },
+            }
+        }
+    });
+    (url, token)
+}
+
+/// `load` against a server that never answers, in closed loop, at a fixed rate and as a
+/// step test: every request sent is counted (unanswered at the end of the run, it is a
+/// timeout), and a run in which nothing completed is never within budget (exit 1).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_counts_requests_still_in_flight_at_the_end() {
+    let (url, stop) = never_answering_server().await;
+    let base = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = vec!["load".into(), url.clone(), "--yes".into()];
+        v.extend(extra.iter().map(ToString::to_string));
+        v
+    };
+    for (extra, at_least) in [
+        (&["--duration", "3", "--connections", "2"][..], 2),
+        (
+            &["--duration", "2", "--rate", "5", "--connections", "3"][..],
+            3,
+        ),
+    ] {
+        let out = run(base(&[extra, &["--format", "json"][..]].concat())).await;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {stdout}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let r = &v["routes"][0];
+        let requests = r["requests"].as_u64().unwrap();
+        assert!(requests >= at_least, "{extra:?}: {r}");
+        assert_eq!(r["errors"]["timeout"].as_u64(), Some(requests), "{r}");
+        assert_eq!(r["error_rate_pct"], 100.0, "{r}");
+
+        let text = run(base(extra)).await;
+        let stdout = String::from_utf8_lossy(&text.stdout);
+        assert_eq!(text.status.code(), Some(1), "{extra:?}: {stdout}");
+        assert!(!stdout.contains("within budget"), "{stdout}");
+        assert!(!stdout.contains("errors     none"), "{stdout}");
+        assert!(stdout.contains("perf.error_rate_over_budget"), "{stdout}");
+    }
+    let out = run(base(&[
+        "--steps",
+        "1,2",
+        "--duration",
+        "1",
+        "--format",
+        "json",
+    ]))
+    .await;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(out.status.code(), Some(1), "{v}");
+    assert_eq!(v["first_bottleneck"], 1, "{v}");
+    assert_eq!(v["steps"][0]["error_rate_pct"], 100.0, "{v}");
+    stop.cancel();
+}

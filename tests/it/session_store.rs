@@ -34,6 +34,7 @@ fn sample() -> Session {
             hosts: vec![HostTarget {
                 role: "www".into(),
                 host: "www.acme.test".into(),
+                protected: false,
             }],
             ..Targets::default()
         },
@@ -88,6 +89,7 @@ fn sample() -> Session {
             ],
             evidence,
             explained_by: None,
+            needs_credential: None,
         }],
     });
     let skipped = s.state_mut("load-test");

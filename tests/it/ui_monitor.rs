@@ -190,6 +190,7 @@ async fn a_url_the_monitor_cannot_probe_is_shown_not_dropped() {
     let run = launch_ready::tui::monitor::run(
         launch_ready::tui::monitor::Start {
             urls: vec!["https://acme.test/".into(), "not a url".into()],
+            targets: Default::default(),
             network: Default::default(),
             rules: Rules::every(Duration::from_secs(60)),
             credential: "alert-webhook".into(),
@@ -206,4 +207,64 @@ async fn a_url_the_monitor_cannot_probe_is_shown_not_dropped() {
         panic!("a route line");
     };
     assert_eq!(line, "cannot monitor: `not a url` is not an http(s) URL");
+}
+
+/// The TUI's monitor actor judges each URL by the session's targets, as `monitor` and
+/// `check --only uptime` do: the demo's `preview` host (401, behind a login) is up, and
+/// the same URL in a session that does not declare the host is down, status in the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_monitor_screen_counts_a_protected_host_answering_401_as_up() {
+    use launch_ready_checks::monitor::state::Health;
+    const PREVIEW: &str = "https://preview.brightdesk.test/";
+    let lab = crate::common::lab().await;
+    let probe = |targets: Targets| {
+        let start = launch_ready::tui::monitor::Start {
+            urls: vec![PREVIEW.to_string()],
+            targets,
+            network: lab.settings(),
+            rules: Rules::every(Duration::from_millis(300)),
+            credential: crate::common::unique("no-such-credential"),
+            session: crate::common::unique("ui-monitor"),
+            cert_warn_days: 14,
+        };
+        async move {
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let cancel = tokio_util::sync::CancellationToken::new();
+            let stop = cancel.clone();
+            let actor = tokio::spawn(launch_ready::tui::monitor::run(start, tx, cancel));
+            let mut seen = Vec::new();
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+            while seen.len() < 3 {
+                let msg = tokio::time::timeout_at(deadline, rx.recv())
+                    .await
+                    .expect("probes in time")
+                    .expect("actor running");
+                if let Msg::Monitor(MonitorEvent::Probed { result, health, .. }) = msg {
+                    seen.push((result, health));
+                }
+            }
+            stop.cancel();
+            let _ = actor.await;
+            seen
+        }
+    };
+    let seen = probe(launch_ready_lab::demo_targets()).await;
+    assert!(
+        seen.iter()
+            .all(|(r, h)| matches!(r, ProbeResult::Up { status: 401, .. }) && *h == Health::Up),
+        "{seen:?}"
+    );
+    let bare = Targets {
+        apex: "brightdesk.test".into(),
+        ..Targets::default()
+    };
+    let seen = probe(bare).await;
+    assert!(
+        seen.iter().all(|(r, _)| matches!(
+            r,
+            ProbeResult::Down { reason, .. } if reason.starts_with("status 401")
+        )),
+        "{seen:?}"
+    );
+    lab.shutdown().await;
 }

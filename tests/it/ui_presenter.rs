@@ -55,6 +55,7 @@ fn outcome(target: &str, status: CheckStatus, findings: Vec<Finding>) -> CheckOu
         findings,
         evidence: serde_json::Value::Null,
         explained_by: None,
+        needs_credential: None,
     }
 }
 
@@ -64,6 +65,7 @@ fn session(l: &Loaded) -> Session {
         hosts: vec![HostTarget {
             role: "app".into(),
             host: "app.acme.test".into(),
+            protected: false,
         }],
         routes: vec![Route {
             name: "api".into(),

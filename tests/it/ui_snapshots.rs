@@ -50,6 +50,7 @@ fn evidence(at: OffsetDateTime, status: CheckStatus, findings: Vec<Finding>) -> 
             findings,
             evidence: serde_json::Value::Null,
             explained_by: None,
+            needs_credential: None,
         }],
     }
 }
@@ -62,10 +63,12 @@ fn session(l: &Loaded) -> Session {
             HostTarget {
                 role: "www".into(),
                 host: "www.acme.test".into(),
+                protected: false,
             },
             HostTarget {
                 role: "app".into(),
                 host: "app.acme.test".into(),
+                protected: false,
             },
         ],
         ..Targets::default()
@@ -820,5 +823,20 @@ fn the_target_prompt_leaves_the_edited_row_in_sight() {
         );
         assert!(screen.contains("Enter accept"), "{screen}");
         act(&mut app, Action::Close);
+    }
+}
+
+/// A brand-new session of each bundled runbook, nothing run and nothing answered: the
+/// Risks screen says INCOMPLETE (nothing is known yet), never NO-GO.
+#[test]
+fn a_new_session_is_incomplete_on_the_risks_screen() {
+    for loaded in launch_ready_core::runbook::library::bundled() {
+        let l = loaded.expect("bundled runbooks load");
+        let s = Session::new("fresh", "Fresh Co", &l, Targets::default(), START);
+        let mut app = app_with(&l, s);
+        act(&mut app, Action::Screen(Screen::Risks));
+        let text = draw(&app, 120, 36);
+        assert!(text.contains("INCOMPLETE"), "{}: {text}", l.runbook.id);
+        assert!(!text.contains("NO-GO"), "{}: {text}", l.runbook.id);
     }
 }

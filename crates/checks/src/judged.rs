@@ -100,6 +100,7 @@ impl Judged {
             findings: self.findings,
             evidence: serde_json::Value::Object(self.evidence),
             explained_by: None,
+            needs_credential: None,
         }
     }
 }

@@ -546,6 +546,19 @@ pub fn kind(name: &str) -> Option<&'static CheckKind> {
     KindId::parse(name).map(KindId::kind)
 }
 
+/// Finding codes that say a target asked for does not exist: the host has no address,
+/// directly or through its CNAME chain. Nothing else about such a target can be checked
+/// and it cannot launch, so the verdict counts these as blockers whatever severity the
+/// check gave them (`dns.unresolvable` is high for a host that is not apex, app or api):
+/// a host that was asked for and does not exist is never a go. The operator can still
+/// accept one (with a reason and an owner), or take the host out of the targets.
+pub const TARGET_MISSING: &[&str] = &["dns.unresolvable"];
+
+/// Whether finding `code` says its target does not exist (see `TARGET_MISSING`).
+pub fn target_missing(code: &str) -> bool {
+    TARGET_MISSING.contains(&code)
+}
+
 /// Every finding code of the catalog, in catalog order, without repeats.
 pub fn all_codes() -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();

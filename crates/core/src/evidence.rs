@@ -228,6 +228,7 @@ mod tests {
             findings: Vec::new(),
             evidence,
             explained_by: None,
+            needs_credential: None,
         }
     }
 

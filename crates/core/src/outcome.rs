@@ -30,6 +30,7 @@ pub fn judged(
         findings,
         evidence,
         explained_by: None,
+        needs_credential: None,
     }
 }
 

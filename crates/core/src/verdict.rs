@@ -5,15 +5,22 @@
 //! Rules:
 //! - Open findings come from the latest evidence of each automated check that is not
 //!   skipped; the operator's severity override on the check replaces the findings' severity.
+//! - A result skipped for want of a credential (`CheckOutcome::needs_credential`) is
+//!   `unchecked`, and its reason names the credential to add.
 //! - A check that is not done is itself a risk at the check's severity. An automated check
 //!   not run, that could not run or that this build does not have is marked `unchecked`;
 //!   so is a target skipped because a precondition failed when no open finding explains
 //!   it (a host with no address, with `dns.unresolvable` not reported because DNS was not
 //!   checked), and a page read over an unverified connection when no certificate finding
 //!   on its host says why.
-//! - No-go when any open finding is a blocker, or a blocker-severity check is not passed
-//!   (a manual check not answered, or any check marked failed or blocked by hand).
-//! - Otherwise incomplete when any risk is unchecked: a go is only said on checks made.
+//! - A target asked for that does not exist (`catalog::TARGET_MISSING`: a host with no
+//!   address) is a blocker whatever severity its finding carries: nothing else about it
+//!   can be checked, and it cannot launch.
+//! - No-go when any open finding is a blocker, or a blocker-severity check was answered
+//!   and not passed (marked failed or blocked by hand).
+//! - Otherwise incomplete when any risk is unchecked, or a blocker-severity manual check
+//!   is not answered yet: a go is only said on checks made, and a no-go only on something
+//!   known to be wrong (a brand-new session is incomplete, not no-go).
 //! - Risks are ranked by severity, then stage order, then runbook order.
 //! - A risk the operator accepted (with reason and owner) moves to `accepted`: it no
 //!   longer decides the verdict. Something not checked cannot be accepted — a go is never
@@ -42,9 +49,12 @@ pub struct Risk {
     pub message: String,
     /// The evidence behind it is older than the freshness window.
     pub stale: bool,
-    /// The risk is that something was not checked (not run, could not run, not
-    /// answered), not a defect found.
+    /// The risk is that something was not checked (not run, could not run), not a
+    /// defect found.
     pub unchecked: bool,
+    /// A manual check with no answer yet: nothing is known to be wrong, so a blocker one
+    /// leaves the verdict incomplete rather than no-go; the operator may still accept it.
+    pub unanswered: bool,
     /// Other checks that report the same defect (same code on the same target): one
     /// defect is one risk however many checks see it.
     pub also_in: Vec<String>,
@@ -67,6 +77,18 @@ impl Risk {
     /// may be, something not checked may not.
     pub fn acceptable(&self) -> bool {
         !self.unchecked
+    }
+
+    /// Whether this risk alone makes the verdict no-go: a blocker known to be open (a
+    /// finding, or a check answered and not passed), not a gap in what is known.
+    pub fn blocks(&self) -> bool {
+        self.severity == Severity::Blocker && !self.unchecked && !self.unanswered
+    }
+
+    /// Whether this risk keeps the verdict from a go without being known to be wrong:
+    /// something not checked, or a blocker question not answered yet.
+    pub fn leaves_incomplete(&self) -> bool {
+        self.unchecked || (self.unanswered && self.severity == Severity::Blocker)
     }
 
     /// Whether `acceptance` is about this risk.
@@ -301,6 +323,7 @@ pub fn assess_with(
             message,
             stale,
             unchecked,
+            unanswered: false,
             also_in: Vec::new(),
             since,
         };
@@ -308,7 +331,12 @@ pub fn assess_with(
         if let (Run::Auto { .. }, Some(ev)) = (&check.run, state.and_then(|s| s.latest())) {
             for r in &ev.results {
                 for f in &r.findings {
-                    let severity = override_sev.unwrap_or(f.severity);
+                    let severity = if crate::catalog::target_missing(&f.code) {
+                        // A target asked for that does not exist cannot launch.
+                        Severity::Blocker
+                    } else {
+                        override_sev.unwrap_or(f.severity)
+                    };
                     // Info findings are facts (the DNS provider, the edge in front), not
                     // risks.
                     if severity == Severity::Info {
@@ -331,6 +359,13 @@ pub fn assess_with(
                     .and_then(|w| w.as_str());
                 let not_checked = match (r.status, &r.explained_by) {
                     (CheckStatus::Error, _) => Some(format!("could not run: {}", r.summary)),
+                    // Asked for, and skipped for want of a credential: not checked until
+                    // the credential is added.
+                    (CheckStatus::Skipped, _) if r.needs_credential.is_some() => Some(format!(
+                        "not checked without the `{}` credential: {}",
+                        r.needs_credential.as_deref().unwrap_or_default(),
+                        r.summary
+                    )),
                     // Read over an unverified connection: fine when a certificate finding
                     // on the host says why, a blind spot when none does.
                     _ if unverified.is_some() && !explained(r, "tls.*", &open_findings) => {
@@ -366,8 +401,9 @@ pub fn assess_with(
             || (status == CheckStatus::Error && unchecked_results > 0);
         let open = !(status.is_done() || explained_by_results);
         if open {
-            // A manual check not answered is a risk, and a no-go when it is a blocker;
-            // an automated check not run (or not runnable) is something not checked.
+            // A manual check not answered is a risk (incomplete, not no-go, when it is a
+            // blocker: nothing is known yet); an automated check not run (or not runnable)
+            // is something not checked.
             let manual = matches!(check.run, Run::Manual { .. });
             let (message, unchecked) = match (status, &check.run) {
                 (CheckStatus::Todo, Run::Manual { .. }) => ("not answered yet".to_string(), false),
@@ -382,13 +418,15 @@ pub fn assess_with(
                 (CheckStatus::Fail, _) => ("marked failed".to_string(), false),
                 (s, _) => (s.as_str().to_string(), !manual),
             };
-            risks.push(risk(
+            let mut r = risk(
                 override_sev.unwrap_or(check.severity),
                 None,
                 String::new(),
                 message,
                 unchecked,
-            ));
+            );
+            r.unanswered = manual && status == CheckStatus::Todo;
+            risks.push(r);
         }
     }
     // Stable sort keeps runbook order within equal severity, stage and age.
@@ -402,11 +440,8 @@ pub fn assess_with(
         None => true,
     });
 
-    let blockers: Vec<&Risk> = risks
-        .iter()
-        .filter(|r| r.severity == Severity::Blocker && !r.unchecked)
-        .collect();
-    let unchecked: Vec<&Risk> = risks.iter().filter(|r| r.unchecked).collect();
+    let blockers: Vec<&Risk> = risks.iter().filter(|r| r.blocks()).collect();
+    let unchecked: Vec<&Risk> = risks.iter().filter(|r| r.leaves_incomplete()).collect();
     let (verdict, reasons) = if !blockers.is_empty() {
         (Verdict::NoGo, grouped_reasons(&blockers))
     } else if !unchecked.is_empty() {
@@ -458,6 +493,7 @@ mod tests {
             findings: Vec::new(),
             evidence: serde_json::Value::Null,
             explained_by: None,
+            needs_credential: None,
         }
     }
 
@@ -609,11 +645,84 @@ mod tests {
         record(&mut states, "edge-check", vec![skipped]);
         let a = assess_states(&runbook(), &states, now());
         assert_eq!(a.verdict, Verdict::Incomplete, "nothing explains the skip");
+        // An open finding on the host explains it: the skip is no longer a gap (and a
+        // host that does not resolve is a no-go of its own).
         let mut found = outcome("dns.records", "b.test", CheckStatus::Fail);
         found.findings = vec![Finding::new("dns.unresolvable", Severity::High, "no A")];
         record(&mut states, "audit-check", vec![found]);
         let a = assess_states(&runbook(), &states, now());
+        assert!(a.risks.iter().all(|r| !r.unchecked), "{:?}", a.risks);
+        assert_eq!(a.verdict, Verdict::NoGo, "{:?}", a.reasons);
+        assert_eq!(a.reasons.len(), 1, "{:?}", a.reasons);
+        assert!(a.reasons[0].contains("dns.unresolvable on b.test"));
+    }
+
+    #[test]
+    fn a_requested_target_that_does_not_resolve_is_no_go_whatever_its_severity() {
+        // A `shop` host: not apex, app or api, so the DNS check reports it as high.
+        let mut states = all_answered();
+        let mut gone = outcome("dns.records", "shop.a.test", CheckStatus::Fail);
+        gone.findings = vec![Finding::new(
+            "dns.unresolvable",
+            Severity::High,
+            "shop.a.test does not resolve: the name does not exist",
+        )];
+        record(&mut states, "audit-check", vec![gone]);
+        let a = assess_states(&runbook(), &states, now());
+        assert_eq!(a.verdict, Verdict::NoGo, "{:?}", a.reasons);
+        assert_eq!(
+            a.reasons,
+            [
+                "Audit check: dns.unresolvable on shop.a.test — shop.a.test does not resolve: the name does not exist"
+            ]
+        );
+        // The operator may still accept it, with a reason and an owner.
+        let acceptance = AcceptedRisk {
+            key: "dns.unresolvable".into(),
+            target: "shop.a.test".into(),
+            reason: "the shop opens next month".into(),
+            owner: "founder".into(),
+            at: now(),
+        };
+        let a = assess_with(&runbook(), &states, &[acceptance], now());
         assert_eq!(a.verdict, Verdict::Go, "{:?}", a.reasons);
+    }
+
+    #[test]
+    fn a_new_session_is_incomplete_until_its_blocker_checks_have_results() {
+        for loaded in crate::runbook::library::bundled() {
+            let rb = loaded.expect("bundled runbooks load").runbook;
+            let a = assess_states(&rb, &BTreeMap::new(), now());
+            assert_eq!(a.verdict, Verdict::Incomplete, "{}: {:?}", rb.id, a.reasons);
+        }
+    }
+
+    #[test]
+    fn a_check_skipped_for_a_missing_credential_is_incomplete_naming_it() {
+        let mut states = all_answered();
+        let mut skipped = outcome("cloudflare.zone", "a.test", CheckStatus::Skipped);
+        skipped.summary = "add a cloudflare-token credential to audit the zone".into();
+        skipped.needs_credential = Some("cloudflare-token".into());
+        record(&mut states, "edge-check", vec![skipped]);
+        let a = assess_states(&runbook(), &states, now());
+        assert_eq!(a.verdict, Verdict::Incomplete, "{:?}", a.reasons);
+        assert_eq!(
+            a.reasons,
+            [
+                "Edge and TLS check on a.test: not checked without the `cloudflare-token` credential: add a cloudflare-token credential to audit the zone"
+            ]
+        );
+        // Skipped as not applicable (no credential involved) is no gap.
+        let mut states = all_answered();
+        record(
+            &mut states,
+            "edge-check",
+            vec![outcome("cloudflare.zone", "a.test", CheckStatus::Skipped)],
+        );
+        assert_eq!(
+            assess_states(&runbook(), &states, now()).verdict,
+            Verdict::Go
+        );
     }
 
     #[test]
@@ -639,14 +748,46 @@ mod tests {
     }
 
     #[test]
-    fn a_blocker_manual_check_not_passed_is_no_go() {
+    fn a_blocker_manual_check_answered_not_passed_is_no_go() {
+        let mut rb = runbook();
+        rb.stages[3].checks[0].severity = Severity::Blocker;
+        for (status, words) in [
+            (CheckStatus::Fail, "marked failed"),
+            (CheckStatus::Blocked, "blocked: waiting on someone"),
+        ] {
+            let mut states = all_answered();
+            states.get_mut("deploy-check").unwrap().status = status;
+            let a = assess_states(&rb, &states, now());
+            assert_eq!(a.verdict, Verdict::NoGo, "{status:?}");
+            assert!(a.reasons[0].contains(words), "{:?}", a.reasons);
+        }
+    }
+
+    #[test]
+    fn a_blocker_manual_check_not_answered_yet_is_incomplete_and_acceptable() {
         let mut rb = runbook();
         rb.stages[3].checks[0].severity = Severity::Blocker;
         let mut states = all_answered();
         states.get_mut("deploy-check").unwrap().status = CheckStatus::Todo;
         let a = assess_states(&rb, &states, now());
-        assert_eq!(a.verdict, Verdict::NoGo);
+        assert_eq!(a.verdict, Verdict::Incomplete, "{:?}", a.reasons);
         assert!(a.reasons[0].contains("not answered yet"), "{:?}", a.reasons);
+        let risk = a
+            .risks
+            .iter()
+            .find(|r| r.check_id == "deploy-check")
+            .expect("listed");
+        // Nothing is known to be wrong, but the operator may still take it on.
+        assert!(risk.acceptable());
+        let acceptance = AcceptedRisk {
+            key: risk.key(),
+            target: String::new(),
+            reason: "the founder deploys by hand".into(),
+            owner: "Dana".into(),
+            at: now(),
+        };
+        let a = assess_with(&rb, &states, &[acceptance], now());
+        assert_eq!(a.verdict, Verdict::Go, "{:?}", a.reasons);
     }
 }
 
@@ -680,6 +821,7 @@ mod risk_list_tests {
                 findings,
                 evidence: serde_json::Value::Null,
                 explained_by: None,
+                needs_credential: None,
             }],
         }
     }

@@ -178,6 +178,7 @@ pub fn demo_targets() -> Targets {
             .map(|(role, host)| HostTarget {
                 role: (*role).to_string(),
                 host: (*host).to_string(),
+                protected: false,
             })
             .collect(),
         routes: vec![

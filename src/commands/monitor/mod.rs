@@ -58,10 +58,6 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         .as_deref()
         .map(|f| AlertFormat::parse(f).ok_or(format!("--alert-format `{f}` is not json or slack")))
         .transpose()?;
-    let expect = Expect {
-        status: args.expect_status,
-        text: args.expect_text.clone(),
-    };
     let mut urls: Vec<String> = Vec::new();
     let mut network = NetworkSettings::default();
     let mut credential = alert::CREDENTIAL.to_string();
@@ -105,9 +101,17 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
     }
     let mut targets = Vec::with_capacity(urls.len());
     for u in urls {
-        let target = TargetSpec::parse(&u, expect.clone()).map_err(|e| e.to_string())?;
+        let target = TargetSpec::parse(&u, Expect::any()).map_err(|e| e.to_string())?;
         if !targets.iter().any(|t: &TargetSpec| t.url == target.url) {
-            targets.push(target);
+            // Up is what the session's targets say of the host (protected ones may
+            // answer 401/403), unless --expect-status names the one status to see.
+            let mut expect = match &session {
+                Some((_, s)) => Expect::for_url(&target.url, &s.targets),
+                None => Expect::any(),
+            };
+            expect.status = args.expect_status;
+            expect.text = args.expect_text.clone();
+            targets.push(TargetSpec { expect, ..target });
         }
     }
     let network = args

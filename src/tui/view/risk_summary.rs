@@ -71,6 +71,7 @@ mod tests {
             message: "m".into(),
             stale: false,
             unchecked: false,
+            unanswered: false,
             also_in: Vec::new(),
             since: None,
         }

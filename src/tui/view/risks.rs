@@ -117,12 +117,12 @@ pub fn reason_lines(reasons: &[String], width: usize, rows: usize) -> Vec<String
 /// per check and finding, in plain words (`advice::for_code`), never a code.
 pub fn plain_reasons(assessment: &Assessment) -> Vec<String> {
     let deciding: Vec<&Risk> = match assessment.verdict {
-        Verdict::NoGo => assessment
+        Verdict::NoGo => assessment.risks.iter().filter(|r| r.blocks()).collect(),
+        Verdict::Incomplete => assessment
             .risks
             .iter()
-            .filter(|r| r.severity == launch_ready_core::finding::Severity::Blocker && !r.unchecked)
+            .filter(|r| r.leaves_incomplete())
             .collect(),
-        Verdict::Incomplete => assessment.risks.iter().filter(|r| r.unchecked).collect(),
         Verdict::Go => return assessment.reasons.clone(),
     };
     let mut groups: Vec<(&Risk, usize)> = Vec::new();

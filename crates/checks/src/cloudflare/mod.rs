@@ -63,13 +63,15 @@ pub struct Audit<'a> {
     pub origin: Option<reqwest::Client>,
 }
 
-/// The outcome when no token is available: skipped, never a pass.
+/// The outcome when no token is available: skipped for want of the credential, never a
+/// pass (the verdict counts it as not checked, naming the credential).
 pub fn no_token(apex: &str, why: &str) -> CheckOutcome {
     let mut o = Judged::start(KIND, apex).finish("");
     o.status = CheckStatus::Skipped;
     o.summary = format!(
         "add a {CREDENTIAL} credential (or set {ENV_VAR}) to audit the Cloudflare zone: {why}"
     );
+    o.needs_credential = Some(CREDENTIAL.to_string());
     o
 }
 

@@ -16,7 +16,7 @@ pub use staging::staging;
 pub const CRITICAL_ROLES: &[&str] = &["apex", "app", "api"];
 
 /// First labels (or roles) that mark a staging host.
-pub const STAGING_LABELS: &[&str] = &["staging", "stage", "dev", "preview", "test", "qa", "uat"];
+pub const STAGING_LABELS: &[&str] = launch_ready_core::session::model::STAGING_ROLES;
 
 /// True when `host` or its `role` marks it as a staging / preview host.
 pub fn is_staging(host: &str, role: &str) -> bool {

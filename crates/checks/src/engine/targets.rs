@@ -263,22 +263,27 @@ mod tests {
                 HostTarget {
                     role: "www".into(),
                     host: "www.a.test".into(),
+                    protected: false,
                 },
                 HostTarget {
                     role: "app".into(),
                     host: "app.a.test".into(),
+                    protected: false,
                 },
                 HostTarget {
                     role: "preview".into(),
                     host: "pr-12.a.test".into(),
+                    protected: false,
                 },
                 HostTarget {
                     role: "web".into(),
                     host: "qa.a.test".into(),
+                    protected: false,
                 },
                 HostTarget {
                     role: "www".into(),
                     host: "a.test".into(),
+                    protected: false,
                 },
             ],
             routes: vec![
@@ -377,6 +382,7 @@ mod tests {
             hosts: vec![HostTarget {
                 role: "app".into(),
                 host: "app.b.test".into(),
+                protected: false,
             }],
             ..Targets::default()
         };

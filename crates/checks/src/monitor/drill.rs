@@ -89,13 +89,7 @@ pub async fn drill_on(
         report.problems.push(e);
         return report;
     }
-    let spec = match TargetSpec::parse(
-        &site.url(),
-        Expect {
-            status: Some(200),
-            text: None,
-        },
-    ) {
+    let spec = match TargetSpec::parse(&site.url(), Expect::exactly(200)) {
         Ok(spec) => spec,
         Err(e) => {
             report.problems.push(format!("the drill route: {e}"));

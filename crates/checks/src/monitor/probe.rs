@@ -7,6 +7,7 @@ use crate::net::Net;
 use crate::net::cert_info::CertInfo;
 use crate::net::fetch::{HttpLimits, fetch};
 use crate::net::handshake::{TlsTarget, handshake};
+use launch_ready_core::session::model::Targets;
 use reqwest::{Method, Url};
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -15,13 +16,75 @@ use time::OffsetDateTime;
 /// page, and a bound on what a hostile endpoint can make us hold.
 const MAX_BODY: usize = 256 * 1024;
 
-/// What a probe expects of one URL (by default: any 2xx or 3xx, any body).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// What "up" means for one monitored URL. The one place the rule lives: `check --only
+/// uptime`, `launch-ready monitor`, the TUI Monitor screen and the alert drill all build
+/// their expectation here and judge a probe with `accepts`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Expect {
     /// The status to see; `None` accepts any 2xx or 3xx (redirects are not followed).
     pub status: Option<u16>,
-    /// Text the body must contain.
+    /// The host is meant to be behind a login: 401 and 403 mean up too (the host works,
+    /// and asks for credentials the probe does not send).
+    pub protected: bool,
+    /// Text the body must contain (not looked for in a protected host's 401 or 403).
     pub text: Option<String>,
+}
+
+impl Default for Expect {
+    fn default() -> Self {
+        Expect::any()
+    }
+}
+
+impl Expect {
+    /// Any 2xx or 3xx.
+    pub fn any() -> Expect {
+        Expect {
+            status: None,
+            protected: false,
+            text: None,
+        }
+    }
+
+    /// Exactly `status`.
+    pub fn exactly(status: u16) -> Expect {
+        Expect {
+            status: Some(status),
+            ..Expect::any()
+        }
+    }
+
+    /// What up means for `url` among the session's `targets`: any 2xx or 3xx, and 401 or
+    /// 403 too when its host is protected (a staging / preview role, or marked so; see
+    /// `Targets::is_protected`).
+    pub fn for_url(url: &Url, targets: &Targets) -> Expect {
+        Expect {
+            protected: url.host_str().is_some_and(|h| targets.is_protected(h)),
+            ..Expect::any()
+        }
+    }
+
+    /// Whether `status` means up.
+    pub fn accepts(&self, status: u16) -> bool {
+        match self.status {
+            Some(s) => status == s,
+            None => (200..400).contains(&status) || self.asks_for_login(status),
+        }
+    }
+
+    /// `status` is a protected host asking for credentials.
+    fn asks_for_login(&self, status: u16) -> bool {
+        self.protected && matches!(status, 401 | 403)
+    }
+
+    /// Why `status` is down, for the alert and the screen.
+    pub fn reason(&self, status: u16) -> String {
+        if self.status.is_none() && matches!(status, 401 | 403) {
+            format!("status {status}: asks for a login (the host is not marked protected)")
+        } else {
+            format!("status {status}")
+        }
+    }
 }
 
 /// Probes `url` once, bounded by `timeout`.
@@ -46,17 +109,14 @@ pub async fn probe(net: &Net, url: &Url, expect: &Expect, timeout: Duration) -> 
             latency_ms: None,
         },
         Ok(f) => {
-            let status_ok = match expect.status {
-                Some(s) => f.status == s,
-                None => (200..400).contains(&f.status),
-            };
-            if !status_ok {
+            if !expect.accepts(f.status) {
                 return ProbeResult::Down {
-                    reason: format!("status {}", f.status),
+                    reason: expect.reason(f.status),
                     latency_ms: Some(f.elapsed_ms),
                 };
             }
             if let Some(text) = &expect.text
+                && !expect.asks_for_login(f.status)
                 && !f.text().contains(text.as_str())
             {
                 return ProbeResult::Down {
@@ -118,4 +178,62 @@ async fn leaf_expiry(
         days_left: info.days_to_expiry(OffsetDateTime::now_utc()),
         not_after: info.not_after,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use launch_ready_core::session::model::HostTarget;
+
+    fn targets() -> Targets {
+        let host = |role: &str, host: &str, protected| HostTarget {
+            role: role.into(),
+            host: host.into(),
+            protected,
+        };
+        Targets {
+            apex: "a.test".into(),
+            hosts: vec![
+                host("www", "www.a.test", false),
+                host("preview", "preview.a.test", false),
+                host("admin", "admin.a.test", true),
+            ],
+            ..Targets::default()
+        }
+    }
+
+    fn url(u: &str) -> Url {
+        Url::parse(u).unwrap()
+    }
+
+    #[test]
+    fn up_is_2xx_or_3xx_and_401_403_only_for_a_protected_host() {
+        let t = targets();
+        let plain = Expect::for_url(&url("https://www.a.test/"), &t);
+        let by_role = Expect::for_url(&url("https://preview.a.test/login"), &t);
+        let by_flag = Expect::for_url(&url("https://admin.a.test/"), &t);
+        let unknown = Expect::for_url(&url("https://other.a.test/"), &t);
+        for status in [200, 204, 301, 302, 304] {
+            for e in [&plain, &by_role, &by_flag, &unknown] {
+                assert!(e.accepts(status), "{status} {e:?}");
+            }
+        }
+        for status in [401, 403] {
+            assert!(by_role.accepts(status) && by_flag.accepts(status));
+            assert!(!plain.accepts(status) && !unknown.accepts(status));
+            assert!(
+                plain
+                    .reason(status)
+                    .starts_with(&format!("status {status}"))
+            );
+        }
+        for status in [404, 429, 500, 503] {
+            for e in [&plain, &by_role, &by_flag] {
+                assert!(!e.accepts(status), "{status} {e:?}");
+                assert_eq!(e.reason(status), format!("status {status}"));
+            }
+        }
+        let exact = Expect::exactly(204);
+        assert!(exact.accepts(204) && !exact.accepts(200));
+    }
 }

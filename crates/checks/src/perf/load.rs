@@ -19,6 +19,11 @@
 //! run has the network stack to open them; otherwise through the pooled client. A worker checks
 //! the run's end and cancellation once around its whole loop, not per request: a timer
 //! and a cancellation waiter registered per request were a large share of its cost.
+//!
+//! Every request sent is counted. At the end nothing more is sent, and the requests still
+//! in flight get `END_GRACE` to finish; one unanswered by then is a timeout error (a
+//! server that never answers gives 100 % timeouts, not "0 requests, no errors").
+//! Cancellation is the operator stopping the run: what is in flight then is dropped.
 
 use super::PerfError;
 use super::direct::{Conns, DirectRoute, Protocol, tls_config};
@@ -27,7 +32,7 @@ use super::stats::{IntervalAcc, IntervalStats, RouteStats, Sample};
 use crate::net::Net;
 use reqwest::Client;
 use serde::Serialize;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -49,6 +54,11 @@ const LATE: Duration = Duration::from_millis(10);
 /// Most stat shards: enough that the runtime's threads rarely meet on one lock, few
 /// enough that a route's histograms stay a few megabytes whatever the connection count.
 const MAX_SHARDS: usize = 8;
+/// How long requests still in flight at the run's end may take to finish (capped by the
+/// request timeout). No request is sent after the end; one still unanswered when the
+/// grace is over is counted as a timeout, so every request sent is counted and a server
+/// that never answers is never "0 requests, no errors".
+pub const END_GRACE: Duration = Duration::from_secs(1);
 
 /// How requests are paced.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -124,6 +134,8 @@ pub struct Snapshot {
 #[derive(Debug, Clone)]
 pub struct Measured {
     pub routes: Vec<RouteStats>,
+    /// The sending window: from the start to the end of sending (the grace for requests
+    /// still in flight at the end left out).
     pub elapsed: Duration,
     /// Requests sent (started).
     pub sent: u64,
@@ -264,7 +276,9 @@ pub async fn run(
         Pace::Closed => closed(&shared, plan, end, &token).await,
         Pace::Rate(rate) => pacing = open(&shared, plan, rate, start, end, &token).await,
     }
-    let elapsed = start.elapsed();
+    // The run's length is its sending window: the grace for requests still in flight at
+    // the end is not time the run was sending in (rates are per second of sending).
+    let elapsed = start.elapsed().min(plan.duration);
     run_token.cancel();
     let mut timeline = ticker.await.unwrap_or_default();
     // The last partial interval, so the timeline adds up to the run.
@@ -350,17 +364,26 @@ async fn tick(
     }
 }
 
-/// N workers, each sending its next request when the last ends.
+/// N workers, each sending its next request when the last ends. At the end no worker
+/// starts another request; the one in flight gets `END_GRACE` to finish, and is counted
+/// as a timeout when it does not.
 async fn closed(shared: &Arc<Shared>, plan: &LoadPlan, end: Instant, token: &CancellationToken) {
+    let grace_end = end + END_GRACE.min(plan.timeout);
     let mut set = JoinSet::new();
     for worker in 0..plan.connections {
         let shared = shared.clone();
         let token = token.clone();
         let max = plan.max_requests;
         set.spawn(async move {
+            // Set at the end: the loop sends nothing more.
+            let ended = AtomicBool::new(false);
+            let in_flight = InFlight::new();
             let work = async {
                 let mut conns = shared.conns();
                 loop {
+                    if ended.load(Ordering::Relaxed) {
+                        return;
+                    }
                     let i = shared.sent.fetch_add(1, Ordering::Relaxed);
                     if i >= max {
                         shared.sent.fetch_sub(1, Ordering::Relaxed);
@@ -368,7 +391,9 @@ async fn closed(shared: &Arc<Shared>, plan: &LoadPlan, end: Instant, token: &Can
                     }
                     let route = usize::try_from(i).unwrap_or(0) % shared.routes.len();
                     let t0 = Instant::now();
+                    in_flight.start(route, t0);
                     let (error, bytes) = shared.exchange(conns.as_mut(), route).await;
+                    in_flight.clear();
                     let d = t0.elapsed();
                     shared.record(
                         worker,
@@ -382,11 +407,23 @@ async fn closed(shared: &Arc<Shared>, plan: &LoadPlan, end: Instant, token: &Can
                     );
                 }
             };
-            // The end and the cancellation cut the worker wherever it is, in flight included.
-            tokio::select! {
-                () = token.cancelled() => {}
-                () = sleep_until(end) => {}
-                () = work => {}
+            let mut work = std::pin::pin!(work);
+            // The end and the cancellation are checked once around the whole loop; a
+            // cancellation cuts the worker wherever it is, in flight included.
+            let cut = tokio::select! {
+                () = token.cancelled() => false,
+                () = &mut work => false,
+                () = sleep_until(end) => {
+                    ended.store(true, Ordering::Relaxed);
+                    tokio::select! {
+                        () = token.cancelled() => false,
+                        () = &mut work => false,
+                        () = sleep_until(grace_end) => true,
+                    }
+                }
+            };
+            if cut && let Some((route, t0)) = in_flight.get() {
+                shared.record(worker, route, &unanswered(t0, t0));
             }
         });
     }
@@ -394,6 +431,57 @@ async fn closed(shared: &Arc<Shared>, plan: &LoadPlan, end: Instant, token: &Can
     tokio::select! {
         () = token.cancelled() => set.abort_all(),
         () = async { while set.join_next().await.is_some() {} } => {}
+    }
+}
+
+/// The request a closed-loop worker has in flight, if any: its route and when it was sent.
+/// Atomics only because the worker's future must be `Send`; one task reads and writes it.
+struct InFlight {
+    base: Instant,
+    route: AtomicUsize,
+    /// Nanoseconds after `base` it was sent, plus one; 0 when nothing is in flight.
+    since: AtomicU64,
+}
+
+impl InFlight {
+    fn new() -> InFlight {
+        InFlight {
+            base: Instant::now(),
+            route: AtomicUsize::new(0),
+            since: AtomicU64::new(0),
+        }
+    }
+
+    fn start(&self, route: usize, at: Instant) {
+        let nanos = u64::try_from((at - self.base).as_nanos()).unwrap_or(u64::MAX - 1);
+        self.route.store(route, Ordering::Relaxed);
+        self.since.store(nanos + 1, Ordering::Relaxed);
+    }
+
+    fn clear(&self) {
+        self.since.store(0, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> Option<(usize, Instant)> {
+        match self.since.load(Ordering::Relaxed) {
+            0 => None,
+            n => Some((
+                self.route.load(Ordering::Relaxed),
+                self.base + Duration::from_nanos(n - 1),
+            )),
+        }
+    }
+}
+
+/// A request sent at `sent` (scheduled for `scheduled`) with no answer by the end of the
+/// run: a timeout, its latency what it waited so far.
+fn unanswered(scheduled: Instant, sent: Instant) -> Sample {
+    let now = Instant::now();
+    Sample {
+        corrected: now - scheduled,
+        raw: now - sent,
+        error: Some(super::stats::ErrorKind::Timeout),
+        bytes: 0,
     }
 }
 
@@ -414,6 +502,7 @@ async fn open(
     token: &CancellationToken,
 ) -> Pacing {
     let permits = Arc::new(Semaphore::new(plan.connections));
+    let grace_end = end + END_GRACE.min(plan.timeout);
     let mut set = JoinSet::new();
     let mut pacing = Pacing::default();
     let mut blocked_until = start;
@@ -470,7 +559,12 @@ async fn open(
             let sent = Instant::now();
             let (error, bytes) = tokio::select! {
                 () = task_token.cancelled() => return,
-                () = sleep_until(end) => return,
+                // Still unanswered at the end of the run (and its grace): a timeout.
+                () = sleep_until(grace_end) => {
+                    let s = unanswered(scheduled, sent);
+                    task_shared.record(usize::try_from(i).unwrap_or(0), route, &s);
+                    return;
+                }
                 r = task_shared.exchange(conns.as_mut(), route) => r,
             };
             let done = Instant::now();

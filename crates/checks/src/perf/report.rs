@@ -180,11 +180,18 @@ fn severity(kind: &str, code: &str, fallback: Severity) -> Severity {
         .unwrap_or(fallback)
 }
 
-/// The findings of one route for `kind` (`perf.latency` also judges payload size).
+/// The findings of one route for `kind` (`perf.latency` also judges payload size). A
+/// route with no request counted is never within budget.
 pub fn findings(kind: &str, r: &RouteReport, budgets: &Budgets) -> Vec<Finding> {
     let mut out = Vec::new();
     let what = format!("{} {}", r.method, r.url);
     if r.requests == 0 {
+        // Nothing measured is never within budget.
+        out.push(Finding::new(
+            "perf.error_rate_over_budget",
+            severity(kind, "perf.error_rate_over_budget", Severity::High),
+            format!("{what}: no request completed, so nothing was measured"),
+        ));
         return out;
     }
     if r.latency_ms.p95 > f64::from(r.p95_budget_ms) {

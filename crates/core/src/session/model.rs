@@ -131,11 +131,39 @@ pub struct Targets {
     pub dkim_selectors: Vec<String>,
 }
 
+impl Targets {
+    /// Whether `host` is a host of these targets that is meant to be behind a login (see
+    /// `HostTarget::is_protected`). A host the targets do not declare is not.
+    pub fn is_protected(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.');
+        self.hosts
+            .iter()
+            .any(|h| h.host.trim_end_matches('.').eq_ignore_ascii_case(host) && h.is_protected())
+    }
+}
+
+/// Roles (and first labels) that mark a staging / preview host: one meant to be behind a
+/// login, never open to the public.
+pub const STAGING_ROLES: &[&str] = &["staging", "stage", "dev", "preview", "test", "qa", "uat"];
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HostTarget {
     pub role: String,
     pub host: String,
+    /// The session marks the host as behind a login (an admin or a customer area), besides
+    /// the hosts whose role marks them as staging / preview: see `is_protected`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub protected: bool,
+}
+
+impl HostTarget {
+    /// Whether the host is meant to be behind a login: its role is a staging / preview one
+    /// (`STAGING_ROLES`), or the session marked it `protected`. Such a host answering 401
+    /// or 403 is up: asking for credentials is it working.
+    pub fn is_protected(&self) -> bool {
+        self.protected || STAGING_ROLES.contains(&self.role.to_ascii_lowercase().as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -306,6 +334,10 @@ pub struct CheckOutcome {
     /// finding on the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explained_by: Option<String>,
+    /// For a check skipped because a credential it needs is not set: the credential's
+    /// name (`cloudflare-token`). A check asked for and skipped for it is not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs_credential: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -145,6 +145,7 @@ pub fn parse_host(spec: &str) -> Result<HostTarget, String> {
     Ok(HostTarget {
         role: role.to_string(),
         host,
+        protected: false,
     })
 }
 
@@ -223,7 +224,8 @@ mod tests {
             parse_host("www=WWW.Example.com"),
             Ok(HostTarget {
                 role: "www".into(),
-                host: "www.example.com".into()
+                host: "www.example.com".into(),
+                protected: false,
             })
         );
         assert_eq!(

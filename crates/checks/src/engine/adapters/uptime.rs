@@ -68,6 +68,11 @@ async fn probe_run(i: &CheckInput) -> CheckOutcome {
     // Dropping this check (a cancelled run) stops the probe tasks with it.
     let cancel = CancellationToken::new();
     let _stop = cancel.clone().drop_guard();
+    // "Up" as every front end judges it: a protected host's login page counts.
+    let spec = TargetSpec {
+        expect: Expect::for_url(&spec.url, &i.scope.targets),
+        ..spec
+    };
     let reports = run::run(i.net.clone(), vec![spec], config, None, None, cancel).await;
     let Some(r) = reports.into_iter().next() else {
         return j.error("the probe task stopped before reporting");
