@@ -8,6 +8,7 @@ pub mod advice;
 pub mod catalog;
 pub mod credentials;
 pub mod evidence;
+pub mod files;
 pub mod finding;
 pub mod outcome;
 pub mod paths;
