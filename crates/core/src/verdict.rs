@@ -14,6 +14,8 @@
 //! - No-go when any open finding is a blocker, or a blocker-severity check is not passed
 //!   (a manual check not answered, or any check marked failed or blocked by hand).
 //! - Otherwise incomplete when any risk is unchecked: a go is only said on checks made.
+//!   A finding whose evidence says what a scan could not read (`not_read`) is unchecked
+//!   too: the scan ran, but not over everything.
 //! - Risks are ranked by severity, then stage order, then runbook order.
 //! - A risk the operator accepted (with reason and owner) moves to `accepted`: it no
 //!   longer decides the verdict. Something not checked cannot be accepted — a go is never
@@ -312,6 +314,20 @@ pub fn assess_with(
                     // Info findings are facts (the DNS provider, the edge in front), not
                     // risks.
                     if severity == Severity::Info {
+                        continue;
+                    }
+                    // Content a scan could not read is a blind spot, not a defect: like a
+                    // check that could not run, it is something not checked, which keeps
+                    // the verdict from go and cannot be accepted away.
+                    if f.evidence.get("not_read").is_some() {
+                        unchecked_results += 1;
+                        risks.push(risk(
+                            severity,
+                            None,
+                            r.target.clone(),
+                            f.message.clone(),
+                            true,
+                        ));
                         continue;
                     }
                     add_defect(
@@ -614,6 +630,33 @@ mod tests {
         record(&mut states, "audit-check", vec![found]);
         let a = assess_states(&runbook(), &states, now());
         assert_eq!(a.verdict, Verdict::Go, "{:?}", a.reasons);
+    }
+
+    #[test]
+    fn a_scan_that_could_not_read_everything_is_incomplete_and_cannot_be_accepted() {
+        let mut states = all_answered();
+        let mut scan = outcome("tls.certificate", "repo", CheckStatus::Warn);
+        scan.findings = vec![
+            Finding::new(
+                "tls.weak_key",
+                Severity::Medium,
+                "1 file not scanned (largest: dump.sql, 5 MiB)",
+            )
+            .with_evidence(json!({ "not_read": { "count": 1 } })),
+        ];
+        record(&mut states, "edge-check", vec![scan]);
+        let accept = AcceptedRisk {
+            key: "tls.weak_key".into(),
+            target: "repo".into(),
+            reason: "later".into(),
+            owner: "ana".into(),
+            at: now(),
+        };
+        let a = assess_with(&runbook(), &states, &[accept], now());
+        assert_eq!(a.verdict, Verdict::Incomplete, "{:?}", a.reasons);
+        assert!(a.reasons[0].contains("dump.sql"), "{:?}", a.reasons);
+        assert!(a.accepted.is_empty());
+        assert!(a.risks.iter().any(|r| r.unchecked && r.code.is_none()));
     }
 
     #[test]
