@@ -277,8 +277,8 @@ impl NotRead {
             let of: Vec<&Unread> = self.0.iter().filter(|u| u.reason == reason).collect();
             let Some(first) = of.first() else { continue };
             let at = |u: &Unread| match &u.commit {
-                Some(c) => format!("{} (commit {})", u.path, &c[..c.len().min(12)]),
-                None => u.path.clone(),
+                Some(c) => format!("{} (commit {})", shorten(&u.path), &c[..c.len().min(12)]),
+                None => shorten(&u.path),
             };
             let part = match reason {
                 Unreadable::TooLarge => {
@@ -308,6 +308,19 @@ impl NotRead {
             parts.join("; ")
         )
     }
+}
+
+/// A path for a one-line summary: a path past the system's limit is thousands of chars,
+/// so a long one keeps its start and its end (the evidence keeps it whole).
+fn shorten(path: &str) -> String {
+    const KEEP: usize = 40;
+    let chars: Vec<char> = path.chars().collect();
+    if chars.len() <= 2 * KEEP + 1 {
+        return path.to_string();
+    }
+    let head: String = chars[..KEEP].iter().collect();
+    let tail: String = chars[chars.len() - KEEP..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 /// Whether a file name is an env file that holds real values (`.env`, `.env.production`),
