@@ -202,6 +202,7 @@ fn secrets_app(repo: &std::path::Path) -> App {
         redacted: "sk_l…(32 chars)".into(),
         fingerprint: fp.into(),
         variable: None,
+        value_id: String::new(),
     };
     let exposed = |h: launch_ready_checks::secrets::Hit| {
         Finding::new("secrets.exposed", Severity::Blocker, "a secret").with_evidence(h.evidence())

@@ -29,6 +29,7 @@ mod pipeline;
 mod report;
 mod runbooks;
 mod secret_rules;
+mod secrets_hostile;
 mod secrets_leak;
 mod secrets_scan;
 mod session_store;

@@ -185,6 +185,7 @@ async fn a_session_baseline_suppresses_in_check_and_in_the_tui() {
         "demo values, never issued",
         "--by",
         "qa",
+        "--all",
     ]
     .map(String::from)
     .to_vec())

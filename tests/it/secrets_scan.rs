@@ -405,6 +405,7 @@ fn a_baseline_suppresses_what_it_accepts_and_says_how_many() {
             "qa",
             "--expires",
             "2099-12-31",
+            "--all",
         ])
         .arg(&f.root)
         .output()
@@ -507,4 +508,252 @@ fn a_configured_reference_list_names_what_each_environment_lacks() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--env-reference"));
+}
+
+fn run_json(args: &[&std::ffi::OsStr]) -> (Option<i32>, serde_json::Value) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+        .args(["check", "--format", "json"])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), v)
+}
+
+fn findings_of<'a>(v: &'a serde_json::Value, check: &str) -> Vec<&'a serde_json::Value> {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["check"] == check)
+        .flat_map(|r| r["findings"].as_array().unwrap())
+        .collect()
+}
+
+/// The reported case: a folder holding only a template env file whose secret is empty.
+#[test]
+fn an_example_env_file_with_an_empty_secret_is_a_go() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".env.example",
+        "STRIPE_SECRET_KEY=\nNEXT_PUBLIC_API_URL=https://api.acme.test\n",
+    );
+    let (code, v) = run_json(&[
+        "--only".as_ref(),
+        "secrets".as_ref(),
+        dir.path().as_os_str(),
+    ]);
+    assert_eq!(
+        findings_of(&v, "secrets.repo"),
+        Vec::<&serde_json::Value>::new()
+    );
+    assert_eq!(v["verdict"], "go", "{v}");
+    assert_eq!(code, Some(0));
+}
+
+/// A committed repository whose git config ignores `.env.production` through an excludes
+/// file (as a global `core.excludesFile` does), with a live key in that untracked file.
+fn repo_with_local_env(p: &Planted) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("acme");
+    std::fs::create_dir_all(&root).unwrap();
+    let repo = Repository::init(&root).unwrap();
+    write(&root, "src/app.ts", "export const port = 8080;\n");
+    commit_all(&repo, "initial");
+    let excludes = dir.path().join("global-ignore");
+    std::fs::write(&excludes, ".env.production\n").unwrap();
+    repo.config()
+        .unwrap()
+        .set_str("core.excludesFile", &excludes.display().to_string())
+        .unwrap();
+    write(
+        &root,
+        ".env.production",
+        &format!("NEXT_PUBLIC_STRIPE_SECRET={}\n", p.stripe),
+    );
+    (dir, root)
+}
+
+#[test]
+fn a_key_in_an_ignored_untracked_env_file_is_a_local_risk_not_a_leak() {
+    let p = Planted::new();
+    let (_d, root) = repo_with_local_env(&p);
+    let (code, v) = run_json(&["--only".as_ref(), "secrets".as_ref(), root.as_os_str()]);
+    let f = findings_of(&v, "secrets.repo");
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(f[0]["code"], "secrets.exposed");
+    assert_eq!(f[0]["severity"], "low", "{}", f[0]);
+    let message = f[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("on this machine, not in the repository"),
+        "{message}"
+    );
+    assert_ne!(v["verdict"], "no-go", "{v}");
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn a_tracked_file_that_gitignore_also_names_is_still_scanned() {
+    let p = Planted::new();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("acme");
+    std::fs::create_dir_all(&root).unwrap();
+    let repo = Repository::init(&root).unwrap();
+    write(
+        &root,
+        "config/prod.ts",
+        &format!("export const k = '{}';\n", p.stripe),
+    );
+    commit_all(&repo, "initial");
+    // Ignoring a file after committing it leaves it in the repository.
+    write(&root, ".gitignore", "config/\n");
+    commit_all(&repo, "ignore config");
+    let (_, v) = run_json(&[
+        "--only".as_ref(),
+        "secrets".as_ref(),
+        "--fail-on".as_ref(),
+        "never".as_ref(),
+        root.as_os_str(),
+    ]);
+    let f = findings_of(&v, "secrets.repo");
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(f[0]["severity"], "blocker");
+    assert_eq!(f[0]["evidence"]["path"], "config/prod.ts");
+}
+
+/// A key that a rule recognises and that is also the value of an env variable given to
+/// the run is one finding, by its rule — in history and across the tree and history.
+#[test]
+fn a_value_found_by_its_rule_and_as_an_env_value_counts_once() {
+    let p = Planted::new();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("acme");
+    std::fs::create_dir_all(&root).unwrap();
+    let repo = Repository::init(&root).unwrap();
+    write(&root, "src/old.ts", &format!("const k = '{}';\n", p.stripe));
+    write(
+        &root,
+        "src/now.ts",
+        &format!("const g = '{}';\n", p.github_env),
+    );
+    commit_all(&repo, "keys");
+    std::fs::remove_file(root.join("src/old.ts")).unwrap();
+    commit_all(&repo, "drop old key");
+    let env = dir.path().join(".env.production");
+    std::fs::write(
+        &env,
+        format!(
+            "NEXT_PUBLIC_STRIPE_SECRET={}\nGITHUB_TOKEN={}\n",
+            p.stripe, p.github_env
+        ),
+    )
+    .unwrap();
+    let (_, v) = run_json(&[
+        "--only".as_ref(),
+        "secrets".as_ref(),
+        "--fail-on".as_ref(),
+        "never".as_ref(),
+        root.as_os_str(),
+        env.as_os_str(),
+    ]);
+    let history = findings_of(&v, "secrets.history");
+    let rules: Vec<&str> = history
+        .iter()
+        .map(|f| f["evidence"]["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["stripe-secret-key"], "{v}");
+    let tree: Vec<&str> = findings_of(&v, "secrets.repo")
+        .iter()
+        .map(|f| f["evidence"]["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(tree, ["github-token"], "{v}");
+}
+
+fn baseline_cmd(root: &Path, extra: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_launch-ready"))
+        .args(["secrets", "baseline", "--reason", "fixture"])
+        .args(extra)
+        .arg(root)
+        .env("USER", "not-the-git-user")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn baseline_lists_what_it_accepts_and_wants_a_choice_for_blockers() {
+    let f = fixture();
+    let file = f.root.join(".launch-ready-baseline.json");
+    // A live key in the tree is a blocker: without --all or a filter nothing is written.
+    let out = baseline_cmd(&f.root, &[]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("stripe-secret-key") && said.contains("src/config.ts:3"),
+        "{said}"
+    );
+    assert!(said.contains("--all"), "{said}");
+    assert!(!file.exists(), "nothing accepted without a choice");
+    for p in f.p.all() {
+        assert!(!said.contains(p), "the listing is redacted");
+    }
+    // A rule filter accepts only that rule, and lists it.
+    let out = baseline_cmd(&f.root, &["--rule", "stripe-secret-key"]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("stripe-secret-key") && said.contains("src/config.ts:3"),
+        "{said}"
+    );
+    assert!(!said.contains("github-token"), "{said}");
+    let b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let rules: Vec<&str> = b["accepted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["stripe-secret-key"]);
+    // A path filter.
+    let out = baseline_cmd(&f.root, &["--path", "old/"]);
+    assert_eq!(out.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("old/key.txt"), "{said}");
+    assert!(!said.contains("src/config.ts"), "{said}");
+}
+
+#[test]
+fn baseline_records_the_repositorys_git_user_when_by_is_not_given() {
+    let f = fixture();
+    let repo = Repository::open(&f.root).unwrap();
+    let mut cfg = repo.config().unwrap();
+    cfg.set_str("user.name", "Dana Ops").unwrap();
+    cfg.set_str("user.email", "dana@acme.test").unwrap();
+    let out = baseline_cmd(&f.root, &["--all"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = std::fs::read_to_string(f.root.join(".launch-ready-baseline.json")).unwrap();
+    assert!(file.contains("Dana Ops <dana@acme.test>"), "{file}");
+    assert!(!file.contains("not-the-git-user"), "{file}");
 }

@@ -286,3 +286,35 @@ fn passing_over_open_findings_asks_in_whole_words() {
     assert!(shown.contains("(Esc leaves it as is)"), "{shown}");
     insta::assert_snapshot!("pass_over_open_findings_100x30", shown);
 }
+
+/// Presenter mode hides whatever is shaped like a secret, without the scanner's filters
+/// that keep a scan's findings real: a documented example key, a token whose checksum
+/// fails and a short live key are all hidden; words and plain URLs stay.
+#[test]
+fn presenter_redaction_goes_by_shape_not_by_the_scanners_filters() {
+    use launch_ready::tui::view::redact::{MARK, buffer, secrets};
+    let shaped = [
+        ["AKIA", "IOSFODNN7EXAMPLE"].concat(),
+        ["ghp", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s000000"].concat(),
+        ["sk_", "live_", "4eC39HqLyj"].concat(),
+    ];
+    for value in &shaped {
+        let line = format!("the key {value} is in the deck");
+        let shown = secrets(&line);
+        assert_eq!(shown, format!("the key {MARK} is in the deck"), "{value}");
+        let mut buf = ratatui::buffer::Buffer::with_lines([line.clone()]);
+        buffer(&mut buf);
+        let row: String = (0..buf.area.width)
+            .map(|x| buf[(x, 0)].symbol().to_string())
+            .collect();
+        assert!(!row.contains(&value[2..]), "{row}");
+    }
+    for plain in [
+        "Deploy the skeleton app, then ask the founder about the token budget",
+        "https://api.acme.test/v1/orders?page=2 and https://docs.acme.test/keys",
+        "the secret to a calm launch is a rollback plan",
+        "AKIA and ghp_ and sk_live_ are prefixes worth knowing",
+    ] {
+        assert_eq!(secrets(plain), plain);
+    }
+}

@@ -92,12 +92,9 @@ pub fn read_inventory(files: &[EnvFile]) -> Inventory {
 /// One env file's variable names, each with whether it has a value; values are dropped on
 /// read. A missing, unreadable or oversized file is an error naming it.
 pub fn read_names(f: &EnvFile) -> Result<BTreeMap<String, bool>, String> {
-    let meta = std::fs::metadata(&f.path).map_err(|e| format!("{}: {e}", f.path.display()))?;
-    if meta.len() > MAX_ENV_BYTES {
-        return Err(format!("{} is too large for an env file", f.path.display()));
-    }
+    // The guarded reader: an env file may be a FIFO or a link to a device.
     let text =
-        std::fs::read_to_string(&f.path).map_err(|e| format!("{}: {e}", f.path.display()))?;
+        launch_ready_core::files::read_text(&f.path, MAX_ENV_BYTES).map_err(|e| e.to_string())?;
     Ok(parse(&text)
         .into_iter()
         .map(|(k, v)| (k, !v.is_empty()))

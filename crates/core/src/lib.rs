@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod clean;
 pub mod credentials;
 pub mod evidence;
+pub mod files;
 pub mod finding;
 pub mod outcome;
 pub mod paths;

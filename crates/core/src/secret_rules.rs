@@ -34,6 +34,9 @@ pub struct SecretMatch {
     /// two places, or two scans, gets the same fingerprint, and the value cannot be
     /// recovered from it.
     pub fingerprint: String,
+    /// A hash of the secret alone (`value_id`): what tells that two rules, or a rule and
+    /// an env file's value, found the same credential.
+    pub value_id: String,
 }
 
 struct Rule {
@@ -71,7 +74,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         ),
         rule(
             "aws-secret-access-key",
-            r#"(?i)aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+            r#"(?i)aws_?secret_?(?:access_?)?key["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|$)"#,
             3.0,
         ),
         rule(
@@ -91,7 +94,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         ),
         rule(
             "azure-storage-key",
-            r#"(?i)(?:AccountKey|azure_?storage_?(?:account_?)?key)["']?\s*[:=]\s*["']?([A-Za-z0-9+/]{86}==)"#,
+            r#"(?i)(?:AccountKey|azure_?storage_?(?:account_?)?key)["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9+/]{86}==)"#,
             0.0,
         ),
         rule(
@@ -153,7 +156,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         ),
         rule(
             "generic-secret",
-            r#"(?i)\b[A-Za-z0-9_.\-]*(?:secret|api_?key|apikey|access_?key|auth_?token|access_?token|token|passwd|password|private_?key|client_?secret)[A-Za-z0-9_.\-]*["']?\s*[:=]>?\s*["'`]?([A-Za-z0-9_\-+/=.~]{16,})"#,
+            r#"(?i)\b[A-Za-z0-9_.\-]*(?:secret|api_?key|apikey|access_?key|auth_?token|access_?token|token|passwd|password|private_?key|client_?secret)[A-Za-z0-9_.\-]*["']?[ \t]*[:=]>?[ \t]*["'`]?([A-Za-z0-9_\-+/=.~]{16,})"#,
             3.5,
         ),
     ]
@@ -210,14 +213,97 @@ pub fn scan(text: &str) -> Vec<SecretMatch> {
                 column,
                 redacted: redact(&text[start..end]),
                 fingerprint: fingerprint(rule, &text[start..end]),
+                value_id: value_id(&text[start..end]),
             }
         })
         .collect()
 }
 
-/// The byte ranges of `text` that hold a secret, in order: what a screen blanks out.
+/// The byte ranges of `text` that hold a secret a scan would report, in order.
 pub fn secret_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
-    spans(text).into_iter().map(|(s, e, _)| s..e).collect()
+    ranges(text, Mode::Scan)
+}
+
+/// How a text is searched for secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// What a scan reports: a shape that also passes its validator, its entropy floor and
+    /// the exclusions (documented examples, placeholders), so that a finding is a real
+    /// credential someone must rotate.
+    Scan,
+    /// What a shared screen hides: anything shaped like a secret, with none of the scan's
+    /// filters and lower length floors for known prefixes. Hiding a harmless string costs
+    /// a few characters on a screen; showing a real key to an audience cannot be undone, and
+    /// a key that fails a checksum or sits on an allow-list may still be somebody's.
+    Shape,
+}
+
+/// Known token prefixes with a low floor on what follows: a short or truncated value is
+/// still enough to recognise and worth hiding.
+static SHAPES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        r"\b((?:sk|rk)_(?:live|test)_[0-9A-Za-z]{4,})",
+        r"\b(whsec_[0-9A-Za-z]{4,})",
+        r"\b(gh[pousr]_[A-Za-z0-9]{6,})",
+        r"\b(github_pat_[A-Za-z0-9_]{6,})",
+        r"\b((?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{8,})",
+        r"\b(glpat-[A-Za-z0-9_\-]{6,})",
+        r"\b(xox[abposr]-[0-9A-Za-z\-]{6,})",
+        r"\b(sk-[A-Za-z0-9_\-]{12,})",
+        r"\b(SG\.[A-Za-z0-9_\-]{6,}(?:\.[A-Za-z0-9_\-]+)?)",
+        r"\b(npm_[A-Za-z0-9]{6,})",
+        r"\b(AIza[0-9A-Za-z_\-]{8,})",
+    ]
+    .iter()
+    .map(|p| Regex::new(p).unwrap_or_else(|e| panic!("secret shape {p}: {e}")))
+    .collect()
+});
+
+/// The byte ranges of `text` that hold a secret under `mode`, in order, merged where they
+/// overlap.
+pub fn ranges(text: &str, mode: Mode) -> Vec<std::ops::Range<usize>> {
+    match mode {
+        Mode::Scan => spans(text).into_iter().map(|(s, e, _)| s..e).collect(),
+        Mode::Shape => shape_ranges(text),
+    }
+}
+
+/// Every rule's shape and every known prefix, without validators or exclusions. The one
+/// filter kept is the generic rule's randomness test: its shape is only "a secret-sounding
+/// name, then a word", which any sentence with a colon has, so the test is what makes it
+/// a shape at all.
+fn shape_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut found: Vec<std::ops::Range<usize>> = Vec::new();
+    let present = prefilter::present_keywords(text);
+    for r in RULES
+        .iter()
+        .filter(|r| r.keywords.iter().any(|k| present.contains(k)))
+    {
+        found.extend(
+            r.regex
+                .captures_iter(text)
+                .filter_map(|c| c.get(1))
+                .filter(|m| r.id != "generic-secret" || secret_validate::looks_random(m.as_str()))
+                .map(|m| m.start()..m.end()),
+        );
+    }
+    for regex in SHAPES.iter() {
+        found.extend(
+            regex
+                .captures_iter(text)
+                .filter_map(|c| c.get(1))
+                .map(|m| m.start()..m.end()),
+        );
+    }
+    found.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in found {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
 }
 
 /// `text` with every secret the rules find replaced by its redacted preview: for
@@ -303,6 +389,12 @@ pub fn fingerprint(rule: &str, secret: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The hash of a secret's value alone, whichever rule found it (the first 8 bytes of
+/// SHA-256, in hex, under a label of its own so it never equals a rule's fingerprint).
+pub fn value_id(secret: &str) -> String {
+    fingerprint("value", secret)
 }
 
 fn is_excluded(text: &str, match_start: usize, start: usize, end: usize, rule: &str) -> bool {

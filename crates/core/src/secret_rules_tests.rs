@@ -516,3 +516,164 @@ fn a_vendor_shape_its_validator_drops_is_not_reported_under_a_secret_name() {
         }
     }
 }
+
+/// Example and template env files as projects ship them: empty values, placeholders,
+/// references to other variables, comments, `export`, quotes and CRLF line ends. None of
+/// them holds a credential, so none may give a finding — in particular an empty value
+/// must not take the next line as its value.
+fn template_env_corpus() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "empty values",
+            "STRIPE_SECRET_KEY=\nNEXT_PUBLIC_API_URL=https://api.acme.test\n".to_string(),
+        ),
+        (
+            "empty values, spaces after the sign",
+            "SESSION_SECRET= \nAPI_TOKEN=\t\nNEXT_PUBLIC_API_URL=https://api.acme.test/v1/abcdefgh\n"
+                .to_string(),
+        ),
+        (
+            "empty value before a long base URL and a comment",
+            "CLIENT_SECRET=\n# https://dashboard.acme.test/settings/developers/applications\nSENTRY_DSN=https://public@o1234.ingest.sentry.io/5678901\n"
+                .to_string(),
+        ),
+        (
+            "colon style, empty",
+            "auth_token:\n  endpoint: https://api.acme.test/v2/graphqlEndpoint\n".to_string(),
+        ),
+        (
+            "placeholders",
+            [
+                "STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx\n",
+                "OPENAI_API_KEY=<your-key>\n",
+                "API_KEY=your-api-key-here\n",
+                "JWT_SECRET=changeme\n",
+                "ADMIN_PASSWORD=change_me_before_deploy\n",
+                "GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+                "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n",
+                "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+            ]
+            .concat(),
+        ),
+        (
+            "references to other variables",
+            "DATABASE_URL=postgres://app:${DB_PASSWORD}@db.internal:5432/app\nAPI_SECRET=${API_SECRET_FROM_VAULT}\nTOKEN=$TOKEN_FROM_CI_PROVIDER\n"
+                .to_string(),
+        ),
+        (
+            "comments and export prefixes",
+            "# Stripe: get a key at https://dashboard.stripe.com/apikeys\nexport STRIPE_SECRET_KEY=\n# export SESSION_SECRET=\nexport NEXT_PUBLIC_APP_NAME=Acme\n"
+                .to_string(),
+        ),
+        (
+            "quoted empty and placeholder values",
+            "SESSION_SECRET=\"\"\nAPI_KEY=''\nCLIENT_SECRET=\"<your-client-secret>\"\nWEBHOOK_SECRET='whsec_...'\n"
+                .to_string(),
+        ),
+        (
+            "CRLF line ends",
+            "STRIPE_SECRET_KEY=\r\nNEXT_PUBLIC_API_URL=https://api.acme.test\r\nSESSION_SECRET=\r\nREDIS_URL=redis://localhost:6379\r\n"
+                .to_string(),
+        ),
+        (
+            "a name alone before a random-looking next line",
+            "PRIVATE_KEY=\nQm7Rt9Lp4Nv8Kb3Wz5Xy1AcDeFgHiJk\n".to_string(),
+        ),
+    ]
+}
+
+#[test]
+fn example_env_templates_give_no_findings() {
+    for (what, text) in template_env_corpus() {
+        assert!(
+            scan(&text).is_empty(),
+            "{what}: unexpected {:?}",
+            scan(&text)
+        );
+    }
+}
+
+#[test]
+fn a_real_looking_value_in_an_env_file_is_still_found() {
+    let cases = [
+        (
+            tok(&["SESSION_SECRET=", "k3J9xQ2mL7pR4vT8wZ1nB6cF", "\n"]),
+            "generic-secret",
+            1,
+        ),
+        (
+            tok(&[
+                "# prod\r\nexport API_TOKEN=\"",
+                "Qm7Rt9Lp4Nv8Kb3Wz5Xy1Ac",
+                "\"\r\n",
+            ]),
+            "generic-secret",
+            2,
+        ),
+        (
+            tok(&[
+                "EMPTY=\nSTRIPE_SECRET_KEY=sk_",
+                "live_",
+                "4eC39HqLyjWDarjtT1zdp7dc\n",
+            ]),
+            "stripe-secret-key",
+            2,
+        ),
+        (
+            tok(&["client_secret: ", "k3J9xQ2mL7pR4vT8wZ1nB6cF", "\n"]),
+            "generic-secret",
+            1,
+        ),
+    ];
+    for (text, rule, line) in &cases {
+        let m = scan(text);
+        assert_eq!(
+            m.iter().map(|m| (m.rule, m.line)).collect::<Vec<_>>(),
+            [(*rule, *line)],
+            "in {text:?}"
+        );
+    }
+}
+
+fn hidden_by_shape(text: &str) -> Vec<&str> {
+    ranges(text, Mode::Shape)
+        .into_iter()
+        .map(|r| &text[r])
+        .collect()
+}
+
+#[test]
+fn shape_mode_hides_what_the_scan_lets_through() {
+    let example = tok(&["AKIA", "IOSFODNN7EXAMPLE"]);
+    let bad_checksum = tok(&["ghp", "_", "R8x2Kq9LmZ4vT7wN1bC3dF6gH0jP5s000000"]);
+    let short_live = tok(&["sk_", "live_", "4eC39HqLyj"]);
+    for value in [&example, &bad_checksum, &short_live] {
+        let text = format!("on the slide: {value}, then the demo");
+        assert!(scan(&text).is_empty(), "the scan keeps its filters: {text}");
+        assert_eq!(hidden_by_shape(&text), [value.as_str()], "{text}");
+    }
+    // Everything a scan finds is hidden by shape too.
+    let live = tok(&["const k = \"sk_", "live_", "4eC39HqLyjWDarjtT1zdp7dc\";"]);
+    assert_eq!(ranges(&live, Mode::Shape), ranges(&live, Mode::Scan));
+    // Overlapping shapes are one range.
+    let pair = tok(&["STRIPE_SECRET_KEY=sk_", "live_", "4eC39HqLyjWDarjtT1zdp7dc"]);
+    assert_eq!(hidden_by_shape(&pair).len(), 1);
+}
+
+#[test]
+fn shape_mode_leaves_words_and_plain_urls_alone() {
+    for text in [
+        "Deploy the skeleton app, then ask about the token budget and the API keys page",
+        "https://api.acme.test/v1/orders?page=2 and https://docs.acme.test/keys#rotate",
+        "the secret to a calm launch is a rollback plan; password resets go through support",
+        "AKIA, ghp_ and sk_live_ are prefixes worth knowing",
+        "task-runner ask-me sk-8 skeleton_key",
+        "secrets.exposed: stripe-secret-key at src/pay.ts:3 (sk_l…(32 chars))",
+    ] {
+        assert!(
+            ranges(text, Mode::Shape).is_empty(),
+            "{text}: {:?}",
+            hidden_by_shape(text)
+        );
+    }
+}

@@ -174,13 +174,13 @@ const TWILIO_PAIR_RADIUS: usize = 400;
 
 /// A Twilio auth token: 32 hex after an `auth`/`token`/`secret` word.
 static TWILIO_AUTH_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?:auth|token|secret)[A-Za-z_]*["']?\s*[:=]\s*["']?([0-9a-f]{32})\b"#)
+    Regex::new(r#"(?i)(?:auth|token|secret)[A-Za-z_]*["']?[ \t]*[:=][ \t]*["']?([0-9a-f]{32})\b"#)
         .unwrap_or_else(|e| panic!("twilio token pattern: {e}"))
 });
 
 /// A Twilio API key's secret: 32 alphanumerics after a `secret` word.
 static TWILIO_API_SECRET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)secret[A-Za-z_]*["']?\s*[:=]\s*["']?([A-Za-z0-9]{32})\b"#)
+    Regex::new(r#"(?i)secret[A-Za-z_]*["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9]{32})\b"#)
         .unwrap_or_else(|e| panic!("twilio api secret pattern: {e}"))
 });
 

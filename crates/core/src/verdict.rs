@@ -21,6 +21,8 @@
 //! - Otherwise incomplete when any risk is unchecked, or a blocker-severity manual check
 //!   is not answered yet: a go is only said on checks made, and a no-go only on something
 //!   known to be wrong (a brand-new session is incomplete, not no-go).
+//! - A finding whose evidence says what a scan could not read (`not_read`) is unchecked:
+//!   the scan ran, but not over everything.
 //! - Risks are ranked by severity, then stage order, then runbook order.
 //! - A risk the operator accepted (with reason and owner) moves to `accepted`: it no
 //!   longer decides the verdict. Something not checked cannot be accepted — a go is never
@@ -340,6 +342,20 @@ pub fn assess_with(
                     // Info findings are facts (the DNS provider, the edge in front), not
                     // risks.
                     if severity == Severity::Info {
+                        continue;
+                    }
+                    // Content a scan could not read is a blind spot, not a defect: like a
+                    // check that could not run, it is something not checked, which keeps
+                    // the verdict from go and cannot be accepted away.
+                    if f.evidence.get("not_read").is_some() {
+                        unchecked_results += 1;
+                        risks.push(risk(
+                            severity,
+                            None,
+                            r.target.clone(),
+                            f.message.clone(),
+                            true,
+                        ));
                         continue;
                     }
                     add_defect(
@@ -723,6 +739,33 @@ mod tests {
             assess_states(&runbook(), &states, now()).verdict,
             Verdict::Go
         );
+    }
+
+    #[test]
+    fn a_scan_that_could_not_read_everything_is_incomplete_and_cannot_be_accepted() {
+        let mut states = all_answered();
+        let mut scan = outcome("tls.certificate", "repo", CheckStatus::Warn);
+        scan.findings = vec![
+            Finding::new(
+                "tls.weak_key",
+                Severity::Medium,
+                "1 file not scanned (largest: dump.sql, 5 MiB)",
+            )
+            .with_evidence(json!({ "not_read": { "count": 1 } })),
+        ];
+        record(&mut states, "edge-check", vec![scan]);
+        let accept = AcceptedRisk {
+            key: "tls.weak_key".into(),
+            target: "repo".into(),
+            reason: "later".into(),
+            owner: "ana".into(),
+            at: now(),
+        };
+        let a = assess_with(&runbook(), &states, &[accept], now());
+        assert_eq!(a.verdict, Verdict::Incomplete, "{:?}", a.reasons);
+        assert!(a.reasons[0].contains("dump.sql"), "{:?}", a.reasons);
+        assert!(a.accepted.is_empty());
+        assert!(a.risks.iter().any(|r| r.unchecked && r.code.is_none()));
     }
 
     #[test]

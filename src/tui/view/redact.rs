@@ -1,7 +1,9 @@
 //! Presenter-mode redaction: what the operator typed (notes, reasons, the journal) and
 //! what checks brought back (summaries, messages) goes through the secret rules before it
 //! reaches a shared screen, and a secret is replaced by a fixed mark that says nothing of
-//! its value or length.
+//! its value or length. The rules run by shape (`Mode::Shape`): the scan's filters that
+//! keep findings real (checksums, the allow-list of documented examples) have no place
+//! here, where anything that looks like a key is hidden.
 //!
 //! Two layers, because text can reach the screen by many paths: `text` redacts at the
 //! source (so a long key cannot be wrapped across rows and slip past), and `buffer` scans
@@ -9,21 +11,21 @@
 
 use crate::app::App;
 use launch_ready_core::sanitize::sanitize_line;
-use launch_ready_core::secret_rules::secret_ranges;
+use launch_ready_core::secret_rules::{Mode, ranges};
 use ratatui::buffer::Buffer;
 
 /// What stands in for a secret on a shared screen.
 pub const MARK: &str = "[secret hidden]";
 
-/// `s` with every secret the rules find replaced by [`MARK`].
+/// `s` with everything shaped like a secret replaced by [`MARK`].
 pub fn secrets(s: &str) -> String {
-    let ranges = secret_ranges(s);
-    if ranges.is_empty() {
+    let found = ranges(s, Mode::Shape);
+    if found.is_empty() {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
     let mut at = 0;
-    for r in ranges {
+    for r in found {
         if r.start < at {
             continue;
         }
@@ -58,7 +60,7 @@ pub fn buffer(buf: &mut Buffer) {
             row.push_str(sym);
             cell_of.extend(std::iter::repeat_n(x, sym.len()));
         }
-        for r in secret_ranges(&row) {
+        for r in ranges(&row, Mode::Shape) {
             let (Some(&first), Some(&last)) = (cell_of.get(r.start), cell_of.get(r.end - 1)) else {
                 continue;
             };

@@ -38,7 +38,9 @@ impl ExtraRoots {
     /// Reads every PEM certificate of `path`; an unreadable file, a file that does not
     /// parse or one holding no certificate is an error naming the path.
     pub fn load(path: &Path) -> Result<ExtraRoots, String> {
-        let bytes = std::fs::read(path)
+        // Through the guarded reader: a FIFO or a device named as the CA file must not
+        // hang or exhaust the run. A bundle of every public root is well under the cap.
+        let bytes = launch_ready_core::files::read(path, 16 * 1024 * 1024)
             .map_err(|e| format!("ca-file `{}` cannot be read: {e}", path.display()))?;
         let mut der = Vec::new();
         for item in CertificateDer::pem_slice_iter(&bytes) {

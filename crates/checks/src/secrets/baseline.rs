@@ -4,8 +4,13 @@
 //! and an optional expiry date after which it is reported again. The file holds no
 //! secret: the fingerprint, the rule, the path where it was first seen and the redacted
 //! preview.
+//!
+//! The file sits in a repository someone else may control: it is read through the guarded
+//! reader (no FIFO, device or link out of the repository; a size cap) and written
+//! atomically through a temporary file, never through a link that leaves the repository.
 
 use super::Hit;
+use launch_ready_core::files::{FileError, Root};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use time::Date;
@@ -28,8 +33,10 @@ pub enum BaselineError {
         path: String,
         source: serde_json::Error,
     },
-    #[error("{0}: larger than a baseline can be")]
-    TooLarge(String),
+    /// Refused by the file reader or writer (a FIFO, a device, a link out of the
+    /// repository, a file over the size cap) or an IO error on it.
+    #[error(transparent)]
+    File(#[from] FileError),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,38 +66,22 @@ impl Baseline {
     /// The baseline of `root`; an absent file is an empty baseline.
     pub fn load(root: &Path) -> Result<Baseline, BaselineError> {
         let path = Self::path_for(root);
-        let shown = path.display().to_string();
-        let meta = match std::fs::metadata(&path) {
-            Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Baseline::default()),
-            Err(source) => {
-                return Err(BaselineError::Io {
-                    path: shown,
-                    source,
-                });
-            }
+        let bytes = match Root::new(root)?.read(&path, MAX_BYTES) {
+            Ok(b) => b,
+            Err(e) if e.is_not_found() => return Ok(Baseline::default()),
+            Err(e) => return Err(e.into()),
         };
-        if meta.len() > MAX_BYTES {
-            return Err(BaselineError::TooLarge(shown));
-        }
-        let bytes = std::fs::read(&path).map_err(|source| BaselineError::Io {
-            path: shown.clone(),
-            source,
-        })?;
         serde_json::from_slice(&bytes).map_err(|source| BaselineError::Parse {
-            path: shown,
+            path: path.display().to_string(),
             source,
         })
     }
 
+    /// Writes the baseline of `root` atomically; returns the file written (the target
+    /// when the baseline is a link within the repository).
     pub fn save(&self, root: &Path) -> Result<PathBuf, BaselineError> {
-        let path = Self::path_for(root);
         let text = serde_json::to_string_pretty(self).unwrap_or_default() + "\n";
-        std::fs::write(&path, text).map_err(|source| BaselineError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Ok(path)
+        Ok(Root::new(root)?.write_atomic(&Self::path_for(root), text.as_bytes())?)
     }
 
     /// Accepts `hits` not accepted yet; returns how many were added.
@@ -239,20 +230,9 @@ pub fn append(
     }
     let mut baseline = Baseline::load(root)?;
     let added = baseline.accept_entries(entries, by, reason, None);
-    let path = Baseline::path_for(root);
-    let io = |source| BaselineError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let text = serde_json::to_string_pretty(&baseline).unwrap_or_default() + "\n";
-    let tmp = root.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })?;
+    baseline.save(root)?;
     Ok(Appended {
-        path,
+        path: Baseline::path_for(root),
         added,
         already: entries.len() - added,
     })
@@ -272,6 +252,7 @@ mod tests {
             redacted: "ghp_…(40 chars)".into(),
             fingerprint: fp.into(),
             variable: None,
+            value_id: String::new(),
         }
     }
 

@@ -6,9 +6,14 @@
 
 use super::own_values::OwnValues;
 use super::tree::add_own;
-use super::{Cancel, Hit, MAX_FILE_BYTES, ProgressFn, ScanError, parallel_map_with, scan_bytes};
+use super::{
+    Cancel, Hit, MAX_FILE_BYTES, NotRead, ProgressFn, ScanError, Unreadable, parallel_map_with,
+    scan_bytes,
+};
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
-use std::collections::HashSet;
+use launch_ready_core::files::Root;
+use launch_ready_core::secret_rules::SecretMatch;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 /// What a history scan found.
@@ -19,6 +24,68 @@ pub struct HistoryScan {
     pub commits: usize,
     pub blobs_scanned: usize,
     pub bytes_scanned: u64,
+    /// Blobs that could not be read (too large, corrupt), each at its first path.
+    pub not_read: NotRead,
+}
+
+/// What became of one blob.
+enum Blob {
+    Scanned(Vec<SecretMatch>, Vec<Hit>, u64),
+    /// Binary content, or a large blob whose name says it is binary.
+    Binary,
+    Unread(Unreadable, Option<u64>, String),
+}
+
+/// Extensions of formats that are binary by nature: a blob over the size limit with one
+/// of them is skipped as a binary, since reading it to look for a NUL would mean inflating
+/// all of it.
+const BINARY_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "bmp", "tif", "tiff", "psd", "mp4", "mov",
+    "webm", "mkv", "avi", "mp3", "wav", "ogg", "flac", "m4a", "zip", "gz", "tgz", "bz2", "xz",
+    "zst", "7z", "rar", "jar", "war", "pdf", "woff", "woff2", "ttf", "otf", "eot", "exe", "dll",
+    "so", "dylib", "a", "o", "wasm", "bin", "iso", "dmg", "sqlite", "db", "parquet",
+];
+
+fn binary_by_name(path: &str) -> bool {
+    path.rsplit_once('.').is_some_and(|(_, ext)| {
+        BINARY_EXTENSIONS
+            .iter()
+            .any(|b| ext.eq_ignore_ascii_case(b))
+    })
+}
+
+/// The files of a repository that libgit2 reads on its own when it opens one, reads its
+/// index or asks its ignore rules. A FIFO or a device there would hang or exhaust that
+/// read, so each must be a regular file below the repository (or absent) first.
+fn guard_git_files(root: &Root, rel: Option<&str>) -> Result<(), ScanError> {
+    let base = root.path();
+    let git = base.join(".git");
+    let Ok(meta) = std::fs::symlink_metadata(&git) else {
+        return Ok(());
+    };
+    let mut files = Vec::new();
+    if meta.is_dir() {
+        for f in ["HEAD", "config", "index", "commondir", "info/exclude"] {
+            files.push(git.join(f));
+        }
+    } else {
+        // A linked worktree or a submodule: `.git` is a file naming the real folder.
+        files.push(git);
+    }
+    // The ignore files of the folders down to `rel`, which git reads to judge it.
+    if let Some(rel) = rel {
+        files.push(base.join(".gitignore"));
+        let mut dir = base.to_path_buf();
+        let parts: Vec<&str> = rel.split('/').collect();
+        for part in &parts[..parts.len().saturating_sub(1)] {
+            dir.push(part);
+            files.push(dir.join(".gitignore"));
+        }
+    }
+    for f in files {
+        root.check_regular(&f)?;
+    }
+    Ok(())
 }
 
 /// A blob to scan: where it first appeared.
@@ -28,8 +95,12 @@ struct Introduced {
     commit: usize,
 }
 
-/// Opens exactly `root` as a repository (never a parent folder's).
+/// Opens exactly `root` as a repository (never a parent folder's), once the files git
+/// reads on opening are known to be regular files.
 pub fn open(root: &Path) -> Result<Repository, ScanError> {
+    if let Ok(r) = Root::new(root) {
+        guard_git_files(&r, None)?;
+    }
     Repository::open(root).map_err(|e| {
         if e.code() == git2::ErrorCode::NotFound {
             ScanError::NotARepo(root.display().to_string())
@@ -98,20 +169,42 @@ pub fn scan_history_with(
         progress,
         || Repository::open(&git_dir).ok(),
         |repo, item| {
-            let odb = repo.odb().ok()?;
-            let (size, _) = odb.read_header(item.blob).ok()?;
-            if size as u64 > MAX_FILE_BYTES {
-                return None;
+            let corrupt =
+                |e: git2::Error| Blob::Unread(Unreadable::Corrupt, None, e.message().to_string());
+            let (size, _) = match repo.odb().and_then(|odb| odb.read_header(item.blob)) {
+                Ok(h) => h,
+                Err(e) => return corrupt(e),
+            };
+            let size = size as u64;
+            if size > MAX_FILE_BYTES {
+                if binary_by_name(&item.path) {
+                    return Blob::Binary;
+                }
+                return Blob::Unread(
+                    Unreadable::TooLarge,
+                    Some(size),
+                    format!(
+                        "{} is {}, over the {} limit: not read",
+                        item.path,
+                        launch_ready_core::files::human_bytes(size),
+                        launch_ready_core::files::human_bytes(MAX_FILE_BYTES)
+                    ),
+                );
             }
-            let blob = repo.find_blob(item.blob).ok()?;
-            let matches = scan_bytes(blob.content())?;
+            let blob = match repo.find_blob(item.blob) {
+                Ok(b) => b,
+                Err(e) => return corrupt(e),
+            };
+            let Some(matches) = scan_bytes(blob.content()) else {
+                return Blob::Binary;
+            };
             let mut own_hits = Vec::new();
             if own.is_some() {
                 let commit = commits[item.commit].to_string();
                 let text = String::from_utf8_lossy(blob.content());
                 add_own(&mut own_hits, own, &text, &item.path, Some(&commit));
             }
-            Some((matches, own_hits, size as u64))
+            Blob::Scanned(matches, own_hits, size)
         },
     )?;
 
@@ -119,35 +212,53 @@ pub fn scan_history_with(
         commits: commits.len(),
         ..HistoryScan::default()
     };
-    // The fingerprints still in HEAD belong to the working-tree check.
-    let mut current: HashSet<String> = HashSet::new();
+    // Values are compared by `value_id`, whichever rule (or env file) found them: the
+    // values a rule finds in HEAD belong to the working-tree check, and a value a rule
+    // finds anywhere in history is that rule's finding, never also an env value's.
+    let mut current: HashSet<&str> = HashSet::new();
+    let mut by_rules: HashSet<&str> = HashSet::new();
     for (item, r) in blobs.iter().zip(&scanned) {
-        if let Some((matches, _, _)) = r
-            && head_blobs.contains(&item.blob)
-        {
-            current.extend(matches.iter().map(|m| m.fingerprint.clone()));
+        if let Blob::Scanned(matches, _, _) = r {
+            by_rules.extend(matches.iter().map(|m| m.value_id.as_str()));
+            if head_blobs.contains(&item.blob) {
+                current.extend(matches.iter().map(|m| m.value_id.as_str()));
+            }
         }
     }
     let mut reported: HashSet<String> = HashSet::new();
-    for (item, r) in blobs.iter().zip(scanned) {
-        let Some((matches, own_hits, size)) = r else {
-            continue;
+    let mut hits = Vec::new();
+    for (item, r) in blobs.iter().zip(&scanned) {
+        let (matches, own_hits, size) = match r {
+            Blob::Scanned(m, o, s) => (m, o, *s),
+            Blob::Binary => continue,
+            Blob::Unread(reason, size, why) => {
+                out.not_read.push_blob(
+                    item.path.clone(),
+                    commits[item.commit].to_string(),
+                    *size,
+                    *reason,
+                    why.clone(),
+                );
+                continue;
+            }
         };
         out.blobs_scanned += 1;
         out.bytes_scanned += size;
         let commit = commits[item.commit].to_string();
         for m in matches {
-            if current.contains(&m.fingerprint) || !reported.insert(m.fingerprint.clone()) {
+            if current.contains(m.value_id.as_str()) || !reported.insert(m.value_id.clone()) {
                 continue;
             }
-            out.hits.push(Hit::from_match(m, &item.path, Some(&commit)));
+            hits.push(Hit::from_match(m.clone(), &item.path, Some(&commit)));
         }
         for h in own_hits {
-            if reported.insert(h.fingerprint.clone()) {
-                out.hits.push(h);
+            if by_rules.contains(h.value_id.as_str()) || !reported.insert(h.value_id.clone()) {
+                continue;
             }
+            hits.push(h.clone());
         }
     }
+    out.hits = hits;
     Ok(out)
 }
 
@@ -207,21 +318,81 @@ fn head_blobs(repo: &Repository) -> Result<HashSet<Oid>, ScanError> {
     Ok(out)
 }
 
+/// Every path of the index (tracked files), relative to `root`.
+fn index_paths(repo: &Repository) -> Result<Vec<String>, ScanError> {
+    let index = repo.index()?;
+    Ok(index
+        .iter()
+        .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+        .collect())
+}
+
+/// The tracked files of the repository at `root`; none when it is not one (a plain folder)
+/// or its index cannot be read.
+pub fn tracked_paths(root: &Path) -> Vec<String> {
+    open(root)
+        .and_then(|repo| index_paths(&repo))
+        .unwrap_or_default()
+}
+
 /// Tracked files of the index whose name is a real env file (`.env`, `.env.production`).
 pub fn tracked_dotenv_files(root: &Path) -> Result<Vec<String>, ScanError> {
     let repo = open(root)?;
-    let index = repo.index()?;
-    let mut out: Vec<String> = index
-        .iter()
-        .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+    let mut out: Vec<String> = index_paths(&repo)?
+        .into_iter()
         .filter(|p| super::is_dotenv_name(p.rsplit('/').next().unwrap_or(p)))
         .collect();
     out.sort();
     Ok(out)
 }
 
-/// Whether git would ignore `rel` (a path relative to the repository root).
+/// Whether git would ignore `rel` (a path relative to the repository root). git reads the
+/// ignore files on the way to `rel` itself, so they are checked first.
 pub fn is_ignored(root: &Path, rel: &str) -> Result<bool, ScanError> {
     let repo = open(root)?;
+    guard_git_files(&Root::new(root)?, Some(rel))?;
     Ok(repo.status_should_ignore(Path::new(rel))?)
+}
+
+/// Of `paths` (relative to `root`), those git ignores and does not track: files on this
+/// machine, not in the repository. Empty for a folder that is not a repository, and a
+/// path git cannot be asked about is not counted as local (the stricter reading).
+pub fn local_only(root: &Path, paths: &BTreeSet<&str>) -> BTreeSet<String> {
+    let Ok(repo) = open(root) else {
+        return BTreeSet::new();
+    };
+    let Ok(reader) = Root::new(root) else {
+        return BTreeSet::new();
+    };
+    let tracked: HashSet<String> = index_paths(&repo).unwrap_or_default().into_iter().collect();
+    paths
+        .iter()
+        .filter(|p| !tracked.contains(**p))
+        .filter(|p| {
+            guard_git_files(&reader, Some(p)).is_ok()
+                && repo.status_should_ignore(Path::new(p)).unwrap_or(false)
+        })
+        .map(|p| (*p).to_string())
+        .collect()
+}
+
+/// Who the repository at `root` says its user is (`user.name` and `user.email` of its git
+/// configuration, the repository's own over the global one): `Name <email>`, or whichever
+/// of the two is set.
+pub fn git_user(root: &Path) -> Option<String> {
+    let repo = open(root).ok()?;
+    let config = repo.config().ok()?;
+    let get = |k: &str| {
+        config
+            .get_string(k)
+            .ok()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    match (get("user.name"), get("user.email")) {
+        (Some(n), Some(e)) => Some(format!("{n} <{e}>")),
+        (Some(n), None) => Some(n),
+        (None, Some(e)) => Some(e),
+        (None, None) => None,
+    }
 }

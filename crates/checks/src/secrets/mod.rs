@@ -9,11 +9,14 @@
 
 pub mod baseline;
 pub mod history;
+pub mod ignores;
 pub mod own_values;
 pub mod tree;
 
+use launch_ready_core::files::{FileError, human_bytes};
 use launch_ready_core::secret_rules;
 use launch_ready_core::secret_rules::SecretMatch;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -22,7 +25,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// How many leading bytes decide whether a file is binary (a NUL among them).
-const BINARY_SNIFF: usize = 8000;
+pub(crate) const BINARY_SNIFF: usize = 8000;
+
+/// Whether `head` (a file's first bytes) is binary: a NUL among the first
+/// `BINARY_SNIFF` bytes, as git decides it.
+pub fn is_binary(head: &[u8]) -> bool {
+    head[..head.len().min(BINARY_SNIFF)].contains(&0)
+}
 
 /// Why a scan could not run.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +42,8 @@ pub enum ScanError {
     NotARepo(String),
     #[error("git: {0}")]
     Git(#[from] git2::Error),
+    #[error(transparent)]
+    File(#[from] FileError),
     #[error("scan cancelled")]
     Cancelled,
 }
@@ -68,6 +79,11 @@ pub struct Hit {
     /// For an own value (`env-value`): the variable it came from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variable: Option<String>,
+    /// The hash of the value alone (`secret_rules::value_id`), to tell that a rule and
+    /// an env file's value found the same credential. Kept out of the evidence: the
+    /// fingerprint already identifies the finding.
+    #[serde(skip)]
+    pub value_id: String,
 }
 
 impl Hit {
@@ -80,6 +96,7 @@ impl Hit {
             redacted: m.redacted,
             fingerprint: m.fingerprint,
             variable: None,
+            value_id: m.value_id,
         }
     }
 
@@ -91,10 +108,219 @@ impl Hit {
 
 /// Scans one file's bytes: `None` when they are binary.
 pub fn scan_bytes(bytes: &[u8]) -> Option<Vec<SecretMatch>> {
-    if bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0) {
+    if is_binary(bytes) {
         return None;
     }
     Some(secret_rules::scan(&String::from_utf8_lossy(bytes)))
+}
+
+/// Drops the own-value hits (`env-value`) whose value a rule also found in the same scan:
+/// one credential is one finding, and the rule's says more (which provider issued it).
+pub fn drop_values_found_by_rules(hits: &mut Vec<Hit>) {
+    let by_rules: HashSet<String> = hits
+        .iter()
+        .filter(|h| h.rule != own_values::RULE)
+        .map(|h| h.value_id.clone())
+        .collect();
+    hits.retain(|h| h.rule != own_values::RULE || !by_rules.contains(&h.value_id));
+}
+
+/// Why some content was not scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unreadable {
+    /// Over `MAX_FILE_BYTES`.
+    TooLarge,
+    /// Refused by the file reader: a FIFO, a device, a link out of the tree.
+    Refused,
+    /// The path is longer than the system lets a program name.
+    PathTooLong,
+    /// A git object that does not decode.
+    Corrupt,
+    /// Any other read error (permissions, a race with a deletion).
+    Failed,
+}
+
+impl Unreadable {
+    /// The reason a `FileError` stands for.
+    pub fn of(e: &FileError) -> Unreadable {
+        match e {
+            FileError::TooLarge { .. } => Unreadable::TooLarge,
+            FileError::NotAFile { .. }
+            | FileError::DanglingLink { .. }
+            | FileError::OutsideRoot { .. } => Unreadable::Refused,
+            FileError::Io { source, .. } if is_name_too_long(source) => Unreadable::PathTooLong,
+            FileError::NotFound { .. } | FileError::Io { .. } => Unreadable::Failed,
+        }
+    }
+}
+
+/// A path longer than the system lets a program name (ENAMETOOLONG).
+pub fn is_name_too_long(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::InvalidFilename
+}
+
+/// One file or blob a scan did not read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unread {
+    pub path: String,
+    /// The commit that introduced it (history scans only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// Its size, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    pub reason: Unreadable,
+    /// The reader's own words.
+    pub why: String,
+}
+
+/// What a scan could not read. A scan that skips content must say so: a credential in an
+/// unread file is a credential not found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotRead(pub Vec<Unread>);
+
+/// How many unread items the evidence lists by name.
+const NOT_READ_LISTED: usize = 10;
+
+impl NotRead {
+    pub fn push(
+        &mut self,
+        path: impl Into<String>,
+        bytes: Option<u64>,
+        reason: Unreadable,
+        why: impl Into<String>,
+    ) {
+        self.0.push(Unread {
+            path: path.into(),
+            commit: None,
+            bytes,
+            reason,
+            why: why.into(),
+        });
+    }
+
+    /// Records a reader's refusal of `path`.
+    pub fn push_error(&mut self, path: impl Into<String>, e: &FileError) {
+        let bytes = match e {
+            FileError::TooLarge { size, .. } => Some(*size),
+            _ => None,
+        };
+        self.push(path, bytes, Unreadable::of(e), e.to_string());
+    }
+
+    /// Records a blob of history introduced by `commit` that was not read.
+    pub fn push_blob(
+        &mut self,
+        path: impl Into<String>,
+        commit: String,
+        bytes: Option<u64>,
+        reason: Unreadable,
+        why: impl Into<String>,
+    ) {
+        self.push(path, bytes, reason, why);
+        if let Some(last) = self.0.last_mut() {
+            last.commit = Some(commit);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn extend(&mut self, other: NotRead) {
+        self.0.extend(other.0);
+    }
+
+    /// The largest item of known size.
+    pub fn largest(&self) -> Option<&Unread> {
+        self.0
+            .iter()
+            .filter(|u| u.bytes.is_some())
+            .max_by_key(|u| u.bytes)
+    }
+
+    /// The evidence: how many, the largest, how many per reason and the first few.
+    pub fn evidence(&self) -> serde_json::Value {
+        let mut reasons: BTreeMap<Unreadable, usize> = BTreeMap::new();
+        for u in &self.0 {
+            *reasons.entry(u.reason).or_default() += 1;
+        }
+        let mut listed: Vec<&Unread> = self.0.iter().collect();
+        listed.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
+        listed.truncate(NOT_READ_LISTED);
+        serde_json::json!({
+            "count": self.0.len(),
+            "largest": self.largest(),
+            "reasons": reasons,
+            "listed": listed,
+        })
+    }
+
+    /// One line: how many, then per reason how many with the largest or the first named,
+    /// e.g. `2 files not scanned: 1 over the 4 MiB limit (largest: dump.sql, 5 MiB);
+    /// 1 refused (…/.gitignore is a named pipe (FIFO), not a regular file: not read)`.
+    pub fn summary(&self, noun: &str) -> String {
+        let n = self.0.len();
+        let mut parts = Vec::new();
+        for reason in [
+            Unreadable::TooLarge,
+            Unreadable::Refused,
+            Unreadable::PathTooLong,
+            Unreadable::Corrupt,
+            Unreadable::Failed,
+        ] {
+            let of: Vec<&Unread> = self.0.iter().filter(|u| u.reason == reason).collect();
+            let Some(first) = of.first() else { continue };
+            let at = |u: &Unread| match &u.commit {
+                Some(c) => format!("{} (commit {})", shorten(&u.path), &c[..c.len().min(12)]),
+                None => shorten(&u.path),
+            };
+            let part = match reason {
+                Unreadable::TooLarge => {
+                    let largest = of.iter().max_by_key(|u| u.bytes).unwrap_or(first);
+                    format!(
+                        "{} over the {} limit (largest: {}, {})",
+                        of.len(),
+                        human_bytes(MAX_FILE_BYTES),
+                        at(largest),
+                        human_bytes(largest.bytes.unwrap_or(0))
+                    )
+                }
+                Unreadable::Refused => format!("{} refused ({})", of.len(), first.why),
+                Unreadable::PathTooLong => {
+                    format!("{} with a path too long to open ({})", of.len(), at(first))
+                }
+                Unreadable::Corrupt => {
+                    format!("{} corrupt ({}: {})", of.len(), at(first), first.why)
+                }
+                Unreadable::Failed => format!("{} unreadable ({})", of.len(), first.why),
+            };
+            parts.push(part);
+        }
+        format!(
+            "{n} {noun}{} not scanned: {}",
+            if n == 1 { "" } else { "s" },
+            parts.join("; ")
+        )
+    }
+}
+
+/// A path for a one-line summary: a path past the system's limit is thousands of chars,
+/// so a long one keeps its start and its end (the evidence keeps it whole).
+fn shorten(path: &str) -> String {
+    const KEEP: usize = 40;
+    let chars: Vec<char> = path.chars().collect();
+    if chars.len() <= 2 * KEEP + 1 {
+        return path.to_string();
+    }
+    let head: String = chars[..KEEP].iter().collect();
+    let tail: String = chars[chars.len() - KEEP..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 /// Whether a file name is an env file that holds real values (`.env`, `.env.production`),
@@ -180,6 +406,40 @@ mod tests {
         for n in [".env.example", ".env.sample", ".envrc", "env", "x.env"] {
             assert!(!is_dotenv_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn what_was_not_read_is_counted_by_reason_with_the_largest_named() {
+        let mut nr = NotRead::default();
+        nr.push(
+            "small.sql",
+            Some(5 * 1024 * 1024),
+            Unreadable::TooLarge,
+            "too large",
+        );
+        nr.push(
+            "dump.sql",
+            Some(12 * 1024 * 1024),
+            Unreadable::TooLarge,
+            "too large",
+        );
+        nr.push(
+            ".gitignore",
+            None,
+            Unreadable::Refused,
+            ".gitignore is a device",
+        );
+        assert_eq!(
+            nr.summary("file"),
+            "3 files not scanned: 2 over the 4 MiB limit (largest: dump.sql, 12 MiB); \
+             1 refused (.gitignore is a device)"
+        );
+        let e = nr.evidence();
+        assert_eq!(e["count"], 3);
+        assert_eq!(e["largest"]["path"], "dump.sql");
+        assert_eq!(e["reasons"]["too_large"], 2);
+        assert_eq!(e["reasons"]["refused"], 1);
+        assert_eq!(e["listed"][0]["path"], "dump.sql");
     }
 
     #[test]

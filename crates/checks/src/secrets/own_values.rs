@@ -10,7 +10,7 @@ use super::Hit;
 use crate::env::{is_reference, looks_secret, parse};
 use aho_corasick::AhoCorasick;
 use base64::Engine as _;
-use launch_ready_core::secret_rules::{fingerprint, redact};
+use launch_ready_core::secret_rules::{fingerprint, redact, value_id};
 use std::path::PathBuf;
 
 /// The rule id of a hit on an own value.
@@ -22,8 +22,8 @@ const MIN_LEN: usize = 12;
 /// The matcher over every form of every value, and what each pattern stands for.
 pub struct OwnValues {
     matcher: AhoCorasick,
-    /// Per pattern: the variable and the fingerprint of its value.
-    origins: Vec<(String, String)>,
+    /// Per pattern: the variable, the fingerprint of its value and the value's id.
+    origins: Vec<(String, String, String)>,
 }
 
 impl std::fmt::Debug for OwnValues {
@@ -43,13 +43,9 @@ impl OwnValues {
             if is_reference(environment) {
                 continue;
             }
-            let Ok(meta) = std::fs::metadata(path) else {
-                continue;
-            };
-            if meta.len() > crate::env::MAX_ENV_BYTES {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(path) else {
+            // An unreadable file is the env check's error to report; here it adds nothing.
+            let Ok(text) = launch_ready_core::files::read_text(path, crate::env::MAX_ENV_BYTES)
+            else {
                 continue;
             };
             for (key, value) in parse(&text) {
@@ -57,10 +53,11 @@ impl OwnValues {
                     continue;
                 }
                 let fp = fingerprint(RULE, &value);
+                let id = value_id(&value);
                 for form in forms(&value) {
                     if !patterns.contains(&form) {
                         patterns.push(form);
-                        origins.push((key.clone(), fp.clone()));
+                        origins.push((key.clone(), fp.clone(), id.clone()));
                     }
                 }
             }
@@ -76,7 +73,7 @@ impl OwnValues {
     pub fn scan(&self, text: &str, path: &str, commit: Option<&str>) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
         for m in self.matcher.find_iter(text) {
-            let (variable, fp) = &self.origins[m.pattern().as_usize()];
+            let (variable, fp, id) = &self.origins[m.pattern().as_usize()];
             let line = text[..m.start()].matches('\n').count() + 1;
             if hits.iter().any(|h| h.line == line && &h.fingerprint == fp) {
                 continue;
@@ -89,6 +86,7 @@ impl OwnValues {
                 redacted: redact(&text[m.start()..m.end()]),
                 fingerprint: fp.clone(),
                 variable: Some(variable.clone()),
+                value_id: id.clone(),
             });
         }
         hits

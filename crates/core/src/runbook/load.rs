@@ -59,15 +59,21 @@ pub fn parse(source: &str, file: &str) -> Result<Runbook, RunbookError> {
     Ok(runbook)
 }
 
+/// A runbook is a page or two of RON; anything far larger is not one.
+const MAX_RUNBOOK_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Loads a runbook from a file on disk.
 pub fn load_file(path: &Path) -> Result<Loaded, RunbookError> {
     let file = path.display().to_string();
-    let source = std::fs::read_to_string(path).map_err(|e| RunbookError {
+    let unreadable = |message: String| RunbookError {
         file: file.clone(),
         line: 1,
         column: 1,
-        message: format!("cannot read the file: {e}"),
-    })?;
+        message: format!("cannot read the file: {message}"),
+    };
+    let bytes =
+        crate::files::read(path, MAX_RUNBOOK_BYTES).map_err(|e| unreadable(e.to_string()))?;
+    let source = String::from_utf8(bytes).map_err(|e| unreadable(e.utf8_error().to_string()))?;
     let runbook = parse(&source, &file)?;
     Ok(Loaded {
         runbook,

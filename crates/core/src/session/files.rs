@@ -13,31 +13,11 @@
 //!   column of the first bad byte, so it reaches the same backup hint as a truncated file.
 
 use super::error::StoreError;
-use std::fs::{File, Metadata};
+use std::fs::Metadata;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-/// A plain name for what kind of file system object `meta` describes.
-pub(crate) fn kind_name(meta: &Metadata) -> &'static str {
-    let t = meta.file_type();
-    if t.is_dir() {
-        return "a folder";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a named pipe (FIFO)";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-        if t.is_block_device() || t.is_char_device() {
-            return "a device";
-        }
-    }
-    "not a regular file"
-}
+pub(crate) use crate::files::kind_name;
 
 /// The error for a path that does not exist: a dangling symbolic link says where it points.
 fn missing(path: &Path, source: io::Error) -> StoreError {
@@ -81,22 +61,6 @@ pub(crate) fn real_path(path: &Path) -> Result<PathBuf, StoreError> {
     }
 }
 
-#[cfg(unix)]
-fn open_for_reading(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    // Non-blocking so that opening a FIFO returns at once instead of waiting for a writer;
-    // it changes nothing for a regular file.
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_for_reading(path: &Path) -> io::Result<File> {
-    File::open(path)
-}
-
 /// Checks that `path` is a regular file (following links) without opening it.
 pub(crate) fn ensure_regular(path: &Path) -> Result<Metadata, StoreError> {
     let meta = std::fs::metadata(path).map_err(|e| {
@@ -125,7 +89,7 @@ pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = open_for_reading(path).map_err(|e| {
+    let mut file = crate::files::open_nonblocking(path).map_err(|e| {
         if e.kind() == io::ErrorKind::NotFound {
             missing(path, e)
         } else {

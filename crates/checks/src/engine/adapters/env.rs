@@ -12,6 +12,7 @@ use crate::secrets::history::is_ignored;
 use crate::secrets::own_values::OwnValues;
 use crate::secrets::{Cancel, ProgressFn, ScanError, is_dotenv_name};
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::files::FileError;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::{CheckOutcome, EnvFile};
@@ -29,12 +30,10 @@ pub fn register(r: &mut Registry) {
     r.insert_local(KindId::EnvGitignore, |i: LocalInput| blocking(i, gitignore));
 }
 
-fn read_env(path: &Path, environment: &str) -> Result<EnvVars, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if meta.len() > MAX_ENV_BYTES {
-        return Err(format!("{} is too large for an env file", path.display()));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+/// One env file's variables, read through the guarded reader: an env file named on the
+/// command line may be a FIFO or a link to a device.
+fn read_env(path: &Path, environment: &str) -> Result<EnvVars, FileError> {
+    let text = launch_ready_core::files::read_text(path, MAX_ENV_BYTES)?;
     Ok(EnvVars {
         environment: environment.to_string(),
         vars: parse(&text),
@@ -49,7 +48,7 @@ fn inventory(target: &str, files: &[EnvFile]) -> CheckOutcome {
     let me = &files[pos];
     let env = match read_env(&me.path, &me.environment) {
         Ok(e) => e,
-        Err(e) => return j.error(e),
+        Err(e) => return j.error(e.to_string()),
     };
     if is_reference(&me.environment) {
         j.evidence("names", json!(env.vars.len()));

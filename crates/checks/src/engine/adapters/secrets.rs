@@ -11,12 +11,13 @@ use crate::secrets::baseline::Baseline;
 use crate::secrets::history::{scan_history_with, tracked_dotenv_files};
 use crate::secrets::own_values::OwnValues;
 use crate::secrets::tree::{scan_build_with, scan_tree};
-use crate::secrets::{Cancel, Hit, ScanError};
+use crate::secrets::{Cancel, Hit, NotRead, ScanError};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::json;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// At most this many findings per check: past it the summary counts the rest.
@@ -82,7 +83,14 @@ fn repo(
         Ok(h) => h,
         Err(e) => return j.error(e),
     };
-    push_hits(&mut j, &hits, "secrets.exposed", Severity::Blocker);
+    push_hits(
+        &mut j,
+        &hits,
+        "secrets.exposed",
+        Severity::Blocker,
+        &scan.local_only,
+    );
+    push_not_read(&mut j, &scan.not_read, "secrets.exposed", "file");
     let tracked = match tracked_dotenv_files(root) {
         Ok(t) => t,
         Err(ScanError::NotARepo(_)) => Vec::new(),
@@ -121,7 +129,14 @@ fn history(
                 Ok(h) => h,
                 Err(e) => return j.error(e),
             };
-            push_hits(&mut j, &hits, "secrets.in_history", Severity::High);
+            push_hits(
+                &mut j,
+                &hits,
+                "secrets.in_history",
+                Severity::High,
+                &BTreeSet::new(),
+            );
+            push_not_read(&mut j, &scan.not_read, "secrets.in_history", "blob");
             j.evidence("commits", json!(scan.commits));
             j.evidence("blobs_scanned", json!(scan.blobs_scanned));
             j.evidence("bytes_scanned", json!(scan.bytes_scanned));
@@ -152,7 +167,14 @@ fn build(
         Ok(h) => h,
         Err(e) => return j.error(e),
     };
-    push_hits(&mut j, &hits, "secrets.in_build_output", Severity::Blocker);
+    push_hits(
+        &mut j,
+        &hits,
+        "secrets.in_build_output",
+        Severity::Blocker,
+        &BTreeSet::new(),
+    );
+    push_not_read(&mut j, &scan.not_read, "secrets.in_build_output", "file");
     j.evidence("files_scanned", json!(scan.files_scanned));
     j.evidence("bytes_scanned", json!(scan.bytes_scanned));
     j.finish(&format!(
@@ -174,7 +196,15 @@ fn baseline(j: &mut Judged, root: &Path, mut hits: Vec<Hit>) -> Result<(Vec<Hit>
     Ok((hits, note))
 }
 
-fn push_hits(j: &mut Judged, hits: &[Hit], code: &str, severity: Severity) {
+/// The finding of each hit. A hit in a file git ignores and does not track (`local`) is
+/// on this machine, not in the repository: the same code, at a low severity, saying so.
+fn push_hits(
+    j: &mut Judged,
+    hits: &[Hit],
+    code: &str,
+    severity: Severity,
+    local: &BTreeSet<String>,
+) {
     for h in hits.iter().take(MAX_FINDINGS) {
         let what = match &h.variable {
             Some(v) => format!("the value of {v} from the env files"),
@@ -184,9 +214,42 @@ fn push_hits(j: &mut Judged, hits: &[Hit], code: &str, severity: Severity) {
             Some(c) => format!("{}:{} (commit {})", h.path, h.line, &c[..c.len().min(12)]),
             None => format!("{}:{}", h.path, h.line),
         };
-        j.push(Finding::new(code, severity, format!("{what} at {at}")).with_evidence(h.evidence()));
+        let file = h.path.split('!').next().unwrap_or(&h.path);
+        let (severity, message) = if local.contains(file) {
+            (
+                Severity::Low,
+                format!(
+                    "{what} at {at}: on this machine, not in the repository (git ignores the file and does not track it)"
+                ),
+            )
+        } else {
+            (severity, format!("{what} at {at}"))
+        };
+        j.push(Finding::new(code, severity, message).with_evidence(h.evidence()));
     }
     if hits.len() > MAX_FINDINGS {
         j.evidence("findings_not_listed", json!(hits.len() - MAX_FINDINGS));
     }
+}
+
+/// What a scan could not read, as evidence and as a finding: a credential in an unread
+/// file is a credential not found, so the scan must not read as a clean pass. The finding's
+/// evidence carries `not_read`, which the verdict counts as something not checked.
+fn push_not_read(j: &mut Judged, not_read: &NotRead, code: &str, noun: &str) {
+    if not_read.is_empty() {
+        return;
+    }
+    let evidence = not_read.evidence();
+    j.evidence("not_read", evidence.clone());
+    j.push(
+        Finding::new(
+            code,
+            Severity::Medium,
+            format!(
+                "{}: a credential there would go unseen",
+                not_read.summary(noun)
+            ),
+        )
+        .with_evidence(json!({ "not_read": evidence })),
+    );
 }
