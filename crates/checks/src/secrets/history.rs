@@ -5,7 +5,7 @@
 //! (`secrets.exposed`), so history reports only what is gone from HEAD.
 
 use super::own_values::OwnValues;
-use super::tree::add_own;
+use super::own_values::add_own;
 use super::{
     Cancel, Hit, MAX_FILE_BYTES, NotRead, ProgressFn, ScanError, Unreadable, parallel_map_with,
     scan_bytes,

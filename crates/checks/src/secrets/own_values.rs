@@ -122,6 +122,30 @@ fn forms(value: &str) -> Vec<String> {
     out
 }
 
+/// Adds the own-value hits of `text`, except on lines a rule already reported (the
+/// rule's finding says more) and inside env files (where the values come from).
+pub fn add_own(
+    hits: &mut Vec<Hit>,
+    own: Option<&OwnValues>,
+    text: &str,
+    path: &str,
+    commit: Option<&str>,
+) {
+    let Some(own) = own else { return };
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if super::is_dotenv_name(name) {
+        return;
+    }
+    for h in own.scan(text, path, commit) {
+        if !hits
+            .iter()
+            .any(|r| (r.line == h.line && r.path == h.path) || r.value_id == h.value_id)
+        {
+            hits.push(h);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

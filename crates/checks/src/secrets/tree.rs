@@ -9,6 +9,7 @@
 
 use super::ignores::IgnoreRules;
 use super::own_values::OwnValues;
+use super::own_values::add_own;
 use super::{
     BINARY_SNIFF, Cancel, Hit, MAX_FILE_BYTES, NotRead, ProgressFn, ScanError, Unreadable,
     drop_values_found_by_rules, is_binary, is_name_too_long, parallel_map, scan_bytes,
@@ -281,28 +282,4 @@ pub fn scan_source_map(bytes: &[u8], rel: &str, own: Option<&OwnValues>) -> Opti
         hits.extend(found);
     }
     Some(hits)
-}
-
-/// Adds the own-value hits of `text`, except on lines a rule already reported (the
-/// rule's finding says more) and inside env files (where the values come from).
-pub fn add_own(
-    hits: &mut Vec<Hit>,
-    own: Option<&OwnValues>,
-    text: &str,
-    path: &str,
-    commit: Option<&str>,
-) {
-    let Some(own) = own else { return };
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if super::is_dotenv_name(name) {
-        return;
-    }
-    for h in own.scan(text, path, commit) {
-        if !hits
-            .iter()
-            .any(|r| (r.line == h.line && r.path == h.path) || r.value_id == h.value_id)
-        {
-            hits.push(h);
-        }
-    }
 }
