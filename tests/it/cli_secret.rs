@@ -21,8 +21,12 @@ fn run(config: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .unwrap();
     let mut pipe = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        pipe.write_all(text.as_bytes()).unwrap();
+    if let Some(text) = stdin
+        && let Err(e) = pipe.write_all(text.as_bytes())
+    {
+        // A command that refuses its arguments exits before it reads its input; what it
+        // answered is what the test checks.
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
     }
     drop(pipe);
     child.wait_with_output().unwrap()
