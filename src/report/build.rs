@@ -82,6 +82,7 @@ pub fn build(
         },
         verdict_detail: verdict_section(session, &assessment),
         risks: risk_rows(runbook, session, &assessment),
+        risk_groups: Vec::new(),
         accepted: accepted_rows(&assessment),
         dns: dns(runbook, &latest),
         redirects: redirects(runbook, &latest),
@@ -96,6 +97,8 @@ pub fn build(
         next_steps: Vec::new(),
         timeline: timeline(runbook, session),
     };
+    pack.risk_groups = group_rows(&pack.risks);
+    pack.verdict_detail.summary = summary(&pack.risk_groups);
     pack.notes = check_notes(runbook, session, &pack.ownership.data);
     pack.next_steps = next_steps(&pack, &assessment);
     pack.performance.data.chart_svg = super::chart::latency_svg(&pack.performance.data.routes);
@@ -198,6 +201,7 @@ fn verdict_section(session: &Session, a: &Assessment) -> VerdictSection {
         verdict: a.verdict.as_str().to_string(),
         headline: headline.to_string(),
         reasons: a.reasons.iter().map(|r| clean_line(r)).collect(),
+        summary: Vec::new(),
         counts: SeverityCounts {
             blocker: a.count(Severity::Blocker),
             high: a.count(Severity::High),
@@ -248,6 +252,76 @@ fn risk_rows(runbook: &Runbook, session: &Session, a: &Assessment) -> Vec<RiskRo
                 unchecked: r.unchecked,
                 stale: r.stale,
             }
+        })
+        .collect()
+}
+
+/// Risks grouped by defect: rows with one key (a finding code, or one unpassed check) and
+/// one severity become one group listing every place, in the rank of the first.
+fn group_rows(rows: &[RiskRow]) -> Vec<RiskGroupRow> {
+    let mut groups: Vec<RiskGroupRow> = Vec::new();
+    for r in rows {
+        let place = RiskPlace {
+            target: r.target.clone(),
+            evidence: r.evidence.clone(),
+        };
+        match groups
+            .iter_mut()
+            .find(|g| g.key == r.key && g.severity == r.severity)
+        {
+            Some(g) => {
+                if !g.places.contains(&place) {
+                    g.places.push(place);
+                }
+                if !g.checks.contains(&r.check) {
+                    g.checks.push(r.check.clone());
+                }
+                g.stale |= r.stale;
+            }
+            None => groups.push(RiskGroupRow {
+                severity: r.severity.clone(),
+                key: r.key.clone(),
+                headline: r.headline.clone(),
+                impact: r.impact.clone(),
+                fix: r.fix.clone(),
+                checks: vec![r.check.clone()],
+                places: vec![place],
+                unchecked: r.unchecked,
+                stale: r.stale,
+            }),
+        }
+    }
+    groups
+}
+
+/// The verdict's first lines in plain words: the blocker defects when there are any,
+/// else what was not checked, else the most severe open defects; five at most.
+fn summary(groups: &[RiskGroupRow]) -> Vec<SummaryLine> {
+    let blockers: Vec<&RiskGroupRow> = groups
+        .iter()
+        .filter(|g| g.severity == "blocker" && !g.unchecked)
+        .collect();
+    let chosen: Vec<&RiskGroupRow> = if !blockers.is_empty() {
+        blockers
+    } else if groups.iter().any(|g| g.unchecked) {
+        groups.iter().filter(|g| g.unchecked).collect()
+    } else {
+        groups.iter().collect()
+    };
+    chosen
+        .into_iter()
+        .take(5)
+        .map(|g| SummaryLine {
+            severity: g.severity.clone(),
+            // A check left unpassed is named by its title: "Not checked" alone says nothing.
+            headline: if g.key.starts_with("check:") {
+                format!("{}: {}", g.headline, g.checks.join(", "))
+            } else {
+                g.headline.clone()
+            },
+            impact: g.impact.clone(),
+            fix: g.fix.clone(),
+            places: g.places.len(),
         })
         .collect()
 }

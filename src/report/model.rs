@@ -31,6 +31,9 @@ pub struct Handover {
     pub verdict_detail: VerdictSection,
     /// Open risks, ranked (severity, stage, age).
     pub risks: Vec<RiskRow>,
+    /// The same risks grouped by defect (one finding code, or one unpassed check), in the
+    /// rank of their first risk: what the page shows, with the places inside each group.
+    pub risk_groups: Vec<RiskGroupRow>,
     /// Risks the operator accepted, with reason and owner; they do not decide the verdict.
     pub accepted: Vec<AcceptedRow>,
     pub dns: Section<Vec<HostRecords>>,
@@ -84,6 +87,9 @@ pub struct VerdictSection {
     /// One line saying what the verdict means.
     pub headline: String,
     pub reasons: Vec<String>,
+    /// The top of the verdict in plain words (no finding codes, no file paths): the
+    /// blockers for a no-go, what was not checked for an incomplete.
+    pub summary: Vec<SummaryLine>,
     pub counts: SeverityCounts,
     /// The last go / no-go decision recorded by the operator, if any.
     pub last_decision: Option<DecisionRow>,
@@ -121,6 +127,40 @@ pub struct RiskRow {
     /// Something was not checked, rather than a defect found.
     pub unchecked: bool,
     pub stale: bool,
+}
+
+/// One defect and every place it was found.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RiskGroupRow {
+    pub severity: String,
+    /// Finding code, or `check:<id>` for a check left unpassed.
+    pub key: String,
+    pub headline: String,
+    pub impact: String,
+    pub fix: String,
+    /// The runbook checks that report it.
+    pub checks: Vec<String>,
+    pub places: Vec<RiskPlace>,
+    pub unchecked: bool,
+    pub stale: bool,
+}
+
+/// Where a defect was found, and the check's own words about it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RiskPlace {
+    pub target: String,
+    pub evidence: String,
+}
+
+/// A line of the verdict's summary, in plain words: what is wrong, what it breaks, the
+/// fix, and in how many places.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SummaryLine {
+    pub severity: String,
+    pub headline: String,
+    pub impact: String,
+    pub fix: String,
+    pub places: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -738,3 +738,41 @@ fn a_new_session_of_every_bundled_runbook_is_incomplete() {
         );
     }
 }
+
+/// The verdict's summary speaks plain words: no finding code and no file path, and the
+/// risks are grouped by defect, one group per distinct key and severity at most.
+#[test]
+fn the_summary_has_no_codes_or_paths_and_risks_group_by_defect() {
+    let rb = runbook();
+    let s = session(&rb);
+    let p = build(&rb, &s, &[], NOW);
+    assert!(!p.verdict_detail.summary.is_empty());
+    let codes: Vec<&str> = launch_ready_core::catalog::all_codes();
+    for l in &p.verdict_detail.summary {
+        let text = format!("{} {} {}", l.headline, l.impact, l.fix);
+        assert!(
+            codes.iter().all(|c| !text.contains(c)),
+            "a code in the summary: {text}"
+        );
+        assert!(!text.contains("/tmp") && !text.contains("src/"), "{text}");
+    }
+    let mut keys: Vec<(&str, &str)> = p
+        .risks
+        .iter()
+        .map(|r| (r.key.as_str(), r.severity.as_str()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(p.risk_groups.len(), keys.len());
+    let places: usize = p.risk_groups.iter().map(|g| g.places.len()).sum();
+    assert!(places <= p.risks.len());
+    // The opposite: without open risks there is nothing to summarise.
+    let mut clean = session(&rb);
+    clean.checks.clear();
+    let p = build(&rb, &clean, &[], NOW);
+    assert!(
+        p.risk_groups
+            .iter()
+            .all(|g| g.unchecked || g.key.starts_with("check:"))
+    );
+}

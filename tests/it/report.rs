@@ -460,3 +460,82 @@ fn html_renders_in_headless_chromium() {
     );
     assert!(!dom.contains("<script"), "the pack runs no script");
 }
+
+/// The demo's pack, measured in the browser at laptop and phone width: the page and every
+/// table fit the viewport (no sideways scroll), and the summary at the top speaks without
+/// finding codes or temporary paths. The pack carries no script, so a copy with a measuring
+/// script is what Chromium loads; `--dump-dom` returns what the script wrote.
+#[test]
+fn the_pack_fits_a_laptop_and_a_phone() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is not installed"
+        );
+        eprintln!("chromium not installed: layout not measured");
+        return;
+    };
+    let p = pack();
+    let html = read(&p.out.join("handover.html"));
+    assert!(
+        !html.contains("<script"),
+        "the pack itself carries no script"
+    );
+    let probe = r#"<script>
+addEventListener('load', () => {
+  const vw = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('table')]
+    .filter(t => t.getBoundingClientRect().right > vw + 1).length;
+  const summary = document.querySelector('.summary');
+  const out = document.createElement('pre');
+  out.id = 'measure';
+  out.textContent = JSON.stringify({
+    vw, page: document.documentElement.scrollWidth, wide,
+    tables: document.querySelectorAll('table').length,
+    summary: summary ? summary.innerText : '',
+  });
+  document.body.appendChild(out);
+});
+</script>"#;
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("measure.html");
+    std::fs::write(&copy, html.replace("</body>", &format!("{probe}</body>"))).unwrap();
+    let url = format!("file://{}", copy.display());
+    let codes = launch_ready_core::catalog::all_codes();
+    for width in [1280, 390] {
+        let out = headless(
+            &browser,
+            &["--dump-dom", &format!("--window-size={width},900"), &url],
+        );
+        let dom = String::from_utf8_lossy(&out.stdout);
+        let start = dom
+            .find("<pre id=\"measure\">")
+            .expect("the measuring script ran")
+            + 18;
+        let end = start + dom[start..].find("</pre>").expect("end of the measure");
+        let text = dom[start..end]
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">");
+        let m: Value = serde_json::from_str(&text).expect("measure is JSON");
+        let vw = m["vw"].as_u64().unwrap();
+        assert!(vw > 300, "{m}");
+        assert!(
+            m["page"].as_u64().unwrap() <= vw,
+            "the page scrolls sideways at {width} px: {m}"
+        );
+        assert_eq!(m["wide"], 0, "a table is wider than {width} px: {m}");
+        assert!(m["tables"].as_u64().unwrap() > 3, "{m}");
+        let summary = m["summary"].as_str().unwrap();
+        assert!(!summary.is_empty(), "the verdict has a plain summary: {m}");
+        assert!(
+            codes.iter().all(|c| !summary.contains(c)),
+            "a finding code in the summary: {summary}"
+        );
+        assert!(
+            !summary.contains("/tmp/"),
+            "a temporary path in the summary: {summary}"
+        );
+    }
+}
