@@ -1157,8 +1157,27 @@ fn timeline(runbook: &Runbook, session: &Session) -> Timeline {
         }
     }
     events.sort_by_key(|(t, _)| *t);
+    // Moving or pausing the clock writes an entry each time; a run of them is one line
+    // (the last, with how many there were), so the sprint's own events stay readable.
+    let mut merged: Vec<TimelineEvent> = Vec::with_capacity(events.len());
+    let mut clock_run = 0usize;
+    for (_, e) in events {
+        let clock = e.kind == "clock";
+        if clock && merged.last().is_some_and(|l| l.kind == "clock") {
+            clock_run += 1;
+            merged.pop();
+        } else {
+            clock_run = usize::from(clock);
+        }
+        merged.push(e);
+        if clock_run > 1
+            && let Some(last) = merged.last_mut()
+        {
+            last.text = format!("{} (the last of {clock_run} clock changes)", last.text);
+        }
+    }
     Timeline {
         stages,
-        events: events.into_iter().map(|(_, e)| e).collect(),
+        events: merged,
     }
 }

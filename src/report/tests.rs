@@ -776,3 +776,39 @@ fn the_summary_has_no_codes_or_paths_and_risks_group_by_defect() {
             .all(|g| g.unchecked || g.key.starts_with("check:"))
     );
 }
+
+/// A run of clock moves is one timeline line saying how many there were; the sprint's
+/// other events stay as they are.
+#[test]
+fn clock_moves_do_not_flood_the_timeline() {
+    use launch_ready_core::session::model::{JournalEntry, JournalKind};
+    let rb = runbook();
+    let mut s = session(&rb);
+    s.journal.clear();
+    for i in 0..5 {
+        s.journal.push(JournalEntry {
+            at: NOW - Duration::minutes(30 - i),
+            text: format!("sprint start moved ({i})"),
+            kind: JournalKind::Clock,
+        });
+    }
+    s.journal.push(JournalEntry {
+        at: NOW - Duration::minutes(10),
+        text: "registrar account confirmed".into(),
+        kind: JournalKind::Note,
+    });
+    s.journal.push(JournalEntry {
+        at: NOW - Duration::minutes(5),
+        text: "clock paused".into(),
+        kind: JournalKind::Clock,
+    });
+    s.decisions.clear();
+    let p = build(&rb, &s, &[], NOW);
+    let kinds: Vec<&str> = p.timeline.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["clock", "note", "clock"]);
+    assert_eq!(
+        p.timeline.events[0].text,
+        "sprint start moved (4) (the last of 5 clock changes)"
+    );
+    assert_eq!(p.timeline.events[2].text, "clock paused");
+}
