@@ -8,6 +8,10 @@ use crate::headless;
 use crate::headless::{CheckRequest, Format};
 
 pub fn run(args: &CheckArgs, out: &mut String) -> Outcome {
+    super::demo::with_demo_lab(args.session.as_deref(), || run_checks(args, out))
+}
+
+fn run_checks(args: &CheckArgs, out: &mut String) -> Outcome {
     let runtime = super::network_runtime()?;
     runtime.block_on(async {
         let plan =

@@ -35,6 +35,36 @@ pub fn run(args: &DemoArgs) -> Outcome {
     crate::tui::run_session(&path, false).map(|()| 0)
 }
 
+/// Runs `f` with the demo session's lab up when `session` names the demo session: the lab's
+/// ports change on every start, so a headless run (`check`, `monitor`, `load`) starts it
+/// and points the session at it first, as opening the demo does. When the demo session is
+/// open in the TUI, its lab is already up and the session already aimed at it. Any other
+/// session (or none) runs as it is.
+pub fn with_demo_lab<T>(
+    session: Option<&str>,
+    f: impl FnOnce() -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let Some(path) = session.and_then(|name| launch_ready_core::session::list::resolve(name).ok())
+    else {
+        return f();
+    };
+    let demo = launch_ready_core::session::store::read(&path).is_ok_and(|s| is_demo(&s));
+    if !demo {
+        return f();
+    }
+    match SessionFile::open(&path) {
+        // Open elsewhere: the TUI that holds it runs its lab.
+        Err(launch_ready_core::session::store::StoreError::Locked { .. }) => return f(),
+        Err(e) => return Err(Failure::usage(e.to_string())),
+        Ok(file) => drop(file),
+    }
+    eprintln!("launch-ready: starting the demo lab for the demo session…");
+    let lab = RunningLab::start().map_err(|e| Failure::runtime(e.to_string()))?;
+    let result = prepare(&path, lab.lab(), false, OffsetDateTime::now_utc()).and_then(|()| f());
+    lab.stop();
+    result
+}
+
 pub fn demo_path() -> Result<PathBuf, Failure> {
     let dir = paths::sessions_dir().ok_or_else(|| {
         Failure::usage(format!(

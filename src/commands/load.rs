@@ -182,6 +182,10 @@ fn confirm(a: &LoadArgs, p: &Planned) -> Result<(), Failure> {
 }
 
 pub fn run(a: &LoadArgs, out: &mut String) -> Outcome {
+    super::demo::with_demo_lab(a.session.as_deref(), || run_load(a, out))
+}
+
+fn run_load(a: &LoadArgs, out: &mut String) -> Outcome {
     let runtime = super::network_runtime()?;
     let (p, client) = runtime.block_on(async {
         let p = plan(a).map_err(Failure::usage)?;

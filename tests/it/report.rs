@@ -539,3 +539,33 @@ addEventListener('load', () => {
         );
     }
 }
+
+/// The demo session used headless after its lab stopped: `check --session` starts the lab
+/// again and runs against it, instead of stopping at a CA file that went with the old lab.
+#[test]
+fn check_on_the_demo_session_brings_its_lab_up() {
+    let p = pack();
+    let out = bin(
+        p,
+        &[
+            "check",
+            "--session",
+            "brightdesk-demo",
+            "--only",
+            "dns,tls",
+            "--format",
+            "json",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("starting the demo lab"), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("the JSON report");
+    let results = v["results"].as_array().expect("results");
+    assert!(
+        results
+            .iter()
+            .any(|r| r["check"] == "tls.certificate" && r["status"] == "pass"),
+        "the lab's certificates are reached and trusted: {v}"
+    );
+}

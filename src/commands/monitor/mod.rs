@@ -137,6 +137,10 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
 }
 
 pub fn run(args: &MonitorArgs, out: &mut String) -> Outcome {
+    super::demo::with_demo_lab(args.session.as_deref(), || run_monitor(args, out))
+}
+
+fn run_monitor(args: &MonitorArgs, out: &mut String) -> Outcome {
     let mut plan = plan(args).map_err(Failure::usage)?;
     let runtime = super::network_runtime()?;
     runtime.block_on(async move {
