@@ -92,6 +92,12 @@ async fn the_drill_measures_detection_delivery_and_recovery_against_the_target()
     let d = &v["drill"];
     assert_eq!(d["passed"], true, "{d}");
     assert_eq!(out.status.code(), Some(0));
+    // It says what it is doing while it runs, on stderr, not in the JSON.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("alert drill: a marked test alert"),
+        "{stderr}"
+    );
     let ms = |k: &str| d[k].as_u64().unwrap_or_else(|| panic!("{k} in {d}"));
     assert!(
         ms("detection_ms") < 2000 && ms("alert_ms") < 2000 && ms("alert_ms") <= ms("target_ms"),

@@ -244,14 +244,32 @@ async fn run_drill(
     history: Option<history::Writer>,
     out: &mut String,
 ) -> u8 {
-    let r = launch_ready_lab::switch::drill(
+    // The drill takes minutes on a long interval: say what it does, then that it is
+    // still running, on stderr (the report goes to stdout).
+    eprintln!(
+        "launch-ready: alert drill: a marked test alert, then an outage staged on a loopback route probed every {} s, and its recovery…",
+        plan.config.rules.interval.as_secs_f64()
+    );
+    let drill = launch_ready_lab::switch::drill(
         net,
         route,
         plan.config.rules.interval,
         plan.config.retry,
         plan.alert_target,
-    )
-    .await;
+    );
+    tokio::pin!(drill);
+    let started = tokio::time::Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_secs(10));
+    tick.tick().await;
+    let r = loop {
+        tokio::select! {
+            r = &mut drill => break r,
+            _ = tick.tick() => eprintln!(
+                "launch-ready: alert drill running ({} s)…",
+                started.elapsed().as_secs()
+            ),
+        }
+    };
     if let Some(mut h) = history {
         h.record_drill(&r);
         if let Err(e) = h.finish().await {

@@ -90,9 +90,12 @@ pub(super) fn text_report(
         for o in &r.outages {
             let _ = writeln!(
                 s,
-                "  outage detected {} ms after the first failed probe ({} ms at worst since the last good one); alert delivered {}; recovered {}",
+                "  outage detected {} ms after the first failed probe ({}); alert delivered {}; recovered {}",
                 o.detection_ms,
-                o.detection_worst_ms.map_or("?".into(), |v| v.to_string()),
+                o.detection_worst_ms.map_or_else(
+                    || "down from the first probe".to_string(),
+                    |v| format!("{v} ms at worst since the last good one")
+                ),
                 o.alert_delivered_ms.map_or("no".into(), |d| format!(
                     "{} ms after detection",
                     d.saturating_sub(o.detected_ms)
@@ -108,4 +111,43 @@ pub(super) fn text_report(
         let _ = writeln!(s, "{} {}: {}", f.severity.as_str(), f.code, f.message);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_report;
+    use launch_ready_checks::monitor::run::{Outage, TargetReport};
+
+    fn report(worst: Option<u64>) -> TargetReport {
+        TargetReport {
+            url: "https://a.test/".into(),
+            state: "down",
+            probes: 4,
+            failures: 4,
+            uptime_pct: 0.0,
+            last_latency_ms: None,
+            cert_days_left: None,
+            outages: vec![Outage {
+                detection_ms: 1200,
+                detection_worst_ms: worst,
+                ..Outage::default()
+            }],
+            alerts: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// An outage from the first probe has no last good probe: the text says so instead of
+    /// printing a placeholder.
+    #[test]
+    fn an_outage_from_the_start_says_so() {
+        let text = text_report("none", &[report(None)], &[]);
+        assert!(text.contains("down from the first probe"), "{text}");
+        assert!(!text.contains('?'), "{text}");
+        let text = text_report("none", &[report(Some(61_000))], &[]);
+        assert!(
+            text.contains("61000 ms at worst since the last good one"),
+            "{text}"
+        );
+    }
 }
