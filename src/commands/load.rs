@@ -11,6 +11,7 @@ use launch_ready_checks::engine::targets;
 use launch_ready_checks::net::Net;
 use launch_ready_checks::perf;
 use launch_ready_checks::perf::{Budgets, LoadPlan, LoadReport, Pace, RouteSpec, report};
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::catalog::Subject;
 use launch_ready_core::session::model::Route;
 use std::io::{BufRead, IsTerminal, Write};
@@ -232,7 +233,7 @@ fn run_load(a: &LoadArgs, out: &mut String) -> Outcome {
         }
         rep.routes
             .iter()
-            .any(|r| !report::findings("perf.load", r, &p.budgets).is_empty())
+            .any(|r| !report::findings(KindId::PerfLoad, r, &p.budgets).is_empty())
     } else {
         let s = runtime
             .block_on(perf::step::run(

@@ -5,6 +5,7 @@ use launch_ready_checks::perf::report::findings;
 use launch_ready_checks::perf::stats::Percentiles;
 use launch_ready_checks::perf::step::StepReport;
 use launch_ready_checks::perf::{LoadReport, RouteReport};
+use launch_ready_core::catalog::KindId;
 use std::fmt::Write;
 
 fn pct(p: &Percentiles) -> String {
@@ -76,7 +77,7 @@ pub fn render(rep: &LoadReport) -> String {
     let found: Vec<_> = rep
         .routes
         .iter()
-        .flat_map(|r| findings("perf.load", r, &rep.budgets))
+        .flat_map(|r| findings(KindId::PerfLoad, r, &rep.budgets))
         .collect();
     let _ = writeln!(s);
     if found.is_empty() {

@@ -9,7 +9,7 @@
 use super::load::{Measured, Pace, Snapshot};
 use super::request::RouteSpec;
 use super::stats::{Bucket, Percentiles, buckets};
-use launch_ready_core::catalog;
+use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -174,15 +174,13 @@ impl LoadReport {
     }
 }
 
-fn severity(kind: &str, code: &str, fallback: Severity) -> Severity {
-    catalog::kind(kind)
-        .and_then(|k| k.default_severity(code))
-        .unwrap_or(fallback)
+fn severity(kind: KindId, code: &str, fallback: Severity) -> Severity {
+    kind.kind().default_severity(code).unwrap_or(fallback)
 }
 
 /// The findings of one route for `kind` (`perf.latency` also judges payload size). A
 /// route with no request counted is never within budget.
-pub fn findings(kind: &str, r: &RouteReport, budgets: &Budgets) -> Vec<Finding> {
+pub fn findings(kind: KindId, r: &RouteReport, budgets: &Budgets) -> Vec<Finding> {
     let mut out = Vec::new();
     let what = format!("{} {}", r.method, r.url);
     if r.requests == 0 {
@@ -234,8 +232,7 @@ pub fn findings(kind: &str, r: &RouteReport, budgets: &Budgets) -> Vec<Finding> 
             })),
         );
     }
-    let payload_judged =
-        catalog::kind(kind).is_some_and(|k| k.codes.contains(&"perf.payload_large"));
+    let payload_judged = kind.kind().codes.contains(&"perf.payload_large");
     if payload_judged && r.max_body_bytes > budgets.payload_bytes {
         out.push(
             Finding::new(

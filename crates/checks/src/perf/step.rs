@@ -6,6 +6,7 @@
 use super::load::{self, LoadPlan, MAX_DURATION, Pace, Transport};
 use super::report::{Budgets, LoadReport, findings};
 use super::{PerfError, RouteSpec};
+use launch_ready_core::catalog::KindId;
 use serde::Serialize;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -78,7 +79,7 @@ pub async fn run(
         let mut codes: Vec<String> = report
             .routes
             .iter()
-            .flat_map(|r| findings("perf.load", r, &budgets))
+            .flat_map(|r| findings(KindId::PerfLoad, r, &budgets))
             .map(|f| f.code)
             .collect();
         codes.dedup();

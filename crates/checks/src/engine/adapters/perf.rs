@@ -17,7 +17,6 @@ use crate::perf::stats::Percentiles;
 use crate::perf::{
     BaselinePlan, Budgets, LoadPlan, LoadReport, Pace, PerfError, RouteSpec, report,
 };
-use launch_ready_core::catalog;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::{CheckOutcome, Route, RouteBudget};
@@ -166,10 +165,11 @@ fn request_timeout(i: &CheckInput) -> Duration {
 }
 
 /// Time a kind may use for its measurement: its budget less a margin for judging.
-fn within(kind: &str) -> Duration {
-    catalog::kind(kind)
-        .map(|k| k.profile.budget.for_timeout(Duration::from_secs(1)))
-        .unwrap_or(Duration::from_secs(60))
+fn within(kind: KindId) -> Duration {
+    kind.kind()
+        .profile
+        .budget
+        .for_timeout(Duration::from_secs(1))
         .saturating_sub(Duration::from_secs(5))
         .max(Duration::from_secs(1))
 }
@@ -181,7 +181,7 @@ async fn latency(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> Ch
             .min(50),
         samples: param(&i, "samples").unwrap_or(BaselinePlan::DEFAULT_SAMPLES),
         timeout: request_timeout(&i),
-        within: within("perf.latency"),
+        within: within(KindId::PerfLatency),
     };
     i.progress.report(format!(
         "{}: measuring {} requests",
@@ -191,7 +191,7 @@ async fn latency(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> Ch
     let token = CancellationToken::new();
     let _guard = token.clone().drop_guard();
     match perf::baseline(client, route.clone(), plan, token).await {
-        Ok(m) => judge("perf.latency", &i, &m, &[route], Pace::Closed, 1),
+        Ok(m) => judge(KindId::PerfLatency, &i, &m, &[route], Pace::Closed, 1),
         Err(e) => outcome::error(e.to_string()),
     }
 }
@@ -219,7 +219,7 @@ impl LoadCaps {
             duration: Duration::from_secs(
                 get("duration").and_then(|v| v.parse().ok()).unwrap_or(20),
             )
-            .min(within("perf.load")),
+            .min(within(KindId::PerfLoad)),
             requests: get("requests").and_then(|v| v.parse().ok()),
             rate: get("rate").and_then(|v| v.parse().ok()),
             protocol: match get("protocol") {
@@ -268,13 +268,20 @@ async fn load(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> Check
     let result = perf::load::run(transport, vec![route.clone()], &plan, token, Some(tx)).await;
     forward.abort();
     match result {
-        Ok(m) => judge("perf.load", &i, &m, &[route], plan.pace, plan.connections),
+        Ok(m) => judge(
+            KindId::PerfLoad,
+            &i,
+            &m,
+            &[route],
+            plan.pace,
+            plan.connections,
+        ),
         Err(e) => outcome::error(e.to_string()),
     }
 }
 
 fn judge(
-    kind: &str,
+    kind: KindId,
     i: &CheckInput,
     m: &perf::Measured,
     routes: &[RouteSpec],
@@ -283,7 +290,7 @@ fn judge(
 ) -> CheckOutcome {
     let budgets = Budgets::from_targets(&i.scope.thresholds);
     let mut rep = LoadReport::new(m, routes, pace, connections, budgets);
-    if kind == "perf.latency" {
+    if kind == KindId::PerfLatency {
         // A baseline's timeline says nothing its percentiles do not.
         rep.timeline.clear();
     }
