@@ -38,9 +38,10 @@ impl Executor {
                 Effect::ProbeKeyring { session, names } => {
                     let inbox = self.inbox.clone();
                     tokio::task::spawn_blocking(move || {
-                        let result = credentials::os_store()
-                            .map(|store| held(store.as_ref(), &session, names))
-                            .map_err(|e| e.to_string());
+                        let result = match credentials::os_store() {
+                            Ok(store) => Ok(held(store.as_ref(), &session, names)),
+                            Err(e) => Err(unavailable(&e.to_string(), &names)),
+                        };
                         let _ = inbox.send(Msg::Keyring(result));
                     });
                 }
@@ -214,8 +215,40 @@ impl Executor {
 /// Which of `names` the keyring holds a value for in `session`'s scope. The value is read
 /// (keyrings have no "exists" call) and dropped at once; a read that fails for another
 /// reason than "no entry" counts as not held, since the check could not use it either.
-fn held(store: &dyn CredentialStore, session: &str, names: Vec<String>) -> KeyringReport {
+/// Why there is no keyring, in one line (a D-Bus error runs to several), and what stands in
+/// for it: the environment variable of each credential the session needs.
+fn unavailable(error: &str, names: &[String]) -> String {
+    let first: String = error
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
+    let vars: Vec<String> = names
+        .iter()
+        .map(|n| launch_ready_checks::credentials::env_var_for(n))
+        .collect();
+    if vars.is_empty() {
+        first
+    } else {
+        format!(
+            "{first}. Without a keyring, these environment variables stand in: {}",
+            vars.join(", ")
+        )
+    }
+}
+
+/// Which credentials the store holds for `session`: the names the session's targets need,
+/// and every other name the session's credential index knows (set with `secret set
+/// --session`, or earlier from this form), so the form shows one list whatever set them.
+fn held(store: &dyn CredentialStore, session: &str, mut names: Vec<String>) -> KeyringReport {
     let scope = Scope::Session(session.to_string());
+    for known in store.list(&scope).unwrap_or_default() {
+        if !names.contains(&known) {
+            names.push(known);
+        }
+    }
     KeyringReport {
         backend: store.backend(),
         held: names
@@ -225,5 +258,56 @@ fn held(store: &dyn CredentialStore, session: &str, names: Vec<String>) -> Keyri
                 (name, has)
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{held, unavailable};
+    use crate::credentials::KeyringStore;
+    use launch_ready_core::credentials::{CredentialStore, NameIndex, Scope};
+
+    /// The form lists what the session's targets need and every name the session's index
+    /// knows, whoever set it; a name held by another session is not listed.
+    #[test]
+    fn the_form_lists_every_name_the_session_index_knows() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = KeyringStore::with_backend(
+            keyring_core::mock::Store::new().expect("mock keyring"),
+            "mock keyring",
+            NameIndex::at(dir.path().join("index")),
+        );
+        let acme = Scope::Session("acme".into());
+        store.set(&acme, "api-token", "t0k3n-value").unwrap();
+        store
+            .set(&Scope::Session("other".into()), "other-token", "x")
+            .unwrap();
+        let report = held(&store, "acme", vec!["alert-webhook".into()]);
+        let held: Vec<(&str, bool)> = report.held.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(held, [("alert-webhook", false), ("api-token", true)]);
+    }
+
+    /// Without a keyring the form says why in one line and names the variables that stand
+    /// in for the credentials the session needs.
+    #[test]
+    fn no_keyring_is_one_line_naming_the_variables_that_stand_in() {
+        let dbus = "no OS keyring is available: org.freedesktop.DBus.Error.ServiceUnknown\n  The name org.freedesktop.secrets was not provided by any .service files\n  (and 12 more lines)";
+        let text = unavailable(
+            dbus,
+            &[
+                "alert-webhook".into(),
+                "cloudflare-token".into(),
+                "api-token".into(),
+            ],
+        );
+        assert!(!text.contains('\n'), "{text}");
+        assert!(text.starts_with("no OS keyring is available"), "{text}");
+        for var in [
+            "LAUNCH_READY_ALERT_WEBHOOK",
+            "CLOUDFLARE_API_TOKEN",
+            "LAUNCH_READY_CREDENTIAL_API_TOKEN",
+        ] {
+            assert!(text.contains(var), "{var} in {text}");
+        }
     }
 }
