@@ -37,9 +37,9 @@ pub fn run(args: &DemoArgs) -> Outcome {
 
 /// Runs `f` with the demo session's lab up when `session` names the demo session: the lab's
 /// ports change on every start, so a headless run (`check`, `monitor`, `load`) starts it
-/// and points the session at it first, as opening the demo does. When the demo session is
-/// open in the TUI, its lab is already up and the session already aimed at it. Any other
-/// session (or none) runs as it is.
+/// and points the session at it first, as opening the demo does, when the lab the session
+/// was last aimed at is gone. While that lab runs (the TUI's, `lab`'s), the session is used
+/// as it is, and so is any other session (or none).
 pub fn with_demo_lab<T>(
     session: Option<&str>,
     f: impl FnOnce() -> Result<T, Failure>,
@@ -48,15 +48,12 @@ pub fn with_demo_lab<T>(
     else {
         return f();
     };
-    let demo = launch_ready_core::session::store::read(&path).is_ok_and(|s| is_demo(&s));
-    if !demo {
+    // The lab's CA file lives in the lab's own folder and goes with it: while it is there,
+    // a lab (the TUI's, or one a test or `lab` started) still answers for the session.
+    let lab_gone = launch_ready_core::session::store::read(&path)
+        .is_ok_and(|s| is_demo(&s) && s.network.ca_file.as_deref().is_none_or(|ca| !ca.exists()));
+    if !lab_gone {
         return f();
-    }
-    match SessionFile::open(&path) {
-        // Open elsewhere: the TUI that holds it runs its lab.
-        Err(launch_ready_core::session::store::StoreError::Locked { .. }) => return f(),
-        Err(e) => return Err(Failure::usage(e.to_string())),
-        Ok(file) => drop(file),
     }
     eprintln!("launch-ready: starting the demo lab for the demo session…");
     let lab = RunningLab::start().map_err(|e| Failure::runtime(e.to_string()))?;

@@ -254,17 +254,30 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
         presenter_findings(ev, t, out);
         return;
     }
-    for result in &ev.results {
-        for f in &result.findings {
-            out.push(Line::from(vec![
-                Span::styled(
-                    format!("{:<7} ", f.severity.as_str()),
-                    t.severity(f.severity),
-                ),
-                Span::styled(sanitize_line(&f.code), t.text()),
-                Span::styled(format!(" {}", sanitize_line(&result.target)), t.dim()),
-            ]));
-            out.push(Line::from(format!("        {}", sanitize_line(&f.message))));
+    // The worst first (info last), each with the fix from the advice table, so the top of
+    // the pane is what to do next.
+    let mut findings: Vec<(&str, &launch_ready_core::finding::Finding)> = ev
+        .results
+        .iter()
+        .flat_map(|r| r.findings.iter().map(move |f| (r.target.as_str(), f)))
+        .collect();
+    findings.sort_by_key(|(_, f)| f.severity);
+    for (target, f) in findings {
+        out.push(Line::from(vec![
+            Span::styled(
+                format!("{:<7} ", f.severity.as_str()),
+                t.severity(f.severity),
+            ),
+            Span::styled(sanitize_line(&f.code), t.text()),
+            Span::styled(format!(" {}", sanitize_line(target)), t.dim()),
+        ]));
+        out.push(Line::from(format!("        {}", sanitize_line(&f.message))));
+        if f.severity != launch_ready_core::finding::Severity::Info {
+            let fix = launch_ready_core::advice::for_code(&f.code).fix;
+            out.push(Line::from(Span::styled(
+                format!("        Fix: {fix}"),
+                t.dim(),
+            )));
         }
     }
     if ev.findings().next().is_none() {
