@@ -335,3 +335,60 @@ async fn the_drill_runs_on_a_controlled_route_that_was_left_down() {
         "{r:?}"
     );
 }
+
+/// A receiver that takes the alert and answers late: every attempt carries one delivery
+/// id (payload and `Idempotency-Key`), and the run says the alert may have landed rather
+/// than "not delivered".
+#[tokio::test]
+async fn a_slow_receiver_gets_one_delivery_id_and_the_run_says_unconfirmed() {
+    use launch_ready_checks::monitor::alert::{Alert, DeliveryError, Event, Format};
+    let hook = HookReceiver::start().await.expect("receiver");
+    hook.answer_after(Duration::from_millis(1500));
+    let net = Net::new(&NetworkSettings::default()).expect("net");
+    let url = reqwest::Url::parse(&hook.url()).unwrap();
+    let route = Route::new(
+        &hook.url(),
+        Some(Format::Json),
+        net.client_for(&url).unwrap(),
+    )
+    .expect("route");
+    let alert = Alert {
+        event: Event::Down,
+        target: "https://a.test/".into(),
+        state: "down",
+        since: time::OffsetDateTime::now_utc(),
+        reason: "status 500".into(),
+        test: false,
+    };
+    let retry = Retry {
+        attempts: 3,
+        backoff: Duration::from_millis(50),
+        timeout: Duration::from_millis(400),
+    };
+    let err = route
+        .deliver(&alert, retry)
+        .await
+        .expect_err("no answer in time");
+    assert!(
+        matches!(err, DeliveryError::Unconfirmed { attempts: 3, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("may have received"), "{err}");
+    let got = hook.received();
+    assert_eq!(got.len(), 3, "each attempt reached the receiver: {got:?}");
+    let ids: Vec<&serde_json::Value> = got.iter().map(|v| &v["delivery_id"]).collect();
+    assert!(
+        ids[0].as_str().is_some_and(|id| id.starts_with("lr-down-")),
+        "{ids:?}"
+    );
+    assert!(
+        ids.iter().all(|id| *id == ids[0]),
+        "one id for every attempt: {ids:?}"
+    );
+
+    // The opposite: a route that answers in time is delivered, with no repeat.
+    hook.answer_after(Duration::ZERO);
+    let before = hook.received().len();
+    route.deliver(&alert, retry).await.expect("delivered");
+    assert_eq!(hook.received().len(), before + 1);
+}

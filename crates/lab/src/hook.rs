@@ -106,6 +106,7 @@ pub struct HookReceiver {
     addr: SocketAddr,
     received: Arc<Mutex<Vec<serde_json::Value>>>,
     status: Arc<AtomicU16>,
+    delay_ms: Arc<std::sync::atomic::AtomicU64>,
     stop: CancellationToken,
 }
 
@@ -118,19 +119,22 @@ impl HookReceiver {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let received: Arc<Mutex<Vec<serde_json::Value>>> = Arc::default();
         let status = Arc::new(AtomicU16::new(200));
+        let delay_ms: Arc<std::sync::atomic::AtomicU64> = Arc::default();
         let stop = CancellationToken::new();
         let (r, s, c) = (received.clone(), status.clone(), stop.clone());
+        let d = delay_ms.clone();
         tokio::spawn(async move {
             loop {
                 let (mut stream, _) = tokio::select! {
                     () = c.cancelled() => return,
                     a = listener.accept() => match a { Ok(x) => x, Err(_) => continue },
                 };
-                let (r, s) = (r.clone(), s.clone());
+                let (r, s, d) = (r.clone(), s.clone(), d.clone());
                 tokio::spawn(async move {
                     let Some(req) = read_request(&mut stream).await else {
                         return;
                     };
+                    // A slow receiver: it takes the alert, then answers late.
                     let status = s.load(Ordering::Relaxed);
                     if req.method == "POST" && status < 300 {
                         let v = serde_json::from_slice(&req.body).unwrap_or_else(|_| {
@@ -144,6 +148,10 @@ impl HookReceiver {
                         }
                         all.push(v);
                     }
+                    let delay = d.load(Ordering::Relaxed);
+                    if delay > 0 {
+                        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+                    }
                     respond(&mut stream, status, "").await;
                 });
             }
@@ -152,6 +160,7 @@ impl HookReceiver {
             addr,
             received,
             status,
+            delay_ms,
             stop,
         })
     }
@@ -172,6 +181,15 @@ impl HookReceiver {
     /// Answer `status` from now on (a 5xx to play a failing route; the body is then dropped).
     pub fn answer(&self, status: u16) {
         self.status.store(status, Ordering::Relaxed);
+    }
+
+    /// Answer each alert only after `delay` (it is recorded at once, as a real receiver
+    /// that is slow to reply has it).
+    pub fn answer_after(&self, delay: std::time::Duration) {
+        self.delay_ms.store(
+            u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
     }
 
     pub fn stop(&self) {

@@ -94,6 +94,22 @@ impl Alert {
         }
     }
 
+    /// One id per alert, the same on every attempt to deliver it (in the JSON payload and
+    /// the `Idempotency-Key` header), so a receiver that got a first attempt whose answer
+    /// was lost can drop the retries.
+    pub fn delivery_id(&self) -> String {
+        // FNV-1a: stable across runs and builds, unlike the standard hasher.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in self.target.bytes().chain(self.event.as_str().bytes()) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        format!(
+            "lr-{}-{}-{h:016x}",
+            self.event.as_str(),
+            self.since.unix_timestamp_nanos()
+        )
+    }
+
     /// The body for `format`.
     pub fn payload(&self, format: Format) -> serde_json::Value {
         match format {
@@ -108,6 +124,7 @@ impl Alert {
                 "since": rfc3339(self.since),
                 "reason": self.reason,
                 "text": self.text(),
+                "delivery_id": self.delivery_id(),
             }),
         }
     }
@@ -148,6 +165,12 @@ pub enum DeliveryError {
     Rejected { status: u16, attempts: u32 },
     #[error("the alert route could not be reached after {attempts} attempt(s): {reason}")]
     Unreachable { attempts: u32, reason: String },
+    /// Sent, but no answer came in time: the route may have it. Every attempt carried one
+    /// delivery id, so a receiver that keeps ids drops the repeats.
+    #[error(
+        "the alert route did not answer after {attempts} attempt(s) ({reason}): it may have received the alert (one delivery id, so repeats can be dropped)"
+    )]
+    Unconfirmed { attempts: u32, reason: String },
 }
 
 /// A delivered alert: how many attempts it took and how long from the first send.
@@ -222,6 +245,8 @@ impl Route {
         let body = alert.payload(self.format).to_string();
         let attempts = retry.attempts.max(1);
         let mut wait = retry.backoff;
+        let id = alert.delivery_id();
+        let mut maybe_landed = false;
         let mut last = DeliveryError::Unreachable {
             attempts: 0,
             reason: "not tried".into(),
@@ -232,6 +257,7 @@ impl Route {
                 .post(self.url.clone())
                 .timeout(retry.timeout)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header("Idempotency-Key", &id)
                 .body(body.clone())
                 .send();
             match tokio::time::timeout(retry.timeout, sent).await {
@@ -252,6 +278,14 @@ impl Route {
                         return Err(last);
                     }
                 }
+                // A request that timed out was sent: the route may have taken it.
+                Ok(Err(e)) if e.is_timeout() => {
+                    maybe_landed = true;
+                    last = DeliveryError::Unconfirmed {
+                        attempts: n,
+                        reason: format!("no answer within {:.1} s", retry.timeout.as_secs_f64()),
+                    };
+                }
                 Ok(Err(e)) => {
                     last = DeliveryError::Unreachable {
                         attempts: n,
@@ -259,7 +293,8 @@ impl Route {
                     };
                 }
                 Err(_) => {
-                    last = DeliveryError::Unreachable {
+                    maybe_landed = true;
+                    last = DeliveryError::Unconfirmed {
                         attempts: n,
                         reason: format!("no answer within {:.1} s", retry.timeout.as_secs_f64()),
                     };
@@ -270,7 +305,13 @@ impl Route {
                 wait = wait.saturating_mul(2);
             }
         }
-        Err(last)
+        // An attempt that timed out was sent: a later refusal does not undo it.
+        Err(match last {
+            DeliveryError::Unreachable { attempts, reason } if maybe_landed => {
+                DeliveryError::Unconfirmed { attempts, reason }
+            }
+            other => other,
+        })
     }
 }
 
