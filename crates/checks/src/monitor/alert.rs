@@ -334,7 +334,16 @@ mod tests {
     fn the_json_payload_has_the_documented_fields() {
         let v = alert(false).payload(Format::Json);
         for k in [
-            "tool", "version", "event", "test", "target", "state", "since", "reason", "text",
+            "tool",
+            "version",
+            "event",
+            "test",
+            "target",
+            "state",
+            "since",
+            "reason",
+            "text",
+            "delivery_id",
         ] {
             assert!(v.get(k).is_some(), "{k} missing in {v}");
         }
