@@ -105,7 +105,16 @@ async fn the_demo_zone_raises_every_zone_code() {
         .filter(|f| f.code == "cloudflare.record_unproxied")
         .map(|f| f.evidence["host"].as_str().unwrap())
         .collect();
-    assert_eq!(unproxied, ["app.brightdesk.test", "api.brightdesk.test"]);
+    // Every DNS-only web record of the zone, admin included (the demo declares it); the
+    // mail hosts (the MX target, the host SPF names) are DNS-only by design.
+    assert_eq!(
+        unproxied,
+        [
+            "app.brightdesk.test",
+            "api.brightdesk.test",
+            "admin.brightdesk.test"
+        ]
+    );
     // The demo token lacks Bot Management only.
     let scope = o
         .findings
@@ -136,23 +145,23 @@ async fn the_demo_zone_raises_every_zone_code() {
     assert_eq!(ev["ssl_mode"], "flexible");
     assert_eq!(ev["min_tls_version"], "1.0");
     assert_eq!(ev["rate_limit_rules"][0], "Pricing page scraping");
-    // Eight records over pages of three: every page was read, and only the address and
+    // Eleven records over pages of three: every page was read, and only the address and
     // alias records are listed.
-    assert_eq!(ev["records"].as_array().unwrap().len(), 6, "{ev}");
+    assert_eq!(ev["records"].as_array().unwrap().len(), 9, "{ev}");
     let pages: Vec<String> = lab
         .cloudflare()
         .requests()
         .into_iter()
         .filter(|r| r.contains("/dns_records"))
         .collect();
-    assert_eq!(pages.len(), 3, "{pages:?}");
-    assert!(pages.iter().any(|p| p.contains("page=3")), "{pages:?}");
+    assert_eq!(pages.len(), 4, "{pages:?}");
+    assert!(pages.iter().any(|p| p.contains("page=4")), "{pages:?}");
     assert_eq!(ev["unread"][0]["part"], "bot fight mode");
     // The typed evidence reads back.
     match launch_ready_core::evidence::observed(&o) {
         launch_ready_core::evidence::Observed::Cloudflare(c) => {
             assert_eq!(c.ssl_mode.as_deref(), Some("flexible"));
-            assert_eq!(c.records.iter().filter(|r| !r.proxied).count(), 2);
+            assert_eq!(c.records.iter().filter(|r| !r.proxied).count(), 5);
         }
         other => panic!("not typed: {other:?}"),
     }
@@ -697,5 +706,52 @@ async fn plain_http_to_a_remote_api_is_refused_before_any_request() {
         listener.accept().is_err(),
         "a connection was made to the refused API"
     );
+    lab.shutdown().await;
+}
+
+/// Given only the apex (and the usual web names a headless run adds), every proxiable
+/// record of the zone is still judged: a DNS-only name nobody declared is reported, lower
+/// and saying why; a declared one at the contract severity; a mail host never.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dns_only_records_of_undeclared_names_are_reported_lower_and_mail_hosts_never() {
+    let lab = common::lab().await;
+    let d = BRIGHTDESK;
+    let hosts = vec![
+        d.to_string(),
+        format!("www.{d}"),
+        format!("app.{d}"),
+        format!("api.{d}"),
+    ];
+    let o = audit(&lab, LAB_TOKEN, d, hosts).await;
+    let unproxied: BTreeMap<&str, (Severity, &str)> = o
+        .findings
+        .iter()
+        .filter(|f| f.code == "cloudflare.record_unproxied")
+        .map(|f| {
+            (
+                f.evidence["host"].as_str().unwrap(),
+                (f.severity, f.message.as_str()),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = unproxied.keys().copied().collect();
+    assert_eq!(
+        names,
+        [
+            "admin.brightdesk.test",
+            "api.brightdesk.test",
+            "app.brightdesk.test"
+        ],
+        "{unproxied:#?}"
+    );
+    let contract = catalog::kind("cloudflare.zone")
+        .unwrap()
+        .default_severity("cloudflare.record_unproxied")
+        .unwrap();
+    assert_eq!(unproxied["app.brightdesk.test"].0, contract);
+    assert_eq!(unproxied["api.brightdesk.test"].0, contract);
+    let (sev, message) = unproxied["admin.brightdesk.test"];
+    assert!(sev > contract, "lower than the contract: {sev:?}");
+    assert!(message.contains("not a declared web host"), "{message}");
     lab.shutdown().await;
 }
