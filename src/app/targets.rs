@@ -78,7 +78,7 @@ impl TargetField {
             TargetField::Resolve(_) | TargetField::AddResolve => "HOST:ADDR",
             TargetField::ConnectTo(_) | TargetField::AddConnectTo => "HOST:PORT:ADDR:PORT",
             TargetField::CloudflareApi => {
-                "an http(s) URL; empty uses https://api.cloudflare.com/client/v4"
+                "an https URL (http on loopback only); empty uses https://api.cloudflare.com/client/v4"
             }
             TargetField::Timeout => "1 to 300",
             TargetField::Concurrency => "1 to 256",
@@ -471,6 +471,14 @@ mod tests {
         );
         let e = apply(&mut s, TargetField::CloudflareApi, "gopher://x").unwrap_err();
         assert!(e.starts_with("Cloudflare API URL:"), "{e}");
+        // The token would cross the network in the clear.
+        let e = apply(
+            &mut s,
+            TargetField::CloudflareApi,
+            "http://cf.example/client/v4",
+        )
+        .unwrap_err();
+        assert!(e.contains("plain http"), "{e}");
         apply(&mut s, TargetField::CloudflareApi, " ").unwrap();
         assert_eq!(s.network.cloudflare_api, None);
     }

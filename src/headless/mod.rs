@@ -315,6 +315,11 @@ pub fn merge_network(
             launch_ready_core::settings::parse_cloudflare_api(url)
                 .map_err(|e| format!("--cloudflare-api: {e}"))?,
         );
+    } else if let Some(url) = &n.cloudflare_api {
+        // A session's base is held to the same rule before the run starts, so a plain-http
+        // remote base is a usage error rather than a token sent in the clear.
+        launch_ready_core::settings::parse_cloudflare_api(url)
+            .map_err(|e| format!("the session's Cloudflare API URL: {e}"))?;
     }
     Ok(n)
 }

@@ -105,7 +105,16 @@ async fn the_demo_zone_raises_every_zone_code() {
         .filter(|f| f.code == "cloudflare.record_unproxied")
         .map(|f| f.evidence["host"].as_str().unwrap())
         .collect();
-    assert_eq!(unproxied, ["app.brightdesk.test", "api.brightdesk.test"]);
+    // Every DNS-only web record of the zone, admin included (the demo declares it); the
+    // mail hosts (the MX target, the host SPF names) are DNS-only by design.
+    assert_eq!(
+        unproxied,
+        [
+            "app.brightdesk.test",
+            "api.brightdesk.test",
+            "admin.brightdesk.test"
+        ]
+    );
     // The demo token lacks Bot Management only.
     let scope = o
         .findings
@@ -136,23 +145,23 @@ async fn the_demo_zone_raises_every_zone_code() {
     assert_eq!(ev["ssl_mode"], "flexible");
     assert_eq!(ev["min_tls_version"], "1.0");
     assert_eq!(ev["rate_limit_rules"][0], "Pricing page scraping");
-    // Eight records over pages of three: every page was read, and only the address and
+    // Eleven records over pages of three: every page was read, and only the address and
     // alias records are listed.
-    assert_eq!(ev["records"].as_array().unwrap().len(), 6, "{ev}");
+    assert_eq!(ev["records"].as_array().unwrap().len(), 9, "{ev}");
     let pages: Vec<String> = lab
         .cloudflare()
         .requests()
         .into_iter()
         .filter(|r| r.contains("/dns_records"))
         .collect();
-    assert_eq!(pages.len(), 3, "{pages:?}");
-    assert!(pages.iter().any(|p| p.contains("page=3")), "{pages:?}");
+    assert_eq!(pages.len(), 4, "{pages:?}");
+    assert!(pages.iter().any(|p| p.contains("page=4")), "{pages:?}");
     assert_eq!(ev["unread"][0]["part"], "bot fight mode");
     // The typed evidence reads back.
     match launch_ready_core::evidence::observed(&o) {
         launch_ready_core::evidence::Observed::Cloudflare(c) => {
             assert_eq!(c.ssl_mode.as_deref(), Some("flexible"));
-            assert_eq!(c.records.iter().filter(|r| !r.proxied).count(), 2);
+            assert_eq!(c.records.iter().filter(|r| !r.proxied).count(), 5);
         }
         other => panic!("not typed: {other:?}"),
     }
@@ -518,15 +527,26 @@ async fn a_saved_token_is_verified_with_the_api() {
     let lab = common::lab().await;
     remember("cf-verify-good", cloudflare::CREDENTIAL, FULL_TOKEN);
     remember("cf-verify-bad", cloudflare::CREDENTIAL, WRONG_TOKEN);
+    // The lab's fake is not the public API, so the line says where the token went.
+    let host = lab.cloudflare().url()["http://".len()..]
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
     let good = verify_stored("cf-verify-good".into(), lab.settings()).await;
     assert_eq!(
-        good.as_deref(),
-        Ok("Cloudflare accepts the token (active); the zone audit can run")
+        good,
+        Ok(format!(
+            "Cloudflare accepts the token (active) (API at {host}); the zone audit can run"
+        ))
     );
     let bad = verify_stored("cf-verify-bad".into(), lab.settings())
         .await
         .unwrap_err();
-    assert_eq!(bad, "Cloudflare refused the token: 1000 Invalid API Token");
+    assert_eq!(
+        bad,
+        format!("Cloudflare refused the token (API at {host}): 1000 Invalid API Token")
+    );
     assert_no_token(&bad, WRONG_TOKEN);
     forget("cf-verify-good");
     forget("cf-verify-bad");
@@ -568,5 +588,170 @@ async fn a_ci_token_adds_the_zone_audit_to_a_default_run() {
     assert!(with.contains("tls.certificate"), "{with:?}");
     let without = checks(&run_with_token(args, None).await);
     assert!(!without.contains("cloudflare.zone"), "{without:?}");
+    lab.shutdown().await;
+}
+
+/// A loopback "API" that answers every request with 200 and a body that never ends,
+/// counting the bytes it managed to write (what the client had to take in or refuse).
+async fn endless_api() -> (
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicU64>,
+    tokio::task::JoinHandle<()>,
+) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sent = Arc::new(AtomicU64::new(0));
+    let counter = sent.clone();
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((mut s, _)) = listener.accept().await else {
+                return;
+            };
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n";
+                if s.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b' '; 64 * 1024];
+                while s.write_all(&chunk).await.is_ok() {
+                    counter.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    (format!("http://{addr}/client/v4"), sent, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endless_api_answer_is_cut_at_the_cap_and_is_an_error() {
+    let lab = common::lab().await;
+    let (base, sent, task) = endless_api().await;
+    let started = std::time::Instant::now();
+    let o = audit_with(&lab, &base, FULL_TOKEN, GOOD_DOMAIN, Vec::new()).await;
+    let took = started.elapsed();
+    assert_eq!(o.status, CheckStatus::Error, "{}", o.summary);
+    assert!(
+        o.summary.contains("larger than"),
+        "says the body was too large: {}",
+        o.summary
+    );
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+    // The client stopped reading at the cap: what the server got out is the cap plus the
+    // socket buffers, not the gigabytes it would have sent to a reader that kept going.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let out = sent.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(out < 64 * 1024 * 1024, "{out} bytes were taken in");
+    task.abort();
+    lab.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_base_other_than_the_public_api_is_named_in_the_result() {
+    let lab = common::lab().await;
+    let base = lab.cloudflare().url();
+    let host = base
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let hosts = vec![GOOD_DOMAIN.to_string(), format!("www.{GOOD_DOMAIN}")];
+    let o = audit(&lab, FULL_TOKEN, GOOD_DOMAIN, hosts).await;
+    // The lab's fake on loopback plain http still works, and says where the token went.
+    assert_eq!(o.status, CheckStatus::Pass, "{}", o.summary);
+    assert!(o.summary.contains(&host), "{}", o.summary);
+    assert_eq!(o.evidence["api_host"], host.as_str());
+    // An error names it too: that is when the operator most needs to know.
+    let closed = launch_ready_lab::closed::ClosedPort::new().unwrap();
+    let elsewhere = format!("http://{}/client/v4", closed.addr());
+    let o = audit_with(&lab, &elsewhere, FULL_TOKEN, GOOD_DOMAIN, Vec::new()).await;
+    assert_eq!(o.status, CheckStatus::Error);
+    assert!(
+        o.summary.contains(&closed.addr().to_string()),
+        "{}",
+        o.summary
+    );
+    lab.shutdown().await;
+}
+
+/// `--cloudflare-api` over plain http to a host that is not loopback is a usage error:
+/// exit 2, said in words, and nothing is sent (the name is routed to a local listener that
+/// would see any connection).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_to_a_remote_api_is_refused_before_any_request() {
+    let lab = common::lab().await;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut args = check_args(&lab, "json");
+    let at = args.iter().position(|a| a == "--cloudflare-api").unwrap();
+    args[at + 1] = "http://example.com/client/v4".into();
+    args.extend([
+        "--connect-to".to_string(),
+        format!("example.com:80:127.0.0.1:{port}"),
+    ]);
+    let out = run_with_token(args, Some(FULL_TOKEN)).await;
+    let all = all_output(&out);
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(all.contains("plain http"), "{all}");
+    assert!(all.contains("example.com"), "{all}");
+    assert_no_token(&all, FULL_TOKEN);
+    assert!(
+        listener.accept().is_err(),
+        "a connection was made to the refused API"
+    );
+    lab.shutdown().await;
+}
+
+/// Given only the apex (and the usual web names a headless run adds), every proxiable
+/// record of the zone is still judged: a DNS-only name nobody declared is reported, lower
+/// and saying why; a declared one at the contract severity; a mail host never.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dns_only_records_of_undeclared_names_are_reported_lower_and_mail_hosts_never() {
+    let lab = common::lab().await;
+    let d = BRIGHTDESK;
+    let hosts = vec![
+        d.to_string(),
+        format!("www.{d}"),
+        format!("app.{d}"),
+        format!("api.{d}"),
+    ];
+    let o = audit(&lab, LAB_TOKEN, d, hosts).await;
+    let unproxied: BTreeMap<&str, (Severity, &str)> = o
+        .findings
+        .iter()
+        .filter(|f| f.code == "cloudflare.record_unproxied")
+        .map(|f| {
+            (
+                f.evidence["host"].as_str().unwrap(),
+                (f.severity, f.message.as_str()),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = unproxied.keys().copied().collect();
+    assert_eq!(
+        names,
+        [
+            "admin.brightdesk.test",
+            "api.brightdesk.test",
+            "app.brightdesk.test"
+        ],
+        "{unproxied:#?}"
+    );
+    let contract = catalog::kind("cloudflare.zone")
+        .unwrap()
+        .default_severity("cloudflare.record_unproxied")
+        .unwrap();
+    assert_eq!(unproxied["app.brightdesk.test"].0, contract);
+    assert_eq!(unproxied["api.brightdesk.test"].0, contract);
+    let (sev, message) = unproxied["admin.brightdesk.test"];
+    assert!(sev > contract, "lower than the contract: {sev:?}");
+    assert!(message.contains("not a declared web host"), "{message}");
     lab.shutdown().await;
 }

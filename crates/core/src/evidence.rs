@@ -156,6 +156,9 @@ pub struct CloudflareEvidence {
     pub unread: Vec<UnreadPart>,
     /// API calls answered 429 and retried after `Retry-After`.
     pub api_retries: u32,
+    /// `HOST[:PORT]` of the API the token was sent to, when not the public API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_host: Option<String>,
 }
 
 /// One A/AAAA/CNAME record of a zone.

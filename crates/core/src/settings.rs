@@ -128,18 +128,75 @@ impl NetworkOverrides {
     }
 }
 
-/// Reads a Cloudflare API base URL (`--cloudflare-api`, the targets screen): an http or
-/// https URL with a host, kept without its trailing slash.
-pub fn parse_cloudflare_api(text: &str) -> Result<String, String> {
+/// The host of the public Cloudflare API: a base elsewhere is named wherever the token is
+/// used, since the token goes to whatever base the settings give.
+pub const CLOUDFLARE_API_HOST: &str = "api.cloudflare.com";
+
+/// Why a Cloudflare API base URL is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CloudflareApiError {
+    #[error("`{text}` is not a URL: {reason}")]
+    NotUrl { text: String, reason: String },
+    #[error("`{0}` must be an http or https URL with a host")]
+    Scheme(String),
+    #[error("the Cloudflare API URL must not carry credentials")]
+    Credentials,
+    /// The token would cross the network in the clear; only a loopback base (the lab's
+    /// fake, a local proxy) may be plain http.
+    #[error(
+        "`{0}` is plain http to a host that is not loopback: the API token would travel unencrypted (use https, or http only on 127.0.0.1, ::1 or localhost)"
+    )]
+    PlainHttp(String),
+}
+
+/// Reads a Cloudflare API base URL (`--cloudflare-api`, the targets screen, a session's
+/// `cloudflare_api` before the token is sent): an https URL with a host, or an http one on
+/// loopback, kept without its trailing slash.
+pub fn parse_cloudflare_api(text: &str) -> Result<String, CloudflareApiError> {
     let t = text.trim();
-    let url = url::Url::parse(t).map_err(|e| format!("`{t}` is not a URL: {e}"))?;
+    let url = url::Url::parse(t).map_err(|e| CloudflareApiError::NotUrl {
+        text: t.to_string(),
+        reason: e.to_string(),
+    })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(format!("`{t}` must be an http or https URL with a host"));
+        return Err(CloudflareApiError::Scheme(t.to_string()));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("the Cloudflare API URL must not carry credentials".into());
+        return Err(CloudflareApiError::Credentials);
+    }
+    if url.scheme() == "http" && !is_loopback(&url) {
+        return Err(CloudflareApiError::PlainHttp(t.to_string()));
     }
     Ok(t.trim_end_matches('/').to_string())
+}
+
+/// 127.0.0.0/8, ::1 or `localhost` (which the run's resolver never sends elsewhere).
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        Some(url::Host::Domain(d)) => d.trim_end_matches('.').eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// `HOST[:PORT]` of a Cloudflare API base that is not the public API, `None` for the
+/// public one (or an unreadable base, which `parse_cloudflare_api` refuses anyway).
+pub fn cloudflare_api_elsewhere(base: &str) -> Option<String> {
+    let url = url::Url::parse(base.trim()).ok()?;
+    let host = url.host_str()?;
+    if url.scheme() == "https"
+        && host
+            .trim_end_matches('.')
+            .eq_ignore_ascii_case(CLOUDFLARE_API_HOST)
+        && url.port().is_none()
+    {
+        return None;
+    }
+    Some(match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    })
 }
 
 /// A nameserver address; port 53 when none is given.
@@ -377,7 +434,46 @@ mod tests {
         assert!(parse_cloudflare_api("ftp://api.example/").is_err());
         assert!(parse_cloudflare_api("not a url").is_err());
         let e = parse_cloudflare_api("https://user:pw@api.example/").unwrap_err();
-        assert!(!e.contains("pw"), "{e}");
+        assert!(!e.to_string().contains("pw"), "{e}");
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_on_loopback() {
+        for ok in [
+            "http://127.0.0.1:9/client/v4",
+            "http://127.8.9.10/client/v4",
+            "http://[::1]:9/client/v4",
+            "http://localhost:9/client/v4",
+            "https://api.example/client/v4",
+        ] {
+            assert!(parse_cloudflare_api(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://example.com/client/v4",
+            "http://api.cloudflare.com/client/v4",
+            "http://10.0.0.1/client/v4",
+            "http://localhost.example.com/",
+        ] {
+            let e = parse_cloudflare_api(bad).unwrap_err();
+            assert!(matches!(e, CloudflareApiError::PlainHttp(_)), "{bad}: {e}");
+            assert!(e.to_string().contains("plain http"), "{e}");
+        }
+    }
+
+    #[test]
+    fn only_the_public_api_goes_unnamed() {
+        assert_eq!(
+            cloudflare_api_elsewhere("https://api.cloudflare.com/client/v4"),
+            None
+        );
+        assert_eq!(
+            cloudflare_api_elsewhere("http://127.0.0.1:8080/client/v4").as_deref(),
+            Some("127.0.0.1:8080")
+        );
+        assert_eq!(
+            cloudflare_api_elsewhere("https://cf-proxy.example/client/v4").as_deref(),
+            Some("cf-proxy.example")
+        );
     }
 
     #[test]

@@ -106,7 +106,8 @@ fn record(i: u32, name: &str, kind: &str, content: &str, proxied: Option<bool>) 
 }
 
 /// Brightdesk's zone: flexible SSL, Always Use HTTPS off, TLS 1.0, development mode on,
-/// security essentially off with the browser check off, app and api DNS-only, a rate
+/// security essentially off with the browser check off, app, api and admin DNS-only (and
+/// the mail hosts, rightly), a rate
 /// limit on the pricing page only, no cache rule, a page rule that only forwards.
 fn brightdesk_zone() -> Value {
     let d = "brightdesk.test";
@@ -131,8 +132,15 @@ fn brightdesk_zone() -> Value {
             record(4, &format!("api.{d}"), "CNAME", "origin.brightdesk-hosting.test", Some(false)),
             record(5, &format!("help.{d}"), "CNAME", "brightdesk.helpdesk.test", Some(true)),
             record(6, d, "MX", "mx1.brightdesk.test", None),
-            record(7, d, "TXT", "v=spf1 include:_spf.mail.test ~all", None),
+            record(7, d, "TXT", "v=spf1 a:mail.brightdesk.test include:_spf.mail.test ~all", None),
             record(8, &format!("staging.{d}"), "A", "127.0.0.1", Some(true)),
+            // DNS-only where it should be: the MX target and the host SPF names carry
+            // mail, which the edge does not proxy.
+            record(9, &format!("mx1.{d}"), "A", "127.0.0.1", Some(false)),
+            record(10, &format!("mail.{d}"), "A", "127.0.0.1", Some(false)),
+            // DNS-only where it should not be, and not among the usual web names: seen
+            // only when every record of the zone is judged.
+            record(11, &format!("admin.{d}"), "A", "127.0.0.1", Some(false)),
         ],
         "http_ratelimit": [
             { "id": "rl1", "description": "Pricing page scraping", "expression": "(http.request.uri.path eq \"/pricing\")", "action": "block", "enabled": true, "ratelimit": { "period": 60, "requests_per_period": 100 } }

@@ -97,6 +97,23 @@ pub fn render(app: &App, frame: &mut Frame, form: &CredentialsForm) {
             launch_ready_checks::cloudflare::SCOPES_HINT,
             t.dim(),
         )));
+        // The token goes wherever the session's API URL says: a base other than the
+        // public API is named before the value is typed, not discovered afterwards.
+        if let Some(host) = app
+            .session
+            .network
+            .cloudflare_api
+            .as_deref()
+            .and_then(launch_ready_core::settings::cloudflare_api_elsewhere)
+        {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "It is sent to the API at {} (the Targets screen's Cloudflare API URL), not api.cloudflare.com.",
+                    sanitize_line(&host)
+                ),
+                t.error(),
+            )));
+        }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), list_area);
     if let Some(entry) = &form.entry {

@@ -6,6 +6,7 @@
 //! into the `Authorization` header: errors are built from statuses and the API's own
 //! error codes and messages, never from the request, so no message can carry it.
 
+use crate::net::fetch::{FetchError, HttpLimits, fetch};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::time::{Duration, Instant};
@@ -51,6 +52,9 @@ pub enum ApiError {
     /// No answer (connection, timeout) or an answer that is not the v4 envelope.
     #[error("{0}")]
     Transport(String),
+    /// The answer went on past `MAX_BODY`: reading stopped there, nothing of it is used.
+    #[error("the API's answer is larger than {} MiB; it was not read further", .0 / (1024 * 1024))]
+    TooLarge(usize),
 }
 
 /// One error entry of the envelope.
@@ -96,6 +100,10 @@ const INVALID_TOKEN_CODES: &[i64] = &[1000, 1001, 6003, 6111, 9106, 9109];
 pub const MAX_TRIES: u32 = 3;
 /// Most pages read of one list (a zone with more DNS records than this reads as partial).
 pub const MAX_PAGES: u32 = 50;
+/// Most bytes read of one answer. A page of 100 DNS records or the zone's settings is
+/// tens of KiB; an API (or something posing as one) that sends more is cut here rather
+/// than held in memory whole.
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
 /// The client: one base URL, one token, one HTTP client of the run, one deadline.
 #[derive(Debug, Clone)]
@@ -104,6 +112,8 @@ pub struct Api {
     base: String,
     token: Token,
     deadline: Instant,
+    /// Bounds of one call: its timeout and `MAX_BODY`.
+    limits: HttpLimits,
     /// Calls answered 429 and retried (for the evidence).
     pub retries: std::sync::Arc<std::sync::atomic::AtomicU32>,
 }
@@ -117,8 +127,25 @@ impl Api {
             base: base.trim_end_matches('/').to_string(),
             token,
             deadline: Instant::now() + budget,
+            limits: HttpLimits {
+                max_body: MAX_BODY,
+                memo: None,
+                ..HttpLimits::default()
+            },
             retries: Default::default(),
         }
+    }
+
+    /// The same client with `timeout` bounding each call (connect, headers and body).
+    pub fn with_timeout(mut self, timeout: Duration) -> Api {
+        self.limits.timeout = timeout;
+        self
+    }
+
+    /// `HOST[:PORT]` of the base when it is not the public API: where the token goes, for
+    /// the operator to see.
+    pub fn elsewhere(&self) -> Option<String> {
+        launch_ready_core::settings::cloudflare_api_elsewhere(&self.base)
     }
 
     /// `GET base+path` with `query`, decoded from the envelope's `result`.
@@ -133,20 +160,29 @@ impl Api {
             url.query_pairs_mut()
                 .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
         }
+        let bearer = self.token.bearer();
+        // Through the run's one bounded exchange, so the API's answers are capped and timed
+        // as every other response is (no memo: an answer to a token is never shared).
+        let headers = [
+            (reqwest::header::AUTHORIZATION.as_str(), bearer.as_str()),
+            (reqwest::header::ACCEPT.as_str(), "application/json"),
+        ];
         let mut tries = 0;
         loop {
             tries += 1;
-            let resp = self
-                .client
-                .get(url.clone())
-                .header(reqwest::header::AUTHORIZATION, self.token.bearer())
-                .header(reqwest::header::ACCEPT, "application/json")
-                .send()
-                .await
-                .map_err(|e| ApiError::Transport(transport_text(&e)))?;
-            let status = resp.status().as_u16();
+            let resp = fetch(
+                &self.client,
+                reqwest::Method::GET,
+                &url,
+                &headers,
+                &self.limits,
+                None,
+            )
+            .await
+            .map_err(|e| ApiError::Transport(transport_text(&e)))?;
+            let status = resp.status;
             if status == 429 {
-                let wait = retry_after(resp.headers());
+                let wait = retry_after(&resp.headers);
                 let fits = Instant::now() + wait < self.deadline;
                 if tries >= MAX_TRIES || !fits {
                     return Err(ApiError::RateLimited(tries));
@@ -156,11 +192,10 @@ impl Api {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            let body = resp
-                .bytes()
-                .await
-                .map_err(|e| ApiError::Transport(transport_text(&e)))?;
-            return decode(status, &body);
+            if resp.truncated {
+                return Err(ApiError::TooLarge(self.limits.max_body));
+            }
+            return decode(status, &resp.body);
         }
     }
 
@@ -211,21 +246,12 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Duration {
         })
 }
 
-/// A transport error in words, without the URL (which carries no secret, but keeps
-/// messages short and stable).
-fn transport_text(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "the API did not answer in time"
-    } else if e.is_connect() {
-        "cannot connect to the API"
-    } else if e.is_decode() || e.is_body() {
-        "the API's answer could not be read"
-    } else {
-        "the API request failed"
-    };
-    match std::error::Error::source(e) {
-        Some(s) => format!("{kind}: {s}"),
-        None => kind.to_string(),
+/// A transport error in words, with what the exchange said of it.
+fn transport_text(e: &FetchError) -> String {
+    match e {
+        FetchError::Timeout(_) => format!("the API did not answer in time ({e})"),
+        FetchError::Unreachable(_) => format!("cannot connect to the API: {e}"),
+        FetchError::Untrusted(_) => format!("the API's certificate is not trusted: {e}"),
     }
 }
 

@@ -280,18 +280,104 @@ fn settings(f: &Facts, s: &Settings, out: &mut Vec<Finding>) {
     }
 }
 
+/// Record types the edge can proxy: the ones whose DNS-only state exposes an origin.
+fn proxiable(r: &Record) -> bool {
+    matches!(r.kind.as_str(), "A" | "AAAA" | "CNAME")
+}
+
+fn host_name(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// First labels of names that carry mail: the edge proxies HTTP only, so these are
+/// DNS-only by necessity even when no MX or SPF record of this zone names them (the MX
+/// may point at a provider's name while the zone keeps its own `mail.`).
+const MAIL_LABELS: &[&str] = &[
+    "mail",
+    "smtp",
+    "imap",
+    "pop",
+    "pop3",
+    "mx",
+    "autodiscover",
+    "autoconfig",
+];
+
+/// The zone's mail hosts: MX targets and the hosts an SPF record names with `a:`.
+/// (`mx:DOMAIN` and `include:` name domains whose own records say where mail goes, not
+/// hosts of this zone.)
+fn mail_hosts(records: &[Record]) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for r in records {
+        match r.kind.as_str() {
+            "MX" => {
+                // The API gives the target alone; a zone file form would put the
+                // priority first.
+                if let Some(target) = r.content.split_whitespace().last() {
+                    out.insert(host_name(target));
+                }
+            }
+            "TXT" => {
+                let text = r.content.trim().trim_matches('"');
+                if !text.to_ascii_lowercase().starts_with("v=spf1") {
+                    continue;
+                }
+                for term in text.split_whitespace() {
+                    let term = term.trim_start_matches(['+', '-', '~', '?']);
+                    if let Some(rest) = term
+                        .get(..2)
+                        .filter(|p| p.eq_ignore_ascii_case("a:"))
+                        .map(|_| &term[2..])
+                    {
+                        let host = rest.split('/').next().unwrap_or(rest);
+                        out.insert(host_name(host));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Why an undeclared DNS-only name is not judged at all, if it is not.
+fn not_a_web_name(host: &str, mail: &std::collections::BTreeSet<String>) -> bool {
+    let first = host.split('.').next().unwrap_or("");
+    let mail_label = MAIL_LABELS.contains(&first)
+        || first
+            .strip_prefix("mx")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    // Names with an `_` label (DKIM keys, ACME challenges, SRV-style names) are records
+    // for machines reading DNS, never web hosts, and the edge will not proxy them.
+    let service = host.split('.').any(|l| l.starts_with('_'));
+    mail.contains(host) || mail_label || service
+}
+
+/// Every DNS-only address or alias record of the zone. Names the session declared (and
+/// the usual web names) are web hosts and are judged at the contract severity; any other
+/// name is judged lower, saying why, since it may be a web host nobody listed (an admin
+/// panel, a staging copy) or a service that cannot be proxied; mail hosts are never judged.
 fn unproxied(web_hosts: &[String], records: &[Record], out: &mut Vec<Finding>) {
-    for host in web_hosts {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let declared: Vec<String> = web_hosts.iter().map(|h| host_name(h)).collect();
+    let mail = mail_hosts(records);
+    // Names in the order they are reported: the declared hosts first, in their order,
+    // then the others as the zone lists them.
+    let mut names: Vec<String> = declared.clone();
+    for r in records.iter().filter(|r| proxiable(r) && !r.proxied) {
+        let n = host_name(&r.name);
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    for host in names {
         let dns_only: Vec<&Record> = records
             .iter()
-            .filter(|r| {
-                r.name.trim_end_matches('.').eq_ignore_ascii_case(&host)
-                    && matches!(r.kind.as_str(), "A" | "AAAA" | "CNAME")
-                    && !r.proxied
-            })
+            .filter(|r| host_name(&r.name) == host && proxiable(r) && !r.proxied)
             .collect();
-        if let Some(first) = dns_only.first() {
+        let Some(first) = dns_only.first() else {
+            continue;
+        };
+        if declared.contains(&host) {
             out.push(
                 finding(
                     "cloudflare.record_unproxied",
@@ -301,7 +387,24 @@ fn unproxied(web_hosts: &[String], records: &[Record], out: &mut Vec<Finding>) {
                         first.kind
                     ),
                 )
-                .with_evidence(json!({ "host": host, "records": dns_only })),
+                .with_evidence(json!({ "host": host, "records": dns_only, "declared": true })),
+            );
+        } else if !not_a_web_name(&host, &mail) {
+            out.push(
+                finding(
+                    "cloudflare.record_unproxied",
+                    Severity::Low,
+                    format!(
+                        "{host}: {} record is DNS-only, so its origin address is public (not a declared web host: proxy it if it serves the web, or add it to the targets)",
+                        first.kind
+                    ),
+                )
+                .with_evidence(json!({
+                    "host": host,
+                    "records": dns_only,
+                    "declared": false,
+                    "reason": "not a declared web host",
+                })),
             );
         }
     }
@@ -532,6 +635,88 @@ mod tests {
         assert!(judge(&f)[0].message.ends_with(
             "and 2 of 3 static assets of https://a.test/ have no caching lifetime at the origin"
         ));
+    }
+
+    fn rec(name: &str, kind: &str, content: &str, proxied: bool) -> Record {
+        Record {
+            name: name.into(),
+            kind: kind.into(),
+            content: content.into(),
+            proxied,
+        }
+    }
+
+    /// (host, severity, message) of every unproxied finding.
+    fn unproxied_of(f: &Facts) -> Vec<(String, Severity, String)> {
+        judge(f)
+            .into_iter()
+            .filter(|x| x.code == "cloudflare.record_unproxied")
+            .map(|x| {
+                (
+                    x.evidence["host"].as_str().unwrap().to_string(),
+                    x.severity,
+                    x.message,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_dns_only_web_record_is_judged_declared_hosts_at_the_contract_severity() {
+        let mut f = good();
+        f.records = Part::Read(vec![
+            rec("a.test", "A", "192.0.2.1", true),
+            rec("www.a.test", "CNAME", "a.test", false),
+            rec("admin.a.test", "A", "192.0.2.2", false),
+            rec("staging.a.test", "AAAA", "2001:db8::2", false),
+            rec("shop.a.test", "CNAME", "shops.example", true),
+        ]);
+        f.web_hosts = vec!["a.test".into(), "www.a.test".into()];
+        let out = unproxied_of(&f);
+        let hosts: Vec<&str> = out.iter().map(|(h, _, _)| h.as_str()).collect();
+        assert_eq!(hosts, ["www.a.test", "admin.a.test", "staging.a.test"]);
+        assert_eq!(out[0].1, Severity::Medium);
+        for (host, severity, message) in &out[1..] {
+            assert_eq!(*severity, Severity::Low, "{host}");
+            assert!(message.contains("not a declared web host"), "{message}");
+        }
+    }
+
+    #[test]
+    fn mail_hosts_and_service_names_are_never_reported() {
+        let mut f = good();
+        f.records = Part::Read(vec![
+            rec("a.test", "MX", "mx1.a.test", false),
+            rec("a.test", "MX", "inbound.a.test.", false),
+            rec(
+                "a.test",
+                "TXT",
+                "v=spf1 a:relay.a.test/24 +a:out.a.test mx -all",
+                false,
+            ),
+            rec("mx1.a.test", "A", "192.0.2.10", false),
+            rec("inbound.a.test", "A", "192.0.2.11", false),
+            rec("relay.a.test", "A", "192.0.2.12", false),
+            rec("out.a.test", "AAAA", "2001:db8::12", false),
+            rec("mail.a.test", "A", "192.0.2.13", false),
+            rec("smtp.a.test", "A", "192.0.2.14", false),
+            rec("s1._domainkey.a.test", "CNAME", "s1.dkim.example", false),
+            rec(
+                "_acme-challenge.a.test",
+                "CNAME",
+                "a.test.acme.example",
+                false,
+            ),
+        ]);
+        assert_eq!(unproxied_of(&f), []);
+        // A declared host that is also a mail host is still a web host the user named.
+        f.web_hosts.push("mail.a.test".into());
+        let out = unproxied_of(&f);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            (out[0].0.as_str(), out[0].1),
+            ("mail.a.test", Severity::Medium)
+        );
     }
 
     #[test]

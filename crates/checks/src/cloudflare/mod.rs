@@ -102,7 +102,27 @@ pub async fn verify(api: &Api) -> Result<Verified, ApiError> {
 
 /// The audit of `a.apex`'s zone. `origin_static`, when given, reads whether the origin's
 /// static assets carry caching lifetimes; it runs concurrently with the API reads.
+///
+/// When the API is not the public one, every outcome (errors included) names its host in
+/// the summary and the evidence: the token went there, and a session or flag pointing it
+/// somewhere unexpected must not go unnoticed.
 pub async fn audit(
+    api: &Api,
+    a: &Audit<'_>,
+    origin_static: Option<BoxFuture<'_, Result<OriginStatic, String>>>,
+) -> CheckOutcome {
+    let mut o = audit_zone(api, a, origin_static).await;
+    if let Some(host) = api.elsewhere() {
+        o.summary = format!("{} (token sent to the API at {host})", o.summary);
+        if !o.evidence.is_object() {
+            o.evidence = serde_json::Value::Object(Default::default());
+        }
+        o.evidence["api_host"] = serde_json::Value::String(host);
+    }
+    o
+}
+
+async fn audit_zone(
     api: &Api,
     a: &Audit<'_>,
     origin_static: Option<BoxFuture<'_, Result<OriginStatic, String>>>,
@@ -555,6 +575,8 @@ fn write_evidence(j: &mut Judged, f: &Facts, api_retries: u32) {
             .map(|(part, reason)| UnreadPart { part, reason })
             .collect(),
         api_retries,
+        // Set by `audit` for every outcome, not only this one.
+        api_host: None,
     };
     if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&ev) {
         for (k, v) in map {

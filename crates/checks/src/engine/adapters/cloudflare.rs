@@ -86,14 +86,20 @@ async fn origin_static(i: &CheckInput, apex: &str) -> Result<OriginStatic, Strin
 }
 
 /// The API client for the run's network: its `cloudflare_api` base (the public API when
-/// unset) over the run's HTTP client for that URL.
+/// unset) over the run's HTTP client for that URL. The base is checked again here, before
+/// the token goes anywhere: a session file may have been edited by hand, and this is the
+/// one place every run (TUI, headless, the credentials form) passes through.
 fn api_for(net: &Net, token: api::Token) -> Result<api::Api, String> {
-    let base = net
+    let base = match net
         .settings
         .cloudflare_api
-        .clone()
+        .as_deref()
         .filter(|b| !b.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_API.to_string());
+    {
+        Some(b) => launch_ready_core::settings::parse_cloudflare_api(b)
+            .map_err(|e| format!("the Cloudflare API URL is refused: {e}"))?,
+        None => DEFAULT_API.to_string(),
+    };
     let client = reqwest::Url::parse(&base)
         .map_err(|e| format!("the Cloudflare API URL `{base}` is not a URL: {e}"))
         .and_then(|u| net.client_for(&u))?;
@@ -106,7 +112,7 @@ fn api_for(net: &Net, token: api::Token) -> Result<api::Api, String> {
         .budget
         .for_timeout(timeout)
         .saturating_sub(timeout * 2);
-    Ok(api::Api::new(client, &base, token, budget))
+    Ok(api::Api::new(client, &base, token, budget).with_timeout(timeout))
 }
 
 /// Verifies the `cloudflare-token` stored for `session` (the credentials form's check
@@ -120,14 +126,24 @@ pub async fn verify_stored(session: String, network: NetworkSettings) -> Result<
         .map_err(|e| format!("the `{CREDENTIAL}` credential cannot be read back: {e}"))?;
     let net = Net::new(&network)?;
     let api = api_for(&net, api::Token::new(token))?;
+    // The form names a base other than the public API in every answer: the token was
+    // sent there, whatever it said.
+    let at = api
+        .elsewhere()
+        .map(|h| format!(" (API at {h})"))
+        .unwrap_or_default();
     match cloudflare::verify(&api).await {
-        Ok(cloudflare::Verified::Active) => {
-            Ok("Cloudflare accepts the token (active); the zone audit can run".into())
-        }
+        Ok(cloudflare::Verified::Active) => Ok(format!(
+            "Cloudflare accepts the token (active){at}; the zone audit can run"
+        )),
         Ok(cloudflare::Verified::Inactive(status)) => {
-            Err(format!("Cloudflare knows the token but it is {status}"))
+            Err(format!("Cloudflare knows the token but it is {status}{at}"))
         }
-        Ok(cloudflare::Verified::Rejected(m)) => Err(format!("Cloudflare refused the token: {m}")),
-        Err(e) => Err(format!("could not verify the token with Cloudflare: {e}")),
+        Ok(cloudflare::Verified::Rejected(m)) => {
+            Err(format!("Cloudflare refused the token{at}: {m}"))
+        }
+        Err(e) => Err(format!(
+            "could not verify the token with Cloudflare{at}: {e}"
+        )),
     }
 }
