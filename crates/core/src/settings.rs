@@ -35,6 +35,11 @@ pub struct NetworkSettings {
     /// points it at the lab's fake.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudflare_api: Option<String>,
+    /// Hosts besides the session's own whose page-named URLs (scripts, stylesheets,
+    /// images) may be fetched although they resolve to a loopback, private or other inner
+    /// address; every other host must be public (see `checks::net::guard`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fetch_hosts: Vec<String>,
 }
 
 fn default_timeout() -> u64 {
@@ -55,6 +60,7 @@ impl Default for NetworkSettings {
             timeout_secs: DEFAULT_TIMEOUT_SECS,
             concurrency: DEFAULT_CONCURRENCY,
             cloudflare_api: None,
+            fetch_hosts: Vec::new(),
         }
     }
 }
@@ -72,6 +78,8 @@ pub struct NetworkOverrides {
     pub connect_to: Vec<String>,
     pub ca_file: Option<PathBuf>,
     pub timeout_secs: Option<u64>,
+    /// `--fetch-host` entries, added to the session's `fetch_hosts`.
+    pub fetch_hosts: Vec<String>,
 }
 
 /// A network flag that cannot be used, named as the user typed it.
@@ -117,6 +125,16 @@ impl NetworkOverrides {
             .extend(all::<ConnectTo>("connect-to", &self.connect_to)?);
         if let Some(ca) = &self.ca_file {
             n.ca_file = Some(ca.clone());
+        }
+        for h in &self.fetch_hosts {
+            let host = h.trim().trim_end_matches('.').to_ascii_lowercase();
+            if host.is_empty() || host.contains(['/', ':', ' ']) {
+                return Err(OverrideError::Invalid {
+                    flag: "fetch-host",
+                    reason: format!("`{h}` is not a host name"),
+                });
+            }
+            n.fetch_hosts.push(host);
         }
         if let Some(t) = self.timeout_secs {
             if t == 0 || t > MAX_TIMEOUT_SECS {
