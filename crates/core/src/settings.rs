@@ -409,6 +409,28 @@ mod tests {
         assert!("ns.example.com".parse::<Nameserver>().is_err());
     }
 
+    /// `--fetch-host` adds to the session's list as a bare host name; a URL is refused
+    /// with the flag named, so an allowance cannot silently match nothing.
+    #[test]
+    fn fetch_hosts_are_host_names() {
+        let base = NetworkSettings {
+            fetch_hosts: vec!["cdn.a.test".into()],
+            ..NetworkSettings::default()
+        };
+        let flags = NetworkOverrides {
+            fetch_hosts: vec!["Assets.B.Test.".into()],
+            ..NetworkOverrides::default()
+        };
+        let n = flags.apply(base.clone()).expect("applies");
+        assert_eq!(n.fetch_hosts, ["cdn.a.test", "assets.b.test"]);
+        let bad = NetworkOverrides {
+            fetch_hosts: vec!["https://x.test/".into()],
+            ..NetworkOverrides::default()
+        };
+        let e = bad.apply(base).expect_err("a URL");
+        assert!(e.to_string().starts_with("--fetch-host:"), "{e}");
+    }
+
     #[test]
     fn connect_to_round_trips() {
         let c: ConnectTo = "Example.com:443:127.0.0.1:8443".parse().unwrap();
