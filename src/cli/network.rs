@@ -22,6 +22,10 @@ pub struct NetworkArgs {
     /// Timeout of each network operation (a lookup, a request, a probe) in seconds, 1 to 600.
     #[arg(long)]
     pub timeout: Option<u64>,
+    /// Host other than the session's own whose page-named scripts and assets may be
+    /// fetched even on a loopback or private address (repeatable).
+    #[arg(long = "fetch-host")]
+    pub fetch_hosts: Vec<String>,
 }
 
 impl NetworkArgs {
@@ -33,6 +37,7 @@ impl NetworkArgs {
             connect_to: self.connect_to.clone(),
             ca_file: self.ca_file.clone(),
             timeout_secs: self.timeout,
+            fetch_hosts: self.fetch_hosts.clone(),
         }
     }
 }

@@ -76,7 +76,7 @@ pub fn demo_path() -> Result<PathBuf, Failure> {
 /// an existing demo session is replaced (it must not be open elsewhere).
 pub fn prepare(path: &Path, lab: &Lab, fresh: bool, now: OffsetDateTime) -> Result<(), Failure> {
     let store_err =
-        |e: launch_ready_core::session::store::StoreError| Failure::usage(e.to_string());
+        |e: launch_ready_core::session::store::StoreError| Failure::usage(e.explained());
     ensure(path, fresh, now)?;
     let (file, mut session) = SessionFile::open(path).map_err(store_err)?;
     session.network = lab.settings();
@@ -91,7 +91,7 @@ pub fn prepare(path: &Path, lab: &Lab, fresh: bool, now: OffsetDateTime) -> Resu
 /// starts the lab.
 fn ensure(path: &Path, fresh: bool, now: OffsetDateTime) -> Result<(), Failure> {
     let store_err =
-        |e: launch_ready_core::session::store::StoreError| Failure::usage(e.to_string());
+        |e: launch_ready_core::session::store::StoreError| Failure::usage(e.explained());
     if path.exists() && fresh {
         // Opening first takes the lock, so a demo open in another terminal is not pulled away.
         let (file, _) = SessionFile::open(path).map_err(store_err)?;
@@ -166,7 +166,7 @@ fn demo_pack_with(
     fresh: bool,
 ) -> Result<(String, Vec<String>, Vec<std::path::PathBuf>), Failure> {
     let store_err =
-        |e: launch_ready_core::session::store::StoreError| Failure::usage(e.to_string());
+        |e: launch_ready_core::session::store::StoreError| Failure::usage(e.explained());
     prepare(session_path, lab.lab(), fresh, OffsetDateTime::now_utc())?;
     let (file, mut session) = SessionFile::open(session_path).map_err(store_err)?;
     let runbook = super::report::runbook_of(&session)?;

@@ -40,7 +40,7 @@ pub fn run(args: &ReportArgs, out: &mut String) -> Outcome {
     let path = launch_ready_core::session::list::resolve(&args.session).map_err(Failure::usage)?;
     // Read-only: a report can be written while the session is open in the TUI.
     let session = launch_ready_core::session::store::read(&path)
-        .map_err(|e| Failure::usage(e.to_string()))?;
+        .map_err(|e| Failure::usage(e.explained()))?;
     let pack = pack_of(&session)?;
     let text = report::render(&pack, format).map_err(|e| Failure::runtime(e.to_string()))?;
     match &args.output {

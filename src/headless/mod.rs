@@ -330,7 +330,8 @@ pub fn merge_network(
 pub fn load_session(name: &str) -> Result<Session, String> {
     let path =
         launch_ready_core::session::list::resolve(name).map_err(|e| format!("--session: {e}"))?;
-    launch_ready_core::session::store::read(&path).map_err(|e| format!("--session: {e}"))
+    launch_ready_core::session::store::read(&path)
+        .map_err(|e| format!("--session: {}", e.explained()))
 }
 
 /// Runs the plan to completion and builds the report. Must run inside a tokio runtime.

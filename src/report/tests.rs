@@ -535,6 +535,32 @@ fn formats_agree_escape_and_never_hold_a_secret() {
     }
 }
 
+/// Variable names read as typed: `DATABASE_URL`, not `DATABASE\_URL` (a code span shows
+/// a backslash as it is, and an underscore inside a word never starts emphasis anyway).
+#[test]
+fn markdown_shows_names_as_typed_and_escapes_only_what_would_render() {
+    let rb = runbook();
+    let s = session(&rb);
+    let p = build(&rb, &s, &env_columns(), NOW);
+    let md = render(&p, Format::Markdown).unwrap();
+    assert!(md.contains("| `DATABASE_URL` |"), "{md}");
+    assert!(!md.contains("DATABASE\\_URL"), "{md}");
+    assert!(!md.contains("SESSION\\_SECRET"), "{md}");
+
+    use crate::report::render::{md_cell, md_code};
+    assert_eq!(
+        md_cell("DATABASE_URL and snake_case"),
+        "DATABASE_URL and snake_case"
+    );
+    assert_eq!(md_cell("_dmarc *bold* _x_"), "\\_dmarc \\*bold\\* \\_x\\_");
+    assert_eq!(md_cell("a|b <i>"), "a\\|b &lt;i&gt;");
+    assert_eq!(md_code("DATABASE_URL"), "`DATABASE_URL`");
+    assert_eq!(md_code("a|b"), "`a\\|b`");
+    assert_eq!(md_code("x`y"), "``x`y``");
+    assert_eq!(md_code("`x"), "`` `x ``");
+    assert_eq!(md_code("two\nlines"), "`two lines`");
+}
+
 /// A route that answers within its p95 budget but fails every request is not within
 /// budget: the pack says no, in every format.
 #[test]

@@ -62,24 +62,8 @@ fn theme_wanted() -> crate::app::state::ThemeName {
         .unwrap_or(crate::app::state::ThemeName::Dark)
 }
 
-fn store_failure(path: &Path, e: &StoreError) -> Failure {
-    let hint = match e {
-        StoreError::Corrupt {
-            backup: Some(b), ..
-        }
-        | StoreError::TooNew {
-            backup: Some(b), ..
-        } => format!(
-            "\na backup exists at {}: open it with `launch-ready open {} --from-backup`",
-            b.display(),
-            path.display()
-        ),
-        StoreError::Corrupt { backup: None, .. } => {
-            "\nthe file is damaged and has no backup; it is left untouched".to_string()
-        }
-        _ => String::new(),
-    };
-    Failure::usage(format!("{e}{hint}"))
+fn store_failure(e: &StoreError) -> Failure {
+    Failure::usage(e.explained())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -128,7 +112,7 @@ fn open_session(path: &Path, from_backup: bool) -> Result<Opened, Failure> {
     } else {
         SessionFile::open(path)
     };
-    let (file, session) = opened.map_err(|e| store_failure(path, &e))?;
+    let (file, session) = opened.map_err(|e| store_failure(&e))?;
     let loaded = Library::installed()
         .find(&session.runbook.id, session.runbook.path.as_deref())
         .map_err(|e| {
@@ -182,9 +166,8 @@ fn attach_demo_lab(opened: &mut Opened) -> Result<Option<RunningLab>, Failure> {
     lab.apply(&mut opened.session);
     // Written at once, so `check --session` run beside the TUI reaches this lab too.
     if let Err(e) = opened.file.save(&opened.session) {
-        let path = opened.file.path.clone();
         lab.stop();
-        return Err(store_failure(&path, &e));
+        return Err(store_failure(&e));
     }
     opened.notice = Some("demo lab started in this process; it stops when you quit".into());
     Ok(Some(lab))

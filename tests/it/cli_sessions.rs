@@ -350,3 +350,35 @@ fn odd_files_are_listed_with_a_reason() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("FIFO"), "{}", text(&out.stderr));
 }
+
+/// A session file that is not valid UTF-8, with a backup beside it: `open`, `check` and
+/// `report` each name the backup and how to open it, and leave the file alone.
+#[test]
+fn every_command_names_the_backup_of_a_damaged_session() {
+    let env = Env::new();
+    let (runbook, _) = first_runbook(&env);
+    let out = env.run(&new_args(&runbook, "Acme Corp", "acme.test"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let file = env.data().join("sessions/acme-corp.ron");
+    let backup = launch_ready_core::session::store::backup_path(&file);
+    std::fs::copy(&file, &backup).expect("backup");
+    let mut bytes = std::fs::read(&file).expect("read");
+    bytes[40] = 0xff;
+    std::fs::write(&file, &bytes).expect("write");
+    for args in [
+        vec!["open", "acme-corp"],
+        vec!["check", "--session", "acme-corp", "--only", "dns"],
+        vec!["report", "acme-corp"],
+    ] {
+        let out = env.run(&args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("not valid UTF-8"), "{args:?}: {err}");
+        assert!(err.contains("acme-corp.ron.bak"), "{args:?}: {err}");
+        assert!(
+            err.contains("launch-ready open") && err.contains("--from-backup"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(std::fs::read(&file).expect("read"), bytes, "left untouched");
+}

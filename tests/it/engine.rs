@@ -365,6 +365,54 @@ async fn engine_runs_real_checks_against_the_lab() {
     lab.shutdown().await;
 }
 
+/// Through the engine the guard knows the session: its hosts, which `connect_to` sends to
+/// loopback, are read; the CDN host the session does not declare, also on loopback, is
+/// left out and said; `fetch_hosts` lets the operator allow it.
+#[tokio::test]
+async fn bundle_reads_the_session_hosts_and_leaves_out_undeclared_inner_ones() {
+    let lab = common::lab().await;
+    let (engine, mut rx) = Engine::new();
+    let scope = Arc::new(Scope::new(
+        launch_ready_lab::demo_targets(),
+        lab.settings(),
+        Default::default(),
+    ));
+    let ev = until_end_after(&engine, &mut rx, job("b", "http.bundle"), scope).await;
+    let apex = ev
+        .results
+        .iter()
+        .find(|r| r.target == "https://brightdesk.test/")
+        .unwrap_or_else(|| panic!("{:#?}", ev.results));
+    assert_eq!(apex.findings[0].code, "http.secret_in_bundle", "{apex:#?}");
+    assert_eq!(
+        apex.evidence["left_out"][0]["url"],
+        "http://cdn.brightdesk.test/widget.js"
+    );
+    assert!(
+        apex.evidence["left_out"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .ends_with("resolves to 127.0.0.1 (loopback)"),
+        "{apex:#?}"
+    );
+
+    let mut network = lab.settings();
+    network.fetch_hosts = vec!["cdn.brightdesk.test".into()];
+    let scope = Arc::new(Scope::new(
+        launch_ready_lab::demo_targets(),
+        network,
+        Default::default(),
+    ));
+    let ev = until_end_after(&engine, &mut rx, job("b2", "http.bundle"), scope).await;
+    let apex = ev
+        .results
+        .iter()
+        .find(|r| r.target == "https://brightdesk.test/")
+        .unwrap();
+    assert!(apex.evidence.get("left_out").is_none(), "{apex:#?}");
+    lab.shutdown().await;
+}
+
 /// The engine builds the network stack for network kinds only: with a CA file that cannot
 /// be read, a host check is an error naming the file and the repository scan still finds
 /// the planted secret.

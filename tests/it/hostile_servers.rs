@@ -193,6 +193,7 @@ async fn huge_body_is_capped_and_noted() {
         timeout: TIMEOUT,
         max_body: cap,
         memo: None,
+        ..HttpLimits::default()
     };
     let t0 = Instant::now();
     let o = check_availability(&client("huge.test", addr), "http://huge.test/", &l).await;

@@ -6,9 +6,11 @@ use launch_ready_checks::http::{
     check_headers, check_mixed_content, check_redirects, lab_client,
 };
 use launch_ready_checks::judged::codes;
+use launch_ready_checks::net::guard::HostGuard;
 use launch_ready_core::finding::CheckStatus;
 use launch_ready_core::sanitize::sanitize;
 use launch_ready_lab::web::{WebLab, hosts};
+use std::sync::Arc;
 use std::time::Duration;
 
 fn client(lab: &WebLab) -> reqwest::Client {
@@ -191,6 +193,85 @@ async fn bundle_secret_and_source_map() {
         o.findings[1].evidence["map"],
         "https://brightdesk.test/assets/app.js.map"
     );
+    lab.shutdown().await;
+}
+
+/// The demo apex loads `http://cdn.brightdesk.test/widget.js`: a host the session does not
+/// declare, which the lab sends to 127.0.0.1. A hostile page could name any inner address
+/// that way, so the script is not requested and the result says so; the page's own
+/// scripts are still scanned, and a host the operator allows is fetched.
+#[tokio::test]
+async fn bundle_leaves_out_scripts_on_other_hosts_at_inner_addresses() {
+    let lab = WebLab::start().await.unwrap();
+    let c = client(&lab);
+    let own: Vec<&str> = std::iter::once(launch_ready_lab::BRIGHTDESK)
+        .chain(launch_ready_lab::BRIGHTDESK_HOSTS.iter().map(|(_, h)| *h))
+        .collect();
+    let pinned: Vec<(&str, std::net::IpAddr)> =
+        lab.overrides().iter().map(|(h, a)| (*h, a.ip())).collect();
+    let guarded = HttpLimits {
+        guard: Arc::new(HostGuard::new(own.clone(), pinned.clone(), None)),
+        ..limits()
+    };
+    let o = check_bundle(&c, "https://brightdesk.test/", &guarded).await;
+    assert_eq!(
+        lab.requests.count_host("cdn.brightdesk.test"),
+        0,
+        "the undeclared loopback host was requested"
+    );
+    let left = &o.evidence["left_out"];
+    assert_eq!(left.as_array().map(Vec::len), Some(1), "{o:#?}");
+    assert_eq!(left[0]["url"], "http://cdn.brightdesk.test/widget.js");
+    assert_eq!(
+        left[0]["reason"],
+        "cdn.brightdesk.test is not a host of this session and resolves to 127.0.0.1 (loopback)"
+    );
+    assert!(
+        o.summary
+            .contains("not fetched: http://cdn.brightdesk.test/widget.js"),
+        "{}",
+        o.summary
+    );
+    // The page's own script is still read and its secret found.
+    assert_eq!(o.findings[0].code, "http.secret_in_bundle");
+    assert_eq!(
+        o.findings[0].evidence["url"],
+        "https://brightdesk.test/assets/app.js"
+    );
+
+    // Allowed by the operator, the same host is fetched and nothing is left out.
+    let allowed = HttpLimits {
+        guard: Arc::new(HostGuard::new(
+            own.into_iter().chain(["cdn.brightdesk.test"]),
+            pinned,
+            None,
+        )),
+        ..limits()
+    };
+    let o = check_bundle(&c, "https://brightdesk.test/", &allowed).await;
+    assert!(o.evidence.get("left_out").is_none(), "{o:#?}");
+    assert!(lab.requests.count_host("cdn.brightdesk.test") > 0);
+    lab.shutdown().await;
+}
+
+/// `http.cache` reads the same page-named assets, through the same guard.
+#[tokio::test]
+async fn cache_leaves_out_assets_on_other_hosts_at_inner_addresses() {
+    let lab = WebLab::start().await.unwrap();
+    let c = client(&lab);
+    let pinned: Vec<(&str, std::net::IpAddr)> =
+        lab.overrides().iter().map(|(h, a)| (*h, a.ip())).collect();
+    let guarded = HttpLimits {
+        guard: Arc::new(HostGuard::new([launch_ready_lab::BRIGHTDESK], pinned, None)),
+        ..limits()
+    };
+    let o = check_cache(&c, "https://brightdesk.test/", &guarded).await;
+    assert_eq!(lab.requests.count_host("cdn.brightdesk.test"), 0);
+    assert_eq!(
+        o.evidence["left_out"][0]["url"],
+        "http://cdn.brightdesk.test/widget.js"
+    );
+    assert!(o.summary.contains("not fetched:"), "{}", o.summary);
     lab.shutdown().await;
 }
 

@@ -35,6 +35,11 @@ pub struct NetworkSettings {
     /// points it at the lab's fake.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudflare_api: Option<String>,
+    /// Hosts besides the session's own whose page-named URLs (scripts, stylesheets,
+    /// images) may be fetched although they resolve to a loopback, private or other inner
+    /// address; every other host must be public (see `checks::net::guard`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fetch_hosts: Vec<String>,
 }
 
 fn default_timeout() -> u64 {
@@ -55,6 +60,7 @@ impl Default for NetworkSettings {
             timeout_secs: DEFAULT_TIMEOUT_SECS,
             concurrency: DEFAULT_CONCURRENCY,
             cloudflare_api: None,
+            fetch_hosts: Vec::new(),
         }
     }
 }
@@ -72,6 +78,8 @@ pub struct NetworkOverrides {
     pub connect_to: Vec<String>,
     pub ca_file: Option<PathBuf>,
     pub timeout_secs: Option<u64>,
+    /// `--fetch-host` entries, added to the session's `fetch_hosts`.
+    pub fetch_hosts: Vec<String>,
 }
 
 /// A network flag that cannot be used, named as the user typed it.
@@ -117,6 +125,16 @@ impl NetworkOverrides {
             .extend(all::<ConnectTo>("connect-to", &self.connect_to)?);
         if let Some(ca) = &self.ca_file {
             n.ca_file = Some(ca.clone());
+        }
+        for h in &self.fetch_hosts {
+            let host = h.trim().trim_end_matches('.').to_ascii_lowercase();
+            if host.is_empty() || host.contains(['/', ':', ' ']) {
+                return Err(OverrideError::Invalid {
+                    flag: "fetch-host",
+                    reason: format!("`{h}` is not a host name"),
+                });
+            }
+            n.fetch_hosts.push(host);
         }
         if let Some(t) = self.timeout_secs {
             if t == 0 || t > MAX_TIMEOUT_SECS {
@@ -485,6 +503,28 @@ mod tests {
         );
         assert_eq!("[::1]:5353".parse::<Nameserver>().unwrap().0.port(), 5353);
         assert!("ns.example.com".parse::<Nameserver>().is_err());
+    }
+
+    /// `--fetch-host` adds to the session's list as a bare host name; a URL is refused
+    /// with the flag named, so an allowance cannot silently match nothing.
+    #[test]
+    fn fetch_hosts_are_host_names() {
+        let base = NetworkSettings {
+            fetch_hosts: vec!["cdn.a.test".into()],
+            ..NetworkSettings::default()
+        };
+        let flags = NetworkOverrides {
+            fetch_hosts: vec!["Assets.B.Test.".into()],
+            ..NetworkOverrides::default()
+        };
+        let n = flags.apply(base.clone()).expect("applies");
+        assert_eq!(n.fetch_hosts, ["cdn.a.test", "assets.b.test"]);
+        let bad = NetworkOverrides {
+            fetch_hosts: vec!["https://x.test/".into()],
+            ..NetworkOverrides::default()
+        };
+        let e = bad.apply(base).expect_err("a URL");
+        assert!(e.to_string().starts_with("--fetch-host:"), "{e}");
     }
 
     #[test]

@@ -68,7 +68,8 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
     if let Some(name) = &args.session {
         let path = launch_ready_core::session::list::resolve(name)
             .map_err(|e| format!("--session: {e}"))?;
-        let (file, s) = SessionFile::open(&path).map_err(|e| format!("--session: {e}"))?;
+        let (file, s) =
+            SessionFile::open(&path).map_err(|e| format!("--session: {}", e.explained()))?;
         if let Some(secs) = s.monitor.interval_secs {
             interval = Duration::from_secs(secs.max(1));
         }

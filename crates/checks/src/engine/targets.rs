@@ -125,6 +125,24 @@ pub fn site_hosts(t: &Targets) -> Vec<String> {
     site(t).map(|s| s.hosts).unwrap_or_default()
 }
 
+/// The hosts of the run, as the guard on page-named URLs counts them (`net::guard`): the
+/// apex and role hosts, the www sibling the site check probes anyway, and the host of
+/// every route given as a full URL.
+pub fn own_hosts(t: &Targets) -> Vec<String> {
+    let mut out: Vec<String> = hosts(t).into_iter().map(|h| h.name).collect();
+    out.extend(site_hosts(t));
+    out.extend(t.routes.iter().filter_map(|r| {
+        let url = route_url(&r.path, None)?;
+        reqwest::Url::parse(&url)
+            .ok()?
+            .host_str()
+            .map(str::to_string)
+    }));
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Role of a target nobody typed (the apex of a `www.X` given alone).
 pub const DISCOVERED_ROLE: &str = "discovered";
 

@@ -6,10 +6,15 @@
 //! A map is looked for where the asset's `sourceMappingURL` comment points, else at the
 //! `.map` sibling; it counts as exposed only when the body really is a source map (JSON
 //! with `mappings`). Findings carry URL, line, rule id and a redacted preview.
+//!
+//! The page names those URLs, so each passes the run's guard first (`net::guard`): a
+//! script on a host that is not the session's and resolves to a loopback or private
+//! address is not requested, and is listed under `left_out` and in the summary.
 
 use super::html::{ResourceKind, resources};
 use crate::judged::Judged;
 use crate::net::fetch::{Fetched, HttpLimits, fetch};
+use crate::net::guard::{left_out_evidence, left_out_note};
 use crate::net::page::fetch_final_page;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
@@ -79,15 +84,18 @@ pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> Ch
     ];
     secret_findings(&page.url, &page, &mut judged);
 
-    let mut assets: Vec<Url> = Vec::new();
+    let mut named: Vec<Url> = Vec::new();
     for r in resources(&page.text(), &page.url) {
         if matches!(r.kind, ResourceKind::Script | ResourceKind::Stylesheet)
-            && !assets.contains(&r.url)
-            && assets.len() < MAX_ASSETS
+            && !named.contains(&r.url)
+            && named.len() < MAX_ASSETS
         {
-            assets.push(r.url);
+            named.push(r.url);
         }
     }
+    // The page chose these URLs: only those the run's guard admits are requested, and
+    // the rest are said, so a clean result never hides what was not read.
+    let (assets, mut left_out) = limits.guard.sort(named, &page.url).await;
     let fetched = futures::future::join_all(
         assets
             .iter()
@@ -132,6 +140,15 @@ pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> Ch
             }
         }
     }
+    let map_urls: Vec<(Url, Url, bool)> = {
+        let wanted: Vec<Url> = map_urls.iter().map(|(_, u, _)| u.clone()).collect();
+        let (ok, refused) = limits.guard.sort(wanted, &page.url).await;
+        left_out.extend(refused);
+        map_urls
+            .into_iter()
+            .filter(|(_, u, _)| ok.contains(u))
+            .collect()
+    };
     let maps = futures::future::join_all(
         map_urls
             .iter()
@@ -157,11 +174,18 @@ pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> Ch
         secret_findings(map_url, &resp, &mut judged);
     }
     judged.evidence("scanned", json!(scanned));
-    judged.finish(&format!(
+    if !left_out.is_empty() {
+        judged.evidence("left_out", left_out_evidence(&left_out));
+    }
+    let mut out = judged.finish(&format!(
         "{}: {} file(s) scanned, no secret and no public source map",
         page.url,
         scanned.len()
-    ))
+    ));
+    if let Some(note) = left_out_note(&left_out) {
+        out.summary.push_str(&note);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -10,11 +10,12 @@
 use super::html::resources;
 use crate::judged::Judged;
 use crate::net::fetch::{Fetched, HttpLimits, fetch};
+use crate::net::guard::{LeftOut, left_out_evidence, left_out_note};
 use crate::net::page::fetch_final_page;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
-use reqwest::{Client, Method};
+use reqwest::{Client, Method, Url};
 use serde_json::json;
 use tokio::time::Instant;
 
@@ -109,8 +110,15 @@ pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> Che
         );
     }
 
-    let (checked, uncached) = static_lifetimes(client, &page, limits, deadline).await;
+    let StaticLifetimes {
+        checked,
+        uncached,
+        left_out,
+    } = static_lifetimes(client, &page, limits, deadline).await;
     judged.evidence("assets_checked", json!(checked));
+    if !left_out.is_empty() {
+        judged.evidence("left_out", left_out_evidence(&left_out));
+    }
     if !uncached.is_empty() {
         judged.push(
             Finding::new(
@@ -125,21 +133,37 @@ pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> Che
             .with_evidence(json!({ "assets": uncached })),
         );
     }
-    judged.finish(&format!(
+    let mut out = judged.finish(&format!(
         "{}: private responses are not shared-cached; {checked} static assets cached",
         page.url
-    ))
+    ));
+    if let Some(note) = left_out_note(&left_out) {
+        out.summary.push_str(&note);
+    }
+    out
+}
+
+/// What `static_lifetimes` read.
+#[derive(Debug, Default)]
+pub struct StaticLifetimes {
+    /// Assets that answered 2xx.
+    pub checked: usize,
+    /// Those without a caching lifetime.
+    pub uncached: Vec<serde_json::Value>,
+    /// Asset URLs the run's guard kept from being requested, with the reason.
+    pub left_out: Vec<(Url, LeftOut)>,
 }
 
 /// The static assets `page` references (at most `MAX_ASSETS`), read with a small body cap
-/// by `deadline`: how many answered 2xx, and those without a caching lifetime.
+/// by `deadline`: how many answered 2xx, and those without a caching lifetime. The page
+/// names these URLs, so only those the run's guard admits are requested.
 pub async fn static_lifetimes(
     client: &Client,
     page: &Fetched,
     limits: &HttpLimits,
     deadline: Instant,
-) -> (usize, Vec<serde_json::Value>) {
-    let assets: Vec<_> = {
+) -> StaticLifetimes {
+    let named: Vec<_> = {
         let mut seen = Vec::new();
         resources(&page.text(), &page.url)
             .into_iter()
@@ -152,6 +176,14 @@ pub async fn static_lifetimes(
             .take(MAX_ASSETS)
             .collect()
     };
+    let (admitted, left_out) = limits
+        .guard
+        .sort(named.iter().map(|r| r.url.clone()).collect(), &page.url)
+        .await;
+    let assets: Vec<_> = named
+        .into_iter()
+        .filter(|r| admitted.contains(&r.url))
+        .collect();
     let small = HttpLimits {
         max_body: 64 * 1024,
         ..limits.clone()
@@ -178,5 +210,9 @@ pub async fn static_lifetimes(
             }));
         }
     }
-    (checked, uncached)
+    StaticLifetimes {
+        checked,
+        uncached,
+        left_out,
+    }
 }

@@ -102,6 +102,7 @@ pub async fn probe(net: &Net, url: &Url, expect: &Expect, timeout: Duration) -> 
         timeout,
         max_body: if expect.text.is_some() { MAX_BODY } else { 0 },
         memo: None,
+        ..HttpLimits::default()
     };
     match fetch(&client, Method::GET, url, &[], &limits, None).await {
         Err(e) => ProbeResult::Down {

@@ -151,7 +151,7 @@ impl TargetState {
     /// Records the probe sent at `at` and returns what changed.
     pub fn record(&mut self, rules: &Rules, at: Duration, result: &ProbeResult) -> Vec<Transition> {
         let mut out = Vec::new();
-        self.probes += 1;
+        self.probes = self.probes.saturating_add(1);
         let threshold = rules.threshold.max(1);
         let (up, latency) = match result {
             ProbeResult::Up { latency_ms, .. } => (true, Some(*latency_ms)),
@@ -160,9 +160,9 @@ impl TargetState {
         if let Some(prev) = self.history.back() {
             let d = at.saturating_sub(prev.at);
             if prev.up {
-                self.up_time += d;
+                self.up_time = self.up_time.saturating_add(d);
             } else {
-                self.down_time += d;
+                self.down_time = self.down_time.saturating_add(d);
             }
         }
         if self.history.len() == self.cap {
@@ -208,7 +208,7 @@ impl TargetState {
                 }
             }
             ProbeResult::Down { reason, .. } => {
-                self.failures += 1;
+                self.failures = self.failures.saturating_add(1);
                 self.ok_run = 0;
                 self.fail_run = self.fail_run.saturating_add(1);
                 self.last_failure = Some((at, reason.clone()));
@@ -243,14 +243,13 @@ impl TargetState {
     /// Share of the monitored time the target was up, in percent; by probe count until
     /// two probes span some time (100 before any probe).
     pub fn uptime_pct(&self) -> f64 {
-        let total = self.up_time + self.down_time;
-        if !total.is_zero() {
-            return self.up_time.as_secs_f64() * 100.0 / total.as_secs_f64();
+        // In seconds as f64: the sum of two long spans cannot overflow there.
+        let total = self.up_time.as_secs_f64() + self.down_time.as_secs_f64();
+        if total > 0.0 {
+            return self.up_time.as_secs_f64() * 100.0 / total;
         }
-        if self.probes == 0 {
-            return 100.0;
-        }
-        (self.probes - self.failures) as f64 * 100.0 / self.probes as f64
+        launch_ready_core::session::monitor_log::share_up(self.probes, self.failures)
+            .unwrap_or(100.0)
     }
 
     /// The newest samples, oldest first (at most `Rules::history`).

@@ -6,6 +6,7 @@
 //! dropped past a size cap instead of being buffered whole. The caller gets the status,
 //! the headers, at most `max_body` bytes and whether the body was cut.
 
+use super::guard::HostGuard;
 use super::memo::Memo;
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Method, Url};
@@ -28,6 +29,10 @@ pub struct HttpLimits {
     pub max_body: usize,
     /// The run's shared exchanges (`None`: every request goes out, as in unit tests).
     pub memo: Option<Arc<PageMemo>>,
+    /// Which URLs a page names may be fetched (see `guard`). The default knows no session
+    /// host but the page's own and asks the system resolver, so a check run without a
+    /// session still refuses inner addresses.
+    pub guard: Arc<HostGuard>,
 }
 
 impl Default for HttpLimits {
@@ -36,6 +41,7 @@ impl Default for HttpLimits {
             timeout: DEFAULT_TIMEOUT,
             max_body: DEFAULT_MAX_BODY,
             memo: None,
+            guard: Arc::default(),
         }
     }
 }

@@ -11,6 +11,7 @@
 pub mod cert_info;
 pub mod client;
 pub mod fetch;
+pub mod guard;
 pub mod handshake;
 pub mod memo;
 pub mod page;

@@ -61,6 +61,41 @@ impl StoreError {
         }
     }
 
+    /// What the user can do next, when the error alone does not say: the backup to open
+    /// instead, or that a damaged file without one is left as it is. One text for every
+    /// front end (the TUI's open, `check`, `report`, `monitor`), so none of them leaves the
+    /// way back out.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            StoreError::Corrupt {
+                path,
+                backup: Some(b),
+                ..
+            }
+            | StoreError::TooNew {
+                path,
+                backup: Some(b),
+                ..
+            } => Some(format!(
+                "a backup exists at {}: open it with `launch-ready open {} --from-backup`",
+                b.display(),
+                path.display()
+            )),
+            StoreError::Corrupt { backup: None, .. } => {
+                Some("the file is damaged and has no backup; it is left untouched".to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// The error followed by its hint on the next line, as every front end shows it.
+    pub fn explained(&self) -> String {
+        match self.hint() {
+            Some(h) => format!("{self}\n{h}"),
+            None => self.to_string(),
+        }
+    }
+
     pub(crate) fn io(path: &Path, source: io::Error) -> StoreError {
         StoreError::Io {
             path: path.to_path_buf(),

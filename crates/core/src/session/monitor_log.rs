@@ -162,9 +162,10 @@ impl MonitorLog {
                 t.down_ms = t.down_ms.saturating_add(ms);
             }
         }
-        t.probes += 1;
+        // Saturating: a counter wrapped to zero would read as "never probed" or all up.
+        t.probes = t.probes.saturating_add(1);
         if !up {
-            t.failures += 1;
+            t.failures = t.failures.saturating_add(1);
             t.last_failure = Some(FailureRecord {
                 at,
                 reason: reason.unwrap_or("").chars().take(REASON_CHARS).collect(),
@@ -183,7 +184,8 @@ impl MonitorLog {
 
     /// Records a confirmed outage of `url`.
     pub fn record_outage(&mut self, url: &str) {
-        self.entry(url).outages += 1;
+        let t = self.entry(url);
+        t.outages = t.outages.saturating_add(1);
     }
 
     /// Records a drill, dropping the oldest beyond `DRILLS`.
@@ -206,6 +208,14 @@ impl MonitorLog {
     }
 }
 
+/// The share of `probes` that did not fail, in percent; `None` before any probe. Every
+/// uptime by probe count goes through here (the log, the live monitor, the uptime check),
+/// so a count near `u64::MAX` or more failures than probes (a hand-edited log) reads the
+/// same everywhere: no underflow, and never more than 100 or less than 0.
+pub fn share_up(probes: u64, failures: u64) -> Option<f64> {
+    (probes > 0).then(|| probes.saturating_sub(failures) as f64 * 100.0 / probes as f64)
+}
+
 impl TargetLog {
     fn new(url: &str) -> TargetLog {
         TargetLog {
@@ -223,11 +233,12 @@ impl TargetLog {
     /// Share of the monitored time the target was up, in percent; by probe count until two
     /// probes span some time; `None` before any probe.
     pub fn uptime_pct(&self) -> Option<f64> {
-        let total = self.up_ms + self.down_ms;
+        // Widened: two large totals must not wrap into a small one.
+        let total = u128::from(self.up_ms) + u128::from(self.down_ms);
         if total > 0 {
             return Some(self.up_ms as f64 * 100.0 / total as f64);
         }
-        (self.probes > 0).then(|| (self.probes - self.failures) as f64 * 100.0 / self.probes as f64)
+        share_up(self.probes, self.failures)
     }
 
     /// The most recent failed probe.
@@ -326,5 +337,36 @@ mod tests {
         assert_eq!(t.last_failure().map(|f| f.reason.len()), Some(REASON_CHARS));
         assert_eq!(t.uptime_pct(), Some(0.0));
         assert_eq!(TargetLog::new("y").uptime_pct(), None);
+    }
+
+    /// Counts near `u64::MAX` (a long-lived or hand-edited log) give the right share: the
+    /// sum of up and down time is not wrapped, counters stop at the top instead of
+    /// wrapping to zero, and more failures than probes reads as none up.
+    #[test]
+    fn uptime_of_huge_counts_is_right() {
+        let mut t = TargetLog::new("x");
+        t.up_ms = u64::MAX;
+        t.down_ms = u64::MAX;
+        assert_eq!(t.uptime_pct(), Some(50.0));
+        t.up_ms = u64::MAX;
+        t.down_ms = 1;
+        assert!(t.uptime_pct().is_some_and(|p| p > 99.0 && p <= 100.0));
+
+        let mut log = MonitorLog::default();
+        log.record_probe("http://x/", at(0), false, None, None, MIN);
+        let t = &mut log.targets[0];
+        t.probes = u64::MAX;
+        t.failures = u64::MAX / 2;
+        t.recent.clear();
+        log.record_probe("http://x/", at(0), false, None, None, MIN);
+        let t = log.target("http://x/").expect("recorded");
+        assert_eq!(t.probes, u64::MAX);
+        let p = t.uptime_pct().expect("probed");
+        assert!((p - 50.0).abs() < 1e-6, "{p}");
+
+        let mut t = TargetLog::new("y");
+        t.probes = 3;
+        t.failures = 5;
+        assert_eq!(t.uptime_pct(), Some(0.0));
     }
 }

@@ -4,7 +4,7 @@
 //! be opened with `launch-ready open PATH` and nothing needs converting.
 //!
 //! A copy never replaces anything: names are taken with `create_new`, and a clash gets
-//! the next number.
+//! the next number. Like a session file, a copy is readable by its owner only.
 
 use super::model::Session;
 use super::store::to_ron;
@@ -81,7 +81,13 @@ fn write_in(dir: &Path, name: &str, bytes: &[u8], now: OffsetDateTime) -> std::i
             format!("{base}-{n}.ron")
         };
         let path = dir.join(file_name);
-        let mut file = match OpenOptions::new().write(true).create_new(true).open(&path) {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        // Private from its creation, as session files are (0600): the copy holds the whole
+        // session and usually lands in the shared temp folder.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = match options.open(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
@@ -131,5 +137,18 @@ mod tests {
             err.to_string().contains("no copy could be written"),
             "{err}"
         );
+    }
+
+    /// A copy holds the whole session (targets, notes, findings) and often lands in the
+    /// shared temp folder: it is as private as the session file itself.
+    #[cfg(unix)]
+    #[test]
+    fn a_copy_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let now = datetime!(2026-03-01 10:11:12 UTC);
+        let path = write_copy_in(&session(), &[dir.path().to_path_buf()], now).expect("copy");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
     }
 }

@@ -77,11 +77,11 @@ async fn origin_static(i: &CheckInput, apex: &str) -> Result<OriginStatic, Strin
     let page = fetch_final_page(&client, &site_url(&host), &limits)
         .await
         .map_err(|e| e.to_string())?;
-    let (checked, uncached) = static_lifetimes(&client, &page, &limits, deadline).await;
+    let read = static_lifetimes(&client, &page, &limits, deadline).await;
     Ok(OriginStatic {
         page: page.url.to_string(),
-        checked,
-        uncached: uncached.len(),
+        checked: read.checked,
+        uncached: read.uncached.len(),
     })
 }
 

@@ -14,10 +14,12 @@ use crate::http::{
     check_headers, check_mixed_content, check_redirects,
 };
 use crate::net::Net;
+use crate::net::guard::HostGuard;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::outcome;
-use launch_ready_core::session::model::CheckOutcome;
+use launch_ready_core::session::model::{CheckOutcome, Targets};
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub fn register(r: &mut Registry) {
@@ -96,9 +98,26 @@ pub fn limits(net: &Net) -> HttpLimits {
 pub fn client_and_limits(i: &CheckInput) -> Result<(reqwest::Client, HttpLimits), String> {
     let limits = HttpLimits {
         memo: Some(i.scope.pages(&i.net)),
+        guard: Arc::new(guard(&i.scope.targets, &i.net)),
         ..limits(&i.net)
     };
     Ok((i.net.web_client()?, limits))
+}
+
+/// The rule for URLs a page names: the run's own hosts and the operator's `fetch_hosts`
+/// may be anywhere; other hosts are judged by the addresses the web client would dial
+/// (its `connect_to` entries, then the run's resolver).
+pub fn guard(targets: &Targets, net: &Net) -> HostGuard {
+    let mut own = targets::own_hosts(targets);
+    own.extend(net.settings.fetch_hosts.iter().cloned());
+    HostGuard::new(
+        own,
+        net.settings
+            .connect_to
+            .iter()
+            .map(|c| (c.host.clone(), c.to.ip())),
+        Some(net.resolver.clone()),
+    )
 }
 
 /// The page a host serves at its root over HTTPS.

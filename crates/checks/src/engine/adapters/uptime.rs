@@ -98,7 +98,7 @@ async fn probe_run(i: &CheckInput) -> CheckOutcome {
         .map_or(String::new(), |ms| format!(", last in {ms} ms"));
     j.finish(&format!(
         "up: {} of {} probes answered{latency}",
-        r.probes - r.failures,
+        r.probes.saturating_sub(r.failures),
         r.probes
     ))
 }
