@@ -215,6 +215,21 @@ impl Executor {
 /// Which of `names` the keyring holds a value for in `session`'s scope. The value is read
 /// (keyrings have no "exists" call) and dropped at once; a read that fails for another
 /// reason than "no entry" counts as not held, since the check could not use it either.
+/// The environment variable that stands in for credential `name` (CI sets it; it is read
+/// before the keyring): the alert webhook's and the Cloudflare token's have names of their
+/// own, any other credential `NAME` is `LAUNCH_READY_CREDENTIAL_NAME`.
+pub fn env_var_for(name: &str) -> String {
+    match name {
+        launch_ready_checks::monitor::alert::CREDENTIAL => {
+            launch_ready_checks::monitor::alert::ENV_VAR.to_string()
+        }
+        launch_ready_checks::cloudflare::CREDENTIAL => {
+            launch_ready_checks::cloudflare::ENV_VAR.to_string()
+        }
+        other => launch_ready_checks::engine::adapters::perf::env_var(other),
+    }
+}
+
 /// Why there is no keyring, in one line (a D-Bus error runs to several), and what stands in
 /// for it: the environment variable of each credential the session needs.
 fn unavailable(error: &str, names: &[String]) -> String {
@@ -225,10 +240,7 @@ fn unavailable(error: &str, names: &[String]) -> String {
         .chars()
         .take(200)
         .collect();
-    let vars: Vec<String> = names
-        .iter()
-        .map(|n| launch_ready_checks::credentials::env_var_for(n))
-        .collect();
+    let vars: Vec<String> = names.iter().map(|n| env_var_for(n)).collect();
     if vars.is_empty() {
         first
     } else {

@@ -16,17 +16,6 @@ use launch_ready_core::credentials::{CredentialError, CredentialStore, Scope as 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-/// The environment variable that stands in for credential `name` (CI sets it; it is read
-/// before the keyring): the alert webhook's and the Cloudflare token's have names of their
-/// own, any other credential `NAME` is `LAUNCH_READY_CREDENTIAL_NAME`.
-pub fn env_var_for(name: &str) -> String {
-    match name {
-        crate::monitor::alert::CREDENTIAL => crate::monitor::alert::ENV_VAR.to_string(),
-        crate::cloudflare::CREDENTIAL => crate::cloudflare::ENV_VAR.to_string(),
-        other => crate::engine::adapters::perf::env_var(other),
-    }
-}
-
 /// Values held in memory for this process, keyed by (session, name).
 fn memory() -> &'static Mutex<HashMap<(String, String), String>> {
     static MEMORY: OnceLock<Mutex<HashMap<(String, String), String>>> = OnceLock::new();
