@@ -79,9 +79,7 @@ fn plan(a: &LoadArgs) -> Result<Planned, String> {
     if routes.is_empty() {
         return Err("nothing to load: give URLs, --route 'METHOD URL' or --session".into());
     }
-    let lib = launch_ready_core::runbook::library::Library::load(
-        launch_ready_core::paths::user_runbooks_dir().as_deref(),
-    );
+    let lib = launch_ready_core::runbook::library::Library::installed();
     let thresholds = match (a.runbook.as_deref(), &session) {
         (Some(id), _) => {
             lib.resolve(id)

@@ -11,9 +11,7 @@ use time::OffsetDateTime;
 
 /// The runbook a session follows, as the TUI finds it.
 pub fn runbook_of(session: &Session) -> Result<Loaded, Failure> {
-    let lib = launch_ready_core::runbook::library::Library::load(
-        launch_ready_core::paths::user_runbooks_dir().as_deref(),
-    );
+    let lib = launch_ready_core::runbook::library::Library::installed();
     lib.find(&session.runbook.id, session.runbook.path.as_deref())
         .map_err(|e| Failure::usage(format!("the session's runbook cannot be loaded: {e}")))
 }

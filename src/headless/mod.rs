@@ -158,9 +158,7 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, String> {
     let network = merge_network(args, session.as_ref().map(|s| &s.network))?;
     // The checks (and thresholds: p95 budgets, certificate warning days…) come from
     // --runbook, else from the session's runbook, else from the catalog.
-    let lib = launch_ready_core::runbook::library::Library::load(
-        launch_ready_core::paths::user_runbooks_dir().as_deref(),
-    );
+    let lib = launch_ready_core::runbook::library::Library::installed();
     let runbook = match (args.runbook.as_deref(), &session) {
         (Some(id), _) => {
             lib.resolve(id)

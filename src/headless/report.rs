@@ -179,30 +179,52 @@ mod tests {
     use launch_ready_core::finding::Finding;
     use serde_json::json;
 
-    #[test]
-    fn every_exported_string_is_free_of_terminal_sequences() {
-        let hostile = "CN=x \u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}";
-        let outcome = CheckOutcome {
-            check: "tls.certificate".into(),
-            family: "tls".into(),
-            target: format!("{hostile}.test"),
-            status: CheckStatus::Fail,
-            summary: hostile.into(),
-            findings: vec![
-                Finding::new("tls.untrusted", Severity::Blocker, hostile)
-                    .with_evidence(json!({ "chain": [{ "subject": hostile }], hostile: 1 })),
-            ],
-            evidence: json!({ "head": hostile, "nested": { "list": [hostile, 3] } }),
-            duration_ms: 0,
-            explained_by: None,
-            needs_credential: None,
-        };
-        let assessment = launch_ready_core::verdict::Assessment {
+    /// A no-go assessment whose only reason is `reason`.
+    fn no_go(reason: String) -> launch_ready_core::verdict::Assessment {
+        launch_ready_core::verdict::Assessment {
             verdict: launch_ready_core::session::model::Verdict::NoGo,
             risks: Vec::new(),
             accepted: Vec::new(),
-            reasons: vec![format!("blocked by {hostile}")],
-        };
+            reasons: vec![reason],
+        }
+    }
+
+    /// A failed outcome of `check` on `target` with `findings` and `evidence`.
+    fn failed(
+        check: &str,
+        target: String,
+        summary: String,
+        findings: Vec<Finding>,
+        evidence: serde_json::Value,
+    ) -> CheckOutcome {
+        CheckOutcome {
+            check: check.into(),
+            family: check.split('.').next().unwrap_or_default().into(),
+            target,
+            status: CheckStatus::Fail,
+            summary,
+            findings,
+            evidence,
+            duration_ms: 0,
+            explained_by: None,
+            needs_credential: None,
+        }
+    }
+
+    #[test]
+    fn every_exported_string_is_free_of_terminal_sequences() {
+        let hostile = "CN=x \u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}";
+        let outcome = failed(
+            "tls.certificate",
+            format!("{hostile}.test"),
+            hostile.into(),
+            vec![
+                Finding::new("tls.untrusted", Severity::Blocker, hostile)
+                    .with_evidence(json!({ "chain": [{ "subject": hostile }], hostile: 1 })),
+            ],
+            json!({ "head": hostile, "nested": { "list": [hostile, 3] } }),
+        );
+        let assessment = no_go(format!("blocked by {hostile}"));
         let report = Report::new(String::new(), 0, &[outcome], &assessment);
         let text = serde_json::to_string(&report).unwrap();
         for bad in ["\\u001b", "\\u0007", "\u{202e}", "pwned\\u"] {
@@ -220,27 +242,17 @@ mod tests {
     fn no_secret_a_check_copied_into_its_result_reaches_the_export() {
         // Split so the source itself holds no key-shaped literal.
         let key = ["sk_live_", "4eC39HqLyjWDarjtT1zdp7dc"].concat();
-        let outcome = CheckOutcome {
-            check: "http.exposure".into(),
-            family: "http".into(),
-            target: "https://a.test/".into(),
-            status: CheckStatus::Fail,
-            summary: format!("/.env served: STRIPE_SECRET_KEY={key}"),
-            findings: vec![
+        let outcome = failed(
+            "http.exposure",
+            "https://a.test/".into(),
+            format!("/.env served: STRIPE_SECRET_KEY={key}"),
+            vec![
                 Finding::new("http.env_exposed", Severity::Blocker, format!("key {key}"))
                     .with_evidence(json!({ "body": format!("STRIPE_SECRET_KEY={key}") })),
             ],
-            evidence: json!({ "lines": [format!("STRIPE_SECRET_KEY={key}")] }),
-            duration_ms: 0,
-            explained_by: None,
-            needs_credential: None,
-        };
-        let assessment = launch_ready_core::verdict::Assessment {
-            verdict: launch_ready_core::session::model::Verdict::NoGo,
-            risks: Vec::new(),
-            accepted: Vec::new(),
-            reasons: vec![format!("exposed {key}")],
-        };
+            json!({ "lines": [format!("STRIPE_SECRET_KEY={key}")] }),
+        );
+        let assessment = no_go(format!("exposed {key}"));
         let report = Report::new(String::new(), 0, &[outcome], &assessment);
         let text = serde_json::to_string(&report).unwrap();
         assert!(!text.contains(&key), "the key is in the export: {text}");

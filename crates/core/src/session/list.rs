@@ -95,7 +95,7 @@ pub fn list_sessions(dir: &Path, now: OffsetDateTime) -> Vec<SessionSummary> {
     if files.is_empty() {
         return Vec::new();
     }
-    let library = Library::load(crate::paths::user_runbooks_dir().as_deref());
+    let library = Library::installed();
     let mut rows: Vec<SessionSummary> = files
         .into_iter()
         .map(|p| summarise(p, &library, now))
