@@ -347,8 +347,8 @@ fn unpassed_words(
         ),
         (Some(Run::Manual { question }), _) => ("Not answered yet", format!("Answer: {question}")),
         (_, CheckStatus::Fail) => (
-            "Marked failed",
-            "Fix what it names, then run the check again.".to_string(),
+            "Failed on its last run",
+            "Open the check for what it found, fix that, then run it again.".to_string(),
         ),
         _ if r.unchecked => (
             "Not checked",
@@ -969,8 +969,8 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
                 name: clean_line(name),
                 status: "not tested".into(),
                 detail: if session.targets.alert_route.is_none() {
-                    "the default route; no test alert recorded (the Monitor screen's `t`, or \
-                     `launch-ready monitor --drill`)"
+                    "the default route; no test alert recorded (the Monitor screen's t key, or \
+                     launch-ready monitor --drill)"
                         .into()
                 } else {
                     String::new()

@@ -838,3 +838,28 @@ fn clock_moves_do_not_flood_the_timeline() {
     );
     assert_eq!(p.timeline.events[2].text, "clock paused");
 }
+
+/// An automated check nobody marked is never said to be "marked failed": it failed on its
+/// own run. A manual question answered "no" is the one a person marked.
+#[test]
+fn an_automated_check_that_failed_is_not_said_to_be_marked() {
+    let rb = runbook();
+    let mut s = session(&rb);
+    s.state_mut("baseline-cache-headers").status = CheckStatus::Fail;
+    let p = build(&rb, &s, &[], NOW);
+    let row = p
+        .risks
+        .iter()
+        .find(|r| r.key == "check:baseline-cache-headers")
+        .expect("the failed check is a risk");
+    assert_eq!(row.headline, "Failed on its last run");
+    assert!(!row.evidence.contains("marked"), "{}", row.evidence);
+    s.state_mut("audit-domain-ownership").status = CheckStatus::Fail;
+    let p = build(&rb, &s, &[], NOW);
+    let manual = p
+        .risks
+        .iter()
+        .find(|r| r.key == "check:audit-domain-ownership")
+        .expect("the answered question is a risk");
+    assert_eq!(manual.evidence, "marked failed");
+}

@@ -431,7 +431,12 @@ pub fn assess_with(
                 (CheckStatus::Running, _) => ("running".to_string(), !manual),
                 (CheckStatus::Error, _) => ("the check could not run".to_string(), !manual),
                 (CheckStatus::Blocked, _) => ("blocked: waiting on someone".to_string(), false),
-                (CheckStatus::Fail, _) => ("marked failed".to_string(), false),
+                // Only a person marks a manual check failed; an automated one failed on
+                // its own last run.
+                (CheckStatus::Fail, Run::Manual { .. }) => ("marked failed".to_string(), false),
+                (CheckStatus::Fail, Run::Auto { .. }) => {
+                    ("failed on its last run".to_string(), false)
+                }
                 (s, _) => (s.as_str().to_string(), !manual),
             };
             let mut r = risk(
