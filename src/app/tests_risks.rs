@@ -5,7 +5,8 @@ use super::state::{Modal, PromptPurpose};
 use super::tests::{act, app, type_text};
 use super::update_risks::{RiskRow, rows};
 use super::{Action, App, Msg};
-use launch_ready_core::finding::{CheckStatus, Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::{CheckStatus, Finding};
 use launch_ready_core::session::model::{CheckOutcome, Evidence, JournalKind, Screen, Verdict};
 use launch_ready_core::verdict;
 
@@ -27,8 +28,7 @@ fn failing_app() -> App {
             duration_ms: 5,
             summary: "no address".into(),
             findings: vec![Finding::new(
-                "dns.unresolvable",
-                Severity::Blocker,
+                Code::DnsUnresolvable,
                 "app.acme.test has no A or AAAA record",
             )],
             evidence: serde_json::Value::Null,
@@ -205,7 +205,7 @@ fn secrets_app(repo: &std::path::Path) -> App {
         value_id: String::new(),
     };
     let exposed = |h: launch_ready_checks::secrets::Hit| {
-        Finding::new("secrets.exposed", Severity::Blocker, "a secret").with_evidence(h.evidence())
+        Finding::new(Code::SecretsExposed, "a secret").with_evidence(h.evidence())
     };
     let state = app.session.state_mut("audit-check");
     state.status = CheckStatus::Fail;
@@ -224,12 +224,8 @@ fn secrets_app(repo: &std::path::Path) -> App {
             findings: vec![
                 exposed(hit("0123456789abcdef", 1)),
                 exposed(hit("fedcba9876543210", 9)),
-                Finding::new(
-                    "secrets.dotenv_committed",
-                    Severity::High,
-                    ".env is tracked",
-                )
-                .with_evidence(serde_json::json!({ "path": ".env" })),
+                Finding::new(Code::SecretsDotenvCommitted, ".env is tracked")
+                    .with_evidence(serde_json::json!({ "path": ".env" })),
             ],
             evidence: serde_json::Value::Null,
             explained_by: None,

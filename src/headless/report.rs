@@ -138,7 +138,7 @@ impl Report {
                     .findings
                     .iter()
                     .map(|f| FindingDto {
-                        code: f.code.clone(),
+                        code: f.code.to_string(),
                         severity: f.severity.as_str(),
                         message: clean(&f.message),
                         evidence: clean_evidence(&f.evidence),
@@ -176,6 +176,7 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use launch_ready_core::code::Code;
     use launch_ready_core::finding::Finding;
     use serde_json::json;
 
@@ -219,7 +220,7 @@ mod tests {
             format!("{hostile}.test"),
             hostile.into(),
             vec![
-                Finding::new("tls.untrusted", Severity::Blocker, hostile)
+                Finding::new(Code::TlsUntrusted, hostile)
                     .with_evidence(json!({ "chain": [{ "subject": hostile }], hostile: 1 })),
             ],
             json!({ "head": hostile, "nested": { "list": [hostile, 3] } }),
@@ -247,7 +248,7 @@ mod tests {
             "https://a.test/".into(),
             format!("/.env served: STRIPE_SECRET_KEY={key}"),
             vec![
-                Finding::new("http.env_exposed", Severity::Blocker, format!("key {key}"))
+                Finding::new(Code::HttpEnvExposed, format!("key {key}"))
                     .with_evidence(json!({ "body": format!("STRIPE_SECRET_KEY={key}") })),
             ],
             json!({ "lines": [format!("STRIPE_SECRET_KEY={key}")] }),

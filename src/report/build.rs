@@ -4,7 +4,7 @@
 
 use super::model::*;
 use launch_ready_core::advice;
-use launch_ready_core::catalog::KindId;
+use launch_ready_core::catalog::{Family, KindId};
 use launch_ready_core::clean::{clean, clean_line};
 use launch_ready_core::evidence;
 use launch_ready_core::evidence::Observed;
@@ -698,7 +698,7 @@ fn secrets(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section
             ran = true;
         }
         for f in &o.findings {
-            let secretish = f.family() == "secrets"
+            let secretish = f.family() == Family::Secrets
                 || matches!(
                     f.code.as_str(),
                     "http.secret_in_bundle"
@@ -730,13 +730,13 @@ fn secrets(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section
                 str_list(&ev["names"]).join(", ")
             });
             let row = SecretRow {
-                rule: s("rule").unwrap_or_else(|| f.code.clone()),
+                rule: s("rule").unwrap_or_else(|| f.code.to_string()),
                 severity: f.severity.as_str().to_string(),
                 location,
                 line: ev.get("line").and_then(serde_json::Value::as_u64),
                 commit: s("commit"),
                 preview: clean_line(&preview),
-                code: f.code.clone(),
+                code: f.code.to_string(),
                 // An acceptance names the finding's code and the target it is about.
                 accepted: session
                     .accepted

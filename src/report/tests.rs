@@ -3,7 +3,8 @@
 
 use super::build::{EnvColumn, build};
 use super::{Format, render};
-use launch_ready_core::finding::{CheckStatus, Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::{CheckStatus, Finding};
 use launch_ready_core::runbook::Runbook;
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::{
@@ -154,8 +155,7 @@ fn session(runbook: &Runbook) -> Session {
     );
     env.findings.push(
         Finding::new(
-            "env.shared_secret",
-            Severity::High,
+            Code::EnvSharedSecret,
             "staging and production share secret values (SESSION_SECRET)",
         )
         .with_evidence(
@@ -170,7 +170,7 @@ fn session(runbook: &Runbook) -> Session {
         json!({ "files_scanned": 10 }),
     );
     repo.findings.push(
-        Finding::new("secrets.exposed", Severity::Blocker, "src/pay.ts line 3: stripe-secret-key (sk_l…(32 chars))")
+        Finding::new(Code::SecretsExposed, "src/pay.ts line 3: stripe-secret-key (sk_l…(32 chars))")
             .with_evidence(json!({ "rule": "stripe-secret-key", "path": "src/pay.ts", "line": 3, "redacted": "sk_l…(32 chars)", "fingerprint": "00" })),
     );
     record(&mut s, "audit-secrets-repo", vec![repo]);
@@ -183,8 +183,7 @@ fn session(runbook: &Runbook) -> Session {
                               "error_rate_pct": 0.0, "p95_budget_ms": 300 }] }),
     );
     perf.findings.push(Finding::new(
-        "perf.p95_over_budget",
-        Severity::High,
+        Code::PerfP95OverBudget,
         "GET https://acme.test/login: p95 420 ms is over the 300 ms budget",
     ));
     record(&mut s, "baseline-p95-latency", vec![perf]);

@@ -10,6 +10,7 @@ use launch_ready_checks::cloudflare;
 use launch_ready_checks::cloudflare::{Audit, api};
 use launch_ready_checks::engine::{Engine, EngineEvent, Job};
 use launch_ready_core::catalog;
+use launch_ready_core::code::Code;
 use launch_ready_core::finding::{CheckStatus, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use launch_ready_lab::cloudflare::{
@@ -59,7 +60,7 @@ async fn audit(lab: &Lab, token: &str, apex: &str, hosts: Vec<String>) -> CheckO
 }
 
 fn code_set(o: &CheckOutcome) -> BTreeSet<String> {
-    o.findings.iter().map(|f| f.code.clone()).collect()
+    o.findings.iter().map(|f| f.code.to_string()).collect()
 }
 
 fn assert_no_token(text: &str, token: &str) {
@@ -94,7 +95,7 @@ async fn the_demo_zone_raises_every_zone_code() {
     for f in &o.findings {
         assert_eq!(
             Some(f.severity),
-            kind.default_severity(&f.code),
+            kind.default_severity(f.code),
             "{}",
             f.code
         );
@@ -746,7 +747,7 @@ async fn dns_only_records_of_undeclared_names_are_reported_lower_and_mail_hosts_
     );
     let contract = catalog::kind("cloudflare.zone")
         .unwrap()
-        .default_severity("cloudflare.record_unproxied")
+        .default_severity(Code::CloudflareRecordUnproxied)
         .unwrap();
     assert_eq!(unproxied["app.brightdesk.test"].0, contract);
     assert_eq!(unproxied["api.brightdesk.test"].0, contract);

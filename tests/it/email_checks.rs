@@ -156,7 +156,7 @@ async fn email_codes(
         dkim::check_dkim(&dns, domain, &selectors).await,
     ];
     outs.iter()
-        .flat_map(|o| o.findings.iter().map(|f| (f.code.clone(), f.severity)))
+        .flat_map(|o| o.findings.iter().map(|f| (f.code.to_string(), f.severity)))
         .collect()
 }
 

@@ -5,6 +5,7 @@
 //! and the order of events does not hang on a loaded machine's scheduler.
 
 use crate::common;
+use launch_ready_core::code::Code;
 
 use launch_ready_checks::engine::{Engine, EngineEvent, Job, Registry, Scope};
 use launch_ready_core::catalog;
@@ -297,7 +298,7 @@ async fn overrides_unregistered_kinds_and_missing_targets() {
     reg.insert(KindId::DnsCaa, |_| async {
         outcome::judged(
             "x",
-            vec![Finding::new("dns.caa_missing", Severity::Low, "no CAA")],
+            vec![Finding::new(Code::DnsCaaMissing, "no CAA")],
             serde_json::Value::Null,
         )
     });

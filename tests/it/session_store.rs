@@ -1,6 +1,7 @@
 //! Session files on a real file system: round trips, backups, damaged and newer files,
 //! locking, and the persistence actor.
 
+use launch_ready_core::code::Code;
 use launch_ready_core::finding::{CheckStatus, Finding, Severity};
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::{
@@ -84,7 +85,8 @@ fn sample() -> Session {
             duration_ms: 48,
             summary: "no AAAA".into(),
             findings: vec![
-                Finding::new("dns.no_aaaa", Severity::Low, "no IPv6 address")
+                Finding::new(Code::DnsNoIpv6, "no IPv6 address")
+                    .with_severity(Severity::Low)
                     .with_evidence(json!({"asked": ["AAAA"], "answer": null})),
             ],
             evidence,
@@ -303,6 +305,21 @@ fn the_v1_fixture_loads() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sessions/v1/acme.ron");
     let s = read_session(&path);
     assert_eq!(s, sample());
+}
+
+#[test]
+fn a_finding_code_this_build_does_not_know_is_refused_where_it_stands() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sessions/v1/acme.ron");
+    let text = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("\"dns.no_ipv6\"", "\"dns.no_aaaa\"");
+    let err = launch_ready_core::session::migrate::load(&text).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.starts_with("57:"), "{shown}");
+    assert!(
+        shown.contains("unknown finding code `dns.no_aaaa`"),
+        "{shown}"
+    );
 }
 
 async fn wait_for(

@@ -148,7 +148,9 @@ fn the_kind_table_declares_the_contract_severities() {
     for (code, severity) in CONTRACT.iter().copied().chain(cloudflare) {
         let declared: Vec<&str> = launch_ready_core::catalog::KINDS
             .iter()
-            .filter_map(|k| k.default_severity(code))
+            .filter_map(|k| {
+                launch_ready_core::code::Code::parse(code).and_then(|c| k.default_severity(c))
+            })
             .map(|s| s.as_str())
             .collect();
         assert!(!declared.is_empty(), "{code} is declared by no kind");

@@ -6,6 +6,7 @@
 use launch_ready::app::update_risks::{RiskRow, rows};
 use launch_ready::app::{Action, App, Msg, update};
 use launch_ready::tui::view;
+use launch_ready_core::code::Code;
 use launch_ready_core::finding::{CheckStatus, Finding, Severity};
 use launch_ready_core::runbook::Loaded;
 use launch_ready_core::runbook::load::load_file;
@@ -96,19 +97,17 @@ fn session(l: &Loaded) -> Session {
                 CheckStatus::Fail,
                 vec![
                     Finding::new(
-                        "dns.unresolvable",
-                        Severity::Blocker,
+                        Code::DnsUnresolvable,
                         "app.acme.test has no A or AAAA record",
                     ),
-                    Finding::new("dns.no_ipv6", Severity::Info, "no AAAA record"),
+                    Finding::new(Code::DnsNoIpv6, "no AAAA record"),
                 ],
             ),
             outcome(
                 "www.acme.test",
                 CheckStatus::Fail,
                 vec![Finding::new(
-                    "dns.unresolvable",
-                    Severity::Blocker,
+                    Code::DnsUnresolvable,
                     format!("www.acme.test answers with {}", aws_key()),
                 )],
             ),
@@ -124,11 +123,10 @@ fn session(l: &Loaded) -> Session {
         results: vec![outcome(
             "acme.test",
             CheckStatus::Warn,
-            vec![Finding::new(
-                "tls.expiring_soon",
-                Severity::Medium,
-                "expires in 9 days",
-            )],
+            vec![
+                Finding::new(Code::TlsExpiringSoon, "expires in 9 days")
+                    .with_severity(Severity::Medium),
+            ],
         )],
     });
     s.accepted.push(AcceptedRisk {

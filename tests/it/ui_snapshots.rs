@@ -5,7 +5,8 @@ use launch_ready::app::state::{CredentialsForm, KeyringState, Modal, Prompt, Pro
 use launch_ready::app::targets::TargetField;
 use launch_ready::app::{Action, App, Effect, KeyringReport, Msg, update};
 use launch_ready::tui::view;
-use launch_ready_core::finding::{CheckStatus, Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::{CheckStatus, Finding};
 use launch_ready_core::runbook::load::load_file;
 use launch_ready_core::runbook::{Loaded, Run};
 use launch_ready_core::session::Session;
@@ -82,11 +83,10 @@ fn session(l: &Loaded) -> Session {
         CheckStatus::Fail,
         vec![
             Finding::new(
-                "dns.unresolvable",
-                Severity::Blocker,
+                Code::DnsUnresolvable,
                 "app.acme.test has no A or AAAA record",
             ),
-            Finding::new("dns.no_ipv6", Severity::Info, "no AAAA record"),
+            Finding::new(Code::DnsNoIpv6, "no AAAA record"),
         ],
     ));
     let dns = s.state_mut("dns-check");
@@ -216,8 +216,7 @@ fn risks_go() {
         now() - Duration::minutes(3),
         CheckStatus::Warn,
         vec![Finding::new(
-            "dns.caa_missing",
-            Severity::Low,
+            Code::DnsCaaMissing,
             "no CAA record on the apex",
         )],
     ));
@@ -601,7 +600,7 @@ fn presenter_folds_one_check_on_several_hosts_into_one_line() {
     audit.evidence.clear();
     audit.push_evidence(evidence_on(
         &["www.acme.test", "app.acme.test", "api.acme.test"],
-        &Finding::new("bundle.secret", Severity::Blocker, "an API key in main.js"),
+        &Finding::new(Code::HttpSecretInBundle, "an API key in main.js"),
     ));
     let mut app = app_with(&l, s);
     act(&mut app, Action::Presenter);
@@ -711,8 +710,7 @@ fn detail_header_leads_with_the_worst_open_finding() {
         now() - Duration::minutes(5),
         CheckStatus::Fail,
         vec![Finding::new(
-            "dns.unresolvable",
-            Severity::Blocker,
+            Code::DnsUnresolvable,
             "app.acme.test has no A or AAAA record",
         )],
     ));

@@ -13,7 +13,8 @@
 
 use crate::judged::Judged;
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::header::HeaderMap;
 use serde_json::json;
@@ -249,19 +250,14 @@ pub fn check_edge(
             )
         };
         judged.push(Finding::new(
-            "edge.unprotected",
-            Severity::Medium,
+            Code::EdgeUnprotected,
             format!("{host}: no CDN, edge or DDoS protection detected in front of the host{note}"),
         ));
     } else {
         for (name, signals) in &found {
             judged.push(
-                Finding::new(
-                    "edge.provider",
-                    Severity::Info,
-                    format!("{host} is behind {name}"),
-                )
-                .with_evidence(json!({ "provider": name, "signals": signals })),
+                Finding::new(Code::EdgeProvider, format!("{host} is behind {name}"))
+                    .with_evidence(json!({ "provider": name, "signals": signals })),
             );
         }
     }

@@ -5,7 +5,8 @@
 //! environments) and dropped: findings and evidence carry variable names and
 //! environment names only.
 
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::secret_rules;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -113,8 +114,7 @@ pub fn judge(env: &EnvVars, reference: Option<&EnvVars>, earlier: &[EnvVars]) ->
         if !missing.is_empty() {
             findings.push(
                 Finding::new(
-                    "env.missing_var",
-                    Severity::High,
+                    Code::EnvMissingVar,
                     format!(
                         "{}: {} variable(s) of {} missing",
                         env.environment,
@@ -139,8 +139,7 @@ pub fn judge(env: &EnvVars, reference: Option<&EnvVars>, earlier: &[EnvVars]) ->
     if !exposed.is_empty() {
         findings.push(
             Finding::new(
-                "env.client_exposed_secret",
-                Severity::Blocker,
+                Code::EnvClientExposedSecret,
                 format!(
                     "{}: secret-looking value under a client-exposed name ({})",
                     env.environment,
@@ -160,8 +159,7 @@ pub fn judge(env: &EnvVars, reference: Option<&EnvVars>, earlier: &[EnvVars]) ->
         if !shared.is_empty() {
             findings.push(
                 Finding::new(
-                    "env.shared_secret",
-                    Severity::High,
+                    Code::EnvSharedSecret,
                     format!(
                         "{} and {} share secret values ({})",
                         other.environment,

@@ -113,6 +113,7 @@ pub fn codes(outcome: &CheckOutcome) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use launch_ready_core::code::Code;
 
     #[test]
     fn status_follows_the_worst_finding() {
@@ -122,18 +123,14 @@ mod tests {
         assert_eq!(o.family, "tls");
 
         let mut j = Judged::start(KindId::HttpHeaders, "a.test");
-        j.push(Finding::new("http.hsts_weak", Severity::Medium, "weak"));
-        j.push(Finding::new("http.hsts_missing", Severity::High, "missing"));
+        j.push(Finding::new(Code::HttpHstsWeak, "weak"));
+        j.push(Finding::new(Code::HttpHstsMissing, "missing"));
         let o = j.finish("clean");
         assert_eq!(o.status, CheckStatus::Fail);
         assert_eq!(o.summary, "missing (+1 more)");
 
         let mut j = Judged::start(KindId::EdgeProvider, "a.test");
-        j.push(Finding::new(
-            "edge.provider",
-            Severity::Info,
-            "behind Cloudflare",
-        ));
+        j.push(Finding::new(Code::EdgeProvider, "behind Cloudflare"));
         let o = j.finish("clean");
         assert_eq!(
             (o.status, o.summary.as_str()),

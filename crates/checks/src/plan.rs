@@ -147,7 +147,12 @@ pub fn catalog_runbook(families: &[Family], thresholds: Thresholds) -> Runbook {
             id: k.name.to_string(),
             title: k.title.to_string(),
             why: String::new(),
-            severity: k.defaults.iter().copied().min().unwrap_or(Severity::Info),
+            severity: k
+                .codes
+                .iter()
+                .map(|c| c.default_severity())
+                .min()
+                .unwrap_or(Severity::Info),
             run: Run::Auto {
                 kind: KindName(k),
                 severity: Default::default(),

@@ -137,10 +137,14 @@ mod tests {
     fn every_catalog_code_has_its_own_entry() {
         for kind in KINDS {
             for code in kind.codes {
-                let own =
-                    entry(code).unwrap_or_else(|| panic!("{code} ({}) has no advice", kind.name));
-                assert_eq!(for_code(code), own, "{code}");
-                assert_ne!(own, for_family(code), "{code} falls back to its family");
+                let own = entry(code.as_str())
+                    .unwrap_or_else(|| panic!("{code} ({}) has no advice", kind.name));
+                assert_eq!(for_code(code.as_str()), own, "{code}");
+                assert_ne!(
+                    own,
+                    for_family(code.as_str()),
+                    "{code} falls back to its family"
+                );
             }
         }
     }

@@ -2,6 +2,7 @@
 //! and which finding codes it can produce. Runbooks name these kinds; the engine implements
 //! them one family at a time. Pure data so validation needs no network code.
 
+use crate::code::Code;
 use crate::finding::Severity;
 use std::fmt;
 
@@ -272,31 +273,27 @@ pub struct CheckKind {
     pub subject: Subject,
     pub title: &'static str,
     /// Finding codes this kind can report.
-    pub codes: &'static [&'static str],
-    /// The default severity of each of `codes`, index for index (`checks.md`).
-    pub defaults: &'static [Severity],
+    pub codes: &'static [Code],
     pub profile: Profile,
 }
 
 impl CheckKind {
     /// The default severity of `code` when this kind reports it.
-    pub fn default_severity(&self, code: &str) -> Option<Severity> {
-        let i = self.codes.iter().position(|c| *c == code)?;
-        self.defaults.get(i).copied()
+    pub fn default_severity(&self, code: Code) -> Option<Severity> {
+        self.codes.contains(&code).then(|| code.default_severity())
     }
 }
 
 macro_rules! kind {
     ($id:ident, $family:ident, $subject:ident, $title:literal,
-     [$($code:literal => $sev:ident),* $(,)?] $(, $profile:expr)?) => {
+     [$($code:ident),* $(,)?] $(, $profile:expr)?) => {
         CheckKind {
             id: KindId::$id,
             name: KindId::$id.as_str(),
             family: Family::$family,
             subject: Subject::$subject,
             title: $title,
-            codes: &[$($code),*],
-            defaults: &[$(Severity::$sev),*],
+            codes: &[$(Code::$code),*],
             profile: kind!(@profile $($profile)?),
         }
     };
@@ -311,147 +308,173 @@ pub const KINDS: &[CheckKind] = &[
         Dns,
         Host,
         "Host records resolve (A/AAAA/CNAME chain)",
-        ["dns.unresolvable" => Blocker, "dns.dangling_cname" => High, "dns.no_ipv6" => Info]
+        [DnsUnresolvable, DnsDanglingCname, DnsNoIpv6]
     ),
     kind!(
         DnsApexWww,
         Dns,
         Apex,
         "Apex and www both resolve",
-        ["dns.no_www" => Medium, "dns.no_apex" => Medium]
+        [DnsNoWww, DnsNoApex]
     ),
-    kind!(
-        DnsCaa,
-        Dns,
-        Apex,
-        "CAA record on the apex",
-        ["dns.caa_missing" => Low]
-    ),
+    kind!(DnsCaa, Dns, Apex, "CAA record on the apex", [DnsCaaMissing]),
     kind!(
         DnsProvider,
         Dns,
         Apex,
         "DNS provider from NS records",
-        ["dns.provider" => Info]
+        [DnsProvider]
     ),
     kind!(
         DnsStaging,
         Dns,
         StagingHost,
         "Staging hosts are not public without auth",
-        ["dns.staging_exposed" => High]
+        [DnsStagingExposed]
     ),
     kind!(
         EmailMx,
         Email,
         Apex,
         "MX records",
-        ["email.mx_missing" => High, "email.mx_cname" => Medium, "email.mx_unresolvable" => High]
+        [EmailMxMissing, EmailMxCname, EmailMxUnresolvable]
     ),
     kind!(
         EmailSpf,
         Email,
         Apex,
         "SPF record and lookup budget",
-        ["email.spf_missing" => High, "email.spf_multiple" => High, "email.spf_syntax" => High, "email.spf_permissive_all" => High, "email.spf_too_many_lookups" => High, "email.spf_void_lookups" => Medium, "email.spf_softfail" => Info]
+        [
+            EmailSpfMissing,
+            EmailSpfMultiple,
+            EmailSpfSyntax,
+            EmailSpfPermissiveAll,
+            EmailSpfTooManyLookups,
+            EmailSpfVoidLookups,
+            EmailSpfSoftfail
+        ]
     ),
     kind!(
         EmailDmarc,
         Email,
         Apex,
         "DMARC policy",
-        ["email.dmarc_missing" => High, "email.dmarc_syntax" => High, "email.dmarc_policy_none" => Medium, "email.dmarc_no_reports" => Low]
+        [
+            EmailDmarcMissing,
+            EmailDmarcSyntax,
+            EmailDmarcPolicyNone,
+            EmailDmarcNoReports
+        ]
     ),
     kind!(
         EmailDkim,
         Email,
         Apex,
         "DKIM keys",
-        ["email.dkim_missing" => High, "email.dkim_invalid_key" => High, "email.dkim_weak_key" => Medium, "email.dkim_revoked" => Medium]
+        [
+            EmailDkimMissing,
+            EmailDkimInvalidKey,
+            EmailDkimWeakKey,
+            EmailDkimRevoked
+        ]
     ),
     kind!(
         TlsCertificate,
         Tls,
         Host,
         "Certificate chain, validity and hostname",
-        ["tls.unreachable" => Blocker, "tls.expired" => Blocker, "tls.not_yet_valid" => Blocker, "tls.expiring_soon" => High, "tls.hostname_mismatch" => Blocker, "tls.untrusted" => Blocker, "tls.incomplete_chain" => High, "tls.weak_key" => High]
+        [
+            TlsUnreachable,
+            TlsExpired,
+            TlsNotYetValid,
+            TlsExpiringSoon,
+            TlsHostnameMismatch,
+            TlsUntrusted,
+            TlsIncompleteChain,
+            TlsWeakKey
+        ]
     ),
     kind!(
         TlsProtocols,
         Tls,
         Host,
         "Old TLS versions refused",
-        ["tls.old_protocol" => Medium]
+        [TlsOldProtocol]
     ),
     kind!(
         HttpAvailability,
         Http,
         Page,
         "Configured URLs answer",
-        ["http.down" => Blocker, "http.timeout" => Blocker, "http.server_error" => High, "http.redirect_loop" => Blocker]
+        [HttpDown, HttpTimeout, HttpServerError, HttpRedirectLoop]
     ),
     kind!(
         HttpRedirects,
         Http,
         Host,
         "Redirect chains to the canonical URL",
-        ["http.not_redirected_to_https" => High, "http.redirect_loop" => Blocker, "http.redirect_chain_long" => Medium, "http.no_canonical_host" => Medium]
+        [
+            HttpNotRedirectedToHttps,
+            HttpRedirectLoop,
+            HttpRedirectChainLong,
+            HttpNoCanonicalHost
+        ]
     ),
     kind!(
         HttpHeaders,
         Http,
         Page,
         "HSTS and security headers",
-        ["http.hsts_missing" => High, "http.hsts_weak" => Medium, "http.security_headers_missing" => Medium]
+        [HttpHstsMissing, HttpHstsWeak, HttpSecurityHeadersMissing]
     ),
     kind!(
         HttpMixedContent,
         Http,
         Page,
         "No insecure sub-resources on HTTPS pages",
-        ["http.mixed_content" => High]
+        [HttpMixedContent]
     ),
     kind!(
         HttpCache,
         Http,
         Page,
         "Caching of private pages and static assets",
-        ["http.private_cached" => High, "http.static_uncached" => Low]
+        [HttpPrivateCached, HttpStaticUncached]
     ),
     kind!(
         HttpCors,
         Http,
         Page,
         "CORS does not reflect any origin with credentials",
-        ["http.cors_permissive" => High]
+        [HttpCorsPermissive]
     ),
     kind!(
         HttpExposure,
         Http,
         Host,
         "No config dumps or .git served",
-        ["http.env_exposed" => Blocker, "http.git_exposed" => Blocker]
+        [HttpEnvExposed, HttpGitExposed]
     ),
     kind!(
         HttpBundle,
         Http,
         Page,
         "Served bundles and source maps hold no secrets",
-        ["http.secret_in_bundle" => Blocker, "http.sourcemap_exposed" => Low]
+        [HttpSecretInBundle, HttpSourcemapExposed]
     ),
     kind!(
         EdgeProvider,
         Edge,
         Host,
         "Edge / CDN in front of public hosts",
-        ["edge.provider" => Info, "edge.unprotected" => Medium]
+        [EdgeProvider, EdgeUnprotected]
     ),
     kind!(
         PerfLatency,
         Perf,
         Route,
         "Latency baseline against budget",
-        ["perf.p95_over_budget" => High, "perf.error_rate_over_budget" => High, "perf.payload_large" => Low],
+        [PerfP95OverBudget, PerfErrorRateOverBudget, PerfPayloadLarge],
         Profile::NET.budget(Budget::Seconds(60))
     ),
     kind!(
@@ -459,7 +482,7 @@ pub const KINDS: &[CheckKind] = &[
         Perf,
         Route,
         "Light load test (asks first)",
-        ["perf.p95_over_budget" => High, "perf.error_rate_over_budget" => High],
+        [PerfP95OverBudget, PerfErrorRateOverBudget],
         Profile::NET.budget(Budget::Seconds(300)).confirm()
     ),
     kind!(
@@ -467,7 +490,7 @@ pub const KINDS: &[CheckKind] = &[
         Uptime,
         Route,
         "Uptime probes",
-        ["uptime.down" => Blocker, "uptime.slow" => Medium, "uptime.cert_expiring" => High],
+        [UptimeDown, UptimeSlow, UptimeCertExpiring],
         // A few probes within the budget: each probe and the certificate read take at
         // most one timeout, and the probes span under three seconds.
         Profile::NET.budget(Budget::Timeouts(4))
@@ -477,15 +500,17 @@ pub const KINDS: &[CheckKind] = &[
         Uptime,
         AlertRoute,
         "Alert route delivers",
-        ["uptime.alert_route_failed" => High],
-        Profile::NET.budget(Budget::Timeouts(4)).credentials(&["alert-webhook"])
+        [UptimeAlertRouteFailed],
+        Profile::NET
+            .budget(Budget::Timeouts(4))
+            .credentials(&["alert-webhook"])
     ),
     kind!(
         SecretsRepo,
         Secrets,
         Repo,
         "No credentials in the working tree",
-        ["secrets.exposed" => Blocker, "secrets.dotenv_committed" => High],
+        [SecretsExposed, SecretsDotenvCommitted],
         Profile::LOCAL
     ),
     kind!(
@@ -493,7 +518,7 @@ pub const KINDS: &[CheckKind] = &[
         Secrets,
         Repo,
         "No credentials in git history",
-        ["secrets.in_history" => High],
+        [SecretsInHistory],
         Profile::LOCAL
     ),
     kind!(
@@ -501,7 +526,7 @@ pub const KINDS: &[CheckKind] = &[
         Secrets,
         BuildOutput,
         "No credentials in the built frontend",
-        ["secrets.in_build_output" => Blocker],
+        [SecretsInBuildOutput],
         Profile::LOCAL
     ),
     kind!(
@@ -509,7 +534,7 @@ pub const KINDS: &[CheckKind] = &[
         Env,
         EnvFiles,
         "Env var inventory across environments",
-        ["env.missing_var" => High, "env.shared_secret" => High, "env.client_exposed_secret" => Blocker],
+        [EnvMissingVar, EnvSharedSecret, EnvClientExposedSecret],
         Profile::LOCAL
     ),
     kind!(
@@ -517,7 +542,7 @@ pub const KINDS: &[CheckKind] = &[
         Env,
         Repo,
         ".env files are ignored by git",
-        ["env.not_gitignored" => Medium],
+        [EnvNotGitignored],
         Profile::LOCAL
     ),
     kind!(
@@ -525,9 +550,23 @@ pub const KINDS: &[CheckKind] = &[
         Cloudflare,
         Apex,
         "Cloudflare zone settings (read-only API token)",
-        ["cloudflare.token_rejected" => High, "cloudflare.zone_missing" => High, "cloudflare.ssl_not_strict" => Blocker, "cloudflare.always_https_off" => Medium, "cloudflare.min_tls_old" => Medium, "cloudflare.record_unproxied" => Medium, "cloudflare.development_mode" => Medium, "cloudflare.no_rate_limit" => Medium, "cloudflare.security_level_off" => Low, "cloudflare.no_static_cache_rule" => Low, "cloudflare.scope_missing" => Info],
+        [
+            CloudflareTokenRejected,
+            CloudflareZoneMissing,
+            CloudflareSslNotStrict,
+            CloudflareAlwaysHttpsOff,
+            CloudflareMinTlsOld,
+            CloudflareRecordUnproxied,
+            CloudflareDevelopmentMode,
+            CloudflareNoRateLimit,
+            CloudflareSecurityLevelOff,
+            CloudflareNoStaticCacheRule,
+            CloudflareScopeMissing
+        ],
         // A dozen API reads, some paginated, a few in parallel, and one retry after a 429.
-        Profile::NET.budget(Budget::Timeouts(6)).credentials(&["cloudflare-token"])
+        Profile::NET
+            .budget(Budget::Timeouts(6))
+            .credentials(&["cloudflare-token"])
     ),
 ];
 
@@ -552,11 +591,11 @@ pub fn kind(name: &str) -> Option<&'static CheckKind> {
 /// check gave them (`dns.unresolvable` is high for a host that is not apex, app or api):
 /// a host that was asked for and does not exist is never a go. The operator can still
 /// accept one (with a reason and an owner), or take the host out of the targets.
-pub const TARGET_MISSING: &[&str] = &["dns.unresolvable"];
+pub const TARGET_MISSING: &[Code] = &[Code::DnsUnresolvable];
 
 /// Whether finding `code` says its target does not exist (see `TARGET_MISSING`).
 pub fn target_missing(code: &str) -> bool {
-    TARGET_MISSING.contains(&code)
+    TARGET_MISSING.iter().any(|c| *c == code)
 }
 
 /// Every finding code of the catalog, in catalog order, without repeats.
@@ -564,8 +603,8 @@ pub fn all_codes() -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for k in KINDS {
         for c in k.codes {
-            if !out.contains(c) {
-                out.push(c);
+            if !out.contains(&c.as_str()) {
+                out.push(c.as_str());
             }
         }
     }

@@ -1,6 +1,8 @@
 //! Findings, severities and check statuses: the vocabulary shared by runbooks, sessions,
 //! the check engine, the TUI and the headless output. Pure data, no IO.
 
+use crate::catalog::Family;
+use crate::code::Code;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -143,10 +145,10 @@ impl fmt::Display for CheckStatus {
     }
 }
 
-/// One defect found by a check. `code` is a stable catalog code such as `tls.expired`.
+/// One defect found by a check, under a catalog code such as `tls.expired`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub code: String,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     /// Structured facts behind the finding (JSON-shaped so the headless output can carry it
@@ -156,13 +158,22 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(code: impl Into<String>, severity: Severity, message: impl Into<String>) -> Self {
+    /// A finding at its code's default severity.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Finding {
-            code: code.into(),
-            severity,
+            code,
+            severity: code.default_severity(),
             message: message.into(),
             evidence: serde_json::Value::Null,
         }
+    }
+
+    /// The same finding at another severity than its code's default, for a check that
+    /// grades it (a key found in history is milder than one in the working tree).
+    #[must_use]
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 
     #[must_use]
@@ -171,9 +182,9 @@ impl Finding {
         self
     }
 
-    /// The family is the part of the code before the first dot (`tls` for `tls.expired`).
-    pub fn family(&self) -> &str {
-        self.code.split('.').next().unwrap_or(&self.code)
+    /// The family of its code (`tls` for `tls.expired`).
+    pub fn family(&self) -> Family {
+        self.code.family()
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod advice;
 pub mod catalog;
 pub mod clean;
+pub mod code;
 pub mod credentials;
 pub mod evidence;
 pub mod files;

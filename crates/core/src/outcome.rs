@@ -64,10 +64,11 @@ pub fn skipped(reason: impl Into<String>) -> CheckOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::Code;
 
     #[test]
     fn status_follows_the_worst_finding() {
-        let f = |s| Finding::new("email.x", s, "m");
+        let f = |s| Finding::new(Code::EmailSpfMissing, "m").with_severity(s);
         assert_eq!(status_for(&[]), CheckStatus::Pass);
         assert_eq!(status_for(&[f(Severity::Info)]), CheckStatus::Pass);
         assert_eq!(

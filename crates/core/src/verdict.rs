@@ -301,7 +301,7 @@ pub fn assess_with(
         if let Some(ev) = state.and_then(|s| s.latest()) {
             for r in &ev.results {
                 for f in &r.findings {
-                    open_findings.push((f.code.clone(), r.target.clone()));
+                    open_findings.push((f.code.to_string(), r.target.clone()));
                 }
             }
         }
@@ -333,7 +333,7 @@ pub fn assess_with(
         if let (Run::Auto { .. }, Some(ev)) = (&check.run, state.and_then(|s| s.latest())) {
             for r in &ev.results {
                 for f in &r.findings {
-                    let severity = if crate::catalog::target_missing(&f.code) {
+                    let severity = if crate::catalog::target_missing(f.code.as_str()) {
                         // A target asked for that does not exist cannot launch.
                         Severity::Blocker
                     } else {
@@ -362,7 +362,7 @@ pub fn assess_with(
                         &mut risks,
                         risk(
                             severity,
-                            Some(f.code.clone()),
+                            Some(f.code.to_string()),
                             r.target.clone(),
                             f.message.clone(),
                             false,
@@ -489,6 +489,7 @@ pub fn assess_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::Code;
     use crate::finding::Finding;
     use crate::session::model::Evidence;
     use serde_json::json;
@@ -590,7 +591,7 @@ mod tests {
     fn a_blocker_finding_is_no_go_even_with_gaps() {
         let mut states = BTreeMap::new();
         let mut o = outcome("dns.records", "a.test", CheckStatus::Fail);
-        o.findings = vec![Finding::new("dns.unresolvable", Severity::Blocker, "gone")];
+        o.findings = vec![Finding::new(Code::DnsUnresolvable, "gone")];
         record(&mut states, "audit-check", vec![o]);
         let a = assess_states(&runbook(), &states, now());
         assert_eq!(a.verdict, Verdict::NoGo);
@@ -606,7 +607,7 @@ mod tests {
     fn an_accepted_blocker_no_longer_decides_but_stays_listed() {
         let mut states = all_answered();
         let mut o = outcome("dns.records", "a.test", CheckStatus::Fail);
-        o.findings = vec![Finding::new("dns.unresolvable", Severity::Blocker, "gone")];
+        o.findings = vec![Finding::new(Code::DnsUnresolvable, "gone")];
         record(&mut states, "audit-check", vec![o]);
         let acceptance = |target: &str| AcceptedRisk {
             key: "dns.unresolvable".into(),
@@ -669,7 +670,8 @@ mod tests {
         // An open finding on the host explains it: the skip is no longer a gap (and a
         // host that does not resolve is a no-go of its own).
         let mut found = outcome("dns.records", "b.test", CheckStatus::Fail);
-        found.findings = vec![Finding::new("dns.unresolvable", Severity::High, "no A")];
+        found.findings =
+            vec![Finding::new(Code::DnsUnresolvable, "no A").with_severity(Severity::High)];
         record(&mut states, "audit-check", vec![found]);
         let a = assess_states(&runbook(), &states, now());
         assert!(a.risks.iter().all(|r| !r.unchecked), "{:?}", a.risks);
@@ -683,11 +685,13 @@ mod tests {
         // A `shop` host: not apex, app or api, so the DNS check reports it as high.
         let mut states = all_answered();
         let mut gone = outcome("dns.records", "shop.a.test", CheckStatus::Fail);
-        gone.findings = vec![Finding::new(
-            "dns.unresolvable",
-            Severity::High,
-            "shop.a.test does not resolve: the name does not exist",
-        )];
+        gone.findings = vec![
+            Finding::new(
+                Code::DnsUnresolvable,
+                "shop.a.test does not resolve: the name does not exist",
+            )
+            .with_severity(Severity::High),
+        ];
         record(&mut states, "audit-check", vec![gone]);
         let a = assess_states(&runbook(), &states, now());
         assert_eq!(a.verdict, Verdict::NoGo, "{:?}", a.reasons);
@@ -752,10 +756,10 @@ mod tests {
         let mut scan = outcome("tls.certificate", "repo", CheckStatus::Warn);
         scan.findings = vec![
             Finding::new(
-                "tls.weak_key",
-                Severity::Medium,
+                Code::TlsWeakKey,
                 "1 file not scanned (largest: dump.sql, 5 MiB)",
             )
+            .with_severity(Severity::Medium)
             .with_evidence(json!({ "not_read": { "count": 1 } })),
         ];
         record(&mut states, "edge-check", vec![scan]);
@@ -783,11 +787,8 @@ mod tests {
         assert_eq!(a.verdict, Verdict::Incomplete);
         assert!(a.reasons[0].contains("UnknownIssuer"), "{:?}", a.reasons);
         let mut cert = outcome("tls.certificate", "c.test", CheckStatus::Fail);
-        cert.findings = vec![Finding::new(
-            "tls.untrusted",
-            Severity::Medium,
-            "self-signed",
-        )];
+        cert.findings =
+            vec![Finding::new(Code::TlsUntrusted, "self-signed").with_severity(Severity::Medium)];
         record(&mut states, "edge-check", vec![cert]);
         assert_eq!(
             assess_states(&runbook(), &states, now()).verdict,
@@ -842,6 +843,7 @@ mod tests {
 #[cfg(test)]
 mod risk_list_tests {
     use super::*;
+    use crate::code::Code;
     use crate::finding::Finding;
     use crate::session::model::Evidence;
 
@@ -884,8 +886,8 @@ mod risk_list_tests {
                 "http.redirects",
                 "h.test",
                 vec![
-                    Finding::new("http.redirect_loop", Severity::Blocker, "loops"),
-                    Finding::new("dns.provider", Severity::Info, "at Example DNS"),
+                    Finding::new(Code::HttpRedirectLoop, "loops"),
+                    Finding::new(Code::DnsProvider, "at Example DNS"),
                 ],
             ));
         }
@@ -909,7 +911,7 @@ mod risk_list_tests {
         let mut ev = found(
             "dns.records",
             "a.test",
-            vec![Finding::new("dns.unresolvable", Severity::Blocker, "gone")],
+            vec![Finding::new(Code::DnsUnresolvable, "gone")],
         );
         for host in ["b.test", "c.test"] {
             let mut r = ev.results[0].clone();

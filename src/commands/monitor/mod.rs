@@ -13,6 +13,7 @@ use launch_ready_checks::monitor::run;
 use launch_ready_checks::monitor::run::{Config, TargetSpec};
 use launch_ready_checks::monitor::{finding, secs_ms};
 use launch_ready_checks::net::Net;
+use launch_ready_core::code::Code;
 use launch_ready_core::session::Session;
 use launch_ready_core::session::store::SessionFile;
 use launch_ready_core::settings::NetworkSettings;
@@ -211,7 +212,7 @@ fn run_monitor(args: &MonitorArgs, out: &mut String) -> Outcome {
         if reports.iter().all(|r| r.alerts.is_empty()) && route_status.starts_with("none") {
             // Nothing needed sending, but an outage would not have reached anyone.
             findings.push(finding(
-                "uptime.alert_route_failed",
+                Code::UptimeAlertRouteFailed,
                 format!("no alert route: {route_status}"),
             ));
         }

@@ -268,12 +268,12 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
                 format!("{:<7} ", f.severity.as_str()),
                 t.severity(f.severity),
             ),
-            Span::styled(sanitize_line(&f.code), t.text()),
+            Span::styled(sanitize_line(f.code.as_str()), t.text()),
             Span::styled(format!(" {}", sanitize_line(target)), t.dim()),
         ]));
         out.push(Line::from(format!("        {}", sanitize_line(&f.message))));
         if f.severity != launch_ready_core::finding::Severity::Info {
-            let fix = launch_ready_core::advice::for_code(&f.code).fix;
+            let fix = f.code.advice().fix;
             out.push(Line::from(Span::styled(
                 format!("        Fix: {fix}"),
                 t.dim(),
@@ -312,7 +312,7 @@ fn presenter_findings(
         {
             match seen.iter_mut().find(|(c, _, _)| *c == f.code) {
                 Some((_, _, n)) => *n += 1,
-                None => seen.push((&f.code, f.severity, 1)),
+                None => seen.push((f.code.as_str(), f.severity, 1)),
             }
         }
     }

@@ -21,7 +21,7 @@ pub fn net_for(settings: &NetworkSettings) -> Arc<Net> {
 }
 
 pub fn codes(o: &launch_ready_core::session::model::CheckOutcome) -> Vec<String> {
-    o.findings.iter().map(|f| f.code.clone()).collect()
+    o.findings.iter().map(|f| f.code.to_string()).collect()
 }
 
 /// Runs the built binary with `args`. The wait happens on a blocking thread so the lab's

@@ -4,6 +4,7 @@
 //! A part the token could not read is `Part::Unread` and is not judged: no finding says
 //! anything about it except `cloudflare.scope_missing`, which names the permission to add.
 
+use launch_ready_core::code::Code;
 use launch_ready_core::finding::{Finding, Severity};
 use serde::Serialize;
 use serde_json::json;
@@ -137,8 +138,8 @@ pub struct Facts {
     pub origin_static: Option<Result<OriginStatic, String>>,
 }
 
-fn finding(code: &str, severity: Severity, message: String) -> Finding {
-    Finding::new(code, severity, message)
+fn finding(code: Code, message: String) -> Finding {
+    Finding::new(code, message)
 }
 
 /// Every finding the facts support.
@@ -155,8 +156,7 @@ pub fn judge(f: &Facts) -> Vec<Finding> {
     {
         out.push(
             finding(
-                "cloudflare.no_rate_limit",
-                Severity::Medium,
+                Code::CloudflareNoRateLimit,
                 "no rate-limiting rule covers the login, auth or API routes".into(),
             )
             .with_evidence(json!({ "rate_limit_rules": rules.len() })),
@@ -171,8 +171,7 @@ pub fn judge(f: &Facts) -> Vec<Finding> {
             .collect();
         out.push(
             finding(
-                "cloudflare.scope_missing",
-                Severity::Info,
+                Code::CloudflareScopeMissing,
                 format!("the token cannot read: {}", list.join(", ")),
             )
             .with_evidence(json!(
@@ -200,18 +199,19 @@ pub fn missing_scopes(f: &Facts) -> Vec<(&'static str, &'static str)> {
 fn settings(f: &Facts, s: &Settings, out: &mut Vec<Finding>) {
     match s.ssl.as_deref() {
         Some(mode @ ("off" | "flexible")) => out.push(finding(
-            "cloudflare.ssl_not_strict",
-            Severity::Blocker,
+            Code::CloudflareSslNotStrict,
             format!(
                 "SSL mode is `{mode}`: traffic between Cloudflare and the origin is not encrypted"
             ),
         )),
-        Some("full") => out.push(finding(
-            "cloudflare.ssl_not_strict",
-            Severity::Medium,
-            "SSL mode is `full`: the origin's certificate is not validated (use Full (strict))"
-                .into(),
-        )),
+        Some("full") => out.push(
+            finding(
+                Code::CloudflareSslNotStrict,
+                "SSL mode is `full`: the origin's certificate is not validated (use Full (strict))"
+                    .into(),
+            )
+            .with_severity(Severity::Medium),
+        ),
         _ => {}
     }
     if s.always_use_https.as_deref() == Some("off") {
@@ -232,8 +232,7 @@ fn settings(f: &Facts, s: &Settings, out: &mut Vec<Finding>) {
             };
             out.push(
                 finding(
-                    "cloudflare.always_https_off",
-                    Severity::Medium,
+                    Code::CloudflareAlwaysHttpsOff,
                     format!("\"Always Use HTTPS\" is off and the origin does not redirect{tail}"),
                 )
                 .with_evidence(json!({ "origin": not_redirecting })),
@@ -244,15 +243,13 @@ fn settings(f: &Facts, s: &Settings, out: &mut Vec<Finding>) {
         && matches!(v, "1.0" | "1.1")
     {
         out.push(finding(
-            "cloudflare.min_tls_old",
-            Severity::Medium,
+            Code::CloudflareMinTlsOld,
             format!("minimum TLS version is {v} (set 1.2)"),
         ));
     }
     if s.development_mode.as_deref() == Some("on") {
         out.push(finding(
-            "cloudflare.development_mode",
-            Severity::Medium,
+            Code::CloudflareDevelopmentMode,
             "development mode is on: the cache is bypassed".into(),
         ));
     }
@@ -272,11 +269,7 @@ fn settings(f: &Facts, s: &Settings, out: &mut Vec<Finding>) {
                 None => "browser integrity check is off (Bot Fight Mode not read)".to_string(),
             });
         }
-        out.push(finding(
-            "cloudflare.security_level_off",
-            Severity::Low,
-            what.join("; "),
-        ));
+        out.push(finding(Code::CloudflareSecurityLevelOff, what.join("; ")));
     }
 }
 
@@ -379,26 +372,18 @@ fn unproxied(web_hosts: &[String], records: &[Record], out: &mut Vec<Finding>) {
         };
         if declared.contains(&host) {
             out.push(
-                finding(
-                    "cloudflare.record_unproxied",
-                    Severity::Medium,
-                    format!(
+                finding(Code::CloudflareRecordUnproxied, format!(
                         "{host}: {} record is DNS-only, so the origin address is public and unprotected",
                         first.kind
-                    ),
-                )
+                    ))
                 .with_evidence(json!({ "host": host, "records": dns_only, "declared": true })),
             );
         } else if !not_a_web_name(&host, &mail) {
             out.push(
-                finding(
-                    "cloudflare.record_unproxied",
-                    Severity::Low,
-                    format!(
+                finding(Code::CloudflareRecordUnproxied, format!(
                         "{host}: {} record is DNS-only, so its origin address is public (not a declared web host: proxy it if it serves the web, or add it to the targets)",
                         first.kind
-                    ),
-                )
+                    )).with_severity(Severity::Low)
                 .with_evidence(json!({
                     "host": host,
                     "records": dns_only,
@@ -474,8 +459,7 @@ fn static_cache(f: &Facts, out: &mut Vec<Finding>) {
     };
     out.push(
         finding(
-            "cloudflare.no_static_cache_rule",
-            Severity::Low,
+            Code::CloudflareNoStaticCacheRule,
             format!("no cache rule or page rule caches the static assets, {origin}"),
         )
         .with_evidence(json!({ "origin": f.origin_static })),
@@ -557,7 +541,7 @@ mod tests {
     }
 
     fn codes(f: &Facts) -> Vec<String> {
-        judge(f).into_iter().map(|f| f.code).collect()
+        judge(f).into_iter().map(|f| f.code.to_string()).collect()
     }
 
     #[test]

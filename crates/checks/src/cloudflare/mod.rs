@@ -18,8 +18,9 @@ use futures::future::BoxFuture;
 pub use judge::OriginStatic;
 use judge::{Facts, OriginRedirect, Part, Record, Rule, Settings, Zone};
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::code::Code;
 use launch_ready_core::evidence::{CloudflareEvidence, ProxiedRecord, UnreadPart};
-use launch_ready_core::finding::{CheckStatus, Finding, Severity};
+use launch_ready_core::finding::{CheckStatus, Finding};
 use launch_ready_core::session::model::CheckOutcome;
 use serde::Deserialize;
 
@@ -144,13 +145,11 @@ async fn audit_zone(
         Ok(Some(z)) => z,
         Ok(None) => {
             j.push(Finding::new(
-                "cloudflare.zone_missing",
-                Severity::High,
+                Code::CloudflareZoneMissing,
                 format!(
                     "{} is not a zone the token can see (not on this Cloudflare account, or the token is limited to other zones)",
                     a.apex
-                ),
-            ));
+                )));
             return j.finish("");
         }
         Err(ApiError::Forbidden(_)) => {
@@ -192,7 +191,7 @@ async fn audit_zone(
 }
 
 fn rejected(message: String) -> Finding {
-    Finding::new("cloudflare.token_rejected", Severity::High, message)
+    Finding::new(Code::CloudflareTokenRejected, message)
 }
 
 #[derive(Deserialize)]

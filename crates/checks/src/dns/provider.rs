@@ -4,7 +4,8 @@
 //! fact about the product worth flagging.
 
 use crate::net::{LookupFailure, Net};
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::json;
@@ -71,8 +72,7 @@ pub async fn provider(net: &Net, apex: &str) -> CheckOutcome {
         format!("DNS hosted at {names}"),
         vec![
             Finding::new(
-                "dns.provider",
-                Severity::Info,
+                Code::DnsProvider,
                 format!("{apex} DNS is hosted at {names} ({})", ns.join(", ")),
             )
             .with_evidence(json!({ "ns": ns })),

@@ -3,6 +3,7 @@
 use super::CRITICAL_ROLES;
 use super::chain::{self, Chain, ChainEnd};
 use crate::net::{LookupFailure, Net, Resolver};
+use launch_ready_core::code::Code;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
@@ -97,31 +98,25 @@ pub async fn records(net: &Net, host: &str, role: &str) -> CheckOutcome {
     match &res.chain.end {
         ChainEnd::Loop(name) => findings.push(
             Finding::new(
-                "dns.unresolvable",
-                unresolvable_sev,
-                format!("{host} does not resolve: its CNAME chain loops back to {name} ({})", res.chain.display()),
-            )
+                Code::DnsUnresolvable,
+                format!("{host} does not resolve: its CNAME chain loops back to {name} ({})", res.chain.display())).with_severity(unresolvable_sev)
             .with_evidence(json!({ "chain": res.chain.names })),
         ),
         ChainEnd::TooLong => findings.push(
             Finding::new(
-                "dns.unresolvable",
-                unresolvable_sev,
+                Code::DnsUnresolvable,
                 format!(
                     "{host} does not resolve: its CNAME chain is longer than {} hops",
                     chain::MAX_HOPS
-                ),
-            )
+                )).with_severity(unresolvable_sev)
             .with_evidence(json!({ "chain": res.chain.names })),
         ),
         ChainEnd::Missing(target) if !res.chain.hops().is_empty() => findings.push(
             Finding::new(
-                "dns.dangling_cname",
-                Severity::High,
+                Code::DnsDanglingCname,
                 format!(
                     "{host} is an alias of {target}, which does not exist: whoever registers it can serve content on {host}"
-                ),
-            )
+                ))
             .with_evidence(json!({ "chain": res.chain.names, "missing": target })),
         ),
         ChainEnd::Failed(_) | ChainEnd::Missing(_) | ChainEnd::Name(_) => {}
@@ -139,17 +134,18 @@ pub async fn records(net: &Net, host: &str, role: &str) -> CheckOutcome {
             } else {
                 "no A or AAAA record"
             };
-            findings.push(Finding::new(
-                "dns.unresolvable",
-                unresolvable_sev,
-                format!("{host} does not resolve: {why}"),
-            ));
+            findings.push(
+                Finding::new(
+                    Code::DnsUnresolvable,
+                    format!("{host} does not resolve: {why}"),
+                )
+                .with_severity(unresolvable_sev),
+            );
         } else if matches!(res.v6, Err(LookupFailure::NoData | LookupFailure::NxDomain))
             || res.v6.as_ref().is_ok_and(Vec::is_empty)
         {
             findings.push(Finding::new(
-                "dns.no_ipv6",
-                Severity::Info,
+                Code::DnsNoIpv6,
                 format!("{host} has no AAAA record: IPv6-only clients cannot reach it"),
             ));
         }
@@ -192,15 +188,13 @@ pub async fn apex_www(net: &Net, apex: &str) -> CheckOutcome {
     let mut findings = Vec::new();
     if w.addrs() == 0 {
         findings.push(Finding::new(
-            "dns.no_www",
-            Severity::Medium,
+            Code::DnsNoWww,
             format!("{apex} resolves but {www} does not: visitors typing www get an error"),
         ));
     }
     if a.addrs() == 0 {
         findings.push(Finding::new(
-            "dns.no_apex",
-            Severity::Medium,
+            Code::DnsNoApex,
             format!(
                 "{www} resolves but {apex} does not: visitors typing the bare domain get an error"
             ),
@@ -225,8 +219,7 @@ pub async fn caa(net: &Net, apex: &str) -> CheckOutcome {
         Err(LookupFailure::NoData) => outcome::judged(
             format!("{apex} has no CAA record"),
             vec![Finding::new(
-                "dns.caa_missing",
-                Severity::Low,
+                Code::DnsCaaMissing,
                 format!(
                     "{apex} has no CAA record: any certificate authority may issue certificates for it"
                 ),

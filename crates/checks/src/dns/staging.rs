@@ -3,7 +3,8 @@
 //! login page counts as protected. HTTPS is tried first, then HTTP.
 
 use crate::net::Net;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::json;
@@ -54,10 +55,8 @@ pub async fn staging(net: &Net, host: &str) -> CheckOutcome {
                     return outcome::judged(
                         format!("{url} answers {status} without authentication"),
                         vec![Finding::new(
-                            "dns.staging_exposed",
-                            Severity::High,
-                            format!("{host} is public and {url} answers {status} without asking for credentials"),
-                        )
+                            Code::DnsStagingExposed,
+                            format!("{host} is public and {url} answers {status} without asking for credentials"))
                         .with_evidence(json!({ "url": url, "status": status }))],
                         evidence,
                     );

@@ -8,7 +8,8 @@
 use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged};
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use serde::Serialize;
 use serde_json::json;
@@ -300,8 +301,7 @@ pub async fn check_dmarc(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
     let record = match dmarc.as_slice() {
         [] => {
             let finding = Finding::new(
-                "email.dmarc_missing",
-                Severity::High,
+                Code::EmailDmarcMissing,
                 format!(
                     "{} has no DMARC record (`v=DMARC1` TXT at {})",
                     clean(domain),
@@ -321,8 +321,7 @@ pub async fn check_dmarc(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
         many => {
             let texts: Vec<String> = many.iter().map(|r| clean_full(r)).collect();
             let finding = Finding::new(
-                "email.dmarc_syntax",
-                Severity::High,
+                Code::EmailDmarcSyntax,
                 format!(
                     "{} holds {} DMARC records; receivers ignore them all",
                     clean(&name),
@@ -351,23 +350,19 @@ pub async fn check_dmarc(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
                 format!("`{}={}`", clean(&e.tag), clean(&e.value))
             };
             Finding::new(
-                "email.dmarc_syntax",
-                Severity::High,
+                Code::EmailDmarcSyntax,
                 format!("DMARC tag {shown} {}", clean(&e.reason)),
             )
         })
         .collect();
     if parsed.p == Some(Policy::None) {
         findings.push(Finding::new(
-            "email.dmarc_policy_none",
-            Severity::Medium,
-            "DMARC policy is `p=none`: failing mail is only reported, never quarantined or rejected",
-        ));
+            Code::EmailDmarcPolicyNone,
+            "DMARC policy is `p=none`: failing mail is only reported, never quarantined or rejected"));
     }
     if !parsed.tags_present.iter().any(|t| t == "rua") {
         findings.push(Finding::new(
-            "email.dmarc_no_reports",
-            Severity::Low,
+            Code::EmailDmarcNoReports,
             "DMARC has no `rua` address, so nobody receives the aggregate reports",
         ));
     }

@@ -8,6 +8,7 @@
 use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged, lookup_failed};
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::code::Code;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::json;
@@ -25,8 +26,7 @@ pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
     records.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     if records.is_empty() {
         let finding = Finding::new(
-            "email.mx_missing",
-            Severity::High,
+            Code::EmailMxMissing,
             format!(
                 "{} has no MX record: mail to it cannot be delivered (publish `0 .` if it should take no mail)",
                 clean(domain)
@@ -60,10 +60,8 @@ pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
         let shown = clean(exchange);
         if is_root(exchange) {
             findings.push(Finding::new(
-                "email.mx_unresolvable",
-                Severity::High,
-                "a null MX (`.`) is published next to other MX records; RFC 7505 allows it only alone",
-            ));
+                Code::EmailMxUnresolvable,
+                "a null MX (`.`) is published next to other MX records; RFC 7505 allows it only alone"));
             entries.push(json!({ "preference": preference, "exchange": ".", "addresses": [] }));
             continue;
         }
@@ -81,13 +79,11 @@ pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
         };
         if let Some(target) = &cname {
             findings.push(Finding::new(
-                "email.mx_cname",
-                Severity::Medium,
+                Code::EmailMxCname,
                 format!(
                     "MX exchange `{shown}` is a CNAME (to `{}`); RFC 5321 requires the exchange's own A/AAAA records",
                     clean(target)
-                ),
-            ));
+                )));
         }
         let addresses = match dns.addrs(exchange).await {
             Ok(addresses) => addresses,
@@ -104,10 +100,8 @@ pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
         };
         if addresses.is_empty() {
             findings.push(Finding::new(
-                "email.mx_unresolvable",
-                Severity::High,
-                format!("MX exchange `{shown}` has no A or AAAA address: mail for this route cannot be delivered"),
-            ));
+                Code::EmailMxUnresolvable,
+                format!("MX exchange `{shown}` has no A or AAAA address: mail for this route cannot be delivered")));
         }
         entries.push(json!({
             "preference": preference,

@@ -206,7 +206,7 @@ pub fn apply_overrides(
     }
     let mut changed = false;
     for f in &mut o.findings {
-        if let Some(s) = overrides.get(&f.code) {
+        if let Some(s) = overrides.get(f.code.as_str()) {
             f.severity = *s;
             changed = true;
         }

@@ -9,7 +9,8 @@ use crate::judged::Judged;
 use crate::net::fetch::{FetchError, HttpLimits};
 use crate::net::page::{ChainEnd, follow, parse_url};
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::Client;
 use serde_json::json;
@@ -39,8 +40,7 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
             }
             if *status >= 500 {
                 judged.push(Finding::new(
-                    "http.server_error",
-                    Severity::High,
+                    Code::HttpServerError,
                     format!("{last} answers {status} (server error)"),
                 ));
             }
@@ -53,8 +53,7 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
         ChainEnd::Loop { revisited } => {
             judged.push(
                 Finding::new(
-                    "http.redirect_loop",
-                    Severity::Blocker,
+                    Code::HttpRedirectLoop,
                     format!("{url} redirects in a loop back to {revisited}"),
                 )
                 .with_evidence(chain.to_json()),
@@ -64,8 +63,7 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
         ChainEnd::TooManyHops => {
             judged.push(
                 Finding::new(
-                    "http.redirect_loop",
-                    Severity::Blocker,
+                    Code::HttpRedirectLoop,
                     format!(
                         "{url} is still redirecting after {} hops",
                         crate::net::page::MAX_HOPS
@@ -82,8 +80,7 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
             let at = chain.hops.len();
             judged.push(
                 Finding::new(
-                    "http.timeout",
-                    Severity::Blocker,
+                    Code::HttpTimeout,
                     format!(
                         "{}: no response within {:.1} s",
                         hop_url(&chain, url),
@@ -97,8 +94,7 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
         ChainEnd::Failed(FetchError::Unreachable(why)) => {
             judged.push(
                 Finding::new(
-                    "http.down",
-                    Severity::Blocker,
+                    Code::HttpDown,
                     format!("{} is down: {why}", hop_url(&chain, url)),
                 )
                 .with_evidence(json!({ "error": why })),

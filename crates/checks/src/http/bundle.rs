@@ -17,7 +17,8 @@ use crate::net::fetch::{Fetched, HttpLimits, fetch};
 use crate::net::guard::{left_out_evidence, left_out_note};
 use crate::net::page::fetch_final_page;
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::secret_rules;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Method, Url};
@@ -54,8 +55,7 @@ fn secret_findings(url: &Url, body: &Fetched, judged: &mut Judged) -> usize {
     for m in &matches {
         judged.push(
             Finding::new(
-                "http.secret_in_bundle",
-                Severity::Blocker,
+                Code::HttpSecretInBundle,
                 format!("{url} line {}: {} ({})", m.line, m.rule, m.redacted),
             )
             .with_evidence(json!({
@@ -118,8 +118,7 @@ pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> Ch
             Some(m) if m.starts_with("data:") => {
                 judged.push(
                     Finding::new(
-                        "http.sourcemap_exposed",
-                        Severity::Low,
+                        Code::HttpSourcemapExposed,
                         format!("{asset} embeds its source map inline"),
                     )
                     .with_evidence(json!({ "asset": asset.as_str(), "inline": true })),
@@ -163,8 +162,7 @@ pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> Ch
         scanned.push(json!({ "url": map_url.as_str(), "bytes": resp.body.len(), "truncated": resp.truncated }));
         judged.push(
             Finding::new(
-                "http.sourcemap_exposed",
-                Severity::Low,
+                Code::HttpSourcemapExposed,
                 format!("{map_url} serves the source map of {asset}"),
             )
             .with_evidence(

@@ -13,7 +13,8 @@ use crate::net::fetch::{Fetched, HttpLimits, fetch};
 use crate::net::guard::{LeftOut, left_out_evidence, left_out_note};
 use crate::net::page::fetch_final_page;
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Method, Url};
 use serde_json::json;
@@ -99,8 +100,7 @@ pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> Che
         };
         judged.push(
             Finding::new(
-                "http.private_cached",
-                Severity::High,
+                Code::HttpPrivateCached,
                 format!(
                     "{}: the response {why} but is marked publicly cacheable",
                     page.url
@@ -122,8 +122,7 @@ pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> Che
     if !uncached.is_empty() {
         judged.push(
             Finding::new(
-                "http.static_uncached",
-                Severity::Low,
+                Code::HttpStaticUncached,
                 format!(
                     "{}: {} static asset(s) have no caching lifetime",
                     page.url,

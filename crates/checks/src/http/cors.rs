@@ -8,7 +8,8 @@ use crate::judged::Judged;
 use crate::net::fetch::{HttpLimits, fetch};
 use crate::net::page::parse_url;
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Method};
 use serde_json::json;
@@ -55,8 +56,7 @@ pub async fn check_cors(client: &Client, url: &str, limits: &HttpLimits) -> Chec
     if any_origin && allow_credentials {
         judged.push(
             Finding::new(
-                "http.cors_permissive",
-                Severity::High,
+                Code::HttpCorsPermissive,
                 format!(
                     "{url} allows origin `{}` with credentials",
                     allow_origin.unwrap_or_default()

@@ -9,7 +9,8 @@ use crate::judged::Judged;
 use crate::net::fetch::{Fetched, HttpLimits, fetch};
 use crate::net::page::parse_url;
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::secret_rules;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Method};
@@ -119,11 +120,7 @@ pub fn json_secret_keys(body: &str) -> Vec<String> {
 }
 
 /// The finding (code, message, evidence) for one probe response, if it is an exposure.
-fn judge(
-    path: &str,
-    kind: Kind,
-    resp: &Fetched,
-) -> Option<(&'static str, String, serde_json::Value)> {
+fn judge(path: &str, kind: Kind, resp: &Fetched) -> Option<(Code, String, serde_json::Value)> {
     if !(200..300).contains(&resp.status) {
         return None;
     }
@@ -132,7 +129,7 @@ fn judge(
     match kind {
         Kind::Env => dotenv_keys(&body).map(|keys| {
             (
-                "http.env_exposed",
+                Code::HttpEnvExposed,
                 format!("{url} serves an env file ({} variables)", keys.len()),
                 json!({ "path": path, "keys": keys, "secrets_found": secret_rules::scan(&body).len() }),
             )
@@ -141,7 +138,7 @@ fn judge(
             let keys = json_secret_keys(&body);
             (!keys.is_empty()).then(|| {
                 (
-                    "http.env_exposed",
+                    Code::HttpEnvExposed,
                     format!("{url} serves a config dump with secret keys ({})", keys.join(", ")),
                     json!({ "path": path, "keys": keys }),
                 )
@@ -150,14 +147,14 @@ fn judge(
         Kind::GitHead => is_git_head(&body).then(|| {
             let head: String = body.trim().chars().take(80).collect();
             (
-                "http.git_exposed",
+                Code::HttpGitExposed,
                 format!("{url} serves the repository's HEAD"),
                 json!({ "path": path, "head": head }),
             )
         }),
         Kind::GitConfig => is_git_config(&body).then(|| {
             (
-                "http.git_exposed",
+                Code::HttpGitExposed,
                 format!("{url} serves the repository's git config"),
                 json!({ "path": path }),
             )
@@ -194,12 +191,11 @@ pub async fn check_exposure(client: &Client, base: &str, limits: &HttpLimits) ->
         match resp {
             Ok(resp) => {
                 probed.push(json!({ "path": path, "status": resp.status }));
-                if let Some((code, message, evidence)) = judge(path, *kind, &resp) {
-                    let severity = Severity::Blocker;
-                    if !reported.contains(&code) || code == "http.env_exposed" {
-                        reported.push(code);
-                        judged.push(Finding::new(code, severity, message).with_evidence(evidence));
-                    }
+                if let Some((code, message, evidence)) = judge(path, *kind, &resp)
+                    && (!reported.contains(&code) || code == Code::HttpEnvExposed)
+                {
+                    reported.push(code);
+                    judged.push(Finding::new(code, message).with_evidence(evidence));
                 }
             }
             Err(e) => {

@@ -7,7 +7,8 @@ use crate::judged::Judged;
 use crate::net::fetch::{Fetched, HttpLimits};
 use crate::net::page::fetch_final_page;
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::Client;
 use serde_json::json;
@@ -101,17 +102,12 @@ pub async fn check_headers(client: &Client, url: &str, limits: &HttpLimits) -> C
     if page.url.scheme() == "https" {
         match hsts.as_deref().map(|v| (v, hsts_weakness(v))) {
             None => judged.push(Finding::new(
-                "http.hsts_missing",
-                Severity::High,
+                Code::HttpHstsMissing,
                 format!("{}: no Strict-Transport-Security header", page.url),
             )),
             Some((v, Some(why))) => judged.push(
-                Finding::new(
-                    "http.hsts_weak",
-                    Severity::Medium,
-                    format!("{}: {why}", page.url),
-                )
-                .with_evidence(json!({ "value": v })),
+                Finding::new(Code::HttpHstsWeak, format!("{}: {why}", page.url))
+                    .with_evidence(json!({ "value": v })),
             ),
             Some((_, None)) => {}
         }
@@ -122,8 +118,7 @@ pub async fn check_headers(client: &Client, url: &str, limits: &HttpLimits) -> C
     if !missing.is_empty() {
         judged.push(
             Finding::new(
-                "http.security_headers_missing",
-                Severity::Medium,
+                Code::HttpSecurityHeadersMissing,
                 format!("{}: missing {}", page.url, missing.join(", ")),
             )
             .with_evidence(json!({ "missing": missing })),

@@ -15,7 +15,8 @@ use crate::net::fetch::HttpLimits;
 use crate::net::page::fetch_final_page;
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Url};
 use serde_json::json;
@@ -222,8 +223,7 @@ pub async fn check_mixed_content(client: &Client, url: &str, limits: &HttpLimits
             .collect();
         judged.push(
             Finding::new(
-                "http.mixed_content",
-                Severity::High,
+                Code::HttpMixedContent,
                 format!(
                     "{}: the HTTPS page loads {} resource(s) over plain HTTP (first: {} {})",
                     page.url,

@@ -5,7 +5,8 @@ use crate::judged::Judged;
 use crate::net::fetch::HttpLimits;
 use crate::net::page::{Chain, ChainEnd, MAX_HOPS, PageError, follow, parse_url};
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Url};
 use serde_json::json;
@@ -91,16 +92,14 @@ fn judge_chain(chain: &Chain, judged: &mut Judged) {
     match &chain.end {
         ChainEnd::Loop { revisited } => judged.push(
             Finding::new(
-                "http.redirect_loop",
-                Severity::Blocker,
+                Code::HttpRedirectLoop,
                 format!("{entry} redirects in a loop back to {revisited}"),
             )
             .with_evidence(chain.to_json()),
         ),
         ChainEnd::TooManyHops => judged.push(
             Finding::new(
-                "http.redirect_loop",
-                Severity::Blocker,
+                Code::HttpRedirectLoop,
                 format!("{entry} is still redirecting after {MAX_HOPS} hops"),
             )
             .with_evidence(chain.to_json()),
@@ -109,8 +108,7 @@ fn judge_chain(chain: &Chain, judged: &mut Judged) {
             if url.scheme() == "http" && (200..300).contains(status) {
                 judged.push(
                     Finding::new(
-                        "http.not_redirected_to_https",
-                        Severity::High,
+                        Code::HttpNotRedirectedToHttps,
                         format!("{url} serves content over plain HTTP instead of redirecting"),
                     )
                     .with_evidence(chain.to_json()),
@@ -120,8 +118,7 @@ fn judge_chain(chain: &Chain, judged: &mut Judged) {
             if counted > 1 {
                 judged.push(
                     Finding::new(
-                        "http.redirect_chain_long",
-                        Severity::Medium,
+                        Code::HttpRedirectChainLong,
                         format!(
                             "{entry} takes {} redirects to reach {url}",
                             chain.redirects()
@@ -148,8 +145,7 @@ fn judge_canonical(a: &str, b: &str, chains: &[Chain], judged: &mut Judged) {
     if serves_itself(a) && serves_itself(b) {
         judged.push(
             Finding::new(
-                "http.no_canonical_host",
-                Severity::Medium,
+                Code::HttpNoCanonicalHost,
                 format!("{a} and {b} both serve content; neither redirects to the other"),
             )
             .with_evidence(json!({ "hosts": [a, b] })),

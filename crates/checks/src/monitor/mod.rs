@@ -13,18 +13,13 @@ pub mod route;
 pub mod run;
 pub mod state;
 
-use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use std::time::Duration;
 
 /// A finding of the uptime family at its catalog severity.
-pub fn finding(code: &str, message: String) -> Finding {
-    let severity = KindId::UptimeProbe
-        .kind()
-        .default_severity(code)
-        .or_else(|| KindId::UptimeAlertRoute.kind().default_severity(code))
-        .unwrap_or(Severity::High);
-    Finding::new(code, severity, message)
+pub fn finding(code: Code, message: String) -> Finding {
+    Finding::new(code, message)
 }
 
 /// Whole milliseconds of `d`, saturating.

@@ -12,6 +12,7 @@ use super::probe::{CertSeen, certificate, probe};
 use super::state::{Health, ProbeResult, TargetState, Transition};
 use super::{finding, secs_ms};
 use crate::net::Net;
+use launch_ready_core::code::Code;
 use launch_ready_core::finding::Finding;
 use serde::Serialize;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -312,20 +313,18 @@ impl Job {
         if matches!(state.health, Health::Down | Health::Recovering) {
             let reason = state.last_failure.as_ref().map_or("", |(_, r)| r.as_str());
             out.push(
-                finding("uptime.down", format!("{url} is down: {reason}"))
+                finding(Code::UptimeDown, format!("{url} is down: {reason}"))
                     .with_evidence(serde_json::json!({ "url": url, "reason": reason })),
             );
         }
         if let Some(ms) = slow_latency {
-            out.push(finding(
-                "uptime.slow",
+            out.push(finding(Code::UptimeSlow,
                 format!("{url} answered in {ms} ms, over the {} ms budget, twice in a row", self.config.rules.slow_ms),
             )
             .with_evidence(serde_json::json!({ "url": url, "latency_ms": ms, "budget_ms": self.config.rules.slow_ms })));
         }
         if let Some(c) = cert.filter(|c| c.days_left <= self.config.cert_warn_days) {
-            out.push(finding(
-                "uptime.cert_expiring",
+            out.push(finding(Code::UptimeCertExpiring,
                 format!("the certificate of {} expires in {} days", c.host, c.days_left),
             )
             .with_evidence(serde_json::json!({ "host": c.host, "days_left": c.days_left, "warn_days": self.config.cert_warn_days })));
@@ -333,7 +332,7 @@ impl Job {
         for a in alerts.iter().filter(|a| a.error.is_some()) {
             out.push(
                 finding(
-                    "uptime.alert_route_failed",
+                    Code::UptimeAlertRouteFailed,
                     format!(
                         "the {} alert for {url} was not delivered: {}",
                         a.event,

@@ -10,7 +10,8 @@ use super::load::{Measured, Pace, Snapshot};
 use super::request::RouteSpec;
 use super::stats::{Bucket, Percentiles, buckets};
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -174,10 +175,6 @@ impl LoadReport {
     }
 }
 
-fn severity(kind: KindId, code: &str, fallback: Severity) -> Severity {
-    kind.kind().default_severity(code).unwrap_or(fallback)
-}
-
 /// The findings of one route for `kind` (`perf.latency` also judges payload size). A
 /// route with no request counted is never within budget.
 pub fn findings(kind: KindId, r: &RouteReport, budgets: &Budgets) -> Vec<Finding> {
@@ -186,8 +183,7 @@ pub fn findings(kind: KindId, r: &RouteReport, budgets: &Budgets) -> Vec<Finding
     if r.requests == 0 {
         // Nothing measured is never within budget.
         out.push(Finding::new(
-            "perf.error_rate_over_budget",
-            severity(kind, "perf.error_rate_over_budget", Severity::High),
+            Code::PerfErrorRateOverBudget,
             format!("{what}: no request completed, so nothing was measured"),
         ));
         return out;
@@ -195,8 +191,7 @@ pub fn findings(kind: KindId, r: &RouteReport, budgets: &Budgets) -> Vec<Finding
     if r.latency_ms.p95 > f64::from(r.p95_budget_ms) {
         out.push(
             Finding::new(
-                "perf.p95_over_budget",
-                severity(kind, "perf.p95_over_budget", Severity::High),
+                Code::PerfP95OverBudget,
                 format!(
                     "{what}: p95 {:.0} ms is over the {} ms budget",
                     r.latency_ms.p95, r.p95_budget_ms
@@ -216,8 +211,7 @@ pub fn findings(kind: KindId, r: &RouteReport, budgets: &Budgets) -> Vec<Finding
             .collect();
         out.push(
             Finding::new(
-                "perf.error_rate_over_budget",
-                severity(kind, "perf.error_rate_over_budget", Severity::High),
+                Code::PerfErrorRateOverBudget,
                 format!(
                     "{what}: {:.1} % of {} requests failed ({}), over the {} % budget",
                     r.error_rate_pct,
@@ -232,12 +226,11 @@ pub fn findings(kind: KindId, r: &RouteReport, budgets: &Budgets) -> Vec<Finding
             })),
         );
     }
-    let payload_judged = kind.kind().codes.contains(&"perf.payload_large");
+    let payload_judged = kind.kind().codes.contains(&Code::PerfPayloadLarge);
     if payload_judged && r.max_body_bytes > budgets.payload_bytes {
         out.push(
             Finding::new(
-                "perf.payload_large",
-                severity(kind, "perf.payload_large", Severity::Low),
+                Code::PerfPayloadLarge,
                 format!(
                     "{what}: the response body is {} KiB, over the {} KiB budget",
                     r.max_body_bytes / 1024,

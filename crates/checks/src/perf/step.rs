@@ -80,7 +80,7 @@ pub async fn run(
             .routes
             .iter()
             .flat_map(|r| findings(KindId::PerfLoad, r, &budgets))
-            .map(|f| f.code)
+            .map(|f| f.code.to_string())
             .collect();
         codes.dedup();
         let worst =

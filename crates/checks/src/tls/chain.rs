@@ -17,6 +17,7 @@
 use crate::net::cert_info::CertInfo;
 use crate::net::handshake::provider;
 use ::time::OffsetDateTime;
+use launch_ready_core::code::Code;
 use launch_ready_core::finding::{Finding, Severity};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::ServerCertVerifier;
@@ -70,8 +71,7 @@ pub fn judge(host: &str, chain: &[CertificateDer<'static>], policy: &TlsPolicy) 
         Ok(v) => v,
         Err(e) => {
             out.findings.push(Finding::new(
-                "tls.untrusted",
-                Severity::Blocker,
+                Code::TlsUntrusted,
                 format!("{host}: the server sent a {e}"),
             ));
             return out;
@@ -79,8 +79,7 @@ pub fn judge(host: &str, chain: &[CertificateDer<'static>], policy: &TlsPolicy) 
     };
     let Some(leaf) = infos.first() else {
         out.findings.push(Finding::new(
-            "tls.untrusted",
-            Severity::Blocker,
+            Code::TlsUntrusted,
             format!("{host}: the server sent no certificate"),
         ));
         return out;
@@ -95,8 +94,7 @@ pub fn judge(host: &str, chain: &[CertificateDer<'static>], policy: &TlsPolicy) 
         sans.extend(leaf.ip_addresses.iter().map(ToString::to_string));
         out.findings.push(
             Finding::new(
-                "tls.hostname_mismatch",
-                Severity::Blocker,
+                Code::TlsHostnameMismatch,
                 format!("{host}: the certificate does not name this host"),
             )
             .with_evidence(json!({ "host": host, "sans": sans })),
@@ -106,8 +104,7 @@ pub fn judge(host: &str, chain: &[CertificateDer<'static>], policy: &TlsPolicy) 
         if info.is_weak_key() {
             out.findings.push(
                 Finding::new(
-                    "tls.weak_key",
-                    Severity::High,
+                    Code::TlsWeakKey,
                     format!(
                         "{host}: {} has a weak {} {}-bit key",
                         position_name(i),
@@ -131,16 +128,14 @@ pub fn judge(host: &str, chain: &[CertificateDer<'static>], policy: &TlsPolicy) 
         Trust::Trusted | Trust::WeakKey(_) => {}
         Trust::Incomplete(why) => out.findings.push(
             Finding::new(
-                "tls.incomplete_chain",
-                Severity::High,
+                Code::TlsIncompleteChain,
                 format!("{host}: the server does not send the intermediate certificate"),
             )
             .with_evidence(json!({ "issuer": leaf.issuer, "detail": why, "sent": infos.len() })),
         ),
         Trust::Untrusted(why) => out.findings.push(
             Finding::new(
-                "tls.untrusted",
-                Severity::Blocker,
+                Code::TlsUntrusted,
                 format!("{host}: the certificate chain does not lead to a trusted root"),
             )
             .with_evidence(json!({ "issuer": leaf.issuer, "detail": why })),
@@ -181,8 +176,7 @@ fn judge_dates(
     if leaf.not_after < policy.now {
         findings.push(
             Finding::new(
-                "tls.expired",
-                Severity::Blocker,
+                Code::TlsExpired,
                 match -days {
                     0 => format!(
                         "{host}: the certificate expired today ({})",
@@ -197,8 +191,7 @@ fn judge_dates(
     } else if leaf.not_before > policy.now {
         findings.push(
             Finding::new(
-                "tls.not_yet_valid",
-                Severity::Blocker,
+                Code::TlsNotYetValid,
                 format!(
                     "{host}: the certificate is not valid before {}",
                     crate::net::cert_info::rfc3339(leaf.not_before)
@@ -214,13 +207,13 @@ fn judge_dates(
         };
         findings.push(
             Finding::new(
-                "tls.expiring_soon",
-                severity,
+                Code::TlsExpiringSoon,
                 format!(
                     "{host}: the certificate expires in {days} days (warning at {})",
                     policy.warn_days
                 ),
             )
+            .with_severity(severity)
             .with_evidence(dates),
         );
     }

@@ -16,7 +16,8 @@ pub use protocols::check_tls_protocols;
 
 use crate::judged::Judged;
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::json;
 
@@ -44,12 +45,9 @@ pub async fn check_tls_certificate(conn: &TlsTarget, policy: &TlsPolicy) -> Chec
                 _ => Vec::new(),
             };
             judged.push(
-                Finding::new(
-                    "tls.unreachable",
-                    Severity::Blocker,
-                    format!("{}: {e}", conn.host),
-                )
-                .with_evidence(json!({ "addr": conn.addr.to_string(), "error": e.to_string() })),
+                Finding::new(Code::TlsUnreachable, format!("{}: {e}", conn.host)).with_evidence(
+                    json!({ "addr": conn.addr.to_string(), "error": e.to_string() }),
+                ),
             );
             chain
         }

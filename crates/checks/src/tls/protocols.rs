@@ -12,7 +12,8 @@
 use crate::judged::Judged;
 use crate::net::handshake::TlsTarget;
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::json;
 use std::time::SystemTime;
@@ -211,8 +212,7 @@ pub async fn check_tls_protocols(target: &TlsTarget) -> CheckOutcome {
     if !accepted.is_empty() {
         judged.push(
             Finding::new(
-                "tls.old_protocol",
-                Severity::Medium,
+                Code::TlsOldProtocol,
                 format!(
                     "{}: the server accepts {}",
                     target.host,

@@ -186,7 +186,7 @@ fn validate(rb: &Runbook, source: &str, file: &str) -> Result<(), RunbookError> 
             }
             if let Run::Auto { kind, severity, .. } = &check.run {
                 for code in severity.keys() {
-                    if !kind.0.codes.contains(&code.as_str()) {
+                    if !kind.0.codes.iter().any(|c| c == code.as_str()) {
                         return Err(err(
                             "id",
                             &check.id,
@@ -195,7 +195,12 @@ fn validate(rb: &Runbook, source: &str, file: &str) -> Result<(), RunbookError> 
                                 "check `{}`: `{code}` is not a finding code of `{}` (it reports {})",
                                 check.id,
                                 kind.0.name,
-                                kind.0.codes.join(", ")
+                                kind.0
+                                    .codes
+                                    .iter()
+                                    .map(|c| c.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                         ));
                     }

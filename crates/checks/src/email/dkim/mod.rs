@@ -12,7 +12,8 @@ use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged};
 use key::{KeyProblem, PublicKey};
 use launch_ready_core::catalog::KindId;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::{Value, json};
 
@@ -119,8 +120,7 @@ pub async fn check_dkim(dns: &impl EmailDns, domain: &str, selectors: &[String])
             return failed(CHECK, domain, summary, findings, evidence);
         }
         let finding = Finding::new(
-            "email.dkim_missing",
-            Severity::High,
+            Code::EmailDkimMissing,
             format!(
                 "no DKIM key found for {} under the {} selectors tried; add the selector your mail provider uses to the targets if it is not a common one",
                 clean(domain),
@@ -166,11 +166,7 @@ fn judge_key(selector: &str, name: &str, text: &str) -> (Value, Option<Finding>)
             );
             return (
                 entry,
-                Some(Finding::new(
-                    "email.dkim_invalid_key",
-                    Severity::High,
-                    message,
-                )),
+                Some(Finding::new(Code::EmailDkimInvalidKey, message)),
             );
         }
     };
@@ -200,11 +196,7 @@ fn judge_key(selector: &str, name: &str, text: &str) -> (Value, Option<Finding>)
             let message = format!(
                 "DKIM selector `{selector}` has an empty `p=` (key revoked): mail still signed with it fails DKIM"
             );
-            Some(Finding::new(
-                "email.dkim_revoked",
-                Severity::Medium,
-                message,
-            ))
+            Some(Finding::new(Code::EmailDkimRevoked, message))
         }
         Err(KeyProblem::Invalid(reason)) => {
             entry["key"] = json!("invalid");
@@ -212,11 +204,7 @@ fn judge_key(selector: &str, name: &str, text: &str) -> (Value, Option<Finding>)
                 "DKIM key at selector `{selector}` is unusable: {}",
                 clean(&reason)
             );
-            Some(Finding::new(
-                "email.dkim_invalid_key",
-                Severity::High,
-                message,
-            ))
+            Some(Finding::new(Code::EmailDkimInvalidKey, message))
         }
     };
     (entry, finding)
@@ -234,11 +222,7 @@ fn weak_rsa(selector: &str, bits: usize) -> Option<Finding> {
     } else {
         return None;
     };
-    Some(Finding::new(
-        "email.dkim_weak_key",
-        Severity::Medium,
-        message,
-    ))
+    Some(Finding::new(Code::EmailDkimWeakKey, message))
 }
 
 /// A selector is one or more DNS labels of letters, digits, `-` and `_`.

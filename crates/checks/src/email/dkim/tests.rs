@@ -3,7 +3,7 @@
 use super::*;
 use crate::email::table_dns::TableDns;
 use crate::judged::codes;
-use launch_ready_core::finding::CheckStatus;
+use launch_ready_core::finding::{CheckStatus, Severity};
 
 /// A key from `tests/fixtures/dkim` (made with openssl), base64 as published in DNS.
 pub(super) fn fixture(name: &str) -> String {

@@ -12,7 +12,8 @@ use super::eval_node::{Node, Via};
 use super::parse::{self, Mechanism, Term};
 use crate::email::lookup::{EmailDns, LookupFailure};
 use crate::email::outcome::clean;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::Finding;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -87,8 +88,8 @@ fn place(domain: &str, via: Via) -> String {
 }
 
 impl<'d, D: EmailDns> Walker<'d, D> {
-    fn finding(&mut self, code: &str, severity: Severity, message: String) {
-        self.findings.push(Finding::new(code, severity, message));
+    fn finding(&mut self, code: Code, message: String) {
+        self.findings.push(Finding::new(code, message));
     }
 
     /// Asks a question unless the budget is spent; `None` when it is.
@@ -123,7 +124,7 @@ impl<'d, D: EmailDns> Walker<'d, D> {
                     place(&domain, via),
                     clean(&error.reason)
                 );
-                self.finding("email.spf_syntax", Severity::High, message);
+                self.finding(Code::EmailSpfSyntax, message);
             }
             if !parsed.errors.is_empty() {
                 node.problem =
@@ -193,7 +194,7 @@ impl<'d, D: EmailDns> Walker<'d, D> {
                         clean(&child.domain),
                         place(&domain, node.via)
                     );
-                    self.finding("email.spf_permissive_all", Severity::High, message);
+                    self.finding(Code::EmailSpfPermissiveAll, message);
                 }
                 node.children.push(child);
             }
@@ -226,7 +227,7 @@ impl<'d, D: EmailDns> Walker<'d, D> {
                     place(&node.domain, node.via),
                     names.len()
                 );
-                self.finding("email.spf_too_many_lookups", Severity::High, message);
+                self.finding(Code::EmailSpfTooManyLookups, message);
             }
             Some(Ok(names)) if !names.is_empty() => {}
             Some(Ok(_) | Err(LookupFailure::NxDomain | LookupFailure::NoData)) => {
@@ -260,7 +261,7 @@ impl<'d, D: EmailDns> Walker<'d, D> {
                     "SPF loop: `{term}` comes back to a domain already being evaluated ({}); receivers run out of lookups and return permerror",
                     chain.join(" → ")
                 );
-                self.finding("email.spf_too_many_lookups", Severity::High, message);
+                self.finding(Code::EmailSpfTooManyLookups, message);
                 node.problem = Some("loop: this domain is already being evaluated".into());
                 return node;
             }
@@ -292,7 +293,7 @@ impl<'d, D: EmailDns> Walker<'d, D> {
                     let message = format!(
                         "`{term}` points at a domain with no SPF record; receivers return permerror"
                     );
-                    self.finding("email.spf_missing", Severity::High, message);
+                    self.finding(Code::EmailSpfMissing, message);
                     node.problem = Some("no SPF record".into());
                     node
                 }
@@ -306,7 +307,7 @@ impl<'d, D: EmailDns> Walker<'d, D> {
                     let message = format!(
                         "`{term}` points at a domain with {n} SPF records; receivers return permerror"
                     );
-                    self.finding("email.spf_multiple", Severity::High, message);
+                    self.finding(Code::EmailSpfMultiple, message);
                     node.problem = Some(format!("{n} SPF records"));
                     node
                 }

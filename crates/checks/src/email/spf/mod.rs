@@ -16,6 +16,7 @@ use super::outcome::{clean, clean_full, failed, judged, lookup_failed};
 use eval::{LOOKUP_LIMIT, VOID_LIMIT};
 use eval_node::Ending;
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::code::Code;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use parse::Qualifier;
@@ -35,8 +36,7 @@ pub async fn check_spf(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
     match spf.as_slice() {
         [] => {
             let finding = Finding::new(
-                "email.spf_missing",
-                Severity::High,
+                Code::EmailSpfMissing,
                 format!("{} publishes no SPF (`v=spf1`) record", clean(domain)),
             );
             let evidence =
@@ -53,14 +53,12 @@ pub async fn check_spf(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
         many => {
             let texts: Vec<String> = many.iter().map(|r| clean_full(r)).collect();
             let finding = Finding::new(
-                "email.spf_multiple",
-                Severity::High,
+                Code::EmailSpfMultiple,
                 format!(
                     "{} publishes {} SPF records; receivers return permerror until only one is left",
                     clean(domain),
                     many.len()
-                ),
-            )
+                ))
             .with_evidence(json!({ "records": texts }));
             let summary = format!("{} SPF records (permerror)", many.len());
             judged(
@@ -79,25 +77,21 @@ async fn judge_record(dns: &impl EmailDns, domain: &str, record: &str) -> CheckO
     let mut findings = walk.findings;
     if walk.lookups > LOOKUP_LIMIT {
         findings.push(Finding::new(
-            "email.spf_too_many_lookups",
-            Severity::High,
+            Code::EmailSpfTooManyLookups,
             format!(
                 "the SPF record needs {} DNS lookups after following includes and redirect; receivers stop at {LOOKUP_LIMIT} and return permerror",
                 walk.lookups
-            ),
-        ));
+            )));
     }
     if walk.voids.len() > VOID_LIMIT {
         let names: Vec<String> = walk.voids.iter().map(|v| clean(v)).collect();
         findings.push(Finding::new(
-            "email.spf_void_lookups",
-            Severity::Medium,
+            Code::EmailSpfVoidLookups,
             format!(
                 "{} SPF lookups answer with nothing ({}); receivers allow {VOID_LIMIT} and then return permerror",
                 walk.voids.len(),
                 names.join(", ")
-            ),
-        ));
+            )));
     }
     let ending = walk.root.ending();
     match ending {
@@ -105,10 +99,8 @@ async fn judge_record(dns: &impl EmailDns, domain: &str, record: &str) -> CheckO
         Ending::All(Qualifier::Neutral) => findings.push(permissive("ends in `?all`: mail from any server is neither passed nor failed")),
         Ending::Open => findings.push(permissive("has no `all` and no `redirect`: mail from any other server gets a neutral result")),
         Ending::All(Qualifier::SoftFail) => findings.push(Finding::new(
-            "email.spf_softfail",
-            Severity::Info,
-            "the SPF record ends in `~all` (soft fail): acceptable at launch, `-all` once every sender is listed",
-        )),
+            Code::EmailSpfSoftfail,
+            "the SPF record ends in `~all` (soft fail): acceptable at launch, `-all` once every sender is listed")),
         Ending::All(Qualifier::Fail) | Ending::Unknown => {}
     }
     let parsed = parse::parse_record(record);
@@ -142,8 +134,7 @@ async fn judge_record(dns: &impl EmailDns, domain: &str, record: &str) -> CheckO
 
 fn permissive(what: &str) -> Finding {
     Finding::new(
-        "email.spf_permissive_all",
-        Severity::High,
+        Code::EmailSpfPermissiveAll,
         format!(
             "the SPF record {what}; end it with `-all` (or `~all` while senders are being listed)"
         ),

@@ -12,8 +12,9 @@ use crate::secrets::history::is_ignored;
 use crate::secrets::own_values::OwnValues;
 use crate::secrets::{Cancel, ProgressFn, ScanError, is_dotenv_name};
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::code::Code;
 use launch_ready_core::files::FileError;
-use launch_ready_core::finding::{Finding, Severity};
+use launch_ready_core::finding::Finding;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::{CheckOutcome, EnvFile};
 use serde_json::json;
@@ -112,8 +113,7 @@ fn gitignore(
     if !not_ignored.is_empty() {
         j.push(
             Finding::new(
-                "env.not_gitignored",
-                Severity::Medium,
+                Code::EnvNotGitignored,
                 format!("git does not ignore {}", not_ignored.join(", ")),
             )
             .with_evidence(json!({ "paths": not_ignored })),

@@ -13,6 +13,7 @@ use crate::secrets::own_values::OwnValues;
 use crate::secrets::tree::{scan_build_with, scan_tree};
 use crate::secrets::{Cancel, Hit, NotRead, ScanError};
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::code::Code;
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
@@ -83,14 +84,8 @@ fn repo(
         Ok(h) => h,
         Err(e) => return j.error(e),
     };
-    push_hits(
-        &mut j,
-        &hits,
-        "secrets.exposed",
-        Severity::Blocker,
-        &scan.local_only,
-    );
-    push_not_read(&mut j, &scan.not_read, "secrets.exposed", "file");
+    push_hits(&mut j, &hits, Code::SecretsExposed, &scan.local_only);
+    push_not_read(&mut j, &scan.not_read, Code::SecretsExposed, "file");
     let tracked = match tracked_dotenv_files(root) {
         Ok(t) => t,
         Err(ScanError::NotARepo(_)) => Vec::new(),
@@ -99,8 +94,7 @@ fn repo(
     for path in &tracked {
         j.push(
             Finding::new(
-                "secrets.dotenv_committed",
-                Severity::High,
+                Code::SecretsDotenvCommitted,
                 format!("{path} is tracked by git"),
             )
             .with_evidence(json!({ "path": path })),
@@ -129,14 +123,8 @@ fn history(
                 Ok(h) => h,
                 Err(e) => return j.error(e),
             };
-            push_hits(
-                &mut j,
-                &hits,
-                "secrets.in_history",
-                Severity::High,
-                &BTreeSet::new(),
-            );
-            push_not_read(&mut j, &scan.not_read, "secrets.in_history", "blob");
+            push_hits(&mut j, &hits, Code::SecretsInHistory, &BTreeSet::new());
+            push_not_read(&mut j, &scan.not_read, Code::SecretsInHistory, "blob");
             j.evidence("commits", json!(scan.commits));
             j.evidence("blobs_scanned", json!(scan.blobs_scanned));
             j.evidence("bytes_scanned", json!(scan.bytes_scanned));
@@ -167,14 +155,8 @@ fn build(
         Ok(h) => h,
         Err(e) => return j.error(e),
     };
-    push_hits(
-        &mut j,
-        &hits,
-        "secrets.in_build_output",
-        Severity::Blocker,
-        &BTreeSet::new(),
-    );
-    push_not_read(&mut j, &scan.not_read, "secrets.in_build_output", "file");
+    push_hits(&mut j, &hits, Code::SecretsInBuildOutput, &BTreeSet::new());
+    push_not_read(&mut j, &scan.not_read, Code::SecretsInBuildOutput, "file");
     j.evidence("files_scanned", json!(scan.files_scanned));
     j.evidence("bytes_scanned", json!(scan.bytes_scanned));
     j.finish(&format!(
@@ -198,13 +180,7 @@ fn baseline(j: &mut Judged, root: &Path, mut hits: Vec<Hit>) -> Result<(Vec<Hit>
 
 /// The finding of each hit. A hit in a file git ignores and does not track (`local`) is
 /// on this machine, not in the repository: the same code, at a low severity, saying so.
-fn push_hits(
-    j: &mut Judged,
-    hits: &[Hit],
-    code: &str,
-    severity: Severity,
-    local: &BTreeSet<String>,
-) {
+fn push_hits(j: &mut Judged, hits: &[Hit], code: Code, local: &BTreeSet<String>) {
     for h in hits.iter().take(MAX_FINDINGS) {
         let what = match &h.variable {
             Some(v) => format!("the value of {v} from the env files"),
@@ -223,9 +199,13 @@ fn push_hits(
                 ),
             )
         } else {
-            (severity, format!("{what} at {at}"))
+            (code.default_severity(), format!("{what} at {at}"))
         };
-        j.push(Finding::new(code, severity, message).with_evidence(h.evidence()));
+        j.push(
+            Finding::new(code, message)
+                .with_severity(severity)
+                .with_evidence(h.evidence()),
+        );
     }
     if hits.len() > MAX_FINDINGS {
         j.evidence("findings_not_listed", json!(hits.len() - MAX_FINDINGS));
@@ -235,7 +215,7 @@ fn push_hits(
 /// What a scan could not read, as evidence and as a finding: a credential in an unread
 /// file is a credential not found, so the scan must not read as a clean pass. The finding's
 /// evidence carries `not_read`, which the verdict counts as something not checked.
-fn push_not_read(j: &mut Judged, not_read: &NotRead, code: &str, noun: &str) {
+fn push_not_read(j: &mut Judged, not_read: &NotRead, code: Code, noun: &str) {
     if not_read.is_empty() {
         return;
     }
@@ -244,12 +224,12 @@ fn push_not_read(j: &mut Judged, not_read: &NotRead, code: &str, noun: &str) {
     j.push(
         Finding::new(
             code,
-            Severity::Medium,
             format!(
                 "{}: a credential there would go unseen",
                 not_read.summary(noun)
             ),
         )
+        .with_severity(Severity::Medium)
         .with_evidence(json!({ "not_read": evidence })),
     );
 }

@@ -19,6 +19,7 @@ use crate::monitor::probe::Expect;
 use crate::monitor::run;
 use crate::monitor::run::{Config, TargetSpec};
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::code::Code;
 use launch_ready_core::credentials::CredentialError;
 use launch_ready_core::session::model::CheckOutcome;
 use std::time::Duration;
@@ -80,7 +81,7 @@ async fn probe_run(i: &CheckInput) -> CheckOutcome {
     let kind = KindId::UptimeProbe.kind();
     for f in r.findings {
         // With no route every alert is "not delivered"; that is not this kind's finding.
-        if kind.codes.contains(&f.code.as_str()) {
+        if kind.codes.contains(&f.code) {
             j.push(f);
         }
     }
@@ -135,7 +136,7 @@ async fn test_route(i: &CheckInput) -> CheckOutcome {
         Ok(u) => u,
         Err(CredentialError::NotFound(_)) => {
             j.push(finding(
-                "uptime.alert_route_failed",
+                Code::UptimeAlertRouteFailed,
                 format!("the `{name}` credential is not set, so no alert can be sent"),
             ));
             return j.finish("");
@@ -144,7 +145,7 @@ async fn test_route(i: &CheckInput) -> CheckOutcome {
     };
     let Ok(parsed) = reqwest::Url::parse(url.trim()) else {
         j.push(finding(
-            "uptime.alert_route_failed",
+            Code::UptimeAlertRouteFailed,
             format!("the `{name}` credential does not hold a URL"),
         ));
         return j.finish("");
@@ -156,7 +157,7 @@ async fn test_route(i: &CheckInput) -> CheckOutcome {
     let route = match Route::new(&url, None, client) {
         Ok(r) => r,
         Err(e) => {
-            j.push(finding("uptime.alert_route_failed", e.to_string()));
+            j.push(finding(Code::UptimeAlertRouteFailed, e.to_string()));
             return j.finish("");
         }
     };
@@ -186,7 +187,7 @@ async fn test_route(i: &CheckInput) -> CheckOutcome {
             j.finish("a marked test alert was delivered")
         }
         Err(e) => {
-            j.push(finding("uptime.alert_route_failed", e.to_string()));
+            j.push(finding(Code::UptimeAlertRouteFailed, e.to_string()));
             j.finish("")
         }
     }
