@@ -31,7 +31,7 @@ fn failing_app() -> App {
                 Code::DnsUnresolvable,
                 "app.acme.test has no A or AAAA record",
             )],
-            evidence: serde_json::Value::Null,
+            evidence: Default::default(),
             explained_by: None,
             needs_credential: None,
         }],
@@ -227,7 +227,7 @@ fn secrets_app(repo: &std::path::Path) -> App {
                 Finding::new(Code::SecretsDotenvCommitted, ".env is tracked")
                     .with_evidence(serde_json::json!({ "path": ".env" })),
             ],
-            evidence: serde_json::Value::Null,
+            evidence: Default::default(),
             explained_by: None,
             needs_credential: None,
         }],

@@ -422,7 +422,7 @@ fn not_run(kind: &launch_ready_core::catalog::CheckKind, summary: String) -> Che
         duration_ms: 0,
         summary,
         findings: Vec::new(),
-        evidence: serde_json::Value::Null,
+        evidence: Default::default(),
         explained_by: None,
         needs_credential: None,
     }

@@ -144,7 +144,7 @@ impl Report {
                         evidence: clean_evidence(&f.evidence),
                     })
                     .collect(),
-                evidence: clean_evidence(&o.evidence),
+                evidence: clean_evidence(&o.evidence.to_json()),
                 explained_by: o.explained_by.clone(),
                 needs_credential: o.needs_credential.clone(),
             });
@@ -205,7 +205,10 @@ mod tests {
             status: CheckStatus::Fail,
             summary,
             findings,
-            evidence,
+            evidence: launch_ready_core::evidence::Observed::read(
+                launch_ready_core::catalog::KindId::parse(check),
+                evidence,
+            ),
             duration_ms: 0,
             explained_by: None,
             needs_credential: None,

@@ -771,12 +771,12 @@ fn performance(runbook: &Runbook, latest: &Latest<'_>) -> Section<Performance> {
     let mut routes = Vec::new();
     for kind in [KindId::PerfLatency, KindId::PerfLoad] {
         for o in latest.of(kind) {
-            let Some(list) = o.evidence.get("routes").and_then(|r| r.as_array()) else {
+            let evidence = o.evidence.to_json();
+            let Some(list) = evidence.get("routes").and_then(|r| r.as_array()) else {
                 continue;
             };
             // The run's error budget: the runbook's, else the contract's 1 %.
-            let error_budget = o
-                .evidence
+            let error_budget = evidence
                 .get("budgets")
                 .and_then(|b| b.get("error_rate_pct"))
                 .and_then(serde_json::Value::as_f64)
@@ -858,6 +858,7 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
         if data.alert_delay_ms.is_none() {
             data.alert_delay_ms = o
                 .evidence
+                .to_json()
                 .get("alert_ms")
                 .and_then(serde_json::Value::as_u64);
         }
@@ -929,6 +930,7 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
         tested = true;
         let ms = o
             .evidence
+            .to_json()
             .get("delivery_ms")
             .and_then(serde_json::Value::as_u64);
         let detail = match ms {

@@ -41,7 +41,10 @@ fn outcome(
         duration_ms: 5,
         summary: format!("{check} on {target}"),
         findings: Vec::new(),
-        evidence,
+        evidence: launch_ready_core::evidence::Observed::read(
+            launch_ready_core::catalog::KindId::parse(check),
+            evidence,
+        ),
         explained_by: None,
         needs_credential: None,
     }

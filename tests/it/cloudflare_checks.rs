@@ -140,7 +140,7 @@ async fn the_demo_zone_raises_every_zone_code() {
         "{}",
         https.message
     );
-    let ev = &o.evidence;
+    let ev = o.evidence.to_json();
     assert_eq!(ev["zone"], BRIGHTDESK);
     assert_eq!(ev["plan"], "Free Website");
     assert_eq!(ev["ssl_mode"], "flexible");
@@ -177,10 +177,13 @@ async fn a_well_configured_zone_passes_with_no_finding() {
     let o = audit(&lab, FULL_TOKEN, GOOD_DOMAIN, hosts).await;
     assert!(o.findings.is_empty(), "{:#?}", o.findings);
     assert_eq!(o.status, CheckStatus::Pass);
-    assert_eq!(o.evidence["ssl_mode"], "strict");
-    assert_eq!(o.evidence["bot_fight_mode"], true);
-    assert_eq!(o.evidence["cache_rules"][0], "Cache static assets");
-    assert_eq!(o.evidence["unread"], Value::Array(Vec::new()));
+    assert_eq!(o.evidence.to_json()["ssl_mode"], "strict");
+    assert_eq!(o.evidence.to_json()["bot_fight_mode"], true);
+    assert_eq!(
+        o.evidence.to_json()["cache_rules"][0],
+        "Cache static assets"
+    );
+    assert_eq!(o.evidence.to_json()["unread"], Value::Array(Vec::new()));
     lab.shutdown().await;
 }
 
@@ -235,14 +238,15 @@ async fn a_token_with_few_permissions_lists_what_to_add_and_judges_only_what_it_
         scope.message,
         "the token cannot read: zone settings (add Zone → Zone Settings → Read), bot fight mode (add Zone → Bot Management → Read), rate limiting rules (add Zone → Zone WAF → Read), cache rules (add Zone → Cache Rules → Read), page rules (add Zone → Page Rules → Read)"
     );
-    let unread = o.evidence["unread"].as_array().unwrap();
+    let evidence = o.evidence.to_json();
+    let unread = evidence["unread"].as_array().unwrap();
     assert_eq!(unread.len(), 5);
     assert!(
         unread
             .iter()
             .all(|u| u["reason"].as_str().unwrap().ends_with("not judged"))
     );
-    assert_eq!(o.evidence["ssl_mode"], Value::Null);
+    assert_eq!(o.evidence.to_json()["ssl_mode"], Value::Null);
     lab.shutdown().await;
 }
 
@@ -264,7 +268,7 @@ async fn a_429_is_retried_after_the_servers_delay() {
         o.summary,
         o.findings
     );
-    assert_eq!(o.evidence["api_retries"], 1);
+    assert_eq!(o.evidence.to_json()["api_retries"], 1);
     let first_page = fake
         .requests()
         .into_iter()
@@ -667,7 +671,7 @@ async fn a_base_other_than_the_public_api_is_named_in_the_result() {
     // The lab's fake on loopback plain http still works, and says where the token went.
     assert_eq!(o.status, CheckStatus::Pass, "{}", o.summary);
     assert!(o.summary.contains(&host), "{}", o.summary);
-    assert_eq!(o.evidence["api_host"], host.as_str());
+    assert_eq!(o.evidence.to_json()["api_host"], host.as_str());
     // An error names it too: that is when the operator most needs to know.
     let closed = launch_ready_lab::closed::ClosedPort::new().unwrap();
     let elsewhere = format!("http://{}/client/v4", closed.addr());

@@ -24,7 +24,7 @@ async fn good_domain_has_no_dns_findings() {
         assert_eq!(o.status, CheckStatus::Pass, "{o:?}");
         assert!(o.findings.is_empty(), "{o:?}");
     }
-    let ev = &outs[0].evidence;
+    let ev = outs[0].evidence.to_json();
     assert_eq!(ev["a"][0], "127.0.0.1");
     assert_eq!(ev["aaaa"][0], "::1");
     assert_eq!(ev["mx"][0], format!("10 mx.{GOOD_DOMAIN}"));
@@ -66,7 +66,11 @@ async fn brightdesk_mix() {
     let lab = lab().await;
     let net = net_for(&lab.settings());
     let www = dns::records(&net, "www.brightdesk.test", "www").await;
-    assert_eq!(www.evidence["cname_chain"][0], "brightdesk.test", "{www:?}");
+    assert_eq!(
+        www.evidence.to_json()["cname_chain"][0],
+        "brightdesk.test",
+        "{www:?}"
+    );
     assert!(www.findings.is_empty());
 
     let help = dns::records(&net, "help.brightdesk.test", "help").await;
@@ -89,10 +93,10 @@ async fn brightdesk_mix() {
 
     let staging = dns::staging(&net, "staging.brightdesk.test").await;
     assert_eq!(codes(&staging), ["dns.staging_exposed"], "{staging:?}");
-    assert_eq!(staging.evidence["status"], 200);
+    assert_eq!(staging.evidence.to_json()["status"], 200);
     let preview = dns::staging(&net, "preview.brightdesk.test").await;
     assert!(preview.findings.is_empty(), "{preview:?}");
-    assert_eq!(preview.evidence["status"], 401);
+    assert_eq!(preview.evidence.to_json()["status"], 401);
     lab.shutdown().await;
 }
 
@@ -140,7 +144,7 @@ async fn resolve_override_answers_without_dns() {
         .push("ghost.lab.test:192.0.2.77".parse().unwrap());
     let net = net_for(&settings);
     let o = dns::records(&net, "ghost.lab.test", "www").await;
-    assert_eq!(o.evidence["a"][0], "192.0.2.77", "{o:?}");
+    assert_eq!(o.evidence.to_json()["a"][0], "192.0.2.77", "{o:?}");
     assert!(!codes(&o).contains(&"dns.unresolvable".to_string()));
     lab.shutdown().await;
 }

@@ -152,7 +152,7 @@ async fn provider_nameservers_alone_do_not_put_a_fetched_host_behind_the_edge() 
         "{}",
         o.findings[0].message
     );
-    assert_eq!(o.evidence["dns_only_providers"][0], "Cloudflare");
+    assert_eq!(o.evidence.to_json()["dns_only_providers"][0], "Cloudflare");
 
     // The proxied apex sends Cloudflare's headers: behind the edge, NS listed beside them.
     let h = headers_of(&lab, "https://brightdesk.test/").await;

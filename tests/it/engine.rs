@@ -386,11 +386,11 @@ async fn bundle_reads_the_session_hosts_and_leaves_out_undeclared_inner_ones() {
         .unwrap_or_else(|| panic!("{:#?}", ev.results));
     assert_eq!(apex.findings[0].code, "http.secret_in_bundle", "{apex:#?}");
     assert_eq!(
-        apex.evidence["left_out"][0]["url"],
+        apex.evidence.to_json()["left_out"][0]["url"],
         "http://cdn.brightdesk.test/widget.js"
     );
     assert!(
-        apex.evidence["left_out"][0]["reason"]
+        apex.evidence.to_json()["left_out"][0]["reason"]
             .as_str()
             .unwrap()
             .ends_with("resolves to 127.0.0.1 (loopback)"),
@@ -410,7 +410,10 @@ async fn bundle_reads_the_session_hosts_and_leaves_out_undeclared_inner_ones() {
         .iter()
         .find(|r| r.target == "https://brightdesk.test/")
         .unwrap();
-    assert!(apex.evidence.get("left_out").is_none(), "{apex:#?}");
+    assert!(
+        apex.evidence.to_json().get("left_out").is_none(),
+        "{apex:#?}"
+    );
     lab.shutdown().await;
 }
 

@@ -54,14 +54,17 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
             duration_ms: 0,
             summary: String::new(),
             findings: Vec::new(),
-            evidence: r["evidence"].clone(),
+            evidence: Observed::read(
+                launch_ready_core::catalog::KindId::parse(check),
+                r["evidence"].clone(),
+            ),
             explained_by: None,
             needs_credential: None,
         };
         let o = observed(&outcome);
         assert_ne!(
             o,
-            Observed::Other,
+            Observed::None,
             "{check} on {}: {}",
             outcome.target,
             r["evidence"]
@@ -74,7 +77,7 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
             Observed::EmailRecord(e) => assert!(e.record.is_some(), "{check}: {e:?}"),
             Observed::Dkim(d) => assert!(!d.selectors_tried.is_empty(), "{check}: {d:?}"),
             Observed::Cloudflare(c) => assert!(c.zone.is_some(), "{check}: {c:?}"),
-            Observed::Other => {}
+            _ => {}
         }
         seen.insert(check.to_string());
     }

@@ -44,7 +44,7 @@ async fn good_hosts_produce_no_finding_in_any_http_check() {
         assert!(o.findings.is_empty(), "{}: {o:#?}", o.check);
         assert_eq!(o.status, CheckStatus::Pass, "{}: {}", o.check, o.summary);
     }
-    assert_eq!(outcomes[4].evidence["assets_checked"], 3);
+    assert_eq!(outcomes[4].evidence.to_json()["assets_checked"], 3);
     lab.shutdown().await;
 }
 
@@ -169,7 +169,7 @@ async fn exposure_is_judged_on_content() {
     // The apex answers every path with its HTML shell and 200: no exposure.
     let o = check_exposure(&c, "https://brightdesk.test/", &l).await;
     assert!(o.findings.is_empty(), "{o:#?}");
-    assert_eq!(o.evidence["probed"][0]["status"], 200);
+    assert_eq!(o.evidence.to_json()["probed"][0]["status"], 200);
     lab.shutdown().await;
 }
 
@@ -219,7 +219,7 @@ async fn bundle_leaves_out_scripts_on_other_hosts_at_inner_addresses() {
         0,
         "the undeclared loopback host was requested"
     );
-    let left = &o.evidence["left_out"];
+    let left = &o.evidence.to_json()["left_out"];
     assert_eq!(left.as_array().map(Vec::len), Some(1), "{o:#?}");
     assert_eq!(left[0]["url"], "http://cdn.brightdesk.test/widget.js");
     assert_eq!(
@@ -249,7 +249,7 @@ async fn bundle_leaves_out_scripts_on_other_hosts_at_inner_addresses() {
         ..limits()
     };
     let o = check_bundle(&c, "https://brightdesk.test/", &allowed).await;
-    assert!(o.evidence.get("left_out").is_none(), "{o:#?}");
+    assert!(o.evidence.to_json().get("left_out").is_none(), "{o:#?}");
     assert!(lab.requests.count_host("cdn.brightdesk.test") > 0);
     lab.shutdown().await;
 }
@@ -268,7 +268,7 @@ async fn cache_leaves_out_assets_on_other_hosts_at_inner_addresses() {
     let o = check_cache(&c, "https://brightdesk.test/", &guarded).await;
     assert_eq!(lab.requests.count_host("cdn.brightdesk.test"), 0);
     assert_eq!(
-        o.evidence["left_out"][0]["url"],
+        o.evidence.to_json()["left_out"][0]["url"],
         "http://cdn.brightdesk.test/widget.js"
     );
     assert!(o.summary.contains("not fetched:"), "{}", o.summary);

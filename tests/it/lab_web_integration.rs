@@ -160,8 +160,8 @@ async fn certificate_defect_hosts_each_give_their_code() {
         .iter()
         .find(|r| r.target == "app.brightdesk.test")
         .unwrap();
-    assert_eq!(app.evidence["trust"], "trusted");
-    assert!(app.evidence["days_to_expiry"].as_i64().unwrap() > 14);
+    assert_eq!(app.evidence.to_json()["trust"], "trusted");
+    assert!(app.evidence.to_json()["days_to_expiry"].as_i64().unwrap() > 14);
 
     let protocols = run(
         &lab,
@@ -357,7 +357,7 @@ async fn edge_from_headers_ns_and_addresses() {
     let good = r.iter().find(|o| o.target == "good.lab.test").unwrap();
     assert_eq!(codes_of(&r, "good.lab.test"), ["edge.provider"]);
     assert_eq!(good.findings[0].evidence["provider"], "Cloudflare");
-    assert_eq!(good.evidence["page"], "fetched");
+    assert_eq!(good.evidence.to_json()["page"], "fetched");
     // Staging's zone is hosted at Cloudflare, but its page sends no edge header and its
     // address is the origin's: the record is not proxied, so nothing fronts the host.
     let staging = r
@@ -369,11 +369,11 @@ async fn edge_from_headers_ns_and_addresses() {
         ["edge.unprotected"]
     );
     assert_eq!(
-        staging.evidence["ns_names"],
+        staging.evidence.to_json()["ns_names"],
         serde_json::json!(["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"])
     );
     assert_eq!(
-        staging.evidence["dns_only_providers"],
+        staging.evidence.to_json()["dns_only_providers"],
         serde_json::json!(["Cloudflare"])
     );
     // An expired certificate does not hide the headers: the page is read over an

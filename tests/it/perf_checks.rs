@@ -103,7 +103,7 @@ async fn latency_baseline_raises_each_code_on_its_lab_route_and_none_on_healthy_
     for (path, want) in expect {
         let o = by_target(&results, path);
         assert_eq!(codes(o), want, "{path}: {}", o.summary);
-        let r = &o.evidence["routes"][0];
+        let r = &o.evidence.to_json()["routes"][0];
         assert_eq!(r["requests"], 20, "{path}: {}", o.evidence);
         for p in ["p50", "p90", "p95", "p99", "max"] {
             assert!(r["latency_ms"][p].is_f64(), "{path}: {p}");
@@ -111,9 +111,9 @@ async fn latency_baseline_raises_each_code_on_its_lab_route_and_none_on_healthy_
         assert!(r["histogram"].as_array().is_some_and(|h| !h.is_empty()));
         assert!(r["errors"]["5xx"].is_u64());
     }
-    let flaky = &by_target(&results, "/api/flaky").evidence["routes"][0];
+    let flaky = &by_target(&results, "/api/flaky").evidence.to_json()["routes"][0];
     assert_eq!(flaky["errors"]["5xx"], 2, "one in ten answers is a 503");
-    let write = &by_target(&results, "/api/projects").evidence["routes"][0];
+    let write = &by_target(&results, "/api/projects").evidence.to_json()["routes"][0];
     assert_eq!(
         (write["method"].as_str(), write["p95_budget_ms"].as_u64()),
         (Some("POST"), Some(500))
@@ -145,7 +145,7 @@ async fn load_kind_judges_concurrent_runs_against_the_budgets() {
         codes(by_target(&results, "/api/slow")),
         ["perf.p95_over_budget"]
     );
-    let ev = &by_target(&results, "/api/status").evidence;
+    let ev = by_target(&results, "/api/status").evidence.to_json();
     assert_eq!(ev["connections"], 3);
     assert!(ev["timeline"].as_array().is_some_and(|t| !t.is_empty()));
     lab.shutdown().await;

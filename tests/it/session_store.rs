@@ -89,7 +89,7 @@ fn sample() -> Session {
                     .with_severity(Severity::Low)
                     .with_evidence(json!({"asked": ["AAAA"], "answer": null})),
             ],
-            evidence,
+            evidence: evidence.into(),
             explained_by: None,
             needs_credential: None,
         }],
@@ -119,7 +119,9 @@ fn round_trip_keeps_every_field_including_json_evidence() {
     drop(SessionFile::create(&path, &original).expect("create"));
     let (file, loaded) = SessionFile::open(&path).expect("open");
     assert_eq!(loaded, original);
-    let json = &loaded.checks["dns-apex"].evidence[0].results[0].evidence;
+    let json = loaded.checks["dns-apex"].evidence[0].results[0]
+        .evidence
+        .to_json();
     assert_eq!(json["nested"]["deeper"]["list"][2], json!(3.5));
     assert_eq!(json["count"], json!(u64::MAX));
     assert!(json["missing"].is_null());

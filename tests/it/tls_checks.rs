@@ -55,7 +55,7 @@ async fn each_certificate_defect_gives_its_own_code() {
 async fn good_chain_evidence_lists_every_certificate_and_the_handshake() {
     let lab = WebLab::start().await.unwrap();
     let o = check_tls_certificate(&target(&lab, "good.lab.test"), &policy(&lab)).await;
-    let ev = &o.evidence;
+    let ev = o.evidence.to_json();
     let chain = ev["chain"].as_array().unwrap();
     assert_eq!(chain.len(), 2, "leaf and intermediate as sent");
     assert_eq!(chain[0]["sans"][0], "good.lab.test");
@@ -123,7 +123,7 @@ async fn escape_sequences_in_the_subject_are_kept_and_sanitised_for_display() {
     let lab = WebLab::start().await.unwrap();
     let o = check_tls_certificate(&target(&lab, "escape.lab.test"), &policy(&lab)).await;
     assert!(o.findings.is_empty(), "{o:#?}");
-    let subject = o.evidence["chain"][0]["subject"]
+    let subject = o.evidence.to_json()["chain"][0]["subject"]
         .as_str()
         .unwrap()
         .to_string();
@@ -134,7 +134,7 @@ async fn escape_sequences_in_the_subject_are_kept_and_sanitised_for_display() {
     let shown = sanitize(&subject);
     assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'));
     assert!(shown.contains("escape.lab.test"));
-    let json = sanitize(&o.evidence.to_string());
+    let json = sanitize(&o.evidence.to_json().to_string());
     assert!(!json.contains('\u{1b}'));
     lab.shutdown().await;
 }
@@ -145,15 +145,24 @@ async fn old_protocols_are_found_on_the_old_tls_port_only() {
     let o = check_tls_protocols(&target(&lab, "old-tls.lab.test")).await;
     assert_eq!(codes(&o), ["tls.old_protocol"]);
     assert_eq!(o.status, CheckStatus::Warn);
-    assert_eq!(o.evidence["versions"]["TLS 1.0"]["result"], "accepted");
-    assert_eq!(o.evidence["versions"]["TLS 1.1"]["result"], "accepted");
+    assert_eq!(
+        o.evidence.to_json()["versions"]["TLS 1.0"]["result"],
+        "accepted"
+    );
+    assert_eq!(
+        o.evidence.to_json()["versions"]["TLS 1.1"]["result"],
+        "accepted"
+    );
 
     let o = check_tls_protocols(&target(&lab, "good.lab.test")).await;
     assert!(o.findings.is_empty(), "{o:#?}");
     assert_eq!(o.status, CheckStatus::Pass);
-    assert_eq!(o.evidence["versions"]["TLS 1.0"]["result"], "refused");
+    assert_eq!(
+        o.evidence.to_json()["versions"]["TLS 1.0"]["result"],
+        "refused"
+    );
     assert!(
-        o.evidence["versions"]["TLS 1.0"]["detail"]
+        o.evidence.to_json()["versions"]["TLS 1.0"]["detail"]
             .as_str()
             .unwrap()
             .starts_with("alert "),

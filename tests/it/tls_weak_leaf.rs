@@ -161,12 +161,14 @@ async fn a_self_signed_rsa_1024_leaf_is_untrusted_and_weak_not_unreachable() {
         let mut got = codes(&o);
         got.sort_unstable();
         assert_eq!(got, ["tls.untrusted", "tls.weak_key"], "{protocol}: {o:#?}");
-        assert_eq!(o.evidence["protocol"], protocol, "{o:#?}");
-        assert_eq!(o.evidence["trust"], "untrusted: self-signed certificate");
-        assert_eq!(o.evidence["chain"][0]["key_bits"], 1024);
-        let note = o.evidence["handshake_signature"]
-            .as_str()
-            .unwrap_or_default();
+        assert_eq!(o.evidence.to_json()["protocol"], protocol, "{o:#?}");
+        assert_eq!(
+            o.evidence.to_json()["trust"],
+            "untrusted: self-signed certificate"
+        );
+        assert_eq!(o.evidence.to_json()["chain"][0]["key_bits"], 1024);
+        let evidence = o.evidence.to_json();
+        let note = evidence["handshake_signature"].as_str().unwrap_or_default();
         assert!(
             note.starts_with("not verified: the 1024-bit RSA key"),
             "{protocol}: {note:?}"
@@ -204,7 +206,7 @@ async fn a_bad_handshake_signature_with_a_strong_key_still_fails_the_handshake()
     let got = codes(&o);
     assert!(got.contains(&"tls.unreachable"), "{o:#?}");
     assert!(
-        o.evidence.get("handshake_signature").is_none(),
+        o.evidence.to_json().get("handshake_signature").is_none(),
         "{:#?}",
         o.evidence
     );

@@ -54,7 +54,7 @@ fn outcome(target: &str, status: CheckStatus, findings: Vec<Finding>) -> CheckOu
         duration_ms: 200,
         summary: "resolved".into(),
         findings,
-        evidence: serde_json::Value::Null,
+        evidence: Default::default(),
         explained_by: None,
         needs_credential: None,
     }

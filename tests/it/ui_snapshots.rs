@@ -49,7 +49,7 @@ fn evidence(at: OffsetDateTime, status: CheckStatus, findings: Vec<Finding>) -> 
             duration_ms: 200,
             summary: "resolved".into(),
             findings,
-            evidence: serde_json::Value::Null,
+            evidence: Default::default(),
             explained_by: None,
             needs_credential: None,
         }],

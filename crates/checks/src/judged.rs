@@ -98,7 +98,10 @@ impl Judged {
             duration_ms: u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
             summary,
             findings: self.findings,
-            evidence: serde_json::Value::Object(self.evidence),
+            evidence: launch_ready_core::evidence::Observed::read(
+                Some(self.check),
+                serde_json::Value::Object(self.evidence),
+            ),
             explained_by: None,
             needs_credential: None,
         }

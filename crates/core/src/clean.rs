@@ -34,7 +34,8 @@ pub fn clean_outcome(
     let mut o = o.clone();
     o.target = clean_line(&o.target);
     o.summary = clean_line(&o.summary);
-    o.evidence = clean_json(&o.evidence);
+    let kind = crate::catalog::KindId::parse(&o.check);
+    o.evidence = crate::evidence::Observed::read(kind, clean_json(&o.evidence.to_json()));
     for f in &mut o.findings {
         f.message = clean_line(&f.message);
         f.evidence = clean_json(&f.evidence);

@@ -180,38 +180,145 @@ pub struct UnreadPart {
     pub reason: String,
 }
 
-/// What one outcome observed, by kind.
-#[derive(Debug, Clone, PartialEq)]
+/// What one outcome observed, typed by its kind. Checks build it; the session file, the
+/// JSON output, the TUI and the pack all read it. It is written as its inner shape alone
+/// (no tag), so files and JSON look as they did when evidence was a free-form map; reading
+/// goes through `Observed::read` with the outcome's kind.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Observed {
+    /// Nothing recorded (an error or a skip).
+    #[default]
+    None,
     Certificate(CertificateEvidence),
     Redirects(RedirectEvidence),
     Records(RecordMap),
     EmailRecord(EmailRecordEvidence),
     Dkim(DkimEvidence),
     Cloudflare(Box<CloudflareEvidence>),
-    /// A kind without typed evidence, or evidence that does not fit its type.
-    Other,
+    /// Evidence of a kind without a type yet, or that does not fit its kind's type (written
+    /// by another build). Kept as read, so saving the session loses nothing; no reader picks
+    /// fields out of it.
+    Unread(serde_json::Value),
 }
 
-/// The typed observation of `outcome`.
-pub fn observed(outcome: &CheckOutcome) -> Observed {
-    fn read<T: for<'de> Deserialize<'de>>(v: &serde_json::Value) -> Option<T> {
-        if !v.is_object() {
-            return None;
+impl Observed {
+    /// The typed evidence of `kind` in `value`. A value its kind's type cannot hold whole
+    /// (a field this build does not know, a shape from another build) stays `Unread`, so
+    /// reading and saving a session never drops what was observed.
+    pub fn read(kind: Option<KindId>, value: serde_json::Value) -> Observed {
+        if value.is_null() {
+            return Observed::None;
         }
-        serde_json::from_value(v.clone()).ok()
+        match Observed::typed(kind, &value) {
+            Some(t) if covers(&t.to_json(), &value) => t,
+            _ => Observed::Unread(value),
+        }
     }
-    let ev = &outcome.evidence;
-    let typed = KindId::parse(&outcome.check).and_then(|kind| match kind {
-        KindId::TlsCertificate => read(ev).map(Observed::Certificate),
-        KindId::HttpRedirects => read(ev).map(Observed::Redirects),
-        KindId::DnsRecords => read(ev).map(Observed::Records),
-        KindId::EmailSpf | KindId::EmailDmarc => read(ev).map(Observed::EmailRecord),
-        KindId::EmailDkim => read(ev).map(Observed::Dkim),
-        KindId::CloudflareZone => read(ev).map(|c| Observed::Cloudflare(Box::new(c))),
-        _ => None,
-    });
-    typed.unwrap_or(Observed::Other)
+
+    /// The value read as `kind`'s type, whatever it drops on the way.
+    fn typed(kind: Option<KindId>, v: &serde_json::Value) -> Option<Observed> {
+        fn typed<T: for<'de> Deserialize<'de>>(
+            v: &serde_json::Value,
+            wrap: impl FnOnce(T) -> Observed,
+        ) -> Option<Observed> {
+            if !v.is_object() {
+                return None;
+            }
+            T::deserialize(v).ok().map(wrap)
+        }
+        kind.and_then(|kind| match kind {
+            KindId::TlsCertificate => typed(v, Observed::Certificate),
+            KindId::HttpRedirects => typed(v, Observed::Redirects),
+            KindId::DnsRecords => typed(v, Observed::Records),
+            KindId::EmailSpf | KindId::EmailDmarc => typed(v, Observed::EmailRecord),
+            KindId::EmailDkim => typed(v, Observed::Dkim),
+            KindId::CloudflareZone => typed(v, |c| Observed::Cloudflare(Box::new(c))),
+            _ => None,
+        })
+    }
+
+    /// The evidence as JSON: what the session file and `check --format json` hold.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn is_none(&self) -> bool {
+        matches!(self, Observed::None)
+    }
+
+    /// The evidence with one more top-level field, read again as `kind`. For adapters
+    /// that add what only they know (the apex sibling probed, the API host) to a family's
+    /// evidence; a kind whose type has the field sets it directly instead.
+    #[must_use]
+    pub fn with_field(self, kind: KindId, key: &str, value: serde_json::Value) -> Observed {
+        let mut v = self.to_json();
+        if !v.is_object() {
+            v = serde_json::Value::Object(serde_json::Map::new());
+        }
+        if let Some(map) = v.as_object_mut() {
+            map.insert(key.to_string(), value);
+        }
+        Observed::read(Some(kind), v)
+    }
+}
+
+/// Whether `typed` holds everything `original` says: each field of an object, each item
+/// of a list, each scalar as it was. Fields only `typed` has (defaults) do not matter.
+fn covers(typed: &serde_json::Value, original: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (typed, original) {
+        (Value::Object(t), Value::Object(o)) => o.iter().all(|(k, v)| {
+            t.get(k).is_some_and(|tv| covers(tv, v)) || (v.is_null() && !t.contains_key(k))
+        }),
+        (Value::Array(t), Value::Array(o)) => {
+            t.len() == o.len() && t.iter().zip(o).all(|(t, o)| covers(t, o))
+        }
+        (t, o) => t == o,
+    }
+}
+
+/// The evidence as its JSON text (for messages and logs).
+impl std::fmt::Display for Observed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.to_json())
+    }
+}
+
+/// Evidence built as JSON, not yet typed: read by its kind once the engine names it.
+impl From<serde_json::Value> for Observed {
+    fn from(v: serde_json::Value) -> Observed {
+        if v.is_null() {
+            Observed::None
+        } else {
+            Observed::Unread(v)
+        }
+    }
+}
+
+impl Serialize for Observed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Observed::None => s.serialize_unit(),
+            Observed::Certificate(e) => e.serialize(s),
+            Observed::Redirects(e) => e.serialize(s),
+            Observed::Records(e) => e.serialize(s),
+            Observed::EmailRecord(e) => e.serialize(s),
+            Observed::Dkim(e) => e.serialize(s),
+            Observed::Cloudflare(e) => e.serialize(s),
+            Observed::Unread(v) => v.serialize(s),
+        }
+    }
+}
+
+/// The typed observation of `outcome`, for display. Evidence its kind's type cannot hold
+/// whole is still shown through that type (what the type does not know is left out).
+pub fn observed(outcome: &CheckOutcome) -> Observed {
+    match &outcome.evidence {
+        Observed::Unread(v) => {
+            Observed::typed(KindId::parse(&outcome.check), v).unwrap_or(Observed::None)
+        }
+        typed => typed.clone(),
+    }
 }
 
 #[cfg(test)]
@@ -229,7 +336,7 @@ mod tests {
             duration_ms: 0,
             summary: String::new(),
             findings: Vec::new(),
-            evidence,
+            evidence: Observed::read(KindId::parse(check), evidence),
             explained_by: None,
             needs_credential: None,
         }
@@ -266,11 +373,11 @@ mod tests {
             json!({ "a": "not a list" }),
             json!([1]),
         ] {
-            assert_eq!(observed(&outcome("dns.records", ev)), Observed::Other);
+            assert_eq!(observed(&outcome("dns.records", ev)), Observed::None);
         }
         assert_eq!(
             observed(&outcome("http.headers", json!({}))),
-            Observed::Other
+            Observed::None
         );
     }
 }

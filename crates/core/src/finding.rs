@@ -164,7 +164,7 @@ impl Finding {
             code,
             severity: code.default_severity(),
             message: message.into(),
-            evidence: serde_json::Value::Null,
+            evidence: Default::default(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! same thing everywhere: no finding or only info → pass, medium or low → warn, high or
 //! blocker → fail. The engine fills in name, family, target and duration.
 
+use crate::evidence::Observed;
 use crate::finding::{CheckStatus, Finding, Severity};
 use crate::session::model::CheckOutcome;
 
@@ -18,7 +19,7 @@ pub fn status_for(findings: &[Finding]) -> CheckStatus {
 pub fn judged(
     summary: impl Into<String>,
     findings: Vec<Finding>,
-    evidence: serde_json::Value,
+    evidence: impl Into<Observed>,
 ) -> CheckOutcome {
     CheckOutcome {
         check: String::new(),
@@ -28,7 +29,7 @@ pub fn judged(
         duration_ms: 0,
         summary: summary.into(),
         findings,
-        evidence,
+        evidence: evidence.into(),
         explained_by: None,
         needs_credential: None,
     }
@@ -38,7 +39,7 @@ pub fn judged(
 pub fn error(reason: impl Into<String>) -> CheckOutcome {
     CheckOutcome {
         status: CheckStatus::Error,
-        ..judged(reason, Vec::new(), serde_json::Value::Null)
+        ..judged(reason, Vec::new(), Observed::None)
     }
 }
 
@@ -57,7 +58,7 @@ pub fn explained_by(reason: impl Into<String>, code: &str) -> CheckOutcome {
 pub fn skipped(reason: impl Into<String>) -> CheckOutcome {
     CheckOutcome {
         status: CheckStatus::Skipped,
-        ..judged(reason, Vec::new(), serde_json::Value::Null)
+        ..judged(reason, Vec::new(), Observed::None)
     }
 }
 

@@ -369,8 +369,8 @@ pub fn assess_with(
                         ),
                     );
                 }
-                let unverified = r
-                    .evidence
+                let evidence = r.evidence.to_json();
+                let unverified = evidence
                     .get("unverified_certificate")
                     .and_then(|w| w.as_str());
                 let not_checked = match (r.status, &r.explained_by) {
@@ -513,7 +513,7 @@ mod tests {
             duration_ms: 1,
             summary: "s".into(),
             findings: Vec::new(),
-            evidence: serde_json::Value::Null,
+            evidence: Default::default(),
             explained_by: None,
             needs_credential: None,
         }
@@ -781,7 +781,7 @@ mod tests {
     fn a_page_read_unverified_needs_a_certificate_finding_on_its_host() {
         let mut states = all_answered();
         let mut page = outcome("http.availability", "https://c.test/", CheckStatus::Pass);
-        page.evidence = json!({ "unverified_certificate": "UnknownIssuer" });
+        page.evidence = json!({ "unverified_certificate": "UnknownIssuer" }).into();
         record(&mut states, "dns-check", vec![page]);
         let a = assess_states(&runbook(), &states, now());
         assert_eq!(a.verdict, Verdict::Incomplete);
@@ -869,7 +869,7 @@ mod risk_list_tests {
                 duration_ms: 1,
                 summary: String::new(),
                 findings,
-                evidence: serde_json::Value::Null,
+                evidence: Default::default(),
                 explained_by: None,
                 needs_credential: None,
             }],

@@ -25,7 +25,7 @@ pub fn lines(outcome: &CheckOutcome, t: Theme) -> Vec<Line<'static>> {
         Observed::EmailRecord(e) => record_text(&e),
         Observed::Dkim(d) => dkim(&d),
         Observed::Cloudflare(c) => cloudflare(&c),
-        Observed::Other => Vec::new(),
+        _ => Vec::new(),
     };
     if body.is_empty() {
         return Vec::new();
@@ -258,7 +258,10 @@ mod tests {
             duration_ms: 1,
             summary: String::new(),
             findings: Vec::new(),
-            evidence,
+            evidence: launch_ready_core::evidence::Observed::read(
+                launch_ready_core::catalog::KindId::parse(check),
+                evidence,
+            ),
             explained_by: None,
             needs_credential: None,
         }

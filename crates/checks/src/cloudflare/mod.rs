@@ -115,10 +115,11 @@ pub async fn audit(
     let mut o = audit_zone(api, a, origin_static).await;
     if let Some(host) = api.elsewhere() {
         o.summary = format!("{} (token sent to the API at {host})", o.summary);
-        if !o.evidence.is_object() {
-            o.evidence = serde_json::Value::Object(Default::default());
-        }
-        o.evidence["api_host"] = serde_json::Value::String(host);
+        o.evidence = std::mem::take(&mut o.evidence).with_field(
+            KindId::CloudflareZone,
+            "api_host",
+            serde_json::Value::String(host),
+        );
     }
     o
 }

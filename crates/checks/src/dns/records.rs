@@ -125,7 +125,7 @@ pub async fn records(net: &Net, host: &str, role: &str) -> CheckOutcome {
         if res.addrs() == 0 {
             if let Some(reason) = res.failure() {
                 return CheckOutcome {
-                    evidence,
+                    evidence: evidence.into(),
                     ..outcome::error(format!("DNS lookup failed for {host}: {reason}"))
                 };
             }
@@ -175,7 +175,7 @@ pub async fn apex_www(net: &Net, apex: &str) -> CheckOutcome {
     if a.addrs() == 0 && w.addrs() == 0 {
         if let Some(reason) = a.failure().or_else(|| w.failure()) {
             return CheckOutcome {
-                evidence,
+                evidence: evidence.into(),
                 ..outcome::error(format!("DNS lookup failed: {reason}"))
             };
         }

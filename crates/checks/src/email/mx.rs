@@ -149,8 +149,11 @@ mod tests {
         assert_eq!(codes(&out), Vec::<&str>::new());
         assert_eq!(out.status, CheckStatus::Pass);
         assert_eq!(out.summary, "2 MX: 10 mx1.example.com, 20 mx2.example.com");
-        assert_eq!(out.evidence["mx"][0]["addresses"][1], "2001:db8::10");
-        assert_eq!(out.evidence["mx"][1]["preference"], 20);
+        assert_eq!(
+            out.evidence.to_json()["mx"][0]["addresses"][1],
+            "2001:db8::10"
+        );
+        assert_eq!(out.evidence.to_json()["mx"][1]["preference"], 20);
     }
 
     #[tokio::test]
@@ -168,7 +171,7 @@ mod tests {
             let null = TableDns::new().mx("example.com", &[(0, root)]);
             let out = check_mx(&null, "example.com").await;
             assert_eq!(codes(&out), Vec::<&str>::new());
-            assert_eq!(out.evidence["null_mx"], true);
+            assert_eq!(out.evidence.to_json()["null_mx"], true);
             assert_eq!(out.status, CheckStatus::Pass);
         }
         let mixed = TableDns::new()
@@ -193,7 +196,10 @@ mod tests {
         assert_eq!(codes(&out), ["email.mx_cname", "email.mx_unresolvable"]);
         assert!(out.findings[0].message.contains("real.mailhost.net"));
         assert!(out.findings[1].message.contains("`gone.example.com`"));
-        assert_eq!(out.evidence["mx"][0]["cname"], "real.mailhost.net");
+        assert_eq!(
+            out.evidence.to_json()["mx"][0]["cname"],
+            "real.mailhost.net"
+        );
         assert_eq!(out.status, CheckStatus::Fail);
 
         let only_cname = TableDns::new()
@@ -219,7 +225,7 @@ mod tests {
         let out = check_mx(&dns, "example.com").await;
         assert_eq!(out.status, CheckStatus::Error);
         assert_eq!(
-            out.evidence["lookup_failures"][0],
+            out.evidence.to_json()["lookup_failures"][0],
             "A/AAAA mx.example.com: timeout"
         );
     }

@@ -64,6 +64,11 @@ fn stamp(mut o: CheckOutcome, job: &Job, target: &str, elapsed: Duration) -> Che
     o.family = job.kind.family.as_str().to_string();
     o.target = target.to_string();
     o.duration_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+    // Evidence built before the kind was known reads now as the kind's type, as it would
+    // from the session file.
+    if let launch_ready_core::evidence::Observed::Unread(v) = o.evidence {
+        o.evidence = launch_ready_core::evidence::Observed::read(Some(job.kind.id), v);
+    }
     o
 }
 

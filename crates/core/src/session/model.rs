@@ -1,6 +1,8 @@
 //! What a session file holds: one sprint for one client. Pure data plus small derived
 //! helpers; saving, locking and migration live in `store.rs`.
 
+use crate::catalog::KindId;
+use crate::evidence::Observed;
 use crate::finding::{CheckStatus, Finding, Severity};
 use crate::session::monitor_log::MonitorLog;
 use crate::settings::NetworkSettings;
@@ -316,7 +318,7 @@ impl Evidence {
 /// The result of one check against one target; the same shape as one element of the
 /// headless JSON `results` array.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "CheckOutcomeWire")]
 pub struct CheckOutcome {
     /// Engine check name (`tls.certificate`).
     pub check: String,
@@ -328,7 +330,7 @@ pub struct CheckOutcome {
     #[serde(default)]
     pub findings: Vec<Finding>,
     #[serde(default)]
-    pub evidence: serde_json::Value,
+    pub evidence: Observed,
     /// For a check skipped because its precondition failed: the finding code that explains
     /// it (`dns.unresolvable` for a host with no address). `tls.*` means any certificate
     /// finding on the host.
@@ -338,6 +340,44 @@ pub struct CheckOutcome {
     /// name (`cloudflare-token`). A check asked for and skipped for it is not checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub needs_credential: Option<String>,
+}
+
+/// `CheckOutcome` as written, before its evidence is read by its kind.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename = "CheckOutcome")]
+struct CheckOutcomeWire {
+    check: String,
+    family: String,
+    target: String,
+    status: CheckStatus,
+    duration_ms: u64,
+    summary: String,
+    #[serde(default)]
+    findings: Vec<Finding>,
+    #[serde(default)]
+    evidence: serde_json::Value,
+    #[serde(default)]
+    explained_by: Option<String>,
+    #[serde(default)]
+    needs_credential: Option<String>,
+}
+
+impl From<CheckOutcomeWire> for CheckOutcome {
+    fn from(w: CheckOutcomeWire) -> CheckOutcome {
+        let evidence = Observed::read(KindId::parse(&w.check), w.evidence);
+        CheckOutcome {
+            check: w.check,
+            family: w.family,
+            target: w.target,
+            status: w.status,
+            duration_ms: w.duration_ms,
+            summary: w.summary,
+            findings: w.findings,
+            evidence,
+            explained_by: w.explained_by,
+            needs_credential: w.needs_credential,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -35,11 +35,11 @@ async fn a_configured_selector_with_a_strong_key_is_clean() {
         out.summary,
         "DKIM keys at 1 selector(s) (mkt2024: RSA 2048)"
     );
-    let found = &out.evidence["found"][0];
+    let found = &out.evidence.to_json()["found"][0];
     assert_eq!(found["bits"], 2048);
     assert_eq!(found["key_type"], "rsa");
     assert_eq!(found["tags"]["h"][0], "sha256");
-    assert_eq!(out.evidence["selectors_tried"][0], "mkt2024");
+    assert_eq!(out.evidence.to_json()["selectors_tried"][0], "mkt2024");
 }
 
 #[tokio::test]
@@ -52,8 +52,11 @@ async fn common_selectors_are_tried_and_ed25519_is_accepted() {
         );
     let out = check_dkim(&dns, "example.com", &[]).await;
     assert_eq!(codes(&out), Vec::<&str>::new());
-    assert_eq!(out.evidence["found"].as_array().map(Vec::len), Some(1));
-    assert_eq!(out.evidence["found"][0]["key"], "ed25519");
+    assert_eq!(
+        out.evidence.to_json()["found"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(out.evidence.to_json()["found"][0]["key"], "ed25519");
     assert_eq!(dns.asked().len(), COMMON_SELECTORS.len());
 }
 
@@ -150,7 +153,7 @@ async fn failed_lookups_are_an_error_only_when_nothing_was_found() {
     let out = check_dkim(&some, "example.com", &[]).await;
     assert_eq!(out.status, CheckStatus::Pass);
     assert_eq!(
-        out.evidence["lookup_failures"][0],
+        out.evidence.to_json()["lookup_failures"][0],
         "TXT default._domainkey.example.com: timeout"
     );
 }
@@ -177,6 +180,6 @@ async fn notes_with_control_characters_are_cleaned() {
         &[&record, "v=DKIM1; n=\u{1b}[2J; p="],
     );
     let out = check_dkim(&dns, "example.com", &[]).await;
-    assert!(!out.evidence.to_string().contains('\u{1b}'));
+    assert!(!out.evidence.to_json().to_string().contains('\u{1b}'));
     assert!(out.findings.iter().all(|f| !f.message.contains('\u{1b}')));
 }

@@ -54,15 +54,18 @@ async fn a_correct_record_has_no_findings_and_a_lookup_tree() {
         ("email.spf", "email", "example.com")
     );
     assert_eq!(out.summary, "SPF -all, 3 of 10 DNS lookups, 0 void");
-    let tree = &out.evidence["tree"];
+    let tree = &out.evidence.to_json()["tree"];
     assert_eq!(tree["lookups"], 2);
     assert_eq!(tree["subtree_lookups"], 3);
     assert_eq!(tree["children"][0]["domain"], "_spf.mailer.net");
     assert_eq!(tree["children"][0]["via"], "include");
     assert_eq!(tree["children"][0]["lookups"], 1);
-    assert_eq!(out.evidence["totals"]["dns_lookups"], 3);
-    assert_eq!(out.evidence["terms"][1]["mechanism"], "include");
-    assert_eq!(out.evidence["terms"][1]["domain"], "_spf.mailer.net");
+    assert_eq!(out.evidence.to_json()["totals"]["dns_lookups"], 3);
+    assert_eq!(out.evidence.to_json()["terms"][1]["mechanism"], "include");
+    assert_eq!(
+        out.evidence.to_json()["terms"][1]["domain"],
+        "_spf.mailer.net"
+    );
 }
 
 #[tokio::test]
@@ -159,8 +162,8 @@ async fn ten_lookups_pass_and_eleven_fail_through_nested_includes() {
     );
     let out = check_spf(&dns, "example.com").await;
     assert_eq!(codes(&out), Vec::<&str>::new(), "{:?}", out.findings);
-    assert_eq!(out.evidence["totals"]["dns_lookups"], 10);
-    assert_eq!(out.evidence["tree"]["subtree_lookups"], 10);
+    assert_eq!(out.evidence.to_json()["totals"]["dns_lookups"], 10);
+    assert_eq!(out.evidence.to_json()["tree"]["subtree_lookups"], 10);
 
     let dns = chain(
         TableDns::new().txt("example.com", &["v=spf1 include:s0.example.net -all"]),
@@ -187,7 +190,7 @@ async fn ten_lookups_pass_and_eleven_fail_through_nested_includes() {
         .addr("z.example.net", &["192.0.2.3"])
         .addr("q.example.net", &["192.0.2.3"]);
     let out = check_spf(&dns, "example.com").await;
-    assert_eq!(out.evidence["totals"]["dns_lookups"], 11);
+    assert_eq!(out.evidence.to_json()["totals"]["dns_lookups"], 11);
     assert_eq!(codes(&out), ["email.spf_too_many_lookups"]);
 }
 
@@ -201,7 +204,7 @@ async fn void_lookups_over_two_are_reported() {
         .mx_err("gone2.example.com", LookupFailure::NoData);
     let out = check_spf(&two, "example.com").await;
     assert_eq!(codes(&out), Vec::<&str>::new());
-    assert_eq!(out.evidence["totals"]["void_lookups"], 2);
+    assert_eq!(out.evidence.to_json()["totals"]["void_lookups"], 2);
 
     let three = TableDns::new()
         .txt(
@@ -219,7 +222,7 @@ async fn void_lookups_over_two_are_reported() {
         "{text}"
     );
     assert_eq!(
-        out.evidence["tree"]["children"][0]["void_lookups"][0],
+        out.evidence.to_json()["tree"]["children"][0]["void_lookups"][0],
         "gone3.example.net"
     );
 }
@@ -249,7 +252,7 @@ async fn an_include_loop_is_found_and_not_followed_forever() {
         .txt("a.example.net", &["v=spf1 ip4:192.0.2.1 -all"]);
     let out = check_spf(&dns, "example.com").await;
     assert_eq!(codes(&out), Vec::<&str>::new());
-    assert_eq!(out.evidence["totals"]["dns_lookups"], 2);
+    assert_eq!(out.evidence.to_json()["totals"]["dns_lookups"], 2);
 }
 
 #[tokio::test]
@@ -263,9 +266,12 @@ async fn redirect_is_followed_and_decides_the_ending() {
         .txt("mailer.example.org", &["v=spf1 ip4:192.0.2.0/24 ~all"]);
     let out = check_spf(&dns, "example.com").await;
     assert_eq!(codes(&out), Vec::<&str>::new());
-    assert_eq!(out.evidence["totals"]["dns_lookups"], 2);
-    assert_eq!(out.evidence["ends_with"], "-all");
-    assert_eq!(out.evidence["tree"]["children"][0]["via"], "redirect");
+    assert_eq!(out.evidence.to_json()["totals"]["dns_lookups"], 2);
+    assert_eq!(out.evidence.to_json()["ends_with"], "-all");
+    assert_eq!(
+        out.evidence.to_json()["tree"]["children"][0]["via"],
+        "redirect"
+    );
 
     let open = TableDns::new()
         .txt("example.com", &["v=spf1 redirect=_spf.example.net"])
@@ -279,7 +285,7 @@ async fn redirect_is_followed_and_decides_the_ending() {
     let ignored = TableDns::new().txt("example.com", &["v=spf1 -all redirect=nowhere.example.net"]);
     let out = check_spf(&ignored, "example.com").await;
     assert_eq!(codes(&out), Vec::<&str>::new());
-    assert_eq!(out.evidence["totals"]["dns_lookups"], 0);
+    assert_eq!(out.evidence.to_json()["totals"]["dns_lookups"], 0);
 
     // A redirect to a name without SPF is a permerror, not a permissive ending.
     let dangling = TableDns::new().txt("example.com", &["v=spf1 redirect=nowhere.example.net"]);
@@ -298,9 +304,9 @@ async fn macros_expand_the_domain_and_leave_message_parts_unasked() {
         .txt("_spf.example.com", &["v=spf1 ip4:192.0.2.1 -all"]);
     let out = check_spf(&dns, "example.com").await;
     // Three counted terms; only the include is asked (the exists needs the sender's address).
-    assert_eq!(out.evidence["totals"]["dns_lookups"], 3);
+    assert_eq!(out.evidence.to_json()["totals"]["dns_lookups"], 3);
     assert_eq!(
-        out.evidence["tree"]["unresolved"][0],
+        out.evidence.to_json()["tree"]["unresolved"][0],
         "exists:%{i}._ip.%{d}"
     );
     assert!(dns.asked().contains(&"TXT _spf.example.com".to_owned()));
@@ -340,7 +346,7 @@ async fn a_failed_lookup_inside_the_tree_makes_a_clean_result_an_error() {
     assert_eq!(out.status, CheckStatus::Error);
     assert!(out.summary.contains("1 lookups failed"), "{}", out.summary);
     assert_eq!(
-        out.evidence["lookup_failures"][0],
+        out.evidence.to_json()["lookup_failures"][0],
         "TXT slow.example.net: SERVFAIL"
     );
 }
@@ -371,5 +377,5 @@ async fn remote_control_characters_never_reach_messages() {
     let out = check_spf(&dns, "example.com").await;
     assert_eq!(codes(&out), ["email.spf_syntax"]);
     assert!(!out.findings[0].message.contains('\u{1b}'));
-    assert!(!out.evidence.to_string().contains('\u{1b}'));
+    assert!(!out.evidence.to_json().to_string().contains('\u{1b}'));
 }

@@ -39,9 +39,10 @@ pub fn register(r: &mut Registry) {
             Err(e) => (HeaderMap::new(), json!({ "error": e })),
         };
         let mut out = check_edge(&host, &headers, &ns, &addrs);
-        if let Some(ev) = out.evidence.as_object_mut() {
-            ev.insert("page".into(), page_note);
-            ev.insert("ns_names".into(), json!(ns));
+        if !out.evidence.is_none() {
+            out.evidence = std::mem::take(&mut out.evidence)
+                .with_field(KindId::EdgeProvider, "page", page_note)
+                .with_field(KindId::EdgeProvider, "ns_names", json!(ns));
         }
         out
     });

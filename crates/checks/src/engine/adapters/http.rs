@@ -79,8 +79,14 @@ pub fn register(r: &mut Registry) {
                 .filter(|h| *h != i.target.name),
         );
         let mut out = check_redirects(&client, &names, &limits).await;
-        if let (Some(d), Some(ev)) = (discovered, out.evidence.as_object_mut()) {
-            ev.insert("discovered".into(), serde_json::json!(d));
+        if let Some(d) = discovered
+            && !out.evidence.is_none()
+        {
+            out.evidence = std::mem::take(&mut out.evidence).with_field(
+                KindId::HttpRedirects,
+                "discovered",
+                serde_json::json!(d),
+            );
         }
         out
     });
