@@ -5,6 +5,7 @@
 //! `high` finding means `fail` whichever family raised it.
 
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::evidence::Observed;
 use launch_ready_core::finding::{CheckStatus, Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use std::time::Instant;
@@ -17,6 +18,7 @@ pub struct Judged {
     started: Instant,
     findings: Vec<Finding>,
     evidence: serde_json::Map<String, serde_json::Value>,
+    typed: Option<Observed>,
 }
 
 impl Judged {
@@ -28,11 +30,17 @@ impl Judged {
             started: Instant::now(),
             findings: Vec::new(),
             evidence: serde_json::Map::new(),
+            typed: None,
         }
     }
 
     pub fn push(&mut self, finding: Finding) {
         self.findings.push(finding);
+    }
+
+    /// Sets the check's typed evidence, replacing any fields added one by one.
+    pub fn observed(&mut self, evidence: impl Into<Observed>) {
+        self.typed = Some(evidence.into());
     }
 
     /// Adds a top-level evidence field (later values replace earlier ones).
@@ -98,10 +106,10 @@ impl Judged {
             duration_ms: u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
             summary,
             findings: self.findings,
-            evidence: launch_ready_core::evidence::Observed::read(
-                Some(self.check),
-                serde_json::Value::Object(self.evidence),
-            ),
+            evidence: match self.typed {
+                Some(typed) => typed,
+                None => Observed::read(Some(self.check), serde_json::Value::Object(self.evidence)),
+            },
             explained_by: None,
             needs_credential: None,
         }

@@ -182,6 +182,18 @@ impl Finding {
         self
     }
 
+    /// Attaches `detail` as the finding's evidence, written as its JSON shape.
+    #[must_use]
+    pub fn with_detail<T: Serialize>(self, detail: &T) -> Self {
+        let evidence = serde_json::to_value(detail).unwrap_or_default();
+        self.with_evidence(evidence)
+    }
+
+    /// The finding's evidence read as `T`; `None` when it does not have that shape.
+    pub fn detail<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        T::deserialize(&self.evidence).ok()
+    }
+
     /// The family of its code (`tls` for `tls.expired`).
     pub fn family(&self) -> Family {
         self.code.family()

@@ -1,15 +1,14 @@
 //! Typed evidence: what a check observed, as types every reader shares.
 //!
-//! Checks record their observations as JSON in `CheckOutcome::evidence`, because the same
-//! value goes to the session file, the headless JSON report and (later) the handover
-//! pack. Readers used to pick fields out of that JSON by check name, each in its own way;
-//! here the shapes are declared once. `observed` turns an outcome into an `Observed`
-//! value, and the TUI detail pane (and the report) render from that, never from raw JSON.
+//! A check builds its kind's evidence type and the outcome carries it as `Observed`; the
+//! session file, `check --format json`, the TUI and the handover pack read the same type.
+//! On the wire it is the inner shape alone, so files keep the format they had when
+//! evidence was a free-form map. Reading is by the outcome's kind (`Observed::read`), and
+//! only when the type holds the whole value: evidence from another build with a field this
+//! one does not know stays `Unread`, kept verbatim so a save loses nothing.
 //!
-//! Every field has a default and unknown fields are ignored, so evidence written by an
-//! older build (or a field a newer one added) still reads; a value that does not fit the
-//! type at all reads as `Observed::Other`, never a panic. Strings here come from the
-//! network: whoever prints them sanitises them.
+//! One submodule per family holds its shapes. Strings here come from the network: whoever
+//! prints them sanitises them.
 
 use crate::catalog::KindId;
 use crate::session::model::CheckOutcome;
@@ -19,166 +18,17 @@ use serde::{Deserialize, Serialize};
 /// when one changes incompatibly.
 pub const EVIDENCE_VERSION: u32 = 1;
 
-/// `tls.certificate`: the handshake and the chain as sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct CertificateEvidence {
-    pub addr: Option<String>,
-    pub protocol: Option<String>,
-    pub cipher_suite: Option<String>,
-    /// "trusted", "untrusted: …", "incomplete chain: …".
-    pub trust: Option<String>,
-    pub days_to_expiry: Option<i64>,
-    pub chain: Vec<CertSummary>,
-}
+mod cloudflare;
+mod dns;
+mod email;
+mod http;
+mod tls;
 
-/// One certificate of a chain.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct CertSummary {
-    pub subject: String,
-    pub issuer: Option<String>,
-    pub sans: Vec<String>,
-    pub serial: Option<String>,
-    pub not_before: Option<String>,
-    pub not_after: Option<String>,
-    pub key_type: Option<String>,
-    pub key_bits: Option<u64>,
-    pub is_ca: bool,
-}
-
-/// `http.redirects` (and `http.availability`'s one chain): each entry URL followed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct RedirectEvidence {
-    pub chains: Vec<ChainEvidence>,
-    /// The apex or www sibling probed although nobody named it.
-    pub discovered: Option<String>,
-}
-
-/// One followed chain.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ChainEvidence {
-    pub entry: String,
-    pub hops: Vec<HopEvidence>,
-    /// How it ended: `{"final": URL, "status": N}`, `{"loop": URL}`, `{"error": …}`…
-    pub end: serde_json::Value,
-}
-
-/// One response of a chain.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct HopEvidence {
-    pub url: String,
-    pub status: Option<u16>,
-    pub location: Option<String>,
-    pub ms: Option<u64>,
-}
-
-/// `dns.records`: the record map of one host.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct RecordMap {
-    pub host: String,
-    pub role: String,
-    pub resolver: String,
-    pub cname_chain: Vec<String>,
-    pub a: Vec<String>,
-    pub aaaa: Vec<String>,
-    pub ns: Vec<String>,
-    pub caa: Vec<String>,
-    /// "PREF HOST".
-    pub mx: Vec<String>,
-    pub txt: Vec<String>,
-}
-
-/// `email.spf` and `email.dmarc`: the record as published, and SPF's lookup budget.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct EmailRecordEvidence {
-    pub name: Option<String>,
-    pub record: Option<String>,
-    pub totals: Option<LookupTotals>,
-}
-
-/// SPF's DNS lookup count against its limits (RFC 7208 §4.6.4).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct LookupTotals {
-    pub dns_lookups: u64,
-    pub lookup_limit: u64,
-    pub void_lookups: u64,
-    pub void_limit: u64,
-}
-
-/// `email.dkim`: the keys found.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct DkimEvidence {
-    pub selectors_tried: Vec<String>,
-    pub found: Vec<DkimKey>,
-}
-
-/// One published DKIM key.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct DkimKey {
-    pub selector: String,
-    pub name: Option<String>,
-    pub key_type: Option<String>,
-    pub bits: Option<u64>,
-}
-
-/// `cloudflare.zone`: what the API gave about the apex's zone, and what it did not.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct CloudflareEvidence {
-    pub zone: Option<String>,
-    pub zone_status: Option<String>,
-    pub plan: Option<String>,
-    pub ssl_mode: Option<String>,
-    pub min_tls_version: Option<String>,
-    pub always_use_https: Option<String>,
-    pub development_mode: Option<String>,
-    pub security_level: Option<String>,
-    pub browser_check: Option<String>,
-    pub bot_fight_mode: Option<bool>,
-    /// Address and alias records with their proxied state.
-    pub records: Vec<ProxiedRecord>,
-    /// More records than were read.
-    pub records_partial: bool,
-    /// Rules present, by description (or expression when undescribed).
-    pub rate_limit_rules: Vec<String>,
-    pub cache_rules: Vec<String>,
-    pub page_rules: Vec<String>,
-    /// Parts not read, with the reason; they were not judged.
-    pub unread: Vec<UnreadPart>,
-    /// API calls answered 429 and retried after `Retry-After`.
-    pub api_retries: u32,
-    /// `HOST[:PORT]` of the API the token was sent to, when not the public API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_host: Option<String>,
-}
-
-/// One A/AAAA/CNAME record of a zone.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ProxiedRecord {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub content: String,
-    pub proxied: bool,
-}
-
-/// A part of a zone's configuration the audit could not read.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct UnreadPart {
-    pub part: String,
-    pub reason: String,
-}
+pub use cloudflare::*;
+pub use dns::*;
+pub use email::*;
+pub use http::*;
+pub use tls::*;
 
 /// What one outcome observed, typed by its kind. Checks build it; the session file, the
 /// JSON output, the TUI and the pack all read it. It is written as its inner shape alone
