@@ -681,3 +681,29 @@ fn a_save_keeps_the_session_file_mode() {
     let meta = std::fs::metadata(&path).expect("meta");
     assert_eq!(meta.permissions().mode() & 0o777, 0o640);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_hard_link_to_a_session_is_refused_by_both_names() {
+    let (dir, path) = setup();
+    drop(SessionFile::create(&path, &sample()).expect("create"));
+    // A save refreshes the backup through a link: the session opens and saves as before.
+    let (file, _) = SessionFile::open(&path).expect("open");
+    file.save(&sample()).expect("save");
+    drop(file);
+    let (file, _) = SessionFile::open(&path).expect("open after a save");
+    drop(file);
+
+    let other = dir.path().join("copy-of-acme.ron");
+    std::fs::hard_link(&path, &other).expect("hard link");
+    for (name, shown) in [(&path, &other), (&other, &path)] {
+        let err = SessionFile::open(name).expect_err("two names, two locks");
+        assert!(matches!(err, StoreError::HardLinked { .. }), "{err}");
+        let text = err.to_string();
+        assert!(text.contains(&shown.display().to_string()), "{text}");
+        assert!(text.contains("hard link"), "{text}");
+    }
+    // With the other name gone, it opens again.
+    std::fs::remove_file(&other).unwrap();
+    drop(SessionFile::open(&path).expect("one name again"));
+}

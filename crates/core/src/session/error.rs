@@ -42,6 +42,12 @@ pub enum StoreError {
         "{path} is read-only, so launch-ready will not change it; make it writable (chmod u+w) to edit it, or copy it and open the copy"
     )]
     ReadOnly { path: PathBuf },
+    /// The file has another name (a hard link): two names would take two locks, and the
+    /// first save would split them into two files.
+    #[error(
+        "{path} is also reachable as {others} (a hard link), so two launch-ready processes could edit it at once and a save would split the names into two files; remove the other name, or copy the file and open the copy"
+    )]
+    HardLinked { path: PathBuf, others: String },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,

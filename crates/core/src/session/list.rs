@@ -52,7 +52,9 @@ fn problem_text(e: &StoreError) -> String {
             "a symbolic link to {}, which does not exist",
             target.display()
         ),
-        StoreError::Locked { .. } | StoreError::ReadOnly { .. } => e.to_string(),
+        StoreError::Locked { .. } | StoreError::ReadOnly { .. } | StoreError::HardLinked { .. } => {
+            e.to_string()
+        }
     };
     if e.backup().is_some() {
         format!("{base}; a backup exists (open it with --from-backup)")

@@ -165,6 +165,58 @@ pub fn read(path: &Path) -> Result<Session, StoreError> {
 }
 
 /// Refuses a session file that is read-only: replacing it would undo that protection.
+/// Refuses a session file that has another name than `real` (and its own backup, which is a
+/// link to it for a moment during a save). The lock is a sidecar of one name, so a second
+/// name would get a second lock.
+#[cfg(unix)]
+fn ensure_one_name(given: &Path, real: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(real) else {
+        return Ok(());
+    };
+    if meta.nlink() <= 1 {
+        return Ok(());
+    }
+    let ours = backup_path(real);
+    let mut others: Vec<String> = Vec::new();
+    let mut ours_linked = false;
+    if let Ok(entries) = std::fs::read_dir(parent_dir(real)) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p == real {
+                continue;
+            }
+            let same = std::fs::symlink_metadata(&p)
+                .is_ok_and(|m| m.is_file() && m.ino() == meta.ino() && m.dev() == meta.dev());
+            if !same {
+                continue;
+            }
+            let is_tmp = p.extension().is_some_and(|x| x == "tmp");
+            if p == ours || is_tmp {
+                ours_linked = true;
+            } else {
+                others.push(p.display().to_string());
+            }
+        }
+    }
+    let explained = 1 + u64::from(ours_linked) + others.len() as u64;
+    if others.is_empty() && explained >= meta.nlink() {
+        return Ok(());
+    }
+    if explained < meta.nlink() {
+        others.push("a name in another folder".to_string());
+    }
+    Err(StoreError::HardLinked {
+        path: given.to_path_buf(),
+        others: others.join(", "),
+    })
+}
+
+#[cfg(not(unix))]
+fn ensure_one_name(_given: &Path, _real: &Path) -> Result<(), StoreError> {
+    Ok(())
+}
+
 fn ensure_writable(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreError> {
     if meta.permissions().readonly() {
         Err(StoreError::ReadOnly {
@@ -261,6 +313,7 @@ impl SessionFile {
         let meta = files::ensure_regular(path)?;
         ensure_writable(path, &meta)?;
         let real = files::real_path(path)?;
+        ensure_one_name(path, &real)?;
         let lock = lock(&real).map_err(|e| named(e, path))?;
         let session = read(&real).map_err(|e| named(e, path))?;
         Ok((SessionFile::locked(&real, lock, false), session))
@@ -279,6 +332,7 @@ impl SessionFile {
             }
             ensure_writable(path, &meta)?;
         }
+        ensure_one_name(path, &real)?;
         // Locked first: if another process has the session open, that is what to fix.
         let lock = lock(&real).map_err(|e| named(e, path))?;
         let bak = backup_path(&real);
