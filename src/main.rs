@@ -53,10 +53,7 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
             commands::sessions::new(&args, out)
         }
         Some(Command::New(args)) => {
-            let created = commands::sessions::create(
-                &commands::sessions::SessionRequest::from(&args),
-                time::OffsetDateTime::now_utc(),
-            )?;
+            let created = commands::sessions::create_new(&args)?;
             launch_ready::tui::run_session(&created.path, false).map(|()| 0)
         }
         Some(Command::Demo(args)) => commands::demo::run(&args),

@@ -10,7 +10,7 @@ pub mod load_run;
 pub mod load_view;
 pub mod msg;
 pub mod picker;
-mod route_line;
+pub(crate) mod route_line;
 pub mod state;
 pub mod targets;
 pub mod update;

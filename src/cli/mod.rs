@@ -29,7 +29,7 @@ pub enum Command {
     /// Open (creating it if needed) the demo session against the in-process lab.
     Demo(DemoArgs),
     /// Start a new session.
-    New(NewArgs),
+    New(Box<NewArgs>),
     /// List sessions with progress and last activity.
     Sessions,
     /// Open a session by name or path.
@@ -115,6 +115,27 @@ pub struct NewArgs {
     /// Create the session but do not open the TUI.
     #[arg(long)]
     pub no_open: bool,
+    /// A key route, as on the Targets screen: `NAME=[METHOD ]PATH` or a full URL for PATH
+    /// (`home=/`, `login=POST /api/login`) (repeatable).
+    #[arg(long = "route", value_name = "NAME=PATH")]
+    pub routes: Vec<String>,
+    /// The product's git repository (for the secret and env checks).
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<String>,
+    /// The built frontend's folder (for the secrets in the build output).
+    #[arg(long, value_name = "DIR")]
+    pub build_dir: Option<String>,
+    /// An env file, as `ENV=PATH` (`production=.env.production`) (repeatable).
+    #[arg(long = "env", value_name = "ENV=PATH")]
+    pub env_files: Vec<String>,
+    /// DKIM selector to look up besides the common ones (repeatable).
+    #[arg(long = "dkim-selector", value_name = "SELECTOR")]
+    pub dkim_selectors: Vec<String>,
+    /// Cloudflare API base URL (a test double); the public API when absent.
+    #[arg(long, value_name = "URL")]
+    pub cloudflare_api: Option<String>,
+    #[command(flatten)]
+    pub network: network::NetworkArgs,
 }
 
 #[derive(Debug, Args)]

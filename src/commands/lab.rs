@@ -11,7 +11,6 @@ use std::io::Write as _;
 
 /// The settings as `check` flags, and the demo targets, for people and scripts.
 pub fn describe(l: &Lab) -> String {
-    let s = l.settings();
     let mut out = String::new();
     let web = l.web();
     let _ = writeln!(
@@ -23,7 +22,9 @@ pub fn describe(l: &Lab) -> String {
         web.old_tls_addr
     );
     let _ = writeln!(out, "lab CA: {}", l.ca_file().display());
-    let _ = writeln!(out, "flags: {}", flags(&s).join(" "));
+    let short = l.pasteable_settings();
+    let _ = writeln!(out, "flags: {}", flags(&short).join(" "));
+    let _ = writeln!(out, "new session: {}", new_line(l, &short));
     let _ = writeln!(
         out,
         "Cloudflare API fake: --cloudflare-api {} (fake tokens, read-only: CLOUDFLARE_API_TOKEN={} for the demo zone {}, {} for every permission, {} for zone and DNS only)",
@@ -57,6 +58,69 @@ pub fn describe(l: &Lab) -> String {
     out
 }
 
+/// One `launch-ready new` command that makes a session of the demo product aimed at this
+/// lab: its hosts, routes, repository, build and env files, and the network flags.
+pub fn new_line(l: &Lab, s: &NetworkSettings) -> String {
+    let t = lab::demo_targets();
+    let mut words: Vec<String> = vec![
+        "launch-ready new".into(),
+        format!("--runbook {}", lab::demo::DEMO_RUNBOOK),
+        "--client Brightdesk".into(),
+        "--name brightdesk-lab".into(),
+        format!("--domain {}", t.apex),
+    ];
+    words.extend(
+        t.hosts
+            .iter()
+            .map(|h| format!("--host {}={}", h.role, h.host)),
+    );
+    for r in &t.routes {
+        let named = launch_ready_core::session::model::Route {
+            name: r.name.replace(' ', "-"),
+            ..r.clone()
+        };
+        words.push(format!(
+            "--route {}",
+            quoted(&crate::app::route_line::render(&named))
+        ));
+    }
+    words.extend(
+        t.dkim_selectors
+            .iter()
+            .map(|d| format!("--dkim-selector {d}")),
+    );
+    let r = l.demo_repo();
+    words.push(format!("--repo {}", quoted(&r.repo.display().to_string())));
+    words.push(format!(
+        "--build-dir {}",
+        quoted(&r.build_dir.display().to_string())
+    ));
+    for f in &r.env_files {
+        words.push(format!(
+            "--env {}",
+            quoted(&format!("{}={}", f.environment, f.path.display()))
+        ));
+    }
+    if let Some(api) = &s.cloudflare_api {
+        words.push(format!("--cloudflare-api {api}"));
+    }
+    words.extend(flags(s));
+    words.join(" ")
+}
+
+/// `word` as one shell word: single-quoted unless it is plain.
+fn quoted(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/:=@,+-".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// Prints each alert the lab's receiver gets, as the monitor's `text` line.
 async fn print_alerts(hook: launch_ready_lab::hook::HookReceiver) {
     let mut shown = 0;
@@ -83,9 +147,13 @@ pub fn flags(s: &NetworkSettings) -> Vec<String> {
         flags.push(format!("--nameserver {ns}"));
     }
     flags.extend(s.resolve.iter().map(|r| format!("--resolve {r}")));
-    flags.extend(s.connect_to.iter().map(|c| format!("--connect-to {c}")));
+    flags.extend(
+        s.connect_to
+            .iter()
+            .map(|c| format!("--connect-to {}", quoted(&c.to_string()))),
+    );
     if let Some(ca) = &s.ca_file {
-        flags.push(format!("--ca-file {}", ca.display()));
+        flags.push(format!("--ca-file {}", quoted(&ca.display().to_string())));
     }
     // `--cloudflare-api` is `check`'s alone (load and monitor take the rest), so the
     // lab prints it on its own line.

@@ -18,6 +18,7 @@ mod headless_cli;
 mod headless_web;
 mod hostile_servers;
 mod http_checks;
+mod lab_new_line;
 mod lab_web_integration;
 mod monitor;
 mod monitor_cli;

@@ -305,7 +305,9 @@ impl fmt::Display for ResolveOverride {
 }
 
 /// `HOST:PORT:ADDR:PORT`: a connection to HOST:PORT goes to ADDR:PORT instead, while TLS
-/// and the Host header still name HOST.
+/// and the Host header still name HOST. HOST may be `*.DOMAIN`: every name under DOMAIN
+/// (not DOMAIN itself) that resolves, so a lab or a staging network is one entry per port
+/// and a name that does not exist still fails as it would without the entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ConnectTo {
@@ -324,7 +326,10 @@ impl FromStr for ConnectTo {
         };
         let (host, rest) = s.split_once(':').ok_or_else(bad)?;
         let (port, to) = rest.split_once(':').ok_or_else(bad)?;
-        let host = normalize_host(host)?;
+        let host = match host.strip_prefix("*.") {
+            Some(domain) => format!("*.{}", normalize_host(domain)?),
+            None => normalize_host(host)?,
+        };
         let port = port
             .parse::<u16>()
             .map_err(|_| format!("connect-to `{s}`: `{port}` is not a port"))?;
@@ -339,6 +344,26 @@ impl FromStr for ConnectTo {
             port,
             to: SocketAddr::new(addr, to_port),
         })
+    }
+}
+
+impl ConnectTo {
+    /// Whether the host is a `*.DOMAIN` pattern.
+    pub fn is_wildcard(&self) -> bool {
+        self.host.starts_with("*.")
+    }
+
+    /// Whether this entry sends `host:port` elsewhere (`host` lower case, no final dot).
+    pub fn matches(&self, host: &str, port: u16) -> bool {
+        if self.port != port {
+            return false;
+        }
+        match self.host.strip_prefix("*.") {
+            Some(domain) => host
+                .strip_suffix(domain)
+                .is_some_and(|sub| sub.len() > 1 && sub.ends_with('.')),
+            None => self.host == host,
+        }
     }
 }
 
@@ -537,6 +562,13 @@ mod tests {
         assert_eq!(c6.to_string().parse::<ConnectTo>().unwrap(), c6);
         assert!("a.test:443:127.0.0.1".parse::<ConnectTo>().is_err());
         assert!("a.test:99999:127.0.0.1:1".parse::<ConnectTo>().is_err());
+        let w: ConnectTo = "*.Lab.Test.:443:127.0.0.1:8443".parse().unwrap();
+        assert_eq!(w.to_string(), "*.lab.test:443:127.0.0.1:8443");
+        assert_eq!(w.to_string().parse::<ConnectTo>().unwrap(), w);
+        // Only a whole leading label is a wildcard.
+        assert!("*lab.test:443:127.0.0.1:1".parse::<ConnectTo>().is_err());
+        assert!("a.*.test:443:127.0.0.1:1".parse::<ConnectTo>().is_err());
+        assert!("*.:443:127.0.0.1:1".parse::<ConnectTo>().is_err());
     }
 
     #[test]

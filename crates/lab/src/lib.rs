@@ -155,6 +155,17 @@ impl Lab {
         }
     }
 
+    /// `settings()` in few words, for people to paste: per port, the hosts that go where
+    /// most do are one `*.DOMAIN` entry per domain (and the domain itself when it is a
+    /// host); the others keep their own entry, listed first so they win.
+    pub fn pasteable_settings(&self) -> NetworkSettings {
+        let zones = zones::build();
+        NetworkSettings {
+            connect_to: compact_connect_to(&self.settings().connect_to, |h| zones.has_address(h)),
+            ..self.settings()
+        }
+    }
+
     /// Stops every server and waits for them; the CA file is removed.
     pub async fn shutdown(mut self) {
         self.web.stop().await;
@@ -204,4 +215,47 @@ pub fn demo_targets() -> Targets {
         dkim_selectors: vec!["default".into()],
         ..Targets::default()
     }
+}
+
+/// See `Lab::pasteable_settings`. Every host keeps its destination: a host whose own
+/// entry differs from its port's usual one stays exact, and so does one that does not
+/// `resolve` (a wildcard covers only names that resolve; an exact entry reaches the lab's
+/// dangling `help` host all the same).
+pub fn compact_connect_to(exact: &[ConnectTo], resolves: impl Fn(&str) -> bool) -> Vec<ConnectTo> {
+    use std::collections::BTreeMap;
+    let mut counts: BTreeMap<(u16, SocketAddr), usize> = BTreeMap::new();
+    for c in exact {
+        *counts.entry((c.port, c.to)).or_default() += 1;
+    }
+    let usual = |port: u16| {
+        counts
+            .iter()
+            .filter(|((p, _), _)| *p == port)
+            .max_by_key(|(_, n)| **n)
+            .map(|((_, to), _)| *to)
+    };
+    let domain = |host: &str| {
+        let labels: Vec<&str> = host.split('.').collect();
+        labels[labels.len().saturating_sub(2)..].join(".")
+    };
+    let plain = |c: &&ConnectTo| usual(c.port) == Some(c.to) && resolves(&c.host);
+    let mut out: Vec<ConnectTo> = exact.iter().filter(|c| !plain(c)).cloned().collect();
+    let mut tail: Vec<ConnectTo> = Vec::new();
+    for c in exact.iter().filter(plain) {
+        let zone = domain(&c.host);
+        let entry = if c.host == zone {
+            c.clone()
+        } else {
+            ConnectTo {
+                host: format!("*.{zone}"),
+                ..c.clone()
+            }
+        };
+        if !tail.contains(&entry) {
+            tail.push(entry);
+        }
+    }
+    tail.sort_by_key(|c| (c.is_wildcard(), c.host.clone(), c.port));
+    out.extend(tail);
+    out
 }

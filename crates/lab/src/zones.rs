@@ -157,6 +157,30 @@ impl ZoneData {
             .map(String::as_str)
     }
 
+    /// True when `owner` has an address here, directly or through its CNAME chain.
+    pub fn has_address(&self, owner: &str) -> bool {
+        let mut name = owner.trim_end_matches('.').to_ascii_lowercase();
+        for _ in 0..8 {
+            let Some(records) = self.records.get(&name) else {
+                return false;
+            };
+            if records
+                .iter()
+                .any(|r| matches!(&r.data, RData::A(_) | RData::AAAA(_)))
+            {
+                return true;
+            }
+            match records.iter().find_map(|r| match &r.data {
+                RData::CNAME(c) => Some(c.0.to_ascii()),
+                _ => None,
+            }) {
+                Some(next) => name = next.trim_end_matches('.').to_ascii_lowercase(),
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// True when `owner` has records, or names below it do (an empty non-terminal such as
     /// `_domainkey.example.test`), so the answer is NODATA rather than NXDOMAIN.
     pub fn name_exists(&self, owner: &str) -> bool {

@@ -15,17 +15,12 @@ pub use table::{display_text, progress_cell, relative_time, render_table};
 use super::{Failure, Outcome};
 use crate::cli::NewArgs;
 use launch_ready_core::paths;
+use launch_ready_core::session::Session;
 use launch_ready_core::session::list::list_sessions;
 use std::fmt::Write as _;
 use time::OffsetDateTime;
 
 pub use launch_ready_core::session::create::{Created, SessionRequest};
-
-/// Checks the request against the installed runbooks and writes the session file.
-pub fn create(args: &SessionRequest, now: OffsetDateTime) -> Result<Created, Failure> {
-    launch_ready_core::session::create::create(args, &super::runbooks::library(), now)
-        .map_err(|e| Failure::usage(e.to_string()))
-}
 
 impl From<&NewArgs> for SessionRequest {
     fn from(a: &NewArgs) -> SessionRequest {
@@ -40,9 +35,73 @@ impl From<&NewArgs> for SessionRequest {
     }
 }
 
+/// The targets and network settings `new` takes beyond the request, each checked with
+/// the Targets screen's own words, and the network flags as `check` reads them.
+fn fill(args: &NewArgs, session: &mut Session) -> Result<(), String> {
+    use crate::app::targets::{TargetField, apply};
+    let fields = args
+        .routes
+        .iter()
+        .map(|r| (TargetField::AddRoute, r.as_str()))
+        .chain(args.repo.iter().map(|r| (TargetField::Repo, r.as_str())))
+        .chain(
+            args.build_dir
+                .iter()
+                .map(|b| (TargetField::BuildDir, b.as_str())),
+        )
+        .chain(
+            args.env_files
+                .iter()
+                .map(|e| (TargetField::AddEnvFile, e.as_str())),
+        )
+        .chain(
+            args.dkim_selectors
+                .iter()
+                .map(|d| (TargetField::AddDkim, d.as_str())),
+        )
+        .chain(
+            args.cloudflare_api
+                .iter()
+                .map(|c| (TargetField::CloudflareApi, c.as_str())),
+        );
+    for (field, text) in fields {
+        apply(session, field, text).map_err(|e| format!("{}: {e}", field.label()))?;
+    }
+    let network = std::mem::take(&mut session.network);
+    session.network = args
+        .network
+        .overrides()
+        .apply(network)
+        .map_err(|e| e.to_string())?;
+    // Made absolute here, where the folder they are relative to is known: the session is
+    // resumed from wherever the consultant is the next day.
+    let absolute = |p: &mut std::path::PathBuf| {
+        if let Ok(a) = std::path::absolute(&*p) {
+            *p = a;
+        }
+    };
+    let t = &mut session.targets;
+    t.repo.iter_mut().for_each(absolute);
+    t.build_dir.iter_mut().for_each(absolute);
+    t.env_files.iter_mut().for_each(|e| absolute(&mut e.path));
+    session.network.ca_file.iter_mut().for_each(absolute);
+    Ok(())
+}
+
+/// The session `new` asks for, written; opened next or reported by the caller.
+pub fn create_new(args: &NewArgs) -> Result<Created, Failure> {
+    launch_ready_core::session::create::create_with(
+        &SessionRequest::from(args),
+        &super::runbooks::library(),
+        OffsetDateTime::now_utc(),
+        |session| fill(args, session),
+    )
+    .map_err(|e| Failure::usage(e.to_string()))
+}
+
 /// `launch-ready new`.
 pub fn new(args: &NewArgs, out: &mut String) -> Outcome {
-    let created = create(&SessionRequest::from(args), OffsetDateTime::now_utc())?;
+    let created = create_new(args)?;
     let _ = writeln!(out, "Created session {}", created.path.display());
     let _ = writeln!(
         out,

@@ -68,18 +68,51 @@ impl ExtraRoots {
 }
 
 /// reqwest's DNS hook over the shared resolver, so HTTP requests use the same nameserver
-/// and `resolve` overrides as the DNS checks.
-struct SharedResolve(Arc<Resolver>);
+/// and `resolve` overrides as the DNS checks. The client's `connect_to` entries answer
+/// with their port, which the connector keeps unless the URL names one: an exact entry
+/// without a lookup (as curl does), a wildcard (`*.example.test`) once the name resolves.
+/// Done here rather than with reqwest's per-host overrides because no fixed list of names
+/// covers a wildcard.
+struct SharedResolve {
+    resolver: Arc<Resolver>,
+    overrides: Overrides,
+}
+
+/// Which `connect_to` entries a client honours.
+enum Overrides {
+    /// Those for one destination port.
+    Port(u16, Vec<ConnectTo>),
+    /// Both web ports, for a client whose requests cross schemes.
+    CrossScheme(Vec<ConnectTo>),
+}
+
+impl Overrides {
+    fn target(&self, host: &str, wildcard: bool) -> Option<SocketAddr> {
+        match self {
+            Overrides::Port(port, c) => pick(c, host, *port, wildcard),
+            Overrides::CrossScheme(c) => cross_scheme_target(c, host, wildcard),
+        }
+    }
+}
 
 impl Resolve for SharedResolve {
     fn resolve(&self, name: Name) -> Resolving {
-        let resolver = self.0.clone();
+        if let Some(to) = self.overrides.target(name.as_str(), false) {
+            let addrs: Addrs = Box::new(std::iter::once(to));
+            return Box::pin(async move { Ok(addrs) });
+        }
+        let resolver = self.resolver.clone();
+        let wildcard = self.overrides.target(name.as_str(), true);
         Box::pin(async move {
             let ips = resolver.ips(name.as_str()).await.map_err(|e| match e {
                 LookupFailure::NxDomain => format!("{}: no such domain", name.as_str()),
                 LookupFailure::NoData => format!("{}: no A/AAAA records", name.as_str()),
                 LookupFailure::Failed(m) => format!("{}: {m}", name.as_str()),
             })?;
+            if let Some(to) = wildcard {
+                let addrs: Addrs = Box::new(std::iter::once(to));
+                return Ok(addrs);
+            }
             let addrs: Addrs = Box::new(
                 ips.into_iter()
                     .map(|ip| SocketAddr::new(ip, 0))
@@ -98,11 +131,8 @@ pub fn http_client(
     roots: &ExtraRoots,
     port: u16,
 ) -> Result<reqwest::Client, String> {
-    let mut builder = base_builder(settings, resolver, roots)?;
-    for c in settings.connect_to.iter().filter(|c| c.port == port) {
-        builder = builder.resolve(&c.host, c.to);
-    }
-    builder
+    let overrides = Overrides::Port(port, settings.connect_to.clone());
+    base_builder(settings, resolver, roots, overrides)?
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
@@ -113,6 +143,7 @@ fn base_builder(
     settings: &NetworkSettings,
     resolver: &Arc<Resolver>,
     roots: &ExtraRoots,
+    overrides: Overrides,
 ) -> Result<reqwest::ClientBuilder, String> {
     super::install_crypto_provider();
     let timeout = Duration::from_secs(settings.timeout_secs.max(1));
@@ -122,7 +153,10 @@ fn base_builder(
         .connect_timeout(timeout)
         .no_proxy()
         .user_agent(USER_AGENT)
-        .dns_resolver(Arc::new(SharedResolve(resolver.clone())));
+        .dns_resolver(Arc::new(SharedResolve {
+            resolver: resolver.clone(),
+            overrides,
+        }));
     let mut certs = Vec::with_capacity(roots.der.len());
     for d in &roots.der {
         certs.push(reqwest::Certificate::from_der(d).map_err(|e| e.to_string())?);
@@ -133,47 +167,41 @@ fn base_builder(
     Ok(builder)
 }
 
-/// One address per `connect_to` host for a client whose requests cross schemes (a
-/// redirect chain from `http://` to `https://`, a page and its assets), since reqwest's
-/// overrides are keyed by host alone. When a host's ports 80 and 443 go to the same
-/// address, that address; when they go to ports 80 and 443 of one IP, that IP with port 0
-/// (each scheme then takes its own port); otherwise the port-443 entry, because HTTPS is
-/// where pages are judged, and only `http://` requests to that host are misdirected.
-pub fn cross_scheme_overrides(connect_to: &[ConnectTo]) -> Vec<(String, SocketAddr)> {
-    let mut hosts: Vec<&str> = connect_to.iter().map(|c| c.host.as_str()).collect();
-    hosts.sort_unstable();
-    hosts.dedup();
-    let mut out = Vec::with_capacity(hosts.len());
-    for host in hosts {
-        let plain = connect_target(connect_to, host, 80);
-        let secure = connect_target(connect_to, host, 443);
-        let to = match (plain, secure) {
-            (Some(p), Some(s)) if p == s => p,
-            (Some(p), Some(s)) if p.ip() == s.ip() && p.port() == 80 && s.port() == 443 => {
-                SocketAddr::new(s.ip(), 0)
-            }
-            (_, Some(s)) => s,
-            (Some(p), None) => p,
-            // Entries for other ports only: the per-port clients handle those.
-            (None, None) => continue,
-        };
-        out.push((host.to_string(), to));
+/// Where a client whose requests cross schemes (a redirect chain from `http://` to
+/// `https://`, a page and its assets) connects for `host`, since the resolver is asked for
+/// a name, not a port. When the host's ports 80 and 443 go to the same address, that
+/// address; when they go to ports 80 and 443 of one IP, that IP with port 0 (each scheme
+/// then takes its own port); otherwise the port-443 entry, because HTTPS is where pages
+/// are judged, and only `http://` requests to that host are misdirected.
+/// `wildcard` picks the `*.DOMAIN` entries rather than the exact ones.
+pub fn cross_scheme_target(
+    connect_to: &[ConnectTo],
+    host: &str,
+    wildcard: bool,
+) -> Option<SocketAddr> {
+    let plain = pick(connect_to, host, 80, wildcard);
+    let secure = pick(connect_to, host, 443, wildcard);
+    match (plain, secure) {
+        (Some(p), Some(s)) if p == s => Some(p),
+        (Some(p), Some(s)) if p.ip() == s.ip() && p.port() == 80 && s.port() == 443 => {
+            Some(SocketAddr::new(s.ip(), 0))
+        }
+        (_, Some(s)) => Some(s),
+        (Some(p), None) => Some(p),
+        // Entries for other ports only: the per-port clients handle those.
+        (None, None) => None,
     }
-    out
 }
 
-/// Builds the cross-scheme HTTP client (see `cross_scheme_overrides`): same timeouts,
+/// Builds the cross-scheme HTTP client (see `cross_scheme_target`): same timeouts,
 /// trust, user agent and resolver as the per-port clients, redirects off.
 pub fn web_client(
     settings: &NetworkSettings,
     resolver: &Arc<Resolver>,
     roots: &ExtraRoots,
 ) -> Result<reqwest::Client, String> {
-    let mut builder = base_builder(settings, resolver, roots)?;
-    for (host, to) in cross_scheme_overrides(&settings.connect_to) {
-        builder = builder.resolve(&host, to);
-    }
-    builder
+    let overrides = Overrides::CrossScheme(settings.connect_to.clone());
+    base_builder(settings, resolver, roots, overrides)?
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
@@ -186,21 +214,29 @@ pub fn unverified_web_client(
     resolver: &Arc<Resolver>,
     roots: &ExtraRoots,
 ) -> Result<reqwest::Client, String> {
-    let mut builder = base_builder(settings, resolver, roots)?.danger_accept_invalid_certs(true);
-    for (host, to) in cross_scheme_overrides(&settings.connect_to) {
-        builder = builder.resolve(&host, to);
-    }
-    builder
+    let overrides = Overrides::CrossScheme(settings.connect_to.clone());
+    base_builder(settings, resolver, roots, overrides)?
+        .danger_accept_invalid_certs(true)
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
 
-/// The `connect_to` destination for `host:port`, if one is configured.
+/// The exact `connect_to` destination for `host:port`, taken without a lookup.
 pub fn connect_target(connect_to: &[ConnectTo], host: &str, port: u16) -> Option<SocketAddr> {
+    pick(connect_to, host, port, false)
+}
+
+/// The `*.DOMAIN` destination for `host:port`, taken once `host` resolves.
+pub fn wildcard_target(connect_to: &[ConnectTo], host: &str, port: u16) -> Option<SocketAddr> {
+    pick(connect_to, host, port, true)
+}
+
+fn pick(connect_to: &[ConnectTo], host: &str, port: u16, wildcard: bool) -> Option<SocketAddr> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     connect_to
         .iter()
-        .find(|c| c.port == port && c.host == host)
+        .filter(|c| c.is_wildcard() == wildcard)
+        .find(|c| c.matches(&host, port))
         .map(|c| c.to)
 }
 
@@ -225,13 +261,19 @@ pub async fn connect_tcp(
             .map(|ip| SocketAddr::new(ip, port))
             .into_iter()
             .collect(),
-        None => resolver
-            .ips(host)
-            .await
-            .map_err(|e| format!("{host}: {e}"))?
-            .into_iter()
-            .map(|ip| SocketAddr::new(ip, port))
-            .collect(),
+        None => {
+            let ips = resolver
+                .ips(host)
+                .await
+                .map_err(|e| format!("{host}: {e}"))?;
+            match wildcard_target(&settings.connect_to, host, port) {
+                Some(a) => vec![a],
+                None => ips
+                    .into_iter()
+                    .map(|ip| SocketAddr::new(ip, port))
+                    .collect(),
+            }
+        }
     };
     let mut last = format!("{host}: no address to connect to");
     for addr in addrs {
@@ -258,8 +300,8 @@ mod tests {
     }
 
     #[test]
-    fn cross_scheme_overrides_pick_one_address_per_host() {
-        let got = cross_scheme_overrides(&entries(&[
+    fn cross_scheme_targets_pick_one_address_per_host() {
+        let list = entries(&[
             "same.test:80:127.0.0.1:9000",
             "same.test:443:127.0.0.1:9000",
             "std.test:80:10.0.0.5:80",
@@ -268,12 +310,39 @@ mod tests {
             "split.test:443:127.0.0.1:8443",
             "plain.test:80:127.0.0.1:8081",
             "other.test:8443:127.0.0.1:1",
-        ]));
-        let get = |h: &str| got.iter().find(|(n, _)| n == h).map(|(_, a)| a.to_string());
+        ]);
+        let get = |h: &str| cross_scheme_target(&list, h, false).map(|a| a.to_string());
         assert_eq!(get("same.test").as_deref(), Some("127.0.0.1:9000"));
         assert_eq!(get("std.test").as_deref(), Some("10.0.0.5:0"));
         assert_eq!(get("split.test").as_deref(), Some("127.0.0.1:8443"));
         assert_eq!(get("plain.test").as_deref(), Some("127.0.0.1:8081"));
         assert_eq!(get("other.test"), None);
+    }
+
+    #[test]
+    fn a_wildcard_covers_every_name_under_its_domain_and_an_exact_entry_listed_first_wins() {
+        let list = entries(&[
+            "old.lab.test:443:127.0.0.1:7000",
+            "*.lab.test:443:127.0.0.1:8443",
+            "*.lab.test:80:127.0.0.1:8080",
+        ]);
+        let at = |h: &str, p: u16| wildcard_target(&list, h, p).map(|a| a.to_string());
+        assert_eq!(at("www.lab.test", 443).as_deref(), Some("127.0.0.1:8443"));
+        assert_eq!(at("a.b.lab.test.", 80).as_deref(), Some("127.0.0.1:8080"));
+        assert_eq!(at("WWW.Lab.Test", 80).as_deref(), Some("127.0.0.1:8080"));
+        // The exact entry is taken first, without a lookup; the wildcard only after one.
+        assert_eq!(
+            connect_target(&list, "old.lab.test", 443).map(|a| a.to_string()),
+            Some("127.0.0.1:7000".into())
+        );
+        assert_eq!(connect_target(&list, "www.lab.test", 443), None);
+        // Not the domain itself, not a look-alike, not another port.
+        assert_eq!(at("lab.test", 443), None);
+        assert_eq!(at("evillab.test", 443), None);
+        assert_eq!(at("www.lab.test", 8443), None);
+        assert_eq!(
+            cross_scheme_target(&list, "app.lab.test", true).map(|a| a.to_string()),
+            Some("127.0.0.1:8443".into())
+        );
     }
 }

@@ -14,7 +14,7 @@
 
 use super::Net;
 use super::cert_info::CertInfo;
-use super::client::connect_target;
+use super::client::{connect_target, wildcard_target};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -81,6 +81,9 @@ impl Net {
             .first()
             .copied()
             .ok_or_else(|| format!("{host} has no address"))?;
+        if let Some(a) = wildcard_target(&self.settings.connect_to, host, port) {
+            return Ok(a);
+        }
         Ok(SocketAddr::new(ip, port))
     }
 }

@@ -85,7 +85,7 @@ impl Net {
     }
 
     /// The HTTP client for checks whose requests cross schemes (redirect chains, pages and
-    /// their assets), built on first use; see `client::cross_scheme_overrides` for how
+    /// their assets), built on first use; see `client::cross_scheme_target` for how
     /// `connect_to` entries map onto it.
     pub fn web_client(&self) -> Result<reqwest::Client, String> {
         let mut slot = self

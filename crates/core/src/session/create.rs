@@ -81,6 +81,18 @@ pub fn create(
     library: &Library,
     now: OffsetDateTime,
 ) -> Result<Created, CreateError> {
+    create_with(args, library, now, |_| Ok(()))
+}
+
+/// `create`, with `fill` setting what the request does not carry (the command line's
+/// targets and network flags) before anything is written: a value it refuses leaves no
+/// file behind.
+pub fn create_with(
+    args: &SessionRequest,
+    library: &Library,
+    now: OffsetDateTime,
+    fill: impl FnOnce(&mut Session) -> Result<(), String>,
+) -> Result<Created, CreateError> {
     let client = validate_client(&args.client).map_err(CreateError::Invalid)?;
     let apex = validate_domain(&args.domain).map_err(CreateError::Invalid)?;
     let hosts = parse_hosts(&args.hosts).map_err(CreateError::Invalid)?;
@@ -120,7 +132,8 @@ pub fn create(
         hosts,
         ..Targets::default()
     };
-    let session = Session::new(&name, &client, &runbook, targets, now);
+    let mut session = Session::new(&name, &client, &runbook, targets, now);
+    fill(&mut session).map_err(CreateError::Invalid)?;
     SessionFile::create(&path, &session).map_err(CreateError::Store)?;
     Ok(created)
 }
