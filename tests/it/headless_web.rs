@@ -316,13 +316,32 @@ async fn lab_command_prints_every_flag_check_needs() {
         text.contains(&format!("--ca-file {}", lab.ca_file().display())),
         "{text}"
     );
+    // Every lab host reaches its own endpoint through the printed entries: exactly, or
+    // through a wildcard for a name the lab's DNS answers.
+    let flags = text
+        .lines()
+        .find_map(|l| l.strip_prefix("flags: "))
+        .expect("a flags line");
+    let entries: Vec<launch_ready_core::settings::ConnectTo> = flags
+        .split(" --connect-to ")
+        .skip(1)
+        .map(|e| {
+            let e = e.split(" --").next().unwrap().trim_matches('\'');
+            e.parse().unwrap_or_else(|err| panic!("{e}: {err}"))
+        })
+        .collect();
+    assert!(entries.len() <= 12, "{} entries: {flags}", entries.len());
+    let zones = launch_ready_lab::zones::build();
     for (host, _) in launch_ready_lab::web::hosts() {
         for port in [80, 443] {
             let to = lab.web().endpoint(host, port);
-            assert!(
-                text.contains(&format!("--connect-to {host}:{port}:{to}")),
-                "{host}:{port} missing"
-            );
+            let routed = launch_ready_checks::net::client::connect_target(&entries, host, port)
+                .or_else(|| {
+                    zones.has_address(host).then(|| {
+                        launch_ready_checks::net::client::wildcard_target(&entries, host, port)
+                    })?
+                });
+            assert_eq!(routed, Some(to), "{host}:{port} in {flags}");
         }
     }
     let pem = std::fs::read_to_string(lab.ca_file()).unwrap();
