@@ -5,11 +5,11 @@
 use super::Session;
 use super::model::Targets;
 use super::naming::{
-    display_text, parse_hosts, slug, validate_client, validate_domain, validate_name,
+    NamingError, display_text, parse_hosts, slug, validate_client, validate_domain, validate_name,
 };
 use super::store::{SessionFile, StoreError};
 use crate::paths;
-use crate::runbook::library::Library;
+use crate::runbook::library::{FindError, Library};
 use std::path::PathBuf;
 use time::OffsetDateTime;
 
@@ -17,12 +17,12 @@ use time::OffsetDateTime;
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
     /// A name, client, domain or host the naming rules refuse (the message says which).
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(#[from] NamingError),
     #[error("cannot make a session name from client `{0}`; give one with --name")]
     NoName(String),
-    #[error("{0}")]
-    Runbook(String),
+    #[error(transparent)]
+    Runbook(#[from] FindError),
     #[error(
         "no data folder for sessions; set {} or give --path",
         paths::DATA_DIR_ENV
@@ -81,11 +81,11 @@ pub fn create(
     library: &Library,
     now: OffsetDateTime,
 ) -> Result<Created, CreateError> {
-    let client = validate_client(&args.client).map_err(CreateError::Invalid)?;
-    let apex = validate_domain(&args.domain).map_err(CreateError::Invalid)?;
-    let hosts = parse_hosts(&args.hosts).map_err(CreateError::Invalid)?;
+    let client = validate_client(&args.client)?;
+    let apex = validate_domain(&args.domain)?;
+    let hosts = parse_hosts(&args.hosts)?;
     let name = match &args.name {
-        Some(n) => validate_name(n).map_err(CreateError::Invalid)?,
+        Some(n) => validate_name(n)?,
         None => {
             let s = slug(&client);
             if s.is_empty() {
@@ -94,9 +94,7 @@ pub fn create(
             s
         }
     };
-    let runbook = library
-        .resolve(&args.runbook)
-        .map_err(|e| CreateError::Runbook(e.to_string()))?;
+    let runbook = library.resolve(&args.runbook)?;
     let (path, explicit_path) = match &args.path {
         Some(p) => (p.clone(), true),
         None => {
