@@ -12,19 +12,20 @@ pub struct Failure {
 }
 
 impl Failure {
-    /// Usage or configuration error (exit 2).
-    pub fn usage(message: impl Into<String>) -> Self {
+    /// Usage or configuration error (exit 2). Takes any error (or text): its `Display` is
+    /// the line the user reads.
+    pub fn usage(message: impl fmt::Display) -> Self {
         Failure {
             code: 2,
-            message: message.into(),
+            message: message.to_string(),
         }
     }
 
     /// Runtime failure (exit 1).
-    pub fn runtime(message: impl Into<String>) -> Self {
+    pub fn runtime(message: impl fmt::Display) -> Self {
         Failure {
             code: 1,
-            message: message.into(),
+            message: message.to_string(),
         }
     }
 }

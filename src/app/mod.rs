@@ -12,6 +12,7 @@ pub mod msg;
 pub mod picker;
 pub(crate) mod route_line;
 pub mod state;
+mod target_error;
 pub mod targets;
 pub mod update;
 mod update_checks;

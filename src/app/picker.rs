@@ -6,7 +6,7 @@ use super::msg::Action;
 use super::state::InputMode;
 use launch_ready_core::session::list::SessionSummary;
 use launch_ready_core::session::model::HostTarget;
-use launch_ready_core::session::naming as sessions;
+use launch_ready_core::session::naming::{self as sessions, NamingError};
 use ratatui_textarea::{Input, Key, TextArea};
 use std::path::PathBuf;
 use time::OffsetDateTime;
@@ -150,7 +150,7 @@ impl Picker {
                 Action::Confirm => match validate(form, &self.runbooks) {
                     Ok(new) => PickerOutcome::Create(new),
                     Err(e) => {
-                        form.error = Some(e);
+                        form.error = Some(e.to_string());
                         PickerOutcome::Stay
                     }
                 },
@@ -199,16 +199,25 @@ impl Picker {
     }
 }
 
+/// Why the new-session form cannot be accepted yet.
+#[derive(Debug, thiserror::Error)]
+enum FormError {
+    #[error("pick a runbook")]
+    NoRunbook,
+    #[error("the apex domain is empty (e.g. example.com)")]
+    NoDomain,
+    #[error(transparent)]
+    Naming(#[from] NamingError),
+}
+
 /// Checks the form with the very rules of `launch-ready new` (same functions, same
 /// messages), so a form the picker accepts is never refused when the session is written.
-fn validate(form: &NewForm, runbooks: &[RunbookChoice]) -> Result<NewSession, String> {
-    let runbook = runbooks
-        .get(form.runbook)
-        .ok_or_else(|| "pick a runbook".to_string())?;
+fn validate(form: &NewForm, runbooks: &[RunbookChoice]) -> Result<NewSession, FormError> {
+    let runbook = runbooks.get(form.runbook).ok_or(FormError::NoRunbook)?;
     let client = sessions::validate_client(&form.client.lines().join(" "))?;
     let domain = form.domain.lines().join("");
     if domain.trim().is_empty() {
-        return Err("the apex domain is empty (e.g. example.com)".into());
+        return Err(FormError::NoDomain);
     }
     let domain = sessions::validate_domain(domain.trim())?;
     let specs: Vec<String> = form

@@ -6,40 +6,35 @@
 //! keyring credential (its value is never typed here); the header defaults to
 //! `authorization`. Rendering gives the line that parses back to the same route.
 
+use super::target_error::{RouteLineError, WordError};
 use launch_ready_core::session::model::{Route, RouteAuth, RouteBudget, RouteHeader};
 
-const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+pub(super) const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 /// Parses a route line; `word` validates the route name as the rest of the screen does.
-pub fn parse(text: &str, word: impl Fn(&str) -> Result<String, String>) -> Result<Route, String> {
-    let (name, rest) = text
-        .split_once('=')
-        .ok_or_else(|| "expected NAME=[METHOD ]PATH".to_string())?;
+pub fn parse(
+    text: &str,
+    word: impl Fn(&str) -> Result<String, WordError>,
+) -> Result<Route, RouteLineError> {
+    let (name, rest) = text.split_once('=').ok_or(RouteLineError::NoName)?;
     let (head, body) = match rest.split_once(" body=") {
         Some((h, b)) => (h, Some(b.to_string())),
         None => (rest, None),
     };
     let mut words = head.split_whitespace().peekable();
-    let first = words.next().ok_or("a route needs a path")?;
+    let first = words.next().ok_or(RouteLineError::NoPath)?;
     let (method, path) = if first.starts_with('/') || first.contains("://") {
         ("GET".to_string(), first)
     } else {
-        let p = words
-            .next()
-            .ok_or("a route needs a path after its method")?;
+        let p = words.next().ok_or(RouteLineError::NoPathAfterMethod)?;
         (first.to_ascii_uppercase(), p)
     };
     if !METHODS.contains(&method.as_str()) {
-        return Err(format!(
-            "route method `{method}` is not one of {}",
-            METHODS.join(", ")
-        ));
+        return Err(RouteLineError::Method { method });
     }
     let is_url = path.starts_with("https://") || path.starts_with("http://");
     if !(path.starts_with('/') || is_url) || path.chars().any(char::is_control) {
-        return Err(format!(
-            "route path `{path}` must start with `/` or be an http(s) URL, without spaces"
-        ));
+        return Err(RouteLineError::Path(path.to_string()));
     }
     let mut route = Route {
         name: word(name.trim())?,
@@ -51,7 +46,7 @@ pub fn parse(text: &str, word: impl Fn(&str) -> Result<String, String>) -> Resul
     for opt in words {
         let (k, v) = opt
             .split_once('=')
-            .ok_or_else(|| format!("`{opt}` is not KEY=VALUE (budget, auth, header, body)"))?;
+            .ok_or_else(|| RouteLineError::NotKeyValue(opt.to_string()))?;
         match k {
             "budget" => {
                 route.budget = Some(match v {
@@ -62,9 +57,7 @@ pub fn parse(text: &str, word: impl Fn(&str) -> Result<String, String>) -> Resul
                             .parse()
                             .ok()
                             .filter(|n| (1..=600_000).contains(n))
-                            .ok_or_else(|| {
-                                format!("budget `{ms}` is not read, write or milliseconds")
-                            })?,
+                            .ok_or_else(|| RouteLineError::Budget(ms.to_string()))?,
                     ),
                 });
             }
@@ -81,23 +74,16 @@ pub fn parse(text: &str, word: impl Fn(&str) -> Result<String, String>) -> Resul
             "header" => {
                 let (n, val) = v
                     .split_once(':')
-                    .ok_or_else(|| format!("header `{v}` is not NAME:VALUE"))?;
+                    .ok_or_else(|| RouteLineError::Header(v.to_string()))?;
                 if n.eq_ignore_ascii_case("authorization") || n.eq_ignore_ascii_case("cookie") {
-                    // A secret typed here would be saved in the session file.
-                    return Err(format!(
-                        "`{n}` holds a secret: name a credential with auth=CREDENTIAL@{n}"
-                    ));
+                    return Err(RouteLineError::SecretHeader(n.to_string()));
                 }
                 route.headers.push(RouteHeader {
                     name: word(n)?,
                     value: val.to_string(),
                 });
             }
-            _ => {
-                return Err(format!(
-                    "unknown route option `{k}` (budget, auth, header, body)"
-                ));
-            }
+            _ => return Err(RouteLineError::UnknownOption(k.to_string())),
         }
     }
     Ok(route)
@@ -136,7 +122,7 @@ pub fn render(r: &Route) -> String {
 mod tests {
     use super::*;
 
-    fn ok(w: &str) -> Result<String, String> {
+    fn ok(w: &str) -> Result<String, WordError> {
         Ok(w.to_string())
     }
 

@@ -8,6 +8,8 @@ use launch_ready_core::session::model::{EnvFile, HostTarget, Route};
 use launch_ready_core::settings::{ConnectTo, Nameserver, ResolveOverride, normalize_host};
 use std::path::PathBuf;
 
+pub use super::target_error::{RouteLineError, TargetError, WordError};
+
 /// One row of the targets screen. List fields have one row per entry plus an "add" row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetField {
@@ -183,10 +185,13 @@ pub fn value(session: &Session, field: TargetField) -> String {
     }
 }
 
-fn parse_path(text: &str, what: &str) -> Result<Option<PathBuf>, String> {
+fn parse_path(text: &str, what: &'static str) -> Result<Option<PathBuf>, TargetError> {
     let t = text.trim();
     if t.chars().any(char::is_control) {
-        return Err(format!("{what} `{t}` contains control characters"));
+        return Err(TargetError::ControlCharacters {
+            what,
+            text: t.to_string(),
+        });
     }
     Ok((!t.is_empty()).then(|| PathBuf::from(t)))
 }
@@ -194,50 +199,38 @@ fn parse_path(text: &str, what: &str) -> Result<Option<PathBuf>, String> {
 /// Refuses a repository path that is not a folder here: the repository checks would only
 /// report "not found" at run time, long after the typo. Relative paths are taken from the
 /// folder the app was started in, as the checks take them.
-fn existing_folder(path: Option<PathBuf>) -> Result<Option<PathBuf>, String> {
+fn existing_folder(path: Option<PathBuf>) -> Result<Option<PathBuf>, TargetError> {
     let Some(p) = path else {
         return Ok(None);
     };
-    let from = || {
-        std::env::current_dir()
-            .map(|d| format!(" (relative paths start from {})", d.display()))
-            .unwrap_or_default()
-    };
     match std::fs::metadata(&p) {
         Ok(m) if m.is_dir() => Ok(Some(p)),
-        Ok(_) => Err(format!(
-            "repository path `{}` is a file, not a folder",
-            p.display()
-        )),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
-            "repository path `{}` does not exist{}",
-            p.display(),
-            if p.is_relative() {
-                from()
-            } else {
-                String::new()
-            }
-        )),
-        Err(e) => Err(format!(
-            "repository path `{}` cannot be read: {e}",
-            p.display()
-        )),
+        Ok(_) => Err(TargetError::RepoIsFile(p)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(TargetError::RepoMissing {
+            cwd: p
+                .is_relative()
+                .then(|| std::env::current_dir().ok())
+                .flatten(),
+            path: p,
+        }),
+        Err(source) => Err(TargetError::RepoUnreadable { path: p, source }),
     }
 }
 
-fn split_pair<'a>(text: &'a str, form: &str) -> Result<(&'a str, &'a str), String> {
-    let (k, v) = text
-        .trim()
-        .split_once('=')
-        .ok_or_else(|| format!("`{}` must be {form}", text.trim()))?;
+fn split_pair<'a>(text: &'a str, form: &'static str) -> Result<(&'a str, &'a str), TargetError> {
+    let bad = || TargetError::Pair {
+        text: text.trim().to_string(),
+        form,
+    };
+    let (k, v) = text.trim().split_once('=').ok_or_else(bad)?;
     let (k, v) = (k.trim(), v.trim());
     if k.is_empty() || v.is_empty() {
-        return Err(format!("`{}` must be {form}", text.trim()));
+        return Err(bad());
     }
     Ok((k, v))
 }
 
-fn parse_word(word: &str, what: &str) -> Result<String, String> {
+fn parse_word(word: &str, what: &'static str) -> Result<String, WordError> {
     if !word.is_empty()
         && word
             .chars()
@@ -245,15 +238,16 @@ fn parse_word(word: &str, what: &str) -> Result<String, String> {
     {
         Ok(word.to_string())
     } else {
-        Err(format!(
-            "{what} `{word}` may only hold letters, digits, `-`, `_` and `.`"
-        ))
+        Err(WordError {
+            what,
+            word: word.to_string(),
+        })
     }
 }
 
 /// `ROLE=HOST`, and a trailing `protected` for a host behind a login (401/403 mean up to
 /// the monitor); staging / preview roles are protected without it.
-pub(crate) fn parse_host(text: &str) -> Result<HostTarget, String> {
+pub(crate) fn parse_host(text: &str) -> Result<HostTarget, TargetError> {
     let text = text.trim();
     let (pair, protected) = match text.rsplit_once(char::is_whitespace) {
         Some((pair, flag)) if flag.eq_ignore_ascii_case("protected") => (pair, true),
@@ -267,11 +261,11 @@ pub(crate) fn parse_host(text: &str) -> Result<HostTarget, String> {
     })
 }
 
-fn parse_route(text: &str) -> Result<Route, String> {
+fn parse_route(text: &str) -> Result<Route, RouteLineError> {
     super::route_line::parse(text, |w| parse_word(w, "route name"))
 }
 
-fn parse_env_file(text: &str) -> Result<EnvFile, String> {
+fn parse_env_file(text: &str) -> Result<EnvFile, TargetError> {
     let (env, path) = split_pair(text, "ENV=PATH")?;
     Ok(EnvFile {
         environment: parse_word(env, "environment")?,
@@ -281,16 +275,19 @@ fn parse_env_file(text: &str) -> Result<EnvFile, String> {
 
 fn parse_number<T: std::str::FromStr + PartialOrd + std::fmt::Display>(
     text: &str,
-    what: &str,
+    what: &'static str,
     min: T,
     max: T,
-) -> Result<T, String> {
+) -> Result<T, TargetError> {
     let t = text.trim();
     match t.parse::<T>() {
         Ok(v) if v >= min && v <= max => Ok(v),
-        _ => Err(format!(
-            "{what} `{t}` must be a whole number from {min} to {max}"
-        )),
+        _ => Err(TargetError::Number {
+            what,
+            text: t.to_string(),
+            min: min.to_string(),
+            max: max.to_string(),
+        }),
     }
 }
 
@@ -308,24 +305,25 @@ fn unique<T>(
     list: &[T],
     index: Option<usize>,
     same: impl Fn(&T) -> bool,
-    what: &str,
+    what: &'static str,
     key: &str,
-) -> Result<(), String> {
+) -> Result<(), TargetError> {
     let taken = list
         .iter()
         .enumerate()
         .any(|(i, x)| Some(i) != index && same(x));
     if taken {
-        Err(format!(
-            "{what} `{key}` is already in the list; edit that entry instead"
-        ))
+        Err(TargetError::Taken {
+            what,
+            key: key.to_string(),
+        })
     } else {
         Ok(())
     }
 }
 
 /// Validates `text` for `field` and, only when it is valid, writes it into the session.
-pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<(), String> {
+pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<(), TargetError> {
     let t = &mut session.targets;
     let n = &mut session.network;
     let trimmed = text.trim();
@@ -402,7 +400,7 @@ pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<()
             } else {
                 Some(
                     launch_ready_core::settings::parse_cloudflare_api(trimmed)
-                        .map_err(|e| format!("Cloudflare API URL: {e}"))?,
+                        .map_err(TargetError::CloudflareApi)?,
                 )
             };
         }
@@ -416,10 +414,10 @@ pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<()
     Ok(())
 }
 
-fn parse_selector(text: &str) -> Result<String, String> {
-    let host = normalize_host(text).map_err(|e| format!("DKIM selector: {e}"))?;
+fn parse_selector(text: &str) -> Result<String, TargetError> {
+    let host = normalize_host(text).map_err(TargetError::SelectorHost)?;
     if host.contains('.') {
-        return Err(format!("DKIM selector `{text}` must be a single label"));
+        return Err(TargetError::SelectorLabel(text.to_string()));
     }
     Ok(host)
 }
@@ -469,7 +467,9 @@ mod tests {
             value(&s, TargetField::CloudflareApi),
             "http://127.0.0.1:9/client/v4"
         );
-        let e = apply(&mut s, TargetField::CloudflareApi, "gopher://x").unwrap_err();
+        let e = apply(&mut s, TargetField::CloudflareApi, "gopher://x")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("Cloudflare API URL:"), "{e}");
         // The token would cross the network in the clear.
         let e = apply(
@@ -477,7 +477,8 @@ mod tests {
             TargetField::CloudflareApi,
             "http://cf.example/client/v4",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("plain http"), "{e}");
         apply(&mut s, TargetField::CloudflareApi, " ").unwrap();
         assert_eq!(s.network.cloudflare_api, None);
@@ -487,11 +488,15 @@ mod tests {
     fn a_role_or_route_name_is_refused_twice_but_an_entry_can_be_rewritten() {
         let mut s = session();
         apply(&mut s, TargetField::AddHost, "www=www.acme.test").expect("first www");
-        let e = apply(&mut s, TargetField::AddHost, "WWW=evil.test").unwrap_err();
+        let e = apply(&mut s, TargetField::AddHost, "WWW=evil.test")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("role `www` is already in the list"), "{e}");
         assert_eq!(s.targets.hosts.len(), 1);
         apply(&mut s, TargetField::AddHost, "app=app.acme.test").expect("app");
-        let e = apply(&mut s, TargetField::Host(1), "www=w2.acme.test").unwrap_err();
+        let e = apply(&mut s, TargetField::Host(1), "www=w2.acme.test")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("`www`"), "{e}");
         apply(&mut s, TargetField::Host(0), "www=w2.acme.test").expect("rewrite in place");
         assert_eq!(s.targets.hosts[0].host, "w2.acme.test");
@@ -513,7 +518,9 @@ mod tests {
         assert!(!s.targets.is_protected("admin.acme.test"));
 
         apply(&mut s, TargetField::AddRoute, "login=/login").expect("route");
-        let e = apply(&mut s, TargetField::AddRoute, "login=POST /api/login").unwrap_err();
+        let e = apply(&mut s, TargetField::AddRoute, "login=POST /api/login")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("route name `login`"), "{e}");
         assert_eq!(s.targets.routes.len(), 1);
     }

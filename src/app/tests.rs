@@ -375,7 +375,7 @@ fn network_settings_are_validated() {
     assert!(apply(&mut s, TargetField::Nameserver, "ns.example").is_err());
     apply(&mut s, TargetField::Nameserver, "127.0.0.1:5353").expect("valid nameserver");
     assert_eq!(s.network.nameserver.map(|n| n.0.port()), Some(5353));
-    assert!(apply(&mut s, TargetField::Timeout, "0").is_err_and(|e| e.contains("`0`")));
+    assert!(apply(&mut s, TargetField::Timeout, "0").is_err_and(|e| e.to_string().contains("`0`")));
     assert!(apply(&mut s, TargetField::AddConnectTo, "a.test:443:1.2.3.4").is_err());
     apply(
         &mut s,
@@ -537,12 +537,16 @@ fn a_repository_path_must_be_an_existing_folder() {
     let mut s = session();
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-repo");
-    let e = apply(&mut s, TargetField::Repo, missing.to_str().unwrap()).unwrap_err();
+    let e = apply(&mut s, TargetField::Repo, missing.to_str().unwrap())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("does not exist"), "{e}");
     assert_eq!(s.targets.repo, None);
     let file = dir.path().join("file.txt");
     std::fs::write(&file, "x").unwrap();
-    let e = apply(&mut s, TargetField::Repo, file.to_str().unwrap()).unwrap_err();
+    let e = apply(&mut s, TargetField::Repo, file.to_str().unwrap())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("not a folder"), "{e}");
     apply(&mut s, TargetField::Repo, dir.path().to_str().unwrap()).expect("a folder");
     assert_eq!(s.targets.repo.as_deref(), Some(dir.path()));

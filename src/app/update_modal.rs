@@ -453,11 +453,13 @@ fn on_prompt(
         }
         PromptPurpose::Target { field } => {
             let field = *field;
-            targets::apply(&mut app.session, field, &text).map(|()| {
-                app.removed = None;
-                app.status = Some(format!("{} updated", field.label()));
-                changed(app, fx);
-            })
+            targets::apply(&mut app.session, field, &text)
+                .map(|()| {
+                    app.removed = None;
+                    app.status = Some(format!("{} updated", field.label()));
+                    changed(app, fx);
+                })
+                .map_err(|e| e.to_string())
         }
         PromptPurpose::AcceptReason { risks, title, pass } => {
             if text.is_empty() {

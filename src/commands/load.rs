@@ -39,7 +39,8 @@ fn plan(a: &LoadArgs) -> Result<Planned, String> {
         .session
         .as_deref()
         .map(crate::headless::load_session)
-        .transpose()?;
+        .transpose()
+        .map_err(|e| e.to_string())?;
     let mut routes: Vec<Route> = a
         .urls
         .iter()
@@ -138,7 +139,7 @@ fn plan(a: &LoadArgs) -> Result<Planned, String> {
             perf::step::MAX_STEPS
         ));
     }
-    let net = std::sync::Arc::new(Net::new(&network)?);
+    let net = std::sync::Arc::new(Net::new(&network).map_err(|e| e.to_string())?);
     Ok(Planned {
         routes: specs,
         plan,

@@ -14,13 +14,15 @@
 //! the other way round; the backend name is shown after every `set` for that reason.
 
 use super::keyring_store::{KeyringStore, describe};
+use keyring_core::Error as KeyringError;
 use launch_ready_core::credentials::NameIndex;
 use launch_ready_core::credentials::{CredentialError, CredentialStore, SERVICE};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Outcome of `prepare_process`, kept to explain a keyutils failure later.
-static SESSION_JOIN: OnceLock<Result<(), String>> = OnceLock::new();
+#[cfg(target_os = "linux")]
+static SESSION_JOIN: std::sync::OnceLock<Result<(), linux::JoinError>> = std::sync::OnceLock::new();
 
 /// Puts the process in a session keyring of its own when it has none, so the kernel keyutils
 /// store can link keys into the per-user persistent keyring. Processes started outside a
@@ -102,7 +104,11 @@ fn pick_backend() -> Result<(Store, String), CredentialError> {
             open: Box::new(|| linux_keyutils_keyring_store::Store::new().map(|s| s as Store)),
         },
     ];
-    pick(candidates).map_err(|mut tried| {
+    pick(candidates).map_err(|tried| {
+        let mut tried: Vec<(&str, String)> = tried
+            .into_iter()
+            .map(|(label, why)| (label, why.to_string()))
+            .collect();
         if let (Some(Err(join)), Some((_, why))) = (SESSION_JOIN.get(), tried.last_mut()) {
             *why = format!("{why} ({join})");
         }
@@ -129,8 +135,8 @@ fn pick_backend() -> Result<(Store, String), CredentialError> {
 /// and, when earlier ones were passed over, why (so "which keyring holds my value?" has an
 /// answer in every message that names the backend). Otherwise every label with its reason.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-fn pick(candidates: Vec<Candidate>) -> Result<(Store, String), Vec<(&'static str, String)>> {
-    let mut skipped: Vec<(&'static str, String)> = Vec::new();
+fn pick(candidates: Vec<Candidate>) -> Result<(Store, String), Vec<(&'static str, ProbeFailure)>> {
+    let mut skipped: Vec<(&'static str, ProbeFailure)> = Vec::new();
     for c in candidates {
         match probed(c.deadline, c.open) {
             Ok(store) if skipped.is_empty() => return Ok((store, c.label.to_string())),
@@ -161,59 +167,77 @@ fn short(label: &str) -> &str {
     label.split(" (").next().unwrap_or(label)
 }
 
+/// Why a backend was passed over.
+#[derive(Debug, thiserror::Error)]
+enum ProbeFailure {
+    #[error("could not start the probe thread: {0}")]
+    Thread(#[source] std::io::Error),
+    #[error("no answer within {0:?}")]
+    NoAnswer(Duration),
+    #[error("{}", describe(.0))]
+    Keyring(KeyringError),
+    #[error("a probe value read back differently")]
+    ReadBackDiffers,
+}
+
 /// Opens a store and probes it on a helper thread, giving up after `deadline`.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-fn probed(deadline: Duration, open: Opener) -> Result<Store, String> {
+fn probed(deadline: Duration, open: Opener) -> Result<Store, ProbeFailure> {
     let (tx, rx) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("keyring-probe".to_string())
         .spawn(move || {
             let outcome = open()
-                .map_err(|e| describe(&e))
+                .map_err(ProbeFailure::Keyring)
                 .and_then(|store| probe(&store).map(|()| store));
             let _ = tx.send(outcome);
         });
     if let Err(e) = spawned {
-        return Err(format!("could not start the probe thread: {e}"));
+        return Err(ProbeFailure::Thread(e));
     }
     match rx.recv_timeout(deadline) {
         Ok(outcome) => outcome,
         // The thread is left to finish or hang on its own; nothing waits for it.
-        Err(_) => Err(format!("no answer within {deadline:?}")),
+        Err(_) => Err(ProbeFailure::NoAnswer(deadline)),
     }
 }
 
 /// Writes, reads back and deletes a throwaway entry.
-fn probe(store: &Store) -> Result<(), String> {
+fn probe(store: &Store) -> Result<(), ProbeFailure> {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     let user = format!("probe/{}-{nanos}", std::process::id());
     let entry = store
         .build(SERVICE, &user, None)
-        .map_err(|e| describe(&e))?;
+        .map_err(ProbeFailure::Keyring)?;
     let written = "launch-ready keyring probe";
     if let Err(e) = entry.set_password(written) {
         // Some stores keep a half-made entry after a failed write; do not leave it behind.
         let _ = entry.delete_credential();
-        return Err(describe(&e));
+        return Err(ProbeFailure::Keyring(e));
     }
     let read = entry.get_password();
     let deleted = entry.delete_credential();
     match read {
         Ok(v) if v == written => {}
-        Ok(_) => return Err("a probe value read back differently".to_string()),
-        Err(e) => return Err(describe(&e)),
+        Ok(_) => return Err(ProbeFailure::ReadBackDiffers),
+        Err(e) => return Err(ProbeFailure::Keyring(e)),
     }
-    deleted.map_err(|e| describe(&e))
+    deleted.map_err(ProbeFailure::Keyring)
 }
 
 #[cfg(target_os = "linux")]
 mod linux {
-    use linux_keyutils::{KeyRing, KeyRingIdentifier};
+    use linux_keyutils::{KeyError, KeyRing, KeyRingIdentifier};
+
+    /// Why the process could not join a session keyring of its own.
+    #[derive(Debug, thiserror::Error)]
+    #[error("joining a session keyring failed: {0}")]
+    pub(super) struct JoinError(KeyError);
 
     /// Joins a fresh session keyring unless the process already has a real one.
-    pub(super) fn join_session_keyring() -> Result<(), String> {
+    pub(super) fn join_session_keyring() -> Result<(), JoinError> {
         // Without a session keyring the kernel answers with the shared `_uid_ses.<uid>`
         // keyring; anything else is a login session keyring worth keeping.
         let current = KeyRing::from_special_id(KeyRingIdentifier::Session, false)
@@ -225,7 +249,7 @@ mod linux {
         }
         KeyRing::from_special_id(KeyRingIdentifier::Session, true)
             .map(|_| ())
-            .map_err(|e| format!("joining a session keyring failed: {e}"))
+            .map_err(JoinError)
     }
 }
 

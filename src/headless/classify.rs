@@ -8,6 +8,7 @@
 //! reserved `.test`, an internal `.corp`) falls under the list's implicit `*` rule: its
 //! last label is the suffix, so `brightdesk.test` is registrable.
 
+use super::error::TargetArgError;
 use launch_ready_core::session::model::{EnvFile, HostTarget, Route, Targets};
 use launch_ready_core::settings::normalize_host;
 use std::path::{Path, PathBuf};
@@ -87,24 +88,27 @@ fn add_host(groups: &mut Vec<Group>, host: &str) {
 
 /// Classifies every argument. An argument that is neither a URL, an existing path nor a
 /// valid host name is an error quoting it.
-pub fn classify(args: &[String]) -> Result<Vec<Group>, String> {
+pub fn classify(args: &[String]) -> Result<Vec<Group>, TargetArgError> {
     let mut groups: Vec<Group> = Vec::new();
     for raw in args {
         let arg = raw.trim();
-        let shown = raw.escape_debug();
         if arg.starts_with("http://") || arg.starts_with("https://") {
-            let url = reqwest::Url::parse(arg)
-                .map_err(|e| format!("target `{shown}` is not a valid URL: {e}"))?;
+            let url = reqwest::Url::parse(arg).map_err(|source| TargetArgError::BadUrl {
+                target: raw.clone(),
+                source,
+            })?;
             if !url.username().is_empty() || url.password().is_some() {
-                return Err(format!(
-                    "target `{}` carries a user name or password, which would be copied into every result: give the URL without them",
-                    without_credentials(&url)
-                ));
+                return Err(TargetArgError::Credentials {
+                    redacted: without_credentials(&url),
+                });
             }
             let host = url
                 .host_str()
-                .ok_or_else(|| format!("target `{shown}` has no host"))?;
-            let host = normalize_host(host).map_err(|e| format!("target `{shown}`: {e}"))?;
+                .ok_or_else(|| TargetArgError::NoHost(raw.clone()))?;
+            let host = normalize_host(host).map_err(|source| TargetArgError::Host {
+                target: raw.clone(),
+                source,
+            })?;
             let g = group_mut(&mut groups, &registrable(&host));
             g.targets.routes.push(Route {
                 name: url.path().to_string(),
@@ -117,17 +121,17 @@ pub fn classify(args: &[String]) -> Result<Vec<Group>, String> {
         let path = Path::new(arg);
         if arg.contains('/') || path.exists() {
             if !path.exists() {
-                return Err(format!("target `{shown}` is not an existing path"));
+                return Err(TargetArgError::NoPath(raw.clone()));
             }
             add_path(&mut groups, path);
             continue;
         }
-        let host = normalize_host(arg)
-            .map_err(|e| format!("target `{shown}` is not a host, URL or existing path: {e}"))?;
+        let host = normalize_host(arg).map_err(|source| TargetArgError::NotATarget {
+            target: raw.clone(),
+            source,
+        })?;
         if !host.contains('.') {
-            return Err(format!(
-                "target `{shown}` is not a fully qualified host name"
-            ));
+            return Err(TargetArgError::NotQualified(raw.clone()));
         }
         add_host(&mut groups, &host);
     }
@@ -299,17 +303,25 @@ mod tests {
 
     #[test]
     fn bad_targets_are_quoted() {
-        let err = classify(&["exa mple.com".to_string()]).unwrap_err();
+        let err = classify(&["exa mple.com".to_string()])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`exa mple.com`"), "{err}");
-        let err = classify(&["./no/such/dir".to_string()]).unwrap_err();
+        let err = classify(&["./no/such/dir".to_string()])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("./no/such/dir"), "{err}");
-        let err = classify(&["a\u{1b}]0;x\u{7}.com".to_string()]).unwrap_err();
+        let err = classify(&["a\u{1b}]0;x\u{7}.com".to_string()])
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
     }
 
     #[test]
     fn urls_with_credentials_are_refused_without_echoing_them() {
-        let err = classify(&["https://deploy:hunter22@example.com/admin".to_string()]).unwrap_err();
+        let err = classify(&["https://deploy:hunter22@example.com/admin".to_string()])
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("hunter22"), "{err}");
         assert!(err.contains("https://REDACTED@example.com/admin"), "{err}");
         assert!(err.contains("user name or password"), "{err}");

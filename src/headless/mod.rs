@@ -4,9 +4,11 @@
 //! found before any network traffic, and exits 2 with one line.
 
 pub mod classify;
+pub mod error;
 pub mod report;
 pub mod text;
 
+pub use error::{NetworkArgError, PlanError, SessionArgError, TargetArgError};
 use launch_ready_checks::engine::drive::{self, Ended};
 use launch_ready_checks::engine::{Engine, Job, Scope};
 use launch_ready_checks::net::Net;
@@ -95,11 +97,11 @@ pub struct Plan {
 }
 
 /// Validates the arguments and builds the plan. Errors are one line quoting the bad value.
-pub fn plan(args: &CheckRequest) -> Result<Plan, String> {
+pub fn plan(args: &CheckRequest) -> Result<Plan, PlanError> {
     let format = match args.format.as_str() {
         "text" => Format::Text,
         "json" => Format::Json,
-        other => return Err(format!("--format `{other}` is not text or json")),
+        other => return Err(PlanError::Format(other.to_string())),
     };
     let fail_on = if args.fail_on.eq_ignore_ascii_case("never") {
         None
@@ -107,7 +109,7 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, String> {
         Some(
             args.fail_on
                 .parse::<Severity>()
-                .map_err(|e| format!("--fail-on: {e} or never"))?,
+                .map_err(PlanError::FailOn)?,
         )
     };
     let families: Vec<Family> = if args.only.is_empty() {
@@ -122,12 +124,8 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, String> {
     } else {
         let mut v = Vec::new();
         for f in &args.only {
-            let fam = Family::parse(f.trim()).ok_or_else(|| {
-                format!(
-                    "--only: unknown family `{f}` (expected {})",
-                    Family::ALL.map(Family::as_str).join(", ")
-                )
-            })?;
+            let fam =
+                Family::parse(f.trim()).ok_or_else(|| PlanError::Family { family: f.clone() })?;
             if !v.contains(&fam) {
                 v.push(fam);
             }
@@ -151,7 +149,7 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, String> {
         &[args.targets.clone(), route_urls].concat(),
     )?);
     if groups.is_empty() {
-        return Err("nothing to check: give hosts, URLs or paths, or --session FILE".into());
+        return Err(PlanError::NoTargets);
     }
     add_routes(&mut groups, &args.routes);
     add_env_reference(&mut groups, args.env_reference.as_deref())?;
@@ -160,14 +158,10 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, String> {
     // --runbook, else from the session's runbook, else from the catalog.
     let lib = launch_ready_core::runbook::library::Library::installed();
     let runbook = match (args.runbook.as_deref(), &session) {
-        (Some(id), _) => {
-            lib.resolve(id)
-                .map_err(|e| format!("--runbook: {e}"))?
-                .runbook
-        }
+        (Some(id), _) => lib.resolve(id).map_err(PlanError::Runbook)?.runbook,
         (None, Some(s)) => {
             lib.find(&s.runbook.id, s.runbook.path.as_deref())
-                .map_err(|e| format!("--session: its runbook cannot be loaded: {e}"))?
+                .map_err(PlanError::SessionRunbook)?
                 .runbook
         }
         (None, None) => plan::catalog_runbook(&families, Default::default()),
@@ -235,15 +229,7 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, String> {
         Net::new(&network)?;
     }
     if !applies {
-        // A CI run that checks nothing would report "go": a misconfiguration, not a pass.
-        return Err(format!(
-            "nothing to check: none of the families asked for ({}) applies to the given targets (hosts get dns, email, tls, http and edge, apexes cloudflare; URLs http and perf; paths secrets and env)",
-            families
-                .iter()
-                .map(|f| f.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        return Err(PlanError::NothingApplies(families));
     }
     Ok(Plan {
         scopes,
@@ -269,15 +255,12 @@ fn add_routes(groups: &mut [classify::Group], routes: &[Route]) {
 
 /// Puts `--env-reference FILE` first among the env files of every group that has env
 /// files (the first group when none has), so the env checks compare against it.
-fn add_env_reference(groups: &mut [classify::Group], file: Option<&Path>) -> Result<(), String> {
+fn add_env_reference(groups: &mut [classify::Group], file: Option<&Path>) -> Result<(), PlanError> {
     let Some(file) = file else {
         return Ok(());
     };
     if !file.is_file() {
-        return Err(format!(
-            "--env-reference: {} is not a readable file",
-            file.display()
-        ));
+        return Err(PlanError::EnvReference(file.to_path_buf()));
     }
     let reference = launch_ready_core::session::model::EnvFile {
         environment: "reference".into(),
@@ -303,21 +286,18 @@ fn add_env_reference(groups: &mut [classify::Group], file: Option<&Path>) -> Res
 pub fn merge_network(
     args: &CheckRequest,
     base: Option<&NetworkSettings>,
-) -> Result<NetworkSettings, String> {
-    let mut n = args
-        .network
-        .apply(base.cloned().unwrap_or_default())
-        .map_err(|e| e.to_string())?;
+) -> Result<NetworkSettings, NetworkArgError> {
+    let mut n = args.network.apply(base.cloned().unwrap_or_default())?;
     if let Some(url) = &args.cloudflare_api {
         n.cloudflare_api = Some(
             launch_ready_core::settings::parse_cloudflare_api(url)
-                .map_err(|e| format!("--cloudflare-api: {e}"))?,
+                .map_err(NetworkArgError::CloudflareApi)?,
         );
     } else if let Some(url) = &n.cloudflare_api {
         // A session's base is held to the same rule before the run starts, so a plain-http
         // remote base is a usage error rather than a token sent in the clear.
         launch_ready_core::settings::parse_cloudflare_api(url)
-            .map_err(|e| format!("the session's Cloudflare API URL: {e}"))?;
+            .map_err(NetworkArgError::SessionCloudflareApi)?;
     }
     Ok(n)
 }
@@ -325,11 +305,9 @@ pub fn merge_network(
 /// Reads a session, named as `open` takes it (a name in the sessions folder, or a path),
 /// for its targets, settings and answers. Read-only: the headless run never writes the
 /// session, so it takes no lock and can run beside an open TUI.
-pub fn load_session(name: &str) -> Result<Session, String> {
-    let path =
-        launch_ready_core::session::list::resolve(name).map_err(|e| format!("--session: {e}"))?;
-    launch_ready_core::session::store::read(&path)
-        .map_err(|e| format!("--session: {}", e.explained()))
+pub fn load_session(name: &str) -> Result<Session, SessionArgError> {
+    let path = launch_ready_core::session::list::resolve(name)?;
+    Ok(launch_ready_core::session::store::read(&path)?)
 }
 
 /// Runs the plan to completion and builds the report. Must run inside a tokio runtime.

@@ -33,7 +33,8 @@ pub fn env_columns(session: &Session) -> Vec<EnvColumn> {
         .iter()
         .map(|f| {
             let names = launch_ready_checks::env_inventory::read_names(f)
-                .map(|names| names.into_keys().collect());
+                .map(|names| names.into_keys().collect())
+                .map_err(|e| e.to_string());
             EnvColumn {
                 environment: f.environment.clone(),
                 names,

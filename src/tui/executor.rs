@@ -69,7 +69,8 @@ impl Executor {
                             launch_ready_checks::engine::adapters::cloudflare::verify_stored(
                                 session, network,
                             )
-                            .await;
+                            .await
+                            .map_err(|e| e.to_string());
                         let _ = inbox.send(Msg::CloudflareVerified(result));
                     });
                 }
@@ -189,7 +190,8 @@ impl Executor {
                     tokio::spawn(async move {
                         let result =
                             super::monitor::test_alert(&network, &credential, &session).await;
-                        let _ = inbox.send(Msg::MonitorTestAlert(result));
+                        let _ =
+                            inbox.send(Msg::MonitorTestAlert(result.map_err(|e| e.to_string())));
                     });
                 }
                 Effect::SwitchDemoRoute => {
@@ -197,7 +199,7 @@ impl Executor {
                         if r.is_up() {
                             r.down();
                         } else if let Err(e) = r.up() {
-                            let _ = self.inbox.send(Msg::MonitorRoute(e));
+                            let _ = self.inbox.send(Msg::MonitorRoute(e.to_string()));
                         }
                     }
                 }

@@ -94,12 +94,23 @@ pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: Cancellation
     let _ = forward.await;
 }
 
+/// Why the test alert was not delivered.
+#[derive(Debug, thiserror::Error)]
+pub enum TestAlertError {
+    #[error(transparent)]
+    Net(#[from] launch_ready_checks::net::NetError),
+    #[error(transparent)]
+    Route(#[from] launch_ready_checks::monitor::error::RouteError),
+    #[error(transparent)]
+    Delivery(#[from] launch_ready_checks::monitor::alert::DeliveryError),
+}
+
 /// The `t` action: a marked test alert through the session's route.
 pub async fn test_alert(
     network: &NetworkSettings,
     credential: &str,
     session: &str,
-) -> Result<u64, String> {
+) -> Result<u64, TestAlertError> {
     let net = Net::new(network)?;
     let route = route::lookup(&net, credential, Some(session), None).await?;
     let timeout = Duration::from_secs(network.timeout_secs.max(2));
@@ -108,7 +119,7 @@ pub async fn test_alert(
         backoff: Duration::from_millis(250),
         timeout,
     };
-    route::send_test(&route, session, retry).await
+    Ok(route::send_test(&route, session, retry).await?)
 }
 
 /// What `Effect::RunDrill` asks for.

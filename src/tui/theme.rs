@@ -81,9 +81,18 @@ pub const SOURCES: [(ThemeName, &str); 3] = [
     ),
 ];
 
+/// Why a theme file is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    #[error("{0}")]
+    Syntax(#[from] ron::error::SpannedError),
+    #[error("unknown colour `{0}`")]
+    UnknownColour(String),
+}
+
 /// Parses a theme file, checking every colour name.
-pub fn parse(source: &str) -> Result<Palette, String> {
-    let palette: Palette = ron::from_str(source).map_err(|e| e.to_string())?;
+pub fn parse(source: &str) -> Result<Palette, ThemeError> {
+    let palette: Palette = ron::from_str(source)?;
     let p = &palette;
     let names = [
         p.text.as_deref(),
@@ -118,7 +127,7 @@ pub fn parse(source: &str) -> Result<Palette, String> {
         &p.verdict.incomplete.1,
     ];
     for name in names.into_iter().flatten().chain(rest.map(String::as_str)) {
-        Color::from_str(name).map_err(|_| format!("unknown colour `{name}`"))?;
+        Color::from_str(name).map_err(|_| ThemeError::UnknownColour(name.to_string()))?;
     }
     Ok(palette)
 }
@@ -299,7 +308,7 @@ mod tests {
         assert!(parse("Palette(text: None)").is_err());
         let bad = SOURCES[0].1.replace("\"cyan\"", "\"cyanish\"");
         assert_eq!(
-            parse(&bad).err().as_deref(),
+            parse(&bad).err().map(|e| e.to_string()).as_deref(),
             Some("unknown colour `cyanish`")
         );
     }

@@ -538,7 +538,9 @@ async fn a_saved_token_is_verified_with_the_api() {
         .next()
         .unwrap()
         .to_string();
-    let good = verify_stored("cf-verify-good".into(), lab.settings()).await;
+    let good = verify_stored("cf-verify-good".into(), lab.settings())
+        .await
+        .map_err(|e| e.to_string());
     assert_eq!(
         good,
         Ok(format!(
@@ -547,7 +549,8 @@ async fn a_saved_token_is_verified_with_the_api() {
     );
     let bad = verify_stored("cf-verify-bad".into(), lab.settings())
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         bad,
         format!("Cloudflare refused the token (API at {host}): 1000 Invalid API Token")

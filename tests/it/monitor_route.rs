@@ -55,7 +55,8 @@ async fn the_session_entry_comes_before_the_global_one() {
         .expect("a route");
     let err = send_test(&route, "other", retry)
         .await
-        .expect_err("refused");
+        .expect_err("refused")
+        .to_string();
     assert!(
         !err.contains("127.0.0.1:9"),
         "the URL is not in the error: {err}"

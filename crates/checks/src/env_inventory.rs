@@ -49,7 +49,7 @@ pub fn read_inventory(files: &[EnvFile]) -> Inventory {
         let names = match read_names(f) {
             Ok(n) => n,
             Err(e) => {
-                inv.unreadable.push((f.environment.clone(), e));
+                inv.unreadable.push((f.environment.clone(), e.to_string()));
                 continue;
             }
         };
@@ -91,10 +91,11 @@ pub fn read_inventory(files: &[EnvFile]) -> Inventory {
 /// Name → whether its value is non-empty.
 /// One env file's variable names, each with whether it has a value; values are dropped on
 /// read. A missing, unreadable or oversized file is an error naming it.
-pub fn read_names(f: &EnvFile) -> Result<BTreeMap<String, bool>, String> {
+pub fn read_names(
+    f: &EnvFile,
+) -> Result<BTreeMap<String, bool>, launch_ready_core::files::FileError> {
     // The guarded reader: an env file may be a FIFO or a link to a device.
-    let text =
-        launch_ready_core::files::read_text(&f.path, MAX_ENV_BYTES).map_err(|e| e.to_string())?;
+    let text = launch_ready_core::files::read_text(&f.path, MAX_ENV_BYTES)?;
     Ok(parse(&text)
         .into_iter()
         .map(|(k, v)| (k, !v.is_empty()))

@@ -74,8 +74,8 @@ impl Judged {
 
     /// The outcome of a check that could not run (bad input, no connection where one was
     /// needed to judge anything).
-    pub fn error(self, reason: impl Into<String>) -> CheckOutcome {
-        self.build(CheckStatus::Error, reason.into())
+    pub fn error(self, reason: impl std::fmt::Display) -> CheckOutcome {
+        self.build(CheckStatus::Error, reason.to_string())
     }
 
     /// Skipped because a precondition failed that the finding `code` of another check

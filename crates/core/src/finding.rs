@@ -55,15 +55,18 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A severity name that is none of the five.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown severity `{0}` (expected blocker, high, medium, low or info)")]
+pub struct UnknownSeverity(pub String);
+
 impl FromStr for Severity {
-    type Err = String;
+    type Err = UnknownSeverity;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Severity::ALL
             .into_iter()
             .find(|sev| sev.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                format!("unknown severity `{s}` (expected blocker, high, medium, low or info)")
-            })
+            .ok_or_else(|| UnknownSeverity(s.to_string()))
     }
 }
 
@@ -233,6 +236,7 @@ mod tests {
             "critical"
                 .parse::<Severity>()
                 .unwrap_err()
+                .to_string()
                 .contains("critical")
         );
     }

@@ -36,10 +36,10 @@ pub fn judged(
 }
 
 /// The check could not run; `reason` says why.
-pub fn error(reason: impl Into<String>) -> CheckOutcome {
+pub fn error(reason: impl std::fmt::Display) -> CheckOutcome {
     CheckOutcome {
         status: CheckStatus::Error,
-        ..judged(reason, Vec::new(), Observed::None)
+        ..judged(reason.to_string(), Vec::new(), Observed::None)
     }
 }
 

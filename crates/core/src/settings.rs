@@ -7,6 +7,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::str::FromStr;
 
+mod error;
+pub use error::{HostNameError, SettingError};
+
 pub const DEFAULT_TIMEOUT_SECS: u64 = 5;
 pub const DEFAULT_CONCURRENCY: usize = 16;
 
@@ -86,7 +89,13 @@ pub struct NetworkOverrides {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OverrideError {
     #[error("--{flag}: {reason}")]
-    Invalid { flag: &'static str, reason: String },
+    Invalid {
+        flag: &'static str,
+        #[source]
+        reason: SettingError,
+    },
+    #[error("--fetch-host: `{0}` is not a host name")]
+    FetchHost(String),
     #[error("--timeout `{0}` must be between 1 and {MAX_TIMEOUT_SECS} seconds")]
     Timeout(u64),
 }
@@ -96,7 +105,7 @@ impl NetworkOverrides {
     /// `--resolve` and `--connect-to` entries come after the session's (the first match
     /// wins, so the session's own entries still hold for their hosts).
     pub fn apply(&self, base: NetworkSettings) -> Result<NetworkSettings, OverrideError> {
-        fn all<T: FromStr<Err = String>>(
+        fn all<T: FromStr<Err = SettingError>>(
             flag: &'static str,
             values: &[String],
         ) -> Result<Vec<T>, OverrideError> {
@@ -129,10 +138,7 @@ impl NetworkOverrides {
         for h in &self.fetch_hosts {
             let host = h.trim().trim_end_matches('.').to_ascii_lowercase();
             if host.is_empty() || host.contains(['/', ':', ' ']) {
-                return Err(OverrideError::Invalid {
-                    flag: "fetch-host",
-                    reason: format!("`{h}` is not a host name"),
-                });
+                return Err(OverrideError::FetchHost(h.clone()));
             }
             n.fetch_hosts.push(host);
         }
@@ -223,8 +229,8 @@ pub fn cloudflare_api_elsewhere(base: &str) -> Option<String> {
 pub struct Nameserver(pub SocketAddr);
 
 impl FromStr for Nameserver {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = SettingError;
+    fn from_str(s: &str) -> Result<Self, SettingError> {
         let s = s.trim();
         if let Ok(sa) = s.parse::<SocketAddr>() {
             return Ok(Nameserver(sa));
@@ -236,15 +242,13 @@ impl FromStr for Nameserver {
         {
             return Ok(Nameserver(SocketAddr::new(ip, 53)));
         }
-        Err(format!(
-            "nameserver `{s}` is not an IP address or IP:PORT (e.g. 127.0.0.1:5353)"
-        ))
+        Err(SettingError::Nameserver(s.to_string()))
     }
 }
 
 impl TryFrom<String> for Nameserver {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = SettingError;
+    fn try_from(s: String) -> Result<Self, SettingError> {
         s.parse()
     }
 }
@@ -270,21 +274,23 @@ pub struct ResolveOverride {
 }
 
 impl FromStr for ResolveOverride {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = SettingError;
+    fn from_str(s: &str) -> Result<Self, SettingError> {
         let (host, addr) = s
             .split_once(':')
-            .ok_or_else(|| format!("resolve override `{s}` must be HOST:ADDR"))?;
+            .ok_or_else(|| SettingError::ResolveForm(s.to_string()))?;
         let host = normalize_host(host)?;
-        let addr = parse_bracketed_ip(addr)
-            .ok_or_else(|| format!("resolve override `{s}`: `{addr}` is not an IP address"))?;
+        let addr = parse_bracketed_ip(addr).ok_or_else(|| SettingError::ResolveAddr {
+            spec: s.to_string(),
+            addr: addr.to_string(),
+        })?;
         Ok(ResolveOverride { host, addr })
     }
 }
 
 impl TryFrom<String> for ResolveOverride {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = SettingError;
+    fn try_from(s: String) -> Result<Self, SettingError> {
         s.parse()
     }
 }
@@ -317,12 +323,12 @@ pub struct ConnectTo {
 }
 
 impl FromStr for ConnectTo {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || {
-            format!(
-                "connect-to `{s}` must be HOST:PORT:ADDR:PORT (e.g. example.com:443:127.0.0.1:8443)"
-            )
+    type Err = SettingError;
+    fn from_str(s: &str) -> Result<Self, SettingError> {
+        let bad = || SettingError::ConnectToForm(s.to_string());
+        let bad_port = |port: &str| SettingError::ConnectToPort {
+            spec: s.to_string(),
+            port: port.to_string(),
         };
         let (host, rest) = s.split_once(':').ok_or_else(bad)?;
         let (port, to) = rest.split_once(':').ok_or_else(bad)?;
@@ -330,15 +336,13 @@ impl FromStr for ConnectTo {
             Some(domain) => format!("*.{}", normalize_host(domain)?),
             None => normalize_host(host)?,
         };
-        let port = port
-            .parse::<u16>()
-            .map_err(|_| format!("connect-to `{s}`: `{port}` is not a port"))?;
+        let port = port.parse::<u16>().map_err(|_| bad_port(port))?;
         let (addr, to_port) = to.rsplit_once(':').ok_or_else(bad)?;
-        let addr = parse_bracketed_ip(addr)
-            .ok_or_else(|| format!("connect-to `{s}`: `{addr}` is not an IP address"))?;
-        let to_port = to_port
-            .parse::<u16>()
-            .map_err(|_| format!("connect-to `{s}`: `{to_port}` is not a port"))?;
+        let addr = parse_bracketed_ip(addr).ok_or_else(|| SettingError::ConnectToAddr {
+            spec: s.to_string(),
+            addr: addr.to_string(),
+        })?;
+        let to_port = to_port.parse::<u16>().map_err(|_| bad_port(to_port))?;
         Ok(ConnectTo {
             host,
             port,
@@ -368,8 +372,8 @@ impl ConnectTo {
 }
 
 impl TryFrom<String> for ConnectTo {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = SettingError;
+    fn try_from(s: String) -> Result<Self, SettingError> {
         s.parse()
     }
 }
@@ -401,52 +405,44 @@ fn parse_bracketed_ip(text: &str) -> Option<IpAddr> {
 /// Checks a host name and returns it lowercased without a trailing dot. Rejects empty
 /// labels, labels over 63 bytes, names over 253 bytes, characters outside LDH (plus `_`
 /// for service labels such as `_dmarc`), and leading or trailing hyphens.
-pub fn normalize_host(host: &str) -> Result<String, String> {
-    // Quoted with control characters escaped, so a bad value cannot drive the terminal
-    // that shows the error.
-    let quoted = host.escape_debug().to_string();
+pub fn normalize_host(host: &str) -> Result<String, HostNameError> {
+    let given = || host.to_string();
     let h = host.trim().trim_end_matches('.').to_lowercase();
     if h.is_empty() {
-        return Err("a host name is empty".into());
+        return Err(HostNameError::Empty);
     }
     let h = if h.is_ascii() {
         h
     } else {
-        to_ascii_name(&h).ok_or_else(|| {
-            format!("host name `{quoted}` is not a valid internationalised domain name")
-        })?
+        to_ascii_name(&h).ok_or_else(|| HostNameError::NotIdna(given()))?
     };
     if h.len() > 253 {
-        return Err(format!(
-            "host name `{quoted}` is longer than 253 characters"
-        ));
+        return Err(HostNameError::TooLong(given()));
     }
     if h.parse::<IpAddr>().is_ok() {
-        return Err(format!("`{quoted}` is an IP address, not a host name"));
+        return Err(HostNameError::IpAddress(given()));
     }
     for label in h.split('.') {
         if label.is_empty() {
-            return Err(format!("host name `{quoted}` has an empty label"));
+            return Err(HostNameError::EmptyLabel(given()));
         }
         if label.len() > 63 {
-            return Err(format!(
-                "host name `{quoted}` has a label longer than 63 characters"
-            ));
+            return Err(HostNameError::LongLabel(given()));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(format!(
-                "host name `{quoted}`: label `{}` starts or ends with `-`",
-                label.escape_debug()
-            ));
+            return Err(HostNameError::Hyphen {
+                host: given(),
+                label: label.to_string(),
+            });
         }
-        if let Some(c) = label
+        if let Some(character) = label
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
         {
-            return Err(format!(
-                "host name `{quoted}` contains `{}`, which is not allowed",
-                c.escape_debug()
-            ));
+            return Err(HostNameError::Character {
+                host: given(),
+                character,
+            });
         }
     }
     Ok(h)
@@ -604,7 +600,7 @@ mod tests {
 
     #[test]
     fn errors_escape_control_characters_of_the_bad_value() {
-        let err = normalize_host("a\u{1b}[31m.com").unwrap_err();
+        let err = normalize_host("a\u{1b}[31m.com").unwrap_err().to_string();
         assert!(!err.contains('\u{1b}'), "{err:?}");
         assert!(err.contains("a\\u{1b}[31m.com"), "{err:?}");
     }

@@ -202,11 +202,11 @@ struct State {
 
 impl FakeCloudflare {
     /// Starts on a free loopback port.
-    pub async fn start(config: FakeConfig) -> Result<FakeCloudflare, String> {
+    pub async fn start(config: FakeConfig) -> Result<FakeCloudflare, crate::LabError> {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
-            .map_err(|e| format!("cannot start the Cloudflare API fake: {e}"))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            .map_err(crate::LabError::CloudflareFake)?;
+        let addr = listener.local_addr().map_err(crate::LabError::Socket)?;
         let seen: Arc<Mutex<Vec<String>>> = Arc::default();
         let state = Arc::new(State {
             config,

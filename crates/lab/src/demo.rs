@@ -12,7 +12,7 @@ pub enum DemoLabError {
     #[error("cannot start the lab runtime: {0}")]
     Runtime(#[source] std::io::Error),
     #[error("cannot start the demo lab: {0}")]
-    Lab(String),
+    Lab(#[source] crate::LabError),
 }
 
 /// File stem of the demo session.

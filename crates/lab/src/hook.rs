@@ -112,11 +112,11 @@ pub struct HookReceiver {
 
 impl HookReceiver {
     /// Starts on a free loopback port.
-    pub async fn start() -> Result<HookReceiver, String> {
+    pub async fn start() -> Result<HookReceiver, crate::LabError> {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
-            .map_err(|e| format!("cannot start the webhook receiver: {e}"))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            .map_err(crate::LabError::Hook)?;
+        let addr = listener.local_addr().map_err(crate::LabError::Socket)?;
         let received: Arc<Mutex<Vec<serde_json::Value>>> = Arc::default();
         let status = Arc::new(AtomicU16::new(200));
         let delay_ms: Arc<std::sync::atomic::AtomicU64> = Arc::default();

@@ -13,6 +13,7 @@ pub mod closed;
 pub mod cloudflare;
 pub mod demo;
 pub mod dns_server;
+pub mod error;
 pub mod hook;
 pub mod keepalive;
 pub mod repo_fixture;
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use web::WebLab;
 
+pub use error::{CaError, FixtureError, LabError};
 pub use repo_fixture::{Place, Planted, planted_secrets};
 pub use zones::{BRIGHTDESK, DEFECT_DOMAINS, GOOD_DOMAIN, HOSTILE_DOMAINS};
 
@@ -68,15 +70,13 @@ pub const BRIGHTDESK_HOSTS: &[(&str, &str)] = &[
 
 impl Lab {
     /// Starts the DNS server and the web servers on loopback and writes the CA file.
-    pub async fn start(config: LabConfig) -> Result<Lab, String> {
+    pub async fn start(config: LabConfig) -> Result<Lab, LabError> {
         let data = Arc::new(zones::build());
         let (dns, dns_addr) = dns_server::start(data, config.dns_port)
             .await
-            .map_err(|e| {
-                format!(
-                    "cannot start the lab DNS server on port {}: {e}",
-                    config.dns_port
-                )
+            .map_err(|source| LabError::Dns {
+                port: config.dns_port,
+                source,
             })?;
         let web = WebLab::start().await?;
         let cloudflare =
@@ -84,10 +84,12 @@ impl Lab {
         let ca_dir = tempfile::Builder::new()
             .prefix("launch-ready-lab-")
             .tempdir()
-            .map_err(|e| format!("cannot create a temp dir for the lab CA: {e}"))?;
+            .map_err(LabError::CaDir)?;
         let ca_file = ca_dir.path().join(CA_FILE_NAME);
-        std::fs::write(&ca_file, web.ca_pem.as_bytes())
-            .map_err(|e| format!("cannot write the lab CA to {}: {e}", ca_file.display()))?;
+        std::fs::write(&ca_file, web.ca_pem.as_bytes()).map_err(|source| LabError::CaWrite {
+            path: ca_file.clone(),
+            source,
+        })?;
         let demo_repo = repo_fixture::create(ca_dir.path())?;
         Ok(Lab {
             demo_repo,

@@ -8,6 +8,7 @@
 //! no complete credential sits in this source; `planted_secrets` lists them for tests that
 //! grep outputs for leaks.
 
+use crate::FixtureError;
 use git2::{IndexAddOption, Repository, Signature, Time};
 use launch_ready_core::secret_validate::checksummed_token;
 use launch_ready_core::session::model::EnvFile;
@@ -134,17 +135,21 @@ pub struct DemoRepo {
 }
 
 /// Writes the fixture under `dir` (which must exist).
-pub fn create(dir: &Path) -> Result<DemoRepo, String> {
+pub fn create(dir: &Path) -> Result<DemoRepo, FixtureError> {
     let root = dir.join("brightdesk");
     let env_dir = dir.join("deploy");
-    let fail = |what: &str, e: &dyn std::fmt::Display| format!("demo repository: {what}: {e}");
-    let repo = Repository::init(&root).map_err(|e| fail("git init", &e))?;
-    let write = |rel: &str, text: &str| -> Result<(), String> {
+    let git = |what: &'static str| move |source| FixtureError::Git { what, source };
+    let io = |what: &str| {
+        let what = what.to_string();
+        move |source| FixtureError::Io { what, source }
+    };
+    let repo = Repository::init(&root).map_err(git("git init"))?;
+    let write = |rel: &str, text: &str| -> Result<(), FixtureError> {
         let p = root.join(rel);
         if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| fail(rel, &e))?;
+            std::fs::create_dir_all(parent).map_err(io(rel))?;
         }
-        std::fs::write(&p, text).map_err(|e| fail(rel, &e))
+        std::fs::write(&p, text).map_err(io(rel))
     };
     let secrets = planted_secrets();
     let envs: Vec<&Planted> = secrets
@@ -186,10 +191,9 @@ pub fn create(dir: &Path) -> Result<DemoRepo, String> {
             nth_value_of("twilio-account-sid", 1),
         ),
     )?;
-    commit_all(&repo, "Billing, notifications and deploy settings")
-        .map_err(|e| fail("commit", &e))?;
-    std::fs::remove_file(root.join("src/notify.ts")).map_err(|e| fail("src/notify.ts", &e))?;
-    commit_all(&repo, "Remove notifications").map_err(|e| fail("commit", &e))?;
+    commit_all(&repo, "Billing, notifications and deploy settings").map_err(git("commit"))?;
+    std::fs::remove_file(root.join("src/notify.ts")).map_err(io("src/notify.ts"))?;
+    commit_all(&repo, "Remove notifications").map_err(git("commit"))?;
 
     // The build output (ignored by git), with a bundle and its source map.
     let bundle = format!(
@@ -210,10 +214,10 @@ pub fn create(dir: &Path) -> Result<DemoRepo, String> {
     });
     write("dist/assets/app.js.map", &map.to_string())?;
 
-    std::fs::create_dir_all(&env_dir).map_err(|e| fail("deploy", &e))?;
-    let env_file = |name: &str, text: String| -> Result<PathBuf, String> {
+    std::fs::create_dir_all(&env_dir).map_err(io("deploy"))?;
+    let env_file = |name: &str, text: String| -> Result<PathBuf, FixtureError> {
         let p = env_dir.join(name);
-        std::fs::write(&p, text).map_err(|e| fail(name, &e))?;
+        std::fs::write(&p, text).map_err(io(name))?;
         Ok(p)
     };
     let db = |host: &str| format!("postgres://bd:{db_password}@{host}/bd");
@@ -255,7 +259,9 @@ pub fn create(dir: &Path) -> Result<DemoRepo, String> {
 
 /// Values a scanner must not report: documented examples, placeholders, a test-mode key,
 /// lock-file integrity hashes, UUIDs and an inline image.
-fn write_decoys(write: &dyn Fn(&str, &str) -> Result<(), String>) -> Result<(), String> {
+fn write_decoys(
+    write: &dyn Fn(&str, &str) -> Result<(), FixtureError>,
+) -> Result<(), FixtureError> {
     write(
         "docs/aws.md",
         &[

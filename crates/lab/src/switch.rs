@@ -4,6 +4,7 @@
 //! screen use it to show an outage end to end.
 
 use super::hook::{read_request, respond};
+use crate::LabError;
 use launch_ready_checks::monitor::alert::{Retry, Route};
 use launch_ready_checks::monitor::drill::{DrillReport, OutageSwitch, drill_on};
 use launch_ready_checks::monitor::secs_ms;
@@ -27,7 +28,7 @@ pub struct Switchable {
 
 impl Switchable {
     /// Starts (up) on a free loopback port.
-    pub async fn start() -> Result<Switchable, String> {
+    pub async fn start() -> Result<Switchable, LabError> {
         let (listener, addr) = bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
         let s = Switchable {
             addr,
@@ -67,7 +68,7 @@ impl Switchable {
     }
 
     /// Brings it back on the same port.
-    pub fn up(&self) -> Result<(), String> {
+    pub fn up(&self) -> Result<(), LabError> {
         if self.is_up() {
             return Ok(());
         }
@@ -121,14 +122,14 @@ impl Drop for Switchable {
 }
 
 /// Binds with SO_REUSEADDR so the port can be taken again right after going down.
-fn bind(addr: SocketAddr) -> Result<(TcpListener, SocketAddr), String> {
-    let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
-    socket.set_reuseaddr(true).map_err(|e| e.to_string())?;
+fn bind(addr: SocketAddr) -> Result<(TcpListener, SocketAddr), LabError> {
+    let socket = TcpSocket::new_v4().map_err(LabError::Socket)?;
+    socket.set_reuseaddr(true).map_err(LabError::Socket)?;
     socket
         .bind(addr)
-        .map_err(|e| format!("cannot bind the switchable route to {addr}: {e}"))?;
-    let listener = socket.listen(64).map_err(|e| e.to_string())?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        .map_err(|source| LabError::SwitchBind { addr, source })?;
+    let listener = socket.listen(64).map_err(LabError::Socket)?;
+    let addr = listener.local_addr().map_err(LabError::Socket)?;
     Ok((listener, addr))
 }
 
@@ -142,8 +143,8 @@ impl OutageSwitch for Switchable {
     fn down(&self) {
         Switchable::down(self)
     }
-    fn up(&self) -> Result<(), String> {
-        Switchable::up(self)
+    fn up(&self) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Switchable::up(self)?)
     }
 }
 
@@ -160,7 +161,7 @@ pub async fn drill(
         Ok(site) => drill_on(net, route, &site, interval, retry, target).await,
         Err(e) => DrillReport {
             target_ms: secs_ms(target),
-            problems: vec![e],
+            problems: vec![e.to_string()],
             ..DrillReport::default()
         },
     }

@@ -148,7 +148,7 @@ impl DmarcRecord {
     /// Checks one tag's value and stores it.
     fn apply(&mut self, tag: &str, value: &str) {
         let result = match tag {
-            "v" => Err("must be the first tag".to_owned()),
+            "v" => Err(TagProblem::VersionNotFirst),
             "p" => policy(value).map(|p| self.p = Some(p)),
             "sp" => policy(value).map(|p| self.sp = Some(p)),
             "adkim" => alignment(value).map(|a| self.adkim = Some(a)),
@@ -163,10 +163,10 @@ impl DmarcRecord {
                 self.ignored.push(tag.to_owned());
                 Ok(())
             }
-            _ => Err("is not a tag name".to_owned()),
+            _ => Err(TagProblem::TagName),
         };
         if let Err(reason) = result {
-            self.error(tag, value, &reason);
+            self.error(tag, value, &reason.to_string());
         }
     }
 }
@@ -177,39 +177,67 @@ fn is_tag_name(tag: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-fn policy(value: &str) -> Result<Policy, String> {
+/// Why a tag is refused; its text becomes the reason of the record's `TagError`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum TagProblem {
+    #[error("must be the first tag")]
+    VersionNotFirst,
+    #[error("is not a tag name")]
+    TagName,
+    #[error("must be none, quarantine or reject")]
+    Policy,
+    #[error("must be r (relaxed) or s (strict)")]
+    Alignment,
+    #[error("must be a whole number from 0 to 100")]
+    Percent,
+    #[error("must be a whole number of seconds")]
+    Interval,
+    #[error("`{item}` is not one of {} (colon-separated)", .allowed.join(", "))]
+    NotListed {
+        item: String,
+        allowed: &'static [&'static str],
+    },
+    #[error("`!{0}` is not a size limit (digits and k, m, g or t)")]
+    SizeLimit(String),
+    #[error("`{0}` is not a URI (expected mailto:address)")]
+    NotUri(String),
+    #[error("`{0}` is not a mail address")]
+    NotMailAddress(String),
+}
+
+fn policy(value: &str) -> Result<Policy, TagProblem> {
     match value.to_ascii_lowercase().as_str() {
         "none" => Ok(Policy::None),
         "quarantine" => Ok(Policy::Quarantine),
         "reject" => Ok(Policy::Reject),
-        _ => Err("must be none, quarantine or reject".into()),
+        _ => Err(TagProblem::Policy),
     }
 }
 
-fn alignment(value: &str) -> Result<Alignment, String> {
+fn alignment(value: &str) -> Result<Alignment, TagProblem> {
     match value.to_ascii_lowercase().as_str() {
         "r" => Ok(Alignment::Relaxed),
         "s" => Ok(Alignment::Strict),
-        _ => Err("must be r (relaxed) or s (strict)".into()),
+        _ => Err(TagProblem::Alignment),
     }
 }
 
-fn percent(value: &str) -> Result<u8, String> {
+fn percent(value: &str) -> Result<u8, TagProblem> {
     let ok = !value.is_empty() && value.len() <= 3 && value.bytes().all(|b| b.is_ascii_digit());
     ok.then(|| value.parse::<u8>().ok())
         .flatten()
         .filter(|p| *p <= 100)
-        .ok_or_else(|| "must be a whole number from 0 to 100".into())
+        .ok_or(TagProblem::Percent)
 }
 
-fn interval(value: &str) -> Result<u32, String> {
+fn interval(value: &str) -> Result<u32, TagProblem> {
     let ok = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
     ok.then(|| value.parse::<u32>().ok())
         .flatten()
-        .ok_or_else(|| "must be a whole number of seconds".into())
+        .ok_or(TagProblem::Interval)
 }
 
-fn colon_list(value: &str, allowed: &[&str]) -> Result<Vec<String>, String> {
+fn colon_list(value: &str, allowed: &'static [&'static str]) -> Result<Vec<String>, TagProblem> {
     value
         .split(':')
         .map(|item| {
@@ -217,17 +245,13 @@ fn colon_list(value: &str, allowed: &[&str]) -> Result<Vec<String>, String> {
             if allowed.contains(&item.as_str()) {
                 Ok(item)
             } else {
-                Err(format!(
-                    "`{}` is not one of {} (colon-separated)",
-                    item,
-                    allowed.join(", ")
-                ))
+                Err(TagProblem::NotListed { item, allowed })
             }
         })
         .collect()
 }
 
-fn uri_list(value: &str) -> Result<Vec<ReportUri>, String> {
+fn uri_list(value: &str) -> Result<Vec<ReportUri>, TagProblem> {
     value
         .split(',')
         .map(|item| report_uri(item.trim_matches(WSP)))
@@ -235,22 +259,20 @@ fn uri_list(value: &str) -> Result<Vec<ReportUri>, String> {
 }
 
 /// `URI [ "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] ]`
-fn report_uri(item: &str) -> Result<ReportUri, String> {
+fn report_uri(item: &str) -> Result<ReportUri, TagProblem> {
     let (uri, max_size) = match item.rsplit_once('!') {
         Some((uri, size)) => {
             let digits = size.trim_end_matches(['k', 'm', 'g', 't', 'K', 'M', 'G', 'T']);
             let unit_len = size.len() - digits.len();
             if digits.is_empty() || unit_len > 1 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!(
-                    "`!{size}` is not a size limit (digits and k, m, g or t)"
-                ));
+                return Err(TagProblem::SizeLimit(size.to_owned()));
             }
             (uri, Some(size.to_owned()))
         }
         None => (item, None),
     };
     let Some((scheme, rest)) = uri.split_once(':') else {
-        return Err(format!("`{uri}` is not a URI (expected mailto:address)"));
+        return Err(TagProblem::NotUri(uri.to_owned()));
     };
     let scheme_ok = scheme
         .chars()
@@ -260,7 +282,7 @@ fn report_uri(item: &str) -> Result<ReportUri, String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
     if !scheme_ok || rest.is_empty() || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("`{uri}` is not a URI (expected mailto:address)"));
+        return Err(TagProblem::NotUri(uri.to_owned()));
     }
     if scheme.eq_ignore_ascii_case("mailto") {
         let address = rest.split('?').next().unwrap_or_default();
@@ -271,7 +293,7 @@ fn report_uri(item: &str) -> Result<ReportUri, String> {
                 && !domain.ends_with('.')
         });
         if !valid {
-            return Err(format!("`{uri}` is not a mail address"));
+            return Err(TagProblem::NotMailAddress(uri.to_owned()));
         }
     }
     Ok(ReportUri {

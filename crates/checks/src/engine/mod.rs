@@ -18,8 +18,8 @@ pub mod targets;
 pub use event::{EngineEvent, Job};
 pub use registry::Registry;
 
-use crate::net::Net;
 use crate::net::fetch::PageMemo;
+use crate::net::{Net, NetError};
 use launch_ready_core::catalog::CheckKind;
 use launch_ready_core::settings::NetworkSettings;
 use std::collections::HashMap;
@@ -50,7 +50,8 @@ pub struct Scope {
     pub thresholds: launch_ready_core::runbook::model::Targets,
     /// Keyring access for kinds that read credentials (none without a keyring).
     pub credentials: crate::credentials::Credentials,
-    net: OnceLock<Result<Arc<Net>, String>>,
+    /// Shared: every network job of the run reports the same bad setting.
+    net: OnceLock<Result<Arc<Net>, Arc<NetError>>>,
     pages: OnceLock<Arc<PageMemo>>,
 }
 
@@ -78,9 +79,9 @@ impl Scope {
 
     /// The run's network stack, built when the first network check asks (inside the
     /// runtime); local checks never do, so bad settings cannot fail them.
-    pub fn net(&self) -> Result<Arc<Net>, String> {
+    pub fn net(&self) -> Result<Arc<Net>, Arc<NetError>> {
         self.net
-            .get_or_init(|| Net::new(&self.network).map(Arc::new))
+            .get_or_init(|| Net::new(&self.network).map(Arc::new).map_err(Arc::new))
             .clone()
     }
 

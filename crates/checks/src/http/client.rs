@@ -11,6 +11,20 @@ use std::time::Duration;
 /// The user agent every request of the checks sends.
 pub const USER_AGENT: &str = concat!("launch-ready/", env!("CARGO_PKG_VERSION"));
 
+/// Why the lab's client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum LabClientError {
+    /// `index` counts from 0, as the roots were given.
+    #[error("extra root #{index} is not a usable certificate: {source}")]
+    Root {
+        index: usize,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("could not build the HTTP client: {0}")]
+    Build(#[source] reqwest::Error),
+}
+
 /// A client with redirects off that connects each `(host, addr)` to `addr` (whatever the
 /// URL's scheme: give the port that serves it), trusts `extra_roots` besides the OS store,
 /// and bounds connecting by `connect_timeout`.
@@ -18,7 +32,7 @@ pub fn lab_client(
     overrides: &[(&str, SocketAddr)],
     extra_roots: &[CertificateDer<'static>],
     connect_timeout: Duration,
-) -> Result<reqwest::Client, String> {
+) -> Result<reqwest::Client, LabClientError> {
     crate::net::install_crypto_provider();
     let mut b = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -27,11 +41,10 @@ pub fn lab_client(
     for (host, addr) in overrides {
         b = b.resolve_to_addrs(host, &[*addr]);
     }
-    for (i, der) in extra_roots.iter().enumerate() {
+    for (index, der) in extra_roots.iter().enumerate() {
         let cert = reqwest::Certificate::from_der(der)
-            .map_err(|e| format!("extra root #{i} is not a usable certificate: {e}"))?;
+            .map_err(|source| LabClientError::Root { index, source })?;
         b = b.add_root_certificate(cert);
     }
-    b.build()
-        .map_err(|e| format!("could not build the HTTP client: {e}"))
+    b.build().map_err(LabClientError::Build)
 }

@@ -52,8 +52,9 @@ pub trait OutageSwitch: Send + Sync {
     fn is_up(&self) -> bool;
     /// Takes the route down: connections are refused as from a dead origin.
     fn down(&self);
-    /// Brings the route back on the same address.
-    fn up(&self) -> Result<(), String>;
+    /// Brings the route back on the same address. The error is the switch's own: the
+    /// drill only reports it.
+    fn up(&self) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
 }
 
 /// Runs the drill on `site`, a route this process controls (the demo's switchable route,
@@ -86,7 +87,7 @@ pub async fn drill_on(
     if !site.is_up()
         && let Err(e) = site.up()
     {
-        report.problems.push(e);
+        report.problems.push(e.to_string());
         return report;
     }
     let spec = match TargetSpec::parse(&site.url(), Expect::exactly(200)) {
@@ -159,7 +160,7 @@ pub async fn drill_on(
                 .problems
                 .push("the down alert was not delivered".into());
         }
-        site.up()?;
+        site.up().map_err(|e| e.to_string())?;
         let up_at = Instant::now();
         let (_, t) = wait_for(&mut rx, bound, |e| {
             matches!(

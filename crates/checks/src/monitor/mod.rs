@@ -8,6 +8,7 @@ pub mod alert;
 pub mod board;
 pub mod config;
 pub mod drill;
+pub mod error;
 pub mod probe;
 pub mod route;
 pub mod run;

@@ -2,6 +2,7 @@
 //! resolver and trust roots), judged against the expected status and optional text; and,
 //! for `https://` targets, the certificate's days to expiry from a TLS handshake.
 
+use super::error::CertReadError;
 use super::state::ProbeResult;
 use crate::net::Net;
 use crate::net::cert_info::CertInfo;
@@ -91,9 +92,9 @@ impl Expect {
 pub async fn probe(net: &Net, url: &Url, expect: &Expect, timeout: Duration) -> ProbeResult {
     let client = match net.client_for(url) {
         Ok(c) => c,
-        Err(reason) => {
+        Err(e) => {
             return ProbeResult::Down {
-                reason,
+                reason: e.to_string(),
                 latency_ms: None,
             };
         }
@@ -153,7 +154,11 @@ pub async fn certificate(
     }
     let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
     let port = url.port_or_known_default()?;
-    Some(leaf_expiry(net, &host, port, timeout).await)
+    Some(
+        leaf_expiry(net, &host, port, timeout)
+            .await
+            .map_err(|e| e.to_string()),
+    )
 }
 
 async fn leaf_expiry(
@@ -161,18 +166,20 @@ async fn leaf_expiry(
     host: &str,
     port: u16,
     timeout: Duration,
-) -> Result<CertSeen, String> {
+) -> Result<CertSeen, CertReadError> {
     let addr = tokio::time::timeout(timeout, net.tls_addr(host, port))
         .await
-        .map_err(|_| format!("{host}: no address within {} s", timeout.as_secs()))??;
+        .map_err(|_| CertReadError::NoAddressInTime {
+            host: host.to_string(),
+            secs: timeout.as_secs(),
+        })??;
     let hs = handshake(&TlsTarget {
         host: host.to_string(),
         addr,
         timeout,
     })
-    .await
-    .map_err(|e| e.to_string())?;
-    let leaf = hs.chain.first().ok_or("the server sent no certificate")?;
+    .await?;
+    let leaf = hs.chain.first().ok_or(CertReadError::NoCertificate)?;
     let info = CertInfo::parse(leaf.as_ref())?;
     Ok(CertSeen {
         host: host.to_string(),

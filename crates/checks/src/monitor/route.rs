@@ -4,7 +4,8 @@
 //! on which route a session alerts. The keyring may take seconds to answer, so it is
 //! opened on the blocking pool. Errors say why there is no route, never the URL.
 
-use super::alert::{self, Alert, Event, Format, Retry, Route};
+use super::alert::{self, Alert, DeliveryError, Event, Format, Retry, Route};
+use super::error::RouteError;
 use crate::credentials::Credentials;
 use crate::net::Net;
 use launch_ready_core::credentials::CredentialError;
@@ -16,15 +17,14 @@ pub async fn lookup(
     name: &str,
     session: Option<&str>,
     format: Option<Format>,
-) -> Result<Route, String> {
+) -> Result<Route, RouteError> {
     let from_env = std::env::var(alert::ENV_VAR).is_ok_and(|v| !v.is_empty());
     let creds = if from_env {
         Credentials::default()
     } else {
         let store = tokio::task::spawn_blocking(launch_ready_core::credentials::os_store)
             .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())?;
+            .map_err(RouteError::Keyring)??;
         Credentials::new(store, session.map(str::to_string))
     };
     from_credentials(net, &creds, name, format).await
@@ -36,25 +36,22 @@ pub async fn from_credentials(
     creds: &Credentials,
     name: &str,
     format: Option<Format>,
-) -> Result<Route, String> {
+) -> Result<Route, RouteError> {
     let url = match creds.get(name, Some(alert::ENV_VAR)).await {
         Ok(u) => u,
         Err(CredentialError::NotFound(_)) => {
-            return Err(format!(
-                "no `{name}` credential and {} is not set",
-                alert::ENV_VAR
-            ));
+            return Err(RouteError::NoCredential(name.to_string()));
         }
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(e.into()),
     };
-    let parsed = reqwest::Url::parse(url.trim())
-        .map_err(|_| format!("the `{name}` credential does not hold a URL"))?;
+    let parsed =
+        reqwest::Url::parse(url.trim()).map_err(|_| RouteError::NotUrl(name.to_string()))?;
     let client = net.client_for(&parsed)?;
-    Route::new(&url, format, client).map_err(|e| e.to_string())
+    Ok(Route::new(&url, format, client)?)
 }
 
 /// Sends one marked test alert about `target`; its delivery time in ms, or why it failed.
-pub async fn send_test(route: &Route, target: &str, retry: Retry) -> Result<u64, String> {
+pub async fn send_test(route: &Route, target: &str, retry: Retry) -> Result<u64, DeliveryError> {
     let alert = Alert {
         event: Event::Test,
         target: target.to_string(),
@@ -67,5 +64,4 @@ pub async fn send_test(route: &Route, target: &str, retry: Retry) -> Result<u64,
         .deliver(&alert, retry)
         .await
         .map(|d| super::secs_ms(d.elapsed))
-        .map_err(|e| e.to_string())
 }

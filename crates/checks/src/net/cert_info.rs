@@ -9,6 +9,11 @@ use serde_json::json;
 use std::net::IpAddr;
 use x509_parser::prelude::*;
 
+/// A certificate that x509-parser cannot read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("certificate does not parse: {0}")]
+pub struct CertParseError(#[source] pub x509_parser::nom::Err<X509Error>);
+
 /// One certificate of a chain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CertInfo {
@@ -34,9 +39,8 @@ pub struct CertInfo {
 
 impl CertInfo {
     /// Parses one DER certificate; the error quotes what could not be read.
-    pub fn parse(der: &[u8]) -> Result<CertInfo, String> {
-        let (_, cert) = X509Certificate::from_der(der)
-            .map_err(|e| format!("certificate does not parse: {e}"))?;
+    pub fn parse(der: &[u8]) -> Result<CertInfo, CertParseError> {
+        let (_, cert) = X509Certificate::from_der(der).map_err(CertParseError)?;
         let mut dns_names = Vec::new();
         let mut ip_addresses = Vec::new();
         if let Ok(Some(san)) = cert.subject_alternative_name() {

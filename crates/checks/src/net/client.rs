@@ -6,6 +6,7 @@
 //! entries for that port. Everything else (timeouts, trust, user agent, no redirects, no
 //! proxy) is the same for every client, so checks see one consistent network.
 
+use super::error::{CaFileError, ClientError, ConnectError};
 use super::resolver::{LookupFailure, Resolver};
 use launch_ready_core::settings::{ConnectTo, NetworkSettings};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
@@ -37,30 +38,31 @@ impl std::fmt::Debug for ExtraRoots {
 impl ExtraRoots {
     /// Reads every PEM certificate of `path`; an unreadable file, a file that does not
     /// parse or one holding no certificate is an error naming the path.
-    pub fn load(path: &Path) -> Result<ExtraRoots, String> {
+    pub fn load(path: &Path) -> Result<ExtraRoots, CaFileError> {
         // Through the guarded reader: a FIFO or a device named as the CA file must not
         // hang or exhaust the run. A bundle of every public root is well under the cap.
-        let bytes = launch_ready_core::files::read(path, 16 * 1024 * 1024)
-            .map_err(|e| format!("ca-file `{}` cannot be read: {e}", path.display()))?;
+        let bytes = launch_ready_core::files::read(path, 16 * 1024 * 1024).map_err(|source| {
+            CaFileError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
         let mut der = Vec::new();
         for item in CertificateDer::pem_slice_iter(&bytes) {
-            let cert =
-                item.map_err(|e| format!("ca-file `{}` is not valid PEM: {e}", path.display()))?;
+            let cert = item.map_err(|source| CaFileError::NotPem {
+                path: path.to_path_buf(),
+                source,
+            })?;
             der.push(cert.as_ref().to_vec());
         }
         if der.is_empty() {
-            return Err(format!(
-                "ca-file `{}` holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)",
-                path.display()
-            ));
+            return Err(CaFileError::NoCertificate(path.to_path_buf()));
         }
         for (i, d) in der.iter().enumerate() {
-            reqwest::Certificate::from_der(d).map_err(|e| {
-                format!(
-                    "ca-file `{}`: certificate {} is not a valid X.509 certificate: {e}",
-                    path.display(),
-                    i + 1
-                )
+            reqwest::Certificate::from_der(d).map_err(|source| CaFileError::NotX509 {
+                path: path.to_path_buf(),
+                number: i + 1,
+                source,
             })?;
         }
         Ok(ExtraRoots { der })
@@ -130,11 +132,11 @@ pub fn http_client(
     resolver: &Arc<Resolver>,
     roots: &ExtraRoots,
     port: u16,
-) -> Result<reqwest::Client, String> {
+) -> Result<reqwest::Client, ClientError> {
     let overrides = Overrides::Port(port, settings.connect_to.clone());
     base_builder(settings, resolver, roots, overrides)?
         .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        .map_err(ClientError::Build)
 }
 
 /// Everything every client shares: timeouts, no redirects, no proxy, the user agent, the
@@ -144,7 +146,7 @@ fn base_builder(
     resolver: &Arc<Resolver>,
     roots: &ExtraRoots,
     overrides: Overrides,
-) -> Result<reqwest::ClientBuilder, String> {
+) -> Result<reqwest::ClientBuilder, ClientError> {
     super::install_crypto_provider();
     let timeout = Duration::from_secs(settings.timeout_secs.max(1));
     let mut builder = reqwest::Client::builder()
@@ -159,7 +161,7 @@ fn base_builder(
         }));
     let mut certs = Vec::with_capacity(roots.der.len());
     for d in &roots.der {
-        certs.push(reqwest::Certificate::from_der(d).map_err(|e| e.to_string())?);
+        certs.push(reqwest::Certificate::from_der(d).map_err(ClientError::Root)?);
     }
     if !certs.is_empty() {
         builder = builder.tls_certs_merge(certs);
@@ -199,11 +201,11 @@ pub fn web_client(
     settings: &NetworkSettings,
     resolver: &Arc<Resolver>,
     roots: &ExtraRoots,
-) -> Result<reqwest::Client, String> {
+) -> Result<reqwest::Client, ClientError> {
     let overrides = Overrides::CrossScheme(settings.connect_to.clone());
     base_builder(settings, resolver, roots, overrides)?
         .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        .map_err(ClientError::Build)
 }
 
 /// The cross-scheme client with certificate verification off: only for reading a page
@@ -213,12 +215,12 @@ pub fn unverified_web_client(
     settings: &NetworkSettings,
     resolver: &Arc<Resolver>,
     roots: &ExtraRoots,
-) -> Result<reqwest::Client, String> {
+) -> Result<reqwest::Client, ClientError> {
     let overrides = Overrides::CrossScheme(settings.connect_to.clone());
     base_builder(settings, resolver, roots, overrides)?
         .danger_accept_invalid_certs(true)
         .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        .map_err(ClientError::Build)
 }
 
 /// The exact `connect_to` destination for `host:port`, taken without a lookup.
@@ -247,7 +249,7 @@ pub async fn connect_tcp(
     resolver: &Resolver,
     host: &str,
     port: u16,
-) -> Result<TcpStream, String> {
+) -> Result<TcpStream, ConnectError> {
     let timeout = Duration::from_secs(settings.timeout_secs.max(1));
     // An IP literal (`127.0.0.1`, `[::1]`) needs no lookup.
     let literal = host
@@ -265,7 +267,10 @@ pub async fn connect_tcp(
             let ips = resolver
                 .ips(host)
                 .await
-                .map_err(|e| format!("{host}: {e}"))?;
+                .map_err(|source| ConnectError::Lookup {
+                    host: host.to_string(),
+                    source,
+                })?;
             match wildcard_target(&settings.connect_to, host, port) {
                 Some(a) => vec![a],
                 None => ips
@@ -275,16 +280,25 @@ pub async fn connect_tcp(
             }
         }
     };
-    let mut last = format!("{host}: no address to connect to");
+    let mut last = ConnectError::NoAddress(host.to_string());
     for addr in addrs {
         match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
             Ok(Ok(s)) => return Ok(s),
-            Ok(Err(e)) => last = format!("{host}:{port} ({addr}): {e}"),
+            Ok(Err(source)) => {
+                last = ConnectError::Refused {
+                    host: host.to_string(),
+                    port,
+                    addr,
+                    source,
+                };
+            }
             Err(_) => {
-                last = format!(
-                    "{host}:{port} ({addr}): no connection within {} s",
-                    timeout.as_secs()
-                );
+                last = ConnectError::Timeout {
+                    host: host.to_string(),
+                    port,
+                    addr,
+                    secs: timeout.as_secs(),
+                };
             }
         }
     }

@@ -15,6 +15,7 @@
 use super::Net;
 use super::cert_info::CertInfo;
 use super::client::{connect_target, wildcard_target};
+use super::error::AddressError;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -68,7 +69,7 @@ pub enum ProbeError {
 impl Net {
     /// Where to handshake with `host` on `port`: its `connect_to` entry when one is set (as
     /// curl does), else the first address the shared resolver gives (overrides first).
-    pub async fn tls_addr(&self, host: &str, port: u16) -> Result<SocketAddr, String> {
+    pub async fn tls_addr(&self, host: &str, port: u16) -> Result<SocketAddr, AddressError> {
         if let Some(a) = connect_target(&self.settings.connect_to, host, port) {
             return Ok(a);
         }
@@ -76,11 +77,14 @@ impl Net {
             .resolver
             .ips(host)
             .await
-            .map_err(|e| format!("{host} does not resolve: {e}"))?;
+            .map_err(|source| AddressError::Unresolved {
+                host: host.to_string(),
+                source,
+            })?;
         let ip = ips
             .first()
             .copied()
-            .ok_or_else(|| format!("{host} has no address"))?;
+            .ok_or_else(|| AddressError::NoAddress(host.to_string()))?;
         if let Some(a) = wildcard_target(&self.settings.connect_to, host, port) {
             return Ok(a);
         }

@@ -10,6 +10,7 @@
 
 pub mod cert_info;
 pub mod client;
+pub mod error;
 pub mod fetch;
 pub mod guard;
 pub mod handshake;
@@ -17,6 +18,7 @@ pub mod memo;
 pub mod page;
 pub mod resolver;
 
+pub use error::{AddressError, CaFileError, ClientError, ConnectError, NetError, ResolverError};
 pub use resolver::{LookupFailure, Resolver};
 
 use client::ExtraRoots;
@@ -49,12 +51,12 @@ pub struct Net {
 impl Net {
     /// Builds the stack; a bad `ca_file` or resolver configuration is an error naming it.
     /// Must be called inside a tokio runtime.
-    pub fn new(settings: &NetworkSettings) -> Result<Net, String> {
+    pub fn new(settings: &NetworkSettings) -> Result<Net, NetError> {
         if settings.concurrency == 0 {
-            return Err("concurrency must be at least 1".into());
+            return Err(NetError::NoConcurrency);
         }
         if settings.timeout_secs == 0 {
-            return Err("timeout must be at least 1 second".into());
+            return Err(NetError::NoTimeout);
         }
         let roots = match &settings.ca_file {
             Some(p) => ExtraRoots::load(p)?,
@@ -71,11 +73,8 @@ impl Net {
     }
 
     /// The HTTP client for requests to `port`, built on first use.
-    pub fn http_client(&self, port: u16) -> Result<reqwest::Client, String> {
-        let mut clients = self
-            .clients
-            .lock()
-            .map_err(|_| "the HTTP client cache is poisoned".to_string())?;
+    pub fn http_client(&self, port: u16) -> Result<reqwest::Client, ClientError> {
+        let mut clients = self.clients.lock().map_err(|_| ClientError::Poisoned)?;
         if let Some(c) = clients.get(&port) {
             return Ok(c.clone());
         }
@@ -87,11 +86,8 @@ impl Net {
     /// The HTTP client for checks whose requests cross schemes (redirect chains, pages and
     /// their assets), built on first use; see `client::cross_scheme_target` for how
     /// `connect_to` entries map onto it.
-    pub fn web_client(&self) -> Result<reqwest::Client, String> {
-        let mut slot = self
-            .web
-            .lock()
-            .map_err(|_| "the HTTP client cache is poisoned".to_string())?;
+    pub fn web_client(&self) -> Result<reqwest::Client, ClientError> {
+        let mut slot = self.web.lock().map_err(|_| ClientError::Poisoned)?;
         if let Some(c) = slot.as_ref() {
             return Ok(c.clone());
         }
@@ -102,15 +98,15 @@ impl Net {
 
     /// The cross-scheme client with certificate checks off (see
     /// `client::unverified_web_client`); built per call, as few runs need it.
-    pub fn unverified_web_client(&self) -> Result<reqwest::Client, String> {
+    pub fn unverified_web_client(&self) -> Result<reqwest::Client, ClientError> {
         client::unverified_web_client(&self.settings, &self.resolver, &self.roots)
     }
 
     /// The HTTP client for `url` (its port, or the scheme's default).
-    pub fn client_for(&self, url: &reqwest::Url) -> Result<reqwest::Client, String> {
+    pub fn client_for(&self, url: &reqwest::Url) -> Result<reqwest::Client, ClientError> {
         let port = url
             .port_or_known_default()
-            .ok_or_else(|| format!("`{url}` has no port and no known scheme"))?;
+            .ok_or_else(|| ClientError::NoPort(url.clone()))?;
         self.http_client(port)
     }
 
@@ -119,7 +115,7 @@ impl Net {
         &self,
         host: &str,
         port: u16,
-    ) -> Result<tokio::net::TcpStream, String> {
+    ) -> Result<tokio::net::TcpStream, ConnectError> {
         client::connect_tcp(&self.settings, &self.resolver, host, port).await
     }
 }

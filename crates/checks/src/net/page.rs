@@ -128,12 +128,25 @@ pub async fn follow(client: &Client, entry: &Url, limits: &HttpLimits) -> Chain 
     chain
 }
 
+/// Why a check's URL argument is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    #[error("`{url}` is not a URL: {source}")]
+    NotUrl {
+        url: String,
+        #[source]
+        source: url::ParseError,
+    },
+    #[error("`{0}` is not an http(s) URL with a host")]
+    NotHttp(String),
+}
+
 /// Why a page could not be reached.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PageError {
     /// The check's URL argument is not an http(s) URL.
-    #[error("{0}")]
-    BadUrl(String),
+    #[error(transparent)]
+    BadUrl(#[from] UrlError),
     /// A hop of the chain got no response.
     #[error("{url}: {error}")]
     Fetch { url: String, error: FetchError },
@@ -197,17 +210,20 @@ pub async fn fetch_final_page(
     url: &str,
     limits: &HttpLimits,
 ) -> Result<Fetched, PageError> {
-    let parsed = parse_url(url).map_err(PageError::BadUrl)?;
+    let parsed = parse_url(url)?;
     fetch_page(client, &parsed, limits)
         .await
         .map(|(_, page)| page)
 }
 
 /// Parses a check's URL argument, quoting it when it is not an http(s) URL.
-pub fn parse_url(url: &str) -> Result<Url, String> {
-    let parsed = Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+pub fn parse_url(url: &str) -> Result<Url, UrlError> {
+    let parsed = Url::parse(url).map_err(|source| UrlError::NotUrl {
+        url: url.to_string(),
+        source,
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(format!("`{url}` is not an http(s) URL with a host"));
+        return Err(UrlError::NotHttp(url.to_string()));
     }
     Ok(parsed)
 }

@@ -5,6 +5,7 @@
 //! without asking DNS, and answers classified as `NxDomain` / `NoData` / `Failed` because
 //! the checks treat "does not exist" and "could not ask" very differently.
 
+use super::error::ResolverError;
 use super::memo::Memo;
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{
@@ -56,7 +57,7 @@ impl Resolver {
     /// Builds the resolver: the explicit nameserver (UDP, then TCP on the same port) when one
     /// is set, otherwise the system configuration. hickory's cache is off and the run's own
     /// table of answers dies with the run, so a re-run sees a DNS change at once.
-    pub fn new(settings: &NetworkSettings) -> Result<Resolver, String> {
+    pub fn new(settings: &NetworkSettings) -> Result<Resolver, ResolverError> {
         let timeout = Duration::from_secs(settings.timeout_secs.max(1));
         let (mut builder, source) = match settings.nameserver {
             Some(ns) => {
@@ -71,8 +72,7 @@ impl Resolver {
                 )
             }
             None => (
-                TokioResolver::builder_tokio()
-                    .map_err(|e| format!("cannot read the system resolver configuration: {e}"))?,
+                TokioResolver::builder_tokio().map_err(ResolverError::SystemConfig)?,
                 "system".to_string(),
             ),
         };
@@ -84,9 +84,7 @@ impl Resolver {
         opts.preserve_intermediates = true;
         opts.use_hosts_file = ResolveHosts::Never;
         opts.ndots = 0;
-        let inner = builder
-            .build()
-            .map_err(|e| format!("cannot build the resolver: {e}"))?;
+        let inner = builder.build().map_err(ResolverError::Build)?;
         let mut overrides: BTreeMap<String, Vec<IpAddr>> = BTreeMap::new();
         for o in &settings.resolve {
             overrides.entry(o.host.clone()).or_default().push(o.addr);

@@ -123,9 +123,18 @@ impl DirectRoute {
     }
 }
 
+/// Why the TLS configuration of direct connections could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsConfigError {
+    #[error("cannot set up certificate verification: {0}")]
+    Verifier(#[source] rustls::Error),
+    #[error("{0}")]
+    Protocols(#[source] rustls::Error),
+}
+
 /// The TLS client configuration of a run's direct connections: the protocol by ALPN, the
 /// platform verifier with the run's extra roots.
-pub fn tls_config(net: &Net, protocol: Protocol) -> Result<Arc<ClientConfig>, String> {
+pub fn tls_config(net: &Net, protocol: Protocol) -> Result<Arc<ClientConfig>, TlsConfigError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let extra = net
         .roots
@@ -134,10 +143,10 @@ pub fn tls_config(net: &Net, protocol: Protocol) -> Result<Arc<ClientConfig>, St
         .map(|d| CertificateDer::from(d.clone()));
     let verifier =
         rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
-            .map_err(|e| format!("cannot set up certificate verification: {e}"))?;
+            .map_err(TlsConfigError::Verifier)?;
     let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
+        .map_err(TlsConfigError::Protocols)?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();

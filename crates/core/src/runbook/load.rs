@@ -120,8 +120,9 @@ fn validate(rb: &Runbook, source: &str, file: &str) -> Result<(), RunbookError> 
             rb.stages.len()
         )));
     }
-    check_percent(rb.targets.error_rate_pct, "error_rate_pct").map_err(&at_top)?;
-    check_percent(rb.targets.uptime_pct, "uptime_pct").map_err(&at_top)?;
+    check_percent(rb.targets.error_rate_pct, "error_rate_pct")
+        .map_err(|e| at_top(e.to_string()))?;
+    check_percent(rb.targets.uptime_pct, "uptime_pct").map_err(|e| at_top(e.to_string()))?;
     if rb.targets.lighthouse_score.is_some_and(|s| s > 100) {
         return Err(at_top("lighthouse_score must be between 0 and 100".into()));
     }
@@ -246,21 +247,26 @@ fn validate(rb: &Runbook, source: &str, file: &str) -> Result<(), RunbookError> 
     Ok(())
 }
 
-fn check_hours((start, end): (u8, u8)) -> Result<(), String> {
+/// A number of the runbook outside the range it must lie in.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+enum RangeError {
+    #[error("hour window ({start}, {end}) must satisfy 0 <= start < end <= {SPRINT_HOURS}")]
+    Hours { start: u8, end: u8 },
+    #[error("{name} must be a percentage between 0 and 100, got {value}")]
+    Percent { name: &'static str, value: f64 },
+}
+
+fn check_hours((start, end): (u8, u8)) -> Result<(), RangeError> {
     if start >= end || end > SPRINT_HOURS {
-        Err(format!(
-            "hour window ({start}, {end}) must satisfy 0 <= start < end <= {SPRINT_HOURS}"
-        ))
+        Err(RangeError::Hours { start, end })
     } else {
         Ok(())
     }
 }
 
-fn check_percent(v: Option<f64>, name: &str) -> Result<(), String> {
+fn check_percent(v: Option<f64>, name: &'static str) -> Result<(), RangeError> {
     match v {
-        Some(p) if !(0.0..=100.0).contains(&p) => Err(format!(
-            "{name} must be a percentage between 0 and 100, got {p}"
-        )),
+        Some(value) if !(0.0..=100.0).contains(&value) => Err(RangeError::Percent { name, value }),
         _ => Ok(()),
     }
 }

@@ -5,11 +5,11 @@
 use super::Session;
 use super::model::Targets;
 use super::naming::{
-    display_text, parse_hosts, slug, validate_client, validate_domain, validate_name,
+    NamingError, display_text, parse_hosts, slug, validate_client, validate_domain, validate_name,
 };
 use super::store::{SessionFile, StoreError};
 use crate::paths;
-use crate::runbook::library::Library;
+use crate::runbook::library::{FindError, Library};
 use std::path::PathBuf;
 use time::OffsetDateTime;
 
@@ -17,12 +17,15 @@ use time::OffsetDateTime;
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
     /// A name, client, domain or host the naming rules refuse (the message says which).
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(#[from] NamingError),
     #[error("cannot make a session name from client `{0}`; give one with --name")]
     NoName(String),
+    /// A target or network value the caller's `fill` refused, in its words.
     #[error("{0}")]
-    Runbook(String),
+    Target(String),
+    #[error(transparent)]
+    Runbook(#[from] FindError),
     #[error(
         "no data folder for sessions; set {} or give --path",
         paths::DATA_DIR_ENV
@@ -93,11 +96,11 @@ pub fn create_with(
     now: OffsetDateTime,
     fill: impl FnOnce(&mut Session) -> Result<(), String>,
 ) -> Result<Created, CreateError> {
-    let client = validate_client(&args.client).map_err(CreateError::Invalid)?;
-    let apex = validate_domain(&args.domain).map_err(CreateError::Invalid)?;
-    let hosts = parse_hosts(&args.hosts).map_err(CreateError::Invalid)?;
+    let client = validate_client(&args.client)?;
+    let apex = validate_domain(&args.domain)?;
+    let hosts = parse_hosts(&args.hosts)?;
     let name = match &args.name {
-        Some(n) => validate_name(n).map_err(CreateError::Invalid)?,
+        Some(n) => validate_name(n)?,
         None => {
             let s = slug(&client);
             if s.is_empty() {
@@ -106,9 +109,7 @@ pub fn create_with(
             s
         }
     };
-    let runbook = library
-        .resolve(&args.runbook)
-        .map_err(|e| CreateError::Runbook(e.to_string()))?;
+    let runbook = library.resolve(&args.runbook)?;
     let (path, explicit_path) = match &args.path {
         Some(p) => (p.clone(), true),
         None => {
@@ -133,7 +134,7 @@ pub fn create_with(
         ..Targets::default()
     };
     let mut session = Session::new(&name, &client, &runbook, targets, now);
-    fill(&mut session).map_err(CreateError::Invalid)?;
+    fill(&mut session).map_err(CreateError::Target)?;
     SessionFile::create(&path, &session).map_err(CreateError::Store)?;
     Ok(created)
 }

@@ -6,6 +6,7 @@
 //! must learn that a session needs attention, not find it silently missing.
 
 use super::files::{file_stem, session_files};
+use super::resolve::ResolveError;
 use super::store::{self, StoreError};
 use crate::runbook::library::Library;
 use std::path::{Path, PathBuf};
@@ -111,14 +112,14 @@ pub fn list_sessions(dir: &Path, now: OffsetDateTime) -> Vec<SessionSummary> {
 }
 
 /// Resolves a session name, client name or path to a session file path (see
-/// [`super::resolve::resolve_name`]), with the reason as text.
-pub fn resolve(name_or_path: &str) -> Result<PathBuf, String> {
-    super::resolve::resolve_name(name_or_path).map_err(|e| e.to_string())
+/// [`super::resolve::resolve_name`]).
+pub fn resolve(name_or_path: &str) -> Result<PathBuf, ResolveError> {
+    super::resolve::resolve_name(name_or_path)
 }
 
 /// [`resolve`] against an explicit sessions folder.
-pub fn resolve_in(name_or_path: &str, dir: Option<&Path>) -> Result<PathBuf, String> {
-    super::resolve::resolve_name_in(name_or_path, dir).map_err(|e| e.to_string())
+pub fn resolve_in(name_or_path: &str, dir: Option<&Path>) -> Result<PathBuf, ResolveError> {
+    super::resolve::resolve_name_in(name_or_path, dir)
 }
 
 #[cfg(test)]
@@ -159,15 +160,17 @@ mod tests {
         let as_text = file.to_string_lossy().into_owned();
         assert_eq!(resolve_in(&as_text, None), Ok(file));
         assert_eq!(
-            resolve_in("gamma", Some(dir.path())),
+            resolve_in("gamma", Some(dir.path())).map_err(|e| e.to_string()),
             Err("no session named `gamma`; known sessions: acme, beta".into())
         );
         assert_eq!(
-            resolve_in("missing/x.ron", Some(dir.path())),
+            resolve_in("missing/x.ron", Some(dir.path())).map_err(|e| e.to_string()),
             Err("no session file at `missing/x.ron`".into())
         );
         let empty = tempfile::tempdir().expect("tempdir");
-        let err = resolve_in("acme", Some(empty.path())).expect_err("no sessions");
+        let err = resolve_in("acme", Some(empty.path()))
+            .expect_err("no sessions")
+            .to_string();
         assert!(err.contains("there are no sessions in"), "{err}");
     }
 }

@@ -1,11 +1,14 @@
 //! Naming a session: what `new` accepts (session names, client names, apex domains and
 //! `--host ROLE=HOST`) and the file-name form of a client's name. Each check is a small
-//! public function returning the message a user sees, so the TUI's new-session form refuses
-//! exactly what the command line refuses, in the same words, and session lookup slugs a
-//! name the way creation did.
+//! public function whose error reads as the message a user sees, so the TUI's new-session
+//! form refuses exactly what the command line refuses, in the same words, and session
+//! lookup slugs a name the way creation did.
 
 use crate::session::model::HostTarget;
 use crate::settings::normalize_host;
+
+mod error;
+pub use error::NamingError;
 
 /// Text from a session file made safe for a terminal: control characters (escape
 /// sequences included) become `?`.
@@ -78,7 +81,7 @@ fn is_combining_mark(c: char) -> bool {
 }
 
 /// A session name as given with `--name`: it becomes `NAME.ron`, so it stays a plain word.
-pub fn validate_name(name: &str) -> Result<String, String> {
+pub fn validate_name(name: &str) -> Result<String, NamingError> {
     let ok_start = name
         .chars()
         .next()
@@ -87,61 +90,56 @@ pub fn validate_name(name: &str) -> Result<String, String> {
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if name.is_empty() || name.len() > MAX_NAME_LEN || !ok_start || !ok_chars {
-        return Err(format!(
-            "session name `{}` must be 1 to {MAX_NAME_LEN} lowercase letters, digits, `-` or `_`, starting with a letter or digit",
-            display_text(name)
-        ));
+        return Err(NamingError::Name(name.to_string()));
     }
     Ok(name.to_string())
 }
 
 /// The client's display name: trimmed, not empty, no control characters.
-pub fn validate_client(client: &str) -> Result<String, String> {
+pub fn validate_client(client: &str) -> Result<String, NamingError> {
     let client = client.trim();
     if client.is_empty() {
-        return Err("the client name is empty".into());
+        return Err(NamingError::EmptyClient);
     }
     if client.chars().any(char::is_control) {
-        return Err(format!(
-            "client name `{}` contains a control character",
-            display_text(client)
-        ));
+        return Err(NamingError::ClientControl(client.to_string()));
     }
     Ok(client.to_string())
 }
 
 /// The apex domain: a valid host name with at least two labels.
-pub fn validate_domain(domain: &str) -> Result<String, String> {
-    let host = normalize_host(domain)
-        .map_err(|e| format!("domain `{}` is not valid: {e}", display_text(domain)))?;
+pub fn validate_domain(domain: &str) -> Result<String, NamingError> {
+    let host = normalize_host(domain).map_err(|source| NamingError::Domain {
+        domain: domain.to_string(),
+        source,
+    })?;
     if !host.contains('.') {
-        return Err(format!(
-            "domain `{}` is not valid: an apex domain has at least two labels (example.com)",
-            display_text(domain)
-        ));
+        return Err(NamingError::NotApex(domain.to_string()));
     }
     Ok(host)
 }
 
 /// One `--host ROLE=HOST`: the role is a lowercase word (`www`, `api`, `staging-eu`), the host
 /// a valid name (it may lie outside the apex domain, as a staging host often does).
-pub fn parse_host(spec: &str) -> Result<HostTarget, String> {
-    let shown = display_text(spec);
+pub fn parse_host(spec: &str) -> Result<HostTarget, NamingError> {
     let (role, host) = spec
         .split_once('=')
-        .ok_or_else(|| format!("host `{shown}` must be ROLE=HOST (e.g. www=www.example.com)"))?;
+        .ok_or_else(|| NamingError::HostForm(spec.to_string()))?;
     let role = role.trim();
     let role_ok = role.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && role
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !role_ok {
-        return Err(format!(
-            "host `{shown}`: role `{}` must be a lowercase word (www, app, api, admin, staging…)",
-            display_text(role)
-        ));
+        return Err(NamingError::Role {
+            spec: spec.to_string(),
+            role: role.to_string(),
+        });
     }
-    let host = normalize_host(host).map_err(|e| format!("host `{shown}`: {e}"))?;
+    let host = normalize_host(host).map_err(|source| NamingError::Host {
+        spec: spec.to_string(),
+        source,
+    })?;
     Ok(HostTarget {
         role: role.to_string(),
         host,
@@ -150,12 +148,12 @@ pub fn parse_host(spec: &str) -> Result<HostTarget, String> {
 }
 
 /// Every `--host`, refusing a role given twice.
-pub fn parse_hosts(specs: &[String]) -> Result<Vec<HostTarget>, String> {
+pub fn parse_hosts(specs: &[String]) -> Result<Vec<HostTarget>, NamingError> {
     let mut hosts: Vec<HostTarget> = Vec::new();
     for spec in specs {
         let h = parse_host(spec)?;
         if hosts.iter().any(|x| x.role == h.role) {
-            return Err(format!("role `{}` is given more than once", h.role));
+            return Err(NamingError::RoleTwice(h.role));
         }
         hosts.push(h);
     }
@@ -197,7 +195,7 @@ mod tests {
     fn names_are_plain_words() {
         assert_eq!(validate_name("acme-2"), Ok("acme-2".into()));
         for bad in ["", "-acme", "Acme", "../etc", "a b", &"a".repeat(65)] {
-            let err = validate_name(bad).expect_err(bad);
+            let err = validate_name(bad).expect_err(bad).to_string();
             assert!(err.contains(&format!("`{bad}`")), "{err}");
         }
     }
@@ -206,15 +204,19 @@ mod tests {
     fn domains_need_two_valid_labels() {
         assert_eq!(validate_domain("Example.COM."), Ok("example.com".into()));
         assert_eq!(
-            validate_domain("localhost"),
+            validate_domain("localhost").map_err(|e| e.to_string()),
             Err("domain `localhost` is not valid: an apex domain has at least two labels (example.com)".into())
         );
-        let err = validate_domain("exa mple.com").expect_err("space");
+        let err = validate_domain("exa mple.com")
+            .expect_err("space")
+            .to_string();
         assert!(
             err.starts_with("domain `exa mple.com` is not valid"),
             "{err}"
         );
-        let err = validate_domain("https://example.com").expect_err("url");
+        let err = validate_domain("https://example.com")
+            .expect_err("url")
+            .to_string();
         assert!(err.contains("`https://example.com`"), "{err}");
     }
 
@@ -232,10 +234,18 @@ mod tests {
             parse_host("staging=acme-staging.vercel.app").map(|h| h.host),
             Ok("acme-staging.vercel.app".into())
         );
-        assert!(parse_host("www.example.com").is_err_and(|e| e.contains("must be ROLE=HOST")));
-        assert!(parse_host("WWW=www.example.com").is_err_and(|e| e.contains("role `WWW`")));
-        assert!(parse_host("api=bad host").is_err_and(|e| e.contains("`api=bad host`")));
-        let twice = parse_hosts(&["www=a.example.com".into(), "www=b.example.com".into()]);
+        assert!(
+            parse_host("www.example.com")
+                .is_err_and(|e| e.to_string().contains("must be ROLE=HOST"))
+        );
+        assert!(
+            parse_host("WWW=www.example.com").is_err_and(|e| e.to_string().contains("role `WWW`"))
+        );
+        assert!(
+            parse_host("api=bad host").is_err_and(|e| e.to_string().contains("`api=bad host`"))
+        );
+        let twice = parse_hosts(&["www=a.example.com".into(), "www=b.example.com".into()])
+            .map_err(|e| e.to_string());
         assert_eq!(twice, Err("role `www` is given more than once".into()));
     }
 }

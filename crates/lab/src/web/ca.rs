@@ -7,6 +7,7 @@
 //! intermediate and a P-256 leaf signed by it) is a fixed fixture made once with openssl;
 //! only the leaf's key ships, which is what the server needs to complete handshakes.
 
+use crate::CaError;
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,
@@ -52,10 +53,6 @@ pub struct LabCa {
     now: OffsetDateTime,
 }
 
-fn err(e: impl std::fmt::Display) -> String {
-    format!("lab CA: {e}")
-}
-
 fn ca_params(cn: &str, now: OffsetDateTime) -> CertificateParams {
     let mut p = CertificateParams::default();
     p.distinguished_name.push(DnType::CommonName, cn);
@@ -70,17 +67,17 @@ fn ca_params(cn: &str, now: OffsetDateTime) -> CertificateParams {
 
 impl LabCa {
     /// Makes a new root and intermediate.
-    pub fn generate() -> Result<LabCa, String> {
+    pub fn generate() -> Result<LabCa, CaError> {
         let now = OffsetDateTime::now_utc();
-        let root_key = KeyPair::generate().map_err(err)?;
+        let root_key = KeyPair::generate()?;
         let root_params = ca_params("launch-ready Lab Root CA", now);
-        let root = root_params.self_signed(&root_key).map_err(err)?;
+        let root = root_params.self_signed(&root_key)?;
         let root_issuer = Issuer::new(root_params, root_key);
-        let int_key = KeyPair::generate().map_err(err)?;
+        let int_key = KeyPair::generate()?;
         let mut int_params = ca_params("launch-ready Lab Intermediate CA", now);
         int_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
         int_params.use_authority_key_identifier_extension = true;
-        let intermediate = int_params.signed_by(&int_key, &root_issuer).map_err(err)?;
+        let intermediate = int_params.signed_by(&int_key, &root_issuer)?;
         Ok(LabCa {
             root_der: root.der().clone(),
             intermediate_der: intermediate.der().clone(),
@@ -91,14 +88,14 @@ impl LabCa {
 
     /// Certificates a client of the lab should trust: the lab root, the legacy root of the
     /// weak-key host, and the lab intermediate (as a CA bundle would carry it).
-    pub fn trust_bundle(&self) -> Result<Vec<CertificateDer<'static>>, String> {
+    pub fn trust_bundle(&self) -> Result<Vec<CertificateDer<'static>>, CaError> {
         let mut out = vec![self.root_der.clone(), self.intermediate_der.clone()];
         out.extend(pem_certs(LEGACY_ROOT_PEM)?);
         Ok(out)
     }
 
     /// The bundle as PEM text.
-    pub fn trust_bundle_pem(&self) -> Result<String, String> {
+    pub fn trust_bundle_pem(&self) -> Result<String, CaError> {
         use base64::Engine;
         let mut out = String::new();
         for der in self.trust_bundle()? {
@@ -114,21 +111,21 @@ impl LabCa {
     }
 
     /// The certificate and key `host` serves under `profile`.
-    pub fn certified_key(&self, host: &str, profile: CertProfile) -> Result<CertifiedKey, String> {
+    pub fn certified_key(&self, host: &str, profile: CertProfile) -> Result<CertifiedKey, CaError> {
         let provider = rustls::crypto::ring::default_provider();
         if profile == CertProfile::WeakKey {
             let mut chain = pem_certs(WEAK_LEAF_PEM)?;
             chain.extend(pem_certs(LEGACY_INTERMEDIATE_PEM)?);
             let key = pem_key(WEAK_LEAF_KEY_PEM)?;
-            return CertifiedKey::from_der(chain, key, &provider).map_err(err);
+            return Ok(CertifiedKey::from_der(chain, key, &provider)?);
         }
-        let key = KeyPair::generate().map_err(err)?;
+        let key = KeyPair::generate()?;
         let name = if profile == CertProfile::WrongName {
             "other.lab.test".to_string()
         } else {
             host.to_string()
         };
-        let mut p = CertificateParams::new(vec![name.clone()]).map_err(err)?;
+        let mut p = CertificateParams::new(vec![name.clone()])?;
         let cn = if profile == CertProfile::EscapeInSubject {
             format!("{host} \u{1b}]0;pwned\u{7}\u{1b}[2J")
         } else {
@@ -147,9 +144,9 @@ impl LabCa {
             _ => (now - Duration::days(30), now + Duration::days(60)),
         };
         let leaf = if profile == CertProfile::SelfSigned {
-            p.self_signed(&key).map_err(err)?
+            p.self_signed(&key)?
         } else {
-            p.signed_by(&key, &self.intermediate).map_err(err)?
+            p.signed_by(&key, &self.intermediate)?
         };
         let mut chain = vec![leaf.der().clone()];
         if !matches!(
@@ -159,16 +156,14 @@ impl LabCa {
             chain.push(self.intermediate_der.clone());
         }
         let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
-        CertifiedKey::from_der(chain, key_der, &provider).map_err(err)
+        Ok(CertifiedKey::from_der(chain, key_der, &provider)?)
     }
 }
 
-fn pem_certs(pem: &str) -> Result<Vec<CertificateDer<'static>>, String> {
-    CertificateDer::pem_slice_iter(pem.as_bytes())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(err)
+fn pem_certs(pem: &str) -> Result<Vec<CertificateDer<'static>>, CaError> {
+    Ok(CertificateDer::pem_slice_iter(pem.as_bytes()).collect::<Result<Vec<_>, _>>()?)
 }
 
-fn pem_key(pem: &str) -> Result<PrivateKeyDer<'static>, String> {
-    PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(err)
+fn pem_key(pem: &str) -> Result<PrivateKeyDer<'static>, CaError> {
+    Ok(PrivateKeyDer::from_pem_slice(pem.as_bytes())?)
 }

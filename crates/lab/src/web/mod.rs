@@ -52,7 +52,8 @@ pub fn hosts() -> Vec<(&'static str, &'static str)> {
 
 impl WebLab {
     /// Makes the CA and certificates and starts the listeners on 127.0.0.1.
-    pub async fn start() -> Result<WebLab, String> {
+    pub async fn start() -> Result<WebLab, crate::LabError> {
+        use crate::LabError;
         let ca = LabCa::generate()?;
         let mut certs = HashMap::new();
         for spec in site::HOSTS {
@@ -62,7 +63,7 @@ impl WebLab {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| format!("lab TLS config: {e}"))?
+            .map_err(LabError::TlsConfig)?
             .with_no_client_auth()
             .with_cert_resolver(Arc::new(server::SniCerts(certs)));
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
@@ -71,13 +72,12 @@ impl WebLab {
         let bind = || async {
             TcpListener::bind("127.0.0.1:0")
                 .await
-                .map_err(|e| format!("lab: cannot listen on loopback: {e}"))
+                .map_err(LabError::Listen)
         };
         let (http, https, old) = (bind().await?, bind().await?, bind().await?);
-        let addr = |l: &TcpListener| l.local_addr().map_err(|e| format!("lab: {e}"));
+        let addr = |l: &TcpListener| l.local_addr().map_err(LabError::LocalAddr);
         let (http_addr, https_addr, old_tls_addr) = (addr(&http)?, addr(&https)?, addr(&old)?);
-        let closed = crate::closed::ClosedPort::new()
-            .map_err(|e| format!("lab: cannot reserve a loopback port: {e}"))?;
+        let closed = crate::closed::ClosedPort::new().map_err(LabError::ClosedPort)?;
         let closed_addr = closed.addr();
         let stop = CancellationToken::new();
         let requests = Arc::new(server::RequestLog::default());

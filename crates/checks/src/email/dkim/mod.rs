@@ -162,7 +162,7 @@ fn judge_key(selector: &str, name: &str, text: &str) -> (Value, Option<Finding>)
             entry["key"] = json!("unparsable record");
             let message = format!(
                 "DKIM record at selector `{selector}` does not parse: {}",
-                clean(&reason)
+                clean(&reason.to_string())
             );
             return (
                 entry,

@@ -37,8 +37,27 @@ pub fn is_key_record(txt: &str) -> bool {
     first_is_version || tags.any(|(tag, _)| tag.trim() == "p")
 }
 
+/// What is wrong with a key record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyRecordError {
+    #[error("`{0}` is not a tag=value pair")]
+    NotPair(String),
+    #[error("`{0}` is not a tag name")]
+    TagName(String),
+    #[error("tag `{0}` appears more than once")]
+    Repeated(String),
+    #[error("tag `{tag}` holds the character {character:?}")]
+    Character { tag: String, character: char },
+    #[error("`v={0}` must be `v=DKIM1`")]
+    Version(String),
+    #[error("`v=` must be the first tag")]
+    VersionNotFirst,
+    #[error("the required `p=` tag is missing")]
+    NoKey,
+}
+
 /// Parses a key record; the error says what is wrong with it.
-pub fn parse_key_record(txt: &str) -> Result<KeyRecord, String> {
+pub fn parse_key_record(txt: &str) -> Result<KeyRecord, KeyRecordError> {
     let mut record = KeyRecord {
         version: None,
         key_type: "rsa".into(),
@@ -57,26 +76,29 @@ pub fn parse_key_record(txt: &str) -> Result<KeyRecord, String> {
             continue;
         }
         let Some((tag, value)) = segment.split_once('=') else {
-            return Err(format!("`{segment}` is not a tag=value pair"));
+            return Err(KeyRecordError::NotPair(segment.to_owned()));
         };
         let (tag, value) = (tag.trim_matches(is_fws), value.trim_matches(is_fws));
         if !is_tag_name(tag) {
-            return Err(format!("`{tag}` is not a tag name"));
+            return Err(KeyRecordError::TagName(tag.to_owned()));
         }
         if seen.iter().any(|t| t == tag) {
-            return Err(format!("tag `{tag}` appears more than once"));
+            return Err(KeyRecordError::Repeated(tag.to_owned()));
         }
         seen.push(tag.to_owned());
         if let Some(bad) = value
             .chars()
             .find(|c| *c == ';' || (c.is_control() && !is_fws(*c)) || !c.is_ascii())
         {
-            return Err(format!("tag `{tag}` holds the character {bad:?}"));
+            return Err(KeyRecordError::Character {
+                tag: tag.to_owned(),
+                character: bad,
+            });
         }
         match tag {
             "v" if index == 0 && value == "DKIM1" => record.version = Some(value.to_owned()),
-            "v" if index == 0 => return Err(format!("`v={value}` must be `v=DKIM1`")),
-            "v" => return Err("`v=` must be the first tag".into()),
+            "v" if index == 0 => return Err(KeyRecordError::Version(value.to_owned())),
+            "v" => return Err(KeyRecordError::VersionNotFirst),
             "k" => record.key_type = value.to_ascii_lowercase(),
             "p" => {
                 has_key = true;
@@ -90,7 +112,7 @@ pub fn parse_key_record(txt: &str) -> Result<KeyRecord, String> {
         }
     }
     if !has_key {
-        return Err("the required `p=` tag is missing".into());
+        return Err(KeyRecordError::NoKey);
     }
     Ok(record)
 }
@@ -150,7 +172,7 @@ mod tests {
             ("v=DKIM1; p=a\u{1b}b", "character"),
         ];
         for (record, reason) in cases {
-            let err = parse_key_record(record).expect_err(record);
+            let err = parse_key_record(record).expect_err(record).to_string();
             assert!(err.contains(reason), "{record}: {err}");
         }
     }

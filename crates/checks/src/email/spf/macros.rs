@@ -5,6 +5,7 @@
 //! record is being read) can be expanded; every other letter makes the term depend on the
 //! message, and `expand` says so by returning `None`.
 
+use super::error::MacroError;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -53,7 +54,7 @@ pub enum MacroUse {
 
 impl MacroString {
     /// Parses `text` as a macro string; the error says what is wrong.
-    pub fn parse(text: &str, usage: MacroUse) -> Result<MacroString, String> {
+    pub fn parse(text: &str, usage: MacroUse) -> Result<MacroString, MacroError> {
         let mut parts = Vec::new();
         let mut literal = String::new();
         let mut chars = text.chars();
@@ -70,19 +71,11 @@ impl MacroString {
                         }
                         parts.push(MacroPart::Expand(expand));
                     }
-                    Some(other) => {
-                        return Err(format!(
-                            "`%{other}` is not a macro (use %{{…}}, %%, %_ or %-)"
-                        ));
-                    }
-                    None => {
-                        return Err(
-                            "a lone `%` ends the value (write %% for a percent sign)".into()
-                        );
-                    }
+                    Some(other) => return Err(MacroError::NotAMacro(other)),
+                    None => return Err(MacroError::LonePercent),
                 },
                 '!'..='~' => literal.push(ch),
-                _ => return Err(format!("character {:?} is not allowed", ch)),
+                _ => return Err(MacroError::Character(ch)),
             }
         }
         if !literal.is_empty() {
@@ -150,27 +143,26 @@ impl MacroExpand {
     }
 }
 
-fn parse_expand(chars: &mut std::str::Chars<'_>, usage: MacroUse) -> Result<MacroExpand, String> {
+fn parse_expand(
+    chars: &mut std::str::Chars<'_>,
+    usage: MacroUse,
+) -> Result<MacroExpand, MacroError> {
     let Some(first) = chars.next() else {
-        return Err("unterminated macro `%{`".into());
+        return Err(MacroError::NoLetter);
     };
     let letter = first.to_ascii_lowercase();
     if !"slodiphcrtv".contains(letter) || !first.is_ascii_alphabetic() {
-        return Err(format!(
-            "`%{{{first}` is not a macro letter (s l o d i p h v)"
-        ));
+        return Err(MacroError::Letter(first));
     }
     if usage == MacroUse::Domain && "crt".contains(letter) {
-        return Err(format!(
-            "macro `%{{{first}}}` is only allowed in explanation text"
-        ));
+        return Err(MacroError::ExplanationOnly(first));
     }
     let mut digits: Option<u32> = None;
     let mut reverse = false;
     let mut delimiters = String::new();
     loop {
         let Some(ch) = chars.next() else {
-            return Err(format!("unterminated macro `%{{{first}`"));
+            return Err(MacroError::Unterminated(first));
         };
         match ch {
             '}' => break,
@@ -179,20 +171,21 @@ fn parse_expand(chars: &mut std::str::Chars<'_>, usage: MacroUse) -> Result<Macr
                 let next = value
                     .checked_mul(10)
                     .and_then(|v| v.checked_add(ch.to_digit(10).unwrap_or(0)))
-                    .ok_or_else(|| format!("macro `%{{{first}` keeps too many parts"))?;
+                    .ok_or(MacroError::TooManyParts(first))?;
                 digits = Some(next);
             }
             'r' | 'R' if !reverse && delimiters.is_empty() => reverse = true,
             c if DELIMITERS.contains(c) => delimiters.push(c),
             other => {
-                return Err(format!(
-                    "character {other:?} is not allowed in macro `%{{{first}…}}`"
-                ));
+                return Err(MacroError::CharacterInMacro {
+                    character: other,
+                    letter: first,
+                });
             }
         }
     }
     if digits == Some(0) {
-        return Err(format!("macro `%{{{first}0…}}` keeps zero parts"));
+        return Err(MacroError::ZeroParts(first));
     }
     Ok(MacroExpand {
         letter,
@@ -291,7 +284,9 @@ mod tests {
             ("a\tb", "not allowed"),
         ];
         for (text, reason) in bad {
-            let err = MacroString::parse(text, MacroUse::Domain).expect_err(text);
+            let err = MacroString::parse(text, MacroUse::Domain)
+                .expect_err(text)
+                .to_string();
             assert!(err.contains(reason), "{text}: {err}");
         }
         assert!(MacroString::parse("%{c}", MacroUse::Free).is_ok());

@@ -5,6 +5,7 @@
 //! family's findings. A malformed record is a finding, never an `error` status: `error` is
 //! kept for a first question that could not be answered at all.
 
+pub mod error;
 pub mod eval;
 pub mod eval_node;
 pub mod macros;

@@ -5,6 +5,7 @@
 //! so the operator fixes the record in one pass. The record as a whole is still unusable
 //! (a receiver returns permerror) as soon as `errors` is non-empty.
 
+use super::error::TermError;
 use super::macros::{MacroString, MacroUse};
 use serde::Serialize;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -192,7 +193,7 @@ pub fn parse_record(txt: &str) -> ParsedRecord {
             }
             Err(reason) => parsed.errors.push(SyntaxError {
                 term: token.to_owned(),
-                reason,
+                reason: reason.to_string(),
             }),
         }
     }
@@ -200,7 +201,7 @@ pub fn parse_record(txt: &str) -> ParsedRecord {
 }
 
 /// Parses one space-free term.
-pub fn parse_term(token: &str) -> Result<Term, String> {
+pub fn parse_term(token: &str) -> Result<Term, TermError> {
     if let Some((name, value)) = token.split_once('=')
         && is_modifier_name(name)
     {
@@ -247,8 +248,8 @@ pub fn parse_term(token: &str) -> Result<Term, String> {
         }
         "ip4" => ip4(args)?,
         "ip6" => ip6(args)?,
-        "" => return Err("a qualifier needs a mechanism after it".into()),
-        _ => return Err(format!("unknown mechanism `{name}`")),
+        "" => return Err(TermError::NoMechanism),
+        _ => return Err(TermError::UnknownMechanism(name.to_string())),
     };
     Ok(Term::Directive {
         qualifier,
@@ -263,29 +264,32 @@ fn is_modifier_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
-fn no_args(args: &str, mechanism: Mechanism, name: &str) -> Result<Mechanism, String> {
+fn no_args(args: &str, mechanism: Mechanism, name: &'static str) -> Result<Mechanism, TermError> {
     if args.is_empty() {
         Ok(mechanism)
     } else {
-        Err(format!("`{name}` takes no argument"))
+        Err(TermError::NoArgument(name))
     }
 }
 
-fn required_domain(args: &str, name: &str) -> Result<MacroString, String> {
+fn required_domain(args: &str, name: &'static str) -> Result<MacroString, TermError> {
     match args.strip_prefix(':') {
         Some(spec) if !spec.is_empty() => domain_spec(spec),
-        _ => Err(format!("`{name}` needs a domain (`{name}:example.com`)")),
+        _ => Err(TermError::NeedsDomain(name)),
     }
 }
 
-fn optional_domain(args: &str, name: &str) -> Result<Option<MacroString>, String> {
+fn optional_domain(args: &str, name: &'static str) -> Result<Option<MacroString>, TermError> {
     if args.is_empty() {
         return Ok(None);
     }
     required_domain(args, name).map(Some)
 }
 
-fn domain_and_cidr(args: &str, name: &str) -> Result<(Option<MacroString>, DualCidr), String> {
+fn domain_and_cidr(
+    args: &str,
+    name: &'static str,
+) -> Result<(Option<MacroString>, DualCidr), TermError> {
     let mut rest = args;
     let mut cidr = DualCidr::default();
     if let Some((head, digits)) = strip_prefix_length(rest, "//") {
@@ -309,7 +313,7 @@ fn strip_prefix_length<'t>(text: &'t str, sep: &str) -> Option<(&'t str, &'t str
     Some((head, &text[head_len..]))
 }
 
-fn prefix_length(digits: &str, max: u8, family: &str) -> Result<u8, String> {
+fn prefix_length(digits: &str, max: u8, family: &'static str) -> Result<u8, TermError> {
     let value: Option<u8> = if digits.len() > 1 && digits.starts_with('0') {
         None
     } else {
@@ -317,12 +321,16 @@ fn prefix_length(digits: &str, max: u8, family: &str) -> Result<u8, String> {
     };
     value
         .filter(|v| *v <= max)
-        .ok_or_else(|| format!("`/{digits}` is not an {family} prefix length (0–{max})"))
+        .ok_or_else(|| TermError::PrefixLength {
+            digits: digits.to_string(),
+            family,
+            max,
+        })
 }
 
-fn ip4(args: &str) -> Result<Mechanism, String> {
+fn ip4(args: &str) -> Result<Mechanism, TermError> {
     let Some(spec) = args.strip_prefix(':') else {
-        return Err("`ip4` needs an address (`ip4:192.0.2.0/24`)".into());
+        return Err(TermError::Ip4NeedsAddress);
     };
     let (addr, prefix) = match spec.split_once('/') {
         Some((addr, len)) => (addr, Some(prefix_length(len, 32, "IPv4")?)),
@@ -330,13 +338,13 @@ fn ip4(args: &str) -> Result<Mechanism, String> {
     };
     let addr = addr
         .parse::<Ipv4Addr>()
-        .map_err(|_| format!("`{addr}` is not an IPv4 address"))?;
+        .map_err(|_| TermError::NotIpv4(addr.to_string()))?;
     Ok(Mechanism::Ip4 { addr, prefix })
 }
 
-fn ip6(args: &str) -> Result<Mechanism, String> {
+fn ip6(args: &str) -> Result<Mechanism, TermError> {
     let Some(spec) = args.strip_prefix(':') else {
-        return Err("`ip6` needs an address (`ip6:2001:db8::/32`)".into());
+        return Err(TermError::Ip6NeedsAddress);
     };
     let (addr, prefix) = match spec.rsplit_once('/') {
         Some((addr, len)) => (addr, Some(prefix_length(len, 128, "IPv6")?)),
@@ -344,26 +352,26 @@ fn ip6(args: &str) -> Result<Mechanism, String> {
     };
     let addr = addr
         .parse::<Ipv6Addr>()
-        .map_err(|_| format!("`{addr}` is not an IPv6 address"))?;
+        .map_err(|_| TermError::NotIpv6(addr.to_string()))?;
     Ok(Mechanism::Ip6 { addr, prefix })
 }
 
 /// A domain-spec: a macro string that ends in a top-level label or a macro.
-fn domain_spec(text: &str) -> Result<MacroString, String> {
+fn domain_spec(text: &str) -> Result<MacroString, TermError> {
     let spec = MacroString::parse(text, MacroUse::Domain)?;
     if text.is_empty() {
-        return Err("the domain is empty".into());
+        return Err(TermError::EmptyDomain);
     }
     if let Some(super::macros::MacroPart::Literal(tail)) = spec.parts().last() {
         let tail = tail.strip_suffix('.').unwrap_or(tail);
         let Some((head, top)) = tail.rsplit_once('.') else {
-            return Err(format!("`{text}` is not a domain name"));
+            return Err(TermError::NotDomain(text.to_string()));
         };
         if !is_top_label(top) {
-            return Err(format!("`{text}` does not end in a valid top-level label"));
+            return Err(TermError::TopLabel(text.to_string()));
         }
         if !spec.has_macros() && (head.is_empty() || head.split('.').any(str::is_empty)) {
-            return Err(format!("`{text}` has an empty label"));
+            return Err(TermError::EmptyLabel(text.to_string()));
         }
     }
     Ok(spec)

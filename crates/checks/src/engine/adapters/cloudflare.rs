@@ -3,6 +3,7 @@
 //! `--cloudflare-api`), the HTTP client of the run for that URL, and the session's hosts
 //! as the web hosts whose records must be proxied. No token is `skipped`, never a pass.
 
+use super::error::{ApiSetupError, SitePageError, VerifyError};
 use super::http::{client_and_limits, site_url};
 use crate::cloudflare;
 use crate::cloudflare::{Audit, CREDENTIAL, DEFAULT_API, ENV_VAR, OriginStatic, api};
@@ -65,18 +66,18 @@ async fn zone(i: &CheckInput) -> launch_ready_core::session::model::CheckOutcome
         web_hosts,
         origin: i.net.http_client(80).ok(),
     };
-    cloudflare::audit(&api, &audit, Some(Box::pin(origin_static(i, &apex)))).await
+    // The family keeps why the origin could not be read as its reason text.
+    let origin = async { origin_static(i, &apex).await.map_err(|e| e.to_string()) };
+    cloudflare::audit(&api, &audit, Some(Box::pin(origin))).await
 }
 
 /// The caching lifetimes the origin gives the static assets of the site's page (the
 /// canonical host's), read as `http.cache` reads them.
-async fn origin_static(i: &CheckInput, apex: &str) -> Result<OriginStatic, String> {
+async fn origin_static(i: &CheckInput, apex: &str) -> Result<OriginStatic, SitePageError> {
     let (client, limits) = client_and_limits(i)?;
     let host = targets::canonical_host(&i.scope.targets).unwrap_or_else(|| apex.to_string());
     let deadline = tokio::time::Instant::now() + limits.timeout;
-    let page = fetch_final_page(&client, &site_url(&host), &limits)
-        .await
-        .map_err(|e| e.to_string())?;
+    let page = fetch_final_page(&client, &site_url(&host), &limits).await?;
     let read = static_lifetimes(&client, &page, &limits, deadline).await;
     Ok(OriginStatic {
         page: page.url.to_string(),
@@ -89,20 +90,23 @@ async fn origin_static(i: &CheckInput, apex: &str) -> Result<OriginStatic, Strin
 /// unset) over the run's HTTP client for that URL. The base is checked again here, before
 /// the token goes anywhere: a session file may have been edited by hand, and this is the
 /// one place every run (TUI, headless, the credentials form) passes through.
-fn api_for(net: &Net, token: api::Token) -> Result<api::Api, String> {
+fn api_for(net: &Net, token: api::Token) -> Result<api::Api, ApiSetupError> {
     let base = match net
         .settings
         .cloudflare_api
         .as_deref()
         .filter(|b| !b.trim().is_empty())
     {
-        Some(b) => launch_ready_core::settings::parse_cloudflare_api(b)
-            .map_err(|e| format!("the Cloudflare API URL is refused: {e}"))?,
+        Some(b) => {
+            launch_ready_core::settings::parse_cloudflare_api(b).map_err(ApiSetupError::Refused)?
+        }
         None => DEFAULT_API.to_string(),
     };
-    let client = reqwest::Url::parse(&base)
-        .map_err(|e| format!("the Cloudflare API URL `{base}` is not a URL: {e}"))
-        .and_then(|u| net.client_for(&u))?;
+    let url = reqwest::Url::parse(&base).map_err(|source| ApiSetupError::NotUrl {
+        base: base.clone(),
+        source,
+    })?;
+    let client = net.client_for(&url)?;
     let timeout = Duration::from_secs(net.settings.timeout_secs.max(1));
     // Retries after a 429 may use what is left of the kind's budget once a round of reads
     // (two timeouts' worth) is kept aside.
@@ -117,33 +121,30 @@ fn api_for(net: &Net, token: api::Token) -> Result<api::Api, String> {
 
 /// Verifies the `cloudflare-token` stored for `session` (the credentials form's check
 /// after a save): a line to show either way, never the value.
-pub async fn verify_stored(session: String, network: NetworkSettings) -> Result<String, String> {
+pub async fn verify_stored(
+    session: String,
+    network: NetworkSettings,
+) -> Result<String, VerifyError> {
     let credentials = Credentials::os(Some(session));
     // The stored value, not a CI variable that may shadow it.
     let token = credentials
         .get(CREDENTIAL, None)
         .await
-        .map_err(|e| format!("the `{CREDENTIAL}` credential cannot be read back: {e}"))?;
+        .map_err(VerifyError::Read)?;
     let net = Net::new(&network)?;
     let api = api_for(&net, api::Token::new(token))?;
     // The form names a base other than the public API in every answer: the token was
     // sent there, whatever it said.
-    let at = api
-        .elsewhere()
-        .map(|h| format!(" (API at {h})"))
-        .unwrap_or_default();
+    let api_at = api.elsewhere();
     match cloudflare::verify(&api).await {
         Ok(cloudflare::Verified::Active) => Ok(format!(
-            "Cloudflare accepts the token (active){at}; the zone audit can run"
+            "Cloudflare accepts the token (active){}; the zone audit can run",
+            super::error::at_note(api_at.as_deref())
         )),
-        Ok(cloudflare::Verified::Inactive(status)) => {
-            Err(format!("Cloudflare knows the token but it is {status}{at}"))
+        Ok(cloudflare::Verified::Inactive(status)) => Err(VerifyError::Inactive { status, api_at }),
+        Ok(cloudflare::Verified::Rejected(message)) => {
+            Err(VerifyError::Rejected { message, api_at })
         }
-        Ok(cloudflare::Verified::Rejected(m)) => {
-            Err(format!("Cloudflare refused the token{at}: {m}"))
-        }
-        Err(e) => Err(format!(
-            "could not verify the token with Cloudflare{at}: {e}"
-        )),
+        Err(source) => Err(VerifyError::Unreachable { source, api_at }),
     }
 }

@@ -5,11 +5,12 @@
 //! addresses. A page that cannot be fetched leaves the header signal empty and is noted in
 //! the evidence; the other signals are still judged.
 
+use super::error::SitePageError;
 use super::http::{client_and_limits, site_url};
 use super::reach::host_ready;
 use crate::edge::check_edge;
 use crate::engine::registry::{CheckInput, Registry};
-use crate::net::page::{fetch_page, parse_url};
+use crate::net::page::{PageError, fetch_page, parse_url};
 use crate::net::{LookupFailure, Net};
 use launch_ready_core::catalog::KindId;
 use reqwest::header::HeaderMap;
@@ -36,7 +37,7 @@ pub fn register(r: &mut Registry) {
         let ns = ns.unwrap_or_default();
         let (headers, page_note) = match page {
             Ok(h) => (h, json!("fetched")),
-            Err(e) => (HeaderMap::new(), json!({ "error": e })),
+            Err(e) => (HeaderMap::new(), json!({ "error": e.to_string() })),
         };
         let mut out = check_edge(&host, &headers, &ns, &addrs);
         if !out.evidence.is_none() {
@@ -50,12 +51,10 @@ pub fn register(r: &mut Registry) {
 
 /// The response headers of the host's page, after redirects (the exchange the page
 /// checks read too).
-async fn page_headers(i: &CheckInput, host: &str) -> Result<HeaderMap, String> {
+async fn page_headers(i: &CheckInput, host: &str) -> Result<HeaderMap, SitePageError> {
     let (client, limits) = client_and_limits(i)?;
-    let url = parse_url(&site_url(host))?;
-    let (_, page) = fetch_page(&client, &url, &limits)
-        .await
-        .map_err(|e| e.to_string())?;
+    let url = parse_url(&site_url(host)).map_err(PageError::from)?;
+    let (_, page) = fetch_page(&client, &url, &limits).await?;
     Ok(page.headers)
 }
 

@@ -101,7 +101,9 @@ pub fn limits(net: &Net) -> HttpLimits {
 }
 
 /// The client and bounds the http family runs with, sharing the run's exchanges.
-pub fn client_and_limits(i: &CheckInput) -> Result<(reqwest::Client, HttpLimits), String> {
+pub fn client_and_limits(
+    i: &CheckInput,
+) -> Result<(reqwest::Client, HttpLimits), crate::net::ClientError> {
     let limits = HttpLimits {
         memo: Some(i.scope.pages(&i.net)),
         guard: Arc::new(guard(&i.scope.targets, &i.net)),

@@ -13,6 +13,7 @@ pub mod dns;
 pub mod edge;
 pub mod email;
 pub mod env;
+pub mod error;
 pub mod http;
 pub mod perf;
 pub mod reach;

@@ -166,8 +166,12 @@ fn build(
 }
 
 /// Drops the hits the baseline of `root` accepts and records how many.
-fn baseline(j: &mut Judged, root: &Path, mut hits: Vec<Hit>) -> Result<(Vec<Hit>, String), String> {
-    let b = Baseline::load(root).map_err(|e| e.to_string())?;
+fn baseline(
+    j: &mut Judged,
+    root: &Path,
+    mut hits: Vec<Hit>,
+) -> Result<(Vec<Hit>, String), baseline::BaselineError> {
+    let b = Baseline::load(root)?;
     let suppressed = b.filter(&mut hits, time::OffsetDateTime::now_utc().date());
     let note = if suppressed > 0 {
         j.evidence("suppressed_by_baseline", json!(suppressed));

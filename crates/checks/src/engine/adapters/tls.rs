@@ -6,7 +6,7 @@
 use super::reach::host_ready;
 use crate::engine::registry::{CheckInput, Registry};
 use crate::judged::Judged;
-use crate::net::Net;
+use crate::net::{AddressError, Net};
 use crate::tls::{TlsPolicy, TlsTarget, check_tls_certificate, check_tls_protocols};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::outcome;
@@ -43,7 +43,7 @@ pub fn register(r: &mut Registry) {
 
 /// Where to handshake with `host`: its `connect_to` entry for port 443, else the first
 /// address the shared resolver gives (overrides first), on port 443.
-pub async fn tls_target(net: &Net, host: &str) -> Result<TlsTarget, String> {
+pub async fn tls_target(net: &Net, host: &str) -> Result<TlsTarget, AddressError> {
     Ok(TlsTarget {
         host: host.to_string(),
         addr: net.tls_addr(host, TLS_PORT).await?,
@@ -68,7 +68,7 @@ pub fn policy(i: &CheckInput) -> TlsPolicy {
 
 /// A host with no address cannot be probed: the check could not run (`dns.records`
 /// reports the missing address itself).
-fn unreachable_host(kind: KindId, host: &str, why: String) -> CheckOutcome {
+fn unreachable_host(kind: KindId, host: &str, why: AddressError) -> CheckOutcome {
     if host.is_empty() {
         return outcome::error("no host given");
     }
