@@ -96,6 +96,7 @@ pub fn build(
         ownership: ownership(runbook, session),
         notes: Vec::new(),
         next_steps: Vec::new(),
+        deliverables: super::deliverables::build(runbook, session),
         timeline: timeline(runbook, session),
     };
     pack.risk_groups = group_rows(&pack.risks);

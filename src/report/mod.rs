@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod chart;
+pub mod deliverables;
 pub mod model;
 pub mod render;
 pub mod run;
@@ -149,3 +150,5 @@ pub fn write_pack(dir: &Path, pack: &Handover) -> Result<Vec<PathBuf>, ReportErr
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_deliverables;

@@ -1,6 +1,6 @@
 //! The handover pack as data: built once from the runbook, the session and the verdict,
 //! then rendered to Markdown, HTML and JSON, so the three formats cannot disagree. The JSON
-//! format is this model serialised (schema `assets/schema/handover-v1.json`).
+//! format is this model serialised (schema `assets/schema/handover-v2.json`).
 //!
 //! The JSON starts with the fields of the headless `check` report (`checks.md` "JSON
 //! output": tool, version, started_at, duration_ms, verdict, reasons, results, summary,
@@ -14,7 +14,7 @@
 use serde::Serialize;
 
 /// Version of the handover JSON; bump it (and the schema file) on an incompatible change.
-pub const HANDOVER_VERSION: u32 = 1;
+pub const HANDOVER_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Handover {
@@ -49,6 +49,9 @@ pub struct Handover {
     /// holds what), beside the check it belongs to.
     pub notes: Vec<CheckNote>,
     pub next_steps: Vec<String>,
+    /// The runbook's deliverables: stages, by hand against automatic, first run against
+    /// last, deploy and rollback.
+    pub deliverables: super::deliverables::Deliverables,
     pub timeline: Timeline,
 }
 

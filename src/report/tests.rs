@@ -507,7 +507,7 @@ fn formats_agree_escape_and_never_hold_a_secret() {
 
     let json = render(&p, Format::Json).unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["verdict"], "no-go");
     assert_eq!(v["tool"], "launch-ready");
     assert!(

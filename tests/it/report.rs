@@ -162,7 +162,7 @@ fn demo_report_writes_three_files_and_prints_the_verdict() {
 #[test]
 fn handover_json_follows_its_schema() {
     let schema: Value = serde_json::from_str(&read(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/schema/handover-v1.json"),
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/schema/handover-v2.json"),
     ))
     .expect("schema parses");
     let mut errors = Vec::new();

@@ -1,0 +1,225 @@
+//! The runbook's deliverables in the pack, each statement against its opposite.
+
+use super::build::build;
+use super::deliverables::Deliverables;
+use super::{Format, render};
+use launch_ready_core::code::Code;
+use launch_ready_core::finding::{CheckStatus, Finding};
+use launch_ready_core::runbook::Runbook;
+use launch_ready_core::session::Session;
+use launch_ready_core::session::model::{CheckOutcome, Evidence};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+const NOW: OffsetDateTime = datetime!(2026-11-30 12:00 UTC);
+
+fn runbook() -> Runbook {
+    launch_ready_core::runbook::library::Library::installed()
+        .resolve("b2b-demo-to-launch")
+        .expect("bundled runbook")
+        .runbook
+}
+
+fn session(runbook: &Runbook) -> Session {
+    let loaded = launch_ready_core::runbook::Loaded {
+        runbook: runbook.clone(),
+        origin: launch_ready_core::runbook::Origin::Bundled("b2b-demo-to-launch"),
+        hash: "sha256:0".into(),
+    };
+    Session::new(
+        "acme",
+        "Acme",
+        &loaded,
+        launch_ready_core::session::model::Targets {
+            apex: "acme.test".into(),
+            ..Default::default()
+        },
+        NOW - Duration::hours(30),
+    )
+}
+
+/// One run of `check_id` with `findings`, `minutes` ago.
+fn run(s: &mut Session, check_id: &str, status: CheckStatus, findings: usize, minutes: i64) {
+    let result = CheckOutcome {
+        check: "http.headers".into(),
+        family: "http".into(),
+        target: "https://acme.test/".into(),
+        status,
+        duration_ms: 1,
+        summary: String::new(),
+        findings: (0..findings)
+            .map(|_| Finding::new(Code::HttpHstsMissing, "no HSTS"))
+            .collect(),
+        evidence: Default::default(),
+        explained_by: None,
+        needs_credential: None,
+    };
+    let state = s.state_mut(check_id);
+    state.status = status;
+    state.record(
+        Evidence {
+            at: NOW - Duration::minutes(minutes),
+            duration_ms: 1,
+            status,
+            summary: String::new(),
+            results: vec![result],
+        },
+        NOW - Duration::minutes(minutes),
+    );
+}
+
+fn deliverables(runbook: &Runbook, s: &Session) -> Deliverables {
+    build(runbook, s, &[], NOW).deliverables
+}
+
+#[test]
+fn a_stage_is_delivered_only_when_every_check_is_done() {
+    let rb = runbook();
+    let mut s = session(&rb);
+    let stage = rb.stages.iter().find(|st| st.id == "baseline").unwrap();
+    for c in &stage.checks {
+        s.state_mut(&c.id).status = CheckStatus::Pass;
+    }
+    let row = |d: &Deliverables| {
+        d.stages
+            .iter()
+            .find(|r| r.title == stage.title)
+            .unwrap()
+            .clone()
+    };
+    let done = row(&deliverables(&rb, &s));
+    assert_eq!(done.state, "delivered");
+    assert_eq!(done.checks_done, stage.checks.len());
+    assert!(done.open.is_empty());
+    assert_eq!(done.deliverables, stage.deliverables);
+
+    // One check failing: the stage is not delivered, and the check is named.
+    s.state_mut(&stage.checks[0].id).status = CheckStatus::Fail;
+    let open = row(&deliverables(&rb, &s));
+    assert_eq!(open.state, "in progress");
+    assert_eq!(open.open, [format!("{} (fail)", stage.checks[0].title)]);
+    // A fresh session has delivered nothing.
+    let fresh = deliverables(&rb, &session(&rb));
+    assert!(fresh.stages.iter().all(|r| r.state == "not started"));
+}
+
+#[test]
+fn the_first_and_last_run_say_what_the_sprint_changed() {
+    let rb = runbook();
+    let mut s = session(&rb);
+    run(&mut s, "edge-hsts", CheckStatus::Fail, 2, 600);
+    run(&mut s, "edge-hsts", CheckStatus::Pass, 0, 5);
+    run(&mut s, "edge-cors", CheckStatus::Pass, 0, 600);
+    run(&mut s, "edge-cors", CheckStatus::Fail, 1, 5);
+    run(&mut s, "edge-cache-rules", CheckStatus::Warn, 1, 5);
+    let d = deliverables(&rb, &s);
+    let change = |title: &str| {
+        let id_title = rb.check(title).unwrap().1.title.clone();
+        d.changes
+            .iter()
+            .find(|c| c.check == id_title)
+            .unwrap()
+            .clone()
+    };
+    let fixed = change("edge-hsts");
+    assert_eq!(
+        (
+            fixed.first.as_str(),
+            fixed.first_findings,
+            fixed.last.as_str()
+        ),
+        ("fail", 2, "pass")
+    );
+    assert_eq!(fixed.change, "fixed");
+    assert_eq!(change("edge-cors").change, "worse");
+    assert_eq!(change("edge-cache-rules").change, "run once");
+    // A check that never ran has no row of change, and reads "never run" in coverage.
+    assert!(!d.changes.iter().any(|c| c.check.contains("p95")));
+    let auto = d
+        .coverage
+        .automatic
+        .iter()
+        .find(|a| a.kind == "perf.latency")
+        .unwrap();
+    assert_eq!((auto.last.as_str(), auto.runs), ("never run", 0));
+}
+
+#[test]
+fn by_hand_reads_each_answer_and_automatic_names_the_commands() {
+    let rb = runbook();
+    let mut s = session(&rb);
+    s.state_mut("deploy-rollback").status = CheckStatus::Fail;
+    s.state_mut("deploy-rollback").note =
+        "Tried on staging: the migration has no down step.".into();
+    let d = deliverables(&rb, &s);
+    let hand = |id: &str| {
+        let title = &rb.check(id).unwrap().1.title;
+        d.coverage
+            .by_hand
+            .iter()
+            .find(|a| &a.check == title)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(hand("deploy-rollback").answer, "no");
+    assert_eq!(hand("audit-domain-ownership").answer, "not answered");
+    // Automated kinds are never listed as done by hand, and the reverse.
+    assert!(d.coverage.by_hand.iter().all(|a| {
+        rb.checks()
+            .find(|(_, c)| c.title == a.check)
+            .is_some_and(|(_, c)| c.run.kind().is_none())
+    }));
+    assert_eq!(
+        d.coverage.commands,
+        [
+            "launch-ready check --session acme --fail-on high",
+            "launch-ready monitor --session acme"
+        ]
+    );
+
+    // The rollback answer and its note, wherever the runbook asks it.
+    let rollback = d
+        .deploy_rollback
+        .iter()
+        .find(|a| a.check == "Rollback tried before launch")
+        .unwrap();
+    assert_eq!(rollback.answer, "no");
+    assert!(rollback.note.contains("no down step"));
+    // Checks of the deploy stage that are not about deploying are not listed.
+    assert!(
+        !d.deploy_rollback
+            .iter()
+            .any(|a| a.check == "No config files or .git served")
+    );
+}
+
+#[test]
+fn every_format_carries_the_deliverables() {
+    let rb = runbook();
+    let mut s = session(&rb);
+    run(&mut s, "edge-hsts", CheckStatus::Fail, 2, 600);
+    run(&mut s, "edge-hsts", CheckStatus::Pass, 0, 5);
+    let pack = build(&rb, &s, &[], NOW);
+    let md = render(&pack, Format::Markdown).unwrap();
+    let html = render(&pack, Format::Html).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&pack, Format::Json).unwrap()).unwrap();
+    for heading in [
+        "Stage deliverables",
+        "Deploy and rollback",
+        "Checked by hand, checked automatically",
+        "What changed during the sprint",
+    ] {
+        assert!(md.contains(&format!("## {heading}")), "{heading}");
+        assert!(html.contains(&format!("<h2>{heading}</h2>")), "{heading}");
+    }
+    assert!(md.contains("**fixed** over 2 runs"), "{md}");
+    assert!(html.contains("launch-ready check --session acme --fail-on high"));
+    assert_eq!(json["schema_version"], 2);
+    assert_eq!(json["deliverables"]["changes"][0]["change"], "fixed");
+    let delivered = rb.stages[0].deliverables[0].as_str();
+    assert!(
+        md.contains(&super::render::md_cell(delivered)),
+        "{delivered}"
+    );
+}
