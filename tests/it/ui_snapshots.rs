@@ -601,7 +601,11 @@ fn presenter_folds_one_check_on_several_hosts_into_one_line() {
     audit.evidence.clear();
     audit.push_evidence(evidence_on(
         &["www.acme.test", "app.acme.test", "api.acme.test"],
-        &Finding::new("bundle.secret", Severity::Blocker, "an API key in main.js"),
+        &Finding::new(
+            "http.secret_in_bundle",
+            Severity::Blocker,
+            "an API key in main.js",
+        ),
     ));
     let mut app = app_with(&l, s);
     act(&mut app, Action::Presenter);
@@ -610,11 +614,12 @@ fn presenter_folds_one_check_on_several_hosts_into_one_line() {
     let band: Vec<&str> = wide.lines().skip(1).take(16).collect();
     let mentions = band
         .iter()
-        .filter(|l| l.contains("Served bundles hold no"))
+        .filter(|l| l.contains("A secret key is sent to every"))
         .count();
-    assert_eq!(mentions, 1, "one line per check and severity:\n{wide}");
+    assert_eq!(mentions, 1, "one line per defect:\n{wide}");
     assert!(wide.contains("— 3 hosts"), "{wide}");
-    assert!(wide.contains("3 blocker"), "{wide}");
+    // One defect in three places is one blocker, as every screen counts it.
+    assert!(wide.contains("1 blocker"), "{wide}");
     insta::assert_snapshot!("presenter_grouped_120x36", wide);
     // At 80 columns the why is cut, never the host count.
     let narrow = draw(&app, 80, 24);

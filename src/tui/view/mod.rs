@@ -29,6 +29,7 @@ pub mod load_run;
 pub mod monitor;
 pub mod notes;
 pub mod picker;
+pub mod place;
 pub mod presenter;
 pub mod prompt;
 pub mod redact;

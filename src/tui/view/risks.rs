@@ -1,9 +1,13 @@
 //! The risks screen: the go / no-go verdict large at the top with its reasons, then the
-//! ranked risk list, then the decisions taken. Presenter mode speaks in plain words: each
-//! risk shows the check's "why it matters" instead of a finding code, and the risks of one
-//! check are folded to one line per severity (see `risk_summary`).
+//! ranked risk list, then the decisions taken. A risk is a defect (`verdict::group_risks`):
+//! one finding code at one severity, however many places and checks it was found in, so
+//! the list, its title, the verdict band, the one-by-one cards, presenter mode, headless
+//! `check` and the handover pack give one count. Every row speaks in plain words — the
+//! finding's headline from `advice::for_code` and where it is (`place`), never a finding
+//! code or a temporary folder's path; the codes and raw messages stay in the checklist's
+//! detail pane.
 
-use super::risk_summary::{count_lines, group_risks};
+use super::risk_summary::{RiskGroup, count_lines, group_risks};
 use super::text::{age, cells, fit, fit_words, truncate, truncate_words, wrap_hanging};
 use super::theme;
 use crate::app::App;
@@ -45,20 +49,32 @@ pub fn render_verdict(app: &App, frame: &mut Frame, area: Rect, assessment: &Ass
     );
 }
 
-/// The risk rows of `assessment` for a list `width` cells wide: one per risk, or in
-/// presenter mode one per check and severity.
+/// The risk rows of `assessment` for a list `width` cells wide: one per defect.
 pub fn risk_rows(app: &App, assessment: &Assessment, width: usize) -> Vec<Line<'static>> {
-    if app.presenter() {
-        group_risks(&assessment.risks)
-            .iter()
-            .map(|g| risk_line(app, g.risk, g.stale, &g.affected(), width))
-            .collect()
-    } else {
-        assessment
-            .risks
-            .iter()
-            .map(|r| risk_line(app, r, r.stale, "", width))
-            .collect()
+    group_risks(&assessment.risks)
+        .iter()
+        .map(|g| risk_line(app, g, width))
+        .collect()
+}
+
+/// Where a defect is, for the end of its row: " — the place" for one target, " — 3 hosts"
+/// for several, nothing for a check left unpassed.
+pub fn where_words(app: &App, group: &RiskGroup<'_>) -> String {
+    match group.targets.as_slice() {
+        [] => String::new(),
+        [one] => format!(" — {}", super::place::place(one, &app.session.targets)),
+        _ => group.affected(),
+    }
+}
+
+/// A defect in plain words: the finding's headline, or for a check itself unpassed the
+/// check and what is missing (on the operator's screen in the check's own words: not run
+/// yet, blocked, could not run and why).
+pub fn defect_words(app: &App, risk: &Risk) -> String {
+    match &risk.code {
+        Some(_) => plain_words(risk),
+        None if app.presenter() => format!("{}: {}", risk.check_title, plain_words(risk)),
+        None => format!("{}: {}", risk.check_title, risk.message),
     }
 }
 
@@ -113,38 +129,27 @@ pub fn reason_lines(reasons: &[String], width: usize, rows: usize) -> Vec<String
     out
 }
 
-/// The reasons for the verdict as presenter mode says them: the deciding risks grouped
-/// per check and finding, in plain words (`advice::for_code`), never a code.
-pub fn plain_reasons(assessment: &Assessment) -> Vec<String> {
-    let deciding: Vec<&Risk> = match assessment.verdict {
-        Verdict::NoGo => assessment.risks.iter().filter(|r| r.blocks()).collect(),
+/// The reasons for the verdict in plain words, one per deciding defect (`advice::for_code`
+/// and where it is), never a code or a temporary path: the Risks screen's "Why".
+pub fn plain_reasons(app: &App, assessment: &Assessment) -> Vec<String> {
+    let deciding: Vec<Risk> = match assessment.verdict {
+        Verdict::NoGo => assessment
+            .risks
+            .iter()
+            .filter(|r| r.blocks())
+            .cloned()
+            .collect(),
         Verdict::Incomplete => assessment
             .risks
             .iter()
             .filter(|r| r.leaves_incomplete())
+            .cloned()
             .collect(),
         Verdict::Go => return assessment.reasons.clone(),
     };
-    let mut groups: Vec<(&Risk, usize)> = Vec::new();
-    for r in deciding {
-        match groups
-            .iter_mut()
-            .find(|(g, _)| g.check_id == r.check_id && g.code == r.code)
-        {
-            Some((_, n)) => *n += 1,
-            None => groups.push((r, 1)),
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(r, n)| {
-            let on = if n > 1 {
-                format!(" ({n} targets)")
-            } else {
-                String::new()
-            };
-            format!("{}: {}{on}", r.check_title, plain_words(r))
-        })
+    group_risks(&deciding)
+        .iter()
+        .map(|g| format!("{}{}", defect_words(app, g.risk), where_words(app, g)))
         .collect()
 }
 
@@ -171,11 +176,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                 .map(|l| Line::from(Span::styled(l, t.title()))),
         );
     }
-    let reasons = if app.presenter() {
-        plain_reasons(&assessment)
-    } else {
-        assessment.reasons.clone()
-    };
+    let reasons = plain_reasons(app, &assessment);
     let reasons: Vec<String> = reasons
         .iter()
         .map(|r| super::redact::line(app, r))
@@ -235,15 +236,20 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             }
         })
         .collect();
+    let places = assessment.risks.len();
+    let counted = match places {
+        0 => " No open risks ".to_string(),
+        _ => format!(
+            " {} in {} ",
+            plural(open_rows, "risk", "risks"),
+            plural(places, "place", "places")
+        ),
+    };
     let title = if app.presenter() {
-        format!(
-            " Risks ({}) — v shows them one by one ",
-            assessment.risks.len()
-        )
+        format!("{counted}— v shows them one by one ")
     } else {
         format!(
-            " Risks ({}) — Enter opens the check · a accepts · d records a decision ",
-            assessment.risks.len()
+            "{counted}— Enter opens the check · v one by one · a accepts · d records a decision "
         )
     };
     frame.render_widget(
@@ -307,15 +313,14 @@ fn render_accepted(
         .skip(first)
         .take(shown)
         .map(|(i, (risk, a))| {
-            let what = if app.presenter() {
+            let what = if a.target.is_empty() {
                 plain_words(risk)
             } else {
-                let target = if a.target.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {}", a.target)
-                };
-                format!("{}{target}", risk.code.as_deref().unwrap_or("unpassed"))
+                format!(
+                    "{} — {}",
+                    plain_words(risk),
+                    super::place::place(&a.target, &app.session.targets)
+                )
             };
             let text = format!(
                 "{}: {what} · owner {} · {} ago — {}",
@@ -353,46 +358,30 @@ fn render_accepted(
     );
 }
 
-/// One risk row: severity, stage, then what is wrong (code and target, or plain words),
-/// then `affected` (" — 2 hosts"), which is kept whole when the text before it is cut.
-pub fn risk_line(
-    app: &App,
-    risk: &Risk,
-    stale: bool,
-    affected: &str,
-    width: usize,
-) -> Line<'static> {
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// One defect row: severity, stage, then what is wrong in plain words and where (" — 2
+/// hosts", kept whole when the words before it are cut, unless it would take more than
+/// half the row).
+pub fn risk_line(app: &App, group: &RiskGroup<'_>, width: usize) -> Line<'static> {
     let t = theme(app);
+    let risk = group.risk;
     let stage = app
         .runbook
         .stages
         .get(risk.stage)
         .map_or("", |s| s.title.as_str());
-    let what = if app.presenter() {
-        format!("{}: {}", risk.check_title, plain_words(risk))
-    } else {
-        let code = risk.code.as_deref().unwrap_or("unpassed");
-        let target = if risk.target.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", risk.target)
-        };
-        let also = match risk.also_in.len() {
-            0 => String::new(),
-            n => format!(
-                " (also seen by {n} other check{})",
-                if n == 1 { "" } else { "s" }
-            ),
-        };
-        format!(
-            "{}: {code}{target} — {}{also}",
-            risk.check_title, risk.message
-        )
-    };
-    let stale = if stale { " STALE" } else { "" };
+    let what = super::redact::line(app, &defect_words(app, risk));
+    let place = super::redact::line(app, &where_words(app, group));
+    let stale = if group.stale { " STALE" } else { "" };
     let stage_w = 14.min(width / 5);
     let what_w = width.saturating_sub(8 + stage_w + 1 + stale.len());
-    let head_w = what_w.saturating_sub(cells(affected));
     // A shared screen is cut at word ends only; the operator's keeps every cell.
     type Cut = fn(&str, usize) -> String;
     let (cut, pad): (Cut, Cut) = if app.presenter() {
@@ -400,10 +389,14 @@ pub fn risk_line(
     } else {
         (truncate, fit)
     };
-    let text = format!(
-        "{}{affected}",
-        cut(&super::redact::line(app, &what), head_w)
-    );
+    let text = if cells(&place) * 2 <= what_w {
+        format!(
+            "{}{place}",
+            cut(&what, what_w.saturating_sub(cells(&place)))
+        )
+    } else {
+        cut(&format!("{what}{place}"), what_w)
+    };
     Line::from(vec![
         Span::styled(
             format!("{:<8}", risk.severity.as_str()),
