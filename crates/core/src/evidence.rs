@@ -180,6 +180,60 @@ pub struct UnreadPart {
     pub reason: String,
 }
 
+/// `perf.latency` and `perf.load`: the measured figures of each route of the run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PerfEvidence {
+    pub routes: Vec<RouteFigures>,
+}
+
+/// One route as measured: how many requests, how fast, how many failed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RouteFigures {
+    pub name: String,
+    pub method: String,
+    pub url: String,
+    pub requests: u64,
+    /// Requests a second over the run.
+    pub rps: f64,
+    pub error_rate_pct: f64,
+    /// The p95 budget the route was judged against (0: none).
+    pub p95_budget_ms: u64,
+    pub latency_ms: Percentiles,
+}
+
+/// Latency percentiles, in milliseconds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Percentiles {
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// The evidence of an `env.*` finding about variables: which environment, which names
+/// (never values) and, for a missing one, the list it is missing from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EnvNames {
+    pub environment: String,
+    pub names: Vec<String>,
+    pub reference: Option<String>,
+}
+
+impl EnvNames {
+    /// The names of a finding's evidence (empty when it has none of this shape).
+    pub fn of(evidence: &serde_json::Value) -> EnvNames {
+        if !evidence.is_object() {
+            return EnvNames::default();
+        }
+        serde_json::from_value(evidence.clone()).unwrap_or_default()
+    }
+}
+
 /// What one outcome observed, by kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Observed {
@@ -189,6 +243,7 @@ pub enum Observed {
     EmailRecord(EmailRecordEvidence),
     Dkim(DkimEvidence),
     Cloudflare(Box<CloudflareEvidence>),
+    Perf(PerfEvidence),
     /// A kind without typed evidence, or evidence that does not fit its type.
     Other,
 }
@@ -209,6 +264,7 @@ pub fn observed(outcome: &CheckOutcome) -> Observed {
         KindId::EmailSpf | KindId::EmailDmarc => read(ev).map(Observed::EmailRecord),
         KindId::EmailDkim => read(ev).map(Observed::Dkim),
         KindId::CloudflareZone => read(ev).map(|c| Observed::Cloudflare(Box::new(c))),
+        KindId::PerfLatency | KindId::PerfLoad => read(ev).map(Observed::Perf),
         _ => None,
     });
     typed.unwrap_or(Observed::Other)
@@ -256,6 +312,25 @@ mod tests {
         };
         assert_eq!(r.chains[0].hops[0].status, Some(301));
         assert_eq!(r.discovered.as_deref(), Some("www.a.test"));
+    }
+
+    #[test]
+    fn perf_figures_and_env_names_read() {
+        let o = outcome(
+            "perf.latency",
+            json!({ "requests": 50, "routes": [{ "name": "home", "method": "GET", "url": "https://a.test/", "requests": 50, "rps": 252.47, "error_rate_pct": 0.0, "p95_budget_ms": 300, "latency_ms": { "p50": 3.263, "p95": 8.575, "p99": 12.2 }, "histogram": [] }] }),
+        );
+        let Observed::Perf(p) = observed(&o) else {
+            panic!("perf");
+        };
+        assert_eq!(p.routes[0].latency_ms.p95, 8.575);
+        assert_eq!(p.routes[0].p95_budget_ms, 300);
+        let names = EnvNames::of(
+            &json!({ "environment": "production", "names": ["SENTRY_DSN"], "reference": "example" }),
+        );
+        assert_eq!(names.names, ["SENTRY_DSN"]);
+        assert_eq!(names.reference.as_deref(), Some("example"));
+        assert_eq!(EnvNames::of(&json!(null)), EnvNames::default());
     }
 
     #[test]

@@ -269,9 +269,18 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
                 t.severity(f.severity),
             ),
             Span::styled(sanitize_line(&f.code), t.text()),
-            Span::styled(format!(" {}", sanitize_line(target)), t.dim()),
+            Span::styled(
+                format!(
+                    " {}",
+                    sanitize_line(&super::place::place(target, &app.session.targets))
+                ),
+                t.dim(),
+            ),
         ]));
         out.push(Line::from(format!("        {}", sanitize_line(&f.message))));
+        if let Some(more) = super::evidence::finding_detail(f) {
+            out.push(Line::from(format!("        {more}")));
+        }
         if f.severity != launch_ready_core::finding::Severity::Info {
             let fix = launch_ready_core::advice::for_code(&f.code).fix;
             out.push(Line::from(Span::styled(
@@ -284,7 +293,8 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
         out.push(Line::from(Span::styled("no findings", t.dim())));
     }
     for result in &ev.results {
-        out.extend(super::evidence::lines(result, t));
+        let shown = super::place::place(&result.target, &app.session.targets);
+        out.extend(super::evidence::lines_at(result, &shown, t));
     }
     if state.evidence.len() > 1 {
         out.push(Line::from(Span::styled(
