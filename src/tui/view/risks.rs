@@ -51,9 +51,28 @@ pub fn render_verdict(app: &App, frame: &mut Frame, area: Rect, assessment: &Ass
 
 /// The risk rows of `assessment` for a list `width` cells wide: one per defect.
 pub fn risk_rows(app: &App, assessment: &Assessment, width: usize) -> Vec<Line<'static>> {
-    group_risks(&assessment.risks)
+    let groups = group_risks(&assessment.risks);
+    // The stage column takes at least 14 cells (a fifth of a narrow list), more when every
+    // row leaves room for it, up to the longest stage name: the defect's words come first.
+    let widest_text = groups
         .iter()
-        .map(|g| risk_line(app, g, width))
+        .map(|g| cells(&defect_words(app, g.risk)) + cells(&where_words(app, g)) + 6)
+        .max()
+        .unwrap_or(0);
+    let widest_stage = app
+        .runbook
+        .stages
+        .iter()
+        .map(|s| cells(&s.title))
+        .max()
+        .unwrap_or(0);
+    let floor = 14.min(width / 5);
+    let stage_w = width
+        .saturating_sub(8 + 1 + widest_text)
+        .clamp(floor, widest_stage.max(floor));
+    groups
+        .iter()
+        .map(|g| risk_line(app, g, stage_w, width))
         .collect()
 }
 
@@ -224,6 +243,15 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         .list_rows
         .set(usize::from(list.height.saturating_sub(2)));
     let selected = app.risk_row;
+    let first = app.list_scroll.min(room);
+    if let Some(row) = selected.checked_sub(first)
+        && row < usize::from(list.height.saturating_sub(2))
+        && selected < open_rows
+    {
+        app.scroll_room
+            .selected_y
+            .set(Some(list.y + 1 + u16::try_from(row).unwrap_or(u16::MAX)));
+    }
     let rows: Vec<Line> = all_rows
         .into_iter()
         .enumerate()
@@ -369,7 +397,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// One defect row: severity, stage, then what is wrong in plain words and where (" — 2
 /// hosts", kept whole when the words before it are cut, unless it would take more than
 /// half the row).
-pub fn risk_line(app: &App, group: &RiskGroup<'_>, width: usize) -> Line<'static> {
+pub fn risk_line(app: &App, group: &RiskGroup<'_>, stage_w: usize, width: usize) -> Line<'static> {
     let t = theme(app);
     let risk = group.risk;
     let stage = app
@@ -380,7 +408,6 @@ pub fn risk_line(app: &App, group: &RiskGroup<'_>, width: usize) -> Line<'static
     let what = super::redact::line(app, &defect_words(app, risk));
     let place = super::redact::line(app, &where_words(app, group));
     let stale = if group.stale { " STALE" } else { "" };
-    let stage_w = 14.min(width / 5);
     let what_w = width.saturating_sub(8 + stage_w + 1 + stale.len());
     // A shared screen is cut at word ends only; the operator's keeps every cell.
     type Cut = fn(&str, usize) -> String;
@@ -389,13 +416,18 @@ pub fn risk_line(app: &App, group: &RiskGroup<'_>, width: usize) -> Line<'static
     } else {
         (truncate, fit)
     };
-    let text = if cells(&place) * 2 <= what_w {
-        format!(
-            "{}{place}",
-            cut(&what, what_w.saturating_sub(cells(&place)))
-        )
+    // Both whole when they fit. Else a count of places (" — 3 hosts") is kept whole and
+    // the words cut; a single place gets what room the whole words leave (cut, when at
+    // least 12 cells are left), or is left out: the words come first.
+    let (what_c, place_c) = (cells(&what), cells(&place));
+    let text = if what_c + place_c <= what_w {
+        format!("{what}{place}")
+    } else if group.targets.len() > 1 && place_c * 2 <= what_w {
+        format!("{}{place}", cut(&what, what_w - place_c))
+    } else if what_c + 12 <= what_w {
+        format!("{what}{}", truncate(&place, what_w - what_c))
     } else {
-        cut(&format!("{what}{place}"), what_w)
+        cut(&what, what_w)
     };
     Line::from(vec![
         Span::styled(
