@@ -146,7 +146,9 @@ pub fn wrap_hanging(s: &str, width: usize) -> Vec<String> {
 /// finding's header (`blocker dns.unresolvable app.acme.test`) wraps under its text, not
 /// back at the left edge under the severity. A word wider than a row is split.
 pub fn wrap_spans(line: &Line<'_>, width: usize, indent: usize) -> Vec<Line<'static>> {
-    let chars: Vec<(char, Style)> = line
+    /// Characters with their style: a word, or the spaces before one.
+    type Run = Vec<(char, Style)>;
+    let chars: Run = line
         .spans
         .iter()
         .flat_map(|s| {
@@ -162,7 +164,7 @@ pub fn wrap_spans(line: &Line<'_>, width: usize, indent: usize) -> Vec<Line<'sta
     }
     let indent = indent.min(width / 2);
     // Words with the spaces before them; the first row keeps its leading spaces.
-    let mut words: Vec<(Vec<(char, Style)>, Vec<(char, Style)>)> = Vec::new();
+    let mut words: Vec<(Run, Run)> = Vec::new();
     let mut gap = Vec::new();
     let mut word = Vec::new();
     for &(c, st) in &chars {
@@ -178,9 +180,9 @@ pub fn wrap_spans(line: &Line<'_>, width: usize, indent: usize) -> Vec<Line<'sta
     if !word.is_empty() {
         words.push((gap, word));
     }
-    let pad: Vec<(char, Style)> = vec![(' ', Style::default()); indent];
-    let mut rows: Vec<Vec<(char, Style)>> = Vec::new();
-    let mut row: Vec<(char, Style)> = Vec::new();
+    let pad: Run = vec![(' ', Style::default()); indent];
+    let mut rows: Vec<Run> = Vec::new();
+    let mut row: Run = Vec::new();
     let mut first_row = true;
     for (gap, word) in words {
         let fresh = row.len() == if first_row { 0 } else { pad.len() };
