@@ -451,3 +451,39 @@ fn a_long_message_goes_on_over_both_footer_lines() {
         assert!(words.contains(word), "{word} is cut:\n{screen}");
     }
 }
+
+#[test]
+fn the_keyring_state_is_read_whole_in_the_credentials_form() {
+    let mut app = app();
+    act(&mut app, Action::Credentials);
+    let backend = "kernel keyutils (memory only: lost at reboot or after days unused) — \
+                   Secret Service skipped: the keyring failed: zbus error: Failed to connect \
+                   to address `unix:path=/run/user/0/bus`: No such file or directory (os error 2)";
+    update(
+        &mut app,
+        Msg::Keyring(Ok(launch_ready::app::KeyringReport {
+            backend: backend.into(),
+            held: [("cloudflare-token".to_string(), false)].into(),
+        })),
+    );
+    let screen = draw(&app);
+    // The form's rows, without the screen around it.
+    let words: String = screen
+        .lines()
+        .map(|l| {
+            l.trim_start_matches('"')
+                .chars()
+                .skip(15)
+                .take(70)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("(os error 2) — values are stored there, only names in the session"),
+        "{screen}"
+    );
+}
