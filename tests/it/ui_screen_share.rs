@@ -32,9 +32,10 @@ fn loaded() -> Loaded {
     load_file(Path::new("runbooks/b2b-demo-to-launch.ron")).expect("the bundled runbook loads")
 }
 
-/// Where the lab would put its files: a folder with a random name in the temporary folder.
+/// Where the lab would put its files: a folder with a random name (fixed here, so the
+/// Targets snapshot does not depend on the machine's temporary folder).
 fn lab_root() -> PathBuf {
-    std::env::temp_dir().join("launch-ready-lab-Q7xK2p")
+    PathBuf::from("/tmp/launch-ready-lab-Q7xK2p")
 }
 
 fn outcome(check: &str, target: &str, status: CheckStatus, findings: Vec<Finding>) -> CheckOutcome {
@@ -486,4 +487,25 @@ fn the_keyring_state_is_read_whole_in_the_credentials_form() {
         words.contains("(os error 2) — values are stored there, only names in the session"),
         "{screen}"
     );
+}
+
+#[test]
+fn editing_any_target_leaves_its_row_in_sight() {
+    let mut app = app();
+    act(&mut app, Action::Screen(Screen::Targets));
+    let rows = launch_ready::app::targets::rows(&app.session);
+    for (i, row) in rows.iter().enumerate() {
+        app.target_row = i;
+        act(&mut app, Action::Edit);
+        app.status = None;
+        let screen = draw(&app);
+        assert!(screen.contains("Enter accept"), "row {i}:\n{screen}");
+        let y = usize::from(app.scroll_room.selected_y.get().expect("the row was drawn"));
+        let line = screen.lines().nth(y).unwrap_or_default();
+        assert!(line.contains(row.label()), "row {i} is covered:\n{screen}");
+        if i == 12 {
+            insta::assert_snapshot!("screen_share_target_prompt_100x30", screen);
+        }
+        act(&mut app, Action::Close);
+    }
 }
