@@ -34,6 +34,7 @@ pub mod presenter;
 pub mod prompt;
 pub mod redact;
 pub mod risk_card;
+pub mod risk_rows;
 pub mod risk_summary;
 pub mod risks;
 pub mod targets;

@@ -4,7 +4,8 @@
 //! three hosts is one line that says so rather than three identical lines, and the count is
 //! the one the Risks screen gives.
 
-use super::risks::{render_verdict, risk_rows};
+use super::risk_rows::risk_rows;
+use super::risks::render_verdict;
 use super::theme;
 use crate::app::App;
 use launch_ready_core::verdict;

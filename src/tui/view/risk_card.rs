@@ -54,7 +54,11 @@ pub fn render(app: &App, frame: &mut Frame, index: usize) {
                     )
                 }
                 None => (
-                    format!("{}: {}", risk.check_title, super::risks::plain_words(risk)),
+                    format!(
+                        "{}: {}",
+                        risk.check_title,
+                        super::risk_rows::plain_words(risk)
+                    ),
                     app.runbook
                         .check(&risk.check_id)
                         .map_or(String::new(), |(_, c)| c.why.clone()),
