@@ -339,7 +339,7 @@ pub struct App {
     pub scroll_room: ScrollRoom,
     /// Scroll offset of the timeline and risk lists.
     pub list_scroll: usize,
-    /// Selected row of the risk list (in presenter mode, of its folded rows).
+    /// Selected row of the risk list (one row per defect, then the accepted risks).
     pub risk_row: usize,
     /// Selected row of the targets screen.
     pub target_row: usize,
