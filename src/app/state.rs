@@ -246,6 +246,10 @@ pub struct ScrollRoom {
     pub list: Cell<usize>,
     /// Rows of the timeline or risk list the pane shows at once.
     pub list_rows: Cell<usize>,
+    /// Screen row of the selected check, risk or target as the last frame drew it, so a
+    /// prompt about that row (skip reason, acceptance, severity, a target's value) is
+    /// placed clear of it.
+    pub selected_y: Cell<Option<u16>>,
 }
 
 impl Default for ScrollRoom {
@@ -255,6 +259,7 @@ impl Default for ScrollRoom {
             help: Cell::new(u16::MAX),
             list: Cell::new(usize::MAX),
             list_rows: Cell::new(usize::MAX),
+            selected_y: Cell::new(None),
         }
     }
 }
@@ -334,7 +339,7 @@ pub struct App {
     pub scroll_room: ScrollRoom,
     /// Scroll offset of the timeline and risk lists.
     pub list_scroll: usize,
-    /// Selected row of the risk list (in presenter mode, of its folded rows).
+    /// Selected row of the risk list (one row per defect, then the accepted risks).
     pub risk_row: usize,
     /// Selected row of the targets screen.
     pub target_row: usize,

@@ -387,3 +387,55 @@ fn accepting_findings_without_a_fingerprint_writes_no_baseline() {
         app.status
     );
 }
+
+/// One defect found on two hosts is one row; accepting it accepts it in both places, and
+/// the card view counts the same defects as the list.
+#[test]
+fn a_defect_in_two_places_is_one_row_accepted_everywhere() {
+    let mut app = failing_app();
+    let state = app.session.state_mut("audit-check");
+    let ev = state.evidence.last_mut().expect("evidence");
+    let mut www = ev.results[0].clone();
+    www.target = "www.acme.test".into();
+    ev.results.push(www);
+    let assessment = verdict::assess(&app.runbook, &app.session, app.now);
+    let places = assessment
+        .risks
+        .iter()
+        .filter(|r| r.code.as_deref() == Some("dns.unresolvable"))
+        .count();
+    assert_eq!(places, 2);
+    let open: Vec<_> = rows(&app)
+        .into_iter()
+        .filter(|r| matches!(r, RiskRow::Open(_)))
+        .collect();
+    assert_eq!(open.len(), assessment.defects().len());
+    assert_eq!(
+        open.len(),
+        assessment.risks.len() - 1,
+        "two places, one row"
+    );
+    act(&mut app, Action::RiskCard);
+    assert!(matches!(app.modal, Some(Modal::RiskCard { index: 0 })));
+    for _ in 0..50 {
+        act(&mut app, Action::Right);
+    }
+    assert!(matches!(app.modal, Some(Modal::RiskCard { index }) if index == open.len() - 1));
+    act(&mut app, Action::Close);
+    select(
+        &mut app,
+        |r| matches!(r, RiskRow::Open(r) if r.code.as_deref() == Some("dns.unresolvable")),
+    );
+    accept_selected(&mut app, "hosts not launched yet", "Dana");
+    let mut accepted: Vec<&str> = app
+        .session
+        .accepted
+        .iter()
+        .map(|a| a.target.as_str())
+        .collect();
+    accepted.sort_unstable();
+    assert_eq!(accepted, ["app.acme.test", "www.acme.test"]);
+    let after = verdict::assess(&app.runbook, &app.session, app.now);
+    assert!(after.risks.iter().all(|r| r.code.is_none()));
+    assert_ne!(after.verdict, Verdict::NoGo);
+}

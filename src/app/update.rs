@@ -311,16 +311,20 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::GoToCheck if screen == Screen::Risks => update_risks::go_to_check(app, fx),
         Action::AcceptRisk if screen == Screen::Risks => update_risks::accept(app),
         Action::RiskCard if screen == Screen::Risks => {
-            let open = verdict::assess(&app.runbook, &app.session, app.now).risks;
-            if open.is_empty() {
+            let defects = verdict::assess(&app.runbook, &app.session, app.now)
+                .defects()
+                .len();
+            if defects == 0 {
                 app.status = Some("no open risks to show".into());
             } else {
-                let groups = verdict::group_risks(&open).len();
-                // Start on the selected risk when the selection is on an open one.
-                let index = if app.presenter() { app.risk_row } else { 0 };
-                app.modal = Some(Modal::RiskCard {
-                    index: index.min(groups - 1),
-                });
+                // Start on the selected risk when the selection is on an open one (the
+                // rows and the cards are the same defects, in the same order).
+                let index = if app.risk_row < defects {
+                    app.risk_row
+                } else {
+                    0
+                };
+                app.modal = Some(Modal::RiskCard { index });
             }
         }
         Action::WithdrawRisk if screen == Screen::Risks => update_risks::withdraw(app, fx),

@@ -135,9 +135,9 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             _ => Some(Modal::Severity { check_id, selected }),
         },
         Modal::RiskCard { index } => {
-            let len =
-                verdict::group_risks(&verdict::assess(&app.runbook, &app.session, app.now).risks)
-                    .len();
+            let len = verdict::assess(&app.runbook, &app.session, app.now)
+                .defects()
+                .len();
             match action {
                 Action::Close | Action::Quit | Action::RiskCard => None,
                 Action::Up | Action::Left | Action::PageUp => Some(Modal::RiskCard {

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 /// What a row of the Risks screen stands for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RiskRow {
-    /// An open risk (in presenter mode, the first risk of a folded group).
+    /// An open defect, by its first (highest-ranked) risk; `places` finds the others.
     Open(Risk),
     /// A risk the operator accepted, with the acceptance.
     Accepted(Risk, AcceptedRisk),
@@ -33,18 +33,15 @@ impl RiskRow {
     }
 }
 
-/// The rows as the Risks screen lists them: the open risks (folded per check and severity
-/// in presenter mode), then the accepted ones.
+/// The rows as the Risks screen lists them: the open defects (`verdict::group_risks`, the
+/// one count every screen gives), then the accepted risks.
 pub fn rows(app: &App) -> Vec<RiskRow> {
     let assessment = verdict::assess(&app.runbook, &app.session, app.now);
-    let mut out: Vec<RiskRow> = if app.presenter() {
-        verdict::group_risks(&assessment.risks)
-            .iter()
-            .map(|g| RiskRow::Open(g.risk.clone()))
-            .collect()
-    } else {
-        assessment.risks.into_iter().map(RiskRow::Open).collect()
-    };
+    let mut out: Vec<RiskRow> = assessment
+        .defects()
+        .iter()
+        .map(|g| RiskRow::Open(g.risk.clone()))
+        .collect();
     out.extend(
         assessment
             .accepted
@@ -52,6 +49,17 @@ pub fn rows(app: &App) -> Vec<RiskRow> {
             .map(|(r, a)| RiskRow::Accepted(r, a)),
     );
     out
+}
+
+/// Every open risk of the defect `first` leads (its places), `first` included.
+fn places(app: &App, first: &Risk) -> Vec<Risk> {
+    let assessment = verdict::assess(&app.runbook, &app.session, app.now);
+    assessment
+        .defects()
+        .into_iter()
+        .find(|g| g.risk == first)
+        .map(|g| g.members.into_iter().cloned().collect())
+        .unwrap_or_else(|| vec![first.clone()])
 }
 
 fn selected(app: &App) -> Option<RiskRow> {
@@ -136,17 +144,20 @@ pub(super) fn accept(app: &mut App) {
                 r.check_title
             ));
         }
-        Some(RiskRow::Open(r)) if !r.acceptable() => {
-            app.status = Some(format!(
-                "{} cannot be accepted: it was not checked ({}). Run it or answer it first",
-                r.check_title, r.message
-            ));
-        }
         Some(RiskRow::Open(r)) => {
+            let places = places(app, &r);
+            if let Some(unchecked) = places.iter().find(|p| !p.acceptable()) {
+                app.status = Some(format!(
+                    "{} cannot be accepted: it was not checked ({}). Run it or answer it first",
+                    r.check_title, unchecked.message
+                ));
+                return;
+            }
+            // A defect is accepted in every place it was found: one reason, one owner.
             let title = r.check_title.clone();
             app.modal = Some(Modal::Prompt(Prompt::new(
                 PromptPurpose::AcceptReason {
-                    risks: vec![(r.key(), r.target)],
+                    risks: places.into_iter().map(|p| (p.key(), p.target)).collect(),
                     title,
                     pass: None,
                 },

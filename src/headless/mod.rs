@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod error;
 pub mod report;
+pub mod shared;
 pub mod text;
 
 pub use error::{NetworkArgError, PlanError, SessionArgError, TargetArgError};
@@ -319,12 +320,12 @@ pub async fn run(plan: &Plan) -> Report {
     let (engine, mut events) = Engine::new();
     // Load checks are still in the plan only when --yes confirmed them.
     let planned = plan::jobs(plan.runbook.checks().map(|(_, c)| c), true);
-    // (engine check id, runbook check id) in planning order.
-    let mut order: Vec<(String, String)> = Vec::new();
+    // (engine check id, runbook check id, parameters) in planning order.
+    let mut order: Vec<(String, String, shared::Params)> = Vec::new();
     for (key, scope) in &plan.scopes {
         for job in &planned.jobs {
             let engine_id = format!("{key}/{}", job.check_id);
-            order.push((engine_id.clone(), job.check_id.clone()));
+            order.push((engine_id.clone(), job.check_id.clone(), job.params.clone()));
             engine.run(
                 Job {
                     check_id: engine_id,
@@ -337,7 +338,7 @@ pub async fn run(plan: &Plan) -> Report {
     let mut done: BTreeMap<String, Vec<CheckOutcome>> = BTreeMap::new();
     let waiting = order
         .iter()
-        .map(|(engine_id, _)| engine_id.clone())
+        .map(|(engine_id, _, _)| engine_id.clone())
         .collect();
     drive::to_end(&mut events, waiting, |check_id, end, _| {
         let results = match end {
@@ -350,18 +351,26 @@ pub async fn run(plan: &Plan) -> Report {
     // Every group's results land in the states of the runbook check they belong to, and
     // the verdict is the one the TUI computes over those states.
     let mut per_check: BTreeMap<String, Vec<CheckOutcome>> = BTreeMap::new();
-    let mut outcomes = Vec::new();
-    for (engine_id, check_id) in &order {
+    let mut ran = Vec::new();
+    for (engine_id, check_id, params) in &order {
         let results = done.remove(engine_id).unwrap_or_default();
         per_check
             .entry(check_id.clone())
             .or_default()
             .extend(results.iter().cloned());
         // A family whose subject is absent from the given targets does not apply.
-        outcomes.extend(results.into_iter().filter(|o| {
-            !(o.target.is_empty() && o.status == launch_ready_core::finding::CheckStatus::Skipped)
-        }));
+        ran.extend(
+            results
+                .into_iter()
+                .filter(|o| {
+                    !(o.target.is_empty()
+                        && o.status == launch_ready_core::finding::CheckStatus::Skipped)
+                })
+                .map(|o| (params.clone(), o)),
+        );
     }
+    // Two checks sharing a run list it once.
+    let mut outcomes = shared::fold(ran);
     let mut states = plan.states.clone();
     let now = OffsetDateTime::now_utc();
     for (check_id, results) in per_check {

@@ -24,6 +24,19 @@ pub struct Report {
     pub reasons: Vec<String>,
     pub results: Vec<ResultDto>,
     pub summary: SummaryDto,
+    /// The open risks counted by defect, as the TUI and the handover pack count them (for
+    /// the text output; the JSON contract has the findings and the verdict).
+    #[serde(skip)]
+    pub risks: RiskCounts,
+}
+
+/// Open risks counted by defect (one finding code at one severity, wherever found), and
+/// the places they were found in.
+#[derive(Debug, Clone, Default)]
+pub struct RiskCounts {
+    pub by_severity: FindingCounts,
+    pub defects: usize,
+    pub places: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -149,6 +162,14 @@ impl Report {
                 needs_credential: o.needs_credential.clone(),
             });
         }
+        let mut risks = RiskCounts {
+            places: assessment.risks.len(),
+            ..RiskCounts::default()
+        };
+        for d in assessment.defects() {
+            risks.defects += 1;
+            risks.by_severity.bump(d.risk.severity);
+        }
         let verdict = assessment.verdict.as_str();
         let reasons = assessment.reasons.iter().map(|r| clean(r)).collect();
         Report {
@@ -160,6 +181,7 @@ impl Report {
             reasons,
             results,
             summary,
+            risks,
         }
     }
 

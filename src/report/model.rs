@@ -93,6 +93,7 @@ pub struct VerdictSection {
     /// The top of the verdict in plain words (no finding codes, no file paths): the
     /// blockers for a no-go, what was not checked for an incomplete.
     pub summary: Vec<SummaryLine>,
+    /// Open risks by severity, counted by defect (`risk_groups`), as every screen counts.
     pub counts: SeverityCounts,
     /// The last go / no-go decision recorded by the operator, if any.
     pub last_decision: Option<DecisionRow>,

@@ -794,6 +794,16 @@ fn the_summary_has_no_codes_or_paths_and_risks_group_by_defect() {
     assert_eq!(p.risk_groups.len(), keys.len());
     let places: usize = p.risk_groups.iter().map(|g| g.places.len()).sum();
     assert!(places <= p.risks.len());
+    // The one count of risks: the pack's groups are the verdict's defects, and its
+    // severity counts add up to them, as the TUI and `check` count them.
+    let assessment = launch_ready_core::verdict::assess(&rb, &s, NOW);
+    assert_eq!(p.risk_groups.len(), assessment.defects().len());
+    let c = &p.verdict_detail.counts;
+    assert_eq!(
+        c.blocker + c.high + c.medium + c.low,
+        p.risk_groups.len(),
+        "{c:?}"
+    );
     // The opposite: without open risks there is nothing to summarise.
     let mut clean = session(&rb);
     clean.checks.clear();

@@ -13,7 +13,12 @@ pub fn map_mouse(app: &App, area: Rect, event: MouseEvent) -> Option<Msg> {
     }
     let (x, y) = (event.column, event.row);
     let main = layout::main(area);
-    let panes = layout::checklist(main.body, app.presenter(), checklist::stages_wanted(app));
+    let panes = layout::checklist(
+        main.body,
+        app.presenter(),
+        checklist::stages_wanted(app),
+        checklist::stage_rows(app),
+    );
     match event.kind {
         MouseEventKind::Down(MouseButton::Left) => {
             if y == main.tabs.y {

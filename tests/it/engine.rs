@@ -458,3 +458,69 @@ async fn a_bad_ca_file_is_an_error_on_network_kinds_only() {
         "{ev:?}"
     );
 }
+
+/// Two runbook checks of one kind (a redirect check in two stages) probe each target once:
+/// both are credited with the outcome, each with its own severity overrides; other
+/// parameters are another run, and cancelling the check that started the shared run
+/// leaves the other to finish it.
+#[tokio::test(start_paused = true)]
+async fn checks_of_one_kind_share_one_run_per_target_and_parameters() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let mut reg = launch_ready_checks::engine::adapters::builtin();
+    let c = calls.clone();
+    reg.insert(KindId::DnsRecords, move |_| {
+        let c = c.clone();
+        async move {
+            c.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            outcome::judged(
+                "x",
+                vec![Finding::new(Code::DnsCaaMissing, "no CAA")],
+                serde_json::Value::Null,
+            )
+        }
+    });
+    let (engine, mut rx) = Engine::with_registry(reg);
+    let scope = scope_with_hosts(2, NetworkSettings::default());
+    let mut strict = job("edge-caa", "dns.records");
+    strict
+        .severity
+        .insert("dns.caa_missing".into(), Severity::High);
+    engine.run(job("audit-caa", "dns.records"), scope.clone());
+    engine.run(strict, scope.clone());
+    let audit = until_end(&mut rx, "audit-caa").await.expect("finished");
+    let edge = until_end(&mut rx, "edge-caa").await.expect("finished");
+    assert_eq!(calls.load(Ordering::SeqCst), 3, "one probe per target");
+    assert_eq!(audit.results.len(), 3);
+    assert_eq!(edge.results.len(), 3);
+    assert!(
+        audit
+            .results
+            .iter()
+            .all(|r| r.findings[0].severity == Severity::Low)
+    );
+    assert!(
+        edge.results
+            .iter()
+            .all(|r| r.findings[0].severity == Severity::High)
+    );
+
+    // Other parameters ask another question.
+    let mut other = job("caa-params", "dns.records");
+    other
+        .params
+        .insert("issuer".into(), "letsencrypt.org".into());
+    until_end_after(&engine, &mut rx, other, scope).await;
+    assert_eq!(calls.load(Ordering::SeqCst), 6);
+
+    // The check that started the run is cancelled: the other runs it to its end.
+    let scope = scope_with_hosts(0, NetworkSettings::default());
+    engine.run(job("first", "dns.records"), scope.clone());
+    engine.run(job("second", "dns.records"), scope);
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    engine.cancel("first");
+    assert!(until_end(&mut rx, "first").await.is_none());
+    let second = until_end(&mut rx, "second").await.expect("finished");
+    assert_eq!(second.status, CheckStatus::Warn);
+    assert_eq!(second.results.len(), 1);
+}

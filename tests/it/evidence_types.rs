@@ -77,6 +77,7 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
             Observed::EmailRecord(e) => assert!(e.record.is_some(), "{check}: {e:?}"),
             Observed::Dkim(d) => assert!(!d.selectors_tried.is_empty(), "{check}: {d:?}"),
             Observed::Cloudflare(c) => assert!(c.zone.is_some(), "{check}: {c:?}"),
+            Observed::Perf(p) => assert!(!p.routes.is_empty(), "{check}: {p:?}"),
             _ => {}
         }
         seen.insert(check.to_string());

@@ -40,6 +40,7 @@ mod tls_weak_leaf;
 mod ui_load;
 mod ui_monitor;
 mod ui_presenter;
+mod ui_screen_share;
 mod ui_secrets_baseline;
 mod ui_snapshots;
 mod ui_sprint;

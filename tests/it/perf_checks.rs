@@ -105,6 +105,15 @@ async fn latency_baseline_raises_each_code_on_its_lab_route_and_none_on_healthy_
         assert_eq!(codes(o), want, "{path}: {}", o.summary);
         let r = &o.evidence.to_json()["routes"][0];
         assert_eq!(r["requests"], 20, "{path}: {}", o.evidence);
+        // The figures the checklist's detail pane shows read back as their type.
+        let launch_ready_core::evidence::Observed::Perf(typed) =
+            launch_ready_core::evidence::observed(o)
+        else {
+            panic!("{path}: perf evidence does not read: {}", o.evidence);
+        };
+        assert_eq!(typed.routes[0].requests, 20, "{path}");
+        assert!(typed.routes[0].latency_ms.p95 > 0.0, "{path}");
+        assert!(typed.routes[0].rps > 0.0, "{path}");
         for p in ["p50", "p90", "p95", "p99", "max"] {
             assert!(r["latency_ms"][p].is_f64(), "{path}: {p}");
         }

@@ -272,6 +272,34 @@ async fn the_tui_and_headless_check_agree_on_one_session() {
     assert_eq!(headless_reasons, tui_reasons);
     // The demo has open blockers: no-go, by the same rule in both.
     assert_eq!(tui.verdict, Verdict::NoGo);
+    // Its runbook names http.redirects, http.cache, perf.latency and env.inventory in two
+    // checks each: one run per kind and target, listed once…
+    let mut listed = BTreeSet::new();
+    for r in v["results"].as_array().unwrap() {
+        let key = (r["check"].to_string(), r["target"].to_string());
+        assert!(listed.insert(key.clone()), "{key:?} is listed twice");
+    }
+    // …and credited to every check that asked for it.
+    let mut by_kind: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for (_, c) in app.runbook.checks() {
+        if let Some(kind) = c.run.kind() {
+            by_kind.entry(kind.name).or_default().push(c.id.as_str());
+        }
+    }
+    let shared: Vec<_> = by_kind.values().filter(|ids| ids.len() > 1).collect();
+    assert!(shared.len() >= 3, "{by_kind:?}");
+    for ids in shared {
+        let targets = |id: &str| -> Vec<String> {
+            app.session
+                .state(id)
+                .and_then(|s| s.latest())
+                .map(|e| e.results.iter().map(|r| r.target.clone()).collect())
+                .unwrap_or_default()
+        };
+        for id in &ids[1..] {
+            assert_eq!(targets(id), targets(ids[0]), "{id} and {}", ids[0]);
+        }
+    }
     lab.shutdown().await;
 }
 

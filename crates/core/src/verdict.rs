@@ -113,16 +113,32 @@ pub struct Assessment {
 }
 
 impl Assessment {
+    /// The open defects of `severity` (see `group_risks`): the one count of risks every
+    /// screen, the report and `check` give.
     pub fn count(&self, severity: Severity) -> usize {
-        self.risks.iter().filter(|r| r.severity == severity).count()
+        self.defects()
+            .iter()
+            .filter(|d| d.risk.severity == severity)
+            .count()
+    }
+
+    /// The open risks grouped by defect, ranked (see `group_risks`).
+    pub fn defects(&self) -> Vec<RiskGroup<'_>> {
+        group_risks(&self.risks)
     }
 }
 
-/// One check's open risks at one severity.
+/// One defect: every open risk of one key (a finding code, or one check left unpassed) at
+/// one severity, wherever it was found and by whichever checks. This is what a risk is
+/// when it is counted or listed: the TUI's Risks screen, its one-by-one cards, presenter
+/// mode, headless `check` and the handover pack all count these, so ten hosts with one
+/// misconfiguration are one risk in ten places, not ten risks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiskGroup<'a> {
     /// The first (highest-ranked) risk of the group; it speaks for the others.
     pub risk: &'a Risk,
+    /// Every risk of the group (its places), in list order, the first included.
+    pub members: Vec<&'a Risk>,
     /// The distinct targets the group's findings are about, in list order.
     pub targets: Vec<&'a str>,
     /// Any evidence behind the group is older than the freshness window.
@@ -148,21 +164,29 @@ impl RiskGroup<'_> {
         };
         format!(" — {n} {noun}")
     }
+
+    /// Whether the operator may accept the defect: every place of it may be accepted.
+    pub fn acceptable(&self) -> bool {
+        self.members.iter().all(|r| r.acceptable())
+    }
 }
 
-/// Folds `risks` to one entry per check and severity, keeping the list's ranking (the
-/// position of each group's first risk).
+/// Folds `risks` to one entry per defect — one key (`Risk::key`) at one severity — keeping
+/// the list's ranking (the position of each defect's first risk).
 pub fn group_risks(risks: &[Risk]) -> Vec<RiskGroup<'_>> {
     let mut groups: Vec<RiskGroup<'_>> = Vec::new();
     for risk in risks {
-        let same = groups
-            .iter_mut()
-            .find(|g| g.risk.check_id == risk.check_id && g.risk.severity == risk.severity);
+        let same = groups.iter_mut().find(|g| {
+            g.risk.severity == risk.severity
+                && g.risk.code == risk.code
+                && (risk.code.is_some() || g.risk.check_id == risk.check_id)
+        });
         let group = match same {
             Some(g) => g,
             None => {
                 groups.push(RiskGroup {
                     risk,
+                    members: Vec::new(),
                     targets: Vec::new(),
                     stale: false,
                 });
@@ -170,6 +194,7 @@ pub fn group_risks(risks: &[Risk]) -> Vec<RiskGroup<'_>> {
                 &mut groups[last]
             }
         };
+        group.members.push(risk);
         group.stale |= risk.stale;
         if !risk.target.is_empty() && !group.targets.contains(&risk.target.as_str()) {
             group.targets.push(&risk.target);
@@ -199,15 +224,14 @@ fn add_defect(risks: &mut Vec<Risk>, new: Risk) {
     }
 }
 
-/// The reasons for a verdict: one line per check and code (or per check for risks without
-/// a code), naming the targets, so ten hosts with one defect read as one line.
+/// The reasons for a verdict: one line per defect (a finding code, or one check for risks
+/// without a code), naming the targets, so ten hosts with one defect read as one line.
 fn grouped_reasons(risks: &[&Risk]) -> Vec<String> {
     let mut groups: Vec<(&str, Option<&str>, Vec<&Risk>)> = Vec::new();
     for r in risks {
-        match groups
-            .iter_mut()
-            .find(|(title, code, _)| *title == r.check_title && *code == r.code.as_deref())
-        {
+        match groups.iter_mut().find(|(_, code, members)| {
+            *code == r.code.as_deref() && (code.is_some() || members[0].check_id == r.check_id)
+        }) {
             Some((_, _, members)) => members.push(r),
             None => groups.push((&r.check_title, r.code.as_deref(), vec![r])),
         }
@@ -468,7 +492,7 @@ pub fn assess_with(
     } else if !unchecked.is_empty() {
         (Verdict::Incomplete, grouped_reasons(&unchecked))
     } else {
-        let open = risks.len();
+        let open = group_risks(&risks).len();
         (
             Verdict::Go,
             vec![if open == 0 {
@@ -923,6 +947,61 @@ mod risk_list_tests {
         assert_eq!(
             a.reasons,
             ["Audit check: dns.unresolvable on a.test and 2 more"]
+        );
+    }
+
+    /// A defect is one finding code at one severity wherever it is found and by whichever
+    /// check: counted once (the count every screen gives), with its places inside, and one
+    /// line among the verdict's reasons.
+    #[test]
+    fn one_defect_on_many_targets_and_checks_is_counted_once() {
+        let mut states = BTreeMap::new();
+        let mut audit = found(
+            "dns.records",
+            "a.test",
+            vec![Finding::new(Code::DnsUnresolvable, "gone")],
+        );
+        let mut other = audit.results[0].clone();
+        other.target = "b.test".into();
+        audit.results.push(other);
+        let s: &mut CheckState = states.entry("audit-check".to_string()).or_default();
+        s.status = CheckStatus::Fail;
+        s.push_evidence(audit);
+        let caa = found(
+            "dns.caa",
+            "c.test",
+            vec![
+                Finding::new(Code::DnsUnresolvable, "gone too"),
+                Finding::new(Code::DnsCaaMissing, "no CAA"),
+            ],
+        );
+        let s: &mut CheckState = states.entry("dns-check".to_string()).or_default();
+        s.status = CheckStatus::Fail;
+        s.push_evidence(caa);
+        let a = assess_states(&runbook(), &states, OffsetDateTime::now_utc());
+        let defects = a.defects();
+        let unresolvable = defects
+            .iter()
+            .find(|d| d.risk.code.as_deref() == Some("dns.unresolvable"))
+            .expect("listed");
+        assert_eq!(unresolvable.targets, ["a.test", "b.test", "c.test"]);
+        assert_eq!(unresolvable.members.len(), 3);
+        assert!(unresolvable.acceptable());
+        assert_eq!(a.count(Severity::Blocker), 1, "{:?}", a.risks);
+        assert_eq!(a.count(Severity::Low), 1);
+        assert_eq!(
+            a.reasons,
+            ["Audit check: dns.unresolvable on a.test and 2 more"]
+        );
+        // Unpassed checks are a defect each: the manual questions not answered yet.
+        let unanswered = defects.iter().filter(|d| d.risk.code.is_none()).count();
+        assert_eq!(
+            unanswered,
+            a.risks.iter().filter(|r| r.code.is_none()).count()
+        );
+        assert_eq!(
+            defects.len(),
+            Severity::ALL.iter().map(|s| a.count(*s)).sum::<usize>()
         );
     }
 }

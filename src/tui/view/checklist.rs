@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
-    let panes = layout::checklist(body, app.presenter(), stages_wanted(app));
+    let panes = layout::checklist(body, app.presenter(), stages_wanted(app), stage_rows(app));
     if let Some(summary) = panes.summary {
         presenter::render(app, frame, summary);
     }
@@ -46,6 +46,11 @@ pub fn stages_wanted(app: &App) -> u16 {
     u16::try_from(inner).unwrap_or(u16::MAX)
 }
 
+/// Rows the stage list needs to show every stage.
+pub fn stage_rows(app: &App) -> u16 {
+    u16::try_from(app.runbook.stages.len()).unwrap_or(u16::MAX)
+}
+
 /// Width of a stage's progress bar, when there is room for one.
 const STAGE_BAR: usize = 6;
 
@@ -67,6 +72,21 @@ fn render_stages(app: &App, frame: &mut Frame, area: Rect) {
         .unwrap_or(0);
     let height = usize::from(inner.height);
     let offset = list_offset(app.stage_index(), app.runbook.stages.len(), height);
+    // The bar says again what the counts say: it is drawn only when every name fits
+    // beside it, names first.
+    let widest = app
+        .runbook
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}", i + 1).len() + cells(&s.title))
+        .max()
+        .unwrap_or(0);
+    let bar_w = if width >= 28 && 1 + widest + 1 + 1 + counts_w + 1 + STAGE_BAR <= width {
+        STAGE_BAR
+    } else {
+        0
+    };
     let lines: Vec<Line> = app
         .runbook
         .stages
@@ -77,7 +97,6 @@ fn render_stages(app: &App, frame: &mut Frame, area: Rect) {
         .take(height)
         .map(|(i, (stage, (done, total)))| {
             let counts = format!(" {:>counts_w$}", format!("{done}/{total}"));
-            let bar_w = if width >= 28 { STAGE_BAR } else { 0 };
             let number = format!("{}", i + 1);
             let title_w = width.saturating_sub(1 + number.len() + 1 + counts.len() + bar_w + 1);
             let text = format!(
@@ -133,6 +152,13 @@ fn render_checks(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(block, area);
         return;
     };
+    if let Some(row) = app.check_index().checked_sub(offset)
+        && row < usize::from(inner.height)
+    {
+        app.scroll_room
+            .selected_y
+            .set(Some(inner.y + u16::try_from(row).unwrap_or(u16::MAX)));
+    }
     let lines: Vec<Line> = stage
         .checks
         .iter()

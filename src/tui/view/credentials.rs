@@ -27,12 +27,6 @@ pub fn render(app: &App, frame: &mut Frame, form: &CredentialsForm) {
         .border_style(t.border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [state_area, list_area, entry_area] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(2),
-        Constraint::Length(if form.entry.is_some() { 5 } else { 0 }),
-    ])
-    .areas(inner);
     let state = match &form.keyring {
         KeyringState::Checking => Line::from(Span::styled("checking the OS keyring…", t.dim())),
         KeyringState::Available { backend, .. } => Line::from(vec![
@@ -51,7 +45,19 @@ pub fn render(app: &App, frame: &mut Frame, form: &CredentialsForm) {
             t.error(),
         )),
     };
-    frame.render_widget(Paragraph::new(state).wrap(Wrap { trim: true }), state_area);
+    let state = Paragraph::new(state).wrap(Wrap { trim: true });
+    // Two rows, or up to six when the keyring's state needs them (why a backend was
+    // skipped runs long), so it is read whole rather than cut.
+    let state_h = u16::try_from(state.line_count(inner.width))
+        .unwrap_or(u16::MAX)
+        .clamp(2, 6);
+    let [state_area, list_area, entry_area] = Layout::vertical([
+        Constraint::Length(state_h),
+        Constraint::Min(2),
+        Constraint::Length(if form.entry.is_some() { 5 } else { 0 }),
+    ])
+    .areas(inner);
+    frame.render_widget(state, state_area);
     let names = credential_names(&app.session, &app.runbook);
     let width = names.iter().map(|n| cells(n)).max().unwrap_or(0);
     let mut lines: Vec<Line> = names

@@ -6,7 +6,7 @@
 //! text costs time on every frame, so a huge note (from a file edited by hand) must not
 //! cost more than a short one.
 
-use super::text::{age, wrap_hanging};
+use super::text::age;
 use super::theme;
 use crate::app::App;
 use crate::app::state::HIDDEN;
@@ -63,21 +63,31 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// Pre-wraps indented one-style lines (finding messages, evidence) so their continuation
-/// rows keep the indent; the paragraph's own wrap would start them at the left edge.
+/// Pre-wraps the lines whose continuation rows must keep an indent, which the
+/// paragraph's own wrap would start at the left edge: indented lines (finding messages,
+/// evidence) under their first character, bullets under their text, and a finding's
+/// header (`blocker code target`, the severity a span of its own) under the code.
 fn hang(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
-        let indented = match line.spans.as_slice() {
-            [span] if span.content.starts_with(' ') => Some((span.content.to_string(), span.style)),
-            _ => None,
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        let first = line.spans.first().map_or("", |s| s.content.as_ref());
+        let indent = if text.starts_with(' ') {
+            Some(text.len() - text.trim_start_matches(' ').len())
+        } else if text.starts_with("• ") {
+            Some(2)
+        } else if line.spans.len() > 1 && first.ends_with(' ') && first.trim().len() <= 8 {
+            // A label column (the severity, padded): continuation rows go under the text.
+            Some(super::text::cells(first))
+        } else {
+            None
         };
-        match indented {
-            Some((text, style)) => out.extend(
-                wrap_hanging(&text, width)
-                    .into_iter()
-                    .map(|row| Line::from(Span::styled(row, style))),
-            ),
+        match indent {
+            Some(indent) => out.extend(super::text::wrap_spans(&line, width, indent)),
             None => out.push(line),
         }
     }
@@ -269,9 +279,18 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
                 t.severity(f.severity),
             ),
             Span::styled(sanitize_line(f.code.as_str()), t.text()),
-            Span::styled(format!(" {}", sanitize_line(target)), t.dim()),
+            Span::styled(
+                format!(
+                    " {}",
+                    sanitize_line(&super::place::place(target, &app.session.targets))
+                ),
+                t.dim(),
+            ),
         ]));
         out.push(Line::from(format!("        {}", sanitize_line(&f.message))));
+        if let Some(more) = super::evidence::finding_detail(f) {
+            out.push(Line::from(format!("        {more}")));
+        }
         if f.severity != launch_ready_core::finding::Severity::Info {
             let fix = f.code.advice().fix;
             out.push(Line::from(Span::styled(
@@ -284,7 +303,8 @@ fn evidence_lines(app: &App, check: &Check, t: Theme, out: &mut Vec<Line<'static
         out.push(Line::from(Span::styled("no findings", t.dim())));
     }
     for result in &ev.results {
-        out.extend(super::evidence::lines(result, t));
+        let shown = super::place::place(&result.target, &app.session.targets);
+        out.extend(super::evidence::lines_at(result, &shown, t));
     }
     if state.evidence.len() > 1 {
         out.push(Line::from(Span::styled(

@@ -1,23 +1,33 @@
 //! Readable summaries of the structured evidence some checks keep: the certificate chain of
 //! `tls.certificate`, the hop-by-hop redirect map of `http.redirects`, the record map of
-//! `dns.records` and the parsed email records. The detail pane shows them under the
-//! findings so the operator sees *what was observed*, not only what was wrong. Other kinds
-//! return nothing here: their summary line says enough.
+//! `dns.records`, the parsed email records, the measured figures of each perf route
+//! (p50/p95 against the budget, requests a second, errors — for a passing route too, whose
+//! result has no finding to say it); and, under a finding, what its message leaves out
+//! (`finding_detail`: the names of the env variables a file is missing).
+//! The detail pane shows them under the findings so the operator sees *what was
+//! observed*, not only what was wrong. Other kinds return nothing here: their summary line
+//! says enough.
 //!
 //! The shapes come from `launch_ready_core::evidence` (the types the report reads too); every string
 //! is from the network, so it goes through the sanitiser here.
 
 use crate::tui::theme::Theme;
 use launch_ready_core::evidence::{
-    CertificateEvidence, CloudflareEvidence, DkimEvidence, EmailRecordEvidence, Observed,
-    RecordMap, RedirectEvidence, observed,
+    CertificateEvidence, CloudflareEvidence, DkimEvidence, EmailRecordEvidence, EnvNames, Observed,
+    PerfEvidence, RecordMap, RedirectEvidence, observed,
 };
+use launch_ready_core::finding::Finding;
 use launch_ready_core::sanitize::sanitize_line;
 use launch_ready_core::session::model::CheckOutcome;
 use ratatui::text::{Line, Span};
 
 /// The evidence summary of one outcome (empty for kinds without one).
 pub fn lines(outcome: &CheckOutcome, t: Theme) -> Vec<Line<'static>> {
+    lines_at(outcome, &outcome.target, t)
+}
+
+/// As `lines`, with the target shown as `shown` (a path folded for the screen).
+pub fn lines_at(outcome: &CheckOutcome, shown: &str, t: Theme) -> Vec<Line<'static>> {
     let body = match observed(outcome) {
         Observed::Certificate(c) => certificate(&c),
         Observed::Redirects(r) => redirects(&r),
@@ -25,13 +35,14 @@ pub fn lines(outcome: &CheckOutcome, t: Theme) -> Vec<Line<'static>> {
         Observed::EmailRecord(e) => record_text(&e),
         Observed::Dkim(d) => dkim(&d),
         Observed::Cloudflare(c) => cloudflare(&c),
+        Observed::Perf(p) => perf(&p),
         _ => Vec::new(),
     };
     if body.is_empty() {
         return Vec::new();
     }
     let mut out = vec![Line::from(Span::styled(
-        format!("▸ {}", sanitize_line(&outcome.target)),
+        format!("▸ {}", sanitize_line(shown)),
         t.title(),
     ))];
     out.extend(
@@ -210,6 +221,63 @@ fn dkim(ev: &DkimEvidence) -> Vec<String> {
         .collect()
 }
 
+/// "12 ms" for a latency (to the millisecond; under 10 ms, to the tenth).
+fn ms(v: f64) -> String {
+    if v < 10.0 {
+        format!("{v:.1} ms")
+    } else {
+        format!("{v:.0} ms")
+    }
+}
+
+/// One line per route: method and name, the percentiles against the budget, the rate and
+/// the errors.
+fn perf(ev: &PerfEvidence) -> Vec<String> {
+    ev.routes
+        .iter()
+        .filter(|r| r.requests > 0)
+        .map(|r| {
+            let l = &r.latency_ms;
+            let budget = if r.p95_budget_ms > 0 {
+                format!(" (budget {} ms)", r.p95_budget_ms)
+            } else {
+                String::new()
+            };
+            let errors = if r.error_rate_pct == 0.0 {
+                "no errors".to_string()
+            } else {
+                format!("{:.1} % errors", r.error_rate_pct)
+            };
+            let name = if r.name.is_empty() { &r.url } else { &r.name };
+            format!(
+                "{} {}: p50 {} · p95 {}{budget} · {:.0} req/s · {errors} in {} requests",
+                sanitize_line(&r.method),
+                sanitize_line(name),
+                ms(l.p50),
+                ms(l.p95),
+                r.rps,
+                r.requests
+            )
+        })
+        .collect()
+}
+
+/// What a finding's message leaves out and the operator needs, said under it: the names
+/// of the variables an env file is missing (`env.missing_var` says how many).
+pub fn finding_detail(f: &Finding) -> Option<String> {
+    if f.code != "env.missing_var" {
+        return None;
+    }
+    let e = EnvNames::of(&f.evidence);
+    if e.names.is_empty() {
+        return None;
+    }
+    let from = e.reference.as_deref().map_or(String::new(), |r| {
+        format!(" (listed in {})", sanitize_line(r))
+    });
+    Some(format!("missing{from}: {}", joined(&e.names)))
+}
+
 fn cloudflare(ev: &CloudflareEvidence) -> Vec<String> {
     let mut out = Vec::new();
     let head: Vec<String> = [
@@ -319,6 +387,36 @@ mod tests {
             "  #0 CN=www.example.test · EC 256 · until 2027-01-22T02:10:33Z"
         );
         assert_eq!(t[4], "     issued by CN=Lab CA");
+    }
+
+    #[test]
+    fn a_passing_perf_route_shows_its_figures() {
+        let o = outcome(
+            "perf.latency",
+            json!({"routes": [{"name": "home", "method": "GET", "url": "https://www.example.test/",
+                   "requests": 50, "rps": 252.47, "error_rate_pct": 0.0, "p95_budget_ms": 300,
+                   "latency_ms": {"p50": 3.263, "p90": 7.1, "p95": 8.575, "p99": 12.2, "max": 12.2}}]}),
+        );
+        assert_eq!(
+            text(&o)[1],
+            "  GET home: p50 3.3 ms · p95 8.6 ms (budget 300 ms) · 252 req/s · no errors in 50 requests"
+        );
+    }
+
+    #[test]
+    fn missing_env_variables_are_named() {
+        use launch_ready_core::code::Code;
+        let f = Finding::new(
+            Code::EnvMissingVar,
+            "production: 2 variable(s) of example missing")
+        .with_evidence(json!({"environment": "production", "names": ["SENTRY_DSN", "SMTP_URL"], "reference": "example"}));
+        assert_eq!(
+            finding_detail(&f).as_deref(),
+            Some("missing (listed in example): SENTRY_DSN, SMTP_URL")
+        );
+        let other = Finding::new(Code::EnvSharedSecret, "x")
+            .with_evidence(json!({"names": ["SESSION_SECRET"]}));
+        assert_eq!(finding_detail(&other), None);
     }
 
     #[test]

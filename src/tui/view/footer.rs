@@ -56,21 +56,32 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     // The message goes after the live facts when it fits there; a longer one (a list of
     // checks not available, a path) takes the key hints' line, which is the full width,
-    // until it fades. Only what is wider still is cut, with `…` so a clipped line never
-    // reads as a whole one.
+    // until it fades. One wider still starts after the facts and goes on in the hints'
+    // line, so both lines carry it; only what is wider than both is cut, with `…` so a
+    // clipped line never reads as a whole one.
     let mut long_message = None;
     if let Some(msg) = &app.status {
         let msg = sanitize_line(msg);
+        let width = usize::from(area.width);
         let used: usize = status.iter().map(|s| cells(&s.content)).sum();
-        let room = usize::from(area.width).saturating_sub(used + 3);
+        let room = width.saturating_sub(used + 3);
         if cells(&msg) <= room {
             status.push(Span::styled(" · ", t.dim()));
             status.push(Span::styled(msg, t.text()));
-        } else {
+        } else if cells(&msg) <= width || room < 12 {
             long_message = Some(if app.presenter() {
-                super::text::truncate_words(&msg, usize::from(area.width))
+                super::text::truncate_words(&msg, width)
             } else {
-                truncate(&msg, usize::from(area.width))
+                truncate(&msg, width)
+            });
+        } else {
+            let (head, rest) = split_at_word(&msg, room);
+            status.push(Span::styled(" · ", t.dim()));
+            status.push(Span::styled(head, t.text()));
+            long_message = Some(if app.presenter() {
+                super::text::truncate_words(&rest, width)
+            } else {
+                truncate(&rest, width)
             });
         }
     }
@@ -104,4 +115,62 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
     let lines = vec![Line::from(status), Line::from(second)];
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// `text` split after the last whole word that fits in `width` cells (at `width` when the
+/// first word alone is wider), and what is left, without the space between them.
+fn split_at_word(text: &str, width: usize) -> (String, String) {
+    let mut end = 0;
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        if c == ' ' {
+            end = i;
+        }
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        if i + c.len_utf8() == text.len() {
+            end = text.len();
+        }
+    }
+    if end == 0 {
+        end = text
+            .char_indices()
+            .scan(0, |acc, (i, c)| {
+                *acc += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                Some((i + c.len_utf8(), *acc))
+            })
+            .take_while(|(_, w)| *w <= width)
+            .last()
+            .map_or(0, |(i, _)| i);
+    }
+    (
+        text[..end].trim_end().to_string(),
+        text[end..].trim_start().to_string(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_at_word;
+
+    #[test]
+    fn a_message_splits_at_a_word_end() {
+        assert_eq!(
+            split_at_word("started 29 check(s); perf.load sends load", 22),
+            ("started 29 check(s);".into(), "perf.load sends load".into())
+        );
+        assert_eq!(split_at_word("short", 22), ("short".into(), String::new()));
+        // A word ending at the edge stays on the first line.
+        assert_eq!(
+            split_at_word("started 29 check(s); perf", 20),
+            ("started 29 check(s);".into(), "perf".into())
+        );
+        assert_eq!(
+            split_at_word("averyveryverylongword here", 8),
+            ("averyver".into(), "yverylongword here".into())
+        );
+    }
 }

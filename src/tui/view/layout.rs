@@ -67,7 +67,17 @@ pub struct Checklist {
 /// `stages_wanted` columns so stage names are not cut while there is room.
 const WIDE: u16 = 100;
 
-pub fn checklist(body: Rect, presenter: bool, stages_wanted: u16) -> Checklist {
+/// At these widths three panes side by side cut stage and check names (a screen share is
+/// about 100 columns) while the stage list leaves most of its rows empty: the stage list
+/// goes above the check list in one column about half the width, and the detail pane
+/// takes the other half. Narrower, the column would be too narrow for the names anyway
+/// and a short terminal too low for two lists; wider, three panes have room. Presenter
+/// mode keeps its summary band and three panes.
+const STACKED: std::ops::Range<u16> = 90..120;
+
+/// The checklist's geometry for `body`: `stages_wanted` is the width the stage list needs
+/// for whole names, `stage_rows` how many stages there are.
+pub fn checklist(body: Rect, presenter: bool, stages_wanted: u16, stage_rows: u16) -> Checklist {
     let (summary, panes) = if presenter && body.height >= 18 {
         let [s, p] =
             Layout::vertical([Constraint::Length(body.height / 2), Constraint::Min(6)]).areas(body);
@@ -75,6 +85,22 @@ pub fn checklist(body: Rect, presenter: bool, stages_wanted: u16) -> Checklist {
     } else {
         (None, body)
     };
+    if summary.is_none() && STACKED.contains(&panes.width) && panes.height >= 16 {
+        let [left, detail] = Layout::horizontal([
+            Constraint::Length((panes.width * 52 / 100).max(30)),
+            Constraint::Fill(1),
+        ])
+        .areas(panes);
+        let stages_h = stage_rows.saturating_add(2).clamp(3, panes.height / 2);
+        let [stages, checks] =
+            Layout::vertical([Constraint::Length(stages_h), Constraint::Fill(1)]).areas(left);
+        return Checklist {
+            summary,
+            stages,
+            checks,
+            detail,
+        };
+    }
     let (stages_share, checks_share) = if panes.width >= WIDE {
         // Up to a third of the width, the growth taken half from the check list and half
         // from the detail pane so neither loses much.

@@ -29,10 +29,12 @@ pub mod load_run;
 pub mod monitor;
 pub mod notes;
 pub mod picker;
+pub mod place;
 pub mod presenter;
 pub mod prompt;
 pub mod redact;
 pub mod risk_card;
+pub mod risk_rows;
 pub mod risk_summary;
 pub mod risks;
 pub mod targets;
@@ -58,6 +60,7 @@ pub fn theme(app: &App) -> Theme {
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let main = layout::main(area);
+    app.scroll_room.selected_y.set(None);
     render_tabs(app, frame, main.tabs);
     match app.screen() {
         Screen::Checklist => checklist::render(app, frame, main.body),
@@ -107,10 +110,14 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     // The client name gets whatever the tabs leave, so the two never overlap.
     let used = layout::tabs().last().map_or(0, |(_, _, r)| r.end) + 1;
     let badge = if app.presenter() { " PRESENTER " } else { "" };
-    // Room for the verdict badge too (" INCOMPLETE " is the longest).
-    let verdict_w = if app.presenter() { 13 } else { 0 };
+    // Summary first, on every screen: the verdict stays in the corner.
+    let verdict = app
+        .presenter()
+        .then(|| launch_ready_core::verdict::assess(&app.runbook, &app.session, app.now).verdict);
+    // Room for the verdict badge as it is, with the spaces around it.
+    let verdict_w = verdict.map_or(0, |v| v.as_str().len() + 4);
     let room = usize::from(area.width.saturating_sub(used))
-        .saturating_sub(badge.chars().count() + 1 + verdict_w);
+        .saturating_sub(badge.chars().count() + verdict_w);
     let mut right = vec![Span::styled(
         if app.presenter() {
             text::truncate_words(&redact::line(app, &app.session.client), room)
@@ -122,10 +129,7 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         },
         t.title(),
     )];
-    if app.presenter() {
-        // Summary first, on every screen: the verdict stays in the corner.
-        let verdict =
-            launch_ready_core::verdict::assess(&app.runbook, &app.session, app.now).verdict;
+    if let Some(verdict) = verdict {
         right.push(Span::raw(" "));
         right.push(Span::styled(
             format!(" {} ", verdict.as_str().to_uppercase()),

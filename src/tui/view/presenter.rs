@@ -1,9 +1,11 @@
 //! Presenter mode's summary band, drawn above the checklist: the verdict as large as the
 //! screen allows and the top risks in plain language, so a founder sees where things stand
-//! before any detail. Risks are folded per check and severity (`risk_summary`), so a check
-//! failing on three hosts is one line that says so rather than three identical lines.
+//! before any detail. Risks are folded per defect (`risk_summary`), so a defect found on
+//! three hosts is one line that says so rather than three identical lines, and the count is
+//! the one the Risks screen gives.
 
-use super::risks::{render_verdict, risk_rows};
+use super::risk_rows::risk_rows;
+use super::risks::render_verdict;
 use super::theme;
 use crate::app::App;
 use launch_ready_core::verdict;

@@ -2,8 +2,8 @@
 //! picker. A prompt shows its validation error under the input, so bad input is explained
 //! where it was typed and never reaches the session.
 
-use super::layout::{self, centered};
-use super::{targets, theme};
+use super::layout::centered;
+use super::theme;
 use crate::app::App;
 use crate::app::state::{Prompt, PromptPurpose};
 use launch_ready_core::finding::Severity;
@@ -70,34 +70,36 @@ pub fn render(app: &App, frame: &mut Frame, prompt: &Prompt) {
     let width = 72.min(frame.area().width);
     let extra = u16::try_from(label_rows(&prompt.label(), width).len()).unwrap_or(0);
     let mut area = centered(frame.area(), 72, 6 + extra);
-    if let PromptPurpose::Target { .. } = prompt.purpose {
-        area = clear_of_target_row(app, frame.area(), area);
+    // A prompt about the selected row (its skip reason, its acceptance, a target's new
+    // value) leaves that row in sight; a decision is about the whole list.
+    if !matches!(prompt.purpose, PromptPurpose::Decision { .. }) {
+        area = clear_of_selected_row(app, frame.area(), area);
     }
     frame.render_widget(Clear, area);
     render_in(app, frame, prompt, area);
 }
 
-/// Moves a target field's prompt just below the row being edited (above it near the
-/// bottom), so the current value stays in sight while the new one is typed.
-fn clear_of_target_row(app: &App, screen: Rect, popup: Rect) -> Rect {
-    let body = layout::main(screen).body;
-    let first = targets::offset(app, body);
-    let Some(visible) = app.target_row.checked_sub(first) else {
+/// Moves `popup` just below the selected row the screen drew (above it near the bottom),
+/// so what the prompt is about stays in sight, next to it, while the answer is typed. Left
+/// where it is when no row is selected.
+fn clear_of_selected_row(app: &App, screen: Rect, popup: Rect) -> Rect {
+    let Some(row_y) = app.scroll_room.selected_y.get() else {
         return popup;
     };
-    let row_y = body.y + 1 + u16::try_from(visible).unwrap_or(u16::MAX);
+    // Within the body: the footer's status line stays in sight too.
+    let body = super::layout::main(screen).body;
     let below = row_y.saturating_add(1);
-    let y = if below.saturating_add(popup.height) <= screen.y + screen.height {
+    let y = if below.saturating_add(popup.height) <= body.y + body.height {
         below
     } else {
-        row_y.saturating_sub(popup.height)
+        row_y.saturating_sub(popup.height).max(screen.y)
     };
     Rect { y, ..popup }
 }
 
 pub fn render_severity(app: &App, frame: &mut Frame, check_id: &str, selected: usize) {
     let t = theme(app);
-    let area = centered(frame.area(), 44, 10);
+    let area = clear_of_selected_row(app, frame.area(), centered(frame.area(), 44, 10));
     let default = app
         .runbook
         .check(check_id)

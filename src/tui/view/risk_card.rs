@@ -54,7 +54,11 @@ pub fn render(app: &App, frame: &mut Frame, index: usize) {
                     )
                 }
                 None => (
-                    format!("{}: {}", risk.check_title, super::risks::plain_words(risk)),
+                    format!(
+                        "{}: {}",
+                        risk.check_title,
+                        super::risk_rows::plain_words(risk)
+                    ),
                     app.runbook
                         .check(&risk.check_id)
                         .map_or(String::new(), |(_, c)| c.why.clone()),
@@ -83,13 +87,25 @@ pub fn render(app: &App, frame: &mut Frame, index: usize) {
             };
             section("What breaks", &impact);
             section("Fix", &fix);
-            let targets = match group.targets.as_slice() {
+            let places: Vec<String> = group
+                .targets
+                .iter()
+                .map(|t| super::place::place(t, &app.session.targets))
+                .collect();
+            let targets = match places.as_slice() {
                 [] => String::new(),
-                [one] => (*one).to_string(),
+                [one] => one.clone(),
                 many => format!("{} ({} in all)", many.join(", "), many.len()),
             };
             section("Where", &targets);
-            section("Check", &format!("{} — stage {stage}", risk.check_title));
+            let mut checks: Vec<&str> = Vec::new();
+            for m in &group.members {
+                if !checks.contains(&m.check_title.as_str()) {
+                    checks.push(&m.check_title);
+                }
+            }
+            let label = if checks.len() > 1 { "Checks" } else { "Check" };
+            section(label, &format!("{} — stage {stage}", checks.join(", ")));
         }
     }
     let lines: Vec<Line> = lines

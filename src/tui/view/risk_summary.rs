@@ -1,12 +1,12 @@
-//! The condensed forms of the risk list that presenter mode shows a founder: risks folded
-//! to one line per check and severity, and the severity counts laid out for whatever band
-//! they get. Both are pure functions of the assessment so they can be tested without a
-//! terminal; the views only draw what they return.
+//! The condensed forms of the risk list: risks folded to one line per defect (one finding
+//! code at one severity, `verdict::group_risks`), and the severity counts laid out for
+//! whatever band they get. Both are pure functions of the assessment so they can be tested
+//! without a terminal; the views only draw what they return.
 //!
-//! A check runs against every host or URL of the session, so one misconfiguration can
-//! produce the same finding several times. The operator's risk list keeps them apart (each
-//! target is its own fix), but on a shared screen the repetition reads as noise; the folded
-//! line says the same thing once, with how many targets it touches.
+//! A check runs against every host or URL of the session, and two checks may report the
+//! same defect, so one misconfiguration can produce the same finding several times. The
+//! folded line says it once, with how many targets it touches; the places are on the
+//! one-by-one card and in the checklist's detail pane.
 
 use super::text::cells;
 use launch_ready_core::finding::Severity;
@@ -66,7 +66,8 @@ mod tests {
             stage: 0,
             check_id: check.into(),
             check_title: check.into(),
-            code: Some("x.code".into()),
+            // One code per check: the folding below is by code.
+            code: Some(format!("{check}.code")),
             target: target.into(),
             message: "m".into(),
             stale: false,

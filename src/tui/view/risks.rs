@@ -1,10 +1,15 @@
 //! The risks screen: the go / no-go verdict large at the top with its reasons, then the
-//! ranked risk list, then the decisions taken. Presenter mode speaks in plain words: each
-//! risk shows the check's "why it matters" instead of a finding code, and the risks of one
-//! check are folded to one line per severity (see `risk_summary`).
+//! ranked risk list, then the decisions taken. A risk is a defect (`verdict::group_risks`):
+//! one finding code at one severity, however many places and checks it was found in, so
+//! the list, its title, the verdict band, the one-by-one cards, presenter mode, headless
+//! `check` and the handover pack give one count. Every row speaks in plain words — the
+//! finding's headline from `advice::for_code` and where it is (`place`), never a finding
+//! code or a temporary folder's path (the rows are `risk_rows`); the codes and raw
+//! messages stay in the checklist's detail pane.
 
+use super::risk_rows::{defect_words, plain_words, risk_rows, where_words};
 use super::risk_summary::{count_lines, group_risks};
-use super::text::{age, cells, fit, fit_words, truncate, truncate_words, wrap_hanging};
+use super::text::{age, truncate_words, wrap_hanging};
 use super::theme;
 use crate::app::App;
 use launch_ready_core::sanitize::sanitize_line;
@@ -45,36 +50,6 @@ pub fn render_verdict(app: &App, frame: &mut Frame, area: Rect, assessment: &Ass
     );
 }
 
-/// The risk rows of `assessment` for a list `width` cells wide: one per risk, or in
-/// presenter mode one per check and severity.
-pub fn risk_rows(app: &App, assessment: &Assessment, width: usize) -> Vec<Line<'static>> {
-    if app.presenter() {
-        group_risks(&assessment.risks)
-            .iter()
-            .map(|g| risk_line(app, g.risk, g.stale, &g.affected(), width))
-            .collect()
-    } else {
-        assessment
-            .risks
-            .iter()
-            .map(|r| risk_line(app, r, r.stale, "", width))
-            .collect()
-    }
-}
-
-/// What a risk is, in plain words for a shared screen: the finding's headline
-/// (`advice::for_code`), or for a check itself unpassed what is missing. Never a code or a
-/// check kind's name.
-pub fn plain_words(risk: &Risk) -> String {
-    match &risk.code {
-        Some(code) => launch_ready_core::advice::for_code(code)
-            .headline
-            .to_string(),
-        None if risk.unchecked => "not checked yet".to_string(),
-        None => risk.message.clone(),
-    }
-}
-
 /// The verdict's reasons as lines for a box `width` cells wide with at most `rows` rows:
 /// each reason word-wrapped, and when they do not all fit, a last row saying how many
 /// more there are. Counted on wrapped rows, so the "+N more" row is never pushed out of
@@ -113,38 +88,27 @@ pub fn reason_lines(reasons: &[String], width: usize, rows: usize) -> Vec<String
     out
 }
 
-/// The reasons for the verdict as presenter mode says them: the deciding risks grouped
-/// per check and finding, in plain words (`advice::for_code`), never a code.
-pub fn plain_reasons(assessment: &Assessment) -> Vec<String> {
-    let deciding: Vec<&Risk> = match assessment.verdict {
-        Verdict::NoGo => assessment.risks.iter().filter(|r| r.blocks()).collect(),
+/// The reasons for the verdict in plain words, one per deciding defect (`advice::for_code`
+/// and where it is), never a code or a temporary path: the Risks screen's "Why".
+pub fn plain_reasons(app: &App, assessment: &Assessment) -> Vec<String> {
+    let deciding: Vec<Risk> = match assessment.verdict {
+        Verdict::NoGo => assessment
+            .risks
+            .iter()
+            .filter(|r| r.blocks())
+            .cloned()
+            .collect(),
         Verdict::Incomplete => assessment
             .risks
             .iter()
             .filter(|r| r.leaves_incomplete())
+            .cloned()
             .collect(),
         Verdict::Go => return assessment.reasons.clone(),
     };
-    let mut groups: Vec<(&Risk, usize)> = Vec::new();
-    for r in deciding {
-        match groups
-            .iter_mut()
-            .find(|(g, _)| g.check_id == r.check_id && g.code == r.code)
-        {
-            Some((_, n)) => *n += 1,
-            None => groups.push((r, 1)),
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(r, n)| {
-            let on = if n > 1 {
-                format!(" ({n} targets)")
-            } else {
-                String::new()
-            };
-            format!("{}: {}{on}", r.check_title, plain_words(r))
-        })
+    group_risks(&deciding)
+        .iter()
+        .map(|g| format!("{}{}", defect_words(app, g.risk), where_words(app, g)))
         .collect()
 }
 
@@ -171,11 +135,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                 .map(|l| Line::from(Span::styled(l, t.title()))),
         );
     }
-    let reasons = if app.presenter() {
-        plain_reasons(&assessment)
-    } else {
-        assessment.reasons.clone()
-    };
+    let reasons = plain_reasons(app, &assessment);
     let reasons: Vec<String> = reasons
         .iter()
         .map(|r| super::redact::line(app, r))
@@ -223,6 +183,15 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         .list_rows
         .set(usize::from(list.height.saturating_sub(2)));
     let selected = app.risk_row;
+    let first = app.list_scroll.min(room);
+    if let Some(row) = selected.checked_sub(first)
+        && row < usize::from(list.height.saturating_sub(2))
+        && selected < open_rows
+    {
+        app.scroll_room
+            .selected_y
+            .set(Some(list.y + 1 + u16::try_from(row).unwrap_or(u16::MAX)));
+    }
     let rows: Vec<Line> = all_rows
         .into_iter()
         .enumerate()
@@ -235,15 +204,20 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             }
         })
         .collect();
+    let places = assessment.risks.len();
+    let counted = match places {
+        0 => " No open risks ".to_string(),
+        _ => format!(
+            " {} in {} ",
+            plural(open_rows, "risk", "risks"),
+            plural(places, "place", "places")
+        ),
+    };
     let title = if app.presenter() {
-        format!(
-            " Risks ({}) — v shows them one by one ",
-            assessment.risks.len()
-        )
+        format!("{counted}— v shows them one by one ")
     } else {
         format!(
-            " Risks ({}) — Enter opens the check · a accepts · d records a decision ",
-            assessment.risks.len()
+            "{counted}— Enter opens the check · v one by one · a accepts · d records a decision "
         )
     };
     frame.render_widget(
@@ -307,15 +281,14 @@ fn render_accepted(
         .skip(first)
         .take(shown)
         .map(|(i, (risk, a))| {
-            let what = if app.presenter() {
+            let what = if a.target.is_empty() {
                 plain_words(risk)
             } else {
-                let target = if a.target.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {}", a.target)
-                };
-                format!("{}{target}", risk.code.as_deref().unwrap_or("unpassed"))
+                format!(
+                    "{} — {}",
+                    plain_words(risk),
+                    super::place::place(&a.target, &app.session.targets)
+                )
             };
             let text = format!(
                 "{}: {what} · owner {} · {} ago — {}",
@@ -353,66 +326,12 @@ fn render_accepted(
     );
 }
 
-/// One risk row: severity, stage, then what is wrong (code and target, or plain words),
-/// then `affected` (" — 2 hosts"), which is kept whole when the text before it is cut.
-pub fn risk_line(
-    app: &App,
-    risk: &Risk,
-    stale: bool,
-    affected: &str,
-    width: usize,
-) -> Line<'static> {
-    let t = theme(app);
-    let stage = app
-        .runbook
-        .stages
-        .get(risk.stage)
-        .map_or("", |s| s.title.as_str());
-    let what = if app.presenter() {
-        format!("{}: {}", risk.check_title, plain_words(risk))
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
     } else {
-        let code = risk.code.as_deref().unwrap_or("unpassed");
-        let target = if risk.target.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", risk.target)
-        };
-        let also = match risk.also_in.len() {
-            0 => String::new(),
-            n => format!(
-                " (also seen by {n} other check{})",
-                if n == 1 { "" } else { "s" }
-            ),
-        };
-        format!(
-            "{}: {code}{target} — {}{also}",
-            risk.check_title, risk.message
-        )
-    };
-    let stale = if stale { " STALE" } else { "" };
-    let stage_w = 14.min(width / 5);
-    let what_w = width.saturating_sub(8 + stage_w + 1 + stale.len());
-    let head_w = what_w.saturating_sub(cells(affected));
-    // A shared screen is cut at word ends only; the operator's keeps every cell.
-    type Cut = fn(&str, usize) -> String;
-    let (cut, pad): (Cut, Cut) = if app.presenter() {
-        (truncate_words, fit_words)
-    } else {
-        (truncate, fit)
-    };
-    let text = format!(
-        "{}{affected}",
-        cut(&super::redact::line(app, &what), head_w)
-    );
-    Line::from(vec![
-        Span::styled(
-            format!("{:<8}", risk.severity.as_str()),
-            t.severity(risk.severity),
-        ),
-        Span::styled(format!("{} ", pad(stage, stage_w)), t.dim()),
-        Span::styled(pad(&text, what_w), t.text()),
-        Span::styled(stale, t.error()),
-    ])
+        format!("{n} {many}")
+    }
 }
 
 #[cfg(test)]

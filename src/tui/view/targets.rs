@@ -34,10 +34,18 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let width = usize::from(inner.width);
     let label_w = 24.min(width / 3);
     let rows = targets::rows(&app.session);
+    let first = offset(app, body);
+    if let Some(row) = app.target_row.checked_sub(first)
+        && row < usize::from(inner.height)
+    {
+        app.scroll_room
+            .selected_y
+            .set(Some(inner.y + u16::try_from(row).unwrap_or(u16::MAX)));
+    }
     let lines: Vec<Line> = rows
         .iter()
         .enumerate()
-        .skip(offset(app, body))
+        .skip(first)
         .take(usize::from(inner.height))
         .map(|(i, field)| {
             let value = targets::value(&app.session, *field);

@@ -3,6 +3,8 @@
 //! Widths here are terminal cells, not chars: a CJK character or an emoji takes two cells,
 //! so cutting and padding by char count would push every column after it out of line.
 
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 use time::OffsetDateTime;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -139,9 +141,128 @@ pub fn wrap_hanging(s: &str, width: usize) -> Vec<String> {
     rows
 }
 
+/// Word-wraps a line of styled spans to `width` cells, continuation rows indented by
+/// `indent` cells (capped at half the width), each piece keeping its span's style: a
+/// finding's header (`blocker dns.unresolvable app.acme.test`) wraps under its text, not
+/// back at the left edge under the severity. A word wider than a row is split.
+pub fn wrap_spans(line: &Line<'_>, width: usize, indent: usize) -> Vec<Line<'static>> {
+    /// Characters with their style: a word, or the spaces before one.
+    type Run = Vec<(char, Style)>;
+    let chars: Run = line
+        .spans
+        .iter()
+        .flat_map(|s| {
+            s.content
+                .chars()
+                .map(move |c| (c, line.style.patch(s.style)))
+        })
+        .collect();
+    let w =
+        |run: &[(char, Style)]| -> usize { run.iter().map(|(c, _)| c.width().unwrap_or(0)).sum() };
+    if width == 0 || w(&chars) <= width {
+        return vec![to_line(&chars)];
+    }
+    let indent = indent.min(width / 2);
+    // Words with the spaces before them; the first row keeps its leading spaces.
+    let mut words: Vec<(Run, Run)> = Vec::new();
+    let mut gap = Vec::new();
+    let mut word = Vec::new();
+    for &(c, st) in &chars {
+        if c == ' ' {
+            if !word.is_empty() {
+                words.push((std::mem::take(&mut gap), std::mem::take(&mut word)));
+            }
+            gap.push((c, st));
+        } else {
+            word.push((c, st));
+        }
+    }
+    if !word.is_empty() {
+        words.push((gap, word));
+    }
+    let pad: Run = vec![(' ', Style::default()); indent];
+    let mut rows: Vec<Run> = Vec::new();
+    let mut row: Run = Vec::new();
+    let mut first_row = true;
+    for (gap, word) in words {
+        let fresh = row.len() == if first_row { 0 } else { pad.len() };
+        let lead = if fresh && !first_row { Vec::new() } else { gap };
+        if !fresh && w(&row) + w(&lead) + w(&word) > width {
+            rows.push(std::mem::replace(&mut row, pad.clone()));
+            first_row = false;
+        } else {
+            row.extend(lead);
+        }
+        for ch in word {
+            if w(&row) + ch.0.width().unwrap_or(0) > width {
+                rows.push(std::mem::replace(&mut row, pad.clone()));
+                first_row = false;
+            }
+            row.push(ch);
+        }
+    }
+    rows.push(row);
+    rows.iter().map(|r| to_line(r)).collect()
+}
+
+/// Styled characters back into a line, one span per run of one style.
+fn to_line(chars: &[(char, Style)]) -> Line<'static> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut text = String::new();
+    let mut style = None;
+    for &(c, st) in chars {
+        if style.is_some_and(|s| s != st) {
+            spans.push(Span::styled(
+                std::mem::take(&mut text),
+                style.unwrap_or_default(),
+            ));
+        }
+        style = Some(st);
+        text.push(c);
+    }
+    if !text.is_empty() {
+        spans.push(Span::styled(text, style.unwrap_or_default()));
+    }
+    Line::from(spans)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plain(lines: &[Line<'_>]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn styled_lines_wrap_under_their_text_and_keep_their_styles() {
+        let red = Style::new().fg(ratatui::style::Color::Red);
+        let dim = Style::new().fg(ratatui::style::Color::DarkGray);
+        let line = Line::from(vec![
+            Span::styled("blocker ", red),
+            Span::raw("uptime.down"),
+            Span::styled(" https://staging.brightdesk.test/api/health", dim),
+        ]);
+        let rows = wrap_spans(&line, 30, 8);
+        assert_eq!(
+            plain(&rows),
+            [
+                "blocker uptime.down",
+                "        https://staging.bright",
+                "        desk.test/api/health"
+            ]
+        );
+        assert_eq!(rows[0].spans[0].style, red);
+        assert_eq!(rows[1].spans[1].style, dim);
+        for r in &rows {
+            assert!(r.width() <= 30, "{r:?}");
+        }
+        // A line that fits is left whole.
+        assert_eq!(plain(&wrap_spans(&line, 80, 8)).len(), 1);
+    }
 
     #[test]
     fn wrapped_rows_keep_the_first_rows_indent() {

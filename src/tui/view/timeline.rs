@@ -71,10 +71,29 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         .title(Span::styled(" Sequence ", t.title()))
         .border_style(t.border(false));
     let width = usize::from(block.inner(steps).width);
-    let ruler_w = usize::from(SPRINT_HOURS)
+    let mut ruler_w = usize::from(SPRINT_HOURS)
         .min(width.saturating_sub(34))
         .max(12);
-    let title_w = width.saturating_sub(ruler_w + 20);
+    let mut title_w = width.saturating_sub(ruler_w + 20);
+    // Names first: a ruler of less than a cell an hour still reads, a cut name does not
+    // (a 100-column screen share would cut most step names for a 48-cell ruler). The
+    // ruler gives up to half its cells, and the names get exactly what the rows leave:
+    // the hours before them (7 cells), a space, and the state after the ruler (8).
+    let wanted = app
+        .runbook
+        .sequence
+        .iter()
+        .map(|s| s.title.as_str())
+        .chain(app.runbook.stages.iter().map(|s| s.title.as_str()))
+        .map(super::text::cells)
+        .max()
+        .unwrap_or(0);
+    if title_w < wanted {
+        ruler_w = width
+            .saturating_sub(16 + wanted)
+            .clamp((ruler_w / 2).min(24), ruler_w);
+        title_w = width.saturating_sub(ruler_w + 16);
+    }
     let rows: Vec<Line> = app
         .runbook
         .sequence

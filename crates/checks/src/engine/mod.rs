@@ -6,6 +6,11 @@
 //! jobs (one cancellation token per check id) and the semaphore every target acquires.
 //! The network stack belongs to the run's `Scope`, so the jobs of one run share its
 //! resolver, clients and answers, and the next run starts fresh. The work itself lives in `runner`; which kinds exist, in `registry`.
+//!
+//! A scope also holds one run per (kind, target, parameters): two runbook checks that name
+//! the same kind (a redirect check in the audit stage and another in the edge stage) get
+//! the same outcome from one probe, each with its own severity overrides applied, instead
+//! of probing twice and reporting the same defect twice with different severities.
 
 pub mod access;
 pub mod adapters;
@@ -20,13 +25,15 @@ pub use registry::Registry;
 
 use crate::net::fetch::PageMemo;
 use crate::net::{Net, NetError};
-use launch_ready_core::catalog::CheckKind;
+use launch_ready_core::catalog::{CheckKind, KindId};
+use launch_ready_core::session::model::CheckOutcome;
 use launch_ready_core::settings::NetworkSettings;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use tokio::sync::Semaphore;
+use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::{OnceCell, Semaphore};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -53,7 +60,18 @@ pub struct Scope {
     /// Shared: every network job of the run reports the same bad setting.
     net: OnceLock<Result<Arc<Net>, Arc<NetError>>>,
     pages: OnceLock<Arc<PageMemo>>,
+    runs: Mutex<HashMap<RunKey, Arc<SharedRun>>>,
 }
+
+/// What makes two target runs the same run: the kind, the target and the runbook
+/// parameters (severity overrides are applied per check afterwards, so they are not part
+/// of it).
+type RunKey = (KindId, targets::Target, BTreeMap<String, String>);
+
+/// The one run of a (kind, target, parameters) in a scope: the first job to ask runs it,
+/// the others wait for its outcome (and how long it took). A run whose job is cancelled
+/// leaves the cell empty, so the next job that asks runs it itself.
+pub type SharedRun = OnceCell<(CheckOutcome, Duration)>;
 
 impl Scope {
     pub fn new(
@@ -68,6 +86,22 @@ impl Scope {
             credentials: crate::credentials::Credentials::default(),
             net: OnceLock::new(),
             pages: OnceLock::new(),
+            runs: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The shared run of `kind` on `target` with `params` in this scope (see `SharedRun`).
+    pub fn shared_run(
+        &self,
+        kind: KindId,
+        target: &targets::Target,
+        params: &BTreeMap<String, String>,
+    ) -> Arc<SharedRun> {
+        let key = (kind, target.clone(), params.clone());
+        match self.runs.lock() {
+            Ok(mut runs) => runs.entry(key).or_default().clone(),
+            // A poisoned table only costs the sharing: this job runs on its own.
+            Err(_) => Arc::default(),
         }
     }
 

@@ -2,6 +2,8 @@
 //! as its own task (so a panic is contained to it) under the global concurrency limit and
 //! a deadline, apply the runbook's severity overrides, and fold the outcomes into one
 //! `Evidence`. Cancellation drops the task set, which aborts every in-flight request.
+//! A target run is the scope's shared run of its (kind, target, parameters), so two jobs
+//! asking the same question probe once; the overrides are each job's own.
 
 use super::registry::{Check, CheckFuture, CheckInput, LocalInput, Registry};
 use super::targets::{self, Target};
@@ -100,7 +102,7 @@ async fn collect(cx: &JobContext, job: &Job, scope: &Arc<Scope>) -> Vec<CheckOut
     ));
     // The network stack is built for network checks only: a bad CA file or nameserver is
     // an error on the kinds that would use it, and a repository scan runs regardless.
-    let start: Box<dyn Fn(Target) -> CheckFuture + Send + Sync> = match check {
+    let start: Arc<dyn Fn(Target) -> CheckFuture + Send + Sync> = match check {
         Check::Network(check) => {
             let net = match scope.net() {
                 Ok(n) => n,
@@ -119,7 +121,8 @@ async fn collect(cx: &JobContext, job: &Job, scope: &Arc<Scope>) -> Vec<CheckOut
                 }
             };
             let scope = scope.clone();
-            Box::new(move |target| {
+            let params = params.clone();
+            Arc::new(move |target| {
                 check(CheckInput {
                     net: net.clone(),
                     target,
@@ -131,7 +134,8 @@ async fn collect(cx: &JobContext, job: &Job, scope: &Arc<Scope>) -> Vec<CheckOut
         }
         Check::Local(check) => {
             let scope = scope.clone();
-            Box::new(move |target| {
+            let params = params.clone();
+            Arc::new(move |target| {
                 check(LocalInput {
                     target,
                     scope: scope.clone(),
@@ -144,20 +148,30 @@ async fn collect(cx: &JobContext, job: &Job, scope: &Arc<Scope>) -> Vec<CheckOut
     let mut set = JoinSet::new();
     let mut index_of = HashMap::new();
     for (i, target) in list.iter().enumerate() {
-        let check = start(target.clone());
+        // Another job of this scope with the same kind, target and parameters runs it
+        // once for both: whichever asks first runs it, the other waits for the outcome.
+        let shared = scope.shared_run(kind.id, target, &params);
+        let start = start.clone();
+        let target = target.clone();
         let limiter = cx.limiter.clone();
         let handle = set.spawn(async move {
-            // The semaphore is never closed, so acquiring only fails if the engine is gone.
-            let _permit = limiter.acquire_owned().await;
-            let start = Instant::now();
-            let out = match tokio::time::timeout(deadline, check).await {
-                Ok(o) => o,
-                Err(_) => outcome::error(format!(
-                    "no result within {:.1} s (the check's budget ran out)",
-                    deadline.as_secs_f64()
-                )),
-            };
-            (out, start.elapsed())
+            let ran = shared
+                .get_or_init(|| async move {
+                    // The semaphore is never closed, so acquiring only fails if the engine
+                    // is gone.
+                    let _permit = limiter.acquire_owned().await;
+                    let begun = Instant::now();
+                    let out = match tokio::time::timeout(deadline, start(target)).await {
+                        Ok(o) => o,
+                        Err(_) => outcome::error(format!(
+                            "no result within {:.1} s (the check's budget ran out)",
+                            deadline.as_secs_f64()
+                        )),
+                    };
+                    (out, begun.elapsed())
+                })
+                .await;
+            ran.clone()
         });
         index_of.insert(handle.id(), i);
     }

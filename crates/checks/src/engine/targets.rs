@@ -15,7 +15,7 @@ use launch_ready_core::catalog::{CheckKind, Subject};
 use launch_ready_core::session::model::Targets;
 
 /// One thing a check runs against.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Target {
     /// The host, URL, path or credential name, as shown in results.
     pub name: String,

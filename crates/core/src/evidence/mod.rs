@@ -21,13 +21,17 @@ pub const EVIDENCE_VERSION: u32 = 1;
 mod cloudflare;
 mod dns;
 mod email;
+mod env;
 mod http;
+mod perf;
 mod tls;
 
 pub use cloudflare::*;
 pub use dns::*;
 pub use email::*;
+pub use env::*;
 pub use http::*;
+pub use perf::*;
 pub use tls::*;
 
 /// What one outcome observed, typed by its kind. Checks build it; the session file, the
@@ -45,6 +49,7 @@ pub enum Observed {
     EmailRecord(EmailRecordEvidence),
     Dkim(DkimEvidence),
     Cloudflare(Box<CloudflareEvidence>),
+    Perf(PerfEvidence),
     /// Evidence of a kind without a type yet, or that does not fit its kind's type (written
     /// by another build). Kept as read, so saving the session loses nothing; no reader picks
     /// fields out of it.
@@ -83,6 +88,7 @@ impl Observed {
             KindId::EmailSpf | KindId::EmailDmarc => typed(v, Observed::EmailRecord),
             KindId::EmailDkim => typed(v, Observed::Dkim),
             KindId::CloudflareZone => typed(v, |c| Observed::Cloudflare(Box::new(c))),
+            KindId::PerfLatency | KindId::PerfLoad => typed(v, Observed::Perf),
             _ => None,
         })
     }
@@ -155,6 +161,7 @@ impl Serialize for Observed {
             Observed::EmailRecord(e) => e.serialize(s),
             Observed::Dkim(e) => e.serialize(s),
             Observed::Cloudflare(e) => e.serialize(s),
+            Observed::Perf(e) => e.serialize(s),
             Observed::Unread(v) => v.serialize(s),
         }
     }
@@ -213,6 +220,25 @@ mod tests {
         };
         assert_eq!(r.chains[0].hops[0].status, Some(301));
         assert_eq!(r.discovered.as_deref(), Some("www.a.test"));
+    }
+
+    #[test]
+    fn perf_figures_and_env_names_read() {
+        let o = outcome(
+            "perf.latency",
+            json!({ "requests": 50, "routes": [{ "name": "home", "method": "GET", "url": "https://a.test/", "requests": 50, "rps": 252.47, "error_rate_pct": 0.0, "p95_budget_ms": 300, "latency_ms": { "p50": 3.263, "p95": 8.575, "p99": 12.2 }, "histogram": [] }] }),
+        );
+        let Observed::Perf(p) = observed(&o) else {
+            panic!("perf");
+        };
+        assert_eq!(p.routes[0].latency_ms.p95, 8.575);
+        assert_eq!(p.routes[0].p95_budget_ms, 300);
+        let names = EnvNames::of(
+            &json!({ "environment": "production", "names": ["SENTRY_DSN"], "reference": "example" }),
+        );
+        assert_eq!(names.names, ["SENTRY_DSN"]);
+        assert_eq!(names.reference.as_deref(), Some("example"));
+        assert_eq!(EnvNames::of(&json!(null)), EnvNames::default());
     }
 
     #[test]
