@@ -33,7 +33,8 @@ pub struct StageRow {
     pub hours: String,
     /// What the runbook says the stage delivers.
     pub deliverables: Vec<String>,
-    /// `delivered` (every check done), `in progress` (some done) or `not started`.
+    /// `delivered` (every check done), `in progress` (some run or answered) or `not
+    /// started`.
     pub state: String,
     pub checks_done: usize,
     pub checks_total: usize,
@@ -134,9 +135,14 @@ pub fn build(runbook: &Runbook, session: &Session) -> Deliverables {
                 .filter(|c| !status(&c.id).is_done())
                 .map(|c| format!("{} ({})", c.title, status(&c.id)))
                 .collect();
+            // Started once any check was run or answered, passing or not.
+            let started = stage
+                .checks
+                .iter()
+                .any(|c| status(&c.id) != CheckStatus::Todo);
             let state = if total > 0 && done == total {
                 "delivered"
-            } else if done > 0 {
+            } else if started {
                 "in progress"
             } else {
                 "not started"
