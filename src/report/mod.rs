@@ -9,6 +9,7 @@ pub mod deliverables;
 pub mod model;
 pub mod render;
 pub mod run;
+pub mod setup;
 
 pub use build::{build, env_columns};
 pub use model::Handover;

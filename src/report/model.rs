@@ -52,6 +52,8 @@ pub struct Handover {
     /// The runbook's deliverables: stages, by hand against automatic, first run against
     /// last, deploy and rollback.
     pub deliverables: super::deliverables::Deliverables,
+    /// What was set up where: the deployment map and the edge's configuration.
+    pub setup: super::setup::Setup,
     pub timeline: Timeline,
 }
 

@@ -103,7 +103,10 @@ fn a_stage_is_delivered_only_when_every_check_is_done() {
         s.state_mut(&c.id).status = CheckStatus::Fail;
     }
     let failing = row(&deliverables(&rb, &s));
-    assert_eq!((failing.state.as_str(), failing.checks_done), ("in progress", 0));
+    assert_eq!(
+        (failing.state.as_str(), failing.checks_done),
+        ("in progress", 0)
+    );
     // A fresh session has delivered nothing.
     let fresh = deliverables(&rb, &session(&rb));
     assert!(fresh.stages.iter().all(|r| r.state == "not started"));

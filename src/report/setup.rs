@@ -1,0 +1,179 @@
+//! What was set up where: the deployment map (each host with its addresses, the edge in
+//! front of it, DNS and mail providers, whether it is monitored) and the edge's
+//! configuration as the Cloudflare zone audit read it.
+//!
+//! Read from typed evidence (`dns.records`, `cloudflare.zone`) and from findings of the
+//! provider checks (`dns.provider`, `edge.provider`, which name the provider in their
+//! message), each statement only as far as a check observed it.
+
+use launch_ready_core::catalog::KindId;
+use launch_ready_core::clean::clean_line;
+use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{Observed, observed};
+use launch_ready_core::session::Session;
+use launch_ready_core::session::model::CheckOutcome;
+use serde::Serialize;
+
+/// The deployment map and the edge configuration.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Setup {
+    pub map: Vec<MapRow>,
+    /// Who answers DNS for the domain, from `dns.provider`; `None` when not checked.
+    pub dns_provider: Option<String>,
+    /// Mail exchangers of the domain, from its record map.
+    pub mail: Vec<String>,
+    /// The edge as the Cloudflare audit read it; `None` when it did not run.
+    pub edge: Option<EdgeConfig>,
+}
+
+/// One host of the session.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MapRow {
+    pub host: String,
+    pub role: String,
+    /// A and AAAA addresses (and the CNAME chain first), or what is unknown.
+    pub points_to: String,
+    /// The edge in front of it as `edge.provider` saw it, or `not checked`.
+    pub edge: String,
+    /// Whether an uptime probe or the monitor watches one of its URLs.
+    pub monitored: bool,
+}
+
+/// The Cloudflare zone's settings that decide how traffic reaches the origin.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EdgeConfig {
+    pub zone: String,
+    pub plan: String,
+    pub ssl_mode: String,
+    pub min_tls_version: String,
+    pub always_use_https: String,
+    pub security_level: String,
+    pub bot_fight_mode: String,
+    /// `name (TYPE): proxied | DNS only`.
+    pub records: Vec<String>,
+    pub rate_limit_rules: Vec<String>,
+    pub cache_rules: Vec<String>,
+    pub page_rules: Vec<String>,
+    /// Parts the token could not read, with the reason.
+    pub unread: Vec<String>,
+}
+
+fn or_unknown(v: &Option<String>) -> String {
+    v.as_deref()
+        .map_or_else(|| "not read".to_string(), clean_line)
+}
+
+fn host_of(target: &str) -> &str {
+    let t = target.split_once("://").map_or(target, |(_, rest)| rest);
+    t.split(['/', ':']).next().unwrap_or(t)
+}
+
+pub fn build(session: &Session, outcomes: &[&CheckOutcome]) -> Setup {
+    let of = |kind: KindId| outcomes.iter().filter(move |o| o.check == kind.as_str());
+    let t = &session.targets;
+    let mut hosts: Vec<(String, String)> = vec![(t.apex.clone(), "apex".to_string())];
+    for h in &t.hosts {
+        if !hosts.iter().any(|(n, _)| n.eq_ignore_ascii_case(&h.host)) {
+            hosts.push((h.host.clone(), h.role.clone()));
+        }
+    }
+    let monitored: Vec<&str> = of(KindId::UptimeProbe)
+        .map(|o| host_of(&o.target))
+        .chain(session.monitor.targets.iter().map(|l| host_of(&l.url)))
+        .collect();
+    let map = hosts
+        .iter()
+        .map(|(host, role)| {
+            let records = of(KindId::DnsRecords)
+                .filter(|o| o.target.eq_ignore_ascii_case(host))
+                .find_map(|o| match observed(o) {
+                    Observed::Records(m) => Some(m),
+                    _ => None,
+                });
+            let points_to = match records {
+                Some(m) => {
+                    let mut parts: Vec<String> =
+                        m.cname_chain.iter().map(|c| clean_line(c)).collect();
+                    parts.extend(m.a.iter().chain(&m.aaaa).map(|a| clean_line(a)));
+                    if parts.is_empty() {
+                        "no address".to_string()
+                    } else {
+                        parts.join(" → ")
+                    }
+                }
+                None => "not checked".to_string(),
+            };
+            let edge = of(KindId::EdgeProvider)
+                .filter(|o| o.target.eq_ignore_ascii_case(host))
+                .find_map(|o| {
+                    o.findings
+                        .iter()
+                        .find(|f| f.code == Code::EdgeProvider || f.code == Code::EdgeUnprotected)
+                        .map(|f| clean_line(&f.message))
+                        .or_else(|| Some(clean_line(&o.summary)))
+                })
+                .unwrap_or_else(|| "not checked".to_string());
+            MapRow {
+                host: clean_line(host),
+                role: clean_line(role),
+                points_to,
+                edge,
+                monitored: monitored.iter().any(|m| m.eq_ignore_ascii_case(host)),
+            }
+        })
+        .collect();
+    let dns_provider = of(KindId::DnsProvider).find_map(|o| {
+        o.findings
+            .iter()
+            .find(|f| f.code == Code::DnsProvider)
+            .map(|f| clean_line(&f.message))
+    });
+    let mail = of(KindId::DnsRecords)
+        .filter(|o| o.target.eq_ignore_ascii_case(&t.apex))
+        .find_map(|o| match observed(o) {
+            Observed::Records(m) => Some(m.mx.iter().map(|m| clean_line(m)).collect()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let edge = of(KindId::CloudflareZone).find_map(|o| match observed(o) {
+        Observed::Cloudflare(c) if c.zone.is_some() => Some(EdgeConfig {
+            zone: or_unknown(&c.zone),
+            plan: or_unknown(&c.plan),
+            ssl_mode: or_unknown(&c.ssl_mode),
+            min_tls_version: or_unknown(&c.min_tls_version),
+            always_use_https: or_unknown(&c.always_use_https),
+            security_level: or_unknown(&c.security_level),
+            bot_fight_mode: c.bot_fight_mode.map_or_else(
+                || "not read".into(),
+                |b| if b { "on" } else { "off" }.into(),
+            ),
+            records: c
+                .records
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} ({}): {}",
+                        clean_line(&r.name),
+                        clean_line(&r.kind),
+                        if r.proxied { "proxied" } else { "DNS only" }
+                    )
+                })
+                .collect(),
+            rate_limit_rules: c.rate_limit_rules.iter().map(|r| clean_line(r)).collect(),
+            cache_rules: c.cache_rules.iter().map(|r| clean_line(r)).collect(),
+            page_rules: c.page_rules.iter().map(|r| clean_line(r)).collect(),
+            unread: c
+                .unread
+                .iter()
+                .map(|u| format!("{}: {}", clean_line(&u.part), clean_line(&u.reason)))
+                .collect(),
+        }),
+        _ => None,
+    });
+    Setup {
+        map,
+        dns_provider,
+        mail,
+        edge,
+    }
+}
