@@ -151,3 +151,43 @@ pub struct UnproxiedDetail {
 pub struct StaticCacheDetail {
     pub origin: Option<Result<OriginStatic, String>>,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::KindId;
+    use crate::evidence::Observed;
+    use serde_json::json;
+
+    #[test]
+    fn an_outcome_that_read_no_zone_holds_the_api_host_alone() {
+        let v = json!({ "api_host": "127.0.0.1:9" });
+        let Observed::Cloudflare(c) = Observed::read(Some(KindId::CloudflareZone), v.clone())
+        else {
+            panic!("not typed");
+        };
+        assert_eq!(c.zone, None);
+        assert_eq!(c.api_host.as_deref(), Some("127.0.0.1:9"));
+        assert_eq!(Observed::Cloudflare(c).to_json(), v);
+    }
+
+    #[test]
+    fn a_read_zone_stands_at_the_top_level() {
+        let v = json!({
+            "zone": "a.test", "zone_status": "active", "plan": null, "ssl_mode": "full",
+            "min_tls_version": null, "always_use_https": "off", "development_mode": null,
+            "security_level": null, "browser_check": null, "bot_fight_mode": null,
+            "records": [{ "name": "a.test", "type": "A", "content": "192.0.2.1", "proxied": false }],
+            "records_partial": false, "rate_limit_rules": [], "cache_rules": [],
+            "page_rules": [], "unread": [], "api_retries": 0,
+            "origin_redirects": [{ "host": "a.test", "redirects": null, "note": "timeout" }],
+        });
+        let Observed::Cloudflare(c) = Observed::read(Some(KindId::CloudflareZone), v.clone())
+        else {
+            panic!("not typed");
+        };
+        let zone = c.zone.as_ref().expect("zone");
+        assert_eq!(zone.ssl_mode.as_deref(), Some("full"));
+        assert_eq!(zone.origin_redirects[0].redirects, None);
+        assert_eq!(Observed::Cloudflare(c).to_json(), v);
+    }
+}

@@ -339,3 +339,79 @@ pub struct SourceMapDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declared: Option<bool>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::KindId;
+    use serde_json::json;
+
+    #[test]
+    fn every_chain_ending_reads_as_its_variant_and_writes_back_the_same() {
+        for (end, want) in [
+            (
+                json!({ "final": "https://a.test/", "status": 200 }),
+                ChainEndEvidence::Final {
+                    url: "https://a.test/".into(),
+                    status: 200,
+                },
+            ),
+            (
+                json!({ "loop": "http://a.test/" }),
+                ChainEndEvidence::Loop {
+                    revisited: "http://a.test/".into(),
+                },
+            ),
+            (
+                json!({ "too_many_hops": 10 }),
+                ChainEndEvidence::TooManyHops { too_many_hops: 10 },
+            ),
+            (
+                json!({ "bad_location": "::" }),
+                ChainEndEvidence::BadLocation {
+                    bad_location: "::".into(),
+                },
+            ),
+            (
+                json!({ "error": "connection refused" }),
+                ChainEndEvidence::Error {
+                    error: "connection refused".into(),
+                },
+            ),
+        ] {
+            let v = json!({ "chains": [{ "entry": "http://a.test/", "hops": [], "end": end }] });
+            let Observed::Redirects(r) = Observed::read(Some(KindId::HttpRedirects), v.clone())
+            else {
+                panic!("{v}");
+            };
+            assert_eq!(r.chains[0].end.as_ref(), Some(&want));
+            assert_eq!(Observed::Redirects(r).to_json(), v);
+        }
+    }
+
+    #[test]
+    fn an_outcome_that_observed_nothing_has_no_evidence() {
+        for kind in [
+            KindId::HttpHeaders,
+            KindId::HttpAvailability,
+            KindId::HttpCache,
+        ] {
+            assert_eq!(Observed::read(Some(kind), json!({})), Observed::None);
+        }
+    }
+
+    #[test]
+    fn page_level_facts_are_read_from_the_type() {
+        let o = Observed::read(
+            Some(KindId::HttpAvailability),
+            json!({ "chain": { "entry": "https://a.test/", "hops": [] }, "unverified_certificate": "UnknownIssuer" }),
+        );
+        assert_eq!(o.unverified_certificate(), Some("UnknownIssuer"));
+        let o = Observed::read(
+            Some(KindId::HttpBundle),
+            json!({ "scanned": [], "left_out": [{ "url": "http://cdn.a.test/x.js", "reason": "loopback" }] }),
+        );
+        assert_eq!(o.left_out()[0].url, "http://cdn.a.test/x.js");
+        assert!(Observed::None.left_out().is_empty());
+    }
+}
