@@ -7,7 +7,7 @@ use launch_ready_core::advice;
 use launch_ready_core::catalog::{Family, KindId};
 use launch_ready_core::clean::{clean, clean_line};
 use launch_ready_core::evidence;
-use launch_ready_core::evidence::Observed;
+use launch_ready_core::evidence::{ChainEndEvidence, Observed};
 use launch_ready_core::finding::{CheckStatus, Severity};
 use launch_ready_core::runbook::{Run, Runbook};
 use launch_ready_core::session::Session;
@@ -418,10 +418,10 @@ fn dns(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<HostRecords>> {
 fn redirects(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<RedirectChain>> {
     let mut chains: Vec<RedirectChain> = Vec::new();
     for o in latest.of(KindId::HttpRedirects) {
-        let Observed::Redirects(r) = evidence::observed(o) else {
+        let Observed::Redirects(r) = &o.evidence else {
             continue;
         };
-        for c in r.chains {
+        for c in &r.chains {
             if chains.iter().any(|x| x.entry == c.entry) {
                 continue;
             }
@@ -436,7 +436,7 @@ fn redirects(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<RedirectChai
                         location: h.location.as_deref().map(clean_line),
                     })
                     .collect(),
-                end: chain_end(&c.end),
+                end: chain_end(c.end.as_ref()),
             });
         }
     }
@@ -450,24 +450,18 @@ fn redirects(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<RedirectChai
     )
 }
 
-fn chain_end(end: &serde_json::Value) -> String {
-    let s = |k: &str| end.get(k).and_then(|v| v.as_str()).map(clean_line);
-    if let Some(url) = s("final") {
-        let status = end.get("status").and_then(serde_json::Value::as_u64);
-        return match status {
-            Some(st) => format!("{url} ({st})"),
-            None => url,
-        };
-    }
-    if let Some(url) = s("loop") {
-        return format!("loop at {url}");
-    }
-    if let Some(e) = s("error") {
-        return format!("error: {e}");
-    }
+fn chain_end(end: Option<&ChainEndEvidence>) -> String {
     match end {
-        serde_json::Value::Null => String::new(),
-        other => clean_line(&other.to_string()),
+        Some(ChainEndEvidence::Final { url, status }) => format!("{} ({status})", clean_line(url)),
+        Some(ChainEndEvidence::Loop { revisited }) => format!("loop at {}", clean_line(revisited)),
+        Some(ChainEndEvidence::Error { error }) => format!("error: {}", clean_line(error)),
+        Some(ChainEndEvidence::TooManyHops { too_many_hops }) => {
+            format!("still redirecting after {too_many_hops} hops")
+        }
+        Some(ChainEndEvidence::BadLocation { bad_location }) => {
+            format!("unusable location `{}`", clean_line(bad_location))
+        }
+        None => String::new(),
     }
 }
 

@@ -135,19 +135,19 @@ pub fn build(session: &Session, outcomes: &[&CheckOutcome]) -> Setup {
             _ => None,
         })
         .unwrap_or_default();
-    let edge = of(KindId::CloudflareZone).find_map(|o| match observed(o) {
-        Observed::Cloudflare(c) if c.zone.is_some() => Some(EdgeConfig {
-            zone: or_unknown(&c.zone),
-            plan: or_unknown(&c.plan),
-            ssl_mode: or_unknown(&c.ssl_mode),
-            min_tls_version: or_unknown(&c.min_tls_version),
-            always_use_https: or_unknown(&c.always_use_https),
-            security_level: or_unknown(&c.security_level),
-            bot_fight_mode: c.bot_fight_mode.map_or_else(
+    let edge = of(KindId::CloudflareZone).find_map(|o| match &o.evidence {
+        Observed::Cloudflare(c) => c.zone.as_ref().map(|z| EdgeConfig {
+            zone: clean_line(&z.name),
+            plan: or_unknown(&z.plan),
+            ssl_mode: or_unknown(&z.ssl_mode),
+            min_tls_version: or_unknown(&z.min_tls_version),
+            always_use_https: or_unknown(&z.always_use_https),
+            security_level: or_unknown(&z.security_level),
+            bot_fight_mode: z.bot_fight_mode.map_or_else(
                 || "not read".into(),
                 |b| if b { "on" } else { "off" }.into(),
             ),
-            records: c
+            records: z
                 .records
                 .iter()
                 .map(|r| {
@@ -159,10 +159,10 @@ pub fn build(session: &Session, outcomes: &[&CheckOutcome]) -> Setup {
                     )
                 })
                 .collect(),
-            rate_limit_rules: c.rate_limit_rules.iter().map(|r| clean_line(r)).collect(),
-            cache_rules: c.cache_rules.iter().map(|r| clean_line(r)).collect(),
-            page_rules: c.page_rules.iter().map(|r| clean_line(r)).collect(),
-            unread: c
+            rate_limit_rules: z.rate_limit_rules.iter().map(|r| clean_line(r)).collect(),
+            cache_rules: z.cache_rules.iter().map(|r| clean_line(r)).collect(),
+            page_rules: z.page_rules.iter().map(|r| clean_line(r)).collect(),
+            unread: z
                 .unread
                 .iter()
                 .map(|u| format!("{}: {}", clean_line(&u.part), clean_line(&u.reason)))

@@ -159,10 +159,11 @@ async fn the_demo_zone_raises_every_zone_code() {
     assert!(pages.iter().any(|p| p.contains("page=4")), "{pages:?}");
     assert_eq!(ev["unread"][0]["part"], "bot fight mode");
     // The typed evidence reads back.
-    match launch_ready_core::evidence::observed(&o) {
+    match &o.evidence {
         launch_ready_core::evidence::Observed::Cloudflare(c) => {
-            assert_eq!(c.ssl_mode.as_deref(), Some("flexible"));
-            assert_eq!(c.records.iter().filter(|r| !r.proxied).count(), 5);
+            let zone = c.zone.as_ref().expect("the zone was read");
+            assert_eq!(zone.ssl_mode.as_deref(), Some("flexible"));
+            assert_eq!(zone.records.iter().filter(|r| !r.proxied).count(), 5);
         }
         other => panic!("not typed: {other:?}"),
     }
@@ -684,6 +685,11 @@ async fn a_base_other_than_the_public_api_is_named_in_the_result() {
         o.summary.contains(&closed.addr().to_string()),
         "{}",
         o.summary
+    );
+    // Its evidence is the host alone: no zone was read, so none is claimed.
+    assert_eq!(
+        o.evidence.to_json(),
+        serde_json::json!({ "api_host": closed.addr().to_string() })
     );
     lab.shutdown().await;
 }

@@ -85,3 +85,67 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
     assert_eq!(seen.len(), 6, "every typed kind was seen: {seen:?}");
     lab.shutdown().await;
 }
+
+/// The http family and the Cloudflare audit (against the lab's API fake): every outcome's
+/// evidence reads whole as its kind's type (never `Unread`), so a field the check writes
+/// and the type does not know fails here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_and_cloudflare_evidence_reads_whole_as_its_type() {
+    let lab = lab().await;
+    let mut args: Vec<String> = [
+        "check",
+        "brightdesk.test",
+        "www.brightdesk.test",
+        "good.lab.test",
+        "https://brightdesk.test/login",
+        "--only",
+        "http,cloudflare",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--timeout",
+        "3",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    args.extend(lab_flags(&lab));
+    args.extend(["--cloudflare-api".to_string(), lab.cloudflare().url()]);
+    let env = [(
+        launch_ready_checks::cloudflare::ENV_VAR,
+        launch_ready_lab::cloudflare::LAB_TOKEN,
+    )];
+    let out = common::run_env(args, &env).await;
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let mut seen = std::collections::BTreeSet::new();
+    for r in v["results"].as_array().unwrap() {
+        let check = r["check"].as_str().unwrap();
+        let kind = launch_ready_core::catalog::KindId::parse(check);
+        let o = Observed::read(kind, r["evidence"].clone());
+        assert!(
+            !matches!(o, Observed::Unread(_)),
+            "{check} on {}: not read whole by its type: {}",
+            r["target"],
+            r["evidence"]
+        );
+        if !o.is_none() {
+            seen.insert(check.to_string());
+        }
+    }
+    let want = [
+        "cloudflare.zone",
+        "http.availability",
+        "http.bundle",
+        "http.cache",
+        "http.cors",
+        "http.exposure",
+        "http.headers",
+        "http.mixed_content",
+        "http.redirects",
+    ];
+    for k in want {
+        assert!(seen.contains(k), "{k} was seen with evidence: {seen:?}");
+    }
+    lab.shutdown().await;
+}

@@ -271,6 +271,11 @@ async fn cache_leaves_out_assets_on_other_hosts_at_inner_addresses() {
         o.evidence.to_json()["left_out"][0]["url"],
         "http://cdn.brightdesk.test/widget.js"
     );
+    // The same, read through the type.
+    assert_eq!(
+        o.evidence.left_out()[0].url,
+        "http://cdn.brightdesk.test/widget.js"
+    );
     assert!(o.summary.contains("not fetched:"), "{}", o.summary);
     lab.shutdown().await;
 }

@@ -393,10 +393,7 @@ pub fn assess_with(
                         ),
                     );
                 }
-                let evidence = r.evidence.to_json();
-                let unverified = evidence
-                    .get("unverified_certificate")
-                    .and_then(|w| w.as_str());
+                let unverified = r.evidence.unverified_certificate();
                 let not_checked = match (r.status, &r.explained_by) {
                     (CheckStatus::Error, _) => Some(format!("could not run: {}", r.summary)),
                     // Asked for, and skipped for want of a credential: not checked until
@@ -514,6 +511,7 @@ pub fn assess_with(
 mod tests {
     use super::*;
     use crate::code::Code;
+    use crate::evidence::{AvailabilityEvidence, Observed};
     use crate::finding::Finding;
     use crate::session::model::Evidence;
     use serde_json::json;
@@ -805,7 +803,10 @@ mod tests {
     fn a_page_read_unverified_needs_a_certificate_finding_on_its_host() {
         let mut states = all_answered();
         let mut page = outcome("http.availability", "https://c.test/", CheckStatus::Pass);
-        page.evidence = json!({ "unverified_certificate": "UnknownIssuer" }).into();
+        page.evidence = Observed::Availability(Box::new(AvailabilityEvidence {
+            unverified_certificate: Some("UnknownIssuer".into()),
+            ..AvailabilityEvidence::default()
+        }));
         record(&mut states, "dns-check", vec![page]);
         let a = assess_states(&runbook(), &states, now());
         assert_eq!(a.verdict, Verdict::Incomplete);

@@ -13,8 +13,8 @@
 
 use crate::tui::theme::Theme;
 use launch_ready_core::evidence::{
-    CertificateEvidence, CloudflareEvidence, DkimEvidence, EmailRecordEvidence, EnvNames, Observed,
-    PerfEvidence, RecordMap, RedirectEvidence, observed,
+    CertificateEvidence, ChainEndEvidence, CloudflareEvidence, DkimEvidence, EmailRecordEvidence,
+    EnvNames, Observed, PerfEvidence, RecordMap, RedirectEvidence, observed,
 };
 use launch_ready_core::finding::Finding;
 use launch_ready_core::sanitize::sanitize_line;
@@ -134,7 +134,7 @@ fn redirects(ev: &RedirectEvidence) -> Vec<String> {
             }
             // How the chain ended, when not on a page: the hop that closes a loop is the
             // one the operator needs to see.
-            match chain_end(&chain.end) {
+            match chain_end(chain.end.as_ref()) {
                 Some(end) => format!("{} → {end}", parts.join(" → ")),
                 None => parts.join(" → "),
             }
@@ -148,22 +148,21 @@ fn redirects(ev: &RedirectEvidence) -> Vec<String> {
 
 /// The end of a chain that is not a final page: a loop back to a URL, too many hops, an
 /// unusable location or a hop that got no answer.
-fn chain_end(end: &serde_json::Value) -> Option<String> {
-    let text = |k: &str| {
-        end.get(k)
-            .and_then(serde_json::Value::as_str)
-            .map(sanitize_line)
-    };
-    if let Some(url) = text("loop") {
-        return Some(format!("{url} (loop)"));
+fn chain_end(end: Option<&ChainEndEvidence>) -> Option<String> {
+    match end? {
+        ChainEndEvidence::Final { .. } => None,
+        ChainEndEvidence::Loop { revisited } => {
+            Some(format!("{} (loop)", sanitize_line(revisited)))
+        }
+        ChainEndEvidence::TooManyHops { too_many_hops } => {
+            Some(format!("… (still redirecting after {too_many_hops} hops)"))
+        }
+        ChainEndEvidence::BadLocation { bad_location } => Some(format!(
+            "unusable location `{}`",
+            sanitize_line(bad_location)
+        )),
+        ChainEndEvidence::Error { error } => Some(format!("no answer: {}", sanitize_line(error))),
     }
-    if let Some(n) = end.get("too_many_hops").and_then(serde_json::Value::as_u64) {
-        return Some(format!("… (still redirecting after {n} hops)"));
-    }
-    if let Some(l) = text("bad_location") {
-        return Some(format!("unusable location `{l}`"));
-    }
-    text("error").map(|e| format!("no answer: {e}"))
 }
 
 fn records(ev: &RecordMap) -> Vec<String> {
@@ -280,33 +279,38 @@ pub fn finding_detail(f: &Finding) -> Option<String> {
 
 fn cloudflare(ev: &CloudflareEvidence) -> Vec<String> {
     let mut out = Vec::new();
-    let head: Vec<String> = [
-        ev.zone.as_ref().map(|z| format!("zone {z}")),
-        ev.plan.as_ref().map(|p| format!("plan {p}")),
-        ev.ssl_mode.as_ref().map(|s| format!("SSL {s}")),
-        ev.min_tls_version.as_ref().map(|v| format!("min TLS {v}")),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|x| sanitize_line(&x))
-    .collect();
-    if !head.is_empty() {
+    if let Some(zone) = &ev.zone {
+        let head: Vec<String> = [
+            Some(format!("zone {}", zone.name)),
+            zone.plan.as_ref().map(|p| format!("plan {p}")),
+            zone.ssl_mode.as_ref().map(|s| format!("SSL {s}")),
+            zone.min_tls_version
+                .as_ref()
+                .map(|v| format!("min TLS {v}")),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|x| sanitize_line(&x))
+        .collect();
         out.push(head.join(" · "));
+        for r in &zone.records {
+            out.push(format!(
+                "{} {} {}",
+                sanitize_line(&r.kind),
+                sanitize_line(&r.name),
+                if r.proxied { "proxied" } else { "DNS only" }
+            ));
+        }
+        for u in &zone.unread {
+            out.push(format!(
+                "not read: {} ({})",
+                sanitize_line(&u.part),
+                sanitize_line(&u.reason)
+            ));
+        }
     }
-    for r in &ev.records {
-        out.push(format!(
-            "{} {} {}",
-            sanitize_line(&r.kind),
-            sanitize_line(&r.name),
-            if r.proxied { "proxied" } else { "DNS only" }
-        ));
-    }
-    for u in &ev.unread {
-        out.push(format!(
-            "not read: {} ({})",
-            sanitize_line(&u.part),
-            sanitize_line(&u.reason)
-        ));
+    if let Some(host) = &ev.api_host {
+        out.push(format!("API at {}", sanitize_line(host)));
     }
     out
 }

@@ -5,9 +5,13 @@
 //! anything about it except `cloudflare.scope_missing`, which names the permission to add.
 
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{
+    AlwaysHttpsDetail, MissingScope, ProxiedRecord, RateLimitDetail, StaticCacheDetail,
+    UnproxiedDetail,
+};
+pub use launch_ready_core::evidence::{OriginRedirect, OriginStatic};
 use launch_ready_core::finding::{Finding, Severity};
 use serde::Serialize;
-use serde_json::json;
 
 /// One part of the zone's configuration as read, or why it was not.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -98,25 +102,6 @@ pub struct Rule {
     pub enabled: bool,
 }
 
-/// Whether `http://HOST/` redirects to HTTPS at the origin (None: could not be observed).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OriginRedirect {
-    pub host: String,
-    pub redirects: Option<bool>,
-    pub note: String,
-}
-
-/// Whether the origin's static assets carry a caching lifetime on their own.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OriginStatic {
-    /// The page whose assets were read.
-    pub page: String,
-    /// Assets that answered.
-    pub checked: usize,
-    /// Of those, assets without a caching lifetime.
-    pub uncached: usize,
-}
-
 /// Everything read about one zone.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Facts {
@@ -159,7 +144,9 @@ pub fn judge(f: &Facts) -> Vec<Finding> {
                 Code::CloudflareNoRateLimit,
                 "no rate-limiting rule covers the login, auth or API routes".into(),
             )
-            .with_evidence(json!({ "rate_limit_rules": rules.len() })),
+            .with_detail(&RateLimitDetail {
+                rate_limit_rules: rules.len(),
+            }),
         );
     }
     static_cache(f, &mut out);
@@ -174,12 +161,15 @@ pub fn judge(f: &Facts) -> Vec<Finding> {
                 Code::CloudflareScopeMissing,
                 format!("the token cannot read: {}", list.join(", ")),
             )
-            .with_evidence(json!(
-                missing
+            .with_detail(
+                &missing
                     .iter()
-                    .map(|(part, scope)| json!({ "part": part, "scope": scope }))
-                    .collect::<Vec<_>>()
-            )),
+                    .map(|(part, scope)| MissingScope {
+                        part: (*part).to_string(),
+                        scope: (*scope).to_string(),
+                    })
+                    .collect::<Vec<_>>(),
+            ),
         );
     }
     out
@@ -235,7 +225,9 @@ fn settings(f: &Facts, s: &Settings, out: &mut Vec<Finding>) {
                     Code::CloudflareAlwaysHttpsOff,
                     format!("\"Always Use HTTPS\" is off and the origin does not redirect{tail}"),
                 )
-                .with_evidence(json!({ "origin": not_redirecting })),
+                .with_detail(&AlwaysHttpsDetail {
+                    origin: not_redirecting.into_iter().cloned().collect(),
+                }),
             );
         }
     }
@@ -271,6 +263,19 @@ fn settings(f: &Facts, s: &Settings, out: &mut Vec<Finding>) {
         }
         out.push(finding(Code::CloudflareSecurityLevelOff, what.join("; ")));
     }
+}
+
+/// Records as the evidence lists them.
+pub fn proxied_records(records: &[&Record]) -> Vec<ProxiedRecord> {
+    records
+        .iter()
+        .map(|r| ProxiedRecord {
+            name: r.name.clone(),
+            kind: r.kind.clone(),
+            content: r.content.clone(),
+            proxied: r.proxied,
+        })
+        .collect()
 }
 
 /// Record types the edge can proxy: the ones whose DNS-only state exposes an origin.
@@ -376,7 +381,12 @@ fn unproxied(web_hosts: &[String], records: &[Record], out: &mut Vec<Finding>) {
                         "{host}: {} record is DNS-only, so the origin address is public and unprotected",
                         first.kind
                     ))
-                .with_evidence(json!({ "host": host, "records": dns_only, "declared": true })),
+                .with_detail(&UnproxiedDetail {
+                    host: host.clone(),
+                    records: proxied_records(&dns_only),
+                    declared: true,
+                    reason: None,
+                }),
             );
         } else if !not_a_web_name(&host, &mail) {
             out.push(
@@ -384,12 +394,12 @@ fn unproxied(web_hosts: &[String], records: &[Record], out: &mut Vec<Finding>) {
                         "{host}: {} record is DNS-only, so its origin address is public (not a declared web host: proxy it if it serves the web, or add it to the targets)",
                         first.kind
                     )).with_severity(Severity::Low)
-                .with_evidence(json!({
-                    "host": host,
-                    "records": dns_only,
-                    "declared": false,
-                    "reason": "not a declared web host",
-                })),
+                .with_detail(&UnproxiedDetail {
+                    host: host.clone(),
+                    records: proxied_records(&dns_only),
+                    declared: false,
+                    reason: Some("not a declared web host".into()),
+                }),
             );
         }
     }
@@ -462,7 +472,9 @@ fn static_cache(f: &Facts, out: &mut Vec<Finding>) {
             Code::CloudflareNoStaticCacheRule,
             format!("no cache rule or page rule caches the static assets, {origin}"),
         )
-        .with_evidence(json!({ "origin": f.origin_static })),
+        .with_detail(&StaticCacheDetail {
+            origin: f.origin_static.clone(),
+        }),
     );
 }
 
@@ -637,7 +649,7 @@ mod tests {
             .filter(|x| x.code == "cloudflare.record_unproxied")
             .map(|x| {
                 (
-                    x.evidence["host"].as_str().unwrap().to_string(),
+                    x.detail::<UnproxiedDetail>().unwrap().host,
                     x.severity,
                     x.message,
                 )

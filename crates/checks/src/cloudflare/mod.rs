@@ -19,7 +19,7 @@ pub use judge::OriginStatic;
 use judge::{Facts, OriginRedirect, Part, Record, Rule, Settings, Zone};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
-use launch_ready_core::evidence::{CloudflareEvidence, ProxiedRecord, UnreadPart};
+use launch_ready_core::evidence::{CloudflareEvidence, Observed, UnreadPart, ZoneEvidence};
 use launch_ready_core::finding::{CheckStatus, Finding};
 use launch_ready_core::session::model::CheckOutcome;
 use serde::Deserialize;
@@ -115,11 +115,16 @@ pub async fn audit(
     let mut o = audit_zone(api, a, origin_static).await;
     if let Some(host) = api.elsewhere() {
         o.summary = format!("{} (token sent to the API at {host})", o.summary);
-        o.evidence = std::mem::take(&mut o.evidence).with_field(
-            KindId::CloudflareZone,
-            "api_host",
-            serde_json::Value::String(host),
-        );
+        // An outcome that read no zone still says where the token went.
+        match &mut o.evidence {
+            Observed::Cloudflare(c) => c.api_host = Some(host),
+            _ => {
+                o.evidence = Observed::Cloudflare(Box::new(CloudflareEvidence {
+                    zone: None,
+                    api_host: Some(host),
+                }));
+            }
+        }
     }
     o
 }
@@ -180,7 +185,11 @@ async fn audit_zone(
         j.push(f);
     }
     let failed = judge::failures(&facts);
-    write_evidence(&mut j, &facts, retries);
+    j.observed(Observed::Cloudflare(Box::new(CloudflareEvidence {
+        zone: Some(zone_evidence(&facts, retries)),
+        // Set by `audit` for every outcome, not only this one.
+        api_host: None,
+    })));
     let mut o = j.finish("the zone is configured as the launch bar asks");
     if !failed.is_empty() {
         // Findings of the parts read are kept; the check did not see everything it was
@@ -522,7 +531,8 @@ async fn origin_redirects(a: &Audit<'_>) -> Vec<OriginRedirect> {
     futures::future::join_all(probes).await
 }
 
-fn write_evidence(j: &mut Judged, f: &Facts, api_retries: u32) {
+/// What the audit read of the zone, as the outcome's evidence.
+fn zone_evidence(f: &Facts, api_retries: u32) -> ZoneEvidence {
     let s = f.settings.read().cloned().unwrap_or_default();
     let names = |p: &Part<Vec<Rule>>| -> Vec<String> {
         p.read()
@@ -540,9 +550,9 @@ fn write_evidence(j: &mut Judged, f: &Facts, api_retries: u32) {
             })
             .unwrap_or_default()
     };
-    let ev = CloudflareEvidence {
-        zone: Some(f.zone.name.clone()),
-        zone_status: Some(f.zone.status.clone()),
+    ZoneEvidence {
+        name: f.zone.name.clone(),
+        status: Some(f.zone.status.clone()),
         plan: f.zone.plan.clone(),
         ssl_mode: s.ssl,
         min_tls_version: s.min_tls_version,
@@ -555,15 +565,11 @@ fn write_evidence(j: &mut Judged, f: &Facts, api_retries: u32) {
             .records
             .read()
             .map(|rs| {
-                rs.iter()
+                let listed: Vec<&Record> = rs
+                    .iter()
                     .filter(|r| matches!(r.kind.as_str(), "A" | "AAAA" | "CNAME"))
-                    .map(|r| ProxiedRecord {
-                        name: r.name.clone(),
-                        kind: r.kind.clone(),
-                        content: r.content.clone(),
-                        proxied: r.proxied,
-                    })
-                    .collect()
+                    .collect();
+                judge::proxied_records(&listed)
             })
             .unwrap_or_default(),
         records_partial: f.records_partial,
@@ -575,17 +581,6 @@ fn write_evidence(j: &mut Judged, f: &Facts, api_retries: u32) {
             .map(|(part, reason)| UnreadPart { part, reason })
             .collect(),
         api_retries,
-        // Set by `audit` for every outcome, not only this one.
-        api_host: None,
-    };
-    if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&ev) {
-        for (k, v) in map {
-            j.evidence(&k, v);
-        }
-    }
-    if !f.origin_redirects.is_empty()
-        && let Ok(v) = serde_json::to_value(&f.origin_redirects)
-    {
-        j.evidence("origin_redirects", v);
+        origin_redirects: f.origin_redirects.clone(),
     }
 }

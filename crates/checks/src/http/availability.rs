@@ -10,10 +10,10 @@ use crate::net::fetch::{FetchError, HttpLimits};
 use crate::net::page::{ChainEnd, follow, parse_url};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{AvailabilityEvidence, DownDetail, Observed, TimeoutDetail};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::Client;
-use serde_json::json;
 
 /// `http.availability` for `url`: `http.down` when it (or a hop it redirects to) cannot be
 /// reached, `http.timeout` when nothing arrives in time, `http.server_error` on a 5xx,
@@ -25,18 +25,19 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
         Err(e) => return judged.error(e),
     };
     let chain = follow(client, &parsed, limits).await;
-    judged.evidence("chain", chain.to_json());
-    if let Some(why) = chain.last.as_ref().and_then(|p| p.unverified.clone()) {
-        judged.evidence("unverified_certificate", json!(why));
-    }
-    match &chain.end {
+    let mut evidence = AvailabilityEvidence {
+        chain: chain.evidence(),
+        unverified_certificate: chain.last.as_ref().and_then(|p| p.unverified.clone()),
+        ..AvailabilityEvidence::default()
+    };
+    let outcome = match &chain.end {
         ChainEnd::Final { url: last, status } => {
             let ms: u64 = chain.hops.iter().map(|h| h.elapsed_ms).sum();
             if let Some(resp) = &chain.last {
-                judged.evidence("status", json!(resp.status));
-                judged.evidence("ms", json!(ms));
-                judged.evidence("body_bytes_read", json!(resp.body.len()));
-                judged.evidence("body_truncated", json!(resp.truncated));
+                evidence.status = Some(resp.status);
+                evidence.ms = Some(ms);
+                evidence.body_bytes_read = Some(resp.body.len());
+                evidence.body_truncated = Some(resp.truncated);
             }
             if *status >= 500 {
                 judged.push(Finding::new(
@@ -48,7 +49,7 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
                 0 => String::new(),
                 n => format!(" after {n} redirect(s)"),
             };
-            judged.finish(&format!("{url} answers {status}{via} in {ms} ms"))
+            Ok(format!("{url} answers {status}{via} in {ms} ms"))
         }
         ChainEnd::Loop { revisited } => {
             judged.push(
@@ -56,9 +57,9 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
                     Code::HttpRedirectLoop,
                     format!("{url} redirects in a loop back to {revisited}"),
                 )
-                .with_evidence(chain.to_json()),
+                .with_detail(&evidence.chain),
             );
-            judged.finish("")
+            Ok(String::new())
         }
         ChainEnd::TooManyHops => {
             judged.push(
@@ -69,13 +70,11 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
                         crate::net::page::MAX_HOPS
                     ),
                 )
-                .with_evidence(chain.to_json()),
+                .with_detail(&evidence.chain),
             );
-            judged.finish("")
+            Ok(String::new())
         }
-        ChainEnd::BadLocation(l) => {
-            judged.error(format!("{url}: redirect to unusable location `{l}`"))
-        }
+        ChainEnd::BadLocation(l) => Err(format!("{url}: redirect to unusable location `{l}`")),
         ChainEnd::Failed(FetchError::Timeout(t)) => {
             let at = chain.hops.len();
             judged.push(
@@ -87,9 +86,12 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
                         t.as_secs_f64()
                     ),
                 )
-                .with_evidence(json!({ "timeout_ms": t.as_millis(), "hop": at })),
+                .with_detail(&TimeoutDetail {
+                    timeout_ms: u64::try_from(t.as_millis()).unwrap_or(u64::MAX),
+                    hop: at,
+                }),
             );
-            judged.finish("")
+            Ok(String::new())
         }
         ChainEnd::Failed(FetchError::Unreachable(why)) => {
             judged.push(
@@ -97,11 +99,16 @@ pub async fn check_availability(client: &Client, url: &str, limits: &HttpLimits)
                     Code::HttpDown,
                     format!("{} is down: {why}", hop_url(&chain, url)),
                 )
-                .with_evidence(json!({ "error": why })),
+                .with_detail(&DownDetail { error: why.clone() }),
             );
-            judged.finish("")
+            Ok(String::new())
         }
-        ChainEnd::Failed(e @ FetchError::Untrusted(_)) => judged.error(format!("{url}: {e}")),
+        ChainEnd::Failed(e @ FetchError::Untrusted(_)) => Err(format!("{url}: {e}")),
+    };
+    judged.observed(Observed::Availability(Box::new(evidence)));
+    match outcome {
+        Ok(summary) => judged.finish(&summary),
+        Err(reason) => judged.error(reason),
     }
 }
 

@@ -18,11 +18,13 @@ use crate::net::guard::{left_out_evidence, left_out_note};
 use crate::net::page::fetch_final_page;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{
+    BundleEvidence, BundleSecretDetail, Observed, ScannedFile, SourceMapDetail,
+};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::secret_rules;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Method, Url};
-use serde_json::json;
 use tokio::time::Instant;
 
 /// Scripts and stylesheets fetched per page.
@@ -58,16 +60,25 @@ fn secret_findings(url: &Url, body: &Fetched, judged: &mut Judged) -> usize {
                 Code::HttpSecretInBundle,
                 format!("{url} line {}: {} ({})", m.line, m.rule, m.redacted),
             )
-            .with_evidence(json!({
-                "url": url.as_str(),
-                "line": m.line,
-                "column": m.column,
-                "rule": m.rule,
-                "preview": m.redacted,
-            })),
+            .with_detail(&BundleSecretDetail {
+                url: url.as_str().to_string(),
+                line: m.line,
+                column: m.column,
+                rule: m.rule.to_string(),
+                preview: m.redacted.clone(),
+            }),
         );
     }
     matches.len()
+}
+
+/// What was read of one file: its URL, the bytes read and whether the body was cut.
+fn scanned_file(url: &Url, body: &Fetched) -> ScannedFile {
+    ScannedFile {
+        url: url.as_str().to_string(),
+        bytes: body.body.len(),
+        truncated: body.truncated,
+    }
 }
 
 /// `http.bundle` for the page at `url`.
@@ -79,9 +90,7 @@ pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> Ch
         Ok(page) => page,
         Err(e) => return judged.unreachable(&e),
     };
-    let mut scanned = vec![
-        json!({ "url": page.url.as_str(), "bytes": page.body.len(), "truncated": page.truncated }),
-    ];
+    let mut scanned = vec![scanned_file(&page.url, &page)];
     secret_findings(&page.url, &page, &mut judged);
 
     let mut named: Vec<Url> = Vec::new();
@@ -109,9 +118,7 @@ pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> Ch
         if !(200..300).contains(&resp.status) {
             continue;
         }
-        scanned.push(
-            json!({ "url": asset.as_str(), "bytes": resp.body.len(), "truncated": resp.truncated }),
-        );
+        scanned.push(scanned_file(asset, &resp));
         secret_findings(asset, &resp, &mut judged);
         let text = resp.text();
         match source_mapping_url(&text) {
@@ -121,7 +128,11 @@ pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> Ch
                         Code::HttpSourcemapExposed,
                         format!("{asset} embeds its source map inline"),
                     )
-                    .with_evidence(json!({ "asset": asset.as_str(), "inline": true })),
+                    .with_detail(&SourceMapDetail {
+                        asset: asset.as_str().to_string(),
+                        inline: true,
+                        ..SourceMapDetail::default()
+                    }),
                 );
             }
             Some(m) => {
@@ -159,26 +170,29 @@ pub async fn check_bundle(client: &Client, url: &str, limits: &HttpLimits) -> Ch
         if !(200..300).contains(&resp.status) || !is_source_map(&resp.text()) {
             continue;
         }
-        scanned.push(json!({ "url": map_url.as_str(), "bytes": resp.body.len(), "truncated": resp.truncated }));
+        scanned.push(scanned_file(map_url, &resp));
         judged.push(
             Finding::new(
                 Code::HttpSourcemapExposed,
                 format!("{map_url} serves the source map of {asset}"),
             )
-            .with_evidence(
-                json!({ "asset": asset.as_str(), "map": map_url.as_str(), "declared": declared }),
-            ),
+            .with_detail(&SourceMapDetail {
+                asset: asset.as_str().to_string(),
+                inline: false,
+                map: Some(map_url.as_str().to_string()),
+                declared: Some(*declared),
+            }),
         );
         secret_findings(map_url, &resp, &mut judged);
     }
-    judged.evidence("scanned", json!(scanned));
-    if !left_out.is_empty() {
-        judged.evidence("left_out", left_out_evidence(&left_out));
-    }
+    let files = scanned.len();
+    judged.observed(Observed::Bundle(BundleEvidence {
+        scanned,
+        left_out: left_out_evidence(&left_out),
+    }));
     let mut out = judged.finish(&format!(
-        "{}: {} file(s) scanned, no secret and no public source map",
+        "{}: {files} file(s) scanned, no secret and no public source map",
         page.url,
-        scanned.len()
     ));
     if let Some(note) = left_out_note(&left_out) {
         out.summary.push_str(&note);

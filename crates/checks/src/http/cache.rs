@@ -14,10 +14,12 @@ use crate::net::guard::{LeftOut, left_out_evidence, left_out_note};
 use crate::net::page::fetch_final_page;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{
+    CacheControlDetail, CacheEvidence, Observed, UncachedAsset, UncachedDetail,
+};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Method, Url};
-use serde_json::json;
 use tokio::time::Instant;
 
 /// Assets whose headers are read per page.
@@ -90,8 +92,11 @@ pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> Che
     };
     let sets_cookie = page.headers.contains_key("set-cookie");
     let behind_auth = page.status == 401 || page.headers.contains_key("www-authenticate");
-    judged.evidence("final_url", json!(page.url.as_str()));
-    judged.evidence("cache-control", json!(page.header_all("cache-control")));
+    let mut evidence = CacheEvidence {
+        final_url: page.url.as_str().to_string(),
+        cache_control: page.header_all("cache-control"),
+        ..CacheEvidence::default()
+    };
     if (sets_cookie || behind_auth) && publicly_cacheable(&page) {
         let why = if sets_cookie {
             "sets a cookie"
@@ -106,7 +111,9 @@ pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> Che
                     page.url
                 ),
             )
-            .with_evidence(json!({ "cache-control": page.header_all("cache-control") })),
+            .with_detail(&CacheControlDetail {
+                cache_control: evidence.cache_control.clone(),
+            }),
         );
     }
 
@@ -115,10 +122,8 @@ pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> Che
         uncached,
         left_out,
     } = static_lifetimes(client, &page, limits, deadline).await;
-    judged.evidence("assets_checked", json!(checked));
-    if !left_out.is_empty() {
-        judged.evidence("left_out", left_out_evidence(&left_out));
-    }
+    evidence.assets_checked = checked;
+    evidence.left_out = left_out_evidence(&left_out);
     if !uncached.is_empty() {
         judged.push(
             Finding::new(
@@ -129,9 +134,10 @@ pub async fn check_cache(client: &Client, url: &str, limits: &HttpLimits) -> Che
                     uncached.len()
                 ),
             )
-            .with_evidence(json!({ "assets": uncached })),
+            .with_detail(&UncachedDetail { assets: uncached }),
         );
     }
+    judged.observed(Observed::Cache(evidence));
     let mut out = judged.finish(&format!(
         "{}: private responses are not shared-cached; {checked} static assets cached",
         page.url
@@ -148,7 +154,7 @@ pub struct StaticLifetimes {
     /// Assets that answered 2xx.
     pub checked: usize,
     /// Those without a caching lifetime.
-    pub uncached: Vec<serde_json::Value>,
+    pub uncached: Vec<UncachedAsset>,
     /// Asset URLs the run's guard kept from being requested, with the reason.
     pub left_out: Vec<(Url, LeftOut)>,
 }
@@ -202,11 +208,11 @@ pub async fn static_lifetimes(
         }
         checked += 1;
         if !has_lifetime(&resp) {
-            uncached.push(json!({
-                "url": asset.url.as_str(),
-                "kind": asset.kind.as_str(),
-                "cache-control": resp.header("cache-control"),
-            }));
+            uncached.push(UncachedAsset {
+                url: asset.url.as_str().to_string(),
+                kind: asset.kind.as_str().to_string(),
+                cache_control: resp.header("cache-control"),
+            });
         }
     }
     StaticLifetimes {

@@ -9,10 +9,10 @@ use crate::net::fetch::{HttpLimits, fetch};
 use crate::net::page::parse_url;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{CorsDetail, CorsEvidence, Observed};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Method};
-use serde_json::json;
 
 /// The origin sent by the probe (a reserved, never-registrable name).
 pub const PROBE_ORIGIN: &str = "https://evil.launch-ready.invalid";
@@ -46,9 +46,12 @@ pub async fn check_cors(client: &Client, url: &str, limits: &HttpLimits) -> Chec
     let allow_credentials = resp
         .header("access-control-allow-credentials")
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-    judged.evidence("origin_sent", json!(PROBE_ORIGIN));
-    judged.evidence("access-control-allow-origin", json!(allow_origin));
-    judged.evidence("access-control-allow-credentials", json!(allow_credentials));
+    let mut evidence = CorsEvidence {
+        origin_sent: PROBE_ORIGIN.to_string(),
+        allow_origin: allow_origin.clone(),
+        allow_credentials,
+        note: None,
+    };
     let any_origin = allow_origin
         .as_deref()
         .map(str::trim)
@@ -62,14 +65,14 @@ pub async fn check_cors(client: &Client, url: &str, limits: &HttpLimits) -> Chec
                     allow_origin.unwrap_or_default()
                 ),
             )
-            .with_evidence(json!({ "origin_sent": PROBE_ORIGIN })),
+            .with_detail(&CorsDetail {
+                origin_sent: PROBE_ORIGIN.to_string(),
+            }),
         );
     } else if any_origin {
-        judged.evidence(
-            "note",
-            json!("any origin may read, but without credentials"),
-        );
+        evidence.note = Some("any origin may read, but without credentials".into());
     }
+    judged.observed(Observed::Cors(evidence));
     judged.finish(&format!(
         "{url}: CORS does not grant credentialed access to any origin"
     ))

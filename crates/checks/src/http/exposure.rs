@@ -10,11 +10,11 @@ use crate::net::fetch::{Fetched, HttpLimits, fetch};
 use crate::net::page::parse_url;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{ExposedDetail, ExposureEvidence, Observed, ProbedPath};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::secret_rules;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Method};
-use serde_json::json;
 use tokio::time::Instant;
 
 /// Paths probed, and what their content must look like to count.
@@ -119,8 +119,8 @@ pub fn json_secret_keys(body: &str) -> Vec<String> {
     out
 }
 
-/// The finding (code, message, evidence) for one probe response, if it is an exposure.
-fn judge(path: &str, kind: Kind, resp: &Fetched) -> Option<(Code, String, serde_json::Value)> {
+/// The finding (code, message, detail) for one probe response, if it is an exposure.
+fn judge(path: &str, kind: Kind, resp: &Fetched) -> Option<(Code, String, ExposedDetail)> {
     if !(200..300).contains(&resp.status) {
         return None;
     }
@@ -131,7 +131,12 @@ fn judge(path: &str, kind: Kind, resp: &Fetched) -> Option<(Code, String, serde_
             (
                 Code::HttpEnvExposed,
                 format!("{url} serves an env file ({} variables)", keys.len()),
-                json!({ "path": path, "keys": keys, "secrets_found": secret_rules::scan(&body).len() }),
+                ExposedDetail {
+                    path: path.to_string(),
+                    secrets_found: Some(secret_rules::scan(&body).len()),
+                    keys,
+                    head: None,
+                },
             )
         }),
         Kind::JsonDump => {
@@ -139,8 +144,15 @@ fn judge(path: &str, kind: Kind, resp: &Fetched) -> Option<(Code, String, serde_
             (!keys.is_empty()).then(|| {
                 (
                     Code::HttpEnvExposed,
-                    format!("{url} serves a config dump with secret keys ({})", keys.join(", ")),
-                    json!({ "path": path, "keys": keys }),
+                    format!(
+                        "{url} serves a config dump with secret keys ({})",
+                        keys.join(", ")
+                    ),
+                    ExposedDetail {
+                        path: path.to_string(),
+                        keys,
+                        ..ExposedDetail::default()
+                    },
                 )
             })
         }
@@ -149,14 +161,21 @@ fn judge(path: &str, kind: Kind, resp: &Fetched) -> Option<(Code, String, serde_
             (
                 Code::HttpGitExposed,
                 format!("{url} serves the repository's HEAD"),
-                json!({ "path": path, "head": head }),
+                ExposedDetail {
+                    path: path.to_string(),
+                    head: Some(head),
+                    ..ExposedDetail::default()
+                },
             )
         }),
         Kind::GitConfig => is_git_config(&body).then(|| {
             (
                 Code::HttpGitExposed,
                 format!("{url} serves the repository's git config"),
-                json!({ "path": path }),
+                ExposedDetail {
+                    path: path.to_string(),
+                    ..ExposedDetail::default()
+                },
             )
         }),
     }
@@ -190,22 +209,30 @@ pub async fn check_exposure(client: &Client, base: &str, limits: &HttpLimits) ->
     for ((path, kind, _), resp) in urls.iter().zip(responses) {
         match resp {
             Ok(resp) => {
-                probed.push(json!({ "path": path, "status": resp.status }));
-                if let Some((code, message, evidence)) = judge(path, *kind, &resp)
+                probed.push(ProbedPath {
+                    path: (*path).to_string(),
+                    status: Some(resp.status),
+                    error: None,
+                });
+                if let Some((code, message, detail)) = judge(path, *kind, &resp)
                     && (!reported.contains(&code) || code == Code::HttpEnvExposed)
                 {
                     reported.push(code);
-                    judged.push(Finding::new(code, message).with_evidence(evidence));
+                    judged.push(Finding::new(code, message).with_detail(&detail));
                 }
             }
             Err(e) => {
                 failures += 1;
-                probed.push(json!({ "path": path, "error": e.to_string() }));
+                probed.push(ProbedPath {
+                    path: (*path).to_string(),
+                    status: None,
+                    error: Some(e.to_string()),
+                });
                 first_failure.get_or_insert(e);
             }
         }
     }
-    judged.evidence("probed", json!(probed));
+    judged.observed(Observed::Exposure(ExposureEvidence { probed }));
     if failures == urls.len() {
         // The host does not answer at all: `http.availability` says so on its page.
         return match first_failure {

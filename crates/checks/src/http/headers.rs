@@ -8,10 +8,12 @@ use crate::net::fetch::{Fetched, HttpLimits};
 use crate::net::page::fetch_final_page;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{
+    HeadersEvidence, HstsDetail, MissingHeadersDetail, Observed, SecurityHeaders,
+};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::Client;
-use serde_json::json;
 
 /// Six months, the floor `checks.md` sets for HSTS `max-age`.
 pub const HSTS_MIN_MAX_AGE: u64 = 15_768_000;
@@ -87,18 +89,18 @@ pub async fn check_headers(client: &Client, url: &str, limits: &HttpLimits) -> C
         Err(e) => return judged.unreachable(&e),
     };
     let hsts = page.header("strict-transport-security");
-    judged.evidence("final_url", json!(page.url.as_str()));
-    judged.evidence("status", json!(page.status));
-    judged.evidence(
-        "headers",
-        json!({
-            "strict-transport-security": hsts,
-            "x-content-type-options": page.header("x-content-type-options"),
-            "x-frame-options": page.header("x-frame-options"),
-            "content-security-policy": page.header("content-security-policy"),
-            "referrer-policy": page.header("referrer-policy"),
-        }),
-    );
+    let mut evidence = HeadersEvidence {
+        final_url: page.url.as_str().to_string(),
+        status: page.status,
+        headers: SecurityHeaders {
+            strict_transport_security: hsts.clone(),
+            x_content_type_options: page.header("x-content-type-options"),
+            x_frame_options: page.header("x-frame-options"),
+            content_security_policy: page.header("content-security-policy"),
+            referrer_policy: page.header("referrer-policy"),
+        },
+        note: None,
+    };
     if page.url.scheme() == "https" {
         match hsts.as_deref().map(|v| (v, hsts_weakness(v))) {
             None => judged.push(Finding::new(
@@ -106,13 +108,16 @@ pub async fn check_headers(client: &Client, url: &str, limits: &HttpLimits) -> C
                 format!("{}: no Strict-Transport-Security header", page.url),
             )),
             Some((v, Some(why))) => judged.push(
-                Finding::new(Code::HttpHstsWeak, format!("{}: {why}", page.url))
-                    .with_evidence(json!({ "value": v })),
+                Finding::new(Code::HttpHstsWeak, format!("{}: {why}", page.url)).with_detail(
+                    &HstsDetail {
+                        value: v.to_string(),
+                    },
+                ),
             ),
             Some((_, None)) => {}
         }
     } else {
-        judged.evidence("note", json!("HSTS is judged on HTTPS pages only"));
+        evidence.note = Some("HSTS is judged on HTTPS pages only".into());
     }
     let missing = missing_security_headers(&page);
     if !missing.is_empty() {
@@ -121,9 +126,12 @@ pub async fn check_headers(client: &Client, url: &str, limits: &HttpLimits) -> C
                 Code::HttpSecurityHeadersMissing,
                 format!("{}: missing {}", page.url, missing.join(", ")),
             )
-            .with_evidence(json!({ "missing": missing })),
+            .with_detail(&MissingHeadersDetail {
+                missing: missing.iter().map(|m| (*m).to_string()).collect(),
+            }),
         );
     }
+    judged.observed(Observed::Headers(Box::new(evidence)));
     judged.finish(&format!("{}: HSTS and security headers present", page.url))
 }
 

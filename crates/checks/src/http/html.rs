@@ -16,10 +16,12 @@ use crate::net::page::fetch_final_page;
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{
+    MixedContentDetail, MixedContentEvidence, Observed, PageResource,
+};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Url};
-use serde_json::json;
 
 /// One start tag: lower-cased name and attributes (names lower-cased, values with
 /// character references decoded and surrounding whitespace trimmed), attributes ordered
@@ -208,18 +210,25 @@ pub async fn check_mixed_content(client: &Client, url: &str, limits: &HttpLimits
         Ok(page) => page,
         Err(e) => return judged.unreachable(&e),
     };
-    judged.evidence("final_url", json!(page.url.as_str()));
+    let mut evidence = MixedContentEvidence {
+        final_url: page.url.as_str().to_string(),
+        ..MixedContentEvidence::default()
+    };
     if page.url.scheme() != "https" {
-        judged.evidence("note", json!("the page is not served over HTTPS"));
+        evidence.note = Some("the page is not served over HTTPS".into());
+        judged.observed(Observed::MixedContent(evidence));
         return judged.finish(&format!("{}: not an HTTPS page", page.url));
     }
     let all = resources(&page.text(), &page.url);
     let insecure: Vec<&Resource> = all.iter().filter(|r| r.url.scheme() == "http").collect();
-    judged.evidence("resources", json!(all.len()));
+    evidence.resources = Some(all.len());
     if !insecure.is_empty() {
-        let list: Vec<_> = insecure
+        let list: Vec<PageResource> = insecure
             .iter()
-            .map(|r| json!({ "kind": r.kind.as_str(), "url": r.url.as_str() }))
+            .map(|r| PageResource {
+                kind: r.kind.as_str().to_string(),
+                url: r.url.as_str().to_string(),
+            })
             .collect();
         judged.push(
             Finding::new(
@@ -232,9 +241,10 @@ pub async fn check_mixed_content(client: &Client, url: &str, limits: &HttpLimits
                     insecure[0].url
                 ),
             )
-            .with_evidence(json!({ "insecure": list })),
+            .with_detail(&MixedContentDetail { insecure: list }),
         );
     }
+    judged.observed(Observed::MixedContent(evidence));
     judged.finish(&format!(
         "{}: all {} sub-resources load over HTTPS",
         page.url,

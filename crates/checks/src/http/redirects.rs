@@ -6,10 +6,10 @@ use crate::net::fetch::HttpLimits;
 use crate::net::page::{Chain, ChainEnd, MAX_HOPS, PageError, follow, parse_url};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{CanonicalDetail, Observed, RedirectEvidence};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::{Client, Url};
-use serde_json::json;
 use tokio::time::{Instant, timeout_at};
 
 /// Redirects of a chain that count towards `http.redirect_chain_long`: all of them, less
@@ -58,10 +58,10 @@ pub async fn check_redirects(client: &Client, hosts: &[&str], limits: &HttpLimit
     )
     .await
     .unwrap_or_default();
-    judged.evidence(
-        "chains",
-        json!(chains.iter().map(Chain::to_json).collect::<Vec<_>>()),
-    );
+    judged.observed(Observed::Redirects(RedirectEvidence {
+        chains: chains.iter().map(Chain::evidence).collect(),
+        discovered: None,
+    }));
     if chains.iter().all(|c| matches!(c.end, ChainEnd::Failed(_))) {
         // Nothing answered: `http.availability` reports the host down or silent.
         let first = chains.first().and_then(|c| match &c.end {
@@ -95,14 +95,14 @@ fn judge_chain(chain: &Chain, judged: &mut Judged) {
                 Code::HttpRedirectLoop,
                 format!("{entry} redirects in a loop back to {revisited}"),
             )
-            .with_evidence(chain.to_json()),
+            .with_detail(&chain.evidence()),
         ),
         ChainEnd::TooManyHops => judged.push(
             Finding::new(
                 Code::HttpRedirectLoop,
                 format!("{entry} is still redirecting after {MAX_HOPS} hops"),
             )
-            .with_evidence(chain.to_json()),
+            .with_detail(&chain.evidence()),
         ),
         ChainEnd::Final { url, status } => {
             if url.scheme() == "http" && (200..300).contains(status) {
@@ -111,7 +111,7 @@ fn judge_chain(chain: &Chain, judged: &mut Judged) {
                         Code::HttpNotRedirectedToHttps,
                         format!("{url} serves content over plain HTTP instead of redirecting"),
                     )
-                    .with_evidence(chain.to_json()),
+                    .with_detail(&chain.evidence()),
                 );
             }
             let counted = counted_redirects(chain);
@@ -124,7 +124,7 @@ fn judge_chain(chain: &Chain, judged: &mut Judged) {
                             chain.redirects()
                         ),
                     )
-                    .with_evidence(chain.to_json()),
+                    .with_detail(&chain.evidence()),
                 );
             }
         }
@@ -148,7 +148,9 @@ fn judge_canonical(a: &str, b: &str, chains: &[Chain], judged: &mut Judged) {
                 Code::HttpNoCanonicalHost,
                 format!("{a} and {b} both serve content; neither redirects to the other"),
             )
-            .with_evidence(json!({ "hosts": [a, b] })),
+            .with_detail(&CanonicalDetail {
+                hosts: vec![a.to_string(), b.to_string()],
+            }),
         );
     }
 }

@@ -14,6 +14,7 @@
 //! gets the very addresses judged here and a second, different answer cannot slip in.
 
 use super::resolver::Resolver;
+use launch_ready_core::evidence::LeftOutUrl;
 use reqwest::Url;
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -198,13 +199,14 @@ impl HostGuard {
 }
 
 /// The `left_out` evidence of a check: each URL not fetched and why.
-pub fn left_out_evidence(left_out: &[(Url, LeftOut)]) -> serde_json::Value {
-    serde_json::Value::Array(
-        left_out
-            .iter()
-            .map(|(u, why)| serde_json::json!({ "url": u.as_str(), "reason": why.to_string() }))
-            .collect(),
-    )
+pub fn left_out_evidence(left_out: &[(Url, LeftOut)]) -> Vec<LeftOutUrl> {
+    left_out
+        .iter()
+        .map(|(u, why)| LeftOutUrl {
+            url: u.as_str().to_string(),
+            reason: why.to_string(),
+        })
+        .collect()
 }
 
 /// The clause a summary ends with when URLs were left out, so the one line a reader sees

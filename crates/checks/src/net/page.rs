@@ -7,8 +7,8 @@
 //! `fetch_page`; `http.redirects` judges the chains `follow` records.
 
 use super::fetch::{FetchError, Fetched, HttpLimits, fetch};
+use launch_ready_core::evidence::{ChainEndEvidence, ChainEvidence, HopEvidence};
 use reqwest::{Client, Method, Url};
-use serde_json::json;
 use tokio::time::Instant;
 
 /// Redirects followed before a chain counts as a loop (`checks.md`: more than 10 hops).
@@ -54,20 +54,39 @@ impl Chain {
         self.hops.iter().filter(|h| h.location.is_some()).count()
     }
 
-    pub fn to_json(&self) -> serde_json::Value {
-        json!({
-            "entry": self.entry.as_str(),
-            "hops": self.hops.iter().map(|h| json!({
-                "url": h.url, "status": h.status, "location": h.location, "ms": h.elapsed_ms,
-            })).collect::<Vec<_>>(),
-            "end": match &self.end {
-                ChainEnd::Final { url, status } => json!({"final": url.as_str(), "status": status}),
-                ChainEnd::Loop { revisited } => json!({"loop": revisited}),
-                ChainEnd::TooManyHops => json!({"too_many_hops": MAX_HOPS}),
-                ChainEnd::BadLocation(l) => json!({"bad_location": l}),
-                ChainEnd::Failed(e) => json!({"error": e.to_string()}),
-            },
-        })
+    /// The chain as evidence: each hop, and how it ended.
+    pub fn evidence(&self) -> ChainEvidence {
+        ChainEvidence {
+            entry: self.entry.as_str().to_string(),
+            hops: self
+                .hops
+                .iter()
+                .map(|h| HopEvidence {
+                    url: h.url.clone(),
+                    status: Some(h.status),
+                    location: h.location.clone(),
+                    ms: Some(h.elapsed_ms),
+                })
+                .collect(),
+            end: Some(match &self.end {
+                ChainEnd::Final { url, status } => ChainEndEvidence::Final {
+                    url: url.as_str().to_string(),
+                    status: *status,
+                },
+                ChainEnd::Loop { revisited } => ChainEndEvidence::Loop {
+                    revisited: revisited.clone(),
+                },
+                ChainEnd::TooManyHops => ChainEndEvidence::TooManyHops {
+                    too_many_hops: MAX_HOPS,
+                },
+                ChainEnd::BadLocation(l) => ChainEndEvidence::BadLocation {
+                    bad_location: l.clone(),
+                },
+                ChainEnd::Failed(e) => ChainEndEvidence::Error {
+                    error: e.to_string(),
+                },
+            }),
+        }
     }
 }
 

@@ -50,6 +50,13 @@ pub enum Observed {
     Dkim(DkimEvidence),
     Cloudflare(Box<CloudflareEvidence>),
     Perf(PerfEvidence),
+    Availability(Box<AvailabilityEvidence>),
+    Headers(Box<HeadersEvidence>),
+    MixedContent(MixedContentEvidence),
+    Cache(CacheEvidence),
+    Cors(CorsEvidence),
+    Exposure(ExposureEvidence),
+    Bundle(BundleEvidence),
     /// Evidence of a kind without a type yet, or that does not fit its kind's type (written
     /// by another build). Kept as read, so saving the session loses nothing; no reader picks
     /// fields out of it.
@@ -61,7 +68,8 @@ impl Observed {
     /// (a field this build does not know, a shape from another build) stays `Unread`, so
     /// reading and saving a session never drops what was observed.
     pub fn read(kind: Option<KindId>, value: serde_json::Value) -> Observed {
-        if value.is_null() {
+        // An empty object observed nothing either (what an error wrote as a free-form map).
+        if value.is_null() || value.as_object().is_some_and(serde_json::Map::is_empty) {
             return Observed::None;
         }
         match Observed::typed(kind, &value) {
@@ -89,6 +97,13 @@ impl Observed {
             KindId::EmailDkim => typed(v, Observed::Dkim),
             KindId::CloudflareZone => typed(v, |c| Observed::Cloudflare(Box::new(c))),
             KindId::PerfLatency | KindId::PerfLoad => typed(v, Observed::Perf),
+            KindId::HttpAvailability => typed(v, |a| Observed::Availability(Box::new(a))),
+            KindId::HttpHeaders => typed(v, |h| Observed::Headers(Box::new(h))),
+            KindId::HttpMixedContent => typed(v, Observed::MixedContent),
+            KindId::HttpCache => typed(v, Observed::Cache),
+            KindId::HttpCors => typed(v, Observed::Cors),
+            KindId::HttpExposure => typed(v, Observed::Exposure),
+            KindId::HttpBundle => typed(v, Observed::Bundle),
             _ => None,
         })
     }
@@ -162,6 +177,13 @@ impl Serialize for Observed {
             Observed::Dkim(e) => e.serialize(s),
             Observed::Cloudflare(e) => e.serialize(s),
             Observed::Perf(e) => e.serialize(s),
+            Observed::Availability(e) => e.serialize(s),
+            Observed::Headers(e) => e.serialize(s),
+            Observed::MixedContent(e) => e.serialize(s),
+            Observed::Cache(e) => e.serialize(s),
+            Observed::Cors(e) => e.serialize(s),
+            Observed::Exposure(e) => e.serialize(s),
+            Observed::Bundle(e) => e.serialize(s),
             Observed::Unread(v) => v.serialize(s),
         }
     }

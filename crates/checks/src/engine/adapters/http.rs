@@ -16,6 +16,7 @@ use crate::http::{
 use crate::net::Net;
 use crate::net::guard::HostGuard;
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::evidence::Observed;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::{CheckOutcome, Targets};
 use std::future::Future;
@@ -79,14 +80,8 @@ pub fn register(r: &mut Registry) {
                 .filter(|h| *h != i.target.name),
         );
         let mut out = check_redirects(&client, &names, &limits).await;
-        if let Some(d) = discovered
-            && !out.evidence.is_none()
-        {
-            out.evidence = std::mem::take(&mut out.evidence).with_field(
-                KindId::HttpRedirects,
-                "discovered",
-                serde_json::json!(d),
-            );
+        if let Observed::Redirects(r) = &mut out.evidence {
+            r.discovered = discovered;
         }
         out
     });
