@@ -61,6 +61,8 @@ impl Observed {
         }
         match Observed::typed(kind, &value) {
             Some(t) if covers(&t.to_json(), &value) => t,
+            // `{}` is how the JSON report writes "nothing recorded".
+            None if value.as_object().is_some_and(serde_json::Map::is_empty) => Observed::None,
             _ => Observed::Unread(value),
         }
     }
@@ -213,6 +215,19 @@ mod tests {
         };
         assert_eq!(r.chains[0].hops[0].status, Some(301));
         assert_eq!(r.discovered.as_deref(), Some("www.a.test"));
+    }
+
+    #[test]
+    fn an_empty_object_of_a_kind_without_a_type_is_nothing_recorded() {
+        assert_eq!(
+            Observed::read(Some(KindId::EnvGitignore), json!({})),
+            Observed::None
+        );
+        let kept = json!({ "x": 1 });
+        assert_eq!(
+            Observed::read(Some(KindId::EnvGitignore), kept.clone()),
+            Observed::Unread(kept)
+        );
     }
 
     #[test]
