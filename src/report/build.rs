@@ -771,52 +771,24 @@ fn performance(runbook: &Runbook, latest: &Latest<'_>) -> Section<Performance> {
     let mut routes = Vec::new();
     for kind in [KindId::PerfLatency, KindId::PerfLoad] {
         for o in latest.of(kind) {
-            let evidence = o.evidence.to_json();
-            let Some(list) = evidence.get("routes").and_then(|r| r.as_array()) else {
+            let Observed::Perf(run) = evidence::observed(o) else {
                 continue;
             };
-            // The run's error budget: the runbook's, else the contract's 1 %.
-            let error_budget = evidence
-                .get("budgets")
-                .and_then(|b| b.get("error_rate_pct"))
-                .and_then(serde_json::Value::as_f64)
-                .unwrap_or(1.0);
-            for r in list {
-                let s = |k: &str| {
-                    r.get(k)
-                        .and_then(|v| v.as_str())
-                        .map(clean_line)
-                        .unwrap_or_default()
-                };
-                let f = |k: &str| r.get(k).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
-                let p = |k: &str| {
-                    r.get("latency_ms")
-                        .and_then(|l| l.get(k))
-                        .and_then(serde_json::Value::as_f64)
-                        .unwrap_or(0.0)
-                };
-                let requests = r
-                    .get("requests")
-                    .and_then(serde_json::Value::as_u64)
-                    .unwrap_or(0);
-                if requests == 0 {
-                    continue;
-                }
-                let budget = r
-                    .get("p95_budget_ms")
-                    .and_then(serde_json::Value::as_u64)
-                    .and_then(|b| u32::try_from(b).ok())
-                    .unwrap_or(0);
-                let p95 = p("p95");
-                let error_rate = f("error_rate_pct");
+            // The run's error budget: the runbook's, else the contract's 1 % (the default
+            // of a report that recorded none).
+            let error_budget = run.budgets.error_rate_pct;
+            for r in run.routes.iter().filter(|r| r.requests > 0) {
+                let budget = r.p95_budget_ms;
+                let p95 = r.latency_ms.p95;
+                let error_rate = r.error_rate_pct;
                 routes.push(RouteLatency {
-                    name: s("name"),
-                    method: s("method"),
-                    url: s("url"),
-                    requests,
-                    p50_ms: p("p50"),
+                    name: clean_line(&r.name),
+                    method: clean_line(&r.method),
+                    url: clean_line(&r.url),
+                    requests: r.requests,
+                    p50_ms: r.latency_ms.p50,
                     p95_ms: p95,
-                    p99_ms: p("p99"),
+                    p99_ms: r.latency_ms.p99,
                     budget_ms: budget,
                     error_rate_pct: error_rate,
                     error_budget_pct: error_budget,

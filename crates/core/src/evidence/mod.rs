@@ -22,12 +22,14 @@ mod cloudflare;
 mod dns;
 mod email;
 mod http;
+mod perf;
 mod tls;
 
 pub use cloudflare::*;
 pub use dns::*;
 pub use email::*;
 pub use http::*;
+pub use perf::*;
 pub use tls::*;
 
 /// What one outcome observed, typed by its kind. Checks build it; the session file, the
@@ -45,6 +47,7 @@ pub enum Observed {
     EmailRecord(EmailRecordEvidence),
     Dkim(DkimEvidence),
     Cloudflare(Box<CloudflareEvidence>),
+    Perf(Box<LoadReport>),
     /// Evidence of a kind without a type yet, or that does not fit its kind's type (written
     /// by another build). Kept as read, so saving the session loses nothing; no reader picks
     /// fields out of it.
@@ -85,6 +88,7 @@ impl Observed {
             KindId::EmailSpf | KindId::EmailDmarc => typed(v, Observed::EmailRecord),
             KindId::EmailDkim => typed(v, Observed::Dkim),
             KindId::CloudflareZone => typed(v, |c| Observed::Cloudflare(Box::new(c))),
+            KindId::PerfLatency | KindId::PerfLoad => typed(v, |p| Observed::Perf(Box::new(p))),
             _ => None,
         })
     }
@@ -157,6 +161,7 @@ impl Serialize for Observed {
             Observed::EmailRecord(e) => e.serialize(s),
             Observed::Dkim(e) => e.serialize(s),
             Observed::Cloudflare(e) => e.serialize(s),
+            Observed::Perf(e) => e.serialize(s),
             Observed::Unread(v) => v.serialize(s),
         }
     }
