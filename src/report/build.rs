@@ -827,13 +827,6 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
             detail: clean_line(&o.summary),
             history: None,
         });
-        if data.alert_delay_ms.is_none() {
-            data.alert_delay_ms = o
-                .evidence
-                .to_json()
-                .get("alert_ms")
-                .and_then(serde_json::Value::as_u64);
-        }
     }
     // The monitor's own history in the session: uptime over its whole watch, not only a
     // check's few probes.
@@ -900,16 +893,11 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
         .filter(|o| o.status != CheckStatus::Skipped)
     {
         tested = true;
-        let ms = o
-            .evidence
-            .to_json()
-            .get("delivery_ms")
-            .and_then(serde_json::Value::as_u64);
-        let detail = match ms {
-            Some(ms) => format!("test alert delivered in {ms} ms"),
+        let detail = match evidence::observed(o) {
+            Observed::AlertRoute(a) => format!("test alert delivered in {} ms", a.delivery_ms),
             // The outcome's own words may quote an error; the URL is masked at the source
             // and the secret rules run over it again here.
-            None => clean_line(&o.summary),
+            _ => clean_line(&o.summary),
         };
         data.alert_routes.push(AlertRoute {
             name: clean_line(&o.target),

@@ -24,6 +24,7 @@ mod email;
 mod http;
 mod perf;
 mod tls;
+mod uptime;
 
 pub use cloudflare::*;
 pub use dns::*;
@@ -31,6 +32,7 @@ pub use email::*;
 pub use http::*;
 pub use perf::*;
 pub use tls::*;
+pub use uptime::*;
 
 /// What one outcome observed, typed by its kind. Checks build it; the session file, the
 /// JSON output, the TUI and the pack all read it. It is written as its inner shape alone
@@ -48,6 +50,8 @@ pub enum Observed {
     Dkim(DkimEvidence),
     Cloudflare(Box<CloudflareEvidence>),
     Perf(Box<LoadReport>),
+    Probe(ProbeEvidence),
+    AlertRoute(AlertRouteEvidence),
     /// Evidence of a kind without a type yet, or that does not fit its kind's type (written
     /// by another build). Kept as read, so saving the session loses nothing; no reader picks
     /// fields out of it.
@@ -89,6 +93,8 @@ impl Observed {
             KindId::EmailDkim => typed(v, Observed::Dkim),
             KindId::CloudflareZone => typed(v, |c| Observed::Cloudflare(Box::new(c))),
             KindId::PerfLatency | KindId::PerfLoad => typed(v, |p| Observed::Perf(Box::new(p))),
+            KindId::UptimeProbe => typed(v, Observed::Probe),
+            KindId::UptimeAlertRoute => typed(v, Observed::AlertRoute),
             _ => None,
         })
     }
@@ -162,6 +168,8 @@ impl Serialize for Observed {
             Observed::Dkim(e) => e.serialize(s),
             Observed::Cloudflare(e) => e.serialize(s),
             Observed::Perf(e) => e.serialize(s),
+            Observed::Probe(e) => e.serialize(s),
+            Observed::AlertRoute(e) => e.serialize(s),
             Observed::Unread(v) => v.serialize(s),
         }
     }
