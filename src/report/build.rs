@@ -6,9 +6,12 @@ use super::model::*;
 use launch_ready_core::advice;
 use launch_ready_core::catalog::{Family, KindId};
 use launch_ready_core::clean::{clean, clean_line};
+use launch_ready_core::code::Code;
 use launch_ready_core::evidence;
-use launch_ready_core::evidence::Observed;
-use launch_ready_core::finding::{CheckStatus, Severity};
+use launch_ready_core::evidence::{
+    ClientExposedNames, Observed, SecretHit, SharedSecretNames, TrackedEnvFile,
+};
+use launch_ready_core::finding::{CheckStatus, Finding, Severity};
 use launch_ready_core::runbook::{Run, Runbook};
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::{CheckOutcome, Evidence, JournalKind};
@@ -621,10 +624,16 @@ fn env_inventory(
         .all()
         .filter(|o| o.check == KindId::EnvInventory.as_str())
     {
-        for f in o.findings.iter().filter(|f| f.code == "env.shared_secret") {
-            let names = str_list(&f.evidence["names"]);
-            for e in str_list(&f.evidence["environments"]) {
-                for n in &names {
+        for f in o
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::EnvSharedSecret)
+        {
+            let Some(d) = f.detail::<SharedSecretNames>() else {
+                continue;
+            };
+            for e in &d.environments {
+                for n in &d.names {
                     shared.insert((e.clone(), n.clone()));
                 }
             }
@@ -668,14 +677,86 @@ fn env_inventory(
     section(runbook, "env variable names", &kinds, data, has)
 }
 
-fn str_list(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+/// Where a secret finding points and what it shows of the value, read from the finding's
+/// detail; every string cleaned.
+#[derive(Default)]
+struct SecretAt {
+    rule: Option<String>,
+    location: Option<String>,
+    line: Option<u64>,
+    commit: Option<String>,
+    preview: String,
+}
+
+/// What the pack lists of a secret a site serves (`http.secret_in_bundle`,
+/// `http.env_exposed`): the page or path, and the rule and preview when a rule matched.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct ServedSecret {
+    url: Option<String>,
+    path: Option<String>,
+    line: Option<u64>,
+    rule: Option<String>,
+    preview: Option<String>,
+}
+
+fn secret_at(f: &Finding, target: &str) -> SecretAt {
+    // A served path (`/.env`) reads better with its host.
+    let place = |p: &str| match p.starts_with('/') && !target.contains('/') {
+        true => format!("{}{}", clean_line(target), clean_line(p)),
+        false => clean_line(p),
+    };
+    // Env findings name variables, never values.
+    let names = |n: &[String]| clean_line(&n.join(", "));
+    match f.code {
+        Code::SecretsExposed | Code::SecretsInHistory | Code::SecretsInBuildOutput => {
+            // Without a hit's detail it is what the scan could not read: no one place.
+            f.detail::<SecretHit>()
+                .map(|h| SecretAt {
+                    rule: Some(clean_line(&h.rule)),
+                    location: Some(place(&h.path)),
+                    line: u64::try_from(h.line).ok(),
+                    commit: h.commit.as_deref().map(clean_line),
+                    preview: clean_line(&h.redacted),
+                })
+                .unwrap_or_default()
+        }
+        Code::SecretsDotenvCommitted => SecretAt {
+            location: f.detail::<TrackedEnvFile>().map(|t| place(&t.path)),
+            ..SecretAt::default()
+        },
+        Code::EnvClientExposedSecret => f
+            .detail::<ClientExposedNames>()
+            .map(|d| SecretAt {
+                location: Some(clean_line(&d.environment)),
+                preview: names(&d.names),
+                ..SecretAt::default()
+            })
+            .unwrap_or_default(),
+        Code::EnvSharedSecret => f
+            .detail::<SharedSecretNames>()
+            .map(|d| SecretAt {
+                location: (!d.environments.is_empty())
+                    .then(|| clean_line(&d.environments.join(" and "))),
+                preview: names(&d.names),
+                ..SecretAt::default()
+            })
+            .unwrap_or_default(),
+        _ => f
+            .detail::<ServedSecret>()
+            .map(|d| SecretAt {
+                rule: d.rule.as_deref().map(clean_line),
+                location: d
+                    .url
+                    .as_deref()
+                    .map(clean_line)
+                    .or_else(|| d.path.as_deref().map(place)),
+                line: d.line,
+                commit: None,
+                preview: d.preview.as_deref().map(clean_line).unwrap_or_default(),
+            })
+            .unwrap_or_default(),
+    }
 }
 
 const SECRET_KINDS: &[KindId] = &[
@@ -700,42 +781,24 @@ fn secrets(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section
         for f in &o.findings {
             let secretish = f.family() == Family::Secrets
                 || matches!(
-                    f.code.as_str(),
-                    "http.secret_in_bundle"
-                        | "http.env_exposed"
-                        | "env.client_exposed_secret"
-                        | "env.shared_secret"
+                    f.code,
+                    Code::HttpSecretInBundle
+                        | Code::HttpEnvExposed
+                        | Code::EnvClientExposedSecret
+                        | Code::EnvSharedSecret
                 );
             if !secretish {
                 continue;
             }
-            let ev = &f.evidence;
-            let s = |k: &str| ev.get(k).and_then(|v| v.as_str()).map(clean_line);
-            let location = s("url")
-                .or_else(|| {
-                    // A served path (`/.env`) reads better with its host.
-                    s("path").map(|p| match p.starts_with('/') && !o.target.contains('/') {
-                        true => format!("{}{p}", clean_line(&o.target)),
-                        false => p,
-                    })
-                })
-                .or_else(|| s("environment"))
-                .or_else(|| {
-                    let envs = str_list(&ev["environments"]);
-                    (!envs.is_empty()).then(|| clean_line(&envs.join(" and ")))
-                })
-                .unwrap_or_else(|| clean_line(&o.target));
-            let preview = s("redacted").or_else(|| s("preview")).unwrap_or_else(|| {
-                // Env findings name variables, never values.
-                str_list(&ev["names"]).join(", ")
-            });
+            let at = secret_at(f, &o.target);
+            let location = at.location.unwrap_or_else(|| clean_line(&o.target));
             let row = SecretRow {
-                rule: s("rule").unwrap_or_else(|| f.code.to_string()),
+                rule: at.rule.unwrap_or_else(|| f.code.to_string()),
                 severity: f.severity.as_str().to_string(),
                 location,
-                line: ev.get("line").and_then(serde_json::Value::as_u64),
-                commit: s("commit"),
-                preview: clean_line(&preview),
+                line: at.line,
+                commit: at.commit,
+                preview: at.preview,
                 code: f.code.to_string(),
                 // An acceptance names the finding's code and the target it is about.
                 accepted: session

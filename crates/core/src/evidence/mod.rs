@@ -21,16 +21,20 @@ pub const EVIDENCE_VERSION: u32 = 1;
 mod cloudflare;
 mod dns;
 mod email;
+mod env;
 mod http;
 mod perf;
+mod secrets;
 mod tls;
 mod uptime;
 
 pub use cloudflare::*;
 pub use dns::*;
 pub use email::*;
+pub use env::*;
 pub use http::*;
 pub use perf::*;
+pub use secrets::*;
 pub use tls::*;
 pub use uptime::*;
 
@@ -52,6 +56,8 @@ pub enum Observed {
     Perf(Box<LoadReport>),
     Probe(ProbeEvidence),
     AlertRoute(AlertRouteEvidence),
+    SecretScan(SecretScanEvidence),
+    EnvInventory(EnvInventoryEvidence),
     /// Evidence of a kind without a type yet, or that does not fit its kind's type (written
     /// by another build). Kept as read, so saving the session loses nothing; no reader picks
     /// fields out of it.
@@ -95,6 +101,10 @@ impl Observed {
             KindId::PerfLatency | KindId::PerfLoad => typed(v, |p| Observed::Perf(Box::new(p))),
             KindId::UptimeProbe => typed(v, Observed::Probe),
             KindId::UptimeAlertRoute => typed(v, Observed::AlertRoute),
+            KindId::SecretsRepo | KindId::SecretsHistory | KindId::SecretsBuild => {
+                typed(v, Observed::SecretScan)
+            }
+            KindId::EnvInventory => typed(v, Observed::EnvInventory),
             _ => None,
         })
     }
@@ -170,6 +180,8 @@ impl Serialize for Observed {
             Observed::Perf(e) => e.serialize(s),
             Observed::Probe(e) => e.serialize(s),
             Observed::AlertRoute(e) => e.serialize(s),
+            Observed::SecretScan(e) => e.serialize(s),
+            Observed::EnvInventory(e) => e.serialize(s),
             Observed::Unread(v) => v.serialize(s),
         }
     }
