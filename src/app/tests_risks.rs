@@ -205,7 +205,7 @@ fn secrets_app(repo: &std::path::Path) -> App {
         value_id: String::new(),
     };
     let exposed = |h: launch_ready_checks::secrets::Hit| {
-        Finding::new(Code::SecretsExposed, "a secret").with_evidence(h.evidence())
+        Finding::new(Code::SecretsExposed, "a secret").with_detail(&h.detail())
     };
     let state = app.session.state_mut("audit-check");
     state.status = CheckStatus::Fail;

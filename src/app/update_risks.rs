@@ -292,7 +292,7 @@ fn baseline_writes(
                 .findings
                 .iter()
                 .filter(|f| f.code == *key)
-                .filter_map(|f| baseline::Entry::from_evidence(&f.evidence))
+                .filter_map(baseline::Entry::from_finding)
                 .collect();
             if entries.is_empty() {
                 continue;

@@ -10,7 +10,7 @@ use launch_ready_checks::engine::adapters::perf::from_route;
 use launch_ready_checks::engine::targets;
 use launch_ready_checks::net::Net;
 use launch_ready_checks::perf;
-use launch_ready_checks::perf::{Budgets, LoadPlan, LoadReport, Pace, RouteSpec, report};
+use launch_ready_checks::perf::{Budgets, LoadPlan, Pace, RouteSpec, report};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::catalog::Subject;
 use launch_ready_core::session::model::Route;
@@ -218,7 +218,7 @@ fn run_load(a: &LoadArgs, out: &mut String) -> Outcome {
             (m, None)
         };
         let m = m.map_err(|e| Failure::usage(e.to_string()))?;
-        let rep = LoadReport::new(&m, &p.routes, p.plan.pace, p.plan.connections, p.budgets);
+        let rep = report::build(&m, &p.routes, p.plan.pace, p.plan.connections, p.budgets);
         if p.json {
             push_json(out, &rep)?;
         } else {

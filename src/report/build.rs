@@ -6,9 +6,12 @@ use super::model::*;
 use launch_ready_core::advice;
 use launch_ready_core::catalog::{Family, KindId};
 use launch_ready_core::clean::{clean, clean_line};
+use launch_ready_core::code::Code;
 use launch_ready_core::evidence;
-use launch_ready_core::evidence::{ChainEndEvidence, Observed};
-use launch_ready_core::finding::{CheckStatus, Severity};
+use launch_ready_core::evidence::{
+    ChainEndEvidence, ClientExposedNames, Observed, SecretHit, SharedSecretNames, TrackedEnvFile,
+};
+use launch_ready_core::finding::{CheckStatus, Finding, Severity};
 use launch_ready_core::runbook::{Run, Runbook};
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::{CheckOutcome, Evidence, JournalKind};
@@ -618,10 +621,16 @@ fn env_inventory(
         .all()
         .filter(|o| o.check == KindId::EnvInventory.as_str())
     {
-        for f in o.findings.iter().filter(|f| f.code == "env.shared_secret") {
-            let names = str_list(&f.evidence["names"]);
-            for e in str_list(&f.evidence["environments"]) {
-                for n in &names {
+        for f in o
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::EnvSharedSecret)
+        {
+            let Some(d) = f.detail::<SharedSecretNames>() else {
+                continue;
+            };
+            for e in &d.environments {
+                for n in &d.names {
                     shared.insert((e.clone(), n.clone()));
                 }
             }
@@ -665,14 +674,86 @@ fn env_inventory(
     section(runbook, "env variable names", &kinds, data, has)
 }
 
-fn str_list(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+/// Where a secret finding points and what it shows of the value, read from the finding's
+/// detail; every string cleaned.
+#[derive(Default)]
+struct SecretAt {
+    rule: Option<String>,
+    location: Option<String>,
+    line: Option<u64>,
+    commit: Option<String>,
+    preview: String,
+}
+
+/// What the pack lists of a secret a site serves (`http.secret_in_bundle`,
+/// `http.env_exposed`): the page or path, and the rule and preview when a rule matched.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct ServedSecret {
+    url: Option<String>,
+    path: Option<String>,
+    line: Option<u64>,
+    rule: Option<String>,
+    preview: Option<String>,
+}
+
+fn secret_at(f: &Finding, target: &str) -> SecretAt {
+    // A served path (`/.env`) reads better with its host.
+    let place = |p: &str| match p.starts_with('/') && !target.contains('/') {
+        true => format!("{}{}", clean_line(target), clean_line(p)),
+        false => clean_line(p),
+    };
+    // Env findings name variables, never values.
+    let names = |n: &[String]| clean_line(&n.join(", "));
+    match f.code {
+        Code::SecretsExposed | Code::SecretsInHistory | Code::SecretsInBuildOutput => {
+            // Without a hit's detail it is what the scan could not read: no one place.
+            f.detail::<SecretHit>()
+                .map(|h| SecretAt {
+                    rule: Some(clean_line(&h.rule)),
+                    location: Some(place(&h.path)),
+                    line: u64::try_from(h.line).ok(),
+                    commit: h.commit.as_deref().map(clean_line),
+                    preview: clean_line(&h.redacted),
+                })
+                .unwrap_or_default()
+        }
+        Code::SecretsDotenvCommitted => SecretAt {
+            location: f.detail::<TrackedEnvFile>().map(|t| place(&t.path)),
+            ..SecretAt::default()
+        },
+        Code::EnvClientExposedSecret => f
+            .detail::<ClientExposedNames>()
+            .map(|d| SecretAt {
+                location: Some(clean_line(&d.environment)),
+                preview: names(&d.names),
+                ..SecretAt::default()
+            })
+            .unwrap_or_default(),
+        Code::EnvSharedSecret => f
+            .detail::<SharedSecretNames>()
+            .map(|d| SecretAt {
+                location: (!d.environments.is_empty())
+                    .then(|| clean_line(&d.environments.join(" and "))),
+                preview: names(&d.names),
+                ..SecretAt::default()
+            })
+            .unwrap_or_default(),
+        _ => f
+            .detail::<ServedSecret>()
+            .map(|d| SecretAt {
+                rule: d.rule.as_deref().map(clean_line),
+                location: d
+                    .url
+                    .as_deref()
+                    .map(clean_line)
+                    .or_else(|| d.path.as_deref().map(place)),
+                line: d.line,
+                commit: None,
+                preview: d.preview.as_deref().map(clean_line).unwrap_or_default(),
+            })
+            .unwrap_or_default(),
+    }
 }
 
 const SECRET_KINDS: &[KindId] = &[
@@ -697,42 +778,24 @@ fn secrets(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section
         for f in &o.findings {
             let secretish = f.family() == Family::Secrets
                 || matches!(
-                    f.code.as_str(),
-                    "http.secret_in_bundle"
-                        | "http.env_exposed"
-                        | "env.client_exposed_secret"
-                        | "env.shared_secret"
+                    f.code,
+                    Code::HttpSecretInBundle
+                        | Code::HttpEnvExposed
+                        | Code::EnvClientExposedSecret
+                        | Code::EnvSharedSecret
                 );
             if !secretish {
                 continue;
             }
-            let ev = &f.evidence;
-            let s = |k: &str| ev.get(k).and_then(|v| v.as_str()).map(clean_line);
-            let location = s("url")
-                .or_else(|| {
-                    // A served path (`/.env`) reads better with its host.
-                    s("path").map(|p| match p.starts_with('/') && !o.target.contains('/') {
-                        true => format!("{}{p}", clean_line(&o.target)),
-                        false => p,
-                    })
-                })
-                .or_else(|| s("environment"))
-                .or_else(|| {
-                    let envs = str_list(&ev["environments"]);
-                    (!envs.is_empty()).then(|| clean_line(&envs.join(" and ")))
-                })
-                .unwrap_or_else(|| clean_line(&o.target));
-            let preview = s("redacted").or_else(|| s("preview")).unwrap_or_else(|| {
-                // Env findings name variables, never values.
-                str_list(&ev["names"]).join(", ")
-            });
+            let at = secret_at(f, &o.target);
+            let location = at.location.unwrap_or_else(|| clean_line(&o.target));
             let row = SecretRow {
-                rule: s("rule").unwrap_or_else(|| f.code.to_string()),
+                rule: at.rule.unwrap_or_else(|| f.code.to_string()),
                 severity: f.severity.as_str().to_string(),
                 location,
-                line: ev.get("line").and_then(serde_json::Value::as_u64),
-                commit: s("commit"),
-                preview: clean_line(&preview),
+                line: at.line,
+                commit: at.commit,
+                preview: at.preview,
                 code: f.code.to_string(),
                 // An acceptance names the finding's code and the target it is about.
                 accepted: session
@@ -768,52 +831,24 @@ fn performance(runbook: &Runbook, latest: &Latest<'_>) -> Section<Performance> {
     let mut routes = Vec::new();
     for kind in [KindId::PerfLatency, KindId::PerfLoad] {
         for o in latest.of(kind) {
-            let evidence = o.evidence.to_json();
-            let Some(list) = evidence.get("routes").and_then(|r| r.as_array()) else {
+            let Observed::Perf(run) = evidence::observed(o) else {
                 continue;
             };
-            // The run's error budget: the runbook's, else the contract's 1 %.
-            let error_budget = evidence
-                .get("budgets")
-                .and_then(|b| b.get("error_rate_pct"))
-                .and_then(serde_json::Value::as_f64)
-                .unwrap_or(1.0);
-            for r in list {
-                let s = |k: &str| {
-                    r.get(k)
-                        .and_then(|v| v.as_str())
-                        .map(clean_line)
-                        .unwrap_or_default()
-                };
-                let f = |k: &str| r.get(k).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
-                let p = |k: &str| {
-                    r.get("latency_ms")
-                        .and_then(|l| l.get(k))
-                        .and_then(serde_json::Value::as_f64)
-                        .unwrap_or(0.0)
-                };
-                let requests = r
-                    .get("requests")
-                    .and_then(serde_json::Value::as_u64)
-                    .unwrap_or(0);
-                if requests == 0 {
-                    continue;
-                }
-                let budget = r
-                    .get("p95_budget_ms")
-                    .and_then(serde_json::Value::as_u64)
-                    .and_then(|b| u32::try_from(b).ok())
-                    .unwrap_or(0);
-                let p95 = p("p95");
-                let error_rate = f("error_rate_pct");
+            // The run's error budget: the runbook's, else the contract's 1 % (the default
+            // of a report that recorded none).
+            let error_budget = run.budgets.error_rate_pct;
+            for r in run.routes.iter().filter(|r| r.requests > 0) {
+                let budget = r.p95_budget_ms;
+                let p95 = r.latency_ms.p95;
+                let error_rate = r.error_rate_pct;
                 routes.push(RouteLatency {
-                    name: s("name"),
-                    method: s("method"),
-                    url: s("url"),
-                    requests,
-                    p50_ms: p("p50"),
+                    name: clean_line(&r.name),
+                    method: clean_line(&r.method),
+                    url: clean_line(&r.url),
+                    requests: r.requests,
+                    p50_ms: r.latency_ms.p50,
                     p95_ms: p95,
-                    p99_ms: p("p99"),
+                    p99_ms: r.latency_ms.p99,
                     budget_ms: budget,
                     error_rate_pct: error_rate,
                     error_budget_pct: error_budget,
@@ -852,13 +887,6 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
             detail: clean_line(&o.summary),
             history: None,
         });
-        if data.alert_delay_ms.is_none() {
-            data.alert_delay_ms = o
-                .evidence
-                .to_json()
-                .get("alert_ms")
-                .and_then(serde_json::Value::as_u64);
-        }
     }
     // The monitor's own history in the session: uptime over its whole watch, not only a
     // check's few probes.
@@ -925,16 +953,11 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
         .filter(|o| o.status != CheckStatus::Skipped)
     {
         tested = true;
-        let ms = o
-            .evidence
-            .to_json()
-            .get("delivery_ms")
-            .and_then(serde_json::Value::as_u64);
-        let detail = match ms {
-            Some(ms) => format!("test alert delivered in {ms} ms"),
+        let detail = match evidence::observed(o) {
+            Observed::AlertRoute(a) => format!("test alert delivered in {} ms", a.delivery_ms),
             // The outcome's own words may quote an error; the URL is masked at the source
             // and the secret rules run over it again here.
-            None => clean_line(&o.summary),
+            _ => clean_line(&o.summary),
         };
         data.alert_routes.push(AlertRoute {
             name: clean_line(&o.target),

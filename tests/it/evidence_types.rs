@@ -149,3 +149,255 @@ async fn http_and_cloudflare_evidence_reads_whole_as_its_type() {
     }
     lab.shutdown().await;
 }
+
+/// A finding's evidence read as its code's detail type gives back exactly what was written.
+fn detail_reads<T: serde::de::DeserializeOwned + serde::Serialize>(v: &Value) -> bool {
+    serde_json::from_value::<T>(v.clone())
+        .is_ok_and(|t| serde_json::to_value(t).is_ok_and(|back| back == *v))
+}
+
+/// Whether the evidence of a finding of the perf, uptime, secrets or env family reads whole
+/// as its code's detail type (findings without evidence have nothing to read).
+fn finding_detail_is_typed(f: &Value) -> bool {
+    use launch_ready_core::evidence::*;
+    let ev = &f["evidence"];
+    if ev.as_object().is_some_and(serde_json::Map::is_empty) {
+        return true;
+    }
+    match f["code"].as_str().unwrap_or_default() {
+        "secrets.exposed" | "secrets.in_history" | "secrets.in_build_output" => {
+            detail_reads::<SecretHit>(ev) || detail_reads::<NotReadDetail>(ev)
+        }
+        "secrets.dotenv_committed" => detail_reads::<TrackedEnvFile>(ev),
+        "env.missing_var" => detail_reads::<MissingVars>(ev),
+        "env.client_exposed_secret" => detail_reads::<ClientExposedNames>(ev),
+        "env.shared_secret" => detail_reads::<SharedSecretNames>(ev),
+        "env.not_gitignored" => detail_reads::<NotIgnored>(ev),
+        "perf.p95_over_budget" => detail_reads::<P95OverBudget>(ev),
+        "perf.error_rate_over_budget" => detail_reads::<ErrorRateOverBudget>(ev),
+        "perf.payload_large" => detail_reads::<PayloadOverBudget>(ev),
+        "uptime.down" => detail_reads::<ProbeDownDetail>(ev),
+        "uptime.slow" => detail_reads::<SlowDetail>(ev),
+        "uptime.cert_expiring" => detail_reads::<CertExpiringDetail>(ev),
+        "uptime.alert_route_failed" => detail_reads::<UndeliveredDetail>(ev),
+        _ => false,
+    }
+}
+
+/// One engine run of `kind` over `targets`, with `params` and keyring access.
+async fn engine_run(
+    kind: &str,
+    targets: launch_ready_core::session::model::Targets,
+    network: launch_ready_core::settings::NetworkSettings,
+    params: &[(&str, &str)],
+    credentials: launch_ready_checks::credentials::Credentials,
+) -> Vec<CheckOutcome> {
+    use launch_ready_checks::engine::{Engine, EngineEvent, Job, Scope};
+    let scope = Scope::new(targets, network, Default::default()).with_credentials(credentials);
+    let (engine, mut rx) = Engine::new();
+    engine.run(
+        Job {
+            check_id: kind.into(),
+            kind: launch_ready_core::catalog::kind(kind).expect("kind"),
+            severity: Default::default(),
+            params: params
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect(),
+        },
+        std::sync::Arc::new(scope),
+    );
+    loop {
+        let ev = tokio::time::timeout(std::time::Duration::from_secs(90), rx.recv())
+            .await
+            .expect("the engine answers in time")
+            .expect("engine open");
+        if let EngineEvent::Finished { evidence, .. } = ev {
+            return evidence.results;
+        }
+    }
+}
+
+/// The webhook URL under `alert-webhook`, in memory.
+struct Webhook(String);
+
+impl launch_ready_core::credentials::CredentialStore for Webhook {
+    fn set(
+        &self,
+        _: &launch_ready_core::credentials::Scope,
+        _: &str,
+        _: &str,
+    ) -> Result<(), launch_ready_core::credentials::CredentialError> {
+        Ok(())
+    }
+    fn get(
+        &self,
+        _: &launch_ready_core::credentials::Scope,
+        name: &str,
+    ) -> Result<String, launch_ready_core::credentials::CredentialError> {
+        match name {
+            "alert-webhook" => Ok(self.0.clone()),
+            _ => Err(launch_ready_core::credentials::CredentialError::NotFound(
+                name.into(),
+            )),
+        }
+    }
+    fn delete(
+        &self,
+        _: &launch_ready_core::credentials::Scope,
+        _: &str,
+    ) -> Result<(), launch_ready_core::credentials::CredentialError> {
+        Ok(())
+    }
+    fn list(
+        &self,
+        _: &launch_ready_core::credentials::Scope,
+    ) -> Result<Vec<String>, launch_ready_core::credentials::CredentialError> {
+        Ok(vec!["alert-webhook".into()])
+    }
+    fn backend(&self) -> String {
+        "memory".into()
+    }
+}
+
+/// The perf, uptime, secrets and env kinds: `check --format json` on the lab's API and
+/// the demo repository (its tree, history, build output and env files), plus a load run
+/// and an alert-route test through the engine, each outcome written as JSON and read back
+/// by its kind. Every one comes back as its type, never `Unread`, and every finding's
+/// evidence reads whole as its code's detail type.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn perf_uptime_secrets_and_env_write_evidence_their_types_read() {
+    use launch_ready_core::catalog::KindId;
+    let lab = lab().await;
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = launch_ready_lab::repo_fixture::create(dir.path()).unwrap();
+    let mut args: Vec<String> = [
+        "check",
+        "--only",
+        "perf,uptime,secrets,env",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--timeout",
+        "3",
+        "--route",
+        "GET https://api.brightdesk.test/api/status",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    args.push(fixture.repo.display().to_string());
+    args.push(fixture.build_dir.display().to_string());
+    args.extend(
+        fixture
+            .env_files
+            .iter()
+            .map(|f| f.path.display().to_string()),
+    );
+    args.extend(lab_flags(&lab));
+    let out = run(args).await;
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let mut seen = std::collections::BTreeSet::new();
+    for r in v["results"].as_array().unwrap() {
+        let check = r["check"].as_str().unwrap();
+        for f in r["findings"].as_array().unwrap() {
+            assert!(finding_detail_is_typed(f), "{check}: {f}");
+        }
+        if r["status"] == "skipped" || r["status"] == "error" {
+            continue;
+        }
+        let o = Observed::read(KindId::parse(check), r["evidence"].clone());
+        let typed = match &o {
+            Observed::Perf(p) => check.starts_with("perf.") && !p.routes.is_empty(),
+            Observed::Probe(p) => check == "uptime.probe" && p.probes > 0,
+            Observed::SecretScan(s) => check.starts_with("secrets.") && s.bytes_scanned > 0,
+            Observed::EnvInventory(e) => check == "env.inventory" && e.names > 0,
+            // `env.gitignore` records findings only.
+            Observed::None => check == "env.gitignore",
+            _ => false,
+        };
+        assert!(
+            typed,
+            "{check} on {}: {o:?}\n{}",
+            r["target"], r["evidence"]
+        );
+        seen.insert(check.to_string());
+    }
+    for kind in [
+        "perf.latency",
+        "uptime.probe",
+        "secrets.repo",
+        "secrets.history",
+        "secrets.build",
+        "env.inventory",
+        "env.gitignore",
+    ] {
+        assert!(seen.contains(kind), "{kind} ran: {seen:?}\n{v}");
+    }
+
+    // A load run keeps its timeline; the alert route records the delivery.
+    let mut network = lab.settings();
+    network.timeout_secs = 5;
+    let targets = launch_ready_core::session::model::Targets {
+        apex: "brightdesk.test".into(),
+        routes: vec![launch_ready_core::session::model::Route {
+            name: "status".into(),
+            path: "https://api.brightdesk.test/api/status".into(),
+            method: "GET".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let load = engine_run(
+        "perf.load",
+        targets,
+        network,
+        &[("connections", "2"), ("duration", "1")],
+        Default::default(),
+    )
+    .await;
+    let hook = launch_ready_lab::hook::HookReceiver::start().await.unwrap();
+    let credentials = launch_ready_checks::credentials::Credentials::new(
+        std::sync::Arc::new(Webhook(hook.url())),
+        None,
+    );
+    let targets = launch_ready_core::session::model::Targets {
+        alert_route: Some("alert-webhook".into()),
+        ..Default::default()
+    };
+    let route = engine_run(
+        "uptime.alert_route",
+        targets,
+        Default::default(),
+        &[],
+        credentials,
+    )
+    .await;
+    for o in load.iter().chain(&route) {
+        let json = serde_json::to_value(o).unwrap();
+        for f in json["findings"].as_array().unwrap() {
+            assert!(finding_detail_is_typed(f), "{}: {f}", o.check);
+        }
+        let back = Observed::read(KindId::parse(&o.check), json["evidence"].clone());
+        match &back {
+            Observed::Perf(p) => assert!(
+                o.check == "perf.load" && !p.timeline.is_empty() && p.connections == 2,
+                "{p:?}"
+            ),
+            Observed::AlertRoute(a) => assert!(
+                o.check == "uptime.alert_route" && a.attempts >= 1 && !a.format.is_empty(),
+                "{a:?}"
+            ),
+            other => panic!("{}: {other:?} from {}", o.check, json["evidence"]),
+        }
+        assert_eq!(
+            back.to_json(),
+            json["evidence"],
+            "{} reads back whole",
+            o.check
+        );
+    }
+    lab.shutdown().await;
+}

@@ -8,7 +8,7 @@ use crate::common;
 use common::{codes, lab, lab_flags, run};
 use launch_ready_checks::engine::{Engine, EngineEvent, Job, Scope};
 use launch_ready_checks::perf;
-use launch_ready_checks::perf::stats::Percentiles;
+use launch_ready_checks::perf::stats::percentiles;
 use launch_ready_checks::perf::{LoadPlan, Pace, RouteSpec};
 use launch_ready_core::catalog;
 use launch_ready_core::session::model::{CheckOutcome, Route, Targets};
@@ -199,8 +199,8 @@ async fn a_stall_shows_in_corrected_latency_and_not_in_raw_latency() {
     )
     .await
     .expect("valid plan");
-    let corrected = Percentiles::of(&m.routes[0].corrected);
-    let raw = Percentiles::of(&m.routes[0].raw);
+    let corrected = percentiles(&m.routes[0].corrected);
+    let raw = percentiles(&m.routes[0].raw);
     assert!(
         corrected.p99 > 500.0 && corrected.p99 > 10.0 * raw.p99,
         "corrected {corrected:?} raw {raw:?}"

@@ -6,9 +6,9 @@
 //! environment names only.
 
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{ClientExposedNames, MissingVars, SharedSecretNames};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::secret_rules;
-use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Prefixes that frameworks inline into the client bundle.
@@ -106,10 +106,11 @@ pub fn client_exposed(key: &str) -> bool {
 pub fn judge(env: &EnvVars, reference: Option<&EnvVars>, earlier: &[EnvVars]) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(r) = reference {
-        let missing: Vec<&String> = r
+        let missing: Vec<String> = r
             .vars
             .keys()
             .filter(|k| !env.vars.contains_key(*k))
+            .cloned()
             .collect();
         if !missing.is_empty() {
             findings.push(
@@ -122,11 +123,11 @@ pub fn judge(env: &EnvVars, reference: Option<&EnvVars>, earlier: &[EnvVars]) ->
                         r.environment
                     ),
                 )
-                .with_evidence(json!({
-                    "environment": env.environment,
-                    "reference": r.environment,
-                    "names": missing,
-                })),
+                .with_detail(&MissingVars {
+                    environment: env.environment.clone(),
+                    reference: r.environment.clone(),
+                    names: missing,
+                }),
             );
         }
     }
@@ -146,7 +147,10 @@ pub fn judge(env: &EnvVars, reference: Option<&EnvVars>, earlier: &[EnvVars]) ->
                     join(&exposed)
                 ),
             )
-            .with_evidence(json!({ "environment": env.environment, "names": exposed })),
+            .with_detail(&ClientExposedNames {
+                environment: env.environment.clone(),
+                names: exposed.into_iter().cloned().collect(),
+            }),
         );
     }
     for other in earlier {
@@ -167,10 +171,10 @@ pub fn judge(env: &EnvVars, reference: Option<&EnvVars>, earlier: &[EnvVars]) ->
                         join(&shared)
                     ),
                 )
-                .with_evidence(json!({
-                    "environments": [other.environment, env.environment],
-                    "names": shared,
-                })),
+                .with_detail(&SharedSecretNames {
+                    environments: vec![other.environment.clone(), env.environment.clone()],
+                    names: shared.into_iter().cloned().collect(),
+                }),
             );
         }
     }
@@ -231,11 +235,20 @@ mod tests {
         let f = judge(&prod, Some(&reference), std::slice::from_ref(&staging));
         let codes: Vec<&str> = f.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["env.client_exposed_secret", "env.shared_secret"]);
-        assert_eq!(f[0].evidence["names"], json!(["NEXT_PUBLIC_ADMIN_TOKEN"]));
-        assert_eq!(f[1].evidence["names"], json!(["SESSION_SECRET"]));
+        let exposed = f[0].detail::<ClientExposedNames>().expect("names");
+        assert_eq!(exposed.names, ["NEXT_PUBLIC_ADMIN_TOKEN"]);
+        let shared = f[1].detail::<SharedSecretNames>().expect("names");
+        assert_eq!(
+            (shared.environments, shared.names),
+            (
+                vec!["staging".to_string(), "production".to_string()],
+                vec!["SESSION_SECRET".to_string()]
+            )
+        );
         let s = judge(&staging, Some(&reference), &[]);
         assert_eq!(s[0].code, "env.missing_var");
-        assert_eq!(s[0].evidence["names"], json!(["SENTRY_DSN"]));
+        let missing = s[0].detail::<MissingVars>().expect("names");
+        assert_eq!(missing.names, ["SENTRY_DSN"]);
         let all = serde_json::to_string(&[f, s].concat()).unwrap();
         assert!(!all.contains(&secret), "values never leave memory");
     }

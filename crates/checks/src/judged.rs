@@ -108,6 +108,9 @@ impl Judged {
             findings: self.findings,
             evidence: match self.typed {
                 Some(typed) => typed,
+                // Nothing recorded (an error, a skip, a kind with only findings): no
+                // evidence, rather than an empty shape of the kind's type.
+                None if self.evidence.is_empty() => Observed::None,
                 None => Observed::read(Some(self.check), serde_json::Value::Object(self.evidence)),
             },
             explained_by: None,

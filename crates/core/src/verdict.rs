@@ -371,7 +371,7 @@ pub fn assess_with(
                     // Content a scan could not read is a blind spot, not a defect: like a
                     // check that could not run, it is something not checked, which keeps
                     // the verdict from go and cannot be accepted away.
-                    if f.evidence.get("not_read").is_some() {
+                    if f.detail::<crate::evidence::NotReadDetail>().is_some() {
                         unchecked_results += 1;
                         risks.push(risk(
                             severity,
@@ -514,7 +514,6 @@ mod tests {
     use crate::evidence::{AvailabilityEvidence, Observed};
     use crate::finding::Finding;
     use crate::session::model::Evidence;
-    use serde_json::json;
 
     /// The test runbook: a blocker dns.records check, medium dns.caa and tls.certificate,
     /// two medium manual checks, and perf and uptime kinds this build does not have.
@@ -782,7 +781,12 @@ mod tests {
                 "1 file not scanned (largest: dump.sql, 5 MiB)",
             )
             .with_severity(Severity::Medium)
-            .with_evidence(json!({ "not_read": { "count": 1 } })),
+            .with_detail(&crate::evidence::NotReadDetail {
+                not_read: crate::evidence::NotReadSummary {
+                    count: 1,
+                    ..Default::default()
+                },
+            }),
         ];
         record(&mut states, "edge-check", vec![scan]);
         let accept = AcceptedRisk {

@@ -14,7 +14,7 @@
 use crate::tui::theme::Theme;
 use launch_ready_core::evidence::{
     CertificateEvidence, ChainEndEvidence, CloudflareEvidence, DkimEvidence, EmailRecordEvidence,
-    EnvNames, Observed, PerfEvidence, RecordMap, RedirectEvidence, observed,
+    EnvNames, LoadReport, Observed, RecordMap, RedirectEvidence, observed,
 };
 use launch_ready_core::finding::Finding;
 use launch_ready_core::sanitize::sanitize_line;
@@ -231,7 +231,7 @@ fn ms(v: f64) -> String {
 
 /// One line per route: method and name, the percentiles against the budget, the rate and
 /// the errors.
-fn perf(ev: &PerfEvidence) -> Vec<String> {
+fn perf(ev: &LoadReport) -> Vec<String> {
     ev.routes
         .iter()
         .filter(|r| r.requests > 0)

@@ -112,22 +112,45 @@ impl Alert {
 
     /// The body for `format`.
     pub fn payload(&self, format: Format) -> serde_json::Value {
-        match format {
-            Format::Slack => serde_json::json!({ "text": self.text() }),
-            Format::Json => serde_json::json!({
-                "tool": "launch-ready",
-                "version": env!("CARGO_PKG_VERSION"),
-                "event": self.event.as_str(),
-                "test": self.test,
-                "target": self.target,
-                "state": self.state,
-                "since": rfc3339(self.since),
-                "reason": self.reason,
-                "text": self.text(),
-                "delivery_id": self.delivery_id(),
-            }),
-        }
+        let body = match format {
+            Format::Slack => Body::Slack { text: self.text() },
+            Format::Json => Body::Json {
+                tool: "launch-ready",
+                version: env!("CARGO_PKG_VERSION"),
+                event: self.event.as_str(),
+                test: self.test,
+                target: &self.target,
+                state: self.state,
+                since: rfc3339(self.since),
+                reason: &self.reason,
+                text: self.text(),
+                delivery_id: self.delivery_id(),
+            },
+        };
+        serde_json::to_value(body).unwrap_or_default()
     }
+}
+
+/// What an alert's webhook receives: the text alone for chat hooks, every field for JSON
+/// receivers.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Body<'a> {
+    Slack {
+        text: String,
+    },
+    Json {
+        tool: &'static str,
+        version: &'static str,
+        event: &'static str,
+        test: bool,
+        target: &'a str,
+        state: &'static str,
+        since: String,
+        reason: &'a str,
+        text: String,
+        delivery_id: String,
+    },
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {

@@ -13,6 +13,9 @@ use super::state::{Health, ProbeResult, TargetState, Transition};
 use super::{finding, secs_ms};
 use crate::net::Net;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{
+    CertExpiringDetail, ProbeDownDetail, SlowDetail, UndeliveredDetail,
+};
 use launch_ready_core::finding::Finding;
 use serde::Serialize;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -313,21 +316,45 @@ impl Job {
         if matches!(state.health, Health::Down | Health::Recovering) {
             let reason = state.last_failure.as_ref().map_or("", |(_, r)| r.as_str());
             out.push(
-                finding(Code::UptimeDown, format!("{url} is down: {reason}"))
-                    .with_evidence(serde_json::json!({ "url": url, "reason": reason })),
+                finding(Code::UptimeDown, format!("{url} is down: {reason}")).with_detail(
+                    &ProbeDownDetail {
+                        url: url.to_string(),
+                        reason: reason.to_string(),
+                    },
+                ),
             );
         }
         if let Some(ms) = slow_latency {
-            out.push(finding(Code::UptimeSlow,
-                format!("{url} answered in {ms} ms, over the {} ms budget, twice in a row", self.config.rules.slow_ms),
-            )
-            .with_evidence(serde_json::json!({ "url": url, "latency_ms": ms, "budget_ms": self.config.rules.slow_ms })));
+            out.push(
+                finding(
+                    Code::UptimeSlow,
+                    format!(
+                        "{url} answered in {ms} ms, over the {} ms budget, twice in a row",
+                        self.config.rules.slow_ms
+                    ),
+                )
+                .with_detail(&SlowDetail {
+                    url: url.to_string(),
+                    latency_ms: ms,
+                    budget_ms: self.config.rules.slow_ms,
+                }),
+            );
         }
         if let Some(c) = cert.filter(|c| c.days_left <= self.config.cert_warn_days) {
-            out.push(finding(Code::UptimeCertExpiring,
-                format!("the certificate of {} expires in {} days", c.host, c.days_left),
-            )
-            .with_evidence(serde_json::json!({ "host": c.host, "days_left": c.days_left, "warn_days": self.config.cert_warn_days })));
+            out.push(
+                finding(
+                    Code::UptimeCertExpiring,
+                    format!(
+                        "the certificate of {} expires in {} days",
+                        c.host, c.days_left
+                    ),
+                )
+                .with_detail(&CertExpiringDetail {
+                    host: c.host.clone(),
+                    days_left: c.days_left,
+                    warn_days: self.config.cert_warn_days,
+                }),
+            );
         }
         for a in alerts.iter().filter(|a| a.error.is_some()) {
             out.push(
@@ -339,9 +366,11 @@ impl Job {
                         a.error.as_deref().unwrap_or("")
                     ),
                 )
-                .with_evidence(
-                    serde_json::json!({ "url": url, "event": a.event, "attempts": a.attempts }),
-                ),
+                .with_detail(&UndeliveredDetail {
+                    url: url.to_string(),
+                    event: a.event.to_string(),
+                    attempts: a.attempts,
+                }),
             );
         }
         out

@@ -30,8 +30,8 @@ use super::direct::{Conns, DirectRoute, Protocol, tls_config};
 use super::request::{RouteSpec, exchange};
 use super::stats::{IntervalAcc, IntervalStats, RouteStats, Sample};
 use crate::net::Net;
+pub use launch_ready_core::evidence::Snapshot;
 use reqwest::Client;
-use serde::Serialize;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -118,16 +118,6 @@ impl LoadPlan {
         }
         Ok(())
     }
-}
-
-/// One live-view point: the figures of one interval, per route.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Snapshot {
-    /// Seconds since the run started, at the end of the interval.
-    pub at_s: f64,
-    pub interval_s: f64,
-    pub connections: usize,
-    pub routes: Vec<IntervalStats>,
 }
 
 /// What the run measured, before judging.

@@ -7,6 +7,7 @@
 //! the upper bound is clamped to it rather than dropped, so a stall still counts.
 
 use hdrhistogram::Histogram;
+pub use launch_ready_core::evidence::{Bucket, IntervalStats, Percentiles};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -110,20 +111,6 @@ impl Default for RouteStats {
             total_bytes: 0,
         }
     }
-}
-
-/// One route's figures over one interval, for the live view.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct IntervalStats {
-    pub requests: u64,
-    pub p95_ms: f64,
-    pub errors: u64,
-    /// The interval's errors by kind and latency histogram: for the live view only (the
-    /// report carries the run's).
-    #[serde(skip)]
-    pub errors_by_kind: [u64; 5],
-    #[serde(skip)]
-    pub histogram: Vec<Bucket>,
 }
 
 /// One route's interval figures gathered from its shards.
@@ -236,36 +223,17 @@ fn ms(us: u64) -> f64 {
 }
 
 /// Percentiles of a histogram, in milliseconds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Percentiles {
-    pub p50: f64,
-    pub p90: f64,
-    pub p95: f64,
-    pub p99: f64,
-    pub max: f64,
-}
-
-impl Percentiles {
-    pub fn of(h: &Histogram<u64>) -> Percentiles {
-        if h.is_empty() {
-            return Percentiles::default();
-        }
-        Percentiles {
-            p50: ms(h.value_at_quantile(0.50)),
-            p90: ms(h.value_at_quantile(0.90)),
-            p95: ms(h.value_at_quantile(0.95)),
-            p99: ms(h.value_at_quantile(0.99)),
-            max: ms(h.max()),
-        }
+pub fn percentiles(h: &Histogram<u64>) -> Percentiles {
+    if h.is_empty() {
+        return Percentiles::default();
     }
-}
-
-/// One bar of the exported histogram: requests at or under `le_ms` and above the
-/// previous bar's bound.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Bucket {
-    pub le_ms: f64,
-    pub count: u64,
+    Percentiles {
+        p50: ms(h.value_at_quantile(0.50)),
+        p90: ms(h.value_at_quantile(0.90)),
+        p95: ms(h.value_at_quantile(0.95)),
+        p99: ms(h.value_at_quantile(0.99)),
+        max: ms(h.max()),
+    }
 }
 
 /// The histogram as doubling buckets from 1 ms, with empty ones left out: a few dozen
@@ -303,7 +271,7 @@ mod tests {
             let e = (i % 50 == 0).then_some(ErrorKind::Status5xx);
             s.record(&sample(i, e));
         }
-        let p = Percentiles::of(&s.corrected);
+        let p = percentiles(&s.corrected);
         assert!((94.0..=96.0).contains(&p.p95), "{p:?}");
         assert!((99.0..=101.0).contains(&p.max), "{p:?}");
         assert_eq!(s.error_count(), 2);
@@ -337,11 +305,8 @@ mod tests {
         }
         assert_eq!(merged.requests, 200);
         assert_eq!(merged.errors_by_kind(), one.errors_by_kind());
-        assert_eq!(
-            Percentiles::of(&merged.corrected),
-            Percentiles::of(&one.corrected)
-        );
-        assert_eq!(Percentiles::of(&merged.raw), Percentiles::of(&one.raw));
+        assert_eq!(percentiles(&merged.corrected), percentiles(&one.corrected));
+        assert_eq!(percentiles(&merged.raw), percentiles(&one.raw));
     }
 
     #[test]
@@ -353,6 +318,6 @@ mod tests {
             ..sample(1, None)
         });
         assert_eq!(s.corrected.len(), 2);
-        assert!(Percentiles::of(&s.corrected).max >= 119_000.0);
+        assert!(percentiles(&s.corrected).max >= 119_000.0);
     }
 }

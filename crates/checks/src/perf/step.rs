@@ -4,7 +4,7 @@
 //! roadmaps' "where does the first bottleneck appear" with a number of concurrent users.
 
 use super::load::{self, LoadPlan, MAX_DURATION, Pace, Transport};
-use super::report::{Budgets, LoadReport, findings};
+use super::report::{Budgets, LoadReport, build, findings};
 use super::{PerfError, RouteSpec};
 use launch_ready_core::catalog::KindId;
 use serde::Serialize;
@@ -75,7 +75,7 @@ pub async fn run(
             ..each.clone()
         };
         let m = load::run(client.clone(), routes.clone(), &plan, token.clone(), None).await?;
-        let report = LoadReport::new(&m, &routes, Pace::Closed, connections, budgets);
+        let report = build(&m, &routes, Pace::Closed, connections, budgets);
         let mut codes: Vec<String> = report
             .routes
             .iter()

@@ -10,7 +10,9 @@
 //! atomically through a temporary file, never through a link that leaves the repository.
 
 use super::Hit;
+use launch_ready_core::evidence::SecretHit;
 use launch_ready_core::files::{FileError, Root};
+use launch_ready_core::finding::Finding;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use time::Date;
@@ -156,20 +158,20 @@ impl Entry {
         }
     }
 
-    /// The entry a finding's evidence (`Hit::evidence`) describes; `None` when it carries
-    /// no fingerprint (a tracked `.env` file) or one that is not a fingerprint's 16 hex
-    /// chars (an edited session file).
-    pub fn from_evidence(evidence: &serde_json::Value) -> Option<Entry> {
-        let text = |k: &str| evidence.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        let fingerprint = text("fingerprint")?;
+    /// The entry a finding's detail (`Hit::detail`) describes; `None` when it has no
+    /// hit's detail (a tracked `.env` file) or a fingerprint that is not a fingerprint's 16
+    /// hex chars (an edited session file).
+    pub fn from_finding(f: &Finding) -> Option<Entry> {
+        let hit = f.detail::<SecretHit>()?;
+        let fingerprint = hit.fingerprint;
         if fingerprint.len() != 16 || !fingerprint.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
         Some(Entry {
             fingerprint,
-            rule: text("rule")?,
-            path: text("path").unwrap_or_default(),
-            redacted: text("redacted").unwrap_or_default(),
+            rule: hit.rule,
+            path: hit.path,
+            redacted: hit.redacted,
         })
     }
 }
@@ -241,6 +243,7 @@ pub fn append(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use launch_ready_core::code::Code;
     use time::macros::date;
 
     fn hit(fp: &str, line: usize) -> Hit {
@@ -295,8 +298,9 @@ mod tests {
         let mut b = Baseline::default();
         b.accept(&[hit("aa00aa00aa00aa00", 1)], "ana", "fixture", None);
         b.save(dir.path()).unwrap();
-        let evidence = hit("bb11bb11bb11bb11", 7).evidence();
-        let entry = Entry::from_evidence(&evidence).expect("a fingerprinted finding");
+        let finding = Finding::new(Code::SecretsExposed, "a secret")
+            .with_detail(&hit("bb11bb11bb11bb11", 7).detail());
+        let entry = Entry::from_finding(&finding).expect("a fingerprinted finding");
         assert_eq!(entry.rule, "github-token");
         let again = Entry::from_hit(&hit("aa00aa00aa00aa00", 2));
         let done = append(dir.path(), &[entry, again], "Dana", "rotation booked").unwrap();
@@ -326,13 +330,17 @@ mod tests {
     }
 
     #[test]
-    fn evidence_without_a_fingerprint_is_no_entry() {
-        assert_eq!(
-            Entry::from_evidence(&serde_json::json!({"path": ".env"})),
-            None
+    fn a_finding_without_a_fingerprint_is_no_entry() {
+        let tracked = Finding::new(Code::SecretsDotenvCommitted, ".env is tracked").with_detail(
+            &launch_ready_core::evidence::TrackedEnvFile {
+                path: ".env".into(),
+            },
         );
-        let edited = serde_json::json!({"rule": "jwt", "fingerprint": "not-a-hash"});
-        assert_eq!(Entry::from_evidence(&edited), None);
+        assert_eq!(Entry::from_finding(&tracked), None);
+        let mut edited = hit("aa", 1).detail();
+        edited.fingerprint = "not-a-hash".into();
+        let edited = Finding::new(Code::SecretsExposed, "a secret").with_detail(&edited);
+        assert_eq!(Entry::from_finding(&edited), None);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod ignores;
 pub mod own_values;
 pub mod tree;
 
+pub use launch_ready_core::evidence::{NotReadSummary, NotScanned, SecretHit, Unreadable};
 use launch_ready_core::files::{FileError, human_bytes};
 use launch_ready_core::secret_rules;
 use launch_ready_core::secret_rules::SecretMatch;
@@ -100,9 +101,17 @@ impl Hit {
         }
     }
 
-    /// The finding's evidence: path, line, commit, rule and the redacted preview.
-    pub fn evidence(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    /// The finding's detail: path, line, commit, rule and the redacted preview.
+    pub fn detail(&self) -> SecretHit {
+        SecretHit {
+            rule: self.rule.to_string(),
+            path: self.path.clone(),
+            line: self.line,
+            commit: self.commit.clone(),
+            redacted: self.redacted.clone(),
+            fingerprint: self.fingerprint.clone(),
+            variable: self.variable.clone(),
+        }
     }
 }
 
@@ -125,33 +134,15 @@ pub fn drop_values_found_by_rules(hits: &mut Vec<Hit>) {
     hits.retain(|h| h.rule != own_values::RULE || !by_rules.contains(&h.value_id));
 }
 
-/// Why some content was not scanned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unreadable {
-    /// Over `MAX_FILE_BYTES`.
-    TooLarge,
-    /// Refused by the file reader: a FIFO, a device, a link out of the tree.
-    Refused,
-    /// The path is longer than the system lets a program name.
-    PathTooLong,
-    /// A git object that does not decode.
-    Corrupt,
-    /// Any other read error (permissions, a race with a deletion).
-    Failed,
-}
-
-impl Unreadable {
-    /// The reason a `FileError` stands for.
-    pub fn of(e: &FileError) -> Unreadable {
-        match e {
-            FileError::TooLarge { .. } => Unreadable::TooLarge,
-            FileError::NotAFile { .. }
-            | FileError::DanglingLink { .. }
-            | FileError::OutsideRoot { .. } => Unreadable::Refused,
-            FileError::Io { source, .. } if is_name_too_long(source) => Unreadable::PathTooLong,
-            FileError::NotFound { .. } | FileError::Io { .. } => Unreadable::Failed,
-        }
+/// The reason a `FileError` stands for.
+pub fn unreadable(e: &FileError) -> Unreadable {
+    match e {
+        FileError::TooLarge { .. } => Unreadable::TooLarge,
+        FileError::NotAFile { .. }
+        | FileError::DanglingLink { .. }
+        | FileError::OutsideRoot { .. } => Unreadable::Refused,
+        FileError::Io { source, .. } if is_name_too_long(source) => Unreadable::PathTooLong,
+        FileError::NotFound { .. } | FileError::Io { .. } => Unreadable::Failed,
     }
 }
 
@@ -160,25 +151,10 @@ pub fn is_name_too_long(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::InvalidFilename
 }
 
-/// One file or blob a scan did not read.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Unread {
-    pub path: String,
-    /// The commit that introduced it (history scans only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub commit: Option<String>,
-    /// Its size, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bytes: Option<u64>,
-    pub reason: Unreadable,
-    /// The reader's own words.
-    pub why: String,
-}
-
 /// What a scan could not read. A scan that skips content must say so: a credential in an
 /// unread file is a credential not found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NotRead(pub Vec<Unread>);
+pub struct NotRead(pub Vec<NotScanned>);
 
 /// How many unread items the evidence lists by name.
 const NOT_READ_LISTED: usize = 10;
@@ -191,7 +167,7 @@ impl NotRead {
         reason: Unreadable,
         why: impl Into<String>,
     ) {
-        self.0.push(Unread {
+        self.0.push(NotScanned {
             path: path.into(),
             commit: None,
             bytes,
@@ -206,7 +182,7 @@ impl NotRead {
             FileError::TooLarge { size, .. } => Some(*size),
             _ => None,
         };
-        self.push(path, bytes, Unreadable::of(e), e.to_string());
+        self.push(path, bytes, unreadable(e), e.to_string());
     }
 
     /// Records a blob of history introduced by `commit` that was not read.
@@ -237,7 +213,7 @@ impl NotRead {
     }
 
     /// The largest item of known size.
-    pub fn largest(&self) -> Option<&Unread> {
+    pub fn largest(&self) -> Option<&NotScanned> {
         self.0
             .iter()
             .filter(|u| u.bytes.is_some())
@@ -245,20 +221,20 @@ impl NotRead {
     }
 
     /// The evidence: how many, the largest, how many per reason and the first few.
-    pub fn evidence(&self) -> serde_json::Value {
+    pub fn evidence(&self) -> NotReadSummary {
         let mut reasons: BTreeMap<Unreadable, usize> = BTreeMap::new();
         for u in &self.0 {
             *reasons.entry(u.reason).or_default() += 1;
         }
-        let mut listed: Vec<&Unread> = self.0.iter().collect();
+        let mut listed: Vec<NotScanned> = self.0.clone();
         listed.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
         listed.truncate(NOT_READ_LISTED);
-        serde_json::json!({
-            "count": self.0.len(),
-            "largest": self.largest(),
-            "reasons": reasons,
-            "listed": listed,
-        })
+        NotReadSummary {
+            count: self.0.len(),
+            largest: self.largest().cloned(),
+            reasons,
+            listed,
+        }
     }
 
     /// One line: how many, then per reason how many with the largest or the first named,
@@ -274,9 +250,9 @@ impl NotRead {
             Unreadable::Corrupt,
             Unreadable::Failed,
         ] {
-            let of: Vec<&Unread> = self.0.iter().filter(|u| u.reason == reason).collect();
+            let of: Vec<&NotScanned> = self.0.iter().filter(|u| u.reason == reason).collect();
             let Some(first) = of.first() else { continue };
-            let at = |u: &Unread| match &u.commit {
+            let at = |u: &NotScanned| match &u.commit {
                 Some(c) => format!("{} (commit {})", shorten(&u.path), &c[..c.len().min(12)]),
                 None => shorten(&u.path),
             };
@@ -435,11 +411,17 @@ mod tests {
              1 refused (.gitignore is a device)"
         );
         let e = nr.evidence();
-        assert_eq!(e["count"], 3);
-        assert_eq!(e["largest"]["path"], "dump.sql");
-        assert_eq!(e["reasons"]["too_large"], 2);
-        assert_eq!(e["reasons"]["refused"], 1);
-        assert_eq!(e["listed"][0]["path"], "dump.sql");
+        assert_eq!(e.count, 3);
+        assert_eq!(
+            e.largest.as_ref().map(|u| u.path.as_str()),
+            Some("dump.sql")
+        );
+        // On the wire: reasons keyed by name, the largest first.
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["reasons"]["too_large"], 2);
+        assert_eq!(v["reasons"]["refused"], 1);
+        assert_eq!(v["listed"][0]["path"], "dump.sql");
+        assert_eq!(serde_json::from_value::<NotReadSummary>(v).unwrap(), e);
     }
 
     #[test]

@@ -24,7 +24,9 @@ mod email;
 mod env;
 mod http;
 mod perf;
+mod secrets;
 mod tls;
+mod uptime;
 
 pub use cloudflare::*;
 pub use dns::*;
@@ -32,7 +34,9 @@ pub use email::*;
 pub use env::*;
 pub use http::*;
 pub use perf::*;
+pub use secrets::*;
 pub use tls::*;
+pub use uptime::*;
 
 /// What one outcome observed, typed by its kind. Checks build it; the session file, the
 /// JSON output, the TUI and the pack all read it. It is written as its inner shape alone
@@ -49,7 +53,6 @@ pub enum Observed {
     EmailRecord(EmailRecordEvidence),
     Dkim(DkimEvidence),
     Cloudflare(Box<CloudflareEvidence>),
-    Perf(PerfEvidence),
     Availability(Box<AvailabilityEvidence>),
     Headers(Box<HeadersEvidence>),
     MixedContent(MixedContentEvidence),
@@ -57,6 +60,11 @@ pub enum Observed {
     Cors(CorsEvidence),
     Exposure(ExposureEvidence),
     Bundle(BundleEvidence),
+    Perf(Box<LoadReport>),
+    Probe(ProbeEvidence),
+    AlertRoute(AlertRouteEvidence),
+    SecretScan(SecretScanEvidence),
+    EnvInventory(EnvInventoryEvidence),
     /// Evidence of a kind without a type yet, or that does not fit its kind's type (written
     /// by another build). Kept as read, so saving the session loses nothing; no reader picks
     /// fields out of it.
@@ -74,6 +82,8 @@ impl Observed {
         }
         match Observed::typed(kind, &value) {
             Some(t) if covers(&t.to_json(), &value) => t,
+            // `{}` is how the JSON report writes "nothing recorded".
+            None if value.as_object().is_some_and(serde_json::Map::is_empty) => Observed::None,
             _ => Observed::Unread(value),
         }
     }
@@ -96,7 +106,6 @@ impl Observed {
             KindId::EmailSpf | KindId::EmailDmarc => typed(v, Observed::EmailRecord),
             KindId::EmailDkim => typed(v, Observed::Dkim),
             KindId::CloudflareZone => typed(v, |c| Observed::Cloudflare(Box::new(c))),
-            KindId::PerfLatency | KindId::PerfLoad => typed(v, Observed::Perf),
             KindId::HttpAvailability => typed(v, |a| Observed::Availability(Box::new(a))),
             KindId::HttpHeaders => typed(v, |h| Observed::Headers(Box::new(h))),
             KindId::HttpMixedContent => typed(v, Observed::MixedContent),
@@ -104,6 +113,13 @@ impl Observed {
             KindId::HttpCors => typed(v, Observed::Cors),
             KindId::HttpExposure => typed(v, Observed::Exposure),
             KindId::HttpBundle => typed(v, Observed::Bundle),
+            KindId::PerfLatency | KindId::PerfLoad => typed(v, |p| Observed::Perf(Box::new(p))),
+            KindId::UptimeProbe => typed(v, Observed::Probe),
+            KindId::UptimeAlertRoute => typed(v, Observed::AlertRoute),
+            KindId::SecretsRepo | KindId::SecretsHistory | KindId::SecretsBuild => {
+                typed(v, Observed::SecretScan)
+            }
+            KindId::EnvInventory => typed(v, Observed::EnvInventory),
             _ => None,
         })
     }
@@ -184,6 +200,10 @@ impl Serialize for Observed {
             Observed::Cors(e) => e.serialize(s),
             Observed::Exposure(e) => e.serialize(s),
             Observed::Bundle(e) => e.serialize(s),
+            Observed::Probe(e) => e.serialize(s),
+            Observed::AlertRoute(e) => e.serialize(s),
+            Observed::SecretScan(e) => e.serialize(s),
+            Observed::EnvInventory(e) => e.serialize(s),
             Observed::Unread(v) => v.serialize(s),
         }
     }
@@ -261,6 +281,19 @@ mod tests {
         assert_eq!(names.names, ["SENTRY_DSN"]);
         assert_eq!(names.reference.as_deref(), Some("example"));
         assert_eq!(EnvNames::of(&json!(null)), EnvNames::default());
+    }
+
+    #[test]
+    fn an_empty_object_of_a_kind_without_a_type_is_nothing_recorded() {
+        assert_eq!(
+            Observed::read(Some(KindId::EnvGitignore), json!({})),
+            Observed::None
+        );
+        let kept = json!({ "x": 1 });
+        assert_eq!(
+            Observed::read(Some(KindId::EnvGitignore), kept.clone()),
+            Observed::Unread(kept)
+        );
     }
 
     #[test]

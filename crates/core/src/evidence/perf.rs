@@ -1,32 +1,116 @@
-//! Evidence of the `perf` family.
+//! Evidence of the `perf` family: the report of a run, which is also the object
+//! `load --format json` prints.
+//!
+//! Latency figures are the corrected ones (from the scheduled send time in open loop);
+//! the raw ones ride along in open loop so the two can be compared.
 
+use crate::runbook::model::Targets;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-/// `perf.latency` and `perf.load`: the measured figures of each route of the run.
+/// `perf.latency` and `perf.load`: a whole run (a latency baseline has no timeline).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct PerfEvidence {
-    pub routes: Vec<RouteFigures>,
-}
-
-/// One route as measured: how many requests, how fast, how many failed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct RouteFigures {
-    pub name: String,
-    pub method: String,
-    pub url: String,
+pub struct LoadReport {
+    /// `closed` (N connections) or `rate` (fixed arrival rate).
+    pub mode: String,
+    /// `HTTP/1.1` or `HTTP/2`, one connection per worker.
+    pub protocol: String,
+    pub connections: usize,
+    pub duration_s: f64,
     pub requests: u64,
-    /// Requests a second over the run.
     pub rps: f64,
-    pub error_rate_pct: f64,
-    /// The p95 budget the route was judged against (0: none).
-    pub p95_budget_ms: u64,
-    pub latency_ms: Percentiles,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intended_rps: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub achieved_rps: Option<f64>,
+    /// Open loop: over 1 % of sends left late with a connection free (the figures are
+    /// then partly the generator's).
+    pub generator_fell_behind: bool,
+    pub max_send_lateness_ms: f64,
+    /// Open loop: requests that waited for a busy connection (the server's queueing).
+    pub waited_for_connection: u64,
+    pub cancelled: bool,
+    pub budgets: Budgets,
+    pub routes: Vec<RouteReport>,
+    pub timeline: Vec<Snapshot>,
 }
 
-/// Latency percentiles, in milliseconds.
+/// The budgets a `perf.*` run is judged against.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Budgets {
+    pub p95_read_ms: u32,
+    pub p95_write_ms: u32,
+    pub error_rate_pct: f64,
+    pub payload_bytes: u64,
+}
+
+impl Default for Budgets {
+    /// The sources' common bar (`checks.md`): 300 ms reads, 500 ms writes, 1 % errors, and
+    /// a 1 MiB body.
+    fn default() -> Self {
+        Budgets {
+            p95_read_ms: 300,
+            p95_write_ms: 500,
+            error_rate_pct: 1.0,
+            payload_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl Budgets {
+    /// The runbook's targets where it sets them, the defaults elsewhere.
+    pub fn from_targets(t: &Targets) -> Budgets {
+        let d = Budgets::default();
+        Budgets {
+            p95_read_ms: t.p95_read_ms.unwrap_or(d.p95_read_ms),
+            p95_write_ms: t.p95_write_ms.unwrap_or(d.p95_write_ms),
+            error_rate_pct: t
+                .error_rate_pct
+                .filter(|p| p.is_finite() && *p >= 0.0)
+                .unwrap_or(d.error_rate_pct),
+            payload_bytes: u64::from(t.payload_budget_kib).saturating_mul(1024),
+        }
+    }
+
+    /// The p95 budget of a route: its own, else the write or the read one.
+    pub fn p95_for(&self, own: Option<u32>, write: bool) -> u32 {
+        own.unwrap_or(if write {
+            self.p95_write_ms
+        } else {
+            self.p95_read_ms
+        })
+    }
+}
+
+/// One route's figures in a `perf.*` run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RouteReport {
+    pub name: String,
+    pub url: String,
+    pub method: String,
+    pub requests: u64,
+    pub rps: f64,
+    pub latency_ms: Percentiles,
+    /// Open loop only: measured from the actual send (hides queueing; for comparison).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw_latency_ms: Option<Percentiles>,
+    /// Failed requests by kind (`connect`, `timeout`, `4xx`, `5xx`, `other`).
+    pub errors: BTreeMap<String, u64>,
+    pub error_rate_pct: f64,
+    pub max_body_bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intended_rps: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub achieved_rps: Option<f64>,
+    pub p95_budget_ms: u32,
+    pub histogram: Vec<Bucket>,
+}
+
+/// Latency percentiles of a `perf.*` route, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Percentiles {
     pub p50: f64,
@@ -34,4 +118,62 @@ pub struct Percentiles {
     pub p95: f64,
     pub p99: f64,
     pub max: f64,
+}
+
+/// One bar of a `perf.*` route's histogram: requests at or under `le_ms` and above the
+/// previous bar's bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Bucket {
+    pub le_ms: f64,
+    pub count: u64,
+}
+
+/// One point of a `perf.load` timeline (and of the live view): the figures of one
+/// interval, per route.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Snapshot {
+    /// Seconds since the run started, at the end of the interval.
+    pub at_s: f64,
+    pub interval_s: f64,
+    pub connections: usize,
+    pub routes: Vec<IntervalStats>,
+}
+
+/// One route's figures over one interval of a `perf.load` run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IntervalStats {
+    pub requests: u64,
+    pub p95_ms: f64,
+    pub errors: u64,
+    /// The interval's errors by kind and latency histogram: for the live view only (the
+    /// report carries the run's).
+    #[serde(skip)]
+    pub errors_by_kind: [u64; 5],
+    #[serde(skip)]
+    pub histogram: Vec<Bucket>,
+}
+
+/// Finding detail of `perf.p95_over_budget`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct P95OverBudget {
+    pub p95_ms: f64,
+    pub budget_ms: u32,
+}
+
+/// Finding detail of `perf.error_rate_over_budget`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErrorRateOverBudget {
+    pub error_rate_pct: f64,
+    pub budget_pct: f64,
+    pub errors: BTreeMap<String, u64>,
+}
+
+/// Finding detail of `perf.payload_large`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PayloadOverBudget {
+    pub bytes: u64,
+    pub budget_bytes: u64,
 }

@@ -13,11 +13,11 @@ use crate::secrets::own_values::OwnValues;
 use crate::secrets::{Cancel, ProgressFn, ScanError, is_dotenv_name};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{EnvInventoryEvidence, NotIgnored, Observed};
 use launch_ready_core::files::FileError;
 use launch_ready_core::finding::Finding;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::{CheckOutcome, EnvFile};
-use serde_json::json;
 use std::path::Path;
 
 pub fn register(r: &mut Registry) {
@@ -52,7 +52,10 @@ fn inventory(target: &str, files: &[EnvFile]) -> CheckOutcome {
         Err(e) => return j.error(e.to_string()),
     };
     if is_reference(&me.environment) {
-        j.evidence("names", json!(env.vars.len()));
+        j.observed(Observed::EnvInventory(EnvInventoryEvidence {
+            environment: None,
+            names: env.vars.len(),
+        }));
         return j.finish(&format!("reference list of {} names", env.vars.len()));
     }
     let reference = files
@@ -72,8 +75,10 @@ fn inventory(target: &str, files: &[EnvFile]) -> CheckOutcome {
     for f in judge(&env, reference.as_ref(), &earlier) {
         j.push(f);
     }
-    j.evidence("environment", json!(me.environment));
-    j.evidence("names", json!(env.vars.len()));
+    j.observed(Observed::EnvInventory(EnvInventoryEvidence {
+        environment: Some(me.environment.clone()),
+        names: env.vars.len(),
+    }));
     j.finish(&format!(
         "{}: {} names, none missing, no secret exposed or shared",
         me.environment,
@@ -116,7 +121,7 @@ fn gitignore(
                 Code::EnvNotGitignored,
                 format!("git does not ignore {}", not_ignored.join(", ")),
             )
-            .with_evidence(json!({ "paths": not_ignored })),
+            .with_detail(&NotIgnored { paths: not_ignored }),
         );
     }
     j.finish(".env files are ignored by git")

@@ -14,10 +14,9 @@ use crate::engine::registry::{CheckInput, Registry};
 use crate::engine::targets;
 use crate::perf;
 use crate::perf::stats::Percentiles;
-use crate::perf::{
-    BaselinePlan, Budgets, LoadPlan, LoadReport, Pace, PerfError, RouteSpec, report,
-};
+use crate::perf::{BaselinePlan, Budgets, LoadPlan, Pace, PerfError, RouteSpec, report};
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::evidence::Observed;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::{CheckOutcome, Route, RouteBudget};
 use reqwest::header::{HeaderName, HeaderValue};
@@ -289,7 +288,7 @@ fn judge(
     connections: usize,
 ) -> CheckOutcome {
     let budgets = Budgets::from_targets(&i.scope.thresholds);
-    let mut rep = LoadReport::new(m, routes, pace, connections, budgets);
+    let mut rep = report::build(m, routes, pace, connections, budgets);
     if kind == KindId::PerfLatency {
         // A baseline's timeline says nothing its percentiles do not.
         rep.timeline.clear();
@@ -310,11 +309,7 @@ fn judge(
         "{} requests, p50 {p50:.0} ms, p95 {p95:.0} ms (budget {} ms), p99 {p99:.0} ms, {:.1} % errors, {:.0} req/s",
         r.requests, r.p95_budget_ms, r.error_rate_pct, r.rps
     );
-    let mut o = outcome::judged(
-        summary,
-        findings,
-        serde_json::to_value(&rep).unwrap_or_default(),
-    );
+    let mut o = outcome::judged(summary, findings, Observed::Perf(Box::new(rep)));
     if !o.findings.is_empty() {
         o.summary = format!("{} ({})", o.findings[0].message, o.summary);
     }

@@ -14,10 +14,10 @@ use crate::secrets::tree::{scan_build_with, scan_tree};
 use crate::secrets::{Cancel, Hit, NotRead, ScanError};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{NotReadDetail, Observed, SecretScanEvidence, TrackedEnvFile};
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
-use serde_json::json;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -80,12 +80,30 @@ fn repo(
         Ok(s) => s,
         Err(e) => return j.error(e.to_string()),
     };
-    let (hits, note) = match baseline(&mut j, root, scan.hits) {
+    let mut ev = SecretScanEvidence {
+        files_scanned: Some(scan.files_scanned),
+        files_skipped: Some(scan.skipped),
+        bytes_scanned: scan.bytes_scanned,
+        ..SecretScanEvidence::default()
+    };
+    let (hits, note) = match baseline(&mut ev, root, scan.hits) {
         Ok(h) => h,
         Err(e) => return j.error(e),
     };
-    push_hits(&mut j, &hits, Code::SecretsExposed, &scan.local_only);
-    push_not_read(&mut j, &scan.not_read, Code::SecretsExposed, "file");
+    push_hits(
+        &mut j,
+        &mut ev,
+        &hits,
+        Code::SecretsExposed,
+        &scan.local_only,
+    );
+    push_not_read(
+        &mut j,
+        &mut ev,
+        &scan.not_read,
+        Code::SecretsExposed,
+        "file",
+    );
     let tracked = match tracked_dotenv_files(root) {
         Ok(t) => t,
         Err(ScanError::NotARepo(_)) => Vec::new(),
@@ -97,12 +115,10 @@ fn repo(
                 Code::SecretsDotenvCommitted,
                 format!("{path} is tracked by git"),
             )
-            .with_evidence(json!({ "path": path })),
+            .with_detail(&TrackedEnvFile { path: path.clone() }),
         );
     }
-    j.evidence("files_scanned", json!(scan.files_scanned));
-    j.evidence("bytes_scanned", json!(scan.bytes_scanned));
-    j.evidence("files_skipped", json!(scan.skipped));
+    j.observed(Observed::SecretScan(ev));
     j.finish(&format!(
         "no credentials in {} files of the working tree{note}",
         scan.files_scanned
@@ -119,15 +135,31 @@ fn history(
     match scan_history_with(root, own, cancel, progress) {
         Ok(scan) => {
             let mut j = j;
-            let (hits, note) = match baseline(&mut j, root, scan.hits) {
+            let mut ev = SecretScanEvidence {
+                commits: Some(scan.commits),
+                blobs_scanned: Some(scan.blobs_scanned),
+                bytes_scanned: scan.bytes_scanned,
+                ..SecretScanEvidence::default()
+            };
+            let (hits, note) = match baseline(&mut ev, root, scan.hits) {
                 Ok(h) => h,
                 Err(e) => return j.error(e),
             };
-            push_hits(&mut j, &hits, Code::SecretsInHistory, &BTreeSet::new());
-            push_not_read(&mut j, &scan.not_read, Code::SecretsInHistory, "blob");
-            j.evidence("commits", json!(scan.commits));
-            j.evidence("blobs_scanned", json!(scan.blobs_scanned));
-            j.evidence("bytes_scanned", json!(scan.bytes_scanned));
+            push_hits(
+                &mut j,
+                &mut ev,
+                &hits,
+                Code::SecretsInHistory,
+                &BTreeSet::new(),
+            );
+            push_not_read(
+                &mut j,
+                &mut ev,
+                &scan.not_read,
+                Code::SecretsInHistory,
+                "blob",
+            );
+            j.observed(Observed::SecretScan(ev));
             j.finish(&format!(
                 "no credentials only in history ({} commits, {} blobs){note}",
                 scan.commits, scan.blobs_scanned
@@ -151,14 +183,30 @@ fn build(
     };
     // A build folder inside the repository shares the repository's baseline.
     let base = baseline::root_for("secrets.build", root);
-    let (hits, note) = match baseline(&mut j, &base, scan.hits) {
+    let mut ev = SecretScanEvidence {
+        files_scanned: Some(scan.files_scanned),
+        bytes_scanned: scan.bytes_scanned,
+        ..SecretScanEvidence::default()
+    };
+    let (hits, note) = match baseline(&mut ev, &base, scan.hits) {
         Ok(h) => h,
         Err(e) => return j.error(e),
     };
-    push_hits(&mut j, &hits, Code::SecretsInBuildOutput, &BTreeSet::new());
-    push_not_read(&mut j, &scan.not_read, Code::SecretsInBuildOutput, "file");
-    j.evidence("files_scanned", json!(scan.files_scanned));
-    j.evidence("bytes_scanned", json!(scan.bytes_scanned));
+    push_hits(
+        &mut j,
+        &mut ev,
+        &hits,
+        Code::SecretsInBuildOutput,
+        &BTreeSet::new(),
+    );
+    push_not_read(
+        &mut j,
+        &mut ev,
+        &scan.not_read,
+        Code::SecretsInBuildOutput,
+        "file",
+    );
+    j.observed(Observed::SecretScan(ev));
     j.finish(&format!(
         "no credentials in {} files of the build output{note}",
         scan.files_scanned
@@ -167,14 +215,14 @@ fn build(
 
 /// Drops the hits the baseline of `root` accepts and records how many.
 fn baseline(
-    j: &mut Judged,
+    ev: &mut SecretScanEvidence,
     root: &Path,
     mut hits: Vec<Hit>,
 ) -> Result<(Vec<Hit>, String), baseline::BaselineError> {
     let b = Baseline::load(root)?;
     let suppressed = b.filter(&mut hits, time::OffsetDateTime::now_utc().date());
     let note = if suppressed > 0 {
-        j.evidence("suppressed_by_baseline", json!(suppressed));
+        ev.suppressed_by_baseline = Some(suppressed);
         format!("; {suppressed} accepted in the baseline")
     } else {
         String::new()
@@ -184,7 +232,13 @@ fn baseline(
 
 /// The finding of each hit. A hit in a file git ignores and does not track (`local`) is
 /// on this machine, not in the repository: the same code, at a low severity, saying so.
-fn push_hits(j: &mut Judged, hits: &[Hit], code: Code, local: &BTreeSet<String>) {
+fn push_hits(
+    j: &mut Judged,
+    ev: &mut SecretScanEvidence,
+    hits: &[Hit],
+    code: Code,
+    local: &BTreeSet<String>,
+) {
     for h in hits.iter().take(MAX_FINDINGS) {
         let what = match &h.variable {
             Some(v) => format!("the value of {v} from the env files"),
@@ -208,23 +262,29 @@ fn push_hits(j: &mut Judged, hits: &[Hit], code: Code, local: &BTreeSet<String>)
         j.push(
             Finding::new(code, message)
                 .with_severity(severity)
-                .with_evidence(h.evidence()),
+                .with_detail(&h.detail()),
         );
     }
     if hits.len() > MAX_FINDINGS {
-        j.evidence("findings_not_listed", json!(hits.len() - MAX_FINDINGS));
+        ev.findings_not_listed = Some(hits.len() - MAX_FINDINGS);
     }
 }
 
 /// What a scan could not read, as evidence and as a finding: a credential in an unread
 /// file is a credential not found, so the scan must not read as a clean pass. The finding's
 /// evidence carries `not_read`, which the verdict counts as something not checked.
-fn push_not_read(j: &mut Judged, not_read: &NotRead, code: Code, noun: &str) {
+fn push_not_read(
+    j: &mut Judged,
+    ev: &mut SecretScanEvidence,
+    not_read: &NotRead,
+    code: Code,
+    noun: &str,
+) {
     if not_read.is_empty() {
         return;
     }
     let evidence = not_read.evidence();
-    j.evidence("not_read", evidence.clone());
+    ev.not_read = Some(evidence.clone());
     j.push(
         Finding::new(
             code,
@@ -234,6 +294,6 @@ fn push_not_read(j: &mut Judged, not_read: &NotRead, code: Code, noun: &str) {
             ),
         )
         .with_severity(Severity::Medium)
-        .with_evidence(json!({ "not_read": evidence })),
+        .with_detail(&NotReadDetail { not_read: evidence }),
     );
 }

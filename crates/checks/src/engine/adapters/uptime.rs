@@ -21,6 +21,7 @@ use crate::monitor::run::{Config, TargetSpec};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
 use launch_ready_core::credentials::CredentialError;
+use launch_ready_core::evidence::{AlertRouteEvidence, Observed, ProbeEvidence};
 use launch_ready_core::session::model::CheckOutcome;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -85,15 +86,15 @@ async fn probe_run(i: &CheckInput) -> CheckOutcome {
             j.push(f);
         }
     }
-    j.evidence("state", r.state.into());
-    j.evidence("probes", r.probes.into());
-    j.evidence("failures", r.failures.into());
-    j.evidence("uptime_pct", r.uptime_pct.into());
-    j.evidence("last_latency_ms", r.last_latency_ms.into());
-    j.evidence("slow_budget_ms", rules_slow(i).into());
-    if let Some(d) = r.cert_days_left {
-        j.evidence("cert_days_left", d.into());
-    }
+    j.observed(Observed::Probe(ProbeEvidence {
+        state: r.state.to_string(),
+        probes: r.probes,
+        failures: r.failures,
+        uptime_pct: r.uptime_pct,
+        last_latency_ms: r.last_latency_ms,
+        slow_budget_ms: rules_slow(i),
+        cert_days_left: r.cert_days_left,
+    }));
     let latency = r
         .last_latency_ms
         .map_or(String::new(), |ms| format!(", last in {ms} ms"));
@@ -178,12 +179,11 @@ async fn test_route(i: &CheckInput) -> CheckOutcome {
     };
     match route.deliver(&alert, retry).await {
         Ok(d) => {
-            j.evidence("attempts", d.attempts.into());
-            j.evidence("delivery_ms", crate::monitor::secs_ms(d.elapsed).into());
-            j.evidence(
-                "format",
-                format!("{:?}", route.format).to_lowercase().into(),
-            );
+            j.observed(Observed::AlertRoute(AlertRouteEvidence {
+                attempts: d.attempts,
+                delivery_ms: crate::monitor::secs_ms(d.elapsed),
+                format: format!("{:?}", route.format).to_lowercase(),
+            }));
             j.finish("a marked test alert was delivered")
         }
         Err(e) => {
