@@ -389,7 +389,7 @@ fn dns(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<HostRecords>> {
     let hosts: Vec<HostRecords> = latest
         .of(KindId::DnsRecords)
         .into_iter()
-        .filter_map(|o| match evidence::observed(o) {
+        .filter_map(|o| match &o.evidence {
             Observed::Records(m) => Some(HostRecords {
                 host: clean_line(if m.host.is_empty() {
                     &o.target

@@ -9,6 +9,15 @@ use launch_ready_core::evidence::{Observed, observed};
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::Value;
 
+/// Kinds whose evidence type is complete.
+const WHOLE: &[&str] = &[
+    "dns.records",
+    "dns.apex_www",
+    "dns.caa",
+    "dns.provider",
+    "dns.staging",
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_typed_kind_writes_evidence_its_type_reads() {
     let lab = lab().await;
@@ -17,6 +26,7 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
         "brightdesk.test",
         "www.brightdesk.test",
         "good.lab.test",
+        "staging.brightdesk.test",
         "--only",
         "dns,email,tls,http",
         "--format",
@@ -33,8 +43,24 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
     let out = run(args).await;
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let mut seen = std::collections::BTreeSet::new();
+    let mut whole = std::collections::BTreeSet::new();
     for r in v["results"].as_array().unwrap() {
         let check = r["check"].as_str().unwrap();
+        // Kinds whose type holds all they write: read back typed, never `Unread`.
+        if WHOLE.contains(&check) && !r["evidence"].is_null() {
+            let read = Observed::read(
+                launch_ready_core::catalog::KindId::parse(check),
+                r["evidence"].clone(),
+            );
+            assert!(
+                !matches!(read, Observed::Unread(_)),
+                "{check} on {} ({}): {}",
+                r["target"],
+                r["status"],
+                r["evidence"]
+            );
+            whole.insert(check);
+        }
         let typed = [
             "tls.certificate",
             "http.redirects",
@@ -82,5 +108,10 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
         seen.insert(check.to_string());
     }
     assert_eq!(seen.len(), 6, "every typed kind was seen: {seen:?}");
+    assert_eq!(
+        whole.len(),
+        WHOLE.len(),
+        "every whole kind was seen: {whole:?}"
+    );
     lab.shutdown().await;
 }
