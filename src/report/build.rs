@@ -473,7 +473,7 @@ fn certificates(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<Certifica
     let rows: Vec<CertificateRow> = latest
         .of(KindId::TlsCertificate)
         .into_iter()
-        .filter_map(|o| match evidence::observed(o) {
+        .filter_map(|o| match &o.evidence {
             Observed::Certificate(c) => {
                 let leaf = c.chain.first();
                 let state = match c.days_to_expiry {

@@ -16,6 +16,8 @@ const WHOLE: &[&str] = &[
     "dns.caa",
     "dns.provider",
     "dns.staging",
+    "tls.certificate",
+    "tls.protocols",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

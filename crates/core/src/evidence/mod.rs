@@ -48,6 +48,7 @@ pub enum Observed {
     Staging(StagingEvidence),
     EmailRecord(EmailRecordEvidence),
     Dkim(DkimEvidence),
+    Protocols(ProtocolsEvidence),
     Cloudflare(Box<CloudflareEvidence>),
     /// Evidence of a kind without a type yet, or that does not fit its kind's type (written
     /// by another build). Kept as read, so saving the session loses nothing; no reader picks
@@ -90,6 +91,7 @@ impl Observed {
             KindId::DnsStaging => typed(v, Observed::Staging),
             KindId::EmailSpf | KindId::EmailDmarc => typed(v, Observed::EmailRecord),
             KindId::EmailDkim => typed(v, Observed::Dkim),
+            KindId::TlsProtocols => typed(v, Observed::Protocols),
             KindId::CloudflareZone => typed(v, |c| Observed::Cloudflare(Box::new(c))),
             _ => None,
         })
@@ -166,6 +168,7 @@ impl Serialize for Observed {
             Observed::Staging(e) => e.serialize(s),
             Observed::EmailRecord(e) => e.serialize(s),
             Observed::Dkim(e) => e.serialize(s),
+            Observed::Protocols(e) => e.serialize(s),
             Observed::Cloudflare(e) => e.serialize(s),
             Observed::Unread(v) => v.serialize(s),
         }
