@@ -18,6 +18,7 @@ const WHOLE: &[&str] = &[
     "dns.staging",
     "tls.certificate",
     "tls.protocols",
+    "edge.provider",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -30,7 +31,7 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
         "good.lab.test",
         "staging.brightdesk.test",
         "--only",
-        "dns,email,tls,http",
+        "dns,email,tls,http,edge",
         "--format",
         "json",
         "--fail-on",

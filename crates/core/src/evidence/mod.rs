@@ -20,12 +20,14 @@ pub const EVIDENCE_VERSION: u32 = 1;
 
 mod cloudflare;
 mod dns;
+mod edge;
 mod email;
 mod http;
 mod tls;
 
 pub use cloudflare::*;
 pub use dns::*;
+pub use edge::*;
 pub use email::*;
 pub use http::*;
 pub use tls::*;
@@ -49,6 +51,7 @@ pub enum Observed {
     EmailRecord(EmailRecordEvidence),
     Dkim(DkimEvidence),
     Protocols(ProtocolsEvidence),
+    Edge(EdgeEvidence),
     Cloudflare(Box<CloudflareEvidence>),
     /// Evidence of a kind without a type yet, or that does not fit its kind's type (written
     /// by another build). Kept as read, so saving the session loses nothing; no reader picks
@@ -92,6 +95,7 @@ impl Observed {
             KindId::EmailSpf | KindId::EmailDmarc => typed(v, Observed::EmailRecord),
             KindId::EmailDkim => typed(v, Observed::Dkim),
             KindId::TlsProtocols => typed(v, Observed::Protocols),
+            KindId::EdgeProvider => typed(v, Observed::Edge),
             KindId::CloudflareZone => typed(v, |c| Observed::Cloudflare(Box::new(c))),
             _ => None,
         })
@@ -169,6 +173,7 @@ impl Serialize for Observed {
             Observed::EmailRecord(e) => e.serialize(s),
             Observed::Dkim(e) => e.serialize(s),
             Observed::Protocols(e) => e.serialize(s),
+            Observed::Edge(e) => e.serialize(s),
             Observed::Cloudflare(e) => e.serialize(s),
             Observed::Unread(v) => v.serialize(s),
         }
