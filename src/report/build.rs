@@ -538,16 +538,18 @@ fn email(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section<V
     ] {
         for o in latest.of(name) {
             any = true;
-            let detail = match evidence::observed(o) {
-                Observed::EmailRecord(r) => {
-                    r.record.as_deref().map(clean_line).unwrap_or_else(|| {
-                        if o.findings.is_empty() {
-                            String::new()
-                        } else {
-                            clean_line(&o.summary)
-                        }
-                    })
-                }
+            let record = |record: Option<&str>| {
+                record.map(clean_line).unwrap_or_else(|| {
+                    if o.findings.is_empty() {
+                        String::new()
+                    } else {
+                        clean_line(&o.summary)
+                    }
+                })
+            };
+            let detail = match &o.evidence {
+                Observed::Spf(e) => record(e.record()),
+                Observed::Dmarc(e) => record(e.record()),
                 Observed::Dkim(d) => {
                     if d.found.is_empty() {
                         format!(

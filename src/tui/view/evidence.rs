@@ -9,8 +9,8 @@
 
 use crate::tui::theme::Theme;
 use launch_ready_core::evidence::{
-    CertificateEvidence, CloudflareEvidence, DkimEvidence, EmailRecordEvidence, Observed,
-    RecordMap, RedirectEvidence, observed,
+    CertificateEvidence, CloudflareEvidence, DkimEvidence, DmarcEvidence, Observed, RecordMap,
+    RedirectEvidence, SpfEvidence, observed,
 };
 use launch_ready_core::sanitize::sanitize_line;
 use launch_ready_core::session::model::CheckOutcome;
@@ -22,7 +22,8 @@ pub fn lines(outcome: &CheckOutcome, t: Theme) -> Vec<Line<'static>> {
         Observed::Certificate(c) => certificate(&c),
         Observed::Redirects(r) => redirects(&r),
         Observed::Records(m) => records(&m),
-        Observed::EmailRecord(e) => record_text(&e),
+        Observed::Spf(e) => spf(&e),
+        Observed::Dmarc(e) => dmarc(&e),
         Observed::Dkim(d) => dkim(&d),
         Observed::Cloudflare(c) => cloudflare(&c),
         _ => Vec::new(),
@@ -176,20 +177,24 @@ fn records(ev: &RecordMap) -> Vec<String> {
     out
 }
 
-fn record_text(ev: &EmailRecordEvidence) -> Vec<String> {
-    let mut out: Vec<String> = ev
-        .record
-        .as_deref()
-        .map(sanitize_line)
-        .into_iter()
-        .collect();
-    if let Some(t) = &ev.totals {
-        out.push(format!(
-            "{} of {} DNS lookups, {} void (limit {})",
-            t.dns_lookups, t.lookup_limit, t.void_lookups, t.void_limit
-        ));
+fn spf(ev: &SpfEvidence) -> Vec<String> {
+    match ev {
+        SpfEvidence::Evaluated(e) => {
+            let t = &e.totals;
+            vec![
+                sanitize_line(&e.record),
+                format!(
+                    "{} of {} DNS lookups, {} void (limit {})",
+                    t.dns_lookups, t.lookup_limit, t.void_lookups, t.void_limit
+                ),
+            ]
+        }
+        _ => Vec::new(),
     }
-    out
+}
+
+fn dmarc(ev: &DmarcEvidence) -> Vec<String> {
+    ev.record().map(sanitize_line).into_iter().collect()
 }
 
 fn dkim(ev: &DkimEvidence) -> Vec<String> {
