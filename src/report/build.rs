@@ -395,7 +395,7 @@ fn dns(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<HostRecords>> {
     let hosts: Vec<HostRecords> = latest
         .of(KindId::DnsRecords)
         .into_iter()
-        .filter_map(|o| match evidence::observed(o) {
+        .filter_map(|o| match &o.evidence {
             Observed::Records(m) => Some(HostRecords {
                 host: clean_line(if m.host.is_empty() {
                     &o.target
@@ -473,7 +473,7 @@ fn certificates(runbook: &Runbook, latest: &Latest<'_>) -> Section<Vec<Certifica
     let rows: Vec<CertificateRow> = latest
         .of(KindId::TlsCertificate)
         .into_iter()
-        .filter_map(|o| match evidence::observed(o) {
+        .filter_map(|o| match &o.evidence {
             Observed::Certificate(c) => {
                 let leaf = c.chain.first();
                 let state = match c.days_to_expiry {
@@ -538,16 +538,18 @@ fn email(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section<V
     ] {
         for o in latest.of(name) {
             any = true;
-            let detail = match evidence::observed(o) {
-                Observed::EmailRecord(r) => {
-                    r.record.as_deref().map(clean_line).unwrap_or_else(|| {
-                        if o.findings.is_empty() {
-                            String::new()
-                        } else {
-                            clean_line(&o.summary)
-                        }
-                    })
-                }
+            let record = |record: Option<&str>| {
+                record.map(clean_line).unwrap_or_else(|| {
+                    if o.findings.is_empty() {
+                        String::new()
+                    } else {
+                        clean_line(&o.summary)
+                    }
+                })
+            };
+            let detail = match &o.evidence {
+                Observed::Spf(e) => record(e.record()),
+                Observed::Dmarc(e) => record(e.record()),
                 Observed::Dkim(d) => {
                     if d.found.is_empty() {
                         format!(

@@ -9,6 +9,22 @@ use launch_ready_core::evidence::{Observed, observed};
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::Value;
 
+/// Kinds whose evidence type is complete.
+const WHOLE: &[&str] = &[
+    "dns.records",
+    "dns.apex_www",
+    "dns.caa",
+    "dns.provider",
+    "dns.staging",
+    "email.mx",
+    "email.spf",
+    "email.dmarc",
+    "email.dkim",
+    "tls.certificate",
+    "tls.protocols",
+    "edge.provider",
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_typed_kind_writes_evidence_its_type_reads() {
     let lab = lab().await;
@@ -17,8 +33,9 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
         "brightdesk.test",
         "www.brightdesk.test",
         "good.lab.test",
+        "staging.brightdesk.test",
         "--only",
-        "dns,email,tls,http",
+        "dns,email,tls,http,edge",
         "--format",
         "json",
         "--fail-on",
@@ -33,8 +50,24 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
     let out = run(args).await;
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let mut seen = std::collections::BTreeSet::new();
+    let mut whole = std::collections::BTreeSet::new();
     for r in v["results"].as_array().unwrap() {
         let check = r["check"].as_str().unwrap();
+        // Kinds whose type holds all they write: read back typed, never `Unread`.
+        if WHOLE.contains(&check) && !r["evidence"].is_null() {
+            let read = Observed::read(
+                launch_ready_core::catalog::KindId::parse(check),
+                r["evidence"].clone(),
+            );
+            assert!(
+                !matches!(read, Observed::Unread(_)),
+                "{check} on {} ({}): {}",
+                r["target"],
+                r["status"],
+                r["evidence"]
+            );
+            whole.insert(check);
+        }
         let typed = [
             "tls.certificate",
             "http.redirects",
@@ -74,7 +107,8 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
             Observed::Certificate(c) => assert!(!c.chain.is_empty(), "{check}: {c:?}"),
             Observed::Redirects(rd) => assert!(!rd.chains.is_empty(), "{check}: {rd:?}"),
             Observed::Records(m) => assert!(!m.host.is_empty(), "{check}: {m:?}"),
-            Observed::EmailRecord(e) => assert!(e.record.is_some(), "{check}: {e:?}"),
+            Observed::Spf(e) => assert!(e.record().is_some(), "{check}: {e:?}"),
+            Observed::Dmarc(e) => assert!(e.record().is_some(), "{check}: {e:?}"),
             Observed::Dkim(d) => assert!(!d.selectors_tried.is_empty(), "{check}: {d:?}"),
             Observed::Cloudflare(c) => assert!(c.zone.is_some(), "{check}: {c:?}"),
             Observed::Perf(p) => assert!(!p.routes.is_empty(), "{check}: {p:?}"),
@@ -83,6 +117,11 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
         seen.insert(check.to_string());
     }
     assert_eq!(seen.len(), 6, "every typed kind was seen: {seen:?}");
+    assert_eq!(
+        whole.len(),
+        WHOLE.len(),
+        "every whole kind was seen: {whole:?}"
+    );
     lab.shutdown().await;
 }
 

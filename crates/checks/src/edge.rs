@@ -14,10 +14,10 @@
 use crate::judged::Judged;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{EdgeEvidence, EdgeInputs, EdgeSignalsDetail, Observed};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
 use reqwest::header::HeaderMap;
-use serde_json::json;
 use std::net::IpAddr;
 
 /// How one provider shows itself.
@@ -232,14 +232,16 @@ pub fn check_edge(
         found = traffic;
         dns_only.into_iter().map(|(name, _)| name).collect()
     };
-    if !dns_only.is_empty() {
-        judged.evidence("dns_only_providers", json!(dns_only));
-    }
-    judged.evidence(
-        "inputs",
-        json!({ "ns": ns, "addresses": addrs.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                "headers": headers.len() }),
-    );
+    judged.observed(Observed::Edge(EdgeEvidence {
+        dns_only_providers: dns_only.iter().map(|p| (*p).to_string()).collect(),
+        inputs: EdgeInputs {
+            ns: ns.to_vec(),
+            addresses: addrs.iter().map(ToString::to_string).collect(),
+            headers: headers.len() as u64,
+        },
+        page: None,
+        ns_names: None,
+    }));
     if found.is_empty() {
         let note = if dns_only.is_empty() {
             String::new()
@@ -256,8 +258,12 @@ pub fn check_edge(
     } else {
         for (name, signals) in &found {
             judged.push(
-                Finding::new(Code::EdgeProvider, format!("{host} is behind {name}"))
-                    .with_evidence(json!({ "provider": name, "signals": signals })),
+                Finding::new(Code::EdgeProvider, format!("{host} is behind {name}")).with_detail(
+                    &EdgeSignalsDetail {
+                        provider: (*name).to_string(),
+                        signals: signals.clone(),
+                    },
+                ),
             );
         }
     }

@@ -17,8 +17,7 @@ pub struct Judged {
     target: String,
     started: Instant,
     findings: Vec<Finding>,
-    evidence: serde_json::Map<String, serde_json::Value>,
-    typed: Option<Observed>,
+    evidence: Option<Observed>,
 }
 
 impl Judged {
@@ -29,8 +28,7 @@ impl Judged {
             target: target.into(),
             started: Instant::now(),
             findings: Vec::new(),
-            evidence: serde_json::Map::new(),
-            typed: None,
+            evidence: None,
         }
     }
 
@@ -38,14 +36,9 @@ impl Judged {
         self.findings.push(finding);
     }
 
-    /// Sets the check's typed evidence, replacing any fields added one by one.
+    /// Sets the check's typed evidence.
     pub fn observed(&mut self, evidence: impl Into<Observed>) {
-        self.typed = Some(evidence.into());
-    }
-
-    /// Adds a top-level evidence field (later values replace earlier ones).
-    pub fn evidence(&mut self, key: &str, value: serde_json::Value) {
-        self.evidence.insert(key.to_string(), value);
+        self.evidence = Some(evidence.into());
     }
 
     pub fn findings(&self) -> &[Finding] {
@@ -106,13 +99,9 @@ impl Judged {
             duration_ms: u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
             summary,
             findings: self.findings,
-            evidence: match self.typed {
-                Some(typed) => typed,
-                // Nothing recorded (an error, a skip, a kind with only findings): no
-                // evidence, rather than an empty shape of the kind's type.
-                None if self.evidence.is_empty() => Observed::None,
-                None => Observed::read(Some(self.check), serde_json::Value::Object(self.evidence)),
-            },
+            // Nothing recorded (an error, a skip, a kind with only findings): no evidence,
+            // rather than an empty shape of the kind's type.
+            evidence: self.evidence.unwrap_or_default(),
             explained_by: None,
             needs_credential: None,
         }

@@ -13,8 +13,8 @@
 
 use crate::tui::theme::Theme;
 use launch_ready_core::evidence::{
-    CertificateEvidence, ChainEndEvidence, CloudflareEvidence, DkimEvidence, EmailRecordEvidence,
-    EnvNames, LoadReport, Observed, RecordMap, RedirectEvidence, observed,
+    CertificateEvidence, ChainEndEvidence, CloudflareEvidence, DkimEvidence, DmarcEvidence,
+    EnvNames, LoadReport, Observed, RecordMap, RedirectEvidence, SpfEvidence, observed,
 };
 use launch_ready_core::finding::Finding;
 use launch_ready_core::sanitize::sanitize_line;
@@ -32,7 +32,8 @@ pub fn lines_at(outcome: &CheckOutcome, shown: &str, t: Theme) -> Vec<Line<'stat
         Observed::Certificate(c) => certificate(&c),
         Observed::Redirects(r) => redirects(&r),
         Observed::Records(m) => records(&m),
-        Observed::EmailRecord(e) => record_text(&e),
+        Observed::Spf(e) => spf(&e),
+        Observed::Dmarc(e) => dmarc(&e),
         Observed::Dkim(d) => dkim(&d),
         Observed::Cloudflare(c) => cloudflare(&c),
         Observed::Perf(p) => perf(&p),
@@ -186,20 +187,24 @@ fn records(ev: &RecordMap) -> Vec<String> {
     out
 }
 
-fn record_text(ev: &EmailRecordEvidence) -> Vec<String> {
-    let mut out: Vec<String> = ev
-        .record
-        .as_deref()
-        .map(sanitize_line)
-        .into_iter()
-        .collect();
-    if let Some(t) = &ev.totals {
-        out.push(format!(
-            "{} of {} DNS lookups, {} void (limit {})",
-            t.dns_lookups, t.lookup_limit, t.void_lookups, t.void_limit
-        ));
+fn spf(ev: &SpfEvidence) -> Vec<String> {
+    match ev {
+        SpfEvidence::Evaluated(e) => {
+            let t = &e.totals;
+            vec![
+                sanitize_line(&e.record),
+                format!(
+                    "{} of {} DNS lookups, {} void (limit {})",
+                    t.dns_lookups, t.lookup_limit, t.void_lookups, t.void_limit
+                ),
+            ]
+        }
+        _ => Vec::new(),
     }
-    out
+}
+
+fn dmarc(ev: &DmarcEvidence) -> Vec<String> {
+    ev.record().map(sanitize_line).into_iter().collect()
 }
 
 fn dkim(ev: &DkimEvidence) -> Vec<String> {

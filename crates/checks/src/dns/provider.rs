@@ -5,10 +5,10 @@
 
 use crate::net::{LookupFailure, Net};
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{DnsProviderEvidence, NameServersDetail, Observed};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
-use serde_json::json;
 
 /// NS name suffixes (or fragments) and the provider they belong to.
 const PROVIDERS: &[(&str, &str)] = &[
@@ -47,7 +47,7 @@ pub async fn provider(net: &Net, apex: &str) -> CheckOutcome {
             return outcome::judged(
                 format!("{apex} has no NS records"),
                 Vec::new(),
-                json!({ "ns": [] }),
+                Observed::DnsProvider(DnsProviderEvidence::default()),
             );
         }
         Err(LookupFailure::NxDomain) => {
@@ -59,7 +59,10 @@ pub async fn provider(net: &Net, apex: &str) -> CheckOutcome {
     };
     let mut providers: Vec<&str> = ns.iter().filter_map(|n| provider_of(n)).collect();
     providers.dedup();
-    let evidence = json!({ "ns": ns, "providers": providers });
+    let evidence = Observed::DnsProvider(DnsProviderEvidence {
+        ns: ns.clone(),
+        providers: providers.iter().map(|p| (*p).to_string()).collect(),
+    });
     if providers.is_empty() {
         return outcome::judged(
             format!("name servers: {} (provider not recognised)", ns.join(", ")),
@@ -75,7 +78,7 @@ pub async fn provider(net: &Net, apex: &str) -> CheckOutcome {
                 Code::DnsProvider,
                 format!("{apex} DNS is hosted at {names} ({})", ns.join(", ")),
             )
-            .with_evidence(json!({ "ns": ns })),
+            .with_detail(&NameServersDetail { ns: ns.clone() }),
         ],
         evidence,
     )

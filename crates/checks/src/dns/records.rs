@@ -4,10 +4,12 @@ use super::CRITICAL_ROLES;
 use super::chain::{self, Chain, ChainEnd};
 use crate::net::{LookupFailure, Net, Resolver};
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{
+    ApexWwwEvidence, CaaEvidence, CnameChainDetail, HostResolution, Observed, RecordMap,
+};
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
-use serde_json::json;
 use std::net::IpAddr;
 
 /// What a host resolves to, after its CNAME chain.
@@ -20,6 +22,23 @@ struct Resolution {
 impl Resolution {
     fn addrs(&self) -> usize {
         self.v4.as_ref().map_or(0, Vec::len) + self.v6.as_ref().map_or(0, Vec::len)
+    }
+
+    /// How `host` resolved, for `dns.apex_www`.
+    fn summary(&self, host: &str) -> HostResolution {
+        HostResolution {
+            host: host.to_string(),
+            addresses: self.addrs() as u64,
+            cname_chain: self.chain.hops().to_vec(),
+        }
+    }
+
+    /// The CNAME chain walked, for findings about it.
+    fn chain_detail(&self, missing: Option<&str>) -> CnameChainDetail {
+        CnameChainDetail {
+            chain: self.chain.names.clone(),
+            missing: missing.map(str::to_string),
+        }
     }
 
     /// The first lookup failure that is not "no such name / no data".
@@ -77,17 +96,20 @@ pub async fn records(net: &Net, host: &str, role: &str) -> CheckOutcome {
         resolver.mx(host),
         resolver.txt(host),
     );
-    let evidence = json!({
-        "host": host,
-        "role": role,
-        "resolver": resolver.source(),
-        "cname_chain": res.chain.hops(),
-        "a": ips(&res.v4),
-        "aaaa": ips(&res.v6),
-        "ns": or_empty(ns),
-        "caa": or_empty(caa),
-        "mx": or_empty(mx).into_iter().map(|(p, h)| format!("{p} {h}")).collect::<Vec<_>>(),
-        "txt": or_empty(txt),
+    let evidence = Observed::Records(RecordMap {
+        host: host.to_string(),
+        role: role.to_string(),
+        resolver: resolver.source().to_string(),
+        cname_chain: res.chain.hops().to_vec(),
+        a: ips(&res.v4),
+        aaaa: ips(&res.v6),
+        ns: or_empty(ns),
+        caa: or_empty(caa),
+        mx: or_empty(mx)
+            .into_iter()
+            .map(|(p, h)| format!("{p} {h}"))
+            .collect(),
+        txt: or_empty(txt),
     });
     let unresolvable_sev = if CRITICAL_ROLES.contains(&role) {
         Severity::Blocker
@@ -100,7 +122,7 @@ pub async fn records(net: &Net, host: &str, role: &str) -> CheckOutcome {
             Finding::new(
                 Code::DnsUnresolvable,
                 format!("{host} does not resolve: its CNAME chain loops back to {name} ({})", res.chain.display())).with_severity(unresolvable_sev)
-            .with_evidence(json!({ "chain": res.chain.names })),
+            .with_detail(&res.chain_detail(None)),
         ),
         ChainEnd::TooLong => findings.push(
             Finding::new(
@@ -109,7 +131,7 @@ pub async fn records(net: &Net, host: &str, role: &str) -> CheckOutcome {
                     "{host} does not resolve: its CNAME chain is longer than {} hops",
                     chain::MAX_HOPS
                 )).with_severity(unresolvable_sev)
-            .with_evidence(json!({ "chain": res.chain.names })),
+            .with_detail(&res.chain_detail(None)),
         ),
         ChainEnd::Missing(target) if !res.chain.hops().is_empty() => findings.push(
             Finding::new(
@@ -117,7 +139,7 @@ pub async fn records(net: &Net, host: &str, role: &str) -> CheckOutcome {
                 format!(
                     "{host} is an alias of {target}, which does not exist: whoever registers it can serve content on {host}"
                 ))
-            .with_evidence(json!({ "chain": res.chain.names, "missing": target })),
+            .with_detail(&res.chain_detail(Some(target))),
         ),
         ChainEnd::Failed(_) | ChainEnd::Missing(_) | ChainEnd::Name(_) => {}
     }
@@ -125,7 +147,7 @@ pub async fn records(net: &Net, host: &str, role: &str) -> CheckOutcome {
         if res.addrs() == 0 {
             if let Some(reason) = res.failure() {
                 return CheckOutcome {
-                    evidence: evidence.into(),
+                    evidence,
                     ..outcome::error(format!("DNS lookup failed for {host}: {reason}"))
                 };
             }
@@ -168,14 +190,14 @@ pub async fn records(net: &Net, host: &str, role: &str) -> CheckOutcome {
 pub async fn apex_www(net: &Net, apex: &str) -> CheckOutcome {
     let www = format!("www.{apex}");
     let (a, w) = tokio::join!(resolve(&net.resolver, apex), resolve(&net.resolver, &www));
-    let evidence = json!({
-        "apex": { "host": apex, "addresses": a.addrs(), "cname_chain": a.chain.hops() },
-        "www": { "host": www, "addresses": w.addrs(), "cname_chain": w.chain.hops() },
+    let evidence = Observed::ApexWww(ApexWwwEvidence {
+        apex: a.summary(apex),
+        www: w.summary(&www),
     });
     if a.addrs() == 0 && w.addrs() == 0 {
         if let Some(reason) = a.failure().or_else(|| w.failure()) {
             return CheckOutcome {
-                evidence: evidence.into(),
+                evidence,
                 ..outcome::error(format!("DNS lookup failed: {reason}"))
             };
         }
@@ -214,7 +236,7 @@ pub async fn caa(net: &Net, apex: &str) -> CheckOutcome {
         Ok(records) => outcome::judged(
             format!("CAA: {}", records.join("; ")),
             Vec::new(),
-            json!({ "caa": records }),
+            Observed::Caa(CaaEvidence { caa: records }),
         ),
         Err(LookupFailure::NoData) => outcome::judged(
             format!("{apex} has no CAA record"),
@@ -224,7 +246,7 @@ pub async fn caa(net: &Net, apex: &str) -> CheckOutcome {
                     "{apex} has no CAA record: any certificate authority may issue certificates for it"
                 ),
             )],
-            json!({ "caa": [] }),
+            Observed::Caa(CaaEvidence::default()),
         ),
         Err(LookupFailure::NxDomain) => outcome::error(format!("{apex} does not exist in DNS")),
         Err(LookupFailure::Failed(e)) => {

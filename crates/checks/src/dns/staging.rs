@@ -4,10 +4,10 @@
 
 use crate::net::Net;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{Observed, StagingEvidence, StagingExposedDetail};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
-use serde_json::json;
 
 /// Words in a redirect target that mean "go and log in".
 const AUTH_HINTS: &[&str] = &[
@@ -21,7 +21,10 @@ pub async fn staging(net: &Net, host: &str) -> CheckOutcome {
             return outcome::judged(
                 format!("{host} does not resolve publicly"),
                 Vec::new(),
-                json!({ "host": host, "resolves": false }),
+                Observed::Staging(StagingEvidence {
+                    host: host.to_string(),
+                    ..StagingEvidence::default()
+                }),
             );
         }
         Err(crate::net::LookupFailure::Failed(e)) => {
@@ -47,9 +50,13 @@ pub async fn staging(net: &Net, host: &str) -> CheckOutcome {
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default()
                     .to_string();
-                let evidence = json!({
-                    "host": host, "resolves": true, "url": url, "status": status,
-                    "location": location, "attempts": attempts,
+                let evidence = Observed::Staging(StagingEvidence {
+                    host: host.to_string(),
+                    resolves: true,
+                    url: Some(url.clone()),
+                    status: Some(status),
+                    location: Some(location.clone()),
+                    attempts,
                 });
                 if (200..300).contains(&status) {
                     return outcome::judged(
@@ -57,7 +64,7 @@ pub async fn staging(net: &Net, host: &str) -> CheckOutcome {
                         vec![Finding::new(
                             Code::DnsStagingExposed,
                             format!("{host} is public and {url} answers {status} without asking for credentials"))
-                        .with_evidence(json!({ "url": url, "status": status }))],
+                        .with_detail(&StagingExposedDetail { url: url.clone(), status })],
                         evidence,
                     );
                 }
@@ -79,7 +86,12 @@ pub async fn staging(net: &Net, host: &str) -> CheckOutcome {
     outcome::judged(
         format!("{host} resolves but does not answer HTTP"),
         Vec::new(),
-        json!({ "host": host, "resolves": true, "attempts": attempts }),
+        Observed::Staging(StagingEvidence {
+            host: host.to_string(),
+            resolves: true,
+            attempts,
+            ..StagingEvidence::default()
+        }),
     )
 }
 

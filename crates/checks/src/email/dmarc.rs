@@ -9,66 +9,18 @@ use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{DmarcEvidence, DmarcFound, Observed, RecordsDetail};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
-use serde::Serialize;
-use serde_json::json;
 
 /// Check name in results.
 pub const CHECK: KindId = KindId::EmailDmarc;
 
-/// What receivers do with mail that fails DMARC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Policy {
-    None,
-    Quarantine,
-    Reject,
-}
-
-/// Identifier alignment mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Alignment {
-    Relaxed,
-    Strict,
-}
-
-/// One `rua`/`ruf` destination.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReportUri {
-    pub uri: String,
-    /// The `!size` limit as written (`10m`), if any.
-    pub max_size: Option<String>,
-}
-
-/// A tag whose name or value is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TagError {
-    pub tag: String,
-    pub value: String,
-    pub reason: String,
-}
-
-/// A parsed DMARC record. Tags that were absent or invalid are `None`/empty.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
-pub struct DmarcRecord {
-    pub p: Option<Policy>,
-    pub sp: Option<Policy>,
-    pub adkim: Option<Alignment>,
-    pub aspf: Option<Alignment>,
-    pub pct: Option<u8>,
-    pub fo: Vec<String>,
-    pub rf: Vec<String>,
-    pub ri: Option<u32>,
-    pub rua: Vec<ReportUri>,
-    pub ruf: Vec<ReportUri>,
-    /// Tags present in the record (valid or not), in order.
-    pub tags_present: Vec<String>,
-    /// Unknown tags, ignored as RFC 7489 §6.3 asks.
-    pub ignored: Vec<String>,
-    pub errors: Vec<TagError>,
-}
+/// The parsed record and its parts are the evidence's own types: the parser fills them in.
+pub use launch_ready_core::evidence::{
+    DmarcAlignment as Alignment, DmarcPolicy as Policy, DmarcReportUri as ReportUri,
+    DmarcTagError as TagError, DmarcTags as DmarcRecord,
+};
 
 /// True when a TXT record is meant as DMARC (`v=DMARC1` anywhere, any case or spacing), so
 /// that a misplaced or miscased version tag is reported as syntax rather than as missing.
@@ -124,7 +76,14 @@ pub fn parse_record(txt: &str) -> DmarcRecord {
     record
 }
 
-impl DmarcRecord {
+/// What the parser does to the record it fills in.
+trait Fill {
+    fn error(&mut self, tag: &str, value: &str, reason: &str);
+    fn cleaned(self) -> Self;
+    fn apply(&mut self, tag: &str, value: &str);
+}
+
+impl Fill for DmarcRecord {
     fn error(&mut self, tag: &str, value: &str, reason: &str) {
         self.errors.push(TagError {
             tag: tag.to_owned(),
@@ -315,7 +274,12 @@ pub async fn check_dmarc(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
                 domain,
                 summary,
                 Vec::new(),
-                json!({ "name": name, "error": clean_full(&e) }),
+                dmarc_evidence(
+                    name,
+                    DmarcFound::Failed {
+                        error: clean_full(&e),
+                    },
+                ),
             );
         }
     };
@@ -330,7 +294,8 @@ pub async fn check_dmarc(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
                     clean(&name)
                 ),
             );
-            let evidence = json!({ "name": name, "txt_records": records.iter().map(|r| clean_full(r)).collect::<Vec<_>>() });
+            let txt_records = records.iter().map(|r| clean_full(r)).collect();
+            let evidence = dmarc_evidence(name, DmarcFound::Missing { txt_records });
             return judged(
                 CHECK,
                 domain,
@@ -350,14 +315,16 @@ pub async fn check_dmarc(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
                     many.len()
                 ),
             )
-            .with_evidence(json!({ "records": texts }));
+            .with_detail(&RecordsDetail {
+                records: texts.clone(),
+            });
             let summary = format!("{} DMARC records (ignored by receivers)", many.len());
             return judged(
                 CHECK,
                 domain,
                 summary,
                 vec![finding],
-                json!({ "name": name, "records": texts }),
+                dmarc_evidence(name, DmarcFound::Several { records: texts }),
             );
         }
     };
@@ -395,8 +362,18 @@ pub async fn check_dmarc(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
         None => "no valid policy",
     };
     let summary = format!("DMARC {policy}, {} report address(es)", parsed.rua.len());
-    let evidence = json!({ "name": name, "record": clean_full(record), "tags": parsed.cleaned() });
+    let evidence = dmarc_evidence(
+        name,
+        DmarcFound::Record {
+            record: clean_full(record),
+            tags: parsed.cleaned(),
+        },
+    );
     judged(CHECK, domain, summary, findings, evidence)
+}
+
+fn dmarc_evidence(name: String, found: DmarcFound) -> Observed {
+    Observed::Dmarc(DmarcEvidence { name, found })
 }
 
 #[cfg(test)]

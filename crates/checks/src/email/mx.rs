@@ -9,9 +9,9 @@ use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged, lookup_failed};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{MxEntry, MxEvidence, Observed};
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
-use serde_json::json;
 
 /// Check name in results.
 pub const CHECK: KindId = KindId::EmailMx;
@@ -21,7 +21,14 @@ pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
     let mut records = match dns.mx(domain).await {
         Ok(records) => records,
         Err(LookupFailure::NxDomain | LookupFailure::NoData) => Vec::new(),
-        Err(LookupFailure::Failed(e)) => return lookup_failed(CHECK, domain, "MX", &e),
+        Err(LookupFailure::Failed(e)) => {
+            return lookup_failed(CHECK, domain, "MX", &e, |error| {
+                Observed::Mx(MxEvidence {
+                    error: Some(error),
+                    ..MxEvidence::default()
+                })
+            });
+        }
     };
     records.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     if records.is_empty() {
@@ -37,19 +44,22 @@ pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
             domain,
             "no MX record".into(),
             vec![finding],
-            json!({ "mx": [] }),
+            Observed::Mx(MxEvidence::default()),
         );
     }
     if let [(0, exchange)] = records.as_slice()
         && is_root(exchange)
     {
-        let evidence = json!({ "mx": [], "null_mx": true });
+        let evidence = MxEvidence {
+            null_mx: true,
+            ..MxEvidence::default()
+        };
         return judged(
             CHECK,
             domain,
             "null MX: the domain accepts no mail".into(),
             Vec::new(),
-            evidence,
+            Observed::Mx(evidence),
         );
     }
 
@@ -62,7 +72,12 @@ pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
             findings.push(Finding::new(
                 Code::EmailMxUnresolvable,
                 "a null MX (`.`) is published next to other MX records; RFC 7505 allows it only alone"));
-            entries.push(json!({ "preference": preference, "exchange": ".", "addresses": [] }));
+            entries.push(MxEntry {
+                preference: *preference,
+                exchange: ".".into(),
+                cname: None,
+                addresses: Some(Vec::new()),
+            });
             continue;
         }
         let cname = match dns.cname(exchange).await {
@@ -94,7 +109,12 @@ pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
                     clean_full(exchange),
                     clean_full(&e)
                 ));
-                entries.push(json!({ "preference": preference, "exchange": clean_full(exchange), "cname": cname.as_deref().map(clean_full), "addresses": null }));
+                entries.push(MxEntry {
+                    preference: *preference,
+                    exchange: clean_full(exchange),
+                    cname: cname.as_deref().map(clean_full),
+                    addresses: None,
+                });
                 continue;
             }
         };
@@ -103,22 +123,28 @@ pub async fn check_mx(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
                 Code::EmailMxUnresolvable,
                 format!("MX exchange `{shown}` has no A or AAAA address: mail for this route cannot be delivered")));
         }
-        entries.push(json!({
-            "preference": preference,
-            "exchange": clean_full(exchange),
-            "cname": cname.as_deref().map(clean_full),
-            "addresses": addresses.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        }));
+        entries.push(MxEntry {
+            preference: *preference,
+            exchange: clean_full(exchange),
+            cname: cname.as_deref().map(clean_full),
+            addresses: Some(addresses.iter().map(ToString::to_string).collect()),
+        });
     }
-    let evidence = json!({ "mx": entries, "null_mx": false, "lookup_failures": failures });
+    let failed_count = failures.len();
+    let evidence = Observed::Mx(MxEvidence {
+        mx: entries,
+        null_mx: false,
+        lookup_failures: failures,
+        error: None,
+    });
     let names: Vec<String> = records
         .iter()
         .map(|(p, x)| format!("{p} {}", clean(x)))
         .collect();
     let summary = format!("{} MX: {}", records.len(), names.join(", "));
     let blocking = findings.iter().any(|f| f.severity <= Severity::High);
-    if !failures.is_empty() && !blocking {
-        let summary = format!("{summary}; {} lookups failed", failures.len());
+    if failed_count > 0 && !blocking {
+        let summary = format!("{summary}; {failed_count} lookups failed");
         return failed(CHECK, domain, summary, findings, evidence);
     }
     judged(CHECK, domain, summary, findings, evidence)

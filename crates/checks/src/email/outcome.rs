@@ -7,6 +7,7 @@
 //! name, target and quoting of remote text.
 
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::evidence::Observed;
 use launch_ready_core::finding::{CheckStatus, Finding};
 use launch_ready_core::outcome;
 use launch_ready_core::session::model::CheckOutcome;
@@ -21,7 +22,7 @@ pub fn judged(
     domain: &str,
     summary: String,
     findings: Vec<Finding>,
-    evidence: serde_json::Value,
+    evidence: Observed,
 ) -> CheckOutcome {
     CheckOutcome {
         check: check.as_str().to_owned(),
@@ -39,7 +40,7 @@ pub fn failed(
     domain: &str,
     summary: String,
     findings: Vec<Finding>,
-    evidence: serde_json::Value,
+    evidence: Observed,
 ) -> CheckOutcome {
     CheckOutcome {
         status: CheckStatus::Error,
@@ -48,7 +49,14 @@ pub fn failed(
 }
 
 /// The first lookup of a check (`what`: `MX`, `TXT`…) failed outright: nothing to judge.
-pub fn lookup_failed(check: KindId, domain: &str, what: &str, error: &str) -> CheckOutcome {
+/// `evidence` builds the check's evidence from the error, cleaned.
+pub fn lookup_failed(
+    check: KindId,
+    domain: &str,
+    what: &str,
+    error: &str,
+    evidence: impl FnOnce(String) -> Observed,
+) -> CheckOutcome {
     let summary = format!(
         "{what} lookup of {} failed: {}",
         clean(domain),
@@ -59,7 +67,7 @@ pub fn lookup_failed(check: KindId, domain: &str, what: &str, error: &str) -> Ch
         domain,
         summary,
         Vec::new(),
-        serde_json::json!({ "error": clean_full(error) }),
+        evidence(clean_full(error)),
     )
 }
 

@@ -5,7 +5,7 @@
 
 use ::time::OffsetDateTime;
 use ::time::format_description::well_known::Rfc3339;
-use serde_json::json;
+use launch_ready_core::evidence::CertSummary;
 use std::net::IpAddr;
 use x509_parser::prelude::*;
 
@@ -112,20 +112,26 @@ impl CertInfo {
         })
     }
 
-    pub fn to_json(&self) -> serde_json::Value {
+    /// DNS names, then IP addresses.
+    pub fn sans(&self) -> Vec<String> {
         let mut sans: Vec<String> = self.dns_names.clone();
         sans.extend(self.ip_addresses.iter().map(ToString::to_string));
-        json!({
-            "subject": self.subject,
-            "issuer": self.issuer,
-            "sans": sans,
-            "serial": self.serial,
-            "not_before": rfc3339(self.not_before),
-            "not_after": rfc3339(self.not_after),
-            "key_type": self.key_type,
-            "key_bits": self.key_bits,
-            "is_ca": self.is_ca,
-        })
+        sans
+    }
+
+    /// The certificate as the evidence lists it.
+    pub fn summary(&self) -> CertSummary {
+        CertSummary {
+            subject: self.subject.clone(),
+            issuer: Some(self.issuer.clone()),
+            sans: self.sans(),
+            serial: Some(self.serial.clone()),
+            not_before: Some(rfc3339(self.not_before)),
+            not_after: Some(rfc3339(self.not_after)),
+            key_type: Some(self.key_type.clone()),
+            key_bits: self.key_bits.map(|b| b as u64),
+            is_ca: self.is_ca,
+        }
     }
 }
 

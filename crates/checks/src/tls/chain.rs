@@ -18,12 +18,14 @@ use crate::net::cert_info::CertInfo;
 use crate::net::handshake::provider;
 use ::time::OffsetDateTime;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{
+    CertDatesDetail, CertSummary, ChainTrustDetail, HostnameMismatchDetail, WeakKeyDetail,
+};
 use launch_ready_core::finding::{Finding, Severity};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::ServerCertVerifier;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, RootCertStore};
-use serde_json::json;
 use std::sync::{Arc, OnceLock};
 
 /// What the chain is judged against.
@@ -84,20 +86,21 @@ pub fn judge(host: &str, chain: &[CertificateDer<'static>], policy: &TlsPolicy) 
         ));
         return out;
     };
-    out.chain = infos.iter().map(CertInfo::to_json).collect();
+    out.chain = infos.iter().map(CertInfo::summary).collect();
     let days = leaf.days_to_expiry(policy.now);
     out.days_to_expiry = Some(days);
 
     judge_dates(host, leaf, days, policy, &mut out.findings);
     if !leaf.covers(host) {
-        let mut sans = leaf.dns_names.clone();
-        sans.extend(leaf.ip_addresses.iter().map(ToString::to_string));
         out.findings.push(
             Finding::new(
                 Code::TlsHostnameMismatch,
                 format!("{host}: the certificate does not name this host"),
             )
-            .with_evidence(json!({ "host": host, "sans": sans })),
+            .with_detail(&HostnameMismatchDetail {
+                host: host.to_string(),
+                sans: leaf.sans(),
+            }),
         );
     }
     for (i, info) in infos.iter().enumerate() {
@@ -112,12 +115,12 @@ pub fn judge(host: &str, chain: &[CertificateDer<'static>], policy: &TlsPolicy) 
                         info.key_bits.unwrap_or(0)
                     ),
                 )
-                .with_evidence(json!({
-                    "position": i,
-                    "subject": info.subject,
-                    "key_type": info.key_type,
-                    "key_bits": info.key_bits,
-                })),
+                .with_detail(&WeakKeyDetail {
+                    position: i as u64,
+                    subject: info.subject.clone(),
+                    key_type: info.key_type.clone(),
+                    key_bits: info.key_bits.map(|b| b as u64),
+                }),
             );
         }
     }
@@ -131,14 +134,22 @@ pub fn judge(host: &str, chain: &[CertificateDer<'static>], policy: &TlsPolicy) 
                 Code::TlsIncompleteChain,
                 format!("{host}: the server does not send the intermediate certificate"),
             )
-            .with_evidence(json!({ "issuer": leaf.issuer, "detail": why, "sent": infos.len() })),
+            .with_detail(&ChainTrustDetail {
+                issuer: leaf.issuer.clone(),
+                detail: why,
+                sent: Some(infos.len() as u64),
+            }),
         ),
         Trust::Untrusted(why) => out.findings.push(
             Finding::new(
                 Code::TlsUntrusted,
                 format!("{host}: the certificate chain does not lead to a trusted root"),
             )
-            .with_evidence(json!({ "issuer": leaf.issuer, "detail": why })),
+            .with_detail(&ChainTrustDetail {
+                issuer: leaf.issuer.clone(),
+                detail: why,
+                sent: None,
+            }),
         ),
     }
     out
@@ -148,7 +159,7 @@ pub fn judge(host: &str, chain: &[CertificateDer<'static>], policy: &TlsPolicy) 
 #[derive(Debug, Default)]
 pub struct Judgement {
     pub findings: Vec<Finding>,
-    pub chain: Vec<serde_json::Value>,
+    pub chain: Vec<CertSummary>,
     pub days_to_expiry: Option<i64>,
     pub trust: Option<Trust>,
 }
@@ -168,11 +179,11 @@ fn judge_dates(
     policy: &TlsPolicy,
     findings: &mut Vec<Finding>,
 ) {
-    let dates = json!({
-        "not_before": crate::net::cert_info::rfc3339(leaf.not_before),
-        "not_after": crate::net::cert_info::rfc3339(leaf.not_after),
-        "days_to_expiry": days,
-    });
+    let dates = CertDatesDetail {
+        not_before: crate::net::cert_info::rfc3339(leaf.not_before),
+        not_after: crate::net::cert_info::rfc3339(leaf.not_after),
+        days_to_expiry: days,
+    };
     if leaf.not_after < policy.now {
         findings.push(
             Finding::new(
@@ -186,7 +197,7 @@ fn judge_dates(
                     n => format!("{host}: the certificate expired {n} days ago"),
                 },
             )
-            .with_evidence(dates),
+            .with_detail(&dates),
         );
     } else if leaf.not_before > policy.now {
         findings.push(
@@ -197,7 +208,7 @@ fn judge_dates(
                     crate::net::cert_info::rfc3339(leaf.not_before)
                 ),
             )
-            .with_evidence(dates),
+            .with_detail(&dates),
         );
     } else if days < i64::from(policy.warn_days) {
         let severity = if days < BLOCKER_DAYS {
@@ -214,7 +225,7 @@ fn judge_dates(
                 ),
             )
             .with_severity(severity)
-            .with_evidence(dates),
+            .with_detail(&dates),
         );
     }
 }

@@ -17,26 +17,30 @@ pub use protocols::check_tls_protocols;
 use crate::judged::Judged;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{CertificateEvidence, Observed, TlsUnreachableDetail};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
-use serde_json::json;
 
 /// `tls.certificate`: handshakes with `conn` and judges the chain the server sent.
 /// A connection or handshake failure is `tls.unreachable`; when the server sent its chain
 /// before the handshake failed, that chain is judged too.
 pub async fn check_tls_certificate(conn: &TlsTarget, policy: &TlsPolicy) -> CheckOutcome {
     let mut judged = Judged::start(KindId::TlsCertificate, conn.host.clone());
-    judged.evidence("addr", json!(conn.addr.to_string()));
+    let mut evidence = CertificateEvidence {
+        addr: Some(conn.addr.to_string()),
+        ..CertificateEvidence::default()
+    };
     let chain = match crate::net::handshake::handshake(conn).await {
         Ok(hs) => {
-            judged.evidence("protocol", json!(hs.protocol));
-            judged.evidence("cipher_suite", json!(hs.cipher_suite));
-            if let Some(why) = &hs.unverified_signature {
-                judged.evidence("handshake_signature", json!(format!("not verified: {why}")));
-            }
+            evidence.protocol = Some(hs.protocol);
+            evidence.cipher_suite = Some(hs.cipher_suite);
+            evidence.handshake_signature = hs
+                .unverified_signature
+                .map(|why| format!("not verified: {why}"));
             hs.chain
         }
         Err(ProbeError::BadHost(h)) => {
+            judged.observed(Observed::Certificate(evidence));
             return judged.error(format!("`{h}` is not a valid TLS server name"));
         }
         Err(e) => {
@@ -45,8 +49,11 @@ pub async fn check_tls_certificate(conn: &TlsTarget, policy: &TlsPolicy) -> Chec
                 _ => Vec::new(),
             };
             judged.push(
-                Finding::new(Code::TlsUnreachable, format!("{}: {e}", conn.host)).with_evidence(
-                    json!({ "addr": conn.addr.to_string(), "error": e.to_string() }),
+                Finding::new(Code::TlsUnreachable, format!("{}: {e}", conn.host)).with_detail(
+                    &TlsUnreachableDetail {
+                        addr: conn.addr.to_string(),
+                        error: e.to_string(),
+                    },
                 ),
             );
             chain
@@ -56,22 +63,20 @@ pub async fn check_tls_certificate(conn: &TlsTarget, policy: &TlsPolicy) -> Chec
     if !chain.is_empty() {
         let j = chain::judge(&conn.host, &chain, policy);
         days = j.days_to_expiry;
-        judged.evidence("chain", json!(j.chain));
-        judged.evidence("days_to_expiry", json!(j.days_to_expiry));
-        judged.evidence(
-            "trust",
-            json!(match &j.trust {
-                Some(Trust::Trusted) => "trusted".to_string(),
-                Some(Trust::Incomplete(w)) => format!("incomplete chain: {w}"),
-                Some(Trust::Untrusted(w)) => format!("untrusted: {w}"),
-                Some(Trust::WeakKey(w)) => format!("rejected for a weak key: {w}"),
-                None => "not judged".to_string(),
-            }),
-        );
+        evidence.chain = j.chain;
+        evidence.days_to_expiry = j.days_to_expiry;
+        evidence.trust = Some(match &j.trust {
+            Some(Trust::Trusted) => "trusted".to_string(),
+            Some(Trust::Incomplete(w)) => format!("incomplete chain: {w}"),
+            Some(Trust::Untrusted(w)) => format!("untrusted: {w}"),
+            Some(Trust::WeakKey(w)) => format!("rejected for a weak key: {w}"),
+            None => "not judged".to_string(),
+        });
         for f in j.findings {
             judged.push(f);
         }
     }
+    judged.observed(Observed::Certificate(evidence));
     judged.finish(&format!(
         "{}: valid certificate, trusted, {} days to expiry",
         conn.host,

@@ -13,9 +13,10 @@ use crate::judged::Judged;
 use crate::net::handshake::TlsTarget;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{Observed, OldProtocolDetail, ProtocolsEvidence, VersionOffer};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
-use serde_json::json;
+use std::collections::BTreeMap;
 use std::time::SystemTime;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -179,28 +180,36 @@ pub async fn probe_version(target: &TlsTarget, version: OldVersion) -> VersionPr
 /// accepted. The check errors only when neither probe could tell.
 pub async fn check_tls_protocols(target: &TlsTarget) -> CheckOutcome {
     let mut judged = Judged::start(KindId::TlsProtocols, target.host.clone());
-    let mut results = serde_json::Map::new();
+    let mut versions = BTreeMap::new();
     let mut accepted = Vec::new();
     let mut unknown = Vec::new();
     // Both versions are offered at once, so a host that accepts and never answers costs
     // one timeout, not one per version.
     let probes = futures::future::join_all(OldVersion::ALL.map(|v| probe_version(target, v))).await;
     for (v, r) in OldVersion::ALL.into_iter().zip(probes) {
-        let value = match &r {
+        let offer = match &r {
             VersionProbe::Accepted { cipher_suite } => {
-                accepted.push(v.name());
-                json!({ "result": "accepted", "cipher_suite": format!("{cipher_suite:#06x}") })
+                accepted.push(v.name().to_string());
+                VersionOffer::Accepted {
+                    cipher_suite: format!("{cipher_suite:#06x}"),
+                }
             }
-            VersionProbe::Refused(why) => json!({ "result": "refused", "detail": why }),
+            VersionProbe::Refused(why) => VersionOffer::Refused {
+                detail: why.clone(),
+            },
             VersionProbe::Unknown(why) => {
                 unknown.push(why.clone());
-                json!({ "result": "unknown", "detail": why })
+                VersionOffer::Unknown {
+                    detail: why.clone(),
+                }
             }
         };
-        results.insert(v.name().to_string(), value);
+        versions.insert(v.name().to_string(), offer);
     }
-    judged.evidence("addr", json!(target.addr.to_string()));
-    judged.evidence("versions", serde_json::Value::Object(results));
+    judged.observed(Observed::Protocols(ProtocolsEvidence {
+        addr: target.addr.to_string(),
+        versions,
+    }));
     if unknown.len() == OldVersion::ALL.len() {
         // No answer to either offer is what a host without a working TLS endpoint gives;
         // `tls.certificate` reports that as `tls.unreachable`.
@@ -219,7 +228,7 @@ pub async fn check_tls_protocols(target: &TlsTarget) -> CheckOutcome {
                     accepted.join(" and ")
                 ),
             )
-            .with_evidence(json!({ "accepted": accepted })),
+            .with_detail(&OldProtocolDetail { accepted }),
         );
     }
     judged.finish(&format!("{}: TLS 1.0 and 1.1 are refused", target.host))

@@ -20,6 +20,7 @@ pub const EVIDENCE_VERSION: u32 = 1;
 
 mod cloudflare;
 mod dns;
+mod edge;
 mod email;
 mod env;
 mod http;
@@ -30,6 +31,7 @@ mod uptime;
 
 pub use cloudflare::*;
 pub use dns::*;
+pub use edge::*;
 pub use email::*;
 pub use env::*;
 pub use http::*;
@@ -50,8 +52,16 @@ pub enum Observed {
     Certificate(CertificateEvidence),
     Redirects(RedirectEvidence),
     Records(RecordMap),
-    EmailRecord(EmailRecordEvidence),
+    ApexWww(ApexWwwEvidence),
+    Caa(CaaEvidence),
+    DnsProvider(DnsProviderEvidence),
+    Staging(StagingEvidence),
+    Mx(MxEvidence),
+    Spf(SpfEvidence),
+    Dmarc(DmarcEvidence),
     Dkim(DkimEvidence),
+    Protocols(ProtocolsEvidence),
+    Edge(EdgeEvidence),
     Cloudflare(Box<CloudflareEvidence>),
     Availability(Box<AvailabilityEvidence>),
     Headers(Box<HeadersEvidence>),
@@ -103,8 +113,16 @@ impl Observed {
             KindId::TlsCertificate => typed(v, Observed::Certificate),
             KindId::HttpRedirects => typed(v, Observed::Redirects),
             KindId::DnsRecords => typed(v, Observed::Records),
-            KindId::EmailSpf | KindId::EmailDmarc => typed(v, Observed::EmailRecord),
+            KindId::DnsApexWww => typed(v, Observed::ApexWww),
+            KindId::DnsCaa => typed(v, Observed::Caa),
+            KindId::DnsProvider => typed(v, Observed::DnsProvider),
+            KindId::DnsStaging => typed(v, Observed::Staging),
+            KindId::EmailMx => typed(v, Observed::Mx),
+            KindId::EmailSpf => typed(v, Observed::Spf),
+            KindId::EmailDmarc => typed(v, Observed::Dmarc),
             KindId::EmailDkim => typed(v, Observed::Dkim),
+            KindId::TlsProtocols => typed(v, Observed::Protocols),
+            KindId::EdgeProvider => typed(v, Observed::Edge),
             KindId::CloudflareZone => typed(v, |c| Observed::Cloudflare(Box::new(c))),
             KindId::HttpAvailability => typed(v, |a| Observed::Availability(Box::new(a))),
             KindId::HttpHeaders => typed(v, |h| Observed::Headers(Box::new(h))),
@@ -131,21 +149,6 @@ impl Observed {
 
     pub fn is_none(&self) -> bool {
         matches!(self, Observed::None)
-    }
-
-    /// The evidence with one more top-level field, read again as `kind`. For adapters
-    /// that add what only they know (the apex sibling probed, the API host) to a family's
-    /// evidence; a kind whose type has the field sets it directly instead.
-    #[must_use]
-    pub fn with_field(self, kind: KindId, key: &str, value: serde_json::Value) -> Observed {
-        let mut v = self.to_json();
-        if !v.is_object() {
-            v = serde_json::Value::Object(serde_json::Map::new());
-        }
-        if let Some(map) = v.as_object_mut() {
-            map.insert(key.to_string(), value);
-        }
-        Observed::read(Some(kind), v)
     }
 }
 
@@ -189,8 +192,16 @@ impl Serialize for Observed {
             Observed::Certificate(e) => e.serialize(s),
             Observed::Redirects(e) => e.serialize(s),
             Observed::Records(e) => e.serialize(s),
-            Observed::EmailRecord(e) => e.serialize(s),
+            Observed::ApexWww(e) => e.serialize(s),
+            Observed::Caa(e) => e.serialize(s),
+            Observed::DnsProvider(e) => e.serialize(s),
+            Observed::Staging(e) => e.serialize(s),
+            Observed::Mx(e) => e.serialize(s),
+            Observed::Spf(e) => e.serialize(s),
+            Observed::Dmarc(e) => e.serialize(s),
             Observed::Dkim(e) => e.serialize(s),
+            Observed::Protocols(e) => e.serialize(s),
+            Observed::Edge(e) => e.serialize(s),
             Observed::Cloudflare(e) => e.serialize(s),
             Observed::Perf(e) => e.serialize(s),
             Observed::Availability(e) => e.serialize(s),

@@ -13,9 +13,9 @@ use super::outcome::{clean, clean_full, failed, judged};
 use key::{KeyProblem, PublicKey};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{DkimEvidence, DkimKey, DkimTags, Observed};
 use launch_ready_core::finding::Finding;
 use launch_ready_core::session::model::CheckOutcome;
-use serde_json::{Value, json};
 
 /// Check name in results.
 pub const CHECK: KindId = KindId::EmailDkim;
@@ -67,7 +67,10 @@ pub async fn check_dkim(dns: &impl EmailDns, domain: &str, selectors: &[String])
             domain,
             summary,
             Vec::new(),
-            json!({ "invalid_selector": clean_full(bad) }),
+            Observed::Dkim(DkimEvidence {
+                invalid_selector: Some(clean_full(bad)),
+                ..DkimEvidence::default()
+            }),
         );
     }
     let mut candidates: Vec<String> = Vec::new();
@@ -106,19 +109,15 @@ pub async fn check_dkim(dns: &impl EmailDns, domain: &str, selectors: &[String])
             findings.extend(finding);
         }
     }
-    let evidence = json!({
-        "selectors_tried": candidates,
-        "found": found,
-        "lookup_failures": failures,
-    });
+    if found.is_empty() && !failures.is_empty() {
+        let summary = format!(
+            "no DKIM key found, and {} selector lookups failed",
+            failures.len()
+        );
+        let evidence = dkim_evidence(candidates, found, failures);
+        return failed(CHECK, domain, summary, findings, evidence);
+    }
     if found.is_empty() {
-        if !failures.is_empty() {
-            let summary = format!(
-                "no DKIM key found, and {} selector lookups failed",
-                failures.len()
-            );
-            return failed(CHECK, domain, summary, findings, evidence);
-        }
         let finding = Finding::new(
             Code::EmailDkimMissing,
             format!(
@@ -127,6 +126,7 @@ pub async fn check_dkim(dns: &impl EmailDns, domain: &str, selectors: &[String])
                 candidates.len()
             ),
         );
+        let evidence = dkim_evidence(candidates, found, failures);
         return judged(
             CHECK,
             domain,
@@ -137,29 +137,42 @@ pub async fn check_dkim(dns: &impl EmailDns, domain: &str, selectors: &[String])
     }
     let shown: Vec<String> = found
         .iter()
-        .map(|f| {
-            format!(
-                "{}: {}",
-                f["selector"].as_str().unwrap_or("?"),
-                f["key"].as_str().unwrap_or("?")
-            )
-        })
+        .map(|f| format!("{}: {}", f.selector, f.key))
         .collect();
     let summary = format!(
         "DKIM keys at {} selector(s) ({})",
         found.len(),
         shown.join(", ")
     );
+    let evidence = dkim_evidence(candidates, found, failures);
     judged(CHECK, domain, summary, findings, evidence)
 }
 
+fn dkim_evidence(
+    selectors_tried: Vec<String>,
+    found: Vec<DkimKey>,
+    lookup_failures: Vec<String>,
+) -> Observed {
+    Observed::Dkim(DkimEvidence {
+        selectors_tried,
+        found,
+        lookup_failures,
+        invalid_selector: None,
+    })
+}
+
 /// Judges one key record: its evidence entry and the finding it calls for, if any.
-fn judge_key(selector: &str, name: &str, text: &str) -> (Value, Option<Finding>) {
-    let mut entry = json!({ "selector": selector, "name": name, "record": clean_full(text) });
+fn judge_key(selector: &str, name: &str, text: &str) -> (DkimKey, Option<Finding>) {
+    let mut entry = DkimKey {
+        selector: selector.to_owned(),
+        name: name.to_owned(),
+        record: clean_full(text),
+        ..DkimKey::default()
+    };
     let parsed = match record::parse_key_record(text) {
         Ok(parsed) => parsed,
         Err(reason) => {
-            entry["key"] = json!("unparsable record");
+            entry.key = "unparsable record".into();
             let message = format!(
                 "DKIM record at selector `{selector}` does not parse: {}",
                 clean(&reason.to_string())
@@ -170,36 +183,36 @@ fn judge_key(selector: &str, name: &str, text: &str) -> (Value, Option<Finding>)
             );
         }
     };
-    entry["key_type"] = json!(parsed.key_type);
-    entry["testing"] = json!(parsed.flags.iter().any(|f| f == "y"));
-    entry["tags"] = json!({
-        "v": parsed.version,
-        "k": parsed.key_type,
-        "h": parsed.hashes,
-        "s": parsed.services,
-        "t": parsed.flags,
-        "n": parsed.notes.as_deref().map(clean_full),
+    entry.key_type = Some(parsed.key_type.clone());
+    entry.testing = Some(parsed.flags.iter().any(|f| f == "y"));
+    entry.tags = Some(DkimTags {
+        v: parsed.version.clone(),
+        k: parsed.key_type.clone(),
+        h: parsed.hashes.clone(),
+        s: parsed.services.clone(),
+        t: parsed.flags.clone(),
+        n: parsed.notes.as_deref().map(clean_full),
     });
     let finding = match key::decode(&parsed.key_type, &parsed.public_key) {
         Ok(PublicKey::Rsa { bits }) => {
-            entry["bits"] = json!(bits);
-            entry["key"] = json!(format!("RSA {bits}"));
+            entry.bits = Some(bits as u64);
+            entry.key = format!("RSA {bits}");
             weak_rsa(selector, bits)
         }
         Ok(PublicKey::Ed25519) => {
-            entry["bits"] = json!(256);
-            entry["key"] = json!("ed25519");
+            entry.bits = Some(256);
+            entry.key = "ed25519".into();
             None
         }
         Err(KeyProblem::Revoked) => {
-            entry["key"] = json!("revoked");
+            entry.key = "revoked".into();
             let message = format!(
                 "DKIM selector `{selector}` has an empty `p=` (key revoked): mail still signed with it fails DKIM"
             );
             Some(Finding::new(Code::EmailDkimRevoked, message))
         }
         Err(KeyProblem::Invalid(reason)) => {
-            entry["key"] = json!("invalid");
+            entry.key = "invalid".into();
             let message = format!(
                 "DKIM key at selector `{selector}` is unusable: {}",
                 clean(&reason)

@@ -1,10 +1,8 @@
 //! DKIM key records (RFC 6376 §3.6.1): the tag list published at
 //! `SELECTOR._domainkey.DOMAIN`, parsed into its tags. Decoding the key is `key.rs`'s job.
 
-use serde::Serialize;
-
 /// The tags of one key record. Absent tags hold their RFC defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyRecord {
     /// `v=` when present (always `DKIM1` once parsed).
     pub version: Option<String>,

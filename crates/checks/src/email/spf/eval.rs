@@ -8,7 +8,7 @@
 //! The walk asks at most `QUERY_BUDGET` questions, so a hostile include tree cannot make it
 //! run for long, and it stops at any domain already on the current include path (a loop).
 
-use super::eval_node::{Node, Via};
+use super::eval_node::{Node, NodeExt, Via};
 use super::parse::{self, Mechanism, Term};
 use crate::email::lookup::{EmailDns, LookupFailure};
 use crate::email::outcome::clean;

@@ -6,13 +6,12 @@
 //! message, and `expand` says so by returning `None`.
 
 use super::error::MacroError;
-use serde::{Serialize, Serializer};
 use std::fmt;
 
 /// Characters a macro may split its value on.
 const DELIMITERS: &str = ".-+,/_=";
 
-/// A parsed macro string. Serialises as the text it was parsed from.
+/// A parsed macro string; `raw` gives the text it was parsed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MacroString {
     raw: String,
@@ -212,12 +211,6 @@ fn url_escape(text: &str) -> String {
 impl fmt::Display for MacroString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.raw)
-    }
-}
-
-impl Serialize for MacroString {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.raw)
     }
 }
 

@@ -15,13 +15,15 @@ mod show;
 use super::lookup::{EmailDns, LookupFailure};
 use super::outcome::{clean, clean_full, failed, judged, lookup_failed};
 use eval::{LOOKUP_LIMIT, VOID_LIMIT};
-use eval_node::Ending;
+use eval_node::{Ending, NodeExt};
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::code::Code;
+use launch_ready_core::evidence::{
+    LookupTotals, Observed, RecordsDetail, SpfEvaluation, SpfEvidence,
+};
 use launch_ready_core::finding::{Finding, Severity};
 use launch_ready_core::session::model::CheckOutcome;
 use parse::Qualifier;
-use serde_json::json;
 
 /// Check name in results.
 pub const CHECK: KindId = KindId::EmailSpf;
@@ -31,7 +33,11 @@ pub async fn check_spf(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
     let records = match dns.txt(domain).await {
         Ok(records) => records,
         Err(LookupFailure::NxDomain | LookupFailure::NoData) => Vec::new(),
-        Err(LookupFailure::Failed(e)) => return lookup_failed(CHECK, domain, "TXT", &e),
+        Err(LookupFailure::Failed(e)) => {
+            return lookup_failed(CHECK, domain, "TXT", &e, |error| {
+                spf_evidence(SpfEvidence::Failed { error })
+            });
+        }
     };
     let spf: Vec<&String> = records.iter().filter(|r| parse::is_spf_record(r)).collect();
     match spf.as_slice() {
@@ -40,8 +46,9 @@ pub async fn check_spf(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
                 Code::EmailSpfMissing,
                 format!("{} publishes no SPF (`v=spf1`) record", clean(domain)),
             );
-            let evidence =
-                json!({ "txt_records": records.iter().map(|r| clean_full(r)).collect::<Vec<_>>() });
+            let evidence = spf_evidence(SpfEvidence::Missing {
+                txt_records: records.iter().map(|r| clean_full(r)).collect(),
+            });
             judged(
                 CHECK,
                 domain,
@@ -60,14 +67,16 @@ pub async fn check_spf(dns: &impl EmailDns, domain: &str) -> CheckOutcome {
                     clean(domain),
                     many.len()
                 ))
-            .with_evidence(json!({ "records": texts }));
+            .with_detail(&RecordsDetail {
+                records: texts.clone(),
+            });
             let summary = format!("{} SPF records (permerror)", many.len());
             judged(
                 CHECK,
                 domain,
                 summary,
                 vec![finding],
-                json!({ "records": texts }),
+                spf_evidence(SpfEvidence::Several { records: texts }),
             )
         }
     }
@@ -105,19 +114,19 @@ async fn judge_record(dns: &impl EmailDns, domain: &str, record: &str) -> CheckO
         Ending::All(Qualifier::Fail) | Ending::Unknown => {}
     }
     let parsed = parse::parse_record(record);
-    let evidence = json!({
-        "record": clean_full(record),
-        "terms": parsed.terms,
-        "ends_with": ending_text(ending),
-        "tree": walk.root,
-        "totals": {
-            "dns_lookups": walk.lookups,
-            "lookup_limit": LOOKUP_LIMIT,
-            "void_lookups": walk.voids.len(),
-            "void_limit": VOID_LIMIT,
+    let evidence = spf_evidence(SpfEvidence::Evaluated(Box::new(SpfEvaluation {
+        record: clean_full(record),
+        terms: parsed.terms.iter().map(Into::into).collect(),
+        ends_with: ending_text(ending).to_owned(),
+        tree: walk.root,
+        totals: LookupTotals {
+            dns_lookups: u64::from(walk.lookups),
+            lookup_limit: u64::from(LOOKUP_LIMIT),
+            void_lookups: walk.voids.len() as u64,
+            void_limit: VOID_LIMIT as u64,
         },
-        "lookup_failures": walk.failures.iter().map(|f| clean_full(f)).collect::<Vec<_>>(),
-    });
+        lookup_failures: walk.failures.iter().map(|f| clean_full(f)).collect(),
+    })));
     let summary = format!(
         "SPF {}, {} of {LOOKUP_LIMIT} DNS lookups, {} void",
         ending_text(ending),
@@ -131,6 +140,10 @@ async fn judge_record(dns: &impl EmailDns, domain: &str, record: &str) -> CheckO
         return failed(CHECK, domain, summary, findings, evidence);
     }
     judged(CHECK, domain, summary, findings, evidence)
+}
+
+fn spf_evidence(e: SpfEvidence) -> Observed {
+    Observed::Spf(e)
 }
 
 fn permissive(what: &str) -> Finding {

@@ -7,47 +7,17 @@
 
 use super::error::TermError;
 use super::macros::{MacroString, MacroUse};
-use serde::Serialize;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// The version tag every SPF record starts with.
 pub const VERSION: &str = "v=spf1";
 
-/// What a mechanism yields when it matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Qualifier {
-    /// `+` (also the default).
-    Pass,
-    /// `-`
-    Fail,
-    /// `~`
-    SoftFail,
-    /// `?`
-    Neutral,
-}
-
-impl Qualifier {
-    pub fn symbol(self) -> char {
-        match self {
-            Qualifier::Pass => '+',
-            Qualifier::Fail => '-',
-            Qualifier::SoftFail => '~',
-            Qualifier::Neutral => '?',
-        }
-    }
-}
-
-/// Prefix lengths of `a` and `mx` (`/24//64`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub struct DualCidr {
-    pub v4: Option<u8>,
-    pub v6: Option<u8>,
-}
+/// What a mechanism yields when it matches; prefix lengths of `a` and `mx` (`/24//64`).
+/// Both are written as they are parsed, so they are the evidence's own types.
+pub use launch_ready_core::evidence::{SpfCidr as DualCidr, SpfQualifier as Qualifier};
 
 /// A mechanism with its arguments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "mechanism", rename_all = "lowercase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mechanism {
     All,
     Include {
@@ -92,13 +62,11 @@ impl Mechanism {
 }
 
 /// One term of a record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "term", rename_all = "lowercase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Term {
     /// A qualified mechanism.
     Directive {
         qualifier: Qualifier,
-        #[serde(flatten)]
         mechanism: Mechanism,
     },
     /// `redirect=domain`
@@ -110,7 +78,7 @@ pub enum Term {
 }
 
 /// A term that does not parse.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     /// The term as written (may hold remote control characters: quote it with `clean`).
     pub term: String,
@@ -118,7 +86,7 @@ pub struct SyntaxError {
 }
 
 /// A record split into the terms that parse and the ones that do not.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ParsedRecord {
     pub terms: Vec<Term>,
     pub errors: Vec<SyntaxError>,

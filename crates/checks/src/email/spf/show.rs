@@ -1,8 +1,70 @@
-//! SPF terms written back as record text, in canonical form, for evidence and messages.
+//! SPF terms written back as record text, in canonical form, for messages, and as the
+//! evidence's terms (macro strings as written).
 
 use super::macros::MacroString;
 use super::parse::{DualCidr, Mechanism, Qualifier, Term};
+use launch_ready_core::evidence::{SpfMechanism, SpfTerm};
 use std::fmt;
+
+impl From<&Term> for SpfTerm {
+    fn from(term: &Term) -> SpfTerm {
+        let raw = |m: &MacroString| m.raw().to_owned();
+        match term {
+            Term::Directive {
+                qualifier,
+                mechanism,
+            } => SpfTerm::Directive {
+                qualifier: *qualifier,
+                mechanism: mechanism.into(),
+            },
+            Term::Redirect { domain } => SpfTerm::Redirect {
+                domain: raw(domain),
+            },
+            Term::Exp { domain } => SpfTerm::Exp {
+                domain: raw(domain),
+            },
+            Term::Unknown { name, value } => SpfTerm::Unknown {
+                name: name.clone(),
+                value: raw(value),
+            },
+        }
+    }
+}
+
+impl From<&Mechanism> for SpfMechanism {
+    fn from(mechanism: &Mechanism) -> SpfMechanism {
+        let raw = |m: &MacroString| m.raw().to_owned();
+        let opt = |m: &Option<MacroString>| m.as_ref().map(raw);
+        match mechanism {
+            Mechanism::All => SpfMechanism::All,
+            Mechanism::Include { domain } => SpfMechanism::Include {
+                domain: raw(domain),
+            },
+            Mechanism::A { domain, cidr } => SpfMechanism::A {
+                domain: opt(domain),
+                cidr: *cidr,
+            },
+            Mechanism::Mx { domain, cidr } => SpfMechanism::Mx {
+                domain: opt(domain),
+                cidr: *cidr,
+            },
+            Mechanism::Ptr { domain } => SpfMechanism::Ptr {
+                domain: opt(domain),
+            },
+            Mechanism::Ip4 { addr, prefix } => SpfMechanism::Ip4 {
+                addr: *addr,
+                prefix: *prefix,
+            },
+            Mechanism::Ip6 { addr, prefix } => SpfMechanism::Ip6 {
+                addr: *addr,
+                prefix: *prefix,
+            },
+            Mechanism::Exists { domain } => SpfMechanism::Exists {
+                domain: raw(domain),
+            },
+        }
+    }
+}
 
 impl fmt::Display for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -13,8 +13,8 @@ use crate::engine::registry::{CheckInput, Registry};
 use crate::net::page::{PageError, fetch_page, parse_url};
 use crate::net::{LookupFailure, Net};
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::evidence::{Observed, PageFetch};
 use reqwest::header::HeaderMap;
-use serde_json::json;
 
 pub fn register(r: &mut Registry) {
     r.insert(KindId::EdgeProvider, |i: CheckInput| async move {
@@ -35,15 +35,14 @@ pub fn register(r: &mut Registry) {
         );
         let addrs = addrs.unwrap_or_default();
         let ns = ns.unwrap_or_default();
-        let (headers, page_note) = match page {
-            Ok(h) => (h, json!("fetched")),
-            Err(e) => (HeaderMap::new(), json!({ "error": e.to_string() })),
+        let (headers, page) = match page {
+            Ok(h) => (h, PageFetch::Fetched),
+            Err(e) => (HeaderMap::new(), PageFetch::Error(e.to_string())),
         };
         let mut out = check_edge(&host, &headers, &ns, &addrs);
-        if !out.evidence.is_none() {
-            out.evidence = std::mem::take(&mut out.evidence)
-                .with_field(KindId::EdgeProvider, "page", page_note)
-                .with_field(KindId::EdgeProvider, "ns_names", json!(ns));
+        if let Observed::Edge(e) = &mut out.evidence {
+            e.page = Some(page);
+            e.ns_names = Some(ns);
         }
         out
     });
