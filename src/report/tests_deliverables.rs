@@ -232,3 +232,115 @@ fn every_format_carries_the_deliverables() {
         "{delivered}"
     );
 }
+
+fn result(
+    check: &str,
+    target: &str,
+    evidence: launch_ready_core::evidence::Observed,
+) -> CheckOutcome {
+    CheckOutcome {
+        check: check.into(),
+        family: check.split('.').next().unwrap_or_default().into(),
+        target: target.into(),
+        status: CheckStatus::Pass,
+        duration_ms: 1,
+        summary: String::new(),
+        findings: Vec::new(),
+        evidence,
+        explained_by: None,
+        needs_credential: None,
+    }
+}
+
+fn record_results(s: &mut Session, check_id: &str, results: Vec<CheckOutcome>) {
+    let state = s.state_mut(check_id);
+    state.record(
+        Evidence {
+            at: NOW - Duration::minutes(5),
+            duration_ms: 1,
+            status: CheckStatus::Pass,
+            summary: String::new(),
+            results,
+        },
+        NOW - Duration::minutes(5),
+    );
+}
+
+#[test]
+fn the_deployment_map_and_edge_config_say_what_was_observed_and_only_that() {
+    use launch_ready_core::evidence::{
+        CloudflareEvidence, Observed, ProxiedRecord, RecordMap, ZoneEvidence,
+    };
+    let rb = runbook();
+    let mut s = session(&rb);
+    let bare = build(&rb, &s, &[], NOW);
+    // Nothing ran: no address, no edge, no zone is claimed.
+    assert_eq!(bare.setup.map[0].host, "acme.test");
+    assert_eq!(bare.setup.map[0].points_to, "not checked");
+    assert_eq!(bare.setup.map[0].edge, "not checked");
+    assert!(bare.setup.edge.is_none());
+    let html = render(&bare, Format::Html).unwrap();
+    assert!(html.contains("The Cloudflare zone audit has not run"));
+
+    record_results(
+        &mut s,
+        "audit-subdomains",
+        vec![result(
+            "dns.records",
+            "acme.test",
+            Observed::Records(RecordMap {
+                host: "acme.test".into(),
+                a: vec!["192.0.2.10".into()],
+                mx: vec!["10 mx.mailhost.test".into()],
+                ..Default::default()
+            }),
+        )],
+    );
+    let mut edge = result("edge.provider", "acme.test", Observed::None);
+    edge.findings = vec![Finding::new(Code::EdgeProvider, "behind Cloudflare")];
+    record_results(&mut s, "edge-provider", vec![edge]);
+    record_results(
+        &mut s,
+        "edge-rate-limits",
+        vec![result(
+            "cloudflare.zone",
+            "acme.test",
+            Observed::Cloudflare(Box::new(CloudflareEvidence {
+                zone: Some(ZoneEvidence {
+                    name: "acme.test".into(),
+                    ssl_mode: Some("flexible".into()),
+                    bot_fight_mode: Some(false),
+                    records: vec![ProxiedRecord {
+                        name: "acme.test".into(),
+                        kind: "A".into(),
+                        content: "192.0.2.10".into(),
+                        proxied: false,
+                    }],
+                    ..Default::default()
+                }),
+                api_host: None,
+            })),
+        )],
+    );
+    let pack = build(&rb, &s, &[], NOW);
+    let apex = &pack.setup.map[0];
+    assert_eq!(apex.points_to, "192.0.2.10");
+    assert_eq!(apex.edge, "behind Cloudflare");
+    assert!(!apex.monitored);
+    assert_eq!(pack.setup.mail, ["10 mx.mailhost.test"]);
+    let e = pack.setup.edge.as_ref().expect("zone read");
+    assert_eq!(
+        (
+            e.ssl_mode.as_str(),
+            e.bot_fight_mode.as_str(),
+            e.min_tls_version.as_str()
+        ),
+        ("flexible", "off", "not read")
+    );
+    assert_eq!(e.records, ["acme.test (A): DNS only"]);
+    let md = render(&pack, Format::Markdown).unwrap();
+    assert!(md.contains("| TLS mode to the origin | flexible |"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&pack, Format::Json).unwrap()).unwrap();
+    assert_eq!(json["setup"]["edge"]["ssl_mode"], "flexible");
+}
