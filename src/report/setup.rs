@@ -24,6 +24,8 @@ pub struct Setup {
     pub mail: Vec<String>,
     /// The edge as the Cloudflare audit read it; `None` when it did not run.
     pub edge: Option<EdgeConfig>,
+    /// Why the audit read no zone, in its own words, when it ran and could not.
+    pub edge_note: Option<String>,
 }
 
 /// One host of the session.
@@ -90,16 +92,20 @@ pub fn build(session: &Session, outcomes: &[&CheckOutcome]) -> Setup {
                     Observed::Records(m) => Some(m),
                     _ => None,
                 });
+            // The CNAME chain with arrows, then the addresses it ends at.
             let points_to = match records {
                 Some(m) => {
-                    let mut parts: Vec<String> =
-                        m.cname_chain.iter().map(|c| clean_line(c)).collect();
-                    parts.extend(m.a.iter().chain(&m.aaaa).map(|a| clean_line(a)));
-                    if parts.is_empty() {
+                    let addrs: Vec<String> =
+                        m.a.iter().chain(&m.aaaa).map(|a| clean_line(a)).collect();
+                    let addrs = if addrs.is_empty() {
                         "no address".to_string()
                     } else {
-                        parts.join(" → ")
-                    }
+                        addrs.join(", ")
+                    };
+                    let mut chain: Vec<String> =
+                        m.cname_chain.iter().map(|c| clean_line(c)).collect();
+                    chain.push(addrs);
+                    chain.join(" → ")
                 }
                 None => "not checked".to_string(),
             };
@@ -170,10 +176,17 @@ pub fn build(session: &Session, outcomes: &[&CheckOutcome]) -> Setup {
         }),
         _ => None,
     });
+    let edge_note = match edge {
+        Some(_) => None,
+        None => of(KindId::CloudflareZone)
+            .next()
+            .map(|o| clean_line(&o.summary)),
+    };
     Setup {
         map,
         dns_provider,
         mail,
         edge,
+        edge_note,
     }
 }

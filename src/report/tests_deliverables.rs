@@ -282,6 +282,17 @@ fn the_deployment_map_and_edge_config_say_what_was_observed_and_only_that() {
     let html = render(&bare, Format::Html).unwrap();
     assert!(html.contains("The Cloudflare zone audit has not run"));
 
+    // Run but skipped: its reason, not "has not run".
+    let mut skipped = result("cloudflare.zone", "acme.test", Observed::None);
+    skipped.status = CheckStatus::Skipped;
+    skipped.summary = "add a cloudflare-token credential to audit the zone".into();
+    record_results(&mut s, "edge-rate-limits", vec![skipped]);
+    let note = build(&rb, &s, &[], NOW).setup.edge_note;
+    assert_eq!(
+        note.as_deref(),
+        Some("add a cloudflare-token credential to audit the zone")
+    );
+
     record_results(
         &mut s,
         "audit-subdomains",
