@@ -355,3 +355,29 @@ fn the_deployment_map_and_edge_config_say_what_was_observed_and_only_that() {
         serde_json::from_str(&render(&pack, Format::Json).unwrap()).unwrap();
     assert_eq!(json["setup"]["edge"]["ssl_mode"], "flexible");
 }
+
+#[test]
+fn the_html_pack_has_ordered_headings_and_scoped_table_headers() {
+    let rb = runbook();
+    let mut s = session(&rb);
+    run(&mut s, "edge-hsts", CheckStatus::Fail, 2, 5);
+    let html = render(&build(&rb, &s, &[], NOW), Format::Html).unwrap();
+    // Every header cell says what it heads, for screen readers.
+    let headers = html.matches("<th ").count() + html.matches("<th>").count();
+    assert!(headers > 20, "{headers}");
+    assert_eq!(html.matches("<th scope=\"col\"").count(), headers);
+    // One h1, and no heading level skipped on the way down.
+    let mut last = 0;
+    let mut h1 = 0;
+    for (i, _) in html.match_indices("<h") {
+        let Some(level) = html[i + 2..].chars().next().and_then(|c| c.to_digit(10)) else {
+            continue;
+        };
+        assert!(level <= last + 1, "h{level} after h{last}");
+        h1 += usize::from(level == 1);
+        last = level;
+    }
+    assert_eq!(h1, 1);
+    // The page declares its language for assistive technology.
+    assert!(html.contains("<html lang=\"en\""), "{}", &html[..200]);
+}
