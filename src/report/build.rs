@@ -100,7 +100,7 @@ pub fn build(
         notes: Vec::new(),
         next_steps: Vec::new(),
         deliverables: super::deliverables::build(runbook, session),
-        setup: super::setup::build(session, &latest.all().collect::<Vec<_>>()),
+        setup: super::setup::build(runbook, session, &latest.all().collect::<Vec<_>>()),
         timeline: timeline(runbook, session),
     };
     pack.risk_groups = group_rows(&pack.risks);

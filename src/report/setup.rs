@@ -10,6 +10,7 @@ use launch_ready_core::catalog::KindId;
 use launch_ready_core::clean::clean_line;
 use launch_ready_core::code::Code;
 use launch_ready_core::evidence::{Observed, observed};
+use launch_ready_core::runbook::Runbook;
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::CheckOutcome;
 use serde::Serialize;
@@ -26,6 +27,20 @@ pub struct Setup {
     pub edge: Option<EdgeConfig>,
     /// Why the audit read no zone, in its own words, when it ran and could not.
     pub edge_note: Option<String>,
+    pub alert_plan: AlertPlan,
+}
+
+/// Who is told when the product breaks, after how long, and whether it was tried.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AlertPlan {
+    /// The credential holding the alert route (never its URL).
+    pub route: String,
+    /// The runbook's thresholds, in words (`uptime goal 99.9 %`).
+    pub thresholds: Vec<String>,
+    /// What happens when nobody reacts.
+    pub escalation: String,
+    /// The latest drill, in words, or that none was run.
+    pub drill: String,
 }
 
 /// One host of the session.
@@ -70,7 +85,59 @@ fn host_of(target: &str) -> &str {
     t.split(['/', ':']).next().unwrap_or(t)
 }
 
-pub fn build(session: &Session, outcomes: &[&CheckOutcome]) -> Setup {
+fn alert_plan(runbook: &Runbook, session: &Session) -> AlertPlan {
+    let t = &runbook.targets;
+    let mut thresholds = Vec::new();
+    if let Some(u) = t.uptime_pct {
+        thresholds.push(format!("uptime goal {u} %"));
+    }
+    if let Some(ms) = t.p95_broken_ms {
+        thresholds.push(format!("a page slower than {ms} ms counts as broken"));
+    }
+    if let Some(min) = t.alert_delay_min {
+        thresholds.push(format!("alert within {min} min of an outage"));
+    }
+    thresholds.push(format!(
+        "certificates flagged {} days before they expire",
+        t.cert_warn_days
+    ));
+    let secs = |ms: Option<u64>| {
+        ms.map_or_else(
+            || "—".to_string(),
+            |ms| format!("{:.1} s", ms as f64 / 1000.0),
+        )
+    };
+    let drill = match session.monitor.drills.back() {
+        Some(d) => format!(
+            "{} on {}: outage seen after {}, alert after {}, recovery alert after {}",
+            if d.passed { "passed" } else { "failed" },
+            d.at.date(),
+            secs(d.detection_ms),
+            secs(d.alert_ms),
+            secs(d.recovery_alert_ms),
+        ),
+        None => {
+            "no drill was run: run `launch-ready monitor --drill` (or `D` on the Monitor screen)"
+                .to_string()
+        }
+    };
+    AlertPlan {
+        route: clean_line(
+            session
+                .targets
+                .alert_route
+                .as_deref()
+                .unwrap_or("alert-webhook"),
+        ),
+        thresholds,
+        escalation: "none: every alert goes to this one route; name a second person to call \
+                     when it is not acknowledged"
+            .to_string(),
+        drill,
+    }
+}
+
+pub fn build(runbook: &Runbook, session: &Session, outcomes: &[&CheckOutcome]) -> Setup {
     let of = |kind: KindId| outcomes.iter().filter(move |o| o.check == kind.as_str());
     let t = &session.targets;
     let mut hosts: Vec<(String, String)> = vec![(t.apex.clone(), "apex".to_string())];
@@ -188,5 +255,6 @@ pub fn build(session: &Session, outcomes: &[&CheckOutcome]) -> Setup {
         mail,
         edge,
         edge_note,
+        alert_plan: alert_plan(runbook, session),
     }
 }

@@ -381,3 +381,49 @@ fn the_html_pack_has_ordered_headings_and_scoped_table_headers() {
     // The page declares its language for assistive technology.
     assert!(html.contains("<html lang=\"en\""), "{}", &html[..200]);
 }
+
+#[test]
+fn the_alert_plan_names_the_route_and_says_how_the_drill_went() {
+    use launch_ready_core::session::monitor_log::DrillRecord;
+    let rb = runbook();
+    let mut s = session(&rb);
+    let plan = build(&rb, &s, &[], NOW).setup.alert_plan;
+    assert_eq!(plan.route, "alert-webhook");
+    assert!(plan.drill.starts_with("no drill was run"), "{}", plan.drill);
+    assert!(plan.escalation.starts_with("none"));
+    if let Some(min) = rb.targets.alert_delay_min {
+        assert!(
+            plan.thresholds
+                .iter()
+                .any(|t| t.contains(&format!("{min} min")))
+        );
+    }
+
+    let drill = |passed| DrillRecord {
+        at: NOW - Duration::hours(1),
+        passed,
+        test_alert_ms: Some(40),
+        detection_ms: Some(2_100),
+        alert_ms: Some(2_300),
+        recovery_ms: Some(1_000),
+        recovery_alert_ms: Some(1_200),
+        target_ms: 300_000,
+        problems: Vec::new(),
+    };
+    s.targets.alert_route = Some("ops-pager".into());
+    s.monitor.record_drill(drill(false));
+    let plan = build(&rb, &s, &[], NOW).setup.alert_plan;
+    assert_eq!(plan.route, "ops-pager");
+    assert!(
+        plan.drill.starts_with("failed on 2026-11-30"),
+        "{}",
+        plan.drill
+    );
+    s.monitor.record_drill(drill(true));
+    let plan = build(&rb, &s, &[], NOW).setup.alert_plan;
+    assert!(plan.drill.starts_with("passed"), "{}", plan.drill);
+    assert!(plan.drill.contains("alert after 2.3 s"), "{}", plan.drill);
+    let md = render(&build(&rb, &s, &[], NOW), Format::Markdown).unwrap();
+    assert!(md.contains("## Alert plan"));
+    assert!(md.contains("`ops-pager`"));
+}
