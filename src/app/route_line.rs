@@ -6,10 +6,8 @@
 //! keyring credential (its value is never typed here); the header defaults to
 //! `authorization`. Rendering gives the line that parses back to the same route.
 
-use super::target_error::{RouteLineError, WordError};
+use super::target_error::{METHODS, RouteLineError, WordError};
 use launch_ready_core::session::model::{Route, RouteAuth, RouteBudget, RouteHeader};
-
-pub(super) const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 /// Parses a route line; `word` validates the route name as the rest of the screen does.
 pub fn parse(

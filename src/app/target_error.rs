@@ -1,9 +1,11 @@
 //! Why a value typed on the targets screen is refused. Each message names the field's
 //! value as typed, so the prompt can show it under the line being edited.
 
-use super::route_line::METHODS;
 use launch_ready_core::settings::{CloudflareApiError, HostNameError, SettingError};
 use std::path::{Path, PathBuf};
+
+/// The methods a route line may name.
+pub(super) const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 /// A word (role, route name, environment, credential, header) with a character outside
 /// letters, digits, `-`, `_` and `.`.

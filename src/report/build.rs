@@ -7,7 +7,6 @@ use launch_ready_core::advice;
 use launch_ready_core::catalog::{Family, KindId};
 use launch_ready_core::clean::{clean, clean_line};
 use launch_ready_core::code::Code;
-use launch_ready_core::evidence;
 use launch_ready_core::evidence::{
     ChainEndEvidence, ClientExposedNames, Observed, SecretHit, SharedSecretNames, TrackedEnvFile,
 };
@@ -833,7 +832,7 @@ fn performance(runbook: &Runbook, latest: &Latest<'_>) -> Section<Performance> {
     let mut routes = Vec::new();
     for kind in [KindId::PerfLatency, KindId::PerfLoad] {
         for o in latest.of(kind) {
-            let Observed::Perf(run) = evidence::observed(o) else {
+            let Observed::Perf(run) = o.observed() else {
                 continue;
             };
             // The run's error budget: the runbook's, else the contract's 1 % (the default
@@ -955,7 +954,7 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
         .filter(|o| o.status != CheckStatus::Skipped)
     {
         tested = true;
-        let detail = match evidence::observed(o) {
+        let detail = match o.observed() {
             Observed::AlertRoute(a) => format!("test alert delivered in {} ms", a.delivery_ms),
             // The outcome's own words may quote an error; the URL is masked at the source
             // and the secret rules run over it again here.

@@ -9,7 +9,7 @@
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::clean::clean_line;
 use launch_ready_core::code::Code;
-use launch_ready_core::evidence::{Observed, observed};
+use launch_ready_core::evidence::Observed;
 use launch_ready_core::runbook::Runbook;
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::CheckOutcome;
@@ -155,7 +155,7 @@ pub fn build(runbook: &Runbook, session: &Session, outcomes: &[&CheckOutcome]) -
         .map(|(host, role)| {
             let records = of(KindId::DnsRecords)
                 .filter(|o| o.target.eq_ignore_ascii_case(host))
-                .find_map(|o| match observed(o) {
+                .find_map(|o| match o.observed() {
                     Observed::Records(m) => Some(m),
                     _ => None,
                 });
@@ -203,7 +203,7 @@ pub fn build(runbook: &Runbook, session: &Session, outcomes: &[&CheckOutcome]) -
     });
     let mail = of(KindId::DnsRecords)
         .filter(|o| o.target.eq_ignore_ascii_case(&t.apex))
-        .find_map(|o| match observed(o) {
+        .find_map(|o| match o.observed() {
             Observed::Records(m) => Some(m.mx.iter().map(|m| clean_line(m)).collect()),
             _ => None,
         })

@@ -5,7 +5,7 @@
 use crate::common;
 
 use common::{lab, lab_flags, run};
-use launch_ready_core::evidence::{Observed, observed};
+use launch_ready_core::evidence::Observed;
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::Value;
 
@@ -94,7 +94,7 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
             explained_by: None,
             needs_credential: None,
         };
-        let o = observed(&outcome);
+        let o = outcome.observed();
         assert_ne!(
             o,
             Observed::None,

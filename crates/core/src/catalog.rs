@@ -2,64 +2,11 @@
 //! and which finding codes it can produce. Runbooks name these kinds; the engine implements
 //! them one family at a time. Pure data so validation needs no network code.
 
+pub use crate::family::Family;
+
 use crate::code::Code;
-use crate::finding::Severity;
+use crate::severity::Severity;
 use std::fmt;
-
-/// A family of checks, as in `checks.md`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Family {
-    Dns,
-    Email,
-    Tls,
-    Http,
-    Edge,
-    Perf,
-    Uptime,
-    Secrets,
-    Env,
-    Cloudflare,
-}
-
-impl Family {
-    pub const ALL: [Family; 10] = [
-        Family::Dns,
-        Family::Email,
-        Family::Tls,
-        Family::Http,
-        Family::Edge,
-        Family::Perf,
-        Family::Uptime,
-        Family::Secrets,
-        Family::Env,
-        Family::Cloudflare,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Family::Dns => "dns",
-            Family::Email => "email",
-            Family::Tls => "tls",
-            Family::Http => "http",
-            Family::Edge => "edge",
-            Family::Perf => "perf",
-            Family::Uptime => "uptime",
-            Family::Secrets => "secrets",
-            Family::Env => "env",
-            Family::Cloudflare => "cloudflare",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Family> {
-        Family::ALL.into_iter().find(|f| f.as_str() == s)
-    }
-}
-
-impl fmt::Display for Family {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// The closed set of check kinds, by the name runbooks and session files use. Each table
 /// keyed by kind matches on it: `KINDS` must hold one row per id in this order (checked

@@ -7,8 +7,8 @@
 //! does not know is refused with the name in the message, never read as something else.
 
 use crate::advice::{self, Advice};
-use crate::catalog::Family;
-use crate::finding::Severity;
+use crate::family::Family;
+use crate::severity::Severity;
 use std::fmt;
 
 macro_rules! codes {

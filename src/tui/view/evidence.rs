@@ -14,7 +14,7 @@
 use crate::tui::theme::Theme;
 use launch_ready_core::evidence::{
     CertificateEvidence, ChainEndEvidence, CloudflareEvidence, DkimEvidence, DmarcEvidence,
-    EnvNames, LoadReport, Observed, RecordMap, RedirectEvidence, SpfEvidence, observed,
+    EnvNames, LoadReport, Observed, RecordMap, RedirectEvidence, SpfEvidence,
 };
 use launch_ready_core::finding::Finding;
 use launch_ready_core::sanitize::sanitize_line;
@@ -28,7 +28,7 @@ pub fn lines(outcome: &CheckOutcome, t: Theme) -> Vec<Line<'static>> {
 
 /// As `lines`, with the target shown as `shown` (a path folded for the screen).
 pub fn lines_at(outcome: &CheckOutcome, shown: &str, t: Theme) -> Vec<Line<'static>> {
-    let body = match observed(outcome) {
+    let body = match outcome.observed() {
         Observed::Certificate(c) => certificate(&c),
         Observed::Redirects(r) => redirects(&r),
         Observed::Records(m) => records(&m),

@@ -2,8 +2,9 @@
 //! settings), a client, an address to dial or a connection. Each says which host or file
 //! it is about, as the check reports it.
 
+pub use super::resolver::ResolverError;
+
 use super::resolver::LookupFailure;
-use hickory_resolver::net::NetError as DnsError;
 use launch_ready_core::files::FileError;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -52,15 +53,6 @@ pub enum CaFileError {
         #[source]
         source: reqwest::Error,
     },
-}
-
-/// Why the shared resolver could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum ResolverError {
-    #[error("cannot read the system resolver configuration: {0}")]
-    SystemConfig(#[source] DnsError),
-    #[error("cannot build the resolver: {0}")]
-    Build(#[source] DnsError),
 }
 
 /// Why an HTTP client could not be had.

@@ -5,7 +5,6 @@
 //! without asking DNS, and answers classified as `NxDomain` / `NoData` / `Failed` because
 //! the checks treat "does not exist" and "could not ask" very differently.
 
-use super::error::ResolverError;
 use super::memo::Memo;
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{
@@ -17,6 +16,15 @@ use launch_ready_core::settings::NetworkSettings;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
+
+/// Why the shared resolver could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolverError {
+    #[error("cannot read the system resolver configuration: {0}")]
+    SystemConfig(#[source] hickory_resolver::net::NetError),
+    #[error("cannot build the resolver: {0}")]
+    Build(#[source] hickory_resolver::net::NetError),
+}
 
 /// Why a lookup produced no records.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -11,7 +11,6 @@
 //! prints them sanitises them.
 
 use crate::catalog::KindId;
-use crate::session::model::CheckOutcome;
 use serde::{Deserialize, Serialize};
 
 /// Version of the evidence shapes below; bump it (and teach `observed` the old shape)
@@ -99,7 +98,7 @@ impl Observed {
     }
 
     /// The value read as `kind`'s type, whatever it drops on the way.
-    fn typed(kind: Option<KindId>, v: &serde_json::Value) -> Option<Observed> {
+    pub fn typed(kind: Option<KindId>, v: &serde_json::Value) -> Option<Observed> {
         fn typed<T: for<'de> Deserialize<'de>>(
             v: &serde_json::Value,
             wrap: impl FnOnce(T) -> Observed,
@@ -220,21 +219,15 @@ impl Serialize for Observed {
     }
 }
 
-/// The typed observation of `outcome`, for display. Evidence its kind's type cannot hold
-/// whole is still shown through that type (what the type does not know is left out).
-pub fn observed(outcome: &CheckOutcome) -> Observed {
-    match &outcome.evidence {
-        Observed::Unread(v) => {
-            Observed::typed(KindId::parse(&outcome.check), v).unwrap_or(Observed::None)
-        }
-        typed => typed.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::finding::CheckStatus;
+    use crate::session::model::CheckOutcome;
+
+    fn observed(o: &CheckOutcome) -> Observed {
+        o.observed()
+    }
     use serde_json::json;
 
     fn outcome(check: &str, evidence: serde_json::Value) -> CheckOutcome {

@@ -362,6 +362,20 @@ struct CheckOutcomeWire {
     needs_credential: Option<String>,
 }
 
+impl CheckOutcome {
+    /// The typed observation, for display. Evidence its kind's type cannot hold whole
+    /// (written by another build) is still shown through that type, leaving out what the
+    /// type does not know.
+    pub fn observed(&self) -> Observed {
+        match &self.evidence {
+            Observed::Unread(v) => {
+                Observed::typed(KindId::parse(&self.check), v).unwrap_or(Observed::None)
+            }
+            typed => typed.clone(),
+        }
+    }
+}
+
 impl From<CheckOutcomeWire> for CheckOutcome {
     fn from(w: CheckOutcomeWire) -> CheckOutcome {
         let evidence = Observed::read(KindId::parse(&w.check), w.evidence);
