@@ -108,17 +108,10 @@ pub fn new_line(l: &Lab, s: &NetworkSettings) -> String {
     words.join(" ")
 }
 
-/// `word` as one shell word: single-quoted unless it is plain.
+/// `word` as one shell word (quoted only when it needs to be).
 fn quoted(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._/:=@,+-".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
+    // Only a NUL cannot be quoted, and no path or flag the lab prints holds one.
+    shlex::try_quote(word).map_or_else(|_| word.to_string(), |q| q.into_owned())
 }
 
 /// Prints each alert the lab's receiver gets, as the monitor's `text` line.

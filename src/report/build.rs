@@ -832,7 +832,7 @@ fn performance(runbook: &Runbook, latest: &Latest<'_>) -> Section<Performance> {
     let mut routes = Vec::new();
     for kind in [KindId::PerfLatency, KindId::PerfLoad] {
         for o in latest.of(kind) {
-            let Observed::Perf(run) = o.observed() else {
+            let Observed::Perf(run) = o.observed().into_owned() else {
                 continue;
             };
             // The run's error budget: the runbook's, else the contract's 1 % (the default
@@ -954,7 +954,7 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
         .filter(|o| o.status != CheckStatus::Skipped)
     {
         tested = true;
-        let detail = match o.observed() {
+        let detail = match &*o.observed() {
             Observed::AlertRoute(a) => format!("test alert delivered in {} ms", a.delivery_ms),
             // The outcome's own words may quote an error; the URL is masked at the source
             // and the secret rules run over it again here.

@@ -13,6 +13,7 @@ use launch_ready_core::evidence::Observed;
 use launch_ready_core::runbook::Runbook;
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::CheckOutcome;
+use launch_ready_core::verdict::host_of;
 use serde::Serialize;
 
 /// The deployment map and the edge configuration.
@@ -80,11 +81,6 @@ fn or_unknown(v: &Option<String>) -> String {
         .map_or_else(|| "not read".to_string(), clean_line)
 }
 
-fn host_of(target: &str) -> &str {
-    let t = target.split_once("://").map_or(target, |(_, rest)| rest);
-    t.split(['/', ':']).next().unwrap_or(t)
-}
-
 fn alert_plan(runbook: &Runbook, session: &Session) -> AlertPlan {
     let t = &runbook.targets;
     let mut thresholds = Vec::new();
@@ -150,15 +146,18 @@ pub fn build(runbook: &Runbook, session: &Session, outcomes: &[&CheckOutcome]) -
         .map(|o| host_of(&o.target))
         .chain(session.monitor.targets.iter().map(|l| host_of(&l.url)))
         .collect();
+    let records_of = |host: &str| {
+        of(KindId::DnsRecords)
+            .filter(|o| o.target.eq_ignore_ascii_case(host))
+            .find_map(|o| match o.observed().into_owned() {
+                Observed::Records(m) => Some(m),
+                _ => None,
+            })
+    };
     let map = hosts
         .iter()
         .map(|(host, role)| {
-            let records = of(KindId::DnsRecords)
-                .filter(|o| o.target.eq_ignore_ascii_case(host))
-                .find_map(|o| match o.observed() {
-                    Observed::Records(m) => Some(m),
-                    _ => None,
-                });
+            let records = records_of(host);
             // The CNAME chain with arrows, then the addresses it ends at.
             let points_to = match records {
                 Some(m) => {
@@ -201,12 +200,8 @@ pub fn build(runbook: &Runbook, session: &Session, outcomes: &[&CheckOutcome]) -
             .find(|f| f.code == Code::DnsProvider)
             .map(|f| clean_line(&f.message))
     });
-    let mail = of(KindId::DnsRecords)
-        .filter(|o| o.target.eq_ignore_ascii_case(&t.apex))
-        .find_map(|o| match o.observed() {
-            Observed::Records(m) => Some(m.mx.iter().map(|m| clean_line(m)).collect()),
-            _ => None,
-        })
+    let mail = records_of(&t.apex)
+        .map(|m| m.mx.iter().map(|m| clean_line(m)).collect())
         .unwrap_or_default();
     let edge = of(KindId::CloudflareZone).find_map(|o| match &o.evidence {
         Observed::Cloudflare(c) => c.zone.as_ref().map(|z| EdgeConfig {

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{lab, lab_flags, run};
+use common::{lab, lab_flags};
 use launch_ready_core::evidence::Observed;
 use launch_ready_core::session::model::CheckOutcome;
 use serde_json::Value;
@@ -25,30 +25,34 @@ const WHOLE: &[&str] = &[
     "edge.provider",
 ];
 
+/// `check WORDS… --format json --fail-on never --timeout 3` against the lab, with `env`
+/// set: its JSON report.
+async fn check_json(
+    lab: &launch_ready_lab::Lab,
+    words: Vec<String>,
+    env: &[(&str, &str)],
+) -> Value {
+    let mut args = vec!["check".to_string()];
+    args.extend(words);
+    args.extend(["--format", "json", "--fail-on", "never", "--timeout", "3"].map(String::from));
+    args.extend(lab_flags(lab));
+    let out = common::run_env(args, env).await;
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_typed_kind_writes_evidence_its_type_reads() {
     let lab = lab().await;
-    let mut args: Vec<String> = [
-        "check",
+    let words = [
         "brightdesk.test",
         "www.brightdesk.test",
         "good.lab.test",
         "staging.brightdesk.test",
         "--only",
         "dns,email,tls,http,edge",
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-        "--timeout",
-        "3",
-    ]
-    .iter()
-    .map(|s| (*s).to_string())
-    .collect();
-    args.extend(lab_flags(&lab));
-    let out = run(args).await;
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    ];
+    let v = check_json(&lab, words.map(String::from).to_vec(), &[]).await;
     let mut seen = std::collections::BTreeSet::new();
     let mut whole = std::collections::BTreeSet::new();
     for r in v["results"].as_array().unwrap() {
@@ -94,7 +98,7 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
             explained_by: None,
             needs_credential: None,
         };
-        let o = outcome.observed();
+        let o = outcome.observed().into_owned();
         assert_ne!(
             o,
             Observed::None,
@@ -131,32 +135,23 @@ async fn every_typed_kind_writes_evidence_its_type_reads() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_and_cloudflare_evidence_reads_whole_as_its_type() {
     let lab = lab().await;
-    let mut args: Vec<String> = [
-        "check",
+    let mut words: Vec<String> = [
         "brightdesk.test",
         "www.brightdesk.test",
         "good.lab.test",
         "https://brightdesk.test/login",
         "--only",
         "http,cloudflare",
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-        "--timeout",
-        "3",
+        "--cloudflare-api",
     ]
-    .iter()
-    .map(|s| (*s).to_string())
-    .collect();
-    args.extend(lab_flags(&lab));
-    args.extend(["--cloudflare-api".to_string(), lab.cloudflare().url()]);
+    .map(String::from)
+    .to_vec();
+    words.push(lab.cloudflare().url());
     let env = [(
         launch_ready_checks::cloudflare::ENV_VAR,
         launch_ready_lab::cloudflare::LAB_TOKEN,
     )];
-    let out = common::run_env(args, &env).await;
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let v = check_json(&lab, words, &env).await;
     let mut seen = std::collections::BTreeSet::new();
     for r in v["results"].as_array().unwrap() {
         let check = r["check"].as_str().unwrap();
@@ -310,34 +305,23 @@ async fn perf_uptime_secrets_and_env_write_evidence_their_types_read() {
     let lab = lab().await;
     let dir = tempfile::tempdir().unwrap();
     let fixture = launch_ready_lab::repo_fixture::create(dir.path()).unwrap();
-    let mut args: Vec<String> = [
-        "check",
+    let mut words: Vec<String> = [
         "--only",
         "perf,uptime,secrets,env",
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-        "--timeout",
-        "3",
         "--route",
         "GET https://api.brightdesk.test/api/status",
     ]
-    .iter()
-    .map(|s| (*s).to_string())
-    .collect();
-    args.push(fixture.repo.display().to_string());
-    args.push(fixture.build_dir.display().to_string());
-    args.extend(
+    .map(String::from)
+    .to_vec();
+    words.push(fixture.repo.display().to_string());
+    words.push(fixture.build_dir.display().to_string());
+    words.extend(
         fixture
             .env_files
             .iter()
             .map(|f| f.path.display().to_string()),
     );
-    args.extend(lab_flags(&lab));
-    let out = run(args).await;
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let v = check_json(&lab, words, &[]).await;
     let mut seen = std::collections::BTreeSet::new();
     for r in v["results"].as_array().unwrap() {
         let check = r["check"].as_str().unwrap();

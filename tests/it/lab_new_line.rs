@@ -4,35 +4,9 @@
 use launch_ready::commands::lab::{flags, new_line};
 use std::collections::BTreeSet;
 
-/// The words of a line the way a POSIX shell splits it (plain words and single quotes,
-/// which is all the line uses).
+/// The words of a line the way a POSIX shell splits it.
 fn shell_words(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '\'' => {
-                quoted = !quoted;
-                in_word = true;
-            }
-            c if c.is_whitespace() && !quoted => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            c => {
-                word.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
+    shlex::split(line).expect("the line is valid shell")
 }
 
 /// (check, target, status, codes) of each result of `check --session NAME`.

@@ -106,7 +106,7 @@ async fn latency_baseline_raises_each_code_on_its_lab_route_and_none_on_healthy_
         let r = &o.evidence.to_json()["routes"][0];
         assert_eq!(r["requests"], 20, "{path}: {}", o.evidence);
         // The figures the checklist's detail pane shows read back as their type.
-        let launch_ready_core::evidence::Observed::Perf(typed) = o.observed() else {
+        let launch_ready_core::evidence::Observed::Perf(typed) = o.observed().into_owned() else {
             panic!("{path}: perf evidence does not read: {}", o.evidence);
         };
         assert_eq!(typed.routes[0].requests, 20, "{path}");

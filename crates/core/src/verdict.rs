@@ -270,7 +270,7 @@ fn skipped_by_operator(state: &CheckState) -> bool {
 }
 
 /// The host a result's target names: the host of a URL, else the target itself.
-fn host_of(target: &str) -> &str {
+pub fn host_of(target: &str) -> &str {
     let rest = target
         .strip_prefix("https://")
         .or_else(|| target.strip_prefix("http://"));

@@ -51,6 +51,8 @@ pub struct Lab {
     web: WebLab,
     cloudflare: cloudflare::FakeCloudflare,
     ca_file: PathBuf,
+    /// The records the DNS server answers from.
+    zones: Arc<zones::ZoneData>,
     /// The demo repository, build folder and env files, in the same dir.
     demo_repo: repo_fixture::DemoRepo,
     /// Owns the directory of `ca_file`; dropping it removes both.
@@ -72,7 +74,7 @@ impl Lab {
     /// Starts the DNS server and the web servers on loopback and writes the CA file.
     pub async fn start(config: LabConfig) -> Result<Lab, LabError> {
         let data = Arc::new(zones::build());
-        let (dns, dns_addr) = dns_server::start(data, config.dns_port)
+        let (dns, dns_addr) = dns_server::start(data.clone(), config.dns_port)
             .await
             .map_err(|source| LabError::Dns {
                 port: config.dns_port,
@@ -93,6 +95,7 @@ impl Lab {
         let demo_repo = repo_fixture::create(ca_dir.path())?;
         Ok(Lab {
             demo_repo,
+            zones: data,
             dns,
             dns_addr,
             web,
@@ -161,10 +164,10 @@ impl Lab {
     /// most do are one `*.DOMAIN` entry per domain (and the domain itself when it is a
     /// host); the others keep their own entry, listed first so they win.
     pub fn pasteable_settings(&self) -> NetworkSettings {
-        let zones = zones::build();
+        let exact = self.settings();
         NetworkSettings {
-            connect_to: compact_connect_to(&self.settings().connect_to, |h| zones.has_address(h)),
-            ..self.settings()
+            connect_to: compact_connect_to(&exact.connect_to, |h| self.zones.has_address(h)),
+            ..exact
         }
     }
 

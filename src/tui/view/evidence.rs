@@ -28,15 +28,15 @@ pub fn lines(outcome: &CheckOutcome, t: Theme) -> Vec<Line<'static>> {
 
 /// As `lines`, with the target shown as `shown` (a path folded for the screen).
 pub fn lines_at(outcome: &CheckOutcome, shown: &str, t: Theme) -> Vec<Line<'static>> {
-    let body = match outcome.observed() {
-        Observed::Certificate(c) => certificate(&c),
-        Observed::Redirects(r) => redirects(&r),
-        Observed::Records(m) => records(&m),
-        Observed::Spf(e) => spf(&e),
-        Observed::Dmarc(e) => dmarc(&e),
-        Observed::Dkim(d) => dkim(&d),
-        Observed::Cloudflare(c) => cloudflare(&c),
-        Observed::Perf(p) => perf(&p),
+    let body = match &*outcome.observed() {
+        Observed::Certificate(c) => certificate(c),
+        Observed::Redirects(r) => redirects(r),
+        Observed::Records(m) => records(m),
+        Observed::Spf(e) => spf(e),
+        Observed::Dmarc(e) => dmarc(e),
+        Observed::Dkim(d) => dkim(d),
+        Observed::Cloudflare(c) => cloudflare(c),
+        Observed::Perf(p) => perf(p),
         _ => Vec::new(),
     };
     if body.is_empty() {

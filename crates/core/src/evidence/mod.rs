@@ -226,7 +226,7 @@ mod tests {
     use crate::session::model::CheckOutcome;
 
     fn observed(o: &CheckOutcome) -> Observed {
-        o.observed()
+        o.observed().into_owned()
     }
     use serde_json::json;
 

@@ -366,12 +366,14 @@ impl CheckOutcome {
     /// The typed observation, for display. Evidence its kind's type cannot hold whole
     /// (written by another build) is still shown through that type, leaving out what the
     /// type does not know.
-    pub fn observed(&self) -> Observed {
+    /// Typed evidence is borrowed, so the detail pane can call this on every frame.
+    pub fn observed(&self) -> std::borrow::Cow<'_, Observed> {
+        use std::borrow::Cow;
         match &self.evidence {
             Observed::Unread(v) => {
-                Observed::typed(KindId::parse(&self.check), v).unwrap_or(Observed::None)
+                Cow::Owned(Observed::typed(KindId::parse(&self.check), v).unwrap_or(Observed::None))
             }
-            typed => typed.clone(),
+            typed => Cow::Borrowed(typed),
         }
     }
 }
