@@ -113,7 +113,7 @@ fn alert_plan(runbook: &Runbook, session: &Session) -> AlertPlan {
             secs(d.recovery_alert_ms),
         ),
         None => {
-            "no drill was run: run `launch-ready monitor --drill` (or `D` on the Monitor screen)"
+            "no drill was run: run launch-ready monitor --drill, or press D on the Monitor screen"
                 .to_string()
         }
     };
