@@ -24,6 +24,7 @@ mod env;
 mod http;
 mod perf;
 mod secrets;
+mod smoke;
 mod tls;
 mod uptime;
 
@@ -38,6 +39,7 @@ const TABLES: &[&[(&str, Advice)]] = &[
     secrets::ENTRIES,
     env::ENTRIES,
     cloudflare::ENTRIES,
+    smoke::ENTRIES,
 ];
 
 /// Every code with its own advice, in `checks.md` order.
@@ -105,6 +107,11 @@ fn for_family(code: &str) -> Advice {
             impact: "A deployment may start with missing or shared configuration.",
             fix: "Complete and separate each environment's variables.",
         },
+        "smoke" => Advice {
+            headline: "A core flow problem",
+            impact: "Visitors may not be able to log in or finish a core action.",
+            fix: "Run the flow again and read the failed step's response.",
+        },
         "cloudflare" => Advice {
             headline: "A Cloudflare zone setting",
             impact: "The edge may not protect or encrypt traffic as intended.",
@@ -151,13 +158,16 @@ mod tests {
 
     #[test]
     fn table_holds_exactly_the_contract_codes() {
-        let mut expected = catalog::all_codes();
+        let mut expected: Vec<&str> = crate::code::Code::ALL.iter().map(|c| c.as_str()).collect();
         expected.sort_unstable();
         let mut actual: Vec<&str> = entries().map(|(c, _)| c).collect();
         actual.sort_unstable();
         assert_eq!(actual, expected);
         // Every code `checks.md` lists.
-        assert_eq!(actual.len(), 81);
+        assert_eq!(actual.len(), 94);
+        for code in catalog::all_codes() {
+            assert!(actual.contains(&code), "{code} has no advice");
+        }
     }
 
     #[test]

@@ -108,21 +108,36 @@ codes! {
         HttpGitExposed = "http.git_exposed" => Blocker,
         HttpSecretInBundle = "http.secret_in_bundle" => Blocker,
         HttpSourcemapExposed = "http.sourcemap_exposed" => Low,
+        HttpDebugExposed = "http.debug_exposed" => High,
+        HttpCorsWildcard = "http.cors_wildcard" => Medium,
+        HttpNoPayloadLimit = "http.no_payload_limit" => Medium,
     }
     Edge {
         EdgeProvider = "edge.provider" => Info,
+        EdgeNoRateLimit = "edge.no_rate_limit" => High,
         EdgeUnprotected = "edge.unprotected" => Medium,
     }
     Perf {
         PerfP95OverBudget = "perf.p95_over_budget" => High,
         PerfErrorRateOverBudget = "perf.error_rate_over_budget" => High,
         PerfPayloadLarge = "perf.payload_large" => Low,
+        PerfUncompressed = "perf.uncompressed" => Medium,
+        PerfLighthouseScoreLow = "perf.lighthouse_score_low" => Medium,
+        PerfLcpOverBudget = "perf.lcp_over_budget" => High,
+        PerfClsOverBudget = "perf.cls_over_budget" => Medium,
+        PerfTbtOverBudget = "perf.tbt_over_budget" => Low,
+        PerfImagesUnoptimized = "perf.images_unoptimized" => Low,
     }
     Uptime {
         UptimeDown = "uptime.down" => Blocker,
         UptimeSlow = "uptime.slow" => Medium,
         UptimeCertExpiring = "uptime.cert_expiring" => High,
         UptimeAlertRouteFailed = "uptime.alert_route_failed" => High,
+        UptimeEscalationFailed = "uptime.escalation_failed" => High,
+        UptimeErrorTrackingMissing = "uptime.error_tracking_missing" => Medium,
+    }
+    Smoke {
+        SmokeStepFailed = "smoke.step_failed" => Blocker,
     }
     Secrets {
         SecretsExposed = "secrets.exposed" => Blocker,
@@ -232,7 +247,7 @@ mod tests {
             let json = serde_json::to_string(c).unwrap();
             assert_eq!(serde_json::from_str::<Code>(&json).unwrap(), *c);
         }
-        assert_eq!(Code::ALL.len(), 81);
+        assert_eq!(Code::ALL.len(), 94);
     }
 
     #[test]

@@ -16,10 +16,12 @@ pub enum Family {
     Secrets,
     Env,
     Cloudflare,
+    /// Flows: ordered requests (log in, then a protected route) run after each deploy.
+    Smoke,
 }
 
 impl Family {
-    pub const ALL: [Family; 10] = [
+    pub const ALL: [Family; 11] = [
         Family::Dns,
         Family::Email,
         Family::Tls,
@@ -30,6 +32,7 @@ impl Family {
         Family::Secrets,
         Family::Env,
         Family::Cloudflare,
+        Family::Smoke,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +47,7 @@ impl Family {
             Family::Secrets => "secrets",
             Family::Env => "env",
             Family::Cloudflare => "cloudflare",
+            Family::Smoke => "smoke",
         }
     }
 

@@ -178,6 +178,30 @@ pub(super) const ENTRIES: &[(&str, Advice)] = &[
         },
     ),
     (
+        "http.debug_exposed",
+        Advice {
+            headline: "An error page shows the site's insides",
+            impact: "A visitor who triggers an error sees stack traces, source paths or a framework debug page, a map for anyone probing the site.",
+            fix: "Turn off debug mode in production and serve a plain error page; send the details to the error tracker instead.",
+        },
+    ),
+    (
+        "http.cors_wildcard",
+        Advice {
+            headline: "Any website may call this API from a visitor's browser",
+            impact: "An API that sets cookies or needs a login answers every origin, so other sites can read what it returns unless that was meant.",
+            fix: "Answer only the product's own origins, or record in the session why this API is meant to be public.",
+        },
+    ),
+    (
+        "http.no_payload_limit",
+        Advice {
+            headline: "A public form accepts uploads of any size",
+            impact: "One visitor can send huge bodies until the server runs out of memory or disk and the site stops answering.",
+            fix: "Set a body size limit at the edge and in the app (a few megabytes unless the route takes uploads).",
+        },
+    ),
+    (
         "edge.provider",
         Advice {
             headline: "Which CDN or edge network fronts the site",
@@ -185,6 +209,14 @@ pub(super) const ENTRIES: &[(&str, Advice)] = &[
                      are managed.",
             fix: "No change needed; record the provider in the handover and make sure the \
                   team holds a working login for it.",
+        },
+    ),
+    (
+        "edge.no_rate_limit",
+        Advice {
+            headline: "Log-in and sign-up can be hammered without limit",
+            impact: "Anyone can try passwords or create accounts as fast as the server answers, which invites account takeover and spam.",
+            fix: "Add a rate limit on log-in, sign-up and password reset at the edge or in the app, answering 429 past a few tries a minute.",
         },
     ),
     (

@@ -38,4 +38,20 @@ pub(super) const ENTRIES: &[(&str, Advice)] = &[
             fix: "Renew the certificate and find out why automatic renewal has not run.",
         },
     ),
+    (
+        "uptime.escalation_failed",
+        Advice {
+            headline: "An unanswered alert did not reach the next person",
+            impact: "If the first person misses the alert, the outage goes on with nobody else told.",
+            fix: "Check the second alert route and its delay, then run the drill again until the escalation arrives.",
+        },
+    ),
+    (
+        "uptime.error_tracking_missing",
+        Advice {
+            headline: "Errors in visitors' browsers are not recorded",
+            impact: "When a page or a form breaks for visitors, nobody finds out until someone complains.",
+            fix: "Add an error tracker (Sentry or similar) to the frontend and the server, and check that a test error arrives.",
+        },
+    ),
 ];
