@@ -94,9 +94,46 @@ pub struct Targets {
     /// Lighthouse performance score goal (0-100), where the source sets one.
     #[serde(default)]
     pub lighthouse_score: Option<u8>,
+    /// Largest Contentful Paint budget on mobile, in milliseconds (`perf.web_vitals`).
+    #[serde(default)]
+    pub lcp_ms: Option<u32>,
+    /// Cumulative Layout Shift budget (`perf.web_vitals`).
+    #[serde(default)]
+    pub cls: Option<f64>,
+    /// Total Blocking Time budget on mobile, in milliseconds (`perf.web_vitals`).
+    #[serde(default)]
+    pub tbt_ms: Option<u32>,
+    /// Lighthouse runs per page; the median is judged (`perf.web_vitals`).
+    #[serde(default)]
+    pub lighthouse_runs: Option<u8>,
     /// Largest acceptable response body, in KiB.
     #[serde(default = "default_payload_kib")]
     pub payload_budget_kib: u32,
+    /// Minutes between uptime probes.
+    #[serde(default)]
+    pub probe_interval_min: Option<u32>,
+    /// Failed probes in a row before a host counts as down and an alert goes out.
+    #[serde(default)]
+    pub probes_before_alert: Option<u32>,
+    /// Minutes an alert may stay unresolved before it goes to the next route.
+    #[serde(default)]
+    pub escalate_after_min: Option<u32>,
+    /// p95 budget a CI run fails past, in milliseconds.
+    #[serde(default)]
+    pub ci_p95_budget_ms: Option<u32>,
+    /// Most redirect hops to the canonical URL.
+    #[serde(default)]
+    pub redirect_hops_max: Option<u32>,
+    /// Time box of the audit stage, in hours.
+    #[serde(default)]
+    pub audit_hours: Option<u32>,
+    /// Users working at once that the product must stay usable for (the load test's
+    /// virtual users).
+    #[serde(default)]
+    pub concurrent_users: Option<u32>,
+    /// Requests in the burst that probes a login, sign-up or reset route for a rate limit.
+    #[serde(default)]
+    pub rate_limit_burst: Option<u32>,
     /// Further numeric targets the source names (LCP, TTFB, rollback time…).
     #[serde(default)]
     pub other: Vec<NumericTarget>,
@@ -121,7 +158,19 @@ impl Default for Targets {
             alert_delay_min: None,
             cert_warn_days: default_cert_warn_days(),
             lighthouse_score: None,
+            lcp_ms: None,
+            cls: None,
+            tbt_ms: None,
+            lighthouse_runs: None,
             payload_budget_kib: default_payload_kib(),
+            probe_interval_min: None,
+            probes_before_alert: None,
+            escalate_after_min: None,
+            ci_p95_budget_ms: None,
+            redirect_hops_max: None,
+            audit_hours: None,
+            concurrent_users: None,
+            rate_limit_burst: None,
             other: Vec::new(),
         }
     }
