@@ -95,6 +95,10 @@ pub struct Plan {
     pub allow_incomplete: bool,
     /// Checks left out because they send load and `--yes` was not given.
     pub unconfirmed: Vec<(String, &'static launch_ready_core::catalog::CheckKind)>,
+    /// The checks the verdict judges: `runbook`, plus for a whole session the checks
+    /// left unconfirmed, which stay in it as not checked (as when the TUI's operator
+    /// declines a load test) so a session never reads "go" on a test that was not run.
+    pub judged: Runbook,
 }
 
 /// Validates the arguments and builds the plan. Errors are one line quoting the bad value.
@@ -175,8 +179,10 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, PlanError> {
     } else {
         plan::restrict(&runbook, &families)
     };
-    // Checks that send load run only when confirmed; without --yes they leave the plan
-    // (and the verdict), and the command says so on stderr.
+    // Checks that send load run only when confirmed; without --yes they leave the plan,
+    // and the command says so on stderr. A whole session's verdict still counts them, as
+    // not checked; an ad-hoc run judges only what it ran.
+    let judged = runbook.clone();
     let (runbook, unconfirmed) = if args.yes {
         (runbook, Vec::new())
     } else {
@@ -234,6 +240,11 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, PlanError> {
     }
     Ok(Plan {
         scopes,
+        judged: if whole_session {
+            judged
+        } else {
+            runbook.clone()
+        },
         runbook,
         states,
         format,
@@ -394,7 +405,7 @@ pub async fn run(plan: &Plan) -> Report {
             format!("{check_id}: not run, as it sends load; pass --yes to run it"),
         ));
     }
-    let assessment = launch_ready_core::verdict::assess_states(&plan.runbook, &states, now);
+    let assessment = launch_ready_core::verdict::assess_states(&plan.judged, &states, now);
     let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     Report::new(started_at, ms, &outcomes, &assessment)
 }

@@ -93,7 +93,7 @@ pub fn build(
         email: email(runbook, session, &latest),
         env: env_inventory(runbook, session, env, &latest),
         secrets: secrets(runbook, session, &latest),
-        performance: performance(runbook, &latest),
+        performance: performance(runbook, session, &latest),
         monitoring: monitoring(runbook, session, &latest),
         ownership: ownership(runbook, session),
         notes: Vec::new(),
@@ -104,6 +104,7 @@ pub fn build(
     };
     pack.risk_groups = group_rows(&pack.risks);
     pack.verdict_detail.summary = summary(&pack.risk_groups);
+    pack.verdict_detail.not_checked = not_checked(&pack.risk_groups);
     pack.notes = check_notes(runbook, session, &pack.ownership.data);
     pack.next_steps = next_steps(&pack, &assessment);
     pack.performance.data.chart_svg = super::chart::latency_svg(&pack.performance.data.routes);
@@ -207,6 +208,7 @@ fn verdict_section(session: &Session, a: &Assessment) -> VerdictSection {
         headline: headline.to_string(),
         reasons: a.reasons.iter().map(|r| clean_line(r)).collect(),
         summary: Vec::new(),
+        not_checked: Vec::new(),
         counts: SeverityCounts {
             blocker: a.count(Severity::Blocker),
             high: a.count(Severity::High),
@@ -329,6 +331,19 @@ fn summary(groups: &[RiskGroupRow]) -> Vec<SummaryLine> {
             places: g.places.len(),
         })
         .collect()
+}
+
+/// The checks behind every group of things not checked, each once, worst first.
+fn not_checked(groups: &[RiskGroupRow]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for g in groups.iter().filter(|g| g.unchecked) {
+        for c in &g.checks {
+            if !out.contains(c) {
+                out.push(c.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Plain words for a check left unpassed: what state it is in, why it matters, and what to
@@ -828,7 +843,7 @@ fn secrets(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section
     s
 }
 
-fn performance(runbook: &Runbook, latest: &Latest<'_>) -> Section<Performance> {
+fn performance(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section<Performance> {
     let mut routes = Vec::new();
     for kind in [KindId::PerfLatency, KindId::PerfLoad] {
         for o in latest.of(kind) {
@@ -867,6 +882,7 @@ fn performance(runbook: &Runbook, latest: &Latest<'_>) -> Section<Performance> {
         &[KindId::PerfLatency, KindId::PerfLoad],
         Performance {
             routes,
+            bottlenecks: super::bottlenecks::build(runbook, session),
             chart_svg: String::new(),
         },
         has,

@@ -3,6 +3,7 @@
 //! HTML by templates in `assets/report/` and to JSON by serialising the model, then
 //! written atomically.
 
+pub mod bottlenecks;
 pub mod build;
 pub mod chart;
 pub mod deliverables;
@@ -151,5 +152,7 @@ pub fn write_pack(dir: &Path, pack: &Handover) -> Result<Vec<PathBuf>, ReportErr
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_bottlenecks;
 #[cfg(test)]
 mod tests_deliverables;

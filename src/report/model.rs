@@ -95,6 +95,9 @@ pub struct VerdictSection {
     /// The top of the verdict in plain words (no finding codes, no file paths): the
     /// blockers for a no-go, what was not checked for an incomplete.
     pub summary: Vec<SummaryLine>,
+    /// Titles of the checks not run or not answered, whatever the verdict: a no-go's
+    /// blockers are not the whole story while these stay open.
+    pub not_checked: Vec<String>,
     /// Open risks by severity, counted by defect (`risk_groups`), as every screen counts.
     pub counts: SeverityCounts,
     /// The last go / no-go decision recorded by the operator, if any.
@@ -274,6 +277,8 @@ pub struct SecretRow {
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Performance {
     pub routes: Vec<RouteLatency>,
+    /// The slowest routes before and after, and where the first bottleneck appeared.
+    pub bottlenecks: super::bottlenecks::Bottlenecks,
     /// Inline SVG bar chart of p95 against budget (HTML only; empty without routes).
     #[serde(skip)]
     pub chart_svg: String,

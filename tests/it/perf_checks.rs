@@ -11,6 +11,7 @@ use launch_ready_checks::perf;
 use launch_ready_checks::perf::stats::percentiles;
 use launch_ready_checks::perf::{LoadPlan, Pace, RouteSpec};
 use launch_ready_core::catalog;
+use launch_ready_core::finding::CheckStatus;
 use launch_ready_core::session::model::{CheckOutcome, Route, Targets};
 use launch_ready_lab::keepalive::{Stall, serve};
 use std::collections::BTreeMap;
@@ -305,6 +306,51 @@ async fn check_only_perf_measures_routes_given_on_the_command_line() {
     );
     assert_eq!(v["summary"]["skipped"], 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("perf.load"));
+    lab.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_kind_with_steps_names_where_the_first_bottleneck_appears() {
+    let lab = lab().await;
+    let routes = vec![
+        route("/api/status", "GET", None),
+        route("/api/flaky", "GET", None),
+    ];
+    let results = run_kind(
+        &lab,
+        "perf.load",
+        routes.clone(),
+        &[("steps", "1,2,3"), ("duration", "1")],
+    )
+    .await;
+    // A healthy route climbs every step and says so.
+    let healthy = by_target(&results, "/api/status");
+    assert_eq!(healthy.status, CheckStatus::Pass, "{healthy:?}");
+    let ev = healthy.evidence.to_json();
+    let ladder = &ev["step_test"];
+    assert_eq!(ladder["steps"].as_array().map(Vec::len), Some(3), "{ev}");
+    assert!(ladder["first_bottleneck"].is_null(), "{ev}");
+    assert!(
+        healthy
+            .summary
+            .contains("held within budget up to 3 connections"),
+        "{}",
+        healthy.summary
+    );
+    // A failing route stops at the first step and names it.
+    let flaky = by_target(&results, "/api/flaky");
+    assert_eq!(codes(flaky), ["perf.error_rate_over_budget"]);
+    let ev = flaky.evidence.to_json();
+    assert_eq!(ev["step_test"]["first_bottleneck"], 1, "{ev}");
+    assert_eq!(ev["step_test"]["steps"].as_array().map(Vec::len), Some(1));
+    assert!(flaky.summary.contains("first bottleneck at 1 connection:"));
+
+    // A ladder that cannot be read is an error with the reason, and sends nothing.
+    let bad = run_kind(&lab, "perf.load", routes, &[("steps", "5,ten")]).await;
+    for o in &bad {
+        assert_eq!(o.status, CheckStatus::Error, "{o:?}");
+        assert!(o.summary.contains("steps `5,ten`"), "{}", o.summary);
+    }
     lab.shutdown().await;
 }
 

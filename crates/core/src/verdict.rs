@@ -224,6 +224,26 @@ fn add_defect(risks: &mut Vec<Risk>, new: Risk) {
     }
 }
 
+/// One line naming the checks behind `unchecked` (each once, worst first, five at most),
+/// or `None` when everything was checked.
+fn not_checked_line(unchecked: &[&Risk]) -> Option<String> {
+    let mut titles: Vec<&str> = Vec::new();
+    for r in unchecked {
+        if !titles.contains(&r.check_title.as_str()) {
+            titles.push(&r.check_title);
+        }
+    }
+    let (shown, more) = titles.split_at(titles.len().min(5));
+    let list = shown.join("; ");
+    match (shown.len(), more.len()) {
+        (0, _) => None,
+        (_, 0) => Some(format!("not checked yet, so more may be wrong: {list}")),
+        (_, n) => Some(format!(
+            "not checked yet, so more may be wrong: {list}; and {n} more"
+        )),
+    }
+}
+
 /// The reasons for a verdict: one line per defect (a finding code, or one check for risks
 /// without a code), naming the targets, so ten hosts with one defect read as one line.
 fn grouped_reasons(risks: &[&Risk]) -> Vec<String> {
@@ -485,7 +505,13 @@ pub fn assess_with(
     let blockers: Vec<&Risk> = risks.iter().filter(|r| r.blocks()).collect();
     let unchecked: Vec<&Risk> = risks.iter().filter(|r| r.leaves_incomplete()).collect();
     let (verdict, reasons) = if !blockers.is_empty() {
-        (Verdict::NoGo, grouped_reasons(&blockers))
+        let mut reasons = grouped_reasons(&blockers);
+        // A no-go names its blockers; what was never checked could hide more, so it is
+        // said too, or fixing the blockers would look like enough for a go.
+        if let Some(line) = not_checked_line(&unchecked) {
+            reasons.push(line);
+        }
+        (Verdict::NoGo, reasons)
     } else if !unchecked.is_empty() {
         (Verdict::Incomplete, grouped_reasons(&unchecked))
     } else {
@@ -616,12 +642,23 @@ mod tests {
         record(&mut states, "audit-check", vec![o]);
         let a = assess_states(&runbook(), &states, now());
         assert_eq!(a.verdict, Verdict::NoGo);
-        assert_eq!(
-            a.reasons.len(),
-            1,
-            "only the blocker decides: {:?}",
+        // The blocker decides; what was not checked is said after it.
+        assert_eq!(a.reasons.len(), 2, "{:?}", a.reasons);
+        assert!(a.reasons[0].contains("dns.unresolvable"), "{:?}", a.reasons);
+        assert!(
+            a.reasons[1].starts_with("not checked yet, so more may be wrong: "),
+            "{:?}",
             a.reasons
         );
+
+        // With everything else checked, the blocker is the only reason.
+        let mut states = all_answered();
+        let mut o = outcome("dns.records", "a.test", CheckStatus::Fail);
+        o.findings = vec![Finding::new(Code::DnsUnresolvable, "gone")];
+        record(&mut states, "audit-check", vec![o]);
+        let a = assess_states(&runbook(), &states, now());
+        assert_eq!(a.verdict, Verdict::NoGo);
+        assert_eq!(a.reasons.len(), 1, "{:?}", a.reasons);
     }
 
     #[test]
@@ -950,9 +987,10 @@ mod risk_list_tests {
         s.push_evidence(ev);
         let a = assess_states(&runbook(), &states, OffsetDateTime::now_utc());
         assert_eq!(
-            a.reasons,
-            ["Audit check: dns.unresolvable on a.test and 2 more"]
+            a.reasons[0],
+            "Audit check: dns.unresolvable on a.test and 2 more"
         );
+        assert_eq!(a.reasons.len(), 2, "the blocker, then what was not checked");
     }
 
     /// A defect is one finding code at one severity wherever it is found and by whichever
@@ -995,9 +1033,10 @@ mod risk_list_tests {
         assert_eq!(a.count(Severity::Blocker), 1, "{:?}", a.risks);
         assert_eq!(a.count(Severity::Low), 1);
         assert_eq!(
-            a.reasons,
-            ["Audit check: dns.unresolvable on a.test and 2 more"]
+            a.reasons[0],
+            "Audit check: dns.unresolvable on a.test and 2 more"
         );
+        assert_eq!(a.reasons.len(), 2, "the blocker, then what was not checked");
         // Unpassed checks are a defect each: the manual questions not answered yet.
         let unanswered = defects.iter().filter(|d| d.risk.code.is_none()).count();
         assert_eq!(

@@ -39,11 +39,21 @@ pub fn render_confirm(app: &App, frame: &mut Frame, c: &LoadConfirm) {
             || "no request cap".to_string(),
             |n| format!("at most {n} requests"),
         );
-        lines.push(Line::from(format!(
-            "  {} connections per target, {pace}, up to {} s, {requests}",
-            p.caps.connections,
-            p.caps.duration.as_secs()
-        )));
+        if p.caps.steps.is_empty() {
+            lines.push(Line::from(format!(
+                "  {} connections per target, {pace}, up to {} s, {requests}",
+                p.caps.connections,
+                p.caps.duration.as_secs()
+            )));
+        } else {
+            let ladder: Vec<String> = p.caps.steps.iter().map(usize::to_string).collect();
+            lines.push(Line::from(format!(
+                "  step test per target: {} connections, {} s a step (up to {} s), stops at the first step over budget, {requests}",
+                ladder.join(" → "),
+                p.caps.duration.as_secs(),
+                p.caps.total_duration().as_secs()
+            )));
+        }
     }
     lines.push(Line::default());
     lines.push(Line::from(vec![

@@ -79,6 +79,7 @@ pub fn build(
         budgets,
         routes: list,
         timeline: m.timeline.clone(),
+        step_test: None,
     }
 }
 

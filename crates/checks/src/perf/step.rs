@@ -15,17 +15,7 @@ use tokio_util::sync::CancellationToken;
 pub const MAX_STEPS: usize = 8;
 pub const DEFAULT_STEPS: [usize; 4] = [5, 10, 20, 40];
 
-/// One step's headline figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StepSummary {
-    pub connections: usize,
-    pub rps: f64,
-    /// The worst route's p95 and error rate.
-    pub p95_ms: f64,
-    pub error_rate_pct: f64,
-    /// Finding codes the step raised (empty: within budget).
-    pub over_budget: Vec<String>,
-}
+pub use launch_ready_core::evidence::{StepSummary, StepTest};
 
 /// The whole test.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -36,6 +26,18 @@ pub struct StepReport {
     pub cancelled: bool,
     /// The full report of the last step run.
     pub last: Option<LoadReport>,
+}
+
+impl StepReport {
+    /// The last step's report carrying the whole ladder: what a session keeps.
+    pub fn into_evidence(self) -> Option<LoadReport> {
+        let mut last = self.last?;
+        last.step_test = Some(StepTest {
+            steps: self.steps,
+            first_bottleneck: self.first_bottleneck,
+        });
+        Some(last)
+    }
 }
 
 /// Runs `steps` (each for `each.duration`) until one is over budget.

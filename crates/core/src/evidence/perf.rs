@@ -34,6 +34,33 @@ pub struct LoadReport {
     pub budgets: Budgets,
     pub routes: Vec<RouteReport>,
     pub timeline: Vec<Snapshot>,
+    /// A step test's ladder, when the run was one; the fields above are then its last
+    /// step's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_test: Option<StepTest>,
+}
+
+/// A first-bottleneck step test: closed-loop steps at growing connection counts, stopped
+/// at the first step over budget.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StepTest {
+    pub steps: Vec<StepSummary>,
+    /// Connections of the first step over budget; `None` when every step held.
+    pub first_bottleneck: Option<usize>,
+}
+
+/// One step's headline figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StepSummary {
+    pub connections: usize,
+    pub rps: f64,
+    /// The worst route's p95 and error rate.
+    pub p95_ms: f64,
+    pub error_rate_pct: f64,
+    /// Finding codes the step raised (empty: within budget).
+    pub over_budget: Vec<String>,
 }
 
 /// The budgets a `perf.*` run is judged against.

@@ -7,7 +7,9 @@
 //! `perf.latency` takes `samples` (default 50) and `warmup` (default 5) parameters;
 //! `perf.load` takes `connections` (default 10), `duration` seconds (default 20) and an
 //! optional `rate` (requests/s, open loop) and `protocol` (`http1`, the default, or
-//! `http2`). Both stay inside the kind's budget.
+//! `http2`); with `steps` (`5,10,20,40`) it is a first-bottleneck step test instead, each
+//! step closed loop for `duration` seconds, stopping at the first step over budget. Both
+//! stay inside the kind's budget.
 
 use super::reach::{host_ready, url_host};
 use crate::engine::registry::{CheckInput, Registry};
@@ -197,7 +199,7 @@ async fn latency(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> Ch
 
 /// The caps one `perf.load` target runs under, from the runbook check's parameters: what
 /// the TUI's confirmation shows and what the run then uses.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LoadCaps {
     pub connections: usize,
     pub duration: Duration,
@@ -206,19 +208,61 @@ pub struct LoadCaps {
     /// Requests/s in open loop, when the runbook sets a rate.
     pub rate: Option<f64>,
     pub protocol: perf::Protocol,
+    /// Connection counts of a step test, in order; empty for one plain run.
+    pub steps: Vec<usize>,
 }
 
 impl LoadCaps {
+    /// The `steps` parameter, refused with the reason when it is not 1 to
+    /// `MAX_STEPS` connection counts above 0.
+    pub fn check_steps(params: &std::collections::BTreeMap<String, String>) -> Result<(), String> {
+        let Some(raw) = params.get("steps") else {
+            return Ok(());
+        };
+        let counts: Result<Vec<usize>, _> =
+            raw.split(',').map(|n| n.trim().parse::<usize>()).collect();
+        match counts {
+            Ok(c) if !c.is_empty() && c.len() <= perf::step::MAX_STEPS && !c.contains(&0) => Ok(()),
+            _ => Err(format!(
+                "parameter steps `{}` must be 1 to {} connection counts above 0, such as 5,10,20,40",
+                raw.trim(),
+                perf::step::MAX_STEPS
+            )),
+        }
+    }
+
+    /// The longest the run may take: every step's duration, or the one run's.
+    pub fn total_duration(&self) -> Duration {
+        self.duration
+            .saturating_mul(u32::try_from(self.steps.len().max(1)).unwrap_or(u32::MAX))
+    }
+
     pub fn from_params(params: &std::collections::BTreeMap<String, String>) -> LoadCaps {
         let get = |k: &str| params.get(k).map(|v| v.trim());
+        // A ladder that cannot be read is no ladder; `load` reports it before running.
+        let steps: Vec<usize> = get("steps")
+            .map(|v| {
+                v.split(',')
+                    .map(|n| n.trim().parse::<usize>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|n| *n > 0)
+            .take(perf::step::MAX_STEPS)
+            .collect();
+        // Every step must fit in the kind's budget, so each gets its share.
+        let budget = within(KindId::PerfLoad) / u32::try_from(steps.len().max(1)).unwrap_or(1);
         LoadCaps {
+            steps,
             connections: get("connections")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(10),
             duration: Duration::from_secs(
                 get("duration").and_then(|v| v.parse().ok()).unwrap_or(20),
             )
-            .min(within(KindId::PerfLoad)),
+            .min(budget),
             requests: get("requests").and_then(|v| v.parse().ok()),
             rate: get("rate").and_then(|v| v.parse().ok()),
             protocol: match get("protocol") {
@@ -230,7 +274,13 @@ impl LoadCaps {
 }
 
 async fn load(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> CheckOutcome {
+    if let Err(e) = LoadCaps::check_steps(&i.params) {
+        return outcome::error(e);
+    }
     let caps = LoadCaps::from_params(&i.params);
+    if !caps.steps.is_empty() {
+        return step_test(i, client, route, caps).await;
+    }
     let plan = LoadPlan {
         connections: caps.connections,
         pace: caps.rate.map_or(Pace::Closed, Pace::Rate),
@@ -277,6 +327,90 @@ async fn load(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> Check
         ),
         Err(e) => outcome::error(e.to_string()),
     }
+}
+
+/// A first-bottleneck step test: its last step is judged as a load run, and the ladder
+/// rides along in the evidence.
+async fn step_test(
+    i: CheckInput,
+    client: reqwest::Client,
+    route: RouteSpec,
+    caps: LoadCaps,
+) -> CheckOutcome {
+    let each = LoadPlan {
+        connections: caps.steps[0],
+        pace: Pace::Closed,
+        duration: caps.duration,
+        max_requests: caps.requests.unwrap_or(perf::load::MAX_REQUESTS),
+        timeout: request_timeout(&i),
+        interval: Duration::from_secs(1),
+        protocol: caps.protocol,
+    };
+    let token = CancellationToken::new();
+    let _guard = token.clone().drop_guard();
+    i.progress.report(format!(
+        "{}: step test at {} connections, {} s a step",
+        route.url,
+        caps.steps
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(" → "),
+        caps.duration.as_secs()
+    ));
+    let transport = perf::Transport {
+        client,
+        net: Some(i.net.clone()),
+    };
+    let budgets = Budgets::from_targets(&i.scope.thresholds);
+    let ladder = match perf::step::run(
+        transport,
+        vec![route.clone()],
+        &caps.steps,
+        &each,
+        budgets,
+        token,
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => return outcome::error(e.to_string()),
+    };
+    let first_bottleneck = ladder.first_bottleneck;
+    let held = ladder.steps.last().map(|s| s.connections);
+    let Some(rep) = ladder.into_evidence() else {
+        return outcome::error("the step test ran no step");
+    };
+    let findings: Vec<_> = rep
+        .routes
+        .iter()
+        .flat_map(|r| report::findings(KindId::PerfLoad, r, &budgets))
+        .collect();
+    let Some(r) = rep.routes.first() else {
+        return outcome::error("no route was measured");
+    };
+    if r.requests == 0 {
+        return outcome::error(format!("no request to {} completed in time", r.url));
+    }
+    let conns = |n: usize| format!("{n} connection{}", if n == 1 { "" } else { "s" });
+    let headline = match (first_bottleneck, held) {
+        (Some(n), _) => format!("first bottleneck at {}", conns(n)),
+        (None, Some(n)) if !rep.cancelled => format!("held within budget up to {}", conns(n)),
+        _ => "step test cancelled before a bottleneck showed".to_string(),
+    };
+    let Percentiles { p95, .. } = r.latency_ms;
+    let summary = format!(
+        "{headline}: p95 {p95:.0} ms (budget {} ms), {:.1} % errors, {:.0} req/s at {}",
+        r.p95_budget_ms,
+        r.error_rate_pct,
+        r.rps,
+        conns(rep.connections)
+    );
+    let mut o = outcome::judged(summary, findings, Observed::Perf(Box::new(rep)));
+    if !o.findings.is_empty() {
+        o.summary = format!("{} ({})", o.findings[0].message, o.summary);
+    }
+    o
 }
 
 fn judge(
