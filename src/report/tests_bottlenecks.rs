@@ -246,3 +246,77 @@ fn the_step_test_names_the_first_bottleneck_or_the_highest_step_held() {
     let html = render(&pack, Format::Html).unwrap();
     assert!(html.contains("held within budget up to 10 connections"));
 }
+
+#[test]
+fn a_no_go_pack_says_what_was_not_checked_and_stops_saying_it_once_all_is_checked() {
+    let rb = runbook();
+    let blocker = |s: &mut Session| {
+        let at = NOW - Duration::minutes(5);
+        let mut o = CheckOutcome {
+            check: "http.exposure".into(),
+            family: "http".into(),
+            target: "https://acme.test/".into(),
+            status: CheckStatus::Fail,
+            duration_ms: 1,
+            summary: String::new(),
+            findings: vec![launch_ready_core::finding::Finding::new(
+                launch_ready_core::code::Code::HttpEnvExposed,
+                ".env served",
+            )],
+            evidence: Observed::default(),
+            explained_by: None,
+            needs_credential: None,
+        };
+        o.status = CheckStatus::Fail;
+        let id = rb
+            .checks()
+            .find(|(_, c)| c.run.kind().is_some_and(|k| k.name == "http.exposure"))
+            .map(|(_, c)| c.id.clone())
+            .expect("an exposure check");
+        s.state_mut(&id).record(
+            Evidence {
+                at,
+                duration_ms: 1,
+                status: CheckStatus::Fail,
+                summary: String::new(),
+                results: vec![o],
+            },
+            at,
+        );
+    };
+
+    // A blocker and the load test never run: the verdict box names the load test.
+    let mut s = session(&rb);
+    blocker(&mut s);
+    let pack = build(&rb, &s, &[], NOW);
+    assert_eq!(pack.verdict_detail.verdict, "no-go");
+    assert!(
+        pack.verdict_detail
+            .not_checked
+            .iter()
+            .any(|c| c == "Light load on login and a core flow"),
+        "{:?}",
+        pack.verdict_detail.not_checked
+    );
+    let html = render(&pack, Format::Html).unwrap();
+    assert!(html.contains("Not checked yet ("), "not in the verdict box");
+    let md = render(&pack, Format::Markdown).unwrap();
+    assert!(md.contains("**Not checked yet ("));
+
+    // Every automated check run and clean but the blocker's: nothing left unchecked.
+    let mut s = session(&rb);
+    for (_, c) in rb.checks() {
+        let st = s.state_mut(&c.id);
+        st.status = CheckStatus::Pass;
+    }
+    blocker(&mut s);
+    let pack = build(&rb, &s, &[], NOW);
+    assert_eq!(pack.verdict_detail.verdict, "no-go");
+    assert!(
+        pack.verdict_detail.not_checked.is_empty(),
+        "{:?}",
+        pack.verdict_detail.not_checked
+    );
+    let html = render(&pack, Format::Html).unwrap();
+    assert!(!html.contains("Not checked yet ("));
+}
