@@ -13,7 +13,6 @@ use launch_ready_core::runbook::{Run, Runbook};
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::Evidence;
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
 
 /// How many routes the pack names as the bottlenecks to tackle first.
 pub const TOP: usize = 3;
@@ -21,6 +20,9 @@ pub const TOP: usize = 3;
 /// One of the slowest routes against its budget.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Bottleneck {
+    /// How it was measured: `baseline` (one request at a time) or `load test at N
+    /// connections`; first and last runs are compared only within the same measure.
+    pub measured_by: String,
     pub route: String,
     pub method: String,
     pub url: String,
@@ -88,14 +90,25 @@ fn perf_report(o: &launch_ready_core::session::model::CheckOutcome) -> Option<Lo
     }
 }
 
+/// When a run finished, to the minute: the pack's readers compare runs, not instants.
 fn when(e: &Evidence) -> String {
-    e.at.format(&Rfc3339).unwrap_or_default()
+    let at = e.at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 /// The bottlenecks of the session's `perf.latency` and `perf.load` runs.
 pub fn build(runbook: &Runbook, session: &Session) -> Bottlenecks {
-    // Route (method and URL) → its runs, across every perf check.
-    let mut routes: Vec<((String, String), Vec<Seen<'_>>)> = Vec::new();
+    // (measure, method, URL) → its runs, across every perf check. Two checks sharing a
+    // kind share its runs (each records it at its own instant), so a run is counted once:
+    // by its figures, which two separate runs never repeat exactly.
+    let mut routes: Vec<((String, String, String), Vec<Seen<'_>>)> = Vec::new();
     let mut step_check: Option<String> = None;
     let mut step_tests = Vec::new();
     for (_, check) in runbook.checks() {
@@ -139,11 +152,16 @@ pub fn build(runbook: &Runbook, session: &Session) -> Bottlenecks {
                             .collect(),
                     });
                 }
+                let measure = if id == KindId::PerfLatency {
+                    "baseline".to_string()
+                } else {
+                    format!("load test at {} connections", rep.connections)
+                };
                 for r in &rep.routes {
                     if r.requests == 0 {
                         continue;
                     }
-                    let key = (r.method.clone(), r.url.clone());
+                    let key = (measure.clone(), r.method.clone(), r.url.clone());
                     let at = match routes.iter().position(|(k, _)| *k == key) {
                         Some(p) => p,
                         None => {
@@ -151,6 +169,9 @@ pub fn build(runbook: &Runbook, session: &Session) -> Bottlenecks {
                             routes.len() - 1
                         }
                     };
+                    if routes[at].1.iter().any(|s| s.route == *r) {
+                        continue;
+                    }
                     routes[at].1.push(Seen {
                         at: ev,
                         route: r.clone(),
@@ -162,7 +183,7 @@ pub fn build(runbook: &Runbook, session: &Session) -> Bottlenecks {
     }
     let mut slowest: Vec<Bottleneck> = routes
         .iter_mut()
-        .filter_map(|(_, seen)| {
+        .filter_map(|((measure, _, _), seen)| {
             // Newest first across checks.
             seen.sort_by_key(|s| std::cmp::Reverse(s.at.at));
             let last = seen.first()?;
@@ -179,6 +200,7 @@ pub fn build(runbook: &Runbook, session: &Session) -> Bottlenecks {
                 "unchanged"
             };
             Some(Bottleneck {
+                measured_by: measure.clone(),
                 route: clean_line(&last.route.name),
                 method: clean_line(&last.route.method),
                 url: clean_line(&last.route.url),

@@ -165,9 +165,15 @@ fn a_route_failing_its_error_budget_is_not_within_budget_however_fast() {
         None,
         5,
     );
-    let b = build(&rb, &s, &[], NOW).performance.data.bottlenecks;
+    let pack = build(&rb, &s, &[], NOW);
+    let b = &pack.performance.data.bottlenecks;
     assert_eq!(b.slowest[0].change, "measured once");
+    assert_eq!(b.slowest[0].measured_by, "baseline");
     assert!(!b.slowest[0].within_budget);
+    // Said as errors, not as a latency over budget.
+    let md = render(&pack, Format::Markdown).unwrap();
+    assert!(md.contains("**100 % errors**"), "{md}");
+    assert!(!md.contains("**over budget**"), "{md}");
 }
 
 #[test]
