@@ -172,7 +172,7 @@ fn a_route_failing_its_error_budget_is_not_within_budget_however_fast() {
     assert!(!b.slowest[0].within_budget);
     // Said as errors, not as a latency over budget.
     let md = render(&pack, Format::Markdown).unwrap();
-    assert!(md.contains("**100 % errors**"), "{md}");
+    assert!(md.contains("**100.0 % errors**"), "{md}");
     assert!(!md.contains("**over budget**"), "{md}");
 }
 
