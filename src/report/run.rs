@@ -37,14 +37,12 @@ pub async fn run_all(
         session.network.clone(),
         runbook.targets.clone(),
     );
-    let needs_keyring = session.targets.alert_route.is_some()
-        || session.targets.routes.iter().any(|r| r.auth.is_some());
-    if needs_keyring && let Ok(store) = crate::credentials::os_store() {
-        scope = scope.with_credentials(launch_ready_checks::credentials::Credentials::new(
-            store,
-            Some(session.name.clone()),
-        ));
-    }
+    // The keyring opens when a check first asks for a credential (a route's auth, the
+    // alert route, the Cloudflare token), and what this process lends the session (the
+    // demo lab's token) answers before it.
+    scope = scope.with_credentials(launch_ready_checks::credentials::Credentials::os(Some(
+        session.name.clone(),
+    )));
     let scope = Arc::new(scope);
     let (engine, mut events) = Engine::new();
     let mut waiting: BTreeSet<String> = BTreeSet::new();
