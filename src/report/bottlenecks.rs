@@ -218,6 +218,14 @@ pub fn build(runbook: &Runbook, session: &Session) -> Bottlenecks {
         })
         .collect();
     slowest.sort_by(|a, b| ratio(b).total_cmp(&ratio(a)));
+    // One row per route: its worst measure names it.
+    let mut named: Vec<(String, String)> = Vec::new();
+    slowest.retain(|b| {
+        let key = (b.method.clone(), b.url.clone());
+        let first = !named.contains(&key);
+        named.push(key);
+        first
+    });
     slowest.truncate(TOP);
     step_tests.sort_by(|a, b| a.url.cmp(&b.url));
     let step_test_missing = step_tests.is_empty().then(|| match &step_check {

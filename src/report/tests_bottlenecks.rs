@@ -128,8 +128,42 @@ fn bottlenecks_show_the_first_and_last_p95_and_rank_the_worst_first() {
         None,
         10,
     );
+    // The same route under load ranks once, by its worst measure.
+    record(
+        &mut s,
+        "load-light-test",
+        "perf.load",
+        vec![route("login", 650.0, 0.0)],
+        None,
+        5,
+    );
     let b = build(&rb, &s, &[], NOW).performance.data.bottlenecks;
     assert_eq!(b.slowest.len(), 3, "{b:?}");
+    assert_eq!(b.slowest[0].measured_by, "load test at 0 connections");
+    assert_eq!(b.slowest[0].after_p95_ms, 650.0);
+    let names: Vec<&str> = b.slowest.iter().map(|r| r.route.as_str()).collect();
+    assert_eq!(names, ["login", "search", "home"]);
+    let b = {
+        let mut s = session(&rb);
+        for (minutes, p95) in [
+            (120, [900.0, 250.0, 40.0, 20.0]),
+            (10, [180.0, 600.0, 45.0, 20.0]),
+        ] {
+            record(
+                &mut s,
+                "baseline-p95-latency",
+                "perf.latency",
+                ["search", "login", "home", "about"]
+                    .iter()
+                    .zip(p95)
+                    .map(|(n, ms)| route(n, ms, 0.0))
+                    .collect(),
+                None,
+                minutes,
+            );
+        }
+        build(&rb, &s, &[], NOW).performance.data.bottlenecks
+    };
     let names: Vec<&str> = b.slowest.iter().map(|r| r.route.as_str()).collect();
     assert_eq!(names, ["login", "search", "home"]);
     let login = &b.slowest[0];
@@ -146,7 +180,7 @@ fn bottlenecks_show_the_first_and_last_p95_and_rank_the_worst_first() {
     let md = render(&pack, Format::Markdown).unwrap();
     assert!(md.contains("### Bottlenecks to tackle first"), "{md}");
     assert!(
-        md.contains("| 600 (") && md.contains("**over budget**"),
+        md.contains("| 650 (") && md.contains("**over budget**"),
         "{md}"
     );
     let html = render(&pack, Format::Html).unwrap();
