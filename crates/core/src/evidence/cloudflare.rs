@@ -116,8 +116,15 @@ pub struct RateLimitDetail {
     pub rate_limit_rules: usize,
 }
 
-/// `cloudflare.scope_missing` (a list of these): a part the token cannot read and the
-/// permission to add.
+/// `cloudflare.scope_missing`: what the token cannot read. An object, as every finding's
+/// evidence is in the JSON contract.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScopeMissingDetail {
+    pub missing: Vec<MissingScope>,
+}
+
+/// A part the token cannot read and the permission to add.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MissingScope {
