@@ -151,6 +151,8 @@ pub fn write_pack(dir: &Path, pack: &Handover) -> Result<Vec<PathBuf>, ReportErr
 }
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_bottlenecks;

@@ -8,35 +8,9 @@ use launch_ready_core::finding::{CheckStatus, Finding};
 use launch_ready_core::runbook::Runbook;
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::{CheckOutcome, Evidence};
-use time::macros::datetime;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
-const NOW: OffsetDateTime = datetime!(2026-11-30 12:00 UTC);
-
-fn runbook() -> Runbook {
-    launch_ready_core::runbook::library::Library::installed()
-        .resolve("b2b-demo-to-launch")
-        .expect("bundled runbook")
-        .runbook
-}
-
-fn session(runbook: &Runbook) -> Session {
-    let loaded = launch_ready_core::runbook::Loaded {
-        runbook: runbook.clone(),
-        origin: launch_ready_core::runbook::Origin::Bundled("b2b-demo-to-launch"),
-        hash: "sha256:0".into(),
-    };
-    Session::new(
-        "acme",
-        "Acme",
-        &loaded,
-        launch_ready_core::session::model::Targets {
-            apex: "acme.test".into(),
-            ..Default::default()
-        },
-        NOW - Duration::hours(30),
-    )
-}
+use super::test_support::{NOW, runbook, session};
 
 /// One run of `check_id` with `findings`, `minutes` ago.
 fn run(s: &mut Session, check_id: &str, status: CheckStatus, findings: usize, minutes: i64) {

@@ -231,6 +231,19 @@ impl LoadCaps {
         }
     }
 
+    /// The run these caps allow, with `timeout` per request.
+    pub fn plan(&self, timeout: Duration) -> LoadPlan {
+        LoadPlan {
+            connections: self.connections,
+            pace: self.rate.map_or(Pace::Closed, Pace::Rate),
+            duration: self.duration,
+            max_requests: self.requests.unwrap_or(perf::load::MAX_REQUESTS),
+            timeout,
+            interval: Duration::from_secs(1),
+            protocol: self.protocol,
+        }
+    }
+
     /// The longest the run may take: every step's duration, or the one run's.
     pub fn total_duration(&self) -> Duration {
         self.duration
@@ -281,15 +294,7 @@ async fn load(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> Check
     if !caps.steps.is_empty() {
         return step_test(i, client, route, caps).await;
     }
-    let plan = LoadPlan {
-        connections: caps.connections,
-        pace: caps.rate.map_or(Pace::Closed, Pace::Rate),
-        duration: caps.duration,
-        max_requests: caps.requests.unwrap_or(perf::load::MAX_REQUESTS),
-        timeout: request_timeout(&i),
-        interval: Duration::from_secs(1),
-        protocol: caps.protocol,
-    };
+    let plan = caps.plan(request_timeout(&i));
     let token = CancellationToken::new();
     let _guard = token.clone().drop_guard();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<perf::Snapshot>();
@@ -337,15 +342,8 @@ async fn step_test(
     route: RouteSpec,
     caps: LoadCaps,
 ) -> CheckOutcome {
-    let each = LoadPlan {
-        connections: caps.steps[0],
-        pace: Pace::Closed,
-        duration: caps.duration,
-        max_requests: caps.requests.unwrap_or(perf::load::MAX_REQUESTS),
-        timeout: request_timeout(&i),
-        interval: Duration::from_secs(1),
-        protocol: caps.protocol,
-    };
+    // Each step runs closed loop at its own connection count.
+    let each = caps.plan(request_timeout(&i));
     let token = CancellationToken::new();
     let _guard = token.clone().drop_guard();
     i.progress.report(format!(
