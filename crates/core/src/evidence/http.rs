@@ -210,6 +210,7 @@ impl Observed {
         match self {
             Observed::Cache(c) => &c.left_out,
             Observed::Bundle(b) => &b.left_out,
+            Observed::Payload(p) => &p.left_out,
             _ => &[],
         }
     }
