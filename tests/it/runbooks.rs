@@ -339,8 +339,8 @@ fn every_number_a_bundled_runbook_sets_is_read_by_a_kind_it_runs() {
     assert_eq!(
         waiting,
         [
-            "b2b-landing-first-customers:lighthouse_score",
             "b2b-landing-first-customers:lcp_ms",
+            "b2b-landing-first-customers:lighthouse_score",
             "marketplace-demo-to-launch:escalate_after_min",
         ]
     );
