@@ -141,7 +141,10 @@ fn render_targets(t: &launch_ready_core::runbook::model::Targets, out: &mut Stri
     use launch_ready_core::runbook::readers;
     let values = serde_json::to_value(t).unwrap_or_default();
     for field in readers::set_fields(t) {
-        let value = values.get(field).map(ToString::to_string).unwrap_or_default();
+        let value = values
+            .get(field)
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let by: Vec<&str> = readers::readers(field)
             .unwrap_or_default()
             .iter()

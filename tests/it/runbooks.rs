@@ -324,7 +324,8 @@ fn every_number_a_bundled_runbook_sets_is_read_by_a_kind_it_runs() {
             });
             if !applied {
                 assert!(
-                    by.iter().all(|r| matches!(r, Reader::Kind(k) if AWAITED.contains(k))),
+                    by.iter()
+                        .all(|r| matches!(r, Reader::Kind(k) if AWAITED.contains(k))),
                     "{}: `{field}` is read by none of its kinds ({by:?})",
                     rb.id
                 );

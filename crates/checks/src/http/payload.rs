@@ -169,7 +169,16 @@ pub async fn check_payload(
         Err(e) => return judged.unreachable(&e),
     };
     let accept = [("accept-encoding", ACCEPT_ENCODING)];
-    let page = match fetch(client, Method::GET, &page_url, &accept, &read, Some(deadline)).await {
+    let page = match fetch(
+        client,
+        Method::GET,
+        &page_url,
+        &accept,
+        &read,
+        Some(deadline),
+    )
+    .await
+    {
         Ok(p) => p,
         Err(e) => {
             return judged.unreachable(&crate::net::page::PageError::Fetch {

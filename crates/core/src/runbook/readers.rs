@@ -191,7 +191,10 @@ pub fn set_fields(t: &Targets) -> Vec<&'static str> {
     READERS
         .iter()
         .map(|f| f.field)
-        .filter(|f| set.get(*f).is_some_and(|v| !v.is_null() && default.get(*f) != Some(v)))
+        .filter(|f| {
+            set.get(*f)
+                .is_some_and(|v| !v.is_null() && default.get(*f) != Some(v))
+        })
         .collect()
 }
 
@@ -278,7 +281,10 @@ mod tests {
         // When an awaited kind lands in the catalog, it leaves AWAITED (and every runbook
         // setting its numbers must then run it).
         for k in AWAITED {
-            assert!(KindId::parse(k).is_none(), "`{k}` has arrived: remove it from AWAITED");
+            assert!(
+                KindId::parse(k).is_none(),
+                "`{k}` has arrived: remove it from AWAITED"
+            );
         }
     }
 
@@ -289,7 +295,10 @@ mod tests {
             payload_budget_kib: 512,
             ..Targets::default()
         };
-        assert_eq!(set_fields(&t), vec!["payload_budget_kib", "redirect_hops_max"]);
+        assert_eq!(
+            set_fields(&t),
+            vec!["payload_budget_kib", "redirect_hops_max"]
+        );
         assert!(set_fields(&Targets::default()).is_empty());
     }
 }
