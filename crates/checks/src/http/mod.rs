@@ -29,4 +29,4 @@ pub use exposure::check_exposure;
 pub use headers::check_headers;
 pub use html::check_mixed_content;
 pub use payload::check_payload;
-pub use redirects::check_redirects;
+pub use redirects::{check_redirects, check_redirects_within};
