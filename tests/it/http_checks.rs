@@ -325,7 +325,9 @@ async fn redirect_chains_are_held_to_the_runbook_hop_budget() {
         ["http.redirect_chain_long", "http.redirect_chain_long"]
     );
     assert!(
-        o.findings[1].message.ends_with("takes 2 redirects to reach https://app.brightdesk.test/login/; the budget is 1"),
+        o.findings[1].message.ends_with(
+            "takes 2 redirects to reach https://app.brightdesk.test/login/; the budget is 1"
+        ),
         "{}",
         o.findings[1].message
     );
