@@ -109,10 +109,18 @@ fn the_audit_running_past_its_time_box_is_warned_about() {
         a
     };
     let inside = with_box(START + Duration::minutes(110));
-    assert!(!draw(&inside).contains("audit over its"), "{}", draw(&inside));
+    assert!(
+        !draw(&inside).contains("audit over its"),
+        "{}",
+        draw(&inside)
+    );
 
     let mut past = with_box(START + Duration::minutes(150));
-    assert!(draw(&past).contains("audit over its 2 h box"), "{}", draw(&past));
+    assert!(
+        draw(&past).contains("audit over its 2 h box"),
+        "{}",
+        draw(&past)
+    );
     act(&mut past, Action::Screen(Screen::Timeline));
     let screen = draw(&past);
     assert!(
