@@ -5,7 +5,6 @@
 //! Kept apart from `site` so the routing table reads as what each host's application
 //! answers; this is the server layer wrapped around it.
 
-use super::site::{Reply, Request};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use std::io::Write;
@@ -33,38 +32,39 @@ fn accepts_gzip(accept: &str) -> bool {
     })
 }
 
-/// `reply` as the host's server sends it to `req`: gzipped text when the client accepts
-/// gzip and the host compresses, with `Vary: Accept-Encoding` either way on such a host.
-pub fn negotiate(mut reply: Reply, req: &Request<'_>) -> Reply {
-    if !compresses(req.host) || reply.body.is_empty() {
-        return reply;
+/// A reply's headers and body as `host`'s server sends them to a client that accepts
+/// `accept_encoding`: gzipped text when the client accepts gzip and the host compresses,
+/// with `Vary: Accept-Encoding` either way on such a host. (Plain parts, not the site's
+/// `Reply`, so the routing table can call this without the two modules needing each other.)
+pub fn negotiate(
+    host: &str,
+    accept_encoding: Option<&str>,
+    headers: &mut Vec<(String, String)>,
+    body: &mut Vec<u8>,
+) {
+    if !compresses(host) || body.is_empty() {
+        return;
     }
-    let content_type = reply
-        .headers
+    let content_type = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
     if !is_text(&content_type) {
-        return reply;
+        return;
     }
-    reply
-        .headers
-        .push(("vary".into(), "Accept-Encoding".into()));
-    if !req.accept_encoding.is_some_and(accepts_gzip) {
-        return reply;
+    headers.push(("vary".into(), "Accept-Encoding".into()));
+    if !accept_encoding.is_some_and(accepts_gzip) {
+        return;
     }
     let mut gz = GzEncoder::new(Vec::new(), Compression::default());
-    if gz.write_all(&reply.body).is_err() {
-        return reply;
+    if gz.write_all(body).is_err() {
+        return;
     }
-    if let Ok(body) = gz.finish() {
-        reply.body = body;
-        reply
-            .headers
-            .push(("content-encoding".into(), "gzip".into()));
+    if let Ok(zipped) = gz.finish() {
+        *body = zipped;
+        headers.push(("content-encoding".into(), "gzip".into()));
     }
-    reply
 }
 
 /// The good hosts' stylesheet: a few KiB of ordinary rules, worth compressing.

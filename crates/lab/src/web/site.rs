@@ -217,7 +217,9 @@ pub struct Request<'a> {
 
 /// The reply of the lab to `req`, compressed where the host does so (`compress`).
 pub fn route(req: &Request<'_>) -> Reply {
-    super::compress::negotiate(answer(req), req)
+    let mut r = answer(req);
+    super::compress::negotiate(req.host, req.accept_encoding, &mut r.headers, &mut r.body);
+    r
 }
 
 /// The reply of the lab to `req`, as the host's application writes it.
