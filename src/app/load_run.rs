@@ -30,7 +30,7 @@ pub fn ask(app: &mut App, checks: &[Check]) -> bool {
         plans.push(LoadPlanView {
             title: check.title.clone(),
             targets,
-            caps: LoadCaps::from_params(&job.params),
+            caps: LoadCaps::from_params(&job.params, &app.runbook.targets),
         });
         jobs.push(job);
     }

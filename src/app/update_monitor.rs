@@ -17,18 +17,21 @@ pub const INTERVAL: Duration = Duration::from_secs(60);
 /// The intervals `+` and `-` step through, in seconds.
 pub const STEPS: [u64; 8] = [5, 10, 15, 30, 60, 120, 300, 600];
 
-/// The interval the monitor runs at: the one the operator chose for this session, else the
-/// longest step (up to a minute) whose worst-case detection (an interval plus the confirm
-/// interval) fits in half the runbook's alert-delay target, leaving the rest for delivery.
+/// The interval the monitor runs at: the one the operator chose for this session, else
+/// the runbook's `probe_interval_min`, else the longest step (up to a minute) whose
+/// worst-case detection (an interval plus the confirm interval) fits in half the
+/// runbook's alert-delay target, leaving the rest for delivery. With both numbers, the
+/// shorter interval wins: either promise alone would break the other.
 pub fn interval(app: &App) -> Duration {
     if let Some(s) = app.session.monitor.interval_secs {
         return Duration::from_secs(s.max(1));
     }
+    let asked = launch_ready_checks::monitor::state::runbook_interval(&app.runbook.targets);
     let Some(target) = app.runbook.targets.alert_delay_min else {
-        return INTERVAL;
+        return asked.unwrap_or(INTERVAL);
     };
     let half = Duration::from_secs(u64::from(target) * 30);
-    STEPS
+    let fits = STEPS
         .iter()
         .rev()
         .map(|s| Duration::from_secs(*s))
@@ -37,7 +40,8 @@ pub fn interval(app: &App) -> Duration {
             let r = Rules::every(*d);
             r.interval + r.confirm_interval <= half
         })
-        .unwrap_or(Duration::from_secs(STEPS[0]))
+        .unwrap_or(Duration::from_secs(STEPS[0]));
+    asked.map_or(fits, |a| a.min(fits))
 }
 
 fn urls(app: &App) -> Vec<String> {
@@ -80,7 +84,7 @@ fn start(app: &mut App, fx: &mut Vec<Effect>) {
             Some("nothing to monitor: add hosts or routes on the targets screen (4)".into());
         return;
     }
-    let rules = Rules::every(interval(app));
+    let rules = Rules::for_runbook(interval(app), &app.runbook.targets);
     let (test_alert, drilling) = (app.monitor.test_alert.take(), app.monitor.drilling);
     app.monitor = Board::new(rules.clone(), &urls, app.now);
     app.monitor.test_alert = test_alert;

@@ -51,4 +51,8 @@ pub struct CheckArgs {
     /// Run the checks that send load (perf.load) without asking.
     #[arg(long)]
     pub yes: bool,
+    /// Judge as a CI build: the runbook's ci_p95_budget_ms becomes every route's p95
+    /// budget. On by itself where CI=true (as CI services set it); CI=false turns it off.
+    #[arg(long, env = "CI")]
+    pub ci: bool,
 }

@@ -22,9 +22,10 @@ pub struct LoadArgs {
     /// Runbook whose p95 and error-rate targets judge the run.
     #[arg(long)]
     pub runbook: Option<String>,
-    /// Concurrent connections (closed loop), or the most in flight with --rate.
-    #[arg(long, default_value_t = 10)]
-    pub connections: usize,
+    /// Concurrent connections (closed loop), or the most in flight with --rate; default
+    /// the runbook's `concurrent_users`, else 10.
+    #[arg(long)]
+    pub connections: Option<usize>,
     /// Run length in seconds (default 10 unless --requests is given).
     #[arg(long, value_name = "SECS", conflicts_with = "requests")]
     pub duration: Option<u64>,

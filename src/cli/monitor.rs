@@ -11,7 +11,8 @@ pub struct MonitorArgs {
     /// Take targets, network settings and the alert route's credential name from this session.
     #[arg(long, value_name = "NAME|FILE")]
     pub session: Option<String>,
-    /// Time between probes (500ms, 30s, 1m); default the session's chosen interval, else 60s.
+    /// Time between probes (500ms, 30s, 1m); default the session's chosen interval, else
+    /// its runbook's `probe_interval_min`, else 60s.
     #[arg(long)]
     pub interval: Option<String>,
     /// Stop after this long (default: until interrupted).
@@ -24,9 +25,10 @@ pub struct MonitorArgs {
     /// Text the response body must contain.
     #[arg(long)]
     pub expect_text: Option<String>,
-    /// Latency budget per probe in milliseconds (`uptime.slow` after two probes over it).
-    #[arg(long, default_value_t = 2000)]
-    pub slow_ms: u64,
+    /// Latency budget per probe in milliseconds (`uptime.slow` after two probes over it);
+    /// default the session runbook's `p95_broken_ms`, else 2000.
+    #[arg(long)]
+    pub slow_ms: Option<u64>,
     /// Payload of the alert webhook: json (documented payload) or slack (`{"text"}`);
     /// default slack for hooks.slack.com, json otherwise.
     #[arg(long)]

@@ -77,5 +77,6 @@ pub fn request(args: &CheckArgs) -> Result<CheckRequest, String> {
         routes: route::routes(&args.routes, &args.route_bodies)?,
         env_reference: args.env_reference.clone(),
         yes: args.yes,
+        ci: args.ci,
     })
 }

@@ -120,7 +120,12 @@ fn plan(a: &LoadArgs) -> Result<Planned, String> {
         (None, None) => DEFAULT_SECS,
     };
     let plan = LoadPlan {
-        connections: a.connections,
+        connections: a
+            .connections
+            .or_else(|| {
+                launch_ready_checks::engine::adapters::perf::default_connections(&thresholds)
+            })
+            .unwrap_or(launch_ready_checks::engine::adapters::perf::DEFAULT_CONNECTIONS),
         pace: a.rate.map_or(Pace::Closed, Pace::Rate),
         duration: Duration::from_secs(duration),
         max_requests: a.requests.unwrap_or(perf::load::MAX_REQUESTS),

@@ -135,6 +135,47 @@ fn truncate(s: &str, n: usize) -> String {
     t
 }
 
+/// The numbers a runbook sets (every other one takes its default), each with what
+/// applies it.
+fn render_targets(t: &launch_ready_core::runbook::model::Targets, out: &mut String) {
+    use launch_ready_core::runbook::readers;
+    let values = serde_json::to_value(t).unwrap_or_default();
+    for field in readers::set_fields(t) {
+        let value = values
+            .get(field)
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let by: Vec<&str> = readers::readers(field)
+            .unwrap_or_default()
+            .iter()
+            .map(|r| r.name())
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {field} = {value}{} (read by {})",
+            target_unit(field),
+            by.join(", ")
+        );
+    }
+}
+
+/// The unit a target field is written in.
+pub fn target_unit(field: &str) -> &'static str {
+    match field {
+        f if f.ends_with("_ms") => " ms",
+        f if f.ends_with("_pct") => " %",
+        f if f.ends_with("_min") => " min",
+        f if f.ends_with("_kib") => " KiB",
+        f if f.ends_with("_days") => " days",
+        f if f.ends_with("_hours") => " h",
+        "concurrent_users" => " users",
+        "probes_before_alert" => " probes",
+        "redirect_hops_max" => " hop(s)",
+        "rate_limit_burst" => " requests",
+        _ => "",
+    }
+}
+
 /// Plain-text rendering of a whole runbook.
 pub fn render(rb: &launch_ready_core::runbook::Runbook, out: &mut String) {
     let _ = writeln!(out, "{} — {}", rb.id, rb.title);
@@ -142,23 +183,7 @@ pub fn render(rb: &launch_ready_core::runbook::Runbook, out: &mut String) {
     let _ = writeln!(out, "{}\n", rb.summary);
     let t = &rb.targets;
     let _ = writeln!(out, "Minimum bar");
-    let num = |v: Option<String>| v.unwrap_or_else(|| "—".into());
-    let _ = writeln!(
-        out,
-        "  p95 read {} · p95 write {} · broken above {} · error rate {} · uptime {} · alert within {} · cert warning {} days · Lighthouse {} · payload {} KiB",
-        num(t.p95_read_ms.map(|v| format!("{v} ms"))),
-        num(t.p95_write_ms.map(|v| format!("{v} ms"))),
-        num(t.p95_broken_ms.map(|v| format!("{v} ms"))),
-        num(t.error_rate_pct.map(|v| format!("{v}%"))),
-        num(t.uptime_pct.map(|v| format!("{v}%"))),
-        num(t.alert_delay_min.map(|v| format!("{v} min"))),
-        t.cert_warn_days,
-        num(t.lighthouse_score.map(|v| v.to_string())),
-        t.payload_budget_kib,
-    );
-    for o in &t.other {
-        let _ = writeln!(out, "  {}: {} {} {}", o.name, o.value, o.unit, o.note);
-    }
+    render_targets(t, out);
     for b in &rb.minimum_bar {
         let _ = writeln!(out, "  - [{}] {}", b.area, b.requirement);
     }

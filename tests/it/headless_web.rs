@@ -251,7 +251,8 @@ async fn urls_reached_with_connect_to_and_ca_file_only() {
             "http.cache",
             "http.cors",
             "http.headers",
-            "http.mixed_content"
+            "http.mixed_content",
+            "http.payload"
         ],
         "URL targets run the route kinds of the http family only"
     );

@@ -310,3 +310,32 @@ fn every_lab_host_says_what_it_demonstrates() {
         assert!(h.iter().any(|(host, _)| *host == required), "{required}");
     }
 }
+
+/// The runbook's `redirect_hops_max` is the budget: the app's two hops to its login page
+/// are too long under one and fine under two, and both figures are in the result.
+#[tokio::test]
+async fn redirect_chains_are_held_to_the_runbook_hop_budget() {
+    use launch_ready_checks::http::check_redirects_within;
+    let lab = WebLab::start().await.unwrap();
+    let c = client(&lab);
+    let l = limits();
+    let o = check_redirects_within(&c, &["app.brightdesk.test"], &l, 1).await;
+    assert_eq!(
+        codes(&o),
+        ["http.redirect_chain_long", "http.redirect_chain_long"]
+    );
+    assert!(
+        o.findings[1].message.ends_with(
+            "takes 2 redirects to reach https://app.brightdesk.test/login/; the budget is 1"
+        ),
+        "{}",
+        o.findings[1].message
+    );
+    assert_eq!(o.evidence.to_json()["hops_max"], 1);
+    let o = check_redirects_within(&c, &["app.brightdesk.test"], &l, 2).await;
+    assert!(o.findings.is_empty(), "{o:#?}");
+    assert_eq!(o.status, CheckStatus::Pass);
+    assert!(o.summary.contains("at most 2 hop(s)"), "{}", o.summary);
+    assert_eq!(o.evidence.to_json()["hops_max"], 2);
+    lab.shutdown().await;
+}

@@ -109,7 +109,7 @@ async fn good_site_produces_no_finding_in_any_tls_http_or_edge_kind() {
         .iter()
         .filter(|k| matches!(k.family, Family::Tls | Family::Http | Family::Edge))
         .collect();
-    assert_eq!(kinds.len(), 11);
+    assert_eq!(kinds.len(), 12);
     for kind in kinds {
         let results = run(&lab, kind.name, good_site()).await;
         assert!(!results.is_empty(), "{}", kind.name);

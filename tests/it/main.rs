@@ -25,6 +25,7 @@ mod monitor_cli;
 mod monitor_route;
 mod monitor_session;
 mod network_settings;
+mod payload_checks;
 mod perf_checks;
 mod pipeline;
 mod report;

@@ -37,6 +37,17 @@ async fn run_kind(
     routes: Vec<Route>,
     params: &[(&str, &str)],
 ) -> Vec<CheckOutcome> {
+    run_kind_under(lab, kind, routes, params, Default::default()).await
+}
+
+/// `run_kind` under a runbook's numbers.
+async fn run_kind_under(
+    lab: &launch_ready_lab::Lab,
+    kind: &str,
+    routes: Vec<Route>,
+    params: &[(&str, &str)],
+    thresholds: launch_ready_core::runbook::model::Targets,
+) -> Vec<CheckOutcome> {
     let targets = Targets {
         apex: "brightdesk.test".into(),
         routes,
@@ -44,7 +55,7 @@ async fn run_kind(
     };
     let mut network = lab.settings();
     network.timeout_secs = 5;
-    let scope = Arc::new(Scope::new(targets, network, Default::default()));
+    let scope = Arc::new(Scope::new(targets, network, thresholds));
     let (engine, mut rx) = Engine::new();
     engine.run(
         Job {
@@ -641,4 +652,52 @@ async fn load_counts_requests_still_in_flight_at_the_end() {
     assert_eq!(v["first_bottleneck"], 1, "{v}");
     assert_eq!(v["steps"][0]["error_rate_pct"], 100.0, "{v}");
     stop.cancel();
+}
+
+/// The runbook's write budget judges writes: the lab's 400 ms route sent as a POST passes
+/// under a 500 ms write budget and fails under 300, with both figures in the finding.
+/// In CI, the runbook's `ci_p95_budget_ms` is every route's budget instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn write_routes_are_judged_by_the_runbook_write_budget_and_ci_by_its_own() {
+    use launch_ready_core::runbook::model::Targets as Numbers;
+    let lab = lab().await;
+    let write = || vec![route("/api/slow", "POST", Some("{}"))];
+    let params = [("samples", "6"), ("warmup", "1")];
+    let under = |ms| Numbers {
+        p95_read_ms: Some(100),
+        p95_write_ms: Some(ms),
+        ..Numbers::default()
+    };
+    let o = run_kind_under(&lab, "perf.latency", write(), &params, under(500)).await;
+    let o = by_target(&o, "/api/slow");
+    assert!(codes(o).is_empty(), "{}", o.summary);
+    assert_eq!(o.evidence.to_json()["routes"][0]["p95_budget_ms"], 500);
+    let o = run_kind_under(&lab, "perf.latency", write(), &params, under(300)).await;
+    let o = by_target(&o, "/api/slow");
+    assert_eq!(codes(o), ["perf.p95_over_budget"]);
+    let f = &o.findings[0];
+    assert_eq!(f.evidence["budget_ms"], 300);
+    assert!(
+        f.evidence["p95_ms"].as_f64().unwrap() >= 400.0,
+        "{}",
+        f.evidence
+    );
+    assert!(f.message.contains("300 ms"), "{}", f.message);
+
+    // The same 400 ms read: over a 300 ms read budget, under a 500 ms CI budget in CI.
+    let read = || vec![route("/api/slow", "GET", None)];
+    let marketplace = Numbers {
+        p95_read_ms: Some(300),
+        p95_write_ms: Some(500),
+        ci_p95_budget_ms: Some(500),
+        ..Numbers::default()
+    };
+    let o = run_kind_under(&lab, "perf.latency", read(), &params, marketplace.clone()).await;
+    assert_eq!(codes(by_target(&o, "/api/slow")), ["perf.p95_over_budget"]);
+    let ci = launch_ready::headless::ci_thresholds(marketplace, true);
+    let o = run_kind_under(&lab, "perf.latency", read(), &params, ci).await;
+    let o = by_target(&o, "/api/slow");
+    assert!(codes(o).is_empty(), "{}", o.summary);
+    assert_eq!(o.evidence.to_json()["routes"][0]["p95_budget_ms"], 500);
+    lab.shutdown().await;
 }

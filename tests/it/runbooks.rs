@@ -236,6 +236,13 @@ fn invalid_runbooks_fail_with_file_line_column() {
             22,
             "`http.hsts_missing` is not a finding code of `tls.certificate`",
         ),
+        (
+            "unread_target.ron",
+            9,
+            5,
+            "target `redirect_hops_max` is set but nothing this runbook runs reads it (it is read by http.redirects)",
+        ),
+        ("other_list.ron", 9, 0, "Unexpected field named `other`"),
     ];
     for (file, line, col, message) in cases {
         let (code, _, stderr) = validate(&format!("invalid/{file}"));
@@ -293,4 +300,49 @@ fn user_runbooks_shadow_bundled_ones_and_bad_ones_are_reported() {
     assert_eq!(lib.runbooks.len(), 5);
     assert_eq!(lib.errors.len(), 1);
     assert!(lib.errors[0].file.ends_with("broken.ron"));
+}
+
+/// Every number a bundled runbook sets is applied by something it runs: a kind among its
+/// checks, or a tool every runbook has (the monitor, the sprint clock, `load`). Numbers
+/// waiting for a kind this build lacks are listed, so they cannot hide.
+#[test]
+fn every_number_a_bundled_runbook_sets_is_read_by_a_kind_it_runs() {
+    use launch_ready_core::runbook::readers::{self, AWAITED, Reader};
+    let mut waiting = Vec::new();
+    let mut seen = 0;
+    for l in launch_ready_core::runbook::library::bundled() {
+        let l = l.expect("bundled runbooks load");
+        let rb = &l.runbook;
+        let kinds = readers::kinds_run(rb);
+        for field in readers::set_fields(&rb.targets) {
+            seen += 1;
+            let by = readers::readers(field).expect("a field of Targets");
+            let applied = by.iter().any(|r| match r {
+                Reader::Tool(_) => true,
+                Reader::Kind(k) => launch_ready_core::catalog::KindId::parse(k)
+                    .is_some_and(|id| kinds.contains(&id)),
+            });
+            if !applied {
+                assert!(
+                    by.iter()
+                        .all(|r| matches!(r, Reader::Kind(k) if AWAITED.contains(k))),
+                    "{}: `{field}` is read by none of its kinds ({by:?})",
+                    rb.id
+                );
+                waiting.push(format!("{}:{field}", rb.id));
+            }
+        }
+        assert!(readers::first_unread(rb).is_none(), "{}", rb.id);
+    }
+    assert_eq!(seen, 26, "the five runbooks set {seen} numbers");
+    // Read once the web-vitals and escalation kinds are in the catalog and the runbooks.
+    waiting.sort();
+    assert_eq!(
+        waiting,
+        [
+            "b2b-landing-first-customers:lcp_ms",
+            "b2b-landing-first-customers:lighthouse_score",
+            "marketplace-demo-to-launch:escalate_after_min",
+        ]
+    );
 }

@@ -68,6 +68,9 @@ const CONTRACT: &[(&str, Option<&str>)] = &[
     ("http.git_exposed", Some("blocker")),
     ("http.secret_in_bundle", Some("blocker")),
     ("http.sourcemap_exposed", Some("low")),
+    // http.payload reports these two for the pages it weighs.
+    ("perf.uncompressed", Some("medium")),
+    ("perf.payload_large", Some("low")),
     ("edge.provider", Some("info")),
     ("edge.unprotected", Some("medium")),
 ];
@@ -126,12 +129,15 @@ fn lab_targets() -> Vec<String> {
             .map(|(h, _)| h.to_string()),
     );
     // Pages the host targets do not reach on their own: the apex page (weak HSTS; www is
-    // the canonical page of its group), the API, a failing health route, the login page.
+    // the canonical page of its group), the API, a failing health route, the login page,
+    // a large export.
     for url in [
         "https://brightdesk.test/",
         "https://api.brightdesk.test/",
         "https://staging.brightdesk.test/api/health",
         "https://app.brightdesk.test/login/",
+        // 1.5 MiB of JSON sent as is: over the payload budget.
+        "https://api.brightdesk.test/api/export",
     ] {
         t.push(url.to_string());
     }

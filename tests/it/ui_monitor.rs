@@ -268,3 +268,42 @@ async fn the_monitor_screen_counts_a_protected_host_answering_401_as_up() {
     );
     lab.shutdown().await;
 }
+
+/// The uptime column against the runbook's goal (the fixture asks for 99.9 %): the target
+/// that was down is under it and drawn as a failure, the healthy one is not; the same
+/// board under a runbook without a goal draws both alike. The header says the goal.
+#[test]
+fn uptime_under_the_runbook_goal_shows_below_target() {
+    fn uptime_fg(app: &App, url: &str) -> ratatui::style::Color {
+        let mut terminal = Terminal::new(TestBackend::new(120, 14)).expect("test terminal");
+        terminal.draw(|f| view::render(app, f)).expect("draw");
+        let buf = terminal.backend().buffer().clone();
+        let area = buf.area;
+        for y in 0..area.height {
+            let line: String = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
+            if line.contains(&format!("{url} ")) {
+                let x = line.find('%').expect("an uptime cell");
+                let col = line[..x].chars().count() as u16;
+                return buf[(col - 1, y)].fg;
+            }
+        }
+        panic!("no row for {url}");
+    }
+    let app_goal = app(outage());
+    assert_eq!(app_goal.runbook.targets.uptime_pct, Some(99.9));
+    let screen = draw(&app_goal);
+    assert!(screen.contains("uptime goal 99.9%"), "{screen}");
+    let down = uptime_fg(&app_goal, "https://acme.test/login");
+    let up = uptime_fg(&app_goal, "https://acme.test/");
+    assert_ne!(down, up, "the row under the goal is marked");
+
+    let mut no_goal = app(outage());
+    let mut rb = (*no_goal.runbook).clone();
+    rb.targets.uptime_pct = None;
+    no_goal.runbook = Arc::new(rb);
+    assert!(draw(&no_goal).contains("uptime goal not set by the runbook"));
+    assert_eq!(
+        uptime_fg(&no_goal, "https://acme.test/login"),
+        uptime_fg(&no_goal, "https://acme.test/")
+    );
+}

@@ -95,3 +95,46 @@ fn the_journal_lists_what_was_recorded_by_itself() {
     );
     insta::assert_snapshot!("journal_with_automatic_entries_100x30", screen);
 }
+
+/// The runbook's `audit_hours` time box on the sprint clock: inside the box nothing is
+/// said; past it with audit checks open the footer and the timeline warn; once the audit
+/// is done, past the box or not, the warning goes.
+#[test]
+fn the_audit_running_past_its_time_box_is_warned_about() {
+    let with_box = |at: OffsetDateTime| {
+        let mut a = app(at);
+        let mut rb = (*a.runbook).clone();
+        rb.targets.audit_hours = Some(2);
+        a.runbook = Arc::new(rb);
+        a
+    };
+    let inside = with_box(START + Duration::minutes(110));
+    assert!(
+        !draw(&inside).contains("audit over its"),
+        "{}",
+        draw(&inside)
+    );
+
+    let mut past = with_box(START + Duration::minutes(150));
+    assert!(
+        draw(&past).contains("audit over its 2 h box"),
+        "{}",
+        draw(&past)
+    );
+    act(&mut past, Action::Screen(Screen::Timeline));
+    let screen = draw(&past);
+    assert!(
+        screen.contains("the audit is past its 2 h time box (sprint hour 3, 1 check(s) open)"),
+        "{screen}"
+    );
+
+    // The audit stage done: no warning, however late.
+    let mut done = with_box(START + Duration::minutes(150));
+    let id = done.runbook.stages[0].checks[0].id.clone();
+    done.session.checks.entry(id).or_default().status = CheckStatus::Pass;
+    assert!(!draw(&done).contains("audit over its"));
+
+    // No time box in the runbook: never a warning.
+    let late = app(START + Duration::hours(30));
+    assert!(!draw(&late).contains("audit over its"));
+}

@@ -53,6 +53,7 @@ kind_ids! {
     HttpCors = "http.cors",
     HttpExposure = "http.exposure",
     HttpBundle = "http.bundle",
+    HttpPayload = "http.payload",
     EdgeProvider = "edge.provider",
     PerfLatency = "perf.latency",
     PerfLoad = "perf.load",
@@ -408,6 +409,13 @@ pub const KINDS: &[CheckKind] = &[
         Page,
         "Served bundles and source maps hold no secrets",
         [HttpSecretInBundle, HttpSourcemapExposed]
+    ),
+    kind!(
+        HttpPayload,
+        Http,
+        Page,
+        "Page and asset sizes, and text compression",
+        [PerfUncompressed, PerfPayloadLarge]
     ),
     kind!(
         EdgeProvider,

@@ -11,6 +11,7 @@ use launch_ready_checks::monitor::alert::Format as AlertFormat;
 use launch_ready_checks::monitor::probe::Expect;
 use launch_ready_checks::monitor::run;
 use launch_ready_checks::monitor::run::{Config, TargetSpec};
+use launch_ready_checks::monitor::state;
 use launch_ready_checks::monitor::{finding, secs_ms};
 use launch_ready_checks::net::Net;
 use launch_ready_core::code::Code;
@@ -38,6 +39,8 @@ struct Plan {
     json: bool,
     /// The runbook's alert-delay target, else `DEFAULT_ALERT_TARGET`.
     alert_target: Duration,
+    /// The runbook's uptime goal, in percent.
+    uptime_goal: Option<f64>,
     /// The session (locked for the run) whose history the run writes.
     session: Option<(SessionFile, Session)>,
 }
@@ -65,15 +68,13 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
     let mut cert_warn_days = i64::from(launch_ready_checks::tls::DEFAULT_WARN_DAYS);
     let mut alert_target = DEFAULT_ALERT_TARGET;
     let mut interval = Duration::from_secs(60);
+    let mut thresholds = launch_ready_core::runbook::model::Targets::default();
     let mut session = None;
     if let Some(name) = &args.session {
         let path = launch_ready_core::session::list::resolve(name)
             .map_err(|e| format!("--session: {e}"))?;
         let (file, s) =
             SessionFile::open(&path).map_err(|e| format!("--session: {}", e.explained()))?;
-        if let Some(secs) = s.monitor.interval_secs {
-            interval = Duration::from_secs(secs.max(1));
-        }
         use launch_ready_core::catalog::Subject;
         urls.extend(
             launch_ready_checks::engine::targets::expand(Subject::Page, &s.targets)
@@ -91,6 +92,15 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
             if let Some(m) = l.runbook.targets.alert_delay_min {
                 alert_target = Duration::from_secs(u64::from(m) * 60);
             }
+            thresholds = l.runbook.targets;
+        }
+        // The operator's choice for this session, else the runbook's probe interval.
+        let chosen = s
+            .monitor
+            .interval_secs
+            .map(|secs| Duration::from_secs(secs.max(1)));
+        if let Some(every) = chosen.or_else(|| state::runbook_interval(&thresholds)) {
+            interval = every;
         }
         session = Some((file, s));
     }
@@ -121,11 +131,16 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         .overrides()
         .apply(network)
         .map_err(|e| e.to_string())?;
-    let config = Config::every(interval, &network)
-        .slow_ms(args.slow_ms)
-        .cert_warn_days(cert_warn_days)
-        .duration(duration)
-        .build();
+    // The runbook's slow and failure thresholds (p95_broken_ms, probes_before_alert);
+    // --slow-ms overrides the first.
+    let mut builder =
+        Config::with_rules(state::Rules::for_runbook(interval, &thresholds), &network)
+            .cert_warn_days(cert_warn_days)
+            .duration(duration);
+    if let Some(ms) = args.slow_ms {
+        builder = builder.slow_ms(ms);
+    }
+    let config = builder.build();
     Ok(Plan {
         targets,
         network,
@@ -134,6 +149,7 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         alert_format,
         json,
         alert_target,
+        uptime_goal: thresholds.uptime_pct,
         session,
     })
 }
@@ -220,6 +236,7 @@ fn run_monitor(args: &MonitorArgs, out: &mut String) -> Outcome {
             let v = json_report(
                 &plan.config,
                 plan.alert_target,
+                plan.uptime_goal,
                 &route_status,
                 started,
                 &reports,
@@ -228,7 +245,12 @@ fn run_monitor(args: &MonitorArgs, out: &mut String) -> Outcome {
             out.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default());
             out.push('\n');
         } else {
-            out.push_str(&text_report(&route_status, &reports, &findings));
+            out.push_str(&text_report(
+                &route_status,
+                plan.uptime_goal,
+                &reports,
+                &findings,
+            ));
         }
         let bad = findings.iter().any(|f| {
             f.severity

@@ -47,6 +47,7 @@ pub(super) fn progress_line(urls: &[String], e: &MonitorEvent) -> Option<String>
 pub(super) fn json_report(
     config: &Config,
     alert_target: Duration,
+    uptime_goal: Option<f64>,
     route: &str,
     started: time::OffsetDateTime,
     reports: &[TargetReport],
@@ -61,6 +62,9 @@ pub(super) fn json_report(
         "confirm_interval_ms": secs_ms(config.rules.confirm_interval),
         "alert_route": route,
         "alert_delay_target_ms": secs_ms(alert_target),
+        "uptime_goal_pct": uptime_goal,
+        "slow_ms": config.rules.slow_ms,
+        "failures_before_alert": config.rules.threshold,
         "targets": reports,
         "findings": findings,
     })
@@ -68,6 +72,7 @@ pub(super) fn json_report(
 
 pub(super) fn text_report(
     route: &str,
+    uptime_goal: Option<f64>,
     reports: &[TargetReport],
     findings: &[launch_ready_core::finding::Finding],
 ) -> String {
@@ -77,12 +82,12 @@ pub(super) fn text_report(
     for r in reports {
         let _ = writeln!(
             s,
-            "{}  {}  probes {}  failures {}  uptime {:.2}%{}",
+            "{}  {}  probes {}  failures {}  uptime {}{}",
             r.state.to_uppercase(),
             r.url,
             r.probes,
             r.failures,
-            r.uptime_pct,
+            launch_ready_checks::monitor::state::uptime_against(r.uptime_pct, uptime_goal),
             r.cert_days_left
                 .map(|d| format!("  certificate {d} days"))
                 .unwrap_or_default()
@@ -141,13 +146,32 @@ mod tests {
     /// printing a placeholder.
     #[test]
     fn an_outage_from_the_start_says_so() {
-        let text = text_report("none", &[report(None)], &[]);
+        let text = text_report("none", None, &[report(None)], &[]);
         assert!(text.contains("down from the first probe"), "{text}");
         assert!(!text.contains('?'), "{text}");
-        let text = text_report("none", &[report(Some(61_000))], &[]);
+        let text = text_report("none", None, &[report(Some(61_000))], &[]);
         assert!(
             text.contains("61000 ms at worst since the last good one"),
             "{text}"
         );
+    }
+
+    /// Uptime is reported against the runbook's goal: under it reads "below", at or over
+    /// it "met", and with no goal the figure stands alone.
+    #[test]
+    fn uptime_is_reported_against_the_runbook_goal() {
+        let at = |pct: f64| TargetReport {
+            uptime_pct: pct,
+            ..report(None)
+        };
+        let text = text_report("none", Some(99.9), &[at(99.8)], &[]);
+        assert!(
+            text.contains("uptime 99.80% (target 99.9%: below)"),
+            "{text}"
+        );
+        let text = text_report("none", Some(99.9), &[at(99.95)], &[]);
+        assert!(text.contains("uptime 99.95% (target 99.9%: met)"), "{text}");
+        let text = text_report("none", None, &[at(99.8)], &[]);
+        assert!(text.contains("uptime 99.80%\n"), "{text}");
     }
 }

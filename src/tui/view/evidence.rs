@@ -14,7 +14,7 @@
 use crate::tui::theme::Theme;
 use launch_ready_core::evidence::{
     CertificateEvidence, ChainEndEvidence, CloudflareEvidence, DkimEvidence, DmarcEvidence,
-    EnvNames, LoadReport, Observed, RecordMap, RedirectEvidence, SpfEvidence,
+    EnvNames, LoadReport, Observed, PayloadEvidence, RecordMap, RedirectEvidence, SpfEvidence,
 };
 use launch_ready_core::finding::Finding;
 use launch_ready_core::sanitize::sanitize_line;
@@ -37,6 +37,7 @@ pub fn lines_at(outcome: &CheckOutcome, shown: &str, t: Theme) -> Vec<Line<'stat
         Observed::Dkim(d) => dkim(d),
         Observed::Cloudflare(c) => cloudflare(c),
         Observed::Perf(p) => perf(p),
+        Observed::Payload(p) => payload(p),
         _ => Vec::new(),
     };
     if body.is_empty() {
@@ -144,6 +145,9 @@ fn redirects(ev: &RedirectEvidence) -> Vec<String> {
     if let Some(d) = &ev.discovered {
         out.push(format!("also probed {} (not configured)", sanitize_line(d)));
     }
+    if let Some(max) = ev.hops_max {
+        out.push(format!("budget: at most {max} hop(s) to the canonical URL"));
+    }
     out
 }
 
@@ -236,6 +240,30 @@ fn ms(v: f64) -> String {
 
 /// One line per route: method and name, the percentiles against the budget, the rate and
 /// the errors.
+/// Each file's size on the wire and encoding, under the budget they were held to.
+fn payload(ev: &PayloadEvidence) -> Vec<String> {
+    use launch_ready_checks::http::payload::kib;
+    let mut out = vec![format!(
+        "{} in {} file(s); budget {} per response (asked for {})",
+        kib(ev.total_bytes),
+        ev.files.len(),
+        kib(u64::from(ev.budget_kib) * 1024),
+        sanitize_line(&ev.accept_encoding)
+    )];
+    out.extend(ev.files.iter().map(|f| {
+        format!(
+            "{} {}: {} {}",
+            sanitize_line(&f.role),
+            sanitize_line(&f.url),
+            kib(f.bytes),
+            f.encoding
+                .as_deref()
+                .map_or("uncompressed".to_string(), sanitize_line)
+        )
+    }));
+    out
+}
+
 fn perf(ev: &LoadReport) -> Vec<String> {
     ev.routes
         .iter()

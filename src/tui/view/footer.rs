@@ -38,6 +38,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             t.dim(),
         ),
     ];
+    if let Some(over) =
+        launch_ready_core::session::progress::audit_overrun(&app.runbook, &app.session, app.now)
+    {
+        status.push(Span::styled(
+            format!(" · audit over its {} h box", over.box_hours),
+            t.status(launch_ready_core::finding::CheckStatus::Warn),
+        ));
+    }
     if !app.running.is_empty() {
         status.push(Span::styled(
             format!(" · {} running", app.running.len()),

@@ -32,12 +32,13 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         return;
     }
     let [head, table] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
-    frame.render_widget(Paragraph::new(header(&app.monitor, t)), head);
+    let goal = app.runbook.targets.uptime_pct;
+    frame.render_widget(Paragraph::new(header(&app.monitor, goal, t)), head);
     let rows: Vec<Row> = app
         .monitor
         .rows
         .iter()
-        .map(|r| row(&app.monitor, r, t))
+        .map(|r| row(&app.monitor, r, goal, t))
         .collect();
     let widths = [
         Constraint::Length(12),
@@ -108,32 +109,34 @@ fn render_idle(app: &App, t: Theme, frame: &mut Frame, area: Rect) {
 fn render_history(app: &App, t: Theme, frame: &mut Frame, area: Rect) {
     let log = &app.session.monitor;
     let hm = format_description!("[month]-[day] [hour]:[minute]");
-    let mut rows: Vec<Row> = log
-        .targets
-        .iter()
-        .map(|h| {
-            let spark = history_sparkline(h, SPARK);
-            let last = h.last_failure().map_or("–".to_string(), |f| {
-                format!(
-                    "{} {}",
-                    f.at.format(&hm).unwrap_or_default(),
-                    sanitize(&f.reason)
-                )
-            });
-            Row::new(vec![
-                Cell::from(sanitize(&h.url)),
-                Cell::from(h.uptime_pct().map_or("–".into(), |p| format!("{p:.1}%"))),
-                Cell::from(format!("{}/{}", h.failures, h.probes)),
-                Cell::from(format!(
-                    "{spark:<width$} {}",
-                    h.latency_p95()
-                        .map_or("–".into(), |ms| format!("p95 {ms} ms")),
-                    width = SPARK
-                )),
-                Cell::from(last),
-            ])
-        })
-        .collect();
+    let mut rows: Vec<Row> =
+        log.targets
+            .iter()
+            .map(|h| {
+                let spark = history_sparkline(h, SPARK);
+                let last = h.last_failure().map_or("–".to_string(), |f| {
+                    format!(
+                        "{} {}",
+                        f.at.format(&hm).unwrap_or_default(),
+                        sanitize(&f.reason)
+                    )
+                });
+                let uptime = h.uptime_pct();
+                Row::new(vec![
+                    Cell::from(sanitize(&h.url)),
+                    Cell::from(uptime.map_or("–".into(), |p| format!("{p:.1}%")))
+                        .style(uptime_style(uptime, app.runbook.targets.uptime_pct, t)),
+                    Cell::from(format!("{}/{}", h.failures, h.probes)),
+                    Cell::from(format!(
+                        "{spark:<width$} {}",
+                        h.latency_p95()
+                            .map_or("–".into(), |ms| format!("p95 {ms} ms")),
+                        width = SPARK
+                    )),
+                    Cell::from(last),
+                ])
+            })
+            .collect();
     if let Some(d) = log.drills().last() {
         let secs =
             |v: Option<u64>| v.map_or("–".into(), |m| format!("{:.1} s", m as f64 / 1000.0));
@@ -194,7 +197,15 @@ fn history_sparkline(
     sparkline(&s, width)
 }
 
-fn header(b: &Board, t: Theme) -> Vec<Line<'static>> {
+/// Uptime under the runbook's goal reads as a failure.
+fn uptime_style(pct: Option<f64>, goal: Option<f64>, t: Theme) -> Style {
+    match (pct, goal) {
+        (Some(p), Some(g)) if p < g => t.error(),
+        _ => t.text(),
+    }
+}
+
+fn header(b: &Board, goal: Option<f64>, t: Theme) -> Vec<Line<'static>> {
     let rules = b.rules.clone().unwrap_or_else(|| {
         launch_ready_checks::monitor::state::Rules::every(std::time::Duration::from_secs(60))
     });
@@ -203,26 +214,38 @@ fn header(b: &Board, t: Theme) -> Vec<Line<'static>> {
         .test_alert
         .as_deref()
         .map_or_else(String::new, |s| format!(" · {}", sanitize(s)));
-    vec![Line::from(vec![
-        Span::styled(
-            if b.running {
-                "● running"
-            } else {
-                "○ stopped"
-            },
-            t.text(),
-        ),
-        Span::styled(
+    vec![
+        Line::from(vec![
+            Span::styled(
+                if b.running {
+                    "● running"
+                } else {
+                    "○ stopped"
+                },
+                t.text(),
+            ),
+            Span::styled(
+                format!(
+                    "  every {} s, confirming every {:.1} s, alert after {} failures · alert route: {}",
+                    rules.interval.as_secs(),
+                    rules.confirm_interval.as_secs_f64(),
+                    rules.threshold,
+                    sanitize(&route)
+                ) + &test,
+                t.dim(),
+            ),
+        ]),
+        Line::from(Span::styled(
             format!(
-                "  every {} s, confirming every {:.1} s, alert after {} failures · alert route: {}",
-                rules.interval.as_secs(),
-                rules.confirm_interval.as_secs_f64(),
-                rules.threshold,
-                sanitize(&route)
-            ) + &test,
+                "slow above {} ms · uptime goal {}",
+                rules.slow_ms,
+                goal.map_or("not set by the runbook".into(), |g| format!(
+                    "{g}% (red below it)"
+                ))
+            ),
             t.dim(),
-        ),
-    ])]
+        )),
+    ]
 }
 
 /// The check-status colours, so up reads as a pass and down as a failure everywhere.
@@ -236,7 +259,7 @@ fn health_style(h: Health, t: Theme) -> Style {
     t.status(status).add_modifier(Modifier::BOLD)
 }
 
-fn row<'a>(b: &Board, r: &'a BoardRow, t: Theme) -> Row<'a> {
+fn row<'a>(b: &Board, r: &'a BoardRow, goal: Option<f64>, t: Theme) -> Row<'a> {
     let s = &r.state;
     let icon = match s.health {
         Health::Up => "▲ up",
@@ -278,7 +301,11 @@ fn row<'a>(b: &Board, r: &'a BoardRow, t: Theme) -> Row<'a> {
     Row::new(vec![
         Cell::from(Span::styled(icon, health_style(s.health, t))),
         Cell::from(target),
-        Cell::from(format!("{:.1}%", s.uptime_pct())),
+        Cell::from(format!("{:.1}%", s.uptime_pct())).style(uptime_style(
+            Some(s.uptime_pct()),
+            goal,
+            t,
+        )),
         Cell::from(latency),
         Cell::from(failure),
         Cell::from(alert).style(if matches!(r.alert, AlertState::Failed { .. }) {

@@ -50,9 +50,12 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     } else {
         ""
     };
+    let overrun =
+        launch_ready_core::session::progress::audit_overrun(&app.runbook, &app.session, app.now)
+            .map_or(String::new(), |o| format!(" — {}", o.message()));
     let clock = match reading {
         launch_ready_core::session::clock::Reading::Hour(_) => {
-            format!("Sprint clock: {}{paused}", reading.label())
+            format!("Sprint clock: {}{paused}{overrun}", reading.label())
         }
         launch_ready_core::session::clock::Reading::Over(_) => format!(
             "Sprint clock: the 48 hours are over ({}){paused}",

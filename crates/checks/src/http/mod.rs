@@ -1,5 +1,6 @@
 //! The http family: availability, redirects, headers, mixed content, caching, CORS,
-//! exposure of config and `.git`, and secrets in served bundles.
+//! exposure of config and `.git`, secrets in served bundles, and the size and compression
+//! of what a page sends.
 //!
 //! Every check takes a `reqwest::Client` built by the caller with redirects off (the
 //! engine builds it from the session's network settings; `client::lab_client` builds one
@@ -15,6 +16,7 @@ pub mod cors;
 pub mod exposure;
 pub mod headers;
 pub mod html;
+pub mod payload;
 pub mod redirects;
 
 pub use crate::net::fetch::{FetchError, Fetched, HttpLimits};
@@ -26,4 +28,5 @@ pub use cors::check_cors;
 pub use exposure::check_exposure;
 pub use headers::check_headers;
 pub use html::check_mixed_content;
-pub use redirects::check_redirects;
+pub use payload::check_payload;
+pub use redirects::{check_redirects, check_redirects_within};

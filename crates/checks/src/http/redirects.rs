@@ -33,10 +33,25 @@ fn counted_redirects(chain: &Chain) -> usize {
     count
 }
 
+/// Hops allowed from an entry URL to the canonical one where the runbook sets no number.
+pub const DEFAULT_HOPS_MAX: u32 = 1;
+
 /// `http.redirects` for `hosts`: the first host is the target; with a second host (apex
 /// and www), whether one redirects to the other is judged too. Entry URLs are `http://`
 /// and `https://` of each host, followed concurrently, each within `limits.timeout`.
 pub async fn check_redirects(client: &Client, hosts: &[&str], limits: &HttpLimits) -> CheckOutcome {
+    check_redirects_within(client, hosts, limits, DEFAULT_HOPS_MAX).await
+}
+
+/// `check_redirects` with the runbook's `redirect_hops_max`: a chain longer than
+/// `hops_max` (not counting one same-host `http→https` upgrade) is
+/// `http.redirect_chain_long`.
+pub async fn check_redirects_within(
+    client: &Client,
+    hosts: &[&str],
+    limits: &HttpLimits,
+    hops_max: u32,
+) -> CheckOutcome {
     let target = hosts.first().copied().unwrap_or_default();
     let mut judged = Judged::start(KindId::HttpRedirects, target);
     let mut entries = Vec::new();
@@ -61,6 +76,7 @@ pub async fn check_redirects(client: &Client, hosts: &[&str], limits: &HttpLimit
     judged.observed(Observed::Redirects(RedirectEvidence {
         chains: chains.iter().map(Chain::evidence).collect(),
         discovered: None,
+        hops_max: Some(hops_max),
     }));
     if chains.iter().all(|c| matches!(c.end, ChainEnd::Failed(_))) {
         // Nothing answered: `http.availability` reports the host down or silent.
@@ -77,17 +93,17 @@ pub async fn check_redirects(client: &Client, hosts: &[&str], limits: &HttpLimit
         };
     }
     for chain in &chains {
-        judge_chain(chain, &mut judged);
+        judge_chain(chain, hops_max, &mut judged);
     }
     if hosts.len() >= 2 {
         judge_canonical(hosts[0], hosts[1], &chains, &mut judged);
     }
     judged.finish(&format!(
-        "{target}: every entry URL reaches HTTPS in at most one hop"
+        "{target}: every entry URL reaches HTTPS in at most {hops_max} hop(s) (the budget)"
     ))
 }
 
-fn judge_chain(chain: &Chain, judged: &mut Judged) {
+fn judge_chain(chain: &Chain, hops_max: u32, judged: &mut Judged) {
     let entry = chain.entry.as_str();
     match &chain.end {
         ChainEnd::Loop { revisited } => judged.push(
@@ -115,12 +131,12 @@ fn judge_chain(chain: &Chain, judged: &mut Judged) {
                 );
             }
             let counted = counted_redirects(chain);
-            if counted > 1 {
+            if counted > hops_max as usize {
                 judged.push(
                     Finding::new(
                         Code::HttpRedirectChainLong,
                         format!(
-                            "{entry} takes {} redirects to reach {url}",
+                            "{entry} takes {} redirects to reach {url}; the budget is {hops_max}",
                             chain.redirects()
                         ),
                     )

@@ -112,8 +112,11 @@ pub struct ConfigBuilder {
 const CERT_EVERY: Duration = Duration::from_secs(3600);
 
 impl ConfigBuilder {
-    /// The runbook's numbers: its certificate warning window.
-    pub fn runbook(self, thresholds: &Thresholds) -> ConfigBuilder {
+    /// The runbook's numbers: its certificate warning window, the latency past which a
+    /// probe is slow (`p95_broken_ms`) and the failures that make an outage
+    /// (`probes_before_alert`).
+    pub fn runbook(mut self, thresholds: &Thresholds) -> ConfigBuilder {
+        self.rules.apply(thresholds);
         self.cert_warn_days(i64::from(thresholds.cert_warn_days))
     }
 

@@ -4,6 +4,7 @@
 //! failures before alerting, a shorter interval while confirming) are tested with a fake
 //! clock instead of sleeps.
 
+use launch_ready_core::runbook::model::Targets as Thresholds;
 use std::collections::VecDeque;
 use std::time::Duration;
 
@@ -34,6 +35,43 @@ impl Rules {
             slow_ms: 2_000,
             history: 120,
         }
+    }
+}
+
+impl Rules {
+    /// The rules under a runbook's numbers: a probe slower than `p95_broken_ms` counts as
+    /// slow (2 s where it sets none) and `probes_before_alert` failures make an outage
+    /// (two where it sets none).
+    pub fn for_runbook(interval: Duration, targets: &Thresholds) -> Rules {
+        let mut r = Rules::every(interval);
+        r.apply(targets);
+        r
+    }
+
+    /// Takes the runbook's slow and failure thresholds where it sets them.
+    pub fn apply(&mut self, targets: &Thresholds) {
+        if let Some(ms) = targets.p95_broken_ms {
+            self.slow_ms = u64::from(ms.max(1));
+        }
+        if let Some(n) = targets.probes_before_alert {
+            self.threshold = n.max(1);
+        }
+    }
+}
+
+/// The time between probes a runbook asks for (`probe_interval_min`), if any.
+pub fn runbook_interval(targets: &Thresholds) -> Option<Duration> {
+    targets
+        .probe_interval_min
+        .map(|m| Duration::from_secs(u64::from(m.max(1)) * 60))
+}
+
+/// Uptime beside the runbook's goal: `99.20%`, or `99.20% (target 99.9%: below)`.
+pub fn uptime_against(pct: f64, target: Option<f64>) -> String {
+    match target {
+        Some(t) if pct < t => format!("{pct:.2}% (target {t}%: below)"),
+        Some(t) => format!("{pct:.2}% (target {t}%: met)"),
+        None => format!("{pct:.2}%"),
     }
 }
 
@@ -403,5 +441,48 @@ mod tests {
         let (t, _) = drive(&rules, &vec![up(3); 100]);
         assert_eq!(t.history().count(), 5);
         assert_eq!(t.probes, 100);
+    }
+
+    /// The runbook's numbers set the rules, and where it sets none the defaults stand.
+    #[test]
+    fn runbook_numbers_set_the_slow_and_failure_thresholds() {
+        let every = Duration::from_secs(60);
+        let d = Rules::for_runbook(every, &Thresholds::default());
+        assert_eq!((d.slow_ms, d.threshold), (2_000, 2));
+        let t = Thresholds {
+            p95_broken_ms: Some(800),
+            probes_before_alert: Some(3),
+            probe_interval_min: Some(5),
+            ..Thresholds::default()
+        };
+        let r = Rules::for_runbook(every, &t);
+        assert_eq!((r.slow_ms, r.threshold), (800, 3));
+        assert_eq!(runbook_interval(&t), Some(Duration::from_secs(300)));
+        assert_eq!(runbook_interval(&Thresholds::default()), None);
+
+        // Three failures in a row make the outage, not two.
+        let mut s = TargetState::new(&r);
+        let down = ProbeResult::Down {
+            reason: "refused".into(),
+            latency_ms: None,
+        };
+        s.record(&r, Duration::from_secs(0), &down);
+        s.record(&r, Duration::from_secs(1), &down);
+        assert_ne!(s.health, Health::Down);
+        s.record(&r, Duration::from_secs(2), &down);
+        assert_eq!(s.health, Health::Down);
+    }
+
+    #[test]
+    fn uptime_reads_against_the_goal() {
+        assert_eq!(
+            uptime_against(99.5, Some(99.9)),
+            "99.50% (target 99.9%: below)"
+        );
+        assert_eq!(
+            uptime_against(100.0, Some(99.9)),
+            "100.00% (target 99.9%: met)"
+        );
+        assert_eq!(uptime_against(99.5, None), "99.50%");
     }
 }

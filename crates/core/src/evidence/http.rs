@@ -11,6 +11,10 @@ pub struct RedirectEvidence {
     /// The apex or www sibling probed although nobody named it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discovered: Option<String>,
+    /// Most hops allowed from an entry URL to the canonical one (the runbook's
+    /// `redirect_hops_max`, else one), a same-host `http→https` upgrade not counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hops_max: Option<u32>,
 }
 
 /// One followed chain (of `http.redirects`, `http.availability`, and the detail of the
@@ -210,6 +214,7 @@ impl Observed {
         match self {
             Observed::Cache(c) => &c.left_out,
             Observed::Bundle(b) => &b.left_out,
+            Observed::Payload(p) => &p.left_out,
             _ => &[],
         }
     }

@@ -204,3 +204,50 @@ pub struct PayloadOverBudget {
     pub bytes: u64,
     pub budget_bytes: u64,
 }
+
+/// `http.payload`: each file of a page as it came over the wire to a client that said it
+/// accepts gzip and br, and the budget each was held to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PayloadEvidence {
+    /// The runbook's `payload_budget_kib` (one response may be this large).
+    pub budget_kib: u32,
+    /// What the request said it accepts (`gzip, br`).
+    pub accept_encoding: String,
+    /// The page first, then its scripts and stylesheets.
+    pub files: Vec<PayloadFile>,
+    /// Bytes of every file together, as transferred.
+    pub total_bytes: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<super::LeftOutUrl>,
+}
+
+/// One response `http.payload` read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PayloadFile {
+    pub url: String,
+    /// `page`, `script` or `stylesheet`.
+    pub role: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The raw `Content-Encoding` (`gzip`, `br`); none when sent as is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Body bytes as transferred (compressed when encoded).
+    pub bytes: u64,
+    /// The body was longer than what was read; `bytes` is then `Content-Length` when the
+    /// server sent one, else what was read (a lower bound).
+    pub truncated: bool,
+}
+
+/// Finding detail of `perf.uncompressed`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UncompressedDetail {
+    pub url: String,
+    pub content_type: String,
+    pub bytes: u64,
+    /// What the request said it accepts.
+    pub accept_encoding: String,
+}

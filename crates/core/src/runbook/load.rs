@@ -126,6 +126,15 @@ fn validate(rb: &Runbook, source: &str, file: &str) -> Result<(), RunbookError> 
     if rb.targets.lighthouse_score.is_some_and(|s| s > 100) {
         return Err(at_top("lighthouse_score must be between 0 and 100".into()));
     }
+    if let Some(unread) = super::readers::first_unread(rb) {
+        let (line, column) = locate_key(source, unread.field);
+        return Err(RunbookError {
+            file: file.to_string(),
+            line,
+            column,
+            message: unread.to_string(),
+        });
+    }
 
     let mut stage_ids = HashSet::new();
     let mut check_ids = HashSet::new();
@@ -292,6 +301,15 @@ fn locate(source: &str, key: &str, value: &str, nth: usize) -> (usize, usize) {
         Some(off) => line_col(source, off),
         None => (1, 1),
     }
+}
+
+/// Line and column (1-based) of the first `key:` in `source`, `(1, 1)` when absent.
+fn locate_key(source: &str, key: &str) -> (usize, usize) {
+    let pattern = format!(r"\b{}\s*:", regex::escape(key));
+    regex::Regex::new(&pattern)
+        .ok()
+        .and_then(|re| re.find(source).map(|m| m.start()))
+        .map_or((1, 1), |off| line_col(source, off))
 }
 
 fn line_col(source: &str, offset: usize) -> (usize, usize) {

@@ -67,6 +67,11 @@ pub struct Runbook {
 }
 
 /// The minimum bar in numbers. Absent values mean the source sets no number for it.
+///
+/// Every number is typed and read by a check or a tool (`readers::READERS` says which);
+/// there is no free-form list, so a number nothing applies cannot sit in a runbook
+/// looking like a promise. "Zero exposed secrets" has no field: any finding of the
+/// secrets checks (and `http.secret_in_bundle`) already misses the bar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Targets {
@@ -134,9 +139,6 @@ pub struct Targets {
     /// Requests in the burst that probes a login, sign-up or reset route for a rate limit.
     #[serde(default)]
     pub rate_limit_burst: Option<u32>,
-    /// Further numeric targets the source names (LCP, TTFB, rollback time…).
-    #[serde(default)]
-    pub other: Vec<NumericTarget>,
 }
 
 fn default_cert_warn_days() -> u32 {
@@ -171,20 +173,8 @@ impl Default for Targets {
             audit_hours: None,
             concurrent_users: None,
             rate_limit_burst: None,
-            other: Vec::new(),
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NumericTarget {
-    pub name: String,
-    pub value: f64,
-    /// Unit as written for people: "ms", "s", "%", "minutes", "score".
-    pub unit: String,
-    #[serde(default)]
-    pub note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

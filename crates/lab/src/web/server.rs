@@ -235,12 +235,14 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
         .to_string();
     let mut host = String::new();
     let mut origin = None;
+    let mut accept_encoding = None;
     let mut content_length = 0usize;
     for line in lines {
         if let Some((k, v)) = line.split_once(':') {
             match k.trim().to_ascii_lowercase().as_str() {
                 "host" => host = v.trim().to_string(),
                 "origin" => origin = Some(v.trim().to_string()),
+                "accept-encoding" => accept_encoding = Some(v.trim().to_string()),
                 "content-length" => content_length = v.trim().parse().unwrap_or(0),
                 _ => {}
             }
@@ -269,6 +271,7 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
         origin: origin.as_deref(),
         method: &method,
         seq,
+        accept_encoding: accept_encoding.as_deref(),
     });
     if reply.hang {
         // Hold the connection open without a byte; the lab's shutdown ends it.

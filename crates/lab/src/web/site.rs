@@ -19,7 +19,7 @@ pub struct HostSpec {
 pub const HOSTS: &[HostSpec] = &[
     HostSpec {
         host: "good.lab.test",
-        demonstrates: "well configured: valid chain, HSTS 2 years, all security headers, cached assets, behind an edge; no finding",
+        demonstrates: "well configured: valid chain, HSTS 2 years, all security headers, cached assets, text gzipped when asked, behind an edge; no finding",
         cert: CertProfile::Valid,
     },
     HostSpec {
@@ -29,7 +29,7 @@ pub const HOSTS: &[HostSpec] = &[
     },
     HostSpec {
         host: "brightdesk.test",
-        demonstrates: "Brightdesk apex: plain HTTP served, weak HSTS, Referrer-Policy missing, mixed content, secret and source map in the bundle, uncached assets, behind Cloudflare",
+        demonstrates: "Brightdesk apex: plain HTTP served, weak HSTS, Referrer-Policy missing, mixed content, secret and source map in the bundle, uncached assets, a 60 KiB stylesheet sent uncompressed, behind Cloudflare",
         cert: CertProfile::Valid,
     },
     HostSpec {
@@ -211,10 +211,19 @@ pub struct Request<'a> {
     /// How many requests for this scheme, host and path the lab has had, this one
     /// included (what the flaky route counts by).
     pub seq: usize,
+    /// The encodings the client accepts (`gzip, br`), as sent.
+    pub accept_encoding: Option<&'a str>,
 }
 
-/// The reply of the lab to `req`.
+/// The reply of the lab to `req`, compressed where the host does so (`compress`).
 pub fn route(req: &Request<'_>) -> Reply {
+    let mut r = answer(req);
+    super::compress::negotiate(req.host, req.accept_encoding, &mut r.headers, &mut r.body);
+    r
+}
+
+/// The reply of the lab to `req`, as the host's application writes it.
+fn answer(req: &Request<'_>) -> Reply {
     let host = req
         .host
         .split(':')
@@ -272,7 +281,7 @@ fn good(https: bool, host: &str, path: &str) -> Reply {
             )
             .header("cache-control", "no-cache"),
         "/static/site.css" => Reply::new(200)
-            .body("text/css", "body{font-family:sans-serif}\n")
+            .body("text/css", super::compress::good_stylesheet())
             .immutable(),
         "/static/app.js" => Reply::new(200)
             .body("text/javascript", "document.title='Good';\n")
@@ -319,7 +328,7 @@ fn apex_asset(path: &str) -> Option<Reply> {
             "application/json",
             "{\"version\":3,\"file\":\"app.js\",\"sources\":[\"src/config.ts\"],\"mappings\":\"AAAA\"}",
         ),
-        "/assets/app.css" => Reply::new(200).body("text/css", "h1{color:#224}\n"),
+        "/assets/app.css" => Reply::new(200).body("text/css", super::compress::large_stylesheet()),
         "/assets/hero.png" => Reply::new(200)
             .body("image/png", vec![0x89, b'P', b'N', b'G'])
             .header("cache-control", "public, max-age=86400"),

@@ -11,7 +11,7 @@ use crate::engine::registry::{CheckInput, Registry};
 use crate::engine::targets;
 use crate::http::{
     HttpLimits, check_availability, check_bundle, check_cache, check_cors, check_exposure,
-    check_headers, check_mixed_content, check_redirects,
+    check_headers, check_mixed_content, check_payload, check_redirects_within,
 };
 use crate::net::Net;
 use crate::net::guard::HostGuard;
@@ -48,6 +48,12 @@ pub fn register(r: &mut Registry) {
     r.insert(KindId::HttpBundle, |i: CheckInput| {
         on_url(i, |c, u, l| async move { check_bundle(&c, &u, &l).await })
     });
+    r.insert(KindId::HttpPayload, |i: CheckInput| {
+        let budget_kib = i.scope.thresholds.payload_budget_kib;
+        on_url(i, move |c, u, l| async move {
+            check_payload(&c, &u, &l, budget_kib).await
+        })
+    });
     r.insert(KindId::HttpExposure, |mut i: CheckInput| {
         i.target.name = site_url(&i.target.name);
         on_url(i, |c, u, l| async move { check_exposure(&c, &u, &l).await })
@@ -79,7 +85,12 @@ pub fn register(r: &mut Registry) {
                 .map(String::as_str)
                 .filter(|h| *h != i.target.name),
         );
-        let mut out = check_redirects(&client, &names, &limits).await;
+        let hops_max = i
+            .scope
+            .thresholds
+            .redirect_hops_max
+            .unwrap_or(crate::http::redirects::DEFAULT_HOPS_MAX);
+        let mut out = check_redirects_within(&client, &names, &limits, hops_max).await;
         if let Observed::Redirects(r) = &mut out.evidence {
             r.discovered = discovered;
         }

@@ -48,7 +48,7 @@ fn wired_by(id: KindId) -> fn(&mut Registry) {
         EmailMx | EmailSpf | EmailDmarc | EmailDkim => email::register,
         TlsCertificate | TlsProtocols => tls::register,
         HttpAvailability | HttpRedirects | HttpHeaders | HttpMixedContent | HttpCache
-        | HttpCors | HttpExposure | HttpBundle => http::register,
+        | HttpCors | HttpExposure | HttpBundle | HttpPayload => http::register,
         EdgeProvider => edge::register,
         PerfLatency | PerfLoad => perf::register,
         UptimeProbe | UptimeAlertRoute => uptime::register,

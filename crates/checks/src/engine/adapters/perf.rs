@@ -5,7 +5,8 @@
 //! defaults of `checks.md` where it sets none.
 //!
 //! `perf.latency` takes `samples` (default 50) and `warmup` (default 5) parameters;
-//! `perf.load` takes `connections` (default 10), `duration` seconds (default 20) and an
+//! `perf.load` takes `connections` (default the runbook's `concurrent_users`, else 10),
+//! `duration` seconds (default 20) and an
 //! optional `rate` (requests/s, open loop) and `protocol` (`http1`, the default, or
 //! `http2`); with `steps` (`5,10,20,40`) it is a first-bottleneck step test instead, each
 //! step closed loop for `duration` seconds, stopping at the first step over budget. Both
@@ -212,6 +213,9 @@ pub struct LoadCaps {
     pub steps: Vec<usize>,
 }
 
+/// Connections of a load test when neither the check nor the runbook says.
+pub const DEFAULT_CONNECTIONS: usize = 10;
+
 impl LoadCaps {
     /// The `steps` parameter, refused with the reason when it is not 1 to
     /// `MAX_STEPS` connection counts above 0.
@@ -250,7 +254,12 @@ impl LoadCaps {
             .saturating_mul(u32::try_from(self.steps.len().max(1)).unwrap_or(u32::MAX))
     }
 
-    pub fn from_params(params: &std::collections::BTreeMap<String, String>) -> LoadCaps {
+    /// The caps from the check's parameters; connections default to the runbook's
+    /// `concurrent_users` (the people who must be able to work at once), else ten.
+    pub fn from_params(
+        params: &std::collections::BTreeMap<String, String>,
+        thresholds: &launch_ready_core::runbook::model::Targets,
+    ) -> LoadCaps {
         let get = |k: &str| params.get(k).map(|v| v.trim());
         // A ladder that cannot be read is no ladder; `load` reports it before running.
         let steps: Vec<usize> = get("steps")
@@ -271,7 +280,8 @@ impl LoadCaps {
             steps,
             connections: get("connections")
                 .and_then(|v| v.parse().ok())
-                .unwrap_or(10),
+                .or_else(|| default_connections(thresholds))
+                .unwrap_or(DEFAULT_CONNECTIONS),
             duration: Duration::from_secs(
                 get("duration").and_then(|v| v.parse().ok()).unwrap_or(20),
             )
@@ -286,11 +296,20 @@ impl LoadCaps {
     }
 }
 
+/// The runbook's `concurrent_users`, as load-test connections.
+pub fn default_connections(
+    thresholds: &launch_ready_core::runbook::model::Targets,
+) -> Option<usize> {
+    thresholds
+        .concurrent_users
+        .and_then(|u| usize::try_from(u.max(1)).ok())
+}
+
 async fn load(i: CheckInput, client: reqwest::Client, route: RouteSpec) -> CheckOutcome {
     if let Err(e) = LoadCaps::check_steps(&i.params) {
         return outcome::error(e);
     }
-    let caps = LoadCaps::from_params(&i.params);
+    let caps = LoadCaps::from_params(&i.params, &i.scope.thresholds);
     if !caps.steps.is_empty() {
         return step_test(i, client, route, caps).await;
     }
@@ -452,6 +471,25 @@ fn judge(
 mod tests {
     use super::*;
     use launch_ready_core::session::model::{RouteAuth, RouteHeader};
+
+    /// The load test's users are the runbook's `concurrent_users` unless the check names
+    /// its own; with neither, ten.
+    #[test]
+    fn load_connections_come_from_the_runbook_unless_the_check_says() {
+        use launch_ready_core::runbook::model::Targets;
+        let none = std::collections::BTreeMap::new();
+        let staff = Targets {
+            concurrent_users: Some(25),
+            ..Targets::default()
+        };
+        assert_eq!(LoadCaps::from_params(&none, &staff).connections, 25);
+        assert_eq!(
+            LoadCaps::from_params(&none, &Targets::default()).connections,
+            DEFAULT_CONNECTIONS
+        );
+        let own = std::collections::BTreeMap::from([("connections".to_string(), "5".to_string())]);
+        assert_eq!(LoadCaps::from_params(&own, &staff).connections, 5);
+    }
 
     #[test]
     fn a_route_becomes_a_spec_and_its_credential_never_shows() {
