@@ -135,11 +135,12 @@ pub enum PlanFileError {
 impl Plan {
     /// Reads and checks a plan file.
     pub fn read(path: &Path) -> Result<Plan, PlanFileError> {
-        let text =
-            crate::files::read_text(path, MAX_PLAN_BYTES).map_err(|source| PlanFileError::Read {
+        let text = crate::files::read_text(path, MAX_PLAN_BYTES).map_err(|source| {
+            PlanFileError::Read {
                 path: path.to_path_buf(),
                 source,
-            })?;
+            }
+        })?;
         Plan::parse(&text, path)
     }
 
@@ -249,8 +250,13 @@ mod tests {
             .to_string();
         assert!(err.starts_with("p.ron:1:"), "{err}");
         assert!(err.contains("sesion"), "{err}");
-        let newer = sample().to_ron().unwrap().replace("version: 1", "version: 9");
-        let err = Plan::parse(&newer, Path::new("p.ron")).unwrap_err().to_string();
+        let newer = sample()
+            .to_ron()
+            .unwrap()
+            .replace("version: 1", "version: 9");
+        let err = Plan::parse(&newer, Path::new("p.ron"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("newer launch-ready"), "{err}");
     }
 
