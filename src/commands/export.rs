@@ -5,7 +5,7 @@
 use super::{Failure, Outcome};
 use crate::cli::export::{ExportArgs, ExportTarget};
 use crate::export;
-use crate::export::prometheus::Options;
+use crate::export::stack::Options;
 use launch_ready_core::plan::Plan;
 use std::collections::BTreeMap;
 use std::time::Duration;

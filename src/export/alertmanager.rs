@@ -4,8 +4,8 @@
 //! `url_file` from Alertmanager 0.26 on. For an older Alertmanager the URL has to be in
 //! the config itself, which is then written as a secret file (mode 0600).
 
-use super::prometheus::{Options, go_duration};
 use super::rules::group_wait;
+use super::stack::{Options, go_duration};
 use super::{ExportError, File};
 use launch_ready_checks::monitor::alert::Format;
 use launch_ready_core::plan::{AlertRoute, Plan};

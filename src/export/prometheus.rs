@@ -12,36 +12,18 @@
 //! http. Such a URL is probed at the address it is sent to, with the real name in the
 //! `Host` header and as the TLS server name, which is what the product's own checks do.
 
+use super::stack::{
+    ALERTMANAGER_ADDR, BLACKBOX_ADDR, DNS_JOB, HTTP_JOB, Options, PROMETHEUS_ADDR, TLS_JOB,
+    go_duration,
+};
 use super::{ExportError, File, alertmanager, rules};
 use launch_ready_core::plan::{Monitored, Plan};
 use launch_ready_core::settings::NetworkSettings;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::time::Duration;
-
-/// The stack's ports on 127.0.0.1.
-pub const BLACKBOX_ADDR: &str = "127.0.0.1:9115";
-pub const PROMETHEUS_ADDR: &str = "127.0.0.1:9090";
-pub const ALERTMANAGER_ADDR: &str = "127.0.0.1:9093";
-
-/// Scrape jobs, named so rules and dashboards can select them.
-pub const HTTP_JOB: &str = "launch-ready-http";
-pub const TLS_JOB: &str = "launch-ready-tls";
-pub const DNS_JOB: &str = "launch-ready-dns";
 
 /// The resolver the dns module asks when the export carries no nameserver.
 const PUBLIC_RESOLVER: &str = "1.1.1.1:53";
-
-/// How the export is made.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Time between probes (scrape and rule evaluation interval).
-    pub interval: Duration,
-    /// Alertmanager version the config targets, as (major, minor).
-    pub alertmanager: (u32, u32),
-    /// Secret values of the alert routes that could be read, by credential name.
-    pub secrets: BTreeMap<String, String>,
-}
 
 /// Every file of the export.
 pub fn export(plan: &Plan, opts: &Options) -> Result<super::Export, ExportError> {
@@ -231,15 +213,6 @@ fn blackbox(probes: &[Probe]) -> Value {
     json!({ "modules": modules })
 }
 
-/// Go duration text for Prometheus and Alertmanager (`90s`, `1500ms`).
-pub fn go_duration(d: Duration) -> String {
-    if d.subsec_millis() == 0 {
-        format!("{}s", d.as_secs())
-    } else {
-        format!("{}ms", d.as_millis())
-    }
-}
-
 fn prometheus(probes: &[Probe], interval: Duration) -> Value {
     let mut jobs = Vec::new();
     for job in [HTTP_JOB, TLS_JOB, DNS_JOB] {
@@ -314,6 +287,7 @@ fn readme(plan: &Plan, opts: &Options, delay: Duration, probes: &[Probe]) -> Str
     let t = &plan.runbook.targets;
     let count = |job| probes.iter().filter(|p| p.job == job).count();
     let n = rules::probes_before_alert(plan);
+    let amv = format!("{}.{}", opts.alertmanager.0, opts.alertmanager.1);
     format!(
         "# Monitoring for {client}\n\n\
 Written by `launch-ready export prometheus` from the session `{session}` (runbook `{runbook}`).\n\n\
@@ -359,7 +333,6 @@ Alert routes are named by credential; their values are in `alertmanager/secrets/
             .unwrap_or_default(),
         cert = t.cert_warn_days,
         err = launch_ready_core::evidence::Budgets::from_targets(t).error_rate_pct,
-        amv = format!("{}.{}", opts.alertmanager.0, opts.alertmanager.1),
         am_note = if alertmanager::reads_url_file(opts.alertmanager) {
             "webhook URLs are read from their files."
         } else {

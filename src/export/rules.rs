@@ -2,7 +2,7 @@
 //! failed probes before an alert, the p95 budget of each URL, the certificate warning
 //! window and the error-rate budget.
 
-use super::prometheus::{DNS_JOB, HTTP_JOB, TLS_JOB, go_duration};
+use super::stack::{DNS_JOB, HTTP_JOB, TLS_JOB, go_duration};
 use launch_ready_core::evidence::Budgets;
 use launch_ready_core::plan::Plan;
 use serde_json::{Value, json};

@@ -258,3 +258,34 @@ async fn the_workflow_validates_and_its_check_step_runs_against_the_lab() {
         "{checks:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pack_says_how_to_hand_the_session_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let runbook = launch_ready::commands::runbooks::library()
+        .resolve(launch_ready::commands::demo::DEMO_RUNBOOK)
+        .unwrap();
+    let s = launch_ready_core::session::Session::new(
+        "handover-exports",
+        "Acme",
+        &runbook,
+        Default::default(),
+        OffsetDateTime::now_utc(),
+    );
+    let path = dir.path().join("handover-exports.ron");
+    launch_ready_core::session::store::SessionFile::create(&path, &s).unwrap();
+    for format in ["md", "html"] {
+        let out = common::run(vec![
+            "report".into(),
+            path.display().to_string(),
+            "--format".into(),
+            format.into(),
+        ])
+        .await;
+        let text = String::from_utf8_lossy(&out.stdout);
+        for target in ["prometheus", "ci", "locust"] {
+            let cmd = format!("launch-ready export {target} handover-exports DIR");
+            assert!(text.contains(&cmd), "{format}: {cmd} missing");
+        }
+    }
+}
