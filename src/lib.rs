@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod credentials;
+pub mod export;
 pub mod failure;
 pub mod headless;
 pub mod report;

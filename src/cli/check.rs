@@ -12,6 +12,10 @@ pub struct CheckArgs {
     /// `open` takes it, or a path to its file).
     #[arg(long, value_name = "NAME|FILE")]
     pub session: Option<String>,
+    /// Take targets, runbook budgets and credential names from this plan file (written by
+    /// `export`), instead of a session: the same checks `--session` would run.
+    #[arg(long, value_name = "FILE", conflicts_with = "session")]
+    pub plan: Option<PathBuf>,
     /// Runbook whose targets (thresholds) apply.
     #[arg(long)]
     pub runbook: Option<String>,

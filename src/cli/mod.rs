@@ -3,6 +3,7 @@
 //! either.
 
 pub mod check;
+pub mod export;
 pub mod load;
 pub mod monitor;
 pub mod network;
@@ -53,6 +54,8 @@ pub enum Command {
     Load(Box<load::LoadArgs>),
     /// Probe URLs on an interval and alert the `alert-webhook` route on outages.
     Monitor(Box<monitor::MonitorArgs>),
+    /// Hand a session's plan to Prometheus/Alertmanager, GitHub Actions or Locust.
+    Export(Box<export::ExportArgs>),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     #[command(
         after_help = "Install, for example:\n  launch-ready completions bash > ~/.local/share/bash-completion/completions/launch-ready\n  launch-ready completions zsh > ~/.zfunc/_launch-ready\n  launch-ready completions fish > ~/.config/fish/completions/launch-ready.fish"

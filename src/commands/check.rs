@@ -66,6 +66,7 @@ pub fn request(args: &CheckArgs) -> Result<CheckRequest, String> {
     Ok(CheckRequest {
         targets: args.targets.clone(),
         session: args.session.clone(),
+        plan: args.plan.clone(),
         runbook: args.runbook.clone(),
         only: args.only.clone(),
         network: args.network.overrides(),

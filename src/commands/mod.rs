@@ -5,6 +5,7 @@
 pub mod check;
 pub mod demo;
 pub mod docs;
+pub mod export;
 pub mod lab;
 pub mod load;
 pub mod load_live;

@@ -36,6 +36,12 @@ pub enum PlanError {
     Runbook(#[source] FindError),
     #[error("--session: its runbook cannot be loaded: {0}")]
     SessionRunbook(#[source] FindError),
+    #[error("--plan: {0}")]
+    PlanFile(#[from] launch_ready_core::plan::PlanFileError),
+    #[error("--plan: its runbook cannot be loaded: {0}")]
+    PlanRunbook(#[source] FindError),
+    #[error("--session and --plan both name what to check: give one of them")]
+    SessionAndPlan,
     #[error(transparent)]
     Net(#[from] NetError),
     /// A CI run that checks nothing would report "go": a misconfiguration, not a pass.

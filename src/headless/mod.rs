@@ -7,6 +7,7 @@ pub mod classify;
 pub mod error;
 pub mod report;
 pub mod shared;
+mod source;
 pub mod text;
 
 pub use error::{NetworkArgError, PlanError, SessionArgError, TargetArgError};
@@ -22,6 +23,7 @@ use launch_ready_core::session::model::{CheckOutcome, Session};
 use launch_ready_core::session::model::{CheckState, Verdict};
 use launch_ready_core::settings::{NetworkOverrides, NetworkSettings};
 use report::Report;
+use source::Source;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::path::PathBuf;
@@ -57,6 +59,8 @@ pub struct CheckRequest {
     pub targets: Vec<String>,
     /// A session, named as `open` takes it.
     pub session: Option<String>,
+    /// A plan file (`export`'s `launch-ready.plan.ron`), standing in for a session.
+    pub plan: Option<PathBuf>,
     /// Runbook id or file whose thresholds apply.
     pub runbook: Option<String>,
     /// Family names to run (empty: the default families, or the session's runbook).
@@ -154,16 +158,13 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, PlanError> {
         }
         v
     };
-    let (session, mut groups) = match &args.session {
-        Some(name) => {
-            let s = load_session(name)?;
-            let g = vec![classify::Group {
-                key: s.name.clone(),
-                targets: s.targets.clone(),
-            }];
-            (Some(s), g)
-        }
-        None => (None, Vec::new()),
+    let source = Source::load(args)?;
+    let mut groups = match &source {
+        Some(s) => vec![classify::Group {
+            key: s.name.clone(),
+            targets: s.targets.clone(),
+        }],
+        None => Vec::new(),
     };
     // A --route URL is a target too; its method and body are set on it below.
     let route_urls: Vec<String> = args.routes.iter().map(|r| r.path.clone()).collect();
@@ -175,22 +176,18 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, PlanError> {
     }
     add_routes(&mut groups, &args.routes);
     add_env_reference(&mut groups, args.env_reference.as_deref())?;
-    let network = merge_network(args, session.as_ref().map(|s| &s.network))?;
+    let network = merge_network(args, source.as_ref().map(|s| &s.network))?;
     // The checks (and thresholds: p95 budgets, certificate warning days…) come from
-    // --runbook, else from the session's runbook, else from the catalog.
+    // --runbook, else from the session's (or plan's) runbook, else from the catalog.
     let lib = launch_ready_core::runbook::library::Library::installed();
-    let runbook = match (args.runbook.as_deref(), &session) {
+    let runbook = match (args.runbook.as_deref(), &source) {
         (Some(id), _) => lib.resolve(id).map_err(PlanError::Runbook)?.runbook,
-        (None, Some(s)) => {
-            lib.find(&s.runbook.id, s.runbook.path.as_deref())
-                .map_err(PlanError::SessionRunbook)?
-                .runbook
-        }
+        (None, Some(s)) => s.runbook(&lib)?,
         (None, None) => plan::catalog_runbook(&families, Default::default()),
     };
     // A session's own answers count only when its whole runbook is judged; --only, or a
     // runbook without a session, judges the automated checks of the asked families.
-    let whole_session = session.is_some() && args.only.is_empty() && args.runbook.is_none();
+    let whole_session = source.is_some() && args.only.is_empty() && args.runbook.is_none();
     let runbook = if whole_session {
         runbook
     } else {
@@ -205,8 +202,8 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, PlanError> {
     } else {
         plan::without_confirm(&runbook)
     };
-    let states = match (&session, whole_session) {
-        (Some(s), true) => s.checks.clone(),
+    let states = match (&source, whole_session) {
+        (Some(s), true) => s.states.clone(),
         _ => BTreeMap::new(),
     };
     let thresholds = ci_thresholds(runbook.targets.clone(), args.ci);
@@ -222,7 +219,7 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, PlanError> {
         });
     // Opened when a check first asks, so a CI variable spares the keyring probe.
     let credentials = needs_keyring.then(|| {
-        launch_ready_checks::credentials::Credentials::os(session.as_ref().map(|s| s.name.clone()))
+        launch_ready_checks::credentials::Credentials::os(source.as_ref().map(|s| s.name.clone()))
     });
     let scopes: Vec<(String, Arc<Scope>)> = groups
         .into_iter()

@@ -14,6 +14,8 @@ mod email_checks;
 mod email_fuzz;
 mod engine;
 mod evidence_types;
+mod exports;
+mod exports_stack;
 mod headless_cli;
 mod headless_web;
 mod hostile_servers;

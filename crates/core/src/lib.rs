@@ -15,6 +15,7 @@ pub mod files;
 pub mod finding;
 pub mod outcome;
 pub mod paths;
+pub mod plan;
 pub mod runbook;
 pub mod sanitize;
 pub mod secret_rules;
