@@ -71,6 +71,15 @@ async fn a_host_that_compresses_and_stays_small_has_no_finding() {
     assert_eq!(css.encoding.as_deref(), Some("gzip"));
     assert!(css.bytes < 1024, "{css:?}");
     assert_eq!(p.total_bytes, p.files.iter().map(|f| f.bytes).sum::<u64>());
+    // Only the stylesheet went compressed; the summary says no more than that.
+    let compressed = p.files.iter().filter(|f| f.encoding.is_some()).count();
+    assert!(
+        o.summary.contains(&format!(
+            "{compressed} compressed, the rest under 1 KiB or not text"
+        )) || (compressed == p.files.len() && o.summary.contains("all of it compressed")),
+        "{}",
+        o.summary
+    );
     lab.shutdown().await;
 }
 

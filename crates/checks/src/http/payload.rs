@@ -235,6 +235,14 @@ pub async fn check_payload(
     }
     let total: u64 = files.iter().map(|f| f.bytes).sum();
     let count = files.len();
+    // Only what was sent compressed is said to be: text under the 1 KiB floor is fine as
+    // it is, and is called small, not compressed.
+    let compressed = files.iter().filter(|f| f.encoding.is_some()).count();
+    let text_words = match (compressed, count) {
+        (0, _) => "no text over 1 KiB sent uncompressed".to_string(),
+        (c, n) if c == n => "all of it compressed".to_string(),
+        (c, _) => format!("{c} compressed, the rest under 1 KiB or not text"),
+    };
     judged.observed(Observed::Payload(PayloadEvidence {
         budget_kib,
         accept_encoding: ACCEPT_ENCODING.into(),
@@ -243,7 +251,7 @@ pub async fn check_payload(
         left_out: left_out_evidence(&left_out),
     }));
     let mut out = judged.finish(&format!(
-        "{page_url}: {count} file(s), {} in all; each under the {} budget, text compressed",
+        "{page_url}: {count} file(s), {} in all; each under the {} budget, {text_words}",
         kib(total),
         kib(budget_bytes)
     ));
