@@ -16,6 +16,7 @@ pub mod env;
 pub mod error;
 pub mod http;
 pub mod perf;
+pub mod probes;
 pub mod reach;
 pub mod secrets;
 pub mod tls;
@@ -48,10 +49,10 @@ fn wired_by(id: KindId) -> fn(&mut Registry) {
         EmailMx | EmailSpf | EmailDmarc | EmailDkim => email::register,
         TlsCertificate | TlsProtocols => tls::register,
         HttpAvailability | HttpRedirects | HttpHeaders | HttpMixedContent | HttpCache
-        | HttpCors | HttpExposure | HttpBundle => http::register,
-        EdgeProvider => edge::register,
+        | HttpCors | HttpExposure | HttpBundle | HttpDebug | HttpPayloadLimit => http::register,
+        EdgeProvider | EdgeRateLimit => edge::register,
         PerfLatency | PerfLoad => perf::register,
-        UptimeProbe | UptimeAlertRoute => uptime::register,
+        UptimeProbe | UptimeAlertRoute | UptimeErrorTracking => uptime::register,
         SecretsRepo | SecretsHistory | SecretsBuild => secrets::register,
         EnvInventory | EnvGitignore => env::register,
         CloudflareZone => cloudflare::register,
