@@ -391,12 +391,25 @@ pub async fn run(plan: &Plan) -> Report {
     for (check_id, kind) in &plan.unconfirmed {
         outcomes.push(not_run(
             kind,
-            format!("{check_id}: not run, as it sends load; pass --yes to run it"),
+            format!(
+                "{check_id}: not run, as it sends {}; pass --yes to run it",
+                sends(kind.id)
+            ),
         ));
     }
     let assessment = launch_ready_core::verdict::assess_states(&plan.runbook, &states, now);
     let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     Report::new(started_at, ms, &outcomes, &assessment)
+}
+
+/// What a confirm-gated kind sends, for the reason it was left out.
+fn sends(kind: launch_ready_core::catalog::KindId) -> &'static str {
+    use launch_ready_core::catalog::KindId;
+    match kind {
+        KindId::EdgeRateLimit => "a burst of requests to login routes",
+        KindId::HttpPayloadLimit => "an oversized upload to write routes",
+        _ => "load",
+    }
 }
 
 /// A planned check that did not run, as a skipped result saying why.

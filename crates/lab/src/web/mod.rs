@@ -9,6 +9,7 @@
 //! client that maps names to addresses regardless of scheme.
 
 pub mod ca;
+pub mod probes;
 pub mod server;
 pub mod site;
 

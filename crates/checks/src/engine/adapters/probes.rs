@@ -259,7 +259,7 @@ mod tests {
     fn payload_limits_read_in_mib_and_bad_ones_are_refused() {
         let r = route("upload", "put", "/api/files");
         let p = payload_plan(&r, &BTreeMap::new()).unwrap();
-        assert_eq!((p.method, p.limit), (Method::PUT, 10 * 1024 * 1024));
+        assert_eq!((&p.method, p.limit), (&Method::PUT, 10 * 1024 * 1024));
         assert_eq!(p.body_bytes(), 12 * 1024 * 1024);
         let bad = BTreeMap::from([("limit_mib".to_string(), "lots".to_string())]);
         assert!(payload_plan(&r, &bad).unwrap_err().contains("`lots`"));
