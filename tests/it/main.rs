@@ -27,6 +27,7 @@ mod monitor_session;
 mod network_settings;
 mod perf_checks;
 mod pipeline;
+mod probes;
 mod report;
 mod runbooks;
 mod secret_rules;
