@@ -217,6 +217,16 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, PlanError> {
             (g.key, Arc::new(scope))
         })
         .collect();
+    // A held-back kind with nothing to aim at (a burst with no login route) would not run
+    // with --yes either: saying it waits for --yes would mislead.
+    let unconfirmed: Vec<_> = unconfirmed
+        .into_iter()
+        .filter(|(_, k)| {
+            scopes.iter().any(|(_, s)| {
+                !launch_ready_checks::engine::targets::for_kind(k, &s.targets).is_empty()
+            })
+        })
+        .collect();
     let applies = scopes.iter().any(|(_, scope)| {
         runbook.checks().any(|(_, c)| {
             c.run.kind().is_some_and(|k| {

@@ -120,6 +120,9 @@ pub fn route(req: &Request<'_>, host: &str, path: &str) -> Option<Reply> {
             json(400, "{\"error\":\"invalid JSON\"}")
         }
         ("good.lab.test", "/api/uploads") if post => json(201, "{\"id\":\"up_1\"}"),
+        ("good.lab.test", "/api/login" | "/api/uploads") => {
+            json(200, "{\"hint\":\"POST JSON here\"}")
+        }
         ("good.lab.test", "/api/status") => {
             json(200, "{\"status\":\"ok\"}").header("access-control-allow-origin", "*")
         }
