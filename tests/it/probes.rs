@@ -386,3 +386,34 @@ fn the_tui_announces_each_probe_and_its_request_count_before_sending() {
     let fx = update(&mut app, Msg::Action(Action::Confirm));
     assert!(fx.iter().any(|e| matches!(e, Effect::RunChecks { .. })));
 }
+
+#[test]
+fn the_cors_reason_is_optional_in_session_files_and_kept_when_given() {
+    let old: Route = ron::from_str("(name: \"plans\", path: \"/api/plans\")").expect("old shape");
+    assert_eq!(old.cors_public_reason, None);
+    let text = ron::to_string(&old).unwrap();
+    assert!(!text.contains("cors_public_reason"), "{text}");
+    let with = Route {
+        cors_public_reason: Some("public price list".into()),
+        ..old
+    };
+    let back: Route = ron::from_str(&ron::to_string(&with).unwrap()).unwrap();
+    assert_eq!(back, with);
+}
+
+#[test]
+fn login_and_write_routes_are_told_by_path_name_and_method() {
+    let r = |name: &str, method: &str, path: &str| Route {
+        name: name.into(),
+        method: method.into(),
+        path: path.into(),
+        ..Route::default()
+    };
+    assert!(r("x", "POST", "/api/login").is_auth());
+    assert!(r("password reset", "POST", "/api/x").is_auth());
+    assert!(r("x", "GET", "/users/sign_up").is_auth());
+    assert!(!r("home", "GET", "https://auth.a.test/").is_auth());
+    assert!(!r("pricing", "GET", "/pricing").is_auth());
+    assert!(r("x", "patch", "/api/me").is_write());
+    assert!(!r("x", "GET", "/api/me").is_write());
+}
