@@ -7,7 +7,7 @@
 //!
 //! The server asks `body_policy` before reading a request body (the upload routes need
 //! more than the lab's usual small cap, or an answer before the body is read) and
-//! `route` before the site's own table.
+//! `route` before the site's own table, so the site module knows nothing of this one.
 
 use super::site::{Reply, Request};
 

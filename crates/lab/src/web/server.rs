@@ -286,7 +286,7 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
     // Keep what the router may look at; an upload's bulk is only counted.
     body.truncate(MAX_BODY);
     let seq = log.record(https, &bare_host, &path, origin.is_some());
-    let reply = route(&Request {
+    let request = Request {
         https,
         host: &host,
         path: &path,
@@ -295,7 +295,9 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
         seq,
         body: &body,
         content_length,
-    });
+    };
+    // The probe routes first: they answer a few paths of the hosts the site table serves.
+    let reply = probes::route(&request, &bare_host, bare_path).unwrap_or_else(|| route(&request));
     if reply.hang {
         // Hold the connection open without a byte; the lab's shutdown ends it.
         std::future::pending::<()>().await;

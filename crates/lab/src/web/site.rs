@@ -226,9 +226,6 @@ pub fn route(req: &Request<'_>) -> Reply {
         .unwrap_or("")
         .to_ascii_lowercase();
     let path = req.path.split('?').next().unwrap_or("/");
-    if let Some(r) = super::probes::route(req, &host, path) {
-        return r;
-    }
     match host.as_str() {
         "good.lab.test" | "old-tls.lab.test" => good(req.https, &host, path),
         "www.good.lab.test" => Reply::redirect(301, &format!("https://good.lab.test{path}")).edge(),

@@ -17,7 +17,6 @@ use launch_ready_core::evidence::{Observed, PageFetch};
 use reqwest::header::HeaderMap;
 
 pub fn register(r: &mut Registry) {
-    super::probes::register_edge(r);
     r.insert(KindId::EdgeProvider, |i: CheckInput| async move {
         let host = i.target.name.clone();
         // Judging "no edge in front" needs to know where the host points.

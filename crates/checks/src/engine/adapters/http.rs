@@ -25,7 +25,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub fn register(r: &mut Registry) {
-    super::probes::register_http(r);
     r.insert(KindId::HttpAvailability, |i: CheckInput| {
         on_url(
             i,

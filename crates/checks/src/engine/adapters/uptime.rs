@@ -28,7 +28,6 @@ use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 
 pub fn register(r: &mut Registry) {
-    super::probes::register_uptime(r);
     r.insert(KindId::UptimeAlertRoute, |i: CheckInput| async move {
         test_route(&i).await
     });
