@@ -1,5 +1,7 @@
-//! Load tests from the checklist: a check that sends load (`perf.load`) starts only after
-//! the operator said yes to a dialog naming its targets, connections and caps; then it
+//! Load tests and active probes from the checklist: a check that sends load (`perf.load`)
+//! or a burst or an oversized upload (`edge.rate_limit`, `http.payload_limit`) starts
+//! only after the operator said yes to a dialog naming its targets and its connections
+//! and caps, or its exact request count per target; then it
 //! runs as an ordinary job (the cancel keys stop it), and its interval snapshots feed a
 //! live view. The generator aggregates its samples into one snapshot per interval on the
 //! runtime's workers; this state only appends them to a bounded window, so the UI thread
@@ -31,6 +33,11 @@ pub fn ask(app: &mut App, checks: &[Check]) -> bool {
             title: check.title.clone(),
             targets,
             caps: LoadCaps::from_params(&job.params, &app.runbook.targets),
+            requests_per_target: launch_ready_checks::engine::adapters::probes::requests_per_target(
+                job.kind.id,
+                &job.params,
+                &app.runbook.targets,
+            ),
         });
         jobs.push(job);
     }

@@ -21,6 +21,9 @@ pub struct LoadPlanView {
     /// The URLs loaded (the session's routes), side by side.
     pub targets: Vec<String>,
     pub caps: LoadCaps,
+    /// For an active probe (a burst, an oversized upload) rather than a load test: the
+    /// exact number of requests each target gets, which the run never exceeds.
+    pub requests_per_target: Option<u32>,
 }
 
 /// The live view of the load test running (or last run) from the checklist.

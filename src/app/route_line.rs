@@ -1,8 +1,10 @@
 //! A route as one line of the Targets screen, and back:
 //!
-//! `NAME=[METHOD ]PATH [budget=read|write|MS] [auth=CREDENTIAL[@HEADER]] [header=NAME:VALUE]… [body=TEXT…]`
+//! `NAME=[METHOD ]PATH [budget=read|write|MS] [auth=CREDENTIAL[@HEADER]] [header=NAME:VALUE]… [cors-public=REASON…] [body=TEXT…]`
 //!
-//! `body=` comes last and takes the rest of the line (bodies hold spaces). `auth` names a
+//! `body=` comes last and takes the rest of the line (bodies hold spaces);
+//! `cors-public=` takes the words up to it (a reason is a sentence): why the route may
+//! answer `Access-Control-Allow-Origin: *` although it sets cookies or asks for a login. `auth` names a
 //! keyring credential (its value is never typed here); the header defaults to
 //! `authorization`. Rendering gives the line that parses back to the same route.
 
@@ -18,6 +20,11 @@ pub fn parse(
     let (head, body) = match rest.split_once(" body=") {
         Some((h, b)) => (h, Some(b.to_string())),
         None => (rest, None),
+    };
+    let (head, cors_public_reason) = match head.split_once(" cors-public=") {
+        Some((h, r)) if !r.trim().is_empty() => (h, Some(r.trim().to_string())),
+        Some((h, _)) => (h, None),
+        None => (head, None),
     };
     let mut words = head.split_whitespace().peekable();
     let first = words.next().ok_or(RouteLineError::NoPath)?;
@@ -39,6 +46,7 @@ pub fn parse(
         path: path.to_string(),
         method,
         body,
+        cors_public_reason,
         ..Route::default()
     };
     for opt in words {
@@ -110,6 +118,9 @@ pub fn render(r: &Route) -> String {
     for h in &r.headers {
         s.push_str(&format!(" header={}:{}", h.name, h.value));
     }
+    if let Some(reason) = &r.cors_public_reason {
+        s.push_str(&format!(" cors-public={reason}"));
+    }
     if let Some(b) = &r.body {
         s.push_str(&format!(" body={b}"));
     }
@@ -143,5 +154,21 @@ mod tests {
         assert!(parse("x=/ budget=fast", ok).is_err());
         assert!(parse("x=FETCH /", ok).is_err());
         assert!(parse("x=/ colour=red", ok).is_err());
+    }
+
+    #[test]
+    fn a_cors_reason_is_a_sentence_before_the_body() {
+        let line = "plans=POST https://api.a.test/plans cors-public=plan list is public; the cookie only counts visits body={\"a\": 1}";
+        let r = parse(line, ok).unwrap();
+        assert_eq!(
+            r.cors_public_reason.as_deref(),
+            Some("plan list is public; the cookie only counts visits")
+        );
+        assert_eq!(r.body.as_deref(), Some("{\"a\": 1}"));
+        assert_eq!(render(&r), line);
+        assert_eq!(
+            parse("x=/ cors-public= ", ok).unwrap().cors_public_reason,
+            None
+        );
     }
 }

@@ -172,7 +172,8 @@ fn run(app: &mut App, checks: &[Check], what: &str, skipped: Skipped, fx: &mut V
         }
         match launch_ready_checks::plan::job_for(check) {
             Some(Ok(job)) => jobs.push(job),
-            // Built but sending load: it starts only after the confirmation dialog.
+            // Built but sending load (or a burst, an upload): it starts only after the
+            // confirmation dialog.
             Some(Err(kind)) if kind.profile.built && kind.profile.confirm => {
                 sends_load.push(kind.name);
                 if !app.running.contains(&check.id) {

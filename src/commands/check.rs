@@ -18,7 +18,7 @@ fn run_checks(args: &CheckArgs, out: &mut String) -> Outcome {
             headless::plan(&request(args).map_err(Failure::usage)?).map_err(Failure::usage)?;
         if !plan.unconfirmed.is_empty() {
             eprintln!(
-                "launch-ready: not run, as they send load: {} (pass --yes to run them)",
+                "launch-ready: not run, as they send load, bursts or oversized uploads: {} (pass --yes to run them)",
                 plan.unconfirmed
                     .iter()
                     .map(|(id, _)| id.as_str())

@@ -237,6 +237,16 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, PlanError> {
             (g.key, Arc::new(scope))
         })
         .collect();
+    // A held-back kind with nothing to aim at (a burst with no login route) would not run
+    // with --yes either: saying it waits for --yes would mislead.
+    let unconfirmed: Vec<_> = unconfirmed
+        .into_iter()
+        .filter(|(_, k)| {
+            scopes.iter().any(|(_, s)| {
+                !launch_ready_checks::engine::targets::for_kind(k, &s.targets).is_empty()
+            })
+        })
+        .collect();
     let applies = scopes.iter().any(|(_, scope)| {
         runbook.checks().any(|(_, c)| {
             c.run.kind().is_some_and(|k| {
@@ -416,12 +426,25 @@ pub async fn run(plan: &Plan) -> Report {
     for (check_id, kind) in &plan.unconfirmed {
         outcomes.push(not_run(
             kind,
-            format!("{check_id}: not run, as it sends load; pass --yes to run it"),
+            format!(
+                "{check_id}: not run, as it sends {}; pass --yes to run it",
+                sends(kind.id)
+            ),
         ));
     }
     let assessment = launch_ready_core::verdict::assess_states(&plan.judged, &states, now);
     let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     Report::new(started_at, ms, &outcomes, &assessment)
+}
+
+/// What a confirm-gated kind sends, for the reason it was left out.
+fn sends(kind: launch_ready_core::catalog::KindId) -> &'static str {
+    use launch_ready_core::catalog::KindId;
+    match kind {
+        KindId::EdgeRateLimit => "a burst of requests to login routes",
+        KindId::HttpPayloadLimit => "an oversized upload to write routes",
+        _ => "load",
+    }
 }
 
 /// A planned check that did not run, as a skipped result saying why.

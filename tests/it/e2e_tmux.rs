@@ -352,8 +352,8 @@ fn the_interface_answers_keys_while_checks_are_in_flight() {
 
     t.open("slow");
     t.keys(&["A"]);
-    // The load test waits for a yes; the other checks start at once.
-    t.wait_for("Send it?");
+    // The load test and the probes wait for a yes; the other checks start at once.
+    t.wait_for("Send them?");
     t.keys(&["n"]);
     t.wait_for("running");
     // Move through all seven stages while the checks hang.
@@ -663,7 +663,7 @@ fn the_export_key_writes_the_handover_pack_of_the_demo() {
     t.start("demo --fresh");
     t.wait_for("Checklist");
     t.keys(&["A"]);
-    t.wait_for("Send it?");
+    t.wait_for("Send them?");
     t.keys(&["n"]);
     // Every automated check of the demo (load excepted) against the lab, bounded by the
     // kinds' own budgets: wait (well past WAIT) until the saved session holds the DNS and

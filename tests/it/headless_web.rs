@@ -250,6 +250,7 @@ async fn urls_reached_with_connect_to_and_ca_file_only() {
             "http.bundle",
             "http.cache",
             "http.cors",
+            "http.debug",
             "http.headers",
             "http.mixed_content",
             "http.payload"

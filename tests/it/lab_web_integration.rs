@@ -92,12 +92,29 @@ fn good_site() -> Targets {
             host: format!("www.{}", lab::GOOD_DOMAIN),
             protected: false,
         }],
-        routes: vec![Route {
-            name: "home".into(),
-            path: format!("https://{}/", lab::GOOD_DOMAIN),
-            method: "GET".into(),
-            ..Route::default()
-        }],
+        routes: vec![
+            Route {
+                name: "home".into(),
+                path: format!("https://{}/", lab::GOOD_DOMAIN),
+                method: "GET".into(),
+                ..Route::default()
+            },
+            // The write and sign-in routes the active probes aim at.
+            Route {
+                name: "sign in".into(),
+                path: format!("https://{}/api/login", lab::GOOD_DOMAIN),
+                method: "POST".into(),
+                body: Some("{\"email\":\"a@b.test\",\"password\":\"x\"}".into()),
+                ..Route::default()
+            },
+            Route {
+                name: "upload".into(),
+                path: format!("https://{}/api/uploads", lab::GOOD_DOMAIN),
+                method: "POST".into(),
+                body: Some("{\"name\":\"logo.png\"}".into()),
+                ..Route::default()
+            },
+        ],
         ..Targets::default()
     }
 }
@@ -109,7 +126,7 @@ async fn good_site_produces_no_finding_in_any_tls_http_or_edge_kind() {
         .iter()
         .filter(|k| matches!(k.family, Family::Tls | Family::Http | Family::Edge))
         .collect();
-    assert_eq!(kinds.len(), 12);
+    assert_eq!(kinds.len(), 15);
     for kind in kinds {
         let results = run(&lab, kind.name, good_site()).await;
         assert!(!results.is_empty(), "{}", kind.name);
@@ -275,6 +292,8 @@ async fn demo_session_runs_pages_on_every_host_and_redirects_on_every_host() {
             "https://help.brightdesk.test/",
             "https://www.brightdesk.test/login",
             "https://staging.brightdesk.test/api/health",
+            "https://api.brightdesk.test/api/login",
+            "https://api.brightdesk.test/api/uploads",
         ],
         "every host's entry page, then the routes"
     );

@@ -30,6 +30,7 @@ mod network_settings;
 mod payload_checks;
 mod perf_checks;
 mod pipeline;
+mod probes;
 mod report;
 mod runbooks;
 mod secret_rules;

@@ -18,5 +18,6 @@ pub mod monitor;
 pub mod net;
 pub mod perf;
 pub mod plan;
+pub mod probes;
 pub mod secrets;
 pub mod tls;

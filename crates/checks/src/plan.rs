@@ -136,6 +136,17 @@ pub fn without_confirm(runbook: &Runbook) -> (Runbook, Vec<(String, &'static Che
     (out, left_out)
 }
 
+/// The parameters a catalog check runs with: none, except that with no runbook nothing
+/// asks for error tracking, so `uptime.error_tracking` reports what it sees and finds no
+/// fault in its absence.
+fn catalog_params(k: &CheckKind) -> std::collections::BTreeMap<String, String> {
+    let mut params = std::collections::BTreeMap::new();
+    if k.id == catalog::KindId::UptimeErrorTracking {
+        params.insert("required".to_string(), "false".to_string());
+    }
+    params
+}
+
 /// A runbook of one automated check per catalog kind of `families`, for headless runs
 /// with no runbook: the check's id is the kind's name and its severity the worst default
 /// severity of its codes.
@@ -156,7 +167,7 @@ pub fn catalog_runbook(families: &[Family], thresholds: Thresholds) -> Runbook {
             run: Run::Auto {
                 kind: KindName(k),
                 severity: Default::default(),
-                params: Default::default(),
+                params: catalog_params(k),
             },
             sensitive: false,
         })
@@ -230,6 +241,22 @@ mod tests {
         assert_eq!(left_out[0].0, "perf.load");
         assert_eq!(left_out.len(), 1);
         assert_eq!(kept.checks().count(), 1);
+    }
+
+    #[test]
+    fn bursts_and_uploads_wait_for_a_yes_and_debug_pages_do_not() {
+        let rb = catalog_runbook(&[Family::Http, Family::Edge], Thresholds::default());
+        let (_, left_out) = without_confirm(&rb);
+        let ids: Vec<&str> = left_out.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["http.payload_limit", "edge.rate_limit"]);
+        let held = jobs(rb.checks().map(|(_, c)| c), false);
+        assert!(held.jobs.iter().any(|j| j.check_id == "http.debug"));
+        let tracking = catalog_runbook(&[Family::Uptime], Thresholds::default());
+        let (_, c) = tracking.check("uptime.error_tracking").unwrap();
+        let Run::Auto { params, .. } = &c.run else {
+            panic!("automated");
+        };
+        assert_eq!(params.get("required").map(String::as_str), Some("false"));
     }
 
     #[test]

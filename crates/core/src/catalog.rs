@@ -54,11 +54,15 @@ kind_ids! {
     HttpExposure = "http.exposure",
     HttpBundle = "http.bundle",
     HttpPayload = "http.payload",
+    HttpDebug = "http.debug",
+    HttpPayloadLimit = "http.payload_limit",
     EdgeProvider = "edge.provider",
+    EdgeRateLimit = "edge.rate_limit",
     PerfLatency = "perf.latency",
     PerfLoad = "perf.load",
     UptimeProbe = "uptime.probe",
     UptimeAlertRoute = "uptime.alert_route",
+    UptimeErrorTracking = "uptime.error_tracking",
     SecretsRepo = "secrets.repo",
     SecretsHistory = "secrets.history",
     SecretsBuild = "secrets.build",
@@ -117,6 +121,14 @@ pub enum Subject {
     /// Every web host's entry page (`https://HOST/`) and every configured route: the
     /// pages whose headers, markup and assets the page-level checks judge.
     Page,
+    /// The session's routes that take a body (POST, PUT, PATCH): where an upload limit
+    /// matters.
+    WriteRoute,
+    /// The session's routes whose path or name says login, signup or password reset:
+    /// where a rate limit matters.
+    AuthRoute,
+    /// The site's entry page (`https://CANONICAL/`), standing for the product as a whole.
+    Site,
     /// The repository path.
     Repo,
     /// The built frontend output folder.
@@ -393,8 +405,8 @@ pub const KINDS: &[CheckKind] = &[
         HttpCors,
         Http,
         Page,
-        "CORS does not reflect any origin with credentials",
-        [HttpCorsPermissive]
+        "CORS does not open credentialed or private APIs to any origin",
+        [HttpCorsPermissive, HttpCorsWildcard]
     ),
     kind!(
         HttpExposure,
@@ -418,11 +430,38 @@ pub const KINDS: &[CheckKind] = &[
         [PerfUncompressed, PerfPayloadLarge]
     ),
     kind!(
+        HttpDebug,
+        Http,
+        Page,
+        "Error pages show no debug output or stack traces",
+        [HttpDebugExposed],
+        // The page, then one provoking request of its own.
+        Profile::NET.budget(Budget::Timeouts(2))
+    ),
+    kind!(
+        HttpPayloadLimit,
+        Http,
+        WriteRoute,
+        "Write routes refuse oversized bodies (asks first)",
+        [HttpNoPayloadLimit],
+        // One request whose body is a little over the limit: an upload, not a page read.
+        Profile::NET.budget(Budget::Seconds(90)).confirm()
+    ),
+    kind!(
         EdgeProvider,
         Edge,
         Host,
         "Edge / CDN in front of public hosts",
         [EdgeProvider, EdgeUnprotected]
+    ),
+    kind!(
+        EdgeRateLimit,
+        Edge,
+        AuthRoute,
+        "Login, signup and reset routes are rate limited (asks first)",
+        [EdgeNoRateLimit],
+        // A burst of requests one after the other, each under the operation timeout.
+        Profile::NET.budget(Budget::Seconds(90)).confirm()
     ),
     kind!(
         PerfLatency,
@@ -459,6 +498,15 @@ pub const KINDS: &[CheckKind] = &[
         Profile::NET
             .budget(Budget::Timeouts(4))
             .credentials(&["alert-webhook"])
+    ),
+    kind!(
+        UptimeErrorTracking,
+        Uptime,
+        Site,
+        "Error tracking is wired into the frontend",
+        [UptimeErrorTrackingMissing],
+        // The entry page and the app's, then their scripts under one shared deadline.
+        Profile::NET.budget(Budget::Timeouts(3))
     ),
     kind!(
         SecretsRepo,

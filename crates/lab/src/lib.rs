@@ -22,7 +22,7 @@ pub mod web;
 pub mod zones;
 
 use hickory_server::Server;
-use launch_ready_core::session::model::{HostTarget, Route, Targets};
+use launch_ready_core::session::model::{HostTarget, Route, RouteHeader, Targets};
 use launch_ready_core::settings::{ConnectTo, Nameserver, NetworkSettings};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -214,6 +214,30 @@ pub fn demo_targets() -> Targets {
                 name: "staging health".into(),
                 path: "https://staging.brightdesk.test/api/health".into(),
                 method: "GET".into(),
+                ..Route::default()
+            },
+            Route {
+                name: "sign in".into(),
+                path: "https://api.brightdesk.test/api/login".into(),
+                method: "POST".into(),
+                headers: vec![RouteHeader {
+                    name: "content-type".into(),
+                    value: "application/json".into(),
+                }],
+                body: Some(
+                    "{\"email\":\"demo@brightdesk.test\",\"password\":\"not-the-password\"}".into(),
+                ),
+                ..Route::default()
+            },
+            Route {
+                name: "upload".into(),
+                path: "https://api.brightdesk.test/api/uploads".into(),
+                method: "POST".into(),
+                headers: vec![RouteHeader {
+                    name: "content-type".into(),
+                    value: "application/json".into(),
+                }],
+                body: Some("{\"name\":\"logo.png\"}".into()),
                 ..Route::default()
             },
         ],

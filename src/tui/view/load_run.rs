@@ -21,15 +21,25 @@ pub fn render_confirm(app: &App, frame: &mut Frame, c: &LoadConfirm) {
     let rows: usize = c.plans.iter().map(|p| p.targets.len() + 3).sum();
     let height = u16::try_from(rows + 5).unwrap_or(u16::MAX).min(30);
     let area = centered(frame.area(), 80, height);
-    let mut lines = vec![Line::from(Span::styled(
-        "This sends load to the servers below. Send it?",
-        t.text(),
-    ))];
+    let probes = c.plans.iter().any(|p| p.requests_per_target.is_some());
+    let ask = if probes {
+        "This sends the requests below to the servers named. Send them?"
+    } else {
+        "This sends load to the servers below. Send it?"
+    };
+    let mut lines = vec![Line::from(Span::styled(ask, t.text()))];
     for p in &c.plans {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(sanitize_line(&p.title), t.title())));
         for target in &p.targets {
             lines.push(Line::from(format!("  {}", sanitize_line(target))));
+        }
+        if let Some(n) = p.requests_per_target {
+            let all = u64::from(n) * p.targets.len() as u64;
+            lines.push(Line::from(format!(
+                "  {n} request(s) per target, one after the other: {all} in all, never more"
+            )));
+            continue;
         }
         let pace = p
             .caps
@@ -58,7 +68,11 @@ pub fn render_confirm(app: &App, frame: &mut Frame, c: &LoadConfirm) {
     lines.push(Line::default());
     lines.push(Line::from(vec![
         Span::styled("  y  ", t.title()),
-        Span::raw("send the load · "),
+        Span::raw(if probes {
+            "send them · "
+        } else {
+            "send the load · "
+        }),
         Span::styled("n Esc  ", t.title()),
         Span::raw("do not send anything"),
     ]));
@@ -66,7 +80,14 @@ pub fn render_confirm(app: &App, frame: &mut Frame, c: &LoadConfirm) {
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::bordered()
-                .title(Span::styled(" Load test ", t.title()))
+                .title(Span::styled(
+                    if probes {
+                        " Load test and probes "
+                    } else {
+                        " Load test "
+                    },
+                    t.title(),
+                ))
                 .border_style(t.border(true)),
         ),
         area,

@@ -12,7 +12,7 @@
 use crate::dns::is_staging;
 use launch_ready_core::catalog::KindId;
 use launch_ready_core::catalog::{CheckKind, Subject};
-use launch_ready_core::session::model::Targets;
+use launch_ready_core::session::model::{Route, Targets};
 
 /// One thing a check runs against.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -214,6 +214,11 @@ pub fn expand(subject: Subject, t: &Targets) -> Vec<Target> {
             }
             out
         }
+        Subject::WriteRoute => session_routes(t, Route::is_write),
+        Subject::AuthRoute => session_routes(t, Route::is_auth),
+        Subject::Site => canonical_host(t)
+            .map(|h| vec![Target::new(format!("https://{h}/"), "site")])
+            .unwrap_or_default(),
         Subject::Route => {
             let base = canonical_host(t).map(|h| format!("https://{h}"));
             let mut out = Vec::new();
@@ -256,12 +261,40 @@ pub fn expand(subject: Subject, t: &Targets) -> Vec<Target> {
     }
 }
 
+/// The URLs of the session's routes that `keep` admits, each once. Unlike `Subject::Route`
+/// there is no fallback page: a probe aimed at a login or a write route has nothing to
+/// aim at when the session names none.
+fn session_routes(t: &Targets, keep: impl Fn(&Route) -> bool) -> Vec<Target> {
+    let base = canonical_host(t).map(|h| format!("https://{h}"));
+    let mut out: Vec<Target> = Vec::new();
+    for r in t.routes.iter().filter(|r| keep(r)) {
+        let Some(url) = route_url(&r.path, base.as_deref()) else {
+            continue;
+        };
+        if !out.iter().any(|o| o.name == url) {
+            out.push(Target::new(url, "route"));
+        }
+    }
+    out
+}
+
+/// The session route behind a route target URL (the first one, when two name the same
+/// URL), if the target came from one.
+pub fn route_for<'a>(t: &'a Targets, url: &str) -> Option<&'a Route> {
+    let base = canonical_host(t).map(|h| format!("https://{h}"));
+    t.routes
+        .iter()
+        .find(|r| route_url(&r.path, base.as_deref()).as_deref() == Some(url))
+}
+
 /// Why a subject expanded to nothing, for the skipped result.
 pub fn missing_reason(subject: Subject) -> &'static str {
     match subject {
         Subject::Host | Subject::Apex => "no apex domain or host configured",
         Subject::StagingHost => "no staging host configured",
-        Subject::Route | Subject::Page => "no route or host configured",
+        Subject::Route | Subject::Page | Subject::Site => "no route or host configured",
+        Subject::WriteRoute => "no write route (POST, PUT or PATCH) configured",
+        Subject::AuthRoute => "no login, signup or password-reset route configured",
         Subject::Repo => "no repository configured",
         Subject::BuildOutput => "no build output folder configured",
         Subject::EnvFiles => "no env files configured",

@@ -258,7 +258,7 @@ async fn fetch_once(
 
 /// Names the failure with the whole error chain (reqwest's top-level text alone says
 /// little more than "error sending request").
-fn classify(e: &reqwest::Error, budget: Duration) -> FetchError {
+pub(crate) fn classify(e: &reqwest::Error, budget: Duration) -> FetchError {
     if e.is_timeout() {
         return FetchError::Timeout(budget);
     }

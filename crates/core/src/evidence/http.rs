@@ -149,6 +149,15 @@ pub struct CorsEvidence {
     pub allow_credentials: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The answer's status (what says whether the URL asks for credentials).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The answer set a cookie.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sets_cookie: bool,
+    /// Why the session allows a wildcard here, when it recorded a reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_reason: Option<String>,
 }
 
 /// `http.exposure`: every path probed and how it answered.
@@ -303,6 +312,16 @@ pub struct UncachedAsset {
 #[serde(default)]
 pub struct CorsDetail {
     pub origin_sent: String,
+}
+
+/// `http.cors_wildcard`: why the wildcard matters here, and the reason recorded for it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CorsWildcardDetail {
+    /// `sets a cookie`, `answers 401 without credentials`, `the route sends credentials`.
+    pub because: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_reason: Option<String>,
 }
 
 /// `http.env_exposed` and `http.git_exposed`: the path served and what it gives away

@@ -24,6 +24,7 @@ mod email;
 mod env;
 mod http;
 mod perf;
+mod probes;
 mod secrets;
 mod tls;
 mod uptime;
@@ -35,6 +36,7 @@ pub use email::*;
 pub use env::*;
 pub use http::*;
 pub use perf::*;
+pub use probes::*;
 pub use secrets::*;
 pub use tls::*;
 pub use uptime::*;
@@ -75,6 +77,10 @@ pub enum Observed {
     AlertRoute(AlertRouteEvidence),
     SecretScan(SecretScanEvidence),
     EnvInventory(EnvInventoryEvidence),
+    Debug(DebugEvidence),
+    PayloadLimit(PayloadLimitEvidence),
+    Burst(BurstEvidence),
+    ErrorTracking(ErrorTrackingEvidence),
     /// Evidence of a kind without a type yet, or that does not fit its kind's type (written
     /// by another build). Kept as read, so saving the session loses nothing; no reader picks
     /// fields out of it.
@@ -139,6 +145,10 @@ impl Observed {
                 typed(v, Observed::SecretScan)
             }
             KindId::EnvInventory => typed(v, Observed::EnvInventory),
+            KindId::HttpDebug => typed(v, Observed::Debug),
+            KindId::HttpPayloadLimit => typed(v, Observed::PayloadLimit),
+            KindId::EdgeRateLimit => typed(v, Observed::Burst),
+            KindId::UptimeErrorTracking => typed(v, Observed::ErrorTracking),
             _ => None,
         })
     }
@@ -217,6 +227,10 @@ impl Serialize for Observed {
             Observed::AlertRoute(e) => e.serialize(s),
             Observed::SecretScan(e) => e.serialize(s),
             Observed::EnvInventory(e) => e.serialize(s),
+            Observed::Debug(e) => e.serialize(s),
+            Observed::PayloadLimit(e) => e.serialize(s),
+            Observed::Burst(e) => e.serialize(s),
+            Observed::ErrorTracking(e) => e.serialize(s),
             Observed::Unread(v) => v.serialize(s),
         }
     }

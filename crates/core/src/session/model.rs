@@ -188,6 +188,11 @@ pub struct Route {
     /// An auth header whose value is a keyring credential: only its name is stored here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<RouteAuth>,
+    /// Why this route may answer `Access-Control-Allow-Origin: *` although it sets cookies
+    /// or asks for credentials (a public read API, say): with a reason recorded, the
+    /// wildcard is reported for information, not as a defect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cors_public_reason: Option<String>,
 }
 
 impl Default for Route {
@@ -200,7 +205,56 @@ impl Default for Route {
             body: None,
             budget: None,
             auth: None,
+            cors_public_reason: None,
         }
+    }
+}
+
+/// Words in a route's path or name that mark a sign-in, sign-up or password-reset
+/// endpoint: the ones bots hammer, so the ones a rate limit must cover.
+const AUTH_WORDS: &[&str] = &[
+    "login",
+    "log-in",
+    "log_in",
+    "signin",
+    "sign-in",
+    "sign_in",
+    "signup",
+    "sign-up",
+    "sign_up",
+    "register",
+    "reset",
+    "forgot",
+    "password",
+    "session",
+    "auth",
+    "otp",
+    "magic-link",
+];
+
+impl Route {
+    /// Whether the route sends a body to the server (POST, PUT, PATCH): a write an
+    /// upload limit should bound.
+    pub fn is_write(&self) -> bool {
+        matches!(
+            self.method.trim().to_ascii_uppercase().as_str(),
+            "POST" | "PUT" | "PATCH"
+        )
+    }
+
+    /// Whether the route's path or name says it signs in, signs up or resets a password.
+    pub fn is_auth(&self) -> bool {
+        let path = self.path.to_ascii_lowercase();
+        // Only the path counts, not the host a full URL names (`auth.example.com/` is not
+        // itself a login endpoint).
+        let path = match path.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]).to_string(),
+            None => path,
+        };
+        let name = self.name.to_ascii_lowercase();
+        AUTH_WORDS
+            .iter()
+            .any(|w| path.contains(w) || name.contains(w))
     }
 }
 

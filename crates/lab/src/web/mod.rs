@@ -10,6 +10,7 @@
 
 pub mod ca;
 pub mod compress;
+pub mod probes;
 pub mod server;
 pub mod site;
 

@@ -10,6 +10,7 @@
 //! record for that version (built by hand: rustls cannot speak those versions); modern
 //! hellos go to rustls as on the main port.
 
+use super::probes::{self, BodyPolicy};
 use super::site::{Reply, Request, route};
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
@@ -26,8 +27,11 @@ use tokio_util::sync::CancellationToken;
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest request head accepted.
 const MAX_HEAD: usize = 16 * 1024;
-/// Longest request body read (the lab's write route takes small JSON bodies).
+/// Longest request body read (the lab's write routes take small JSON bodies; the upload
+/// routes say otherwise through `probes::body_policy`).
 const MAX_BODY: usize = 1024 * 1024;
+/// How long a refused upload is drained after its answer.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Requests the lab answered, by (scheme, host, path, request has an Origin): what a
 /// test counts to prove a run fetches each page once.
@@ -248,23 +252,43 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
             }
         }
     }
+    let bare_host = host.split(':').next().unwrap_or(&host).to_ascii_lowercase();
+    let bare_path = path.split('?').next().unwrap_or("/");
+    let (cap, refusal) = match probes::body_policy(&bare_host, bare_path, content_length) {
+        Some(BodyPolicy::Read(cap)) => (cap, None),
+        Some(BodyPolicy::Refuse(reply)) => (0, Some(reply)),
+        None => (MAX_BODY, None),
+    };
+    if let Some(reply) = refusal {
+        // Answer first, as a server enforcing a limit does, then drain what the client
+        // still sends for a moment, so it reads the answer rather than a reset.
+        log.record(https, &bare_host, &path, origin.is_some());
+        let _ = s.write_all(&encode(&reply)).await;
+        let mut left = content_length.saturating_sub(buf.len().saturating_sub(head_end + 4));
+        let mut chunk = vec![0u8; 64 * 1024];
+        while left > 0 {
+            match tokio::time::timeout(DRAIN_TIMEOUT, s.read(&mut chunk)).await {
+                Ok(Ok(n)) if n > 0 => left = left.saturating_sub(n),
+                _ => break,
+            }
+        }
+        let _ = s.shutdown().await;
+        return;
+    }
     // Read a request body before answering: closing with unread bytes makes the kernel
     // reset the connection, and the client would see an error instead of the reply.
-    let mut have = buf.len().saturating_sub(head_end + 4);
-    while have < content_length.min(MAX_BODY) {
-        let mut chunk = [0u8; 4096];
+    let mut body = buf[(head_end + 4).min(buf.len())..].to_vec();
+    let mut chunk = vec![0u8; 64 * 1024];
+    while body.len() < content_length.min(cap) {
         match tokio::time::timeout(READ_TIMEOUT, s.read(&mut chunk)).await {
-            Ok(Ok(n)) if n > 0 => have += n,
+            Ok(Ok(n)) if n > 0 => body.extend_from_slice(&chunk[..n]),
             _ => return,
         }
     }
-    let seq = log.record(
-        https,
-        host.split(':').next().unwrap_or(&host),
-        &path,
-        origin.is_some(),
-    );
-    let reply = route(&Request {
+    // Keep what the router may look at; an upload's bulk is only counted.
+    body.truncate(MAX_BODY);
+    let seq = log.record(https, &bare_host, &path, origin.is_some());
+    let request = Request {
         https,
         host: &host,
         path: &path,
@@ -272,7 +296,11 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
         method: &method,
         seq,
         accept_encoding: accept_encoding.as_deref(),
-    });
+        body: &body,
+        content_length,
+    };
+    // The probe routes first: they answer a few paths of the hosts the site table serves.
+    let reply = probes::route(&request, &bare_host, bare_path).unwrap_or_else(|| route(&request));
     if reply.hang {
         // Hold the connection open without a byte; the lab's shutdown ends it.
         std::future::pending::<()>().await;
@@ -301,11 +329,15 @@ fn encode(r: &Reply) -> Vec<u8> {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        201 => "Created",
         301 => "Moved Permanently",
         302 => "Found",
         401 => "Unauthorized",
+        400 => "Bad Request",
         404 => "Not Found",
+        413 => "Content Too Large",
         421 => "Misdirected Request",
+        429 => "Too Many Requests",
         500 => "Internal Server Error",
         _ => "",
     }

@@ -19,7 +19,7 @@ pub struct HostSpec {
 pub const HOSTS: &[HostSpec] = &[
     HostSpec {
         host: "good.lab.test",
-        demonstrates: "well configured: valid chain, HSTS 2 years, all security headers, cached assets, text gzipped when asked, behind an edge; no finding",
+        demonstrates: "well configured: valid chain, HSTS 2 years, all security headers, cached assets, text gzipped when asked, behind an edge, an error tracker in its script; POST /api/login answers 429 after five tries, POST /api/uploads 413 over 10 MiB, /api/status a wildcard on public data; no finding",
         cert: CertProfile::Valid,
     },
     HostSpec {
@@ -44,7 +44,7 @@ pub const HOSTS: &[HostSpec] = &[
     },
     HostSpec {
         host: "api.brightdesk.test",
-        demonstrates: "Brightdesk API: CORS reflects any origin with credentials; perf routes /api/slow (400 ms), /api/flaky (one 503 in ten), POST /api/projects (write) and /api/export (1.5 MiB)",
+        demonstrates: "Brightdesk API: CORS reflects any origin with credentials, /api/me answers `*` while asking for a login; POST /api/login never pushes back and prints an Express stack for malformed JSON; POST /api/uploads takes any size; perf routes /api/slow (400 ms), /api/flaky (one 503 in ten), POST /api/projects (write) and /api/export (1.5 MiB)",
         cert: CertProfile::Valid,
     },
     HostSpec {
@@ -142,7 +142,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn new(status: u16) -> Reply {
+    pub(crate) fn new(status: u16) -> Reply {
         Reply {
             status,
             headers: Vec::new(),
@@ -152,12 +152,12 @@ impl Reply {
         }
     }
 
-    fn header(mut self, k: &str, v: &str) -> Reply {
+    pub(crate) fn header(mut self, k: &str, v: &str) -> Reply {
         self.headers.push((k.to_string(), v.to_string()));
         self
     }
 
-    fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+    pub(crate) fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
         self.body = body.into();
         self.header("content-type", content_type)
     }
@@ -176,7 +176,7 @@ impl Reply {
     }
 
     /// Security headers of a well-run site.
-    fn hardened(self) -> Reply {
+    pub(crate) fn hardened(self) -> Reply {
         self.header(
             "strict-transport-security",
             "max-age=63072000; includeSubDomains; preload",
@@ -191,7 +191,7 @@ impl Reply {
     }
 
     /// The headers a Cloudflare-fronted response carries.
-    fn edge(self) -> Reply {
+    pub(crate) fn edge(self) -> Reply {
         self.header("server", "cloudflare")
             .header("cf-ray", "8f1d2c3b4a5e6f70-LAB")
     }
@@ -213,6 +213,10 @@ pub struct Request<'a> {
     pub seq: usize,
     /// The encodings the client accepts (`gzip, br`), as sent.
     pub accept_encoding: Option<&'a str>,
+    /// The body as far as the server read it.
+    pub body: &'a [u8],
+    /// The body's declared length.
+    pub content_length: usize,
 }
 
 /// The reply of the lab to `req`, compressed where the host does so (`compress`).
@@ -284,7 +288,10 @@ fn good(https: bool, host: &str, path: &str) -> Reply {
             .body("text/css", super::compress::good_stylesheet())
             .immutable(),
         "/static/app.js" => Reply::new(200)
-            .body("text/javascript", "document.title='Good';\n")
+            .body(
+                "text/javascript",
+                "document.title='Good';\nwindow.Sentry&&Sentry.init({environment:'production'});\n",
+            )
             .immutable(),
         "/static/logo.png" => Reply::new(200)
             .body("image/png", vec![0x89, b'P', b'N', b'G'])

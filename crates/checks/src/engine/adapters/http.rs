@@ -9,9 +9,10 @@
 use super::reach::{host_ready, url_host};
 use crate::engine::registry::{CheckInput, Registry};
 use crate::engine::targets;
+use crate::http::cors::{CorsContext, check_cors_with};
 use crate::http::{
-    HttpLimits, check_availability, check_bundle, check_cache, check_cors, check_exposure,
-    check_headers, check_mixed_content, check_payload, check_redirects_within,
+    HttpLimits, check_availability, check_bundle, check_cache, check_exposure, check_headers,
+    check_mixed_content, check_payload, check_redirects_within,
 };
 use crate::net::Net;
 use crate::net::guard::HostGuard;
@@ -43,7 +44,16 @@ pub fn register(r: &mut Registry) {
         on_url(i, |c, u, l| async move { check_cache(&c, &u, &l).await })
     });
     r.insert(KindId::HttpCors, |i: CheckInput| {
-        on_url(i, |c, u, l| async move { check_cors(&c, &u, &l).await })
+        // The session's route behind the URL says whether it sends credentials and why
+        // a wildcard may be fine there.
+        let route = targets::route_for(&i.scope.targets, &i.target.name);
+        let context = CorsContext {
+            sends_credentials: route.is_some_and(|r| r.auth.is_some()),
+            public_reason: route.and_then(|r| r.cors_public_reason.clone()),
+        };
+        on_url(i, |c, u, l| async move {
+            check_cors_with(&c, &u, &context, &l).await
+        })
     });
     r.insert(KindId::HttpBundle, |i: CheckInput| {
         on_url(i, |c, u, l| async move { check_bundle(&c, &u, &l).await })

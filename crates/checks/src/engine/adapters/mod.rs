@@ -16,6 +16,7 @@ pub mod env;
 pub mod error;
 pub mod http;
 pub mod perf;
+pub mod probes;
 pub mod reach;
 pub mod secrets;
 pub mod tls;
@@ -48,14 +49,34 @@ fn wired_by(id: KindId) -> fn(&mut Registry) {
         EmailMx | EmailSpf | EmailDmarc | EmailDkim => email::register,
         TlsCertificate | TlsProtocols => tls::register,
         HttpAvailability | HttpRedirects | HttpHeaders | HttpMixedContent | HttpCache
-        | HttpCors | HttpExposure | HttpBundle | HttpPayload => http::register,
-        EdgeProvider => edge::register,
+        | HttpCors | HttpExposure | HttpBundle | HttpPayload | HttpDebug | HttpPayloadLimit => {
+            http_family
+        }
+        EdgeProvider | EdgeRateLimit => edge_family,
         PerfLatency | PerfLoad => perf::register,
-        UptimeProbe | UptimeAlertRoute => uptime::register,
+        UptimeProbe | UptimeAlertRoute | UptimeErrorTracking => uptime_family,
         SecretsRepo | SecretsHistory | SecretsBuild => secrets::register,
         EnvInventory | EnvGitignore => env::register,
         CloudflareZone => cloudflare::register,
     }
+}
+
+/// The http kinds: the page checks and the active probes beside them.
+fn http_family(r: &mut Registry) {
+    http::register(r);
+    probes::register_http(r);
+}
+
+/// The edge kinds: the provider and the login burst.
+fn edge_family(r: &mut Registry) {
+    edge::register(r);
+    probes::register_edge(r);
+}
+
+/// The uptime kinds: probes, the alert route and error tracking.
+fn uptime_family(r: &mut Registry) {
+    uptime::register(r);
+    probes::register_uptime(r);
 }
 
 #[cfg(test)]

@@ -507,6 +507,7 @@ mod tests {
                 header: "authorization".into(),
                 credential: "api-token".into(),
             }),
+            cors_public_reason: None,
         };
         let budgets = Budgets::default();
         let spec = from_route(
