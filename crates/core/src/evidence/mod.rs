@@ -27,6 +27,7 @@ mod perf;
 mod secrets;
 mod tls;
 mod uptime;
+mod vitals;
 
 pub use cloudflare::*;
 pub use dns::*;
@@ -38,6 +39,7 @@ pub use perf::*;
 pub use secrets::*;
 pub use tls::*;
 pub use uptime::*;
+pub use vitals::*;
 
 /// What one outcome observed, typed by its kind. Checks build it; the session file, the
 /// JSON output, the TUI and the pack all read it. It is written as its inner shape alone
@@ -70,6 +72,7 @@ pub enum Observed {
     Exposure(ExposureEvidence),
     Bundle(BundleEvidence),
     Perf(Box<LoadReport>),
+    Vitals(Box<VitalsEvidence>),
     Probe(ProbeEvidence),
     AlertRoute(AlertRouteEvidence),
     SecretScan(SecretScanEvidence),
@@ -131,6 +134,7 @@ impl Observed {
             KindId::HttpExposure => typed(v, Observed::Exposure),
             KindId::HttpBundle => typed(v, Observed::Bundle),
             KindId::PerfLatency | KindId::PerfLoad => typed(v, |p| Observed::Perf(Box::new(p))),
+            KindId::PerfWebVitals => typed(v, |p| Observed::Vitals(Box::new(p))),
             KindId::UptimeProbe => typed(v, Observed::Probe),
             KindId::UptimeAlertRoute => typed(v, Observed::AlertRoute),
             KindId::SecretsRepo | KindId::SecretsHistory | KindId::SecretsBuild => {
@@ -203,6 +207,7 @@ impl Serialize for Observed {
             Observed::Edge(e) => e.serialize(s),
             Observed::Cloudflare(e) => e.serialize(s),
             Observed::Perf(e) => e.serialize(s),
+            Observed::Vitals(e) => e.serialize(s),
             Observed::Availability(e) => e.serialize(s),
             Observed::Headers(e) => e.serialize(s),
             Observed::MixedContent(e) => e.serialize(s),

@@ -11,6 +11,7 @@
 pub mod ca;
 pub mod server;
 pub mod site;
+pub mod vitals;
 
 use ca::LabCa;
 use rustls::pki_types::CertificateDer;

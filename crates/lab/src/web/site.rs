@@ -34,7 +34,7 @@ pub const HOSTS: &[HostSpec] = &[
     },
     HostSpec {
         host: "www.brightdesk.test",
-        demonstrates: "Brightdesk www: serves the same site and bundle as the apex (no canonical host), no HSTS",
+        demonstrates: "Brightdesk www: serves the same site and bundle as the apex (no canonical host), no HSTS; web-vitals pages under /vitals/",
         cert: CertProfile::Valid,
     },
     HostSpec {
@@ -142,7 +142,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn new(status: u16) -> Reply {
+    pub(crate) fn new(status: u16) -> Reply {
         Reply {
             status,
             headers: Vec::new(),
@@ -152,12 +152,12 @@ impl Reply {
         }
     }
 
-    fn header(mut self, k: &str, v: &str) -> Reply {
+    pub(crate) fn header(mut self, k: &str, v: &str) -> Reply {
         self.headers.push((k.to_string(), v.to_string()));
         self
     }
 
-    fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+    pub(crate) fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
         self.body = body.into();
         self.header("content-type", content_type)
     }
@@ -227,7 +227,8 @@ pub fn route(req: &Request<'_>) -> Reply {
         "www.good.lab.test" => Reply::redirect(301, &format!("https://good.lab.test{path}")).edge(),
         "brightdesk.test" => apex(req.https, path),
         // Proxied like the apex: in the demo only staging bypasses the edge.
-        "www.brightdesk.test" if req.https => apex_asset(path)
+        "www.brightdesk.test" if req.https => super::vitals::reply(path)
+            .or_else(|| apex_asset(path))
             .unwrap_or_else(|| marketing_page("www.brightdesk.test"))
             .edge(),
         "www.brightdesk.test" => {

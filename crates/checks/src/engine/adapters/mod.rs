@@ -20,6 +20,7 @@ pub mod reach;
 pub mod secrets;
 pub mod tls;
 pub mod uptime;
+pub mod vitals;
 
 use super::registry::Registry;
 use launch_ready_core::catalog::KindId;
@@ -50,7 +51,7 @@ fn wired_by(id: KindId) -> fn(&mut Registry) {
         HttpAvailability | HttpRedirects | HttpHeaders | HttpMixedContent | HttpCache
         | HttpCors | HttpExposure | HttpBundle => http::register,
         EdgeProvider => edge::register,
-        PerfLatency | PerfLoad => perf::register,
+        PerfLatency | PerfLoad | PerfWebVitals => perf::register,
         UptimeProbe | UptimeAlertRoute => uptime::register,
         SecretsRepo | SecretsHistory | SecretsBuild => secrets::register,
         EnvInventory | EnvGitignore => env::register,

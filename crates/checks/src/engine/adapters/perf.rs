@@ -24,6 +24,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 pub fn register(r: &mut Registry) {
+    super::vitals::register(r);
     r.insert(KindId::PerfLatency, |i: CheckInput| async move {
         match prepare(&i).await {
             Ok((client, route)) => latency(i, client, route).await,
@@ -39,7 +40,7 @@ pub fn register(r: &mut Registry) {
 }
 
 /// The session route behind a route target URL, if the target came from one.
-fn session_route(i: &CheckInput) -> Option<&Route> {
+pub(super) fn session_route(i: &CheckInput) -> Option<&Route> {
     let t = &i.scope.targets;
     let base = targets::canonical_host(t).map(|h| format!("https://{h}"));
     t.routes
