@@ -29,10 +29,6 @@ pub fn register(r: &mut Registry) {
 
 async fn web_vitals(i: CheckInput) -> CheckOutcome {
     let url = i.target.name.clone();
-    let found = match tools::find() {
-        Ok(t) => t,
-        Err(missing) => return outcome::skipped(missing.to_string()),
-    };
     let Some((host, ports)) = url_host(&url).filter(|_| url.starts_with("http")) else {
         return outcome::skipped(format!("{url} is not an http(s) page Lighthouse can load"));
     };
@@ -45,6 +41,10 @@ async fn web_vitals(i: CheckInput) -> CheckOutcome {
             route.name, route.method
         ));
     }
+    let found = match tools::find() {
+        Ok(t) => t,
+        Err(missing) => return outcome::skipped(missing.to_string()),
+    };
     if let Err(o) = host_ready(&i.net, &host, &ports).await {
         return *o;
     }
