@@ -43,6 +43,10 @@ pub struct VitalsEvidence {
     pub opportunities: Vec<Opportunity>,
     /// Audits that did not produce a figure, with Lighthouse's reason.
     pub not_measured: Vec<NotMeasured>,
+    /// Milliseconds the browser took to start, then each run (the first in a fresh
+    /// browser, the others warm).
+    pub browser_start_ms: u64,
+    pub runs_ms: Vec<u64>,
 }
 
 /// The targets a page's vitals were judged against (the runbook's, else the defaults).

@@ -93,7 +93,15 @@ async fn web_vitals(i: CheckInput) -> CheckOutcome {
     };
     let progress = i.progress.clone();
     match vitals::measure(&plan, |line| progress.report(line)).await {
-        Ok((e, _)) => judged(e),
+        Ok((mut e, t)) => {
+            e.browser_start_ms = u64::try_from(t.browser_ms).unwrap_or(u64::MAX);
+            e.runs_ms = t
+                .runs_ms
+                .iter()
+                .map(|ms| u64::try_from(*ms).unwrap_or(u64::MAX))
+                .collect();
+            judged(e)
+        }
         Err(e) => outcome::error(format!("{url}: {e}")),
     }
 }

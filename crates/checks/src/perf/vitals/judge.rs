@@ -36,7 +36,7 @@ pub fn median(values: &[f64]) -> Option<f64> {
     }
     v.sort_by(f64::total_cmp);
     let m = v.len() / 2;
-    Some(if v.len() % 2 == 0 {
+    Some(if v.len().is_multiple_of(2) {
         f64::midpoint(v[m - 1], v[m])
     } else {
         v[m]
@@ -76,6 +76,8 @@ pub fn evidence(url: &str, runs: &[LighthouseRun], targets: VitalsTargets) -> Vi
         targets,
         opportunities: typical.map(|r| r.opportunities.clone()).unwrap_or_default(),
         not_measured: typical.map(|r| r.not_measured.clone()).unwrap_or_default(),
+        browser_start_ms: 0,
+        runs_ms: Vec::new(),
     }
 }
 
