@@ -142,7 +142,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    pub(crate) fn new(status: u16) -> Reply {
+    fn new(status: u16) -> Reply {
         Reply {
             status,
             headers: Vec::new(),
@@ -152,12 +152,12 @@ impl Reply {
         }
     }
 
-    pub(crate) fn header(mut self, k: &str, v: &str) -> Reply {
+    fn header(mut self, k: &str, v: &str) -> Reply {
         self.headers.push((k.to_string(), v.to_string()));
         self
     }
 
-    pub(crate) fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+    fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
         self.body = body.into();
         self.header("content-type", content_type)
     }
@@ -227,7 +227,7 @@ pub fn route(req: &Request<'_>) -> Reply {
         "www.good.lab.test" => Reply::redirect(301, &format!("https://good.lab.test{path}")).edge(),
         "brightdesk.test" => apex(req.https, path),
         // Proxied like the apex: in the demo only staging bypasses the edge.
-        "www.brightdesk.test" if req.https => super::vitals::reply(path)
+        "www.brightdesk.test" if req.https => vitals_page(path)
             .or_else(|| apex_asset(path))
             .unwrap_or_else(|| marketing_page("www.brightdesk.test"))
             .edge(),
@@ -255,6 +255,16 @@ pub fn route(req: &Request<'_>) -> Reply {
         h if HOSTS.iter().any(|s| s.host == h) => good(req.https, h, path),
         _ => Reply::new(421).body("text/plain", "unknown host\n"),
     }
+}
+
+/// A page of the web-vitals set (`vitals`), as the lab's reply.
+fn vitals_page(path: &str) -> Option<Reply> {
+    super::vitals::reply(path).map(|p| Reply {
+        delay_ms: p.delay_ms,
+        ..Reply::new(200)
+            .body(p.content_type, p.body)
+            .header("cache-control", "no-cache")
+    })
 }
 
 fn good(https: bool, host: &str, path: &str) -> Reply {

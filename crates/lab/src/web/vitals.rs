@@ -7,8 +7,33 @@
 //! tree, no encoder dependency); the heavy script is generated text sent without
 //! compression; the late banner is inserted by an inline script after the page painted.
 
-use super::site::Reply;
 use std::fmt::Write as _;
+
+/// One answer of the vitals pages; `site` turns it into the lab's reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    /// Answer after this many milliseconds.
+    pub delay_ms: u64,
+}
+
+impl Page {
+    fn new(content_type: &'static str, body: impl Into<Vec<u8>>) -> Page {
+        Page {
+            content_type,
+            body: body.into(),
+            delay_ms: 0,
+        }
+    }
+
+    fn late(self) -> Page {
+        Page {
+            delay_ms: LATE_MS,
+            ..self
+        }
+    }
+}
 
 /// Path prefix of the vitals pages.
 pub const PREFIX: &str = "/vitals/";
@@ -48,8 +73,9 @@ pub const BLOCKING_CSS_BYTES: usize = 480 * 1024;
 
 const HTML: &str = "text/html; charset=utf-8";
 
-/// The lab's answer for `path` when it is one of the vitals pages or their assets.
-pub fn reply(path: &str) -> Option<Reply> {
+/// The lab's answer for `path` when it is one of the vitals pages or their assets (every
+/// one a 200, revalidated on each visit).
+pub fn reply(path: &str) -> Option<Page> {
     if !path.starts_with(PREFIX) {
         return None;
     }
@@ -65,33 +91,27 @@ pub fn reply(path: &str) -> Option<Reply> {
             "<img src=\"/vitals/hero.bmp\" width=\"360\" height=\"240\" alt=\"Brightdesk team\">\
              <p>Welcome to Brightdesk.</p>",
         ),
-        "/vitals/hero.bmp" => Reply {
-            delay_ms: LATE_MS,
-            ..Reply::new(200).body("image/bmp", hero_bmp())
-        },
+        "/vitals/hero.bmp" => Page::new("image/bmp", hero_bmp()).late(),
         "/vitals/shift" => page("Late banner", "", &shift_body()),
         "/vitals/heavy-script" => page(
             "Heavy script",
             "<script src=\"/vitals/heavy.js\"></script>",
             "<p>The page waits for a large script.</p>",
         ),
-        "/vitals/heavy.js" => Reply::new(200).body("text/javascript", heavy_script()),
+        "/vitals/heavy.js" => Page::new("text/javascript", heavy_script()),
         "/vitals/blocking-css" => page(
             "Blocking stylesheet",
             "<link rel=\"stylesheet\" href=\"/vitals/late.css\">",
             "<h1>Brightdesk</h1><p>Nothing shows until the stylesheet arrives.</p>",
         ),
-        "/vitals/late.css" => Reply {
-            delay_ms: LATE_MS,
-            ..Reply::new(200).body("text/css", blocking_css())
-        },
+        "/vitals/late.css" => Page::new("text/css", blocking_css()).late(),
         _ => return None,
     };
-    Some(r.header("cache-control", "no-cache"))
+    Some(r)
 }
 
-fn page(title: &str, head: &str, body: &str) -> Reply {
-    Reply::new(200).body(
+fn page(title: &str, head: &str, body: &str) -> Page {
+    Page::new(
         HTML,
         format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -192,7 +212,7 @@ mod tests {
     fn every_page_answers_and_other_paths_fall_through() {
         for (path, _) in PAGES {
             let r = reply(path).expect(path);
-            assert_eq!(r.status, 200, "{path}");
+            assert!(!r.body.is_empty(), "{path}");
         }
         assert!(reply("/").is_none());
         assert!(reply("/vitals/nope").is_none());

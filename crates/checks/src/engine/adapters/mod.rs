@@ -51,12 +51,18 @@ fn wired_by(id: KindId) -> fn(&mut Registry) {
         HttpAvailability | HttpRedirects | HttpHeaders | HttpMixedContent | HttpCache
         | HttpCors | HttpExposure | HttpBundle => http::register,
         EdgeProvider => edge::register,
-        PerfLatency | PerfLoad | PerfWebVitals => perf::register,
+        PerfLatency | PerfLoad | PerfWebVitals => perf_family,
         UptimeProbe | UptimeAlertRoute => uptime::register,
         SecretsRepo | SecretsHistory | SecretsBuild => secrets::register,
         EnvInventory | EnvGitignore => env::register,
         CloudflareZone => cloudflare::register,
     }
+}
+
+/// The perf family: the latency and load kinds, and web vitals (a browser, not requests).
+fn perf_family(r: &mut Registry) {
+    perf::register(r);
+    vitals::register(r);
 }
 
 #[cfg(test)]

@@ -24,7 +24,6 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 pub fn register(r: &mut Registry) {
-    super::vitals::register(r);
     r.insert(KindId::PerfLatency, |i: CheckInput| async move {
         match prepare(&i).await {
             Ok((client, route)) => latency(i, client, route).await,
