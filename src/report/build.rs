@@ -875,6 +875,14 @@ fn performance(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sec
             }
         }
     }
+    let vitals: Vec<PageVitals> = latest
+        .of(KindId::PerfWebVitals)
+        .into_iter()
+        .filter_map(|o| match o.observed().into_owned() {
+            Observed::Vitals(v) => Some(page_vitals(&v, o.findings.is_empty())),
+            _ => None,
+        })
+        .collect();
     let has = !routes.is_empty();
     section(
         runbook,
@@ -883,10 +891,49 @@ fn performance(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sec
         Performance {
             routes,
             bottlenecks: super::bottlenecks::build(runbook, session),
+            vitals,
             chart_svg: String::new(),
         },
         has,
     )
+}
+
+/// A page's vitals as the pack prints them (remote text cleaned).
+fn page_vitals(v: &launch_ready_core::evidence::VitalsEvidence, no_finding: bool) -> PageVitals {
+    let dash = || "-".to_string();
+    let t = v.targets;
+    #[allow(clippy::cast_precision_loss)]
+    let top_opportunity = v.opportunities.first().map_or_else(String::new, |o| {
+        clean_line(&format!(
+            "{}: {:.1} s, {} KiB",
+            o.title,
+            o.savings_ms / 1000.0,
+            o.savings_bytes / 1024
+        ))
+    });
+    PageVitals {
+        url: clean_line(&v.url),
+        score: v.score.map_or_else(dash, |s| s.to_string()),
+        lcp: v
+            .lcp_ms
+            .map_or_else(dash, |ms| format!("{:.1} s", ms / 1000.0)),
+        cls: v.cls.map_or_else(dash, |c| format!("{c:.2}")),
+        tbt: v.tbt_ms.map_or_else(dash, |ms| format!("{ms:.0} ms")),
+        targets: format!(
+            "score {}, LCP {:.1} s, CLS {:.2}, TBT {} ms",
+            t.score,
+            f64::from(t.lcp_ms) / 1000.0,
+            t.cls,
+            t.tbt_ms
+        ),
+        runs: v.runs,
+        within_targets: no_finding
+            && v.score.is_some()
+            && v.lcp_ms.is_some()
+            && v.cls.is_some()
+            && v.tbt_ms.is_some(),
+        top_opportunity,
+    }
 }
 
 fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Section<Monitoring> {

@@ -279,9 +279,30 @@ pub struct Performance {
     pub routes: Vec<RouteLatency>,
     /// The slowest routes before and after, and where the first bottleneck appeared.
     pub bottlenecks: super::bottlenecks::Bottlenecks,
+    /// Web vitals per page (`perf.web_vitals`), beside the latency table.
+    pub vitals: Vec<PageVitals>,
     /// Inline SVG bar chart of p95 against budget (HTML only; empty without routes).
     #[serde(skip)]
     pub chart_svg: String,
+}
+
+/// One page's web vitals on a phone, against the targets they were judged by.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PageVitals {
+    pub url: String,
+    /// `-` when Lighthouse did not measure it.
+    pub score: String,
+    pub lcp: String,
+    pub cls: String,
+    pub tbt: String,
+    /// `score 85, LCP 2.5 s, CLS 0.10, TBT 200 ms`.
+    pub targets: String,
+    /// Runs judged (their median).
+    pub runs: u32,
+    /// Every figure measured and within its target.
+    pub within_targets: bool,
+    /// The largest opportunity, in words (`Serve images in next-gen formats: 2.6 s, 2656 KiB`).
+    pub top_opportunity: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

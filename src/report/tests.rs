@@ -875,3 +875,79 @@ fn an_automated_check_that_failed_is_not_said_to_be_marked() {
         .expect("the answered question is a risk");
     assert_eq!(manual.evidence, "marked failed");
 }
+
+/// Web vitals reach the performance section in every format: the figures, the targets
+/// and the largest opportunity; a page with a finding is not within its targets, and a
+/// page without one is.
+#[test]
+fn web_vitals_show_in_the_performance_section() {
+    // The bundled runbooks leave web vitals to be asked for; this one asks.
+    let mut rb = runbook();
+    let kind = launch_ready_core::catalog::kind("perf.web_vitals").unwrap();
+    rb.stages[0]
+        .checks
+        .push(launch_ready_core::runbook::model::Check {
+            id: "perf.web_vitals".into(),
+            title: kind.title.into(),
+            why: String::new(),
+            severity: launch_ready_core::finding::Severity::High,
+            run: launch_ready_core::runbook::Run::Auto {
+                kind: launch_ready_core::runbook::model::KindName(kind),
+                severity: Default::default(),
+                params: Default::default(),
+            },
+            sensitive: false,
+        });
+    let mut s = session(&rb);
+    let vitals = |url: &str, lcp: f64, status| {
+        let mut o = outcome(
+            "perf.web_vitals",
+            url,
+            status,
+            json!({ "url": url, "runs": 1, "score": 61, "lcp_ms": lcp, "cls": 0.0, "tbt_ms": 40.0,
+                    "targets": { "score": 85, "lcp_ms": 2500, "cls": 0.1, "tbt_ms": 200, "image_savings_bytes": 102400 },
+                    "opportunities": [{ "id": "modern-image-formats", "title": "Serve images in next-gen formats",
+                                        "savings_ms": 13350.0, "savings_bytes": 2720054, "resources": [] }] }),
+        );
+        if status == CheckStatus::Fail {
+            o.findings = vec![Finding::new(Code::PerfLcpOverBudget, "slow")];
+        }
+        o
+    };
+    record(
+        &mut s,
+        "perf.web_vitals",
+        vec![
+            vitals("https://acme.test/hero", 15300.0, CheckStatus::Fail),
+            vitals("https://acme.test/fast", 900.0, CheckStatus::Pass),
+        ],
+    );
+    let p = build(&rb, &s, &[], NOW);
+    let v = &p.performance.data.vitals;
+    assert_eq!(v.len(), 2);
+    let hero = v.iter().find(|r| r.url.ends_with("/hero")).unwrap();
+    assert_eq!((hero.lcp.as_str(), hero.within_targets), ("15.3 s", false));
+    assert!(
+        v.iter()
+            .find(|r| r.url.ends_with("/fast"))
+            .unwrap()
+            .within_targets
+    );
+    let md = render(&p, Format::Markdown).unwrap();
+    assert!(md.contains("### Web vitals (phone, Lighthouse)"), "{md}");
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| https://acme.test/hero |"))
+        .unwrap();
+    assert!(
+        row.contains("| 15.3 s |") && row.contains("**no**"),
+        "{row}"
+    );
+    assert!(
+        row.contains("Serve images in next-gen formats: 13.3 s, 2656 KiB"),
+        "{row}"
+    );
+    assert!(md.contains("Targets: score 85, LCP 2.5 s, CLS 0.10, TBT 200 ms."));
+    let html = render(&p, Format::Html).unwrap();
+    assert!(html.contains("<h3>Web vitals (phone, Lighthouse)</h3>"));
+}

@@ -48,3 +48,4 @@ mod ui_screen_share;
 mod ui_secrets_baseline;
 mod ui_snapshots;
 mod ui_sprint;
+mod web_vitals;

@@ -234,13 +234,13 @@ mod tests {
         let rb = catalog_runbook(&[Family::Perf], Thresholds::default());
         let held = jobs(rb.checks().map(|(_, c)| c), false);
         let ids: Vec<&str> = held.jobs.iter().map(|j| j.check_id.as_str()).collect();
-        assert_eq!(ids, ["perf.latency"]);
+        assert_eq!(ids, ["perf.latency", "perf.web_vitals"]);
         assert_eq!(held.unavailable[0].0, "perf.load");
-        assert_eq!(jobs(rb.checks().map(|(_, c)| c), true).jobs.len(), 2);
+        assert_eq!(jobs(rb.checks().map(|(_, c)| c), true).jobs.len(), 3);
         let (kept, left_out) = without_confirm(&rb);
         assert_eq!(left_out[0].0, "perf.load");
         assert_eq!(left_out.len(), 1);
-        assert_eq!(kept.checks().count(), 1);
+        assert_eq!(kept.checks().count(), 2);
     }
 
     #[test]

@@ -60,6 +60,7 @@ kind_ids! {
     EdgeRateLimit = "edge.rate_limit",
     PerfLatency = "perf.latency",
     PerfLoad = "perf.load",
+    PerfWebVitals = "perf.web_vitals",
     UptimeProbe = "uptime.probe",
     UptimeAlertRoute = "uptime.alert_route",
     UptimeErrorTracking = "uptime.error_tracking",
@@ -478,6 +479,22 @@ pub const KINDS: &[CheckKind] = &[
         "Light load test (asks first)",
         [PerfP95OverBudget, PerfErrorRateOverBudget],
         Profile::NET.budget(Budget::Seconds(300)).confirm()
+    ),
+    kind!(
+        PerfWebVitals,
+        Perf,
+        Route,
+        "Web vitals on a phone (Lighthouse, mobile)",
+        [
+            PerfLighthouseScoreLow,
+            PerfLcpOverBudget,
+            PerfClsOverBudget,
+            PerfTbtOverBudget,
+            PerfImagesUnoptimized
+        ],
+        // Pages run one at a time (a browser each, seconds per run): the bound covers the
+        // wait for the pages before this one and its own runs.
+        Profile::NET.budget(Budget::Seconds(600))
     ),
     kind!(
         UptimeProbe,

@@ -38,6 +38,7 @@ pub fn lines_at(outcome: &CheckOutcome, shown: &str, t: Theme) -> Vec<Line<'stat
         Observed::Cloudflare(c) => cloudflare(c),
         Observed::Perf(p) => perf(p),
         Observed::Payload(p) => payload(p),
+        Observed::Vitals(v) => vitals(v),
         _ => Vec::new(),
     };
     if body.is_empty() {
@@ -292,6 +293,37 @@ fn perf(ev: &LoadReport) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// A page's vitals against their targets, then Lighthouse's largest opportunities.
+fn vitals(ev: &launch_ready_core::evidence::VitalsEvidence) -> Vec<String> {
+    let t = ev.targets;
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "not measured".into());
+    let mut out = vec![format!(
+        "score {} (target {}) · LCP {} (target {:.1} s) · CLS {} (target {:.2}) · TBT {} (target {} ms)",
+        or_dash(ev.score.map(|s| s.to_string())),
+        t.score,
+        or_dash(ev.lcp_ms.map(|v| format!("{:.1} s", v / 1000.0))),
+        f64::from(t.lcp_ms) / 1000.0,
+        or_dash(ev.cls.map(|v| format!("{v:.2}"))),
+        t.cls,
+        or_dash(ev.tbt_ms.map(|v| format!("{v:.0} ms"))),
+        t.tbt_ms
+    )];
+    out.extend(ev.opportunities.iter().take(3).map(|o| {
+        format!(
+            "{}: saves ~{:.1} s, {} KiB",
+            sanitize_line(&o.title),
+            o.savings_ms / 1000.0,
+            o.savings_bytes / 1024
+        )
+    }));
+    out.extend(
+        ev.not_measured
+            .iter()
+            .map(|n| format!("not measured: {}", sanitize_line(&n.id))),
+    );
+    out
 }
 
 /// What a finding's message leaves out and the operator needs, said under it: the names

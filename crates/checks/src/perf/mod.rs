@@ -14,6 +14,7 @@ pub mod report;
 pub mod request;
 pub mod stats;
 pub mod step;
+pub mod vitals;
 
 pub use direct::Protocol;
 pub use load::{LoadPlan, Measured, Pace, Snapshot, Transport};

@@ -28,6 +28,7 @@ mod probes;
 mod secrets;
 mod tls;
 mod uptime;
+mod vitals;
 
 pub use cloudflare::*;
 pub use dns::*;
@@ -40,6 +41,7 @@ pub use probes::*;
 pub use secrets::*;
 pub use tls::*;
 pub use uptime::*;
+pub use vitals::*;
 
 /// What one outcome observed, typed by its kind. Checks build it; the session file, the
 /// JSON output, the TUI and the pack all read it. It is written as its inner shape alone
@@ -73,6 +75,7 @@ pub enum Observed {
     Bundle(BundleEvidence),
     Payload(PayloadEvidence),
     Perf(Box<LoadReport>),
+    Vitals(Box<VitalsEvidence>),
     Probe(ProbeEvidence),
     AlertRoute(AlertRouteEvidence),
     SecretScan(SecretScanEvidence),
@@ -139,6 +142,7 @@ impl Observed {
             KindId::HttpBundle => typed(v, Observed::Bundle),
             KindId::HttpPayload => typed(v, Observed::Payload),
             KindId::PerfLatency | KindId::PerfLoad => typed(v, |p| Observed::Perf(Box::new(p))),
+            KindId::PerfWebVitals => typed(v, |p| Observed::Vitals(Box::new(p))),
             KindId::UptimeProbe => typed(v, Observed::Probe),
             KindId::UptimeAlertRoute => typed(v, Observed::AlertRoute),
             KindId::SecretsRepo | KindId::SecretsHistory | KindId::SecretsBuild => {
@@ -215,6 +219,7 @@ impl Serialize for Observed {
             Observed::Edge(e) => e.serialize(s),
             Observed::Cloudflare(e) => e.serialize(s),
             Observed::Perf(e) => e.serialize(s),
+            Observed::Vitals(e) => e.serialize(s),
             Observed::Availability(e) => e.serialize(s),
             Observed::Headers(e) => e.serialize(s),
             Observed::MixedContent(e) => e.serialize(s),

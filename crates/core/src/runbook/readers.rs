@@ -171,7 +171,7 @@ pub const READERS: &[FieldReaders] = &[
 
 /// Kinds the table names that this build's catalog does not have yet: numbers only they
 /// read are accepted until they arrive (see the module docs).
-pub const AWAITED: &[&str] = &["perf.web_vitals", "uptime.escalation"];
+pub const AWAITED: &[&str] = &["uptime.escalation"];
 
 /// The readers of `field`, if it is a field of `Targets`.
 pub fn readers(field: &str) -> Option<&'static [Reader]> {

@@ -13,6 +13,7 @@ pub mod compress;
 pub mod probes;
 pub mod server;
 pub mod site;
+pub mod vitals;
 
 use ca::LabCa;
 use rustls::pki_types::CertificateDer;

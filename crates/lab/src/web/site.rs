@@ -34,7 +34,7 @@ pub const HOSTS: &[HostSpec] = &[
     },
     HostSpec {
         host: "www.brightdesk.test",
-        demonstrates: "Brightdesk www: serves the same site and bundle as the apex (no canonical host), no HSTS",
+        demonstrates: "Brightdesk www: serves the same site and bundle as the apex (no canonical host), no HSTS; web-vitals pages under /vitals/",
         cert: CertProfile::Valid,
     },
     HostSpec {
@@ -240,7 +240,8 @@ fn answer(req: &Request<'_>) -> Reply {
         "www.good.lab.test" => Reply::redirect(301, &format!("https://good.lab.test{path}")).edge(),
         "brightdesk.test" => apex(req.https, path),
         // Proxied like the apex: in the demo only staging bypasses the edge.
-        "www.brightdesk.test" if req.https => apex_asset(path)
+        "www.brightdesk.test" if req.https => vitals_page(path)
+            .or_else(|| apex_asset(path))
             .unwrap_or_else(|| marketing_page("www.brightdesk.test"))
             .edge(),
         "www.brightdesk.test" => {
@@ -267,6 +268,16 @@ fn answer(req: &Request<'_>) -> Reply {
         h if HOSTS.iter().any(|s| s.host == h) => good(req.https, h, path),
         _ => Reply::new(421).body("text/plain", "unknown host\n"),
     }
+}
+
+/// A page of the web-vitals set (`vitals`), as the lab's reply.
+fn vitals_page(path: &str) -> Option<Reply> {
+    super::vitals::reply(path).map(|p| Reply {
+        delay_ms: p.delay_ms,
+        ..Reply::new(200)
+            .body(p.content_type, p.body)
+            .header("cache-control", "no-cache")
+    })
 }
 
 fn good(https: bool, host: &str, path: &str) -> Reply {

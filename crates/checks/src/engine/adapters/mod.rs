@@ -21,6 +21,7 @@ pub mod reach;
 pub mod secrets;
 pub mod tls;
 pub mod uptime;
+pub mod vitals;
 
 use super::registry::Registry;
 use launch_ready_core::catalog::KindId;
@@ -53,7 +54,7 @@ fn wired_by(id: KindId) -> fn(&mut Registry) {
             http_family
         }
         EdgeProvider | EdgeRateLimit => edge_family,
-        PerfLatency | PerfLoad => perf::register,
+        PerfLatency | PerfLoad | PerfWebVitals => perf_family,
         UptimeProbe | UptimeAlertRoute | UptimeErrorTracking => uptime_family,
         SecretsRepo | SecretsHistory | SecretsBuild => secrets::register,
         EnvInventory | EnvGitignore => env::register,
@@ -77,6 +78,12 @@ fn edge_family(r: &mut Registry) {
 fn uptime_family(r: &mut Registry) {
     uptime::register(r);
     probes::register_uptime(r);
+}
+
+/// The perf family: the latency and load kinds, and web vitals (a browser, not requests).
+fn perf_family(r: &mut Registry) {
+    perf::register(r);
+    vitals::register(r);
 }
 
 #[cfg(test)]

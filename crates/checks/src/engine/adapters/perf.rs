@@ -42,7 +42,7 @@ pub fn register(r: &mut Registry) {
 }
 
 /// The session route behind a route target URL, if the target came from one.
-fn session_route(i: &CheckInput) -> Option<&Route> {
+pub(super) fn session_route(i: &CheckInput) -> Option<&Route> {
     let t = &i.scope.targets;
     let base = targets::canonical_host(t).map(|h| format!("https://{h}"));
     t.routes
