@@ -45,3 +45,4 @@ mod ui_screen_share;
 mod ui_secrets_baseline;
 mod ui_snapshots;
 mod ui_sprint;
+mod ui_stage_brief;
