@@ -194,7 +194,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Brief, &[code(KeyCode::Down), key('j')], "↓ j", Action::Down, "scroll down"),
     bind(X::Brief, &[code(KeyCode::PageUp)], "PgUp", Action::PageUp, "page up"),
     bind(X::Brief, &[code(KeyCode::PageDown)], "PgDn", Action::PageDown, "page down"),
-    bind(X::Brief, &[code(KeyCode::Esc), key('q'), key('i'), key('M')], "Esc q", Action::Close, "close"),
+    bind(X::Brief, &[code(KeyCode::Esc), key('q'), key('i'), key('M')], "Esc q i M", Action::Close, "close"),
     bind(X::Picker, &[code(KeyCode::Up), key('k')], "↑ k", Action::Up, "previous session"),
     bind(X::Picker, &[code(KeyCode::Down), key('j')], "↓ j", Action::Down, "next session"),
     bind(X::Picker, &[code(KeyCode::Enter)], "Enter", Action::Confirm, "open the session"),
@@ -417,6 +417,31 @@ mod tests {
         let mut release = press(KeyCode::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
         assert!(map_key(CHECKLIST, release).is_none());
+    }
+
+    #[test]
+    fn i_opens_the_stage_brief_on_the_checklist_only_and_m_the_bar_everywhere() {
+        let none = KeyModifiers::NONE;
+        assert_eq!(
+            action(CHECKLIST, KeyCode::Char('i'), none),
+            Some(Action::StageBrief)
+        );
+        assert_eq!(
+            action(InputMode::Normal(Screen::Risks), KeyCode::Char('i'), none),
+            None
+        );
+        assert_eq!(
+            action(InputMode::Normal(Screen::Risks), KeyCode::Char('M'), none),
+            Some(Action::MinimumBar)
+        );
+        assert_eq!(
+            action(InputMode::Brief, KeyCode::Esc, none),
+            Some(Action::Close)
+        );
+        assert_eq!(
+            action(InputMode::Brief, KeyCode::Down, none),
+            Some(Action::Down)
+        );
     }
 
     #[test]

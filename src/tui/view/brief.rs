@@ -169,13 +169,14 @@ pub fn bar_lines(
     width: usize,
     t: Theme,
 ) -> Vec<Line<'static>> {
-    let mut lines = vec![
-        Line::from(Span::styled(
-            "✓ its checks passed · ✗ a check failed · · not all passed yet · blank: no check",
-            t.dim(),
-        )),
-        Line::default(),
-    ];
+    let mut lines: Vec<Line<'static>> = wrap_hanging(
+        "✓ its checks passed · ✗ a check failed · · not passed yet · no mark: no check decides it",
+        width.max(1),
+    )
+    .into_iter()
+    .map(|row| Line::from(Span::styled(row, t.dim())))
+    .collect();
+    lines.push(Line::default());
     if marks.is_empty() {
         lines.push(Line::from(Span::styled(
             "The runbook sets no minimum bar.",

@@ -2,7 +2,9 @@
 //! screen allows and the top risks in plain language, so a founder sees where things stand
 //! before any detail. Risks are folded per defect (`risk_summary`), so a defect found on
 //! three hosts is one line that says so rather than three identical lines, and the count is
-//! the one the Risks screen gives.
+//! the one the Risks screen gives. Beside or under the risks, the runbook's minimum bar as
+//! the founder's checklist: a requirement is ticked only when every check the runbook names
+//! for it passed, and one no check decides says so instead of carrying a mark.
 
 use super::brief;
 use super::risk_rows::risk_rows;
