@@ -17,6 +17,11 @@ pub enum Action {
     Quit,
     /// `?`: open or close the key binding overlay.
     Help,
+    /// `i` on the checklist: the selected stage's brief (goal, deliverables, failure
+    /// signals, what to automate and what not to build).
+    StageBrief,
+    /// `M`: the runbook's minimum bar as a checklist, each requirement marked by its checks.
+    MinimumBar,
     /// `P`: toggle presenter mode.
     Presenter,
     /// `J`: open the sprint journal editor.

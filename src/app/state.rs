@@ -196,6 +196,16 @@ pub struct CredentialsForm {
     pub entry: Option<Prompt>,
 }
 
+/// Which read-only page a `Modal::Brief` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BriefPage {
+    /// The stage of this index: its goal, deliverables, failure signals, the automation
+    /// that names its check kinds and the runbook's "do not overbuild" list.
+    Stage(usize),
+    /// The runbook's minimum bar, each requirement with the state its checks give it.
+    MinimumBar,
+}
+
 /// An overlay that takes the keyboard.
 #[derive(Debug)]
 pub enum Modal {
@@ -220,6 +230,11 @@ pub enum Modal {
     Help {
         scroll: u16,
     },
+    /// A read-only page of runbook text (the stage brief, the minimum bar), scrolled.
+    Brief {
+        page: BriefPage,
+        scroll: u16,
+    },
     Credentials(CredentialsForm),
     /// `q` while the last save failed: retry, write a copy, discard or stay. `retrying` is
     /// set while a retry is on its way; `note` says what the last choice did.
@@ -242,6 +257,8 @@ pub enum Modal {
 pub struct ScrollRoom {
     pub detail: Cell<u16>,
     pub help: Cell<u16>,
+    /// How far the open brief (stage brief, minimum bar) can scroll.
+    pub brief: Cell<u16>,
     /// First row of the timeline or risk list that still fills the pane.
     pub list: Cell<usize>,
     /// Rows of the timeline or risk list the pane shows at once.
@@ -257,6 +274,7 @@ impl Default for ScrollRoom {
         ScrollRoom {
             detail: Cell::new(u16::MAX),
             help: Cell::new(u16::MAX),
+            brief: Cell::new(u16::MAX),
             list: Cell::new(usize::MAX),
             list_rows: Cell::new(usize::MAX),
             selected_y: Cell::new(None),
@@ -277,6 +295,8 @@ pub enum InputMode {
     Severity,
     /// The key binding overlay.
     Help,
+    /// A read-only brief (stage brief, minimum bar).
+    Brief,
     /// The credentials form's list.
     Credentials,
     /// The session picker's list.
@@ -458,6 +478,7 @@ impl App {
             Some(Modal::Prompt(_)) => InputMode::Prompt,
             Some(Modal::Severity { .. }) => InputMode::Severity,
             Some(Modal::Help { .. }) => InputMode::Help,
+            Some(Modal::Brief { .. }) => InputMode::Brief,
             Some(Modal::Credentials(f)) if f.entry.is_some() => InputMode::Prompt,
             Some(Modal::Credentials(_)) => InputMode::Credentials,
             Some(Modal::Unsaved { .. }) => InputMode::Unsaved,

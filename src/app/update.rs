@@ -7,8 +7,8 @@ use super::edit::{changed, clamp_add, refuse_in_presenter};
 use super::effect::Effect;
 use super::msg::{Action, KeyringReport, Msg};
 use super::state::{
-    App, CredentialsForm, Focus, KeyringState, Modal, Prompt, PromptPurpose, Removed, SCREENS,
-    credential_names,
+    App, BriefPage, CredentialsForm, Focus, KeyringState, Modal, Prompt, PromptPurpose, Removed,
+    SCREENS, credential_names,
 };
 use super::targets;
 use super::update_checks::{on_check_action, on_engine};
@@ -226,6 +226,18 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             fx.push(Effect::Quit);
         }
         Action::Help => app.modal = Some(Modal::Help { scroll: 0 }),
+        Action::StageBrief if screen == Screen::Checklist => {
+            app.modal = Some(Modal::Brief {
+                page: BriefPage::Stage(app.stage_index()),
+                scroll: 0,
+            });
+        }
+        Action::MinimumBar => {
+            app.modal = Some(Modal::Brief {
+                page: BriefPage::MinimumBar,
+                scroll: 0,
+            });
+        }
         Action::LiveView => super::load_run::toggle(app),
         // From any screen: a load test must be stoppable wherever its figures show.
         Action::CancelAll => {

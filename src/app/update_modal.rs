@@ -171,6 +171,26 @@ pub(super) fn action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 }
             }
         }
+        Modal::Brief { page, scroll } => {
+            let delta = match action {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -10,
+                Action::PageDown => 10,
+                _ => 0,
+            };
+            match action {
+                Action::Close | Action::Quit | Action::StageBrief | Action::MinimumBar => None,
+                _ => {
+                    let room = usize::from(app.scroll_room.brief.get());
+                    let scroll = clamp_add(usize::from(scroll), delta)
+                        .min(room)
+                        .try_into()
+                        .unwrap_or(u16::MAX);
+                    Some(Modal::Brief { page, scroll })
+                }
+            }
+        }
         Modal::Credentials(form) => on_credentials(app, form, action, fx).map(Modal::Credentials),
         Modal::Unsaved { retrying, note } => on_unsaved(app, action, retrying, note, fx),
         Modal::LoadConfirm(c) => match action {

@@ -185,7 +185,13 @@ pub fn render(rb: &launch_ready_core::runbook::Runbook, out: &mut String) {
     let _ = writeln!(out, "Minimum bar");
     render_targets(t, out);
     for b in &rb.minimum_bar {
-        let _ = writeln!(out, "  - [{}] {}", b.area, b.requirement);
+        let kinds: Vec<&str> = b.kinds.iter().map(|k| k.0.name).collect();
+        let decided = if kinds.is_empty() {
+            "not checked automatically".to_string()
+        } else {
+            format!("checked by {}", kinds.join(", "))
+        };
+        let _ = writeln!(out, "  - [{}] {} ({decided})", b.area, b.requirement);
     }
     for (i, s) in rb.stages.iter().enumerate() {
         let _ = writeln!(

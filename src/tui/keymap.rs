@@ -48,6 +48,7 @@ pub enum Context {
     Credentials,
     RiskCard,
     Help,
+    Brief,
     Picker,
     PickerForm,
     Unsaved,
@@ -69,6 +70,7 @@ impl Context {
             Context::Credentials => "Credentials form",
             Context::RiskCard => "One risk at a time",
             Context::Help => "This help",
+            Context::Brief => "Stage brief and minimum bar",
             Context::Picker => "Session picker",
             Context::PickerForm => "New session form",
             Context::Unsaved => "Quitting with unsaved changes",
@@ -128,6 +130,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Global, &[key('E')], "E", Action::Export, "export the handover pack (md, html, json)"),
     bind(X::Global, &[key('C')], "C", Action::CancelAll, "cancel every run (a load test included)"),
     bind(X::Global, &[key('L')], "L", Action::LiveView, "load test live view: next target, hide"),
+    bind(X::Global, &[key('M')], "M", Action::MinimumBar, "the minimum bar, each requirement marked by its checks"),
     bind(X::Checklist, &[code(KeyCode::Left), key('h')], "← h", Action::Left, "focus the stages"),
     bind(X::Checklist, &[code(KeyCode::Right), key('l')], "→ l", Action::Right, "focus the checks"),
     bind(X::Checklist, &[code(KeyCode::Tab)], "Tab", Action::ToggleFocus, "switch focus stages ↔ checks"),
@@ -143,6 +146,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Checklist, &[key('A')], "A", Action::RunAll, "run every automated check"),
     bind(X::Checklist, &[key('c')], "c", Action::Cancel, "cancel the check's run"),
     bind(X::Checklist, &[key('o')], "o", Action::Severity, "override the severity"),
+    bind(X::Checklist, &[key('i')], "i", Action::StageBrief, "the stage's brief: goal, deliverables, failure signals"),
     bind(X::Timeline, &[key('p')], "p", Action::PauseClock, "pause the sprint clock (nights), or resume it"),
     bind(X::Timeline, &[key('+'), key('=')], "+", Action::ClockEarlier, "sprint start 1h earlier (the clock goes on an hour)"),
     bind(X::Timeline, &[key('-')], "-", Action::ClockLater, "sprint start 1h later (the clock goes back an hour)"),
@@ -186,6 +190,11 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Help, &[code(KeyCode::PageUp)], "PgUp", Action::PageUp, "page up"),
     bind(X::Help, &[code(KeyCode::PageDown)], "PgDn", Action::PageDown, "page down"),
     bind(X::Help, &[code(KeyCode::Esc), key('?'), key('q')], "Esc ? q", Action::Close, "close"),
+    bind(X::Brief, &[code(KeyCode::Up), key('k')], "↑ k", Action::Up, "scroll up"),
+    bind(X::Brief, &[code(KeyCode::Down), key('j')], "↓ j", Action::Down, "scroll down"),
+    bind(X::Brief, &[code(KeyCode::PageUp)], "PgUp", Action::PageUp, "page up"),
+    bind(X::Brief, &[code(KeyCode::PageDown)], "PgDn", Action::PageDown, "page down"),
+    bind(X::Brief, &[code(KeyCode::Esc), key('q'), key('i'), key('M')], "Esc q i M", Action::Close, "close"),
     bind(X::Picker, &[code(KeyCode::Up), key('k')], "↑ k", Action::Up, "previous session"),
     bind(X::Picker, &[code(KeyCode::Down), key('j')], "↓ j", Action::Down, "next session"),
     bind(X::Picker, &[code(KeyCode::Enter)], "Enter", Action::Confirm, "open the session"),
@@ -218,6 +227,7 @@ fn contexts(mode: InputMode) -> &'static [Context] {
         InputMode::Severity => &[Context::Severity],
         InputMode::Credentials => &[Context::Credentials],
         InputMode::Help => &[Context::Help],
+        InputMode::Brief => &[Context::Brief],
         InputMode::Picker => &[Context::Picker],
         InputMode::PickerForm => &[Context::PickerForm],
         InputMode::Unsaved => &[Context::Unsaved],
@@ -274,6 +284,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)>
         Context::Credentials,
         Context::RiskCard,
         Context::Help,
+        Context::Brief,
         Context::Picker,
         Context::PickerForm,
         Context::Unsaved,
@@ -406,6 +417,31 @@ mod tests {
         let mut release = press(KeyCode::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
         assert!(map_key(CHECKLIST, release).is_none());
+    }
+
+    #[test]
+    fn i_opens_the_stage_brief_on_the_checklist_only_and_m_the_bar_everywhere() {
+        let none = KeyModifiers::NONE;
+        assert_eq!(
+            action(CHECKLIST, KeyCode::Char('i'), none),
+            Some(Action::StageBrief)
+        );
+        assert_eq!(
+            action(InputMode::Normal(Screen::Risks), KeyCode::Char('i'), none),
+            None
+        );
+        assert_eq!(
+            action(InputMode::Normal(Screen::Risks), KeyCode::Char('M'), none),
+            Some(Action::MinimumBar)
+        );
+        assert_eq!(
+            action(InputMode::Brief, KeyCode::Esc, none),
+            Some(Action::Close)
+        );
+        assert_eq!(
+            action(InputMode::Brief, KeyCode::Down, none),
+            Some(Action::Down)
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub fn map_mouse(app: &App, area: Rect, event: MouseEvent) -> Option<Msg> {
         app.presenter(),
         checklist::stages_wanted(app),
         checklist::stage_rows(app),
+        checklist::goal_rows(app, main.body.width),
     );
     match event.kind {
         MouseEventKind::Down(MouseButton::Left) => {

@@ -703,3 +703,32 @@ fn the_export_key_writes_the_handover_pack_of_the_demo() {
     );
     t.quit();
 }
+
+/// The demo in a real terminal: the selected stage's goal heads the checklist, follows the
+/// stage selection, and `i` opens the stage's brief, which Esc closes.
+#[test]
+fn the_demo_shows_the_stage_goal_and_opens_its_brief() {
+    let runbook = launch_ready_core::runbook::library::bundled()
+        .into_iter()
+        .flatten()
+        .find(|l| l.runbook.id == launch_ready_lab::demo::DEMO_RUNBOOK)
+        .expect("the demo's runbook is bundled")
+        .runbook;
+    let t = Tmux::new("brief");
+    t.start("demo --fresh");
+    t.wait_for("Checklist");
+    t.wait_for(&format!("Stage goal: {}", runbook.stages[0].goal));
+    // Focus the stages, then the second one.
+    t.keys(&["h", "j"]);
+    t.wait_for(&format!("Stage goal: {}", runbook.stages[1].goal));
+    t.keys(&["i"]);
+    let brief = t.wait_for("Stage 2 of 7");
+    assert!(brief.contains("Deliverables"), "{brief}");
+    assert!(
+        brief.contains(&runbook.stages[1].deliverables[0]),
+        "{brief}"
+    );
+    t.keys(&["Escape"]);
+    t.wait("the brief to close", |s| !s.contains("Stage 2 of 7"));
+    t.quit();
+}

@@ -49,3 +49,4 @@ mod ui_secrets_baseline;
 mod ui_snapshots;
 mod ui_sprint;
 mod web_vitals;
+mod ui_stage_brief;

@@ -180,6 +180,15 @@ fn runbooks_show_prints_every_stage() {
     for n in 1..=7 {
         assert!(text.contains(&format!("Stage {n} ")), "stage {n} missing");
     }
+    // Each requirement of the minimum bar says which kinds decide it, or that none does.
+    assert!(
+        text.contains("SPF, DKIM and DMARC are published so onboarding mail reaches the inbox. (checked by email.spf, email.dkim, email.dmarc)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("support load climbs fast. (not checked automatically)"),
+        "{text}"
+    );
     let unknown = bin().args(["runbooks", "show", "nope"]).output().unwrap();
     assert_eq!(unknown.status.code(), Some(2));
 }

@@ -2,12 +2,13 @@
 //! the middle, the detail pane on the right (and, in presenter mode, a summary band above).
 
 use super::layout::{self, list_offset};
-use super::text::{bar, cells};
+use super::text::{bar, cells, truncate_words, wrap_hanging};
 use super::{detail, presenter, theme};
 use crate::app::App;
 use crate::app::state::Focus;
 use crate::tui::theme::status_icon;
 use launch_ready_core::runbook::Run;
+use launch_ready_core::sanitize::sanitize_line;
 use launch_ready_core::verdict;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -15,13 +16,69 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
-    let panes = layout::checklist(body, app.presenter(), stages_wanted(app), stage_rows(app));
+    let panes = layout::checklist(
+        body,
+        app.presenter(),
+        stages_wanted(app),
+        stage_rows(app),
+        goal_rows(app, body.width),
+    );
     if let Some(summary) = panes.summary {
         presenter::render(app, frame, summary);
+    }
+    if let Some(goal) = panes.goal {
+        render_goal(app, frame, goal);
     }
     render_stages(app, frame, panes.stages);
     render_checks(app, frame, panes.checks);
     detail::render(app, frame, panes.detail);
+}
+
+/// Most rows the goal header takes; a longer goal is cut at a word, and `i` shows it whole.
+const GOAL_ROWS: usize = 2;
+
+/// The selected stage's goal, sanitised and wrapped to `width` cells in at most
+/// `GOAL_ROWS` rows (the last one cut with `…` when the goal is longer).
+pub fn goal_lines(app: &App, width: u16) -> Vec<String> {
+    let Some(stage) = app.stage() else {
+        return Vec::new();
+    };
+    let goal = sanitize_line(&stage.goal);
+    if goal.trim().is_empty() {
+        return Vec::new();
+    }
+    let width = usize::from(width);
+    let text = format!("{GOAL_LABEL}{}", goal.trim());
+    let mut rows = wrap_hanging(&text, width);
+    if rows.len() > GOAL_ROWS {
+        let rest = rows[GOAL_ROWS - 1..].join(" ");
+        rows.truncate(GOAL_ROWS - 1);
+        rows.push(truncate_words(&rest, width));
+    }
+    rows
+}
+
+/// What the goal header starts with.
+const GOAL_LABEL: &str = "Stage goal: ";
+
+/// Rows the goal header takes at `width` (the layout's and the mouse's share).
+pub fn goal_rows(app: &App, width: u16) -> u16 {
+    u16::try_from(goal_lines(app, width).len()).unwrap_or(0)
+}
+
+fn render_goal(app: &App, frame: &mut Frame, area: Rect) {
+    let t = theme(app);
+    let lines: Vec<Line> = goal_lines(app, area.width)
+        .into_iter()
+        .map(|row| match row.strip_prefix(GOAL_LABEL) {
+            Some(rest) => Line::from(vec![
+                Span::styled(GOAL_LABEL, t.title()),
+                Span::styled(rest.to_string(), t.text()),
+            ]),
+            None => Line::from(Span::styled(row, t.text())),
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// Columns the stage list needs to show every stage name whole, borders included; the

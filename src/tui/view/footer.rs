@@ -95,7 +95,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     let hints = match app.input_mode() {
         InputMode::Normal(Screen::Checklist) => {
-            "p pass · w warn · f fail · b blocked · s skip · e note · r run · o severity · ? help · q quit"
+            "p pass · w warn · f fail · b blocked · s skip · e note · r run · i brief · o severity · ? help · q quit"
         }
         InputMode::Normal(Screen::Risks) => {
             "d decide · a accept · u withdraw · o severity · Enter open · ? help · q quit"
@@ -110,7 +110,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         InputMode::Editor => "Esc/Ctrl-S keep · Ctrl-X discard",
         InputMode::Prompt => "Enter accept · Esc cancel",
         InputMode::Severity => "↑↓ choose · Enter use · Esc cancel",
-        InputMode::Help => "↑↓ scroll · Esc close",
+        InputMode::Help | InputMode::Brief => "↑↓ scroll · Esc close",
         InputMode::Credentials => "a add · Enter set · x delete · Esc close",
         InputMode::Unsaved => "r retry · w write a copy · d discard and quit · Esc stay",
         InputMode::RiskCard => "→ next risk · ← previous · Esc back to the list",

@@ -55,9 +55,11 @@ pub fn tab_at(column: u16) -> Option<Screen> {
         .map(|(s, _, _)| s)
 }
 
-/// The checklist's panes; presenter mode adds a summary band on top.
+/// The checklist's panes; presenter mode adds a summary band on top, and the selected
+/// stage's goal takes a row or two above the panes when the screen has them to spare.
 pub struct Checklist {
     pub summary: Option<Rect>,
+    pub goal: Option<Rect>,
     pub stages: Rect,
     pub checks: Rect,
     pub detail: Rect,
@@ -75,15 +77,32 @@ const WIDE: u16 = 100;
 /// mode keeps its summary band and three panes.
 const STACKED: std::ops::Range<u16> = 90..120;
 
+/// Rows the panes keep under the goal header; below this the header is left out.
+const PANES_MIN: u16 = 8;
+
 /// The checklist's geometry for `body`: `stages_wanted` is the width the stage list needs
-/// for whole names, `stage_rows` how many stages there are.
-pub fn checklist(body: Rect, presenter: bool, stages_wanted: u16, stage_rows: u16) -> Checklist {
+/// for whole names, `stage_rows` how many stages there are, `goal_rows` the rows the
+/// stage's goal wraps to (0 for none).
+pub fn checklist(
+    body: Rect,
+    presenter: bool,
+    stages_wanted: u16,
+    stage_rows: u16,
+    goal_rows: u16,
+) -> Checklist {
     let (summary, panes) = if presenter && body.height >= 18 {
         let [s, p] =
             Layout::vertical([Constraint::Length(body.height / 2), Constraint::Min(6)]).areas(body);
         (Some(s), p)
     } else {
         (None, body)
+    };
+    let (goal, panes) = if goal_rows > 0 && panes.height >= goal_rows + PANES_MIN {
+        let [g, p] =
+            Layout::vertical([Constraint::Length(goal_rows), Constraint::Fill(1)]).areas(panes);
+        (Some(g), p)
+    } else {
+        (None, panes)
     };
     if summary.is_none() && STACKED.contains(&panes.width) && panes.height >= 16 {
         let [left, detail] = Layout::horizontal([
@@ -96,6 +115,7 @@ pub fn checklist(body: Rect, presenter: bool, stages_wanted: u16, stage_rows: u1
             Layout::vertical([Constraint::Length(stages_h), Constraint::Fill(1)]).areas(left);
         return Checklist {
             summary,
+            goal,
             stages,
             checks,
             detail,
@@ -115,6 +135,7 @@ pub fn checklist(body: Rect, presenter: bool, stages_wanted: u16, stage_rows: u1
         Layout::horizontal([stages_share, checks_share, Constraint::Fill(1)]).areas(panes);
     Checklist {
         summary,
+        goal,
         stages,
         checks,
         detail,

@@ -17,6 +17,7 @@
 //! Modals (note and journal editors, prompts, severity picker, credentials, help, the
 //! unsaved-changes question) are drawn last, over the screen.
 
+pub mod brief;
 pub mod checklist;
 pub mod credentials;
 pub mod detail;
@@ -82,6 +83,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             prompt::render_severity(app, frame, check_id, *selected);
         }
         Some(Modal::Help { scroll }) => help::render(app, frame, *scroll),
+        Some(Modal::Brief { page, scroll }) => brief::render(app, frame, *page, *scroll),
         Some(Modal::Credentials(form)) => credentials::render(app, frame, form),
         Some(Modal::Unsaved { note, .. }) => unsaved::render(app, frame, note.as_deref()),
         Some(Modal::RiskCard { index }) => risk_card::render(app, frame, *index),

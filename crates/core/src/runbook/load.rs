@@ -218,6 +218,24 @@ fn validate(rb: &Runbook, source: &str, file: &str) -> Result<(), RunbookError> 
             }
         }
     }
+    for bar in &rb.minimum_bar {
+        for kind in &bar.kinds {
+            if !rb
+                .checks()
+                .any(|(_, c)| c.run.kind().is_some_and(|k| k.id == kind.0.id))
+            {
+                return Err(err(
+                    "requirement",
+                    &bar.requirement,
+                    0,
+                    format!(
+                        "minimum bar `{}` names `{}`, which no check of this runbook runs",
+                        bar.area, kind.0.name
+                    ),
+                ));
+            }
+        }
+    }
     for item in &rb.sprint_map {
         for sid in &item.stages {
             if !stage_ids.contains(sid.as_str()) {

@@ -8,7 +8,7 @@
 //!   id: "b2b-demo-to-launch",
 //!   title: "…", product_kind: "…", maturity: "…", summary: "…",
 //!   targets: Targets(p95_read_ms: Some(300), cert_warn_days: 14, …),
-//!   minimum_bar: [Bar(area: "Speed", requirement: "…")],
+//!   minimum_bar: [Bar(area: "Speed", requirement: "…", kinds: ["perf.latency"])],
 //!   stages: [Stage(id: "audit", title: "…", goal: "…", hours: (0, 4),
 //!     checks: [
 //!       Check(id: "audit-dns", title: "…", why: "…", severity: high,
@@ -182,6 +182,11 @@ impl Default for Targets {
 pub struct Bar {
     pub area: String,
     pub requirement: String,
+    /// The check kinds whose checks decide this requirement; every one must be run by a
+    /// check of the runbook. Empty when no check decides it (it is then shown as not
+    /// checked automatically, never as met).
+    #[serde(default)]
+    pub kinds: Vec<KindName>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

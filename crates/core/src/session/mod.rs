@@ -6,6 +6,7 @@ pub mod error;
 mod files;
 pub mod list;
 pub mod migrate;
+pub mod minimum_bar;
 pub mod model;
 pub mod monitor_log;
 pub mod naming;
