@@ -62,6 +62,7 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
         Some(Command::Report(args)) => commands::report::run(&args, out),
         Some(Command::Load(args)) => commands::load::run(&args, out),
         Some(Command::Monitor(args)) => commands::monitor::run(&args, out),
+        Some(Command::Smoke(args)) => commands::smoke::run(&args, out),
         Some(Command::Lab(args)) => commands::lab::run(&args),
         Some(Command::Completions { shell }) => {
             commands::docs::completions(shell, &mut std::io::stdout().lock())

@@ -8,6 +8,7 @@ pub mod monitor;
 pub mod network;
 pub mod route;
 pub mod secrets;
+pub mod smoke;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -53,6 +54,9 @@ pub enum Command {
     Load(Box<load::LoadArgs>),
     /// Probe URLs on an interval and alert the `alert-webhook` route on outages.
     Monitor(Box<monitor::MonitorArgs>),
+    /// After a deploy: run a session's flows (login, protected route, forms) and exit 1
+    /// when a step fails.
+    Smoke(smoke::SmokeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     #[command(
         after_help = "Install, for example:\n  launch-ready completions bash > ~/.local/share/bash-completion/completions/launch-ready\n  launch-ready completions zsh > ~/.zfunc/_launch-ready\n  launch-ready completions fish > ~/.config/fish/completions/launch-ready.fish"

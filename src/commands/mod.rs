@@ -15,6 +15,7 @@ pub mod runbooks;
 pub mod secret;
 pub mod secrets_baseline;
 pub mod sessions;
+pub mod smoke;
 
 pub use crate::failure::{Failure, Outcome};
 

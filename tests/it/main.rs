@@ -35,6 +35,7 @@ mod secrets_leak;
 mod secrets_scan;
 mod session_store;
 mod severity_contract;
+mod smoke_flows;
 mod tls_checks;
 mod tls_weak_leaf;
 mod ui_load;

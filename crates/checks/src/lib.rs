@@ -19,4 +19,5 @@ pub mod net;
 pub mod perf;
 pub mod plan;
 pub mod secrets;
+pub mod smoke;
 pub mod tls;

@@ -25,6 +25,7 @@ mod env;
 mod http;
 mod perf;
 mod secrets;
+mod smoke;
 mod tls;
 mod uptime;
 
@@ -36,6 +37,7 @@ pub use env::*;
 pub use http::*;
 pub use perf::*;
 pub use secrets::*;
+pub use smoke::*;
 pub use tls::*;
 pub use uptime::*;
 
@@ -74,6 +76,7 @@ pub enum Observed {
     AlertRoute(AlertRouteEvidence),
     SecretScan(SecretScanEvidence),
     EnvInventory(EnvInventoryEvidence),
+    Flow(Box<FlowEvidence>),
     /// Evidence of a kind without a type yet, or that does not fit its kind's type (written
     /// by another build). Kept as read, so saving the session loses nothing; no reader picks
     /// fields out of it.
@@ -137,6 +140,7 @@ impl Observed {
                 typed(v, Observed::SecretScan)
             }
             KindId::EnvInventory => typed(v, Observed::EnvInventory),
+            KindId::SmokeFlow => typed(v, |f| Observed::Flow(Box::new(f))),
             _ => None,
         })
     }
@@ -214,6 +218,7 @@ impl Serialize for Observed {
             Observed::AlertRoute(e) => e.serialize(s),
             Observed::SecretScan(e) => e.serialize(s),
             Observed::EnvInventory(e) => e.serialize(s),
+            Observed::Flow(e) => e.serialize(s),
             Observed::Unread(v) => v.serialize(s),
         }
     }

@@ -4,6 +4,7 @@ pub mod clock;
 pub mod create;
 pub mod error;
 mod files;
+pub mod flow;
 pub mod list;
 pub mod migrate;
 pub mod model;

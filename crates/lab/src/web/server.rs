@@ -10,6 +10,7 @@
 //! record for that version (built by hand: rustls cannot speak those versions); modern
 //! hellos go to rustls as on the main port.
 
+use super::flows::FlowSwitch;
 use super::site::{Reply, Request, route};
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
@@ -107,6 +108,7 @@ pub async fn serve(
     tls: tokio_rustls::TlsAcceptor,
     accept_old_tls: bool,
     log: Arc<RequestLog>,
+    flows: Arc<FlowSwitch>,
     stop: CancellationToken,
 ) {
     loop {
@@ -120,10 +122,11 @@ pub async fn serve(
         let tls = tls.clone();
         let stop = stop.clone();
         let log = log.clone();
+        let flows = flows.clone();
         tokio::spawn(async move {
             tokio::select! {
                 () = stop.cancelled() => {}
-                () = handle(stream, tls, accept_old_tls, &log) => {}
+                () = handle(stream, tls, accept_old_tls, &log, &flows) => {}
             }
         });
     }
@@ -134,6 +137,7 @@ async fn handle(
     tls: tokio_rustls::TlsAcceptor,
     accept_old_tls: bool,
     log: &RequestLog,
+    flows: &FlowSwitch,
 ) {
     let mut first = [0u8; 1];
     if !matches!(
@@ -144,7 +148,7 @@ async fn handle(
     }
     if first[0] != 0x16 {
         let s = Prefixed::new(first.to_vec(), stream);
-        serve_http(s, false, log).await;
+        serve_http(s, false, log, flows).await;
         return;
     }
     // Record header (4 more bytes) + handshake header (4) + client_version (2).
@@ -173,7 +177,7 @@ async fn handle(
     }
     let s = Prefixed::new(prefix, stream);
     if let Ok(Ok(tls_stream)) = tokio::time::timeout(READ_TIMEOUT, tls.accept(s)).await {
-        serve_http(tls_stream, true, log).await;
+        serve_http(tls_stream, true, log, flows).await;
     }
 }
 
@@ -204,7 +208,12 @@ pub fn server_hello(version: [u8; 2], suite: u16) -> Vec<u8> {
     record
 }
 
-async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, log: &RequestLog) {
+async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(
+    mut s: S,
+    https: bool,
+    log: &RequestLog,
+    flows: &FlowSwitch,
+) {
     let mut buf = Vec::with_capacity(1024);
     let head_end = loop {
         let mut chunk = [0u8; 2048];
@@ -235,12 +244,16 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
         .to_string();
     let mut host = String::new();
     let mut origin = None;
+    let mut cookie = None;
+    let mut authorization = None;
     let mut content_length = 0usize;
     for line in lines {
         if let Some((k, v)) = line.split_once(':') {
             match k.trim().to_ascii_lowercase().as_str() {
                 "host" => host = v.trim().to_string(),
                 "origin" => origin = Some(v.trim().to_string()),
+                "cookie" => cookie = Some(v.trim().to_string()),
+                "authorization" => authorization = Some(v.trim().to_string()),
                 "content-length" => content_length = v.trim().parse().unwrap_or(0),
                 _ => {}
             }
@@ -248,14 +261,15 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
     }
     // Read a request body before answering: closing with unread bytes makes the kernel
     // reset the connection, and the client would see an error instead of the reply.
-    let mut have = buf.len().saturating_sub(head_end + 4);
-    while have < content_length.min(MAX_BODY) {
+    let mut body = buf[(head_end + 4).min(buf.len())..].to_vec();
+    while body.len() < content_length.min(MAX_BODY) {
         let mut chunk = [0u8; 4096];
         match tokio::time::timeout(READ_TIMEOUT, s.read(&mut chunk)).await {
-            Ok(Ok(n)) if n > 0 => have += n,
+            Ok(Ok(n)) if n > 0 => body.extend_from_slice(&chunk[..n]),
             _ => return,
         }
     }
+    body.truncate(content_length.min(MAX_BODY));
     let seq = log.record(
         https,
         host.split(':').next().unwrap_or(&host),
@@ -269,6 +283,10 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
         origin: origin.as_deref(),
         method: &method,
         seq,
+        cookie: cookie.as_deref(),
+        authorization: authorization.as_deref(),
+        body: &body,
+        flows_broken: flows.is_broken(),
     });
     if reply.hang {
         // Hold the connection open without a byte; the lab's shutdown ends it.
@@ -299,9 +317,13 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         301 => "Moved Permanently",
+        201 => "Created",
         302 => "Found",
+        303 => "See Other",
         401 => "Unauthorized",
+        403 => "Forbidden",
         404 => "Not Found",
+        422 => "Unprocessable Content",
         421 => "Misdirected Request",
         500 => "Internal Server Error",
         _ => "",

@@ -142,7 +142,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn new(status: u16) -> Reply {
+    pub(crate) fn new(status: u16) -> Reply {
         Reply {
             status,
             headers: Vec::new(),
@@ -152,12 +152,12 @@ impl Reply {
         }
     }
 
-    fn header(mut self, k: &str, v: &str) -> Reply {
+    pub(crate) fn header(mut self, k: &str, v: &str) -> Reply {
         self.headers.push((k.to_string(), v.to_string()));
         self
     }
 
-    fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+    pub(crate) fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
         self.body = body.into();
         self.header("content-type", content_type)
     }
@@ -211,6 +211,12 @@ pub struct Request<'a> {
     /// How many requests for this scheme, host and path the lab has had, this one
     /// included (what the flaky route counts by).
     pub seq: usize,
+    /// The `Cookie` and `Authorization` headers, and the body (the flows' logins and forms).
+    pub cookie: Option<&'a str>,
+    pub authorization: Option<&'a str>,
+    pub body: &'a [u8],
+    /// The lab's flow switch is set: the protected route is broken (see `flows`).
+    pub flows_broken: bool,
 }
 
 /// The reply of the lab to `req`.
@@ -233,7 +239,9 @@ pub fn route(req: &Request<'_>) -> Reply {
         "www.brightdesk.test" => {
             Reply::redirect(301, &format!("https://www.brightdesk.test{path}"))
         }
-        "app.brightdesk.test" => app(req.https, path),
+        "app.brightdesk.test" => {
+            super::flows::route(req, path).unwrap_or_else(|| app(req.https, path))
+        }
         "api.brightdesk.test" => api(req, path),
         "admin.brightdesk.test" => admin(req.https, path),
         "staging.brightdesk.test" => staging(path),

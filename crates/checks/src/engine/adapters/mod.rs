@@ -18,6 +18,7 @@ pub mod http;
 pub mod perf;
 pub mod reach;
 pub mod secrets;
+pub mod smoke;
 pub mod tls;
 pub mod uptime;
 
@@ -55,6 +56,7 @@ fn wired_by(id: KindId) -> fn(&mut Registry) {
         SecretsRepo | SecretsHistory | SecretsBuild => secrets::register,
         EnvInventory | EnvGitignore => env::register,
         CloudflareZone => cloudflare::register,
+        SmokeFlow => smoke::register,
     }
 }
 
