@@ -38,12 +38,21 @@ pub async fn run_all(
         runbook.targets.clone(),
     );
     let needs_keyring = session.targets.alert_route.is_some()
-        || session.targets.routes.iter().any(|r| r.auth.is_some());
-    if needs_keyring && let Ok(store) = crate::credentials::os_store() {
-        scope = scope.with_credentials(launch_ready_checks::credentials::Credentials::new(
-            store,
-            Some(session.name.clone()),
-        ));
+        || session.targets.routes.iter().any(|r| r.auth.is_some())
+        || session
+            .targets
+            .flows
+            .iter()
+            .any(|f| !f.secrets().is_empty());
+    if needs_keyring {
+        use launch_ready_checks::credentials::Credentials;
+        let session_name = Some(session.name.clone());
+        // Without a keyring the CI variables and the values this process lends (the
+        // demo's) still answer.
+        scope = scope.with_credentials(match crate::credentials::os_store() {
+            Ok(store) => Credentials::new(store, session_name),
+            Err(_) => Credentials::os(session_name),
+        });
     }
     let scope = Arc::new(scope);
     let (engine, mut events) = Engine::new();

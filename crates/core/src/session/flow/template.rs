@@ -92,10 +92,10 @@ pub fn vars(pieces: &[Piece]) -> impl Iterator<Item = &Var> {
 
 /// Joins `pieces`, asking `value` for each placeholder; the first `None` is returned as
 /// the missing variable.
-pub fn fill<'a>(
-    pieces: &'a [Piece],
+pub fn fill(
+    pieces: &[Piece],
     mut value: impl FnMut(&Var) -> Option<String>,
-) -> Result<String, &'a Var> {
+) -> Result<String, &Var> {
     let mut out = String::new();
     for p in pieces {
         match p {
