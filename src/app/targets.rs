@@ -3,8 +3,8 @@
 //! an apply step that only touches the session once the text is valid. Keeping the rows a
 //! pure function of the session lets the view, the keys and the tests share one list.
 
+use launch_ready_core::flow::Flow;
 use launch_ready_core::session::Session;
-use launch_ready_core::session::flow::Flow;
 use launch_ready_core::session::model::{EnvFile, HostTarget, Route};
 use launch_ready_core::settings::{ConnectTo, Nameserver, ResolveOverride, normalize_host};
 use std::path::PathBuf;

@@ -7,11 +7,9 @@
 use crate::common::{lab, net_for};
 use launch_ready_checks::credentials::env_var;
 use launch_ready_checks::smoke::{self, FlowRun, values::Values};
+use launch_ready_core::flow::template::Var;
+use launch_ready_core::flow::{Body, Capture, Expect, Flow, Header, JsonEquals, Source, Step};
 use launch_ready_core::session::Session;
-use launch_ready_core::session::flow::template::Var;
-use launch_ready_core::session::flow::{
-    Body, Capture, Expect, Flow, Header, JsonEquals, Source, Step,
-};
 use launch_ready_core::session::store::SessionFile;
 use launch_ready_lab::Lab;
 use launch_ready_lab::web::flows::{DEMO_EMAIL, PASSWORD_CREDENTIAL, demo_password};

@@ -22,7 +22,7 @@ pub mod web;
 pub mod zones;
 
 use hickory_server::Server;
-use launch_ready_core::session::flow::Flow;
+use launch_ready_core::flow::Flow;
 use launch_ready_core::session::model::{HostTarget, Route, Targets};
 use launch_ready_core::settings::{ConnectTo, Nameserver, NetworkSettings};
 use std::net::SocketAddr;
@@ -228,7 +228,7 @@ pub fn demo_targets() -> Targets {
 /// read as a credential, which the demo lends in memory), then read the protected API
 /// route with the session cookie the login set.
 pub fn demo_flow() -> Flow {
-    use launch_ready_core::session::flow::{Body, Capture, Expect, JsonEquals, Source, Step};
+    use launch_ready_core::flow::{Body, Capture, Expect, JsonEquals, Source, Step};
     use web::flows::{DEMO_EMAIL, PASSWORD_CREDENTIAL, SESSION_COOKIE};
     Flow {
         name: "log in then protected route".into(),

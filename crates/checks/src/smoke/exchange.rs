@@ -6,8 +6,8 @@
 //! hop of a flow is visible in its evidence.
 
 use crate::net::Net;
-use launch_ready_core::session::flow::template::{self, Var};
-use launch_ready_core::session::flow::{Body, Step};
+use launch_ready_core::flow::template::{self, Var};
+use launch_ready_core::flow::{Body, Step};
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, SET_COOKIE};
 use reqwest::{Method, Url};
@@ -227,7 +227,7 @@ fn classify(e: &reqwest::Error, timeout: Duration) -> SendError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use launch_ready_core::session::flow::{Header, Step};
+    use launch_ready_core::flow::{Header, Step};
 
     #[test]
     fn placeholders_fill_url_headers_and_bodies() {

@@ -3,7 +3,7 @@
 //! values a step captures for later steps.
 
 use super::exchange::Answer;
-use launch_ready_core::session::flow::{Expect, Source};
+use launch_ready_core::flow::{Expect, Source};
 use reqwest::Url;
 use reqwest::cookie::{CookieStore, Jar};
 
@@ -101,7 +101,7 @@ pub fn describe(source: &Source) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use launch_ready_core::session::flow::JsonEquals;
+    use launch_ready_core::flow::JsonEquals;
     use reqwest::header::{HeaderMap, HeaderValue, SET_COOKIE};
 
     fn answer(status: u16, body: &str) -> Answer {

@@ -7,8 +7,8 @@
 use crate::credentials::{Credentials, env_var};
 use launch_ready_core::credentials::CredentialError;
 use launch_ready_core::evidence::StepEvidence;
-use launch_ready_core::session::flow::template::{self, Var};
-use launch_ready_core::session::flow::{Flow, FlowError};
+use launch_ready_core::flow::template::{self, Var};
+use launch_ready_core::flow::{Flow, FlowError};
 use std::collections::HashMap;
 
 /// What masked values are replaced with.

@@ -68,7 +68,7 @@ pub struct Runbook {
     /// route"): paths on the session's host and credentials by name, edited on the
     /// Targets screen to fit the product.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub flows: Vec<crate::session::flow::Flow>,
+    pub flows: Vec<crate::flow::Flow>,
 }
 
 /// The minimum bar in numbers. Absent values mean the source sets no number for it.

@@ -4,7 +4,6 @@ pub mod clock;
 pub mod create;
 pub mod error;
 mod files;
-pub mod flow;
 pub mod list;
 pub mod migrate;
 pub mod model;

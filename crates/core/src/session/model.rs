@@ -134,7 +134,7 @@ pub struct Targets {
     /// Flows run after each deploy (`smoke.flow`, `launch-ready smoke`). Files written
     /// before flows existed have none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub flows: Vec<super::flow::Flow>,
+    pub flows: Vec<crate::flow::Flow>,
 }
 
 impl Targets {

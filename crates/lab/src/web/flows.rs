@@ -56,11 +56,17 @@ impl FlowSwitch {
     }
 }
 
-/// The reply for a flow route of the app host, or `None` for the app's other paths.
-pub fn route(req: &Request<'_>, path: &str) -> Option<Reply> {
-    if !req.https {
+/// The host the flow routes live on.
+pub const HOST: &str = "app.brightdesk.test";
+
+/// The reply for a flow route of the app host over HTTPS, or `None` for every other
+/// request (the site's table answers those).
+pub fn route(req: &Request<'_>) -> Option<Reply> {
+    let host = req.host.split(':').next().unwrap_or("");
+    if !req.https || !host.eq_ignore_ascii_case(HOST) {
         return None;
     }
+    let path = req.path.split('?').next().unwrap_or("/");
     let r = match (req.method, path) {
         ("POST", "/session") => form_login(req),
         ("POST", "/api/login") => json_login(req),

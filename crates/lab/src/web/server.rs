@@ -276,7 +276,7 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(
         &path,
         origin.is_some(),
     );
-    let reply = route(&Request {
+    let request = Request {
         https,
         host: &host,
         path: &path,
@@ -287,7 +287,9 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(
         authorization: authorization.as_deref(),
         body: &body,
         flows_broken: flows.is_broken(),
-    });
+    };
+    // The signed-in side of the app host first (see `flows`), then the site's table.
+    let reply = super::flows::route(&request).unwrap_or_else(|| route(&request));
     if reply.hang {
         // Hold the connection open without a byte; the lab's shutdown ends it.
         std::future::pending::<()>().await;

@@ -239,9 +239,7 @@ pub fn route(req: &Request<'_>) -> Reply {
         "www.brightdesk.test" => {
             Reply::redirect(301, &format!("https://www.brightdesk.test{path}"))
         }
-        "app.brightdesk.test" => {
-            super::flows::route(req, path).unwrap_or_else(|| app(req.https, path))
-        }
+        "app.brightdesk.test" => app(req.https, path),
         "api.brightdesk.test" => api(req, path),
         "admin.brightdesk.test" => admin(req.https, path),
         "staging.brightdesk.test" => staging(path),
