@@ -63,6 +63,7 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
         Some(Command::Load(args)) => commands::load::run(&args, out),
         Some(Command::Monitor(args)) => commands::monitor::run(&args, out),
         Some(Command::Export(args)) => commands::export::run(&args, out),
+        Some(Command::Smoke(args)) => commands::smoke::run(&args, out),
         Some(Command::Lab(args)) => commands::lab::run(&args),
         Some(Command::Completions { shell }) => {
             commands::docs::completions(shell, &mut std::io::stdout().lock())

@@ -47,6 +47,9 @@ pub enum RouteLineError {
 /// Why a value of the targets screen is refused; the session is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
+    /// A flow that does not read as RON or cannot be run as written.
+    #[error("flow: {0}")]
+    Flow(String),
     #[error("{what} `{text}` contains control characters")]
     ControlCharacters { what: &'static str, text: String },
     #[error("repository path `{}` is a file, not a folder", .0.display())]

@@ -3,6 +3,7 @@
 //! an apply step that only touches the session once the text is valid. Keeping the rows a
 //! pure function of the session lets the view, the keys and the tests share one list.
 
+use launch_ready_core::flow::Flow;
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::{EnvFile, HostTarget, Route};
 use launch_ready_core::settings::{ConnectTo, Nameserver, ResolveOverride, normalize_host};
@@ -18,6 +19,8 @@ pub enum TargetField {
     AddHost,
     Route(usize),
     AddRoute,
+    Flow(usize),
+    AddFlow,
     Repo,
     BuildDir,
     EnvFile(usize),
@@ -47,6 +50,7 @@ impl TargetField {
             TargetField::Apex => "Apex domain",
             TargetField::Host(_) | TargetField::AddHost => "Role host",
             TargetField::Route(_) | TargetField::AddRoute => "Route",
+            TargetField::Flow(_) | TargetField::AddFlow => "Flow",
             TargetField::Repo => "Repository path",
             TargetField::BuildDir => "Build output folder",
             TargetField::EnvFile(_) | TargetField::AddEnvFile => "Env file",
@@ -70,6 +74,9 @@ impl TargetField {
             TargetField::Route(_) | TargetField::AddRoute => {
                 "NAME=[METHOD ]PATH [budget=read|write|MS] [auth=CREDENTIAL[@HEADER]] [header=K:V] [body=…], e.g. login=POST /api/login auth=api-token"
             }
+            TargetField::Flow(_) | TargetField::AddFlow => {
+                "Flow(name: \"…\", steps: [Step(method: \"POST\", url: \"/session\", body: Some(Form([(\"password\", \"{{secret:NAME}}\")])), expect: Expect(status: [303])), Step(url: \"/api/me\")])"
+            }
             TargetField::Repo | TargetField::BuildDir | TargetField::CaFile => {
                 "a path; empty clears"
             }
@@ -92,6 +99,7 @@ impl TargetField {
         match self {
             TargetField::Host(_) | TargetField::AddHost => Some(TargetField::AddHost),
             TargetField::Route(_) | TargetField::AddRoute => Some(TargetField::AddRoute),
+            TargetField::Flow(_) | TargetField::AddFlow => Some(TargetField::AddFlow),
             TargetField::EnvFile(_) | TargetField::AddEnvFile => Some(TargetField::AddEnvFile),
             TargetField::Dkim(_) | TargetField::AddDkim => Some(TargetField::AddDkim),
             TargetField::Resolve(_) | TargetField::AddResolve => Some(TargetField::AddResolve),
@@ -108,6 +116,7 @@ impl TargetField {
             self,
             TargetField::Host(_)
                 | TargetField::Route(_)
+                | TargetField::Flow(_)
                 | TargetField::EnvFile(_)
                 | TargetField::Dkim(_)
                 | TargetField::Resolve(_)
@@ -125,6 +134,8 @@ pub fn rows(session: &Session) -> Vec<TargetField> {
     out.push(TargetField::AddHost);
     out.extend((0..t.routes.len()).map(TargetField::Route));
     out.push(TargetField::AddRoute);
+    out.extend((0..t.flows.len()).map(TargetField::Flow));
+    out.push(TargetField::AddFlow);
     out.push(TargetField::Repo);
     out.push(TargetField::BuildDir);
     out.extend((0..t.env_files.len()).map(TargetField::EnvFile));
@@ -160,6 +171,7 @@ pub fn value(session: &Session, field: TargetField) -> String {
             format!("{}={}{flag}", h.role, h.host)
         })),
         TargetField::Route(i) => entry(t.routes.get(i).map(super::route_line::render)),
+        TargetField::Flow(i) => entry(t.flows.get(i).map(flow_text)),
         TargetField::Repo => path_text(t.repo.as_ref()),
         TargetField::BuildDir => path_text(t.build_dir.as_ref()),
         TargetField::EnvFile(i) => entry(
@@ -178,6 +190,7 @@ pub fn value(session: &Session, field: TargetField) -> String {
         TargetField::Concurrency => n.concurrency.to_string(),
         TargetField::AddHost
         | TargetField::AddRoute
+        | TargetField::AddFlow
         | TargetField::AddEnvFile
         | TargetField::AddDkim
         | TargetField::AddResolve
@@ -367,6 +380,28 @@ pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<()
             )?;
             put(&mut t.routes, None, route);
         }
+        TargetField::Flow(i) => {
+            let flow = parse_flow(text)?;
+            unique(
+                &t.flows,
+                Some(i),
+                |f| f.name == flow.name,
+                "flow name",
+                &flow.name,
+            )?;
+            put(&mut t.flows, Some(i), flow);
+        }
+        TargetField::AddFlow => {
+            let flow = parse_flow(text)?;
+            unique(
+                &t.flows,
+                None,
+                |f| f.name == flow.name,
+                "flow name",
+                &flow.name,
+            )?;
+            put(&mut t.flows, None, flow);
+        }
         TargetField::Repo => t.repo = existing_folder(parse_path(text, "repository path")?)?,
         TargetField::BuildDir => t.build_dir = parse_path(text, "build folder")?,
         TargetField::EnvFile(i) => put(&mut t.env_files, Some(i), parse_env_file(text)?),
@@ -414,6 +449,34 @@ pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<()
     Ok(())
 }
 
+/// A flow as the one-line prompt edits it: RON with struct names, on one line.
+pub fn flow_text(flow: &Flow) -> String {
+    let config = ron::ser::PrettyConfig::new()
+        .new_line(" ".to_string())
+        .indentor(String::new())
+        .struct_names(true);
+    ron::ser::to_string_pretty(flow, config)
+        .map(|s| {
+            s.replace("( ", "(")
+                .replace("[ ", "[")
+                .replace(", )", ")")
+                .replace(", ]", "]")
+        })
+        .unwrap_or_default()
+}
+
+/// What the list shows for a flow: its name and steps, not its RON.
+pub fn flow_summary(session: &Session, i: usize) -> Option<String> {
+    session.targets.flows.get(i).map(Flow::summary)
+}
+
+fn parse_flow(text: &str) -> Result<Flow, TargetError> {
+    let flow: Flow = ron::from_str(text.trim()).map_err(|e| TargetError::Flow(e.to_string()))?;
+    flow.validate()
+        .map_err(|e| TargetError::Flow(e.to_string()))?;
+    Ok(flow)
+}
+
 fn parse_selector(text: &str) -> Result<String, TargetError> {
     let host = normalize_host(text).map_err(TargetError::SelectorHost)?;
     if host.contains('.') {
@@ -432,6 +495,7 @@ pub fn remove(session: &mut Session, field: TargetField) -> bool {
     match field {
         TargetField::Host(i) => take(&mut t.hosts, i),
         TargetField::Route(i) => take(&mut t.routes, i),
+        TargetField::Flow(i) => take(&mut t.flows, i),
         TargetField::EnvFile(i) => take(&mut t.env_files, i),
         TargetField::Dkim(i) => take(&mut t.dkim_selectors, i),
         TargetField::Resolve(i) => take(&mut n.resolve, i),

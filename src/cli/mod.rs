@@ -9,6 +9,7 @@ pub mod monitor;
 pub mod network;
 pub mod route;
 pub mod secrets;
+pub mod smoke;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -56,6 +57,9 @@ pub enum Command {
     Monitor(Box<monitor::MonitorArgs>),
     /// Hand a session's plan to Prometheus/Alertmanager, GitHub Actions or Locust.
     Export(Box<export::ExportArgs>),
+    /// After a deploy: run a session's flows (login, protected route, forms) and exit 1
+    /// when a step fails.
+    Smoke(smoke::SmokeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     #[command(
         after_help = "Install, for example:\n  launch-ready completions bash > ~/.local/share/bash-completion/completions/launch-ready\n  launch-ready completions zsh > ~/.zfunc/_launch-ready\n  launch-ready completions fish > ~/.config/fish/completions/launch-ready.fish"

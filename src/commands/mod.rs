@@ -16,6 +16,7 @@ pub mod runbooks;
 pub mod secret;
 pub mod secrets_baseline;
 pub mod sessions;
+pub mod smoke;
 
 pub use crate::failure::{Failure, Outcome};
 

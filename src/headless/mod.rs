@@ -209,14 +209,14 @@ pub fn plan(args: &CheckRequest) -> Result<Plan, PlanError> {
     let thresholds = ci_thresholds(runbook.targets.clone(), args.ci);
     // The keyring is opened only for routes with an auth credential (perf checks); a box
     // without one then reports those checks as errors, naming the credential.
-    let needs_keyring = groups
-        .iter()
-        .any(|g| g.targets.routes.iter().any(|r| r.auth.is_some()))
-        || runbook.checks().any(|(_, c)| {
-            c.run
-                .kind()
-                .is_some_and(|k| !k.profile.credentials.is_empty())
-        });
+    let needs_keyring = groups.iter().any(|g| {
+        g.targets.routes.iter().any(|r| r.auth.is_some())
+            || g.targets.flows.iter().any(|f| !f.secrets().is_empty())
+    }) || runbook.checks().any(|(_, c)| {
+        c.run
+            .kind()
+            .is_some_and(|k| !k.profile.credentials.is_empty())
+    });
     // Opened when a check first asks, so a CI variable spares the keyring probe.
     let credentials = needs_keyring.then(|| {
         launch_ready_checks::credentials::Credentials::os(source.as_ref().map(|s| s.name.clone()))

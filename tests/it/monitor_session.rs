@@ -187,6 +187,12 @@ fn schema() -> Value {
 /// Checks `v` against the parts of JSON Schema the monitor schema uses: `$ref` within the
 /// file, `oneOf`, `type` (one or a list), `const`, `enum`, `required`, `properties` with
 /// `additionalProperties: false`, `items` and `minimum`/`maximum`.
+/// Checks `v` against the schema file `schema` (its text), with the validator below.
+pub(crate) fn validate_against(v: &Value, schema: &str) {
+    let s: Value = serde_json::from_str(schema).expect("schema parses");
+    validate(v, &s, &s);
+}
+
 fn validate(v: &Value, s: &Value, root: &Value) {
     assert!(is_valid(v, s, root), "{v}\ndoes not match\n{s}");
 }

@@ -847,3 +847,46 @@ fn a_new_session_is_incomplete_on_the_risks_screen() {
         assert!(!text.contains("NO-GO"), "{}: {text}", l.runbook.id);
     }
 }
+
+#[test]
+fn targets_list_flows_and_edit_them_as_one_line_of_ron() {
+    let l = loaded(&[]);
+    let mut app = app_with(&l, session(&l));
+    act(&mut app, Action::Screen(Screen::Targets));
+    let rows = launch_ready::app::targets::rows(&app.session);
+    let add = rows
+        .iter()
+        .position(|r| *r == TargetField::AddFlow)
+        .expect("an add row for flows");
+    app.target_row = add;
+    act(&mut app, Action::Edit);
+    let Some(Modal::Prompt(prompt)) = &mut app.modal else {
+        panic!("the edit prompt opens");
+    };
+    // A password typed into the flow is refused: the session file would hold it.
+    *prompt = Prompt::new(
+        prompt.purpose.clone(),
+        r#"Flow(name: "login", steps: [Step(method: "POST", url: "/session", body: Some(Form([("password", "hunter2")])))])"#,
+    );
+    act(&mut app, Action::Confirm);
+    assert!(app.session.targets.flows.is_empty());
+    let screen = draw(&app, 120, 36);
+    assert!(screen.contains("`password` holds a secret"), "{screen}");
+    assert!(!screen.contains("hunter2 "), "the value is not echoed back");
+    let Some(Modal::Prompt(prompt)) = &mut app.modal else {
+        panic!("the prompt stays open on an error");
+    };
+    *prompt = Prompt::new(
+        prompt.purpose.clone(),
+        r#"Flow(name: "login", steps: [Step(name: "log in", method: "POST", url: "/session", body: Some(Form([("password", "{{secret:smoke-password}}")])), expect: Expect(status: [303])), Step(url: "/api/me", expect: Expect(status: [200]))])"#,
+    );
+    act(&mut app, Action::Confirm);
+    assert_eq!(app.session.targets.flows.len(), 1, "{:?}", app.modal);
+    insta::assert_snapshot!("targets_flows_120x36", draw(&app, 120, 36));
+    // Editing shows the flow as the same one line, and reads back unchanged.
+    let text = launch_ready::app::targets::value(&app.session, TargetField::Flow(0));
+    assert!(text.starts_with("Flow(name: \"login\""), "{text}");
+    let before = app.session.targets.flows.clone();
+    launch_ready::app::targets::apply(&mut app.session, TargetField::Flow(0), &text).unwrap();
+    assert_eq!(app.session.targets.flows, before);
+}

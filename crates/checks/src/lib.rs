@@ -20,4 +20,5 @@ pub mod perf;
 pub mod plan;
 pub mod probes;
 pub mod secrets;
+pub mod smoke;
 pub mod tls;

@@ -194,6 +194,7 @@ pub fn catalog_runbook(families: &[Family], thresholds: Thresholds) -> Runbook {
         do_not_overbuild: Vec::new(),
         sprint_map: Vec::new(),
         sequence: Vec::new(),
+        flows: Vec::new(),
     }
 }
 

@@ -70,6 +70,7 @@ kind_ids! {
     EnvInventory = "env.inventory",
     EnvGitignore = "env.gitignore",
     CloudflareZone = "cloudflare.zone",
+    SmokeFlow = "smoke.flow",
 }
 
 impl KindId {
@@ -138,6 +139,8 @@ pub enum Subject {
     EnvFiles,
     /// The session's alert route.
     AlertRoute,
+    /// Each flow of the session (login, protected route, form), by name.
+    Flow,
 }
 
 /// How long one target of a kind may take, in the session's per-operation timeouts.
@@ -587,6 +590,15 @@ pub const KINDS: &[CheckKind] = &[
         Profile::NET
             .budget(Budget::Timeouts(6))
             .credentials(&["cloudflare-token"])
+    ),
+    kind!(
+        SmokeFlow,
+        Smoke,
+        Flow,
+        "Core flows pass (login, protected route, forms)",
+        [SmokeStepFailed],
+        // Each step is bounded by one timeout; a smoke flow is a handful of steps.
+        Profile::NET.budget(Budget::Timeouts(8))
     ),
 ];
 

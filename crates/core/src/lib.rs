@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod family;
 pub mod files;
 pub mod finding;
+pub mod flow;
 pub mod outcome;
 pub mod paths;
 pub mod plan;

@@ -66,12 +66,18 @@ impl RunningLab {
     }
 }
 
-/// Gives the demo session's runs the lab's fake Cloudflare token, in memory only.
+/// Gives the demo session's runs the lab's fake Cloudflare token and the demo account's
+/// password (for its smoke flow), in memory only.
 pub fn lend_token() {
     launch_ready_checks::credentials::remember(
         DEMO_NAME,
         launch_ready_checks::cloudflare::CREDENTIAL,
         crate::cloudflare::LAB_TOKEN,
+    );
+    launch_ready_checks::credentials::remember(
+        DEMO_NAME,
+        crate::web::flows::PASSWORD_CREDENTIAL,
+        &crate::web::flows::demo_password(),
     );
 }
 

@@ -22,6 +22,7 @@ pub mod web;
 pub mod zones;
 
 use hickory_server::Server;
+use launch_ready_core::flow::Flow;
 use launch_ready_core::session::model::{HostTarget, Route, RouteHeader, Targets};
 use launch_ready_core::settings::{ConnectTo, Nameserver, NetworkSettings};
 use std::net::SocketAddr;
@@ -242,7 +243,53 @@ pub fn demo_targets() -> Targets {
             },
         ],
         dkim_selectors: vec!["default".into()],
+        flows: vec![demo_flow()],
         ..Targets::default()
+    }
+}
+
+/// The demo session's smoke flow: sign in to the app with the demo account (its password
+/// read as a credential, which the demo lends in memory), then read the protected API
+/// route with the session cookie the login set.
+pub fn demo_flow() -> Flow {
+    use launch_ready_core::flow::{Body, Capture, Expect, JsonEquals, Source, Step};
+    use web::flows::{DEMO_EMAIL, PASSWORD_CREDENTIAL, SESSION_COOKIE};
+    Flow {
+        name: "log in then protected route".into(),
+        steps: vec![
+            Step {
+                name: "log in".into(),
+                method: "POST".into(),
+                body: Some(Body::Form(vec![
+                    ("email".into(), DEMO_EMAIL.into()),
+                    (
+                        "password".into(),
+                        format!("{{{{secret:{PASSWORD_CREDENTIAL}}}}}"),
+                    ),
+                ])),
+                expect: Expect {
+                    status: vec![303],
+                    ..Expect::default()
+                },
+                capture: vec![Capture {
+                    name: "session".into(),
+                    from: Source::Cookie(SESSION_COOKIE.into()),
+                }],
+                ..Step::get("https://app.brightdesk.test/session")
+            },
+            Step {
+                name: "protected route".into(),
+                expect: Expect {
+                    status: vec![200],
+                    json: vec![JsonEquals {
+                        pointer: "/email".into(),
+                        equals: serde_json::Value::String(DEMO_EMAIL.into()),
+                    }],
+                    ..Expect::default()
+                },
+                ..Step::get("https://app.brightdesk.test/api/me")
+            },
+        ],
     }
 }
 

@@ -52,11 +52,20 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             let (shown, style) = match field {
                 TargetField::AddHost
                 | TargetField::AddRoute
+                | TargetField::AddFlow
                 | TargetField::AddEnvFile
                 | TargetField::AddDkim
                 | TargetField::AddResolve
                 | TargetField::AddConnectTo => ("+ add".to_string(), t.dim()),
                 _ if value.is_empty() => ("not set".to_string(), t.dim()),
+                // A flow's RON is for the prompt; the list shows what it does.
+                TargetField::Flow(i) => (
+                    super::redact::line(
+                        app,
+                        &targets::flow_summary(&app.session, *i).unwrap_or_default(),
+                    ),
+                    t.text(),
+                ),
                 _ => (super::redact::line(app, &value), t.text()),
             };
             let label = if field.is_entry() || shown == "+ add" {

@@ -146,6 +146,9 @@ pub fn own_hosts(t: &Targets) -> Vec<String> {
 /// Role of a target nobody typed (the apex of a `www.X` given alone).
 pub const DISCOVERED_ROLE: &str = "discovered";
 
+/// Role of a `smoke.flow` target: the target's name is the flow's.
+pub const FLOW_ROLE: &str = "flow";
+
 /// Role of the `http.redirects` target that stands for the apex and www together.
 pub const SITE_ROLE: &str = "site";
 
@@ -258,6 +261,11 @@ pub fn expand(subject: Subject, t: &Targets) -> Vec<Target> {
             .iter()
             .map(|a| Target::new(a, "alert"))
             .collect(),
+        Subject::Flow => t
+            .flows
+            .iter()
+            .map(|f| Target::new(&f.name, FLOW_ROLE))
+            .collect(),
     }
 }
 
@@ -299,6 +307,7 @@ pub fn missing_reason(subject: Subject) -> &'static str {
         Subject::BuildOutput => "no build output folder configured",
         Subject::EnvFiles => "no env files configured",
         Subject::AlertRoute => "no alert route configured",
+        Subject::Flow => "no flow configured",
     }
 }
 

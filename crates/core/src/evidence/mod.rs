@@ -26,6 +26,7 @@ mod http;
 mod perf;
 mod probes;
 mod secrets;
+mod smoke;
 mod tls;
 mod uptime;
 mod vitals;
@@ -39,6 +40,7 @@ pub use http::*;
 pub use perf::*;
 pub use probes::*;
 pub use secrets::*;
+pub use smoke::*;
 pub use tls::*;
 pub use uptime::*;
 pub use vitals::*;
@@ -84,6 +86,7 @@ pub enum Observed {
     PayloadLimit(PayloadLimitEvidence),
     Burst(BurstEvidence),
     ErrorTracking(ErrorTrackingEvidence),
+    Flow(Box<FlowEvidence>),
     /// Evidence of a kind without a type yet, or that does not fit its kind's type (written
     /// by another build). Kept as read, so saving the session loses nothing; no reader picks
     /// fields out of it.
@@ -153,6 +156,7 @@ impl Observed {
             KindId::HttpPayloadLimit => typed(v, Observed::PayloadLimit),
             KindId::EdgeRateLimit => typed(v, Observed::Burst),
             KindId::UptimeErrorTracking => typed(v, Observed::ErrorTracking),
+            KindId::SmokeFlow => typed(v, |f| Observed::Flow(Box::new(f))),
             _ => None,
         })
     }
@@ -236,6 +240,7 @@ impl Serialize for Observed {
             Observed::PayloadLimit(e) => e.serialize(s),
             Observed::Burst(e) => e.serialize(s),
             Observed::ErrorTracking(e) => e.serialize(s),
+            Observed::Flow(e) => e.serialize(s),
             Observed::Unread(v) => v.serialize(s),
         }
     }

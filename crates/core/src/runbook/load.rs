@@ -271,6 +271,9 @@ fn validate(rb: &Runbook, source: &str, file: &str) -> Result<(), RunbookError> 
     if rb.sequence.is_empty() {
         return Err(at_top("the hour-by-hour sequence is empty".into()));
     }
+    for flow in &rb.flows {
+        flow.validate().map_err(|e| at_top(e.to_string()))?;
+    }
     Ok(())
 }
 

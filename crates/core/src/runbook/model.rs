@@ -64,6 +64,11 @@ pub struct Runbook {
     pub sprint_map: Vec<SprintItem>,
     /// The hour-by-hour delivery sequence of the 48-hour sprint.
     pub sequence: Vec<Step>,
+    /// Flow templates a new session of this runbook starts with ("log in then protected
+    /// route"): paths on the session's host and credentials by name, edited on the
+    /// Targets screen to fit the product.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<crate::flow::Flow>,
 }
 
 /// The minimum bar in numbers. Absent values mean the source sets no number for it.

@@ -131,6 +131,10 @@ pub struct Targets {
     /// DKIM selectors to look up besides the common ones.
     #[serde(default)]
     pub dkim_selectors: Vec<String>,
+    /// Flows run after each deploy (`smoke.flow`, `launch-ready smoke`). Files written
+    /// before flows existed have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<crate::flow::Flow>,
 }
 
 impl Targets {
@@ -553,9 +557,13 @@ impl Session {
         name: &str,
         client: &str,
         runbook: &crate::runbook::Loaded,
-        targets: Targets,
+        mut targets: Targets,
         now: OffsetDateTime,
     ) -> Session {
+        // The runbook's flow templates, unless the caller brought flows of its own.
+        if targets.flows.is_empty() {
+            targets.flows = runbook.runbook.flows.clone();
+        }
         let runbook = RunbookRef {
             id: runbook.runbook.id.clone(),
             hash: runbook.hash.clone(),

@@ -10,6 +10,7 @@
 
 pub mod ca;
 pub mod compress;
+pub mod flows;
 pub mod probes;
 pub mod server;
 pub mod site;
@@ -41,6 +42,8 @@ pub struct WebLab {
     pub ca_certs: Vec<CertificateDer<'static>>,
     /// Every request answered, for tests that count fetches.
     pub requests: Arc<server::RequestLog>,
+    /// Breaks and fixes the app's protected route (see `flows`).
+    pub flows: Arc<flows::FlowSwitch>,
     stop: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -84,12 +87,14 @@ impl WebLab {
         let closed_addr = closed.addr();
         let stop = CancellationToken::new();
         let requests = Arc::new(server::RequestLog::default());
+        let flow_switch = Arc::new(flows::FlowSwitch::default());
         let serve = |l, acceptor, old_tls| {
             tokio::spawn(server::serve(
                 l,
                 acceptor,
                 old_tls,
                 requests.clone(),
+                flow_switch.clone(),
                 stop.clone(),
             ))
         };
@@ -107,6 +112,7 @@ impl WebLab {
             ca_pem: ca.trust_bundle_pem()?,
             ca_certs: ca.trust_bundle()?,
             requests,
+            flows: flow_switch,
             stop,
             tasks,
         })

@@ -144,8 +144,11 @@ mod tests {
             method: "POST",
             seq,
             accept_encoding: None,
+            cookie: None,
+            authorization: None,
             body,
             content_length: body.len(),
+            flows_broken: false,
         }
     }
 

@@ -10,6 +10,7 @@
 //! record for that version (built by hand: rustls cannot speak those versions); modern
 //! hellos go to rustls as on the main port.
 
+use super::flows::FlowSwitch;
 use super::probes::{self, BodyPolicy};
 use super::site::{Reply, Request, route};
 use rustls::server::{ClientHello, ResolvesServerCert};
@@ -111,6 +112,7 @@ pub async fn serve(
     tls: tokio_rustls::TlsAcceptor,
     accept_old_tls: bool,
     log: Arc<RequestLog>,
+    flows: Arc<FlowSwitch>,
     stop: CancellationToken,
 ) {
     loop {
@@ -124,10 +126,11 @@ pub async fn serve(
         let tls = tls.clone();
         let stop = stop.clone();
         let log = log.clone();
+        let flows = flows.clone();
         tokio::spawn(async move {
             tokio::select! {
                 () = stop.cancelled() => {}
-                () = handle(stream, tls, accept_old_tls, &log) => {}
+                () = handle(stream, tls, accept_old_tls, &log, &flows) => {}
             }
         });
     }
@@ -138,6 +141,7 @@ async fn handle(
     tls: tokio_rustls::TlsAcceptor,
     accept_old_tls: bool,
     log: &RequestLog,
+    flows: &FlowSwitch,
 ) {
     let mut first = [0u8; 1];
     if !matches!(
@@ -148,7 +152,7 @@ async fn handle(
     }
     if first[0] != 0x16 {
         let s = Prefixed::new(first.to_vec(), stream);
-        serve_http(s, false, log).await;
+        serve_http(s, false, log, flows).await;
         return;
     }
     // Record header (4 more bytes) + handshake header (4) + client_version (2).
@@ -177,7 +181,7 @@ async fn handle(
     }
     let s = Prefixed::new(prefix, stream);
     if let Ok(Ok(tls_stream)) = tokio::time::timeout(READ_TIMEOUT, tls.accept(s)).await {
-        serve_http(tls_stream, true, log).await;
+        serve_http(tls_stream, true, log, flows).await;
     }
 }
 
@@ -208,7 +212,12 @@ pub fn server_hello(version: [u8; 2], suite: u16) -> Vec<u8> {
     record
 }
 
-async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, log: &RequestLog) {
+async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(
+    mut s: S,
+    https: bool,
+    log: &RequestLog,
+    flows: &FlowSwitch,
+) {
     let mut buf = Vec::with_capacity(1024);
     let head_end = loop {
         let mut chunk = [0u8; 2048];
@@ -240,6 +249,8 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
     let mut host = String::new();
     let mut origin = None;
     let mut accept_encoding = None;
+    let mut cookie = None;
+    let mut authorization = None;
     let mut content_length = 0usize;
     for line in lines {
         if let Some((k, v)) = line.split_once(':') {
@@ -247,6 +258,8 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
                 "host" => host = v.trim().to_string(),
                 "origin" => origin = Some(v.trim().to_string()),
                 "accept-encoding" => accept_encoding = Some(v.trim().to_string()),
+                "cookie" => cookie = Some(v.trim().to_string()),
+                "authorization" => authorization = Some(v.trim().to_string()),
                 "content-length" => content_length = v.trim().parse().unwrap_or(0),
                 _ => {}
             }
@@ -296,11 +309,17 @@ async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, https: bool, lo
         method: &method,
         seq,
         accept_encoding: accept_encoding.as_deref(),
+        cookie: cookie.as_deref(),
+        authorization: authorization.as_deref(),
         body: &body,
         content_length,
+        flows_broken: flows.is_broken(),
     };
-    // The probe routes first: they answer a few paths of the hosts the site table serves.
-    let reply = probes::route(&request, &bare_host, bare_path).unwrap_or_else(|| route(&request));
+    // The probe routes first (they answer a few paths of the hosts the site table
+    // serves), then the signed-in side of the app host (see `flows`), then the table.
+    let reply = probes::route(&request, &bare_host, bare_path)
+        .or_else(|| super::flows::route(&request))
+        .unwrap_or_else(|| route(&request));
     if reply.hang {
         // Hold the connection open without a byte; the lab's shutdown ends it.
         std::future::pending::<()>().await;
@@ -332,10 +351,13 @@ fn reason(status: u16) -> &'static str {
         201 => "Created",
         301 => "Moved Permanently",
         302 => "Found",
+        303 => "See Other",
         401 => "Unauthorized",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         413 => "Content Too Large",
+        422 => "Unprocessable Content",
         421 => "Misdirected Request",
         429 => "Too Many Requests",
         500 => "Internal Server Error",

@@ -213,10 +213,15 @@ pub struct Request<'a> {
     pub seq: usize,
     /// The encodings the client accepts (`gzip, br`), as sent.
     pub accept_encoding: Option<&'a str>,
+    /// The `Cookie` and `Authorization` headers (the flows' logins and forms).
+    pub cookie: Option<&'a str>,
+    pub authorization: Option<&'a str>,
     /// The body as far as the server read it.
     pub body: &'a [u8],
     /// The body's declared length.
     pub content_length: usize,
+    /// The lab's flow switch is set: the protected route is broken (see `flows`).
+    pub flows_broken: bool,
 }
 
 /// The reply of the lab to `req`, compressed where the host does so (`compress`).

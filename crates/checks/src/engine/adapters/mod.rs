@@ -19,6 +19,7 @@ pub mod perf;
 pub mod probes;
 pub mod reach;
 pub mod secrets;
+pub mod smoke;
 pub mod tls;
 pub mod uptime;
 pub mod vitals;
@@ -59,6 +60,7 @@ fn wired_by(id: KindId) -> fn(&mut Registry) {
         SecretsRepo | SecretsHistory | SecretsBuild => secrets::register,
         EnvInventory | EnvGitignore => env::register,
         CloudflareZone => cloudflare::register,
+        SmokeFlow => smoke::register,
     }
 }
 
