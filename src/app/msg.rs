@@ -183,4 +183,6 @@ pub enum Msg {
     MonitorTestAlert(Result<u64, String>),
     /// The alert drill finished with what it measured.
     MonitorDrill(launch_ready_checks::monitor::drill::DrillReport),
+    /// The demo lab's receivers got new alerts: every one so far, oldest first.
+    LabAlerts(Vec<String>),
 }

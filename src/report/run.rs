@@ -37,7 +37,7 @@ pub async fn run_all(
         session.network.clone(),
         runbook.targets.clone(),
     );
-    let needs_keyring = session.targets.alert_route.is_some()
+    let needs_keyring = !session.targets.routes().is_empty()
         || session.targets.routes.iter().any(|r| r.auth.is_some());
     if needs_keyring && let Ok(store) = crate::credentials::os_store() {
         scope = scope.with_credentials(launch_ready_checks::credentials::Credentials::new(

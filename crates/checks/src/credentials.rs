@@ -16,6 +16,22 @@ use launch_ready_core::credentials::{CredentialError, CredentialStore, Scope as 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+/// The environment variable CI sets instead of a keyring entry for credential `name`
+/// (`api-token` → `LAUNCH_READY_CREDENTIAL_API_TOKEN`).
+pub fn env_var(name: &str) -> String {
+    let upper: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("LAUNCH_READY_CREDENTIAL_{upper}")
+}
+
 /// Values held in memory for this process, keyed by (session, name).
 fn memory() -> &'static Mutex<HashMap<(String, String), String>> {
     static MEMORY: OnceLock<Mutex<HashMap<(String, String), String>>> = OnceLock::new();

@@ -1,7 +1,9 @@
-//! Alert delivery: a Slack-compatible incoming webhook (`{"text": …}`) or a generic JSON
-//! webhook with one documented payload (README, "Alert payload"). The webhook URL is a
-//! credential: it is held here and nowhere else, never printed, never in an error (reqwest
-//! errors name the URL, so they are stripped of it) and never in the session.
+//! Alert delivery: a Slack-compatible incoming webhook (`{"text": …}`), a generic JSON
+//! webhook with one documented payload (README, "Alert payload"), or mail (`email`). The
+//! webhook URL is a credential: it is held here and nowhere else, never printed, never in
+//! an error (reqwest errors name the URL, so they are stripped of it) and never in the
+//! session. A route carries the name the operator knows it by, so findings and the drill
+//! can say which route failed without naming its secret.
 
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -18,6 +20,8 @@ pub enum Format {
     Slack,
     /// The documented JSON payload.
     Json,
+    /// A plain-text mail (see `email`).
+    Email,
 }
 
 impl Format {
@@ -45,6 +49,10 @@ impl Format {
 pub enum Event {
     Down,
     Recovered,
+    /// A monitored host's certificate is inside the warning window.
+    CertExpiring,
+    /// The share of failed probes over the recent window is over the runbook's budget.
+    ErrorRate,
     /// A marked test alert (route test or drill); receivers can drop it.
     Test,
 }
@@ -54,6 +62,8 @@ impl Event {
         match self {
             Event::Down => "down",
             Event::Recovered => "recovered",
+            Event::CertExpiring => "cert_expiring",
+            Event::ErrorRate => "error_rate",
             Event::Test => "test",
         }
     }
@@ -90,6 +100,11 @@ impl Alert {
                 rfc3339(self.since),
                 self.reason
             ),
+            Event::CertExpiring => format!(
+                "{mark}CERTIFICATE EXPIRING {}: {}",
+                self.target, self.reason
+            ),
+            Event::ErrorRate => format!("{mark}ERROR RATE {}: {}", self.target, self.reason),
             Event::Test => format!("[TEST] launch-ready alert route test for {}", self.target),
         }
     }
@@ -114,7 +129,7 @@ impl Alert {
     pub fn payload(&self, format: Format) -> serde_json::Value {
         let body = match format {
             Format::Slack => Body::Slack { text: self.text() },
-            Format::Json => Body::Json {
+            Format::Json | Format::Email => Body::Json {
                 tool: "launch-ready",
                 version: env!("CARGO_PKG_VERSION"),
                 event: self.event.as_str(),
@@ -186,6 +201,10 @@ pub enum DeliveryError {
     NoRoute(String),
     #[error("the alert route answered status {status} after {attempts} attempt(s)")]
     Rejected { status: u16, attempts: u32 },
+    /// A mail server answered with a refusal (a wrong password, a rejected recipient, a
+    /// server that is not taking mail).
+    #[error("the alert route refused the alert after {attempts} attempt(s): {reason}")]
+    Refused { attempts: u32, reason: String },
     #[error("the alert route could not be reached after {attempts} attempt(s): {reason}")]
     Unreachable { attempts: u32, reason: String },
     /// Sent, but no answer came in time: the route may have it. Every attempt carried one
@@ -206,14 +225,26 @@ pub struct Delivered {
 /// An alert route: where alerts go and in which payload.
 #[derive(Clone)]
 pub struct Route {
-    url: reqwest::Url,
+    /// What the operator calls the route (`webhook alert-webhook`, `email to ops@…`):
+    /// never its secret.
+    pub name: String,
     pub format: Format,
-    client: reqwest::Client,
+    transport: Transport,
+}
+
+#[derive(Clone)]
+enum Transport {
+    Webhook {
+        url: reqwest::Url,
+        client: reqwest::Client,
+    },
+    Email(Box<super::email::EmailRoute>),
 }
 
 impl std::fmt::Debug for Route {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Route")
+            .field("name", &self.name)
             .field("format", &self.format)
             .finish_non_exhaustive()
     }
@@ -234,108 +265,139 @@ impl Route {
                 DeliveryError::NoRoute("the alert-webhook value is not an http(s) URL".into())
             })?;
         Ok(Route {
+            name: "webhook".into(),
             format: format.unwrap_or_else(|| Format::for_url(&url)),
-            url,
-            client,
+            transport: Transport::Webhook { url, client },
         })
     }
 
-    /// The error's whole chain (the top line alone says only "error sending request"),
-    /// without the URL: reqwest's own mention is dropped, and any echo of the URL or its
-    /// path (where hooks keep their token) is masked.
-    fn describe(&self, e: reqwest::Error) -> String {
-        let e = e.without_url();
-        let mut text = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            let part = s.to_string();
-            if !text.contains(&part) {
-                text.push_str(": ");
-                text.push_str(&part);
-            }
-            source = s.source();
+    /// A mail route.
+    pub fn email(name: impl Into<String>, route: super::email::EmailRoute) -> Route {
+        Route {
+            name: name.into(),
+            format: Format::Email,
+            transport: Transport::Email(Box::new(route)),
         }
-        text = text.replace(self.url.as_str(), "<alert route>");
-        if self.url.path().len() > 1 {
-            text = text.replace(self.url.path(), "/<token>");
-        }
-        text
     }
 
-    /// Sends `alert`, retrying failures (connection errors, 5xx, 429) with backoff.
+    /// The same route under `name`.
+    #[must_use]
+    pub fn named(mut self, name: impl Into<String>) -> Route {
+        self.name = name.into();
+        self
+    }
+
+    /// Sends `alert`, retrying failures with backoff (see each transport).
     pub async fn deliver(&self, alert: &Alert, retry: Retry) -> Result<Delivered, DeliveryError> {
-        let started = tokio::time::Instant::now();
-        let body = alert.payload(self.format).to_string();
-        let attempts = retry.attempts.max(1);
-        let mut wait = retry.backoff;
-        let id = alert.delivery_id();
-        let mut maybe_landed = false;
-        let mut last = DeliveryError::Unreachable {
-            attempts: 0,
-            reason: "not tried".into(),
-        };
-        for n in 1..=attempts {
-            let sent = self
-                .client
-                .post(self.url.clone())
-                .timeout(retry.timeout)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .header("Idempotency-Key", &id)
-                .body(body.clone())
-                .send();
-            match tokio::time::timeout(retry.timeout, sent).await {
-                Ok(Ok(resp)) if resp.status().is_success() => {
-                    return Ok(Delivered {
-                        attempts: n,
-                        elapsed: started.elapsed(),
-                    });
-                }
-                Ok(Ok(resp)) => {
-                    let status = resp.status().as_u16();
-                    last = DeliveryError::Rejected {
-                        status,
-                        attempts: n,
-                    };
-                    // A 4xx other than 429 will not change on retry (a revoked hook).
-                    if (400..500).contains(&status) && status != 429 {
-                        return Err(last);
-                    }
-                }
-                // A request that timed out was sent: the route may have taken it.
-                Ok(Err(e)) if e.is_timeout() => {
-                    maybe_landed = true;
-                    last = DeliveryError::Unconfirmed {
-                        attempts: n,
-                        reason: format!("no answer within {:.1} s", retry.timeout.as_secs_f64()),
-                    };
-                }
-                Ok(Err(e)) => {
-                    last = DeliveryError::Unreachable {
-                        attempts: n,
-                        reason: self.describe(e),
-                    };
-                }
-                Err(_) => {
-                    maybe_landed = true;
-                    last = DeliveryError::Unconfirmed {
-                        attempts: n,
-                        reason: format!("no answer within {:.1} s", retry.timeout.as_secs_f64()),
-                    };
+        match &self.transport {
+            Transport::Webhook { url, client } => {
+                post(url, client, alert, self.format, retry).await
+            }
+            Transport::Email(mail) => mail.deliver(alert, retry).await,
+        }
+    }
+}
+
+/// The error's whole chain (the top line alone says only "error sending request"),
+/// without the URL: reqwest's own mention is dropped, and any echo of the URL or its
+/// path (where hooks keep their token) is masked.
+fn describe(url: &reqwest::Url, e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text = text.replace(url.as_str(), "<alert route>");
+    if url.path().len() > 1 {
+        text = text.replace(url.path(), "/<token>");
+    }
+    text
+}
+
+/// Posts `alert` to a webhook, retrying failures (connection errors, 5xx, 429) with backoff.
+async fn post(
+    url: &reqwest::Url,
+    client: &reqwest::Client,
+    alert: &Alert,
+    format: Format,
+    retry: Retry,
+) -> Result<Delivered, DeliveryError> {
+    let started = tokio::time::Instant::now();
+    let body = alert.payload(format).to_string();
+    let attempts = retry.attempts.max(1);
+    let mut wait = retry.backoff;
+    let id = alert.delivery_id();
+    let mut maybe_landed = false;
+    let mut last = DeliveryError::Unreachable {
+        attempts: 0,
+        reason: "not tried".into(),
+    };
+    for n in 1..=attempts {
+        let sent = client
+            .post(url.clone())
+            .timeout(retry.timeout)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("Idempotency-Key", &id)
+            .body(body.clone())
+            .send();
+        match tokio::time::timeout(retry.timeout, sent).await {
+            Ok(Ok(resp)) if resp.status().is_success() => {
+                return Ok(Delivered {
+                    attempts: n,
+                    elapsed: started.elapsed(),
+                });
+            }
+            Ok(Ok(resp)) => {
+                let status = resp.status().as_u16();
+                last = DeliveryError::Rejected {
+                    status,
+                    attempts: n,
+                };
+                // A 4xx other than 429 will not change on retry (a revoked hook).
+                if (400..500).contains(&status) && status != 429 {
+                    return Err(last);
                 }
             }
-            if n < attempts {
-                tokio::time::sleep(wait).await;
-                wait = wait.saturating_mul(2);
+            // A request that timed out was sent: the route may have taken it.
+            Ok(Err(e)) if e.is_timeout() => {
+                maybe_landed = true;
+                last = DeliveryError::Unconfirmed {
+                    attempts: n,
+                    reason: format!("no answer within {:.1} s", retry.timeout.as_secs_f64()),
+                };
+            }
+            Ok(Err(e)) => {
+                last = DeliveryError::Unreachable {
+                    attempts: n,
+                    reason: describe(url, e),
+                };
+            }
+            Err(_) => {
+                maybe_landed = true;
+                last = DeliveryError::Unconfirmed {
+                    attempts: n,
+                    reason: format!("no answer within {:.1} s", retry.timeout.as_secs_f64()),
+                };
             }
         }
-        // An attempt that timed out was sent: a later refusal does not undo it.
-        Err(match last {
-            DeliveryError::Unreachable { attempts, reason } if maybe_landed => {
-                DeliveryError::Unconfirmed { attempts, reason }
-            }
-            other => other,
-        })
+        if n < attempts {
+            tokio::time::sleep(wait).await;
+            wait = wait.saturating_mul(2);
+        }
     }
+    // An attempt that timed out was sent: a later refusal does not undo it.
+    Err(match last {
+        DeliveryError::Unreachable { attempts, reason } if maybe_landed => {
+            DeliveryError::Unconfirmed { attempts, reason }
+        }
+        other => other,
+    })
 }
 
 #[cfg(test)]

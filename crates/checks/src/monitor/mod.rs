@@ -6,8 +6,11 @@
 
 pub mod alert;
 pub mod board;
+pub mod clock;
 pub mod config;
+pub mod dispatch;
 pub mod drill;
+pub mod email;
 pub mod error;
 pub mod probe;
 pub mod route;

@@ -38,6 +38,8 @@ pub struct WebLab {
     pub ca_certs: Vec<CertificateDer<'static>>,
     /// Every request answered, for tests that count fetches.
     pub requests: Arc<server::RequestLog>,
+    /// The certificate the lab's mail receiver presents on STARTTLS (`crate::MAIL_HOST`).
+    pub mail_key: Arc<rustls::sign::CertifiedKey>,
     stop: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -101,6 +103,7 @@ impl WebLab {
             old_tls_addr,
             closed_addr,
             _closed: closed,
+            mail_key: Arc::new(ca.certified_key(crate::MAIL_HOST, ca::CertProfile::Valid)?),
             ca_pem: ca.trust_bundle_pem()?,
             ca_certs: ca.trust_bundle()?,
             requests,

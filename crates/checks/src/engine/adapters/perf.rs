@@ -142,17 +142,7 @@ async fn prepare(i: &CheckInput) -> Result<(reqwest::Client, RouteSpec), Box<Che
 /// The environment variable CI sets instead of a keyring entry for credential `name`
 /// (`api-token` → `LAUNCH_READY_CREDENTIAL_API_TOKEN`).
 pub fn env_var(name: &str) -> String {
-    let upper: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("LAUNCH_READY_CREDENTIAL_{upper}")
+    crate::credentials::env_var(name)
 }
 
 fn param<T: std::str::FromStr>(i: &CheckInput, key: &str) -> Option<T> {
