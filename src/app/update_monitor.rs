@@ -492,7 +492,7 @@ mod drill_tests {
             passed: true,
             ..DrillReport::default()
         };
-        let fx = update(&mut a, Msg::MonitorDrill(report));
+        let fx = update(&mut a, Msg::MonitorDrill(Box::new(report)));
         assert!(matches!(fx.as_slice(), [Effect::Save]), "{fx:?}");
         let d = a.session.monitor.drills().last().expect("kept");
         assert_eq!((d.passed, d.alert_ms, d.at), (true, Some(1_300), a.now));

@@ -182,7 +182,7 @@ impl Executor {
                             site,
                         )
                         .await;
-                        let _ = inbox.send(Msg::MonitorDrill(report));
+                        let _ = inbox.send(Msg::MonitorDrill(Box::new(report)));
                     });
                 }
                 Effect::TestAlert {

@@ -71,7 +71,11 @@ async fn the_pasted_new_line_checks_the_lab_as_every_exact_entry_does() {
         .iter()
         .filter(|c| c.port != launch_ready_lab::MAIL_PORT)
         .count();
-    assert!(line.contains(&format!("--connect-to {}:{}:", launch_ready_lab::MAIL_HOST, launch_ready_lab::MAIL_PORT)));
+    assert!(line.contains(&format!(
+        "--connect-to {}:{}:",
+        launch_ready_lab::MAIL_HOST,
+        launch_ready_lab::MAIL_PORT
+    )));
     assert!(
         connect_to * 4 <= web,
         "{connect_to} web entries against {web}: {line}"

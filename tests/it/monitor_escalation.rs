@@ -318,3 +318,107 @@ async fn an_escalation_route_that_is_down_is_escalation_failed() {
         "the first route worked"
     );
 }
+
+#[tokio::test]
+async fn a_certificate_in_its_warning_window_and_an_error_rate_over_budget_reach_the_first_route() {
+    let lab = common::lab().await;
+    let net = common::net_for(&lab.settings());
+    let site = Arc::new(Switchable::start().await.expect("site"));
+    let hook = |net: &launch_ready_checks::net::Net| {
+        Route::new(
+            &lab.alert_hook().url(),
+            None,
+            net.client_for(&reqwest::Url::parse(&lab.alert_hook().url()).unwrap())
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let mut rules = Rules::every(Duration::from_millis(200));
+    rules.confirm_interval = Duration::from_millis(100);
+    // Three failures in a row would be an outage: the error rate is what is measured here.
+    rules.threshold = 50;
+    let config = Config::with_rules(rules, &NetworkSettings::default())
+        .timeout(Duration::from_secs(2))
+        .retry(retry())
+        .cert_warn_days(14)
+        .error_rate(25.0, 4)
+        .build();
+    let cancel = CancellationToken::new();
+    let targets = vec![
+        TargetSpec::parse("https://expiring.lab.test/", Expect::any()).unwrap(),
+        TargetSpec::parse(&site.url(), Expect::exactly(200)).unwrap(),
+    ];
+    let routes = vec![hook(&net)];
+    let monitor = tokio::spawn(run(net, targets, config, routes, None, cancel.clone()));
+    until("the certificate notice", || {
+        hook_events(&lab).contains(&"cert_expiring".to_string())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert!(
+        !hook_events(&lab).contains(&"error_rate".to_string()),
+        "a healthy target raises no error rate"
+    );
+    site.down();
+    until("the error-rate notice", || {
+        hook_events(&lab).contains(&"error_rate".to_string())
+    })
+    .await;
+    cancel.cancel();
+    let reports = monitor.await.expect("monitor");
+    let got = lab.alert_hook().received();
+    let cert = got.iter().find(|v| v["event"] == "cert_expiring").unwrap();
+    assert_eq!(cert["target"], "https://expiring.lab.test/");
+    assert!(
+        cert["reason"].as_str().unwrap().contains("expires in"),
+        "{cert}"
+    );
+    assert_eq!(
+        got.iter().filter(|v| v["event"] == "cert_expiring").count(),
+        1,
+        "raised once"
+    );
+    let rate = got.iter().find(|v| v["event"] == "error_rate").unwrap();
+    assert!(
+        rate["reason"].as_str().unwrap().contains("budget 25 %"),
+        "{rate}"
+    );
+    assert!(codes(&reports[0]).contains(&"uptime.cert_expiring"));
+}
+
+/// The lab's mail server refuses what a provider refuses: credentials before TLS, mail
+/// before credentials.
+#[tokio::test]
+async fn the_lab_mail_server_wants_starttls_before_auth_and_auth_before_mail() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let lab = common::lab().await;
+    let stream = tokio::net::TcpStream::connect(lab.smtp().addr())
+        .await
+        .unwrap();
+    let mut s = BufReader::new(stream);
+    let mut reply = String::new();
+    let say = async |s: &mut BufReader<tokio::net::TcpStream>, line: &str| {
+        s.get_mut().write_all(line.as_bytes()).await.unwrap();
+        let mut all = String::new();
+        loop {
+            let mut l = String::new();
+            s.read_line(&mut l).await.unwrap();
+            all.push_str(&l);
+            if l.as_bytes().get(3) != Some(&b'-') {
+                return all;
+            }
+        }
+    };
+    s.read_line(&mut reply).await.unwrap();
+    assert!(reply.starts_with("220 "), "{reply}");
+    let ehlo = say(&mut s, "EHLO test\r\n").await;
+    assert!(
+        ehlo.contains("STARTTLS") && !ehlo.contains("AUTH"),
+        "{ehlo}"
+    );
+    let auth = say(&mut s, "AUTH PLAIN AGFsZXJ0cwBwdw==\r\n").await;
+    assert!(auth.starts_with("530"), "{auth}");
+    let mail = say(&mut s, "MAIL FROM:<a@b.test>\r\n").await;
+    assert!(mail.starts_with("530"), "{mail}");
+    assert!(say(&mut s, "QUIT\r\n").await.starts_with("221"));
+}

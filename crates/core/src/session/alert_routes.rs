@@ -253,6 +253,35 @@ mod tests {
         assert_eq!(again, routes);
     }
 
+    /// A session written when a session had one webhook loads as a one-route list, and a
+    /// single webhook is written back in that older field.
+    #[test]
+    fn the_one_webhook_of_an_older_session_is_its_one_route() {
+        use crate::session::model::Targets;
+        let old: Targets =
+            ron::from_str(r#"(apex: "acme.test", alert_route: Some("ops-hook"))"#).unwrap();
+        assert_eq!(
+            old.routes(),
+            [AlertRoute::Webhook {
+                credential: "ops-hook".into()
+            }]
+        );
+        let mut t = old.clone();
+        t.set_routes(AlertRoute::parse_line(LINE).unwrap());
+        assert_eq!((t.alert_route.as_deref(), t.alert_routes.len()), (None, 2));
+        let text = ron::to_string(&t).unwrap();
+        let back: Targets = ron::from_str(&text).unwrap();
+        assert_eq!(back.routes(), t.routes());
+        t.set_routes(vec![AlertRoute::Webhook {
+            credential: "pager".into(),
+        }]);
+        assert_eq!(t.alert_route.as_deref(), Some("pager"));
+        assert!(t.alert_routes.is_empty());
+        assert!(!ron::to_string(&t).unwrap().contains("alert_routes"));
+        t.set_routes(Vec::new());
+        assert!(t.routes().is_empty());
+    }
+
     #[test]
     fn bad_lines_say_what_is_wrong() {
         let err = |l: &str| AlertRoute::parse_line(l).unwrap_err().to_string();
