@@ -246,6 +246,19 @@ async fn a_drill_on_working_routes_measures_each_route_and_the_escalation() {
     .await;
     assert!(report.passed, "{:?}", report.problems);
     assert!(report.routes.iter().all(|r| r.delivery_ms.is_some()));
+    // The figures BENCHMARKS.md quotes (`cargo test --test it drill_on_working -- --nocapture`).
+    eprintln!(
+        "drill figures: routes {:?} ms, detection {:?} ms, down alert {:?} ms, escalation {:?} ms, recovery alert {:?} ms",
+        report
+            .routes
+            .iter()
+            .map(|r| (r.route.as_str(), r.delivery_ms))
+            .collect::<Vec<_>>(),
+        report.detection_ms,
+        report.alert_ms,
+        report.escalation.as_ref().and_then(|e| e.delivery_ms),
+        report.recovery_alert_ms
+    );
     let esc = report.escalation.as_ref().expect("escalation");
     assert!(esc.delivery_ms.is_some(), "{esc:?}");
     assert!(report.findings().is_empty());

@@ -6,7 +6,7 @@
 //! session's overrides reach it like any other host. The password is held here only: it
 //! is never printed, and the server's replies that end up in errors are sanitised.
 
-use super::alert::{Alert, Delivered, DeliveryError, Retry};
+use super::message::{Alert, Delivered, DeliveryError, Retry};
 use crate::net::Net;
 use launch_ready_core::session::model::EmailRoute as EmailSpec;
 use lettre::message::header::ContentType;
@@ -227,7 +227,7 @@ impl EmailRoute {
 fn subject(alert: &Alert) -> String {
     let mark = if alert.test { "[TEST] " } else { "" };
     let what = match alert.event {
-        super::alert::Event::Test => "alert route test".to_string(),
+        super::message::Event::Test => "alert route test".to_string(),
         other => format!("{} {}", other.as_str().to_uppercase(), alert.target),
     };
     // A subject is one line: a target cannot smuggle headers in.

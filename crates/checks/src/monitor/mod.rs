@@ -12,6 +12,7 @@ pub mod dispatch;
 pub mod drill;
 pub mod email;
 pub mod error;
+pub mod message;
 pub mod probe;
 pub mod route;
 pub mod run;
