@@ -192,6 +192,7 @@ async fn post(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::OffsetDateTime;
 
     fn alert(test: bool) -> Alert {
         Alert {

@@ -214,4 +214,3 @@ pub struct Delivered {
     pub attempts: u32,
     pub elapsed: Duration,
 }
-
