@@ -6,8 +6,8 @@
 
 use launch_ready_core::code::Code;
 use launch_ready_core::evidence::{
-    AlwaysHttpsDetail, MissingScope, ProxiedRecord, RateLimitDetail, StaticCacheDetail,
-    UnproxiedDetail,
+    AlwaysHttpsDetail, MissingScope, MissingScopes, ProxiedRecord, RateLimitDetail,
+    StaticCacheDetail, UnproxiedDetail,
 };
 pub use launch_ready_core::evidence::{OriginRedirect, OriginStatic};
 use launch_ready_core::finding::{Finding, Severity};
@@ -161,15 +161,15 @@ pub fn judge(f: &Facts) -> Vec<Finding> {
                 Code::CloudflareScopeMissing,
                 format!("the token cannot read: {}", list.join(", ")),
             )
-            .with_detail(
-                &missing
+            .with_detail(&MissingScopes {
+                missing: missing
                     .iter()
                     .map(|(part, scope)| MissingScope {
                         part: (*part).to_string(),
                         scope: (*scope).to_string(),
                     })
-                    .collect::<Vec<_>>(),
-            ),
+                    .collect(),
+            }),
         );
     }
     out

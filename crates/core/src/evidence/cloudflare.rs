@@ -116,8 +116,15 @@ pub struct RateLimitDetail {
     pub rate_limit_rules: usize,
 }
 
-/// `cloudflare.scope_missing` (a list of these): a part the token cannot read and the
-/// permission to add.
+/// `cloudflare.scope_missing`: the parts the token cannot read. An object, as every
+/// finding's evidence is in the report contract (a bare list is not).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MissingScopes {
+    pub missing: Vec<MissingScope>,
+}
+
+/// One part the token cannot read and the permission to add.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MissingScope {
