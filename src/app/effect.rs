@@ -60,8 +60,10 @@ pub enum Effect {
         targets: Box<launch_ready_core::session::model::Targets>,
         network: launch_ready_core::settings::NetworkSettings,
         rules: launch_ready_checks::monitor::state::Rules,
-        /// The credential holding the alert webhook URL.
-        credential: String,
+        /// The alert routes in escalation order (their secrets stay in the keyring).
+        routes: Vec<launch_ready_core::session::model::AlertRoute>,
+        /// The runbook's escalation delay.
+        escalate_after: std::time::Duration,
         /// The session whose keyring entry is read before the global one.
         session: String,
         /// `uptime.cert_expiring` at or under this many days (the runbook's window).
@@ -69,7 +71,9 @@ pub enum Effect {
     },
     /// Run an alert drill (answered by `Msg::MonitorDrill`).
     RunDrill {
-        credential: String,
+        routes: Vec<launch_ready_core::session::model::AlertRoute>,
+        /// The runbook's escalation delay, moved past on the drill's own clock.
+        escalate_after: std::time::Duration,
         session: String,
         network: launch_ready_core::settings::NetworkSettings,
         interval: std::time::Duration,
@@ -79,7 +83,7 @@ pub enum Effect {
     /// Send a marked test alert through the alert route (answered by
     /// `Msg::MonitorTestAlert`).
     TestAlert {
-        credential: String,
+        routes: Vec<launch_ready_core::session::model::AlertRoute>,
         session: String,
         network: launch_ready_core::settings::NetworkSettings,
     },

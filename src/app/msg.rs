@@ -187,5 +187,7 @@ pub enum Msg {
     /// The alert-route test finished: delivery time in ms, or why it failed (no URL).
     MonitorTestAlert(Result<u64, String>),
     /// The alert drill finished with what it measured.
-    MonitorDrill(launch_ready_checks::monitor::drill::DrillReport),
+    MonitorDrill(Box<launch_ready_checks::monitor::drill::DrillReport>),
+    /// The demo lab's receivers got new alerts: every one so far, oldest first.
+    LabAlerts(Vec<String>),
 }

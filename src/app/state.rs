@@ -175,7 +175,13 @@ pub enum KeyringState {
 /// targets name (the alert route), so a credential can be set before its first use.
 pub fn credential_names(session: &Session, runbook: &Runbook) -> Vec<String> {
     let mut names = session.credentials.clone();
-    names.extend(session.targets.alert_route.iter().cloned());
+    names.extend(
+        session
+            .targets
+            .routes()
+            .iter()
+            .map(|r| r.credential().to_string()),
+    );
     // A Cloudflare audit in the runbook needs its token, so the form offers it unset.
     if runbook
         .checks()
@@ -377,6 +383,8 @@ pub struct App {
     /// The demo lab's switchable route (its URL), monitored with the session's pages and
     /// taken down or brought back with `d`.
     pub demo_route: Option<String>,
+    /// Alerts the demo lab's webhook and mail receivers got (the demo only), oldest first.
+    pub lab_alerts: Vec<String>,
     /// The live view of the latest load test started from the checklist.
     pub load_view: Option<super::load_view::LoadView>,
 }
@@ -434,6 +442,7 @@ impl App {
             theme: ThemeName::Dark,
             monitor: launch_ready_checks::monitor::board::Board::default(),
             demo_route: None,
+            lab_alerts: Vec::new(),
             load_view: None,
         }
     }

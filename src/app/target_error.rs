@@ -89,6 +89,8 @@ pub enum TargetError {
     Route(#[from] RouteLineError),
     #[error(transparent)]
     Setting(#[from] SettingError),
+    #[error("alert routes: {0}")]
+    AlertRoute(#[from] launch_ready_core::session::alert_routes::RouteParseError),
 }
 
 fn relative_note(cwd: Option<&Path>) -> String {

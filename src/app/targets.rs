@@ -54,7 +54,7 @@ impl TargetField {
             TargetField::Repo => "Repository path",
             TargetField::BuildDir => "Build output folder",
             TargetField::EnvFile(_) | TargetField::AddEnvFile => "Env file",
-            TargetField::AlertRoute => "Alert route credential",
+            TargetField::AlertRoute => "Alert routes",
             TargetField::Dkim(_) | TargetField::AddDkim => "DKIM selector",
             TargetField::Nameserver => "Nameserver",
             TargetField::Resolve(_) | TargetField::AddResolve => "Resolve override",
@@ -81,7 +81,9 @@ impl TargetField {
                 "a path; empty clears"
             }
             TargetField::EnvFile(_) | TargetField::AddEnvFile => "ENV=PATH, e.g. production=.env",
-            TargetField::AlertRoute => "credential name; empty clears",
+            TargetField::AlertRoute => {
+                "in escalation order: webhook credential names, smtp://USER@HOST?from=..&to=..&password=NAME; empty clears"
+            }
             TargetField::Dkim(_) | TargetField::AddDkim => "a selector label, e.g. google",
             TargetField::Nameserver => "IP or IP:PORT; empty uses the system resolver",
             TargetField::Resolve(_) | TargetField::AddResolve => "HOST:ADDR",
@@ -179,7 +181,7 @@ pub fn value(session: &Session, field: TargetField) -> String {
                 .get(i)
                 .map(|e| format!("{}={}", e.environment, e.path.display())),
         ),
-        TargetField::AlertRoute => t.alert_route.clone().unwrap_or_default(),
+        TargetField::AlertRoute => launch_ready_core::session::model::AlertRoute::line(&t.routes()),
         TargetField::Dkim(i) => entry(t.dkim_selectors.get(i).cloned()),
         TargetField::Nameserver => n.nameserver.map(|s| s.to_string()).unwrap_or_default(),
         TargetField::Resolve(i) => entry(n.resolve.get(i).map(ToString::to_string)),
@@ -406,13 +408,10 @@ pub fn apply(session: &mut Session, field: TargetField, text: &str) -> Result<()
         TargetField::BuildDir => t.build_dir = parse_path(text, "build folder")?,
         TargetField::EnvFile(i) => put(&mut t.env_files, Some(i), parse_env_file(text)?),
         TargetField::AddEnvFile => put(&mut t.env_files, None, parse_env_file(text)?),
-        TargetField::AlertRoute => {
-            t.alert_route = if trimmed.is_empty() {
-                None
-            } else {
-                Some(parse_word(trimmed, "credential name")?)
-            };
-        }
+        // In escalation order: webhook credential names and smtp:// routes, by spaces.
+        TargetField::AlertRoute => t.set_routes(
+            launch_ready_core::session::model::AlertRoute::parse_line(trimmed)?,
+        ),
         TargetField::Dkim(i) => put(&mut t.dkim_selectors, Some(i), parse_selector(trimmed)?),
         TargetField::AddDkim => put(&mut t.dkim_selectors, None, parse_selector(trimmed)?),
         TargetField::Nameserver => {

@@ -94,6 +94,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::MonitorTestAlert(result) => update_monitor::on_test_alert(app, result),
         Msg::MonitorDrill(report) => update_monitor::on_drill(app, &report, &mut fx),
         Msg::MonitorRoute(route) => app.monitor.route = Some(route),
+        Msg::LabAlerts(lines) => app.lab_alerts = lines,
         Msg::Keyring(result) => {
             if let Some(Modal::Credentials(form)) = &mut app.modal {
                 form.keyring = match result {

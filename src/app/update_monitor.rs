@@ -9,6 +9,7 @@ use launch_ready_checks::monitor::board::Board;
 use launch_ready_checks::monitor::run::MonitorEvent;
 use launch_ready_checks::monitor::state::{ProbeResult, Rules, Transition};
 use launch_ready_core::catalog::Subject;
+use launch_ready_core::session::model::AlertRoute;
 use std::time::Duration;
 
 /// The roadmaps' once a minute: the longest interval chosen by default.
@@ -54,12 +55,24 @@ fn urls(app: &App) -> Vec<String> {
     urls
 }
 
-fn credential(app: &App) -> String {
-    app.session
-        .targets
-        .alert_route
-        .clone()
-        .unwrap_or_else(|| launch_ready_checks::monitor::alert::CREDENTIAL.into())
+/// The session's alert routes, or the default webhook credential when none is set (it
+/// may still come from the CI variable).
+fn routes(app: &App) -> Vec<AlertRoute> {
+    let routes = app.session.targets.routes();
+    if routes.is_empty() {
+        return vec![AlertRoute::Webhook {
+            credential: launch_ready_checks::monitor::alert::CREDENTIAL.into(),
+        }];
+    }
+    routes
+}
+
+/// The runbook's escalation delay, else the default.
+pub fn escalate_after(app: &App) -> Duration {
+    app.runbook.targets.escalate_after_min.map_or(
+        launch_ready_checks::monitor::dispatch::DEFAULT_ESCALATE_AFTER,
+        |m| Duration::from_secs(u64::from(m.max(1)) * 60),
+    )
 }
 
 /// The runbook's certificate warning window, in days.
@@ -99,7 +112,8 @@ fn start(app: &mut App, fx: &mut Vec<Effect>) {
         targets: Box::new(app.session.targets.clone()),
         network: app.session.network.clone(),
         rules,
-        credential: credential(app),
+        routes: routes(app),
+        escalate_after: escalate_after(app),
         session: app.session.name.clone(),
         cert_warn_days: cert_warn_days(app),
     });
@@ -138,7 +152,7 @@ pub fn step_interval(app: &mut App, longer: bool, fx: &mut Vec<Effect>) {
 pub fn test_alert(app: &mut App, fx: &mut Vec<Effect>) {
     app.monitor.test_alert = Some("sending a test alert…".into());
     fx.push(Effect::TestAlert {
-        credential: credential(app),
+        routes: routes(app),
         session: app.session.name.clone(),
         network: app.session.network.clone(),
     });
@@ -166,7 +180,8 @@ pub fn drill(app: &mut App, fx: &mut Vec<Effect>) {
         show(every)
     ));
     fx.push(Effect::RunDrill {
-        credential: credential(app),
+        routes: routes(app),
+        escalate_after: escalate_after(app),
         session: app.session.name.clone(),
         network: app.session.network.clone(),
         interval: every,
@@ -288,19 +303,15 @@ mod tests {
     fn m_starts_then_stops_the_monitor_on_the_session_pages() {
         let mut a = app();
         let fx = update(&mut a, Msg::Action(Action::Monitor));
-        let Some(Effect::StartMonitor {
-            urls, credential, ..
-        }) = fx.first()
-        else {
+        let Some(Effect::StartMonitor { urls, routes, .. }) = fx.first() else {
             panic!("{fx:?}")
         };
         assert_eq!(
-            (urls.as_slice(), credential.as_str()),
-            (
-                ["https://acme.test/".to_string()].as_slice(),
-                "alert-webhook"
-            )
+            urls.as_slice(),
+            ["https://acme.test/".to_string()].as_slice()
         );
+        assert_eq!(routes.len(), 1);
+        assert_eq!(routes[0].credential(), "alert-webhook");
         assert!(a.monitor.running && a.monitor.rows.len() == 1);
         let fx = update(&mut a, Msg::Action(Action::Monitor));
         assert!(matches!(fx.as_slice(), [Effect::StopMonitor]));
@@ -433,15 +444,13 @@ mod history_tests {
         let mut a = app();
         let fx = update(&mut a, Msg::Action(Action::TestAlert));
         let Some(Effect::TestAlert {
-            credential,
-            session,
-            ..
+            routes, session, ..
         }) = fx.first()
         else {
             panic!("{fx:?}")
         };
         assert_eq!(
-            (credential.as_str(), session.as_str()),
+            (routes[0].credential(), session.as_str()),
             ("alert-webhook", "acme")
         );
         update(&mut a, Msg::MonitorTestAlert(Ok(42)));
@@ -487,7 +496,7 @@ mod drill_tests {
             passed: true,
             ..DrillReport::default()
         };
-        let fx = update(&mut a, Msg::MonitorDrill(report));
+        let fx = update(&mut a, Msg::MonitorDrill(Box::new(report)));
         assert!(matches!(fx.as_slice(), [Effect::Save]), "{fx:?}");
         let d = a.session.monitor.drills().last().expect("kept");
         assert_eq!((d.passed, d.alert_ms, d.at), (true, Some(1_300), a.now));

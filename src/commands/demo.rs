@@ -81,8 +81,10 @@ pub fn prepare(path: &Path, lab: &Lab, fresh: bool, now: OffsetDateTime) -> Resu
     let (file, mut session) = SessionFile::open(path).map_err(store_err)?;
     session.network = lab.settings();
     lab.apply_local_targets(&mut session.targets);
+    launch_ready_lab::demo::aim_alerts(&mut session);
     file.save(&session).map_err(store_err)?;
     lend_token();
+    launch_ready_lab::demo::lend_alert_routes(lab);
     Ok(())
 }
 

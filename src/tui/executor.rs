@@ -134,7 +134,8 @@ impl Executor {
                     targets,
                     network,
                     rules,
-                    credential,
+                    routes,
+                    escalate_after,
                     session,
                     cert_warn_days,
                 } => {
@@ -149,7 +150,8 @@ impl Executor {
                             targets: *targets,
                             network,
                             rules,
-                            credential,
+                            routes,
+                            escalate_after,
                             session,
                             cert_warn_days,
                         },
@@ -158,7 +160,8 @@ impl Executor {
                     ));
                 }
                 Effect::RunDrill {
-                    credential,
+                    routes,
+                    escalate_after,
                     session,
                     network,
                     interval,
@@ -170,7 +173,8 @@ impl Executor {
                         let report = super::monitor::drill(
                             super::monitor::Drill {
                                 network,
-                                credential,
+                                routes,
+                                escalate_after,
                                 session,
                                 interval,
                                 target,
@@ -178,20 +182,18 @@ impl Executor {
                             site,
                         )
                         .await;
-                        let _ = inbox.send(Msg::MonitorDrill(report));
+                        let _ = inbox.send(Msg::MonitorDrill(Box::new(report)));
                     });
                 }
                 Effect::TestAlert {
-                    credential,
+                    routes,
                     session,
                     network,
                 } => {
                     let inbox = self.inbox.clone();
                     tokio::spawn(async move {
-                        let result =
-                            super::monitor::test_alert(&network, &credential, &session).await;
-                        let _ =
-                            inbox.send(Msg::MonitorTestAlert(result.map_err(|e| e.to_string())));
+                        let result = super::monitor::test_alert(&network, &routes, &session).await;
+                        let _ = inbox.send(Msg::MonitorTestAlert(result));
                     });
                 }
                 Effect::SwitchDemoRoute => {

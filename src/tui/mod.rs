@@ -147,7 +147,8 @@ pub fn run_session(path: &Path, from_backup: bool) -> Result<(), Failure> {
 /// Runs the session loop on `rt`, with the demo lab alongside when it is the demo session.
 fn run_opened(rt: &tokio::runtime::Runtime, mut opened: Opened) -> Result<(), Failure> {
     let lab = attach_demo_lab(&mut opened)?;
-    let result = rt.block_on(session_loop(opened));
+    let inbox = lab.as_ref().map(|l| l.lab().inbox());
+    let result = rt.block_on(session_loop(opened, inbox));
     // Stopped outside `block_on`: the lab has its own runtime, which cannot be driven (or
     // dropped) from inside another one.
     if let Some(lab) = lab {
@@ -173,6 +174,25 @@ fn attach_demo_lab(opened: &mut Opened) -> Result<Option<RunningLab>, Failure> {
     Ok(Some(lab))
 }
 
+/// Sends the demo lab's received alerts to the screen whenever more arrive; stops with the
+/// event loop.
+async fn watch_lab_alerts(
+    inbox: launch_ready_lab::LabInbox,
+    to: tokio::sync::mpsc::UnboundedSender<Msg>,
+) {
+    let mut shown = 0;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let n = inbox.count();
+        if n != shown {
+            shown = n;
+            if to.send(Msg::LabAlerts(inbox.lines())).is_err() {
+                return;
+            }
+        }
+    }
+}
+
 /// The final save failed: keep the changes in a copy elsewhere and say where.
 fn unsaved_failure(unsaved: Unsaved) -> Failure {
     let mut message = format!("the last save failed: {}", unsaved.error);
@@ -191,7 +211,10 @@ fn unsaved_failure(unsaved: Unsaved) -> Failure {
     Failure::runtime(message)
 }
 
-async fn session_loop(opened: Opened) -> Result<(), Failure> {
+async fn session_loop(
+    opened: Opened,
+    lab_inbox: Option<launch_ready_lab::LabInbox>,
+) -> Result<(), Failure> {
     let Opened {
         file,
         session,
@@ -216,6 +239,9 @@ async fn session_loop(opened: Opened) -> Result<(), Failure> {
     let mut app = App::new(session, runbook, OffsetDateTime::now_utc());
     app.color = color_wanted();
     app.theme = theme_wanted();
+    if let Some(inbox) = lab_inbox {
+        tokio::spawn(watch_lab_alerts(inbox, executor.inbox.clone()));
+    }
     if demo && let Ok(route) = launch_ready_lab::switch::Switchable::start().await {
         app.demo_route = Some(route.url());
         executor.demo_route = Some(std::sync::Arc::new(route));

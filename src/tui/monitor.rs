@@ -3,14 +3,16 @@
 //! loop as a `Msg`. Only the route's status goes to the screen, never its URL.
 
 use crate::app::Msg;
-use launch_ready_checks::monitor::alert::Retry;
+use launch_ready_checks::monitor::alert::{Retry, Route};
 use launch_ready_checks::monitor::config::{Config, targets};
+use launch_ready_checks::monitor::error::RouteError;
 use launch_ready_checks::monitor::probe::Expect;
 use launch_ready_checks::monitor::route;
 use launch_ready_checks::monitor::run;
 use launch_ready_checks::monitor::run::TargetSpec;
 use launch_ready_checks::monitor::state::Rules;
 use launch_ready_checks::net::Net;
+use launch_ready_core::session::model::AlertRoute;
 use launch_ready_core::settings::NetworkSettings;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,8 +26,9 @@ pub struct Start {
     pub targets: launch_ready_core::session::model::Targets,
     pub network: NetworkSettings,
     pub rules: Rules,
-    /// The credential holding the alert webhook URL.
-    pub credential: String,
+    /// The alert routes in escalation order.
+    pub routes: Vec<AlertRoute>,
+    pub escalate_after: Duration,
     /// The session whose keyring entry comes before the global one.
     pub session: String,
     pub cert_warn_days: i64,
@@ -37,7 +40,8 @@ pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: Cancellation
         targets: session_targets,
         network,
         rules,
-        credential,
+        routes,
+        escalate_after,
         session,
         cert_warn_days,
     } = start;
@@ -64,20 +68,11 @@ pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: Cancellation
             return;
         }
     };
-    let route = match route::lookup(&net, &credential, Some(&session), None).await {
-        Ok(r) => {
-            let _ = inbox.send(Msg::MonitorRoute(
-                format!("configured ({:?})", r.format).to_lowercase(),
-            ));
-            Some(r)
-        }
-        Err(why) => {
-            let _ = inbox.send(Msg::MonitorRoute(format!("none: {why}")));
-            None
-        }
-    };
+    let (routes, failed) = lookup(&net, &routes, &session).await;
+    let _ = inbox.send(Msg::MonitorRoute(route::status(&routes, &failed)));
     let config = Config::with_rules(rules, &network)
         .cert_warn_days(cert_warn_days)
+        .escalate_after(escalate_after)
         .build();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let forward = {
@@ -90,42 +85,62 @@ pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: Cancellation
             }
         })
     };
-    run::run(net, targets, config, route, Some(tx), cancel).await;
+    run::run(net, targets, config, routes, Some(tx), cancel).await;
     let _ = forward.await;
 }
 
-/// Why the test alert was not delivered.
-#[derive(Debug, thiserror::Error)]
-pub enum TestAlertError {
-    #[error(transparent)]
-    Net(#[from] launch_ready_checks::net::NetError),
-    #[error(transparent)]
-    Route(#[from] launch_ready_checks::monitor::error::RouteError),
-    #[error(transparent)]
-    Delivery(#[from] launch_ready_checks::monitor::alert::DeliveryError),
+/// The routes of `specs` for `session`, and those that could not be built.
+async fn lookup(
+    net: &Net,
+    specs: &[AlertRoute],
+    session: &str,
+) -> (Vec<Route>, Vec<(String, RouteError)>) {
+    match route::lookup_all(net, specs, Some(session), None).await {
+        Ok(found) => found,
+        Err(e) => (Vec::new(), vec![("alert routes".into(), e)]),
+    }
 }
 
-/// The `t` action: a marked test alert through the session's route.
+/// The `t` action: a marked test alert through each of the session's routes; the slowest
+/// delivery time when every route took it, else which routes did not and why.
 pub async fn test_alert(
     network: &NetworkSettings,
-    credential: &str,
+    specs: &[AlertRoute],
     session: &str,
-) -> Result<u64, TestAlertError> {
-    let net = Net::new(network)?;
-    let route = route::lookup(&net, credential, Some(session), None).await?;
+) -> Result<u64, String> {
+    let net = Net::new(network).map_err(|e| e.to_string())?;
+    let (routes, failed) = lookup(&net, specs, session).await;
     let timeout = Duration::from_secs(network.timeout_secs.max(2));
     let retry = Retry {
         attempts: 3,
         backoff: Duration::from_millis(250),
         timeout,
     };
-    Ok(route::send_test(&route, session, retry).await?)
+    let mut problems: Vec<String> = failed
+        .iter()
+        .map(|(name, e)| format!("{name}: {e}"))
+        .collect();
+    let mut slowest = 0;
+    for r in &routes {
+        match route::send_test(r, session, retry).await {
+            Ok(ms) => slowest = slowest.max(ms),
+            Err(e) => problems.push(format!("{}: {e}", r.name)),
+        }
+    }
+    if problems.is_empty() && !routes.is_empty() {
+        Ok(slowest)
+    } else if problems.is_empty() {
+        Err("no alert route is set".into())
+    } else {
+        Err(problems.join("; "))
+    }
 }
 
 /// What `Effect::RunDrill` asks for.
 pub struct Drill {
     pub network: NetworkSettings,
-    pub credential: String,
+    pub routes: Vec<AlertRoute>,
+    pub escalate_after: Duration,
     pub session: String,
     pub interval: Duration,
     /// The runbook's alert-delay target.
@@ -149,12 +164,26 @@ pub async fn drill(
             };
         }
     };
-    let route = route::lookup(&net, &d.credential, Some(&d.session), None)
-        .await
-        .ok();
+    let (routes, failed) = lookup(&net, &d.routes, &d.session).await;
     let retry = Config::every(d.interval, &d.network).build().retry;
-    match site {
-        Some(s) => drill_on(net, route, s.as_ref(), d.interval, retry, d.target).await,
-        None => drill(net, route, d.interval, retry, d.target).await,
+    let mut report = match site {
+        Some(s) => {
+            drill_on(
+                net,
+                routes,
+                s.as_ref(),
+                d.interval,
+                retry,
+                d.target,
+                d.escalate_after,
+            )
+            .await
+        }
+        None => drill(net, routes, d.interval, retry, d.target, d.escalate_after).await,
+    };
+    for (name, e) in failed {
+        report.problems.insert(0, format!("route `{name}`: {e}"));
+        report.passed = false;
     }
+    report
 }

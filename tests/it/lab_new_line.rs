@@ -62,11 +62,23 @@ async fn the_pasted_new_line_checks_the_lab_as_every_exact_entry_does() {
     let line = new_line(&lab, &short);
     let words = shell_words(&line);
     assert_eq!(words[..2], ["launch-ready", "new"]);
-    let connect_to = words.iter().filter(|w| *w == "--connect-to").count();
+    // The web hosts' entries fold into a few wildcards; the mail receiver's one entry
+    // (its own port) stays as it is.
+    let connect_to = words.iter().filter(|w| *w == "--connect-to").count() - 1;
+    let web = lab
+        .settings()
+        .connect_to
+        .iter()
+        .filter(|c| c.port != launch_ready_lab::MAIL_PORT)
+        .count();
+    assert!(line.contains(&format!(
+        "--connect-to {}:{}:",
+        launch_ready_lab::MAIL_HOST,
+        launch_ready_lab::MAIL_PORT
+    )));
     assert!(
-        connect_to * 4 <= lab.settings().connect_to.len(),
-        "{connect_to} entries against {}: {line}",
-        lab.settings().connect_to.len()
+        connect_to * 4 <= web,
+        "{connect_to} web entries against {web}: {line}"
     );
 
     // The line as printed, and the same session with every exact entry.

@@ -24,6 +24,7 @@ mod lab_new_line;
 mod lab_web_integration;
 mod monitor;
 mod monitor_cli;
+mod monitor_escalation;
 mod monitor_route;
 mod monitor_session;
 mod network_settings;

@@ -319,6 +319,7 @@ async fn the_drill_runs_on_a_controlled_route_that_was_left_down() {
         INTERVAL,
         config(INTERVAL).retry,
         Duration::from_secs(120),
+        Duration::from_secs(600),
     )
     .await;
     assert!(r.passed, "{r:?}");

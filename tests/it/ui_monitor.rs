@@ -9,6 +9,7 @@ use launch_ready_checks::monitor::run::{AlertRecord, MonitorEvent};
 use launch_ready_checks::monitor::state::{ProbeResult, Rules};
 use launch_ready_core::runbook::load::load_file;
 use launch_ready_core::session::Session;
+use launch_ready_core::session::model::AlertRoute;
 use launch_ready_core::session::model::{Screen, Targets};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -92,6 +93,8 @@ fn alert(b: &mut Board, event: &'static str, raised: u64) {
         target: LOGIN,
         record: AlertRecord {
             event,
+            route: "webhook alert-webhook".into(),
+            escalated: false,
             raised_ms: raised,
             delivery_ms: Some(42),
             attempts: 1,
@@ -193,7 +196,10 @@ async fn a_url_the_monitor_cannot_probe_is_shown_not_dropped() {
             targets: Default::default(),
             network: Default::default(),
             rules: Rules::every(Duration::from_secs(60)),
-            credential: "alert-webhook".into(),
+            routes: vec![AlertRoute::Webhook {
+                credential: "alert-webhook".into(),
+            }],
+            escalate_after: Duration::from_secs(600),
             session: "acme".into(),
             cert_warn_days: 14,
         },
@@ -223,7 +229,10 @@ async fn the_monitor_screen_counts_a_protected_host_answering_401_as_up() {
             targets,
             network: lab.settings(),
             rules: Rules::every(Duration::from_millis(300)),
-            credential: crate::common::unique("no-such-credential"),
+            routes: vec![AlertRoute::Webhook {
+                credential: crate::common::unique("no-such-credential"),
+            }],
+            escalate_after: Duration::from_secs(600),
             session: crate::common::unique("ui-monitor"),
             cert_warn_days: 14,
         };

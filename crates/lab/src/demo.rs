@@ -39,6 +39,7 @@ impl RunningLab {
             .block_on(Lab::start(LabConfig { dns_port: 0 }))
             .map_err(DemoLabError::Lab)?;
         lend_token();
+        lend_alert_routes(&lab);
         Ok(RunningLab { runtime, lab })
     }
 
@@ -57,6 +58,7 @@ impl RunningLab {
     pub fn apply(&self, session: &mut Session) {
         session.network = self.lab.settings();
         self.lab.apply_local_targets(&mut session.targets);
+        aim_alerts(session);
     }
 
     /// Stops the lab's servers. Must not be called from inside a runtime.
@@ -79,6 +81,29 @@ pub fn lend_token() {
         crate::web::flows::PASSWORD_CREDENTIAL,
         &crate::web::flows::demo_password(),
     );
+}
+
+/// Gives the demo session's runs the lab's webhook URL and mail password, in memory only
+/// (the receivers' ports change with every start, and neither is a secret worth a keyring
+/// entry).
+pub fn lend_alert_routes(lab: &crate::Lab) {
+    launch_ready_checks::credentials::remember(
+        DEMO_NAME,
+        crate::DEMO_HOOK_CREDENTIAL,
+        &lab.alert_hook().url(),
+    );
+    launch_ready_checks::credentials::remember(
+        DEMO_NAME,
+        crate::DEMO_MAIL_CREDENTIAL,
+        crate::MAIL_PASSWORD,
+    );
+}
+
+/// A demo session made before it had alert routes gets the lab's.
+pub fn aim_alerts(session: &mut Session) {
+    if session.targets.routes().is_empty() {
+        session.targets.alert_routes = crate::demo_alert_routes();
+    }
 }
 
 /// Whether `session` is the demo session (by name and the lab's apex domain, which cannot

@@ -101,6 +101,19 @@ pub(crate) async fn respond(stream: &mut TcpStream, status: u16, body: &str) {
     let _ = stream.shutdown().await;
 }
 
+/// What the receiver got, shared with readers that outlive a borrow of it.
+#[derive(Clone)]
+pub struct Shared(Arc<Mutex<Vec<serde_json::Value>>>);
+
+impl Shared {
+    pub fn snapshot(&self) -> Vec<serde_json::Value> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
 /// A running receiver.
 pub struct HookReceiver {
     addr: SocketAddr,
@@ -168,6 +181,11 @@ impl HookReceiver {
     /// The URL to give the monitor as its alert webhook.
     pub fn url(&self) -> String {
         format!("http://{}/hook", self.addr)
+    }
+
+    /// A handle on what arrives, for readers elsewhere.
+    pub fn shared(&self) -> Shared {
+        Shared(self.received.clone())
     }
 
     /// Every alert received so far, oldest first.

@@ -17,6 +17,7 @@ pub mod error;
 pub mod hook;
 pub mod keepalive;
 pub mod repo_fixture;
+pub mod smtp;
 pub mod switch;
 pub mod web;
 pub mod zones;
@@ -33,6 +34,13 @@ use web::WebLab;
 pub use error::{CaError, FixtureError, LabError};
 pub use repo_fixture::{Place, Planted, planted_secrets};
 pub use zones::{BRIGHTDESK, DEFECT_DOMAINS, GOOD_DOMAIN, HOSTILE_DOMAINS};
+
+/// The lab's mail submission host and port: `settings()` sends them to the SMTP receiver.
+pub const MAIL_HOST: &str = "mail.brightdesk.test";
+pub const MAIL_PORT: u16 = 587;
+/// The one account the lab's mail receiver accepts (a lab fixture, not a secret).
+pub const MAIL_USER: &str = "alerts@brightdesk.test";
+pub const MAIL_PASSWORD: &str = "lab-smtp-password";
 
 /// File name of the lab CA bundle inside the lab's temp dir.
 pub const CA_FILE_NAME: &str = "lab-ca.pem";
@@ -51,6 +59,9 @@ pub struct Lab {
     dns_addr: SocketAddr,
     web: WebLab,
     cloudflare: cloudflare::FakeCloudflare,
+    /// Where the demo's alerts land: a webhook receiver and a mail receiver.
+    alert_hook: hook::HookReceiver,
+    smtp: smtp::SmtpReceiver,
     ca_file: PathBuf,
     /// The records the DNS server answers from.
     zones: Arc<zones::ZoneData>,
@@ -84,6 +95,16 @@ impl Lab {
         let web = WebLab::start().await?;
         let cloudflare =
             cloudflare::FakeCloudflare::start(cloudflare::FakeConfig::default()).await?;
+        let alert_hook = hook::HookReceiver::start().await?;
+        let smtp = smtp::SmtpReceiver::start(
+            MAIL_HOST,
+            web.mail_key.clone(),
+            smtp::Account {
+                user: MAIL_USER.into(),
+                password: MAIL_PASSWORD.into(),
+            },
+        )
+        .await?;
         let ca_dir = tempfile::Builder::new()
             .prefix("launch-ready-lab-")
             .tempdir()
@@ -101,6 +122,8 @@ impl Lab {
             dns_addr,
             web,
             cloudflare,
+            alert_hook,
+            smtp,
             ca_file,
             _ca_dir: ca_dir,
         })
@@ -119,6 +142,24 @@ impl Lab {
     /// The Cloudflare API fake (see `cloudflare`).
     pub fn cloudflare(&self) -> &cloudflare::FakeCloudflare {
         &self.cloudflare
+    }
+
+    /// The webhook receiver the demo's first alert route posts to.
+    pub fn alert_hook(&self) -> &hook::HookReceiver {
+        &self.alert_hook
+    }
+
+    /// A handle on what the lab's alert receivers got, for a screen to show.
+    pub fn inbox(&self) -> LabInbox {
+        LabInbox {
+            hook: self.alert_hook.shared(),
+            smtp: self.smtp.shared(),
+        }
+    }
+
+    /// The mail receiver behind `MAIL_HOST:MAIL_PORT`.
+    pub fn smtp(&self) -> &smtp::SmtpReceiver {
+        &self.smtp
     }
 
     /// The PEM file holding the lab CA bundle (exists while the lab runs).
@@ -154,6 +195,11 @@ impl Lab {
                     port,
                     to,
                 })
+                .chain(std::iter::once(ConnectTo {
+                    host: MAIL_HOST.to_string(),
+                    port: MAIL_PORT,
+                    to: self.smtp.addr(),
+                }))
                 .collect(),
             ca_file: Some(self.ca_file.clone()),
             cloudflare_api: Some(self.cloudflare.url()),
@@ -176,6 +222,8 @@ impl Lab {
     pub async fn shutdown(mut self) {
         self.web.stop().await;
         self.cloudflare.stop();
+        self.alert_hook.stop();
+        self.smtp.stop();
         let _ = self.dns.shutdown_gracefully().await;
     }
 }
@@ -244,6 +292,7 @@ pub fn demo_targets() -> Targets {
         ],
         dkim_selectors: vec!["default".into()],
         flows: vec![demo_flow()],
+        alert_routes: demo_alert_routes(),
         ..Targets::default()
     }
 }
@@ -293,6 +342,29 @@ pub fn demo_flow() -> Flow {
     }
 }
 
+/// Credential names of the demo's alert routes (values lent in memory, see `demo`).
+pub const DEMO_HOOK_CREDENTIAL: &str = "alert-webhook";
+pub const DEMO_MAIL_CREDENTIAL: &str = "lab-smtp-password";
+
+/// The demo's alert routes: the lab's webhook receiver first, then mail to the on-call
+/// address through the lab's SMTP receiver.
+pub fn demo_alert_routes() -> Vec<launch_ready_core::session::model::AlertRoute> {
+    use launch_ready_core::session::model::{AlertRoute, EmailRoute};
+    vec![
+        AlertRoute::Webhook {
+            credential: DEMO_HOOK_CREDENTIAL.into(),
+        },
+        AlertRoute::Email(EmailRoute {
+            host: MAIL_HOST.into(),
+            port: MAIL_PORT,
+            username: MAIL_USER.into(),
+            password: DEMO_MAIL_CREDENTIAL.into(),
+            from: MAIL_USER.into(),
+            to: vec!["oncall@brightdesk.test".into()],
+        }),
+    ]
+}
+
 /// See `Lab::pasteable_settings`. Every host keeps its destination: a host whose own
 /// entry differs from its port's usual one stays exact, and so does one that does not
 /// `resolve` (a wildcard covers only names that resolve; an exact entry reaches the lab's
@@ -334,4 +406,42 @@ pub fn compact_connect_to(exact: &[ConnectTo], resolves: impl Fn(&str) -> bool) 
     tail.sort_by_key(|c| (c.is_wildcard(), c.host.clone(), c.port));
     out.extend(tail);
     out
+}
+
+/// What the lab's alert receivers got, readable from anywhere while the lab runs.
+#[derive(Clone)]
+pub struct LabInbox {
+    hook: hook::Shared,
+    smtp: smtp::Shared,
+}
+
+impl LabInbox {
+    /// Everything received, oldest first, one line each: the webhook's text and each mail's
+    /// subject with its recipients (remote text: the caller sanitises before drawing).
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .hook
+            .snapshot()
+            .iter()
+            .map(|v| {
+                let text = v["text"]
+                    .as_str()
+                    .map_or_else(|| v.to_string(), str::to_string);
+                format!("webhook: {text}")
+            })
+            .collect();
+        lines.extend(self.smtp.snapshot().iter().map(|m| {
+            format!(
+                "mail to {}: {}",
+                m.to.join(", "),
+                m.header("Subject").unwrap_or_default()
+            )
+        }));
+        lines
+    }
+
+    /// How many alerts arrived in all.
+    pub fn count(&self) -> usize {
+        self.hook.snapshot().len() + self.smtp.snapshot().len()
+    }
 }

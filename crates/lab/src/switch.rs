@@ -149,16 +149,17 @@ impl OutageSwitch for Switchable {
 }
 
 /// Runs the alert drill on a loopback route of its own, with probes every `interval` and
-/// alerts through `route`.
+/// alerts through `routes` (escalating after `escalate_after` on the drill's own clock).
 pub async fn drill(
     net: Arc<Net>,
-    route: Option<Route>,
+    routes: Vec<Route>,
     interval: Duration,
     retry: Retry,
     target: Duration,
+    escalate_after: Duration,
 ) -> DrillReport {
     match Switchable::start().await {
-        Ok(site) => drill_on(net, route, &site, interval, retry, target).await,
+        Ok(site) => drill_on(net, routes, &site, interval, retry, target, escalate_after).await,
         Err(e) => DrillReport {
             target_ms: secs_ms(target),
             problems: vec![e.to_string()],

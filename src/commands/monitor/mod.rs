@@ -16,6 +16,7 @@ use launch_ready_checks::monitor::{finding, secs_ms};
 use launch_ready_checks::net::Net;
 use launch_ready_core::code::Code;
 use launch_ready_core::session::Session;
+use launch_ready_core::session::model::AlertRoute;
 use launch_ready_core::session::store::SessionFile;
 use launch_ready_core::settings::NetworkSettings;
 use std::sync::Arc;
@@ -34,7 +35,8 @@ struct Plan {
     targets: Vec<TargetSpec>,
     network: NetworkSettings,
     config: Config,
-    credential: String,
+    routes: Vec<AlertRoute>,
+    escalate_after: Duration,
     alert_format: Option<AlertFormat>,
     json: bool,
     /// The runbook's alert-delay target, else `DEFAULT_ALERT_TARGET`.
@@ -64,7 +66,10 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         .transpose()?;
     let mut urls: Vec<String> = Vec::new();
     let mut network = NetworkSettings::default();
-    let mut credential = alert::CREDENTIAL.to_string();
+    let mut routes = vec![AlertRoute::Webhook {
+        credential: alert::CREDENTIAL.to_string(),
+    }];
+    let mut escalate_after = launch_ready_checks::monitor::dispatch::DEFAULT_ESCALATE_AFTER;
     let mut cert_warn_days = i64::from(launch_ready_checks::tls::DEFAULT_WARN_DAYS);
     let mut alert_target = DEFAULT_ALERT_TARGET;
     let mut interval = Duration::from_secs(60);
@@ -82,8 +87,8 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
                 .map(|t| t.name),
         );
         network = s.network.clone();
-        if let Some(c) = &s.targets.alert_route {
-            credential = c.clone();
+        if !s.targets.routes().is_empty() {
+            routes = s.targets.routes();
         }
         // The session's runbook sets the warning window and the alert-delay target; a
         // runbook that cannot be loaded leaves the defaults (`check` reports it).
@@ -91,6 +96,9 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
             cert_warn_days = i64::from(l.runbook.targets.cert_warn_days);
             if let Some(m) = l.runbook.targets.alert_delay_min {
                 alert_target = Duration::from_secs(u64::from(m) * 60);
+            }
+            if let Some(m) = l.runbook.targets.escalate_after_min {
+                escalate_after = Duration::from_secs(u64::from(m.max(1)) * 60);
             }
             thresholds = l.runbook.targets;
         }
@@ -131,10 +139,12 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         .overrides()
         .apply(network)
         .map_err(|e| e.to_string())?;
-    // The runbook's slow and failure thresholds (p95_broken_ms, probes_before_alert);
-    // --slow-ms overrides the first.
+    // The runbook's slow and failure thresholds (p95_broken_ms, probes_before_alert), its
+    // escalation delay and error budget; --slow-ms overrides the first.
     let mut builder =
         Config::with_rules(state::Rules::for_runbook(interval, &thresholds), &network)
+            .runbook(&thresholds)
+            .escalate_after(escalate_after)
             .cert_warn_days(cert_warn_days)
             .duration(duration);
     if let Some(ms) = args.slow_ms {
@@ -145,7 +155,8 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         targets,
         network,
         config,
-        credential,
+        routes,
+        escalate_after,
         alert_format,
         json,
         alert_target,
@@ -165,22 +176,19 @@ fn run_monitor(args: &MonitorArgs, out: &mut String) -> Outcome {
         let net = Arc::new(Net::new(&plan.network).map_err(Failure::usage)?);
         let session_name = plan.session.as_ref().map(|(_, s)| s.name.clone());
         let history = plan.session.take().map(history::Writer::new);
-        let looked_up = launch_ready_checks::monitor::route::lookup(
+        let (route, failed) = launch_ready_checks::monitor::route::lookup_all(
             &net,
-            &plan.credential,
+            &plan.routes,
             session_name.as_deref(),
             plan.alert_format,
         )
-        .await;
-        let (route, route_status) = match looked_up {
-            Ok(r) => {
-                let s = format!("configured ({:?})", r.format).to_lowercase();
-                (Some(r), s)
-            }
-            Err(why) => (None, format!("none: {why}")),
-        };
-        if route.is_none() {
+        .await
+        .unwrap_or_else(|e| (Vec::new(), vec![("alert routes".into(), e)]));
+        let route_status = launch_ready_checks::monitor::route::status(&route, &failed);
+        if route.is_empty() {
             eprintln!("launch-ready: alerts will not be sent ({route_status})");
+        } else if !failed.is_empty() {
+            eprintln!("launch-ready: some alert routes are not ready ({route_status})");
         }
         if args.drill {
             return Ok(run_drill(net, route, &plan, history, out).await);
@@ -263,7 +271,7 @@ fn run_monitor(args: &MonitorArgs, out: &mut String) -> Outcome {
 /// Runs the drill and writes its report; exit 1 unless every step passed in time.
 async fn run_drill(
     net: Arc<Net>,
-    route: Option<launch_ready_checks::monitor::alert::Route>,
+    route: Vec<launch_ready_checks::monitor::alert::Route>,
     plan: &Plan,
     history: Option<history::Writer>,
     out: &mut String,
@@ -280,6 +288,7 @@ async fn run_drill(
         plan.config.rules.interval,
         plan.config.retry,
         plan.alert_target,
+        plan.escalate_after,
     );
     tokio::pin!(drill);
     let started = tokio::time::Instant::now();
@@ -305,6 +314,7 @@ async fn run_drill(
             "tool": "launch-ready",
             "version": env!("CARGO_PKG_VERSION"),
             "drill": r,
+            "findings": r.findings(),
         });
         out.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default());
         out.push('\n');
@@ -332,8 +342,41 @@ async fn run_drill(
             "  restored → recovery alerted: {}",
             ms(r.recovery_alert_ms)
         );
+        for a in &r.routes {
+            let _ = writeln!(
+                out,
+                "  route {}: {}",
+                launch_ready_core::sanitize::sanitize(&a.route),
+                a.delivery_ms.map_or_else(
+                    || format!("NOT delivered ({})", a.error.as_deref().unwrap_or_default()),
+                    |ms| format!("delivered in {:.1} s", ms as f64 / 1000.0)
+                )
+            );
+        }
+        if let Some(e) = &r.escalation {
+            let _ = writeln!(
+                out,
+                "  escalation {} → {} after {} min: {}",
+                e.from,
+                e.to,
+                e.after_ms / 60_000,
+                ms(e.delivery_ms)
+            );
+        }
         for p in &r.problems {
-            let _ = writeln!(out, "  problem: {p}");
+            let _ = writeln!(
+                out,
+                "  problem: {}",
+                launch_ready_core::sanitize::sanitize(p)
+            );
+        }
+        for f in r.findings() {
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                f.code.as_str(),
+                launch_ready_core::sanitize::sanitize(&f.message)
+            );
         }
     }
     u8::from(!r.passed)

@@ -17,6 +17,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 use time::macros::format_description;
 
+/// Alerts of the demo lab's receivers shown at most.
+const LAB_LINES: usize = 4;
+
 /// Cells of latency history drawn per target.
 const SPARK: usize = 16;
 
@@ -31,8 +34,28 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         render_idle(app, t, frame, inner);
         return;
     }
-    let [head, table] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
     let goal = app.runbook.targets.uptime_pct;
+    // The demo lab's receivers: what an on-call person would have got, newest last.
+    let shown = app.lab_alerts.len().min(LAB_LINES);
+    let lab_height = if shown == 0 { 0 } else { shown as u16 + 1 };
+    let [head, table, lab] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(1),
+        Constraint::Length(lab_height),
+    ])
+    .areas(inner);
+    if shown > 0 {
+        let mut lines = vec![Line::styled(
+            format!("Received by the demo lab ({} in all)", app.lab_alerts.len()),
+            t.dim().add_modifier(Modifier::BOLD),
+        )];
+        lines.extend(
+            app.lab_alerts[app.lab_alerts.len() - shown..]
+                .iter()
+                .map(|l| Line::raw(sanitize(l))),
+        );
+        frame.render_widget(Paragraph::new(lines), lab);
+    }
     frame.render_widget(Paragraph::new(header(&app.monitor, goal, t)), head);
     let rows: Vec<Row> = app
         .monitor

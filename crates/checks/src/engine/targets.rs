@@ -256,10 +256,17 @@ pub fn expand(subject: Subject, t: &Targets) -> Vec<Target> {
             .iter()
             .map(|e| Target::new(e.path.display().to_string(), &e.environment))
             .collect(),
+        // The route test reads webhook credentials; mail routes are tested by the
+        // monitor's `t` and the drill.
         Subject::AlertRoute => t
-            .alert_route
+            .routes()
             .iter()
-            .map(|a| Target::new(a, "alert"))
+            .filter_map(|r| match r {
+                launch_ready_core::session::model::AlertRoute::Webhook { credential } => {
+                    Some(Target::new(credential, "alert"))
+                }
+                launch_ready_core::session::model::AlertRoute::Email(_) => None,
+            })
             .collect(),
         Subject::Flow => t
             .flows

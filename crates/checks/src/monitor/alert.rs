@@ -1,219 +1,39 @@
-//! Alert delivery: a Slack-compatible incoming webhook (`{"text": …}`) or a generic JSON
-//! webhook with one documented payload (README, "Alert payload"). The webhook URL is a
-//! credential: it is held here and nowhere else, never printed, never in an error (reqwest
-//! errors name the URL, so they are stripped of it) and never in the session.
+//! Alert delivery: a Slack-compatible incoming webhook (`{"text": …}`), a generic JSON
+//! webhook with one documented payload (README, "Alert payload"), or mail (`email`). The
+//! webhook URL is a credential: it is held here and nowhere else, never printed, never in
+//! an error (reqwest errors name the URL, so they are stripped of it) and never in the
+//! session. A route carries the name the operator knows it by, so findings and the drill
+//! can say which route failed without naming its secret.
 
-use std::time::Duration;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
+pub use super::message::{Alert, Delivered, DeliveryError, Event, Format, Retry};
 
 /// The credential that holds the webhook URL, and the variable CI sets instead.
 pub const CREDENTIAL: &str = "alert-webhook";
 pub const ENV_VAR: &str = "LAUNCH_READY_ALERT_WEBHOOK";
 
-/// Which payload the route takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// `{"text": "…"}`: Slack, Mattermost, Rocket.Chat and other compatible hooks.
-    Slack,
-    /// The documented JSON payload.
-    Json,
-}
-
-impl Format {
-    /// Slack's own hook host speaks Slack; anything else gets the documented payload
-    /// (which also carries `text`, so most chat hooks show something readable).
-    pub fn for_url(url: &reqwest::Url) -> Format {
-        if url.host_str() == Some("hooks.slack.com") {
-            Format::Slack
-        } else {
-            Format::Json
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Format> {
-        match s {
-            "slack" => Some(Format::Slack),
-            "json" => Some(Format::Json),
-            _ => None,
-        }
-    }
-}
-
-/// What an alert is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Event {
-    Down,
-    Recovered,
-    /// A marked test alert (route test or drill); receivers can drop it.
-    Test,
-}
-
-impl Event {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Event::Down => "down",
-            Event::Recovered => "recovered",
-            Event::Test => "test",
-        }
-    }
-}
-
-/// One alert.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Alert {
-    pub event: Event,
-    pub target: String,
-    /// `down` or `up` after this event.
-    pub state: &'static str,
-    /// When the state began (the first failed probe of an outage, the recovery).
-    pub since: OffsetDateTime,
-    pub reason: String,
-    /// A drill or route test, not a real outage.
-    pub test: bool,
-}
-
-impl Alert {
-    /// The human line, as chat hooks show it.
-    pub fn text(&self) -> String {
-        let mark = if self.test { "[TEST] " } else { "" };
-        match self.event {
-            Event::Down => format!(
-                "{mark}DOWN {} since {}: {}",
-                self.target,
-                rfc3339(self.since),
-                self.reason
-            ),
-            Event::Recovered => format!(
-                "{mark}RECOVERED {} (up since {}): {}",
-                self.target,
-                rfc3339(self.since),
-                self.reason
-            ),
-            Event::Test => format!("[TEST] launch-ready alert route test for {}", self.target),
-        }
-    }
-
-    /// One id per alert, the same on every attempt to deliver it (in the JSON payload and
-    /// the `Idempotency-Key` header), so a receiver that got a first attempt whose answer
-    /// was lost can drop the retries.
-    pub fn delivery_id(&self) -> String {
-        // FNV-1a: stable across runs and builds, unlike the standard hasher.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in self.target.bytes().chain(self.event.as_str().bytes()) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        format!(
-            "lr-{}-{}-{h:016x}",
-            self.event.as_str(),
-            self.since.unix_timestamp_nanos()
-        )
-    }
-
-    /// The body for `format`.
-    pub fn payload(&self, format: Format) -> serde_json::Value {
-        let body = match format {
-            Format::Slack => Body::Slack { text: self.text() },
-            Format::Json => Body::Json {
-                tool: "launch-ready",
-                version: env!("CARGO_PKG_VERSION"),
-                event: self.event.as_str(),
-                test: self.test,
-                target: &self.target,
-                state: self.state,
-                since: rfc3339(self.since),
-                reason: &self.reason,
-                text: self.text(),
-                delivery_id: self.delivery_id(),
-            },
-        };
-        serde_json::to_value(body).unwrap_or_default()
-    }
-}
-
-/// What an alert's webhook receives: the text alone for chat hooks, every field for JSON
-/// receivers.
-#[derive(serde::Serialize)]
-#[serde(untagged)]
-enum Body<'a> {
-    Slack {
-        text: String,
-    },
-    Json {
-        tool: &'static str,
-        version: &'static str,
-        event: &'static str,
-        test: bool,
-        target: &'a str,
-        state: &'static str,
-        since: String,
-        reason: &'a str,
-        text: String,
-        delivery_id: String,
-    },
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339)
-        .unwrap_or_else(|_| t.unix_timestamp().to_string())
-}
-
-/// How hard to try.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Retry {
-    /// Attempts in all (at least one).
-    pub attempts: u32,
-    /// Wait after the first failed attempt; doubled after each further one.
-    pub backoff: Duration,
-    /// Bound on one attempt.
-    pub timeout: Duration,
-}
-
-impl Default for Retry {
-    fn default() -> Self {
-        Retry {
-            attempts: 4,
-            backoff: Duration::from_millis(500),
-            timeout: Duration::from_secs(10),
-        }
-    }
-}
-
-/// Why an alert was not delivered: never contains the URL.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DeliveryError {
-    #[error("no alert route: {0}")]
-    NoRoute(String),
-    #[error("the alert route answered status {status} after {attempts} attempt(s)")]
-    Rejected { status: u16, attempts: u32 },
-    #[error("the alert route could not be reached after {attempts} attempt(s): {reason}")]
-    Unreachable { attempts: u32, reason: String },
-    /// Sent, but no answer came in time: the route may have it. Every attempt carried one
-    /// delivery id, so a receiver that keeps ids drops the repeats.
-    #[error(
-        "the alert route did not answer after {attempts} attempt(s) ({reason}): it may have received the alert (one delivery id, so repeats can be dropped)"
-    )]
-    Unconfirmed { attempts: u32, reason: String },
-}
-
-/// A delivered alert: how many attempts it took and how long from the first send.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Delivered {
-    pub attempts: u32,
-    pub elapsed: Duration,
-}
-
 /// An alert route: where alerts go and in which payload.
 #[derive(Clone)]
 pub struct Route {
-    url: reqwest::Url,
+    /// What the operator calls the route (`webhook alert-webhook`, `email to ops@…`):
+    /// never its secret.
+    pub name: String,
     pub format: Format,
-    client: reqwest::Client,
+    transport: Transport,
+}
+
+#[derive(Clone)]
+enum Transport {
+    Webhook {
+        url: reqwest::Url,
+        client: reqwest::Client,
+    },
+    Email(Box<super::email::EmailRoute>),
 }
 
 impl std::fmt::Debug for Route {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Route")
+            .field("name", &self.name)
             .field("format", &self.format)
             .finish_non_exhaustive()
     }
@@ -234,113 +54,145 @@ impl Route {
                 DeliveryError::NoRoute("the alert-webhook value is not an http(s) URL".into())
             })?;
         Ok(Route {
+            name: "webhook".into(),
             format: format.unwrap_or_else(|| Format::for_url(&url)),
-            url,
-            client,
+            transport: Transport::Webhook { url, client },
         })
     }
 
-    /// The error's whole chain (the top line alone says only "error sending request"),
-    /// without the URL: reqwest's own mention is dropped, and any echo of the URL or its
-    /// path (where hooks keep their token) is masked.
-    fn describe(&self, e: reqwest::Error) -> String {
-        let e = e.without_url();
-        let mut text = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            let part = s.to_string();
-            if !text.contains(&part) {
-                text.push_str(": ");
-                text.push_str(&part);
-            }
-            source = s.source();
+    /// A mail route.
+    pub fn email(name: impl Into<String>, route: super::email::EmailRoute) -> Route {
+        Route {
+            name: name.into(),
+            format: Format::Email,
+            transport: Transport::Email(Box::new(route)),
         }
-        text = text.replace(self.url.as_str(), "<alert route>");
-        if self.url.path().len() > 1 {
-            text = text.replace(self.url.path(), "/<token>");
-        }
-        text
     }
 
-    /// Sends `alert`, retrying failures (connection errors, 5xx, 429) with backoff.
+    /// The same route under `name`.
+    #[must_use]
+    pub fn named(mut self, name: impl Into<String>) -> Route {
+        self.name = name.into();
+        self
+    }
+
+    /// Sends `alert`, retrying failures with backoff (see each transport).
     pub async fn deliver(&self, alert: &Alert, retry: Retry) -> Result<Delivered, DeliveryError> {
-        let started = tokio::time::Instant::now();
-        let body = alert.payload(self.format).to_string();
-        let attempts = retry.attempts.max(1);
-        let mut wait = retry.backoff;
-        let id = alert.delivery_id();
-        let mut maybe_landed = false;
-        let mut last = DeliveryError::Unreachable {
-            attempts: 0,
-            reason: "not tried".into(),
-        };
-        for n in 1..=attempts {
-            let sent = self
-                .client
-                .post(self.url.clone())
-                .timeout(retry.timeout)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .header("Idempotency-Key", &id)
-                .body(body.clone())
-                .send();
-            match tokio::time::timeout(retry.timeout, sent).await {
-                Ok(Ok(resp)) if resp.status().is_success() => {
-                    return Ok(Delivered {
-                        attempts: n,
-                        elapsed: started.elapsed(),
-                    });
-                }
-                Ok(Ok(resp)) => {
-                    let status = resp.status().as_u16();
-                    last = DeliveryError::Rejected {
-                        status,
-                        attempts: n,
-                    };
-                    // A 4xx other than 429 will not change on retry (a revoked hook).
-                    if (400..500).contains(&status) && status != 429 {
-                        return Err(last);
-                    }
-                }
-                // A request that timed out was sent: the route may have taken it.
-                Ok(Err(e)) if e.is_timeout() => {
-                    maybe_landed = true;
-                    last = DeliveryError::Unconfirmed {
-                        attempts: n,
-                        reason: format!("no answer within {:.1} s", retry.timeout.as_secs_f64()),
-                    };
-                }
-                Ok(Err(e)) => {
-                    last = DeliveryError::Unreachable {
-                        attempts: n,
-                        reason: self.describe(e),
-                    };
-                }
-                Err(_) => {
-                    maybe_landed = true;
-                    last = DeliveryError::Unconfirmed {
-                        attempts: n,
-                        reason: format!("no answer within {:.1} s", retry.timeout.as_secs_f64()),
-                    };
+        match &self.transport {
+            Transport::Webhook { url, client } => {
+                post(url, client, alert, self.format, retry).await
+            }
+            Transport::Email(mail) => mail.deliver(alert, retry).await,
+        }
+    }
+}
+
+/// The error's whole chain (the top line alone says only "error sending request"),
+/// without the URL: reqwest's own mention is dropped, and any echo of the URL or its
+/// path (where hooks keep their token) is masked.
+fn describe(url: &reqwest::Url, e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text = text.replace(url.as_str(), "<alert route>");
+    if url.path().len() > 1 {
+        text = text.replace(url.path(), "/<token>");
+    }
+    text
+}
+
+/// Posts `alert` to a webhook, retrying failures (connection errors, 5xx, 429) with backoff.
+async fn post(
+    url: &reqwest::Url,
+    client: &reqwest::Client,
+    alert: &Alert,
+    format: Format,
+    retry: Retry,
+) -> Result<Delivered, DeliveryError> {
+    let started = tokio::time::Instant::now();
+    let body = alert.payload(format).to_string();
+    let attempts = retry.attempts.max(1);
+    let mut wait = retry.backoff;
+    let id = alert.delivery_id();
+    let mut maybe_landed = false;
+    let mut last = DeliveryError::Unreachable {
+        attempts: 0,
+        reason: "not tried".into(),
+    };
+    for n in 1..=attempts {
+        let sent = client
+            .post(url.clone())
+            .timeout(retry.timeout)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("Idempotency-Key", &id)
+            .body(body.clone())
+            .send();
+        match tokio::time::timeout(retry.timeout, sent).await {
+            Ok(Ok(resp)) if resp.status().is_success() => {
+                return Ok(Delivered {
+                    attempts: n,
+                    elapsed: started.elapsed(),
+                });
+            }
+            Ok(Ok(resp)) => {
+                let status = resp.status().as_u16();
+                last = DeliveryError::Rejected {
+                    status,
+                    attempts: n,
+                };
+                // A 4xx other than 429 will not change on retry (a revoked hook).
+                if (400..500).contains(&status) && status != 429 {
+                    return Err(last);
                 }
             }
-            if n < attempts {
-                tokio::time::sleep(wait).await;
-                wait = wait.saturating_mul(2);
+            // A request that timed out was sent: the route may have taken it.
+            Ok(Err(e)) if e.is_timeout() => {
+                maybe_landed = true;
+                last = DeliveryError::Unconfirmed {
+                    attempts: n,
+                    reason: format!("no answer within {:.1} s", retry.timeout.as_secs_f64()),
+                };
+            }
+            Ok(Err(e)) => {
+                last = DeliveryError::Unreachable {
+                    attempts: n,
+                    reason: describe(url, e),
+                };
+            }
+            Err(_) => {
+                maybe_landed = true;
+                last = DeliveryError::Unconfirmed {
+                    attempts: n,
+                    reason: format!("no answer within {:.1} s", retry.timeout.as_secs_f64()),
+                };
             }
         }
-        // An attempt that timed out was sent: a later refusal does not undo it.
-        Err(match last {
-            DeliveryError::Unreachable { attempts, reason } if maybe_landed => {
-                DeliveryError::Unconfirmed { attempts, reason }
-            }
-            other => other,
-        })
+        if n < attempts {
+            tokio::time::sleep(wait).await;
+            wait = wait.saturating_mul(2);
+        }
     }
+    // An attempt that timed out was sent: a later refusal does not undo it.
+    Err(match last {
+        DeliveryError::Unreachable { attempts, reason } if maybe_landed => {
+            DeliveryError::Unconfirmed { attempts, reason }
+        }
+        other => other,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::OffsetDateTime;
 
     fn alert(test: bool) -> Alert {
         Alert {

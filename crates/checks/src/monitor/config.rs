@@ -6,12 +6,19 @@
 //! this crate the builder is the only way to make one.
 
 use super::alert::Retry;
+use super::clock::{Clock, SystemClock};
+use super::dispatch::DEFAULT_ESCALATE_AFTER;
 use super::probe::Expect;
 use super::state::Rules;
 use launch_ready_core::runbook::model::Targets as Thresholds;
 use launch_ready_core::settings::NetworkSettings;
 use reqwest::Url;
+use std::sync::Arc;
 use std::time::Duration;
+
+/// Probes the error rate is taken over when not set: long enough that one blip is not a
+/// rate, short enough to notice within the hour on a one-minute interval.
+pub const ERROR_WINDOW: usize = 20;
 
 /// One monitored URL.
 #[derive(Debug, Clone)]
@@ -71,6 +78,14 @@ pub struct Config {
     pub duration: Option<Duration>,
     /// Mark every alert as a test (a drill's staged outage is not a real one).
     pub test_alerts: bool,
+    /// An outage still unresolved this long after its alert goes to the next route.
+    pub escalate_after: Duration,
+    /// The clock the escalation delay runs on.
+    pub clock: Arc<dyn Clock>,
+    /// Error-rate budget in percent of probes (`None`: no error-rate notice).
+    pub error_rate_pct: Option<f64>,
+    /// Probes the error rate is taken over.
+    pub error_window: usize,
 }
 
 impl Config {
@@ -90,6 +105,10 @@ impl Config {
             retry: None,
             duration: None,
             test_alerts: false,
+            escalate_after: DEFAULT_ESCALATE_AFTER,
+            clock: Arc::new(SystemClock),
+            error_rate_pct: None,
+            error_window: ERROR_WINDOW,
         }
     }
 }
@@ -106,6 +125,10 @@ pub struct ConfigBuilder {
     retry: Option<Retry>,
     duration: Option<Duration>,
     test_alerts: bool,
+    escalate_after: Duration,
+    clock: Arc<dyn Clock>,
+    error_rate_pct: Option<f64>,
+    error_window: usize,
 }
 
 /// Time between certificate reads: expiry moves in days, a handshake an hour is plenty.
@@ -113,11 +136,36 @@ const CERT_EVERY: Duration = Duration::from_secs(3600);
 
 impl ConfigBuilder {
     /// The runbook's numbers: its certificate warning window, the latency past which a
-    /// probe is slow (`p95_broken_ms`) and the failures that make an outage
-    /// (`probes_before_alert`).
+    /// probe is slow (`p95_broken_ms`), the failures that make an outage
+    /// (`probes_before_alert`), the escalation delay and the error-rate budget (each left
+    /// as it is when unset).
     pub fn runbook(mut self, thresholds: &Thresholds) -> ConfigBuilder {
         self.rules.apply(thresholds);
+        if let Some(m) = thresholds.escalate_after_min {
+            self.escalate_after = Duration::from_secs(u64::from(m.max(1)) * 60);
+        }
+        self.error_rate_pct = thresholds.error_rate_pct.or(self.error_rate_pct);
         self.cert_warn_days(i64::from(thresholds.cert_warn_days))
+    }
+
+    /// An unresolved outage goes to the next route after `after`.
+    pub fn escalate_after(mut self, after: Duration) -> ConfigBuilder {
+        self.escalate_after = after;
+        self
+    }
+
+    /// The clock escalation runs on (a `ManualClock` in tests and drills).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> ConfigBuilder {
+        self.clock = clock;
+        self
+    }
+
+    /// Raise an error-rate notice over `pct` percent failed probes among the newest
+    /// `window`.
+    pub fn error_rate(mut self, pct: f64, window: usize) -> ConfigBuilder {
+        self.error_rate_pct = Some(pct);
+        self.error_window = window.max(1);
+        self
     }
 
     pub fn cert_warn_days(mut self, days: i64) -> ConfigBuilder {
@@ -177,6 +225,10 @@ impl ConfigBuilder {
             retry,
             duration: self.duration,
             test_alerts: self.test_alerts,
+            escalate_after: self.escalate_after,
+            clock: self.clock,
+            error_rate_pct: self.error_rate_pct,
+            error_window: self.error_window,
         }
     }
 }

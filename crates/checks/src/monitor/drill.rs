@@ -4,8 +4,16 @@
 //! route is taken down, and the drill measures outage → detection → alert delivered;
 //! the route comes back and it measures the recovery and its alert. Every alert it sends
 //! is marked as a test. Each wait is bounded, so a broken route ends the drill, not hangs it.
+//!
+//! With several routes it also measures each route's own delivery (one test alert per
+//! route) and the escalation: once the first route has the down alert, the drill moves the
+//! escalation clock past the runbook's delay (a `ManualClock`: the drill proves the handover
+//! happens at the deadline without waiting ten minutes) and times the alert's arrival on
+//! the second route. A route that fails is `uptime.alert_route_failed`, an escalation that
+//! does not arrive is `uptime.escalation_failed`, each with its figures.
 
 use super::alert::{Alert, Event, Retry, Route};
+use super::clock::ManualClock;
 use super::probe::Expect;
 use super::run::{self, AlertRecord, Config, MonitorEvent, TargetSpec, deliver};
 use super::secs_ms;
@@ -25,8 +33,12 @@ pub const DEFAULT_TARGET: Duration = Duration::from_secs(120);
 /// What the drill measured, in milliseconds.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct DrillReport {
-    /// The marked test alert.
+    /// The marked test alert on the first route.
     pub test_alert: Option<AlertRecord>,
+    /// One marked test alert per route, in escalation order.
+    pub routes: Vec<AlertRecord>,
+    /// The handover of the unresolved down alert to the second route.
+    pub escalation: Option<EscalationReport>,
     /// Route taken down → outage confirmed by the monitor.
     pub detection_ms: Option<u64>,
     /// Route taken down → down alert accepted by the webhook.
@@ -41,6 +53,18 @@ pub struct DrillReport {
     pub passed: bool,
     /// What went wrong, when something did.
     pub problems: Vec<String>,
+}
+
+/// How the escalation went.
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct EscalationReport {
+    pub from: String,
+    pub to: String,
+    /// The escalation delay the monitor ran with (moved past on the drill's clock).
+    pub after_ms: u64,
+    /// Deadline passed → the second route accepted the alert.
+    pub delivery_ms: Option<u64>,
+    pub error: Option<String>,
 }
 
 /// A route the drill may take down and bring back: a server this process controls, never a
@@ -61,12 +85,14 @@ pub trait OutageSwitch: Send + Sync {
 /// or a lab route started for the drill); the route is brought up first and left up.
 pub async fn drill_on(
     net: Arc<Net>,
-    route: Option<Route>,
+    routes: impl IntoIterator<Item = Route>,
     site: &dyn OutageSwitch,
     interval: Duration,
     retry: Retry,
     target: Duration,
+    escalate_after: Duration,
 ) -> DrillReport {
+    let routes: Vec<Route> = routes.into_iter().collect();
     let mut report = DrillReport {
         target_ms: secs_ms(target),
         ..DrillReport::default()
@@ -79,11 +105,25 @@ pub async fn drill_on(
         reason: "launch-ready alert drill: test alert".into(),
         test: true,
     };
-    let record = deliver(route.as_ref(), &test, retry, Duration::ZERO, Instant::now()).await;
-    if let Some(e) = &record.error {
-        report.problems.push(format!("test alert: {e}"));
+    if routes.is_empty() {
+        let record = deliver(None, &test, retry, Duration::ZERO, Instant::now()).await;
+        report
+            .problems
+            .push("test alert: no alert route is configured".into());
+        report.test_alert = Some(record.clone());
+        report.routes.push(record);
     }
-    report.test_alert = Some(record);
+    for route in &routes {
+        let record = deliver(Some(route), &test, retry, Duration::ZERO, Instant::now()).await;
+        if let Some(e) = &record.error {
+            report
+                .problems
+                .push(format!("test alert on route `{}`: {e}", route.name));
+        }
+        report.test_alert.get_or_insert_with(|| record.clone());
+        report.routes.push(record);
+    }
+    let names: Vec<String> = routes.iter().map(|r| r.name.clone()).collect();
     if !site.is_up()
         && let Err(e) = site.up()
     {
@@ -97,6 +137,7 @@ pub async fn drill_on(
             return report;
         }
     };
+    let clock = ManualClock::new();
     let config = Config::every(interval, &net.settings)
         // The staged route is on loopback and answers at once; five seconds bounds a probe
         // of a stuck route without stretching a drill on a long interval.
@@ -105,6 +146,8 @@ pub async fn drill_on(
         .cert_warn_days(0)
         .retry(retry)
         .test_alerts()
+        .escalate_after(escalate_after)
+        .clock(clock.clone())
         .build();
     // Long enough for two failed probes and every retry of the alert, and no longer.
     let bound = interval * 4
@@ -116,7 +159,7 @@ pub async fn drill_on(
         net,
         vec![spec],
         config,
-        route,
+        routes,
         Some(tx),
         cancel.clone(),
     ));
@@ -159,6 +202,36 @@ pub async fn drill_on(
             report
                 .problems
                 .push("the down alert was not delivered".into());
+        }
+        if names.len() > 1 {
+            let mut esc = EscalationReport {
+                from: names[0].clone(),
+                to: names[1].clone(),
+                after_ms: secs_ms(escalate_after),
+                ..EscalationReport::default()
+            };
+            clock.advance(escalate_after);
+            let due_at = Instant::now();
+            match wait_for(&mut rx, bound, |e| {
+                matches!(e, MonitorEvent::Alert { record, .. } if record.escalated && record.event == "down")
+            })
+            .await
+            {
+                Some((MonitorEvent::Alert { record, .. }, t)) if record.delivery_ms.is_some() => {
+                    esc.delivery_ms = Some(secs_ms(t - due_at));
+                }
+                Some((MonitorEvent::Alert { record, .. }, _)) => {
+                    esc.error = record.error.clone();
+                }
+                _ => esc.error = Some("the escalated alert never finished".into()),
+            }
+            if let Some(e) = &esc.error {
+                report.problems.push(format!(
+                    "escalation from `{}` to `{}`: {e}",
+                    esc.from, esc.to
+                ));
+            }
+            report.escalation = Some(esc);
         }
         site.up().map_err(|e| e.to_string())?;
         let up_at = Instant::now();
@@ -207,6 +280,37 @@ pub async fn drill_on(
 }
 
 impl DrillReport {
+    /// `uptime.alert_route_failed` per route whose test alert failed and
+    /// `uptime.escalation_failed` when the escalation did not arrive, with figures.
+    pub fn findings(&self) -> Vec<launch_ready_core::finding::Finding> {
+        use launch_ready_core::code::Code;
+        let mut out = Vec::new();
+        for r in self.routes.iter().filter(|r| r.error.is_some()) {
+            out.push(super::finding(
+                Code::UptimeAlertRouteFailed,
+                format!(
+                    "the drill's test alert on route `{}` was not delivered after {} attempt(s): {}",
+                    r.route,
+                    r.attempts,
+                    r.error.as_deref().unwrap_or_default()
+                ),
+            ));
+        }
+        if let Some(e) = self.escalation.as_ref().filter(|e| e.error.is_some()) {
+            out.push(super::finding(
+                Code::UptimeEscalationFailed,
+                format!(
+                    "the down alert was not escalated from `{}` to `{}` after the {} min delay: {}",
+                    e.from,
+                    e.to,
+                    e.after_ms / 60_000,
+                    e.error.as_deref().unwrap_or_default()
+                ),
+            ));
+        }
+        out
+    }
+
     /// What the session keeps of this drill, stamped `at`.
     pub fn record(
         &self,

@@ -34,6 +34,10 @@ pub enum RouteError {
     NoCredential(String),
     #[error("the `{0}` credential does not hold a URL")]
     NotUrl(String),
+    #[error("no `{name}` credential (the mail password) and {env} is not set")]
+    NoPassword { name: String, env: String },
+    #[error(transparent)]
+    Email(#[from] super::email::EmailRouteError),
     #[error(transparent)]
     Client(#[from] ClientError),
     #[error(transparent)]

@@ -6,9 +6,13 @@
 
 pub mod alert;
 pub mod board;
+pub mod clock;
 pub mod config;
+pub mod dispatch;
 pub mod drill;
+pub mod email;
 pub mod error;
+pub mod message;
 pub mod probe;
 pub mod route;
 pub mod run;

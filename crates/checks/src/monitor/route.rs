@@ -9,6 +9,7 @@ use super::error::RouteError;
 use crate::credentials::Credentials;
 use crate::net::Net;
 use launch_ready_core::credentials::CredentialError;
+use launch_ready_core::session::model::AlertRoute;
 use time::OffsetDateTime;
 
 /// The route held by credential `name`, looked up for `session` first when given.
@@ -48,6 +49,81 @@ pub async fn from_credentials(
         reqwest::Url::parse(url.trim()).map_err(|_| RouteError::NotUrl(name.to_string()))?;
     let client = net.client_for(&parsed)?;
     Ok(Route::new(&url, format, client)?)
+}
+
+/// The routes of `specs`, in order, as `creds` resolve their credentials; each route that
+/// cannot be built is left out and returned with its label and why.
+pub async fn build_all(
+    net: &Net,
+    creds: &Credentials,
+    specs: &[AlertRoute],
+    format: Option<Format>,
+) -> (Vec<Route>, Vec<(String, RouteError)>) {
+    let (mut ok, mut failed) = (Vec::new(), Vec::new());
+    for spec in specs {
+        match build(net, creds, spec, format).await {
+            Ok(r) => ok.push(r),
+            Err(e) => failed.push((spec.label(), e)),
+        }
+    }
+    (ok, failed)
+}
+
+/// The route `spec` describes, named by its label.
+pub async fn build(
+    net: &Net,
+    creds: &Credentials,
+    spec: &AlertRoute,
+    format: Option<Format>,
+) -> Result<Route, RouteError> {
+    match spec {
+        AlertRoute::Webhook { credential } => Ok(from_credentials(net, creds, credential, format)
+            .await?
+            .named(spec.label())),
+        AlertRoute::Email(mail) => {
+            let env = crate::credentials::env_var(&mail.password);
+            let password = match creds.get(&mail.password, Some(&env)).await {
+                Ok(p) => p,
+                Err(CredentialError::NotFound(_)) => {
+                    return Err(RouteError::NoPassword {
+                        name: mail.password.clone(),
+                        env,
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let route = super::email::EmailRoute::new(net, mail, password).await?;
+            Ok(Route::email(spec.label(), route))
+        }
+    }
+}
+
+/// `build_all` with the CI variables, the values this process remembers and the OS
+/// keyring (opened only when a route needs it), for `session` first.
+pub async fn lookup_all(
+    net: &Net,
+    specs: &[AlertRoute],
+    session: Option<&str>,
+    format: Option<Format>,
+) -> Result<(Vec<Route>, Vec<(String, RouteError)>), RouteError> {
+    let creds = Credentials::os(session.map(str::to_string));
+    Ok(build_all(net, &creds, specs, format).await)
+}
+
+/// One line saying which routes are ready and which are not (never a secret).
+pub fn status(routes: &[Route], failed: &[(String, RouteError)]) -> String {
+    let mut parts: Vec<String> = routes
+        .iter()
+        .map(|r| format!("{} ({:?})", r.name, r.format).to_lowercase())
+        .collect();
+    parts.extend(failed.iter().map(|(name, e)| format!("{name}: none: {e}")));
+    if parts.is_empty() {
+        "none: no alert route is set".into()
+    } else if routes.is_empty() {
+        format!("none: {}", parts.join("; "))
+    } else {
+        format!("configured: {}", parts.join(" → "))
+    }
 }
 
 /// Sends one marked test alert about `target`; its delivery time in ms, or why it failed.

@@ -6,8 +6,10 @@
 //! each bounded by the retry policy.
 
 pub use super::config::{Config, TargetSpec};
+pub use super::dispatch::{AlertRecord, deliver};
 
-use super::alert::{Alert, Event, Retry, Route};
+use super::alert::{Alert, Event, Route};
+use super::dispatch::{Dispatch, Raised};
 use super::probe::{CertSeen, certificate, probe};
 use super::state::{Health, ProbeResult, TargetState, Transition};
 use super::{finding, secs_ms};
@@ -48,18 +50,6 @@ pub enum MonitorEvent {
     },
 }
 
-/// One alert and what became of it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct AlertRecord {
-    pub event: &'static str,
-    /// When the transition behind it was confirmed, in ms since the monitor started.
-    pub raised_ms: u64,
-    /// From the confirmation to the route's 2xx (`None` when not delivered).
-    pub delivery_ms: Option<u64>,
-    pub attempts: u32,
-    pub error: Option<String>,
-}
-
 /// One confirmed outage with its measured delays, in ms since the monitor started.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct Outage {
@@ -97,11 +87,12 @@ pub async fn run(
     net: Arc<Net>,
     targets: Vec<TargetSpec>,
     config: Config,
-    route: Option<Route>,
+    routes: impl IntoIterator<Item = Route>,
     events: Option<UnboundedSender<MonitorEvent>>,
     cancel: CancellationToken,
 ) -> Vec<TargetReport> {
     let start = Instant::now();
+    let routes: Vec<Route> = routes.into_iter().collect();
     let mut tasks = Vec::with_capacity(targets.len());
     for (i, spec) in targets.into_iter().enumerate() {
         let job = Job {
@@ -109,7 +100,7 @@ pub async fn run(
             net: net.clone(),
             spec,
             config: config.clone(),
-            route: route.clone(),
+            routes: routes.clone(),
             events: events.clone(),
             cancel: cancel.clone(),
             start,
@@ -130,7 +121,7 @@ struct Job {
     net: Arc<Net>,
     spec: TargetSpec,
     config: Config,
-    route: Option<Route>,
+    routes: Vec<Route>,
     events: Option<UnboundedSender<MonitorEvent>>,
     cancel: CancellationToken,
     start: Instant,
@@ -149,41 +140,45 @@ impl Job {
         let mut state = TargetState::new(rules);
         let outages: Arc<Mutex<Vec<Outage>>> = Arc::default();
         let alerts: Arc<Mutex<Vec<AlertRecord>>> = Arc::default();
-        let (atx, mut arx) = unbounded_channel::<(Alert, Duration)>();
+        let (atx, arx) = unbounded_channel::<Raised>();
         let sender = {
-            let (route, retry, outages, alerts) = (
-                self.route.clone(),
-                self.config.retry,
-                outages.clone(),
-                alerts.clone(),
-            );
-            let (events, index, start) = (self.events.clone(), self.index, self.start);
-            tokio::spawn(async move {
-                while let Some((alert, raised)) = arx.recv().await {
-                    let record = deliver(route.as_ref(), &alert, retry, raised, start).await;
-                    if let Some(at) = record.delivery_ms.map(|d| d + secs_ms(raised)) {
-                        let mut o = outages.lock().unwrap_or_else(PoisonError::into_inner);
-                        if let Some(last) = o.last_mut() {
-                            match alert.event {
-                                Event::Down => last.alert_delivered_ms = Some(at),
-                                Event::Recovered => last.recovery_alert_delivered_ms = Some(at),
-                                Event::Test => {}
+            let dispatch = Dispatch {
+                routes: self.routes.clone(),
+                retry: self.config.retry,
+                escalate_after: self.config.escalate_after,
+                clock: self.config.clock.clone(),
+                start: self.start,
+            };
+            let (outages, alerts) = (outages.clone(), alerts.clone());
+            let (events, index) = (self.events.clone(), self.index);
+            tokio::spawn(dispatch.run(arx, move |alert, record| {
+                if let Some(at) = record.delivery_ms.map(|d| d + record.raised_ms) {
+                    let mut o = outages.lock().unwrap_or_else(PoisonError::into_inner);
+                    if let Some(last) = o.last_mut() {
+                        match alert.event {
+                            Event::Down if !record.escalated => {
+                                last.alert_delivered_ms.get_or_insert(at);
                             }
+                            Event::Recovered => {
+                                last.recovery_alert_delivered_ms.get_or_insert(at);
+                            }
+                            _ => {}
                         }
                     }
-                    if let Some(tx) = &events {
-                        let _ = tx.send(MonitorEvent::Alert {
-                            target: index,
-                            record: record.clone(),
-                        });
-                    }
-                    alerts
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push(record);
                 }
-            })
+                if let Some(tx) = &events {
+                    let _ = tx.send(MonitorEvent::Alert {
+                        target: index,
+                        record: record.clone(),
+                    });
+                }
+                alerts
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(record.clone());
+            }))
         };
+        let mut notices = Notices::default();
         let mut cert: Option<CertSeen> = None;
         let mut next_cert = self.start;
         let mut slow_latency = None;
@@ -204,6 +199,9 @@ impl Job {
                 next_cert = sent + self.config.cert_every;
                 if let Ok(c) = &seen {
                     cert = Some(c.clone());
+                    if let Some(alert) = notices.certificate(&self, c) {
+                        let _ = atx.send(Raised::Notice { alert, at });
+                    }
                 }
                 self.emit(MonitorEvent::Certificate {
                     target: self.index,
@@ -239,10 +237,10 @@ impl Job {
                                     .map(|l| secs_ms(at.saturating_sub(l))),
                                 ..Outage::default()
                             });
-                        let _ = atx.send((
-                            self.alert(Event::Down, ago(*first_failure), reason.clone()),
+                        let _ = atx.send(Raised::Down {
+                            alert: self.alert(Event::Down, ago(*first_failure), reason.clone()),
                             at,
-                        ));
+                        });
                     }
                     Transition::Recovered { .. } => {
                         if let Some(o) = outages
@@ -252,10 +250,10 @@ impl Job {
                         {
                             o.recovered_ms = Some(secs_ms(at));
                         }
-                        let _ = atx.send((
-                            self.alert(Event::Recovered, now, "answering again".into()),
+                        let _ = atx.send(Raised::Recovered {
+                            alert: self.alert(Event::Recovered, now, "answering again".into()),
                             at,
-                        ));
+                        });
                     }
                     Transition::Slow { latency_ms, .. } => slow_latency = Some(*latency_ms),
                     Transition::Fast { .. } => slow_latency = None,
@@ -264,6 +262,9 @@ impl Job {
                     target: self.index,
                     transition: tr,
                 });
+            }
+            if let Some(alert) = notices.error_rate(&self, &state) {
+                let _ = atx.send(Raised::Notice { alert, at });
             }
             let mut next = sent + state.next_delay(rules);
             if let Some(d) = deadline {
@@ -357,12 +358,18 @@ impl Job {
             );
         }
         for a in alerts.iter().filter(|a| a.error.is_some()) {
+            let (code, what) = if a.escalated {
+                (Code::UptimeEscalationFailed, "escalation of the")
+            } else {
+                (Code::UptimeAlertRouteFailed, "the")
+            };
             out.push(
                 finding(
-                    Code::UptimeAlertRouteFailed,
+                    code,
                     format!(
-                        "the {} alert for {url} was not delivered: {}",
+                        "{what} {} alert for {url} to route `{}` was not delivered: {}",
                         a.event,
+                        a.route,
                         a.error.as_deref().unwrap_or("")
                     ),
                 )
@@ -377,35 +384,55 @@ impl Job {
     }
 }
 
-/// Delivers one alert and records how it went; `raised` is when its transition was
-/// confirmed, so the delivery delay counts the time spent waiting behind earlier alerts.
-pub async fn deliver(
-    route: Option<&Route>,
-    alert: &Alert,
-    retry: Retry,
-    raised: Duration,
-    start: Instant,
-) -> AlertRecord {
-    let mut record = AlertRecord {
-        event: alert.event.as_str(),
-        raised_ms: secs_ms(raised),
-        delivery_ms: None,
-        attempts: 0,
-        error: None,
-    };
-    let Some(route) = route else {
-        record.error = Some("no alert route is configured".into());
-        return record;
-    };
-    match route.deliver(alert, retry).await {
-        Ok(d) => {
-            record.attempts = d.attempts;
-            record.delivery_ms = Some(secs_ms((start.elapsed()).saturating_sub(raised)));
+/// The notices of one target, each raised once until its cause clears.
+#[derive(Default)]
+struct Notices {
+    cert_sent: bool,
+    error_rate_high: bool,
+}
+
+impl Notices {
+    /// A certificate notice the first time `c` is inside the warning window.
+    fn certificate(&mut self, job: &Job, c: &CertSeen) -> Option<Alert> {
+        if self.cert_sent || c.days_left > job.config.cert_warn_days {
+            return None;
         }
-        Err(e) => {
-            record.attempts = retry.attempts.max(1);
-            record.error = Some(e.to_string());
-        }
+        self.cert_sent = true;
+        Some(job.alert(
+            Event::CertExpiring,
+            OffsetDateTime::now_utc(),
+            format!(
+                "the certificate of {} expires in {} days (warning at {})",
+                c.host, c.days_left, job.config.cert_warn_days
+            ),
+        ))
     }
-    record
+
+    /// An error-rate notice when the share of failed probes among the newest
+    /// `error_window` goes over the budget; raised again only after it came back under.
+    fn error_rate(&mut self, job: &Job, state: &TargetState) -> Option<Alert> {
+        let budget = job.config.error_rate_pct?;
+        let window = job.config.error_window.max(1);
+        let samples: Vec<_> = state.history().collect();
+        let recent = &samples[samples.len().saturating_sub(window)..];
+        if recent.len() < window {
+            return None;
+        }
+        let failed = recent.iter().filter(|s| !s.up).count();
+        #[allow(clippy::cast_precision_loss)] // counts of a bounded window
+        let pct = failed as f64 * 100.0 / recent.len() as f64;
+        let over = pct > budget;
+        let raise = over && !self.error_rate_high;
+        self.error_rate_high = over;
+        raise.then(|| {
+            job.alert(
+                Event::ErrorRate,
+                OffsetDateTime::now_utc(),
+                format!(
+                    "{failed} of the last {} probes failed ({pct:.1} %, budget {budget} %)",
+                    recent.len()
+                ),
+            )
+        })
+    }
 }

@@ -1,5 +1,6 @@
 //! Sessions: the data model (`model`) and its persistence (`store`).
 
+pub mod alert_routes;
 pub mod clock;
 pub mod create;
 pub mod error;

@@ -4,6 +4,7 @@
 use crate::catalog::KindId;
 use crate::evidence::Observed;
 use crate::finding::{CheckStatus, Finding, Severity};
+pub use crate::session::alert_routes::{AlertRoute, EmailRoute};
 use crate::session::monitor_log::MonitorLog;
 use crate::settings::NetworkSettings;
 use serde::{Deserialize, Serialize};
@@ -125,9 +126,13 @@ pub struct Targets {
     pub build_dir: Option<PathBuf>,
     #[serde(default)]
     pub env_files: Vec<EnvFile>,
-    /// Name of the credential holding the alert webhook URL.
+    /// Name of the credential holding the alert webhook URL: the one route of sessions
+    /// written before routes were a list (see `alert_routes`).
     #[serde(default)]
     pub alert_route: Option<String>,
+    /// The alert routes in escalation order; when empty, `alert_route` is the only one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alert_routes: Vec<AlertRoute>,
     /// DKIM selectors to look up besides the common ones.
     #[serde(default)]
     pub dkim_selectors: Vec<String>,
@@ -138,6 +143,39 @@ pub struct Targets {
 }
 
 impl Targets {
+    /// The alert routes in escalation order: `alert_routes`, or the one webhook of an
+    /// older session's `alert_route`.
+    pub fn routes(&self) -> Vec<AlertRoute> {
+        if !self.alert_routes.is_empty() {
+            return self.alert_routes.clone();
+        }
+        self.alert_route
+            .iter()
+            .map(|c| AlertRoute::Webhook {
+                credential: c.clone(),
+            })
+            .collect()
+    }
+
+    /// Replaces the routes; a single webhook is kept in the older one-route field, so a
+    /// session that never uses more stays readable by builds that know only that field.
+    pub fn set_routes(&mut self, routes: Vec<AlertRoute>) {
+        match routes.as_slice() {
+            [] => {
+                self.alert_route = None;
+                self.alert_routes.clear();
+            }
+            [AlertRoute::Webhook { credential }] => {
+                self.alert_route = Some(credential.clone());
+                self.alert_routes.clear();
+            }
+            _ => {
+                self.alert_route = None;
+                self.alert_routes = routes;
+            }
+        }
+    }
+
     /// Whether `host` is a host of these targets that is meant to be behind a login (see
     /// `HostTarget::is_protected`). A host the targets do not declare is not.
     pub fn is_protected(&self, host: &str) -> bool {

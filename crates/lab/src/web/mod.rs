@@ -44,6 +44,8 @@ pub struct WebLab {
     pub requests: Arc<server::RequestLog>,
     /// Breaks and fixes the app's protected route (see `flows`).
     pub flows: Arc<flows::FlowSwitch>,
+    /// The certificate the lab's mail receiver presents on STARTTLS (`crate::MAIL_HOST`).
+    pub mail_key: Arc<rustls::sign::CertifiedKey>,
     stop: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -109,6 +111,7 @@ impl WebLab {
             old_tls_addr,
             closed_addr,
             _closed: closed,
+            mail_key: Arc::new(ca.certified_key(crate::MAIL_HOST, ca::CertProfile::Valid)?),
             ca_pem: ca.trust_bundle_pem()?,
             ca_certs: ca.trust_bundle()?,
             requests,
