@@ -249,10 +249,16 @@ async fn the_tui_and_headless_check_agree_on_one_session() {
             "--format".into(),
             "json".into(),
         ],
-        &[(
-            "CLOUDFLARE_API_TOKEN",
-            launch_ready_lab::cloudflare::LAB_TOKEN,
-        )],
+        &[
+            (
+                "CLOUDFLARE_API_TOKEN",
+                launch_ready_lab::cloudflare::LAB_TOKEN,
+            ),
+            (
+                "LAUNCH_READY_CREDENTIAL_BRIGHTDESK_PASSWORD",
+                &launch_ready_lab::web::flows::demo_password(),
+            ),
+        ],
     )
     .await;
     let v = json(&out);

@@ -344,7 +344,6 @@ fn every_number_a_bundled_runbook_sets_is_read_by_a_kind_it_runs() {
         assert!(readers::first_unread(rb).is_none(), "{}", rb.id);
     }
     assert_eq!(seen, 26, "the five runbooks set {seen} numbers");
-    // Read once the escalation kind is in the catalog and the runbooks.
-    waiting.sort();
-    assert_eq!(waiting, ["marketplace-demo-to-launch:escalate_after_min",]);
+    // Every number a bundled runbook sets is read by something it runs.
+    assert!(waiting.is_empty(), "{waiting:?}");
 }
