@@ -34,7 +34,8 @@ pub struct Setup {
 /// Who is told when the product breaks, after how long, and whether it was tried.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AlertPlan {
-    /// The credential holding the alert route (never its URL).
+    /// The alert routes in escalation order, by label (`webhook NAME`, `email to …`),
+    /// never a URL or a password.
     pub route: String,
     /// The runbook's thresholds, in words (`uptime goal 99.9 %`).
     pub thresholds: Vec<String>,
@@ -117,18 +118,37 @@ fn alert_plan(runbook: &Runbook, session: &Session) -> AlertPlan {
                 .to_string()
         }
     };
+    let routes = session.targets.routes();
+    // The monitor's own delay when the runbook sets none.
+    let after_min = t.escalate_after_min.map_or_else(
+        || {
+            format!(
+                "{} min (the default)",
+                launch_ready_checks::monitor::dispatch::DEFAULT_ESCALATE_AFTER.as_secs() / 60
+            )
+        },
+        |m| format!("{m} min"),
+    );
+    let labels: Vec<String> = routes.iter().map(|r| clean_line(&r.label())).collect();
+    let escalation = if routes.len() > 1 {
+        format!(
+            "an alert still unresolved after {after_min} goes to the next route ({}); the recovery goes to every route that got it",
+            labels.join(" → ")
+        )
+    } else {
+        format!(
+            "none: every alert goes to one route; add a second (email or another webhook) so an alert left unresolved for {after_min} reaches someone else"
+        )
+    };
     AlertPlan {
-        route: clean_line(
-            session
-                .targets
-                .alert_route
-                .as_deref()
-                .unwrap_or("alert-webhook"),
-        ),
+        route: if labels.is_empty() {
+            // What the monitor uses when the session names none.
+            "webhook alert-webhook".to_string()
+        } else {
+            labels.join(", then ")
+        },
         thresholds,
-        escalation: "none: every alert goes to this one route; name a second person to call \
-                     when it is not acknowledged"
-            .to_string(),
+        escalation,
         drill,
     }
 }

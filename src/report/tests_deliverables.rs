@@ -362,9 +362,29 @@ fn the_alert_plan_names_the_route_and_says_how_the_drill_went() {
     let rb = runbook();
     let mut s = session(&rb);
     let plan = build(&rb, &s, &[], NOW).setup.alert_plan;
-    assert_eq!(plan.route, "alert-webhook");
+    assert_eq!(plan.route, "webhook alert-webhook");
     assert!(plan.drill.starts_with("no drill was run"), "{}", plan.drill);
     assert!(plan.escalation.starts_with("none"));
+
+    // Two routes: the escalation is named, with the monitor's delay.
+    let mut two = session(&rb);
+    two.targets.alert_routes =
+        launch_ready_core::session::model::AlertRoute::parse_line(
+            "alert-webhook smtp://ops@mail.acme.test:587?from=ops@acme.test&to=oncall@acme.test&password=smtp-pass",
+        )
+        .expect("two routes");
+    let plan2 = build(&rb, &two, &[], NOW).setup.alert_plan;
+    assert_eq!(
+        plan2.route,
+        "webhook alert-webhook, then email to oncall@acme.test"
+    );
+    assert!(
+        plan2
+            .escalation
+            .starts_with("an alert still unresolved after 15 min (the default) goes to the next route (webhook alert-webhook → email to oncall@acme.test)"),
+        "{}",
+        plan2.escalation
+    );
     if let Some(min) = rb.targets.alert_delay_min {
         assert!(
             plan.thresholds
@@ -387,7 +407,7 @@ fn the_alert_plan_names_the_route_and_says_how_the_drill_went() {
     s.targets.alert_route = Some("ops-pager".into());
     s.monitor.record_drill(drill(false));
     let plan = build(&rb, &s, &[], NOW).setup.alert_plan;
-    assert_eq!(plan.route, "ops-pager");
+    assert_eq!(plan.route, "webhook ops-pager");
     assert!(
         plan.drill.starts_with("failed on 2026-11-30"),
         "{}",
