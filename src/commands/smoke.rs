@@ -33,11 +33,26 @@ pub fn run(args: &SmokeArgs, out: &mut String) -> Outcome {
             )));
         }
     };
-    super::demo::with_demo_lab(Some(&args.session), || {
-        let path =
-            launch_ready_core::session::list::resolve(&args.session).map_err(Failure::usage)?;
-        let session = launch_ready_core::session::store::read(&path)
-            .map_err(|e| Failure::usage(e.explained()))?;
+    super::demo::with_demo_lab(args.session.as_deref(), || {
+        let session = match (&args.session, &args.plan) {
+            (Some(name), _) => {
+                let path =
+                    launch_ready_core::session::list::resolve(name).map_err(Failure::usage)?;
+                launch_ready_core::session::store::read(&path)
+                    .map_err(|e| Failure::usage(e.explained()))?
+                    .into()
+            }
+            (None, Some(file)) => {
+                let plan = launch_ready_core::plan::Plan::read(file)
+                    .map_err(|e| Failure::usage(e.to_string()))?;
+                Source {
+                    name: plan.session,
+                    targets: plan.targets,
+                    network: plan.network.unwrap_or_default(),
+                }
+            }
+            (None, None) => return Err(Failure::usage("give --session NAME or --plan FILE")),
+        };
         let flows = chosen(&session, &args.flows)?;
         let runtime = super::network_runtime()?;
         let report = runtime.block_on(run_flows(&session, &flows))?;
@@ -53,8 +68,26 @@ pub fn run(args: &SmokeArgs, out: &mut String) -> Outcome {
     })
 }
 
+/// What a smoke run reads: a session's or a plan's name, targets (flows among them) and
+/// network settings.
+struct Source {
+    name: String,
+    targets: launch_ready_core::session::model::Targets,
+    network: launch_ready_core::settings::NetworkSettings,
+}
+
+impl From<Session> for Source {
+    fn from(s: Session) -> Source {
+        Source {
+            name: s.name,
+            targets: s.targets,
+            network: s.network,
+        }
+    }
+}
+
 /// The flows to run: those named, else all; a name the session lacks is a usage error.
-fn chosen(session: &Session, names: &[String]) -> Result<Vec<Flow>, Failure> {
+fn chosen(session: &Source, names: &[String]) -> Result<Vec<Flow>, Failure> {
     let all = &session.targets.flows;
     if all.is_empty() {
         return Err(Failure::usage(format!(
@@ -84,7 +117,7 @@ fn chosen(session: &Session, names: &[String]) -> Result<Vec<Flow>, Failure> {
 
 /// Reads every flow's values first (a missing one is a setup error), then runs the
 /// flows side by side.
-async fn run_flows(session: &Session, flows: &[Flow]) -> Result<SmokeReport, Failure> {
+async fn run_flows(session: &Source, flows: &[Flow]) -> Result<SmokeReport, Failure> {
     let started_at = OffsetDateTime::now_utc();
     let started = Instant::now();
     let net = Net::new(&session.network).map_err(Failure::usage)?;

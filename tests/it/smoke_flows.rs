@@ -450,3 +450,71 @@ impl launch_ready_core::credentials::CredentialStore for NoStore {
         "none".into()
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smoke_runs_an_exported_plans_flows_as_it_runs_the_sessions() {
+    let lab = lab().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = session_file(&lab, dir.path());
+    let out_dir = dir.path().join("export");
+    let exported = crate::exports::export(
+        &[
+            "plan",
+            &path.display().to_string(),
+            &out_dir.display().to_string(),
+            "--with-network",
+        ],
+        &[],
+    );
+    assert_eq!(
+        exported.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let plan = out_dir.join("launch-ready.plan.ron");
+    let secret = demo_password();
+    let var = env_var(PASSWORD_CREDENTIAL);
+    let smoke = || {
+        let (plan, secret, var) = (plan.clone(), secret.clone(), var.clone());
+        async move {
+            crate::common::run_env(
+                vec!["smoke".into(), "--plan".into(), plan.display().to_string()],
+                &[(var.as_str(), secret.as_str())],
+            )
+            .await
+        }
+    };
+    let out = smoke().await;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!text.contains(&secret));
+
+    lab.web().flows.break_protected();
+    let out = smoke().await;
+    assert_eq!(out.status.code(), Some(1));
+    lab.web().flows.fix_protected();
+    let out = smoke().await;
+    assert_eq!(out.status.code(), Some(0));
+
+    // Both or neither is a usage error.
+    let out = crate::common::run_env(
+        vec![
+            "smoke".into(),
+            "--plan".into(),
+            plan.display().to_string(),
+            "--session".into(),
+            path.display().to_string(),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    let out = crate::common::run_env(vec!["smoke".into()], &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+}
