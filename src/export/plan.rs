@@ -53,6 +53,8 @@ pub fn build(session: &Session, runbook: &Runbook, with_network: bool) -> Plan {
             .iter()
             .filter_map(|r| r.auth.as_ref().map(|a| a.credential.clone())),
     );
+    // The secrets the flows name (`{{secret:NAME}}`): `smoke --plan` reads them.
+    credentials.extend(t.flows.iter().flat_map(|f| f.secrets()));
     credentials.sort();
     credentials.dedup();
     Plan {

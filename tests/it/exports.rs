@@ -180,7 +180,41 @@ async fn the_workflow_validates_and_its_check_step_runs_against_the_lab() {
         wf_text.contains("${{ secrets.LAUNCH_READY_ALERT_WEBHOOK }}"),
         "{wf_text}"
     );
-    assert!(wf["jobs"].get("smoke").is_none(), "no flows, no smoke job");
+    // The demo has a flow: a smoke job runs it after each deploy, its password a secret.
+    let smoke = &wf["jobs"]["smoke"];
+    assert!(smoke.is_object(), "{wf_text}");
+    assert!(
+        wf_text.contains("launch-ready smoke --plan launch-ready.plan.ron"),
+        "{wf_text}"
+    );
+    assert!(
+        wf_text.contains("${{ secrets.LAUNCH_READY_CREDENTIAL_BRIGHTDESK_PASSWORD }}"),
+        "{wf_text}"
+    );
+    // A session without flows gets no smoke job.
+    let bare_dir = dir.path().join("ci-bare");
+    let bare = {
+        let mut s = launch_ready_core::session::store::read(&session).unwrap();
+        s.targets.flows.clear();
+        let p = dir.path().join("bare.ron");
+        drop(launch_ready_core::session::store::SessionFile::create(&p, &s).unwrap());
+        p
+    };
+    let out = tokio::task::spawn_blocking({
+        let (s, d) = (bare.display().to_string(), bare_dir.display().to_string());
+        move || export(&["ci", &s, &d], &[])
+    })
+    .await
+    .unwrap();
+    ok(&out);
+    let bare_wf: Value = serde_norway::from_str(
+        &std::fs::read_to_string(bare_dir.join(launch_ready::export::ci::WORKFLOW_PATH)).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        bare_wf["jobs"].get("smoke").is_none(),
+        "no flows, no smoke job"
+    );
     // The repository becomes the checkout root.
     let plan = Plan::read(&out_dir.join(launch_ready_core::plan::FILE_NAME)).unwrap();
     assert_eq!(plan.targets.repo.as_deref(), Some(Path::new(".")));
