@@ -76,7 +76,7 @@ fn stamp(mut o: CheckOutcome, job: &Job, target: &str, elapsed: Duration) -> Che
 
 async fn collect(cx: &JobContext, job: &Job, scope: &Arc<Scope>) -> Vec<CheckOutcome> {
     let kind = job.kind;
-    let list: Vec<Target> = targets::for_kind(kind, &scope.targets);
+    let list: Vec<Target> = targets::for_job(kind, &job.params, &scope.targets);
     if list.is_empty() {
         let reason = targets::missing_reason(kind.subject);
         return vec![stamp(outcome::skipped(reason), job, "", Duration::ZERO)];

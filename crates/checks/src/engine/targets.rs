@@ -175,6 +175,31 @@ pub fn for_kind(kind: &CheckKind, t: &Targets) -> Vec<Target> {
     }
 }
 
+/// The targets of one job: a `pages` parameter (`/pricing,https://app.example.com/`)
+/// names exactly the pages a page-measuring kind loads (paths join the canonical host), so
+/// a slow check such as `perf.web_vitals` measures what the runbook asks and not every
+/// route; otherwise the kind's own targets.
+pub fn for_job(
+    kind: &CheckKind,
+    params: &std::collections::BTreeMap<String, String>,
+    t: &Targets,
+) -> Vec<Target> {
+    let Some(pages) = params
+        .get("pages")
+        .filter(|_| kind.id == KindId::PerfWebVitals)
+    else {
+        return for_kind(kind, t);
+    };
+    let base = canonical_host(t).map(|h| format!("https://{h}"));
+    pages
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| route_url(p, base.as_deref()))
+        .map(|url| Target::new(url, "page"))
+        .collect()
+}
+
 /// A route's absolute URL: as given when it is one, else joined to the canonical host.
 pub fn route_url(path: &str, base: Option<&str>) -> Option<String> {
     if path.starts_with("http://") || path.starts_with("https://") {
@@ -369,6 +394,31 @@ mod tests {
             ],
             ..Targets::default()
         }
+    }
+
+    #[test]
+    fn pages_name_exactly_what_web_vitals_loads_and_nothing_else_reads_them() {
+        let vitals = launch_ready_core::catalog::kind("perf.web_vitals").unwrap();
+        let params: std::collections::BTreeMap<String, String> = [(
+            "pages".to_string(),
+            "/pricing, https://app.a.test/,".to_string(),
+        )]
+        .into();
+        let names: Vec<String> = for_job(vitals, &params, &sample())
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        assert_eq!(names, ["https://www.a.test/pricing", "https://app.a.test/"]);
+        // Without the parameter, every route; another kind ignores it.
+        assert_eq!(
+            for_job(vitals, &Default::default(), &sample()),
+            for_kind(vitals, &sample())
+        );
+        let latency = launch_ready_core::catalog::kind("perf.latency").unwrap();
+        assert_eq!(
+            for_job(latency, &params, &sample()),
+            for_kind(latency, &sample())
+        );
     }
 
     #[test]
