@@ -1065,6 +1065,19 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
         });
         tested = drilled.is_some();
     }
+    // Mail routes: the alert-route check sends test alerts to webhooks only, so a mail
+    // route is listed as not tested by it rather than left out.
+    for r in session.targets.routes() {
+        if let launch_ready_core::session::model::AlertRoute::Email(_) = r {
+            data.alert_routes.push(AlertRoute {
+                name: clean_line(&r.label()),
+                status: "not tested".into(),
+                detail: "the alert-route check tests webhooks only; the Monitor screen's t key \
+                         and launch-ready monitor --drill send this route a test alert"
+                    .into(),
+            });
+        }
+    }
     let has = probed || tested;
     let mut s = section(
         runbook,

@@ -373,7 +373,17 @@ fn the_alert_plan_names_the_route_and_says_how_the_drill_went() {
             "alert-webhook smtp://ops@mail.acme.test:587?from=ops@acme.test&to=oncall@acme.test&password=smtp-pass",
         )
         .expect("two routes");
-    let plan2 = build(&rb, &two, &[], NOW).setup.alert_plan;
+    let pack2 = build(&rb, &two, &[], NOW);
+    // The monitoring section lists the mail route too, as not tested by the webhook check.
+    let mail = pack2
+        .monitoring
+        .data
+        .alert_routes
+        .iter()
+        .find(|r| r.name == "email to oncall@acme.test")
+        .expect("the mail route is listed");
+    assert_eq!(mail.status, "not tested");
+    let plan2 = pack2.setup.alert_plan;
     assert_eq!(
         plan2.route,
         "webhook alert-webhook, then email to oncall@acme.test"
