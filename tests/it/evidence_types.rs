@@ -252,48 +252,6 @@ async fn engine_run(
     }
 }
 
-/// The webhook URL under `alert-webhook`, in memory.
-struct Webhook(String);
-
-impl launch_ready_core::credentials::CredentialStore for Webhook {
-    fn set(
-        &self,
-        _: &launch_ready_core::credentials::Scope,
-        _: &str,
-        _: &str,
-    ) -> Result<(), launch_ready_core::credentials::CredentialError> {
-        Ok(())
-    }
-    fn get(
-        &self,
-        _: &launch_ready_core::credentials::Scope,
-        name: &str,
-    ) -> Result<String, launch_ready_core::credentials::CredentialError> {
-        match name {
-            "alert-webhook" => Ok(self.0.clone()),
-            _ => Err(launch_ready_core::credentials::CredentialError::NotFound(
-                name.into(),
-            )),
-        }
-    }
-    fn delete(
-        &self,
-        _: &launch_ready_core::credentials::Scope,
-        _: &str,
-    ) -> Result<(), launch_ready_core::credentials::CredentialError> {
-        Ok(())
-    }
-    fn list(
-        &self,
-        _: &launch_ready_core::credentials::Scope,
-    ) -> Result<Vec<String>, launch_ready_core::credentials::CredentialError> {
-        Ok(vec!["alert-webhook".into()])
-    }
-    fn backend(&self) -> String {
-        "memory".into()
-    }
-}
-
 /// The perf, uptime, secrets and env kinds: `check --format json` on the lab's API and
 /// the demo repository (its tree, history, build output and env files), plus a load run
 /// and an alert-route test through the engine, each outcome written as JSON and read back
@@ -383,7 +341,10 @@ async fn perf_uptime_secrets_and_env_write_evidence_their_types_read() {
     .await;
     let hook = launch_ready_lab::hook::HookReceiver::start().await.unwrap();
     let credentials = launch_ready_checks::credentials::Credentials::new(
-        std::sync::Arc::new(Webhook(hook.url())),
+        std::sync::Arc::new(crate::common::MemoryStore::one(
+            "alert-webhook",
+            &hook.url(),
+        )),
         None,
     );
     let targets = launch_ready_core::session::model::Targets {

@@ -222,38 +222,16 @@ mod route_test {
     use launch_ready_checks::engine::access::Progress;
     use launch_ready_checks::engine::registry::{Check, CheckInput};
     use launch_ready_checks::engine::targets::Target;
-    use launch_ready_core::credentials::{CredentialError, CredentialStore, Scope as CredScope};
     use launch_ready_core::finding::CheckStatus;
-
-    struct OneSecret(String);
-
-    impl CredentialStore for OneSecret {
-        fn set(&self, _: &CredScope, _: &str, _: &str) -> Result<(), CredentialError> {
-            Ok(())
-        }
-        fn get(&self, _: &CredScope, name: &str) -> Result<String, CredentialError> {
-            if name == "alert-webhook" {
-                Ok(self.0.clone())
-            } else {
-                Err(CredentialError::NotFound(name.into()))
-            }
-        }
-        fn delete(&self, _: &CredScope, _: &str) -> Result<(), CredentialError> {
-            Ok(())
-        }
-        fn list(&self, _: &CredScope) -> Result<Vec<String>, CredentialError> {
-            Ok(vec!["alert-webhook".into()])
-        }
-        fn backend(&self) -> String {
-            "memory".into()
-        }
-    }
 
     async fn test_route(
         url: &str,
         credential: &str,
     ) -> launch_ready_core::session::model::CheckOutcome {
-        let creds = Credentials::new(Arc::new(OneSecret(url.into())), Some("acme".into()));
+        let creds = Credentials::new(
+            Arc::new(crate::common::MemoryStore::one("alert-webhook", url)),
+            Some("acme".into()),
+        );
         let scope = Scope::new(
             Default::default(),
             NetworkSettings::default(),

@@ -360,7 +360,7 @@ async fn the_smoke_kind_runs_the_session_flow_through_the_engine() {
     assert_eq!(targets::for_kind(kind, &t).len(), 1, "one target per flow");
     let mut scope = Scope::new(t, lab.settings(), Default::default());
     scope.credentials = launch_ready_checks::credentials::Credentials::new(
-        Arc::new(NoStore),
+        Arc::new(crate::common::MemoryStore::empty()),
         Some("smoke-kind-it".into()),
     );
     let scope = Arc::new(scope);
@@ -410,45 +410,6 @@ async fn the_smoke_kind_runs_the_session_flow_through_the_engine() {
     let o = first(once(again(&scope)).await);
     assert_eq!(o.status, CheckStatus::Skipped, "{o:?}");
     assert_eq!(o.needs_credential.as_deref(), Some(PASSWORD_CREDENTIAL));
-}
-
-/// A keyring with nothing in it.
-struct NoStore;
-
-impl launch_ready_core::credentials::CredentialStore for NoStore {
-    fn set(
-        &self,
-        _: &launch_ready_core::credentials::Scope,
-        _: &str,
-        _: &str,
-    ) -> Result<(), launch_ready_core::credentials::CredentialError> {
-        Ok(())
-    }
-    fn get(
-        &self,
-        _: &launch_ready_core::credentials::Scope,
-        name: &str,
-    ) -> Result<String, launch_ready_core::credentials::CredentialError> {
-        Err(launch_ready_core::credentials::CredentialError::NotFound(
-            name.into(),
-        ))
-    }
-    fn delete(
-        &self,
-        _: &launch_ready_core::credentials::Scope,
-        _: &str,
-    ) -> Result<(), launch_ready_core::credentials::CredentialError> {
-        Ok(())
-    }
-    fn list(
-        &self,
-        _: &launch_ready_core::credentials::Scope,
-    ) -> Result<Vec<String>, launch_ready_core::credentials::CredentialError> {
-        Ok(Vec::new())
-    }
-    fn backend(&self) -> String {
-        "none".into()
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -125,3 +125,57 @@ pub async fn drive_jobs(
     }
     expected
 }
+
+/// A credential store in memory: the names it holds answer with their values, any other
+/// name is not found. Stands in for the keyring where a test lends a run its secrets.
+pub struct MemoryStore(pub Vec<(String, String)>);
+
+impl MemoryStore {
+    /// A store holding `value` under `name`.
+    pub fn one(name: &str, value: &str) -> MemoryStore {
+        MemoryStore(vec![(name.to_string(), value.to_string())])
+    }
+
+    /// A store holding nothing.
+    pub fn empty() -> MemoryStore {
+        MemoryStore(Vec::new())
+    }
+}
+
+impl launch_ready_core::credentials::CredentialStore for MemoryStore {
+    fn set(
+        &self,
+        _: &launch_ready_core::credentials::Scope,
+        _: &str,
+        _: &str,
+    ) -> Result<(), launch_ready_core::credentials::CredentialError> {
+        Ok(())
+    }
+    fn get(
+        &self,
+        _: &launch_ready_core::credentials::Scope,
+        name: &str,
+    ) -> Result<String, launch_ready_core::credentials::CredentialError> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| launch_ready_core::credentials::CredentialError::NotFound(name.into()))
+    }
+    fn delete(
+        &self,
+        _: &launch_ready_core::credentials::Scope,
+        _: &str,
+    ) -> Result<(), launch_ready_core::credentials::CredentialError> {
+        Ok(())
+    }
+    fn list(
+        &self,
+        _: &launch_ready_core::credentials::Scope,
+    ) -> Result<Vec<String>, launch_ready_core::credentials::CredentialError> {
+        Ok(self.0.iter().map(|(n, _)| n.clone()).collect())
+    }
+    fn backend(&self) -> String {
+        "memory".into()
+    }
+}
