@@ -493,7 +493,9 @@ async fn the_locustfile_judges_a_run_by_the_runbooks_budgets() {
             .unwrap()
         }
     };
-    let (out, csv) = run(vec![good.clone(), slow, failing], "defects", 8).await;
+    // Long enough that each of the three users reaches every route even when Locust
+    // starts slowly beside a busy test suite.
+    let (out, csv) = run(vec![good.clone(), slow, failing], "defects", 20).await;
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let row = |name: &str| -> (u64, u64) {
         let line = csv
