@@ -20,6 +20,11 @@ pub struct ExportArgs {
     /// `probe_interval_min`, else 1m. Alert durations are derived from it.
     #[arg(long, value_name = "DURATION")]
     pub interval: Option<String>,
+    /// Escalation delay of the Prometheus export (30s, 10m): an outage still down this long
+    /// after its alert goes to the session's next alert route, then the next; default the
+    /// runbook's `escalate_after_min`, else 15m, as the product's monitor escalates.
+    #[arg(long, value_name = "DURATION")]
+    pub escalate_after: Option<String>,
     /// Alertmanager version the Prometheus export targets: from 0.26 a webhook URL is read
     /// from a file; for an older one it is written into alertmanager.yml (mode 0600).
     #[arg(long, value_name = "VERSION", default_value = "0.26")]

@@ -6,6 +6,7 @@ use super::{Failure, Outcome};
 use crate::cli::export::{ExportArgs, ExportTarget};
 use crate::export;
 use crate::export::stack::Options;
+use launch_ready_checks::monitor::dispatch::DEFAULT_ESCALATE_AFTER;
 use launch_ready_core::plan::Plan;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -71,9 +72,28 @@ fn options(args: &ExportArgs, plan: &Plan) -> Result<Options, Failure> {
             "--interval: Prometheus probes at most once a second".to_string(),
         ));
     }
+    let escalate_after = match &args.escalate_after {
+        Some(d) => crate::cli::monitor::parse_duration(d)
+            .map_err(|e| Failure::usage(format!("--escalate-after: {e}")))?,
+        None => plan
+            .runbook
+            .targets
+            .escalate_after_min
+            .map_or(DEFAULT_ESCALATE_AFTER, |m| {
+                Duration::from_secs(u64::from(m.max(1)) * 60)
+            }),
+    };
+    if escalate_after < interval {
+        return Err(Failure::usage(format!(
+            "--escalate-after: {} is shorter than the probe interval ({}); an escalation cannot come before the next probe",
+            export::stack::go_duration(escalate_after),
+            export::stack::go_duration(interval)
+        )));
+    }
     let alertmanager = export::alertmanager_version(&args.alertmanager_version).map_err(usage)?;
     Ok(Options {
         interval,
+        escalate_after,
         alertmanager,
         secrets: alert_secrets(plan)?,
     })

@@ -167,7 +167,7 @@ fn workflow(plan: &Plan) -> Value {
         }),
     );
     // The smoke job exists once the session has flows to run after a deploy.
-    if plan.flows.is_some() || !plan.targets.flows.is_empty() {
+    if !plan.targets.flows.is_empty() {
         on["deployment_status"] = json!({});
         let mut smoke_steps = install;
         smoke_steps.push(json!({

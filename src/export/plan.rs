@@ -35,12 +35,16 @@ pub fn build(session: &Session, runbook: &Runbook, with_network: bool) -> Plan {
             }
         })
         .collect();
-    let alert = t
-        .alert_route
-        .clone()
-        .unwrap_or_else(|| launch_ready_checks::monitor::alert::CREDENTIAL.to_string());
+    // The routes in escalation order; a session that names none alerts through the default
+    // webhook credential, as the monitor does.
+    let mut alert_routes = t.routes();
+    if alert_routes.is_empty() {
+        alert_routes.push(AlertRoute::Webhook {
+            credential: launch_ready_checks::monitor::alert::CREDENTIAL.to_string(),
+        });
+    }
     let mut credentials: Vec<String> = session.credentials.clone();
-    credentials.push(alert.clone());
+    credentials.extend(alert_routes.iter().map(|r| r.credential().to_string()));
     // The credentials the runbook's check kinds read (a Cloudflare token, the alert hook).
     credentials.extend(
         runbook
@@ -68,10 +72,9 @@ pub fn build(session: &Session, runbook: &Runbook, with_network: bool) -> Plan {
         },
         targets: t.clone(),
         monitored,
-        alert_routes: vec![AlertRoute::Webhook { credential: alert }],
+        alert_routes,
         credentials,
         network: with_network.then(|| session.network.clone()),
-        flows: None,
     }
 }
 

@@ -42,7 +42,7 @@ pub fn export(plan: &Plan, opts: &Options) -> Result<super::Export, ExportError>
         File::new(
             "prometheus/alerts.yml",
             header("alert rules carrying the runbook's numbers")
-                + &yaml(&rules::rules(plan, opts.interval))?,
+                + &yaml(&rules::rules(plan, opts.interval, opts.escalate_after))?,
         ),
     ];
     let mut notes = Vec::new();
@@ -283,6 +283,35 @@ services:
     .to_string()
 }
 
+/// The routes as the README lists them: order, kind and when each is paged.
+fn routes_list(plan: &Plan, opts: &Options) -> String {
+    if plan.alert_routes.is_empty() {
+        return "None: alerts fire in Prometheus but go nowhere.".into();
+    }
+    plan.alert_routes
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let when = if k == 0 {
+                "every alert".to_string()
+            } else {
+                format!(
+                    "outages unresolved {} after their alert",
+                    rules::human(opts.escalate_after * u32::try_from(k).unwrap_or(u32::MAX))
+                )
+            };
+            format!(
+                "{}. {} (receiver `{}`): {when}; its secret is in {}",
+                k + 1,
+                r.label(),
+                alertmanager::receiver_name(k, r),
+                alertmanager::secret_place(r, opts)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn readme(plan: &Plan, opts: &Options, delay: Duration, probes: &[Probe]) -> String {
     let t = &plan.runbook.targets;
     let count = |job| probes.iter().filter(|p| p.job == job).count();
@@ -295,7 +324,7 @@ Written by `launch-ready export prometheus` from the session `{session}` (runboo
 | `blackbox/blackbox.yml` | probe modules: {http} http (statuses that mean up, no redirects followed), {tls} tls, {dns} dns |\n\
 | `prometheus/prometheus.yml` | scrapes every probe through the blackbox exporter every {every} |\n\
 | `prometheus/alerts.yml` | down, slow (p95), certificate expiry, error rate, DNS |\n\
-| `alertmanager/alertmanager.yml` | sends to the session's alert routes |\n\
+| `alertmanager/alertmanager.yml` | sends to the session's alert routes, in escalation order |\n\
 | `docker-compose.yml` | the three together, host networking |\n\n\
 ## Start\n\n\
 With Docker: `docker compose up -d`. Without it (Debian: `apt install prometheus prometheus-blackbox-exporter prometheus-alertmanager`), run each binary from its own folder:\n\n\
@@ -310,7 +339,10 @@ Check the files first: `promtool check config prometheus/prometheus.yml`, `promt
 - Alert delay: at worst {delay}s from an outage to the alert (a probe interval to notice, the failed probes, one rule evaluation, Alertmanager's group wait){target}.\n\
 - Slow: p95 of the probe duration over each URL's budget.\n\
 - Certificates: alert {cert} days before expiry.\n\
-- Error rate: failed probes over the last hour above {err} %.\n\n\
+- Error rate: failed probes over the last hour above {err} %.\n\
+- Escalation: {escalation}\n\n\
+## Alert routes\n\n\
+{routes}\n\n\
 ## Secrets\n\n\
 Alert routes are named by credential; their values are in `alertmanager/secrets/` (mode 0600) and never in this README, the plan or the session. Alertmanager reads a Slack URL from a file (`api_url_file`); a generic webhook's URL from a file (`url_file`) needs Alertmanager 0.26 or later (Debian 12 ships 0.25). This export targets {amv}: {am_note}\n\n\
 ## Names and addresses\n\n\
@@ -332,6 +364,15 @@ Alert routes are named by credential; their values are in `alertmanager/secrets/
             .map(|m| format!(", against the runbook's {m} min"))
             .unwrap_or_default(),
         cert = t.cert_warn_days,
+        escalation = if plan.alert_routes.len() > 1 {
+            format!(
+                "an outage still down {} after its alert goes to the next route (`escalate_after_min`, or `--escalate-after`), then the next; every route paged also gets the resolve. Certificate, slow and error-rate alerts go to the first route only.",
+                rules::human(opts.escalate_after)
+            )
+        } else {
+            "one route, so nothing to escalate to: add a second route to the session (email plus a chat hook) and export again.".to_string()
+        },
+        routes = routes_list(plan, opts),
         err = launch_ready_core::evidence::Budgets::from_targets(t).error_rate_pct,
         am_note = if alertmanager::reads_url_file(opts.alertmanager) {
             "webhook URLs are read from their files."

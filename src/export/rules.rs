@@ -1,6 +1,6 @@
 //! The Prometheus alert rules of the export, each carrying one of the runbook's numbers:
 //! failed probes before an alert, the p95 budget of each URL, the certificate warning
-//! window and the error-rate budget.
+//! window, the error-rate budget and the escalation delay.
 
 use super::stack::{DNS_JOB, HTTP_JOB, TLS_JOB, go_duration};
 use launch_ready_core::evidence::Budgets;
@@ -11,6 +11,9 @@ use std::time::Duration;
 
 /// Failed probes in a row before a target is down, as the product's own monitor counts.
 pub const DEFAULT_PROBES_BEFORE_ALERT: u32 = 2;
+
+/// The label that sends an escalated alert to a later route (`escalation="2"`: the third).
+pub const ESCALATION_LABEL: &str = "escalation";
 
 /// Window over which p95 and the error rate are computed.
 const P95_WINDOW_PROBES: u32 = 15;
@@ -43,9 +46,50 @@ pub fn worst_alert_delay(plan: &Plan, interval: Duration) -> Duration {
     interval + hold(plan, interval) + interval + group_wait(interval)
 }
 
-pub fn rules(plan: &Plan, interval: Duration) -> Value {
+/// The escalation rules: for the `k`-th route (from the second), the same down condition
+/// held `k` escalation delays longer than the first alert's, labelled for that route. An
+/// outage resolved before then never fires it, as the product's monitor only escalates
+/// what stays unresolved; one that does, resolves on that route too when the target
+/// comes back.
+fn escalations(plan: &Plan, interval: Duration, escalate_after: Duration) -> Vec<Value> {
+    let first = hold(plan, interval);
+    (1..plan.alert_routes.len())
+        .map(|k| {
+            let route = &plan.alert_routes[k];
+            let after = escalate_after * u32::try_from(k).unwrap_or(u32::MAX);
+            json!({
+                "alert": "LaunchReadyDownEscalated",
+                "expr": format!("probe_success{{job=\"{HTTP_JOB}\"}} == 0"),
+                "for": go_duration(first + after),
+                "labels": {"severity": "blocker", ESCALATION_LABEL: k.to_string()},
+                "annotations": {
+                    "summary": "{{ $labels.instance }} is still down (escalated)",
+                    "description": format!(
+                        "Unresolved {} after the first alert: escalated to route {} ({}).",
+                        human(after),
+                        k + 1,
+                        route.label()
+                    ),
+                },
+            })
+        })
+        .collect()
+}
+
+/// `15 min`, `90 s`.
+pub fn human(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs >= 60 && secs.is_multiple_of(60) {
+        format!("{} min", secs / 60)
+    } else {
+        format!("{secs} s")
+    }
+}
+
+pub fn rules(plan: &Plan, interval: Duration, escalate_after: Duration) -> Value {
     let t = &plan.runbook.targets;
     let budgets = Budgets::from_targets(t);
+    let escalated = escalations(plan, interval, escalate_after);
     let hold = go_duration(hold(plan, interval));
     let window = go_duration(interval * P95_WINDOW_PROBES);
     let mut rules = vec![json!({
@@ -58,6 +102,7 @@ pub fn rules(plan: &Plan, interval: Duration) -> Value {
             "description": format!("{} failed probes in a row (the runbook's probes_before_alert).", probes_before_alert(plan)),
         },
     })];
+    rules.extend(escalated);
     let per_budget: BTreeSet<u32> = plan.monitored.iter().map(|m| m.budget_ms).collect();
     for b in per_budget {
         rules.push(json!({
@@ -110,4 +155,116 @@ pub fn rules(plan: &Plan, interval: Duration) -> Value {
         "interval": go_duration(interval),
         "rules": rules,
     }]})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::alertmanager::config;
+    use crate::export::stack::Options;
+    use launch_ready_core::plan::{AlertRoute, PLAN_VERSION, PlanRunbook};
+    use launch_ready_core::runbook::model::Targets as Budgets;
+    use std::collections::BTreeMap;
+
+    fn plan(routes: &[&str]) -> Plan {
+        Plan {
+            version: PLAN_VERSION,
+            session: "s".into(),
+            client: "c".into(),
+            runbook: PlanRunbook {
+                id: "r".into(),
+                path: None,
+                targets: Budgets::default(),
+            },
+            targets: Default::default(),
+            monitored: Vec::new(),
+            alert_routes: routes.iter().map(|r| AlertRoute::parse(r).unwrap()).collect(),
+            credentials: Vec::new(),
+            network: None,
+        }
+    }
+
+    fn opts() -> Options {
+        Options {
+            interval: Duration::from_secs(60),
+            escalate_after: Duration::from_secs(600),
+            alertmanager: (0, 26),
+            secrets: BTreeMap::new(),
+        }
+    }
+
+    fn named<'a>(rules: &'a Value, alert: &str) -> Vec<&'a Value> {
+        rules["groups"][0]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["alert"] == alert)
+            .collect()
+    }
+
+    #[test]
+    fn each_later_route_gets_the_outage_one_more_delay_after_the_alert() {
+        let p = plan(&[
+            "hook",
+            "smtp://a@mail.example.com:587?from=a@example.com&to=ops@example.com&password=mail",
+            "pager",
+        ]);
+        let r = rules(&p, Duration::from_secs(60), Duration::from_secs(600));
+        let down = named(&r, "LaunchReadyDown");
+        assert_eq!(down[0]["for"], "60s");
+        let up: Vec<(&str, &str)> = named(&r, "LaunchReadyDownEscalated")
+            .iter()
+            .map(|e| {
+                (
+                    e["for"].as_str().unwrap(),
+                    e["labels"][ESCALATION_LABEL].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(up, [("660s", "1"), ("1260s", "2")]);
+
+        let files = config(&p, &opts(), &mut Vec::new()).unwrap();
+        let am: Value = serde_norway::from_str(&files[0].text).unwrap();
+        assert_eq!(am["route"]["receiver"], "route-0-hook");
+        let children: Vec<(String, String)> = am["route"]["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["receiver"].as_str().unwrap().to_string(),
+                    c["matchers"][0].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            children,
+            [
+                ("route-1-mail".to_string(), "escalation=\"1\"".to_string()),
+                ("route-2-pager".to_string(), "escalation=\"2\"".to_string())
+            ]
+        );
+        let mail = &am["receivers"][1]["email_configs"][0];
+        assert_eq!(mail["smarthost"], "mail.example.com:587");
+        assert_eq!(mail["auth_password_file"], "secrets/mail");
+        assert_eq!(mail["require_tls"], true);
+        assert!(files.iter().any(|f| f.path.ends_with("secrets/mail") && f.secret));
+    }
+
+    #[test]
+    fn one_route_has_nothing_to_escalate_to() {
+        let p = plan(&["hook"]);
+        let r = rules(&p, Duration::from_secs(60), Duration::from_secs(600));
+        assert!(named(&r, "LaunchReadyDownEscalated").is_empty());
+        let files = config(&p, &opts(), &mut Vec::new()).unwrap();
+        let am: Value = serde_norway::from_str(&files[0].text).unwrap();
+        assert!(am["route"].get("routes").is_none(), "{am}");
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(human(Duration::from_secs(900)), "15 min");
+        assert_eq!(human(Duration::from_secs(90)), "90 s");
+        assert_eq!(human(Duration::from_secs(10)), "10 s");
+    }
 }

@@ -20,6 +20,8 @@ pub const DNS_JOB: &str = "launch-ready-dns";
 pub struct Options {
     /// Time between probes (scrape and rule evaluation interval).
     pub interval: Duration,
+    /// An outage still down this long after its alert goes to the next route.
+    pub escalate_after: Duration,
     /// Alertmanager version the config targets, as (major, minor).
     pub alertmanager: (u32, u32),
     /// Secret values of the alert routes that could be read, by credential name.

@@ -185,13 +185,21 @@ impl Drop for Proc {
     }
 }
 
-fn spawn(prog: &str, args: &[String], cwd: &Path) -> Proc {
+/// Starts `prog` in `cwd`, its output appended to `log` (read when a test fails).
+fn spawn(prog: &str, args: &[String], cwd: &Path, log: &Path) -> Proc {
+    let out = || {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .map_or_else(|_| Stdio::null(), Stdio::from)
+    };
     Proc(
         Command::new(prog)
             .args(args)
             .current_dir(cwd)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(out())
+            .stderr(out())
             .spawn()
             .unwrap_or_else(|e| panic!("{prog}: {e}")),
     )
@@ -203,6 +211,70 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// The exported stack running from its folder on fresh ports (in place of the well-known
+/// ones), stopped when dropped.
+pub(crate) struct Stack {
+    _procs: [Proc; 3],
+    log: PathBuf,
+}
+
+impl Stack {
+    pub(crate) fn start(out_dir: &Path, data: &Path) -> Stack {
+        let (bb, prom, am) = (free_port(), free_port(), free_port());
+        let prom_yml = out_dir.join("prometheus/prometheus.yml");
+        let text = std::fs::read_to_string(&prom_yml)
+            .unwrap()
+            .replace("127.0.0.1:9115", &format!("127.0.0.1:{bb}"))
+            .replace("127.0.0.1:9093", &format!("127.0.0.1:{am}"));
+        std::fs::write(&prom_yml, text).unwrap();
+        let log = data.join("stack.log");
+        let blackbox = spawn(
+            "prometheus-blackbox-exporter",
+            &[
+                "--config.file=blackbox.yml".into(),
+                format!("--web.listen-address=127.0.0.1:{bb}"),
+            ],
+            &out_dir.join("blackbox"),
+            &log,
+        );
+        let alertmanager = spawn(
+            "prometheus-alertmanager",
+            &[
+                "--config.file=alertmanager.yml".into(),
+                format!("--web.listen-address=127.0.0.1:{am}"),
+                "--cluster.listen-address=".into(),
+                format!("--storage.path={}", data.join("am-data").display()),
+            ],
+            &out_dir.join("alertmanager"),
+            &log,
+        );
+        let prometheus = spawn(
+            "prometheus",
+            &[
+                "--config.file=prometheus.yml".into(),
+                format!("--web.listen-address=127.0.0.1:{prom}"),
+                format!("--storage.tsdb.path={}", data.join("prom-data").display()),
+            ],
+            &out_dir.join("prometheus"),
+            &log,
+        );
+        Stack {
+            _procs: [blackbox, alertmanager, prometheus],
+            log,
+        }
+    }
+
+    /// What the three engines logged, warnings and errors only.
+    pub(crate) fn problems(&self) -> String {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("level=warn") || l.contains("level=error"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 fn session_with_routes(dir: &Path, routes: Vec<Route>) -> PathBuf {
@@ -226,7 +298,7 @@ fn session_with_routes(dir: &Path, routes: Vec<Route>) -> PathBuf {
 }
 
 /// Time until the first webhook body `wanted` accepts, waited for up to `limit`.
-async fn wait_for(
+pub(crate) async fn wait_for(
     hook: &HookReceiver,
     wanted: impl Fn(&serde_json::Value) -> bool,
     since: Instant,
@@ -298,44 +370,7 @@ async fn an_outage_reaches_the_webhook_through_the_exported_stack() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    // Fresh ports for this run, in place of the well-known ones.
-    let (bb, prom, am) = (free_port(), free_port(), free_port());
-    let prom_yml = out_dir.join("prometheus/prometheus.yml");
-    let text = std::fs::read_to_string(&prom_yml)
-        .unwrap()
-        .replace("127.0.0.1:9115", &format!("127.0.0.1:{bb}"))
-        .replace("127.0.0.1:9093", &format!("127.0.0.1:{am}"));
-    std::fs::write(&prom_yml, text).unwrap();
-    let _bb = spawn(
-        "prometheus-blackbox-exporter",
-        &[
-            "--config.file=blackbox.yml".into(),
-            format!("--web.listen-address=127.0.0.1:{bb}"),
-        ],
-        &out_dir.join("blackbox"),
-    );
-    let _am = spawn(
-        "prometheus-alertmanager",
-        &[
-            "--config.file=alertmanager.yml".into(),
-            format!("--web.listen-address=127.0.0.1:{am}"),
-            "--cluster.listen-address=".into(),
-            format!("--storage.path={}", dir.path().join("am-data").display()),
-        ],
-        &out_dir.join("alertmanager"),
-    );
-    let _prom = spawn(
-        "prometheus",
-        &[
-            "--config.file=prometheus.yml".into(),
-            format!("--web.listen-address=127.0.0.1:{prom}"),
-            format!(
-                "--storage.tsdb.path={}",
-                dir.path().join("prom-data").display()
-            ),
-        ],
-        &out_dir.join("prometheus"),
-    );
+    let _stack = Stack::start(&out_dir, dir.path());
     // The product's own monitor on the same route, alerting a receiver of its own.
     let _own = Proc(
         Command::new(env!("CARGO_BIN_EXE_launch-ready"))

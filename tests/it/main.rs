@@ -15,6 +15,7 @@ mod email_fuzz;
 mod engine;
 mod evidence_types;
 mod exports;
+mod exports_escalation;
 mod exports_stack;
 mod headless_cli;
 mod headless_web;

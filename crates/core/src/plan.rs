@@ -39,7 +39,7 @@ pub struct Plan {
     /// The URLs the monitor probes, each with what counts as up.
     #[serde(default)]
     pub monitored: Vec<Monitored>,
-    /// Where alerts go, by credential name.
+    /// Where alerts go, in escalation order; secrets by credential name.
     #[serde(default)]
     pub alert_routes: Vec<AlertRoute>,
     /// Every credential the checks may read, by name (values stay in the keyring or CI).
@@ -48,11 +48,6 @@ pub struct Plan {
     /// The session's network settings, present only when the export was asked for them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<NetworkSettings>,
-    /// Scripted user flows (login, a protected page, a form) for `smoke`. Kept as raw RON
-    /// so a plan written by a build that knows flows passes through this one unchanged;
-    /// absent when the session has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flows: Option<ron::Value>,
 }
 
 /// The runbook a plan follows, with its numbers copied in so the budgets travel with the
@@ -92,22 +87,10 @@ impl Monitored {
     }
 }
 
-/// Where an alert goes. Only a webhook exists today; more kinds (mail, an escalation
-/// chain) are further variants, each naming its secret by credential.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AlertRoute {
-    /// An HTTPS webhook whose URL is the credential `credential`.
-    Webhook { credential: String },
-}
-
-impl AlertRoute {
-    /// The credential holding the route's secret.
-    pub fn credential(&self) -> &str {
-        match self {
-            AlertRoute::Webhook { credential } => credential,
-        }
-    }
-}
+/// Where an alert goes: the session's own route type, so a plan carries email routes and
+/// the escalation order exactly as the session has them (a plan written when only
+/// webhooks existed reads unchanged: `Webhook(credential: …)` is the same in both).
+pub use crate::session::alert_routes::AlertRoute;
 
 /// Why a plan file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -220,7 +203,6 @@ mod tests {
             }],
             credentials: vec!["alert-webhook".into(), "api-token".into()],
             network: None,
-            flows: None,
         }
     }
 
@@ -233,14 +215,32 @@ mod tests {
     }
 
     #[test]
-    fn flows_pass_through_unread() {
-        let mut text = sample().to_ron().unwrap();
-        let at = text.rfind(')').unwrap();
-        text.insert_str(at, "  flows: Some([Flow(name: \"login\", steps: [])]),\n");
-        let plan = Plan::parse(&text, Path::new("p.ron")).unwrap();
-        assert!(plan.flows.is_some());
-        let again = Plan::parse(&plan.to_ron().unwrap(), Path::new("p.ron")).unwrap();
-        assert_eq!(again.flows, plan.flows);
+    fn email_routes_and_flows_travel_in_the_plan() {
+        let mut plan = sample();
+        plan.alert_routes.push(
+            AlertRoute::parse(
+                "smtp://alerts@mail.acme.example:587?from=alerts@acme.example&to=ops@acme.example&password=smtp-password",
+            )
+            .unwrap(),
+        );
+        plan.targets.flows = vec![crate::flow::Flow {
+            name: "login".into(),
+            steps: vec![crate::flow::Step::get("/account")],
+        }];
+        let text = plan.to_ron().unwrap();
+        let again = Plan::parse(&text, Path::new("p.ron")).unwrap();
+        assert_eq!(again, plan);
+        assert_eq!(again.alert_routes[1].credential(), "smtp-password");
+        // The shape a plan had when only webhooks existed still reads.
+        let compact = sample().to_ron().unwrap().replace(
+            "Webhook(\n      credential: \"alert-webhook\",\n    )",
+            "Webhook(credential: \"alert-webhook\")",
+        );
+        assert!(
+            compact.contains("Webhook(credential: \"alert-webhook\")"),
+            "{compact}"
+        );
+        assert_eq!(Plan::parse(&compact, Path::new("p.ron")).unwrap(), sample());
     }
 
     #[test]
