@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use time::macros::datetime;
 
+use launch_ready_core::session::exports::{ExportKind, ExportRecord, ExportedFile};
+
 fn sample() -> Session {
     let start = datetime!(2026-03-02 08:30:00.123456789 UTC);
     let mut s = Session {
@@ -56,6 +58,17 @@ fn sample() -> Session {
         accepted: Vec::new(),
         pauses: Vec::new(),
         monitor: Default::default(),
+        exports: vec![ExportRecord {
+            kind: ExportKind::Prometheus,
+            dir: "/srv/acme/monitoring".into(),
+            at: start + time::Duration::hours(40),
+            files: vec![ExportedFile {
+                path: "alertmanager/secrets/alert-webhook".into(),
+                secret: true,
+            }],
+            start: vec!["docker compose up -d".into()],
+            notes: vec!["credential `x` is not set here".into()],
+        }],
     };
     let evidence = json!({
         "records": [{"type": "A", "value": "192.0.2.10", "ttl": 300}],

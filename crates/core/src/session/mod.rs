@@ -4,6 +4,7 @@ pub mod alert_routes;
 pub mod clock;
 pub mod create;
 pub mod error;
+pub mod exports;
 mod files;
 pub mod list;
 pub mod migrate;

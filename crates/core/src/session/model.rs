@@ -75,6 +75,9 @@ pub struct Session {
     /// Uptime history of the monitored URLs and the alert drills, bounded.
     #[serde(default, skip_serializing_if = "MonitorLog::is_empty")]
     pub monitor: MonitorLog,
+    /// What was exported to other engines, where, and how to start it (newest last).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exports: Vec<crate::session::exports::ExportRecord>,
 }
 
 /// A risk the operator accepted instead of fixing before launch.
@@ -655,6 +658,7 @@ impl Session {
             accepted: Vec::new(),
             pauses: Vec::new(),
             monitor: Default::default(),
+            exports: Vec::new(),
         }
     }
 
