@@ -55,6 +55,16 @@ fn urls(app: &App) -> Vec<String> {
     urls
 }
 
+/// The board's rows: the URLs, then the session's flows by their history key
+/// (`flow:NAME`), in the order the monitor runs them as targets.
+fn rows(app: &App, urls: &[String]) -> Vec<String> {
+    let flows = app.session.targets.flows.iter();
+    urls.iter()
+        .cloned()
+        .chain(flows.map(|f| launch_ready_core::session::monitor_log::flow_key(&f.name)))
+        .collect()
+}
+
 /// The session's alert routes, or the default webhook credential when none is set (it
 /// may still come from the CI variable).
 fn routes(app: &App) -> Vec<AlertRoute> {
@@ -99,12 +109,18 @@ fn start(app: &mut App, fx: &mut Vec<Effect>) {
     }
     let rules = Rules::for_runbook(interval(app), &app.runbook.targets);
     let (test_alert, drilling) = (app.monitor.test_alert.take(), app.monitor.drilling);
-    app.monitor = Board::new(rules.clone(), &urls, app.now);
+    app.monitor = Board::new(rules.clone(), &rows(app, &urls), app.now);
     app.monitor.test_alert = test_alert;
     app.monitor.drilling = drilling;
+    let flows = app.session.targets.flows.len();
     app.status = Some(format!(
-        "monitoring {} URL(s) every {}; m stops, + and - change the interval",
+        "monitoring {} URL(s){} every {}; m stops, + and - change the interval",
         urls.len(),
+        if flows == 0 {
+            String::new()
+        } else {
+            format!(" and {flows} flow(s)")
+        },
         show(rules.interval)
     ));
     fx.push(Effect::StartMonitor {
