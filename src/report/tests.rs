@@ -403,6 +403,7 @@ fn the_monitor_history_and_the_latest_drill_reach_the_pack() {
         recovery_alert_ms: Some(30_100),
         target_ms: 120_000,
         problems: Vec::new(),
+        routes: Vec::new(),
     });
     let p = build(&rb, &s, &env_columns(), NOW);
     let m = &p.monitoring.data;

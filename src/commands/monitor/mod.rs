@@ -365,15 +365,23 @@ async fn run_drill(
             "  restored → recovery alerted: {}",
             ms(r.recovery_alert_ms)
         );
-        for a in &r.routes {
+        for a in &r.per_route {
+            let reached = if a.escalated {
+                format!("escalated {}", ms(a.escalation_ms))
+            } else {
+                format!("down alert {}", ms(a.alert_ms))
+            };
             let _ = writeln!(
                 out,
-                "  route {}: {}",
-                launch_ready_core::sanitize::sanitize(&a.route),
-                a.delivery_ms.map_or_else(
-                    || format!("NOT delivered ({})", a.error.as_deref().unwrap_or_default()),
-                    |ms| format!("delivered in {:.1} s", ms as f64 / 1000.0)
-                )
+                "  route {} ({}): test alert {}, {reached}, recovery alert {}{}",
+                launch_ready_core::sanitize::sanitize(&a.name),
+                a.kind.as_str(),
+                ms(a.test_alert_ms),
+                ms(a.recovery_alert_ms),
+                a.error.as_deref().map_or_else(String::new, |e| format!(
+                    ", NOT delivered ({})",
+                    launch_ready_core::sanitize::sanitize(e)
+                ))
             );
         }
         if let Some(e) = &r.escalation {
