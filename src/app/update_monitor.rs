@@ -336,6 +336,30 @@ mod tests {
 }
 
 #[cfg(test)]
+mod flow_tests {
+    use crate::app::{Action, Effect, Msg, update};
+
+    /// The session's flows are monitored after its pages, on rows keyed `flow:NAME`.
+    #[test]
+    fn m_monitors_the_session_flows_on_their_own_rows() {
+        let mut a = super::tests::app();
+        a.session.targets.flows = vec![launch_ready_core::flow::Flow {
+            name: "log in".into(),
+            steps: vec![launch_ready_core::flow::Step::get("/login")],
+        }];
+        let fx = update(&mut a, Msg::Action(Action::Monitor));
+        let Some(Effect::StartMonitor { urls, targets, .. }) = fx.first() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(urls.len(), 1, "the effect's URLs stay URLs");
+        assert_eq!(targets.flows.len(), 1, "the flows go with the targets");
+        let rows: Vec<&str> = a.monitor.rows.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(rows, ["https://acme.test/", "flow:log in"]);
+        assert!(a.status.as_deref().unwrap_or("").contains("and 1 flow(s)"));
+    }
+}
+
+#[cfg(test)]
 mod demo_tests {
     use crate::app::{Action, Effect, Msg, update};
 

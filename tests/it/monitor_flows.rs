@@ -267,7 +267,7 @@ async fn a_flow_without_its_credential_is_not_monitored_never_up() {
     );
     let mut board = Board::new(
         Rules::every(Duration::from_secs(60)),
-        &[r.url.clone()],
+        std::slice::from_ref(&r.url),
         OffsetDateTime::now_utc(),
     );
     board.apply(&e);

@@ -175,7 +175,12 @@ fn render_history(app: &App, t: Theme, frame: &mut Frame, area: Rect) {
             Cell::from(format!("detected {}", secs(d.detection_ms))),
             Cell::from(format!("alerted {}", secs(d.alert_ms))),
         ]));
-        // Each route's own figures: the test alert, then how the outage reached it.
+        // Each route's own figures: the test alert, then how the outage reached it. A
+        // route answers in milliseconds, which tenths of a second would round away.
+        let secs = |v: Option<u64>| match v {
+            Some(m) if m < 1000 => format!("{m} ms"),
+            other => secs(other),
+        };
         for r in &d.routes {
             let reached = if r.escalated {
                 format!("escalated {}", secs(r.escalation_ms))
