@@ -55,6 +55,16 @@ fn urls(app: &App) -> Vec<String> {
     urls
 }
 
+/// The board's rows: the URLs, then the session's flows by their history key
+/// (`flow:NAME`), in the order the monitor runs them as targets.
+fn rows(app: &App, urls: &[String]) -> Vec<String> {
+    let flows = app.session.targets.flows.iter();
+    urls.iter()
+        .cloned()
+        .chain(flows.map(|f| launch_ready_core::session::monitor_log::flow_key(&f.name)))
+        .collect()
+}
+
 /// The session's alert routes, or the default webhook credential when none is set (it
 /// may still come from the CI variable).
 fn routes(app: &App) -> Vec<AlertRoute> {
@@ -99,12 +109,18 @@ fn start(app: &mut App, fx: &mut Vec<Effect>) {
     }
     let rules = Rules::for_runbook(interval(app), &app.runbook.targets);
     let (test_alert, drilling) = (app.monitor.test_alert.take(), app.monitor.drilling);
-    app.monitor = Board::new(rules.clone(), &urls, app.now);
+    app.monitor = Board::new(rules.clone(), &rows(app, &urls), app.now);
     app.monitor.test_alert = test_alert;
     app.monitor.drilling = drilling;
+    let flows = app.session.targets.flows.len();
     app.status = Some(format!(
-        "monitoring {} URL(s) every {}; m stops, + and - change the interval",
+        "monitoring {} URL(s){} every {}; m stops, + and - change the interval",
         urls.len(),
+        if flows == 0 {
+            String::new()
+        } else {
+            format!(" and {flows} flow(s)")
+        },
         show(rules.interval)
     ));
     fx.push(Effect::StartMonitor {
@@ -316,6 +332,30 @@ mod tests {
         let fx = update(&mut a, Msg::Action(Action::Monitor));
         assert!(matches!(fx.as_slice(), [Effect::StopMonitor]));
         assert!(!a.monitor.running);
+    }
+}
+
+#[cfg(test)]
+mod flow_tests {
+    use crate::app::{Action, Effect, Msg, update};
+
+    /// The session's flows are monitored after its pages, on rows keyed `flow:NAME`.
+    #[test]
+    fn m_monitors_the_session_flows_on_their_own_rows() {
+        let mut a = super::tests::app();
+        a.session.targets.flows = vec![launch_ready_core::flow::Flow {
+            name: "log in".into(),
+            steps: vec![launch_ready_core::flow::Step::get("/login")],
+        }];
+        let fx = update(&mut a, Msg::Action(Action::Monitor));
+        let Some(Effect::StartMonitor { urls, targets, .. }) = fx.first() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(urls.len(), 1, "the effect's URLs stay URLs");
+        assert_eq!(targets.flows.len(), 1, "the flows go with the targets");
+        let rows: Vec<&str> = a.monitor.rows.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(rows, ["https://acme.test/", "flow:log in"]);
+        assert!(a.status.as_deref().unwrap_or("").contains("and 1 flow(s)"));
     }
 }
 

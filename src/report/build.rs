@@ -995,6 +995,7 @@ fn monitoring(runbook: &Runbook, session: &Session, latest: &Latest<'_>) -> Sect
             recovery_ms: d.recovery_ms,
             recovery_alert_ms: d.recovery_alert_ms,
             problems: d.problems.iter().map(|p| clean_line(p)).collect(),
+            routes: d.routes.iter().map(drill_route_line).collect(),
         });
     }
     let probed = !data.targets.is_empty();
@@ -1279,4 +1280,25 @@ fn timeline(runbook: &Runbook, session: &Session) -> Timeline {
         stages,
         events: merged,
     }
+}
+
+/// One alert route of a drill in words: each delay it measured, `—` where none arrived.
+fn drill_route_line(r: &launch_ready_core::session::monitor_log::DrillRoute) -> String {
+    let ms = |v: Option<u64>| v.map_or("—".to_string(), |m| format!("{m} ms"));
+    let reached = if r.escalated {
+        format!("escalated down alert after {}", ms(r.escalation_ms))
+    } else {
+        format!("down alert after {}", ms(r.alert_ms))
+    };
+    let mut line = format!(
+        "{} ({}): test alert after {}, {reached}, recovery alert after {}",
+        r.name,
+        r.kind.as_str(),
+        ms(r.test_alert_ms),
+        ms(r.recovery_alert_ms)
+    );
+    if let Some(e) = &r.error {
+        line.push_str(&format!("; not delivered: {e}"));
+    }
+    clean_line(&line)
 }

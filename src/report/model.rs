@@ -374,6 +374,9 @@ pub struct DrillSummary {
     pub recovery_ms: Option<u64>,
     pub recovery_alert_ms: Option<u64>,
     pub problems: Vec<String>,
+    /// One line per alert route with its own figures (route named by its label, never
+    /// a secret); empty for drills recorded before routes were kept.
+    pub routes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

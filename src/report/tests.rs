@@ -403,6 +403,16 @@ fn the_monitor_history_and_the_latest_drill_reach_the_pack() {
         recovery_alert_ms: Some(30_100),
         target_ms: 120_000,
         problems: Vec::new(),
+        routes: vec![launch_ready_core::session::monitor_log::DrillRoute {
+            name: "email to ops@acme.test".into(),
+            kind: launch_ready_core::session::monitor_log::RouteKind::Email,
+            test_alert_ms: Some(210),
+            alert_ms: None,
+            recovery_alert_ms: Some(900),
+            escalated: true,
+            escalation_ms: Some(180),
+            error: None,
+        }],
     });
     let p = build(&rb, &s, &env_columns(), NOW);
     let m = &p.monitoring.data;
@@ -423,6 +433,17 @@ fn the_monitor_history_and_the_latest_drill_reach_the_pack() {
     let md = render(&p, Format::Markdown).expect("md");
     assert!(md.contains("Alert drill"), "{md}");
     assert!(md.contains("10 probes, 2 failed"), "{md}");
+    let line = "email to ops@acme.test (email): test alert after 210 ms, escalated down alert after 180 ms, recovery alert after 900 ms";
+    assert_eq!(drill.routes, [line]);
+    assert!(
+        md.contains("- Route email to") && md.contains("escalated down alert after 180 ms"),
+        "{md}"
+    );
+    let html = render(&p, Format::Html).expect("html");
+    assert!(
+        html.contains("<li>Route email to ops@acme.test (email)"),
+        "{html}"
+    );
 }
 
 #[test]

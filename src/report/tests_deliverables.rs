@@ -413,6 +413,7 @@ fn the_alert_plan_names_the_route_and_says_how_the_drill_went() {
         recovery_alert_ms: Some(1_200),
         target_ms: 300_000,
         problems: Vec::new(),
+        routes: Vec::new(),
     };
     s.targets.alert_route = Some("ops-pager".into());
     s.monitor.record_drill(drill(false));

@@ -1,6 +1,7 @@
-//! The monitor actor as the TUI runs it: the alert route is looked up off the event loop
-//! (the keyring may take seconds to answer), then every monitor event is forwarded to the
-//! loop as a `Msg`. Only the route's status goes to the screen, never its URL.
+//! The monitor actor as the TUI runs it: the alert route and the flows' credentials are
+//! looked up off the event loop (the keyring may take seconds to answer), then every
+//! monitor event is forwarded to the loop as a `Msg`. Only the route's status goes to the
+//! screen, never its URL.
 
 use crate::app::Msg;
 use launch_ready_checks::monitor::alert::{Retry, Route};
@@ -9,7 +10,7 @@ use launch_ready_checks::monitor::error::RouteError;
 use launch_ready_checks::monitor::probe::Expect;
 use launch_ready_checks::monitor::route;
 use launch_ready_checks::monitor::run;
-use launch_ready_checks::monitor::run::TargetSpec;
+use launch_ready_checks::monitor::run::{Target, TargetSpec};
 use launch_ready_checks::monitor::state::Rules;
 use launch_ready_checks::net::Net;
 use launch_ready_core::session::model::AlertRoute;
@@ -22,7 +23,8 @@ use tokio_util::sync::CancellationToken;
 /// What `Effect::StartMonitor` asks for.
 pub struct Start {
     pub urls: Vec<String>,
-    /// The session's targets: which hosts are protected (see `Expect::for_url`).
+    /// The session's targets: which hosts are protected (see `Expect::for_url`), and the
+    /// flows monitored after the URLs (the board's rows follow that order).
     pub targets: launch_ready_core::session::model::Targets,
     pub network: NetworkSettings,
     pub rules: Rules,
@@ -70,6 +72,19 @@ pub async fn run(start: Start, inbox: UnboundedSender<Msg>, cancel: Cancellation
     };
     let (routes, failed) = lookup(&net, &routes, &session).await;
     let _ = inbox.send(Msg::MonitorRoute(route::status(&routes, &failed)));
+    let flows = launch_ready_checks::monitor::target::flow_targets(
+        &session_targets.flows,
+        launch_ready_checks::smoke::base_for(launch_ready_checks::engine::targets::canonical_host(
+            &session_targets,
+        )),
+        &launch_ready_checks::credentials::Credentials::os(Some(session.clone())),
+    )
+    .await;
+    let targets: Vec<Target> = targets
+        .into_iter()
+        .map(Target::from)
+        .chain(flows.into_iter().map(Target::from))
+        .collect();
     let config = Config::with_rules(rules, &network)
         .cert_warn_days(cert_warn_days)
         .escalate_after(escalate_after)

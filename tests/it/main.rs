@@ -26,6 +26,7 @@ mod lab_web_integration;
 mod monitor;
 mod monitor_cli;
 mod monitor_escalation;
+mod monitor_flows;
 mod monitor_route;
 mod monitor_session;
 mod network_settings;

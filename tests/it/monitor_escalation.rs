@@ -16,6 +16,7 @@ use launch_ready_checks::monitor::run::{Config, TargetReport, TargetSpec, run};
 use launch_ready_checks::monitor::state::Rules;
 use launch_ready_core::credentials::{CredentialStore, NameIndex, Scope};
 use launch_ready_core::session::model::{AlertRoute, EmailRoute};
+use launch_ready_core::session::monitor_log::RouteKind;
 use launch_ready_lab::switch::Switchable;
 use launch_ready_lab::{Lab, MAIL_HOST, MAIL_PASSWORD, MAIL_PORT, MAIL_USER};
 use std::sync::Arc;
@@ -203,6 +204,11 @@ async fn a_wrong_smtp_password_fails_the_route_by_name_in_the_drill() {
     );
     let mail = &report.routes[1];
     assert!(mail.error.as_deref().unwrap().contains("535"), "{mail:?}");
+    let kept = &report.record(time::OffsetDateTime::now_utc()).routes[1];
+    assert!(
+        kept.error.as_deref().is_some_and(|e| e.contains("535")) && kept.test_alert_ms.is_none(),
+        "the failed route is kept with why: {kept:?}"
+    );
     assert!(!mail.error.as_deref().unwrap().contains("not-the-password"));
     let findings = report.findings();
     let route_failed: Vec<_> = findings
@@ -262,6 +268,59 @@ async fn a_drill_on_working_routes_measures_each_route_and_the_escalation() {
     let esc = report.escalation.as_ref().expect("escalation");
     assert!(esc.delivery_ms.is_some(), "{esc:?}");
     assert!(report.findings().is_empty());
+    // Each route's own figures, kept in the session and read back from its file.
+    let per: Vec<(&str, RouteKind, bool)> = report
+        .per_route
+        .iter()
+        .map(|r| (r.name.as_str(), r.kind, r.escalated))
+        .collect();
+    assert_eq!(
+        per,
+        [
+            ("webhook lab-hook", RouteKind::Webhook, false),
+            ("email to ops@brightdesk.test", RouteKind::Email, true)
+        ]
+    );
+    let (hook, mail) = (&report.per_route[0], &report.per_route[1]);
+    assert!(
+        hook.test_alert_ms.is_some()
+            && hook.alert_ms == report.alert_ms
+            && hook.recovery_alert_ms == report.recovery_alert_ms
+            && hook.recovery_alert_ms.is_some()
+            && hook.escalation_ms.is_none(),
+        "{hook:?}"
+    );
+    assert!(
+        mail.test_alert_ms.is_some()
+            && mail.alert_ms.is_none()
+            && mail.escalation_ms == esc.delivery_ms
+            && mail.recovery_alert_ms.is_some(),
+        "the recovery reaches the escalated route too: {mail:?}"
+    );
+    assert!(report.per_route.iter().all(|r| r.error.is_none()));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("drill.ron");
+    let l = launch_ready_core::runbook::load::load_file(std::path::Path::new(
+        "tests/fixtures/runbooks/valid/minimal.ron",
+    ))
+    .expect("fixture");
+    let now = time::OffsetDateTime::now_utc();
+    let mut s =
+        launch_ready_core::session::Session::new("drill", "Drill", &l, Default::default(), now);
+    s.monitor.record_drill(report.record(now));
+    std::fs::write(
+        &path,
+        launch_ready_core::session::store::to_ron(&s).expect("ron"),
+    )
+    .expect("write");
+    let back = launch_ready_core::session::store::read(&path).expect("reads back");
+    let kept = back.monitor.drills().last().expect("the drill");
+    assert_eq!(kept.routes, report.per_route);
+    assert!(
+        !std::fs::read_to_string(&path)
+            .unwrap()
+            .contains(MAIL_PASSWORD)
+    );
     // The test alert, the escalated down alert and the recovery: all marked as tests.
     let subjects = mail_subjects(&lab);
     assert!(subjects.len() >= 3, "{subjects:?}");

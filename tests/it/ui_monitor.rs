@@ -316,3 +316,92 @@ fn uptime_under_the_runbook_goal_shows_below_target() {
         uptime_fg(&no_goal, "https://acme.test/")
     );
 }
+
+/// A session's flow monitored beside its pages: its row is named `flow NAME`, a failed run
+/// names the step that failed; a flow whose credential is not set is shown as not
+/// monitored with the reason, never as up.
+#[test]
+fn monitor_with_flow_rows() {
+    use launch_ready_core::session::monitor_log::flow_key;
+    let mut b = Board::new(
+        Rules::every(Duration::from_secs(60)),
+        &[
+            "https://acme.test/".into(),
+            flow_key("login"),
+            flow_key("signup"),
+        ],
+        datetime!(2026-03-02 09:00 UTC),
+    );
+    b.route = Some("configured (json)".into());
+    for i in 0..10u64 {
+        probe(&mut b, HOME, i * 60, up(80 + (i * 37) % 90));
+        probe(&mut b, 1, i * 60, up(420 + (i * 29) % 200));
+    }
+    let failed = || ProbeResult::Down {
+        reason: "step 2 (api): status 500".into(),
+        latency_ms: Some(380),
+    };
+    probe(&mut b, 1, 600, failed());
+    probe(&mut b, 1, 615, failed());
+    b.apply(&MonitorEvent::Unmonitored {
+        target: 2,
+        reason: "needs the `pw` credential".into(),
+    });
+    let screen = draw(&app(b));
+    assert!(
+        screen.contains("flow login") && screen.contains("step 2 (api)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("✕ error") && screen.contains("not monitored"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+/// The latest drill's lines on a reopened session: one per alert route with its own
+/// figures, the escalated route saying so.
+#[test]
+fn monitor_drill_lines_per_route() {
+    use launch_ready_core::session::monitor_log::{DrillRecord, DrillRoute, RouteKind};
+    let mut a = app(Board::default());
+    a.session.monitor.record_drill(DrillRecord {
+        at: datetime!(2026-03-01 17:30 UTC),
+        passed: true,
+        detection_ms: Some(1_250),
+        alert_ms: Some(1_310),
+        target_ms: 300_000,
+        routes: vec![
+            DrillRoute {
+                name: "webhook alert-webhook".into(),
+                kind: RouteKind::Webhook,
+                test_alert_ms: Some(40),
+                alert_ms: Some(1_310),
+                recovery_alert_ms: Some(900),
+                escalated: false,
+                escalation_ms: None,
+                error: None,
+            },
+            DrillRoute {
+                name: "email to ops@acme.test".into(),
+                kind: RouteKind::Email,
+                test_alert_ms: Some(220),
+                alert_ms: None,
+                recovery_alert_ms: Some(1_100),
+                escalated: true,
+                escalation_ms: Some(180),
+                error: None,
+            },
+        ],
+        ..DrillRecord::default()
+    });
+    let screen = draw(&a);
+    assert!(
+        screen.contains("webhook alert-webhook (webhook)")
+            && screen.contains("test 40 ms")
+            && screen.contains("escalated 180 ms")
+            && screen.contains("recovery 1.1 s"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}

@@ -1,8 +1,10 @@
 //! `launch-ready monitor`: probes URLs on an interval for a bounded (or unbounded) time,
 //! alerts the configured webhook on outages and recoveries, and prints per target the
 //! probes, failures, uptime and the measured detection and delivery delays. With
-//! `--session` it holds the session's lock for the run and writes each probe (and a
-//! drill's measurements) into the session's uptime history, at most once a second.
+//! `--session` it also runs the session's flows as targets (`flow:NAME`, their
+//! credentials read once at the start), holds the session's lock for the run and writes
+//! each probe (and a drill's measurements) into the session's uptime history, at most once
+//! a second.
 
 use super::{Failure, Outcome};
 pub use crate::cli::monitor::{MonitorArgs, parse_duration};
@@ -10,7 +12,7 @@ use launch_ready_checks::monitor::alert;
 use launch_ready_checks::monitor::alert::Format as AlertFormat;
 use launch_ready_checks::monitor::probe::Expect;
 use launch_ready_checks::monitor::run;
-use launch_ready_checks::monitor::run::{Config, TargetSpec};
+use launch_ready_checks::monitor::run::{Config, Target, TargetSpec};
 use launch_ready_checks::monitor::state;
 use launch_ready_checks::monitor::{finding, secs_ms};
 use launch_ready_checks::net::Net;
@@ -33,6 +35,10 @@ pub const DEFAULT_ALERT_TARGET: Duration = launch_ready_checks::monitor::drill::
 
 struct Plan {
     targets: Vec<TargetSpec>,
+    /// The session's flows, monitored after the URLs.
+    flows: Vec<launch_ready_core::flow::Flow>,
+    /// What the flows' paths resolve against.
+    flow_base: Option<String>,
     network: NetworkSettings,
     config: Config,
     routes: Vec<AlertRoute>,
@@ -75,6 +81,8 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
     let mut interval = Duration::from_secs(60);
     let mut thresholds = launch_ready_core::runbook::model::Targets::default();
     let mut session = None;
+    let mut flows = Vec::new();
+    let mut flow_base = None;
     if let Some(name) = &args.session {
         let path = launch_ready_core::session::list::resolve(name)
             .map_err(|e| format!("--session: {e}"))?;
@@ -87,6 +95,10 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
                 .map(|t| t.name),
         );
         network = s.network.clone();
+        flows = s.targets.flows.clone();
+        flow_base = launch_ready_checks::smoke::base_for(
+            launch_ready_checks::engine::targets::canonical_host(&s.targets),
+        );
         if !s.targets.routes().is_empty() {
             routes = s.targets.routes();
         }
@@ -116,7 +128,7 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
         interval = parse_duration(i).map_err(|e| format!("--interval: {e}"))?;
     }
     urls.extend(args.urls.iter().cloned());
-    if urls.is_empty() && !args.drill {
+    if urls.is_empty() && flows.is_empty() && !args.drill {
         return Err("nothing to monitor: give URLs or --session".into());
     }
     let mut targets = Vec::with_capacity(urls.len());
@@ -153,6 +165,8 @@ fn plan(args: &MonitorArgs) -> Result<Plan, String> {
     let config = builder.build();
     Ok(Plan {
         targets,
+        flows,
+        flow_base,
         network,
         config,
         routes,
@@ -200,8 +214,22 @@ fn run_monitor(args: &MonitorArgs, out: &mut String) -> Outcome {
                 on_signal.cancel();
             }
         });
+        // Every flow's credentials are read once, now: one that is missing makes that
+        // flow "not monitored" in the report, never an "up" that was not checked.
+        let credentials = launch_ready_checks::credentials::Credentials::os(session_name.clone());
+        let flows = launch_ready_checks::monitor::target::flow_targets(
+            &plan.flows,
+            plan.flow_base.clone(),
+            &credentials,
+        )
+        .await;
+        let targets: Vec<Target> = std::mem::take(&mut plan.targets)
+            .into_iter()
+            .map(Target::from)
+            .chain(flows.into_iter().map(Target::from))
+            .collect();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let urls: Vec<String> = plan.targets.iter().map(|t| t.url.to_string()).collect();
+        let urls: Vec<String> = targets.iter().map(Target::key).collect();
         let started = time::OffsetDateTime::now_utc();
         let interval = plan.config.rules.interval;
         // Outages and alerts show on stderr as they happen; stdout is the report.
@@ -220,15 +248,7 @@ fn run_monitor(args: &MonitorArgs, out: &mut String) -> Outcome {
                 None => Ok(()),
             }
         });
-        let reports = run::run(
-            net,
-            plan.targets,
-            plan.config.clone(),
-            route,
-            Some(tx),
-            cancel,
-        )
-        .await;
+        let reports = run::run(net, targets, plan.config.clone(), route, Some(tx), cancel).await;
         if let Ok(Err(e)) = log.await {
             eprintln!("launch-ready: the session's uptime history was not saved: {e}");
         }
@@ -260,10 +280,13 @@ fn run_monitor(args: &MonitorArgs, out: &mut String) -> Outcome {
                 &findings,
             ));
         }
-        let bad = findings.iter().any(|f| {
-            f.severity
-                .at_least(launch_ready_core::finding::Severity::High)
-        });
+        // A target that could not be monitored fails the run as an outage would: nobody
+        // would hear of its breaking.
+        let bad = reports.iter().any(|r| r.error.is_some())
+            || findings.iter().any(|f| {
+                f.severity
+                    .at_least(launch_ready_core::finding::Severity::High)
+            });
         Ok(u8::from(bad))
     })
 }
@@ -342,15 +365,23 @@ async fn run_drill(
             "  restored → recovery alerted: {}",
             ms(r.recovery_alert_ms)
         );
-        for a in &r.routes {
+        for a in &r.per_route {
+            let reached = if a.escalated {
+                format!("escalated {}", ms(a.escalation_ms))
+            } else {
+                format!("down alert {}", ms(a.alert_ms))
+            };
             let _ = writeln!(
                 out,
-                "  route {}: {}",
-                launch_ready_core::sanitize::sanitize(&a.route),
-                a.delivery_ms.map_or_else(
-                    || format!("NOT delivered ({})", a.error.as_deref().unwrap_or_default()),
-                    |ms| format!("delivered in {:.1} s", ms as f64 / 1000.0)
-                )
+                "  route {} ({}): test alert {}, {reached}, recovery alert {}{}",
+                launch_ready_core::sanitize::sanitize(&a.name),
+                a.kind.as_str(),
+                ms(a.test_alert_ms),
+                ms(a.recovery_alert_ms),
+                a.error.as_deref().map_or_else(String::new, |e| format!(
+                    ", NOT delivered ({})",
+                    launch_ready_core::sanitize::sanitize(e)
+                ))
             );
         }
         if let Some(e) = &r.escalation {

@@ -40,6 +40,9 @@ pub(super) fn progress_line(urls: &[String], e: &MonitorEvent) -> Option<String>
                 ),
             })
         }
+        MonitorEvent::Unmonitored { target, reason } => {
+            Some(format!("         NOT monitored {}: {reason}", url(target)))
+        }
         _ => None,
     }
 }
@@ -80,6 +83,10 @@ pub(super) fn text_report(
     let mut s = String::new();
     let _ = writeln!(s, "alert route: {route}");
     for r in reports {
+        if let Some(why) = &r.error {
+            let _ = writeln!(s, "NOT MONITORED  {}  {why}", r.url);
+            continue;
+        }
         let _ = writeln!(
             s,
             "{}  {}  probes {}  failures {}  uptime {}{}",
@@ -126,7 +133,9 @@ mod tests {
     fn report(worst: Option<u64>) -> TargetReport {
         TargetReport {
             url: "https://a.test/".into(),
+            flow: None,
             state: "down",
+            error: None,
             probes: 4,
             failures: 4,
             uptime_pct: 0.0,

@@ -10,6 +10,7 @@ use launch_ready_checks::monitor::board::{AlertState, Board, BoardRow, sparkline
 use launch_ready_checks::monitor::state::Health;
 use launch_ready_core::finding::CheckStatus;
 use launch_ready_core::sanitize::sanitize;
+use launch_ready_core::session::monitor_log::key_label;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -146,7 +147,7 @@ fn render_history(app: &App, t: Theme, frame: &mut Frame, area: Rect) {
                 });
                 let uptime = h.uptime_pct();
                 Row::new(vec![
-                    Cell::from(sanitize(&h.url)),
+                    Cell::from(sanitize(&key_label(&h.url))),
                     Cell::from(uptime.map_or("–".into(), |p| format!("{p:.1}%")))
                         .style(uptime_style(uptime, app.runbook.targets.uptime_pct, t)),
                     Cell::from(format!("{}/{}", h.failures, h.probes)),
@@ -174,6 +175,34 @@ fn render_history(app: &App, t: Theme, frame: &mut Frame, area: Rect) {
             Cell::from(format!("detected {}", secs(d.detection_ms))),
             Cell::from(format!("alerted {}", secs(d.alert_ms))),
         ]));
+        // Each route's own figures: the test alert, then how the outage reached it. A
+        // route answers in milliseconds, which tenths of a second would round away.
+        let secs = |v: Option<u64>| match v {
+            Some(m) if m < 1000 => format!("{m} ms"),
+            other => secs(other),
+        };
+        for r in &d.routes {
+            let reached = if r.escalated {
+                format!("escalated {}", secs(r.escalation_ms))
+            } else {
+                format!("down {}", secs(r.alert_ms))
+            };
+            rows.push(Row::new(vec![
+                Cell::from(format!(" {} ({})", sanitize(&r.name), r.kind.as_str())),
+                Cell::from(""),
+                Cell::from(""),
+                Cell::from(format!("test {} · {reached}", secs(r.test_alert_ms))),
+                Cell::from(match &r.error {
+                    Some(e) => format!("NOT delivered: {}", sanitize(e)),
+                    None => format!("recovery {}", secs(r.recovery_alert_ms)),
+                })
+                .style(if r.error.is_some() {
+                    t.error()
+                } else {
+                    t.text()
+                }),
+            ]));
+        }
     }
     let widths = [
         Constraint::Fill(1),
@@ -283,6 +312,20 @@ fn health_style(h: Health, t: Theme) -> Style {
 }
 
 fn row<'a>(b: &Board, r: &'a BoardRow, goal: Option<f64>, t: Theme) -> Row<'a> {
+    if let Some(why) = &r.error {
+        // Never probed: no uptime or latency to show, only why.
+        return Row::new(vec![
+            Cell::from(Span::styled(
+                "✕ error",
+                t.status(CheckStatus::Error).add_modifier(Modifier::BOLD),
+            )),
+            Cell::from(sanitize(&key_label(&r.url))),
+            Cell::from("–"),
+            Cell::from("not monitored"),
+            Cell::from(sanitize(why)).style(t.error()),
+            Cell::from("–"),
+        ]);
+    }
     let s = &r.state;
     let icon = match s.health {
         Health::Up => "▲ up",
@@ -317,7 +360,7 @@ fn row<'a>(b: &Board, r: &'a BoardRow, goal: Option<f64>, t: Theme) -> Row<'a> {
         AlertState::Delivered { event, delivery_ms } => format!("{event} sent ({delivery_ms} ms)"),
         AlertState::Failed { event, .. } => format!("{event} NOT sent"),
     };
-    let mut target = sanitize(&r.url);
+    let mut target = sanitize(&key_label(&r.url));
     if let Some(d) = r.cert_days {
         target.push_str(&format!(" (cert {d} d)"));
     }

@@ -25,7 +25,11 @@ pub enum AlertState {
 /// One monitored target on the screen.
 #[derive(Debug, Clone)]
 pub struct BoardRow {
+    /// The URL, or `flow:NAME` for a flow (the session's history key; `key_label` reads
+    /// it as `flow NAME`).
     pub url: String,
+    /// Why the target is not monitored (a flow whose credential is not set).
+    pub error: Option<String>,
     pub state: TargetState,
     pub alert: AlertState,
     pub cert_days: Option<i64>,
@@ -48,13 +52,15 @@ pub struct Board {
 }
 
 impl Board {
-    /// A board for `urls` about to be probed under `rules`.
+    /// A board for `urls` (URLs and `flow:NAME` keys, in the monitor's target order) about
+    /// to be probed under `rules`.
     pub fn new(rules: Rules, urls: &[String], started: OffsetDateTime) -> Board {
         Board {
             rows: urls
                 .iter()
                 .map(|u| BoardRow {
                     url: u.clone(),
+                    error: None,
                     state: TargetState::new(&rules),
                     alert: AlertState::Quiet,
                     cert_days: None,
@@ -93,6 +99,11 @@ impl Board {
             MonitorEvent::Alert { target, record } => {
                 if let Some(r) = self.rows.get_mut(*target) {
                     r.alert = alert_state(record);
+                }
+            }
+            MonitorEvent::Unmonitored { target, reason } => {
+                if let Some(r) = self.rows.get_mut(*target) {
+                    r.error = Some(reason.clone());
                 }
             }
             MonitorEvent::Certificate { .. } | MonitorEvent::Changed { .. } => {}

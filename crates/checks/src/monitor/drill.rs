@@ -12,13 +12,14 @@
 //! the second route. A route that fails is `uptime.alert_route_failed`, an escalation that
 //! does not arrive is `uptime.escalation_failed`, each with its figures.
 
-use super::alert::{Alert, Event, Retry, Route};
+use super::alert::{Alert, Event, Format, Retry, Route};
 use super::clock::ManualClock;
 use super::probe::Expect;
 use super::run::{self, AlertRecord, Config, MonitorEvent, TargetSpec, deliver};
 use super::secs_ms;
 use super::state::{Health, Transition};
 use crate::net::Net;
+use launch_ready_core::session::monitor_log::{DrillRoute, RouteKind};
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +38,9 @@ pub struct DrillReport {
     pub test_alert: Option<AlertRecord>,
     /// One marked test alert per route, in escalation order.
     pub routes: Vec<AlertRecord>,
+    /// Each route's own figures (test, down, escalated and recovery alerts), in
+    /// escalation order: what the session keeps of the drill.
+    pub per_route: Vec<DrillRoute>,
     /// The handover of the unresolved down alert to the second route.
     pub escalation: Option<EscalationReport>,
     /// Route taken down → outage confirmed by the monitor.
@@ -121,6 +125,20 @@ pub async fn drill_on(
                 .push(format!("test alert on route `{}`: {e}", route.name));
         }
         report.test_alert.get_or_insert_with(|| record.clone());
+        report.per_route.push(DrillRoute {
+            name: route.name.clone(),
+            kind: if route.format == Format::Email {
+                RouteKind::Email
+            } else {
+                RouteKind::Webhook
+            },
+            test_alert_ms: record.delivery_ms,
+            alert_ms: None,
+            recovery_alert_ms: None,
+            escalated: false,
+            escalation_ms: None,
+            error: record.error.clone(),
+        });
         report.routes.push(record);
     }
     let names: Vec<String> = routes.iter().map(|r| r.name.clone()).collect();
@@ -163,6 +181,7 @@ pub async fn drill_on(
         Some(tx),
         cancel.clone(),
     ));
+    let mut reached = 0_usize;
     let steps = async {
         wait_for(&mut rx, bound, |e| {
             matches!(
@@ -198,10 +217,16 @@ pub async fn drill_on(
         .ok_or("the down alert never finished")?;
         if delivered(&e) {
             report.alert_ms = Some(secs_ms(t - down_at));
+            // Routes that had the down alert get the recovery (see `dispatch`).
+            reached += 1;
         } else {
             report
                 .problems
                 .push("the down alert was not delivered".into());
+        }
+        if let Some(r) = report.per_route.first_mut() {
+            r.alert_ms = report.alert_ms;
+            r.error = r.error.take().or_else(|| undelivered(&e));
         }
         if names.len() > 1 {
             let mut esc = EscalationReport {
@@ -219,11 +244,17 @@ pub async fn drill_on(
             {
                 Some((MonitorEvent::Alert { record, .. }, t)) if record.delivery_ms.is_some() => {
                     esc.delivery_ms = Some(secs_ms(t - due_at));
+                    reached += 1;
                 }
                 Some((MonitorEvent::Alert { record, .. }, _)) => {
                     esc.error = record.error.clone();
                 }
                 _ => esc.error = Some("the escalated alert never finished".into()),
+            }
+            if let Some(r) = report.per_route.get_mut(1) {
+                r.escalated = true;
+                r.escalation_ms = esc.delivery_ms;
+                r.error = r.error.take().or_else(|| esc.error.clone());
             }
             if let Some(e) = &esc.error {
                 report.problems.push(format!(
@@ -247,19 +278,35 @@ pub async fn drill_on(
         .await
         .ok_or("the recovery was not detected")?;
         report.recovery_ms = Some(secs_ms(t - up_at));
-        let (e, t) = wait_for(
-            &mut rx,
-            bound,
-            |e| matches!(e, MonitorEvent::Alert { record, .. } if record.event == "recovered"),
-        )
-        .await
-        .ok_or("the recovery alert never finished")?;
-        if delivered(&e) {
-            report.recovery_alert_ms = Some(secs_ms(t - up_at));
-        } else {
-            report
-                .problems
-                .push("the recovery alert was not delivered".into());
+        // One recovery per route that had the outage's alert (the first route when none
+        // did), in escalation order.
+        for n in 0..reached.max(1) {
+            let (e, t) = wait_for(
+                &mut rx,
+                bound,
+                |e| matches!(e, MonitorEvent::Alert { record, .. } if record.event == "recovered"),
+            )
+            .await
+            .ok_or("the recovery alert never finished")?;
+            let ms = delivered(&e).then(|| secs_ms(t - up_at));
+            if n == 0 {
+                report.recovery_alert_ms = ms;
+            }
+            if let MonitorEvent::Alert { record, .. } = &e
+                && let Some(r) = report.per_route.iter_mut().find(|r| r.name == record.route)
+            {
+                r.recovery_alert_ms = ms;
+                r.error = r.error.take().or_else(|| undelivered(&e));
+            }
+            if ms.is_none() {
+                report.problems.push(match &e {
+                    MonitorEvent::Alert { record, .. } if n > 0 => format!(
+                        "the recovery alert was not delivered on route `{}`",
+                        record.route
+                    ),
+                    _ => "the recovery alert was not delivered".into(),
+                });
+            }
         }
         Ok::<(), String>(())
     };
@@ -326,7 +373,16 @@ impl DrillReport {
             recovery_alert_ms: self.recovery_alert_ms,
             target_ms: self.target_ms,
             problems: self.problems.clone(),
+            routes: self.per_route.clone(),
         }
+    }
+}
+
+/// Why the alert `e` was not delivered, when it was not.
+fn undelivered(e: &MonitorEvent) -> Option<String> {
+    match e {
+        MonitorEvent::Alert { record, .. } => record.error.clone(),
+        _ => None,
     }
 }
 

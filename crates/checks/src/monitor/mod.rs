@@ -17,6 +17,7 @@ pub mod probe;
 pub mod route;
 pub mod run;
 pub mod state;
+pub mod target;
 
 use launch_ready_core::code::Code;
 use launch_ready_core::finding::Finding;

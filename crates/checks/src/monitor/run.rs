@@ -7,11 +7,13 @@
 
 pub use super::config::{Config, TargetSpec};
 pub use super::dispatch::{AlertRecord, deliver};
+pub use super::target::{FlowTarget, Target};
 
 use super::alert::{Alert, Event, Route};
 use super::dispatch::{Dispatch, Raised};
 use super::probe::{CertSeen, certificate, probe};
 use super::state::{Health, ProbeResult, TargetState, Transition};
+use super::target::probe_flow;
 use super::{finding, secs_ms};
 use crate::net::Net;
 use launch_ready_core::code::Code;
@@ -48,6 +50,12 @@ pub enum MonitorEvent {
         target: usize,
         record: AlertRecord,
     },
+    /// The target cannot be probed (a flow whose credential is not set): it is reported
+    /// with the reason and never counted as up.
+    Unmonitored {
+        target: usize,
+        reason: String,
+    },
 }
 
 /// One confirmed outage with its measured delays, in ms since the monitor started.
@@ -69,8 +77,16 @@ pub struct Outage {
 /// The result for one target.
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetReport {
+    /// The URL, or `flow:NAME` for a flow.
     pub url: String,
+    /// The flow's name, for a flow target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<String>,
+    /// A health (`up`, `down`, …), or `error` when the target could not be monitored.
     pub state: &'static str,
+    /// Why the target could not be monitored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     pub probes: u64,
     pub failures: u64,
     pub uptime_pct: f64,
@@ -82,10 +98,11 @@ pub struct TargetReport {
     pub findings: Vec<Finding>,
 }
 
-/// Runs the monitor over `targets` until `cancel` or the configured duration.
-pub async fn run(
+/// Runs the monitor over `targets` (URLs and flows) until `cancel` or the configured
+/// duration.
+pub async fn run<T: Into<Target>>(
     net: Arc<Net>,
-    targets: Vec<TargetSpec>,
+    targets: impl IntoIterator<Item = T>,
     config: Config,
     routes: impl IntoIterator<Item = Route>,
     events: Option<UnboundedSender<MonitorEvent>>,
@@ -93,12 +110,12 @@ pub async fn run(
 ) -> Vec<TargetReport> {
     let start = Instant::now();
     let routes: Vec<Route> = routes.into_iter().collect();
-    let mut tasks = Vec::with_capacity(targets.len());
+    let mut tasks = Vec::new();
     for (i, spec) in targets.into_iter().enumerate() {
         let job = Job {
             index: i,
             net: net.clone(),
-            spec,
+            spec: spec.into(),
             config: config.clone(),
             routes: routes.clone(),
             events: events.clone(),
@@ -119,7 +136,7 @@ pub async fn run(
 struct Job {
     index: usize,
     net: Arc<Net>,
-    spec: TargetSpec,
+    spec: Target,
     config: Config,
     routes: Vec<Route>,
     events: Option<UnboundedSender<MonitorEvent>>,
@@ -134,7 +151,48 @@ impl Job {
         }
     }
 
+    /// What a target that cannot be probed reports: the reason, no probes, never up.
+    fn unmonitored(&self, reason: &str) -> TargetReport {
+        self.emit(MonitorEvent::Unmonitored {
+            target: self.index,
+            reason: reason.to_string(),
+        });
+        TargetReport {
+            url: self.spec.key(),
+            flow: self.spec.flow_name().map(str::to_string),
+            state: "error",
+            error: Some(reason.to_string()),
+            probes: 0,
+            failures: 0,
+            uptime_pct: 0.0,
+            last_latency_ms: None,
+            cert_days_left: None,
+            outages: Vec::new(),
+            alerts: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// One probe of the target.
+    async fn probe(&self) -> ProbeResult {
+        match &self.spec {
+            Target::Url(s) => probe(&self.net, &s.url, &s.expect, self.config.timeout).await,
+            Target::Flow(f) => probe_flow(&self.net, f, self.config.timeout).await,
+        }
+    }
+
+    /// The certificate of a URL target; a flow's hosts are monitored as URLs.
+    async fn certificate(&self) -> Option<Result<CertSeen, String>> {
+        match &self.spec {
+            Target::Url(s) => certificate(&self.net, &s.url, self.config.timeout).await,
+            Target::Flow(_) => None,
+        }
+    }
+
     async fn run(self) -> TargetReport {
+        if let Some(reason) = self.spec.unmonitored() {
+            return self.unmonitored(reason);
+        }
         let rules = &self.config.rules;
         let deadline = self.config.duration.map(|d| self.start + d);
         let mut state = TargetState::new(rules);
@@ -189,12 +247,11 @@ impl Job {
             }
             let at = sent - self.start;
             let result = tokio::select! {
-                r = probe(&self.net, &self.spec.url, &self.spec.expect, self.config.timeout) => r,
+                r = self.probe() => r,
                 () = self.cancel.cancelled() => break,
             };
             if sent >= next_cert
-                && let Some(seen) =
-                    certificate(&self.net, &self.spec.url, self.config.timeout).await
+                && let Some(seen) = self.certificate().await
             {
                 next_cert = sent + self.config.cert_every;
                 if let Ok(c) = &seen {
@@ -281,8 +338,10 @@ impl Job {
         let alerts = std::mem::take(&mut *alerts.lock().unwrap_or_else(PoisonError::into_inner));
         let findings = self.findings(&state, slow_latency, cert.as_ref(), &alerts);
         TargetReport {
-            url: self.spec.url.to_string(),
+            url: self.spec.key(),
+            flow: self.spec.flow_name().map(str::to_string),
             state: state.health.as_str(),
+            error: None,
             probes: state.probes,
             failures: state.failures,
             uptime_pct: (state.uptime_pct() * 100.0).round() / 100.0,
@@ -297,7 +356,7 @@ impl Job {
     fn alert(&self, event: Event, since: OffsetDateTime, reason: String) -> Alert {
         Alert {
             event,
-            target: self.spec.url.to_string(),
+            target: self.spec.key(),
             state: if event == Event::Down { "down" } else { "up" },
             since,
             reason,
@@ -312,12 +371,18 @@ impl Job {
         cert: Option<&CertSeen>,
         alerts: &[AlertRecord],
     ) -> Vec<Finding> {
-        let url = self.spec.url.as_str();
+        let key = self.spec.key();
+        let url = key.as_str();
+        // A flow reads as `flow `NAME`` in messages; its key stays in the evidence.
+        let named = self
+            .spec
+            .flow_name()
+            .map_or_else(|| url.to_string(), |n| format!("flow `{n}`"));
         let mut out = Vec::new();
         if matches!(state.health, Health::Down | Health::Recovering) {
             let reason = state.last_failure.as_ref().map_or("", |(_, r)| r.as_str());
             out.push(
-                finding(Code::UptimeDown, format!("{url} is down: {reason}")).with_detail(
+                finding(Code::UptimeDown, format!("{named} is down: {reason}")).with_detail(
                     &ProbeDownDetail {
                         url: url.to_string(),
                         reason: reason.to_string(),
@@ -330,7 +395,7 @@ impl Job {
                 finding(
                     Code::UptimeSlow,
                     format!(
-                        "{url} answered in {ms} ms, over the {} ms budget, twice in a row",
+                        "{named} answered in {ms} ms, over the {} ms budget, twice in a row",
                         self.config.rules.slow_ms
                     ),
                 )
@@ -367,7 +432,7 @@ impl Job {
                 finding(
                     code,
                     format!(
-                        "{what} {} alert for {url} to route `{}` was not delivered: {}",
+                        "{what} {} alert for {named} to route `{}` was not delivered: {}",
                         a.event,
                         a.route,
                         a.error.as_deref().unwrap_or("")

@@ -20,6 +20,25 @@ pub const DRILLS: usize = 10;
 /// Characters of a failure reason kept: enough to read, bounded against a hostile server.
 const REASON_CHARS: usize = 200;
 
+/// What a flow's history key starts with. Monitored URLs are only ever http(s), so no URL
+/// can take a flow's place in the history, whatever the flow is called.
+const FLOW_KEY: &str = "flow:";
+
+/// The history key (and report name) of the monitored flow `name`: `flow:NAME`.
+pub fn flow_key(name: &str) -> String {
+    format!("{FLOW_KEY}{name}")
+}
+
+/// The flow a history key names, when it names one.
+pub fn flow_of(key: &str) -> Option<&str> {
+    key.strip_prefix(FLOW_KEY)
+}
+
+/// How a key reads on a screen: the URL, or `flow NAME`.
+pub fn key_label(key: &str) -> String {
+    flow_of(key).map_or_else(|| key.to_string(), |name| format!("flow {name}"))
+}
+
 /// Everything the monitor has recorded for a session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,7 +47,8 @@ pub struct MonitorLog {
     /// screen); unset, it follows the runbook's alert-delay target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval_secs: Option<u64>,
-    /// One entry per monitored URL, in the order first monitored.
+    /// One entry per monitored URL or flow (keyed `flow:NAME`, see `flow_key`), in the
+    /// order first monitored.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<TargetLog>,
     /// Alert drills, oldest first (at most `DRILLS`).
@@ -104,6 +124,56 @@ pub struct DrillRecord {
     pub target_ms: u64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+    /// Every alert route's own figures, in escalation order (drills recorded before
+    /// routes were kept per route have none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<DrillRoute>,
+}
+
+/// What kind of alert route a drill measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RouteKind {
+    Webhook,
+    Email,
+}
+
+impl RouteKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteKind::Webhook => "webhook",
+            RouteKind::Email => "email",
+        }
+    }
+}
+
+/// One alert route in a drill, in milliseconds (`None`: not delivered, or not sent there).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrillRoute {
+    /// The route as the session names it (`webhook alert-webhook`, `email to ops@…`):
+    /// never its URL or password.
+    pub name: String,
+    pub kind: RouteKind,
+    /// The marked test alert, sent → accepted.
+    #[serde(default)]
+    pub test_alert_ms: Option<u64>,
+    /// Route taken down → down alert accepted (the first route; later ones get it by
+    /// escalation).
+    #[serde(default)]
+    pub alert_ms: Option<u64>,
+    /// Route back → recovery alert accepted (every route that had the down alert).
+    #[serde(default)]
+    pub recovery_alert_ms: Option<u64>,
+    /// The unresolved down alert was handed to this route at the escalation deadline.
+    #[serde(default)]
+    pub escalated: bool,
+    /// Escalation deadline → accepted by this route.
+    #[serde(default)]
+    pub escalation_ms: Option<u64>,
+    /// Why an alert to this route was not delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl Default for DrillRecord {
@@ -118,6 +188,7 @@ impl Default for DrillRecord {
             recovery_alert_ms: None,
             target_ms: 0,
             problems: Vec::new(),
+            routes: Vec::new(),
         }
     }
 }
@@ -128,7 +199,7 @@ impl MonitorLog {
         self.targets.is_empty() && self.drills.is_empty() && self.interval_secs.is_none()
     }
 
-    /// The history of `url`, when it was ever monitored.
+    /// The history of `url` (or of a flow's `flow_key`), when it was ever monitored.
     pub fn target(&self, url: &str) -> Option<&TargetLog> {
         self.targets.iter().find(|t| t.url == url)
     }
@@ -326,6 +397,75 @@ mod tests {
             log.target("http://x/").map(|t| t.recent.len()),
             Some(RECENT)
         );
+    }
+
+    /// A drill saved before routes were kept per route still loads, with none; one saved
+    /// with them keeps every route's figures through a round trip.
+    #[test]
+    fn an_old_drill_without_routes_loads_and_routes_round_trip() {
+        let old = r#"(drills: [(at: "2026-03-02T09:00:00Z", passed: true, test_alert_ms: Some(12),
+            detection_ms: Some(500), alert_ms: Some(600), recovery_ms: Some(400),
+            recovery_alert_ms: Some(450), target_ms: 120000)])"#;
+        let log: MonitorLog = ron::from_str(old).expect("an old drill loads");
+        let d = log.drills().next().expect("one drill");
+        assert!(d.routes.is_empty());
+        assert_eq!((d.alert_ms, d.target_ms), (Some(600), 120_000));
+
+        let mut log = MonitorLog::default();
+        log.record_drill(DrillRecord {
+            at: at(0),
+            routes: vec![
+                DrillRoute {
+                    name: "webhook alert-webhook".into(),
+                    kind: RouteKind::Webhook,
+                    test_alert_ms: Some(8),
+                    alert_ms: Some(700),
+                    recovery_alert_ms: Some(300),
+                    escalated: false,
+                    escalation_ms: None,
+                    error: None,
+                },
+                DrillRoute {
+                    name: "email to ops@a.test".into(),
+                    kind: RouteKind::Email,
+                    test_alert_ms: Some(40),
+                    alert_ms: None,
+                    recovery_alert_ms: Some(90),
+                    escalated: true,
+                    escalation_ms: Some(55),
+                    error: None,
+                },
+            ],
+            ..DrillRecord::default()
+        });
+        let text = ron::to_string(&log).expect("serialises");
+        let back: MonitorLog = ron::from_str(&text).expect("reads back");
+        assert_eq!(back, log);
+    }
+
+    #[test]
+    fn a_flow_key_cannot_be_a_monitored_url() {
+        assert_eq!(flow_key("log in"), "flow:log in");
+        assert_eq!(flow_of("flow:log in"), Some("log in"));
+        assert_eq!(flow_of("https://flow.test/"), None);
+        assert_eq!(key_label("flow:log in"), "flow log in");
+        assert_eq!(key_label("https://a.test/"), "https://a.test/");
+        let mut log = MonitorLog::default();
+        log.record_probe("https://a.test/", at(0), true, Some(5), None, MIN);
+        log.record_probe(
+            &flow_key("https://a.test/"),
+            at(0),
+            false,
+            None,
+            Some("step 2"),
+            MIN,
+        );
+        assert_eq!(
+            log.targets.len(),
+            2,
+            "a flow named like a URL keeps its own history"
+        );
+        assert_eq!(log.target("https://a.test/").map(|t| t.failures), Some(0));
     }
 
     #[test]

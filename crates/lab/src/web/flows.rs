@@ -5,8 +5,8 @@
 //!
 //! The site stays stateless: the session cookie, the token and the CSRF field are fixed
 //! for the lab's one demo account, so routing is still a function of the request. The one
-//! piece of state is `FlowSwitch`, which breaks the protected route (a deploy that broke
-//! it) and fixes it again; the web lab owns it and hands its reading to every request.
+//! piece of state is `FlowSwitch`, which breaks the protected route behind its login gate
+//! (a deploy that broke it) and fixes it again; the web lab owns it and hands its reading to every request.
 
 use super::site::{Reply, Request};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -41,7 +41,9 @@ pub struct FlowSwitch {
 }
 
 impl FlowSwitch {
-    /// From now on the protected route answers 500 to everyone, signed in or not.
+    /// From now on the protected route answers 500 to every signed-in visitor; anyone
+    /// else still gets the login gate's 401 (a deploy that broke the handler, not the
+    /// gate: a plain URL probe does not notice, a flow that signs in does).
     pub fn break_protected(&self) {
         self.broken.store(true, Ordering::Relaxed);
     }
@@ -162,12 +164,14 @@ fn signed_in(req: &Request<'_>) -> bool {
 }
 
 fn me(req: &Request<'_>) -> Reply {
-    if req.flows_broken {
-        return json(500, serde_json::json!({"error": "internal server error"}));
-    }
+    // The login gate sits in front of the handler, so a broken handler still turns
+    // strangers away with 401: only a signed-in visitor sees the break.
     if !signed_in(req) {
         return json(401, serde_json::json!({"error": "login required"}))
             .header("www-authenticate", "Bearer");
+    }
+    if req.flows_broken {
+        return json(500, serde_json::json!({"error": "internal server error"}));
     }
     json(
         200,
