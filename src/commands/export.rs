@@ -1,6 +1,10 @@
 //! `launch-ready export prometheus|ci|locust|plan SESSION DIR`: builds the session's plan
-//! and writes what the chosen engine needs into DIR. The session is only read (no lock),
-//! so an export can run beside an open TUI.
+//! and writes what the chosen engine needs into DIR, then records in the session what was
+//! written and how to start it, for the handover pack.
+//!
+//! A session open in the TUI is locked, and the TUI's next save would drop a change made
+//! beside it anyway: there the export is written all the same and says it is not
+//! recorded. Likewise for a session file made read-only.
 
 use super::{Failure, Outcome};
 use crate::cli::export::{ExportArgs, ExportTarget};
@@ -8,8 +12,12 @@ use crate::export;
 use crate::export::stack::Options;
 use launch_ready_checks::monitor::dispatch::DEFAULT_ESCALATE_AFTER;
 use launch_ready_core::plan::Plan;
+use launch_ready_core::session::error::StoreError;
+use launch_ready_core::session::exports::ExportKind;
+use launch_ready_core::session::store::SessionFile;
 use std::collections::BTreeMap;
 use std::time::Duration;
+use time::OffsetDateTime;
 
 /// Probe interval when neither the flag nor the runbook sets one.
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
@@ -17,8 +25,15 @@ const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
 pub fn run(args: &ExportArgs, out: &mut String) -> Outcome {
     let path = launch_ready_core::session::list::resolve(&args.session)
         .map_err(|e| Failure::usage(e.to_string()))?;
-    let session = launch_ready_core::session::store::read(&path)
-        .map_err(|e| Failure::usage(e.explained()))?;
+    let (file, session, unrecorded) = match SessionFile::open(&path) {
+        Ok((file, session)) => (Some(file), session, None),
+        Err(e @ (StoreError::Locked { .. } | StoreError::ReadOnly { .. })) => {
+            let session = launch_ready_core::session::store::read(&path)
+                .map_err(|e| Failure::usage(e.explained()))?;
+            (None, session, Some(e.to_string()))
+        }
+        Err(e) => return Err(Failure::usage(e.explained())),
+    };
     let runbook = super::runbooks::library()
         .find(&session.runbook.id, session.runbook.path.as_deref())
         .map_err(|e| Failure::usage(format!("the session's runbook cannot be loaded: {e}")))?
@@ -48,7 +63,49 @@ pub fn run(args: &ExportArgs, out: &mut String) -> Outcome {
         let mark = if f.secret { " (secret, mode 0600)" } else { "" };
         out.push_str(&format!("wrote {}{mark}\n", p.display()));
     }
+    let dir = std::fs::canonicalize(&args.dir).unwrap_or_else(|_| args.dir.clone());
+    let record = export::record::record(
+        kind(args.target),
+        &plan,
+        &dir,
+        &made,
+        OffsetDateTime::now_utc(),
+    );
+    out.push_str("to start it:\n");
+    for step in &record.start {
+        out.push_str(&format!("  - {}\n", step.replace('`', "")));
+    }
+    match (file, unrecorded) {
+        (Some(file), _) => {
+            let mut session = session;
+            launch_ready_core::session::exports::remember(&mut session.exports, record);
+            session.updated_at = OffsetDateTime::now_utc();
+            file.save(&session).map_err(|e| {
+                Failure::runtime(format!(
+                    "the export is written, but recording it in the session failed: {}",
+                    e.explained()
+                ))
+            })?;
+            out.push_str(&format!(
+                "recorded in session `{}`: the handover pack lists it\n",
+                session.name
+            ));
+        }
+        (None, reason) => eprintln!(
+            "launch-ready: not recorded in the session ({}): the handover pack will not list this export; export again once the session is closed",
+            reason.unwrap_or_default()
+        ),
+    }
     Ok(0)
+}
+
+fn kind(target: ExportTarget) -> ExportKind {
+    match target {
+        ExportTarget::Plan => ExportKind::Plan,
+        ExportTarget::Ci => ExportKind::Ci,
+        ExportTarget::Prometheus => ExportKind::Prometheus,
+        ExportTarget::Locust => ExportKind::Locust,
+    }
 }
 
 fn usage(e: export::ExportError) -> Failure {

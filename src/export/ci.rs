@@ -111,7 +111,7 @@ fn relocate(plan: &Plan, notes: &mut Vec<String>) -> Plan {
 }
 
 /// The repository secrets the jobs read: each credential's environment variable.
-fn secret_names(plan: &Plan) -> Vec<String> {
+pub fn secret_names(plan: &Plan) -> Vec<String> {
     let mut v: Vec<String> = plan
         .credentials
         .iter()

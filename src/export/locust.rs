@@ -14,7 +14,7 @@ use serde_json::json;
 const TEMPLATE: &str = include_str!("../../assets/export/locustfile.py");
 
 /// Virtual users when the runbook names none.
-const DEFAULT_USERS: u32 = 10;
+pub const DEFAULT_USERS: u32 = 10;
 
 pub fn export(plan: &Plan) -> Result<super::Export, ExportError> {
     let t = &plan.targets;

@@ -10,6 +10,7 @@ pub mod locust;
 pub mod out;
 pub mod plan;
 pub mod prometheus;
+pub mod record;
 pub mod stack;
 
 mod alertmanager;

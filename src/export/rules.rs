@@ -178,7 +178,10 @@ mod tests {
             },
             targets: Default::default(),
             monitored: Vec::new(),
-            alert_routes: routes.iter().map(|r| AlertRoute::parse(r).unwrap()).collect(),
+            alert_routes: routes
+                .iter()
+                .map(|r| AlertRoute::parse(r).unwrap())
+                .collect(),
             credentials: Vec::new(),
             network: None,
         }
@@ -248,7 +251,11 @@ mod tests {
         assert_eq!(mail["smarthost"], "mail.example.com:587");
         assert_eq!(mail["auth_password_file"], "secrets/mail");
         assert_eq!(mail["require_tls"], true);
-        assert!(files.iter().any(|f| f.path.ends_with("secrets/mail") && f.secret));
+        assert!(
+            files
+                .iter()
+                .any(|f| f.path.ends_with("secrets/mail") && f.secret)
+        );
     }
 
     #[test]

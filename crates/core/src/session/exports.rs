@@ -49,11 +49,15 @@ impl ExportKind {
     pub fn what(self) -> &'static str {
         match self {
             ExportKind::Plan => "the plan file, for `launch-ready check --plan` anywhere",
-            ExportKind::Ci => "a GitHub Actions workflow: checks on pushes and daily, smoke flows after deploys",
+            ExportKind::Ci => {
+                "a GitHub Actions workflow: checks on pushes and daily, smoke flows after deploys"
+            }
             ExportKind::Prometheus => {
                 "probes, alert rules and alert routes for the blackbox exporter, Prometheus and Alertmanager"
             }
-            ExportKind::Locust => "a locustfile judged by the runbook's budgets, for load from several machines",
+            ExportKind::Locust => {
+                "a locustfile judged by the runbook's budgets, for load from several machines"
+            }
         }
     }
 }
@@ -151,7 +155,10 @@ mod tests {
     fn a_record_round_trips_through_ron() {
         let r = rec(ExportKind::Locust, "/x", 5);
         let text = ron::to_string(&r).unwrap();
-        assert!(text.contains("kind:locust") || text.contains("kind: locust"), "{text}");
+        assert!(
+            text.contains("kind:locust") || text.contains("kind: locust"),
+            "{text}"
+        );
         assert_eq!(ron::from_str::<ExportRecord>(&text).unwrap(), r);
     }
 }

@@ -1,0 +1,193 @@
+//! What an export leaves behind in the session: the folder, the files (secret ones
+//! marked) and how to start each part, worked out from the same plan the files were
+//! written from, so the handover pack can say what exists and what is left to do.
+
+use super::{Export, ci};
+use launch_ready_core::plan::{FILE_NAME, Plan};
+use launch_ready_core::session::exports::{ExportKind, ExportRecord, ExportedFile};
+use std::path::Path;
+use time::OffsetDateTime;
+
+/// The record of `made`, written for `plan` into `dir` at `at`.
+pub fn record(
+    kind: ExportKind,
+    plan: &Plan,
+    dir: &Path,
+    made: &Export,
+    at: OffsetDateTime,
+) -> ExportRecord {
+    ExportRecord {
+        kind,
+        dir: dir.to_path_buf(),
+        at,
+        files: made
+            .files
+            .iter()
+            .map(|f| ExportedFile {
+                path: f.path.clone(),
+                secret: f.secret,
+            })
+            .collect(),
+        start: start(kind, plan, dir),
+        notes: made.notes.clone(),
+    }
+}
+
+/// `path` as one shell word.
+fn word(path: &Path) -> String {
+    let text = path.display().to_string();
+    shlex::try_quote(&text).map_or(text.clone(), |q| q.into_owned())
+}
+
+fn listed(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How to start an export of `kind` written into `dir`, step by step.
+pub fn start(kind: ExportKind, plan: &Plan, dir: &Path) -> Vec<String> {
+    let d = word(dir);
+    match kind {
+        ExportKind::Prometheus => vec![
+            format!(
+                "`cd {d} && docker compose up -d` (blackbox exporter, Prometheus and Alertmanager on 127.0.0.1)"
+            ),
+            format!("without Docker: the three commands under \"Start\" in {d}/README.md"),
+        ],
+        ExportKind::Ci => {
+            let secrets = ci::secret_names(plan);
+            let mut steps = vec![
+                format!(
+                    "copy {d}/.github and {d}/{FILE_NAME} to the root of the product's repository"
+                ),
+                "set the repository variable `LAUNCH_READY_GIT` to the launch-ready source".into(),
+            ];
+            if !secrets.is_empty() {
+                steps.push(format!("set the repository secrets {}", listed(&secrets)));
+            }
+            steps
+        }
+        ExportKind::Locust => {
+            let mut vars: Vec<String> = plan
+                .targets
+                .routes
+                .iter()
+                .filter_map(|r| r.auth.as_ref().map(|a| a.credential.clone()))
+                .chain(plan.targets.flows.iter().flat_map(|f| f.secrets()))
+                .map(|c| crate::tui::executor::env_var_for(&c))
+                .collect();
+            vars.sort();
+            vars.dedup();
+            let users = plan
+                .runbook
+                .targets
+                .concurrent_users
+                .unwrap_or(super::locust::DEFAULT_USERS);
+            let mut steps = Vec::new();
+            if !vars.is_empty() {
+                steps.push(format!("set {} in the environment", listed(&vars)));
+            }
+            steps.push(format!(
+                "`cd {d} && locust -f locustfile.py --headless -u {users} -r {users} -t 5m --csv results` (exit 1 when a budget is missed)"
+            ));
+            steps
+        }
+        ExportKind::Plan => {
+            let plan_file = word(&dir.join(FILE_NAME));
+            let mut steps = vec![format!("`launch-ready check --plan {plan_file}`")];
+            if !plan.targets.flows.is_empty() {
+                steps.push(format!(
+                    "after each deploy: `launch-ready smoke --plan {plan_file}`"
+                ));
+            }
+            steps
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::File;
+    use launch_ready_core::plan::PlanRunbook;
+    use launch_ready_core::runbook::model::Targets as Budgets;
+    use launch_ready_core::session::model::{Route, RouteAuth};
+
+    fn plan() -> Plan {
+        Plan {
+            version: launch_ready_core::plan::PLAN_VERSION,
+            session: "s".into(),
+            client: "c".into(),
+            runbook: PlanRunbook {
+                id: "r".into(),
+                path: None,
+                targets: Budgets::default(),
+            },
+            targets: launch_ready_core::session::model::Targets {
+                routes: vec![Route {
+                    name: "api".into(),
+                    path: "/api".into(),
+                    auth: Some(RouteAuth {
+                        header: "authorization".into(),
+                        credential: "api-token".into(),
+                    }),
+                    ..Route::default()
+                }],
+                ..Default::default()
+            },
+            monitored: Vec::new(),
+            alert_routes: Vec::new(),
+            credentials: vec!["api-token".into()],
+            network: None,
+        }
+    }
+
+    #[test]
+    fn the_record_lists_the_files_and_names_what_to_set_never_a_value() {
+        let made = Export {
+            files: vec![
+                File::new("README.md", "x"),
+                File::secret(
+                    "alertmanager/secrets/hook",
+                    "https://hooks.example/T/B/secret",
+                ),
+            ],
+            notes: vec!["credential `hook` is not set here".into()],
+        };
+        let dir = Path::new("/srv/acme exports/prom");
+        let r = record(
+            ExportKind::Prometheus,
+            &plan(),
+            dir,
+            &made,
+            OffsetDateTime::UNIX_EPOCH,
+        );
+        assert_eq!(r.files.len(), 2);
+        assert!(r.files[1].secret && !r.files[0].secret);
+        assert!(
+            r.start[0].contains("cd '/srv/acme exports/prom' && docker compose up -d"),
+            "{:?}",
+            r.start
+        );
+        assert_eq!(r.notes, made.notes);
+        let text = ron::to_string(&r).unwrap();
+        assert!(!text.contains("hooks.example"), "{text}");
+
+        let locust = start(ExportKind::Locust, &plan(), dir);
+        assert!(
+            locust[0].contains("LAUNCH_READY_CREDENTIAL_API_TOKEN"),
+            "{locust:?}"
+        );
+        let ci = start(ExportKind::Ci, &plan(), dir);
+        assert!(
+            ci.iter()
+                .any(|s| s.contains("LAUNCH_READY_CREDENTIAL_API_TOKEN")),
+            "{ci:?}"
+        );
+        let p = start(ExportKind::Plan, &plan(), dir);
+        assert_eq!(p.len(), 1, "no flows, no smoke step: {p:?}");
+    }
+}
