@@ -15,6 +15,7 @@ mod email_fuzz;
 mod engine;
 mod evidence_types;
 mod exports;
+mod exports_locust;
 mod exports_stack;
 mod headless_cli;
 mod headless_web;
