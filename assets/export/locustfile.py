@@ -7,8 +7,9 @@ route and per flow step, error rate overall) and the exit code says whether it h
 
     locust -f locustfile.py --headless -u __USERS__ -r __USERS__ -t 5m
 
-Locust shares the users evenly between the routes' class and each flow's class, and gives
-every class at least one user when there are as many users as classes. A flow's steps are
+Locust shares the users evenly between the routes' class (when there are routes) and each
+flow's class, and gives every class at least one user when there are as many users as
+classes. A flow's steps are
 rows in Locust's stats named `flow › step`.
 
 Values come from these environment variables, never from this file:

@@ -150,7 +150,7 @@ pub fn export(plan: &Plan) -> Result<super::Export, ExportError> {
             "\n\nEach flow is a user class of its own whose iteration sends the flow's steps in order, \
 stopping at the first that fails, as `launch-ready smoke` does; each step is a row in Locust's stats \
 named `flow › step`, judged at p95 ({flow_steps}). Locust shares the users evenly between the routes' \
-class and each flow's class. Set these variables first (the file stops with exit code {EXIT_UNSET} \
+class (when there are routes) and each flow's class. Set these variables first (the file stops with exit code {EXIT_UNSET} \
 when one is missing, before any request):\n\n{vars}",
             flow_steps = flow_steps.join(", "),
             vars = scenarios
