@@ -16,6 +16,7 @@ mod engine;
 mod evidence_types;
 mod exports;
 mod exports_escalation;
+mod exports_locust;
 mod exports_stack;
 mod headless_cli;
 mod headless_web;
