@@ -73,7 +73,7 @@ pub fn run(args: &ExportArgs, out: &mut String) -> Outcome {
     );
     out.push_str("to start it:\n");
     for step in &record.start {
-        out.push_str(&format!("  - {}\n", step.replace('`', "")));
+        out.push_str(&format!("  - {}\n", step.line()));
     }
     match (file, unrecorded) {
         (Some(file), _) => {

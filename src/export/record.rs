@@ -4,7 +4,7 @@
 
 use super::{Export, ci};
 use launch_ready_core::plan::{FILE_NAME, Plan};
-use launch_ready_core::session::exports::{ExportKind, ExportRecord, ExportedFile};
+use launch_ready_core::session::exports::{ExportKind, ExportRecord, ExportedFile, StartStep};
 use std::path::Path;
 use time::OffsetDateTime;
 
@@ -39,46 +39,52 @@ fn word(path: &Path) -> String {
     shlex::try_quote(&text).map_or(text.clone(), |q| q.into_owned())
 }
 
-fn listed(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// How to start an export of `kind` written into `dir`, step by step.
-pub fn start(kind: ExportKind, plan: &Plan, dir: &Path) -> Vec<String> {
+pub fn start(kind: ExportKind, plan: &Plan, dir: &Path) -> Vec<StartStep> {
     let d = word(dir);
     match kind {
         ExportKind::Prometheus => vec![
-            format!(
-                "`cd {d} && docker compose up -d` (blackbox exporter, Prometheus and Alertmanager on 127.0.0.1)"
+            StartStep::run(
+                format!("cd {d} && docker compose up -d"),
+                "the blackbox exporter, Prometheus and Alertmanager on 127.0.0.1",
             ),
-            format!("without Docker: the three commands under \"Start\" in {d}/README.md"),
+            StartStep::by_hand(format!(
+                "without Docker: the three commands under \"Start\" in {d}/README.md"
+            )),
         ],
         ExportKind::Ci => {
             let secrets = ci::secret_names(plan);
             let mut steps = vec![
-                format!(
+                StartStep::by_hand(format!(
                     "copy {d}/.github and {d}/{FILE_NAME} to the root of the product's repository"
+                )),
+                StartStep::by_hand(
+                    "set the repository variable LAUNCH_READY_GIT to the launch-ready source",
                 ),
-                "set the repository variable `LAUNCH_READY_GIT` to the launch-ready source".into(),
             ];
             if !secrets.is_empty() {
-                steps.push(format!("set the repository secrets {}", listed(&secrets)));
+                steps.push(StartStep::by_hand(format!(
+                    "set the repository secrets {}",
+                    secrets.join(", ")
+                )));
             }
             steps
         }
         ExportKind::Locust => {
-            let mut vars: Vec<String> = plan
-                .targets
-                .routes
-                .iter()
-                .filter_map(|r| r.auth.as_ref().map(|a| a.credential.clone()))
-                .chain(plan.targets.flows.iter().flat_map(|f| f.secrets()))
-                .map(|c| crate::tui::executor::env_var_for(&c))
-                .collect();
+            let base = launch_ready_checks::engine::targets::canonical_host(&plan.targets)
+                .map(|h| format!("https://{h}"));
+            let budgets = launch_ready_core::evidence::Budgets::from_targets(&plan.runbook.targets);
+            let mut vars: Vec<String> =
+                super::locust::flows::scenarios(&plan.targets, base.as_deref(), &budgets)
+                    .needs
+                    .into_iter()
+                    .map(|n| n.var)
+                    .chain(plan.targets.routes.iter().filter_map(|r| {
+                        r.auth
+                            .as_ref()
+                            .map(|a| crate::tui::executor::env_var_for(&a.credential))
+                    }))
+                    .collect();
             vars.sort();
             vars.dedup();
             let users = plan
@@ -88,19 +94,29 @@ pub fn start(kind: ExportKind, plan: &Plan, dir: &Path) -> Vec<String> {
                 .unwrap_or(super::locust::DEFAULT_USERS);
             let mut steps = Vec::new();
             if !vars.is_empty() {
-                steps.push(format!("set {} in the environment", listed(&vars)));
+                steps.push(StartStep::by_hand(format!(
+                    "set {} in the environment",
+                    vars.join(", ")
+                )));
             }
-            steps.push(format!(
-                "`cd {d} && locust -f locustfile.py --headless -u {users} -r {users} -t 5m --csv results` (exit 1 when a budget is missed)"
+            steps.push(StartStep::run(
+                format!(
+                    "cd {d} && locust -f locustfile.py --headless -u {users} -r {users} -t 5m --csv results"
+                ),
+                "exits 1 when a budget is missed",
             ));
             steps
         }
         ExportKind::Plan => {
             let plan_file = word(&dir.join(FILE_NAME));
-            let mut steps = vec![format!("`launch-ready check --plan {plan_file}`")];
+            let mut steps = vec![StartStep::run(
+                format!("launch-ready check --plan {plan_file}"),
+                "the session's checks, anywhere",
+            )];
             if !plan.targets.flows.is_empty() {
-                steps.push(format!(
-                    "after each deploy: `launch-ready smoke --plan {plan_file}`"
+                steps.push(StartStep::run(
+                    format!("launch-ready smoke --plan {plan_file}"),
+                    "after each deploy",
                 ));
             }
             steps
@@ -167,10 +183,9 @@ mod tests {
         );
         assert_eq!(r.files.len(), 2);
         assert!(r.files[1].secret && !r.files[0].secret);
-        assert!(
-            r.start[0].contains("cd '/srv/acme exports/prom' && docker compose up -d"),
-            "{:?}",
-            r.start
+        assert_eq!(
+            r.start[0].command.as_deref(),
+            Some("cd '/srv/acme exports/prom' && docker compose up -d")
         );
         assert_eq!(r.notes, made.notes);
         let text = ron::to_string(&r).unwrap();
@@ -178,13 +193,13 @@ mod tests {
 
         let locust = start(ExportKind::Locust, &plan(), dir);
         assert!(
-            locust[0].contains("LAUNCH_READY_CREDENTIAL_API_TOKEN"),
+            locust[0].text.contains("LAUNCH_READY_CREDENTIAL_API_TOKEN"),
             "{locust:?}"
         );
         let ci = start(ExportKind::Ci, &plan(), dir);
         assert!(
             ci.iter()
-                .any(|s| s.contains("LAUNCH_READY_CREDENTIAL_API_TOKEN")),
+                .any(|s| s.text.contains("LAUNCH_READY_CREDENTIAL_API_TOKEN")),
             "{ci:?}"
         );
         let p = start(ExportKind::Plan, &plan(), dir);

@@ -96,6 +96,7 @@ pub fn build(
         performance: performance(runbook, session, &latest),
         monitoring: monitoring(runbook, session, &latest),
         ownership: ownership(runbook, session),
+        handoff: super::handoff::build(session),
         notes: Vec::new(),
         next_steps: Vec::new(),
         deliverables: super::deliverables::build(runbook, session),

@@ -7,6 +7,7 @@ pub mod bottlenecks;
 pub mod build;
 pub mod chart;
 pub mod deliverables;
+pub mod handoff;
 pub mod model;
 pub mod render;
 pub mod run;

@@ -45,6 +45,9 @@ pub struct Handover {
     pub performance: Section<Performance>,
     pub monitoring: Section<Monitoring>,
     pub ownership: Section<Vec<HandoverAnswer>>,
+    /// What was exported to other engines and how to start it; what was not, with the
+    /// command.
+    pub handoff: super::handoff::Handoff,
     /// What the operator wrote on the other checks (registrar accounts, decisions, who
     /// holds what), beside the check it belongs to.
     pub notes: Vec<CheckNote>,

@@ -296,8 +296,29 @@ async fn the_workflow_validates_and_its_check_step_runs_against_the_lab() {
     );
 }
 
+async fn pack(path: &Path, format: &str) -> String {
+    let out = common::run(vec![
+        "report".into(),
+        path.display().to_string(),
+        "--format".into(),
+        format.into(),
+    ])
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The pack lists what was exported, where, and how to start it; before any export it
+/// says nothing was, with the commands. An export beside an open session is written but
+/// not recorded, and says so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_pack_says_how_to_hand_the_session_over() {
+async fn the_pack_lists_what_was_exported_and_how_to_start_it() {
+    const HOOK: &str = "https://hooks.example.test/services/T0/B0/pack-secret";
     let dir = tempfile::tempdir().unwrap();
     let runbook = launch_ready::commands::runbooks::library()
         .resolve(launch_ready::commands::demo::DEMO_RUNBOOK)
@@ -306,23 +327,123 @@ async fn the_pack_says_how_to_hand_the_session_over() {
         "handover-exports",
         "Acme",
         &runbook,
-        Default::default(),
+        launch_ready_core::session::model::Targets {
+            apex: "acme.example".into(),
+            ..Default::default()
+        },
         OffsetDateTime::now_utc(),
     );
     let path = dir.path().join("handover-exports.ron");
     launch_ready_core::session::store::SessionFile::create(&path, &s).unwrap();
+
     for format in ["md", "html"] {
-        let out = common::run(vec![
-            "report".into(),
-            path.display().to_string(),
-            "--format".into(),
-            format.into(),
-        ])
-        .await;
-        let text = String::from_utf8_lossy(&out.stdout);
-        for target in ["prometheus", "ci", "locust"] {
+        let text = pack(&path, format).await;
+        assert!(text.contains("Nothing exported yet"), "{format}");
+        for target in ["prometheus", "ci", "locust", "plan"] {
             let cmd = format!("launch-ready export {target} handover-exports DIR");
             assert!(text.contains(&cmd), "{format}: {cmd} missing");
         }
     }
+
+    let session = path.display().to_string();
+    let prom = dir.path().join("monitoring");
+    let ci = dir.path().join("ci");
+    let locust = dir.path().join("load");
+    let (s1, p1, c1) = (
+        session.clone(),
+        prom.display().to_string(),
+        ci.display().to_string(),
+    );
+    let outs = tokio::task::spawn_blocking(move || {
+        [
+            export(
+                &["prometheus", &s1, &p1],
+                &[("LAUNCH_READY_ALERT_WEBHOOK", HOOK)],
+            ),
+            export(&["ci", &s1, &c1], &[]),
+        ]
+    })
+    .await
+    .unwrap();
+    for out in &outs {
+        ok(out);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("recorded in session `handover-exports`"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("to start it:"), "{stdout}");
+    }
+
+    let v: Value = serde_json::from_str(&pack(&path, "json").await).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/schema/handover-v2.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut errors = Vec::new();
+    crate::report::validate(&schema, &v, "$", &mut errors);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let h = &v["handoff"];
+    let kinds: Vec<&str> = h["exported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["ci", "prometheus"], "newest first");
+    let not: Vec<&str> = h["not_exported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(not, ["locust", "plan"]);
+    let p = &h["exported"][1];
+    let real = std::fs::canonicalize(&prom).unwrap();
+    assert_eq!(p["dir"], real.display().to_string().as_str());
+    assert_eq!(
+        p["start"][0]["command"],
+        format!("cd {} && docker compose up -d", real.display()).as_str()
+    );
+    assert!(
+        p["secret_files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "alertmanager/secrets/alert-webhook"),
+        "{p}"
+    );
+    let ci_steps = h["exported"][0]["start"].to_string();
+    assert!(ci_steps.contains("LAUNCH_READY_GIT"), "{ci_steps}");
+    for format in ["md", "html"] {
+        let text = pack(&path, format).await;
+        assert!(!text.contains("Nothing exported yet"), "{format}");
+        assert!(!text.contains(HOOK), "{format}: the webhook URL leaked");
+        assert!(text.contains("docker compose up -d"), "{format}");
+        assert!(
+            text.contains("launch-ready export locust handover-exports DIR"),
+            "{format}"
+        );
+        assert!(
+            !text.contains("launch-ready export prometheus handover-exports DIR"),
+            "{format}: listed as not exported after its export"
+        );
+    }
+
+    // Open elsewhere (the lock is held): the export is written, not recorded, and says so.
+    let (held, _) = launch_ready_core::session::store::SessionFile::open(&path).unwrap();
+    let (s2, l2) = (session, locust.display().to_string());
+    let out = tokio::task::spawn_blocking(move || export(&["locust", &s2, &l2], &[]))
+        .await
+        .unwrap();
+    ok(&out);
+    assert!(locust.join("locustfile.py").exists());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not recorded in the session"), "{stderr}");
+    drop(held);
+    let v: Value = serde_json::from_str(&pack(&path, "json").await).unwrap();
+    assert_eq!(v["handoff"]["exported"].as_array().unwrap().len(), 2);
 }

@@ -61,7 +61,7 @@ fn json() -> Value {
 
 /// The subset of JSON Schema the handover schema uses: type, const, enum, required,
 /// properties, additionalProperties (false), items, oneOf.
-fn validate(schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
+pub(crate) fn validate(schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
     validate_in(schema, schema, v, at, errors);
 }
 

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use time::macros::datetime;
 
-use launch_ready_core::session::exports::{ExportKind, ExportRecord, ExportedFile};
+use launch_ready_core::session::exports::{ExportKind, ExportRecord, ExportedFile, StartStep};
 
 fn sample() -> Session {
     let start = datetime!(2026-03-02 08:30:00.123456789 UTC);
@@ -66,7 +66,7 @@ fn sample() -> Session {
                 path: "alertmanager/secrets/alert-webhook".into(),
                 secret: true,
             }],
-            start: vec!["docker compose up -d".into()],
+            start: vec![StartStep::run("docker compose up -d", "the stack")],
             notes: vec!["credential `x` is not set here".into()],
         }],
     };

@@ -6,7 +6,7 @@
 //! embedded as JSON in the file, so it runs alone; auth values and flow credentials come
 //! from environment variables named in it.
 
-mod flows;
+pub mod flows;
 
 use super::plan::route_budget;
 use super::{ExportError, File};

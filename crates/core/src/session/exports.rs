@@ -73,11 +73,48 @@ pub struct ExportRecord {
     pub at: OffsetDateTime,
     /// The files written, relative to `dir`, secret ones marked.
     pub files: Vec<ExportedFile>,
-    /// How to start it, in order (commands or short steps).
-    pub start: Vec<String>,
+    /// How to start it, in order.
+    pub start: Vec<StartStep>,
     /// What the export left to do (a credential it could not read, a setting left out).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// One step of starting an export: a command to run, what to do by hand, or both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartStep {
+    /// A shell command, run as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// What the step does or asks, in words.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+}
+
+impl StartStep {
+    pub fn run(command: impl Into<String>, text: impl Into<String>) -> StartStep {
+        StartStep {
+            command: Some(command.into()),
+            text: text.into(),
+        }
+    }
+
+    pub fn by_hand(text: impl Into<String>) -> StartStep {
+        StartStep {
+            command: None,
+            text: text.into(),
+        }
+    }
+
+    /// One line: the command, then its words after a dash.
+    pub fn line(&self) -> String {
+        match (&self.command, self.text.is_empty()) {
+            (Some(c), true) => c.clone(),
+            (Some(c), false) => format!("{c} — {}", self.text),
+            (None, _) => self.text.clone(),
+        }
+    }
 }
 
 /// One file an export wrote.
@@ -114,7 +151,7 @@ mod tests {
                 path: "README.md".into(),
                 secret: false,
             }],
-            start: vec!["docker compose up -d".into()],
+            start: vec![StartStep::run("docker compose up -d", "")],
             notes: Vec::new(),
         }
     }
