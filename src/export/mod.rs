@@ -6,6 +6,7 @@
 //! one place.
 
 pub mod ci;
+pub mod flow_probes;
 pub mod locust;
 pub mod out;
 pub mod plan;

@@ -28,7 +28,13 @@ const PUBLIC_RESOLVER: &str = "1.1.1.1:53";
 /// Every file of the export.
 pub fn export(plan: &Plan, opts: &Options) -> Result<super::Export, ExportError> {
     let network = plan.network.clone().unwrap_or_default();
-    let probes = probes(plan, &network);
+    let (flows, flow_notes) = super::flow_probes::flow_probes(plan);
+    let mut probes = probes(plan, &network);
+    let budgets = launch_ready_core::evidence::Budgets::from_targets(&plan.runbook.targets);
+    let ca = network.ca_file.as_ref().map(|p| p.display().to_string());
+    for (i, f) in flows.iter().enumerate() {
+        probes.push(flow_probe(i, f, &budgets, &network, ca.as_deref()));
+    }
     let mut files = vec![
         File::new(
             "blackbox/blackbox.yml",
@@ -45,7 +51,7 @@ pub fn export(plan: &Plan, opts: &Options) -> Result<super::Export, ExportError>
                 + &yaml(&rules::rules(plan, opts.interval, opts.escalate_after))?,
         ),
     ];
-    let mut notes = Vec::new();
+    let mut notes = flow_notes.clone();
     let am = alertmanager::config(plan, opts, &mut notes)?;
     files.extend(am);
     files.push(File::new("docker-compose.yml", compose()));
@@ -59,7 +65,10 @@ pub fn export(plan: &Plan, opts: &Options) -> Result<super::Export, ExportError>
             opts.interval.as_secs()
         ));
     }
-    files.push(File::new("README.md", readme(plan, opts, delay, &probes)));
+    files.push(File::new(
+        "README.md",
+        readme(plan, opts, delay, &probes, &flow_notes),
+    ));
     Ok(super::Export { files, notes })
 }
 
@@ -150,42 +159,119 @@ fn probes(plan: &Plan, network: &NetworkSettings) -> Vec<Probe> {
 }
 
 fn http_probe(i: usize, m: &Monitored, network: &NetworkSettings, ca: Option<&str>) -> Probe {
-    let mut http = json!({
+    let http = json!({
         "method": "GET",
         "valid_status_codes": m.up_statuses(),
         "follow_redirects": false,
         "preferred_ip_protocol": "ip4",
     });
+    http_module(
+        format!("http_{i}"),
+        &m.url,
+        m.url.clone(),
+        http,
+        m.budget_ms,
+        network,
+        ca,
+    )
+}
+
+/// The first step of a flow as an http module: its method, headers, body, the statuses
+/// it accepts and the texts it must find, held to the read or write budget by method.
+fn flow_probe(
+    i: usize,
+    f: &super::flow_probes::FlowProbe,
+    budgets: &launch_ready_core::evidence::Budgets,
+    network: &NetworkSettings,
+    ca: Option<&str>,
+) -> Probe {
+    let mut http = json!({
+        "method": f.method,
+        "valid_status_codes": f.statuses,
+        "follow_redirects": false,
+        "preferred_ip_protocol": "ip4",
+    });
+    if !f.headers.is_empty() {
+        http["headers"] = f
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+    }
+    if let Some(body) = &f.body {
+        http["body"] = json!(body);
+    }
+    if !f.contains.is_empty() {
+        http["fail_if_body_not_matches_regexp"] = f
+            .contains
+            .iter()
+            .map(|c| super::flow_probes::literal_pattern(c))
+            .collect();
+    }
+    let budget = if matches!(f.method.as_str(), "GET" | "HEAD" | "OPTIONS") {
+        budgets.p95_read_ms
+    } else {
+        budgets.p95_write_ms
+    };
+    http_module(
+        format!("flow_{i}"),
+        &f.url,
+        f.instance.clone(),
+        http,
+        budget,
+        network,
+        ca,
+    )
+}
+
+/// An http probe of `url`: sent to the connect-to address when the session has one for
+/// it, with the real name in `Host` and as the TLS server name.
+fn http_module(
+    module: String,
+    url: &str,
+    instance: String,
+    mut http: Value,
+    budget_ms: u32,
+    network: &NetworkSettings,
+    ca: Option<&str>,
+) -> Probe {
     let mut tls = json!({});
     if let Some(ca) = ca {
         tls["ca_file"] = json!(ca);
     }
-    let mut target = m.url.clone();
-    if let Ok(mut url) = reqwest::Url::parse(&m.url)
-        && let Some(host) = url.host_str().map(str::to_string)
-        && let Some(port) = url.port_or_known_default()
+    let mut target = url.to_string();
+    if let Ok(mut parsed) = reqwest::Url::parse(url)
+        && let Some(host) = parsed.host_str().map(str::to_string)
+        && let Some(port) = parsed.port_or_known_default()
         && let Some(to) = network
             .connect_to
             .iter()
             .find(|c| c.matches(&host, port))
             .map(|c| c.to)
     {
-        http["headers"] = json!({"Host": host_header(&host, url.port())});
+        let host_value = json!(host_header(&host, parsed.port()));
+        match http.get_mut("headers").and_then(Value::as_object_mut) {
+            Some(h) => {
+                h.insert("Host".into(), host_value);
+            }
+            None => http["headers"] = json!({ "Host": host_value }),
+        }
         tls["server_name"] = json!(host);
-        let _ = url.set_ip_host(to.ip());
-        let _ = url.set_port(Some(to.port()));
-        target = url.to_string();
+        let _ = parsed.set_ip_host(to.ip());
+        let _ = parsed.set_port(Some(to.port()));
+        target = parsed.to_string();
     }
     if tls.as_object().is_some_and(|o| !o.is_empty()) {
         http["tls_config"] = tls;
     }
     Probe {
         job: HTTP_JOB,
-        module: format!("http_{i}"),
+        module,
         target,
-        instance: m.url.clone(),
+        instance,
         settings: json!({"prober": "http", "timeout": "10s", "http": http}),
-        budget_ms: Some(m.budget_ms),
+        budget_ms: Some(budget_ms),
     }
 }
 
@@ -312,7 +398,13 @@ fn routes_list(plan: &Plan, opts: &Options) -> String {
         .join("\n")
 }
 
-fn readme(plan: &Plan, opts: &Options, delay: Duration, probes: &[Probe]) -> String {
+fn readme(
+    plan: &Plan,
+    opts: &Options,
+    delay: Duration,
+    probes: &[Probe],
+    flow_notes: &[String],
+) -> String {
     let t = &plan.runbook.targets;
     let count = |job| probes.iter().filter(|p| p.job == job).count();
     let n = rules::probes_before_alert(plan);
@@ -321,7 +413,7 @@ fn readme(plan: &Plan, opts: &Options, delay: Duration, probes: &[Probe]) -> Str
         "# Monitoring for {client}\n\n\
 Written by `launch-ready export prometheus` from the session `{session}` (runbook `{runbook}`).\n\n\
 | file | what it is |\n| --- | --- |\n\
-| `blackbox/blackbox.yml` | probe modules: {http} http (statuses that mean up, no redirects followed), {tls} tls, {dns} dns |\n\
+| `blackbox/blackbox.yml` | probe modules: {http} http (statuses that mean up, no redirects followed; {flow_count} of them a flow's first step), {tls} tls, {dns} dns |\n\
 | `prometheus/prometheus.yml` | scrapes every probe through the blackbox exporter every {every} |\n\
 | `prometheus/alerts.yml` | down, slow (p95), certificate expiry, error rate, DNS |\n\
 | `alertmanager/alertmanager.yml` | sends to the session's alert routes, in escalation order |\n\
@@ -345,6 +437,8 @@ Check the files first: `promtool check config prometheus/prometheus.yml`, `promt
 {routes}\n\n\
 ## Secrets\n\n\
 Alert routes are named by credential; their values are in `alertmanager/secrets/` (mode 0600) and never in this README, the plan or the session. Alertmanager reads a Slack URL from a file (`api_url_file`); a generic webhook's URL from a file (`url_file`) needs Alertmanager 0.26 or later (Debian 12 ships 0.25). This export targets {amv}: {am_note}\n\n\
+## Flows\n\n\
+{flows}\n\n\
 ## Names and addresses\n\n\
 {names}\n",
         client = plan.client,
@@ -364,6 +458,21 @@ Alert routes are named by credential; their values are in `alertmanager/secrets/
             .map(|m| format!(", against the runbook's {m} min"))
             .unwrap_or_default(),
         cert = t.cert_warn_days,
+        flow_count = probes
+            .iter()
+            .filter(|p| p.module.starts_with("flow_"))
+            .count(),
+        flows = if plan.targets.flows.is_empty() {
+            "The session has no flows.".to_string()
+        } else if flow_notes.is_empty() {
+            "Every flow is one request, probed as `flow:NAME`.".to_string()
+        } else {
+            flow_notes
+                .iter()
+                .map(|n| format!("- {n}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        },
         escalation = if plan.alert_routes.len() > 1 {
             format!(
                 "an outage still down {} after its alert goes to the next route (`escalate_after_min`, or `--escalate-after`), then the next; every route paged also gets the resolve. Certificate, slow and error-rate alerts go to the first route only.",

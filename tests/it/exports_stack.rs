@@ -7,6 +7,7 @@
 
 use crate::common;
 use crate::exports::{demo_session, export, have};
+use launch_ready_core::flow::{Body, Expect as FlowExpect, Flow, Step};
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::{Route, RouteBudget, Targets};
 use launch_ready_core::session::store::SessionFile;
@@ -76,7 +77,30 @@ async fn every_prometheus_export_passes_the_engines_checkers() {
     }
     let lab = common::lab().await;
     let dir = tempfile::tempdir().unwrap();
-    let session = demo_session(dir.path(), &lab).display().to_string();
+    let path = demo_session(dir.path(), &lab);
+    // A flow whose first step a blackbox module can send (a form, its status and text),
+    // beside the demo's login flow, which needs a credential and cannot be.
+    {
+        let (file, mut s) = SessionFile::open(&path).unwrap();
+        s.targets.flows.push(Flow {
+            name: "sign up".into(),
+            steps: vec![Step {
+                method: "POST".into(),
+                body: Some(Body::Form(vec![(
+                    "email".into(),
+                    "probe@brightdesk.test".into(),
+                )])),
+                expect: FlowExpect {
+                    status: vec![200, 201, 303],
+                    contains: vec!["(".into()],
+                    json: Vec::new(),
+                },
+                ..Step::get("/signup")
+            }],
+        });
+        file.save(&s).unwrap();
+    }
+    let session = path.display().to_string();
     let hook = [("LAUNCH_READY_ALERT_WEBHOOK", HOOK)];
     let old = dir.path().join("am025");
     let new = dir.path().join("am026");
@@ -160,6 +184,25 @@ async fn every_prometheus_export_passes_the_engines_checkers() {
     // Lab names are probed at their connect-to address with the name as Host.
     let bb = std::fs::read_to_string(old.join("blackbox/blackbox.yml")).unwrap();
     assert!(bb.contains("Host: www.brightdesk.test"), "{bb}");
+    // The sign-up flow's step is a module (its body, statuses and text, as a literal
+    // pattern); the login flow is named in the README as left to `smoke`.
+    let module: serde_json::Value =
+        serde_norway::from_str::<serde_json::Value>(&bb).unwrap()["modules"]["flow_0"].clone();
+    assert_eq!(module["http"]["method"], "POST", "{module}");
+    assert_eq!(module["http"]["body"], "email=probe%40brightdesk.test");
+    assert_eq!(
+        module["http"]["valid_status_codes"],
+        serde_json::json!([200, 201, 303])
+    );
+    assert_eq!(
+        module["http"]["fail_if_body_not_matches_regexp"],
+        serde_json::json!(["\\("])
+    );
+    let readme = std::fs::read_to_string(old.join("README.md")).unwrap();
+    assert!(
+        readme.contains("flow `log in then protected route` is not probed"),
+        "{readme}"
+    );
     // An older Alertmanager without the secret cannot be configured: said, not guessed.
     let (s, d) = (session, dir.path().join("nosecret").display().to_string());
     let out = tokio::task::spawn_blocking(move || {
