@@ -96,7 +96,7 @@ fn render_idle(app: &App, t: Theme, frame: &mut Frame, area: Rect) {
         Line::from(Span::styled("Uptime monitoring", t.title())),
         Line::default(),
         Line::from(format!(
-            "m probes the session's pages every {} s and alerts its alert route · + - interval · t test alert",
+            "m probes the session's pages and flows every {} s and alerts its routes in order · + - interval · t test alert",
             every.as_secs()
         )),
         Line::from(Span::styled(
