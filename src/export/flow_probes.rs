@@ -111,21 +111,7 @@ mod tests {
     use launch_ready_core::flow::{Body, Expect, Step};
 
     fn plan(flows: Vec<Flow>) -> Plan {
-        let mut p = Plan {
-            version: launch_ready_core::plan::PLAN_VERSION,
-            session: "s".into(),
-            client: "c".into(),
-            runbook: launch_ready_core::plan::PlanRunbook {
-                id: "r".into(),
-                path: None,
-                targets: Default::default(),
-            },
-            targets: Default::default(),
-            monitored: Vec::new(),
-            alert_routes: Vec::new(),
-            credentials: Vec::new(),
-            network: None,
-        };
+        let mut p = crate::export::test_plan::bare();
         p.targets
             .hosts
             .push(launch_ready_core::session::model::HostTarget {

@@ -16,6 +16,8 @@ pub mod stack;
 
 mod alertmanager;
 mod rules;
+#[cfg(test)]
+mod test_plan;
 
 pub use alertmanager::parse_version as alertmanager_version;
 use std::path::PathBuf;

@@ -128,37 +128,21 @@ pub fn start(kind: ExportKind, plan: &Plan, dir: &Path) -> Vec<StartStep> {
 mod tests {
     use super::*;
     use crate::export::File;
-    use launch_ready_core::plan::PlanRunbook;
-    use launch_ready_core::runbook::model::Targets as Budgets;
     use launch_ready_core::session::model::{Route, RouteAuth};
 
     fn plan() -> Plan {
-        Plan {
-            version: launch_ready_core::plan::PLAN_VERSION,
-            session: "s".into(),
-            client: "c".into(),
-            runbook: PlanRunbook {
-                id: "r".into(),
-                path: None,
-                targets: Budgets::default(),
-            },
-            targets: launch_ready_core::session::model::Targets {
-                routes: vec![Route {
-                    name: "api".into(),
-                    path: "/api".into(),
-                    auth: Some(RouteAuth {
-                        header: "authorization".into(),
-                        credential: "api-token".into(),
-                    }),
-                    ..Route::default()
-                }],
-                ..Default::default()
-            },
-            monitored: Vec::new(),
-            alert_routes: Vec::new(),
-            credentials: vec!["api-token".into()],
-            network: None,
-        }
+        let mut p = crate::export::test_plan::bare();
+        p.targets.routes = vec![Route {
+            name: "api".into(),
+            path: "/api".into(),
+            auth: Some(RouteAuth {
+                header: "authorization".into(),
+                credential: "api-token".into(),
+            }),
+            ..Route::default()
+        }];
+        p.credentials = vec!["api-token".into()];
+        p
     }
 
     #[test]

@@ -162,29 +162,16 @@ mod tests {
     use super::*;
     use crate::export::alertmanager::config;
     use crate::export::stack::Options;
-    use launch_ready_core::plan::{AlertRoute, PLAN_VERSION, PlanRunbook};
-    use launch_ready_core::runbook::model::Targets as Budgets;
+    use launch_ready_core::plan::AlertRoute;
     use std::collections::BTreeMap;
 
     fn plan(routes: &[&str]) -> Plan {
-        Plan {
-            version: PLAN_VERSION,
-            session: "s".into(),
-            client: "c".into(),
-            runbook: PlanRunbook {
-                id: "r".into(),
-                path: None,
-                targets: Budgets::default(),
-            },
-            targets: Default::default(),
-            monitored: Vec::new(),
-            alert_routes: routes
-                .iter()
-                .map(|r| AlertRoute::parse(r).unwrap())
-                .collect(),
-            credentials: Vec::new(),
-            network: None,
-        }
+        let mut p = crate::export::test_plan::bare();
+        p.alert_routes = routes
+            .iter()
+            .map(|r| AlertRoute::parse(r).unwrap())
+            .collect();
+        p
     }
 
     fn opts() -> Options {
