@@ -6,7 +6,7 @@
 //! export's smoke job) and `launch-ready monitor` run whole flows.
 
 use launch_ready_checks::engine::targets;
-use launch_ready_checks::smoke::exchange::Request;
+use launch_ready_checks::smoke::exchange::{BuildError, Request};
 use launch_ready_core::flow::Flow;
 use launch_ready_core::plan::Plan;
 
@@ -57,8 +57,12 @@ fn first_step(flow: &Flow, base: Option<&str>) -> Result<FlowProbe, String> {
         return Err("checks a JSON value, which a blackbox module cannot".into());
     }
     // Built with no values at all: a step naming a credential or a capture fails here.
-    let request = Request::build(step, base, |_| None)
-        .map_err(|e| format!("cannot be sent without the runner ({e})"))?;
+    let request = Request::build(step, base, |_| None).map_err(|e| match e {
+        BuildError::Missing(_) => {
+            "needs a credential or a value captured earlier, which a probe cannot fill".to_string()
+        }
+        other => format!("cannot be sent as written ({other})"),
+    })?;
     let headers = request
         .headers
         .iter()
@@ -168,7 +172,7 @@ mod tests {
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(notes[0].contains("only step 1") && notes[0].contains("steps 2–2"));
         assert!(
-            notes[1].contains("`login` is not probed") && notes[1].contains("{{secret:pw}}"),
+            notes[1].contains("`login` is not probed") && notes[1].contains("needs a credential"),
             "{notes:?}"
         );
     }

@@ -56,7 +56,12 @@ pub fn build(session: &Session) -> Handoff {
             kind: r.kind.as_str(),
             what: r.kind.what(),
             dir: clean_line(&r.dir.display().to_string()),
-            at: r.at.format(&Rfc3339).unwrap_or_default(),
+            at: r
+                .at
+                .replace_nanosecond(0)
+                .unwrap_or(r.at)
+                .format(&Rfc3339)
+                .unwrap_or_default(),
             files: r.files.len(),
             secret_files: r
                 .files
@@ -72,7 +77,12 @@ pub fn build(session: &Session) -> Handoff {
                     text: clean_line(&s.text),
                 })
                 .collect(),
-            notes: r.notes.iter().map(|s| clean_line(s)).collect(),
+            // Written for a terminal, where backticks quote a name; the pack quotes plainly.
+            notes: r
+                .notes
+                .iter()
+                .map(|s| clean_line(&s.replace('`', "\"")))
+                .collect(),
         })
         .collect();
     exported.reverse();

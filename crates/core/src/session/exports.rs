@@ -48,7 +48,7 @@ impl ExportKind {
     /// What the export is, in the pack's words.
     pub fn what(self) -> &'static str {
         match self {
-            ExportKind::Plan => "the plan file, for `launch-ready check --plan` anywhere",
+            ExportKind::Plan => "the plan file, for launch-ready check --plan anywhere",
             ExportKind::Ci => {
                 "a GitHub Actions workflow: checks on pushes and daily, smoke flows after deploys"
             }
