@@ -69,3 +69,28 @@ pub struct LoadArgs {
     #[command(flatten)]
     pub network: NetworkArgs,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Cli, Command};
+    use clap::Parser;
+
+    fn load(args: &[&str]) -> Result<Box<super::LoadArgs>, clap::Error> {
+        let all = ["launch-ready", "load"].iter().chain(args);
+        match Cli::try_parse_from(all)?.command {
+            Some(Command::Load(a)) => Ok(a),
+            _ => unreachable!("`load` parses as the load command"),
+        }
+    }
+
+    #[test]
+    fn flows_are_named_one_by_one_or_all_at_once_never_both() {
+        let a = load(&["--session", "s", "--flow", "log in", "--flow", "sign up"]).unwrap();
+        assert_eq!(a.flows, ["log in", "sign up"]);
+        assert!(!a.all_flows);
+        let a = load(&["--session", "s", "--flows"]).unwrap();
+        assert!(a.all_flows && a.flows.is_empty());
+        let e = load(&["--flows", "--flow", "x"]).unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+}
