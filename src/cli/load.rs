@@ -70,6 +70,13 @@ pub struct LoadArgs {
     pub network: NetworkArgs,
 }
 
+impl LoadArgs {
+    /// Whether the run loads the session's flows rather than routes.
+    pub fn runs_flows(&self) -> bool {
+        !self.flows.is_empty() || self.all_flows
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Cli, Command};

@@ -211,9 +211,6 @@ pub(super) fn confirm_targets(
 }
 
 pub fn run(a: &LoadArgs, out: &mut String) -> Outcome {
-    if !a.flows.is_empty() || a.all_flows {
-        return super::demo::with_demo_lab(a.session.as_deref(), || super::load_flow::run(a, out));
-    }
     super::demo::with_demo_lab(a.session.as_deref(), || run_load(a, out))
 }
 

@@ -95,6 +95,10 @@ fn step_budgets(
 }
 
 pub fn run(a: &LoadArgs, out: &mut String) -> Outcome {
+    super::demo::with_demo_lab(a.session.as_deref(), || run_flows(a, out))
+}
+
+fn run_flows(a: &LoadArgs, out: &mut String) -> Outcome {
     let json = match a.format.as_str() {
         "text" => false,
         "json" => true,

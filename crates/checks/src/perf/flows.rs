@@ -16,12 +16,13 @@
 
 use super::PerfError;
 use super::load::{END_GRACE, LoadPlan, Pace};
-use super::report::Budgets;
 use super::stats::{ErrorKind, RouteStats, Sample, buckets, percentiles};
 use crate::net::Net;
 use crate::smoke::step::{self, Fault};
 use crate::smoke::values::Values;
-use launch_ready_core::evidence::{FlowLoadReport, FlowStepReport, LoadReport, RouteReport};
+use launch_ready_core::evidence::{
+    Budgets, FlowLoadReport, FlowStepReport, LoadReport, RouteReport,
+};
 use launch_ready_core::flow::Flow;
 use reqwest::cookie::Jar;
 use std::collections::HashMap;
