@@ -60,6 +60,7 @@ fn run(cli: Cli, out: &mut String) -> commands::Outcome {
         Some(Command::Sessions) => commands::sessions::list(out),
         Some(Command::Check(args)) => commands::check::run(&args, out),
         Some(Command::Report(args)) => commands::report::run(&args, out),
+        Some(Command::Load(args)) if args.runs_flows() => commands::load_flow::run(&args, out),
         Some(Command::Load(args)) => commands::load::run(&args, out),
         Some(Command::Monitor(args)) => commands::monitor::run(&args, out),
         Some(Command::Export(args)) => commands::export::run(&args, out),

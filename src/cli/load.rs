@@ -5,7 +5,7 @@ use clap::Args;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Sends load: only to targets you run, after a confirmation (--yes when not on a terminal).\n\nExamples:\n  launch-ready load https://app.example.com/ --connections 20 --duration 30\n  launch-ready load --route 'POST https://app.example.com/api/login' --route-body @login.json --rate 50 --duration 60\n  launch-ready load https://app.example.com/ --steps 5,10,20,40 --duration 10"
+    after_help = "Sends load: only to targets you run, after a confirmation (--yes when not on a terminal).\n\nExamples:\n  launch-ready load https://app.example.com/ --connections 20 --duration 30\n  launch-ready load --route 'POST https://app.example.com/api/login' --route-body @login.json --rate 50 --duration 60\n  launch-ready load https://app.example.com/ --steps 5,10,20,40 --duration 10\n  launch-ready load --session shop --flow 'log in then protected route' --connections 20 --duration 30\n\nWith --flow (or --flows), each connection is a virtual user running the session's flow again and again, steps in order, with its own cookies and captured values; a failed step ends that iteration and the next starts afresh. Each step is reported as a route `flow › step` (p95, req/s, failures by kind: status, assertion, capture, timeout, connect, setup) and each flow by iterations completed, failed (at which step) and per second. Credentials are read before any request. Flows run closed loop only: --rate, --steps, --live and --http2 are refused with them."
 )]
 pub struct LoadArgs {
     /// URLs to load (GET); see --route for other methods.
@@ -19,6 +19,12 @@ pub struct LoadArgs {
     /// Load the routes of this session (name or file); URLs given must be on its hosts.
     #[arg(long, value_name = "NAME|FILE")]
     pub session: Option<String>,
+    /// Run this flow of the session under load (repeatable); see below.
+    #[arg(long = "flow", value_name = "NAME")]
+    pub flows: Vec<String>,
+    /// Run every flow of the session under load, users shared out among them.
+    #[arg(long = "flows", conflicts_with = "flows")]
+    pub all_flows: bool,
     /// Runbook whose p95 and error-rate targets judge the run.
     #[arg(long)]
     pub runbook: Option<String>,
@@ -62,4 +68,36 @@ pub struct LoadArgs {
     /// Network flags; a request's timeout is capped at 60 seconds.
     #[command(flatten)]
     pub network: NetworkArgs,
+}
+
+impl LoadArgs {
+    /// Whether the run loads the session's flows rather than routes.
+    pub fn runs_flows(&self) -> bool {
+        !self.flows.is_empty() || self.all_flows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Cli, Command};
+    use clap::Parser;
+
+    fn load(args: &[&str]) -> Result<Box<super::LoadArgs>, clap::Error> {
+        let all = ["launch-ready", "load"].iter().chain(args);
+        match Cli::try_parse_from(all)?.command {
+            Some(Command::Load(a)) => Ok(a),
+            _ => unreachable!("`load` parses as the load command"),
+        }
+    }
+
+    #[test]
+    fn flows_are_named_one_by_one_or_all_at_once_never_both() {
+        let a = load(&["--session", "s", "--flow", "log in", "--flow", "sign up"]).unwrap();
+        assert_eq!(a.flows, ["log in", "sign up"]);
+        assert!(!a.all_flows);
+        let a = load(&["--session", "s", "--flows"]).unwrap();
+        assert!(a.all_flows && a.flows.is_empty());
+        let e = load(&["--flows", "--flow", "x"]).unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
 }

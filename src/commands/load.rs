@@ -19,7 +19,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 /// Run length when neither --duration nor --requests is given.
-const DEFAULT_SECS: u64 = 10;
+pub(super) const DEFAULT_SECS: u64 = 10;
 
 struct Planned {
     routes: Vec<RouteSpec>,
@@ -80,20 +80,7 @@ fn plan(a: &LoadArgs) -> Result<Planned, String> {
     if routes.is_empty() {
         return Err("nothing to load: give URLs, --route 'METHOD URL' or --session".into());
     }
-    let lib = launch_ready_core::runbook::library::Library::installed();
-    let thresholds = match (a.runbook.as_deref(), &session) {
-        (Some(id), _) => {
-            lib.resolve(id)
-                .map_err(|e| format!("--runbook: {e}"))?
-                .runbook
-                .targets
-        }
-        (None, Some(s)) => lib
-            .find(&s.runbook.id, s.runbook.path.as_deref())
-            .map(|l| l.runbook.targets)
-            .unwrap_or_default(),
-        (None, None) => Default::default(),
-    };
+    let thresholds = thresholds(a, session.as_ref())?;
     let budgets = Budgets::from_targets(&thresholds);
     let mut specs = Vec::with_capacity(routes.len());
     for r in &routes {
@@ -154,8 +141,46 @@ fn plan(a: &LoadArgs) -> Result<Planned, String> {
     })
 }
 
+/// The runbook targets that judge the run: `--runbook`'s, else the session's runbook's,
+/// else the defaults.
+pub(super) fn thresholds(
+    a: &LoadArgs,
+    session: Option<&launch_ready_core::session::Session>,
+) -> Result<launch_ready_core::runbook::model::Targets, String> {
+    let lib = launch_ready_core::runbook::library::Library::installed();
+    Ok(match (a.runbook.as_deref(), session) {
+        (Some(id), _) => {
+            lib.resolve(id)
+                .map_err(|e| format!("--runbook: {e}"))?
+                .runbook
+                .targets
+        }
+        (None, Some(s)) => lib
+            .find(&s.runbook.id, s.runbook.path.as_deref())
+            .map(|l| l.runbook.targets)
+            .unwrap_or_default(),
+        (None, None) => Default::default(),
+    })
+}
+
 /// Asks on a terminal; refuses off one unless `--yes`.
 fn confirm(a: &LoadArgs, p: &Planned) -> Result<(), Failure> {
+    let targets: Vec<String> = p
+        .routes
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url))
+        .collect();
+    confirm_targets(a, &targets, p.plan.connections, p.plan.duration)
+}
+
+/// Asks whether to send load to `targets` (one line each); refuses off a terminal unless
+/// `--yes`.
+pub(super) fn confirm_targets(
+    a: &LoadArgs,
+    targets: &[String],
+    connections: usize,
+    duration: Duration,
+) -> Result<(), Failure> {
     if a.yes {
         return Ok(());
     }
@@ -166,14 +191,13 @@ fn confirm(a: &LoadArgs, p: &Planned) -> Result<(), Failure> {
     }
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "launch-ready load will send load to:");
-    for r in &p.routes {
-        let _ = writeln!(err, "  {} {}", r.method, r.url);
+    for t in targets {
+        let _ = writeln!(err, "  {t}");
     }
     let _ = write!(
         err,
-        "with {} connections for up to {} s. Go ahead? [y/N] ",
-        p.plan.connections,
-        p.plan.duration.as_secs()
+        "with {connections} connections for up to {} s. Go ahead? [y/N] ",
+        duration.as_secs()
     );
     let _ = err.flush();
     let mut line = String::new();
@@ -298,7 +322,7 @@ fn live(
     Ok((m, view.ok()))
 }
 
-fn push_json<T: serde::Serialize>(out: &mut String, v: &T) -> Result<(), Failure> {
+pub(super) fn push_json<T: serde::Serialize>(out: &mut String, v: &T) -> Result<(), Failure> {
     let json = serde_json::to_string_pretty(v)
         .map_err(|e| Failure::runtime(format!("cannot write the report: {e}")))?;
     out.push_str(&json);

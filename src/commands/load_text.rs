@@ -1,11 +1,14 @@
 //! The text form of a load report: one block per route, the rate line in open loop, and
 //! the findings against the budgets.
 
+use launch_ready_checks::perf::flows;
 use launch_ready_checks::perf::report::findings;
 use launch_ready_checks::perf::stats::Percentiles;
 use launch_ready_checks::perf::step::StepReport;
 use launch_ready_checks::perf::{LoadReport, RouteReport};
 use launch_ready_core::catalog::KindId;
+use launch_ready_core::evidence::FlowLoadReport;
+use launch_ready_core::sanitize::sanitize_line;
 use std::fmt::Write;
 
 fn pct(p: &Percentiles) -> String {
@@ -48,7 +51,11 @@ pub fn render(rep: &LoadReport) -> String {
         if rep.cancelled { " (cancelled)" } else { "" }
     );
     for r in &rep.routes {
-        let _ = writeln!(s, "\n{} {}", r.method, r.url);
+        if r.name.contains(flows::SEPARATOR) {
+            let _ = writeln!(s, "\n{}  ({} {})", r.name, r.method, r.url);
+        } else {
+            let _ = writeln!(s, "\n{} {}", r.method, r.url);
+        }
         let _ = writeln!(s, "  requests   {}  ({:.1} req/s)", r.requests, r.rps);
         let _ = writeln!(s, "  latency ms {}", pct(&r.latency_ms));
         if let Some(raw) = &r.raw_latency_ms {
@@ -60,6 +67,9 @@ pub fn render(rep: &LoadReport) -> String {
         }
         let _ = writeln!(s, "  errors     {}", errors(r));
         let _ = writeln!(s, "  body       up to {} bytes", r.max_body_bytes);
+    }
+    for f in &rep.flows {
+        render_flow(&mut s, f);
     }
     if let (Some(i), Some(a)) = (rep.intended_rps, rep.achieved_rps) {
         let _ = writeln!(
@@ -91,6 +101,31 @@ pub fn render(rep: &LoadReport) -> String {
         let _ = writeln!(s, "{} [{}] {}", f.code, f.severity, f.message);
     }
     s
+}
+
+/// A flow's iterations: how many completed and how fast, and where the others failed.
+fn render_flow(s: &mut String, f: &FlowLoadReport) {
+    let _ = writeln!(
+        s,
+        "\nflow `{}`: {} users, {} iterations completed ({:.1}/s), {} failed, {} cut short by the end",
+        f.name, f.users, f.completed, f.iterations_per_s, f.failed, f.cut
+    );
+    if f.completed > 0 {
+        let _ = writeln!(s, "  iteration ms {}", pct(&f.iteration_ms));
+    }
+    for (i, st) in f.steps.iter().enumerate().filter(|(_, st)| st.failed > 0) {
+        let _ = writeln!(
+            s,
+            "  failed at step {} ({}): {} iterations{}",
+            i + 1,
+            st.name,
+            st.failed,
+            st.first_failure
+                .as_deref()
+                .map(|w| format!("; first: {}", sanitize_line(w)))
+                .unwrap_or_default()
+        );
+    }
 }
 
 pub fn render_steps(rep: &StepReport) -> String {

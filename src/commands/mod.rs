@@ -8,6 +8,7 @@ pub mod docs;
 pub mod export;
 pub mod lab;
 pub mod load;
+pub mod load_flow;
 pub mod load_live;
 pub mod load_text;
 pub mod monitor;

@@ -24,6 +24,7 @@ mod hostile_servers;
 mod http_checks;
 mod lab_new_line;
 mod lab_web_integration;
+mod load_flow;
 mod monitor;
 mod monitor_cli;
 mod monitor_escalation;

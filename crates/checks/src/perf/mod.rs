@@ -4,10 +4,12 @@
 //!
 //! `load` is the generator (closed and open loop, hard caps, cancellation), `stats` the
 //! HDR accounting, `request` one exchange, `report` the JSON shape and the findings,
-//! `step` the first-bottleneck step test. Everything takes plain values (a client, routes,
+//! `step` the first-bottleneck step test, `flows` a session's flows as scenarios (each
+//! virtual user with its own cookies). Everything takes plain values (a client, routes,
 //! a plan) so it can be driven against any loopback server.
 
 pub mod direct;
+pub mod flows;
 pub mod live;
 pub mod load;
 pub mod report;

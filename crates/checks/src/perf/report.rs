@@ -80,6 +80,7 @@ pub fn build(
         routes: list,
         timeline: m.timeline.clone(),
         step_test: None,
+        flows: Vec::new(),
     }
 }
 
@@ -87,7 +88,12 @@ pub fn build(
 /// route with no request counted is never within budget.
 pub fn findings(kind: KindId, r: &RouteReport, budgets: &Budgets) -> Vec<Finding> {
     let mut out = Vec::new();
-    let what = format!("{} {}", r.method, r.url);
+    // A flow's step is named `flow › step`, which says more than its URL.
+    let what = if r.name.contains(super::flows::SEPARATOR) {
+        format!("{} ({} {})", r.name, r.method, r.url)
+    } else {
+        format!("{} {}", r.method, r.url)
+    };
     if r.requests == 0 {
         // Nothing measured is never within budget.
         out.push(Finding::new(

@@ -11,18 +11,20 @@
 //! one is a setup problem, never a failed step. Every value read or captured is masked in
 //! what the run records (`values::Mask`), so evidence, findings and printed reports never
 //! hold them.
+//!
+//! `step` is the one place a step is filled, sent, judged and captured from: this runner
+//! and the load generator's flows (`perf::flows`) both go through it.
 
 pub mod exchange;
 pub mod judge;
+pub mod step;
 pub mod values;
 
 use crate::net::Net;
-use judge::Verdict;
 use launch_ready_core::code::Code;
-use launch_ready_core::evidence::{FlowEvidence, StepEvidence, StepFailedDetail};
+use launch_ready_core::evidence::{FlowEvidence, StepFailedDetail};
 use launch_ready_core::finding::Finding;
-use launch_ready_core::flow::template::Var;
-use launch_ready_core::flow::{Flow, Step};
+use launch_ready_core::flow::Flow;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use values::Values;
@@ -65,7 +67,9 @@ pub async fn run(
     let mut finding = None;
     for (i, step) in flow.steps.iter().enumerate() {
         let left = deadline.saturating_duration_since(Instant::now());
-        let (evidence, caught) = run_step(
+        let step::StepRun {
+            evidence, caught, ..
+        } = step::run(
             net,
             step,
             base,
@@ -113,87 +117,6 @@ pub async fn run(
         },
         finding,
     }
-}
-
-/// One step: fill its placeholders, send it, judge the answer and take its captures.
-/// Returns the step's evidence (not yet masked) and the values it captured.
-async fn run_step(
-    net: &Net,
-    step: &Step,
-    base: Option<&str>,
-    values: &Values,
-    captured: &mut HashMap<String, String>,
-    jar: &reqwest::cookie::Jar,
-    timeout: Duration,
-) -> (StepEvidence, Vec<String>) {
-    let started = Instant::now();
-    let mut evidence = StepEvidence {
-        name: step.label(),
-        method: step.method.to_ascii_uppercase(),
-        url: step.url.clone(),
-        ..StepEvidence::default()
-    };
-    let fail = |mut e: StepEvidence, why: String| {
-        e.failure = Some(why);
-        e.ms = ms(started.elapsed());
-        (e, Vec::new())
-    };
-    let lookup = |v: &Var| match v {
-        Var::Capture(n) => captured.get(n).cloned(),
-        other => values.get(other).map(str::to_string),
-    };
-    let request = match exchange::Request::build(step, base, lookup) {
-        Ok(r) => r,
-        Err(e) => return fail(evidence, e.to_string()),
-    };
-    evidence.url = request.url.to_string();
-    if timeout.is_zero() {
-        return fail(evidence, "no time left in the flow's budget".into());
-    }
-    let answer = match exchange::send(net, &request, jar, timeout, MAX_BODY).await {
-        Ok(a) => a,
-        Err(e) => return fail(evidence, e.to_string()),
-    };
-    evidence.status = Some(answer.status);
-    evidence.ms = answer.ms;
-    match judge::judge(&step.expect, &answer) {
-        Verdict::Pass => {}
-        Verdict::Fail(why) => {
-            evidence.failure = Some(why);
-            evidence.excerpt = Some(excerpt(&answer.body));
-            return (evidence, Vec::new());
-        }
-    }
-    let mut caught = Vec::new();
-    for c in &step.capture {
-        match judge::capture(&c.from, &answer, jar, &request.url) {
-            Some(v) => {
-                caught.push(v.clone());
-                captured.insert(c.name.clone(), v);
-            }
-            None => {
-                evidence.failure = Some(format!(
-                    "nothing to capture as `{}` ({})",
-                    c.name,
-                    judge::describe(&c.from)
-                ));
-                evidence.excerpt = Some(excerpt(&answer.body));
-                return (evidence, caught);
-            }
-        }
-    }
-    evidence.passed = true;
-    (evidence, caught)
-}
-
-/// The start of a body, as text, for a failed step's evidence (masked by the caller).
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
-    if text.chars().nth(EXCERPT_CHARS).is_some() {
-        out.push('…');
-    }
-    out
 }
 
 fn ms(d: Duration) -> u64 {

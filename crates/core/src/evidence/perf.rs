@@ -38,6 +38,45 @@ pub struct LoadReport {
     /// step's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_test: Option<StepTest>,
+    /// Flows run as scenarios (`load --flow`): each step is also a row of `routes`, named
+    /// `flow › step`; these are the per-iteration figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<FlowLoadReport>,
+}
+
+/// One flow under load: every virtual user runs its steps in order with its own cookies,
+/// again and again; a failed step ends that iteration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FlowLoadReport {
+    pub name: String,
+    /// Virtual users that ran this flow.
+    pub users: usize,
+    /// Iterations that reached their last step and passed it.
+    pub completed: u64,
+    /// Iterations a step failed in.
+    pub failed: u64,
+    /// Iterations the end of the run (or the request cap) cut short, neither passed nor
+    /// failed.
+    pub cut: u64,
+    /// Completed iterations per second of the run.
+    pub iterations_per_s: f64,
+    /// Time of one whole completed iteration, in milliseconds.
+    pub iteration_ms: Percentiles,
+    pub steps: Vec<FlowStepReport>,
+}
+
+/// Where a flow's iterations failed: one entry per step.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FlowStepReport {
+    /// The step's row in `routes` (`flow › step`).
+    pub name: String,
+    /// Iterations that ended at this step.
+    pub failed: u64,
+    /// The first failure at this step, in words, credentials and captured values masked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_failure: Option<String>,
 }
 
 /// A first-bottleneck step test: closed-loop steps at growing connection counts, stopped
