@@ -58,17 +58,7 @@ fn sample() -> Session {
         accepted: Vec::new(),
         pauses: Vec::new(),
         monitor: Default::default(),
-        exports: vec![ExportRecord {
-            kind: ExportKind::Prometheus,
-            dir: "/srv/acme/monitoring".into(),
-            at: start + time::Duration::hours(40),
-            files: vec![ExportedFile {
-                path: "alertmanager/secrets/alert-webhook".into(),
-                secret: true,
-            }],
-            start: vec![StartStep::run("docker compose up -d", "the stack")],
-            notes: vec!["credential `x` is not set here".into()],
-        }],
+        exports: Vec::new(),
     };
     let evidence = json!({
         "records": [{"type": "A", "value": "192.0.2.10", "ttl": 300}],
@@ -313,6 +303,30 @@ fn a_second_open_is_locked_out_until_the_first_closes() {
     drop(file);
     let (_file, s) = SessionFile::open(&path).expect("opens after drop");
     assert_eq!(s, sample());
+}
+
+/// A session's export records (added after the v1 fixture was written) survive a save
+/// and a reopen.
+#[test]
+fn export_records_round_trip_through_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("acme.ron");
+    let mut s = sample();
+    s.exports.push(ExportRecord {
+        kind: ExportKind::Prometheus,
+        dir: "/srv/acme/monitoring".into(),
+        at: s.updated_at,
+        files: vec![ExportedFile {
+            path: "alertmanager/secrets/alert-webhook".into(),
+            secret: true,
+        }],
+        start: vec![StartStep::run("docker compose up -d", "the stack")],
+        notes: vec!["credential `x` is not set here".into()],
+    });
+    let file = SessionFile::create(&path, &s).unwrap();
+    drop(file);
+    let (_file, again) = SessionFile::open(&path).unwrap();
+    assert_eq!(again, s);
 }
 
 #[test]
