@@ -2,12 +2,14 @@
 # The demo session's flow (form login, then the protected API with the session cookie)
 # under `launch-ready load --flow`, against oha on what oha can express of it: the login
 # POST alone, and the protected GET alone with a Cookie header captured beforehand (oha
-# cannot chain requests). Same connection count and duration, one after the other, against
-# one `launch-ready lab` on loopback. Prints requests/s, iterations/s, p95 per step and the
-# CPU seconds (user + system) per 1000 requests of each tool.
+# cannot chain requests); then the same flow through the exported locustfile. Same
+# connection (user) count and duration, one after the other, against one `launch-ready
+# lab` on loopback. Prints requests/s, iterations/s, p95 per step and the CPU seconds
+# (user + system) per 1000 requests of each tool.
 #
 # Usage: benches/flow_vs_oha.sh [CONNECTIONS] [SECONDS] [BINARY]
-# Needs: oha (cargo install oha --locked), curl, python3, GNU time (/usr/bin/time).
+# Needs: oha (cargo install oha --locked), locust (pip install locust), curl, python3,
+# GNU time (/usr/bin/time); a missing oha or locust skips its rows.
 set -euo pipefail
 C=${1:-20}
 D=${2:-10}
@@ -54,8 +56,7 @@ sleep 1
 
 if ! command -v oha > /dev/null; then
   echo "oha not installed (cargo install oha --locked)"
-  exit 0
-fi
+else
 EMAIL=demo%40brightdesk.test
 COOKIE=$(curl -s -o /dev/null -D - --connect-to "$APP:443:$ADDR" --cacert "$CA" \
   -d "email=$EMAIL&password=$PW" "https://$APP/session" | sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip')
@@ -76,3 +77,55 @@ EOF
 oha_row "login POST" -m POST -T application/x-www-form-urlencoded \
   -d "email=$EMAIL&password=$PW" "https://$APP/session"
 oha_row "protected GET" -H "Cookie: $COOKIE" "https://$APP/api/me"
+fi
+
+# The same flow through the exported locustfile: its flow's user class alone, no wait
+# between iterations, one Locust process, the lab's names sent to the lab.
+if ! command -v locust > /dev/null; then
+  echo "locust not installed (pip install locust)"
+  exit 0
+fi
+sleep 1
+"$BIN" export locust brightdesk-demo "$work/locust" > /dev/null 2> "$work/export.err"
+CLASS=$(grep -o 'Flow1_[A-Za-z0-9_]*' "$work/locust/locustfile.py" | head -1)
+cat > "$work/locust/benchnet.py" <<'EOF'
+import os
+
+import locust
+import urllib3.util.connection as connection
+
+_HOST, _ADDR = os.environ["BENCH_APP"], os.environ["BENCH_ADDR"].rsplit(":", 1)
+_create = connection.create_connection
+
+
+def _create_lab(address, *args, **kwargs):
+    if address[0].lower() == _HOST:
+        address = (_ADDR[0], int(_ADDR[1]))
+    return _create(address, *args, **kwargs)
+
+
+connection.create_connection = _create_lab
+# Throughput, not a visitor's pace: no wait between iterations.
+# (The locustfile is loaded first, so its user classes exist by now.)
+todo = [locust.User]
+while todo:
+    cls = todo.pop()
+    todo.extend(cls.__subclasses__())
+    if getattr(cls, "abstract", False) is False:
+        cls.wait_time = locust.constant(0)
+EOF
+( cd "$work/locust" && BENCH_APP=$APP BENCH_ADDR=$ADDR REQUESTS_CA_BUNDLE=$CA \
+  /usr/bin/time -f "%U %S" -o "$work/t3" locust -f locustfile.py,benchnet.py --headless \
+  -u "$C" -r "$C" -t "${D}s" --csv run --only-summary "$CLASS" > /dev/null 2>&1 || true )
+python3 - "$work/locust/run_stats.csv" "$(cpu "$work/t3")" "$D" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1]))); cpu = float(sys.argv[2]); secs = float(sys.argv[3])
+total = next(r for r in rows if r["Name"] == "Aggregated")
+steps = [r for r in rows if r["Name"] != "Aggregated"]
+n = int(total["Request Count"])
+print("locust (one process) %8.1f req/s  %7.1f iterations/s  failures %s  CPU %.2f s (%.3f s per 1000 requests)" % (
+    float(total["Requests/s"]), int(steps[-1]["Request Count"]) / secs, total["Failure Count"], cpu, cpu * 1000 / max(n, 1)))
+for r in steps:
+    print("  %-45s %8.1f req/s  p50 %6s  p95 %6s  p99 %6s ms  failures %s" % (
+        r["Name"], float(r["Requests/s"]), r["50%"], r["95%"], r["99%"], r["Failure Count"]))
+EOF
