@@ -332,7 +332,9 @@ fn monitor_with_flow_rows() {
         ],
         datetime!(2026-03-02 09:00 UTC),
     );
-    b.route = Some("configured (json)".into());
+    // Two routes: the header lists them in the order they are paged.
+    b.route =
+        Some("configured: webhook alert-webhook (slack) → email to ops@acme.test (email)".into());
     for i in 0..10u64 {
         probe(&mut b, HOME, i * 60, up(80 + (i * 37) % 90));
         probe(&mut b, 1, i * 60, up(420 + (i * 29) % 200));

@@ -40,7 +40,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let shown = app.lab_alerts.len().min(LAB_LINES);
     let lab_height = if shown == 0 { 0 } else { shown as u16 + 1 };
     let [head, table, lab] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Min(1),
         Constraint::Length(lab_height),
     ])
@@ -278,11 +278,10 @@ fn header(b: &Board, goal: Option<f64>, t: Theme) -> Vec<Line<'static>> {
             ),
             Span::styled(
                 format!(
-                    "  every {} s, confirming every {:.1} s, alert after {} failures · alert route: {}",
+                    "  every {} s, confirming every {:.1} s, alert after {} failures",
                     rules.interval.as_secs(),
                     rules.confirm_interval.as_secs_f64(),
                     rules.threshold,
-                    sanitize(&route)
                 ) + &test,
                 t.dim(),
             ),
@@ -295,6 +294,16 @@ fn header(b: &Board, goal: Option<f64>, t: Theme) -> Vec<Line<'static>> {
                     "{g}% (red below it)"
                 ))
             ),
+            t.dim(),
+        )),
+        // A line of its own: with escalation the routes are a list, in the order they are
+        // paged, and they must not be cut off behind the probe settings.
+        Line::from(Span::styled(
+            if route.contains('→') {
+                format!("alert routes, in escalation order: {}", sanitize(&route))
+            } else {
+                format!("alert route: {}", sanitize(&route))
+            },
             t.dim(),
         )),
     ]
