@@ -153,6 +153,9 @@ fn run_flows(a: &LoadArgs, out: &mut String) -> Outcome {
         )));
     }
     let base = smoke::base_for(targets::canonical_host(&session.targets));
+    for flow in &flows {
+        own_hosts_only(flow, &session, base.as_deref()).map_err(Failure::usage)?;
+    }
     let net = Arc::new(Net::new(&network).map_err(Failure::usage)?);
     let runtime = super::network_runtime()?;
     let credentials = Credentials::os(Some(session.name.clone()));
@@ -208,4 +211,46 @@ fn run_flows(a: &LoadArgs, out: &mut String) -> Outcome {
         .iter()
         .any(|r| !report::findings(KindId::PerfLoad, r, &budgets).is_empty());
     Ok(u8::from(over))
+}
+
+/// Load goes only to the session's own hosts, as for routes: every step's host is checked
+/// before anything is sent. A path goes to the canonical host; a host filled in at run
+/// time cannot be checked, so it is refused.
+fn own_hosts_only(flow: &Flow, session: &Session, base: Option<&str>) -> Result<(), String> {
+    let hosts = session.hosts();
+    for (i, step) in flow.steps.iter().enumerate() {
+        let url = step.url.trim();
+        let refuse = |why: String| {
+            Err(format!(
+                "flow `{}`, step {} ({}): {why}: load only goes to the session's own targets",
+                flow.name,
+                i + 1,
+                step.label()
+            ))
+        };
+        let host = match url.split_once("://") {
+            Some((_, rest)) => {
+                let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+                if authority.contains("{{") {
+                    return refuse(
+                        "its host is filled in at run time and cannot be checked first".into(),
+                    );
+                }
+                reqwest::Url::parse(url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            }
+            None => base
+                .and_then(|b| reqwest::Url::parse(b).ok())
+                .and_then(|u| u.host_str().map(str::to_ascii_lowercase)),
+        };
+        match host {
+            Some(h) if hosts.contains(&h.as_str()) => {}
+            Some(h) => return refuse(format!("`{h}` is not a host of session `{}`", session.name)),
+            None => {
+                return refuse("it has no host to send to (a path needs a canonical host)".into());
+            }
+        }
+    }
+    Ok(())
 }

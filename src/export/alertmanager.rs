@@ -113,8 +113,14 @@ pub fn config(
                 )),
                 None => {
                     files.push(File::secret(format!("alertmanager/{file}"), String::new()));
+                    // Slack or not is read from the URL itself, which is not here.
+                    let slack = if matches!(route, AlertRoute::Webhook { .. }) {
+                        "; it was written as a generic JSON webhook: if it is a Slack URL, which would refuse that payload, export again where the value can be read"
+                    } else {
+                        ""
+                    };
                     notes.push(format!(
-                        "credential `{credential}` is not set here: put its value into alertmanager/{file} (no final newline) before starting Alertmanager"
+                        "credential `{credential}` is not set here: put its value into alertmanager/{file} (no final newline) before starting Alertmanager{slack}"
                     ));
                 }
             }

@@ -1,8 +1,8 @@
 //! Which steps of the session's flows the blackbox exporter can probe. It sends one
 //! request per probe, with no cookies kept and no value carried from an answer to the
-//! next request, so only a flow's first step can be expressed, and only when it needs no
-//! credential or captured value and asks nothing a blackbox module cannot check (a JSON
-//! value). Every other step is named with the reason; `launch-ready smoke` (the CI
+//! next request, so only a flow's first step can be expressed, and only when it is a read
+//! (GET or HEAD: a probe repeats forever), needs no credential or captured value and asks
+//! nothing a blackbox module cannot check (a JSON value). Every other step is named with the reason; `launch-ready smoke` (the CI
 //! export's smoke job) and `launch-ready monitor` run whole flows.
 
 use launch_ready_checks::engine::targets;
@@ -52,7 +52,19 @@ pub fn flow_probes(plan: &Plan) -> (Vec<FlowProbe>, Vec<String>) {
 }
 
 fn first_step(flow: &Flow, base: Option<&str>) -> Result<FlowProbe, String> {
+    flow.validate()
+        .map_err(|e| format!("cannot run as written ({e})"))?;
     let step = flow.steps.first().ok_or("is missing")?;
+    // A probe repeats forever: only a read, never a sign-up or an order every minute.
+    if !matches!(
+        step.method.trim().to_ascii_uppercase().as_str(),
+        "GET" | "HEAD"
+    ) {
+        return Err(format!(
+            "is a {} that a probe would repeat every interval",
+            step.method.trim().to_ascii_uppercase()
+        ));
+    }
     if !step.expect.json.is_empty() {
         return Err("checks a JSON value, which a blackbox module cannot".into());
     }
@@ -112,7 +124,7 @@ pub fn literal_pattern(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use launch_ready_core::flow::{Body, Expect, Step};
+    use launch_ready_core::flow::{Body, Expect, Header, Step};
 
     fn plan(flows: Vec<Flow>) -> Plan {
         let mut p = crate::export::test_plan::bare();
@@ -128,51 +140,69 @@ mod tests {
     }
 
     #[test]
-    fn only_a_first_step_that_needs_nothing_is_probed_and_the_rest_is_named() {
-        let sign_up = Flow {
+    fn only_a_first_step_that_reads_and_needs_nothing_is_probed_and_the_rest_is_named() {
+        let sign_up_page = Flow {
             name: "sign up".into(),
             steps: vec![
                 Step {
-                    method: "POST".into(),
-                    body: Some(Body::Form(vec![("email".into(), "probe@acme.test".into())])),
+                    headers: vec![Header {
+                        name: "Accept".into(),
+                        value: "text/html".into(),
+                    }],
                     expect: Expect {
-                        status: vec![201],
-                        contains: vec!["Thanks (really)".into()],
+                        status: vec![200],
+                        contains: vec!["Join (free)".into()],
                         json: Vec::new(),
                     },
                     ..Step::get("/signup")
                 },
-                Step::get("/welcome"),
+                Step {
+                    method: "POST".into(),
+                    body: Some(Body::Form(vec![("email".into(), "a@acme.test".into())])),
+                    ..Step::get("/signup")
+                },
             ],
         };
-        let login = Flow {
-            name: "login".into(),
+        let order = Flow {
+            name: "order".into(),
             steps: vec![Step {
                 method: "POST".into(),
-                body: Some(Body::Form(vec![(
-                    "password".into(),
-                    "{{secret:pw}}".into(),
-                )])),
-                ..Step::get("/login")
+                body: Some(Body::Form(vec![("sku".into(), "1".into())])),
+                ..Step::get("/orders")
             }],
         };
-        let (probes, notes) = flow_probes(&plan(vec![sign_up, login]));
+        let account = Flow {
+            name: "account".into(),
+            steps: vec![Step {
+                headers: vec![Header {
+                    name: "Authorization".into(),
+                    value: "Bearer {{secret:api-token}}".into(),
+                }],
+                ..Step::get("/account")
+            }],
+        };
+        let (probes, notes) = flow_probes(&plan(vec![sign_up_page, order, account]));
         assert_eq!(probes.len(), 1);
         let p = &probes[0];
         assert_eq!(p.instance, "flow:sign up");
         assert_eq!(p.url, "https://www.acme.test/signup");
-        assert_eq!(p.method, "POST");
-        assert_eq!(p.body.as_deref(), Some("email=probe%40acme.test"));
-        assert!(p.headers.contains(&(
-            "Content-Type".into(),
-            "application/x-www-form-urlencoded".into()
-        )));
-        assert_eq!(p.statuses, [201]);
-        assert_eq!(literal_pattern(&p.contains[0]), "Thanks \\(really\\)");
-        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!(p.method, "GET");
+        assert_eq!(p.body, None);
+        assert!(
+            p.headers.contains(&("accept".into(), "text/html".into())),
+            "{:?}",
+            p.headers
+        );
+        assert_eq!(p.statuses, [200]);
+        assert_eq!(literal_pattern(&p.contains[0]), "Join \\(free\\)");
+        assert_eq!(notes.len(), 3, "{notes:?}");
         assert!(notes[0].contains("only step 1") && notes[0].contains("steps 2–2"));
         assert!(
-            notes[1].contains("`login` is not probed") && notes[1].contains("needs a credential"),
+            notes[1].contains("`order` is not probed") && notes[1].contains("a POST"),
+            "{notes:?}"
+        );
+        assert!(
+            notes[2].contains("`account` is not probed") && notes[2].contains("needs a credential"),
             "{notes:?}"
         );
     }

@@ -363,7 +363,7 @@ services:
     network_mode: host
     working_dir: /etc/alertmanager
     volumes: [\"./alertmanager:/etc/alertmanager:ro\"]
-    command: [\"--config.file=/etc/alertmanager/alertmanager.yml\", \"--web.listen-address=127.0.0.1:9093\", \"--cluster.listen-address=\"]
+    command: [\"--config.file=/etc/alertmanager/alertmanager.yml\", \"--web.listen-address=127.0.0.1:9093\", \"--cluster.listen-address=\", \"--storage.path=/alertmanager\"]
     restart: unless-stopped
 "
     .to_string()

@@ -1286,18 +1286,22 @@ fn timeline(runbook: &Runbook, session: &Session) -> Timeline {
 /// One alert route of a drill in words: each delay it measured, `—` where none arrived.
 fn drill_route_line(r: &launch_ready_core::session::monitor_log::DrillRoute) -> String {
     let ms = |v: Option<u64>| v.map_or("—".to_string(), |m| format!("{m} ms"));
-    let reached = if r.escalated {
-        format!("escalated down alert after {}", ms(r.escalation_ms))
-    } else {
-        format!("down alert after {}", ms(r.alert_ms))
-    };
+    let after = |v: Option<u64>| format!("after {}", ms(v));
     let mut line = format!(
-        "{} ({}): test alert after {}, {reached}, recovery alert after {}",
+        "{} ({}): test alert {}, {}",
         r.name,
         r.kind.as_str(),
-        ms(r.test_alert_ms),
-        ms(r.recovery_alert_ms)
+        after(r.test_alert_ms),
+        r.reached(after)
     );
+    if r.paged {
+        line.push_str(&format!(", recovery alert {}", after(r.recovery_alert_ms)));
+    } else {
+        line.push_str(&format!(
+            " ({})",
+            launch_ready_core::session::monitor_log::NOT_PAGED_WHY
+        ));
+    }
     if let Some(e) = &r.error {
         line.push_str(&format!("; not delivered: {e}"));
     }

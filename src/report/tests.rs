@@ -412,6 +412,7 @@ fn the_monitor_history_and_the_latest_drill_reach_the_pack() {
             escalated: true,
             escalation_ms: Some(180),
             error: None,
+            paged: true,
         }],
     });
     let p = build(&rb, &s, &env_columns(), NOW);
@@ -433,10 +434,10 @@ fn the_monitor_history_and_the_latest_drill_reach_the_pack() {
     let md = render(&p, Format::Markdown).expect("md");
     assert!(md.contains("Alert drill"), "{md}");
     assert!(md.contains("10 probes, 2 failed"), "{md}");
-    let line = "email to ops@acme.test (email): test alert after 210 ms, escalated down alert after 180 ms, recovery alert after 900 ms";
+    let line = "email to ops@acme.test (email): test alert after 210 ms, escalated after 180 ms, recovery alert after 900 ms";
     assert_eq!(drill.routes, [line]);
     assert!(
-        md.contains("- Route email to") && md.contains("escalated down alert after 180 ms"),
+        md.contains("- Route email to") && md.contains("escalated after 180 ms"),
         "{md}"
     );
     let html = render(&p, Format::Html).expect("html");

@@ -7,7 +7,7 @@
 
 use crate::common;
 use crate::exports::{demo_session, export, have};
-use launch_ready_core::flow::{Body, Expect as FlowExpect, Flow, Step};
+use launch_ready_core::flow::{Expect as FlowExpect, Flow, Step};
 use launch_ready_core::session::Session;
 use launch_ready_core::session::model::{Route, RouteBudget, Targets};
 use launch_ready_core::session::store::SessionFile;
@@ -78,24 +78,19 @@ async fn every_prometheus_export_passes_the_engines_checkers() {
     let lab = common::lab().await;
     let dir = tempfile::tempdir().unwrap();
     let path = demo_session(dir.path(), &lab);
-    // A flow whose first step a blackbox module can send (a form, its status and text),
+    // A flow whose first step a blackbox module can send (a read, its status and text),
     // beside the demo's login flow, which needs a credential and cannot be.
     {
         let (file, mut s) = SessionFile::open(&path).unwrap();
         s.targets.flows.push(Flow {
             name: "sign up".into(),
             steps: vec![Step {
-                method: "POST".into(),
-                body: Some(Body::Form(vec![(
-                    "email".into(),
-                    "probe@brightdesk.test".into(),
-                )])),
                 expect: FlowExpect {
-                    status: vec![200, 201, 303],
-                    contains: vec!["(".into()],
+                    status: vec![200],
+                    contains: vec!["action=/signup".into()],
                     json: Vec::new(),
                 },
-                ..Step::get("/signup")
+                ..Step::get("https://app.brightdesk.test/signup")
             }],
         });
         file.save(&s).unwrap();
@@ -184,19 +179,20 @@ async fn every_prometheus_export_passes_the_engines_checkers() {
     // Lab names are probed at their connect-to address with the name as Host.
     let bb = std::fs::read_to_string(old.join("blackbox/blackbox.yml")).unwrap();
     assert!(bb.contains("Host: www.brightdesk.test"), "{bb}");
-    // The sign-up flow's step is a module (its body, statuses and text, as a literal
-    // pattern); the login flow is named in the README as left to `smoke`.
+    // The sign-up flow's step is a module (its statuses and text, as a literal pattern,
+    // sent to the lab's address with the name as Host); the login flow is named in the
+    // README as left to `smoke`.
     let module: serde_json::Value =
         serde_norway::from_str::<serde_json::Value>(&bb).unwrap()["modules"]["flow_0"].clone();
-    assert_eq!(module["http"]["method"], "POST", "{module}");
-    assert_eq!(module["http"]["body"], "email=probe%40brightdesk.test");
+    assert_eq!(module["http"]["method"], "GET", "{module}");
+    assert_eq!(module["http"]["headers"]["Host"], "app.brightdesk.test");
     assert_eq!(
         module["http"]["valid_status_codes"],
-        serde_json::json!([200, 201, 303])
+        serde_json::json!([200])
     );
     assert_eq!(
         module["http"]["fail_if_body_not_matches_regexp"],
-        serde_json::json!(["\\("])
+        serde_json::json!(["action=/signup"])
     );
     let readme = std::fs::read_to_string(old.join("README.md")).unwrap();
     assert!(

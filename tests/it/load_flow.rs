@@ -273,4 +273,37 @@ async fn flow_load_setup_errors_exit_2_before_any_traffic() {
     let out = crate::common::run(vec!["load".into(), "--flows".into(), "--yes".into()]).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("give --session"));
+
+    // Load goes only to the session's hosts: a step elsewhere, or whose host is filled in
+    // at run time, is refused before anything is sent.
+    {
+        let (file, mut s) = SessionFile::open(&path).unwrap();
+        for (name, url) in [
+            ("pay", "https://payments.example.net/charge"),
+            ("hop", "https://{{env:API_HOST}}/me"),
+        ] {
+            s.targets.flows.push(launch_ready_core::flow::Flow {
+                name: name.into(),
+                steps: vec![
+                    launch_ready_core::flow::Step::get("/"),
+                    launch_ready_core::flow::Step::get(url),
+                ],
+            });
+        }
+        file.save(&s).unwrap();
+    }
+    for (flow, says) in [
+        ("pay", "`payments.example.net` is not a host of session"),
+        ("hop", "filled in at run time"),
+    ] {
+        let out =
+            crate::common::run_env(base(&["--flow", flow]), &[("LAUNCH_READY_DATA_DIR", data)])
+                .await;
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flow}: {err}");
+        assert!(
+            err.contains(says) && err.contains("step 2"),
+            "{flow}: {err}"
+        );
+    }
 }

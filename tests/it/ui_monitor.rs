@@ -383,6 +383,7 @@ fn monitor_drill_lines_per_route() {
                 escalated: false,
                 escalation_ms: None,
                 error: None,
+                paged: true,
             },
             DrillRoute {
                 name: "email to ops@acme.test".into(),
@@ -393,6 +394,19 @@ fn monitor_drill_lines_per_route() {
                 escalated: true,
                 escalation_ms: Some(180),
                 error: None,
+                paged: true,
+            },
+            // A third route: the drill stages one escalation, so it only gets the test.
+            DrillRoute {
+                name: "webhook pager".into(),
+                kind: RouteKind::Webhook,
+                test_alert_ms: Some(35),
+                alert_ms: None,
+                recovery_alert_ms: None,
+                escalated: false,
+                escalation_ms: None,
+                error: None,
+                paged: false,
             },
         ],
         ..DrillRecord::default()

@@ -366,18 +366,18 @@ async fn run_drill(
             ms(r.recovery_alert_ms)
         );
         for a in &r.per_route {
-            let reached = if a.escalated {
-                format!("escalated {}", ms(a.escalation_ms))
+            let reached = a.reached(ms);
+            let recovery = if a.paged {
+                format!("recovery alert {}", ms(a.recovery_alert_ms))
             } else {
-                format!("down alert {}", ms(a.alert_ms))
+                launch_ready_core::session::monitor_log::NOT_PAGED_WHY.to_string()
             };
             let _ = writeln!(
                 out,
-                "  route {} ({}): test alert {}, {reached}, recovery alert {}{}",
+                "  route {} ({}): test alert {}, {reached}, {recovery}{}",
                 launch_ready_core::sanitize::sanitize(&a.name),
                 a.kind.as_str(),
                 ms(a.test_alert_ms),
-                ms(a.recovery_alert_ms),
                 a.error.as_deref().map_or_else(String::new, |e| format!(
                     ", NOT delivered ({})",
                     launch_ready_core::sanitize::sanitize(e)

@@ -182,11 +182,7 @@ fn render_history(app: &App, t: Theme, frame: &mut Frame, area: Rect) {
             other => secs(other),
         };
         for r in &d.routes {
-            let reached = if r.escalated {
-                format!("escalated {}", secs(r.escalation_ms))
-            } else {
-                format!("down {}", secs(r.alert_ms))
-            };
+            let reached = r.reached(secs);
             rows.push(Row::new(vec![
                 Cell::from(format!(" {} ({})", sanitize(&r.name), r.kind.as_str())),
                 Cell::from(""),
@@ -194,6 +190,9 @@ fn render_history(app: &App, t: Theme, frame: &mut Frame, area: Rect) {
                 Cell::from(format!("test {} · {reached}", secs(r.test_alert_ms))),
                 Cell::from(match &r.error {
                     Some(e) => format!("NOT delivered: {}", sanitize(e)),
+                    None if !r.paged => {
+                        launch_ready_core::session::monitor_log::NOT_PAGED_WHY.to_string()
+                    }
                     None => format!("recovery {}", secs(r.recovery_alert_ms)),
                 })
                 .style(if r.error.is_some() {

@@ -117,7 +117,7 @@ pub async fn drill_on(
         report.test_alert = Some(record.clone());
         report.routes.push(record);
     }
-    for route in &routes {
+    for (i, route) in routes.iter().enumerate() {
         let record = deliver(Some(route), &test, retry, Duration::ZERO, Instant::now()).await;
         if let Some(e) = &record.error {
             report
@@ -138,6 +138,8 @@ pub async fn drill_on(
             escalated: false,
             escalation_ms: None,
             error: record.error.clone(),
+            // The outage goes to the first route and, by one escalation, the second.
+            paged: i < 2,
         });
         report.routes.push(record);
     }

@@ -202,7 +202,10 @@ async fn user(shared: &Shared, flow: usize, end: Instant, grace_end: Instant) {
         let began = Instant::now();
         for (i, st) in sc.flow.steps.iter().enumerate() {
             if Instant::now() >= end || !shared.take_request() {
-                shared.with(flow, |s| s.cut += 1);
+                // An iteration not yet begun was not cut short.
+                if i > 0 {
+                    shared.with(flow, |s| s.cut += 1);
+                }
                 return;
             }
             let sent = Instant::now();
@@ -251,6 +254,13 @@ async fn user(shared: &Shared, flow: usize, end: Instant, grace_end: Instant) {
                 }
             });
             if ran.is_none() {
+                return;
+            }
+            // A step that cannot even be built (a credential HTTP cannot carry, a URL with
+            // no host) fails the same way every time, at once and without a request: this
+            // user stops rather than spin, and the step is not counted as sent.
+            if fault == Some(Fault::Setup) {
+                shared.sent.fetch_sub(1, Ordering::Relaxed);
                 return;
             }
             if fault.is_some() {

@@ -174,6 +174,35 @@ pub struct DrillRoute {
     /// Why an alert to this route was not delivered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The drill's staged outage reached this route (the first, and the second by
+    /// escalation); later routes only get the test alert.
+    #[serde(default = "paged_default", skip_serializing_if = "is_paged")]
+    pub paged: bool,
+}
+
+fn paged_default() -> bool {
+    true
+}
+
+fn is_paged(p: &bool) -> bool {
+    *p
+}
+
+/// Why a route past the second is not paged in a drill.
+pub const NOT_PAGED_WHY: &str = "the drill stages one escalation";
+
+impl DrillRoute {
+    /// How the staged outage reached this route, with `ms` writing a delay: "down alert
+    /// 12 ms", "escalated 40 ms", or "not paged" (see `NOT_PAGED_WHY`).
+    pub fn reached(&self, ms: impl Fn(Option<u64>) -> String) -> String {
+        if !self.paged {
+            "not paged".into()
+        } else if self.escalated {
+            format!("escalated {}", ms(self.escalation_ms))
+        } else {
+            format!("down alert {}", ms(self.alert_ms))
+        }
+    }
 }
 
 impl Default for DrillRecord {
@@ -402,6 +431,33 @@ mod tests {
     /// A drill saved before routes were kept per route still loads, with none; one saved
     /// with them keeps every route's figures through a round trip.
     #[test]
+    fn a_route_says_how_the_drill_reached_it_or_that_it_did_not() {
+        let ms = |v: Option<u64>| v.map_or("—".to_string(), |m| format!("{m} ms"));
+        let mut r = DrillRoute {
+            name: "webhook a".into(),
+            kind: RouteKind::Webhook,
+            test_alert_ms: Some(5),
+            alert_ms: Some(700),
+            recovery_alert_ms: Some(300),
+            escalated: false,
+            escalation_ms: None,
+            error: None,
+            paged: true,
+        };
+        assert_eq!(r.reached(ms), "down alert 700 ms");
+        r.escalated = true;
+        r.escalation_ms = Some(40);
+        assert_eq!(r.reached(ms), "escalated 40 ms");
+        r.paged = false;
+        assert_eq!(r.reached(ms), "not paged");
+        // Saved only when false, read as paged when absent (every route before the field).
+        let text = ron::to_string(&r).unwrap();
+        assert!(text.contains("paged:false"), "{text}");
+        r.paged = true;
+        assert!(!ron::to_string(&r).unwrap().contains("paged"));
+    }
+
+    #[test]
     fn an_old_drill_without_routes_loads_and_routes_round_trip() {
         let old = r#"(drills: [(at: "2026-03-02T09:00:00Z", passed: true, test_alert_ms: Some(12),
             detection_ms: Some(500), alert_ms: Some(600), recovery_ms: Some(400),
@@ -424,6 +480,7 @@ mod tests {
                     escalated: false,
                     escalation_ms: None,
                     error: None,
+                    paged: true,
                 },
                 DrillRoute {
                     name: "email to ops@a.test".into(),
@@ -434,6 +491,7 @@ mod tests {
                     escalated: true,
                     escalation_ms: Some(55),
                     error: None,
+                    paged: true,
                 },
             ],
             ..DrillRecord::default()
