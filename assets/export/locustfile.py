@@ -263,6 +263,17 @@ def _request(step, captured):
     return url, headers, data
 
 
+def _mask(text, captured):
+    """`text` with every credential, variable and captured value replaced by `***`: a
+    failure message lands in Locust's stats, CSV files and web UI."""
+    values = [os.environ.get(n["var"]) for n in PLAN["needs"]]
+    values += [v for v in captured.values() if isinstance(v, str)]
+    # Longest first, so a value that holds another is masked whole.
+    for value in sorted((v for v in values if v and len(v) >= 4), key=len, reverse=True):
+        text = text.replace(value, "***")
+    return text
+
+
 def _step(user, step, captured):
     """Sends one step and judges it; False when it failed (reported to Locust)."""
     try:
@@ -290,7 +301,7 @@ def _step(user, step, captured):
         catch_response=True,
     ) as resp:
         if resp.status_code == 0:
-            resp.failure("no answer: %s" % resp.error)
+            resp.failure(_mask("no answer: %s" % resp.error, captured))
             return False
         why = _judge(step["expect"], resp)
         if why is None:
@@ -307,7 +318,7 @@ def _step(user, step, captured):
         if why is None:
             resp.success()
             return True
-        resp.failure(why)
+        resp.failure(_mask(why, captured))
         return False
 
 

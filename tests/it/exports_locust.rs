@@ -334,3 +334,45 @@ async fn the_locustfile_runs_the_sessions_flow_step_by_step() {
     );
     assert!(unset.csv.is_empty(), "no run: {}", unset.csv);
 }
+
+/// A failure message lands in Locust's stats, CSV and web UI: the credentials, variables
+/// and captured values it would quote are masked there, as everywhere else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failure_messages_mask_credentials_and_captured_values() {
+    if !have("locust", "locustfile masking") {
+        return;
+    }
+    let lab = common::lab().await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = flow_only_session(dir.path(), &lab);
+    let out_dir = dir.path().join("locust");
+    let (s, d) = (session.display().to_string(), out_dir.display().to_string());
+    let out = tokio::task::spawn_blocking(move || export(&["locust", &s, &d], &[]))
+        .await
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script = "import locustfile as l\n\
+                  print(l._mask('password pw-planted-9 was refused; token tok-abc-123 expired; ok', {'token': 'tok-abc-123'}))";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .current_dir(&out_dir)
+        .env(password_var(), "pw-planted-9")
+        .env(EMAIL_VAR, DEMO_EMAIL)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout.trim(),
+        "password *** was refused; token *** expired; ok"
+    );
+}
