@@ -181,6 +181,13 @@ async fn load_flow_turns_red_when_the_protected_route_breaks_and_never_prints_th
     assert_eq!(v["flows"][0]["name"], flow);
     assert_eq!(v["flows"][0]["failed"], 0);
     assert!(v["flows"][0]["completed"].as_u64().unwrap() >= 50, "{v}");
+    // Every one of the 120 requests is in a completed iteration or one cut short by the
+    // cap; an iteration the cap stopped before its first step was not cut short.
+    let (done, cut) = (
+        v["flows"][0]["completed"].as_u64().unwrap(),
+        v["flows"][0]["cut"].as_u64().unwrap(),
+    );
+    assert_eq!(2 * done + cut, 120, "{v}");
     assert_eq!(v["routes"][1]["name"], format!("{flow} › protected route"));
     assert_eq!(v["routes"][1]["error_rate_pct"], 0.0);
 
