@@ -94,7 +94,7 @@ fn first_step(flow: &Flow, base: Option<&str>) -> Result<FlowProbe, String> {
         None => None,
     };
     let statuses = if step.expect.status.is_empty() {
-        (200..=208).chain([226]).chain(300..=308).collect()
+        launch_ready_core::plan::success_statuses()
     } else {
         step.expect.status.clone()
     };

@@ -46,6 +46,12 @@ pub fn worst_alert_delay(plan: &Plan, interval: Duration) -> Duration {
     interval + hold(plan, interval) + interval + group_wait(interval)
 }
 
+/// A monitored URL failing its probe: the condition of the down alert and of each of
+/// its escalations, which differ only in how long it must hold.
+fn down_expr() -> String {
+    format!("probe_success{{job=\"{HTTP_JOB}\"}} == 0")
+}
+
 /// The escalation rules: for the `k`-th route (from the second), the same down condition
 /// held `k` escalation delays longer than the first alert's, labelled for that route. An
 /// outage resolved before then never fires it, as the product's monitor only escalates
@@ -59,7 +65,7 @@ fn escalations(plan: &Plan, interval: Duration, escalate_after: Duration) -> Vec
             let after = escalate_after * u32::try_from(k).unwrap_or(u32::MAX);
             json!({
                 "alert": "LaunchReadyDownEscalated",
-                "expr": format!("probe_success{{job=\"{HTTP_JOB}\"}} == 0"),
+                "expr": down_expr(),
                 "for": go_duration(first + after),
                 "labels": {"severity": "blocker", ESCALATION_LABEL: k.to_string()},
                 "annotations": {
@@ -94,7 +100,7 @@ pub fn rules(plan: &Plan, interval: Duration, escalate_after: Duration) -> Value
     let window = go_duration(interval * P95_WINDOW_PROBES);
     let mut rules = vec![json!({
         "alert": "LaunchReadyDown",
-        "expr": format!("probe_success{{job=\"{HTTP_JOB}\"}} == 0"),
+        "expr": down_expr(),
         "for": hold,
         "labels": {"severity": "blocker"},
         "annotations": {

@@ -79,12 +79,18 @@ impl Monitored {
     /// The statuses that mean up, as the product's own monitor judges them: any 2xx or
     /// 3xx (redirects are not followed), and 401 or 403 on a protected host.
     pub fn up_statuses(&self) -> Vec<u16> {
-        let mut v: Vec<u16> = (200..=208).chain([226]).chain(300..=308).collect();
+        let mut v = success_statuses();
         if self.protected {
             v.extend([401, 403]);
         }
         v
     }
+}
+
+/// Every 2xx and 3xx status, spelled out for engines that take a list (the blackbox
+/// exporter): what "any 2xx or 3xx" means to the product's own monitor and flow runner.
+pub fn success_statuses() -> Vec<u16> {
+    (200..=208).chain([226]).chain(300..=308).collect()
 }
 
 /// Where an alert goes: the session's own route type, so a plan carries email routes and
